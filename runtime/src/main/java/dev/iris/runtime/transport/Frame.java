@@ -1,0 +1,96 @@
+package dev.iris.runtime.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.DefaultByteBufHolder;
+import java.util.Objects;
+
+/**
+ * One frame of the Iris wire format: a {@link FrameKind}, 16 bits of kind-specific flags and a
+ * payload.
+ *
+ * <p>Wire grammar (all integers big-endian):
+ * <pre>
+ * frame   := length:u32 version:u8 kind:u8 flags:u16 payload:byte[length - 4]
+ * </pre>
+ * {@code length} counts the bytes after itself; it is bounded by the receiver's maximum frame
+ * size. {@code version} is {@link #VERSION}; a receiver rejects any other.
+ *
+ * <p>Ownership: a frame owns its payload buffer (it is a reference-counted
+ * {@link io.netty.buffer.ByteBufHolder}); whoever consumes the frame releases it. Writing a
+ * frame to a Netty channel transfers that duty to the channel.
+ */
+public final class Frame extends DefaultByteBufHolder {
+    /** The frame format version written by this runtime and the only one it accepts. */
+    public static final int VERSION = 1;
+    /** Bytes of the length prefix. */
+    public static final int LENGTH_FIELD_BYTES = 4;
+    /** Bytes of the header that follows the length prefix: version, kind and flags. */
+    public static final int HEADER_BYTES = 4;
+    /** The default bound on {@code length}: 1 MiB. Bulk data travels in segments below it. */
+    public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
+
+    private final FrameKind kind;
+    private final int flags;
+
+    /**
+     * @param kind    the frame kind
+     * @param flags   kind-specific flags, an unsigned 16-bit value
+     * @param payload the payload; the frame takes ownership of it
+     */
+    public Frame(FrameKind kind, int flags, ByteBuf payload) {
+        super(payload);
+        this.kind = Objects.requireNonNull(kind, "kind");
+        if ((flags & ~0xFFFF) != 0) {
+            throw new IllegalArgumentException("flags must fit in 16 bits: " + flags);
+        }
+        this.flags = flags;
+    }
+
+    public FrameKind kind() {
+        return kind;
+    }
+
+    public int flags() {
+        return flags;
+    }
+
+    /** The payload; equivalent to {@link #content()}. */
+    public ByteBuf payload() {
+        return content();
+    }
+
+    @Override
+    public Frame replace(ByteBuf content) {
+        return new Frame(kind, flags, content);
+    }
+
+    @Override
+    public Frame retain() {
+        super.retain();
+        return this;
+    }
+
+    @Override
+    public Frame retain(int increment) {
+        super.retain(increment);
+        return this;
+    }
+
+    @Override
+    public Frame touch(Object hint) {
+        super.touch(hint);
+        return this;
+    }
+
+    @Override
+    public Frame touch() {
+        super.touch();
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return "Frame[" + kind + ", flags=0x" + Integer.toHexString(flags) + ", " + content().readableBytes()
+                + " bytes]";
+    }
+}

@@ -1,0 +1,63 @@
+package dev.iris.runtime.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
+
+/**
+ * Reads {@link Frame}s in the wire grammar documented on {@link Frame}, from a byte stream that
+ * may split or coalesce them arbitrarily.
+ *
+ * <p>Failures: a length above the maximum raises {@link TooLongFrameException} as soon as the
+ * length prefix is read (nothing of the frame is buffered); a length shorter than the header,
+ * an unknown version or an unknown kind raises {@link FrameFormatException}. Each names the
+ * offending value and the remote address; the connection should then be closed.
+ *
+ * <p>Not sharable: one instance per channel.
+ */
+public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+    private final int maxFrameBytes;
+
+    /** @param maxFrameBytes the largest {@code length} accepted */
+    public FrameDecoder(int maxFrameBytes) {
+        super(maxFrameBytes, 0, Frame.LENGTH_FIELD_BYTES, 0, Frame.LENGTH_FIELD_BYTES, true);
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+        if (in.readableBytes() >= Frame.LENGTH_FIELD_BYTES) {
+            long length = in.getUnsignedInt(in.readerIndex());
+            if (length < Frame.HEADER_BYTES) {
+                throw new FrameFormatException("frame length " + length + " from " + ctx.channel().remoteAddress()
+                        + " is shorter than the " + Frame.HEADER_BYTES + "-byte header");
+            }
+            if (length > maxFrameBytes) {
+                // the super class would report it too, but only after discarding; fail with the facts first
+                throw new TooLongFrameException("frame length " + length + " from " + ctx.channel().remoteAddress()
+                        + " exceeds the maximum frame size of " + maxFrameBytes + " bytes");
+            }
+        }
+        ByteBuf body = (ByteBuf) super.decode(ctx, in);
+        if (body == null) {
+            return null;
+        }
+        try {
+            int version = body.readUnsignedByte();
+            if (version != Frame.VERSION) {
+                throw new FrameFormatException("frame version " + version + " from " + ctx.channel().remoteAddress()
+                        + " is not supported (this node speaks version " + Frame.VERSION + ")");
+            }
+            int code = body.readUnsignedByte();
+            FrameKind kind = FrameKind.ofCode(code);
+            if (kind == null) {
+                throw new FrameFormatException("unknown frame kind " + code + " from " + ctx.channel().remoteAddress());
+            }
+            int flags = body.readUnsignedShort();
+            return new Frame(kind, flags, body.retainedSlice());
+        } finally {
+            body.release();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.iris.runtime.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.EncoderException;
+import io.netty.handler.codec.MessageToMessageEncoder;
+import java.util.List;
+
+/**
+ * Writes {@link Frame}s in the wire grammar documented on {@link Frame}. The payload is not
+ * copied: a small header buffer and the retained payload are written one after the other.
+ * A frame larger than the configured maximum fails the write with an {@link EncoderException}
+ * and is never sent, so a peer never has to discard it.
+ */
+@Sharable
+public final class FrameEncoder extends MessageToMessageEncoder<Frame> {
+    private final int maxFrameBytes;
+
+    /** @param maxFrameBytes the largest {@code length} this encoder writes */
+    public FrameEncoder(int maxFrameBytes) {
+        super(Frame.class);
+        if (maxFrameBytes < Frame.HEADER_BYTES) {
+            throw new IllegalArgumentException("maxFrameBytes must be at least " + Frame.HEADER_BYTES);
+        }
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, Frame frame, List<Object> out) {
+        ByteBuf payload = frame.payload();
+        long length = (long) Frame.HEADER_BYTES + payload.readableBytes();
+        if (length > maxFrameBytes) {
+            throw new EncoderException(frame.kind() + " frame of " + length + " bytes exceeds the maximum frame size of "
+                    + maxFrameBytes + " bytes");
+        }
+        ByteBuf header = ctx.alloc().buffer(Frame.LENGTH_FIELD_BYTES + Frame.HEADER_BYTES);
+        header.writeInt((int) length)
+                .writeByte(Frame.VERSION)
+                .writeByte(frame.kind().code())
+                .writeShort(frame.flags());
+        out.add(header);
+        out.add(payload.retain());
+    }
+}

@@ -1,0 +1,45 @@
+package dev.iris.runtime.transport;
+
+/**
+ * The single registry of frame kinds: every frame that travels between two Iris endpoints
+ * carries one of these codes in its header. Codes are part of the wire format and are never
+ * reused; a new protocol concern adds a constant here and a section to
+ * {@code doc/design/frames.md}.
+ */
+public enum FrameKind {
+    /** First frame on every connection, in both directions; payload is a {@link Handshake}. */
+    HANDSHAKE(1),
+    /** The peer refuses the connection; payload is a {@link Reject}. The sender closes next. */
+    REJECT(2);
+
+    private static final FrameKind[] BY_CODE = new FrameKind[256];
+
+    static {
+        for (FrameKind kind : values()) {
+            if (BY_CODE[kind.code] != null) {
+                throw new ExceptionInInitializerError("duplicate frame kind code " + kind.code);
+            }
+            BY_CODE[kind.code] = kind;
+        }
+    }
+
+    private final int code;
+
+    FrameKind(int code) {
+        this.code = code;
+    }
+
+    /** The unsigned byte that identifies this kind on the wire. */
+    public int code() {
+        return code;
+    }
+
+    /**
+     * Looks a kind up by its wire code.
+     *
+     * @return the kind, or {@code null} if no kind has this code
+     */
+    public static FrameKind ofCode(int code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+}
