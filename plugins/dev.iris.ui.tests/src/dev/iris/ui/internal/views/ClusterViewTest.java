@@ -1,0 +1,76 @@
+package dev.iris.ui.internal.views;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.core.ClusterRegistry;
+import dev.iris.core.ClusterRegistry.Cluster;
+import dev.iris.core.ClusterRegistry.Cluster.State;
+import dev.iris.ui.IrisPerspective;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Table;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PartInitException;
+import org.eclipse.ui.PlatformUI;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Runs in a real workbench on the UI thread. */
+class ClusterViewTest {
+    private IWorkbenchPage page;
+    private ClusterView view;
+
+    @BeforeEach
+    void open() throws PartInitException {
+        page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        view = (ClusterView) page.showView(IrisPerspective.CLUSTER_VIEW_ID);
+    }
+
+    @AfterEach
+    void close() {
+        ClusterRegistry.getDefault().remove("lab");
+        page.hideView(view);
+    }
+
+    @Test
+    void startsEmptyWithAHint() {
+        assertEquals(0, view.viewer().getTable().getItemCount());
+        assertTrue(view.statusText().startsWith("No cluster is running"), view.statusText());
+        assertEquals("Cluster", view.getPartName());
+    }
+
+    @Test
+    void showsClustersAddedFromAnotherThread() throws Exception {
+        CompletableFuture.runAsync(() -> ClusterRegistry.getDefault()
+                .put(new Cluster("lab", List.of("n1", "n2", "n3"), State.RUNNING))).get();
+        Table table = view.viewer().getTable();
+        processEventsUntil(() -> table.getItemCount() == 1);
+        assertEquals("lab", table.getItem(0).getText(0));
+        assertEquals("n1, n2, n3", table.getItem(0).getText(1));
+        assertEquals("running", table.getItem(0).getText(2));
+        assertTrue(view.statusText().contains("1 cluster(s)"), view.statusText());
+
+        ClusterRegistry.getDefault().remove("lab");
+        processEventsUntil(() -> table.getItemCount() == 0);
+        assertTrue(view.statusText().startsWith("No cluster is running"), view.statusText());
+    }
+
+    /** Runs the UI event loop until the condition holds; fails after 10 s. */
+    private static void processEventsUntil(BooleanSupplier condition) {
+        Display display = Display.getCurrent();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            if (!display.readAndDispatch()) {
+                display.timerExec(20, () -> { });
+                display.sleep();
+            }
+        }
+    }
+}
