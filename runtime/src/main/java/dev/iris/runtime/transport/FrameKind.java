@@ -10,7 +10,17 @@ public enum FrameKind {
     /** First frame on every connection, in both directions; payload is a {@link Handshake}. */
     HANDSHAKE(1),
     /** The peer refuses the connection; payload is a {@link Reject}. The sender closes next. */
-    REJECT(2);
+    REJECT(2),
+    /** I am alive; empty payload. Sent on every outbound connection each heartbeat interval. */
+    HEARTBEAT(3),
+    /** The sender's view of the live members; payload in {@link MembershipWire}. */
+    MEMBERS(4),
+    /** A V Send (or a Forward) to one process; payload in {@link IpcWire}. */
+    SEND(5),
+    /** A V Reply to the sender of a SEND; payload in {@link IpcWire}. */
+    REPLY(6),
+    /** A SEND could not be delivered or answered; payload in {@link IpcWire}. */
+    FAIL(7);
 
     private static final FrameKind[] BY_CODE = new FrameKind[256];
 

@@ -1,0 +1,91 @@
+package dev.iris.runtime;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalIoHandler;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * N nodes of one cluster inside this JVM, over the in-JVM transport (Netty's local channels:
+ * the same frames and protocol as TCP, without sockets). The embedded default of
+ * {@code iris run}, and the fixture of fast multi-node tests.
+ *
+ * <p>Thread-safe. Closing the cluster closes its nodes and their shared event loops.
+ */
+public final class EmbeddedCluster implements AutoCloseable {
+    private final String name;
+    private final Codecs codecs;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
+    private final List<Node> nodes = new ArrayList<>();
+
+    private EmbeddedCluster(String name, Codecs codecs) {
+        this.name = name;
+        this.codecs = codecs;
+    }
+
+    /**
+     * Starts {@code size} nodes named {@code node1..nodeN} and waits until each sees all others.
+     *
+     * @throws IpcException if the mesh does not form within 10 s
+     */
+    public static EmbeddedCluster start(String name, int size, Codecs codecs) {
+        EmbeddedCluster cluster = new EmbeddedCluster(name, codecs);
+        try {
+            for (int i = 1; i <= size; i++) {
+                cluster.addNode("node" + i);
+            }
+            cluster.awaitMesh(Duration.ofSeconds(10));
+            return cluster;
+        } catch (RuntimeException | InterruptedException e) {
+            cluster.close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw e instanceof IpcException ipc ? ipc : new IpcException("embedded cluster did not start: " + e);
+        }
+    }
+
+    /** Starts one more node that joins at run time through the first node; does not wait for the mesh. */
+    public synchronized Node addNode(String nodeName) {
+        List<SocketAddress> seeds = nodes.isEmpty() ? List.of() : List.of(Node.parse(nodes.get(0).address()));
+        NodeConfig config = NodeConfig.of(nodeName, name, new LocalAddress(name + "/" + nodeName), seeds);
+        Node node = Node.start(config, codecs, group, false);
+        nodes.add(node);
+        return node;
+    }
+
+    /** Blocks until every node sees every other node. */
+    public void awaitMesh(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Node node : nodes()) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            if (!node.awaitMembers(nodes().size(), left)) {
+                throw new IpcException("node '" + node.id() + "' sees " + node.members() + " after " + timeout.toMillis()
+                        + " ms, expected " + nodes().size() + " members");
+            }
+        }
+    }
+
+    /** The nodes, in the order they were started. */
+    public synchronized List<Node> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    /** Node {@code i}, counting from 0. */
+    public Node node(int i) {
+        return nodes().get(i);
+    }
+
+    @Override
+    public void close() {
+        for (Node node : nodes()) {
+            node.close();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}

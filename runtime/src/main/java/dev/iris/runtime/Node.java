@@ -1,0 +1,690 @@
+package dev.iris.runtime;
+
+import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameDecoder;
+import dev.iris.runtime.transport.FrameEncoder;
+import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.Handshake;
+import dev.iris.runtime.transport.HandshakeHandler;
+import dev.iris.runtime.transport.IpcWire;
+import dev.iris.runtime.transport.IpcWire.FailCode;
+import dev.iris.runtime.transport.MembershipWire;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One Iris node: a member of a cluster that hosts processes and talks to the other members over
+ * Netty, by TCP between JVMs or by the in-JVM transport ({@link LocalAddress}).
+ *
+ * <p>Membership: a node dials its seeds and every member it learns of (full mesh, one outbound
+ * connection per peer; each node sends only on its own outbound connections). A peer is live
+ * once this node's connection to it completed the handshake. It is declared dead when either
+ * connection closes or nothing was heard from it for {@link NodeConfig#failureTimeout()}; then
+ * every send waiting on one of its processes fails with {@link NodeUnreachableException}. A
+ * restarted node rejoins by dialing its seeds again. See {@code doc/design/membership.md}.
+ *
+ * <p>Threading: all public methods are thread-safe. Protocol work runs on Netty event loops and
+ * never blocks; each process runs on its own virtual thread.
+ */
+public final class Node implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Node.class.getName());
+    private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
+    private final NodeConfig config;
+    private final NodeId id;
+    private final Codecs codecs;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final boolean local;
+    private final Map<String, Peer> peersByName = new ConcurrentHashMap<>();
+    private final Map<Integer, Peer> livePeers = new ConcurrentHashMap<>();
+    private final Set<String> dialing = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicLong requestIds = new AtomicLong();
+    private final ProcessTable processes;
+    private final Object membershipLock = new Object();
+    private volatile Channel server;
+    private volatile String advertisedAddress;
+    private volatile boolean closed;
+    private ScheduledFuture<?> ticker;
+
+    /** A peer node: live once {@link #out} completed its handshake. */
+    private static final class Peer {
+        final NodeId id;
+        final String address;
+        volatile Channel out;
+        volatile Channel in;
+        volatile long lastHeardNanos = System.nanoTime();
+
+        Peer(NodeId id, String address) {
+            this.id = id;
+            this.address = address;
+        }
+    }
+
+    /** A send waiting for its reply. */
+    private record Pending(int nodeNumber, ProcessId target, CompletableFuture<Object> reply) {
+    }
+
+    private Node(NodeConfig config, Codecs codecs, EventLoopGroup group, boolean ownsGroup) {
+        this.config = config;
+        this.id = NodeId.of(config.node());
+        this.codecs = codecs;
+        this.group = group;
+        this.ownsGroup = ownsGroup;
+        this.local = config.bind() instanceof LocalAddress;
+        this.processes = new ProcessTable(this);
+    }
+
+    /**
+     * Starts a node: binds its address, then dials its seeds (retrying those not up yet every
+     * heartbeat interval). Returns once bound; use {@link #awaitMembers} to wait for peers.
+     *
+     * @throws IpcException if the address cannot be bound (for example, the port is in use)
+     */
+    public static Node start(NodeConfig config, Codecs codecs) {
+        boolean local = config.bind() instanceof LocalAddress;
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(local ? 1 : 2,
+                local ? LocalIoHandler.newFactory() : NioIoHandler.newFactory());
+        return start(config, codecs, group, true);
+    }
+
+    /** Starts a node on a shared event loop group (of the matching transport); see {@link EmbeddedCluster}. */
+    static Node start(NodeConfig config, Codecs codecs, EventLoopGroup group, boolean ownsGroup) {
+        Node node = new Node(config, codecs, group, ownsGroup);
+        try {
+            node.bind();
+        } catch (RuntimeException e) {
+            if (ownsGroup) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+            throw e;
+        }
+        return node;
+    }
+
+    private void bind() {
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group)
+                .channel(local ? LocalServerChannel.class : serverChannelClass())
+                .childHandler(initializer(false));
+        if (!local) {
+            bootstrap.childOption(ChannelOption.TCP_NODELAY, true);
+        }
+        ChannelFuture bound = bootstrap.bind(config.bind()).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IpcException("node '" + id + "' cannot listen on " + config.bind() + ": "
+                    + bound.cause().getMessage());
+        }
+        server = bound.channel();
+        advertisedAddress = format(server.localAddress());
+        long tick = config.heartbeatInterval().toNanos();
+        ticker = group.next().scheduleAtFixedRate(this::tick, 0, tick, TimeUnit.NANOSECONDS);
+        LOG.log(Level.INFO, "Node ''{0}'' of cluster ''{1}'' listening on {2}", id, config.cluster(), advertisedAddress);
+    }
+
+    private static Class<? extends ServerChannel> serverChannelClass() {
+        return NioServerSocketChannel.class;
+    }
+
+    // ------------------------------------------------------------------ public API
+
+    /** This node's name and number. */
+    public NodeId id() {
+        return id;
+    }
+
+    /** The address this node listens on, as peers see it ({@code host:port} or {@code local:NAME}). */
+    public String address() {
+        return advertisedAddress;
+    }
+
+    /** This node and its live peers, by name. */
+    public List<NodeId> members() {
+        List<NodeId> members = new ArrayList<>();
+        members.add(id);
+        for (Peer peer : livePeers.values()) {
+            members.add(peer.id);
+        }
+        members.sort(Comparator.comparing(NodeId::name));
+        return members;
+    }
+
+    /**
+     * Blocks until this node sees {@code count} members (itself included).
+     *
+     * @return whether it did within {@code timeout}
+     */
+    public boolean awaitMembers(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (membershipLock) {
+            while (livePeers.size() + 1 != count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(membershipLock, left);
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Starts a process on this node. Its body runs on a new virtual thread with its own
+     * {@link Kernel}.
+     *
+     * @param name a name for logs and thread dumps
+     * @return the new process's id, valid at once
+     */
+    public ProcessId spawn(String name, ProcessBody body) {
+        if (closed) {
+            throw new IllegalStateException("node '" + id + "' is closed");
+        }
+        return processes.spawn(name, body);
+    }
+
+    /** Whether a process with this id lives on this node. */
+    public boolean isAlive(ProcessId pid) {
+        return pid.nodeNumber() == id.number() && processes.contains(pid.localId());
+    }
+
+    /**
+     * Leaves the cluster: closes every connection (peers see this node die), fails the sends still
+     * waiting here, interrupts this node's processes and stops its event loops if it owns them.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        if (server != null) {
+            server.close().awaitUninterruptibly();
+        }
+        for (Peer peer : peersByName.values()) {
+            closeQuietly(peer.out);
+            closeQuietly(peer.in);
+        }
+        failPending(p -> true, () -> new NodeUnreachableException("node '" + id + "' is shutting down"));
+        processes.interruptAll();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+        LOG.log(Level.INFO, "Node ''{0}'' closed", id);
+    }
+
+    // ------------------------------------------------------------------ membership
+
+    private ChannelInitializer<Channel> initializer(boolean outbound) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(
+                        new FlushConsolidationHandler(256, true),
+                        new FrameDecoder(config.maxFrameBytes()),
+                        new FrameEncoder(config.maxFrameBytes()),
+                        new HandshakeHandler(new Handshake(config.cluster(), Handshake.PROTOCOL, id.name()),
+                                HANDSHAKE_TIMEOUT_MILLIS),
+                        new PeerHandler(outbound));
+            }
+        };
+    }
+
+    private void dial(String address) {
+        if (closed || address.equals(advertisedAddress) || !dialing.add(address)) {
+            return;
+        }
+        for (Peer peer : livePeers.values()) {
+            if (peer.address.equals(address)) {
+                dialing.remove(address);
+                return;
+            }
+        }
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(local ? LocalChannel.class : NioSocketChannel.class)
+                .handler(initializer(true));
+        if (!local) {
+            bootstrap.option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000);
+        }
+        bootstrap.connect(parse(address)).addListener((ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                dialing.remove(address);
+                LOG.log(Level.DEBUG, "Node ''{0}'' cannot reach {1}: {2}", id, address, f.cause().getMessage());
+            } else {
+                f.channel().closeFuture().addListener(c -> dialing.remove(address));
+            }
+        });
+    }
+
+    /** Every heartbeat interval: heartbeats out, silent peers declared dead, seeds not yet reached dialed again. */
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        long timeout = config.failureTimeout().toNanos();
+        for (Peer peer : livePeers.values()) {
+            if (now - peer.lastHeardNanos > timeout) {
+                declareDead(peer, "nothing heard for " + config.failureTimeout().toMillis() + " ms");
+            } else {
+                peer.out.writeAndFlush(new Frame(FrameKind.HEARTBEAT, 0, peer.out.alloc().buffer(0)));
+            }
+        }
+        for (SocketAddress seed : config.seeds()) {
+            dial(format(seed));
+        }
+    }
+
+    private void outboundEstablished(Channel ch, Handshake peerHandshake) {
+        NodeId peerId = NodeId.of(peerHandshake.node());
+        String refusal = refusal(peerId);
+        if (refusal != null) {
+            LOG.log(Level.WARNING, "Node ''{0}'': {1}", id, refusal);
+            ch.close();
+            return;
+        }
+        String address = format(ch.remoteAddress());
+        Peer peer;
+        synchronized (membershipLock) {
+            Peer old = peersByName.get(peerId.name());
+            peer = new Peer(peerId, address);
+            if (old != null && old.in != null && old.in.isActive()) {
+                peer.in = old.in;
+            }
+            peer.out = ch;
+            peersByName.put(peerId.name(), peer);
+            livePeers.put(peerId.number(), peer);
+            membershipLock.notifyAll();
+        }
+        ch.closeFuture().addListener(f -> declareDead(peer, "connection to it closed"));
+        LOG.log(Level.INFO, "Node ''{0}'': ''{1}'' at {2} joined", id, peerId, address);
+        ch.writeAndFlush(new Frame(FrameKind.MEMBERS, 0, MembershipWire.members(ch.alloc(), memberList())));
+    }
+
+    private void inboundEstablished(Channel ch, Handshake peerHandshake) {
+        NodeId peerId = NodeId.of(peerHandshake.node());
+        String refusal = refusal(peerId);
+        if (refusal != null) {
+            LOG.log(Level.WARNING, "Node ''{0}'': {1}", id, refusal);
+            ch.close();
+            return;
+        }
+        ch.attr(PeerHandler.PEER_NAME).set(peerId.name());
+        synchronized (membershipLock) {
+            Peer peer = peersByName.get(peerId.name());
+            if (peer != null) {
+                peer.in = ch;
+                peer.lastHeardNanos = System.nanoTime();
+            } else {
+                Peer pendingPeer = new Peer(peerId, "");
+                pendingPeer.in = ch;
+                peersByName.put(peerId.name(), pendingPeer);
+            }
+        }
+        ch.closeFuture().addListener(f -> {
+            Peer peer = peersByName.get(peerId.name());
+            if (peer != null && peer.in == ch) {
+                declareDead(peer, "its connection to this node closed");
+            }
+        });
+    }
+
+    private String refusal(NodeId peerId) {
+        if (peerId.name().equals(id.name())) {
+            return "refusing a peer with this node's own name '" + id + "'";
+        }
+        if (peerId.number() == id.number()) {
+            return "node names '" + peerId + "' and '" + id + "' hash to the same node number; rename one";
+        }
+        Peer same = livePeers.get(peerId.number());
+        if (same != null && !same.id.name().equals(peerId.name())) {
+            return "node names '" + peerId + "' and '" + same.id + "' hash to the same node number; rename one";
+        }
+        return null;
+    }
+
+    private List<MembershipWire.Member> memberList() {
+        List<MembershipWire.Member> members = new ArrayList<>();
+        members.add(new MembershipWire.Member(id.name(), advertisedAddress));
+        for (Peer peer : livePeers.values()) {
+            members.add(new MembershipWire.Member(peer.id.name(), peer.address));
+        }
+        return members;
+    }
+
+    private void declareDead(Peer peer, String why) {
+        synchronized (membershipLock) {
+            if (peersByName.get(peer.id.name()) != peer) {
+                return;
+            }
+            peersByName.remove(peer.id.name());
+            livePeers.remove(peer.id.number(), peer);
+            membershipLock.notifyAll();
+        }
+        closeQuietly(peer.out);
+        closeQuietly(peer.in);
+        if (!closed) {
+            LOG.log(Level.WARNING, "Node ''{0}'': ''{1}'' is dead ({2})", id, peer.id, why);
+        }
+        failPending(p -> p.nodeNumber() == peer.id.number(), () -> new NodeUnreachableException(
+                "node '" + peer.id + "' died (" + why + ")"));
+    }
+
+    private void failPending(java.util.function.Predicate<Pending> which,
+            java.util.function.Supplier<IpcException> error) {
+        for (Map.Entry<Long, Pending> e : pending.entrySet()) {
+            if (which.test(e.getValue()) && pending.remove(e.getKey(), e.getValue())) {
+                e.getValue().reply().completeExceptionally(error.get());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ IPC
+
+    /** Send (used by {@link KernelImpl}); the request id is registered before the frame leaves. */
+    Object send(ProcessId sender, ProcessId to, Object message, Duration timeout) {
+        if (to.isGroup()) {
+            throw new IllegalArgumentException("sending to group " + to + " needs process groups, not available yet");
+        }
+        MessageCodec<Object> codec = codecs.forMessage(message);
+        long requestId = requestIds.incrementAndGet();
+        CompletableFuture<Object> reply = new CompletableFuture<>();
+        pending.put(requestId, new Pending(to.nodeNumber(), to, reply));
+        try {
+            if (to.nodeNumber() == id.number()) {
+                if (!processes.deliver(to.localId(), new Request(sender, requestId, message))) {
+                    throw new NoSuchProcessException("no process " + to + " on node '" + id + "'");
+                }
+            } else {
+                Peer peer = livePeers.get(to.nodeNumber());
+                if (peer == null) {
+                    throw new NodeUnreachableException("the node of process " + to + " is not a live member of cluster '"
+                            + config.cluster() + "'");
+                }
+                ByteBuf payload = IpcWire.send(peer.out.alloc(), requestId, sender.value(), to.value(), codec.id(),
+                        message, codec::encode);
+                peer.out.writeAndFlush(new Frame(FrameKind.SEND, 0, payload));
+            }
+            return reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IpcTimeoutException("no reply from " + to + " within " + timeout.toMillis() + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IpcException ipc) {
+                throw ipc;
+            }
+            throw new IpcException("send to " + to + " failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IpcException("send to " + to + " interrupted");
+        } finally {
+            pending.remove(requestId);
+        }
+    }
+
+    /** Reply (used by {@link KernelImpl}). */
+    void reply(ProcessId replier, Request request, Object message) {
+        ProcessId sender = request.sender();
+        if (sender.nodeNumber() == id.number()) {
+            Pending p = pending.remove(request.requestId());
+            if (p != null) {
+                p.reply().complete(message);
+            }
+            return;
+        }
+        Peer peer = livePeers.get(sender.nodeNumber());
+        if (peer == null) {
+            LOG.log(Level.WARNING, "Node ''{0}'': reply to {1} dropped, its node is not live", id, sender);
+            return;
+        }
+        MessageCodec<Object> codec = codecs.forMessage(message);
+        peer.out.writeAndFlush(new Frame(FrameKind.REPLY, 0,
+                IpcWire.reply(peer.out.alloc(), request.requestId(), replier.value(), codec.id(), message, codec::encode)));
+    }
+
+    /** Forward (used by {@link KernelImpl}): {@code to} will reply to the original sender. */
+    void forward(Request request, ProcessId to) {
+        if (to.isGroup()) {
+            throw new IllegalArgumentException("forwarding to group " + to + " needs process groups, not available yet");
+        }
+        if (to.nodeNumber() == id.number()) {
+            if (!processes.deliver(to.localId(), request)) {
+                fail(request, to, FailCode.NO_SUCH_PROCESS, "no process " + to + " on node '" + id + "'");
+            }
+            return;
+        }
+        Peer peer = livePeers.get(to.nodeNumber());
+        if (peer == null) {
+            fail(request, to, FailCode.NODE_UNREACHABLE, "the node of process " + to + " is not a live member");
+            return;
+        }
+        MessageCodec<Object> codec = codecs.forMessage(request.message());
+        peer.out.writeAndFlush(new Frame(FrameKind.SEND, 0, IpcWire.send(peer.out.alloc(), request.requestId(),
+                request.sender().value(), to.value(), codec.id(), request.message(), codec::encode)));
+    }
+
+    /** Tells the sender of {@code request} that it will get no reply. */
+    void fail(Request request, ProcessId target, FailCode code, String reason) {
+        ProcessId sender = request.sender();
+        if (sender.nodeNumber() == id.number()) {
+            Pending p = pending.remove(request.requestId());
+            if (p != null) {
+                p.reply().completeExceptionally(exception(code, reason));
+            }
+            return;
+        }
+        Peer peer = livePeers.get(sender.nodeNumber());
+        if (peer != null) {
+            peer.out.writeAndFlush(new Frame(FrameKind.FAIL, 0, IpcWire.fail(peer.out.alloc(),
+                    new IpcWire.Fail(request.requestId(), target.value(), code, reason))));
+        }
+    }
+
+    private static IpcException exception(FailCode code, String reason) {
+        return switch (code) {
+            case NO_SUCH_PROCESS, PROCESS_EXITED -> new NoSuchProcessException(reason);
+            case NODE_UNREACHABLE -> new NodeUnreachableException(reason);
+            case BAD_MESSAGE -> new IpcException(reason);
+        };
+    }
+
+    // ------------------------------------------------------------------ inbound frames
+
+    private void onSend(ByteBuf payload) {
+        IpcWire.Send send = IpcWire.readSend(payload);
+        ProcessId sender = new ProcessId(send.sender());
+        ProcessId target = new ProcessId(send.target());
+        Request stub = new Request(sender, send.requestId(), null);
+        if (target.nodeNumber() != id.number()) {
+            fail(stub, target, FailCode.NODE_UNREACHABLE, "process " + target + " is not on node '" + id + "'");
+            return;
+        }
+        MessageCodec<?> codec = codecs.forId(send.codec());
+        if (codec == null) {
+            fail(stub, target, FailCode.BAD_MESSAGE, "node '" + id + "' has no codec with id " + send.codec());
+            return;
+        }
+        Object message;
+        try {
+            message = codec.decode(payload);
+        } catch (RuntimeException e) {
+            fail(stub, target, FailCode.BAD_MESSAGE, "cannot decode a " + codec.type().getSimpleName() + " for "
+                    + target + ": " + e.getMessage());
+            return;
+        }
+        if (!processes.deliver(target.localId(), new Request(sender, send.requestId(), message))) {
+            fail(stub, target, FailCode.NO_SUCH_PROCESS, "no process " + target + " on node '" + id + "'");
+        }
+    }
+
+    private void onReply(ByteBuf payload) {
+        IpcWire.Reply reply = IpcWire.readReply(payload);
+        Pending p = pending.remove(reply.requestId());
+        if (p == null) {
+            return; // timed out meanwhile
+        }
+        MessageCodec<?> codec = codecs.forId(reply.codec());
+        if (codec == null) {
+            p.reply().completeExceptionally(new IpcException("reply from " + new ProcessId(reply.replier())
+                    + " has codec id " + reply.codec() + ", unknown on node '" + id + "'"));
+            return;
+        }
+        try {
+            p.reply().complete(codec.decode(payload));
+        } catch (RuntimeException e) {
+            p.reply().completeExceptionally(new IpcException("cannot decode the reply from "
+                    + new ProcessId(reply.replier()) + ": " + e.getMessage()));
+        }
+    }
+
+    private void onFail(ByteBuf payload) {
+        IpcWire.Fail fail = IpcWire.readFail(payload);
+        Pending p = pending.remove(fail.requestId());
+        if (p != null) {
+            p.reply().completeExceptionally(exception(fail.code(), fail.reason()));
+        }
+    }
+
+    private void onMembers(ByteBuf payload) {
+        for (MembershipWire.Member member : MembershipWire.readMembers(payload)) {
+            if (!member.name().equals(id.name()) && !isLive(member.name())) {
+                dial(member.address());
+            }
+        }
+    }
+
+    private boolean isLive(String name) {
+        Peer peer = peersByName.get(name);
+        return peer != null && peer.out != null;
+    }
+
+    /** The last handler of every connection: routes frames after the handshake. */
+    private final class PeerHandler extends ChannelInboundHandlerAdapter {
+        static final io.netty.util.AttributeKey<String> PEER_NAME = io.netty.util.AttributeKey.valueOf("iris.peer");
+        private final boolean outbound;
+
+        PeerHandler(boolean outbound) {
+            this.outbound = outbound;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof Handshake hs) {
+                if (outbound) {
+                    outboundEstablished(ctx.channel(), hs);
+                } else {
+                    inboundEstablished(ctx.channel(), hs);
+                }
+            } else {
+                ctx.fireUserEventTriggered(event);
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof Frame frame)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            try {
+                String name = ctx.channel().attr(PEER_NAME).get();
+                if (name != null) {
+                    Peer peer = peersByName.get(name);
+                    if (peer != null) {
+                        peer.lastHeardNanos = System.nanoTime();
+                    }
+                }
+                switch (frame.kind()) {
+                    case HEARTBEAT -> { }
+                    case MEMBERS -> onMembers(frame.payload());
+                    case SEND -> onSend(frame.payload());
+                    case REPLY -> onReply(frame.payload());
+                    case FAIL -> onFail(frame.payload());
+                    default -> throw new dev.iris.runtime.transport.FrameFormatException(
+                            "unexpected " + frame.kind() + " frame after the handshake");
+                }
+            } finally {
+                frame.release();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.log(Level.WARNING, "Node ''{0}'': closing the connection with {1}: {2}", id,
+                    ctx.channel().remoteAddress(), cause.getMessage());
+            ctx.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ addresses
+
+    /** {@code host:port} for TCP, {@code local:NAME} for the in-JVM transport. */
+    static String format(SocketAddress address) {
+        if (address instanceof LocalAddress la) {
+            return "local:" + la.id();
+        }
+        InetSocketAddress inet = (InetSocketAddress) address;
+        String host = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+        return host + ":" + inet.getPort();
+    }
+
+    /** The inverse of {@link #format}. */
+    static SocketAddress parse(String address) {
+        if (address.startsWith("local:")) {
+            return new LocalAddress(address.substring("local:".length()));
+        }
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("not host:port or local:NAME: '" + address + "'");
+        }
+        return new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+    }
+
+    private static void closeQuietly(Channel ch) {
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    Codecs codecs() {
+        return codecs;
+    }
+
+    @Override
+    public String toString() {
+        return "Node[" + id + " @ " + advertisedAddress + "]";
+    }
+}

@@ -1,0 +1,54 @@
+package dev.iris.runtime;
+
+import dev.iris.runtime.transport.Frame;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How to start a {@link Node}.
+ *
+ * @param node              the node name, unique in the cluster (1 to 255 bytes of UTF-8)
+ * @param cluster           the cluster name; peers of another cluster are refused at the handshake
+ * @param bind              where to listen: an {@link InetSocketAddress} (TCP between JVMs; port 0
+ *                          picks a free one) or an {@link io.netty.channel.local.LocalAddress}
+ *                          (in-JVM transport)
+ * @param seeds             nodes to contact at start; may be empty for the first node. A node
+ *                          that reaches one seed learns the others from it.
+ * @param heartbeatInterval how often this node tells its peers it is alive
+ * @param failureTimeout    a peer not heard from for this long is declared dead (default 2 s)
+ * @param maxFrameBytes     the largest frame sent or accepted
+ */
+public record NodeConfig(String node, String cluster, SocketAddress bind, List<SocketAddress> seeds,
+        Duration heartbeatInterval, Duration failureTimeout, int maxFrameBytes) {
+
+    public NodeConfig {
+        NodeId.of(node);
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(bind, "bind");
+        seeds = List.copyOf(seeds);
+        if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
+            throw new IllegalArgumentException("heartbeatInterval must be positive");
+        }
+        if (failureTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("failureTimeout (" + failureTimeout
+                    + ") must be at least twice the heartbeat interval (" + heartbeatInterval + ")");
+        }
+        if (maxFrameBytes < 1024) {
+            throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + maxFrameBytes);
+        }
+    }
+
+    /** A node with default timing (heartbeat 500 ms, failure timeout 2 s) and frame bound (1 MiB). */
+    public static NodeConfig of(String node, String cluster, SocketAddress bind, List<? extends SocketAddress> seeds) {
+        return new NodeConfig(node, cluster, bind, List.copyOf(seeds), Duration.ofMillis(500), Duration.ofSeconds(2),
+                Frame.DEFAULT_MAX_FRAME_BYTES);
+    }
+
+    /** This configuration with another failure detector timing. */
+    public NodeConfig withFailureDetection(Duration heartbeatInterval, Duration failureTimeout) {
+        return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.iris.runtime;
+
+/**
+ * A message received by a process, to be answered with {@link Kernel#reply} or passed on with
+ * {@link Kernel#forward}. Immutable; belongs to the process that received it.
+ */
+public final class Request {
+    private final ProcessId sender;
+    private final long requestId;
+    private final Object message;
+
+    Request(ProcessId sender, long requestId, Object message) {
+        this.sender = sender;
+        this.requestId = requestId;
+        this.message = message;
+    }
+
+    /** The process that sent (not forwarded) the message; the reply goes to it. */
+    public ProcessId sender() {
+        return sender;
+    }
+
+    /** The message, as decoded by its codec. */
+    public Object message() {
+        return message;
+    }
+
+    long requestId() {
+        return requestId;
+    }
+
+    @Override
+    public String toString() {
+        return "Request[from " + sender + ": " + message + "]";
+    }
+}

@@ -1,0 +1,127 @@
+package dev.iris.runtime;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** Test fixtures: a cluster over one of the two transports, and running code as a process. */
+final class Clusters {
+    private Clusters() {
+    }
+
+    /** A started cluster whose nodes all see each other. */
+    interface TestCluster extends AutoCloseable {
+        Node node(int i);
+
+        /** Starts one more node, seeded with node 0 only. */
+        Node join(String name);
+
+        @Override
+        void close();
+    }
+
+    /** The transports every scenario runs over. */
+    enum Transport {
+        IN_JVM {
+            @Override
+            TestCluster start(int size, Codecs codecs) {
+                EmbeddedCluster cluster = EmbeddedCluster.start("test", size, codecs);
+                return new TestCluster() {
+                    @Override
+                    public Node node(int i) {
+                        return cluster.node(i);
+                    }
+
+                    @Override
+                    public Node join(String name) {
+                        return cluster.addNode(name);
+                    }
+
+                    @Override
+                    public void close() {
+                        cluster.close();
+                    }
+                };
+            }
+        },
+        TCP {
+            @Override
+            TestCluster start(int size, Codecs codecs) throws InterruptedException {
+                List<Node> nodes = new ArrayList<>();
+                TestCluster cluster = new TestCluster() {
+                    @Override
+                    public Node node(int i) {
+                        return nodes.get(i);
+                    }
+
+                    @Override
+                    public Node join(String name) {
+                        List<java.net.SocketAddress> seeds = nodes.isEmpty() ? List.of()
+                                : List.of(Node.parse(nodes.get(0).address()));
+                        Node node = Node.start(NodeConfig.of(name, "test", new InetSocketAddress("127.0.0.1", 0), seeds),
+                                codecs);
+                        nodes.add(node);
+                        return node;
+                    }
+
+                    @Override
+                    public void close() {
+                        nodes.forEach(Node::close);
+                    }
+                };
+                for (int i = 1; i <= size; i++) {
+                    cluster.join("node" + i);
+                }
+                for (Node node : nodes) {
+                    if (!node.awaitMembers(size, Duration.ofSeconds(10))) {
+                        cluster.close();
+                        throw new AssertionError(node.id() + " sees only " + node.members());
+                    }
+                }
+                return cluster;
+            }
+        };
+
+        abstract TestCluster start(int size, Codecs codecs) throws InterruptedException;
+    }
+
+    /** Something a test runs inside a process. */
+    @FunctionalInterface
+    interface Call<T> {
+        T run(Kernel kernel) throws Exception;
+    }
+
+    /** Runs {@code call} as a process on {@code node} and returns its result (or throws its exception). */
+    static <T> T call(Node node, Call<T> call) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        node.spawn("test-call", k -> {
+            try {
+                result.complete(call.run(k));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        try {
+            return result.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception ex) {
+                throw ex;
+            }
+            throw e;
+        }
+    }
+
+    /** A server process that answers every request with {@code answer(message)}. */
+    static ProcessId server(Node node, java.util.function.Function<Object, Object> answer) {
+        return node.spawn("server", k -> {
+            while (true) {
+                Request r = k.receive();
+                k.reply(r, answer.apply(r.message()));
+            }
+        });
+    }
+}
