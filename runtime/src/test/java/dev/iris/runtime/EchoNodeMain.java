@@ -1,0 +1,43 @@
+package dev.iris.runtime;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+
+/**
+ * A node JVM for the end-to-end tests: {@code EchoNodeMain NAME CLUSTER SEED}. Runs an "echo"
+ * process (answers "members" with its node's view, anything else with {@code NAME:message}) and a
+ * "hold" process (receives and never replies), prints {@code READY <echo pid> <hold pid>}, and
+ * exits when its standard input closes (so it never outlives the test).
+ */
+public final class EchoNodeMain {
+    private EchoNodeMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String name = args[0];
+        Node node = Node.start(NodeConfig.of(name, args[1], new InetSocketAddress("127.0.0.1", 0),
+                List.of(Node.parse(args[2]))), Codecs.of());
+        ProcessId echo = node.spawn("echo", k -> {
+            while (true) {
+                Request r = k.receive();
+                String m = (String) r.message();
+                k.reply(r, m.equals("members")
+                        ? node.members().stream().map(NodeId::name).collect(Collectors.joining(","))
+                        : name + ":" + m);
+            }
+        });
+        ProcessId hold = node.spawn("hold", k -> {
+            k.receive();
+            new CountDownLatch(1).await();
+        });
+        System.out.println("READY " + echo.value() + " " + hold.value());
+        System.out.flush();
+        while (System.in.read() >= 0) {
+            // wait for the parent to go away
+        }
+        node.close();
+        System.exit(0);
+    }
+}
