@@ -18,7 +18,9 @@ public interface Kernel {
     NodeId node();
 
     /**
-     * Sends {@code message} to process {@code to} and blocks until it replies.
+     * Sends {@code message} to process {@code to} and blocks until it replies. If {@code to} is a
+     * group, this is {@link #sendGroup} with {@link ReplyMode#FIRST}: the first reply is returned,
+     * and the first failure is thrown if no member replies.
      *
      * @return the reply
      * @throws NoSuchProcessException     if {@code to} does not exist or exits without replying
@@ -27,6 +29,44 @@ public interface Kernel {
      * @throws IllegalArgumentException   if there is no codec for the message
      */
     Object send(ProcessId to, Object message, Duration timeout);
+
+    /**
+     * Creates a process group and makes this process its first member. A local group keeps all
+     * its members on this node: joins from other nodes are refused.
+     */
+    ProcessId createGroup(boolean local);
+
+    /**
+     * Makes this process a member of {@code group} (idempotent). Returns once every live node has
+     * recorded the join, so any group send that starts afterwards, from any node, reaches this
+     * process. Well-known groups ({@link ProcessId#wellKnownGroup}) need no creation.
+     *
+     * @throws IllegalArgumentException if {@code group} is a local group of another node
+     */
+    void join(ProcessId group);
+
+    /** Leaves {@code group}; returns once every live node has recorded it. Exiting leaves all groups. */
+    void leave(ProcessId group);
+
+    /** The members of {@code group} as this node knows them. */
+    java.util.Set<ProcessId> members(ProcessId group);
+
+    /**
+     * Sends {@code message} to every member of {@code group}: one frame per node that hosts
+     * members, then delivery to each member there. Blocks until {@code mode} is satisfied or
+     * every member replied or failed. Replies to this process's previous group send are discarded
+     * from now on (V semantics). A member that is gone or whose node dies is reported in
+     * {@link GroupReplies#failures()}, not thrown.
+     *
+     * @throws IpcTimeoutException if the mode is not satisfied within {@code timeout}
+     */
+    GroupReplies sendGroup(ProcessId group, Object message, ReplyMode mode, Duration timeout);
+
+    /**
+     * The next reply to this process's latest group send that {@link #sendGroup} did not return,
+     * waiting up to {@code timeout}; {@code null} if none arrives or every member has answered.
+     */
+    GroupReplies.Reply getReply(Duration timeout) throws InterruptedException;
 
     /** Blocks until a message arrives for this process. */
     Request receive() throws InterruptedException;

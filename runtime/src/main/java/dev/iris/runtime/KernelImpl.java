@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 final class KernelImpl implements Kernel {
     private final Node node;
     private final ProcessTable.Entry self;
+    private long lastGroupSend; // request id of the latest group send, 0 if none
 
     KernelImpl(Node node, ProcessTable.Entry self) {
         this.node = node;
@@ -28,7 +29,59 @@ final class KernelImpl implements Kernel {
     public Object send(ProcessId to, Object message, Duration timeout) {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(message, "message");
+        if (to.isGroup()) {
+            GroupReplies replies = sendGroup(to, message, ReplyMode.FIRST, timeout);
+            if (!replies.replies().isEmpty()) {
+                return replies.first();
+            }
+            if (!replies.failures().isEmpty()) {
+                throw replies.failures().values().iterator().next();
+            }
+            throw new NoSuchProcessException("group " + to + " has no members");
+        }
+        discardGroupReplies();
         return node.send(self.pid, to, message, timeout);
+    }
+
+    private void discardGroupReplies() {
+        if (lastGroupSend != 0) {
+            node.discard(lastGroupSend);
+            lastGroupSend = 0;
+        }
+    }
+
+    @Override
+    public ProcessId createGroup(boolean local) {
+        return node.createGroup(self.pid, local);
+    }
+
+    @Override
+    public void join(ProcessId group) {
+        node.join(self.pid, group);
+    }
+
+    @Override
+    public void leave(ProcessId group) {
+        node.leave(self.pid, group);
+    }
+
+    @Override
+    public java.util.Set<ProcessId> members(ProcessId group) {
+        return node.members(group);
+    }
+
+    @Override
+    public GroupReplies sendGroup(ProcessId group, Object message, ReplyMode mode, Duration timeout) {
+        Objects.requireNonNull(message, "message");
+        long previous = lastGroupSend;
+        lastGroupSend = 0;
+        return node.sendGroup(self.pid, group, message, mode, timeout, previous, id -> lastGroupSend = id);
+    }
+
+    @Override
+    public GroupReplies.Reply getReply(Duration timeout) throws InterruptedException {
+        GroupCall call = lastGroupSend == 0 ? null : node.groupCall(lastGroupSend);
+        return call == null ? null : call.next(timeout.toNanos());
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameDecoder;
 import dev.iris.runtime.transport.FrameEncoder;
 import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.GroupWire;
 import dev.iris.runtime.transport.Handshake;
 import dev.iris.runtime.transport.HandshakeHandler;
 import dev.iris.runtime.transport.IpcWire;
@@ -76,6 +77,14 @@ public final class Node implements AutoCloseable {
     private final AtomicLong requestIds = new AtomicLong();
     private final ProcessTable processes;
     private final Object membershipLock = new Object();
+    // groups: the replicated table, joins/leaves waiting for acknowledgements, and the lock that
+    // orders a membership change against a new peer's state transfer (taken before membershipLock)
+    private final GroupTable groups = new GroupTable();
+    private final Map<Long, AckWait> ackWaits = new ConcurrentHashMap<>();
+    private final AtomicLong opIds = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger groupIds = new java.util.concurrent.atomic.AtomicInteger(
+            java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 1 << 20));
+    private final Object groupLock = new Object();
     private volatile Channel server;
     private volatile String advertisedAddress;
     private volatile boolean closed;
@@ -95,8 +104,42 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** A send waiting for its reply. */
-    private record Pending(int nodeNumber, ProcessId target, CompletableFuture<Object> reply) {
+    /** A send waiting for its reply (or a group send collecting replies). */
+    private sealed interface Pending permits Unicast, GroupPending {
+    }
+
+    private record Unicast(int nodeNumber, ProcessId target, CompletableFuture<Object> reply) implements Pending {
+    }
+
+    private record GroupPending(GroupCall call) implements Pending {
+    }
+
+    /** A join or leave waiting until every live peer applied it. */
+    private static final class AckWait {
+        private final Set<Integer> nodes;
+
+        AckWait(Set<Integer> nodes) {
+            this.nodes = ConcurrentHashMap.newKeySet();
+            this.nodes.addAll(nodes);
+        }
+
+        synchronized void done(int nodeNumber) {
+            if (nodes.remove(nodeNumber)) {
+                notifyAll();
+            }
+        }
+
+        synchronized boolean await(long timeoutNanos) throws InterruptedException {
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (!nodes.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
+        }
     }
 
     private Node(NodeConfig config, Codecs codecs, EventLoopGroup group, boolean ownsGroup) {
@@ -240,7 +283,7 @@ public final class Node implements AutoCloseable {
             closeQuietly(peer.out);
             closeQuietly(peer.in);
         }
-        failPending(p -> true, () -> new NodeUnreachableException("node '" + id + "' is shutting down"));
+        failPending(n -> true, () -> new NodeUnreachableException("node '" + id + "' is shutting down"));
         processes.interruptAll();
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -318,21 +361,29 @@ public final class Node implements AutoCloseable {
             return;
         }
         String address = format(ch.remoteAddress());
-        Peer peer;
-        synchronized (membershipLock) {
-            Peer old = peersByName.get(peerId.name());
-            peer = new Peer(peerId, address);
-            if (old != null && old.in != null && old.in.isActive()) {
-                peer.in = old.in;
+        ch.attr(PeerHandler.PEER_NAME).set(peerId.name());
+        Peer peer = new Peer(peerId, address);
+        synchronized (groupLock) {
+            synchronized (membershipLock) {
+                Peer old = peersByName.get(peerId.name());
+                if (old != null && old.in != null && old.in.isActive()) {
+                    peer.in = old.in;
+                }
+                peer.out = ch;
+                peersByName.put(peerId.name(), peer);
+                livePeers.put(peerId.number(), peer);
+                membershipLock.notifyAll();
             }
-            peer.out = ch;
-            peersByName.put(peerId.name(), peer);
-            livePeers.put(peerId.number(), peer);
-            membershipLock.notifyAll();
+            ch.write(new Frame(FrameKind.MEMBERS, 0, MembershipWire.members(ch.alloc(), memberList())));
+            List<GroupWire.Entry> mine = new ArrayList<>();
+            for (ProcessId[] e : groups.entriesOfNode(id.number())) {
+                mine.add(new GroupWire.Entry(e[0].value(), e[1].value()));
+            }
+            ch.writeAndFlush(new Frame(FrameKind.GROUP_UPDATE, 0,
+                    GroupWire.update(ch.alloc(), new GroupWire.Update(GroupWire.Op.STATE, 0, mine))));
         }
         ch.closeFuture().addListener(f -> declareDead(peer, "connection to it closed"));
         LOG.log(Level.INFO, "Node ''{0}'': ''{1}'' at {2} joined", id, peerId, address);
-        ch.writeAndFlush(new Frame(FrameKind.MEMBERS, 0, MembershipWire.members(ch.alloc(), memberList())));
     }
 
     private void inboundEstablished(Channel ch, Handshake peerHandshake) {
@@ -400,15 +451,22 @@ public final class Node implements AutoCloseable {
         if (!closed) {
             LOG.log(Level.WARNING, "Node ''{0}'': ''{1}'' is dead ({2})", id, peer.id, why);
         }
-        failPending(p -> p.nodeNumber() == peer.id.number(), () -> new NodeUnreachableException(
+        groups.removeNode(peer.id.number());
+        ackWaits.values().forEach(w -> w.done(peer.id.number()));
+        failPending(n -> n == peer.id.number(), () -> new NodeUnreachableException(
                 "node '" + peer.id + "' died (" + why + ")"));
     }
 
-    private void failPending(java.util.function.Predicate<Pending> which,
-            java.util.function.Supplier<IpcException> error) {
+    /** Fails the sends waiting on processes of the nodes {@code which} accepts. */
+    private void failPending(java.util.function.IntPredicate which, java.util.function.Supplier<IpcException> error) {
         for (Map.Entry<Long, Pending> e : pending.entrySet()) {
-            if (which.test(e.getValue()) && pending.remove(e.getKey(), e.getValue())) {
-                e.getValue().reply().completeExceptionally(error.get());
+            switch (e.getValue()) {
+                case Unicast u -> {
+                    if (which.test(u.nodeNumber()) && pending.remove(e.getKey(), u)) {
+                        u.reply().completeExceptionally(error.get());
+                    }
+                }
+                case GroupPending g -> g.call().failNodes(which, error);
             }
         }
     }
@@ -417,13 +475,10 @@ public final class Node implements AutoCloseable {
 
     /** Send (used by {@link KernelImpl}); the request id is registered before the frame leaves. */
     Object send(ProcessId sender, ProcessId to, Object message, Duration timeout) {
-        if (to.isGroup()) {
-            throw new IllegalArgumentException("sending to group " + to + " needs process groups, not available yet");
-        }
         MessageCodec<Object> codec = codecs.forMessage(message);
         long requestId = requestIds.incrementAndGet();
         CompletableFuture<Object> reply = new CompletableFuture<>();
-        pending.put(requestId, new Pending(to.nodeNumber(), to, reply));
+        pending.put(requestId, new Unicast(to.nodeNumber(), to, reply));
         try {
             if (to.nodeNumber() == id.number()) {
                 if (!processes.deliver(to.localId(), new Request(sender, requestId, message))) {
@@ -459,20 +514,17 @@ public final class Node implements AutoCloseable {
     void reply(ProcessId replier, Request request, Object message) {
         ProcessId sender = request.sender();
         if (sender.nodeNumber() == id.number()) {
-            Pending p = pending.remove(request.requestId());
-            if (p != null) {
-                p.reply().complete(message);
-            }
+            complete(request.requestId(), replier, message);
             return;
         }
-        Peer peer = livePeers.get(sender.nodeNumber());
-        if (peer == null) {
+        Channel ch = channelTo(sender.nodeNumber());
+        if (ch == null) {
             LOG.log(Level.WARNING, "Node ''{0}'': reply to {1} dropped, its node is not live", id, sender);
             return;
         }
         MessageCodec<Object> codec = codecs.forMessage(message);
-        peer.out.writeAndFlush(new Frame(FrameKind.REPLY, 0,
-                IpcWire.reply(peer.out.alloc(), request.requestId(), replier.value(), codec.id(), message, codec::encode)));
+        ch.writeAndFlush(new Frame(FrameKind.REPLY, 0,
+                IpcWire.reply(ch.alloc(), request.requestId(), replier.value(), codec.id(), message, codec::encode)));
     }
 
     /** Forward (used by {@link KernelImpl}): {@code to} will reply to the original sender. */
@@ -500,16 +552,275 @@ public final class Node implements AutoCloseable {
     void fail(Request request, ProcessId target, FailCode code, String reason) {
         ProcessId sender = request.sender();
         if (sender.nodeNumber() == id.number()) {
-            Pending p = pending.remove(request.requestId());
-            if (p != null) {
-                p.reply().completeExceptionally(exception(code, reason));
+            completeExceptionally(request.requestId(), target, exception(code, reason));
+            return;
+        }
+        Channel ch = channelTo(sender.nodeNumber());
+        if (ch != null) {
+            ch.writeAndFlush(new Frame(FrameKind.FAIL, 0, IpcWire.fail(ch.alloc(),
+                    new IpcWire.Fail(request.requestId(), target.value(), code, reason))));
+        }
+    }
+
+    // ------------------------------------------------------------------ process groups
+
+    ProcessId createGroup(ProcessId creator, boolean localGroup) {
+        ProcessId group = ProcessId.group(id.number(),
+                groupIds.getAndUpdate(i -> i >= ProcessId.MAX_LOCAL_ID ? 1 : i + 1), localGroup);
+        join(creator, group);
+        return group;
+    }
+
+    Set<ProcessId> members(ProcessId group) {
+        requireGroup(group);
+        return groups.members(group);
+    }
+
+    void join(ProcessId member, ProcessId group) {
+        requireGroup(group);
+        if (group.isLocalGroup() && group.nodeNumber() != id.number()) {
+            throw new IllegalArgumentException("local group " + group + " keeps its members on the node that created it; "
+                    + member + " runs on node '" + id + "'");
+        }
+        update(GroupWire.Op.JOIN, java.util.Collections.singletonList(new ProcessId[] {group, member}));
+    }
+
+    void leave(ProcessId member, ProcessId group) {
+        requireGroup(group);
+        update(GroupWire.Op.LEAVE, java.util.Collections.singletonList(new ProcessId[] {group, member}));
+    }
+
+    /** Takes a process that exits out of all its groups. */
+    void leaveAll(ProcessId member) {
+        List<ProcessId[]> entries = new ArrayList<>();
+        for (ProcessId g : groups.groupsOf(member)) {
+            entries.add(new ProcessId[] {g, member});
+        }
+        if (!entries.isEmpty() && !closed) {
+            update(GroupWire.Op.LEAVE, entries);
+        }
+    }
+
+    private static void requireGroup(ProcessId group) {
+        if (!group.isGroup()) {
+            throw new IllegalArgumentException(group + " is a process id, not a group id");
+        }
+    }
+
+    /**
+     * Applies a join or leave of local members here, then on every live peer, and waits until all
+     * of them acknowledged (or died).
+     */
+    private void update(GroupWire.Op op, List<ProcessId[]> entries) {
+        long opId = opIds.incrementAndGet();
+        AckWait wait;
+        synchronized (groupLock) {
+            boolean changed = false;
+            List<GroupWire.Entry> wire = new ArrayList<>();
+            for (ProcessId[] e : entries) {
+                changed |= op == GroupWire.Op.JOIN ? groups.add(e[0], e[1]) : groups.remove(e[0], e[1]);
+                wire.add(new GroupWire.Entry(e[0].value(), e[1].value()));
+            }
+            if (!changed) {
+                return;
+            }
+            wait = new AckWait(livePeers.keySet());
+            ackWaits.put(opId, wait);
+            for (Peer peer : livePeers.values()) {
+                peer.out.writeAndFlush(new Frame(FrameKind.GROUP_UPDATE, 0,
+                        GroupWire.update(peer.out.alloc(), new GroupWire.Update(op, opId, wire))));
+            }
+        }
+        try {
+            if (!wait.await(config.failureTimeout().multipliedBy(5).toNanos())) {
+                throw new IpcTimeoutException("group " + op.name().toLowerCase(java.util.Locale.ROOT)
+                        + " not acknowledged by every live node within " + config.failureTimeout().multipliedBy(5).toMillis()
+                        + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IpcException("group " + op.name().toLowerCase(java.util.Locale.ROOT) + " interrupted");
+        } finally {
+            ackWaits.remove(opId);
+        }
+    }
+
+    /**
+     * Group send: one GROUP_SEND per node that hosts members of the sender's view, local
+     * delivery for members on this node; returns per {@code mode}.
+     *
+     * @param previous the request id of the sender's previous group send, discarded now (0: none)
+     */
+    GroupReplies sendGroup(ProcessId sender, ProcessId group, Object message, ReplyMode mode, Duration timeout,
+            long previous, java.util.function.LongConsumer started) {
+        requireGroup(group);
+        if (previous != 0) {
+            pending.remove(previous);
+        }
+        MessageCodec<Object> codec = codecs.forMessage(message);
+        Set<ProcessId> targets = groups.members(group);
+        GroupCall call = new GroupCall(targets, mode);
+        long requestId = requestIds.incrementAndGet();
+        if (mode.kind() != ReplyMode.Kind.NONE) {
+            pending.put(requestId, new GroupPending(call));
+            started.accept(requestId);
+        }
+        Map<Integer, List<ProcessId>> byNode = new java.util.HashMap<>();
+        for (ProcessId m : targets) {
+            byNode.computeIfAbsent(m.nodeNumber(), n -> new ArrayList<>()).add(m);
+        }
+        for (Map.Entry<Integer, List<ProcessId>> e : byNode.entrySet()) {
+            int[] localIds = e.getValue().stream().mapToInt(ProcessId::localId).toArray();
+            if (e.getKey() == id.number()) {
+                deliverToGroup(sender, requestId, group, localIds, message);
+                continue;
+            }
+            Peer peer = livePeers.get(e.getKey());
+            if (peer == null) {
+                for (ProcessId m : e.getValue()) {
+                    call.fail(m, new NodeUnreachableException("the node of member " + m + " is not a live member"));
+                }
+                continue;
+            }
+            peer.out.writeAndFlush(new Frame(FrameKind.GROUP_SEND, 0, GroupWire.groupSend(peer.out.alloc(), requestId,
+                    sender.value(), group.value(), localIds, codec.id(), message, codec::encode)));
+        }
+        if (mode.kind() == ReplyMode.Kind.NONE) {
+            return new GroupReplies(targets.size(), List.of(), Map.of(), true);
+        }
+        try {
+            return call.await(timeout.toNanos(), group);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IpcException("group send to " + group + " interrupted");
+        }
+    }
+
+    /** Forgets a group send: replies still coming are dropped (V semantics on the next send). */
+    void discard(long requestId) {
+        pending.remove(requestId);
+    }
+
+    /** The group call of request {@code requestId}, if it is still current. */
+    GroupCall groupCall(long requestId) {
+        return pending.get(requestId) instanceof GroupPending g ? g.call() : null;
+    }
+
+    /** Delivers a group message to the listed local processes that are still members. */
+    private void deliverToGroup(ProcessId sender, long requestId, ProcessId group, int[] localIds, Object message) {
+        for (int localId : localIds) {
+            ProcessId member = ProcessId.process(id.number(), localId);
+            Request request = new Request(sender, requestId, message);
+            if (!groups.contains(group, member)) {
+                fail(request, member, FailCode.NO_SUCH_PROCESS, member + " is no longer a member of " + group);
+            } else if (!processes.deliver(localId, request)) {
+                fail(request, member, FailCode.NO_SUCH_PROCESS, "member " + member + " of " + group + " has exited");
+            }
+        }
+    }
+
+    private void onGroupSend(ByteBuf payload) {
+        GroupWire.GroupSend send = GroupWire.readGroupSend(payload);
+        ProcessId sender = new ProcessId(send.sender());
+        ProcessId group = new ProcessId(send.group());
+        MessageCodec<?> codec = codecs.forId(send.codec());
+        Object message = null;
+        String problem = null;
+        if (codec == null) {
+            problem = "node '" + id + "' has no codec with id " + send.codec();
+        } else {
+            try {
+                message = codec.decode(payload);
+            } catch (RuntimeException e) {
+                problem = "cannot decode a " + codec.type().getSimpleName() + " for " + group + ": " + e.getMessage();
+            }
+        }
+        if (problem != null) {
+            for (int localId : send.members()) {
+                fail(new Request(sender, send.requestId(), null), ProcessId.process(id.number(), localId),
+                        FailCode.BAD_MESSAGE, problem);
             }
             return;
         }
-        Peer peer = livePeers.get(sender.nodeNumber());
+        deliverToGroup(sender, send.requestId(), group, send.members(), message);
+    }
+
+    private void onGroupUpdate(Channel ch, ByteBuf payload) {
+        GroupWire.Update update = GroupWire.readUpdate(payload);
+        Peer from = peerOf(ch);
+        for (GroupWire.Entry e : update.entries()) {
+            ProcessId group = new ProcessId(e.group());
+            ProcessId member = new ProcessId(e.member());
+            if (from == null || member.nodeNumber() != from.id.number()) {
+                throw new dev.iris.runtime.transport.FrameFormatException("group update from " + ch.remoteAddress()
+                        + " names member " + member + " of another node");
+            }
+            if (update.op() == GroupWire.Op.LEAVE) {
+                groups.remove(group, member);
+            } else {
+                groups.add(group, member);
+            }
+        }
+        if (update.opId() != 0) {
+            // back on the connection the update came on: this node may not have dialed the peer yet
+            ch.writeAndFlush(new Frame(FrameKind.GROUP_ACK, 0, GroupWire.ack(ch.alloc(), update.opId())));
+        }
+    }
+
+    private void onGroupAck(Channel ch, ByteBuf payload) {
+        long opId = GroupWire.readAck(payload);
+        Peer from = peerOf(ch);
+        AckWait wait = ackWaits.get(opId);
+        if (wait != null && from != null) {
+            wait.done(from.id.number());
+        }
+    }
+
+    /**
+     * The connection to send an answer (reply, fail) to node {@code nodeNumber} on: this node's
+     * outbound connection, or, while that is not established yet, the peer's connection to us.
+     */
+    private Channel channelTo(int nodeNumber) {
+        Peer peer = livePeers.get(nodeNumber);
         if (peer != null) {
-            peer.out.writeAndFlush(new Frame(FrameKind.FAIL, 0, IpcWire.fail(peer.out.alloc(),
-                    new IpcWire.Fail(request.requestId(), target.value(), code, reason))));
+            return peer.out;
+        }
+        for (Peer p : peersByName.values()) {
+            if (p.id.number() == nodeNumber && p.in != null && p.in.isActive()) {
+                return p.in;
+            }
+        }
+        return null;
+    }
+
+    private Peer peerOf(Channel inbound) {
+        String name = inbound.attr(PeerHandler.PEER_NAME).get();
+        return name == null ? null : peersByName.get(name);
+    }
+
+    /** A reply arrived for request {@code requestId}. */
+    private void complete(long requestId, ProcessId replier, Object message) {
+        switch (pending.get(requestId)) {
+            case null -> { } // timed out or discarded meanwhile
+            case Unicast u -> {
+                if (pending.remove(requestId, u)) {
+                    u.reply().complete(message);
+                }
+            }
+            case GroupPending g -> g.call().reply(replier, message);
+        }
+    }
+
+    /** A failure arrived for request {@code requestId} and process {@code target}. */
+    private void completeExceptionally(long requestId, ProcessId target, IpcException error) {
+        switch (pending.get(requestId)) {
+            case null -> { }
+            case Unicast u -> {
+                if (pending.remove(requestId, u)) {
+                    u.reply().completeExceptionally(error);
+                }
+            }
+            case GroupPending g -> g.call().fail(target, error);
         }
     }
 
@@ -552,30 +863,27 @@ public final class Node implements AutoCloseable {
 
     private void onReply(ByteBuf payload) {
         IpcWire.Reply reply = IpcWire.readReply(payload);
-        Pending p = pending.remove(reply.requestId());
-        if (p == null) {
-            return; // timed out meanwhile
+        ProcessId replier = new ProcessId(reply.replier());
+        if (!pending.containsKey(reply.requestId())) {
+            return; // timed out or discarded meanwhile
         }
         MessageCodec<?> codec = codecs.forId(reply.codec());
         if (codec == null) {
-            p.reply().completeExceptionally(new IpcException("reply from " + new ProcessId(reply.replier())
+            completeExceptionally(reply.requestId(), replier, new IpcException("reply from " + replier
                     + " has codec id " + reply.codec() + ", unknown on node '" + id + "'"));
             return;
         }
         try {
-            p.reply().complete(codec.decode(payload));
+            complete(reply.requestId(), replier, codec.decode(payload));
         } catch (RuntimeException e) {
-            p.reply().completeExceptionally(new IpcException("cannot decode the reply from "
-                    + new ProcessId(reply.replier()) + ": " + e.getMessage()));
+            completeExceptionally(reply.requestId(), replier, new IpcException("cannot decode the reply from "
+                    + replier + ": " + e.getMessage()));
         }
     }
 
     private void onFail(ByteBuf payload) {
         IpcWire.Fail fail = IpcWire.readFail(payload);
-        Pending p = pending.remove(fail.requestId());
-        if (p != null) {
-            p.reply().completeExceptionally(exception(fail.code(), fail.reason()));
-        }
+        completeExceptionally(fail.requestId(), new ProcessId(fail.target()), exception(fail.code(), fail.reason()));
     }
 
     private void onMembers(ByteBuf payload) {
@@ -633,6 +941,9 @@ public final class Node implements AutoCloseable {
                     case SEND -> onSend(frame.payload());
                     case REPLY -> onReply(frame.payload());
                     case FAIL -> onFail(frame.payload());
+                    case GROUP_SEND -> onGroupSend(frame.payload());
+                    case GROUP_UPDATE -> onGroupUpdate(ctx.channel(), frame.payload());
+                    case GROUP_ACK -> onGroupAck(ctx.channel(), frame.payload());
                     default -> throw new dev.iris.runtime.transport.FrameFormatException(
                             "unexpected " + frame.kind() + " frame after the handshake");
                 }

@@ -78,6 +78,12 @@ final class ProcessTable {
     private void exit(Entry entry) {
         entry.markExited();
         entries.remove(entry.pid.localId(), entry);
+        try {
+            node.leaveAll(entry.pid);
+        } catch (IpcException e) {
+            LOG.log(Level.WARNING, "Process {0} ({1}) exited; leaving its groups: {2}", entry.pid, entry.name,
+                    e.getMessage());
+        }
         String reason = "process " + entry.pid + " (" + entry.name + ") exited before replying";
         for (Request r; (r = entry.mailbox.poll()) != null; ) {
             node.fail(r, entry.pid, FailCode.PROCESS_EXITED, reason);

@@ -20,7 +20,13 @@ public enum FrameKind {
     /** A V Reply to the sender of a SEND; payload in {@link IpcWire}. */
     REPLY(6),
     /** A SEND could not be delivered or answered; payload in {@link IpcWire}. */
-    FAIL(7);
+    FAIL(7),
+    /** A group send to the members hosted by the receiving node; payload in {@link GroupWire}. */
+    GROUP_SEND(8),
+    /** Joins, leaves or the full local membership of the sending node; payload in {@link GroupWire}. */
+    GROUP_UPDATE(9),
+    /** The receiver applied the GROUP_UPDATE with this operation id; payload in {@link GroupWire}. */
+    GROUP_ACK(10);
 
     private static final FrameKind[] BY_CODE = new FrameKind[256];
 
