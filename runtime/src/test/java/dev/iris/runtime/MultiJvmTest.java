@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,17 @@ import org.junit.jupiter.api.Test;
 class MultiJvmTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private record NodeJvm(java.lang.Process process, ProcessId echo, ProcessId hold) {
+    private record NodeJvm(java.lang.Process process, ProcessId echo, ProcessId hold,
+            java.util.concurrent.BlockingQueue<String> lines) {
+        /** Waits for a line the node JVM prints. */
+        void await(String line) throws InterruptedException {
+            for (String l; (l = lines.poll(30, TimeUnit.SECONDS)) != null; ) {
+                if (l.equals(line)) {
+                    return;
+                }
+            }
+            throw new AssertionError("node JVM did not print " + line);
+        }
     }
 
     private final List<java.lang.Process> jvms = new ArrayList<>();
@@ -36,36 +45,41 @@ class MultiJvmTest {
         }
     }
 
-    private NodeJvm startJvm(String name) throws Exception {
+    private NodeJvm startJvm(String name, String... extra) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        java.lang.Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                EchoNodeMain.class.getName(), name, "e2e", driver.address())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                EchoNodeMain.class.getName(), name, "e2e", driver.address()));
+        command.addAll(List.of(extra));
+        java.lang.Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         jvms.add(p);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
-        CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
-            try {
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
                 for (String line; (line = out.readLine()) != null; ) {
-                    if (line.startsWith("READY ")) {
-                        return line;
-                    }
+                    lines.add(line);
                 }
-                throw new IllegalStateException("node JVM " + name + " exited before it was ready");
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                // the JVM is gone
             }
         });
-        String[] words = ready.get(60, TimeUnit.SECONDS).split(" ");
-        return new NodeJvm(p, new ProcessId(Long.parseLong(words[1])), new ProcessId(Long.parseLong(words[2])));
+        String ready = null;
+        for (String l; ready == null && (l = lines.poll(60, TimeUnit.SECONDS)) != null; ) {
+            ready = l.startsWith("READY ") ? l : null;
+        }
+        if (ready == null) {
+            throw new AssertionError("node JVM " + name + " did not get ready");
+        }
+        String[] words = ready.split(" ");
+        return new NodeJvm(p, new ProcessId(Long.parseLong(words[1])), new ProcessId(Long.parseLong(words[2])), lines);
     }
 
     @Test
     void threeNodeJvmsTalkAndADeadOneIsNoticed() throws Exception {
         driver = Node.start(NodeConfig.of("driver", "e2e", new InetSocketAddress("127.0.0.1", 0), List.of()), Codecs.of());
         List<NodeJvm> nodes = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
-            nodes.add(startJvm("jvm" + i));
-        }
+        nodes.add(startJvm("jvm1"));
+        nodes.add(startJvm("jvm2"));
+        nodes.add(startJvm("jvm3", "hold"));
         assertTrue(driver.awaitMembers(4, Duration.ofSeconds(30)), () -> "driver sees " + driver.members());
 
         for (int i = 0; i < 3; i++) {
@@ -75,24 +89,32 @@ class MultiJvmTest {
         // the JVMs found each other through the driver alone
         assertEquals("driver,jvm1,jvm2,jvm3", call(driver, k -> k.send(nodes.get(0).echo(), "members", TIMEOUT)));
 
-        CompletableFuture<Object> waiting = new CompletableFuture<>();
-        ProcessId hold = nodes.get(2).hold();
-        driver.spawn("waiter", k -> {
-            try {
-                waiting.complete(k.send(hold, "wait", Duration.ofMinutes(1)));
-            } catch (IpcException e) {
-                waiting.completeExceptionally(e);
-            }
-        });
-        // the send is in flight or queued at jvm3 when it dies
-        nodes.get(2).process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        // a group send to the three echo processes, one frame per JVM
+        ProcessId echoes = ProcessId.wellKnownGroup(7);
+        GroupReplies all = call(driver, k -> k.sendGroup(echoes, "hi all", ReplyMode.ALL, TIMEOUT));
+        assertEquals(3, all.replies().size());
+        assertEquals(java.util.Set.of("jvm1:hi all", "jvm2:hi all", "jvm3:hi all"),
+                all.replies().stream().map(r -> (String) r.message()).collect(java.util.stream.Collectors.toSet()));
+
+        // group 9: the echoes of jvm1 and jvm2, and jvm3's hold, which receives and never replies
+        CompletableFuture<GroupReplies> waiting = new CompletableFuture<>();
+        driver.spawn("waiter", k -> waiting.complete(
+                k.sendGroup(ProcessId.wellKnownGroup(9), "wait", ReplyMode.ALL, Duration.ofMinutes(1))));
+        nodes.get(2).await("HOLDING");
+        nodes.get(2).process().destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL mid-send
         long killed = System.nanoTime();
 
-        ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
-        assertTrue(e.getCause() instanceof NodeUnreachableException, e.getCause().toString());
-        assertTrue(e.getCause().getMessage().contains("jvm3"), e.getCause().getMessage());
+        GroupReplies replies = waiting.get(10, TimeUnit.SECONDS);
         long detectedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
         assertTrue(detectedMillis < 3_000, "death noticed after " + detectedMillis + " ms, the bound is about 2 s");
+        assertEquals(java.util.Set.of(nodes.get(0).echo(), nodes.get(1).echo()),
+                replies.replies().stream().map(GroupReplies.Reply::from).collect(java.util.stream.Collectors.toSet()),
+                "the survivors replied");
+        IpcException dead = replies.failures().get(nodes.get(2).hold());
+        assertTrue(dead instanceof NodeUnreachableException, String.valueOf(dead));
+        assertTrue(dead.getMessage().contains("jvm3"), dead.getMessage());
+        assertEquals(java.util.Set.of(nodes.get(0).echo(), nodes.get(1).echo()),
+                call(driver, k -> k.members(ProcessId.wellKnownGroup(9))), "group 9 without the dead member");
 
         assertTrue(driver.awaitMembers(3, TIMEOUT), () -> "driver sees " + driver.members());
         // the survivors converge too
