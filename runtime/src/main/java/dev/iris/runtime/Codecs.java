@@ -30,6 +30,11 @@ public final class Codecs {
         }
 
         @Override
+        public int sizeHint(byte[] message) {
+            return message.length;
+        }
+
+        @Override
         public byte[] decode(ByteBuf in) {
             return ByteBufUtil.getBytes(in, in.readerIndex(), in.readableBytes());
         }
@@ -50,6 +55,11 @@ public final class Codecs {
         @Override
         public void encode(String message, ByteBuf out) {
             out.writeCharSequence(message, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public int sizeHint(String message) {
+            return message.length();
         }
 
         @Override

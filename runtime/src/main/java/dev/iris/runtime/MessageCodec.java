@@ -21,5 +21,13 @@ public interface MessageCodec<T> {
 
     void encode(T message, ByteBuf out);
 
+    /**
+     * About how many bytes {@link #encode} writes for {@code message}, so the frame buffer can be
+     * allocated once (a wrong guess costs a reallocation, nothing else).
+     */
+    default int sizeHint(T message) {
+        return 64;
+    }
+
     T decode(ByteBuf in);
 }

@@ -1,5 +1,7 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.transport.FragmentAssembler;
+import dev.iris.runtime.transport.FragmentEncoder;
 import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameDecoder;
 import dev.iris.runtime.transport.FrameEncoder;
@@ -301,8 +303,10 @@ public final class Node implements AutoCloseable {
                         new FlushConsolidationHandler(256, true),
                         new FrameDecoder(config.maxFrameBytes()),
                         new FrameEncoder(config.maxFrameBytes()),
+                        new FragmentEncoder(config.maxFrameBytes(), config.maxMessageBytes()),
                         new HandshakeHandler(new Handshake(config.cluster(), Handshake.PROTOCOL, id.name()),
                                 HANDSHAKE_TIMEOUT_MILLIS),
+                        new FragmentAssembler(config.maxMessageBytes()),
                         new PeerHandler(outbound));
             }
         };
@@ -490,9 +494,14 @@ public final class Node implements AutoCloseable {
                     throw new NodeUnreachableException("the node of process " + to + " is not a live member of cluster '"
                             + config.cluster() + "'");
                 }
-                ByteBuf payload = IpcWire.send(peer.out.alloc(), requestId, sender.value(), to.value(), codec.id(),
-                        message, codec::encode);
-                peer.out.writeAndFlush(new Frame(FrameKind.SEND, 0, payload));
+                ByteBuf payload = checkSize(IpcWire.send(peer.out.alloc(), requestId, sender.value(), to.value(),
+                        codec.id(), message, codec.sizeHint(message), codec::encode), message);
+                peer.out.writeAndFlush(new Frame(FrameKind.SEND, 0, payload)).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        completeExceptionally(requestId, to, new IpcException("could not send to " + to + ": "
+                                + f.cause().getMessage()));
+                    }
+                });
             }
             return reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
@@ -523,8 +532,8 @@ public final class Node implements AutoCloseable {
             return;
         }
         MessageCodec<Object> codec = codecs.forMessage(message);
-        ch.writeAndFlush(new Frame(FrameKind.REPLY, 0,
-                IpcWire.reply(ch.alloc(), request.requestId(), replier.value(), codec.id(), message, codec::encode)));
+        ch.writeAndFlush(new Frame(FrameKind.REPLY, 0, checkSize(IpcWire.reply(ch.alloc(), request.requestId(),
+                replier.value(), codec.id(), message, codec.sizeHint(message), codec::encode), message)));
     }
 
     /** Forward (used by {@link KernelImpl}): {@code to} will reply to the original sender. */
@@ -545,7 +554,7 @@ public final class Node implements AutoCloseable {
         }
         MessageCodec<Object> codec = codecs.forMessage(request.message());
         peer.out.writeAndFlush(new Frame(FrameKind.SEND, 0, IpcWire.send(peer.out.alloc(), request.requestId(),
-                request.sender().value(), to.value(), codec.id(), request.message(), codec::encode)));
+                request.sender().value(), to.value(), codec.id(), request.message(), codec.sizeHint(request.message()), codec::encode)));
     }
 
     /** Tells the sender of {@code request} that it will get no reply. */
@@ -682,8 +691,9 @@ public final class Node implements AutoCloseable {
                 }
                 continue;
             }
-            peer.out.writeAndFlush(new Frame(FrameKind.GROUP_SEND, 0, GroupWire.groupSend(peer.out.alloc(), requestId,
-                    sender.value(), group.value(), localIds, codec.id(), message, codec::encode)));
+            peer.out.writeAndFlush(new Frame(FrameKind.GROUP_SEND, 0, checkSize(GroupWire.groupSend(peer.out.alloc(),
+                    requestId, sender.value(), group.value(), localIds, codec.id(), message, codec.sizeHint(message),
+                    codec::encode), message)));
         }
         if (mode.kind() == ReplyMode.Kind.NONE) {
             return new GroupReplies(targets.size(), List.of(), Map.of(), true);
@@ -822,6 +832,17 @@ public final class Node implements AutoCloseable {
             }
             case GroupPending g -> g.call().fail(target, error);
         }
+    }
+
+    /** Refuses (and releases) an encoded message above the message limit, before anything is sent. */
+    private ByteBuf checkSize(ByteBuf payload, Object message) {
+        if (payload.readableBytes() > config.maxMessageBytes()) {
+            int size = payload.readableBytes();
+            payload.release();
+            throw new IllegalArgumentException("a " + message.getClass().getSimpleName() + " message of " + size
+                    + " encoded bytes exceeds the message limit of " + config.maxMessageBytes() + " bytes");
+        }
+        return payload;
     }
 
     private static IpcException exception(FailCode code, String reason) {

@@ -19,10 +19,16 @@ import java.util.Objects;
  *                          that reaches one seed learns the others from it.
  * @param heartbeatInterval how often this node tells its peers it is alive
  * @param failureTimeout    a peer not heard from for this long is declared dead (default 2 s)
- * @param maxFrameBytes     the largest frame sent or accepted
+ * @param maxFrameBytes     the largest frame sent or accepted (default 1 MiB); larger messages
+ *                          travel as several frames
+ * @param maxMessageBytes   the largest encoded message sent or accepted (default 64 MiB), the
+ *                          bound on what a peer can make this node buffer for one message
  */
 public record NodeConfig(String node, String cluster, SocketAddress bind, List<SocketAddress> seeds,
-        Duration heartbeatInterval, Duration failureTimeout, int maxFrameBytes) {
+        Duration heartbeatInterval, Duration failureTimeout, int maxFrameBytes, long maxMessageBytes) {
+
+    /** The default of {@link #maxMessageBytes()}: 64 MiB. */
+    public static final long DEFAULT_MAX_MESSAGE_BYTES = 64L << 20;
 
     public NodeConfig {
         NodeId.of(node);
@@ -39,16 +45,27 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
         if (maxFrameBytes < 1024) {
             throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + maxFrameBytes);
         }
+        if (maxMessageBytes < maxFrameBytes) {
+            throw new IllegalArgumentException("maxMessageBytes (" + maxMessageBytes
+                    + ") must be at least maxFrameBytes (" + maxFrameBytes + ")");
+        }
     }
 
     /** A node with default timing (heartbeat 500 ms, failure timeout 2 s) and frame bound (1 MiB). */
     public static NodeConfig of(String node, String cluster, SocketAddress bind, List<? extends SocketAddress> seeds) {
         return new NodeConfig(node, cluster, bind, List.copyOf(seeds), Duration.ofMillis(500), Duration.ofSeconds(2),
-                Frame.DEFAULT_MAX_FRAME_BYTES);
+                Frame.DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES);
     }
 
     /** This configuration with another failure detector timing. */
     public NodeConfig withFailureDetection(Duration heartbeatInterval, Duration failureTimeout) {
-        return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes);
+        return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
+                maxMessageBytes);
+    }
+
+    /** This configuration with other size bounds. */
+    public NodeConfig withLimits(int maxFrameBytes, long maxMessageBytes) {
+        return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
+                maxMessageBytes);
     }
 }

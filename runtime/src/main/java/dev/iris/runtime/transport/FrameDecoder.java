@@ -21,7 +21,8 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
     /** @param maxFrameBytes the largest {@code length} accepted */
     public FrameDecoder(int maxFrameBytes) {
-        super(maxFrameBytes, 0, Frame.LENGTH_FIELD_BYTES, 0, Frame.LENGTH_FIELD_BYTES, true);
+        // the super class bounds the whole frame, length prefix included
+        super(maxFrameBytes + Frame.LENGTH_FIELD_BYTES, 0, Frame.LENGTH_FIELD_BYTES, 0, Frame.LENGTH_FIELD_BYTES, true);
         this.maxFrameBytes = maxFrameBytes;
     }
 

@@ -26,7 +26,9 @@ public enum FrameKind {
     /** Joins, leaves or the full local membership of the sending node; payload in {@link GroupWire}. */
     GROUP_UPDATE(9),
     /** The receiver applied the GROUP_UPDATE with this operation id; payload in {@link GroupWire}. */
-    GROUP_ACK(10);
+    GROUP_ACK(10),
+    /** The next piece of a frame larger than the frame bound; see {@link FragmentEncoder}. */
+    CONTINUATION(11);
 
     private static final FrameKind[] BY_CODE = new FrameKind[256];
 

@@ -59,11 +59,11 @@ public final class GroupWire {
     }
 
     public static <T> ByteBuf groupSend(ByteBufAllocator alloc, long requestId, long sender, long group, int[] members,
-            int codec, T message, BiConsumer<T, ByteBuf> body) {
+            int codec, T message, int bodyHint, BiConsumer<T, ByteBuf> body) {
         if (members.length > MAX_ENTRIES) {
             throw new IllegalArgumentException(members.length + " members on one node, at most " + MAX_ENTRIES);
         }
-        ByteBuf out = alloc.buffer(28 + 4 * members.length + 64);
+        ByteBuf out = alloc.buffer(28 + 4 * members.length + Math.max(0, bodyHint));
         try {
             out.writeLong(requestId).writeLong(sender).writeLong(group).writeShort(members.length);
             for (int m : members) {

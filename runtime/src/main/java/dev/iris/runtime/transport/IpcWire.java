@@ -58,10 +58,13 @@ public final class IpcWire {
     private IpcWire() {
     }
 
-    /** Encodes a SEND payload; {@code body} appends the message. The caller owns the result. */
+    /**
+     * Encodes a SEND payload; {@code body} appends the message, about {@code bodyHint} bytes. The
+     * caller owns the result.
+     */
     public static <T> ByteBuf send(ByteBufAllocator alloc, long requestId, long sender, long target, int codec,
-            T message, BiConsumer<T, ByteBuf> body) {
-        ByteBuf out = alloc.buffer(26 + 64);
+            T message, int bodyHint, BiConsumer<T, ByteBuf> body) {
+        ByteBuf out = alloc.buffer(26 + Math.max(0, bodyHint));
         try {
             out.writeLong(requestId).writeLong(sender).writeLong(target).writeShort(codec);
             body.accept(message, out);
@@ -85,10 +88,10 @@ public final class IpcWire {
         return new Send(in.readLong(), in.readLong(), in.readLong(), in.readUnsignedShort());
     }
 
-    /** Encodes a REPLY payload; {@code body} appends the message. The caller owns the result. */
+    /** Encodes a REPLY payload like {@link #send}. The caller owns the result. */
     public static <T> ByteBuf reply(ByteBufAllocator alloc, long requestId, long replier, int codec, T message,
-            BiConsumer<T, ByteBuf> body) {
-        ByteBuf out = alloc.buffer(18 + 64);
+            int bodyHint, BiConsumer<T, ByteBuf> body) {
+        ByteBuf out = alloc.buffer(18 + Math.max(0, bodyHint));
         try {
             out.writeLong(requestId).writeLong(replier).writeShort(codec);
             body.accept(message, out);

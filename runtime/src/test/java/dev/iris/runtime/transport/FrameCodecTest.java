@@ -92,6 +92,17 @@ class FrameCodecTest {
     }
 
     @Test
+    void aFrameOfExactlyTheMaximumIsAccepted() {
+        ByteBuf wire = encode(new Frame(FrameKind.HANDSHAKE, 0, Unpooled.buffer().writeZero(MAX - Frame.HEADER_BYTES)));
+        assertEquals(MAX, wire.getInt(0));
+        EmbeddedChannel in = new EmbeddedChannel(new FrameDecoder(MAX));
+        in.writeInbound(wire);
+        Frame frame = in.readInbound();
+        assertEquals(MAX - Frame.HEADER_BYTES, frame.payload().readableBytes());
+        frame.release();
+    }
+
+    @Test
     void hugeUnsignedLengthIsRefused() {
         EmbeddedChannel in = new EmbeddedChannel(new FrameDecoder(MAX));
         ByteBuf prefix = Unpooled.buffer().writeInt(0xFFFF_FFF0);

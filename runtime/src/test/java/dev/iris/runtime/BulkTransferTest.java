@@ -1,0 +1,103 @@
+package dev.iris.runtime;
+
+import static dev.iris.runtime.Clusters.call;
+import static dev.iris.runtime.Clusters.server;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.runtime.Clusters.Transport;
+import io.netty.channel.local.LocalAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Bulk data: messages above the frame bound travel in pieces, within the message limit. */
+class BulkTransferTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final AtomicInteger CLUSTERS = new AtomicInteger();
+    private final List<Node> nodes = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        nodes.forEach(Node::close);
+    }
+
+    /** Two nodes with the given limits (node 0 with {@code limits0}, node 1 with {@code limits1}). */
+    private List<Node> pair(Transport transport, long[] limits0, long[] limits1) throws InterruptedException {
+        String cluster = "bulk" + CLUSTERS.incrementAndGet();
+        SocketAddress first = transport == Transport.TCP ? new InetSocketAddress("127.0.0.1", 0)
+                : new LocalAddress(cluster + "/a");
+        Node a = Node.start(NodeConfig.of("a", cluster, first, List.of()).withLimits((int) limits0[0], limits0[1]),
+                Codecs.of());
+        nodes.add(a);
+        SocketAddress second = transport == Transport.TCP ? new InetSocketAddress("127.0.0.1", 0)
+                : new LocalAddress(cluster + "/b");
+        Node b = Node.start(NodeConfig.of("b", cluster, second, List.of(Node.parse(a.address())))
+                .withLimits((int) limits1[0], limits1[1]), Codecs.of());
+        nodes.add(b);
+        assertTrue(a.awaitMembers(2, Duration.ofSeconds(10)) && b.awaitMembers(2, Duration.ofSeconds(10)));
+        return nodes;
+    }
+
+    private static long[] defaults() {
+        return new long[] {dev.iris.runtime.transport.Frame.DEFAULT_MAX_FRAME_BYTES, NodeConfig.DEFAULT_MAX_MESSAGE_BYTES};
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void sixteenMebibytesGoThereAndBack(Transport transport) throws Exception {
+        List<Node> n = pair(transport, defaults(), defaults());
+        byte[] bulk = new byte[16 << 20];
+        new Random(16).nextBytes(bulk);
+        ProcessId reverser = server(n.get(1), m -> {
+            byte[] in = (byte[]) m;
+            byte[] out = new byte[in.length];
+            for (int i = 0; i < in.length; i++) {
+                out[i] = in[in.length - 1 - i];
+            }
+            return out;
+        });
+        byte[] back = (byte[]) call(n.get(0), k -> k.send(reverser, bulk, TIMEOUT));
+        assertEquals(bulk.length, back.length);
+        for (int i = 0; i < bulk.length; i += 4099) {
+            assertEquals(bulk[bulk.length - 1 - i], back[i]);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void messagesAboveTheFrameBoundTravelInPieces(Transport transport) throws Exception {
+        long[] small = {4096, 64 * 1024};
+        List<Node> n = pair(transport, small, small);
+        ProcessId echo = server(n.get(1), m -> m);
+        byte[] sixty = new byte[60 * 1024];
+        new Random(60).nextBytes(sixty);
+        assertArrayEquals(sixty, (byte[]) call(n.get(0), k -> k.send(echo, sixty, TIMEOUT)));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> call(n.get(0), k -> k.send(echo, new byte[100 * 1024], TIMEOUT)));
+        assertTrue(e.getMessage().contains("exceeds the message limit of 65536 bytes"), e.getMessage());
+        // the refused message left the connection usable
+        assertArrayEquals(sixty, (byte[]) call(n.get(0), k -> k.send(echo, sixty, TIMEOUT)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aPeerCannotMakeANodeBufferMoreThanItsLimit(Transport transport) throws Exception {
+        // node 0 sends up to 1 MiB, node 1 accepts 64 KiB: node 1 closes the connection
+        List<Node> n = pair(transport, new long[] {4096, 1 << 20}, new long[] {4096, 64 * 1024});
+        ProcessId echo = server(n.get(1), m -> m);
+        NodeUnreachableException e = assertThrows(NodeUnreachableException.class,
+                () -> call(n.get(0), k -> k.send(echo, new byte[200 * 1024], TIMEOUT)));
+        assertTrue(e.getMessage().contains("'b'"), e.getMessage());
+    }
+}
