@@ -72,6 +72,7 @@ public final class Node implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final boolean local;
+    private final String transport;
     private final Map<String, Peer> peersByName = new ConcurrentHashMap<>();
     private final Map<Integer, Peer> livePeers = new ConcurrentHashMap<>();
     private final Set<String> dialing = ConcurrentHashMap.newKeySet();
@@ -144,8 +145,9 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private Node(NodeConfig config, Codecs codecs, EventLoopGroup group, boolean ownsGroup) {
+    private Node(NodeConfig config, Codecs codecs, EventLoopGroup group, boolean ownsGroup, String transport) {
         this.config = config;
+        this.transport = transport;
         this.id = NodeId.of(config.node());
         this.codecs = codecs;
         this.group = group;
@@ -162,14 +164,39 @@ public final class Node implements AutoCloseable {
      */
     public static Node start(NodeConfig config, Codecs codecs) {
         boolean local = config.bind() instanceof LocalAddress;
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(local ? 1 : 2,
-                local ? LocalIoHandler.newFactory() : NioIoHandler.newFactory());
-        return start(config, codecs, group, true);
+        String transport = local ? "local" : EPOLL ? "epoll" : "nio";
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(local ? 1 : 2, switch (transport) {
+            case "local" -> LocalIoHandler.newFactory();
+            case "epoll" -> io.netty.channel.epoll.EpollIoHandler.newFactory();
+            default -> NioIoHandler.newFactory();
+        });
+        return start(config, codecs, group, true, transport);
+    }
+
+    /** Whether Netty's native epoll transport can be used here (Linux with the native library). */
+    private static final boolean EPOLL = epollAvailable();
+
+    private static boolean epollAvailable() {
+        try {
+            return io.netty.channel.epoll.Epoll.isAvailable();
+        } catch (LinkageError e) {
+            return false; // the optional epoll classes are not there (e.g. in an OSGi runtime without them)
+        }
+    }
+
+    /** The transport this node uses: {@code local} (in-JVM), {@code epoll} or {@code nio} (TCP). */
+    public String transport() {
+        return transport;
     }
 
     /** Starts a node on a shared event loop group (of the matching transport); see {@link EmbeddedCluster}. */
     static Node start(NodeConfig config, Codecs codecs, EventLoopGroup group, boolean ownsGroup) {
-        Node node = new Node(config, codecs, group, ownsGroup);
+        return start(config, codecs, group, ownsGroup, config.bind() instanceof LocalAddress ? "local" : "nio");
+    }
+
+    private static Node start(NodeConfig config, Codecs codecs, EventLoopGroup group, boolean ownsGroup,
+            String transport) {
+        Node node = new Node(config, codecs, group, ownsGroup, transport);
         try {
             node.bind();
         } catch (RuntimeException e) {
@@ -200,8 +227,16 @@ public final class Node implements AutoCloseable {
         LOG.log(Level.INFO, "Node ''{0}'' of cluster ''{1}'' listening on {2}", id, config.cluster(), advertisedAddress);
     }
 
-    private static Class<? extends ServerChannel> serverChannelClass() {
-        return NioServerSocketChannel.class;
+    private Class<? extends ServerChannel> serverChannelClass() {
+        return "epoll".equals(transport()) ? io.netty.channel.epoll.EpollServerSocketChannel.class
+                : NioServerSocketChannel.class;
+    }
+
+    private Class<? extends Channel> socketChannelClass() {
+        if (local) {
+            return LocalChannel.class;
+        }
+        return "epoll".equals(transport()) ? io.netty.channel.epoll.EpollSocketChannel.class : NioSocketChannel.class;
     }
 
     // ------------------------------------------------------------------ public API
@@ -322,7 +357,7 @@ public final class Node implements AutoCloseable {
                 return;
             }
         }
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(local ? LocalChannel.class : NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(socketChannelClass())
                 .handler(initializer(true));
         if (!local) {
             bootstrap.option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000);

@@ -67,6 +67,20 @@ class IpcScenarioTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    void tcpUsesNativeEpollWhereAvailable(Transport transport) throws Exception {
+        try (TestCluster c = cluster(transport, 1)) {
+            String expected = transport == Transport.IN_JVM ? "local"
+                    : io.netty.channel.epoll.Epoll.isAvailable() ? "epoll" : "nio";
+            assertEquals(expected, c.node(0).transport());
+            if (transport == Transport.TCP && System.getProperty("os.name").equals("Linux")
+                    && System.getProperty("os.arch").equals("amd64")) {
+                assertEquals("epoll", c.node(0).transport(), "the native library ships for linux-x86_64");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
     void typedMessagesAndBulkBytesTravelByCodec(Transport transport) throws Exception {
         try (TestCluster c = cluster(transport, 2)) {
             ProcessId bank = server(c.node(1), m -> m instanceof Transfer t ? new Transfer(t.account(), t.cents() * 2) : m);
