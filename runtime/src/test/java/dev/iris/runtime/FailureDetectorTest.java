@@ -1,0 +1,92 @@
+package dev.iris.runtime;
+
+import static dev.iris.runtime.Clusters.call;
+import static dev.iris.runtime.Clusters.server;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.runtime.Clusters.TestCluster;
+import dev.iris.runtime.Clusters.Transport;
+import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameDecoder;
+import dev.iris.runtime.transport.FrameEncoder;
+import dev.iris.runtime.transport.Handshake;
+import dev.iris.runtime.transport.HandshakeHandler;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class FailureDetectorTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * A peer that completes the handshake and then falls silent with its connections open (a hung
+     * JVM, or a partition): only the heartbeat timeout can find it out.
+     */
+    @Test
+    void aSilentPeerIsDeclaredDeadAfterTheFailureTimeout() throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        Channel ghost = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new FrameDecoder(Frame.DEFAULT_MAX_FRAME_BYTES),
+                                new FrameEncoder(Frame.DEFAULT_MAX_FRAME_BYTES),
+                                new HandshakeHandler(new Handshake("fd", Handshake.PROTOCOL, "ghost"), 5_000),
+                                new ChannelInboundHandlerAdapter() {
+                                    @Override
+                                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                        ReferenceCountUtil.release(msg); // hears everything, says nothing
+                                    }
+                                });
+                    }
+                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        NodeConfig config = NodeConfig.of("watcher", "fd", new InetSocketAddress("127.0.0.1", 0),
+                List.of(ghost.localAddress())).withFailureDetection(Duration.ofMillis(100), Duration.ofMillis(600));
+        try (Node node = Node.start(config, Codecs.of())) {
+            assertTrue(node.awaitMembers(2, TIMEOUT), () -> "watcher sees " + node.members());
+            long live = System.nanoTime();
+            ProcessId onGhost = ProcessId.process(NodeId.of("ghost").number(), 1);
+            NodeUnreachableException e = assertThrows(NodeUnreachableException.class,
+                    () -> call(node, k -> k.send(onGhost, "hello?", Duration.ofMinutes(1))));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - live);
+            assertTrue(e.getMessage().contains("nothing heard for 600 ms"), e.getMessage());
+            assertTrue(millis >= 500 && millis < 3_000, "declared dead after " + millis + " ms");
+            assertEquals(List.of(node.id()), node.members());
+        } finally {
+            ghost.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aRestartedNodeRejoins(Transport transport) throws Exception {
+        try (TestCluster c = transport.start(3, Codecs.of())) {
+            c.node(2).close();
+            assertTrue(c.node(0).awaitMembers(2, TIMEOUT));
+            assertTrue(c.node(1).awaitMembers(2, TIMEOUT));
+            Node again = c.join("node3");
+            for (Node n : List.of(c.node(0), c.node(1), again)) {
+                assertTrue(n.awaitMembers(3, TIMEOUT), () -> n.id() + " sees " + n.members());
+            }
+            ProcessId echo = server(again, m -> "back: " + m);
+            assertEquals("back: hi", call(c.node(1), k -> k.send(echo, "hi", TIMEOUT)));
+        }
+    }
+}
