@@ -1,28 +1,365 @@
 package dev.iris.dsl.validation;
 
+import dev.iris.dsl.iris.Cluster;
+import dev.iris.dsl.iris.Consistency;
+import dev.iris.dsl.iris.Field;
 import dev.iris.dsl.iris.Group;
-import dev.iris.dsl.iris.IrisPackage;
+import dev.iris.dsl.iris.IrisPackage.Literals;
 import dev.iris.dsl.iris.IrisSystem;
+import dev.iris.dsl.iris.Message;
+import dev.iris.dsl.iris.MessageTypeRef;
+import dev.iris.dsl.iris.Node;
+import dev.iris.dsl.iris.Placement;
+import dev.iris.dsl.iris.PrimitiveType;
+import dev.iris.dsl.iris.PrimitiveTypeRef;
+import dev.iris.dsl.iris.SharedObject;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.eclipse.emf.ecore.EObject;
+import org.eclipse.emf.ecore.EReference;
+import org.eclipse.xtext.EcoreUtil2;
 import org.eclipse.xtext.validation.Check;
 
-/** Validation rules of the Iris language. Each problem carries an issue code from this class. */
+/**
+ * Validation rules of the Iris language. Every problem carries one of the issue codes below (quick
+ * fixes and tests refer to them) and is reported on the exact feature it concerns. Names that are
+ * not unique and references that do not resolve are reported by Xtext itself.
+ */
 public class IrisValidator extends AbstractIrisValidator {
+    private static final String PREFIX = "dev.iris.dsl.";
     /** Two groups of one system claim the same well-known id. */
-    public static final String DUPLICATE_WELL_KNOWN_ID = "dev.iris.dsl.duplicateWellKnownId";
+    public static final String DUPLICATE_WELL_KNOWN_ID = PREFIX + "duplicateWellKnownId";
+    /** A well-known id outside 1..2^30-1. */
+    public static final String WELL_KNOWN_ID_RANGE = PREFIX + "wellKnownIdRange";
+    /** A count ({@code [n]}) that is 0. */
+    public static final String ZERO_COUNT = PREFIX + "zeroCount";
+    /** A message field with a fixed array size. */
+    public static final String SIZED_ARRAY_IN_MESSAGE = PREFIX + "sizedArrayInMessage";
+    /** A message that contains itself without an array in between (infinite size). */
+    public static final String MESSAGE_CONTAINS_ITSELF = PREFIX + "messageContainsItself";
+    /** A shared-object field of a type without a fixed size (string, bytes without size, message). */
+    public static final String SHARED_FIELD_TYPE = PREFIX + "sharedFieldType";
+    /** A shared-object array without a size. */
+    public static final String SHARED_ARRAY_WITHOUT_SIZE = PREFIX + "sharedArrayWithoutSize";
+    /** {@code atomic} on something else than a scalar int or long field of a shared object. */
+    public static final String ATOMIC_FIELD_TYPE = PREFIX + "atomicFieldType";
+    /** {@code atomic} fields in an object whose consistency model cannot provide them. */
+    public static final String ATOMIC_NEEDS_SEQUENTIAL = PREFIX + "atomicNeedsSequential";
+    /** A node address that is not {@code host:port}. */
+    public static final String INVALID_ADDRESS = PREFIX + "invalidAddress";
+    /** A port outside 1..65535. */
+    public static final String INVALID_PORT = PREFIX + "invalidPort";
+    /** Two nodes of one cluster on one address. */
+    public static final String DUPLICATE_ADDRESS = PREFIX + "duplicateAddress";
+    /** A page size that is not a power of two between 512 bytes and 1 MiB. */
+    public static final String PAGE_SIZE = PREFIX + "pageSize";
+    /** A cluster without nodes. */
+    public static final String EMPTY_CLUSTER = PREFIX + "emptyCluster";
+    /** A process that no node of any cluster runs (warning). */
+    public static final String PROCESS_NOT_PLACED = PREFIX + "processNotPlaced";
+    /** A process placed twice on one node. */
+    public static final String DUPLICATE_PLACEMENT = PREFIX + "duplicatePlacement";
+    /** A message that no process handles and nothing else uses (warning). */
+    public static final String MESSAGE_NOT_HANDLED = PREFIX + "messageNotHandled";
+    /** A local group whose members would run on more than one node of a cluster. */
+    public static final String LOCAL_GROUP_SPANS_NODES = PREFIX + "localGroupSpansNodes";
+    /** A local group with a well-known id. */
+    public static final String LOCAL_WELL_KNOWN = PREFIX + "localWellKnown";
+    /** A home node that no cluster has (warning). */
+    public static final String UNKNOWN_HOME = PREFIX + "unknownHome";
+    /** The same group, message or shared object listed twice in one process (warning). */
+    public static final String DUPLICATE_REFERENCE = PREFIX + "duplicateReference";
+
+    private static final int MAX_WELL_KNOWN_ID = (1 << 30) - 1;
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]");
+
+    // ------------------------------------------------------------------ groups
 
     @Check
     public void checkWellKnownIdsAreUnique(IrisSystem system) {
         Map<Integer, Group> seen = new HashMap<>();
-        for (Group group : org.eclipse.xtext.EcoreUtil2.typeSelect(system.getElements(), Group.class)) {
-            if (!group.eIsSet(IrisPackage.Literals.GROUP__WELL_KNOWN_ID)) {
+        for (Group group : EcoreUtil2.typeSelect(system.getElements(), Group.class)) {
+            if (!group.isWellKnown()) {
                 continue;
             }
             Group first = seen.putIfAbsent(group.getWellKnownId(), group);
             if (first != null) {
                 error("Well-known id " + group.getWellKnownId() + " is already used by group '" + first.getName() + "'",
-                        group, IrisPackage.Literals.GROUP__WELL_KNOWN_ID, DUPLICATE_WELL_KNOWN_ID);
+                        group, Literals.GROUP__WELL_KNOWN_ID, DUPLICATE_WELL_KNOWN_ID);
+            }
+        }
+    }
+
+    @Check
+    public void checkWellKnownId(Group group) {
+        if (!group.isWellKnown()) {
+            return;
+        }
+        if (group.getWellKnownId() < 1 || group.getWellKnownId() > MAX_WELL_KNOWN_ID) {
+            error("A well-known id is between 1 and " + MAX_WELL_KNOWN_ID, group, Literals.GROUP__WELL_KNOWN_ID,
+                    WELL_KNOWN_ID_RANGE);
+        }
+        if (group.isLocal()) {
+            error("A local group cannot be well-known: its id names the node it lives on", group,
+                    Literals.GROUP__WELL_KNOWN_ID, LOCAL_WELL_KNOWN);
+        }
+    }
+
+    // ------------------------------------------------------------------ counts
+
+    @Check
+    public void checkProcessInstances(dev.iris.dsl.iris.Process process) {
+        if (process.isCounted() && process.getInstances() == 0) {
+            error("A process runs at least 1 instance", process, Literals.PROCESS__INSTANCES, ZERO_COUNT);
+        }
+        duplicates(process, process.getJoins(), Literals.PROCESS__JOINS);
+        duplicates(process, process.getHandles(), Literals.PROCESS__HANDLES);
+        duplicates(process, process.getUses(), Literals.PROCESS__USES);
+    }
+
+    private void duplicates(EObject owner, List<? extends EObject> refs, EReference feature) {
+        Set<EObject> seen = new HashSet<>();
+        for (int i = 0; i < refs.size(); i++) {
+            if (!refs.get(i).eIsProxy() && !seen.add(refs.get(i))) {
+                warning("Listed twice", owner, feature, i, DUPLICATE_REFERENCE);
+            }
+        }
+    }
+
+    @Check
+    public void checkSharedInstances(SharedObject shared) {
+        if (shared.isCounted() && shared.getInstances() == 0) {
+            error("A shared object has at least 1 instance", shared, Literals.SHARED_OBJECT__INSTANCES, ZERO_COUNT);
+        }
+    }
+
+    @Check
+    public void checkPlacementCount(Placement placement) {
+        if (placement.isCounted() && placement.getCount() == 0) {
+            error("A node runs at least 1 instance of a process it names", placement, Literals.PLACEMENT__COUNT,
+                    ZERO_COUNT);
+        }
+    }
+
+    // ------------------------------------------------------------------ fields
+
+    @Check
+    public void checkField(Field field) {
+        boolean inShared = field.eContainer() instanceof SharedObject;
+        var type = field.getType();
+        if (type == null) {
+            return;
+        }
+        if (!inShared) {
+            if (type.isArray() && type.getSize() > 0) {
+                error("Message arrays have no fixed size: write '[]'", type, Literals.TYPE_REF__SIZE,
+                        SIZED_ARRAY_IN_MESSAGE);
+            }
+            if (field.isAtomic()) {
+                error("'atomic' is for fields of shared objects", field, Literals.FIELD__ATOMIC, ATOMIC_FIELD_TYPE);
+            }
+            return;
+        }
+        if (type instanceof MessageTypeRef) {
+            error("A shared object holds fixed-size data, not messages", field, Literals.FIELD__TYPE, SHARED_FIELD_TYPE);
+        } else if (type instanceof PrimitiveTypeRef p) {
+            if (p.getPrimitive() == PrimitiveType.STRING) {
+                error("A shared object holds fixed-size data: use bytes[N] instead of string", field,
+                        Literals.FIELD__TYPE, SHARED_FIELD_TYPE);
+            } else if (p.getPrimitive() == PrimitiveType.BYTES && !p.isArray()) {
+                error("Shared bytes need a size: bytes[N]", field, Literals.FIELD__TYPE, SHARED_FIELD_TYPE);
+            }
+        }
+        if (type.isArray() && (!type.eIsSet(Literals.TYPE_REF__SIZE) || type.getSize() == 0)) {
+            error("An array in a shared object has a fixed size: write [N] with N > 0", field, Literals.FIELD__TYPE,
+                    SHARED_ARRAY_WITHOUT_SIZE);
+        }
+        if (field.isAtomic() && !(type instanceof PrimitiveTypeRef p && !p.isArray()
+                && (p.getPrimitive() == PrimitiveType.LONG || p.getPrimitive() == PrimitiveType.INT))) {
+            error("Only scalar long and int fields can be atomic", field, Literals.FIELD__ATOMIC, ATOMIC_FIELD_TYPE);
+        }
+    }
+
+    @Check
+    public void checkAtomicsNeedSequentialConsistency(SharedObject shared) {
+        if (shared.getConsistency() == Consistency.SEQUENTIAL) {
+            return;
+        }
+        for (Field field : shared.getFields()) {
+            if (field.isAtomic()) {
+                error("Atomic field '" + field.getName() + "' needs sequential consistency: "
+                        + shared.getConsistency().getLiteral() + " consistency has no single writer to compare-and-set"
+                        + (shared.getConsistency() == Consistency.TRANSACTIONAL ? " (use the transaction instead)" : ""),
+                        shared, Literals.SHARED_OBJECT__CONSISTENCY, ATOMIC_NEEDS_SEQUENTIAL);
+            }
+        }
+    }
+
+    @Check
+    public void checkMessageDoesNotContainItself(Message message) {
+        Deque<Message> todo = new ArrayDeque<>();
+        Set<Message> seen = new HashSet<>();
+        todo.add(message);
+        while (!todo.isEmpty()) {
+            for (Field f : todo.pop().getFields()) {
+                if (f.getType() instanceof MessageTypeRef ref && !ref.isArray() && ref.getMessage() != null
+                        && !ref.getMessage().eIsProxy()) {
+                    if (ref.getMessage() == message) {
+                        error("Message '" + message.getName() + "' contains itself; use an array (" + message.getName()
+                                + "[]) to nest it", message, Literals.ELEMENT__NAME, MESSAGE_CONTAINS_ITSELF);
+                        return;
+                    }
+                    if (seen.add(ref.getMessage())) {
+                        todo.add(ref.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ clusters
+
+    @Check
+    public void checkCluster(Cluster cluster) {
+        if (cluster.getNodes().isEmpty()) {
+            error("Cluster '" + cluster.getName() + "' has no nodes", cluster, Literals.ELEMENT__NAME, EMPTY_CLUSTER);
+        }
+        if (cluster.isPageSizeSet()) {
+            int size = cluster.getPageSize();
+            if (Integer.bitCount(size) != 1 || size < 512 || size > (1 << 20)) {
+                error("The page size is a power of two between 512 and 1048576 bytes; " + size + " is not",
+                        cluster, Literals.CLUSTER__PAGE_SIZE, PAGE_SIZE);
+            }
+        }
+        Map<String, Node> byAddress = new HashMap<>();
+        for (Node node : cluster.getNodes()) {
+            Node first = byAddress.putIfAbsent(normalized(node.getAddress()), node);
+            if (first != null && node.getAddress() != null) {
+                error("Nodes '" + first.getName() + "' and '" + node.getName() + "' have the same address "
+                        + node.getAddress(), node, Literals.NODE__ADDRESS, DUPLICATE_ADDRESS);
+            }
+            Set<dev.iris.dsl.iris.Process> placed = new HashSet<>();
+            for (int i = 0; i < node.getPlacements().size(); i++) {
+                var process = node.getPlacements().get(i).getProcess();
+                if (process != null && !process.eIsProxy() && !placed.add(process)) {
+                    error("Node '" + node.getName() + "' names process '" + process.getName()
+                            + "' twice; give the count once: " + process.getName() + "[n]", node,
+                            Literals.NODE__PLACEMENTS, i, DUPLICATE_PLACEMENT);
+                }
+            }
+        }
+        checkLocalGroups(cluster);
+    }
+
+    private static String normalized(String address) {
+        return address == null ? "" : address.trim().toLowerCase(java.util.Locale.ROOT).replace("localhost", "127.0.0.1");
+    }
+
+    @Check
+    public void checkAddress(Node node) {
+        String address = node.getAddress();
+        if (address == null) {
+            return;
+        }
+        int colon = address.lastIndexOf(':');
+        String host = colon < 0 ? address : address.substring(0, colon);
+        if (colon <= 0 || !HOST.matcher(host).matches()) {
+            error("'" + address + "' is not an address: write \"host:port\", e.g. \"10.0.0.5:7001\"", node,
+                    Literals.NODE__ADDRESS, INVALID_ADDRESS);
+            return;
+        }
+        String port = address.substring(colon + 1);
+        int value;
+        try {
+            value = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            value = -1;
+        }
+        if (value < 1 || value > 65535) {
+            error("Port '" + port + "' of " + address + " is not between 1 and 65535", node, Literals.NODE__ADDRESS,
+                    INVALID_PORT);
+        }
+    }
+
+    /** A local group's members must all run on one node of each cluster. */
+    private void checkLocalGroups(Cluster cluster) {
+        Map<Group, Map<Node, Set<String>>> hosts = new LinkedHashMap<>();
+        for (Node node : cluster.getNodes()) {
+            for (Placement placement : node.getPlacements()) {
+                var process = placement.getProcess();
+                if (process == null || process.eIsProxy()) {
+                    continue;
+                }
+                for (Group group : process.getJoins()) {
+                    if (!group.eIsProxy() && group.isLocal()) {
+                        hosts.computeIfAbsent(group, g -> new LinkedHashMap<>())
+                                .computeIfAbsent(node, n -> new LinkedHashSet<>()).add(process.getName());
+                    }
+                }
+            }
+        }
+        hosts.forEach((group, byNode) -> {
+            if (byNode.size() > 1) {
+                StringBuilder where = new StringBuilder();
+                byNode.forEach((node, processes) -> where.append(where.length() == 0 ? "" : ", ")
+                        .append(String.join(" and ", processes)).append(" on ").append(node.getName()));
+                error("Local group '" + group.getName() + "' keeps its members on one node, but in cluster '"
+                        + cluster.getName() + "' they run on " + byNode.size() + " nodes: " + where, cluster,
+                        Literals.ELEMENT__NAME, LOCAL_GROUP_SPANS_NODES);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ whole system
+
+    @Check
+    public void checkPlacementsAndUse(IrisSystem system) {
+        List<Cluster> clusters = EcoreUtil2.typeSelect(system.getElements(), Cluster.class);
+        Set<dev.iris.dsl.iris.Process> placed = new HashSet<>();
+        Set<String> nodeNames = new HashSet<>();
+        for (Cluster cluster : clusters) {
+            for (Node node : cluster.getNodes()) {
+                nodeNames.add(node.getName());
+                node.getPlacements().forEach(p -> placed.add(p.getProcess()));
+            }
+        }
+        Set<Message> used = new HashSet<>();
+        for (dev.iris.dsl.iris.Process process : EcoreUtil2.typeSelect(system.getElements(),
+                dev.iris.dsl.iris.Process.class)) {
+            used.addAll(process.getHandles());
+            if (!clusters.isEmpty() && !placed.contains(process)) {
+                warning("Process '" + process.getName() + "' runs on no node: no cluster places it", process,
+                        Literals.ELEMENT__NAME, PROCESS_NOT_PLACED);
+            }
+        }
+        for (Message message : EcoreUtil2.typeSelect(system.getElements(), Message.class)) {
+            if (message.getReply() != null) {
+                used.add(message.getReply());
+            }
+            for (Field f : message.getFields()) {
+                if (f.getType() instanceof MessageTypeRef ref) {
+                    used.add(ref.getMessage());
+                }
+            }
+        }
+        for (Message message : EcoreUtil2.typeSelect(system.getElements(), Message.class)) {
+            if (!used.contains(message)) {
+                warning("No process handles message '" + message.getName() + "'", message, Literals.ELEMENT__NAME,
+                        MESSAGE_NOT_HANDLED);
+            }
+        }
+        for (SharedObject shared : EcoreUtil2.typeSelect(system.getElements(), SharedObject.class)) {
+            if (shared.getHome() != null && !clusters.isEmpty() && !nodeNames.contains(shared.getHome())) {
+                warning("No cluster has a node named '" + shared.getHome() + "'", shared, Literals.SHARED_OBJECT__HOME,
+                        UNKNOWN_HOME);
             }
         }
     }

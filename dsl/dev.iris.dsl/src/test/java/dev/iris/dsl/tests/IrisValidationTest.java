@@ -1,0 +1,316 @@
+package dev.iris.dsl.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.Inject;
+import dev.iris.dsl.iris.IrisPackage.Literals;
+import dev.iris.dsl.iris.IrisSystem;
+import dev.iris.dsl.validation.IrisValidator;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.eclipse.emf.ecore.EClass;
+import org.eclipse.xtext.diagnostics.Severity;
+import org.eclipse.xtext.testing.InjectWith;
+import org.eclipse.xtext.testing.extensions.InjectionExtension;
+import org.eclipse.xtext.testing.util.ParseHelper;
+import org.eclipse.xtext.testing.validation.ValidationTestHelper;
+import org.eclipse.xtext.validation.Issue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Every validation rule, with the exact issue it must raise, and a complete program that raises none. */
+@ExtendWith(InjectionExtension.class)
+@InjectWith(IrisInjectorProvider.class)
+class IrisValidationTest {
+    @Inject
+    private ParseHelper<IrisSystem> parser;
+    @Inject
+    private ValidationTestHelper validator;
+
+    private IrisSystem parse(String text) throws Exception {
+        IrisSystem system = parser.parse(text);
+        assertTrue(system.eResource().getErrors().isEmpty(), () -> system.eResource().getErrors().toString());
+        return system;
+    }
+
+    /** Asserts that validating {@code text} yields exactly one issue: this code, severity and message. */
+    private Issue single(String text, EClass on, String code, Severity severity, String message) throws Exception {
+        IrisSystem system = parse(text);
+        List<Issue> issues = validator.validate(system);
+        assertEquals(1, issues.size(), () -> "expected one issue, got " + issues);
+        Issue issue = issues.get(0);
+        assertEquals(code, issue.getCode());
+        assertEquals(severity, issue.getSeverity());
+        assertEquals(message, issue.getMessage());
+        validator.assertIssue(system, on, code, severity, message);
+        return issue;
+    }
+
+    @Test
+    void theCompleteExampleHasNoIssues() throws Exception {
+        String text;
+        try (InputStream in = getClass().getResourceAsStream("bank.iris")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        IrisSystem system = parse(text);
+        validator.assertNoIssues(system);
+        assertEquals(12, system.getElements().size());
+    }
+
+    @Test
+    void duplicateNames() throws Exception {
+        IrisSystem system = parse("""
+                system s
+                message A { }
+                group A
+                process P { handles A }
+                """);
+        validator.assertError(system, Literals.GROUP, null, "Duplicate");
+        validator.assertError(system, Literals.MESSAGE, null, "Duplicate");
+    }
+
+    @Test
+    void duplicateFieldsAndNodes() throws Exception {
+        IrisSystem system = parse("""
+                system s
+                message M { int x  long x }
+                process P { handles M }
+                cluster c {
+                    node n at "h:1" runs P
+                    node n at "h:2"
+                }
+                """);
+        validator.assertError(system, Literals.FIELD, null, "Duplicate Field 'x'");
+        validator.assertError(system, Literals.NODE, null, "Duplicate Node 'n'");
+    }
+
+    @Test
+    void wellKnownIdCollision() throws Exception {
+        single("""
+                system s
+                group a = 1
+                group b = 1
+                """, Literals.GROUP, IrisValidator.DUPLICATE_WELL_KNOWN_ID, Severity.ERROR,
+                "Well-known id 1 is already used by group 'a'");
+    }
+
+    @Test
+    void wellKnownIdRange() throws Exception {
+        single("""
+                system s
+                group a = 0
+                """, Literals.GROUP, IrisValidator.WELL_KNOWN_ID_RANGE, Severity.ERROR,
+                "A well-known id is between 1 and 1073741823");
+    }
+
+    @Test
+    void localGroupsCannotBeWellKnown() throws Exception {
+        single("""
+                system s
+                local group a = 3
+                """, Literals.GROUP, IrisValidator.LOCAL_WELL_KNOWN, Severity.ERROR,
+                "A local group cannot be well-known: its id names the node it lives on");
+    }
+
+    @Test
+    void zeroInstances() throws Exception {
+        single("""
+                system s
+                process P[0] { }
+                """, Literals.PROCESS, IrisValidator.ZERO_COUNT, Severity.ERROR, "A process runs at least 1 instance");
+    }
+
+    @Test
+    void messageArraysHaveNoSize() throws Exception {
+        single("""
+                system s
+                message M { long[8] xs }
+                process P { handles M }
+                """, Literals.PRIMITIVE_TYPE_REF, IrisValidator.SIZED_ARRAY_IN_MESSAGE, Severity.ERROR,
+                "Message arrays have no fixed size: write '[]'");
+    }
+
+    @Test
+    void aMessageCannotContainItself() throws Exception {
+        single("""
+                system s
+                message M { int x  M inner }
+                process P { handles M }
+                """, Literals.MESSAGE, IrisValidator.MESSAGE_CONTAINS_ITSELF, Severity.ERROR,
+                "Message 'M' contains itself; use an array (M[]) to nest it");
+    }
+
+    @Test
+    void sharedObjectsHoldFixedSizeData() throws Exception {
+        single("""
+                system s
+                shared S { string name }
+                """, Literals.FIELD, IrisValidator.SHARED_FIELD_TYPE, Severity.ERROR,
+                "A shared object holds fixed-size data: use bytes[N] instead of string");
+        single("""
+                system s
+                shared S { long[] xs }
+                """, Literals.FIELD, IrisValidator.SHARED_ARRAY_WITHOUT_SIZE, Severity.ERROR,
+                "An array in a shared object has a fixed size: write [N] with N > 0");
+    }
+
+    @Test
+    void atomicFieldsNeedScalarIntegersAndSequentialConsistency() throws Exception {
+        single("""
+                system s
+                shared S { atomic double d }
+                """, Literals.FIELD, IrisValidator.ATOMIC_FIELD_TYPE, Severity.ERROR,
+                "Only scalar long and int fields can be atomic");
+        single("""
+                system s
+                shared S { atomic long n } consistency release
+                """, Literals.SHARED_OBJECT, IrisValidator.ATOMIC_NEEDS_SEQUENTIAL, Severity.ERROR,
+                "Atomic field 'n' needs sequential consistency: release consistency has no single writer to compare-and-set");
+    }
+
+    @Test
+    void addressesArePortsAndHosts() throws Exception {
+        Issue issue = single("""
+                system s
+                process P { }
+                cluster c { node n at "no-port" runs P }
+                """, Literals.NODE, IrisValidator.INVALID_ADDRESS, Severity.ERROR,
+                "'no-port' is not an address: write \"host:port\", e.g. \"10.0.0.5:7001\"");
+        assertEquals(3, issue.getLineNumber());
+        assertEquals(23, issue.getColumn(), "the issue marks the address string");
+        single("""
+                system s
+                process P { }
+                cluster c { node n at "h:70000" runs P }
+                """, Literals.NODE, IrisValidator.INVALID_PORT, Severity.ERROR,
+                "Port '70000' of h:70000 is not between 1 and 65535");
+    }
+
+    @Test
+    void twoNodesOnOneAddress() throws Exception {
+        single("""
+                system s
+                process P { }
+                cluster c {
+                    node a at "localhost:7001" runs P
+                    node b at "127.0.0.1:7001"
+                }
+                """, Literals.NODE, IrisValidator.DUPLICATE_ADDRESS, Severity.ERROR,
+                "Nodes 'a' and 'b' have the same address 127.0.0.1:7001");
+    }
+
+    @Test
+    void pageSizeIsAPowerOfTwo() throws Exception {
+        single("""
+                system s
+                process P { }
+                cluster c { page size 3000 node a at "h:1" runs P }
+                """, Literals.CLUSTER, IrisValidator.PAGE_SIZE, Severity.ERROR,
+                "The page size is a power of two between 512 and 1048576 bytes; 3000 is not");
+    }
+
+    @Test
+    void emptyCluster() throws Exception {
+        single("""
+                system s
+                cluster c { }
+                """, Literals.CLUSTER, IrisValidator.EMPTY_CLUSTER, Severity.ERROR, "Cluster 'c' has no nodes");
+    }
+
+    @Test
+    void aProcessOnNoNodeIsAWarning() throws Exception {
+        single("""
+                system s
+                process P { }
+                process Q { }
+                cluster c { node a at "h:1" runs P }
+                """, Literals.PROCESS, IrisValidator.PROCESS_NOT_PLACED, Severity.WARNING,
+                "Process 'Q' runs on no node: no cluster places it");
+    }
+
+    @Test
+    void aProcessNamedTwiceOnANode() throws Exception {
+        single("""
+                system s
+                process P { }
+                cluster c { node a at "h:1" runs P, P }
+                """, Literals.NODE, IrisValidator.DUPLICATE_PLACEMENT, Severity.ERROR,
+                "Node 'a' names process 'P' twice; give the count once: P[n]");
+    }
+
+    @Test
+    void aMessageNobodyHandlesIsAWarning() throws Exception {
+        single("""
+                system s
+                message Lost { }
+                """, Literals.MESSAGE, IrisValidator.MESSAGE_NOT_HANDLED, Severity.WARNING,
+                "No process handles message 'Lost'");
+    }
+
+    @Test
+    void aLocalGroupJoinedOnTwoNodesIsAnError() throws Exception {
+        single("""
+                system s
+                local group cache
+                process A { joins cache }
+                process B { joins cache }
+                cluster lab {
+                    node n1 at "h1:1" runs A
+                    node n2 at "h2:1" runs B
+                }
+                """, Literals.CLUSTER, IrisValidator.LOCAL_GROUP_SPANS_NODES, Severity.ERROR,
+                "Local group 'cache' keeps its members on one node, but in cluster 'lab' they run on 2 nodes: "
+                        + "A on n1, B on n2");
+    }
+
+    @Test
+    void anUnknownHomeNodeIsAWarning() throws Exception {
+        single("""
+                system s
+                shared S { long x } home nowhere
+                process P { uses S }
+                cluster c { node a at "h:1" runs P }
+                """, Literals.SHARED_OBJECT, IrisValidator.UNKNOWN_HOME, Severity.WARNING,
+                "No cluster has a node named 'nowhere'");
+    }
+
+    @Test
+    void listingTheSameGroupTwiceIsAWarning() throws Exception {
+        single("""
+                system s
+                group g
+                process P { joins g, g }
+                """, Literals.PROCESS, IrisValidator.DUPLICATE_REFERENCE, Severity.WARNING, "Listed twice");
+    }
+
+    @Test
+    void referencesAcrossFilesResolveThroughImports() throws Exception {
+        var set = new org.eclipse.emf.ecore.resource.impl.ResourceSetImpl();
+        IrisSystem common = parser.parse("""
+                system common.names
+                group names = 1
+                message Lookup { string name }
+                """, set);
+        IrisSystem app = parser.parse("""
+                system app
+                import common.names.*
+                process NameServer { joins names  handles Lookup }
+                """, set);
+        assertTrue(validator.validate(app).stream().noneMatch(i -> i.getSeverity() == Severity.ERROR),
+                () -> validator.validate(app).toString());
+        var ns = (dev.iris.dsl.iris.Process) app.getElements().get(0);
+        assertEquals(common.getElements().get(0), ns.getJoins().get(0));
+    }
+
+    @Test
+    void unresolvedReferencesNameWhatIsMissing() throws Exception {
+        IrisSystem system = parse("""
+                system s
+                process P { handles Nothing }
+                """);
+        validator.assertError(system, Literals.PROCESS, org.eclipse.xtext.diagnostics.Diagnostic.LINKING_DIAGNOSTIC,
+                "Couldn't resolve reference to Message 'Nothing'");
+    }
+}
