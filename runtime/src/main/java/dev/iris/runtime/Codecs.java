@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * The message codecs a node knows, by wire id and by Java type. Immutable and thread-safe; every
  * node of a cluster must know the same codecs. Ids 1..99 are reserved for the built-in codecs:
- * {@code byte[]} (1) and {@link String} (2, UTF-8).
+ * {@code byte[]} (1), {@link String} (2, UTF-8), {@link HandlerFailure} (3) and {@link Ack} (4).
  */
 public final class Codecs {
     /** The built-in codec of {@code byte[]}. */
@@ -86,6 +86,8 @@ public final class Codecs {
         Codecs codecs = new Codecs();
         codecs.add(BYTES);
         codecs.add(STRING);
+        codecs.add(HandlerFailure.CODEC);
+        codecs.add(Ack.CODEC);
         for (MessageCodec<?> codec : userCodecs) {
             if (codec.id() < FIRST_USER_ID || codec.id() > 0xFFFF) {
                 throw new IllegalArgumentException("codec " + codec.type().getName() + " has id " + codec.id()
@@ -110,7 +112,7 @@ public final class Codecs {
     /** The codec of this message's exact class; throws {@link IllegalArgumentException} if none. */
     @SuppressWarnings("unchecked")
     public <T> MessageCodec<T> forMessage(T message) {
-        MessageCodec<?> codec = byType.get(message.getClass());
+        MessageCodec<?> codec = byType.get(message instanceof Enum<?> e ? e.getDeclaringClass() : message.getClass());
         if (codec == null) {
             throw new IllegalArgumentException("no codec for message type " + message.getClass().getName()
                     + " (register one with Codecs.of)");

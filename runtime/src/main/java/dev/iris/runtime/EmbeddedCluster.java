@@ -34,10 +34,24 @@ public final class EmbeddedCluster implements AutoCloseable {
      * @throws IpcException if the mesh does not form within 10 s
      */
     public static EmbeddedCluster start(String name, int size, Codecs codecs) {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            names.add("node" + i);
+        }
+        return start(name, names, codecs);
+    }
+
+    /**
+     * Starts one node per name (the first is every other node's seed) and waits until each sees
+     * all others.
+     *
+     * @throws IpcException if the mesh does not form within 10 s
+     */
+    public static EmbeddedCluster start(String name, List<String> nodeNames, Codecs codecs) {
         EmbeddedCluster cluster = new EmbeddedCluster(name, codecs);
         try {
-            for (int i = 1; i <= size; i++) {
-                cluster.addNode("node" + i);
+            for (String nodeName : nodeNames) {
+                cluster.addNode(nodeName);
             }
             cluster.awaitMesh(Duration.ofSeconds(10));
             return cluster;
@@ -74,6 +88,16 @@ public final class EmbeddedCluster implements AutoCloseable {
     /** The nodes, in the order they were started. */
     public synchronized List<Node> nodes() {
         return List.copyOf(nodes);
+    }
+
+    /** The node called {@code nodeName}; throws {@link IllegalArgumentException} if there is none. */
+    public Node node(String nodeName) {
+        for (Node node : nodes()) {
+            if (node.id().name().equals(nodeName)) {
+                return node;
+            }
+        }
+        throw new IllegalArgumentException("cluster '" + name + "' has no node '" + nodeName + "'");
     }
 
     /** Node {@code i}, counting from 0. */

@@ -1,17 +1,46 @@
 package dev.iris.dsl.generator;
 
+import com.google.inject.Inject;
+import dev.iris.dsl.iris.IrisSystem;
+import dev.iris.dsl.iris.Message;
+import dev.iris.dsl.iris.Process;
 import org.eclipse.emf.ecore.resource.Resource;
+import org.eclipse.xtext.EcoreUtil2;
+import org.eclipse.xtext.documentation.IEObjectDocumentationProvider;
 import org.eclipse.xtext.generator.AbstractGenerator;
 import org.eclipse.xtext.generator.IFileSystemAccess2;
 import org.eclipse.xtext.generator.IGeneratorContext;
 
 /**
- * The Java generator of the Iris language (messages, processes, shared objects, bootstrap into
- * {@code src-gen/}). It writes nothing yet: the generator is the subject of the language issue.
+ * The Java generator of the Iris language (generation gap: everything it writes goes to
+ * {@code src-gen/} and is extended, never edited, by the user's classes). Per system:
+ * <ul>
+ * <li>a record per message, with its binary codec ({@link MessageTemplate});
+ * <li>{@code Abstract<Process>} per process, with one handler method per handled message and typed
+ * send helpers ({@link ProcessTemplate});
+ * <li>{@code <Name>System}: group ids, the codecs, the clusters and how to start them
+ * ({@link SystemTemplate}).
+ * </ul>
+ * Shared-object accessors follow with the distributed shared memory.
  */
 public class IrisGenerator extends AbstractGenerator {
+    @Inject
+    private IEObjectDocumentationProvider documentation;
+
     @Override
     public void doGenerate(Resource resource, IFileSystemAccess2 fsa, IGeneratorContext context) {
-        // no output yet, see the class comment
+        for (IrisSystem system : EcoreUtil2.typeSelect(resource.getContents(), IrisSystem.class)) {
+            JavaNames names = new JavaNames(system);
+            String dir = system.getName().replace('.', '/') + "/";
+            for (Message message : EcoreUtil2.typeSelect(system.getElements(), Message.class)) {
+                fsa.generateFile(dir + message.getName() + ".java",
+                        new MessageTemplate(names, documentation).generate(message));
+            }
+            for (Process process : EcoreUtil2.typeSelect(system.getElements(), Process.class)) {
+                fsa.generateFile(dir + "Abstract" + process.getName() + ".java",
+                        new ProcessTemplate(names, documentation).generate(process));
+            }
+            fsa.generateFile(dir + names.systemClass() + ".java", new SystemTemplate(names).generate());
+        }
     }
 }

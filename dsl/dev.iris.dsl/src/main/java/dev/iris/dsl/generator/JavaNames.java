@@ -1,0 +1,168 @@
+package dev.iris.dsl.generator;
+
+import dev.iris.dsl.iris.Group;
+import dev.iris.dsl.iris.IrisSystem;
+import dev.iris.dsl.iris.Message;
+import dev.iris.dsl.iris.MessageTypeRef;
+import dev.iris.dsl.iris.PrimitiveTypeRef;
+import dev.iris.dsl.iris.TypeRef;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.emf.ecore.EObject;
+import org.eclipse.xtext.EcoreUtil2;
+
+/** Java names and types for the declarations of one system, and the ids fixed at generation. */
+final class JavaNames {
+    /** Message codec ids are 100..65535; 1..99 are the runtime's. */
+    private static final int FIRST_CODEC_ID = 100;
+    /** Groups without an explicit well-known id get one from this range, derived from their name. */
+    private static final int FIRST_ASSIGNED_GROUP_ID = 1 << 29;
+
+    private final IrisSystem system;
+    private final Map<Message, Integer> codecIds = new HashMap<>();
+    private final Map<Group, Integer> groupIds = new HashMap<>();
+
+    JavaNames(IrisSystem system) {
+        this.system = system;
+        Set<Integer> used = new HashSet<>();
+        for (Message m : EcoreUtil2.typeSelect(system.getElements(), Message.class)) {
+            int id = FIRST_CODEC_ID + Math.floorMod(hash(system.getName() + "." + m.getName()), 65536 - FIRST_CODEC_ID);
+            while (!used.add(id)) {
+                id = id == 65535 ? FIRST_CODEC_ID : id + 1;
+            }
+            codecIds.put(m, id);
+        }
+        Set<Integer> groups = new HashSet<>();
+        for (Group g : EcoreUtil2.typeSelect(system.getElements(), Group.class)) {
+            if (g.isWellKnown()) {
+                groups.add(g.getWellKnownId());
+            }
+        }
+        for (Group g : EcoreUtil2.typeSelect(system.getElements(), Group.class)) {
+            if (!g.isWellKnown()) {
+                int id = FIRST_ASSIGNED_GROUP_ID + Math.floorMod(hash(system.getName() + "." + g.getName()),
+                        FIRST_ASSIGNED_GROUP_ID - 1);
+                while (!groups.add(id)) {
+                    id++;
+                }
+                groupIds.put(g, id);
+            }
+        }
+    }
+
+    private static int hash(String s) {
+        int h = 0x811c9dc5;
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * 0x01000193;
+        }
+        return h;
+    }
+
+    IrisSystem system() {
+        return system;
+    }
+
+    String javaPackage() {
+        return system.getName();
+    }
+
+    /** {@code demo.bank} gives {@code BankSystem}. */
+    String systemClass() {
+        String last = system.getName().substring(system.getName().lastIndexOf('.') + 1);
+        return Character.toUpperCase(last.charAt(0)) + last.substring(1) + "System";
+    }
+
+    /** The Java name of a declaration: simple in its own system, qualified in another. */
+    String qualified(EObject element, String simpleName) {
+        IrisSystem owner = EcoreUtil2.getContainerOfType(element, IrisSystem.class);
+        return owner == null || owner == system ? simpleName : owner.getName() + "." + simpleName;
+    }
+
+    String messageClass(Message message) {
+        return qualified(message, message.getName());
+    }
+
+    int codecId(Message message) {
+        Integer id = codecIds.get(message);
+        if (id == null) {
+            throw new IllegalArgumentException("message " + message.getName() + " is not declared in " + system.getName());
+        }
+        return id;
+    }
+
+    /** The well-known number of a cluster-wide group, or the number its local group uses on every node. */
+    int groupNumber(Group group) {
+        return group.isWellKnown() ? group.getWellKnownId() : groupIds.get(group);
+    }
+
+    /** The constant or method in the system class that names this group's id. */
+    String groupConstant(Group group) {
+        StringBuilder s = new StringBuilder();
+        for (char c : group.getName().toCharArray()) {
+            if (Character.isUpperCase(c) && !s.isEmpty()) {
+                s.append('_');
+            }
+            s.append(Character.toUpperCase(c));
+        }
+        return s.toString();
+    }
+
+    /** The Java type of a field. */
+    String javaType(TypeRef type) {
+        String element = switch (type) {
+            case PrimitiveTypeRef p -> switch (p.getPrimitive()) {
+                case INT -> "int";
+                case LONG -> "long";
+                case DOUBLE -> "double";
+                case BOOLEAN -> "boolean";
+                case STRING -> "String";
+                case BYTES -> "byte[]";
+            };
+            case MessageTypeRef m -> messageClass(m.getMessage());
+            default -> throw new IllegalArgumentException("unknown type " + type);
+        };
+        return type.isArray() ? element + "[]" : element;
+    }
+
+    private static final Set<String> JAVA_KEYWORDS = Set.of("abstract", "assert", "boolean", "break", "byte", "case",
+            "catch", "char", "class", "const", "continue", "default", "do", "double", "else", "enum", "extends",
+            "final", "finally", "float", "for", "goto", "if", "implements", "import", "instanceof", "int",
+            "interface", "long", "native", "new", "package", "private", "protected", "public", "return", "short",
+            "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try",
+            "void", "volatile", "while", "true", "false", "null", "record", "yield", "var");
+
+    /** A field name usable as a Java identifier ({@code class} becomes {@code class_}). */
+    static String field(String name) {
+        return JAVA_KEYWORDS.contains(name) ? name + "_" : name;
+    }
+
+    /** {@code transferFunds} from {@code TransferFunds}. */
+    static String lowerFirst(String name) {
+        return Character.toLowerCase(name.charAt(0)) + name.substring(1);
+    }
+
+    /** {@code TransferFunds} from {@code transferFunds}. */
+    static String upperFirst(String name) {
+        return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+
+    /** A Java string literal. */
+    static String literal(String s) {
+        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    /** A javadoc comment from a documentation text, or an empty string. */
+    static String javadoc(String doc, String indent) {
+        if (doc == null || doc.isBlank()) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder(indent).append("/**\n");
+        for (String line : doc.strip().split("\n")) {
+            s.append(indent).append(" * ").append(line.strip().replace("*/", "*&#47;")).append('\n');
+        }
+        return s.append(indent).append(" */\n").toString();
+    }
+}

@@ -1,0 +1,173 @@
+package dev.iris.dsl.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.Inject;
+import dev.iris.dsl.iris.IrisSystem;
+import java.io.InputStream;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.ToolProvider;
+import org.eclipse.xtext.generator.GeneratorContext;
+import org.eclipse.xtext.generator.IFileSystemAccess;
+import org.eclipse.xtext.generator.IGenerator2;
+import org.eclipse.xtext.generator.InMemoryFileSystemAccess;
+import org.eclipse.xtext.testing.InjectWith;
+import org.eclipse.xtext.testing.extensions.InjectionExtension;
+import org.eclipse.xtext.testing.util.ParseHelper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The generator's output for the complete example, compiled with javax.tools together with
+ * hand-written handler classes, and run on an in-JVM cluster.
+ */
+@ExtendWith(InjectionExtension.class)
+@InjectWith(IrisInjectorProvider.class)
+class IrisGeneratorTest {
+    @Inject
+    private ParseHelper<IrisSystem> parser;
+    @Inject
+    private IGenerator2 generator;
+
+    /** What a user writes: handler classes extending the generated bases, and a driver for the test. */
+    private static final Map<String, String> USER_CODE = Map.of(
+            "demo/bank/Teller.java", """
+                    package demo.bank;
+
+                    public class Teller extends AbstractTeller {
+                        @Override
+                        protected Receipt onTransfer(Transfer t) {
+                            if (t.cents() < 0) {
+                                throw new IllegalArgumentException("negative amount " + t.cents());
+                            }
+                            return new Receipt(true, self().nodeNumber() + ": moved " + t.cents() + " from " + t.from(),
+                                    new long[] {t.cents(), -t.cents()});
+                        }
+                    }
+                    """,
+            "demo/bank/Auditor.java", """
+                    package demo.bank;
+
+                    public class Auditor extends AbstractAuditor {
+                        @Override
+                        protected AuditReport onAudit(Audit audit) {
+                            return new AuditReport(4200, new Transfer[] {new Transfer("a", "b", 1), null,
+                                    new Transfer("c", null, 3)});
+                        }
+                    }
+                    """,
+            "demo/bank/Driver.java", """
+                    package demo.bank;
+
+                    import dev.iris.runtime.EmbeddedCluster;
+                    import dev.iris.runtime.RemoteHandlerException;
+                    import java.util.concurrent.CompletableFuture;
+                    import java.util.concurrent.TimeUnit;
+
+                    /** Starts cluster "local" in this JVM and runs a client on n2; returns what it saw. */
+                    public class Driver {
+                        public static String run() throws Exception {
+                            try (EmbeddedCluster cluster = BankSystem.startEmbedded(BankSystem.LOCAL,
+                                    new BankSystem.Handlers(Teller::new, Auditor::new))) {
+                                CompletableFuture<String> result = new CompletableFuture<>();
+                                cluster.node("n2").spawn("client", k -> {
+                                    try {
+                                        result.complete(client(k));
+                                    } catch (Throwable t) {
+                                        result.completeExceptionally(t);
+                                    }
+                                });
+                                return result.get(30, TimeUnit.SECONDS);
+                            }
+                        }
+
+                        /** A client that is not a process type of the system: it uses the kernel directly. */
+                        static String client(dev.iris.runtime.Kernel k) throws Exception {
+                                StringBuilder out = new StringBuilder();
+                                Object reply = k.send(BankSystem.TELLERS, new Transfer("alice", "bob", 250),
+                                        java.time.Duration.ofSeconds(10));
+                                Receipt receipt = (Receipt) reply;
+                                out.append(receipt.ok()).append(' ').append(receipt.reason().replaceAll("^-?\\\\d+: ", ""))
+                                        .append(' ').append(receipt.balances()[1]).append('\\n');
+                                var members = k.members(BankSystem.TELLERS);
+                                out.append("tellers=").append(members.size()).append('\\n');
+                                Object failure = k.send(BankSystem.TELLERS, new Transfer("x", "y", -1),
+                                        java.time.Duration.ofSeconds(10));
+                                try {
+                                    throw new RemoteHandlerException((dev.iris.runtime.HandlerFailure) failure);
+                                } catch (RemoteHandlerException e) {
+                                    out.append(e.getMessage().replaceAll(".*failed: ", "failed: ")).append('\\n');
+                                }
+                                var auditorGroup = BankSystem.AUDITORS(dev.iris.runtime.NodeId.of("n1"));
+                                AuditReport report = (AuditReport) k.send(auditorGroup, new Audit(),
+                                        java.time.Duration.ofSeconds(10));
+                                out.append(report.total()).append(' ').append(report.recent().length).append(' ')
+                                        .append(report.recent()[1]).append(' ').append(report.recent()[2].to());
+                                return out.toString();
+                        }
+                    }
+                    """);
+
+    @Test
+    void generatesCompilesAndRunsTheBankExample(@TempDir Path dir) throws Exception {
+        String text;
+        try (InputStream in = getClass().getResourceAsStream("bank.iris")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        IrisSystem system = parser.parse(text);
+        InMemoryFileSystemAccess fsa = new InMemoryFileSystemAccess();
+        generator.doGenerate(system.eResource(), fsa, new GeneratorContext());
+        Map<String, CharSequence> generated = new TreeMap<>();
+        fsa.getTextFiles().forEach((k, v) -> generated.put(k.substring(IFileSystemAccess.DEFAULT_OUTPUT.length()), v));
+        assertEquals(List.of("demo/bank/AbstractAuditor.java", "demo/bank/AbstractTeller.java", "demo/bank/Audit.java",
+                "demo/bank/AuditReport.java", "demo/bank/BankSystem.java", "demo/bank/Receipt.java",
+                "demo/bank/Transfer.java"), List.copyOf(generated.keySet()));
+        assertTrue(generated.get("demo/bank/Transfer.java").toString().contains("Move money between two accounts."));
+
+        List<Path> sources = new ArrayList<>();
+        for (var e : generated.entrySet()) {
+            sources.add(write(dir.resolve("src-gen"), e.getKey(), e.getValue().toString()));
+        }
+        for (var e : USER_CODE.entrySet()) {
+            sources.add(write(dir.resolve("src"), e.getKey(), e.getValue()));
+        }
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        try (var files = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
+            boolean ok = javac.getTask(null, files, diagnostics,
+                    List.of("--release", "21", "-classpath", System.getProperty("java.class.path"), "-d",
+                            classes.toString(), "-Xlint:all", "-Werror"),
+                    null, files.getJavaFileObjectsFromPaths(sources)).call();
+            assertTrue(ok, () -> diagnostics.getDiagnostics().toString());
+        }
+        try (URLClassLoader loader = new URLClassLoader(new java.net.URL[] {classes.toUri().toURL()},
+                getClass().getClassLoader())) {
+            String seen = (String) loader.loadClass("demo.bank.Driver").getMethod("run").invoke(null);
+            assertEquals("""
+                    true moved 250 from alice -250
+                    tellers=4
+                    failed: java.lang.IllegalArgumentException: negative amount -1
+                    4200 3 null null""", seen);
+        }
+    }
+
+    private static Path write(Path root, String relative, String content) throws Exception {
+        Path file = root.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        return file;
+    }
+}
