@@ -104,14 +104,29 @@ final class KernelImpl implements Kernel {
     public void reply(Request request, Object message) {
         Objects.requireNonNull(message, "message");
         take(request, "reply to");
-        node.reply(self.pid, request, message);
+        try {
+            node.reply(self.pid, request, message);
+        } catch (RuntimeException e) {
+            self.unanswered.add(request); // still unanswered: may be answered again, or failed at exit
+            throw e;
+        }
     }
 
     @Override
     public void forward(Request request, ProcessId to) {
         Objects.requireNonNull(to, "to");
         take(request, "forward");
-        node.forward(request, to);
+        try {
+            node.forward(request, to);
+        } catch (RuntimeException e) {
+            self.unanswered.add(request);
+            throw e;
+        }
+    }
+
+    /** Drops the replies still coming to this process's latest group send (it is exiting). */
+    void discardGroupSend() {
+        discardGroupReplies();
     }
 
     private void take(Request request, String what) {

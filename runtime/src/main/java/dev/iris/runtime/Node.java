@@ -77,7 +77,9 @@ public final class Node implements AutoCloseable {
     private final Map<Integer, Peer> livePeers = new ConcurrentHashMap<>();
     private final Set<String> dialing = ConcurrentHashMap.newKeySet();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
-    private final AtomicLong requestIds = new AtomicLong();
+    // random start: a late answer to a previous incarnation of this node matches no new request
+    private final AtomicLong requestIds = new AtomicLong(
+            java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
     private final ProcessTable processes;
     private final Object membershipLock = new Object();
     // groups: the replicated table, joins/leaves waiting for acknowledgements, and the lock that
@@ -128,6 +130,13 @@ public final class Node implements AutoCloseable {
 
         synchronized void done(int nodeNumber) {
             if (nodes.remove(nodeNumber)) {
+                notifyAll();
+            }
+        }
+
+        /** Stops waiting for nodes that are no longer live (died before the wait was registered). */
+        synchronized void retainLive(Set<Integer> live) {
+            if (nodes.retainAll(live)) {
                 notifyAll();
             }
         }
@@ -374,6 +383,15 @@ public final class Node implements AutoCloseable {
 
     /** Every heartbeat interval: heartbeats out, silent peers declared dead, seeds not yet reached dialed again. */
     private void tick() {
+        try {
+            heartbeatAndCheck();
+        } catch (RuntimeException e) {
+            // never let one bad round cancel the periodic task
+            LOG.log(Level.WARNING, "Node ''" + id + "'': heartbeat round failed", e);
+        }
+    }
+
+    private void heartbeatAndCheck() {
         if (closed) {
             return;
         }
@@ -408,20 +426,30 @@ public final class Node implements AutoCloseable {
                 if (old != null && old.in != null && old.in.isActive()) {
                     peer.in = old.in;
                 }
+                if (old != null && old.out != null && old.out != ch) {
+                    old.out.close(); // a second connection to the same peer replaces the first
+                }
                 peer.out = ch;
                 peersByName.put(peerId.name(), peer);
                 livePeers.put(peerId.number(), peer);
                 membershipLock.notifyAll();
             }
+            ch.closeFuture().addListener(f -> declareDead(peer, "connection to it closed"));
             ch.write(new Frame(FrameKind.MEMBERS, 0, MembershipWire.members(ch.alloc(), memberList())));
             List<GroupWire.Entry> mine = new ArrayList<>();
             for (ProcessId[] e : groups.entriesOfNode(id.number())) {
                 mine.add(new GroupWire.Entry(e[0].value(), e[1].value()));
             }
-            ch.writeAndFlush(new Frame(FrameKind.GROUP_UPDATE, 0,
-                    GroupWire.update(ch.alloc(), new GroupWire.Update(GroupWire.Op.STATE, 0, mine))));
+            // the first STATE frame replaces the receiver's entries of this node; more frames add to them
+            int from = 0;
+            do {
+                List<GroupWire.Entry> chunk = mine.subList(from, Math.min(mine.size(), from + GroupWire.MAX_ENTRIES));
+                ch.write(new Frame(FrameKind.GROUP_UPDATE, 0, GroupWire.update(ch.alloc(), new GroupWire.Update(
+                        from == 0 ? GroupWire.Op.STATE : GroupWire.Op.JOIN, 0, List.copyOf(chunk)))));
+                from += GroupWire.MAX_ENTRIES;
+            } while (from < mine.size());
+            ch.flush();
         }
-        ch.closeFuture().addListener(f -> declareDead(peer, "connection to it closed"));
         LOG.log(Level.INFO, "Node ''{0}'': ''{1}'' at {2} joined", id, peerId, address);
     }
 
@@ -433,9 +461,16 @@ public final class Node implements AutoCloseable {
             ch.close();
             return;
         }
-        ch.attr(PeerHandler.PEER_NAME).set(peerId.name());
         synchronized (membershipLock) {
             Peer peer = peersByName.get(peerId.name());
+            if (peer != null && peer.in != null && peer.in != ch && peer.in.isActive()) {
+                LOG.log(Level.WARNING, "Node ''{0}'': refusing a second connection from ''{1}'' at {2} while the "
+                        + "first is open (a restarted node is let in once the old connection is gone)", id, peerId,
+                        ch.remoteAddress());
+                ch.close();
+                return;
+            }
+            ch.attr(PeerHandler.PEER_NAME).set(peerId.name());
             if (peer != null) {
                 peer.in = ch;
                 peer.lastHeardNanos = System.nanoTime();
@@ -483,6 +518,11 @@ public final class Node implements AutoCloseable {
             }
             peersByName.remove(peer.id.name());
             livePeers.remove(peer.id.number(), peer);
+            // under the lock: a new incarnation of the node cannot register in between and lose its state
+            groups.removeNode(peer.id.number());
+            ackWaits.values().forEach(w -> w.done(peer.id.number()));
+            failPending(n -> n == peer.id.number(), () -> new NodeUnreachableException(
+                    "node '" + peer.id + "' died (" + why + ")"));
             membershipLock.notifyAll();
         }
         closeQuietly(peer.out);
@@ -490,10 +530,6 @@ public final class Node implements AutoCloseable {
         if (!closed) {
             LOG.log(Level.WARNING, "Node ''{0}'': ''{1}'' is dead ({2})", id, peer.id, why);
         }
-        groups.removeNode(peer.id.number());
-        ackWaits.values().forEach(w -> w.done(peer.id.number()));
-        failPending(n -> n == peer.id.number(), () -> new NodeUnreachableException(
-                "node '" + peer.id + "' died (" + why + ")"));
     }
 
     /** Fails the sends waiting on processes of the nodes {@code which} accepts. */
@@ -670,6 +706,7 @@ public final class Node implements AutoCloseable {
             }
             wait = new AckWait(livePeers.keySet());
             ackWaits.put(opId, wait);
+            wait.retainLive(livePeers.keySet()); // a peer that died before the put is not waited for
             for (Peer peer : livePeers.values()) {
                 peer.out.writeAndFlush(new Frame(FrameKind.GROUP_UPDATE, 0,
                         GroupWire.update(peer.out.alloc(), new GroupWire.Update(op, opId, wire))));
@@ -713,22 +750,58 @@ public final class Node implements AutoCloseable {
         for (ProcessId m : targets) {
             byNode.computeIfAbsent(m.nodeNumber(), n -> new ArrayList<>()).add(m);
         }
-        for (Map.Entry<Integer, List<ProcessId>> e : byNode.entrySet()) {
-            int[] localIds = e.getValue().stream().mapToInt(ProcessId::localId).toArray();
-            if (e.getKey() == id.number()) {
-                deliverToGroup(sender, requestId, group, localIds, message);
-                continue;
+        ByteBuf body = null;
+        boolean remote = byNode.keySet().stream().anyMatch(n -> n != id.number());
+        if (remote) {
+            // encoded once, size-checked before anything is delivered, shared by every node's frame
+            body = io.netty.buffer.PooledByteBufAllocator.DEFAULT.buffer(Math.max(0, codec.sizeHint(message)));
+            try {
+                codec.encode(message, body);
+            } catch (RuntimeException e) {
+                body.release();
+                pending.remove(requestId);
+                throw e;
             }
-            Peer peer = livePeers.get(e.getKey());
-            if (peer == null) {
-                for (ProcessId m : e.getValue()) {
-                    call.fail(m, new NodeUnreachableException("the node of member " + m + " is not a live member"));
+            int mostOnANode = byNode.values().stream().mapToInt(List::size).max().orElse(0);
+            long largest = body.readableBytes() + 28L + 4L * mostOnANode;
+            if (largest > config.maxMessageBytes()) {
+                body.release();
+                pending.remove(requestId);
+                throw new IllegalArgumentException("a " + message.getClass().getSimpleName() + " group message of "
+                        + largest + " encoded bytes exceeds the message limit of " + config.maxMessageBytes() + " bytes");
+            }
+        }
+        try {
+            for (Map.Entry<Integer, List<ProcessId>> e : byNode.entrySet()) {
+                int[] localIds = e.getValue().stream().mapToInt(ProcessId::localId).toArray();
+                if (e.getKey() == id.number()) {
+                    deliverToGroup(sender, requestId, group, localIds, message);
+                    continue;
                 }
-                continue;
+                Peer peer = livePeers.get(e.getKey());
+                if (peer == null) {
+                    for (ProcessId m : e.getValue()) {
+                        call.fail(m, new NodeUnreachableException("the node of member " + m + " is not a live member"));
+                    }
+                    continue;
+                }
+                ByteBuf payload = peer.out.alloc().compositeBuffer(2).addComponents(true,
+                        GroupWire.groupSendHeader(peer.out.alloc(), requestId, sender.value(), group.value(), localIds,
+                                codec.id()),
+                        body.retainedDuplicate());
+                List<ProcessId> onNode = e.getValue();
+                peer.out.writeAndFlush(new Frame(FrameKind.GROUP_SEND, 0, payload)).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        for (ProcessId m : onNode) {
+                            call.fail(m, new IpcException("could not send to " + m + ": " + f.cause().getMessage()));
+                        }
+                    }
+                });
             }
-            peer.out.writeAndFlush(new Frame(FrameKind.GROUP_SEND, 0, checkSize(GroupWire.groupSend(peer.out.alloc(),
-                    requestId, sender.value(), group.value(), localIds, codec.id(), message, codec.sizeHint(message),
-                    codec::encode), message)));
+        } finally {
+            if (body != null) {
+                body.release();
+            }
         }
         if (mode.kind() == ReplyMode.Kind.NONE) {
             return new GroupReplies(targets.size(), List.of(), Map.of(), true);
@@ -793,13 +866,28 @@ public final class Node implements AutoCloseable {
     private void onGroupUpdate(Channel ch, ByteBuf payload) {
         GroupWire.Update update = GroupWire.readUpdate(payload);
         Peer from = peerOf(ch);
+        if (from == null) {
+            throw new dev.iris.runtime.transport.FrameFormatException("group update from " + ch.remoteAddress()
+                    + " before its node is known");
+        }
         for (GroupWire.Entry e : update.entries()) {
             ProcessId group = new ProcessId(e.group());
             ProcessId member = new ProcessId(e.member());
-            if (from == null || member.nodeNumber() != from.id.number()) {
+            if (from == null || member.nodeNumber() != from.id.number() || member.isGroup()) {
                 throw new dev.iris.runtime.transport.FrameFormatException("group update from " + ch.remoteAddress()
-                        + " names member " + member + " of another node");
+                        + " names member " + member + ", not a process of its own node");
             }
+            if (!group.isGroup() || (group.isLocalGroup() && group.nodeNumber() != member.nodeNumber())) {
+                throw new dev.iris.runtime.transport.FrameFormatException("group update from " + ch.remoteAddress()
+                        + " names " + group + ", not a group its processes may join");
+            }
+        }
+        if (update.op() == GroupWire.Op.STATE) {
+            groups.removeNode(from.id.number());
+        }
+        for (GroupWire.Entry e : update.entries()) {
+            ProcessId group = new ProcessId(e.group());
+            ProcessId member = new ProcessId(e.member());
             if (update.op() == GroupWire.Op.LEAVE) {
                 groups.remove(group, member);
             } else {
@@ -917,11 +1005,17 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private void onReply(ByteBuf payload) {
+    private void onReply(Channel ch, ByteBuf payload) {
         IpcWire.Reply reply = IpcWire.readReply(payload);
         ProcessId replier = new ProcessId(reply.replier());
-        if (!pending.containsKey(reply.requestId())) {
+        Pending p = pending.get(reply.requestId());
+        if (p == null) {
             return; // timed out or discarded meanwhile
+        }
+        Peer from = peerOf(ch);
+        if (p instanceof GroupPending && (from == null || from.id.number() != replier.nodeNumber())) {
+            throw new dev.iris.runtime.transport.FrameFormatException("reply from " + ch.remoteAddress()
+                    + " claims to come from member " + replier + " of another node");
         }
         MessageCodec<?> codec = codecs.forId(reply.codec());
         if (codec == null) {
@@ -945,6 +1039,13 @@ public final class Node implements AutoCloseable {
     private void onMembers(ByteBuf payload) {
         for (MembershipWire.Member member : MembershipWire.readMembers(payload)) {
             if (!member.name().equals(id.name()) && !isLive(member.name())) {
+                try {
+                    parse(member.address());
+                } catch (IllegalArgumentException e) {
+                    LOG.log(Level.WARNING, "Node ''{0}'': ignoring member ''{1}'' with a bad address: {2}", id,
+                            member.name(), e.getMessage());
+                    continue;
+                }
                 dial(member.address());
             }
         }
@@ -995,7 +1096,7 @@ public final class Node implements AutoCloseable {
                     case HEARTBEAT -> { }
                     case MEMBERS -> onMembers(frame.payload());
                     case SEND -> onSend(frame.payload());
-                    case REPLY -> onReply(frame.payload());
+                    case REPLY -> onReply(ctx.channel(), frame.payload());
                     case FAIL -> onFail(frame.payload());
                     case GROUP_SEND -> onGroupSend(frame.payload());
                     case GROUP_UPDATE -> onGroupUpdate(ctx.channel(), frame.payload());

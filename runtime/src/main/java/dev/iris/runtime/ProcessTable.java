@@ -58,6 +58,7 @@ final class ProcessTable {
             } catch (Throwable t) {
                 LOG.log(Level.WARNING, "Process " + pid + " (" + name + ") failed", t);
             } finally {
+                kernel.discardGroupSend();
                 exit(entry);
             }
         });
@@ -78,12 +79,7 @@ final class ProcessTable {
     private void exit(Entry entry) {
         entry.markExited();
         entries.remove(entry.pid.localId(), entry);
-        try {
-            node.leaveAll(entry.pid);
-        } catch (IpcException e) {
-            LOG.log(Level.WARNING, "Process {0} ({1}) exited; leaving its groups: {2}", entry.pid, entry.name,
-                    e.getMessage());
-        }
+        // senders first: leaving the groups may wait for acknowledgements
         String reason = "process " + entry.pid + " (" + entry.name + ") exited before replying";
         for (Request r; (r = entry.mailbox.poll()) != null; ) {
             node.fail(r, entry.pid, FailCode.PROCESS_EXITED, reason);
@@ -92,6 +88,12 @@ final class ProcessTable {
             node.fail(r, entry.pid, FailCode.PROCESS_EXITED, reason);
         }
         entry.unanswered.clear();
+        try {
+            node.leaveAll(entry.pid);
+        } catch (IpcException e) {
+            LOG.log(Level.WARNING, "Process {0} ({1}) exited; leaving its groups: {2}", entry.pid, entry.name,
+                    e.getMessage());
+        }
     }
 
     void interruptAll() {

@@ -56,7 +56,11 @@ class BadInputTest {
     }
 
     private static void handshake(DataOutputStream out) throws IOException {
-        ByteBuf hs = new Handshake("test", Handshake.PROTOCOL, "intruder").encode(ByteBufAllocator.DEFAULT);
+        handshake(out, "intruder");
+    }
+
+    private static void handshake(DataOutputStream out, String node) throws IOException {
+        ByteBuf hs = new Handshake("test", Handshake.PROTOCOL, node).encode(ByteBufAllocator.DEFAULT);
         out.writeInt(Frame.HEADER_BYTES + hs.readableBytes());
         out.writeByte(Frame.VERSION);
         out.writeByte(FrameKind.HANDSHAKE.code());
@@ -122,6 +126,42 @@ class BadInputTest {
             out.flush();
             readUntilClosed(s);
         }
+        assertNodeStillServes();
+    }
+
+    @Test
+    void aPeerCannotChangeTheMembershipsOfAnotherNode() throws Exception {
+        ProcessId group = ProcessId.wellKnownGroup(77);
+        ProcessId victim = ProcessId.process(cluster.node(1).id().number(), 5);
+        try (Socket s = connect()) {
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            handshake(out);
+            ByteBuf update = dev.iris.runtime.transport.GroupWire.update(ByteBufAllocator.DEFAULT,
+                    new dev.iris.runtime.transport.GroupWire.Update(dev.iris.runtime.transport.GroupWire.Op.JOIN, 0,
+                            java.util.List.of(new dev.iris.runtime.transport.GroupWire.Entry(group.value(),
+                                    victim.value()))));
+            out.writeInt(Frame.HEADER_BYTES + update.readableBytes());
+            out.writeByte(Frame.VERSION);
+            out.writeByte(FrameKind.GROUP_UPDATE.code());
+            out.writeShort(0);
+            update.readBytes(out, update.readableBytes());
+            update.release();
+            out.flush();
+            readUntilClosed(s);
+        }
+        assertEquals(java.util.Set.of(), call(cluster.node(0), k -> k.members(group)));
+        assertNodeStillServes();
+    }
+
+    @Test
+    void aSecondConnectionUnderALiveMembersNameIsRefused() throws Exception {
+        try (Socket s = connect()) {
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            handshake(out, cluster.node(1).id().name());
+            out.flush();
+            readUntilClosed(s);
+        }
+        assertEquals(2, cluster.node(0).members().size());
         assertNodeStillServes();
     }
 

@@ -18,6 +18,8 @@ import io.netty.util.ReferenceCountUtil;
  */
 public final class FragmentAssembler extends ChannelInboundHandlerAdapter {
     private final long maxMessageBytes;
+    private final long maxPieces;
+    private long pieceCount;
     private FrameKind kind;
     private int flags;
     private CompositeByteBuf pieces;
@@ -25,6 +27,8 @@ public final class FragmentAssembler extends ChannelInboundHandlerAdapter {
     /** @param maxMessageBytes the largest reassembled payload accepted */
     public FragmentAssembler(long maxMessageBytes) {
         this.maxMessageBytes = maxMessageBytes;
+        // pieces before the last are never empty; the smallest sensible frame bound is 1 KiB
+        this.maxPieces = maxMessageBytes / 1020 + 2;
     }
 
     @Override
@@ -47,9 +51,18 @@ public final class FragmentAssembler extends ChannelInboundHandlerAdapter {
                 kind = frame.kind();
                 flags = frame.flags() & ~FragmentEncoder.MORE;
                 pieces = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+                pieceCount = 0;
             } else if (pieces == null) {
                 throw new FrameFormatException("a continuation from " + ctx.channel().remoteAddress()
                         + " without a fragmented frame before it");
+            }
+            if (more && !frame.payload().isReadable()) {
+                throw new FrameFormatException("an empty piece of a fragmented " + kind + " frame from "
+                        + ctx.channel().remoteAddress());
+            }
+            if (++pieceCount > maxPieces) {
+                throw new FrameFormatException("a fragmented " + kind + " frame from " + ctx.channel().remoteAddress()
+                        + " has more than " + maxPieces + " pieces");
             }
             if ((long) pieces.readableBytes() + frame.payload().readableBytes() > maxMessageBytes) {
                 throw new FrameFormatException("a fragmented " + kind + " frame from " + ctx.channel().remoteAddress()

@@ -78,6 +78,23 @@ public final class GroupWire {
         }
     }
 
+    /**
+     * The part of a GROUP_SEND payload before the body, so that one encoded body can follow the
+     * headers of several nodes (as a retained duplicate) without being encoded again.
+     */
+    public static ByteBuf groupSendHeader(ByteBufAllocator alloc, long requestId, long sender, long group,
+            int[] members, int codec) {
+        if (members.length > MAX_ENTRIES) {
+            throw new IllegalArgumentException(members.length + " members on one node, at most " + MAX_ENTRIES);
+        }
+        ByteBuf out = alloc.buffer(28 + 4 * members.length);
+        out.writeLong(requestId).writeLong(sender).writeLong(group).writeShort(members.length);
+        for (int m : members) {
+            out.writeInt(m);
+        }
+        return out.writeShort(codec);
+    }
+
     public static GroupSend readGroupSend(ByteBuf in) {
         if (in.readableBytes() < 26) {
             throw new FrameFormatException("group send payload of " + in.readableBytes() + " bytes is truncated");

@@ -82,6 +82,9 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void accept(ChannelHandlerContext ctx, Handshake peer) {
+        if (result.isDone()) {
+            return; // already refused (or accepted): nothing more is taken from this peer
+        }
         if (!peer.cluster().equals(local.cluster())) {
             fail(ctx, "node '" + peer.node() + "' at " + ctx.channel().remoteAddress() + " belongs to cluster '"
                     + peer.cluster() + "', this node to '" + local.cluster() + "'", true);

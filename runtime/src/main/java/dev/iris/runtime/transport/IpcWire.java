@@ -108,11 +108,11 @@ public final class IpcWire {
     }
 
     public static ByteBuf fail(ByteBufAllocator alloc, Fail fail) {
-        ByteBuf out = alloc.buffer(17 + 2 + fail.reason().length());
-        out.writeLong(fail.requestId()).writeLong(fail.target()).writeByte(fail.code().ordinal());
         String reason = fail.reason().length() > MAX_REASON_BYTES / 4 ? fail.reason().substring(0, MAX_REASON_BYTES / 4)
                 : fail.reason();
-        WireStrings.write(out, "fail reason", reason, MAX_REASON_BYTES);
+        ByteBuf out = alloc.buffer(17 + 2 + reason.length());
+        out.writeLong(fail.requestId()).writeLong(fail.target()).writeByte(fail.code().ordinal());
+        WireStrings.write(out, "fail reason", reason, MAX_REASON_BYTES); // at most 4 bytes a char: fits
         return out;
     }
 

@@ -31,12 +31,17 @@ public final class MembershipWire {
             throw new IllegalArgumentException(members.size() + " members, at most " + MAX_MEMBERS);
         }
         ByteBuf out = alloc.buffer(2 + members.size() * 32);
-        out.writeShort(members.size());
-        for (Member m : members) {
-            WireStrings.write(out, "member name", m.name(), 255);
-            WireStrings.write(out, "member address", m.address(), 255);
+        try {
+            out.writeShort(members.size());
+            for (Member m : members) {
+                WireStrings.write(out, "member name", m.name(), 255);
+                WireStrings.write(out, "member address", m.address(), 255);
+            }
+            return out;
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
         }
-        return out;
     }
 
     public static List<Member> readMembers(ByteBuf in) {

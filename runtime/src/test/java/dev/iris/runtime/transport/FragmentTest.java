@@ -77,6 +77,29 @@ class FragmentTest {
     }
 
     @Test
+    void emptyPiecesBeforeTheLastAreRefused() {
+        EmbeddedChannel in = new EmbeddedChannel(new FragmentAssembler(1 << 20));
+        in.writeInbound(new Frame(FrameKind.SEND, FragmentEncoder.MORE, Unpooled.buffer(4).writeInt(1)));
+        FrameFormatException e = assertThrows(FrameFormatException.class,
+                () -> in.writeInbound(new Frame(FrameKind.CONTINUATION, FragmentEncoder.MORE, Unpooled.buffer(0))));
+        assertTrue(e.getMessage().contains("an empty piece"), e.getMessage());
+        in.close();
+    }
+
+    @Test
+    void thePieceCountIsBounded() {
+        EmbeddedChannel in = new EmbeddedChannel(new FragmentAssembler(4096)); // at most 6 pieces
+        in.writeInbound(new Frame(FrameKind.SEND, FragmentEncoder.MORE, Unpooled.buffer(1).writeByte(1)));
+        FrameFormatException e = assertThrows(FrameFormatException.class, () -> {
+            for (int i = 0; i < 10; i++) {
+                in.writeInbound(new Frame(FrameKind.CONTINUATION, FragmentEncoder.MORE, Unpooled.buffer(1).writeByte(1)));
+            }
+        });
+        assertTrue(e.getMessage().contains("more than 6 pieces"), e.getMessage());
+        in.close();
+    }
+
+    @Test
     void theSenderRefusesPayloadsAboveTheMessageLimit() {
         EmbeddedChannel out = new EmbeddedChannel(new FrameEncoder(FRAME), new FragmentEncoder(FRAME, 4 * FRAME));
         ByteBuf big = Unpooled.buffer(5 * FRAME).writeZero(5 * FRAME);
