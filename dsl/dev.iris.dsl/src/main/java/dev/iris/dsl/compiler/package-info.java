@@ -1,0 +1,2 @@
+/** Headless compilation of Iris programs: validate a directory of .iris files and generate Java. */
+package dev.iris.dsl.compiler;
