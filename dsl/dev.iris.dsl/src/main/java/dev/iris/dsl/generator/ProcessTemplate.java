@@ -57,7 +57,7 @@ final class ProcessTemplate {
         for (Group g : new LinkedHashSet<>(process.getJoins())) {
             String owner = g.eResource() == process.eResource() ? names.systemClass()
                     : EcoreUtil2.getContainerOfType(g, IrisSystem.class).getName() + "." + names.systemClass();
-            joins.append("        kernel.join(").append(owner).append('.').append(names.groupConstant(g))
+            joins.append("            kernel.join(").append(owner).append('.').append(names.groupConstant(g))
                     .append(g.isLocal() ? "(kernel.node())" : "").append(");\n");
         }
         StringBuilder senders = new StringBuilder();
@@ -105,6 +105,7 @@ final class ProcessTemplate {
                 import dev.iris.runtime.ReplyMode;
                 import dev.iris.runtime.Request;
                 import java.time.Duration;
+                import java.util.concurrent.CompletableFuture;
 
                 /**
                 %s * Base class of process {@code %s}: extend it and implement the handlers. Each instance runs
@@ -113,12 +114,18 @@ final class ProcessTemplate {
                  * handled on.
                  */
                 public abstract class %s implements ProcessBody {
+                    private final CompletableFuture<Void> ready = new CompletableFuture<>();
                     private Kernel kernel;
                     private Request current;
                     private boolean answered;
 
                 %s    /** Called once after the process joined its groups, before the first message. */
                     protected void onStart() throws Exception {
+                    }
+
+                    /** Completes once the process has joined its groups and run {@link #onStart}. */
+                    public final CompletableFuture<Void> ready() {
+                        return ready;
                     }
 
                     /** How long the {@code call} helpers wait for a reply (default 30 s). */
@@ -170,7 +177,13 @@ final class ProcessTemplate {
                     @Override
                     public final void run(Kernel kernel) throws Exception {
                         this.kernel = kernel;
-                %s        onStart();
+                        try {
+                %s            onStart();
+                            ready.complete(null);
+                        } catch (Exception e) {
+                            ready.completeExceptionally(e);
+                            throw e;
+                        }
                         while (true) {
                             Request request = kernel.receive();
                             current = request;

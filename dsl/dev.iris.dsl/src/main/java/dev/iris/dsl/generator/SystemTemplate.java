@@ -60,7 +60,9 @@ final class SystemTemplate {
                                         if (handlers.%s() == null) {
                                             throw new IllegalArgumentException("no handler class given for process %s");
                                         }
-                                        body = handlers.%s().get();
+                                        var process = handlers.%s().get();
+                                        ready.add(process.ready());
+                                        body = process;
                                     }""".formatted(JavaNames.literal(p.getName()), field, p.getName(), field));
         }
         StringBuilder clusters = new StringBuilder();
@@ -99,6 +101,10 @@ final class SystemTemplate {
                 import dev.iris.runtime.ProcessId;
                 import java.util.ArrayList;
                 import java.util.List;
+                import java.util.concurrent.CompletableFuture;
+                import java.util.concurrent.ExecutionException;
+                import java.util.concurrent.TimeUnit;
+                import java.util.concurrent.TimeoutException;
 
                 /** System {@code %s}: its groups, codecs and clusters, and how to start its processes. */
                 public final class %s {
@@ -135,9 +141,15 @@ final class SystemTemplate {
                     public record Handlers(%s) {
                     }
 
-                    /** Starts the processes that {@code cluster} places on {@code node}; returns their ids. */
+                    /**
+                     * Starts the processes that {@code cluster} places on {@code node} and waits until each has
+                     * joined its groups and run its {@code onStart}; returns their ids.
+                     *
+                     * @throws IllegalStateException if a process fails to start within 30 s
+                     */
                     public static List<ProcessId> start(Node node, ClusterSpec cluster, Handlers handlers) {
                         List<ProcessId> started = new ArrayList<>();
+                        List<CompletableFuture<Void>> ready = new ArrayList<>();
                         for (Placement placement : cluster.node(node.id().name()).runs()) {
                             for (int i = 0; i < placement.count(); i++) {
                                 ProcessBody body;
@@ -147,6 +159,18 @@ final class SystemTemplate {
                                 }
                                 started.add(node.spawn(placement.process() + "#" + (i + 1), body));
                             }
+                        }
+                        try {
+                            CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+                        } catch (ExecutionException e) {
+                            throw new IllegalStateException("a process on node '" + node.id() + "' failed to start: "
+                                    + e.getCause(), e.getCause());
+                        } catch (TimeoutException e) {
+                            throw new IllegalStateException("the processes on node '" + node.id()
+                                    + "' did not start within 30 s");
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException("interrupted while starting node '" + node.id() + "'");
                         }
                         return started;
                     }
