@@ -1,0 +1,174 @@
+package dev.iris.dsl.ls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.lsp4j.CompletionItem;
+import org.eclipse.lsp4j.CompletionParams;
+import org.eclipse.lsp4j.DidOpenTextDocumentParams;
+import org.eclipse.lsp4j.DocumentFormattingParams;
+import org.eclipse.lsp4j.FormattingOptions;
+import org.eclipse.lsp4j.HoverParams;
+import org.eclipse.lsp4j.InitializeParams;
+import org.eclipse.lsp4j.InitializedParams;
+import org.eclipse.lsp4j.MessageActionItem;
+import org.eclipse.lsp4j.MessageParams;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.lsp4j.PublishDiagnosticsParams;
+import org.eclipse.lsp4j.ShowMessageRequestParams;
+import org.eclipse.lsp4j.TextDocumentIdentifier;
+import org.eclipse.lsp4j.TextDocumentItem;
+import org.eclipse.lsp4j.TextEdit;
+import org.eclipse.lsp4j.WorkspaceFolder;
+import org.eclipse.lsp4j.jsonrpc.Launcher;
+import org.eclipse.lsp4j.launch.LSPLauncher;
+import org.eclipse.lsp4j.services.LanguageClient;
+import org.eclipse.lsp4j.services.LanguageServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The language server jar the build produces, started as its own JVM and driven over stdio by
+ * lsp4j's client, as an editor would.
+ */
+class IrisLanguageServerIT {
+    private static final String TEXT = """
+            system demo
+
+            /** Ask for the time. */
+            message Ping { } returns Pong
+
+            message Pong { long millis }
+
+            process P {  handles Ping,   Missing }
+            """;
+
+    /** Collects what the server publishes. */
+    static final class Client implements LanguageClient {
+        final BlockingQueue<PublishDiagnosticsParams> diagnostics = new LinkedBlockingQueue<>();
+
+        @Override
+        public void telemetryEvent(Object object) {
+        }
+
+        @Override
+        public void publishDiagnostics(PublishDiagnosticsParams params) {
+            diagnostics.add(params);
+        }
+
+        @Override
+        public void showMessage(MessageParams params) {
+        }
+
+        @Override
+        public CompletableFuture<MessageActionItem> showMessageRequest(ShowMessageRequestParams params) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void logMessage(MessageParams message) {
+        }
+    }
+
+    /** Applies LSP text edits (which never overlap) to a text. */
+    private static String apply(String text, List<? extends TextEdit> edits) {
+        List<String> lines = List.of(text.split("\n", -1));
+        java.util.function.ToIntFunction<Position> offset = p -> {
+            int o = 0;
+            for (int i = 0; i < p.getLine(); i++) {
+                o += lines.get(i).length() + 1;
+            }
+            return o + p.getCharacter();
+        };
+        StringBuilder out = new StringBuilder(text);
+        edits.stream().sorted((a, b) -> offset.applyAsInt(b.getRange().getStart())
+                - offset.applyAsInt(a.getRange().getStart())).forEach(e -> out.replace(
+                        offset.applyAsInt(e.getRange().getStart()), offset.applyAsInt(e.getRange().getEnd()),
+                        e.getNewText()));
+        return out.toString();
+    }
+
+    @Test
+    void anEditorSessionOverStdio(@TempDir Path workspace) throws Exception {
+        Path jar = Path.of(System.getProperty("iris.ls.jar"));
+        assertTrue(Files.isRegularFile(jar), "the build made " + jar);
+        Path file = Files.writeString(workspace.resolve("demo.iris"), TEXT);
+        String uri = file.toUri().toString();
+
+        java.lang.Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString()).redirectError(workspace.resolve("server.log").toFile()).start();
+        try {
+            Client client = new Client();
+            Launcher<LanguageServer> launcher = LSPLauncher.createClientLauncher(client, server.getInputStream(),
+                    server.getOutputStream());
+            launcher.startListening();
+            LanguageServer ls = launcher.getRemoteProxy();
+
+            InitializeParams init = new InitializeParams();
+            init.setCapabilities(new org.eclipse.lsp4j.ClientCapabilities());
+            init.setProcessId((int) ProcessHandle.current().pid());
+            init.setWorkspaceFolders(List.of(new WorkspaceFolder(workspace.toUri().toString(), "ws")));
+            init.setRootUri(workspace.toUri().toString()); // Xtext's single-root workspace reads this
+            assertNotNull(ls.initialize(init).get(60, TimeUnit.SECONDS).getCapabilities().getCompletionProvider());
+            ls.initialized(new InitializedParams());
+            ls.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(uri, "iris", 1, TEXT)));
+
+            // diagnostics: the unresolved message, on its line (0-based 7)
+            PublishDiagnosticsParams published;
+            do {
+                published = client.diagnostics.poll(60, TimeUnit.SECONDS);
+                assertNotNull(published, "diagnostics within 60 s");
+            } while (!published.getUri().equals(uri) || published.getDiagnostics().isEmpty());
+            var diagnostic = published.getDiagnostics().get(0);
+            assertEquals("Couldn't resolve reference to Message 'Missing'.", diagnostic.getMessage().getLeft());
+            assertEquals(7, diagnostic.getRange().getStart().getLine());
+
+            // completion after "handles Ping,   " offers the messages
+            var completion = ls.getTextDocumentService().completion(new CompletionParams(new TextDocumentIdentifier(uri),
+                    new Position(7, 29))).get(30, TimeUnit.SECONDS);
+            List<String> labels = completion.getRight().getItems().stream().map(CompletionItem::getLabel).toList();
+            assertTrue(labels.contains("Pong"), labels::toString);
+
+            // hover over "Ping" in the process shows the message's documentation
+            var hover = ls.getTextDocumentService().hover(new HoverParams(new TextDocumentIdentifier(uri),
+                    new Position(7, 23))).get(30, TimeUnit.SECONDS);
+            assertNotNull(hover);
+            assertTrue(hover.getContents().getRight().getValue().contains("Ask for the time."),
+                    hover.getContents().toString());
+
+            // formatting
+            List<? extends TextEdit> edits = ls.getTextDocumentService().formatting(new DocumentFormattingParams(
+                    new TextDocumentIdentifier(uri), new FormattingOptions(4, true))).get(30, TimeUnit.SECONDS);
+            assertFalse(edits.isEmpty());
+            assertEquals("""
+                    system demo
+
+                    /** Ask for the time. */
+                    message Ping { } returns Pong
+
+                    message Pong {
+                        long millis
+                    }
+
+                    process P {
+                        handles Ping, Missing
+                    }
+                    """, apply(TEXT, edits));
+
+            ls.shutdown().get(30, TimeUnit.SECONDS);
+            ls.exit();
+            assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server exits after 'exit'");
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+}
