@@ -103,6 +103,15 @@ class IrisLanguageServerIT {
         assertTrue(Files.isRegularFile(jar), "the build made " + jar);
         Path file = Files.writeString(workspace.resolve("demo.iris"), TEXT);
         String uri = file.toUri().toString();
+        String fixable = """
+                system fix
+                group a = 3
+                group b = 3
+                message M { long[8] xs }
+                process P[0] { handles M }
+                cluster c { page size 3000 node n at "h:1" runs P }
+                """;
+        Files.writeString(workspace.resolve("fix.iris"), fixable); // in the workspace before the server indexes it
 
         java.lang.Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString()).redirectError(workspace.resolve("server.log").toFile()).start();
@@ -163,6 +172,34 @@ class IrisLanguageServerIT {
                         handles Ping, Missing
                     }
                     """, apply(TEXT, edits));
+
+            // quick fixes for three issue codes
+
+            String fixUri = workspace.resolve("fix.iris").toUri().toString();
+            ls.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(fixUri, "iris", 1,
+                    fixable)));
+            PublishDiagnosticsParams last = null;
+            do {
+                published = client.diagnostics.poll(60, TimeUnit.SECONDS);
+                PublishDiagnosticsParams seen = last;
+                assertNotNull(published, () -> "4 diagnostics within 60 s, last: " + seen);
+                last = published.getUri().equals(fixUri) ? published : last;
+            } while (!published.getUri().equals(fixUri) || published.getDiagnostics().size() < 4);
+            var actions = ls.getTextDocumentService().codeAction(new org.eclipse.lsp4j.CodeActionParams(
+                    new TextDocumentIdentifier(fixUri), new org.eclipse.lsp4j.Range(new Position(0, 0), new Position(6, 0)),
+                    new org.eclipse.lsp4j.CodeActionContext(published.getDiagnostics()))).get(30, TimeUnit.SECONDS);
+            List<? extends TextEdit> fixes = actions.stream().map(a -> a.getRight().getEdit().getChanges().get(fixUri))
+                    .flatMap(List::stream).toList();
+            assertEquals(List.of("Change the well-known id to 4", "Remove the array size", "Change the count to 1",
+                    "Change the page size to 2048"), actions.stream().map(a -> a.getRight().getTitle()).toList());
+            assertEquals("""
+                    system fix
+                    group a = 3
+                    group b = 4
+                    message M { long[] xs }
+                    process P[1] { handles M }
+                    cluster c { page size 2048 node n at "h:1" runs P }
+                    """, apply(fixable, fixes));
 
             ls.shutdown().get(30, TimeUnit.SECONDS);
             ls.exit();

@@ -86,14 +86,21 @@ public class IrisValidator extends AbstractIrisValidator {
     @Check
     public void checkWellKnownIdsAreUnique(IrisSystem system) {
         Map<Integer, Group> seen = new HashMap<>();
+        int max = 0;
+        for (Group group : EcoreUtil2.typeSelect(system.getElements(), Group.class)) {
+            if (group.isWellKnown()) {
+                max = Math.max(max, group.getWellKnownId());
+            }
+        }
         for (Group group : EcoreUtil2.typeSelect(system.getElements(), Group.class)) {
             if (!group.isWellKnown()) {
                 continue;
             }
             Group first = seen.putIfAbsent(group.getWellKnownId(), group);
             if (first != null) {
+                // issue data: a free id, for the quick fix
                 error("Well-known id " + group.getWellKnownId() + " is already used by group '" + first.getName() + "'",
-                        group, Literals.GROUP__WELL_KNOWN_ID, DUPLICATE_WELL_KNOWN_ID);
+                        group, Literals.GROUP__WELL_KNOWN_ID, DUPLICATE_WELL_KNOWN_ID, Integer.toString(++max));
             }
         }
     }
@@ -118,7 +125,7 @@ public class IrisValidator extends AbstractIrisValidator {
     @Check
     public void checkProcessInstances(dev.iris.dsl.iris.Process process) {
         if (process.isCounted() && process.getInstances() == 0) {
-            error("A process runs at least 1 instance", process, Literals.PROCESS__INSTANCES, ZERO_COUNT);
+            error("A process runs at least 1 instance", process, Literals.PROCESS__INSTANCES, ZERO_COUNT, "1");
         }
         duplicates(process, process.getJoins(), Literals.PROCESS__JOINS);
         duplicates(process, process.getHandles(), Literals.PROCESS__HANDLES);
@@ -137,7 +144,7 @@ public class IrisValidator extends AbstractIrisValidator {
     @Check
     public void checkSharedInstances(SharedObject shared) {
         if (shared.isCounted() && shared.getInstances() == 0) {
-            error("A shared object has at least 1 instance", shared, Literals.SHARED_OBJECT__INSTANCES, ZERO_COUNT);
+            error("A shared object has at least 1 instance", shared, Literals.SHARED_OBJECT__INSTANCES, ZERO_COUNT, "1");
         }
     }
 
@@ -145,7 +152,7 @@ public class IrisValidator extends AbstractIrisValidator {
     public void checkPlacementCount(Placement placement) {
         if (placement.isCounted() && placement.getCount() == 0) {
             error("A node runs at least 1 instance of a process it names", placement, Literals.PLACEMENT__COUNT,
-                    ZERO_COUNT);
+                    ZERO_COUNT, "1");
         }
     }
 
@@ -161,7 +168,7 @@ public class IrisValidator extends AbstractIrisValidator {
         if (!inShared) {
             if (type.isArray() && type.getSize() > 0) {
                 error("Message arrays have no fixed size: write '[]'", type, Literals.TYPE_REF__SIZE,
-                        SIZED_ARRAY_IN_MESSAGE);
+                        SIZED_ARRAY_IN_MESSAGE, "");
             }
             if (field.isAtomic()) {
                 error("'atomic' is for fields of shared objects", field, Literals.FIELD__ATOMIC, ATOMIC_FIELD_TYPE);
@@ -236,7 +243,7 @@ public class IrisValidator extends AbstractIrisValidator {
             int size = cluster.getPageSize();
             if (Integer.bitCount(size) != 1 || size < 512 || size > (1 << 20)) {
                 error("The page size is a power of two between 512 and 1048576 bytes; " + size + " is not",
-                        cluster, Literals.CLUSTER__PAGE_SIZE, PAGE_SIZE);
+                        cluster, Literals.CLUSTER__PAGE_SIZE, PAGE_SIZE, Integer.toString(nearestPageSize(size)));
             }
         }
         Map<String, Node> byAddress = new HashMap<>();
@@ -257,6 +264,14 @@ public class IrisValidator extends AbstractIrisValidator {
             }
         }
         checkLocalGroups(cluster);
+    }
+
+    /** The power of two nearest to {@code size}, within 512..1048576. */
+    static int nearestPageSize(int size) {
+        long clamped = Math.max(512, Math.min(1 << 20, (long) size));
+        long lower = Long.highestOneBit(clamped);
+        long upper = lower == clamped ? lower : lower << 1;
+        return (int) Math.min(1 << 20, clamped - lower <= upper - clamped ? lower : upper);
     }
 
     private static String normalized(String address) {
