@@ -76,6 +76,8 @@ public final class Node implements AutoCloseable {
     private final Map<String, Peer> peersByName = new ConcurrentHashMap<>();
     private final Map<Integer, Peer> livePeers = new ConcurrentHashMap<>();
     private final Set<String> dialing = ConcurrentHashMap.newKeySet();
+    /** Addresses of peers declared dead, with when: dialed again for a while (they may come back). */
+    private final Map<String, Long> lostPeers = new ConcurrentHashMap<>();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     // random start: a late answer to a previous incarnation of this node matches no new request
     private final AtomicLong requestIds = new AtomicLong(
@@ -407,6 +409,14 @@ public final class Node implements AutoCloseable {
         for (SocketAddress seed : config.seeds()) {
             dial(format(seed));
         }
+        long forget = config.failureTimeout().toNanos() * 10;
+        for (Map.Entry<String, Long> lost : lostPeers.entrySet()) {
+            if (now - lost.getValue() > forget) {
+                lostPeers.remove(lost.getKey(), lost.getValue());
+            } else {
+                dial(lost.getKey());
+            }
+        }
     }
 
     private void outboundEstablished(Channel ch, Handshake peerHandshake) {
@@ -432,6 +442,7 @@ public final class Node implements AutoCloseable {
                 peer.out = ch;
                 peersByName.put(peerId.name(), peer);
                 livePeers.put(peerId.number(), peer);
+                lostPeers.remove(address);
                 membershipLock.notifyAll();
             }
             ch.closeFuture().addListener(f -> declareDead(peer, "connection to it closed"));
@@ -529,6 +540,9 @@ public final class Node implements AutoCloseable {
         closeQuietly(peer.in);
         if (!closed) {
             LOG.log(Level.WARNING, "Node ''{0}'': ''{1}'' is dead ({2})", id, peer.id, why);
+            if (!peer.address.isEmpty()) {
+                lostPeers.put(peer.address, System.nanoTime()); // a transient failure heals by itself
+            }
         }
     }
 

@@ -1,0 +1,88 @@
+package dev.iris.dsl.ide;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.Injector;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.eclipse.emf.common.util.URI;
+import org.eclipse.xtext.ide.editor.contentassist.ContentAssistContext;
+import org.eclipse.xtext.ide.editor.contentassist.ContentAssistEntry;
+import org.eclipse.xtext.ide.editor.contentassist.IdeContentProposalAcceptor;
+import org.eclipse.xtext.ide.editor.contentassist.IdeContentProposalProvider;
+import org.eclipse.xtext.ide.editor.contentassist.antlr.ContentAssistContextFactory;
+import org.eclipse.xtext.resource.XtextResource;
+import org.eclipse.xtext.resource.XtextResourceSet;
+import org.eclipse.xtext.util.TextRegion;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Content assist in-process, the way the Eclipse editor calls it (no language server in between). */
+class IrisContentAssistTest {
+    private static Injector injector;
+    private static ExecutorService pool;
+
+    @BeforeAll
+    static void setUp() {
+        injector = new IrisIdeSetup().createInjectorAndDoEMFRegistration();
+        pool = Executors.newCachedThreadPool();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        pool.shutdownNow();
+    }
+
+    /** The proposals at the {@code |} in {@code text}, filtered by the prefix typed before it. */
+    private static List<String> proposals(String textWithCursor) throws Exception {
+        int offset = textWithCursor.indexOf('|');
+        String text = textWithCursor.replace("|", "");
+        XtextResourceSet set = injector.getInstance(XtextResourceSet.class);
+        XtextResource resource = (XtextResource) set.createResource(URI.createURI("test.iris"));
+        resource.load(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), null);
+        ContentAssistContextFactory factory = injector.getInstance(ContentAssistContextFactory.class);
+        factory.setPool(pool);
+        ContentAssistContext[] contexts = factory.create(text, new TextRegion(offset, 0), offset, resource);
+        IdeContentProposalAcceptor acceptor = injector.getInstance(IdeContentProposalAcceptor.class);
+        injector.getInstance(IdeContentProposalProvider.class).createProposals(Arrays.asList(contexts), acceptor);
+        String prefix = contexts.length == 0 ? "" : contexts[0].getPrefix();
+        return java.util.stream.StreamSupport.stream(acceptor.getEntries().spliterator(), false)
+                .map(ContentAssistEntry::getProposal)
+                .filter(p -> p.startsWith(prefix)).distinct().sorted().toList();
+    }
+
+    @Test
+    void declarationKeywordsAtTheTopLevel() throws Exception {
+        List<String> keywords = proposals("system s\n|");
+        for (String k : List.of("cluster", "group", "import", "local", "message", "process", "shared")) {
+            assertTrue(keywords.contains(k), () -> k + " in " + keywords);
+        }
+    }
+
+    @Test
+    void messagesAfterHandles() throws Exception {
+        assertEquals(List.of("Lookup", "Register"), proposals("""
+                system s
+                message Register { }
+                message Lookup { }
+                group g
+                process P { handles | }
+                """).stream().filter(p -> Character.isUpperCase(p.charAt(0))).toList());
+    }
+
+    @Test
+    void processesAfterRunsFilteredByPrefix() throws Exception {
+        assertEquals(List.of("Teller"), proposals("""
+                system s
+                process Teller { }
+                process Auditor { }
+                cluster c { node n at "h:1" runs Te| }
+                """));
+    }
+}
