@@ -327,9 +327,16 @@ public final class Node implements AutoCloseable {
         if (server != null) {
             server.close().awaitUninterruptibly();
         }
+        List<ChannelFuture> closing = new ArrayList<>();
         for (Peer peer : peersByName.values()) {
-            closeQuietly(peer.out);
-            closeQuietly(peer.in);
+            for (Channel ch : new Channel[] {peer.out, peer.in}) {
+                if (ch != null) {
+                    closing.add(ch.close());
+                }
+            }
+        }
+        for (ChannelFuture f : closing) {
+            f.awaitUninterruptibly(2, TimeUnit.SECONDS); // before the event loops may stop
         }
         failPending(n -> true, () -> new NodeUnreachableException("node '" + id + "' is shutting down"));
         processes.interruptAll();
@@ -613,7 +620,8 @@ public final class Node implements AutoCloseable {
         }
         Channel ch = channelTo(sender.nodeNumber());
         if (ch == null) {
-            LOG.log(Level.WARNING, "Node ''{0}'': reply to {1} dropped, its node is not live", id, sender);
+            // normal when the sender's node left meanwhile (e.g. late replies to a group send at shutdown)
+            LOG.log(Level.DEBUG, "Node ''{0}'': reply to {1} dropped, its node is not live", id, sender);
             return;
         }
         MessageCodec<Object> codec = codecs.forMessage(message);
