@@ -2,11 +2,17 @@ package dev.iris.dsl.ide;
 
 import dev.iris.dsl.ide.quickfix.IrisCodeActions;
 import org.eclipse.xtext.ide.server.codeActions.ICodeActionService2;
+import org.eclipse.xtext.ide.server.symbol.DocumentSymbolMapper.DocumentSymbolNameProvider;
 
 /** The Guice bindings of the Iris ide services (editors and the language server), beyond Xtext's. */
 public class IrisIdeModule extends AbstractIrisIdeModule {
     /** Quick fixes for Iris problems. */
     public Class<? extends ICodeActionService2> bindICodeActionService2() {
         return IrisCodeActions.class;
+    }
+
+    /** Outline and symbol names as written in the file. */
+    public Class<? extends DocumentSymbolNameProvider> bindDocumentSymbolNameProvider() {
+        return IrisSymbolNames.class;
     }
 }

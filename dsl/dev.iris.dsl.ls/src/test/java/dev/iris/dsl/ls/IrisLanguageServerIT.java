@@ -154,6 +154,36 @@ class IrisLanguageServerIT {
             assertTrue(hover.getContents().getRight().getValue().contains("Ask for the time."),
                     hover.getContents().toString());
 
+            // go to definition, references, outline, rename
+            var definition = ls.getTextDocumentService().definition(new org.eclipse.lsp4j.DefinitionParams(
+                    new TextDocumentIdentifier(uri), new Position(7, 23))).get(30, TimeUnit.SECONDS);
+            assertEquals(3, definition.getLeft().get(0).getRange().getStart().getLine(), "Ping is declared on line 4");
+            var references = ls.getTextDocumentService().references(new org.eclipse.lsp4j.ReferenceParams(
+                    new TextDocumentIdentifier(uri), new Position(3, 9), new org.eclipse.lsp4j.ReferenceContext(true)))
+                    .get(30, TimeUnit.SECONDS);
+            assertEquals(List.of(3, 7), references.stream().map(l -> l.getRange().getStart().getLine()).sorted().toList(),
+                    "the declaration of Ping and its use in P");
+            var symbols = ls.getTextDocumentService().documentSymbol(new org.eclipse.lsp4j.DocumentSymbolParams(
+                    new TextDocumentIdentifier(uri))).get(30, TimeUnit.SECONDS);
+            List<String> names = new java.util.ArrayList<>();
+            for (var symbol : symbols) {
+                names.add(symbol.isRight() ? symbol.getRight().getName() : symbol.getLeft().getName());
+                if (symbol.isRight() && symbol.getRight().getChildren() != null) {
+                    symbol.getRight().getChildren().forEach(c -> names.add(c.getName()));
+                }
+            }
+            assertTrue(names.containsAll(List.of("demo", "Ping", "Pong", "P")), names::toString);
+            var rename = ls.getTextDocumentService().rename(new org.eclipse.lsp4j.RenameParams(new TextDocumentIdentifier(uri),
+                    new Position(3, 9), "Ask")).get(30, TimeUnit.SECONDS);
+            List<TextEdit> renames = new java.util.ArrayList<>();
+            if (rename.getChanges() != null) {
+                rename.getChanges().values().forEach(renames::addAll);
+            } else {
+                rename.getDocumentChanges().forEach(c -> c.getLeft().getEdits().forEach(e -> renames.add(e.getLeft())));
+            }
+            String renamed = apply(TEXT, renames);
+            assertTrue(renamed.contains("message Ask { } returns Pong") && renamed.contains("handles Ask,"), renamed);
+
             // formatting
             List<? extends TextEdit> edits = ls.getTextDocumentService().formatting(new DocumentFormattingParams(
                     new TextDocumentIdentifier(uri), new FormattingOptions(4, true))).get(30, TimeUnit.SECONDS);
