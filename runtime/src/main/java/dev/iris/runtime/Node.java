@@ -24,6 +24,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalIoHandler;
@@ -65,6 +66,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Node implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
     private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    /** Outbound bytes queued for one peer above which its channel counts as unwritable (Netty water marks). */
+    private static final int LOW_WATER = 1 << 20;
+    private static final int HIGH_WATER = 4 << 20;
 
     private final NodeConfig config;
     private final NodeId id;
@@ -104,6 +108,8 @@ public final class Node implements AutoCloseable {
         volatile Channel out;
         volatile Channel in;
         volatile long lastHeardNanos = System.nanoTime();
+        /** When {@link #out} stopped being writable (the peer does not read fast enough); 0 while writable. */
+        volatile long unwritableSinceNanos;
 
         Peer(NodeId id, String address) {
             this.id = id;
@@ -223,6 +229,7 @@ public final class Node implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap().group(group)
                 .channel(local ? LocalServerChannel.class : serverChannelClass())
                 .childHandler(initializer(false));
+        bootstrap.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER, HIGH_WATER));
         if (!local) {
             bootstrap.childOption(ChannelOption.TCP_NODELAY, true);
         }
@@ -377,6 +384,7 @@ public final class Node implements AutoCloseable {
         }
         Bootstrap bootstrap = new Bootstrap().group(group).channel(socketChannelClass())
                 .handler(initializer(true));
+        bootstrap.option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER, HIGH_WATER));
         if (!local) {
             bootstrap.option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000);
         }
@@ -407,8 +415,18 @@ public final class Node implements AutoCloseable {
         long now = System.nanoTime();
         long timeout = config.failureTimeout().toNanos();
         for (Peer peer : livePeers.values()) {
+            if (peer.out.isWritable()) {
+                peer.unwritableSinceNanos = 0;
+            } else if (peer.unwritableSinceNanos == 0) {
+                peer.unwritableSinceNanos = now;
+            }
             if (now - peer.lastHeardNanos > timeout) {
                 declareDead(peer, "nothing heard for " + config.failureTimeout().toMillis() + " ms");
+            } else if (peer.unwritableSinceNanos != 0 && now - peer.unwritableSinceNanos > 5 * timeout) {
+                // alive, but not reading: what is queued for it would only grow
+                declareDead(peer, "it has not read what this node sent for "
+                        + TimeUnit.NANOSECONDS.toMillis(now - peer.unwritableSinceNanos) + " ms ("
+                        + queued(peer.out) + " bytes queued)");
             } else {
                 peer.out.writeAndFlush(new Frame(FrameKind.HEARTBEAT, 0, peer.out.alloc().buffer(0)));
             }
@@ -586,6 +604,7 @@ public final class Node implements AutoCloseable {
                     throw new NodeUnreachableException("the node of process " + to + " is not a live member of cluster '"
                             + config.cluster() + "'");
                 }
+                requireBacklogBelowLimit(peer.out, to);
                 ByteBuf payload = checkSize(IpcWire.send(peer.out.alloc(), requestId, sender.value(), to.value(),
                         codec.id(), message, codec.sizeHint(message), codec::encode), message);
                 peer.out.writeAndFlush(new Frame(FrameKind.SEND, 0, payload)).addListener(f -> {
@@ -976,6 +995,23 @@ public final class Node implements AutoCloseable {
                 }
             }
             case GroupPending g -> g.call().fail(target, error);
+        }
+    }
+
+    /** About how many bytes are queued on {@code ch} and not yet taken by the peer. */
+    private static long queued(Channel ch) {
+        return ch.isWritable() ? 0 : ch.bytesBeforeWritable() + LOW_WATER;
+    }
+
+    /**
+     * Refuses to queue more for a peer that does not read: a bounded buffer per connection, so a slow
+     * or hostile peer cannot make this node hold more than the message limit for it.
+     */
+    private void requireBacklogBelowLimit(Channel ch, ProcessId target) {
+        long queued = queued(ch);
+        if (queued > config.maxMessageBytes()) {
+            throw new NodeUnreachableException("the node of " + target + " is not reading: " + queued
+                    + " bytes are already queued for it (limit " + config.maxMessageBytes() + ")");
         }
     }
 

@@ -74,6 +74,61 @@ class FailureDetectorTest {
         }
     }
 
+    /**
+     * A peer that heartbeats but never reads what it is sent: this node stops queueing for it once
+     * its limit is reached, and declares it dead when it has not read for five failure timeouts.
+     */
+    @Test
+    void aPeerThatDoesNotReadCannotFillThisNodesMemory() throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        Channel ghost = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new FrameDecoder(Frame.DEFAULT_MAX_FRAME_BYTES),
+                                new FrameEncoder(Frame.DEFAULT_MAX_FRAME_BYTES),
+                                new HandshakeHandler(new Handshake("fd", Handshake.PROTOCOL, "sink"), 5_000),
+                                new ChannelInboundHandlerAdapter() {
+                                    @Override
+                                    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                                        ctx.channel().config().setAutoRead(false); // reads nothing more
+                                        ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(new Frame(
+                                                dev.iris.runtime.transport.FrameKind.HEARTBEAT, 0,
+                                                ctx.alloc().buffer(0))), 0, 50, TimeUnit.MILLISECONDS);
+                                    }
+
+                                    @Override
+                                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                        ReferenceCountUtil.release(msg);
+                                    }
+                                });
+                    }
+                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        NodeConfig config = NodeConfig.of("writer", "fd", new InetSocketAddress("127.0.0.1", 0),
+                List.of(ghost.localAddress())).withFailureDetection(Duration.ofMillis(100), Duration.ofMillis(400))
+                .withLimits(64 * 1024, 4 << 20);
+        try (Node node = Node.start(config, Codecs.of())) {
+            assertTrue(node.awaitMembers(2, TIMEOUT), () -> "writer sees " + node.members());
+            ProcessId onSink = ProcessId.process(NodeId.of("sink").number(), 1);
+            byte[] chunk = new byte[1 << 20];
+            NodeUnreachableException e = assertThrows(NodeUnreachableException.class, () -> call(node, k -> {
+                for (int i = 0; i < 500; i++) {
+                    try {
+                        k.send(onSink, chunk, Duration.ofMillis(20));
+                    } catch (IpcTimeoutException expected) {
+                        // nobody answers; the bytes pile up
+                    }
+                }
+                return null;
+            }));
+            assertTrue(e.getMessage().contains("is not reading") || e.getMessage().contains("has not read"),
+                    e.getMessage());
+        } finally {
+            ghost.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Transport.class)
     void aRestartedNodeRejoins(Transport transport) throws Exception {
