@@ -1,6 +1,8 @@
 package dev.iris.dsl.ide;
 
+import dev.iris.dsl.ide.highlighting.IrisHighlighting;
 import dev.iris.dsl.ide.quickfix.IrisCodeActions;
+import org.eclipse.xtext.ide.editor.syntaxcoloring.ISemanticHighlightingCalculator;
 import org.eclipse.xtext.ide.server.codeActions.ICodeActionService2;
 import org.eclipse.xtext.ide.server.symbol.DocumentSymbolMapper.DocumentSymbolNameProvider;
 
@@ -9,6 +11,11 @@ public class IrisIdeModule extends AbstractIrisIdeModule {
     /** Quick fixes for Iris problems. */
     public Class<? extends ICodeActionService2> bindICodeActionService2() {
         return IrisCodeActions.class;
+    }
+
+    /** Names coloured by what they name, at declarations and references alike. */
+    public Class<? extends ISemanticHighlightingCalculator> bindISemanticHighlightingCalculator() {
+        return IrisHighlighting.class;
     }
 
     /** Outline and symbol names as written in the file. */

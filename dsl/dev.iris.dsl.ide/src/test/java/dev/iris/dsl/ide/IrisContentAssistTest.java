@@ -51,7 +51,10 @@ class IrisContentAssistTest {
         ContentAssistContext[] contexts = factory.create(text, new TextRegion(offset, 0), offset, resource);
         IdeContentProposalAcceptor acceptor = injector.getInstance(IdeContentProposalAcceptor.class);
         injector.getInstance(IdeContentProposalProvider.class).createProposals(Arrays.asList(contexts), acceptor);
-        String prefix = contexts.length == 0 ? "" : contexts[0].getPrefix();
+        // like an editor: filter by the word being typed (the longest prefix of the contexts, which
+        // are computed in parallel and come in any order)
+        String prefix = Arrays.stream(contexts).map(ContentAssistContext::getPrefix)
+                .max(java.util.Comparator.comparingInt(String::length)).orElse("");
         return java.util.stream.StreamSupport.stream(acceptor.getEntries().spliterator(), false)
                 .map(ContentAssistEntry::getProposal)
                 .filter(p -> p.startsWith(prefix)).distinct().sorted().toList();
