@@ -46,10 +46,6 @@ final class GroupCall {
         }
     }
 
-    synchronized boolean waitsFor(int nodeNumber) {
-        return outstanding.stream().anyMatch(m -> m.nodeNumber() == nodeNumber);
-    }
-
     /** Waits until the mode is satisfied or every member answered; throws on timeout. */
     synchronized GroupReplies await(long timeoutNanos, ProcessId group) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;

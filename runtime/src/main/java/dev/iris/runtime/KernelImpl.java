@@ -43,7 +43,8 @@ final class KernelImpl implements Kernel {
         return node.send(self.pid, to, message, timeout);
     }
 
-    private void discardGroupReplies() {
+    /** Drops the replies still coming to this process's latest group send (next send, or exit). */
+    void discardGroupReplies() {
         if (lastGroupSend != 0) {
             node.discard(lastGroupSend);
             lastGroupSend = 0;
@@ -122,11 +123,6 @@ final class KernelImpl implements Kernel {
             self.unanswered.add(request);
             throw e;
         }
-    }
-
-    /** Drops the replies still coming to this process's latest group send (it is exiting). */
-    void discardGroupSend() {
-        discardGroupReplies();
     }
 
     private void take(Request request, String what) {

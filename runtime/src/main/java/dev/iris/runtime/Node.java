@@ -313,11 +313,6 @@ public final class Node implements AutoCloseable {
         return processes.spawn(name, body);
     }
 
-    /** Whether a process with this id lives on this node. */
-    public boolean isAlive(ProcessId pid) {
-        return pid.nodeNumber() == id.number() && processes.contains(pid.localId());
-    }
-
     /**
      * Leaves the cluster: closes every connection (peers see this node die), fails the sends still
      * waiting here, interrupts this node's processes and stops its event loops if it owns them.
@@ -446,10 +441,7 @@ public final class Node implements AutoCloseable {
 
     private void outboundEstablished(Channel ch, Handshake peerHandshake) {
         NodeId peerId = NodeId.of(peerHandshake.node());
-        String refusal = refusal(peerId);
-        if (refusal != null) {
-            LOG.log(Level.WARNING, "Node ''{0}'': {1}", id, refusal);
-            ch.close();
+        if (refused(ch, peerId)) {
             return;
         }
         String address = format(ch.remoteAddress());
@@ -491,10 +483,7 @@ public final class Node implements AutoCloseable {
 
     private void inboundEstablished(Channel ch, Handshake peerHandshake) {
         NodeId peerId = NodeId.of(peerHandshake.node());
-        String refusal = refusal(peerId);
-        if (refusal != null) {
-            LOG.log(Level.WARNING, "Node ''{0}'': {1}", id, refusal);
-            ch.close();
+        if (refused(ch, peerId)) {
             return;
         }
         synchronized (membershipLock) {
@@ -522,6 +511,16 @@ public final class Node implements AutoCloseable {
                 declareDead(peer, "its connection to this node closed");
             }
         });
+    }
+
+    /** Closes {@code ch} if its peer may not join (see {@link #refusal}); returns whether it did. */
+    private boolean refused(Channel ch, NodeId peerId) {
+        String refusal = refusal(peerId);
+        if (refusal != null) {
+            LOG.log(Level.WARNING, "Node ''{0}'': {1}", id, refusal);
+            ch.close();
+        }
+        return refusal != null;
     }
 
     private String refusal(NodeId peerId) {

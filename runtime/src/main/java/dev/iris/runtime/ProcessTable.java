@@ -58,7 +58,7 @@ final class ProcessTable {
             } catch (Throwable t) {
                 LOG.log(Level.WARNING, "Process " + pid + " (" + name + ") failed", t);
             } finally {
-                kernel.discardGroupSend();
+                kernel.discardGroupReplies();
                 exit(entry);
             }
         });

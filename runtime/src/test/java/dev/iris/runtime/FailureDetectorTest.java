@@ -33,6 +33,29 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class FailureDetectorTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+
+    @org.junit.jupiter.api.AfterEach
+    void stopFakePeers() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /**
+     * A fake peer on loopback: it completes the handshake as node {@code name} of cluster "fd", then
+     * a new {@code behaviour} per connection decides what it does (nothing Iris would do).
+     */
+    private Channel fakePeer(String name, java.util.function.Supplier<ChannelInboundHandlerAdapter> behaviour)
+            throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new FrameDecoder(Frame.DEFAULT_MAX_FRAME_BYTES),
+                                new FrameEncoder(Frame.DEFAULT_MAX_FRAME_BYTES),
+                                new HandshakeHandler(new Handshake("fd", Handshake.PROTOCOL, name), 5_000), behaviour.get());
+                    }
+                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    }
 
     /**
      * A peer that completes the handshake and then falls silent with its connections open (a hung
@@ -40,22 +63,12 @@ class FailureDetectorTest {
      */
     @Test
     void aSilentPeerIsDeclaredDeadAfterTheFailureTimeout() throws Exception {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        Channel ghost = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new FrameDecoder(Frame.DEFAULT_MAX_FRAME_BYTES),
-                                new FrameEncoder(Frame.DEFAULT_MAX_FRAME_BYTES),
-                                new HandshakeHandler(new Handshake("fd", Handshake.PROTOCOL, "ghost"), 5_000),
-                                new ChannelInboundHandlerAdapter() {
-                                    @Override
-                                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                        ReferenceCountUtil.release(msg); // hears everything, says nothing
-                                    }
-                                });
-                    }
-                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        Channel ghost = fakePeer("ghost", () -> new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ReferenceCountUtil.release(msg); // hears everything, says nothing
+            }
+        });
         NodeConfig config = NodeConfig.of("watcher", "fd", new InetSocketAddress("127.0.0.1", 0),
                 List.of(ghost.localAddress())).withFailureDetection(Duration.ofMillis(100), Duration.ofMillis(600));
         try (Node node = Node.start(config, Codecs.of())) {
@@ -68,9 +81,6 @@ class FailureDetectorTest {
             assertTrue(e.getMessage().contains("nothing heard for 600 ms"), e.getMessage());
             assertTrue(millis >= 500 && millis < 3_000, "declared dead after " + millis + " ms");
             // (the ghost is also a seed: the watcher dials it again, so it comes and goes; not asserted)
-        } finally {
-            ghost.close();
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
     }
 
@@ -80,30 +90,20 @@ class FailureDetectorTest {
      */
     @Test
     void aPeerThatDoesNotReadCannotFillThisNodesMemory() throws Exception {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        Channel ghost = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new FrameDecoder(Frame.DEFAULT_MAX_FRAME_BYTES),
-                                new FrameEncoder(Frame.DEFAULT_MAX_FRAME_BYTES),
-                                new HandshakeHandler(new Handshake("fd", Handshake.PROTOCOL, "sink"), 5_000),
-                                new ChannelInboundHandlerAdapter() {
-                                    @Override
-                                    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-                                        ctx.channel().config().setAutoRead(false); // reads nothing more
-                                        ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(new Frame(
-                                                dev.iris.runtime.transport.FrameKind.HEARTBEAT, 0,
-                                                ctx.alloc().buffer(0))), 0, 50, TimeUnit.MILLISECONDS);
-                                    }
+        Channel ghost = fakePeer("sink", () -> new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                ctx.channel().config().setAutoRead(false); // reads nothing more
+                ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(new Frame(
+                        dev.iris.runtime.transport.FrameKind.HEARTBEAT, 0,
+                        ctx.alloc().buffer(0))), 0, 50, TimeUnit.MILLISECONDS);
+            }
 
-                                    @Override
-                                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                        ReferenceCountUtil.release(msg);
-                                    }
-                                });
-                    }
-                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ReferenceCountUtil.release(msg);
+            }
+        });
         NodeConfig config = NodeConfig.of("writer", "fd", new InetSocketAddress("127.0.0.1", 0),
                 List.of(ghost.localAddress())).withFailureDetection(Duration.ofMillis(100), Duration.ofMillis(400))
                 .withLimits(64 * 1024, 4 << 20);
@@ -123,9 +123,6 @@ class FailureDetectorTest {
             }));
             assertTrue(e.getMessage().contains("is not reading") || e.getMessage().contains("has not read"),
                     e.getMessage());
-        } finally {
-            ghost.close();
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
     }
 

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
 
 /**
  * Payloads of the process-group frames: {@link FrameKind#GROUP_SEND},
@@ -56,26 +55,6 @@ public final class GroupWire {
     public static final int MAX_ENTRIES = 65535;
 
     private GroupWire() {
-    }
-
-    public static <T> ByteBuf groupSend(ByteBufAllocator alloc, long requestId, long sender, long group, int[] members,
-            int codec, T message, int bodyHint, BiConsumer<T, ByteBuf> body) {
-        if (members.length > MAX_ENTRIES) {
-            throw new IllegalArgumentException(members.length + " members on one node, at most " + MAX_ENTRIES);
-        }
-        ByteBuf out = alloc.buffer(28 + 4 * members.length + Math.max(0, bodyHint));
-        try {
-            out.writeLong(requestId).writeLong(sender).writeLong(group).writeShort(members.length);
-            for (int m : members) {
-                out.writeInt(m);
-            }
-            out.writeShort(codec);
-            body.accept(message, out);
-            return out;
-        } catch (RuntimeException e) {
-            out.release();
-            throw e;
-        }
     }
 
     /**

@@ -144,11 +144,6 @@ final class JavaNames {
         return Character.toLowerCase(name.charAt(0)) + name.substring(1);
     }
 
-    /** {@code TransferFunds} from {@code transferFunds}. */
-    static String upperFirst(String name) {
-        return Character.toUpperCase(name.charAt(0)) + name.substring(1);
-    }
-
     /** A Java string literal. */
     static String literal(String s) {
         return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
