@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.dsm.MemoryConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
@@ -20,12 +21,14 @@ import java.util.concurrent.TimeUnit;
 public final class EmbeddedCluster implements AutoCloseable {
     private final String name;
     private final Codecs codecs;
+    private final MemoryConfig memory;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
     private final List<Node> nodes = new ArrayList<>();
 
-    private EmbeddedCluster(String name, Codecs codecs) {
+    private EmbeddedCluster(String name, Codecs codecs, MemoryConfig memory) {
         this.name = name;
         this.codecs = codecs;
+        this.memory = memory;
     }
 
     /**
@@ -48,7 +51,18 @@ public final class EmbeddedCluster implements AutoCloseable {
      * @throws IpcException if the mesh does not form within 10 s
      */
     public static EmbeddedCluster start(String name, List<String> nodeNames, Codecs codecs) {
-        EmbeddedCluster cluster = new EmbeddedCluster(name, codecs);
+        return start(name, nodeNames, codecs, MemoryConfig.NONE);
+    }
+
+    /**
+     * Starts one node per name with a shared memory (whose managers are all these nodes unless it
+     * names some) and waits until each sees all others.
+     *
+     * @throws IpcException if the mesh does not form within 10 s
+     */
+    public static EmbeddedCluster start(String name, List<String> nodeNames, Codecs codecs, MemoryConfig memory) {
+        EmbeddedCluster cluster = new EmbeddedCluster(name, codecs,
+                memory.managers().isEmpty() ? memory.withManagers(nodeNames) : memory);
         try {
             for (String nodeName : nodeNames) {
                 cluster.addNode(nodeName);
@@ -67,7 +81,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     /** Starts one more node that joins at run time through the first node; does not wait for the mesh. */
     public synchronized Node addNode(String nodeName) {
         List<SocketAddress> seeds = nodes.isEmpty() ? List.of() : List.of(Node.parse(nodes.get(0).address()));
-        NodeConfig config = NodeConfig.of(nodeName, name, new LocalAddress(name + "/" + nodeName), seeds);
+        NodeConfig config = NodeConfig.of(nodeName, name, new LocalAddress(name + "/" + nodeName), seeds)
+                .withMemory(memory);
         Node node = Node.start(config, codecs, group, false);
         nodes.add(node);
         return node;

@@ -17,6 +17,9 @@ public interface Kernel {
     /** The node this process runs on. */
     NodeId node();
 
+    /** The cluster's shared memory as this process's node sees it. */
+    dev.iris.runtime.dsm.SharedMemory memory();
+
     /**
      * Sends {@code message} to process {@code to} and blocks until it replies. If {@code to} is a
      * group, this is {@link #sendGroup} with {@link ReplyMode#FIRST}: the first reply is returned,

@@ -26,6 +26,11 @@ final class KernelImpl implements Kernel {
     }
 
     @Override
+    public dev.iris.runtime.dsm.SharedMemory memory() {
+        return node.memory();
+    }
+
+    @Override
     public Object send(ProcessId to, Object message, Duration timeout) {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(message, "message");

@@ -1,5 +1,8 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.dsm.SharedMemory;
+import dev.iris.runtime.internal.PeerLink;
+import dev.iris.runtime.internal.dsm.Dsm;
 import dev.iris.runtime.transport.FragmentAssembler;
 import dev.iris.runtime.transport.FragmentEncoder;
 import dev.iris.runtime.transport.Frame;
@@ -69,6 +72,8 @@ public final class Node implements AutoCloseable {
     /** Outbound bytes queued for one peer above which its channel counts as unwritable (Netty water marks). */
     private static final int LOW_WATER = 1 << 20;
     private static final int HIGH_WATER = 4 << 20;
+    /** Memory frames held at most for a peer whose connection from this node is not yet up. */
+    private static final int MAX_EARLY_FRAMES = 10_000;
 
     private final NodeConfig config;
     private final NodeId id;
@@ -96,6 +101,9 @@ public final class Node implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger groupIds = new java.util.concurrent.atomic.AtomicInteger(
             java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 1 << 20));
     private final Object groupLock = new Object();
+    private final Dsm memory;
+    /** The one event loop that runs the memory's deferred work, so it runs in order. */
+    private final io.netty.channel.EventLoop protocolLoop;
     private volatile Channel server;
     private volatile String advertisedAddress;
     private volatile boolean closed;
@@ -110,6 +118,11 @@ public final class Node implements AutoCloseable {
         volatile long lastHeardNanos = System.nanoTime();
         /** When {@link #out} stopped being writable (the peer does not read fast enough); 0 while writable. */
         volatile long unwritableSinceNanos;
+        /**
+         * Memory frames for a peer that connected to this node before this node's connection to it
+         * completed; sent first on that connection (guarded by membershipLock).
+         */
+        final List<Frame> early = new ArrayList<>();
 
         Peer(NodeId id, String address) {
             this.id = id;
@@ -171,6 +184,8 @@ public final class Node implements AutoCloseable {
         this.ownsGroup = ownsGroup;
         this.local = config.bind() instanceof LocalAddress;
         this.processes = new ProcessTable(this);
+        this.protocolLoop = group.next();
+        this.memory = new Dsm(new Link(), config.memory());
     }
 
     /**
@@ -297,6 +312,11 @@ public final class Node implements AutoCloseable {
             }
             return true;
         }
+    }
+
+    /** This node's view of the cluster's shared memory ({@link NodeConfig#memory()}). */
+    public SharedMemory memory() {
+        return memory;
     }
 
     /**
@@ -460,6 +480,11 @@ public final class Node implements AutoCloseable {
                 peersByName.put(peerId.name(), peer);
                 livePeers.put(peerId.number(), peer);
                 lostPeers.remove(address);
+                if (old != null) {
+                    // on ch's event loop: these go out before any frame another thread sends from now on
+                    old.early.forEach(ch::write);
+                    old.early.clear();
+                }
                 membershipLock.notifyAll();
             }
             ch.closeFuture().addListener(f -> declareDead(peer, "connection to it closed"));
@@ -553,6 +578,8 @@ public final class Node implements AutoCloseable {
             }
             peersByName.remove(peer.id.name());
             livePeers.remove(peer.id.number(), peer);
+            peer.early.forEach(Frame::release);
+            peer.early.clear();
             // under the lock: a new incarnation of the node cannot register in between and lose its state
             groups.removeNode(peer.id.number());
             ackWaits.values().forEach(w -> w.done(peer.id.number()));
@@ -562,6 +589,7 @@ public final class Node implements AutoCloseable {
         }
         closeQuietly(peer.out);
         closeQuietly(peer.in);
+        memory.nodeDied(peer.id.number());
         if (!closed) {
             LOG.log(Level.WARNING, "Node ''{0}'': ''{1}'' is dead ({2})", id, peer.id, why);
             if (!peer.address.isEmpty()) {
@@ -1158,6 +1186,13 @@ public final class Node implements AutoCloseable {
                     case GROUP_SEND -> onGroupSend(frame.payload());
                     case GROUP_UPDATE -> onGroupUpdate(ctx.channel(), frame.payload());
                     case GROUP_ACK -> onGroupAck(ctx.channel(), frame.payload());
+                    case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL, SYNC -> {
+                        if (name == null) {
+                            throw new dev.iris.runtime.transport.FrameFormatException(frame.kind()
+                                    + " frame before the peer is known");
+                        }
+                        memory.onFrame(NodeId.of(name).number(), frame.kind(), frame.payload());
+                    }
                     default -> throw new dev.iris.runtime.transport.FrameFormatException(
                             "unexpected " + frame.kind() + " frame after the handshake");
                 }
@@ -1206,6 +1241,66 @@ public final class Node implements AutoCloseable {
 
     Codecs codecs() {
         return codecs;
+    }
+
+    /** The node as the shared memory sees it. */
+    private final class Link implements PeerLink {
+        @Override
+        public NodeId self() {
+            return id;
+        }
+
+        @Override
+        public boolean isLive(int node) {
+            return node == id.number() || livePeers.containsKey(node) || joining(node) != null;
+        }
+
+        /** The peer {@code node} if it connected to this node and this node's connection to it is under way. */
+        private Peer joining(int node) {
+            for (Peer peer : peersByName.values()) {
+                if (peer.id.number() == node && peer.out == null && peer.in != null && peer.in.isActive()) {
+                    return peer;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public String nameOf(int node) {
+            Peer peer = livePeers.get(node);
+            return node == id.number() ? id.name() : peer != null ? peer.id.name() : "#" + Integer.toUnsignedString(node);
+        }
+
+        @Override
+        public boolean send(int node, FrameKind kind, ByteBuf payload) {
+            Peer peer = livePeers.get(node);
+            if (peer == null) {
+                synchronized (membershipLock) {
+                    peer = livePeers.get(node);
+                    if (peer == null) {
+                        Peer joining = joining(node);
+                        if (joining == null || joining.early.size() >= MAX_EARLY_FRAMES) {
+                            payload.release();
+                            return false;
+                        }
+                        joining.early.add(new Frame(kind, 0, payload));
+                        return true;
+                    }
+                }
+            }
+            peer.out.writeAndFlush(new Frame(kind, 0, payload));
+            return true;
+        }
+
+        @Override
+        public io.netty.buffer.ByteBufAllocator alloc() {
+            return io.netty.buffer.ByteBufAllocator.DEFAULT;
+        }
+
+        @Override
+        public java.util.concurrent.Executor executor() {
+            return protocolLoop;
+        }
     }
 
     @Override

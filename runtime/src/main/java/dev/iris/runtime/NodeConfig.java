@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.transport.Frame;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -23,9 +24,11 @@ import java.util.Objects;
  *                          travel as several frames
  * @param maxMessageBytes   the largest encoded message sent or accepted (default 64 MiB), the
  *                          bound on what a peer can make this node buffer for one message
+ * @param memory            the cluster's shared memory (the same on every node; default none)
  */
 public record NodeConfig(String node, String cluster, SocketAddress bind, List<SocketAddress> seeds,
-        Duration heartbeatInterval, Duration failureTimeout, int maxFrameBytes, long maxMessageBytes) {
+        Duration heartbeatInterval, Duration failureTimeout, int maxFrameBytes, long maxMessageBytes,
+        MemoryConfig memory) {
 
     /** The default of {@link #maxMessageBytes()}: 64 MiB. */
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 64L << 20;
@@ -45,6 +48,7 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
         if (maxFrameBytes < 1024) {
             throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + maxFrameBytes);
         }
+        Objects.requireNonNull(memory, "memory");
         if (maxMessageBytes < maxFrameBytes) {
             throw new IllegalArgumentException("maxMessageBytes (" + maxMessageBytes
                     + ") must be at least maxFrameBytes (" + maxFrameBytes + ")");
@@ -54,18 +58,24 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
     /** A node with default timing (heartbeat 500 ms, failure timeout 2 s) and frame bound (1 MiB). */
     public static NodeConfig of(String node, String cluster, SocketAddress bind, List<? extends SocketAddress> seeds) {
         return new NodeConfig(node, cluster, bind, List.copyOf(seeds), Duration.ofMillis(500), Duration.ofSeconds(2),
-                Frame.DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES);
+                Frame.DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES, MemoryConfig.NONE);
     }
 
     /** This configuration with another failure detector timing. */
     public NodeConfig withFailureDetection(Duration heartbeatInterval, Duration failureTimeout) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes);
+                maxMessageBytes, memory);
     }
 
     /** This configuration with other size bounds. */
     public NodeConfig withLimits(int maxFrameBytes, long maxMessageBytes) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes);
+                maxMessageBytes, memory);
+    }
+
+    /** This configuration with a shared memory. */
+    public NodeConfig withMemory(MemoryConfig memory) {
+        return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
+                maxMessageBytes, memory);
     }
 }

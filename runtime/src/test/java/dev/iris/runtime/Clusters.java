@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.dsm.MemoryConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,8 +29,8 @@ final class Clusters {
     enum Transport {
         IN_JVM {
             @Override
-            TestCluster start(int size, Codecs codecs) {
-                EmbeddedCluster cluster = EmbeddedCluster.start("test", size, codecs);
+            TestCluster start(int size, Codecs codecs, MemoryConfig memory) {
+                EmbeddedCluster cluster = EmbeddedCluster.start("test", names(size), codecs, memory);
                 return new TestCluster() {
                     @Override
                     public Node node(int i) {
@@ -50,7 +51,8 @@ final class Clusters {
         },
         TCP {
             @Override
-            TestCluster start(int size, Codecs codecs) throws InterruptedException {
+            TestCluster start(int size, Codecs codecs, MemoryConfig memory) throws InterruptedException {
+                MemoryConfig shared = memory.managers().isEmpty() ? memory.withManagers(names(size)) : memory;
                 List<Node> nodes = new ArrayList<>();
                 TestCluster cluster = new TestCluster() {
                     @Override
@@ -62,8 +64,8 @@ final class Clusters {
                     public Node join(String name) {
                         List<java.net.SocketAddress> seeds = nodes.isEmpty() ? List.of()
                                 : List.of(Node.parse(nodes.get(0).address()));
-                        Node node = Node.start(NodeConfig.of(name, "test", new InetSocketAddress("127.0.0.1", 0), seeds),
-                                codecs);
+                        Node node = Node.start(NodeConfig.of(name, "test", new InetSocketAddress("127.0.0.1", 0), seeds)
+                                .withMemory(shared), codecs);
                         nodes.add(node);
                         return node;
                     }
@@ -86,7 +88,20 @@ final class Clusters {
             }
         };
 
-        abstract TestCluster start(int size, Codecs codecs) throws InterruptedException;
+        abstract TestCluster start(int size, Codecs codecs, MemoryConfig memory) throws InterruptedException;
+
+        TestCluster start(int size, Codecs codecs) throws InterruptedException {
+            return start(size, codecs, MemoryConfig.NONE);
+        }
+    }
+
+    /** node1..nodeN. */
+    static List<String> names(int size) {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            names.add("node" + i);
+        }
+        return names;
     }
 
     /** Something a test runs inside a process. */

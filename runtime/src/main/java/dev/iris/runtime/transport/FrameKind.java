@@ -28,7 +28,19 @@ public enum FrameKind {
     /** The receiver applied the GROUP_UPDATE with this operation id; payload in {@link GroupWire}. */
     GROUP_ACK(10),
     /** The next piece of a frame larger than the frame bound; see {@link FragmentEncoder}. */
-    CONTINUATION(11);
+    CONTINUATION(11),
+    /** A read or write fault on a shared page, to its manager or (probable) owner; payload in {@link PageWire}. */
+    PAGE_REQUEST(12),
+    /** A copy of a page, or its ownership, for a faulting node; payload in {@link PageWire}. */
+    PAGE(13),
+    /** Drop your copy of a page: a new owner is about to write it; payload in {@link PageWire}. */
+    INVALIDATE(14),
+    /** The sender dropped its copy as asked; payload in {@link PageWire}. */
+    INVALIDATE_ACK(15),
+    /** A page fault cannot be served (owner or manager dead, no such page); payload in {@link PageWire}. */
+    PAGE_FAIL(16),
+    /** Lock and barrier operations of the shared memory; payload in {@link SyncWire}. */
+    SYNC(17);
 
     private static final FrameKind[] BY_CODE = new FrameKind[256];
 

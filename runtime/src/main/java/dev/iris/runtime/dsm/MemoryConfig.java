@@ -1,0 +1,119 @@
+package dev.iris.runtime.dsm;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The shared memory of a cluster; every node of the cluster must be started with an equal one.
+ * Regions are laid out in list order, each starting on a page boundary, from address
+ * {@code pageSize} on (address 0 is never mapped), so every node computes the same addresses.
+ *
+ * @param pageSize     bytes per page, a power of two from 64 to 262144 (default 4096)
+ * @param management   how a fault finds a page's owner (default {@link PageManagement#FIXED})
+ * @param managers     the nodes that manage pages and locks ({@code n mod managers.size()}) and
+ *                     own pages without a home at start; an embedded cluster fills in all its
+ *                     nodes when this is empty
+ * @param regions      the shared objects
+ * @param faultTimeout how long an access waits for a page before it fails (default 10 s)
+ */
+public record MemoryConfig(int pageSize, PageManagement management, List<String> managers, List<Region> regions,
+        Duration faultTimeout) {
+
+    /** The largest page size: a page and its header must fit one frame of the smallest frame bound. */
+    public static final int MAX_PAGE_SIZE = 1 << 18;
+
+    /** No shared memory. */
+    public static final MemoryConfig NONE = of(List.of());
+
+    /**
+     * One shared object's region.
+     *
+     * @param name        unique among the regions
+     * @param bytes       its size, at least 1
+     * @param consistency its consistency model
+     * @param home        the node that owns all its pages at start, or {@code null} to spread them
+     *                    over the managers
+     */
+    public record Region(String name, long bytes, Consistency consistency, String home) {
+        public Region {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(consistency, "consistency");
+            if (bytes < 1) {
+                throw new IllegalArgumentException("region '" + name + "' must have at least 1 byte, not " + bytes);
+            }
+        }
+
+        /** A sequentially consistent region without a home. */
+        public static Region of(String name, long bytes) {
+            return new Region(name, bytes, Consistency.SEQUENTIAL, null);
+        }
+    }
+
+    public MemoryConfig {
+        Objects.requireNonNull(management, "management");
+        managers = List.copyOf(managers);
+        regions = List.copyOf(regions);
+        Objects.requireNonNull(faultTimeout, "faultTimeout");
+        if (pageSize < 64 || pageSize > MAX_PAGE_SIZE || Integer.bitCount(pageSize) != 1) {
+            throw new IllegalArgumentException("the page size must be a power of two from 64 to " + MAX_PAGE_SIZE
+                    + ", not " + pageSize);
+        }
+        if (new HashSet<>(managers).size() != managers.size()) {
+            throw new IllegalArgumentException("a manager node is listed twice: " + managers);
+        }
+        Set<String> names = new HashSet<>();
+        long pages = 1;
+        for (Region region : regions) {
+            if (!names.add(region.name())) {
+                throw new IllegalArgumentException("two regions are called '" + region.name() + "'");
+            }
+            pages += (region.bytes() + pageSize - 1) / pageSize;
+            if (pages > Integer.MAX_VALUE / 2) {
+                throw new IllegalArgumentException("the regions need more than " + Integer.MAX_VALUE / 2 + " pages");
+            }
+        }
+        if (faultTimeout.isNegative() || faultTimeout.isZero()) {
+            throw new IllegalArgumentException("faultTimeout must be positive");
+        }
+    }
+
+    /** These regions with 4 KiB pages, the fixed manager, managers filled in by the cluster, 10 s fault timeout. */
+    public static MemoryConfig of(List<Region> regions) {
+        return new MemoryConfig(4096, PageManagement.FIXED, List.of(), regions, Duration.ofSeconds(10));
+    }
+
+    /** This configuration with another page size. */
+    public MemoryConfig withPageSize(int bytes) {
+        return new MemoryConfig(bytes, management, managers, regions, faultTimeout);
+    }
+
+    /** This configuration with another page manager algorithm. */
+    public MemoryConfig withManagement(PageManagement algorithm) {
+        return new MemoryConfig(pageSize, algorithm, managers, regions, faultTimeout);
+    }
+
+    /** This configuration with other manager nodes. */
+    public MemoryConfig withManagers(List<String> nodes) {
+        return new MemoryConfig(pageSize, management, nodes, regions, faultTimeout);
+    }
+
+    /** This configuration with another fault timeout. */
+    public MemoryConfig withFaultTimeout(Duration timeout) {
+        return new MemoryConfig(pageSize, management, managers, regions, timeout);
+    }
+
+    /** The regions as laid out in the address space. */
+    public List<SharedRegion> layout() {
+        List<SharedRegion> layout = new ArrayList<>();
+        long base = pageSize;
+        for (Region region : regions) {
+            layout.add(new SharedRegion(region.name(), base, region.bytes(), region.consistency(), region.home()));
+            base += (region.bytes() + pageSize - 1) / pageSize * pageSize;
+        }
+        return List.copyOf(layout);
+    }
+}

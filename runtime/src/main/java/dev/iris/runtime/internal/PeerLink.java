@@ -1,0 +1,36 @@
+package dev.iris.runtime.internal;
+
+import dev.iris.runtime.NodeId;
+import dev.iris.runtime.transport.FrameKind;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.concurrent.Executor;
+
+/**
+ * What a protocol above membership (the shared memory) needs from its node: who is live, and a
+ * way to send frames to them. Implemented by {@code dev.iris.runtime.Node}; not for applications.
+ */
+public interface PeerLink {
+    /** This node. */
+    NodeId self();
+
+    /** Whether {@code node} is this node or a live peer. */
+    boolean isLive(int node);
+
+    /** The name of node {@code node} if it is known (live or configured), else {@code #number}. */
+    String nameOf(int node);
+
+    /**
+     * Sends a frame to the live peer {@code node} on its connection (frames to one peer arrive in
+     * the order sent). Never blocks.
+     *
+     * @return whether the peer is live (else the payload is released and nothing is sent)
+     */
+    boolean send(int node, FrameKind kind, ByteBuf payload);
+
+    /** The allocator for payloads. */
+    ByteBufAllocator alloc();
+
+    /** Runs protocol work off the caller's thread (in order of submission). */
+    Executor executor();
+}

@@ -1,0 +1,413 @@
+package dev.iris.runtime.internal.dsm;
+
+import dev.iris.runtime.dsm.MemoryEvent.Kind;
+import dev.iris.runtime.dsm.PageManagement;
+import dev.iris.runtime.transport.FrameFormatException;
+import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.PageWire;
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * IVY's write-invalidate coherence for sequentially consistent pages, with the fixed or the
+ * dynamic distributed manager (Li and Hudak 1989). One instance per node; every method that
+ * touches a page holds its monitor, so protocol steps and local accesses to one page are
+ * serialized, and frames to one peer leave in the order of those steps.
+ *
+ * <p>A fault sends a request to the page's manager (fixed) or probable owner (dynamic); a node
+ * that is not the owner forwards it and, for a write, remembers the requester as the new probable
+ * owner. The owner answers a read with a copy (and adds the reader to its copyset), a write with
+ * the page, its ownership and the copyset; the new owner invalidates the copies before its write
+ * proceeds. A node that is becoming the owner, or holds a page that just arrived for a waiting
+ * writer, queues requests until that writer wrote once: concurrent faults wait, they are not
+ * duplicated, and two nodes writing one page in turn both make progress. Versions (one per write
+ * epoch) let a node discard a copy that was invalidated before it arrived.
+ */
+final class Coherence {
+    /** A request forwarded more often than this is refused (a probable-owner cycle would be a bug). */
+    private static final int MAX_HOPS = 64;
+
+    private final Dsm dsm;
+    private final AtomicLong faultIds = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
+
+    Coherence(Dsm dsm) {
+        this.dsm = dsm;
+    }
+
+    // ------------------------------------------------------------------ faults of local accesses
+
+    /** Obtains a read copy of {@code p}; returns a copy that was current at some moment of the call. */
+    long[] readFault(Page p) {
+        while (true) {
+            Page.Fault f;
+            synchronized (p) {
+                if (p.state != Page.INVALID) {
+                    return p.data;
+                }
+                f = p.fault;
+                if (f == null) {
+                    f = startRead(p);
+                }
+            }
+            long[] copy = await(p, f);
+            if (copy != null) {
+                return copy;
+            }
+        }
+    }
+
+    /** Obtains ownership of {@code p} with the only writable copy; the caller then retries its write. */
+    void writeFault(Page p) {
+        Page.Fault f;
+        synchronized (p) {
+            if (p.state == Page.WRITE) {
+                return;
+            }
+            f = p.fault;
+            if (f == null) {
+                if (p.owner && liveCopies(p) == 0) {
+                    p.copyset.clear();
+                    p.version++;
+                    p.state = Page.WRITE;
+                    return;
+                }
+                f = startWrite(p);
+                if (f == null) {
+                    return;
+                }
+            }
+        }
+        await(p, f);
+    }
+
+    /** A local write happened in state WRITE: if it was the one the page was held for, serve the queue. */
+    void wrote(Page p) {
+        if (p.hold) {
+            p.hold = false;
+            drain(p);
+        }
+    }
+
+    private long[] await(Page p, Page.Fault f) {
+        return dsm.await(f.done, (f.mode == PageWire.READ ? "the read fault on " : "the write fault on ")
+                + Dsm.describe(p), true, () -> {
+                    synchronized (p) {
+                        if (p.fault == f) {
+                            fail(p, f, "gave up");
+                        } else if (p.hold) {
+                            wrote(p); // it arrived just now, for this writer that gives up
+                        }
+                    }
+                });
+    }
+
+    private int liveCopies(Page p) {
+        p.copyset.removeIf(n -> !dsm.link.isLive(n));
+        return p.copyset.size();
+    }
+
+    private Page.Fault startRead(Page p) {
+        Page.Fault f = new Page.Fault(PageWire.READ, faultIds.incrementAndGet());
+        p.fault = f;
+        p.readFaults++;
+        dsm.event(Kind.READ_FAULT, p.number, 0, p.region.name());
+        request(p, f);
+        return f;
+    }
+
+    /** Starts a write fault, or returns null if the page became writable at once. */
+    private Page.Fault startWrite(Page p) {
+        Page.Fault f = new Page.Fault(PageWire.WRITE, faultIds.incrementAndGet());
+        p.fault = f;
+        p.writeFaults++;
+        dsm.event(Kind.WRITE_FAULT, p.number, 0, p.region.name());
+        if (p.owner) {
+            // an owner with read copies out: invalidate them, no transfer needed
+            p.version++;
+            invalidate(p, f, p.copyset.stream().mapToInt(Integer::intValue).toArray());
+            p.copyset.clear();
+            if (f.awaitingAcks.isEmpty()) {
+                finishWrite(p, f);
+            }
+        } else {
+            request(p, f);
+            if (dsm.isManager(p)) {
+                p.probOwner = dsm.self; // the fixed manager's record: requests from now on queue here
+            }
+        }
+        return f;
+    }
+
+    /** Sends the fault's request to the manager or probable owner; fails the fault if it is dead. */
+    private void request(Page p, Page.Fault f) {
+        int target = dsm.config.management() == PageManagement.FIXED && !dsm.isManager(p) ? dsm.manager(p)
+                : p.probOwner;
+        f.sentTo = target;
+        if (target == dsm.self) {
+            fail(p, f, "it routes to this node, which does not own it");
+            return;
+        }
+        boolean sent = dsm.send(target, FrameKind.PAGE_REQUEST, PageWire.request(dsm.link.alloc(),
+                new PageWire.Request(f.mode, p.number, dsm.self, f.id, dsm.tick(), 0)));
+        if (!sent) {
+            fail(p, f, "its " + role(p, target) + ", node '" + dsm.nameOf(target) + "', is not a live member");
+        }
+    }
+
+    private String role(Page p, int node) {
+        if (dsm.config.management() == PageManagement.FIXED && node == dsm.manager(p)) {
+            return "manager";
+        }
+        return dsm.config.management() == PageManagement.FIXED ? "owner" : "probable owner";
+    }
+
+    /** Ends a fault with an error; requests queued behind it move on. */
+    private void fail(Page p, Page.Fault f, String why) {
+        if (p.fault == f) {
+            p.fault = null;
+            if (f.mode == PageWire.WRITE && dsm.isManager(p) && !p.owner) {
+                p.probOwner = f.sentTo; // undo the record: this node did not become the owner
+            }
+        }
+        f.done.completeExceptionally(new dev.iris.runtime.dsm.MemoryException("cannot access " + Dsm.describe(p)
+                + " from node '" + dsm.link.self().name() + "': " + why));
+        drain(p);
+    }
+
+    // ------------------------------------------------------------------ frames
+
+    void onFrame(int from, FrameKind kind, ByteBuf in) {
+        switch (kind) {
+            case PAGE_REQUEST -> onRequest(PageWire.readRequest(in));
+            case PAGE -> onPage(from, PageWire.readPage(in, dsm.config.pageSize()));
+            case INVALIDATE -> onInvalidate(from, PageWire.readInvalidate(in));
+            case INVALIDATE_ACK -> onAck(from, PageWire.readAck(in));
+            case PAGE_FAIL -> onFail(PageWire.readFail(in));
+            default -> throw new FrameFormatException("not a page frame: " + kind);
+        }
+    }
+
+    private Page page(long number) {
+        Page p = dsm.pageNumber(number);
+        if (p == null) {
+            throw new FrameFormatException("page " + number + " is in no region of node '" + dsm.link.self().name()
+                    + "' (" + dsm.pages.length + " pages): do all nodes run the same system?");
+        }
+        return p;
+    }
+
+    private void onRequest(PageWire.Request r) {
+        Page p = page(r.page());
+        dsm.receive(r.clock());
+        synchronized (p) {
+            handle(p, r);
+        }
+    }
+
+    /** Serves, queues or forwards a request (holding the page's monitor). */
+    private void handle(Page p, PageWire.Request r) {
+        if (r.requester() == dsm.self) {
+            if (!p.owner && p.fault != null && p.fault.id == r.faultId()) {
+                fail(p, p.fault, "its request came back to this node without finding the owner");
+            }
+            return; // else: a request of an earlier fault, answered meanwhile
+        }
+        if (p.busy()) {
+            p.queued.add(r);
+        } else if (p.owner) {
+            serve(p, r);
+        } else {
+            forward(p, r);
+        }
+    }
+
+    private void serve(Page p, PageWire.Request r) {
+        if (!dsm.link.isLive(r.requester())) {
+            return; // the requester died meanwhile
+        }
+        // access is reduced before the page leaves: once the requester has it, no read here may
+        // return what this node had (the requester may complete a write at once)
+        if (r.mode() == PageWire.READ) {
+            int before = p.state;
+            p.state = Page.READ;
+            if (dsm.send(r.requester(), FrameKind.PAGE, PageWire.page(dsm.link.alloc(), PageWire.READ, p.number,
+                    r.faultId(), dsm.tick(), p.version, new int[0], p.data))) {
+                p.copyset.add(r.requester());
+                dsm.event(Kind.PAGE_SENT, p.number, r.requester(), p.region.name());
+            } else {
+                p.state = before;
+            }
+        } else {
+            p.copyset.remove(r.requester());
+            int[] copies = p.copyset.stream().mapToInt(Integer::intValue).toArray();
+            int before = p.state;
+            p.state = Page.INVALID;
+            if (dsm.send(r.requester(), FrameKind.PAGE, PageWire.page(dsm.link.alloc(), PageWire.WRITE, p.number,
+                    r.faultId(), dsm.tick(), p.version, copies, p.data))) {
+                p.owner = false;
+                p.copyset.clear();
+                p.probOwner = r.requester();
+                dsm.event(Kind.OWNERSHIP_LOST, p.number, r.requester(), p.region.name());
+            } else {
+                p.state = before;
+            }
+        }
+    }
+
+    private void forward(Page p, PageWire.Request r) {
+        int target = p.probOwner;
+        String why = null;
+        if (r.hops() >= MAX_HOPS) {
+            why = "its request was forwarded " + r.hops() + " times without reaching the owner";
+        } else if (target == dsm.self || !dsm.link.isLive(target)) {
+            why = "its " + role(p, target) + ", node '" + dsm.nameOf(target) + "', is not a live member (the page is "
+                    + "lost with it)";
+        }
+        if (why != null) {
+            dsm.send(r.requester(), FrameKind.PAGE_FAIL, PageWire.fail(dsm.link.alloc(), new PageWire.Fail(p.number,
+                    r.faultId(), dsm.tick(), why)));
+            return;
+        }
+        if (r.mode() == PageWire.WRITE) {
+            p.probOwner = r.requester();
+        }
+        dsm.send(target, FrameKind.PAGE_REQUEST, PageWire.request(dsm.link.alloc(), new PageWire.Request(r.mode(),
+                r.page(), r.requester(), r.faultId(), dsm.tick(), r.hops() + 1)));
+    }
+
+    private void onPage(int from, PageWire.Page g) {
+        Page p = page(g.page());
+        dsm.receive(g.clock());
+        synchronized (p) {
+            Page.Fault f = p.fault;
+            boolean matches = f != null && f.id == g.faultId() && f.mode == g.mode();
+            if (g.mode() == PageWire.READ) {
+                if (!matches) {
+                    return; // a copy for a fault that gave up; the owner's extra copyset entry is harmless
+                }
+                if (g.version() < p.minValid) {
+                    request(p, f); // invalidated while it travelled: ask again
+                    return;
+                }
+                p.data = g.data();
+                p.version = g.version();
+                p.state = Page.READ;
+                if (dsm.config.management() == PageManagement.DYNAMIC) {
+                    p.probOwner = from;
+                }
+                p.fault = null;
+                dsm.event(Kind.PAGE_RECEIVED, p.number, from, p.region.name());
+                f.done.complete(g.data());
+                drain(p);
+                return;
+            }
+            // ownership: taken even if its fault gave up, or the page would be lost
+            p.data = g.data();
+            p.owner = true;
+            p.probOwner = dsm.self;
+            p.version = Math.max(g.version(), p.version) + 1;
+            p.copyset.clear();
+            dsm.event(Kind.OWNERSHIP_GAINED, p.number, from, p.region.name());
+            Page.Fault w = f;
+            if (!matches) {
+                w = new Page.Fault(PageWire.WRITE, faultIds.incrementAndGet());
+                w.orphan = true;
+                w.displaced = f;
+                p.fault = w;
+            }
+            invalidate(p, w, g.copyset());
+            if (w.awaitingAcks.isEmpty()) {
+                finishWrite(p, w);
+            }
+        }
+    }
+
+    private void invalidate(Page p, Page.Fault f, int[] nodes) {
+        for (int node : nodes) {
+            if (node != dsm.self && dsm.send(node, FrameKind.INVALIDATE, PageWire.invalidate(dsm.link.alloc(),
+                    new PageWire.Invalidate(p.number, p.version, f.id, dsm.tick())))) {
+                f.awaitingAcks.add(node);
+            }
+        }
+    }
+
+    private void finishWrite(Page p, Page.Fault f) {
+        p.state = Page.WRITE;
+        p.fault = null;
+        p.hold = !f.orphan; // the waiting writer writes once before anyone takes the page away
+        f.done.complete(null);
+        if (f.displaced != null) {
+            f.displaced.done.complete(null); // its waiters find the page writable
+        }
+        drain(p);
+    }
+
+    private void onInvalidate(int from, PageWire.Invalidate inv) {
+        Page p = page(inv.page());
+        dsm.receive(inv.clock());
+        synchronized (p) {
+            p.minValid = Math.max(p.minValid, inv.version());
+            if (!p.owner && p.version < inv.version()) {
+                if (p.state != Page.INVALID) {
+                    p.state = Page.INVALID;
+                    p.invalidations++;
+                    dsm.event(Kind.INVALIDATED, p.number, from, p.region.name());
+                }
+                if (dsm.config.management() == PageManagement.DYNAMIC) {
+                    p.probOwner = from;
+                }
+            }
+        }
+        dsm.send(from, FrameKind.INVALIDATE_ACK, PageWire.ack(dsm.link.alloc(), new PageWire.Ack(inv.page(),
+                inv.faultId(), dsm.tick())));
+    }
+
+    private void onAck(int from, PageWire.Ack a) {
+        Page p = page(a.page());
+        dsm.receive(a.clock());
+        synchronized (p) {
+            Page.Fault f = p.fault;
+            if (f != null && f.id == a.faultId() && f.awaitingAcks.remove(from) && f.awaitingAcks.isEmpty()
+                    && p.owner) {
+                finishWrite(p, f);
+            }
+        }
+    }
+
+    private void onFail(PageWire.Fail fail) {
+        Page p = page(fail.page());
+        dsm.receive(fail.clock());
+        synchronized (p) {
+            Page.Fault f = p.fault;
+            if (f != null && f.id == fail.faultId()) {
+                fail(p, f, fail.reason());
+            }
+        }
+    }
+
+    /** Handles the queued requests while the page is not busy (holding its monitor). */
+    private void drain(Page p) {
+        while (!p.queued.isEmpty() && !p.busy()) {
+            handle(p, p.queued.poll());
+        }
+    }
+
+    void nodeDied(int node) {
+        for (Page p : dsm.pages) {
+            synchronized (p) {
+                p.copyset.remove(node);
+                p.queued.removeIf(r -> r.requester() == node);
+                Page.Fault f = p.fault;
+                if (f == null) {
+                    continue;
+                }
+                if (f.awaitingAcks.remove(node) && f.awaitingAcks.isEmpty() && p.owner) {
+                    finishWrite(p, f); // a dead node's copy is gone
+                } else if (!p.owner && f.sentTo == node) {
+                    fail(p, f, "node '" + dsm.nameOf(node) + "' died while serving the fault");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,398 @@
+package dev.iris.runtime.internal.dsm;
+
+import dev.iris.runtime.NodeId;
+import dev.iris.runtime.dsm.DistributedBarrier;
+import dev.iris.runtime.dsm.DistributedLock;
+import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.dsm.MemoryEvent;
+import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.dsm.PageInfo;
+import dev.iris.runtime.dsm.PageManagement;
+import dev.iris.runtime.dsm.SharedMemory;
+import dev.iris.runtime.dsm.SharedRegion;
+import dev.iris.runtime.internal.PeerLink;
+import dev.iris.runtime.transport.FrameFormatException;
+import dev.iris.runtime.transport.FrameKind;
+import io.netty.buffer.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One node's shared memory: the page table, the typed accessors with their fast path, and the
+ * dispatch of memory frames to {@link Coherence} (pages) and {@link Sync} (locks and barriers).
+ * Pages are arrays of little-endian 64-bit words.
+ */
+public final class Dsm implements SharedMemory {
+    private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    final PeerLink link;
+    final MemoryConfig config;
+    final int self;
+    private final int shift;
+    private final long offsetMask;
+    private final List<SharedRegion> layout;
+    /** Page {@code n} (global page number) is {@code pages[n - 1]}. */
+    final Page[] pages;
+    final int[] managers;
+    private final Map<Integer, String> names = new HashMap<>();
+    final Coherence coherence;
+    final Sync sync;
+    private final AtomicLong clock = new AtomicLong();
+    private final AtomicLong messages = new AtomicLong();
+    private final CopyOnWriteArrayList<Consumer<MemoryEvent>> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean listening;
+
+    /**
+     * The memory of the node behind {@code link}.
+     *
+     * @throws IllegalArgumentException if regions are configured but no managers, or a region's
+     *                                  home is not a manager or a node name
+     */
+    public Dsm(PeerLink link, MemoryConfig config) {
+        this.link = link;
+        this.config = config;
+        this.self = link.self().number();
+        this.shift = Integer.numberOfTrailingZeros(config.pageSize());
+        this.offsetMask = config.pageSize() - 1;
+        this.layout = config.layout();
+        if (!layout.isEmpty() && config.managers().isEmpty()) {
+            throw new IllegalArgumentException("the shared memory has regions but no manager nodes");
+        }
+        managers = new int[config.managers().size()];
+        for (int i = 0; i < managers.length; i++) {
+            NodeId id = NodeId.of(config.managers().get(i));
+            managers[i] = id.number();
+            names.put(id.number(), id.name());
+        }
+        names.put(self, link.self().name());
+        List<Page> table = new ArrayList<>();
+        for (SharedRegion region : layout) {
+            int homeNumber = 0;
+            if (region.home() != null) {
+                NodeId home = NodeId.of(region.home());
+                homeNumber = home.number();
+                names.put(homeNumber, home.name());
+            }
+            for (long a = region.base(); a < region.base() + region.bytes(); a += config.pageSize()) {
+                Page page = new Page(a >>> shift, region);
+                int owner = homeNumber != 0 ? homeNumber : managers[(int) (page.number % managers.length)];
+                page.probOwner = owner;
+                if (owner == self) {
+                    page.owner = true;
+                    page.data = new long[config.pageSize() / 8];
+                    page.version = 1;
+                    page.state = Page.WRITE;
+                }
+                table.add(page);
+            }
+        }
+        pages = table.toArray(new Page[0]);
+        coherence = new Coherence(this);
+        sync = new Sync(this);
+    }
+
+    // ------------------------------------------------------------------ layout
+
+    @Override
+    public int pageSize() {
+        return config.pageSize();
+    }
+
+    @Override
+    public List<SharedRegion> regions() {
+        return layout;
+    }
+
+    @Override
+    public SharedRegion region(String name) {
+        for (SharedRegion region : layout) {
+            if (region.name().equals(name)) {
+                return region;
+            }
+        }
+        throw new IllegalArgumentException("no shared region '" + name + "'; the regions are "
+                + layout.stream().map(SharedRegion::name).toList());
+    }
+
+    /** The page holding {@code size} bytes at {@code address}, which must be aligned to {@code size}. */
+    private Page page(long address, int size) {
+        long index = (address >>> shift) - 1;
+        if (address <= 0 || index >= pages.length) {
+            throw outside(address);
+        }
+        Page page = pages[(int) index];
+        if ((address & (size - 1)) != 0) {
+            throw new IllegalArgumentException("address 0x" + Long.toHexString(address) + " is not aligned to "
+                    + size + " bytes");
+        }
+        if (!page.region.contains(address + size - 1)) {
+            throw outside(address);
+        }
+        return page;
+    }
+
+    private IllegalArgumentException outside(long address) {
+        return new IllegalArgumentException("address 0x" + Long.toHexString(address) + " is outside every shared region");
+    }
+
+    /** The page with global number {@code number}, or null if there is none. */
+    Page pageNumber(long number) {
+        return number >= 1 && number <= pages.length ? pages[(int) (number - 1)] : null;
+    }
+
+    /** {@code page N (region R, address 0x...)} for messages. */
+    static String describe(Page page) {
+        return "page " + page.number + " (region '" + page.region.name() + "')";
+    }
+
+    // ------------------------------------------------------------------ accessors
+    // A page is an array of 64-bit words; byte i of the page is bits 8*(i%8).. of word i/8
+    // (little-endian), so an aligned int is half a word and every access is one atomic word access.
+
+    private long[] readable(Page p) {
+        return p.state != Page.INVALID ? p.data : coherence.readFault(p);
+    }
+
+    @Override
+    public int getInt(long address) {
+        Page p = page(address, 4);
+        int off = (int) (address & offsetMask);
+        return (int) ((long) WORDS.getVolatile(readable(p), off >>> 3) >>> ((off & 4) << 3));
+    }
+
+    @Override
+    public long getLong(long address) {
+        Page p = page(address, 8);
+        return (long) WORDS.getVolatile(readable(p), (int) (address & offsetMask) >>> 3);
+    }
+
+    @Override
+    public double getDouble(long address) {
+        return Double.longBitsToDouble(getLong(address));
+    }
+
+    /** The single write path: under the page's monitor, in state WRITE, faulting until it is. */
+    private long update(long address, int size, long value, int op, long expected) {
+        Page p = page(address, size);
+        int off = (int) (address & offsetMask);
+        int word = off >>> 3;
+        while (true) {
+            synchronized (p) {
+                if (p.state == Page.WRITE) {
+                    long[] data = p.data;
+                    long before = data[word];
+                    long result = before;
+                    switch (op) {
+                        case SET -> WORDS.setVolatile(data, word, value);
+                        case SET_INT -> {
+                            int shift = (off & 4) << 3;
+                            WORDS.setVolatile(data, word, before & ~(0xFFFF_FFFFL << shift)
+                                    | (value & 0xFFFF_FFFFL) << shift);
+                        }
+                        case SET_BYTE -> {
+                            int shift = (off & 7) << 3;
+                            WORDS.setVolatile(data, word, before & ~(0xFFL << shift) | (value & 0xFFL) << shift);
+                        }
+                        case CAS -> {
+                            result = before == expected ? 1 : 0;
+                            if (result == 1) {
+                                WORDS.setVolatile(data, word, value);
+                            }
+                        }
+                        case ADD -> WORDS.setVolatile(data, word, before + value);
+                        default -> throw new AssertionError(op);
+                    }
+                    coherence.wrote(p);
+                    return result;
+                }
+            }
+            coherence.writeFault(p);
+        }
+    }
+
+    private static final int SET = 0;
+    private static final int SET_INT = 1;
+    private static final int SET_BYTE = 2;
+    private static final int CAS = 3;
+    private static final int ADD = 4;
+
+    @Override
+    public void setInt(long address, int value) {
+        update(address, 4, value, SET_INT, 0);
+    }
+
+    @Override
+    public void setLong(long address, long value) {
+        update(address, 8, value, SET, 0);
+    }
+
+    @Override
+    public void setDouble(long address, double value) {
+        update(address, 8, Double.doubleToRawLongBits(value), SET, 0);
+    }
+
+    @Override
+    public boolean compareAndSet(long address, long expected, long value) {
+        return update(address, 8, value, CAS, expected) == 1;
+    }
+
+    @Override
+    public long getAndAdd(long address, long delta) {
+        return update(address, 8, delta, ADD, 0);
+    }
+
+    @Override
+    public void read(long address, byte[] into, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, into.length);
+        for (int i = 0; i < length; i++) {
+            long a = address + i;
+            Page p = page(a, 1);
+            int off = (int) (a & offsetMask);
+            into[offset + i] = (byte) ((long) WORDS.getVolatile(readable(p), off >>> 3) >>> ((off & 7) << 3));
+        }
+    }
+
+    @Override
+    public void write(long address, byte[] from, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, from.length);
+        for (int i = 0; i < length; i++) {
+            update(address + i, 1, from[offset + i], SET_BYTE, 0);
+        }
+    }
+
+    // ------------------------------------------------------------------ synchronization
+
+    @Override
+    public DistributedLock lock(String name) {
+        return sync.lock(name);
+    }
+
+    @Override
+    public DistributedBarrier barrier(String name, int parties) {
+        return sync.barrier(name, parties);
+    }
+
+    // ------------------------------------------------------------------ observation
+
+    @Override
+    public List<PageInfo> snapshot() {
+        List<PageInfo> infos = new ArrayList<>(pages.length);
+        for (Page p : pages) {
+            synchronized (p) {
+                List<String> copyset = p.copyset.stream().map(this::nameOf).toList();
+                infos.add(new PageInfo(p.number, p.region.name(), PageInfo.State.values()[p.state], p.owner,
+                        nameOf(p.owner ? self : p.probOwner), copyset, p.version, p.readFaults, p.writeFaults,
+                        p.invalidations));
+            }
+        }
+        return infos;
+    }
+
+    @Override
+    public void addListener(Consumer<MemoryEvent> listener) {
+        listeners.add(listener);
+        listening = true;
+    }
+
+    @Override
+    public void removeListener(Consumer<MemoryEvent> listener) {
+        listeners.remove(listener);
+        listening = !listeners.isEmpty();
+    }
+
+    @Override
+    public long messagesSent() {
+        return messages.get();
+    }
+
+    /** Reports an event if anyone listens; {@code peer} is a node number or 0. */
+    void event(MemoryEvent.Kind kind, long page, int peer, String name) {
+        if (listening) {
+            MemoryEvent e = new MemoryEvent(kind, link.self().name(), page, peer == 0 ? null : nameOf(peer), name,
+                    System.nanoTime(), clock.get());
+            for (Consumer<MemoryEvent> listener : listeners) {
+                listener.accept(e);
+            }
+        }
+    }
+
+    String nameOf(int node) {
+        String name = names.get(node);
+        return name != null ? name : link.nameOf(node);
+    }
+
+    // ------------------------------------------------------------------ clock, frames, membership
+
+    /** Advances the Lamport clock for a local step or a send; returns the new time. */
+    long tick() {
+        return clock.incrementAndGet();
+    }
+
+    /** Advances the Lamport clock past a received time. */
+    void receive(long remote) {
+        clock.accumulateAndGet(remote, (mine, theirs) -> Math.max(mine, theirs) + 1);
+    }
+
+    /** Sends a memory frame to a live peer; false (payload released) if it is not live. */
+    boolean send(int node, FrameKind kind, ByteBuf payload) {
+        boolean sent = link.send(node, kind, payload);
+        if (sent) {
+            messages.incrementAndGet();
+        }
+        return sent;
+    }
+
+    boolean isManager(Page p) {
+        return config.management() == PageManagement.FIXED && manager(p) == self;
+    }
+
+    int manager(Page p) {
+        return managers[(int) (p.number % managers.length)];
+    }
+
+    /** Handles a memory frame from live peer {@code from} (on a Netty event loop). */
+    public void onFrame(int from, FrameKind kind, ByteBuf payload) {
+        switch (kind) {
+            case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL -> coherence.onFrame(from, kind, payload);
+            case SYNC -> sync.onFrame(from, payload);
+            default -> throw new FrameFormatException("not a memory frame: " + kind);
+        }
+    }
+
+    /** Node {@code node} is dead: forget its copies, fail what waits on it, pass its locks on. */
+    public void nodeDied(int node) {
+        coherence.nodeDied(node);
+        sync.nodeDied(node);
+    }
+
+    /**
+     * Waits for a fault ({@code bounded} by the fault timeout) or a lock or barrier (unbounded: it
+     * fails only when its manager dies); turns every way of not getting it into a
+     * MemoryException.
+     */
+    <T> T await(java.util.concurrent.CompletableFuture<T> done, String what, boolean bounded, Runnable onGiveUp) {
+        try {
+            return bounded ? done.get(config.faultTimeout().toNanos(), TimeUnit.NANOSECONDS) : done.get();
+        } catch (TimeoutException e) {
+            onGiveUp.run();
+            throw new MemoryException(what + " timed out after " + config.faultTimeout().toMillis() + " ms on node '"
+                    + link.self().name() + "'");
+        } catch (InterruptedException e) {
+            onGiveUp.run();
+            Thread.currentThread().interrupt();
+            throw new MemoryException(what + " was interrupted on node '" + link.self().name() + "'");
+        } catch (ExecutionException e) {
+            throw new MemoryException(e.getCause().getMessage());
+        }
+    }
+}

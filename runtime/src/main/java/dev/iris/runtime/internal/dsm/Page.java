@@ -1,0 +1,75 @@
+package dev.iris.runtime.internal.dsm;
+
+import dev.iris.runtime.dsm.SharedRegion;
+import dev.iris.runtime.transport.PageWire;
+import java.util.ArrayDeque;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One entry of a node's page table. {@link #state} and {@link #data} are read without a lock on
+ * the fast path; every change, and everything else, happens while holding the page's monitor.
+ */
+final class Page {
+    static final int INVALID = 0;
+    static final int READ = 1;
+    static final int WRITE = 2;
+
+    final long number;
+    final SharedRegion region;
+    /** INVALID, READ or WRITE; written after {@link #data}, so a reader that sees READ sees its copy. */
+    volatile int state;
+    /** This node's copy; a new array for every copy that arrives, written in place only in state WRITE. */
+    volatile long[] data;
+
+    // guarded by this
+    boolean owner;
+    /** Where a fault is sent: the owner as far as this node knows (at a fixed manager: the owner). */
+    int probOwner;
+    /** At the owner: the nodes holding read copies. */
+    final Set<Integer> copyset = new LinkedHashSet<>();
+    long version;
+    /** Copies older than this were invalidated before they arrived: they are discarded. */
+    long minValid;
+    /** The fault in progress on this node, or null. */
+    Fault fault;
+    /** Ownership just arrived for a waiting writer: requests wait until it wrote once (no livelock). */
+    boolean hold;
+    /** Requests that arrived while this node was becoming the owner or holding the page. */
+    final ArrayDeque<PageWire.Request> queued = new ArrayDeque<>();
+    long readFaults;
+    long writeFaults;
+    long invalidations;
+
+    Page(long number, SharedRegion region) {
+        this.number = number;
+        this.region = region;
+    }
+
+    /** Whether requests must wait here rather than be served or forwarded. */
+    boolean busy() {
+        return hold || fault != null && (owner || fault.mode == PageWire.WRITE);
+    }
+
+    /** A fault this node started: one per page at a time; concurrent local accesses wait for it. */
+    static final class Fault {
+        final int mode;
+        final long id;
+        /** Completes with the copy installed (read) or null (write), or fails. */
+        final CompletableFuture<long[]> done = new CompletableFuture<>();
+        /** The node the request went to first. */
+        int sentTo;
+        /** Made for ownership that arrived after its fault gave up: nobody waits to write. */
+        boolean orphan;
+        /** A read fault this one replaced; completed with it. */
+        Fault displaced;
+        /** Copy holders that have not yet acknowledged their invalidation. */
+        final Set<Integer> awaitingAcks = new LinkedHashSet<>();
+
+        Fault(int mode, long id) {
+            this.mode = mode;
+            this.id = id;
+        }
+    }
+}

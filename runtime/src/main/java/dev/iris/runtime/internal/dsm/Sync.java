@@ -1,0 +1,297 @@
+package dev.iris.runtime.internal.dsm;
+
+import dev.iris.runtime.NodeId;
+import dev.iris.runtime.dsm.DistributedBarrier;
+import dev.iris.runtime.dsm.DistributedLock;
+import dev.iris.runtime.dsm.MemoryEvent.Kind;
+import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.SyncWire;
+import dev.iris.runtime.transport.SyncWire.Op;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Distributed locks and barriers. Each lock or barrier has a manager node (its name's hash modulo
+ * the managers) that queues lock requests first come first served and counts barrier arrivals.
+ * Every request carries a ticket, unique on its node, that the answer names. Re-entrancy is
+ * local: only a process's first acquire and last release travel.
+ */
+final class Sync {
+    private final Dsm dsm;
+    private final AtomicLong tickets = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
+    /** Requests of this node waiting for an answer, by ticket. */
+    private final Map<Long, Waiter> waiting = new ConcurrentHashMap<>();
+    private final Map<String, LockHandle> handles = new ConcurrentHashMap<>();
+    // manager side, guarded by this
+    private final Map<String, LockQueue> locks = new HashMap<>();
+    private final Map<String, Arrivals> barriers = new HashMap<>();
+
+    private record Waiter(int manager, String name, CompletableFuture<Void> answer) {
+    }
+
+    private record Ticket(int node, long ticket) {
+    }
+
+    private static final class LockQueue {
+        Ticket holder;
+        final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
+    }
+
+    private static final class Arrivals {
+        final int parties;
+        final List<Ticket> arrived = new ArrayList<>();
+
+        Arrivals(int parties) {
+            this.parties = parties;
+        }
+    }
+
+    Sync(Dsm dsm) {
+        this.dsm = dsm;
+    }
+
+    DistributedLock lock(String name) {
+        checkName(name);
+        return handles.computeIfAbsent(name, LockHandle::new);
+    }
+
+    DistributedBarrier barrier(String name, int parties) {
+        checkName(name);
+        if (parties < 1) {
+            throw new IllegalArgumentException("barrier '" + name + "' needs at least one party, not " + parties);
+        }
+        return new BarrierHandle(name, parties);
+    }
+
+    private static void checkName(String name) {
+        if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > SyncWire.MAX_NAME_BYTES) {
+            throw new IllegalArgumentException("a lock or barrier name has 1 to " + SyncWire.MAX_NAME_BYTES
+                    + " bytes: '" + name + "'");
+        }
+    }
+
+    private int managerOf(String name) {
+        if (dsm.managers.length == 0) {
+            throw new MemoryException("no manager nodes are configured for locks and barriers");
+        }
+        return dsm.managers[Math.floorMod(NodeId.of(name).number(), dsm.managers.length)];
+    }
+
+    // ------------------------------------------------------------------ requesting side
+
+    /** Sends a request to the manager of {@code name} and waits for its answer; returns its ticket. */
+    private long call(Op op, String name, int parties, String what) {
+        int manager = managerOf(name);
+        long ticket = tickets.incrementAndGet();
+        Waiter w = new Waiter(manager, name, new CompletableFuture<>());
+        waiting.put(ticket, w);
+        if (!send(manager, new SyncWire.Sync(op, ticket, dsm.tick(), parties, name, ""))) {
+            waiting.remove(ticket);
+            throw new MemoryException(what + ": its manager, node '" + dsm.nameOf(manager) + "', is not a live member");
+        }
+        dsm.await(w.answer(), what, false, () -> {
+            if (waiting.remove(ticket) != null && op == Op.ACQUIRE) {
+                send(manager, new SyncWire.Sync(Op.RELEASE, ticket, dsm.tick(), 0, name, "")); // withdraw
+            }
+        });
+        return ticket;
+    }
+
+    private boolean send(int node, SyncWire.Sync s) {
+        if (node == dsm.self) {
+            dsm.link.executor().execute(() -> onSync(dsm.self, s));
+            return true;
+        }
+        return dsm.send(node, FrameKind.SYNC, SyncWire.sync(dsm.link.alloc(), s));
+    }
+
+    private final class LockHandle implements DistributedLock {
+        private final String name;
+        private volatile Thread holder;
+        private int holds;
+        private long ticket;
+
+        LockHandle(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void lock() {
+            if (holder == Thread.currentThread()) {
+                holds++;
+                return;
+            }
+            long granted = call(Op.ACQUIRE, name, 0, "acquiring lock '" + name + "'");
+            holder = Thread.currentThread();
+            holds = 1;
+            ticket = granted;
+            dsm.event(Kind.LOCK_GRANTED, -1, 0, name);
+        }
+
+        @Override
+        public void unlock() {
+            if (holder != Thread.currentThread()) {
+                throw new IllegalMonitorStateException("lock '" + name + "' is not held by " + Thread.currentThread());
+            }
+            if (--holds == 0) {
+                holder = null;
+                send(managerOf(name), new SyncWire.Sync(Op.RELEASE, ticket, dsm.tick(), 0, name, ""));
+                dsm.event(Kind.LOCK_RELEASED, -1, 0, name);
+            }
+        }
+
+        @Override
+        public boolean isHeldByCurrentThread() {
+            return holder == Thread.currentThread();
+        }
+    }
+
+    private final class BarrierHandle implements DistributedBarrier {
+        private final String name;
+        private final int parties;
+
+        BarrierHandle(String name, int parties) {
+            this.name = name;
+            this.parties = parties;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public int parties() {
+            return parties;
+        }
+
+        @Override
+        public void await() {
+            call(Op.ARRIVE, name, parties, "waiting at barrier '" + name + "'");
+            dsm.event(Kind.BARRIER_PASSED, -1, 0, name);
+        }
+    }
+
+    // ------------------------------------------------------------------ frames
+
+    void onFrame(int from, ByteBuf in) {
+        onSync(from, SyncWire.readSync(in));
+    }
+
+    private void onSync(int from, SyncWire.Sync s) {
+        dsm.receive(s.clock());
+        switch (s.op()) {
+            case ACQUIRE -> acquire(new Ticket(from, s.ticket()), s.name());
+            case RELEASE -> release(new Ticket(from, s.ticket()), s.name());
+            case ARRIVE -> arrive(new Ticket(from, s.ticket()), s.name(), s.parties());
+            case GRANT, PASS -> answer(s.ticket(), null);
+            case FAIL -> answer(s.ticket(), s.reason());
+        }
+    }
+
+    private void answer(long ticket, String failure) {
+        Waiter w = waiting.remove(ticket);
+        if (w == null) {
+            return; // withdrawn
+        }
+        if (failure == null) {
+            w.answer().complete(null);
+        } else {
+            w.answer().completeExceptionally(new MemoryException(failure));
+        }
+    }
+
+    private void reply(Ticket to, Op op, String name, String reason) {
+        send(to.node(), new SyncWire.Sync(op, to.ticket(), dsm.tick(), 0, name, reason));
+    }
+
+    private synchronized void acquire(Ticket t, String name) {
+        LockQueue q = locks.computeIfAbsent(name, n -> new LockQueue());
+        if (q.holder == null) {
+            q.holder = t;
+            reply(t, Op.GRANT, name, "");
+        } else {
+            q.waiting.add(t);
+        }
+    }
+
+    private synchronized void release(Ticket t, String name) {
+        LockQueue q = locks.get(name);
+        if (q == null) {
+            return;
+        }
+        if (t.equals(q.holder)) {
+            passOn(q, name);
+        } else {
+            q.waiting.remove(t);
+        }
+    }
+
+    private void passOn(LockQueue q, String name) {
+        q.holder = q.waiting.poll();
+        if (q.holder != null) {
+            reply(q.holder, Op.GRANT, name, "");
+        } else {
+            locks.remove(name);
+        }
+    }
+
+    private synchronized void arrive(Ticket t, String name, int parties) {
+        Arrivals a = barriers.computeIfAbsent(name, n -> new Arrivals(parties));
+        if (a.parties != parties) {
+            reply(t, Op.FAIL, name, "barrier '" + name + "' is for " + a.parties + " parties, not " + parties);
+            return;
+        }
+        a.arrived.add(t);
+        if (a.arrived.size() == parties) {
+            barriers.remove(name);
+            for (Ticket each : a.arrived) {
+                reply(each, Op.PASS, name, "");
+            }
+        }
+    }
+
+    void nodeDied(int node) {
+        String who = "node '" + dsm.nameOf(node) + "'";
+        synchronized (this) {
+            for (Map.Entry<String, LockQueue> e : new ArrayList<>(locks.entrySet())) {
+                LockQueue q = e.getValue();
+                q.waiting.removeIf(t -> t.node() == node);
+                if (q.holder != null && q.holder.node() == node) {
+                    passOn(q, e.getKey()); // the dead holder's writes under the lock stay as they are
+                }
+            }
+            for (Map.Entry<String, Arrivals> e : new ArrayList<>(barriers.entrySet())) {
+                if (e.getValue().arrived.stream().anyMatch(t -> t.node() == node)) {
+                    barriers.remove(e.getKey());
+                    for (Ticket t : e.getValue().arrived) {
+                        if (t.node() != node) {
+                            reply(t, Op.FAIL, e.getKey(), "barrier '" + e.getKey() + "' cannot complete: " + who
+                                    + ", where a party waited, died");
+                        }
+                    }
+                }
+            }
+        }
+        waiting.forEach((ticket, w) -> {
+            if (w.manager() == node) {
+                answer(ticket, "lock or barrier '" + w.name() + "': its manager, " + who + ", died");
+            }
+        });
+    }
+}

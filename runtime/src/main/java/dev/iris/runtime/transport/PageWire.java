@@ -1,0 +1,157 @@
+package dev.iris.runtime.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * Payloads of the page coherence frames of the shared memory: {@link FrameKind#PAGE_REQUEST},
+ * {@link FrameKind#PAGE}, {@link FrameKind#INVALIDATE}, {@link FrameKind#INVALIDATE_ACK} and
+ * {@link FrameKind#PAGE_FAIL}. See {@code doc/design/dsm.md} for the protocol.
+ *
+ * <pre>
+ * page-request   := mode:u8 page:u64 requester:u32 faultId:u64 clock:u64 hops:u8
+ * page           := mode:u8 page:u64 faultId:u64 clock:u64 version:u64 count:u16 copyset:u32{count} data:byte[rest]
+ * invalidate     := page:u64 version:u64 faultId:u64 clock:u64
+ * invalidate-ack := page:u64 faultId:u64 clock:u64
+ * page-fail      := page:u64 faultId:u64 clock:u64 reason:str
+ * </pre>
+ *
+ * {@code mode} is 1 (read) or 2 (write). Node numbers are those of {@code dev.iris.runtime.NodeId};
+ * {@code requester} and {@code faultId} name the waiting fault; {@code hops} counts forwards. A
+ * write {@code page} carries ownership and the copyset the new owner must invalidate;
+ * {@code data} is the whole page, little-endian 64-bit words (its length is checked against the page
+ * size by the receiver).
+ * {@code clock} is the sender's Lamport clock.
+ */
+public final class PageWire {
+    /** A fault wants a read copy. */
+    public static final int READ = 1;
+    /** A fault wants ownership and the only writable copy. */
+    public static final int WRITE = 2;
+
+    /** A PAGE_REQUEST. */
+    public record Request(int mode, long page, int requester, long faultId, long clock, int hops) {
+    }
+
+    /** A PAGE; {@code data} is a fresh array of the page's 64-bit words. */
+    public record Page(int mode, long page, long faultId, long clock, long version, int[] copyset, long[] data) {
+    }
+
+    /** An INVALIDATE. */
+    public record Invalidate(long page, long version, long faultId, long clock) {
+    }
+
+    /** An INVALIDATE_ACK. */
+    public record Ack(long page, long faultId, long clock) {
+    }
+
+    /** A PAGE_FAIL. */
+    public record Fail(long page, long faultId, long clock, String reason) {
+    }
+
+    private static final int MAX_REASON_BYTES = 1024;
+
+    private PageWire() {
+    }
+
+    public static ByteBuf request(ByteBufAllocator alloc, Request r) {
+        return alloc.buffer(30).writeByte(r.mode()).writeLong(r.page()).writeInt(r.requester()).writeLong(r.faultId())
+                .writeLong(r.clock()).writeByte(r.hops());
+    }
+
+    public static Request readRequest(ByteBuf in) {
+        require(in, 30, "page request");
+        return new Request(mode(in.readUnsignedByte()), in.readLong(), in.readInt(), in.readLong(), in.readLong(),
+                in.readUnsignedByte());
+    }
+
+    /** Encodes a PAGE with the words of {@code data}, little-endian (copied now). */
+    public static ByteBuf page(ByteBufAllocator alloc, int mode, long page, long faultId, long clock, long version,
+            int[] copyset, long[] data) {
+        int length = data.length * 8;
+        if (copyset.length > 65535) {
+            throw new IllegalArgumentException("a copyset of " + copyset.length + " nodes");
+        }
+        ByteBuf out = alloc.buffer(35 + 4 * copyset.length + length);
+        out.writeByte(mode).writeLong(page).writeLong(faultId).writeLong(clock).writeLong(version)
+                .writeShort(copyset.length);
+        for (int node : copyset) {
+            out.writeInt(node);
+        }
+        for (long word : data) {
+            out.writeLongLE(word);
+        }
+        return out;
+    }
+
+    /** Reads a PAGE whose data must be exactly {@code pageSize} bytes. */
+    public static Page readPage(ByteBuf in, int pageSize) {
+        require(in, 35, "page");
+        int mode = mode(in.readUnsignedByte());
+        long page = in.readLong();
+        long faultId = in.readLong();
+        long clock = in.readLong();
+        long version = in.readLong();
+        int count = in.readUnsignedShort();
+        if (in.readableBytes() != 4L * count + pageSize) {
+            throw new FrameFormatException("page " + page + ": " + in.readableBytes() + " bytes follow a copyset of "
+                    + count + ", expected " + (4L * count + pageSize) + " (page size " + pageSize + ")");
+        }
+        int[] copyset = new int[count];
+        for (int i = 0; i < count; i++) {
+            copyset[i] = in.readInt();
+        }
+        long[] data = new long[pageSize / 8];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = in.readLongLE();
+        }
+        return new Page(mode, page, faultId, clock, version, copyset, data);
+    }
+
+    public static ByteBuf invalidate(ByteBufAllocator alloc, Invalidate i) {
+        return alloc.buffer(32).writeLong(i.page()).writeLong(i.version()).writeLong(i.faultId()).writeLong(i.clock());
+    }
+
+    public static Invalidate readInvalidate(ByteBuf in) {
+        require(in, 32, "invalidate");
+        return new Invalidate(in.readLong(), in.readLong(), in.readLong(), in.readLong());
+    }
+
+    public static ByteBuf ack(ByteBufAllocator alloc, Ack a) {
+        return alloc.buffer(24).writeLong(a.page()).writeLong(a.faultId()).writeLong(a.clock());
+    }
+
+    public static Ack readAck(ByteBuf in) {
+        require(in, 24, "invalidate ack");
+        return new Ack(in.readLong(), in.readLong(), in.readLong());
+    }
+
+    public static ByteBuf fail(ByteBufAllocator alloc, Fail f) {
+        String reason = f.reason().length() > MAX_REASON_BYTES / 4 ? f.reason().substring(0, MAX_REASON_BYTES / 4)
+                : f.reason();
+        ByteBuf out = alloc.buffer(26 + reason.length());
+        out.writeLong(f.page()).writeLong(f.faultId()).writeLong(f.clock());
+        WireStrings.write(out, "page fail reason", reason, MAX_REASON_BYTES);
+        return out;
+    }
+
+    public static Fail readFail(ByteBuf in) {
+        require(in, 24, "page fail");
+        return new Fail(in.readLong(), in.readLong(), in.readLong(), WireStrings.read(in, "page fail reason",
+                MAX_REASON_BYTES));
+    }
+
+    private static int mode(int mode) {
+        if (mode != READ && mode != WRITE) {
+            throw new FrameFormatException("unknown page access mode " + mode);
+        }
+        return mode;
+    }
+
+    static void require(ByteBuf in, int bytes, String what) {
+        if (in.readableBytes() < bytes) {
+            throw new FrameFormatException(what + " payload of " + in.readableBytes() + " bytes is shorter than its "
+                    + bytes + "-byte header");
+        }
+    }
+}

@@ -1,0 +1,409 @@
+package dev.iris.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.runtime.Clusters.TestCluster;
+import dev.iris.runtime.Clusters.Transport;
+import dev.iris.runtime.dsm.DistributedLock;
+import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.dsm.MemoryConfig.Region;
+import dev.iris.runtime.dsm.MemoryEvent;
+import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.dsm.PageInfo;
+import dev.iris.runtime.dsm.PageManagement;
+import dev.iris.runtime.dsm.SharedMemory;
+import dev.iris.runtime.dsm.SharedRegion;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The shared memory's sequential consistency, synchronization, failures and observation. */
+@Timeout(60)
+class SharedMemoryTest {
+    private static final int PAGE = 256;
+
+    static Stream<Arguments> setups() {
+        List<Arguments> all = new ArrayList<>();
+        for (Transport t : Transport.values()) {
+            for (PageManagement m : PageManagement.values()) {
+                all.add(Arguments.of(t, m));
+            }
+        }
+        return all.stream();
+    }
+
+    private static MemoryConfig memory(PageManagement management, Region... regions) {
+        return MemoryConfig.of(List.of(regions)).withPageSize(PAGE).withManagement(management);
+    }
+
+    @ParameterizedTest
+    @MethodSource("setups")
+    void everyNodeSeesTheLatestWriteOfEveryType(Transport transport, PageManagement management) throws Exception {
+        try (TestCluster c = transport.start(3, Codecs.of(), memory(management, Region.of("cell", 64),
+                Region.of("grid", 3 * PAGE + 40)))) {
+            SharedMemory m1 = c.node(0).memory();
+            SharedMemory m2 = c.node(1).memory();
+            SharedMemory m3 = c.node(2).memory();
+            long cell = m1.region("cell").base();
+            m1.setLong(cell, 42);
+            assertEquals(42, m2.getLong(cell));
+            assertEquals(42, m3.getLong(cell));
+            m3.setLong(cell, -7);
+            assertEquals(-7, m1.getLong(cell));
+            assertEquals(-7, m2.getLong(cell));
+            m2.setInt(cell + 12, 1234);
+            m1.setDouble(cell + 16, Math.PI);
+            assertEquals(1234, m3.getInt(cell + 12));
+            assertEquals(Math.PI, m2.getDouble(cell + 16));
+            assertEquals(-7, m3.getLong(cell), "the other field of the page is intact");
+
+            SharedRegion grid = m2.region("grid");
+            byte[] bytes = new byte[(int) grid.bytes() - 10];
+            ThreadLocalRandom.current().nextBytes(bytes);
+            m2.write(grid.base() + 5, bytes, 0, bytes.length); // spans four pages
+            byte[] back = new byte[bytes.length];
+            m3.read(grid.base() + 5, back, 0, back.length);
+            assertArrayEquals(bytes, back);
+            assertEquals(0, m1.getInt(grid.base()), "bytes before the range are untouched");
+        }
+    }
+
+    @Test
+    void badAddressesAreRefusedWithTheirReason() throws Exception {
+        try (TestCluster c = Transport.IN_JVM.start(1, Codecs.of(), memory(PageManagement.FIXED,
+                Region.of("a", 20)))) {
+            SharedMemory m = c.node(0).memory();
+            long a = m.region("a").base();
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> m.getLong(a + 4)).getMessage()
+                    .contains("not aligned"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> m.getLong(a + 16)).getMessage()
+                    .contains("outside every shared region"), "the long would end past the region");
+            assertThrows(IllegalArgumentException.class, () -> m.getInt(0));
+            assertThrows(IllegalArgumentException.class, () -> m.setLong(a + 10 * PAGE, 1));
+            assertThrows(IllegalArgumentException.class, () -> m.write(a + 16, new byte[8], 0, 8));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> m.region("b")).getMessage().contains("[a]"));
+        }
+        assertThrows(IllegalArgumentException.class, () -> MemoryConfig.of(List.of()).withPageSize(1000));
+        assertThrows(IllegalArgumentException.class, () -> MemoryConfig.of(List.of(Region.of("x", 8),
+                Region.of("x", 8))));
+    }
+
+    /** IVY: a read fault with the fixed manager takes at most three messages when the owner is known. */
+    @ParameterizedTest
+    @EnumSource(PageManagement.class)
+    void messagesPerFault(PageManagement management) throws Exception {
+        // node2 owns the region; the page's manager is the node that is neither node2 nor the reader
+        try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), memory(management,
+                new Region("data", 8 * PAGE, dev.iris.runtime.dsm.Consistency.SEQUENTIAL, "node2")))) {
+            SharedMemory owner = c.node(1).memory();
+            long page = -1;
+            int reader = -1;
+            for (PageInfo info : owner.snapshot()) {
+                int manager = (int) (info.page() % 3); // managers node1..node3 in order
+                if (manager != 1) {
+                    page = info.page();
+                    reader = manager == 0 ? 2 : 0;
+                    break;
+                }
+            }
+            long address = page * PAGE;
+            SharedMemory r = c.node(reader).memory();
+            long before = sent(c);
+            r.getLong(address);
+            long readFault = sent(c) - before;
+            // fixed: reader -> manager -> owner -> reader; dynamic: reader -> probable owner (the owner) -> reader
+            assertEquals(management == PageManagement.FIXED ? 3 : 2, readFault);
+
+            SharedMemory third = c.node(3 - 1 - reader == 1 ? 0 : 3 - 1 - reader).memory();
+            before = sent(c);
+            third.setLong(address, 5);
+            long writeFault = sent(c) - before;
+            // the writer is the manager (fixed) or knows the owner (dynamic): request, page with
+            // ownership, invalidate and its acknowledgement for the reader's copy
+            assertEquals(4, writeFault, "write fault messages");
+            assertEquals(5, r.getLong(address));
+        }
+    }
+
+    private static long sent(TestCluster c) {
+        long sum = 0;
+        for (int i = 0; i < 3; i++) {
+            sum += c.node(i).memory().messagesSent();
+        }
+        return sum;
+    }
+
+    @ParameterizedTest
+    @EnumSource(PageManagement.class)
+    void concurrentFaultsOnOnePageAreNotDuplicated(PageManagement management) throws Exception {
+        try (TestCluster c = Transport.IN_JVM.start(2, Codecs.of(), memory(management,
+                new Region("data", PAGE, dev.iris.runtime.dsm.Consistency.SEQUENTIAL, "node1")))) {
+            SharedMemory owner = c.node(0).memory();
+            long a = owner.region("data").base();
+            owner.setLong(a, 99);
+            SharedMemory reader = c.node(1).memory();
+            CountDownLatch go = new CountDownLatch(1);
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<Long>> reads = new ArrayList<>();
+                for (int i = 0; i < 32; i++) {
+                    reads.add(pool.submit(() -> {
+                        go.await();
+                        return reader.getLong(a);
+                    }));
+                }
+                go.countDown();
+                for (Future<Long> f : reads) {
+                    assertEquals(99, f.get());
+                }
+            }
+            assertEquals(1, reader.snapshot().get(0).readFaults(), "32 concurrent readers, one fault");
+        }
+    }
+
+    /** Two nodes writing one page in turn: the page ping-pongs, and both finish (no livelock). */
+    @ParameterizedTest
+    @MethodSource("setups")
+    void atomicsFromEveryNodeLoseNoUpdate(Transport transport, PageManagement management) throws Exception {
+        try (TestCluster c = transport.start(3, Codecs.of(), memory(management, Region.of("counters", 16)))) {
+            long counter = c.node(0).memory().region("counters").base();
+            int perThread = 300;
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> work = new ArrayList<>();
+                for (int n = 0; n < 3; n++) {
+                    SharedMemory m = c.node(n).memory();
+                    for (int t = 0; t < 2; t++) {
+                        work.add(pool.submit(() -> {
+                            for (int i = 0; i < perThread; i++) {
+                                m.getAndAdd(counter, 1);
+                                long seen;
+                                do {
+                                    seen = m.getLong(counter + 8);
+                                } while (!m.compareAndSet(counter + 8, seen, seen + 2));
+                            }
+                            return null;
+                        }));
+                    }
+                }
+                for (Future<?> f : work) {
+                    f.get();
+                }
+            }
+            assertEquals(6 * perThread, c.node(1).memory().getLong(counter));
+            assertEquals(12 * perThread, c.node(2).memory().getLong(counter + 8));
+        }
+    }
+
+    /** Transfers under a lock keep the total, and every holder sees the total while it holds the lock. */
+    @ParameterizedTest
+    @MethodSource("setups")
+    void moneyIsConservedUnderALock(Transport transport, PageManagement management) throws Exception {
+        int accounts = 40; // 320 bytes: two pages
+        try (TestCluster c = transport.start(3, Codecs.of(), memory(management, Region.of("accounts", 8 * accounts)))) {
+            SharedMemory first = c.node(0).memory();
+            long base = first.region("accounts").base();
+            for (int i = 0; i < accounts; i++) {
+                first.setLong(base + 8L * i, 100);
+            }
+            ConcurrentLinkedQueue<String> broken = new ConcurrentLinkedQueue<>();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> work = new ArrayList<>();
+                for (int n = 0; n < 3; n++) {
+                    SharedMemory m = c.node(n).memory();
+                    for (int t = 0; t < 2; t++) {
+                        work.add(pool.submit(() -> {
+                            DistributedLock lock = m.lock("bank");
+                            ThreadLocalRandom random = ThreadLocalRandom.current();
+                            for (int i = 0; i < 40; i++) {
+                                int from = random.nextInt(accounts);
+                                int to = random.nextInt(accounts);
+                                lock.lock();
+                                try {
+                                    lock.lock(); // re-entrant
+                                    long amount = random.nextLong(0, 1 + m.getLong(base + 8L * from));
+                                    m.setLong(base + 8L * from, m.getLong(base + 8L * from) - amount);
+                                    m.setLong(base + 8L * to, m.getLong(base + 8L * to) + amount);
+                                    lock.unlock();
+                                    assertTrue(lock.isHeldByCurrentThread());
+                                    if (i % 10 == 0 && total(m, base, accounts) != 100L * accounts) {
+                                        broken.add("total " + total(m, base, accounts) + " inside the lock");
+                                    }
+                                } finally {
+                                    lock.unlock();
+                                }
+                                assertFalse(lock.isHeldByCurrentThread());
+                            }
+                            return null;
+                        }));
+                    }
+                }
+                for (Future<?> f : work) {
+                    f.get();
+                }
+            }
+            assertEquals(List.of(), List.copyOf(broken));
+            assertEquals(100L * accounts, total(c.node(2).memory(), base, accounts));
+            assertThrows(IllegalMonitorStateException.class, () -> first.lock("bank").unlock());
+        }
+    }
+
+    private static long total(SharedMemory m, long base, int accounts) {
+        long sum = 0;
+        for (int i = 0; i < accounts; i++) {
+            sum += m.getLong(base + 8L * i);
+        }
+        return sum;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aBarrierReleasesAllPartiesTogetherRoundAfterRound(Transport transport) throws Exception {
+        try (TestCluster c = transport.start(3, Codecs.of(), memory(PageManagement.DYNAMIC, Region.of("slots", 24)))) {
+            long slots = c.node(0).memory().region("slots").base();
+            ConcurrentLinkedQueue<String> early = new ConcurrentLinkedQueue<>();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> work = new ArrayList<>();
+                for (int n = 0; n < 3; n++) {
+                    SharedMemory m = c.node(n).memory();
+                    int me = n;
+                    work.add(pool.submit(() -> {
+                        for (int round = 1; round <= 5; round++) {
+                            m.setLong(slots + 8L * me, round);
+                            m.barrier("round", 3).await();
+                            for (int other = 0; other < 3; other++) {
+                                long seen = m.getLong(slots + 8L * other);
+                                if (seen < round) {
+                                    early.add("node" + (me + 1) + " passed round " + round + " seeing " + seen
+                                            + " from node" + (other + 1));
+                                }
+                            }
+                            m.barrier("round", 3).await(); // nobody writes round+1 before all read round
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : work) {
+                    f.get();
+                }
+            }
+            assertEquals(List.of(), List.copyOf(early));
+            // parties that disagree on the number: the first arrival sets it, the other one fails
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                CompletableFuture<Void> two = CompletableFuture.runAsync(
+                        () -> c.node(0).memory().barrier("odd", 2).await(), pool);
+                CompletableFuture<Void> three = CompletableFuture.runAsync(
+                        () -> c.node(1).memory().barrier("odd", 3).await(), pool);
+                ExecutionException failed = assertThrows(ExecutionException.class,
+                        () -> CompletableFuture.anyOf(two, three).get());
+                String message = failed.getCause().getMessage();
+                assertTrue(message.contains("barrier 'odd' is for 2 parties, not 3")
+                        || message.contains("barrier 'odd' is for 3 parties, not 2"), message);
+                int parties = two.isCompletedExceptionally() ? 3 : 2;
+                for (int i = 1; i < parties; i++) {
+                    pool.submit(() -> c.node(2).memory().barrier("odd", parties).await());
+                }
+                (parties == 2 ? two : three).get();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("setups")
+    void aPageWhoseOwnerDiedFailsNamingPageAndNode(Transport transport, PageManagement management) throws Exception {
+        MemoryConfig config = memory(management, new Region("lost", 8, dev.iris.runtime.dsm.Consistency.SEQUENTIAL,
+                "node3"), new Region("kept", 8, dev.iris.runtime.dsm.Consistency.SEQUENTIAL, "node1"))
+                .withManagers(List.of("node1", "node2"));
+        try (TestCluster c = transport.start(3, Codecs.of(), config)) {
+            SharedMemory m1 = c.node(0).memory();
+            SharedMemory m2 = c.node(1).memory();
+            long lost = m1.region("lost").base();
+            m1.setLong(lost, 7); // node1 owns it now
+            c.node(2).memory().setLong(lost, 8); // back to node3
+            assertEquals(8, m2.getLong(lost));
+            c.node(2).close();
+            assertTrue(c.node(0).awaitMembers(2, Duration.ofSeconds(10)));
+            assertTrue(c.node(1).awaitMembers(2, Duration.ofSeconds(10)));
+            MemoryException e = assertThrows(MemoryException.class, () -> m1.getLong(lost));
+            assertTrue(e.getMessage().contains("page " + lost / PAGE) && e.getMessage().contains("'lost'")
+                    && e.getMessage().contains("node3"), e.getMessage());
+            MemoryException w = assertThrows(MemoryException.class, () -> m2.setLong(lost, 1));
+            assertTrue(w.getMessage().contains("node3"), w.getMessage());
+            long kept = m1.region("kept").base();
+            m2.setLong(kept, 3);
+            assertEquals(3, m1.getLong(kept), "pages of live owners still work");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("setups")
+    void aNodeJoiningLaterUsesEveryRegion(Transport transport, PageManagement management) throws Exception {
+        try (TestCluster c = transport.start(2, Codecs.of(), memory(management, Region.of("a", 8),
+                Region.of("b", 2 * PAGE)))) {
+            SharedMemory m1 = c.node(0).memory();
+            long a = m1.region("a").base();
+            long b = m1.region("b").base() + PAGE;
+            m1.setLong(a, 11);
+            c.node(1).memory().setLong(b, 22);
+            Node late = c.join("late");
+            assertTrue(late.awaitMembers(3, Duration.ofSeconds(10)));
+            assertEquals(11, late.memory().getLong(a));
+            assertEquals(22, late.memory().getLong(b));
+            late.memory().setLong(a, 33);
+            assertEquals(33, c.node(1).memory().getLong(a));
+        }
+    }
+
+    @Test
+    void snapshotAndEventsShowWhoHoldsWhat() throws Exception {
+        try (TestCluster c = Transport.IN_JVM.start(2, Codecs.of(), memory(PageManagement.FIXED,
+                new Region("x", 8, dev.iris.runtime.dsm.Consistency.SEQUENTIAL, "node1")))) {
+            SharedMemory m1 = c.node(0).memory();
+            SharedMemory m2 = c.node(1).memory();
+            ConcurrentLinkedQueue<MemoryEvent> events = new ConcurrentLinkedQueue<>();
+            m1.addListener(events::add);
+            m2.addListener(events::add);
+            long x = m1.region("x").base();
+            m2.getLong(x);
+            PageInfo atOwner = m1.snapshot().get(0);
+            assertTrue(atOwner.owner());
+            assertEquals(PageInfo.State.READ, atOwner.state(), "the owner keeps a read copy after serving a reader");
+            assertEquals(List.of("node2"), atOwner.copyset());
+            PageInfo atReader = m2.snapshot().get(0);
+            assertEquals(PageInfo.State.READ, atReader.state());
+            assertEquals("node1", atReader.probableOwner());
+            assertEquals(1, atReader.readFaults());
+            m2.setLong(x, 1);
+            assertTrue(m2.snapshot().get(0).owner());
+            assertEquals(PageInfo.State.INVALID, m1.snapshot().get(0).state());
+
+            List<String> seen = events.stream().map(e -> e.node() + " " + e.kind() + " " + e.peer()).toList();
+            assertEquals(List.of("node2 READ_FAULT null", "node1 PAGE_SENT node2", "node2 PAGE_RECEIVED node1",
+                    "node2 WRITE_FAULT null", "node1 OWNERSHIP_LOST node2", "node2 OWNERSHIP_GAINED node1"), seen);
+            List<MemoryEvent> list = List.copyOf(events);
+            assertTrue(list.get(1).clock() < list.get(2).clock(), "sending a page happens before receiving it");
+            m1.removeListener(events::add); // a different lambda instance: still listening
+            m2.getLong(x);
+            events.clear();
+            m1.getLong(x);
+            assertFalse(events.isEmpty());
+        }
+    }
+}
