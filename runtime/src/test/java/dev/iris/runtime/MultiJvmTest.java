@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.dsm.PageManagement;
+import dev.iris.runtime.dsm.SharedMemory;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -16,13 +19,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** End to end: three node JVMs and this one on loopback TCP; one of them is killed with SIGKILL. */
 class MultiJvmTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private record NodeJvm(java.lang.Process process, ProcessId echo, ProcessId hold,
-            java.util.concurrent.BlockingQueue<String> lines) {
+    private record NodeJvm(java.lang.Process process, String[] ready, java.util.concurrent.BlockingQueue<String> lines) {
+        ProcessId echo() {
+            return new ProcessId(Long.parseLong(ready[1]));
+        }
+
+        ProcessId hold() {
+            return new ProcessId(Long.parseLong(ready[2]));
+        }
+
+        void tell(String line) throws java.io.IOException {
+            process.getOutputStream().write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
         /** Waits for a line the node JVM prints. */
         void await(String line) throws InterruptedException {
             for (String l; (l = lines.poll(30, TimeUnit.SECONDS)) != null; ) {
@@ -46,9 +63,14 @@ class MultiJvmTest {
     }
 
     private NodeJvm startJvm(String name, String... extra) throws Exception {
+        return startJvm(EchoNodeMain.class, name, extra);
+    }
+
+    /** Starts {@code main NAME e2e DRIVER-ADDRESS extra...} and waits for its READY line. */
+    private NodeJvm startJvm(Class<?> main, String name, String... extra) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                EchoNodeMain.class.getName(), name, "e2e", driver.address()));
+                main.getName(), name, "e2e", driver.address()));
         command.addAll(List.of(extra));
         java.lang.Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         jvms.add(p);
@@ -69,8 +91,7 @@ class MultiJvmTest {
         if (ready == null) {
             throw new AssertionError("node JVM " + name + " did not get ready");
         }
-        String[] words = ready.split(" ");
-        return new NodeJvm(p, new ProcessId(Long.parseLong(words[1])), new ProcessId(Long.parseLong(words[2])), lines);
+        return new NodeJvm(p, ready.split(" "), lines);
     }
 
     @Test
@@ -129,5 +150,49 @@ class MultiJvmTest {
         }
         ProcessId deadEcho = nodes.get(2).echo();
         assertThrows(NodeUnreachableException.class, () -> call(driver, k -> k.send(deadEcho, "anyone?", TIMEOUT)));
+    }
+
+    /**
+     * Shared memory across four JVMs: transfers under a distributed lock and atomic adds from every
+     * node conserve the totals; a page owned by a killed node fails with an error naming it.
+     */
+    @ParameterizedTest
+    @EnumSource(PageManagement.class)
+    void sharedMemoryAcrossNodeJvms(PageManagement management) throws Exception {
+        driver = Node.start(NodeConfig.of("driver", "e2e", new InetSocketAddress("127.0.0.1", 0), List.of())
+                .withMemory(MemoryNodeMain.memory(management)), Codecs.of());
+        List<NodeJvm> nodes = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            nodes.add(startJvm(MemoryNodeMain.class, "jvm" + i, management.name()));
+        }
+        assertTrue(driver.awaitMembers(4, Duration.ofSeconds(30)), () -> "driver sees " + driver.members());
+        SharedMemory m = driver.memory();
+        long accounts = m.region("accounts").base();
+        for (int i = 0; i < MemoryNodeMain.ACCOUNTS; i++) {
+            m.setLong(accounts + 8L * i, 100);
+        }
+        int rounds = 60;
+        for (NodeJvm node : nodes) {
+            node.tell("work " + rounds);
+        }
+        MemoryNodeMain.work(m, rounds);
+        for (NodeJvm node : nodes) {
+            node.await("DONE");
+        }
+        long total = 0;
+        for (int i = 0; i < MemoryNodeMain.ACCOUNTS; i++) {
+            total += m.getLong(accounts + 8L * i);
+        }
+        assertEquals(100L * MemoryNodeMain.ACCOUNTS, total, "money is conserved");
+        assertEquals(4L * rounds, m.getLong(m.region("counter").base()), "no add is lost");
+
+        long home = m.region("jvm3home").base();
+        nodes.get(2).tell("own");
+        nodes.get(2).await("OWNED");
+        assertEquals(3, m.getLong(home));
+        nodes.get(2).process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        assertTrue(driver.awaitMembers(3, Duration.ofSeconds(10)), () -> "driver sees " + driver.members());
+        MemoryException lost = assertThrows(MemoryException.class, () -> m.setLong(home, 4));
+        assertTrue(lost.getMessage().contains("jvm3") && lost.getMessage().contains("'jvm3home'"), lost.getMessage());
     }
 }

@@ -109,8 +109,12 @@ final class Sync {
 
     private boolean send(int node, SyncWire.Sync s) {
         if (node == dsm.self) {
-            dsm.link.executor().execute(() -> onSync(dsm.self, s));
-            return true;
+            try {
+                dsm.link.executor().execute(() -> onSync(dsm.self, s));
+                return true;
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                return false; // the node is closing
+            }
         }
         return dsm.send(node, FrameKind.SYNC, SyncWire.sync(dsm.link.alloc(), s));
     }
