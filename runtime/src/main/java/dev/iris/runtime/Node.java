@@ -1186,7 +1186,7 @@ public final class Node implements AutoCloseable {
                     case GROUP_SEND -> onGroupSend(frame.payload());
                     case GROUP_UPDATE -> onGroupUpdate(ctx.channel(), frame.payload());
                     case GROUP_ACK -> onGroupAck(ctx.channel(), frame.payload());
-                    case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL, SYNC -> {
+                    case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL, SYNC, DIFF, DIFF_ACK -> {
                         if (name == null) {
                             throw new dev.iris.runtime.transport.FrameFormatException(frame.kind()
                                     + " frame before the peer is known");

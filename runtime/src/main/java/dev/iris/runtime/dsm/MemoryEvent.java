@@ -35,6 +35,10 @@ public record MemoryEvent(Kind kind, String node, long page, String peer, String
         /** A process on this node released the lock {@code name}. */
         LOCK_RELEASED,
         /** The barrier {@code name} released the processes of this node. */
-        BARRIER_PASSED
+        BARRIER_PASSED,
+        /** A transaction of this node committed. */
+        TRANSACTION_COMMITTED,
+        /** An attempt of a transaction of this node conflicted and was discarded. */
+        TRANSACTION_ABORTED
     }
 }

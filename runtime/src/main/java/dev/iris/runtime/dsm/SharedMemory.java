@@ -2,6 +2,7 @@ package dev.iris.runtime.dsm;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One node's view of the cluster's distributed shared memory. Any thread of the node may use it.
@@ -13,8 +14,12 @@ import java.util.function.Consumer;
  * (see {@link MemoryConfig#management()}), and blocks until it arrives.
  *
  * <p>In a {@link Consistency#SEQUENTIAL} region every access is sequentially consistent (and
- * linearizable per address). {@link #compareAndSet} and {@link #getAndAdd} are atomic in every
- * region.
+ * linearizable per address). In a {@link Consistency#RELEASE} region a write becomes visible to
+ * another node once the writer released a lock or passed a barrier and the other node then
+ * acquired that lock or passed that barrier. In a {@link Consistency#TRANSACTIONAL} region accesses
+ * inside {@link #transaction} are atomic together; outside one, each is sequentially consistent.
+ * {@link #compareAndSet} and {@link #getAndAdd} are atomic in sequential and transactional regions
+ * (a release-consistent region refuses them: use a lock).
  *
  * @throws MemoryException          from any access whose page cannot be obtained (its owner or
  *                                  manager is dead, or the fault timed out)
@@ -61,6 +66,21 @@ public interface SharedMemory {
 
     /** Atomically adds {@code delta} to the long at {@code address}; returns the value before. */
     long getAndAdd(long address, long delta);
+
+    /**
+     * Runs {@code body} as an optimistic transaction over the {@link Consistency#TRANSACTIONAL}
+     * regions: its reads and writes there see a private snapshot, validated at commit; if another
+     * transaction changed a page it used, the attempt is discarded and {@code body} runs again (so
+     * it must have no effects other than on shared memory). Accesses to other regions inside the
+     * body are not part of the transaction. Nested calls join the outer transaction.
+     *
+     * @return what the committed attempt of {@code body} returned
+     * @throws TransactionAbortedException if it conflicted on every attempt (64)
+     */
+    <T> T transaction(Supplier<T> body);
+
+    /** {@link #transaction(Supplier)} for a body without a result. */
+    void transaction(Runnable body);
 
     /** The cluster-wide lock called {@code name} (the same lock for the same name on every node). */
     DistributedLock lock(String name);

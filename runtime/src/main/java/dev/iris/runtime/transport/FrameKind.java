@@ -40,7 +40,11 @@ public enum FrameKind {
     /** A page fault cannot be served (owner or manager dead, no such page); payload in {@link PageWire}. */
     PAGE_FAIL(16),
     /** Lock and barrier operations of the shared memory; payload in {@link SyncWire}. */
-    SYNC(17);
+    SYNC(17),
+    /** Words a node changed in a release-consistent page, for the page's home; payload in {@link PageWire}. */
+    DIFF(18),
+    /** The home applied a DIFF; payload in {@link PageWire}. */
+    DIFF_ACK(19);
 
     private static final FrameKind[] BY_CODE = new FrameKind[256];
 

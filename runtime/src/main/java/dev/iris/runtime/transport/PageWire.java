@@ -14,9 +14,14 @@ import io.netty.buffer.ByteBufAllocator;
  * invalidate     := page:u64 version:u64 faultId:u64 clock:u64
  * invalidate-ack := page:u64 faultId:u64 clock:u64
  * page-fail      := page:u64 faultId:u64 clock:u64 reason:str
+ * diff           := page:u64 diffId:u64 clock:u64 count:u32 (index:u16 word:u64){count}
+ * diff-ack       := page:u64 diffId:u64 clock:u64 version:u64
  * </pre>
  *
- * {@code mode} is 1 (read) or 2 (write). Node numbers are those of {@code dev.iris.runtime.NodeId};
+ * {@code mode} is 1 (read) or 2 (write) under sequential consistency, 3 (fetch the home's master
+ * copy) under release consistency. A {@code diff} lists the 64-bit words (by index in the page)
+ * that differ from the writer's twin; the home applies them to its master copy and answers with
+ * the master's new version. Node numbers are those of {@code dev.iris.runtime.NodeId};
  * {@code requester} and {@code faultId} name the waiting fault; {@code hops} counts forwards. A
  * write {@code page} carries ownership and the copyset the new owner must invalidate;
  * {@code data} is the whole page, little-endian 64-bit words (its length is checked against the page
@@ -28,6 +33,8 @@ public final class PageWire {
     public static final int READ = 1;
     /** A fault wants ownership and the only writable copy. */
     public static final int WRITE = 2;
+    /** A release-consistent page's copy from its home. */
+    public static final int FETCH = 3;
 
     /** A PAGE_REQUEST. */
     public record Request(int mode, long page, int requester, long faultId, long clock, int hops) {
@@ -47,6 +54,14 @@ public final class PageWire {
 
     /** A PAGE_FAIL. */
     public record Fail(long page, long faultId, long clock, String reason) {
+    }
+
+    /** A DIFF: {@code words[i]} is the new value of word {@code indexes[i]}. */
+    public record Diff(long page, long diffId, long clock, int[] indexes, long[] words) {
+    }
+
+    /** A DIFF_ACK. */
+    public record DiffAck(long page, long diffId, long clock, long version) {
     }
 
     private static final int MAX_REASON_BYTES = 1024;
@@ -141,8 +156,49 @@ public final class PageWire {
                 MAX_REASON_BYTES));
     }
 
+    public static ByteBuf diff(ByteBufAllocator alloc, Diff d) {
+        ByteBuf out = alloc.buffer(28 + 10 * d.indexes().length);
+        out.writeLong(d.page()).writeLong(d.diffId()).writeLong(d.clock()).writeInt(d.indexes().length);
+        for (int i = 0; i < d.indexes().length; i++) {
+            out.writeShort(d.indexes()[i]).writeLong(d.words()[i]);
+        }
+        return out;
+    }
+
+    /** Reads a DIFF whose word indexes must be below {@code pageSize / 8}. */
+    public static Diff readDiff(ByteBuf in, int pageSize) {
+        require(in, 28, "diff");
+        long page = in.readLong();
+        long diffId = in.readLong();
+        long clock = in.readLong();
+        int count = in.readInt();
+        if (count < 0 || count > pageSize / 8 || in.readableBytes() != 10L * count) {
+            throw new FrameFormatException("diff of page " + page + ": " + count + " words in " + in.readableBytes()
+                    + " bytes (page size " + pageSize + ")");
+        }
+        int[] indexes = new int[count];
+        long[] words = new long[count];
+        for (int i = 0; i < count; i++) {
+            indexes[i] = in.readUnsignedShort();
+            if (indexes[i] >= pageSize / 8) {
+                throw new FrameFormatException("diff of page " + page + ": word " + indexes[i] + " is past the page");
+            }
+            words[i] = in.readLong();
+        }
+        return new Diff(page, diffId, clock, indexes, words);
+    }
+
+    public static ByteBuf diffAck(ByteBufAllocator alloc, DiffAck a) {
+        return alloc.buffer(32).writeLong(a.page()).writeLong(a.diffId()).writeLong(a.clock()).writeLong(a.version());
+    }
+
+    public static DiffAck readDiffAck(ByteBuf in) {
+        require(in, 32, "diff ack");
+        return new DiffAck(in.readLong(), in.readLong(), in.readLong(), in.readLong());
+    }
+
     private static int mode(int mode) {
-        if (mode != READ && mode != WRITE) {
+        if (mode != READ && mode != WRITE && mode != FETCH) {
             throw new FrameFormatException("unknown page access mode " + mode);
         }
         return mode;

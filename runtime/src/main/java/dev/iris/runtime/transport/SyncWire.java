@@ -8,14 +8,17 @@ import io.netty.buffer.ByteBufAllocator;
  * See {@code doc/design/dsm.md}.
  *
  * <pre>
- * sync := op:u8 ticket:u64 clock:u64 parties:u32 name:str reason:str
+ * sync := op:u8 ticket:u64 clock:u64 parties:u32 name:str reason:str count:u32 (page:u64 version:u64){count}
  * </pre>
  *
  * {@code op}: 1 acquire, 2 grant, 3 release (or withdraw a waiting acquire), 4 arrive, 5 pass
  * (the barrier released its parties), 6 fail. Acquire, release and arrive go to the lock's or
  * barrier's manager node; grant, pass and fail come back to the requesting node with its
  * {@code ticket}. {@code parties} is used by arrive only; {@code reason} by fail only (else empty).
- * Names are at most 255 bytes.
+ * Names are at most 255 bytes. The {@code (page, version)} pairs are write notices of release
+ * consistency: a release or an arrival reports the pages whose changes it published (with the
+ * version of the home's master copy that has them), a grant or a pass hands the notices of the
+ * lock or barrier to the acquirer, which drops older copies of those pages.
  */
 public final class SyncWire {
     /** The operations. */
@@ -30,8 +33,13 @@ public final class SyncWire {
         }
     }
 
-    /** A SYNC payload. */
-    public record Sync(Op op, long ticket, long clock, int parties, String name, String reason) {
+    /** A SYNC payload; {@code notices} maps pages to versions. */
+    public record Sync(Op op, long ticket, long clock, int parties, String name, String reason,
+            java.util.Map<Long, Long> notices) {
+        /** A SYNC without notices. */
+        public Sync(Op op, long ticket, long clock, int parties, String name, String reason) {
+            this(op, ticket, clock, parties, name, reason, java.util.Map.of());
+        }
     }
 
     /** The longest lock or barrier name, in bytes of UTF-8. */
@@ -44,11 +52,13 @@ public final class SyncWire {
     public static ByteBuf sync(ByteBufAllocator alloc, Sync s) {
         String reason = s.reason().length() > MAX_REASON_BYTES / 4 ? s.reason().substring(0, MAX_REASON_BYTES / 4)
                 : s.reason();
-        ByteBuf out = alloc.buffer(25 + 4 + s.name().length() * 3 + reason.length());
+        ByteBuf out = alloc.buffer(33 + s.name().length() * 3 + reason.length() + 16 * s.notices().size());
         try {
             out.writeByte(s.op().ordinal() + 1).writeLong(s.ticket()).writeLong(s.clock()).writeInt(s.parties());
             WireStrings.write(out, "sync name", s.name(), MAX_NAME_BYTES);
             WireStrings.write(out, "sync reason", reason, MAX_REASON_BYTES);
+            out.writeInt(s.notices().size());
+            s.notices().forEach((page, version) -> out.writeLong(page).writeLong(version));
             return out;
         } catch (RuntimeException e) {
             out.release();
@@ -63,6 +73,16 @@ public final class SyncWire {
         long clock = in.readLong();
         int parties = in.readInt();
         String name = WireStrings.read(in, "sync name", MAX_NAME_BYTES);
-        return new Sync(op, ticket, clock, parties, name, WireStrings.read(in, "sync reason", MAX_REASON_BYTES));
+        String reason = WireStrings.read(in, "sync reason", MAX_REASON_BYTES);
+        PageWire.require(in, 4, "sync notices");
+        int count = in.readInt();
+        if (count < 0 || in.readableBytes() != 16L * count) {
+            throw new FrameFormatException("sync: " + count + " notices in " + in.readableBytes() + " bytes");
+        }
+        java.util.Map<Long, Long> notices = new java.util.HashMap<>();
+        for (int i = 0; i < count; i++) {
+            notices.merge(in.readLong(), in.readLong(), Math::max);
+        }
+        return new Sync(op, ticket, clock, parties, name, reason, notices);
     }
 }

@@ -37,7 +37,10 @@ final class Coherence {
 
     // ------------------------------------------------------------------ faults of local accesses
 
-    /** Obtains a read copy of {@code p}; returns a copy that was current at some moment of the call. */
+    /**
+     * Obtains a read copy of {@code p} (under release consistency: from its home); returns a copy
+     * that was current at some moment of the call.
+     */
     long[] readFault(Page p) {
         while (true) {
             Page.Fault f;
@@ -47,7 +50,7 @@ final class Coherence {
                 }
                 f = p.fault;
                 if (f == null) {
-                    f = startRead(p);
+                    f = p.model == Page.RELEASE ? dsm.release.startFetch(p) : startRead(p);
                 }
             }
             long[] copy = await(p, f);
@@ -68,6 +71,7 @@ final class Coherence {
             if (f == null) {
                 if (p.owner && liveCopies(p) == 0) {
                     p.copyset.clear();
+                    p.epochBase = p.version;
                     p.version++;
                     p.state = Page.WRITE;
                     return;
@@ -90,7 +94,7 @@ final class Coherence {
     }
 
     private long[] await(Page p, Page.Fault f) {
-        return dsm.await(f.done, (f.mode == PageWire.READ ? "the read fault on " : "the write fault on ")
+        return dsm.await(f.done, (f.mode == PageWire.WRITE ? "the write fault on " : "the read fault on ")
                 + Dsm.describe(p), true, () -> {
                     synchronized (p) {
                         if (p.fault == f) {
@@ -100,6 +104,59 @@ final class Coherence {
                         }
                     }
                 });
+    }
+
+    /**
+     * Makes {@code p} writable here and pins it for {@code tx}: until {@link #unpin}, nobody else
+     * writes it or takes it away. Pages must be pinned in ascending page order (no deadlock).
+     *
+     * @return whether nobody wrote the page since it had {@code version}
+     */
+    boolean pin(Page p, Object tx, long version) {
+        boolean faulted = false;
+        while (true) {
+            synchronized (p) {
+                if (p.state == Page.WRITE && p.pinned == null) {
+                    p.pinned = tx;
+                    p.hold = false; // the pin is the write it was held for; requests wait for the unpin
+                    return p.version == version || faulted && p.epochBase == version && p.version == version + 1;
+                }
+                if (p.pinned != null) {
+                    awaitUnpinned(p);
+                    continue;
+                }
+            }
+            writeFault(p);
+            faulted = true;
+        }
+    }
+
+    void unpin(Page p, Object tx) {
+        synchronized (p) {
+            if (p.pinned == tx) {
+                p.pinned = null;
+                p.notifyAll();
+                drain(p);
+            }
+        }
+    }
+
+    /** Waits (holding p's monitor) until a committing transaction unpins p. */
+    void awaitUnpinned(Page p) {
+        long deadline = System.nanoTime() + dsm.config.faultTimeout().toNanos();
+        try {
+            while (p.pinned != null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new dev.iris.runtime.dsm.MemoryException(Dsm.describe(p) + " stayed pinned by a committing "
+                            + "transaction for " + dsm.config.faultTimeout().toMillis() + " ms");
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(p, left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.iris.runtime.dsm.MemoryException("interrupted waiting for " + Dsm.describe(p));
+        }
     }
 
     private int liveCopies(Page p) {
@@ -124,6 +181,7 @@ final class Coherence {
         dsm.event(Kind.WRITE_FAULT, p.number, 0, p.region.name());
         if (p.owner) {
             // an owner with read copies out: invalidate them, no transfer needed
+            p.epochBase = p.version;
             p.version++;
             invalidate(p, f, p.copyset.stream().mapToInt(Integer::intValue).toArray());
             p.copyset.clear();
@@ -200,6 +258,13 @@ final class Coherence {
     private void onRequest(PageWire.Request r) {
         Page p = page(r.page());
         dsm.receive(r.clock());
+        if (r.mode() == PageWire.FETCH || p.model == Page.RELEASE) {
+            if (r.mode() != PageWire.FETCH || p.model != Page.RELEASE) {
+                throw new FrameFormatException("page request mode " + r.mode() + " for " + Dsm.describe(p));
+            }
+            dsm.release.onFetch(p, r);
+            return;
+        }
         synchronized (p) {
             handle(p, r);
         }
@@ -279,6 +344,10 @@ final class Coherence {
     private void onPage(int from, PageWire.Page g) {
         Page p = page(g.page());
         dsm.receive(g.clock());
+        if (g.mode() == PageWire.FETCH) {
+            dsm.release.onPage(from, p, g);
+            return;
+        }
         synchronized (p) {
             Page.Fault f = p.fault;
             boolean matches = f != null && f.id == g.faultId() && f.mode == g.mode();
@@ -306,6 +375,7 @@ final class Coherence {
             p.data = g.data();
             p.owner = true;
             p.probOwner = dsm.self;
+            p.epochBase = g.version();
             p.version = Math.max(g.version(), p.version) + 1;
             p.copyset.clear();
             dsm.event(Kind.OWNERSHIP_GAINED, p.number, from, p.region.name());

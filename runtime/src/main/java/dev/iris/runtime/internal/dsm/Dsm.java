@@ -46,7 +46,12 @@ public final class Dsm implements SharedMemory {
     final int[] managers;
     private final Map<Integer, String> names = new HashMap<>();
     final Coherence coherence;
+    final Release release;
     final Sync sync;
+    /** The calling thread's transaction on this node, or null (per node: in-JVM nodes share threads). */
+    private final ThreadLocal<Transaction> tx = new ThreadLocal<>();
+    /** How often a transaction is tried before it fails. */
+    static final int MAX_ATTEMPTS = 64;
     private final AtomicLong clock = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
     private final CopyOnWriteArrayList<Consumer<MemoryEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -84,10 +89,16 @@ public final class Dsm implements SharedMemory {
                 names.put(homeNumber, home.name());
             }
             for (long a = region.base(); a < region.base() + region.bytes(); a += config.pageSize()) {
-                Page page = new Page(a >>> shift, region);
-                int owner = homeNumber != 0 ? homeNumber : managers[(int) (page.number % managers.length)];
+                long number = a >>> shift;
+                int owner = homeNumber != 0 ? homeNumber : managers[(int) (number % managers.length)];
+                Page page = new Page(number, region, owner);
                 page.probOwner = owner;
-                if (owner == self) {
+                if (page.model == Page.RELEASE) {
+                    if (owner == self) {
+                        page.master = new long[config.pageSize() / 8];
+                        page.masterVersion = 1;
+                    }
+                } else if (owner == self) {
                     page.owner = true;
                     page.data = new long[config.pageSize() / 8];
                     page.version = 1;
@@ -98,6 +109,7 @@ public final class Dsm implements SharedMemory {
         }
         pages = table.toArray(new Page[0]);
         coherence = new Coherence(this);
+        release = new Release(this);
         sync = new Sync(this);
     }
 
@@ -159,8 +171,18 @@ public final class Dsm implements SharedMemory {
     // A page is an array of 64-bit words; byte i of the page is bits 8*(i%8).. of word i/8
     // (little-endian), so an aligned int is half a word and every access is one atomic word access.
 
+    /** The words to read {@code p} from: this node's copy (faulting it in) or the transaction's. */
     private long[] readable(Page p) {
-        return p.state != Page.INVALID ? p.data : coherence.readFault(p);
+        if (p.model == Page.TRANSACTIONAL) {
+            Transaction tx = this.tx.get();
+            if (tx != null) {
+                return tx.read(p);
+            }
+        }
+        if (p.state != Page.INVALID) {
+            return p.data;
+        }
+        return coherence.readFault(p);
     }
 
     @Override
@@ -186,38 +208,63 @@ public final class Dsm implements SharedMemory {
         Page p = page(address, size);
         int off = (int) (address & offsetMask);
         int word = off >>> 3;
+        if (p.model == Page.TRANSACTIONAL) {
+            Transaction tx = this.tx.get();
+            if (tx != null) {
+                return apply(tx.write(p), word, off, op, value, expected);
+            }
+        } else if (p.model == Page.RELEASE && (op == CAS || op == ADD)) {
+            throw new IllegalStateException("atomic operations need a sequential or transactional region; '"
+                    + p.region.name() + "' is release-consistent (use a lock)");
+        }
         while (true) {
             synchronized (p) {
-                if (p.state == Page.WRITE) {
-                    long[] data = p.data;
-                    long before = data[word];
-                    long result = before;
-                    switch (op) {
-                        case SET -> WORDS.setVolatile(data, word, value);
-                        case SET_INT -> {
-                            int shift = (off & 4) << 3;
-                            WORDS.setVolatile(data, word, before & ~(0xFFFF_FFFFL << shift)
-                                    | (value & 0xFFFF_FFFFL) << shift);
-                        }
-                        case SET_BYTE -> {
-                            int shift = (off & 7) << 3;
-                            WORDS.setVolatile(data, word, before & ~(0xFFL << shift) | (value & 0xFFL) << shift);
-                        }
-                        case CAS -> {
-                            result = before == expected ? 1 : 0;
-                            if (result == 1) {
-                                WORDS.setVolatile(data, word, value);
-                            }
-                        }
-                        case ADD -> WORDS.setVolatile(data, word, before + value);
-                        default -> throw new AssertionError(op);
+                if (p.state == Page.WRITE && p.pinned == null) {
+                    long result = apply(p.data, word, off, op, value, expected);
+                    if (p.model != Page.RELEASE) {
+                        p.version++;
+                        coherence.wrote(p);
                     }
-                    coherence.wrote(p);
                     return result;
                 }
+                if (p.pinned != null) {
+                    coherence.awaitUnpinned(p);
+                    continue;
+                }
             }
-            coherence.writeFault(p);
+            if (p.model == Page.RELEASE) {
+                release.makeDirty(p);
+            } else {
+                coherence.writeFault(p);
+            }
         }
+    }
+
+    /** Applies one write operation to a page's words; returns the CAS result (1/0) or the value before. */
+    private static long apply(long[] data, int word, int off, int op, long value, long expected) {
+        long before = (long) WORDS.getVolatile(data, word);
+        long result = before;
+        switch (op) {
+            case SET -> WORDS.setVolatile(data, word, value);
+            case SET_INT -> {
+                int shift = (off & 4) << 3;
+                WORDS.setVolatile(data, word, before & ~(0xFFFF_FFFFL << shift)
+                        | (value & 0xFFFF_FFFFL) << shift);
+            }
+            case SET_BYTE -> {
+                int shift = (off & 7) << 3;
+                WORDS.setVolatile(data, word, before & ~(0xFFL << shift) | (value & 0xFFL) << shift);
+            }
+            case CAS -> {
+                result = before == expected ? 1 : 0;
+                if (result == 1) {
+                    WORDS.setVolatile(data, word, value);
+                }
+            }
+            case ADD -> WORDS.setVolatile(data, word, before + value);
+            default -> throw new AssertionError(op);
+        }
+        return result;
     }
 
     private static final int SET = 0;
@@ -268,6 +315,53 @@ public final class Dsm implements SharedMemory {
         for (int i = 0; i < length; i++) {
             update(address + i, 1, from[offset + i], SET_BYTE, 0);
         }
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    @Override
+    public <T> T transaction(java.util.function.Supplier<T> body) {
+        if (tx.get() != null) {
+            return body.get(); // nested: part of the enclosing transaction
+        }
+        for (int attempt = 1; ; attempt++) {
+            Transaction attemptTx = new Transaction(this);
+            T result;
+            boolean ran = true;
+            this.tx.set(attemptTx);
+            try {
+                result = body.get();
+            } catch (RuntimeException | Error e) {
+                if (attemptTx.valid()) {
+                    throw e; // the body failed on a consistent view: a real failure
+                }
+                result = null; // it saw an inconsistent view: try again
+                ran = false;
+            } finally {
+                this.tx.remove();
+            }
+            if (ran && attemptTx.commit()) {
+                event(MemoryEvent.Kind.TRANSACTION_COMMITTED, -1, 0, null);
+                return result;
+            }
+            event(MemoryEvent.Kind.TRANSACTION_ABORTED, -1, 0, null);
+            if (attempt == MAX_ATTEMPTS) {
+                throw new dev.iris.runtime.dsm.TransactionAbortedException("a transaction on node '" + link.self().name()
+                        + "' conflicted with others " + MAX_ATTEMPTS + " times in a row");
+            }
+            // randomized exponential backoff, so that conflicting transactions stop colliding
+            long ceiling = 1_000L << Math.min(attempt, 10);
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                    java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling));
+        }
+    }
+
+    @Override
+    public void transaction(Runnable body) {
+        transaction(() -> {
+            body.run();
+            return null;
+        });
     }
 
     // ------------------------------------------------------------------ synchronization
@@ -364,6 +458,7 @@ public final class Dsm implements SharedMemory {
     public void onFrame(int from, FrameKind kind, ByteBuf payload) {
         switch (kind) {
             case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL -> coherence.onFrame(from, kind, payload);
+            case DIFF, DIFF_ACK -> release.onFrame(from, kind, payload);
             case SYNC -> sync.onFrame(from, payload);
             default -> throw new FrameFormatException("not a memory frame: " + kind);
         }
@@ -372,6 +467,7 @@ public final class Dsm implements SharedMemory {
     /** Node {@code node} is dead: forget its copies, fail what waits on it, pass its locks on. */
     public void nodeDied(int node) {
         coherence.nodeDied(node);
+        release.nodeDied(node);
         sync.nodeDied(node);
     }
 

@@ -16,8 +16,16 @@ final class Page {
     static final int READ = 1;
     static final int WRITE = 2;
 
+    /** Consistency models, as in {@link dev.iris.runtime.dsm.Consistency}. */
+    static final int SEQUENTIAL = 0;
+    static final int RELEASE = 1;
+    static final int TRANSACTIONAL = 2;
+
     final long number;
     final SharedRegion region;
+    final int model;
+    /** The node that owns the page at start; under release consistency the keeper of its master copy. */
+    final int home;
     /** INVALID, READ or WRITE; written after {@link #data}, so a reader that sees READ sees its copy. */
     volatile int state;
     /** This node's copy; a new array for every copy that arrives, written in place only in state WRITE. */
@@ -42,14 +50,27 @@ final class Page {
     long writeFaults;
     long invalidations;
 
-    Page(long number, SharedRegion region) {
+    /** The version before the write epoch this node holds started (set when it starts). */
+    long epochBase;
+    /** The transaction committing with this page, or null: no one else may write or take it. */
+    Object pinned;
+    // release consistency
+    /** Under release consistency: the copy before this node's first write since its last release. */
+    long[] twin;
+    /** At the home under release consistency: the master copy, where diffs are applied, and its version. */
+    long[] master;
+    long masterVersion;
+
+    Page(long number, SharedRegion region, int home) {
         this.number = number;
         this.region = region;
+        this.model = region.consistency().ordinal();
+        this.home = home;
     }
 
     /** Whether requests must wait here rather than be served or forwarded. */
     boolean busy() {
-        return hold || fault != null && (owner || fault.mode == PageWire.WRITE);
+        return hold || pinned != null || fault != null && (owner || fault.mode == PageWire.WRITE);
     }
 
     /** A fault this node started: one per page at a time; concurrent local accesses wait for it. */

@@ -35,8 +35,14 @@ final class Sync {
     // manager side, guarded by this
     private final Map<String, LockQueue> locks = new HashMap<>();
     private final Map<String, Arrivals> barriers = new HashMap<>();
+    /** Write notices published by the releases of each lock (release consistency). */
+    private final Map<String, Map<Long, Long>> lockNotices = new HashMap<>();
 
-    private record Waiter(int manager, String name, CompletableFuture<Void> answer) {
+    private record Waiter(int manager, String name, CompletableFuture<Map<Long, Long>> answer) {
+    }
+
+    /** A granted request: its ticket and the write notices that came with the answer. */
+    private record Answer(long ticket, Map<Long, Long> notices) {
     }
 
     private record Ticket(int node, long ticket) {
@@ -50,6 +56,7 @@ final class Sync {
     private static final class Arrivals {
         final int parties;
         final List<Ticket> arrived = new ArrayList<>();
+        final Map<Long, Long> notices = new HashMap<>();
 
         Arrivals(int parties) {
             this.parties = parties;
@@ -89,22 +96,22 @@ final class Sync {
 
     // ------------------------------------------------------------------ requesting side
 
-    /** Sends a request to the manager of {@code name} and waits for its answer; returns its ticket. */
-    private long call(Op op, String name, int parties, String what) {
+    /** Sends a request to the manager of {@code name} and waits for its answer. */
+    private Answer call(Op op, String name, int parties, Map<Long, Long> notices, String what) {
         int manager = managerOf(name);
         long ticket = tickets.incrementAndGet();
         Waiter w = new Waiter(manager, name, new CompletableFuture<>());
         waiting.put(ticket, w);
-        if (!send(manager, new SyncWire.Sync(op, ticket, dsm.tick(), parties, name, ""))) {
+        if (!send(manager, new SyncWire.Sync(op, ticket, dsm.tick(), parties, name, "", notices))) {
             waiting.remove(ticket);
             throw new MemoryException(what + ": its manager, node '" + dsm.nameOf(manager) + "', is not a live member");
         }
-        dsm.await(w.answer(), what, false, () -> {
+        Map<Long, Long> answer = dsm.await(w.answer(), what, false, () -> {
             if (waiting.remove(ticket) != null && op == Op.ACQUIRE) {
                 send(manager, new SyncWire.Sync(Op.RELEASE, ticket, dsm.tick(), 0, name, "")); // withdraw
             }
         });
-        return ticket;
+        return new Answer(ticket, answer);
     }
 
     private boolean send(int node, SyncWire.Sync s) {
@@ -140,10 +147,11 @@ final class Sync {
                 holds++;
                 return;
             }
-            long granted = call(Op.ACQUIRE, name, 0, "acquiring lock '" + name + "'");
+            Answer granted = call(Op.ACQUIRE, name, 0, Map.of(), "acquiring lock '" + name + "'");
             holder = Thread.currentThread();
             holds = 1;
-            ticket = granted;
+            ticket = granted.ticket();
+            dsm.release.acquire(granted.notices());
             dsm.event(Kind.LOCK_GRANTED, -1, 0, name);
         }
 
@@ -153,9 +161,19 @@ final class Sync {
                 throw new IllegalMonitorStateException("lock '" + name + "' is not held by " + Thread.currentThread());
             }
             if (--holds == 0) {
+                Map<Long, Long> notices = Map.of();
+                RuntimeException failure = null;
+                try {
+                    notices = dsm.release.flush();
+                } catch (RuntimeException e) {
+                    failure = e; // the lock is released all the same, or it would be held forever
+                }
                 holder = null;
-                send(managerOf(name), new SyncWire.Sync(Op.RELEASE, ticket, dsm.tick(), 0, name, ""));
+                send(managerOf(name), new SyncWire.Sync(Op.RELEASE, ticket, dsm.tick(), 0, name, "", notices));
                 dsm.event(Kind.LOCK_RELEASED, -1, 0, name);
+                if (failure != null) {
+                    throw failure;
+                }
             }
         }
 
@@ -186,7 +204,8 @@ final class Sync {
 
         @Override
         public void await() {
-            call(Op.ARRIVE, name, parties, "waiting at barrier '" + name + "'");
+            Answer passed = call(Op.ARRIVE, name, parties, dsm.release.flush(), "waiting at barrier '" + name + "'");
+            dsm.release.acquire(passed.notices());
             dsm.event(Kind.BARRIER_PASSED, -1, 0, name);
         }
     }
@@ -201,45 +220,57 @@ final class Sync {
         dsm.receive(s.clock());
         switch (s.op()) {
             case ACQUIRE -> acquire(new Ticket(from, s.ticket()), s.name());
-            case RELEASE -> release(new Ticket(from, s.ticket()), s.name());
-            case ARRIVE -> arrive(new Ticket(from, s.ticket()), s.name(), s.parties());
-            case GRANT, PASS -> answer(s.ticket(), null);
-            case FAIL -> answer(s.ticket(), s.reason());
+            case RELEASE -> release(new Ticket(from, s.ticket()), s.name(), s.notices());
+            case ARRIVE -> arrive(new Ticket(from, s.ticket()), s.name(), s.parties(), s.notices());
+            case GRANT, PASS -> answer(s.ticket(), null, s.notices());
+            case FAIL -> answer(s.ticket(), s.reason(), Map.of());
         }
     }
 
-    private void answer(long ticket, String failure) {
+    private void answer(long ticket, String failure, Map<Long, Long> notices) {
         Waiter w = waiting.remove(ticket);
         if (w == null) {
             return; // withdrawn
         }
         if (failure == null) {
-            w.answer().complete(null);
+            w.answer().complete(notices);
         } else {
             w.answer().completeExceptionally(new MemoryException(failure));
         }
     }
 
     private void reply(Ticket to, Op op, String name, String reason) {
-        send(to.node(), new SyncWire.Sync(op, to.ticket(), dsm.tick(), 0, name, reason));
+        reply(to, op, name, reason, Map.of());
+    }
+
+    private void reply(Ticket to, Op op, String name, String reason, Map<Long, Long> notices) {
+        send(to.node(), new SyncWire.Sync(op, to.ticket(), dsm.tick(), 0, name, reason, notices));
+    }
+
+    private Map<Long, Long> noticesOf(String lock) {
+        return Map.copyOf(lockNotices.getOrDefault(lock, Map.of()));
     }
 
     private synchronized void acquire(Ticket t, String name) {
         LockQueue q = locks.computeIfAbsent(name, n -> new LockQueue());
         if (q.holder == null) {
             q.holder = t;
-            reply(t, Op.GRANT, name, "");
+            reply(t, Op.GRANT, name, "", noticesOf(name));
         } else {
             q.waiting.add(t);
         }
     }
 
-    private synchronized void release(Ticket t, String name) {
+    private synchronized void release(Ticket t, String name, Map<Long, Long> notices) {
         LockQueue q = locks.get(name);
         if (q == null) {
             return;
         }
         if (t.equals(q.holder)) {
+            if (!notices.isEmpty()) {
+                notices.forEach((page, version) -> lockNotices.computeIfAbsent(name, n -> new HashMap<>())
+                        .merge(page, version, Math::max));
+            }
             passOn(q, name);
         } else {
             q.waiting.remove(t);
@@ -249,23 +280,24 @@ final class Sync {
     private void passOn(LockQueue q, String name) {
         q.holder = q.waiting.poll();
         if (q.holder != null) {
-            reply(q.holder, Op.GRANT, name, "");
+            reply(q.holder, Op.GRANT, name, "", noticesOf(name));
         } else {
             locks.remove(name);
         }
     }
 
-    private synchronized void arrive(Ticket t, String name, int parties) {
+    private synchronized void arrive(Ticket t, String name, int parties, Map<Long, Long> notices) {
         Arrivals a = barriers.computeIfAbsent(name, n -> new Arrivals(parties));
         if (a.parties != parties) {
             reply(t, Op.FAIL, name, "barrier '" + name + "' is for " + a.parties + " parties, not " + parties);
             return;
         }
         a.arrived.add(t);
+        notices.forEach((page, version) -> a.notices.merge(page, version, Math::max));
         if (a.arrived.size() == parties) {
             barriers.remove(name);
             for (Ticket each : a.arrived) {
-                reply(each, Op.PASS, name, "");
+                reply(each, Op.PASS, name, "", a.notices);
             }
         }
     }
@@ -294,7 +326,7 @@ final class Sync {
         }
         waiting.forEach((ticket, w) -> {
             if (w.manager() == node) {
-                answer(ticket, "lock or barrier '" + w.name() + "': its manager, " + who + ", died");
+                answer(ticket, "lock or barrier '" + w.name() + "': its manager, " + who + ", died", Map.of());
             }
         });
     }

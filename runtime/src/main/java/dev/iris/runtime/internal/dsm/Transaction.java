@@ -1,0 +1,119 @@
+package dev.iris.runtime.internal.dsm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * One attempt of an optimistic transaction over the pages of transactional regions (Rainbow OS):
+ * the first access to a page takes a private copy and records its version (the read set); writes
+ * go to the copies (the write set). Commit, in the manner of Silo: pin the written pages in page
+ * order (ownership, nobody else may write or take them), check that no page read or written
+ * changed since its copy was taken and none is pinned by another transaction, then install the
+ * written copies and unpin. A check that fails aborts the attempt; nothing was changed.
+ */
+final class Transaction {
+    private final Dsm dsm;
+    /** By page number: commit pins in this order. */
+    private final TreeMap<Long, Entry> entries = new TreeMap<>();
+
+    private static final class Entry {
+        final Page page;
+        final long[] copy;
+        final long version;
+        boolean written;
+
+        Entry(Page page, long[] copy, long version) {
+            this.page = page;
+            this.copy = copy;
+            this.version = version;
+        }
+    }
+
+    Transaction(Dsm dsm) {
+        this.dsm = dsm;
+    }
+
+    /** The transaction's copy of {@code p}, for reading. */
+    long[] read(Page p) {
+        return entry(p).copy;
+    }
+
+    /** The transaction's copy of {@code p}, for writing. */
+    long[] write(Page p) {
+        Entry e = entry(p);
+        e.written = true;
+        return e.copy;
+    }
+
+    private Entry entry(Page p) {
+        Entry e = entries.get(p.number);
+        while (e == null) {
+            synchronized (p) {
+                if (p.state != Page.INVALID) {
+                    e = new Entry(p, p.data.clone(), p.version);
+                    entries.put(p.number, e);
+                    break;
+                }
+            }
+            dsm.coherence.readFault(p);
+        }
+        return e;
+    }
+
+    /** Whether every page is still as this transaction saw it (for a body that failed). */
+    boolean valid() {
+        for (Entry e : entries.values()) {
+            if (!unchanged(e)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean unchanged(Entry e) {
+        Page p = e.page;
+        synchronized (p) {
+            return p.state != Page.INVALID && p.version == e.version && (p.pinned == null || p.pinned == this);
+        }
+    }
+
+    /** Validates and publishes; returns false (and changes nothing) on a conflict. */
+    boolean commit() {
+        List<Page> pinned = new ArrayList<>();
+        try {
+            for (Entry e : entries.values()) {
+                if (e.written) {
+                    boolean same = dsm.coherence.pin(e.page, this, e.version);
+                    pinned.add(e.page);
+                    if (!same) {
+                        return false;
+                    }
+                }
+            }
+            for (Entry e : entries.values()) {
+                if (!e.written && !unchanged(e)) {
+                    return false;
+                }
+            }
+            for (Entry e : entries.values()) {
+                if (e.written) {
+                    synchronized (e.page) {
+                        System.arraycopy(e.copy, 0, e.page.data, 0, e.copy.length);
+                        e.page.version++;
+                    }
+                }
+            }
+            return true;
+        } finally {
+            for (Page p : pinned) {
+                dsm.coherence.unpin(p, this);
+            }
+        }
+    }
+
+    /** The pages this attempt touched, for messages. */
+    List<Long> pages() {
+        return List.copyOf(entries.keySet());
+    }
+}
