@@ -107,46 +107,50 @@ class SharedMemoryTest {
                 Region.of("x", 8))));
     }
 
-    /** IVY: a read fault with the fixed manager takes at most three messages when the owner is known. */
+    /**
+     * IVY: a read fault with the fixed manager takes at most three messages when the owner is
+     * known. Four nodes, so that reader, writer, manager and owner are all different.
+     */
     @ParameterizedTest
     @EnumSource(PageManagement.class)
     void messagesPerFault(PageManagement management) throws Exception {
-        // node2 owns the region; the page's manager is the node that is neither node2 nor the reader
-        try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), memory(management,
+        try (TestCluster c = Transport.IN_JVM.start(4, Codecs.of(), memory(management,
                 new Region("data", 8 * PAGE, dev.iris.runtime.dsm.Consistency.SEQUENTIAL, "node2")))) {
             SharedMemory owner = c.node(1).memory();
             long page = -1;
-            int reader = -1;
+            List<Integer> others = new ArrayList<>();
             for (PageInfo info : owner.snapshot()) {
-                int manager = (int) (info.page() % 3); // managers node1..node3 in order
+                int manager = (int) (info.page() % 4); // managers node1..node4 in order
                 if (manager != 1) {
                     page = info.page();
-                    reader = manager == 0 ? 2 : 0;
+                    for (int n = 0; n < 4; n++) {
+                        if (n != 1 && n != manager) {
+                            others.add(n);
+                        }
+                    }
                     break;
                 }
             }
             long address = page * PAGE;
-            SharedMemory r = c.node(reader).memory();
+            SharedMemory reader = c.node(others.get(0)).memory();
             long before = sent(c);
-            r.getLong(address);
-            long readFault = sent(c) - before;
+            reader.getLong(address);
             // fixed: reader -> manager -> owner -> reader; dynamic: reader -> probable owner (the owner) -> reader
-            assertEquals(management == PageManagement.FIXED ? 3 : 2, readFault);
+            assertEquals(management == PageManagement.FIXED ? 3 : 2, sent(c) - before, "read fault messages");
 
-            SharedMemory third = c.node(3 - 1 - reader == 1 ? 0 : 3 - 1 - reader).memory();
+            SharedMemory writer = c.node(others.get(1)).memory();
             before = sent(c);
-            third.setLong(address, 5);
-            long writeFault = sent(c) - before;
-            // the writer is the manager (fixed) or knows the owner (dynamic): request, page with
-            // ownership, invalidate and its acknowledgement for the reader's copy
-            assertEquals(4, writeFault, "write fault messages");
-            assertEquals(5, r.getLong(address));
+            writer.setLong(address, 5);
+            // request (through the manager if fixed), page with ownership, invalidation of the
+            // reader's copy and its acknowledgement
+            assertEquals(management == PageManagement.FIXED ? 5 : 4, sent(c) - before, "write fault messages");
+            assertEquals(5, reader.getLong(address));
         }
     }
 
     private static long sent(TestCluster c) {
         long sum = 0;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             sum += c.node(i).memory().messagesSent();
         }
         return sum;

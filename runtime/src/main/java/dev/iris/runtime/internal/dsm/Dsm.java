@@ -439,9 +439,10 @@ public final class Dsm implements SharedMemory {
 
     /** Sends a memory frame to a live peer; false (payload released) if it is not live. */
     boolean send(int node, FrameKind kind, ByteBuf payload) {
+        messages.incrementAndGet(); // before: the answer may be back before send returns
         boolean sent = link.send(node, kind, payload);
-        if (sent) {
-            messages.incrementAndGet();
+        if (!sent) {
+            messages.decrementAndGet();
         }
         return sent;
     }
