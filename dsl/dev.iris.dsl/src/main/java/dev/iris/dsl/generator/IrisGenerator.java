@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import dev.iris.dsl.iris.IrisSystem;
 import dev.iris.dsl.iris.Message;
 import dev.iris.dsl.iris.Process;
+import dev.iris.dsl.iris.SharedObject;
 import org.eclipse.emf.ecore.resource.Resource;
 import org.eclipse.xtext.EcoreUtil2;
 import org.eclipse.xtext.documentation.IEObjectDocumentationProvider;
@@ -18,10 +19,11 @@ import org.eclipse.xtext.generator.IGeneratorContext;
  * <li>a record per message, with its binary codec ({@link MessageTemplate});
  * <li>{@code Abstract<Process>} per process, with one handler method per handled message and typed
  * send helpers ({@link ProcessTemplate});
- * <li>{@code <Name>System}: group ids, the codecs, the clusters and how to start them
- * ({@link SystemTemplate}).
+ * <li>a class per shared object with typed accessors over the distributed shared memory
+ * ({@link SharedTemplate});
+ * <li>{@code <Name>System}: group ids, the codecs, the clusters, the memory layout and how to start
+ * them ({@link SystemTemplate}).
  * </ul>
- * Shared-object accessors follow with the distributed shared memory.
  */
 public class IrisGenerator extends AbstractGenerator {
     @Inject
@@ -39,6 +41,10 @@ public class IrisGenerator extends AbstractGenerator {
             for (Process process : EcoreUtil2.typeSelect(system.getElements(), Process.class)) {
                 fsa.generateFile(dir + "Abstract" + process.getName() + ".java",
                         new ProcessTemplate(names, documentation).generate(process));
+            }
+            for (SharedObject shared : EcoreUtil2.typeSelect(system.getElements(), SharedObject.class)) {
+                fsa.generateFile(dir + shared.getName() + ".java",
+                        new SharedTemplate(names, documentation).generate(shared));
             }
             fsa.generateFile(dir + names.systemClass() + ".java", new SystemTemplate(names).generate());
         }

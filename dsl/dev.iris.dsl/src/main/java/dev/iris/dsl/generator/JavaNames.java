@@ -100,8 +100,13 @@ final class JavaNames {
 
     /** The constant or method in the system class that names this group's id. */
     String groupConstant(Group group) {
+        return constant(group.getName());
+    }
+
+    /** {@code fooBar} gives {@code FOO_BAR}. */
+    static String constant(String name) {
         StringBuilder s = new StringBuilder();
-        for (char c : group.getName().toCharArray()) {
+        for (char c : name.toCharArray()) {
             if (Character.isUpperCase(c) && !s.isEmpty()) {
                 s.append('_');
             }
@@ -150,6 +155,18 @@ final class JavaNames {
     }
 
     /** A javadoc comment from a documentation text, or an empty string. */
+    /** A documentation comment as the first lines (and a blank line) of a class's javadoc; "" if none. */
+    static String docLines(String doc) {
+        StringBuilder lines = new StringBuilder();
+        if (doc != null && !doc.isBlank()) {
+            for (String line : doc.strip().split("\n")) {
+                lines.append(" * ").append(line.strip().replace("*/", "*&#47;")).append('\n');
+            }
+            lines.append(" *\n");
+        }
+        return lines.toString();
+    }
+
     static String javadoc(String doc, String indent) {
         if (doc == null || doc.isBlank()) {
             return "";

@@ -6,6 +6,7 @@ import dev.iris.dsl.iris.Message;
 import dev.iris.dsl.iris.Node;
 import dev.iris.dsl.iris.Placement;
 import dev.iris.dsl.iris.Process;
+import dev.iris.dsl.iris.SharedObject;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.xtext.EcoreUtil2;
@@ -65,6 +66,10 @@ final class SystemTemplate {
                                         body = process;
                                     }""".formatted(JavaNames.literal(p.getName()), field, p.getName(), field));
         }
+        List<String> regions = new ArrayList<>();
+        for (SharedObject shared : EcoreUtil2.typeSelect(system.getElements(), SharedObject.class)) {
+            regions.add(shared.getName() + ".region()");
+        }
         StringBuilder clusters = new StringBuilder();
         for (Cluster c : EcoreUtil2.typeSelect(system.getElements(), Cluster.class)) {
             List<String> nodes = new ArrayList<>();
@@ -99,6 +104,8 @@ final class SystemTemplate {
                 import dev.iris.runtime.NodeId;
                 import dev.iris.runtime.ProcessBody;
                 import dev.iris.runtime.ProcessId;
+                import dev.iris.runtime.dsm.MemoryConfig;
+                import dev.iris.runtime.dsm.PageManagement;
                 import java.util.ArrayList;
                 import java.util.List;
                 import java.util.concurrent.CompletableFuture;
@@ -137,7 +144,17 @@ final class SystemTemplate {
                         }
                     }
 
-                %s    /** The user's class for each process type: a factory per process, called once per instance. */
+                %s    /**
+                     * The shared memory of {@code cluster}: a region per shared object, the cluster's page size
+                     * and page manager, every node a manager. Every node of the cluster must use it.
+                     */
+                    public static MemoryConfig memory(ClusterSpec cluster) {
+                        return MemoryConfig.of(List.of(%s)).withPageSize(cluster.pageSize())
+                                .withManagement(PageManagement.valueOf(cluster.pageManager().toUpperCase(java.util.Locale.ROOT)))
+                                .withManagers(cluster.nodes().stream().map(NodeSpec::name).toList());
+                    }
+
+                    /** The user's class for each process type: a factory per process, called once per instance. */
                     public record Handlers(%s) {
                     }
 
@@ -181,7 +198,7 @@ final class SystemTemplate {
                      */
                     public static EmbeddedCluster startEmbedded(ClusterSpec cluster, Handlers handlers) {
                         EmbeddedCluster embedded = EmbeddedCluster.start(cluster.name(),
-                                cluster.nodes().stream().map(NodeSpec::name).toList(), codecs());
+                                cluster.nodes().stream().map(NodeSpec::name).toList(), codecs(), memory(cluster));
                         for (NodeSpec node : cluster.nodes()) {
                             start(embedded.node(node.name()), cluster, handlers);
                         }
@@ -190,6 +207,7 @@ final class SystemTemplate {
                 }
                 """.formatted(names.system().eResource() == null ? "an .iris file"
                 : names.system().eResource().getURI().lastSegment(), names.javaPackage(), system.getName(), cls, cls,
-                groups, String.join(", ", codecs), clusters, String.join(", ", factories), String.join("\n", spawns));
+                groups, String.join(", ", codecs), clusters, String.join(", ", regions), String.join(", ", factories),
+                String.join("\n", spawns));
     }
 }

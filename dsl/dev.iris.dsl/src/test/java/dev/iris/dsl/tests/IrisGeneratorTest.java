@@ -52,8 +52,26 @@ class IrisGeneratorTest {
                             if (t.cents() < 0) {
                                 throw new IllegalArgumentException("negative amount " + t.cents());
                             }
+                            Accounts a = accounts();
+                            int from = Math.floorMod(t.from().hashCode(), Accounts.BALANCES_LENGTH);
+                            int to = Math.floorMod(t.to().hashCode(), Accounts.BALANCES_LENGTH);
+                            a.lock(0).lock();
+                            try {
+                                a.setBalances(0, from, a.getBalances(0, from) - t.cents());
+                                a.setBalances(0, to, a.getBalances(0, to) + t.cents());
+                            } finally {
+                                a.lock(0).unlock();
+                            }
+                            a.getAndAddTransfers(0, 1);
+                            a.setOwner(1, "bank".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                            ledger().lock().lock();
+                            try {
+                                ledger().setEntries(0, ledger().getEntries(0) + t.cents());
+                            } finally {
+                                ledger().lock().unlock();
+                            }
                             return new Receipt(true, self().nodeNumber() + ": moved " + t.cents() + " from " + t.from(),
-                                    new long[] {t.cents(), -t.cents()});
+                                    new long[] {a.getBalances(0, to), a.getBalances(0, from)});
                         }
                     }
                     """,
@@ -63,7 +81,14 @@ class IrisGeneratorTest {
                     public class Auditor extends AbstractAuditor {
                         @Override
                         protected AuditReport onAudit(Audit audit) {
-                            return new AuditReport(4200, new Transfer[] {new Transfer("a", "b", 1), null,
+                            long sum = 0;
+                            for (int i = 0; i < Accounts.BALANCES_LENGTH; i++) {
+                                sum += accounts().getBalances(0, i);
+                            }
+                            String owner = new String(accounts().getOwner(1), java.nio.charset.StandardCharsets.UTF_8);
+                            long wrong = (sum != 0 ? 1 : 0) + (accounts().getTransfers(0) != 4 ? 10 : 0)
+                                    + (owner.startsWith("bank\0") ? 0 : 100);
+                            return new AuditReport(4200 + wrong, new Transfer[] {new Transfer("a", "b", 1), null,
                                     new Transfer("c", null, 3)});
                         }
                     }
@@ -96,11 +121,16 @@ class IrisGeneratorTest {
                         /** A client that is not a process type of the system: it uses the kernel directly. */
                         static String client(dev.iris.runtime.Kernel k) throws Exception {
                                 StringBuilder out = new StringBuilder();
-                                Object reply = k.send(BankSystem.TELLERS, new Transfer("alice", "bob", 250),
-                                        java.time.Duration.ofSeconds(10));
-                                Receipt receipt = (Receipt) reply;
+                                // every teller handles a group send: four transfers, all done when this returns
+                                var replies = k.sendGroup(BankSystem.TELLERS, new Transfer("alice", "bob", 250),
+                                        dev.iris.runtime.ReplyMode.ALL, java.time.Duration.ofSeconds(10));
+                                Receipt receipt = (Receipt) replies.replies().get(0).message();
+                                long debited = receipt.balances()[1];
                                 out.append(receipt.ok()).append(' ').append(receipt.reason().replaceAll("^-?\\\\d+: ", ""))
-                                        .append(' ').append(receipt.balances()[1]).append('\\n');
+                                        .append(' ').append(debited < 0 && debited % 250 == 0).append('\\n');
+                                Accounts accounts = new Accounts(k.memory());
+                                out.append("alice=").append(accounts.getBalances(0,
+                                        Math.floorMod("alice".hashCode(), Accounts.BALANCES_LENGTH))).append('\\n');
                                 var members = k.members(BankSystem.TELLERS);
                                 out.append("tellers=").append(members.size()).append('\\n');
                                 Object failure = k.send(BankSystem.TELLERS, new Transfer("x", "y", -1),
@@ -131,9 +161,10 @@ class IrisGeneratorTest {
         generator.doGenerate(system.eResource(), fsa, new GeneratorContext());
         Map<String, CharSequence> generated = new TreeMap<>();
         fsa.getTextFiles().forEach((k, v) -> generated.put(k.substring(IFileSystemAccess.DEFAULT_OUTPUT.length()), v));
-        assertEquals(List.of("demo/bank/AbstractAuditor.java", "demo/bank/AbstractTeller.java", "demo/bank/Audit.java",
-                "demo/bank/AuditReport.java", "demo/bank/BankSystem.java", "demo/bank/Receipt.java",
-                "demo/bank/Transfer.java"), List.copyOf(generated.keySet()));
+        assertEquals(List.of("demo/bank/AbstractAuditor.java", "demo/bank/AbstractTeller.java", "demo/bank/Accounts.java",
+                "demo/bank/Audit.java", "demo/bank/AuditReport.java", "demo/bank/BankSystem.java",
+                "demo/bank/Ledger.java", "demo/bank/Receipt.java", "demo/bank/Transfer.java"),
+                List.copyOf(generated.keySet()));
         assertTrue(generated.get("demo/bank/Transfer.java").toString().contains("Move money between two accounts."));
 
         List<Path> sources = new ArrayList<>();
@@ -157,7 +188,8 @@ class IrisGeneratorTest {
                 getClass().getClassLoader())) {
             String seen = (String) loader.loadClass("demo.bank.Driver").getMethod("run").invoke(null);
             assertEquals("""
-                    true moved 250 from alice -250
+                    true moved 250 from alice true
+                    alice=-1000
                     tellers=4
                     failed: java.lang.IllegalArgumentException: negative amount -1
                     4200 3 null null""", seen);

@@ -1,0 +1,242 @@
+package dev.iris.dsl.generator;
+
+import dev.iris.dsl.iris.Consistency;
+import dev.iris.dsl.iris.Field;
+import dev.iris.dsl.iris.PrimitiveType;
+import dev.iris.dsl.iris.PrimitiveTypeRef;
+import dev.iris.dsl.iris.SharedObject;
+import org.eclipse.xtext.documentation.IEObjectDocumentationProvider;
+
+/**
+ * {@code <Shared>}: typed access to a shared object in distributed shared memory. Its instances
+ * lie one after the other in the object's region; each field has a fixed offset in an instance
+ * (aligned to its size: 8 bytes for long, double and atomic fields, 4 for int and boolean, 1 for
+ * bytes) and each instance is a multiple of 8 bytes. Getters and setters per field (and index),
+ * compare-and-set and get-and-add for atomic fields, a lock per object and per instance, and the
+ * transaction of transactional objects.
+ */
+final class SharedTemplate {
+    private final JavaNames names;
+    private final IEObjectDocumentationProvider documentation;
+
+    SharedTemplate(JavaNames names, IEObjectDocumentationProvider documentation) {
+        this.names = names;
+        this.documentation = documentation;
+    }
+
+    /** Bytes of one element of a field, which is also its alignment. */
+    static int elementSize(Field field) {
+        PrimitiveTypeRef type = (PrimitiveTypeRef) field.getType();
+        if (field.isAtomic()) {
+            return 8;
+        }
+        return switch (type.getPrimitive()) {
+            case LONG, DOUBLE -> 8;
+            case INT, BOOLEAN -> 4;
+            default -> 1; // bytes[N]
+        };
+    }
+
+    /** Bytes of a field: elements times length (1 for a scalar). */
+    static long fieldSize(Field field) {
+        return (long) elementSize(field) * (field.getType().isArray() ? field.getType().getSize() : 1);
+    }
+
+    /** Bytes of one instance: the fields with their alignment, rounded up to 8. */
+    static long instanceSize(SharedObject shared) {
+        long offset = 0;
+        for (Field f : shared.getFields()) {
+            offset = align(offset, elementSize(f)) + fieldSize(f);
+        }
+        return Math.max(8, align(offset, 8));
+    }
+
+    private static long align(long offset, int to) {
+        return (offset + to - 1) / to * to;
+    }
+
+    String generate(SharedObject shared) {
+        String cls = shared.getName();
+        boolean counted = shared.isCounted() && shared.getInstances() > 1;
+        int instances = shared.isCounted() ? shared.getInstances() : 1;
+        String param = counted ? "int instance, " : "";
+        String arg = counted ? "instance, " : "";
+        StringBuilder constants = new StringBuilder();
+        StringBuilder accessors = new StringBuilder();
+        long offset = 0;
+        for (Field f : shared.getFields()) {
+            int size = elementSize(f);
+            offset = align(offset, size);
+            String upper = JavaNames.constant(f.getName());
+            String name = Character.toUpperCase(f.getName().charAt(0)) + f.getName().substring(1);
+            PrimitiveType primitive = ((PrimitiveTypeRef) f.getType()).getPrimitive();
+            String doc = JavaNames.javadoc(documentation.getDocumentation(f), "    ");
+            constants.append("    /** Offset of {@code ").append(f.getName()).append("} in an instance. */\n")
+                    .append("    public static final long ").append(upper).append(" = ").append(offset).append(";\n");
+            boolean array = f.getType().isArray();
+            if (primitive == PrimitiveType.BYTES) {
+                int length = f.getType().getSize();
+                accessors.append(doc).append("""
+                            /** {@code %1$s}: all %3$d bytes. */
+                            public byte[] get%2$s(%7$s) {
+                                byte[] value = new byte[%3$d];
+                                memory.read(address(%5$s%6$s), value, 0, %3$d);
+                                return value;
+                            }
+
+                            /** Sets {@code %1$s}: {@code value} (at most %3$d bytes), the rest zero. */
+                            public void set%2$s(%4$sbyte[] value) {
+                                if (value.length > %3$d) {
+                                    throw new IllegalArgumentException("%1$s holds %3$d bytes, not " + value.length);
+                                }
+                                byte[] padded = java.util.Arrays.copyOf(value, %3$d);
+                                memory.write(address(%5$s%6$s), padded, 0, %3$d);
+                            }
+
+                        """.formatted(f.getName(), name, length, param, counted ? "instance, " : "", upper,
+                        counted ? "int instance" : ""));
+                offset += fieldSize(f);
+                continue;
+            }
+            String type = switch (primitive) {
+                case INT -> "int";
+                case LONG -> "long";
+                case DOUBLE -> "double";
+                default -> "boolean";
+            };
+            String indexParam = array ? "int index" : "";
+            String params = param + indexParam;
+            params = params.endsWith(", ") ? params.substring(0, params.length() - 2) : params;
+            String where = array
+                    ? "address(" + arg + upper + ") + (long) java.util.Objects.checkIndex(index, " + upper
+                            + "_LENGTH) * " + size
+                    : "address(" + arg + upper + ")";
+            String read = switch (primitive) {
+                case INT -> f.isAtomic() ? "(int) memory.getLong(" + where + ")" : "memory.getInt(" + where + ")";
+                case LONG -> "memory.getLong(" + where + ")";
+                case DOUBLE -> "memory.getDouble(" + where + ")";
+                default -> "memory.getInt(" + where + ") != 0";
+            };
+            String write = switch (primitive) {
+                case INT -> f.isAtomic() ? "memory.setLong(" + where + ", value)" : "memory.setInt(" + where + ", value)";
+                case LONG -> "memory.setLong(" + where + ", value)";
+                case DOUBLE -> "memory.setDouble(" + where + ", value)";
+                default -> "memory.setInt(" + where + ", value ? 1 : 0)";
+            };
+            if (array) {
+                constants.append("    /** Elements of {@code ").append(f.getName()).append("}. */\n")
+                        .append("    public static final int ").append(upper).append("_LENGTH = ")
+                        .append(f.getType().getSize()).append(";\n");
+            }
+            String getter = (primitive == PrimitiveType.BOOLEAN ? "is" : "get") + name;
+            accessors.append(doc).append("""
+                        /** {@code %1$s}%2$s. */
+                        public %3$s %4$s(%5$s) {
+                            return %6$s;
+                        }
+
+                        /** Sets {@code %1$s}%2$s. */
+                        public void set%7$s(%5$s%8$s%3$s value) {
+                            %9$s;
+                        }
+
+                    """.formatted(f.getName(), array ? " at {@code index}" : "", type, getter, params, read, name,
+                    params.isEmpty() ? "" : ", ", write));
+            if (f.isAtomic()) {
+                String cast = primitive == PrimitiveType.INT ? "(int) " : "";
+                accessors.append("""
+                            /** Sets {@code %1$s} to {@code value} if it is {@code expected}, atomically; returns whether it was. */
+                            public boolean compareAndSet%2$s(%3$s%4$s%5$s expected, %5$s value) {
+                                return memory.compareAndSet(%6$s, expected, value);
+                            }
+
+                            /** Adds {@code delta} to {@code %1$s} atomically; returns the value before. */
+                            public %5$s getAndAdd%2$s(%3$s%4$s%5$s delta) {
+                                return %7$smemory.getAndAdd(%6$s, delta);
+                            }
+
+                        """.formatted(f.getName(), name, params, params.isEmpty() ? "" : ", ", type, where, cast));
+            }
+            offset += fieldSize(f);
+        }
+        Consistency consistency = shared.getConsistency();
+        String transaction = consistency != Consistency.TRANSACTIONAL ? "" : """
+                    /** Runs {@code body} as one optimistic transaction over this and other transactional objects. */
+                    public <T> T transaction(java.util.function.Supplier<T> body) {
+                        return memory.transaction(body);
+                    }
+
+                    /** Runs {@code body} as one optimistic transaction over this and other transactional objects. */
+                    public void transaction(Runnable body) {
+                        memory.transaction(body);
+                    }
+
+                """;
+        String instanceLock = !counted ? "" : """
+                    /** The lock of one instance. */
+                    public DistributedLock lock(int instance) {
+                        return memory.lock(REGION + "#" + java.util.Objects.checkIndex(instance, INSTANCES));
+                    }
+
+                """;
+        String address = counted ? """
+                    /** The global address of {@code field} (an offset constant) of {@code instance}. */
+                    public long address(int instance, long field) {
+                        return base + (long) java.util.Objects.checkIndex(instance, INSTANCES) * SIZE + field;
+                    }
+                """ : """
+                    /** The global address of {@code field} (an offset constant). */
+                    public long address(long field) {
+                        return base + field;
+                    }
+                """;
+        String doc = JavaNames.docLines(documentation.getDocumentation(shared));
+        return """
+                // Generated by Iris from %1$s. Do not edit.
+                package %2$s;
+
+                import dev.iris.runtime.dsm.Consistency;
+                import dev.iris.runtime.dsm.DistributedLock;
+                import dev.iris.runtime.dsm.MemoryConfig;
+                import dev.iris.runtime.dsm.SharedMemory;
+
+                /**
+                %3$s * Shared object {@code %4$s}: %5$d instance(s) of %6$d bytes in region {@code %4$s}, %7$s
+                 * consistency. Every node sees the same memory through its own instance of this class.
+                 */
+                public final class %4$s {
+                    /** The region's name. */
+                    public static final String REGION = "%4$s";
+                    /** How many instances the region holds. */
+                    public static final int INSTANCES = %5$d;
+                    /** Bytes per instance. */
+                    public static final long SIZE = %6$d;
+                %8$s
+                    private final SharedMemory memory;
+                    private final long base;
+
+                    /** This object in {@code memory} (a node's shared memory; see {@code kernel.memory()}). */
+                    public %4$s(SharedMemory memory) {
+                        this.memory = memory;
+                        this.base = memory.region(REGION).base();
+                    }
+
+                    /** The region to declare in the cluster's memory configuration. */
+                    public static MemoryConfig.Region region() {
+                        return new MemoryConfig.Region(REGION, INSTANCES * SIZE, Consistency.%9$s, %10$s);
+                    }
+
+                %11$s
+                %12$s    /** The lock of the whole object, the same on every node. */
+                    public DistributedLock lock() {
+                        return memory.lock(REGION);
+                    }
+
+                %13$s%14$s}
+                """.formatted(shared.eResource() == null ? "an .iris file" : shared.eResource().getURI().lastSegment(),
+                names.javaPackage(), doc, cls, instances, instanceSize(shared),
+                consistency.getLiteral(), constants, consistency.name(),
+                shared.getHome() == null ? "null" : JavaNames.literal(shared.getHome()), address, accessors,
+                instanceLock, transaction);
+    }
+}
