@@ -59,7 +59,7 @@ public class IrisValidator extends AbstractIrisValidator {
     public static final String INVALID_PORT = PREFIX + "invalidPort";
     /** Two nodes of one cluster on one address. */
     public static final String DUPLICATE_ADDRESS = PREFIX + "duplicateAddress";
-    /** A page size that is not a power of two between 512 bytes and 1 MiB. */
+    /** A page size that is not a power of two between 64 bytes and 256 KiB (the runtime's MemoryConfig bounds). */
     public static final String PAGE_SIZE = PREFIX + "pageSize";
     /** A cluster without nodes. */
     public static final String EMPTY_CLUSTER = PREFIX + "emptyCluster";
@@ -241,8 +241,8 @@ public class IrisValidator extends AbstractIrisValidator {
         }
         if (cluster.isPageSizeSet()) {
             int size = cluster.getPageSize();
-            if (Integer.bitCount(size) != 1 || size < 512 || size > (1 << 20)) {
-                error("The page size is a power of two between 512 and 1048576 bytes; " + size + " is not",
+            if (Integer.bitCount(size) != 1 || size < 64 || size > (1 << 18)) {
+                error("The page size is a power of two between 64 and 262144 bytes; " + size + " is not",
                         cluster, Literals.CLUSTER__PAGE_SIZE, PAGE_SIZE, Integer.toString(nearestPageSize(size)));
             }
         }
@@ -266,12 +266,12 @@ public class IrisValidator extends AbstractIrisValidator {
         checkLocalGroups(cluster);
     }
 
-    /** The power of two nearest to {@code size}, within 512..1048576. */
+    /** The power of two nearest to {@code size}, within 64..262144. */
     static int nearestPageSize(int size) {
-        long clamped = Math.max(512, Math.min(1 << 20, (long) size));
+        long clamped = Math.max(64, Math.min(1 << 18, (long) size));
         long lower = Long.highestOneBit(clamped);
         long upper = lower == clamped ? lower : lower << 1;
-        return (int) Math.min(1 << 20, clamped - lower <= upper - clamped ? lower : upper);
+        return (int) Math.min(1 << 18, clamped - lower <= upper - clamped ? lower : upper);
     }
 
     private static String normalized(String address) {

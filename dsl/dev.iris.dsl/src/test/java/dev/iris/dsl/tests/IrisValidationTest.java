@@ -208,7 +208,7 @@ class IrisValidationTest {
                 process P { }
                 cluster c { page size 3000 node a at "h:1" runs P }
                 """, Literals.CLUSTER, IrisValidator.PAGE_SIZE, Severity.ERROR,
-                "The page size is a power of two between 512 and 1048576 bytes; 3000 is not");
+                "The page size is a power of two between 64 and 262144 bytes; 3000 is not");
     }
 
     @Test

@@ -1,0 +1,86 @@
+package demo.bank;
+
+import dev.iris.runtime.EmbeddedCluster;
+import dev.iris.runtime.Kernel;
+import dev.iris.runtime.ProcessId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the bank on the embedded cluster {@code local}: every account starts with 1,000 cents; one
+ * client per node sends random transfers to random tellers, half under the lock and half in
+ * transactions; then an audit adds everything up. The totals must not change.
+ */
+public final class Main {
+    static final long START = 1_000;
+    static final int TRANSFERS_PER_CLIENT = 100;
+
+    private Main() {
+    }
+
+    /** What the bank reported, one line per step. */
+    public static String run() throws Exception {
+        try (EmbeddedCluster cluster = BankSystem.startEmbedded(BankSystem.LOCAL,
+                new BankSystem.Handlers(Teller::new))) {
+            CompletableFuture<Void> opened = new CompletableFuture<>();
+            cluster.node("n1").spawn("opening", k -> {
+                Accounts accounts = new Accounts(k.memory());
+                Vault vault = new Vault(k.memory());
+                vault.transaction(() -> {
+                    for (int i = 0; i < Accounts.CENTS_LENGTH; i++) {
+                        accounts.setCents(i, START);
+                        vault.setCents(i, START);
+                    }
+                });
+                opened.complete(null);
+            });
+            opened.get(30, TimeUnit.SECONDS);
+            List<CompletableFuture<Void>> clients = new ArrayList<>();
+            for (var node : cluster.nodes()) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                clients.add(done);
+                long seed = node.id().number();
+                node.spawn("client", k -> {
+                    try {
+                        client(k, new SplittableRandom(seed));
+                        done.complete(null);
+                    } catch (Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+                });
+            }
+            CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            CompletableFuture<Totals> audit = new CompletableFuture<>();
+            cluster.node("n3").spawn("auditor", k -> audit.complete(
+                    (Totals) k.send(BankSystem.TELLERS, new Audit(), Duration.ofSeconds(10))));
+            Totals totals = audit.get(30, TimeUnit.SECONDS);
+            long expected = START * Accounts.CENTS_LENGTH;
+            return "accounts: " + Accounts.CENTS_LENGTH + " x " + START + " cents in each of Accounts and Vault\n"
+                    + "transfers under the lock: " + totals.transfers() + ", total " + totals.accounts()
+                    + (totals.accounts() == expected ? " (conserved)" : " (WRONG)") + "\n"
+                    + "transfers in transactions: " + cluster.nodes().size() * TRANSFERS_PER_CLIENT + ", total "
+                    + totals.vault() + (totals.vault() == expected ? " (conserved)" : " (WRONG)");
+        }
+    }
+
+    private static void client(Kernel k, SplittableRandom random) {
+        List<ProcessId> tellers = List.copyOf(k.members(BankSystem.TELLERS));
+        Duration timeout = Duration.ofSeconds(10);
+        for (int i = 0; i < TRANSFERS_PER_CLIENT; i++) {
+            ProcessId teller = tellers.get(random.nextInt(tellers.size()));
+            int from = random.nextInt(Accounts.CENTS_LENGTH);
+            int to = random.nextInt(Accounts.CENTS_LENGTH);
+            long cents = random.nextLong(1, 300);
+            k.send(teller, new Transfer(from, to, cents), timeout);
+            k.send(teller, new VaultTransfer(from, to, cents), timeout);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.out.println(run());
+    }
+}
