@@ -1,0 +1,57 @@
+package demo.jacobi;
+
+import dev.iris.runtime.EmbeddedCluster;
+import dev.iris.runtime.GroupReplies;
+import dev.iris.runtime.ReplyMode;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the Jacobi workers on the embedded cluster {@code local} and compares their grid with the
+ * same computation on one thread.
+ */
+public final class Main {
+    static final int ITERATIONS = 40;
+
+    private Main() {
+    }
+
+    /** What the run showed, one line per fact. */
+    public static String run() throws Exception {
+        try (EmbeddedCluster cluster = JacobiSystem.startEmbedded(JacobiSystem.LOCAL,
+                new JacobiSystem.Handlers(Worker::new))) {
+            CompletableFuture<GroupReplies> solved = new CompletableFuture<>();
+            cluster.node("n1").spawn("client", k -> solved.complete(k.sendGroup(JacobiSystem.WORKERS,
+                    new Solve(ITERATIONS), ReplyMode.ALL, Duration.ofSeconds(60))));
+            GroupReplies replies = solved.get(90, TimeUnit.SECONDS);
+            double[] grid = null;
+            if (!replies.failures().isEmpty()) {
+                throw replies.failures().values().iterator().next();
+            }
+            for (GroupReplies.Reply reply : replies.replies()) {
+                if (reply.message() instanceof dev.iris.runtime.HandlerFailure failure) {
+                    throw new dev.iris.runtime.RemoteHandlerException(failure);
+                }
+                Solved s = (Solved) reply.message();
+                if (s.worker() == 0) {
+                    grid = s.grid();
+                }
+            }
+            double[] reference = Heat.reference(ITERATIONS);
+            double worst = 0;
+            for (int i = 0; i < reference.length; i++) {
+                worst = Math.max(worst, Math.abs(grid[i] - reference[i]));
+            }
+            int middle = Heat.N / 2;
+            return replies.replies().size() + " workers, " + ITERATIONS + " steps on a " + Heat.N + " x " + Heat.N
+                    + " grid\n" + "largest difference from one thread: " + worst + "\n"
+                    + String.format(java.util.Locale.ROOT, "temperature one row below the hot edge, middle: %.4f",
+                            grid[Heat.N + middle]);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.out.println(run());
+    }
+}
