@@ -159,7 +159,7 @@ class ConsistencyModelsTest {
     @Test
     void aConflictAbortsTheAttemptAndTheRetrySeesTheNewValue() throws Exception {
         try (TestCluster c = Transport.IN_JVM.start(2, Codecs.of(), memory(new Region("tx", 16,
-                Consistency.TRANSACTIONAL, "node1")))) {
+                Consistency.TRANSACTIONAL, "node1"), new Region("pair", 2 * PAGE, Consistency.TRANSACTIONAL, "node2")))) {
             SharedMemory m1 = c.node(0).memory();
             SharedMemory m2 = c.node(1).memory();
             long x = m1.region("tx").base();
@@ -181,6 +181,33 @@ class ConsistencyModelsTest {
             }
             assertEquals(2, attempts.get());
             assertEquals(21, m2.getLong(y), "the retry saw x = 20");
+
+            // opacity: a body never sees pages from two different moments (a and b, on two pages,
+            // are written together)
+            long a = m1.region("pair").base();
+            long b = a + PAGE;
+            m2.transaction(() -> {
+                m2.setLong(a, 1);
+                m2.setLong(b, 1);
+            });
+            java.util.concurrent.atomic.AtomicBoolean torn = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicInteger views = new AtomicInteger();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                m1.transaction(() -> {
+                    long seenA = m1.getLong(a);
+                    if (views.incrementAndGet() == 1) {
+                        java.util.concurrent.CompletableFuture.runAsync(() -> m2.transaction(() -> {
+                            m2.setLong(a, 2);
+                            m2.setLong(b, 2);
+                        }), pool).join();
+                    }
+                    long seenB = m1.getLong(b);
+                    torn.compareAndSet(false, seenA != seenB);
+                    return null;
+                });
+            }
+            assertTrue(!torn.get(), "a transaction saw a and b from different commits");
+            assertEquals(2, views.get(), "the attempt that would have seen a torn view was retried");
 
             // a body whose every attempt conflicts: bounded, and nothing of it happens
             AtomicInteger tries = new AtomicInteger();

@@ -98,6 +98,8 @@ class SharedMemoryTest {
             assertTrue(assertThrows(IllegalArgumentException.class, () -> m.getLong(a + 16)).getMessage()
                     .contains("outside every shared region"), "the long would end past the region");
             assertThrows(IllegalArgumentException.class, () -> m.getInt(0));
+            assertThrows(IllegalArgumentException.class, () -> m.getLong(8), "below the first page");
+            assertThrows(IllegalArgumentException.class, () -> m.getLong(-8));
             assertThrows(IllegalArgumentException.class, () -> m.setLong(a + 10 * PAGE, 1));
             assertThrows(IllegalArgumentException.class, () -> m.write(a + 16, new byte[8], 0, 8));
             assertTrue(assertThrows(IllegalArgumentException.class, () -> m.region("b")).getMessage().contains("[a]"));
@@ -309,6 +311,19 @@ class SharedMemoryTest {
                 }
             }
             assertEquals(List.of(), List.copyOf(early));
+
+            // an interrupted party withdraws its arrival: the two that come next pass together
+            Thread interrupted = Thread.ofVirtual().start(() -> {
+                Thread.currentThread().interrupt();
+                assertThrows(MemoryException.class, () -> c.node(0).memory().barrier("pair", 2).await());
+            });
+            interrupted.join();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<?> one = pool.submit(() -> c.node(1).memory().barrier("pair", 2).await());
+                Future<?> two = pool.submit(() -> c.node(2).memory().barrier("pair", 2).await());
+                one.get();
+                two.get();
+            }
             // parties that disagree on the number: the first arrival sets it, the other one fails
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 CompletableFuture<Void> two = CompletableFuture.runAsync(
@@ -342,6 +357,8 @@ class SharedMemoryTest {
             m1.setLong(lost, 7); // node1 owns it now
             c.node(2).memory().setLong(lost, 8); // back to node3
             assertEquals(8, m2.getLong(lost));
+            long kept = m1.region("kept").base();
+            assertEquals(0, m2.getLong(kept)); // node2 holds a copy of node1's page
             c.node(2).close();
             assertTrue(c.node(0).awaitMembers(2, Duration.ofSeconds(10)));
             assertTrue(c.node(1).awaitMembers(2, Duration.ofSeconds(10)));
@@ -350,7 +367,8 @@ class SharedMemoryTest {
                     && e.getMessage().contains("node3"), e.getMessage());
             MemoryException w = assertThrows(MemoryException.class, () -> m2.setLong(lost, 1));
             assertTrue(w.getMessage().contains("node3"), w.getMessage());
-            long kept = m1.region("kept").base();
+            // a dead node may have dropped others from copysets: copies it could have invalidated go
+            assertEquals(PageInfo.State.INVALID, m2.snapshot().get((int) (kept / PAGE - 1)).state());
             m2.setLong(kept, 3);
             assertEquals(3, m1.getLong(kept), "pages of live owners still work");
         }
@@ -382,6 +400,9 @@ class SharedMemoryTest {
             SharedMemory m1 = c.node(0).memory();
             SharedMemory m2 = c.node(1).memory();
             ConcurrentLinkedQueue<MemoryEvent> events = new ConcurrentLinkedQueue<>();
+            m1.addListener(e -> {
+                throw new IllegalStateException("a broken listener must not break the protocol");
+            });
             m1.addListener(events::add);
             m2.addListener(events::add);
             long x = m1.region("x").base();

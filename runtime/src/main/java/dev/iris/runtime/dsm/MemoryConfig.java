@@ -26,6 +26,9 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
     /** The largest page size: a page and its header must fit one frame of the smallest frame bound. */
     public static final int MAX_PAGE_SIZE = 1 << 18;
 
+    /** The largest region: 1 TiB. */
+    public static final long MAX_REGION_BYTES = 1L << 40;
+
     /** No shared memory. */
     public static final MemoryConfig NONE = of(List.of());
 
@@ -42,8 +45,9 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
         public Region {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(consistency, "consistency");
-            if (bytes < 1) {
-                throw new IllegalArgumentException("region '" + name + "' must have at least 1 byte, not " + bytes);
+            if (bytes < 1 || bytes > MAX_REGION_BYTES) {
+                throw new IllegalArgumentException("region '" + name + "' must have 1 to " + MAX_REGION_BYTES
+                        + " bytes, not " + bytes);
             }
         }
 

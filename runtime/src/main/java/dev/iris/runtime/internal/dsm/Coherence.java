@@ -95,10 +95,17 @@ final class Coherence {
 
     private long[] await(Page p, Page.Fault f) {
         return dsm.await(f.done, (f.mode == PageWire.WRITE ? "the write fault on " : "the read fault on ")
-                + Dsm.describe(p), true, () -> {
+                + Dsm.describe(p), true, timedOut -> {
                     synchronized (p) {
                         if (p.fault == f) {
-                            fail(p, f, "gave up");
+                            if (f.mode == PageWire.WRITE) {
+                                // ownership or acknowledgements may still come: the fault stays and takes
+                                // them (never dropping an owned page or a copy not yet invalidated); only
+                                // this waiter leaves
+                                f.orphan = true;
+                            } else if (timedOut) {
+                                fail(p, f, "no copy arrived within " + dsm.config.faultTimeout().toMillis() + " ms");
+                            } // an interrupted reader leaves alone: others may still wait for the copy
                         } else if (p.hold) {
                             wrote(p); // it arrived just now, for this writer that gives up
                         }
@@ -177,6 +184,7 @@ final class Coherence {
     private Page.Fault startWrite(Page p) {
         Page.Fault f = new Page.Fault(PageWire.WRITE, faultIds.incrementAndGet());
         p.fault = f;
+        p.lastWriteFault = f.id;
         p.writeFaults++;
         dsm.event(Kind.WRITE_FAULT, p.number, 0, p.region.name());
         if (p.owner) {
@@ -371,7 +379,12 @@ final class Coherence {
                 drain(p);
                 return;
             }
-            // ownership: taken even if its fault gave up, or the page would be lost
+            // ownership: taken even if its fault gave up, or the page would be lost; but only for a
+            // write fault this node made
+            if (!matches && g.faultId() != p.lastWriteFault) {
+                throw new FrameFormatException("node '" + dsm.nameOf(from) + "' sent ownership of " + Dsm.describe(p)
+                        + " that node '" + dsm.link.self().name() + "' did not ask for");
+            }
             p.data = g.data();
             p.owner = true;
             p.probOwner = dsm.self;
@@ -468,6 +481,11 @@ final class Coherence {
             synchronized (p) {
                 p.copyset.remove(node);
                 p.queued.removeIf(r -> r.requester() == node);
+                if (!p.owner && p.state == Page.READ && p.model != Page.RELEASE) {
+                    // the dead node (or one that only seemed dead and comes back) may have dropped
+                    // this node from a copyset: no invalidation would reach this copy any more
+                    p.state = Page.INVALID;
+                }
                 Page.Fault f = p.fault;
                 if (f == null) {
                     continue;

@@ -34,6 +34,7 @@ import java.util.function.Consumer;
  */
 public final class Dsm implements SharedMemory {
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final System.Logger LOG = System.getLogger(Dsm.class.getName());
 
     final PeerLink link;
     final MemoryConfig config;
@@ -50,6 +51,9 @@ public final class Dsm implements SharedMemory {
     final Sync sync;
     /** The calling thread's transaction on this node, or null (per node: in-JVM nodes share threads). */
     private final ThreadLocal<Transaction> tx = new ThreadLocal<>();
+    /** Transactions running on this node: accessors look at {@link #tx} only while there are any. */
+    private volatile int transactions;
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
     /** How often a transaction is tried before it fails. */
     static final int MAX_ATTEMPTS = 64;
     private final AtomicLong clock = new AtomicLong();
@@ -139,7 +143,7 @@ public final class Dsm implements SharedMemory {
     /** The page holding {@code size} bytes at {@code address}, which must be aligned to {@code size}. */
     private Page page(long address, int size) {
         long index = (address >>> shift) - 1;
-        if (address <= 0 || index >= pages.length) {
+        if (Long.compareUnsigned(index, pages.length) >= 0) { // also below the first page and negative
             throw outside(address);
         }
         Page page = pages[(int) index];
@@ -173,7 +177,7 @@ public final class Dsm implements SharedMemory {
 
     /** The words to read {@code p} from: this node's copy (faulting it in) or the transaction's. */
     private long[] readable(Page p) {
-        if (p.model == Page.TRANSACTIONAL) {
+        if (p.model == Page.TRANSACTIONAL && transactions != 0) {
             Transaction tx = this.tx.get();
             if (tx != null) {
                 return tx.read(p);
@@ -208,7 +212,7 @@ public final class Dsm implements SharedMemory {
         Page p = page(address, size);
         int off = (int) (address & offsetMask);
         int word = off >>> 3;
-        if (p.model == Page.TRANSACTIONAL) {
+        if (p.model == Page.TRANSACTIONAL && transactions != 0) {
             Transaction tx = this.tx.get();
             if (tx != null) {
                 return apply(tx.write(p), word, off, op, value, expected);
@@ -324,6 +328,15 @@ public final class Dsm implements SharedMemory {
         if (tx.get() != null) {
             return body.get(); // nested: part of the enclosing transaction
         }
+        transactions = running.incrementAndGet();
+        try {
+            return attempts(body);
+        } finally {
+            transactions = running.decrementAndGet();
+        }
+    }
+
+    private <T> T attempts(java.util.function.Supplier<T> body) {
         for (int attempt = 1; ; attempt++) {
             Transaction attemptTx = new Transaction(this);
             T result;
@@ -331,6 +344,9 @@ public final class Dsm implements SharedMemory {
             this.tx.set(attemptTx);
             try {
                 result = body.get();
+            } catch (Transaction.Retry e) {
+                result = null;
+                ran = false;
             } catch (RuntimeException | Error e) {
                 if (attemptTx.valid()) {
                     throw e; // the body failed on a consistent view: a real failure
@@ -393,13 +409,13 @@ public final class Dsm implements SharedMemory {
     }
 
     @Override
-    public void addListener(Consumer<MemoryEvent> listener) {
+    public synchronized void addListener(Consumer<MemoryEvent> listener) {
         listeners.add(listener);
         listening = true;
     }
 
     @Override
-    public void removeListener(Consumer<MemoryEvent> listener) {
+    public synchronized void removeListener(Consumer<MemoryEvent> listener) {
         listeners.remove(listener);
         listening = !listeners.isEmpty();
     }
@@ -415,7 +431,12 @@ public final class Dsm implements SharedMemory {
             MemoryEvent e = new MemoryEvent(kind, link.self().name(), page, peer == 0 ? null : nameOf(peer), name,
                     System.nanoTime(), clock.get());
             for (Consumer<MemoryEvent> listener : listeners) {
-                listener.accept(e);
+                try {
+                    listener.accept(e);
+                } catch (RuntimeException failure) {
+                    // a listener runs inside protocol steps: it must never break one
+                    LOG.log(System.Logger.Level.WARNING, "a memory event listener failed on " + e, failure);
+                }
             }
         }
     }
@@ -475,17 +496,18 @@ public final class Dsm implements SharedMemory {
     /**
      * Waits for a fault ({@code bounded} by the fault timeout) or a lock or barrier (unbounded: it
      * fails only when its manager dies); turns every way of not getting it into a
-     * MemoryException.
+     * MemoryException. {@code onGiveUp} learns whether the wait timed out (else it was interrupted).
      */
-    <T> T await(java.util.concurrent.CompletableFuture<T> done, String what, boolean bounded, Runnable onGiveUp) {
+    <T> T await(java.util.concurrent.CompletableFuture<T> done, String what, boolean bounded,
+            Consumer<Boolean> onGiveUp) {
         try {
             return bounded ? done.get(config.faultTimeout().toNanos(), TimeUnit.NANOSECONDS) : done.get();
         } catch (TimeoutException e) {
-            onGiveUp.run();
+            onGiveUp.accept(true);
             throw new MemoryException(what + " timed out after " + config.faultTimeout().toMillis() + " ms on node '"
                     + link.self().name() + "'");
         } catch (InterruptedException e) {
-            onGiveUp.run();
+            onGiveUp.accept(false);
             Thread.currentThread().interrupt();
             throw new MemoryException(what + " was interrupted on node '" + link.self().name() + "'");
         } catch (ExecutionException e) {

@@ -42,6 +42,8 @@ final class Page {
     long minValid;
     /** The fault in progress on this node, or null. */
     Fault fault;
+    /** The id of this node's latest write fault: the only ownership this node accepts unasked-for. */
+    long lastWriteFault;
     /** Ownership just arrived for a waiting writer: requests wait until it wrote once (no livelock). */
     boolean hold;
     /** Requests that arrived while this node was becoming the owner or holding the page. */

@@ -1,12 +1,12 @@
 package dev.iris.runtime.internal.dsm;
 
+import dev.iris.runtime.dsm.MemoryEvent.Kind;
 import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.PageWire;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,14 +22,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * homes' new versions are the write notices that the lock or barrier passes on. An acquire (lock
  * grant, barrier pass) drops the copies older than its notices, so the next access fetches the
  * master. Several nodes may write one page between synchronizations: their diffs merge at the home.
+ *
+ * <p>A diff is sent while its page's monitor is held, and a fetch of that page only later, on the
+ * same connection to the home: the home has applied a node's own writes before it answers that
+ * node's next fetch.
  */
 final class Release {
     private final Dsm dsm;
     private final AtomicLong ids = new AtomicLong();
     /** Pages this node wrote since its last release. */
     private final Set<Page> dirty = ConcurrentHashMap.newKeySet();
-    private final Map<Long, CompletableFuture<Long>> diffs = new ConcurrentHashMap<>();
-    private final Map<Long, Integer> diffHomes = new ConcurrentHashMap<>();
+    /** Diffs of this node not yet acknowledged by their home, by diff id. */
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    /** Per page, the newest master version that has this node's writes: the notices of its releases. */
+    private final Map<Long, Long> published = new ConcurrentHashMap<>();
+
+    private record Pending(int home, long page, CompletableFuture<Long> applied) {
+    }
 
     Release(Dsm dsm) {
         this.dsm = dsm;
@@ -40,15 +49,21 @@ final class Release {
         Page.Fault f = new Page.Fault(PageWire.FETCH, ids.incrementAndGet());
         p.fault = f;
         p.readFaults++;
-        dsm.event(dev.iris.runtime.dsm.MemoryEvent.Kind.READ_FAULT, p.number, 0, p.region.name());
+        dsm.event(Kind.READ_FAULT, p.number, 0, p.region.name());
         f.sentTo = p.home;
         if (p.home == dsm.self) {
             install(p, f, p.master.clone(), p.masterVersion);
-        } else if (!dsm.send(p.home, FrameKind.PAGE_REQUEST, PageWire.request(dsm.link.alloc(),
+        } else {
+            requestFetch(p, f);
+        }
+        return f;
+    }
+
+    private void requestFetch(Page p, Page.Fault f) {
+        if (!dsm.send(p.home, FrameKind.PAGE_REQUEST, PageWire.request(dsm.link.alloc(),
                 new PageWire.Request(PageWire.FETCH, p.number, dsm.self, f.id, dsm.tick(), 0)))) {
             failed(p, f, "its home, node '" + dsm.nameOf(p.home) + "', is not a live member");
         }
-        return f;
     }
 
     private void install(Page p, Page.Fault f, long[] data, long version) {
@@ -87,80 +102,82 @@ final class Release {
     }
 
     /**
-     * Publishes this node's writes: sends every dirty page's diff to its home and waits until all
-     * are applied.
-     *
-     * @return the write notices: page to the master version that has the writes
+     * Sends the words of {@code p} that differ from its twin to its home (holding p's monitor, p
+     * dirty); the copy becomes clean. Its version stays the fetched one, so that the notice of this
+     * very diff drops it at the next acquire.
      */
-    Map<Long, Long> flush() {
-        if (dirty.isEmpty()) {
-            return Map.of();
-        }
-        Map<Long, CompletableFuture<Long>> pending = new HashMap<>();
-        for (Page p : List.copyOf(dirty)) {
-            dirty.remove(p);
-            List<Integer> indexes = new ArrayList<>();
-            List<Long> words = new ArrayList<>();
-            synchronized (p) {
-                if (p.state != Page.WRITE) {
-                    continue;
-                }
-                for (int i = 0; i < p.data.length; i++) {
-                    if (p.data[i] != p.twin[i]) {
-                        indexes.add(i);
-                        words.add(p.data[i]);
-                    }
-                }
-                p.twin = null;
-                p.state = Page.READ; // its version stays the fetched one: a notice of this very diff drops it
+    private void sendDiff(Page p) {
+        List<Integer> indexes = new ArrayList<>();
+        List<Long> words = new ArrayList<>();
+        for (int i = 0; i < p.data.length; i++) {
+            if (p.data[i] != p.twin[i]) {
+                indexes.add(i);
+                words.add(p.data[i]);
             }
-            PageWire.Diff diff = new PageWire.Diff(p.number, ids.incrementAndGet(), dsm.tick(),
-                    indexes.stream().mapToInt(Integer::intValue).toArray(),
-                    words.stream().mapToLong(Long::longValue).toArray());
-            CompletableFuture<Long> applied = new CompletableFuture<>();
-            if (p.home == dsm.self) {
-                applied.complete(apply(p, diff));
-            } else {
-                diffs.put(diff.diffId(), applied);
-                diffHomes.put(diff.diffId(), p.home);
-                if (!dsm.send(p.home, FrameKind.DIFF, PageWire.diff(dsm.link.alloc(), diff))) {
-                    diffs.remove(diff.diffId());
-                    applied.completeExceptionally(new MemoryException("cannot publish the writes to " + Dsm.describe(p)
-                            + ": its home, node '" + dsm.nameOf(p.home) + "', is not a live member"));
-                }
-            }
-            pending.put(p.number, applied);
         }
-        Map<Long, Long> notices = new HashMap<>();
-        for (Map.Entry<Long, CompletableFuture<Long>> e : pending.entrySet()) {
-            notices.put(e.getKey(), dsm.await(e.getValue(), "publishing the writes to page " + e.getKey(), true,
-                    () -> { }));
-        }
-        return notices;
-    }
-
-    /** Drops this node's copies older than the notices (after publishing its own writes to those pages). */
-    void acquire(Map<Long, Long> notices) {
-        if (notices.isEmpty()) {
+        p.twin = null;
+        p.state = Page.READ;
+        dirty.remove(p);
+        PageWire.Diff diff = new PageWire.Diff(p.number, ids.incrementAndGet(), dsm.tick(),
+                indexes.stream().mapToInt(Integer::intValue).toArray(),
+                words.stream().mapToLong(Long::longValue).toArray());
+        if (p.home == dsm.self) {
+            published.merge(p.number, apply(p, diff), Math::max);
             return;
         }
-        for (Map.Entry<Long, Long> notice : notices.entrySet()) {
-            Page p = dsm.pageNumber(notice.getKey());
-            if (p != null && p.state == Page.WRITE && p.version < notice.getValue()) {
-                flush(); // this node's own writes to a page about to be dropped go to the home first
-                break;
+        Pending diffPending = new Pending(p.home, p.number, new CompletableFuture<>());
+        pending.put(diff.diffId(), diffPending);
+        if (!dsm.send(p.home, FrameKind.DIFF, PageWire.diff(dsm.link.alloc(), diff))) {
+            pending.remove(diff.diffId());
+            diffPending.applied().completeExceptionally(new MemoryException("cannot publish the writes to "
+                    + Dsm.describe(p) + ": its home, node '" + dsm.nameOf(p.home) + "', is not a live member"));
+            throw new MemoryException("cannot publish the writes to " + Dsm.describe(p) + ": its home, node '"
+                    + dsm.nameOf(p.home) + "', is not a live member");
+        }
+    }
+
+    /**
+     * Publishes this node's writes: sends every dirty page's diff to its home and waits until all
+     * of this node's diffs (also those another thread sent just before) are applied.
+     *
+     * @return the write notices: per page, the newest master version with this node's writes
+     */
+    Map<Long, Long> flush() {
+        for (Page p : List.copyOf(dirty)) {
+            synchronized (p) {
+                if (p.state == Page.WRITE) {
+                    sendDiff(p);
+                }
             }
         }
+        for (Map.Entry<Long, Pending> e : List.copyOf(pending.entrySet())) {
+            dsm.await(e.getValue().applied(), "publishing the writes to page " + e.getValue().page(), true,
+                    timedOut -> pending.remove(e.getKey()));
+        }
+        return Map.copyOf(published);
+    }
+
+    /**
+     * Drops this node's copies older than the notices; its own writes to such a page go to the
+     * home first (and arrive there before the fetch that follows).
+     */
+    void acquire(Map<Long, Long> notices) {
         for (Map.Entry<Long, Long> notice : notices.entrySet()) {
             Page p = dsm.pageNumber(notice.getKey());
             if (p == null || p.model != Page.RELEASE) {
                 continue;
             }
             synchronized (p) {
-                if (p.state == Page.READ && p.version < notice.getValue()) {
-                    p.state = Page.INVALID;
-                    p.invalidations++;
-                    dsm.event(dev.iris.runtime.dsm.MemoryEvent.Kind.INVALIDATED, p.number, 0, p.region.name());
+                p.minValid = Math.max(p.minValid, notice.getValue()); // also for a fetch under way
+                if (p.version < notice.getValue()) {
+                    if (p.state == Page.WRITE) {
+                        sendDiff(p);
+                    }
+                    if (p.state == Page.READ) {
+                        p.state = Page.INVALID;
+                        p.invalidations++;
+                        dsm.event(Kind.INVALIDATED, p.number, 0, p.region.name());
+                    }
                 }
             }
         }
@@ -181,24 +198,25 @@ final class Release {
         if (p.master == null) {
             throw new FrameFormatException("node '" + dsm.link.self().name() + "' is not the home of " + Dsm.describe(p));
         }
-        long[] master;
-        long version;
         synchronized (p) {
-            master = p.master;
-            version = p.masterVersion;
             dsm.send(r.requester(), FrameKind.PAGE, PageWire.page(dsm.link.alloc(), PageWire.FETCH, p.number,
-                    r.faultId(), dsm.tick(), version, new int[0], master));
+                    r.faultId(), dsm.tick(), p.masterVersion, new int[0], p.master));
         }
-        dsm.event(dev.iris.runtime.dsm.MemoryEvent.Kind.PAGE_SENT, p.number, r.requester(), p.region.name());
+        dsm.event(Kind.PAGE_SENT, p.number, r.requester(), p.region.name());
     }
 
     void onPage(int from, Page p, PageWire.Page g) {
         synchronized (p) {
             Page.Fault f = p.fault;
-            if (f != null && f.id == g.faultId() && f.mode == PageWire.FETCH) {
-                install(p, f, g.data(), g.version());
-                dsm.event(dev.iris.runtime.dsm.MemoryEvent.Kind.PAGE_RECEIVED, p.number, from, p.region.name());
+            if (f == null || f.id != g.faultId() || f.mode != PageWire.FETCH) {
+                return;
             }
+            if (g.version() < p.minValid) {
+                requestFetch(p, f); // older than a notice acquired meanwhile: ask again
+                return;
+            }
+            install(p, f, g.data(), g.version());
+            dsm.event(Kind.PAGE_RECEIVED, p.number, from, p.region.name());
         }
     }
 
@@ -217,23 +235,20 @@ final class Release {
         } else {
             PageWire.DiffAck ack = PageWire.readDiffAck(in);
             dsm.receive(ack.clock());
-            CompletableFuture<Long> applied = diffs.remove(ack.diffId());
-            diffHomes.remove(ack.diffId());
-            if (applied != null) {
-                applied.complete(ack.version());
+            Pending p = pending.get(ack.diffId());
+            if (p != null && p.home() == from && p.page() == ack.page()) {
+                published.merge(p.page(), ack.version(), Math::max); // before anyone waiting sees it applied
+                pending.remove(ack.diffId());
+                p.applied().complete(ack.version());
             }
         }
     }
 
     void nodeDied(int node) {
-        diffHomes.forEach((id, home) -> {
-            if (home == node) {
-                CompletableFuture<Long> applied = diffs.remove(id);
-                diffHomes.remove(id);
-                if (applied != null) {
-                    applied.completeExceptionally(new MemoryException("cannot publish writes: the home node '"
-                            + dsm.nameOf(node) + "' died"));
-                }
+        pending.forEach((id, p) -> {
+            if (p.home() == node && pending.remove(id, p)) {
+                p.applied().completeExceptionally(new MemoryException("cannot publish writes to page " + p.page()
+                        + ": its home, node '" + dsm.nameOf(node) + "', died"));
             }
         });
         for (Page p : dsm.pages) {

@@ -106,10 +106,11 @@ final class Sync {
             waiting.remove(ticket);
             throw new MemoryException(what + ": its manager, node '" + dsm.nameOf(manager) + "', is not a live member");
         }
-        Map<Long, Long> answer = dsm.await(w.answer(), what, false, () -> {
-            if (waiting.remove(ticket) != null && op == Op.ACQUIRE) {
-                send(manager, new SyncWire.Sync(Op.RELEASE, ticket, dsm.tick(), 0, name, "")); // withdraw
-            }
+        Map<Long, Long> answer = dsm.await(w.answer(), what, false, timedOut -> {
+            // withdraw, even if the answer raced in: the manager passes on a lock granted meanwhile
+            // and forgets an arrival
+            waiting.remove(ticket);
+            send(manager, new SyncWire.Sync(Op.RELEASE, ticket, dsm.tick(), 0, name, ""));
         });
         return new Answer(ticket, answer);
     }
@@ -151,7 +152,14 @@ final class Sync {
             holder = Thread.currentThread();
             holds = 1;
             ticket = granted.ticket();
-            dsm.release.acquire(granted.notices());
+            try {
+                dsm.release.acquire(granted.notices());
+            } catch (RuntimeException e) {
+                holder = null; // the caller never holds a lock whose acquire failed
+                holds = 0;
+                send(managerOf(name), new SyncWire.Sync(Op.RELEASE, ticket, dsm.tick(), 0, name, ""));
+                throw e;
+            }
             dsm.event(Kind.LOCK_GRANTED, -1, 0, name);
         }
 
@@ -222,15 +230,15 @@ final class Sync {
             case ACQUIRE -> acquire(new Ticket(from, s.ticket()), s.name());
             case RELEASE -> release(new Ticket(from, s.ticket()), s.name(), s.notices());
             case ARRIVE -> arrive(new Ticket(from, s.ticket()), s.name(), s.parties(), s.notices());
-            case GRANT, PASS -> answer(s.ticket(), null, s.notices());
-            case FAIL -> answer(s.ticket(), s.reason(), Map.of());
+            case GRANT, PASS -> answer(from, s.ticket(), null, s.notices());
+            case FAIL -> answer(from, s.ticket(), s.reason(), Map.of());
         }
     }
 
-    private void answer(long ticket, String failure, Map<Long, Long> notices) {
-        Waiter w = waiting.remove(ticket);
-        if (w == null) {
-            return; // withdrawn
+    private void answer(int from, long ticket, String failure, Map<Long, Long> notices) {
+        Waiter w = waiting.get(ticket);
+        if (w == null || w.manager() != from || !waiting.remove(ticket, w)) {
+            return; // withdrawn, or not from the manager that was asked
         }
         if (failure == null) {
             w.answer().complete(notices);
@@ -243,8 +251,10 @@ final class Sync {
         reply(to, op, name, reason, Map.of());
     }
 
-    private void reply(Ticket to, Op op, String name, String reason, Map<Long, Long> notices) {
-        send(to.node(), new SyncWire.Sync(op, to.ticket(), dsm.tick(), 0, name, reason, notices));
+    /** Answers a ticket; false if its node is not live (it cannot be granted anything). */
+    private boolean reply(Ticket to, Op op, String name, String reason, Map<Long, Long> notices) {
+        return dsm.link.isLive(to.node())
+                && send(to.node(), new SyncWire.Sync(op, to.ticket(), dsm.tick(), 0, name, reason, notices));
     }
 
     private Map<Long, Long> noticesOf(String lock) {
@@ -253,17 +263,19 @@ final class Sync {
 
     private synchronized void acquire(Ticket t, String name) {
         LockQueue q = locks.computeIfAbsent(name, n -> new LockQueue());
+        q.waiting.add(t);
         if (q.holder == null) {
-            q.holder = t;
-            reply(t, Op.GRANT, name, "", noticesOf(name));
-        } else {
-            q.waiting.add(t);
+            passOn(q, name);
         }
     }
 
     private synchronized void release(Ticket t, String name, Map<Long, Long> notices) {
         LockQueue q = locks.get(name);
         if (q == null) {
+            Arrivals a = barriers.get(name);
+            if (a != null) {
+                a.arrived.remove(t); // an arrival withdrawn
+            }
             return;
         }
         if (t.equals(q.holder)) {
@@ -277,16 +289,21 @@ final class Sync {
         }
     }
 
+    /** Grants the lock to the first waiter that can take it (its node is live). */
     private void passOn(LockQueue q, String name) {
-        q.holder = q.waiting.poll();
-        if (q.holder != null) {
-            reply(q.holder, Op.GRANT, name, "", noticesOf(name));
-        } else {
+        do {
+            q.holder = q.waiting.poll();
+        } while (q.holder != null && !reply(q.holder, Op.GRANT, name, "", noticesOf(name)));
+        if (q.holder == null) {
             locks.remove(name);
         }
     }
 
     private synchronized void arrive(Ticket t, String name, int parties, Map<Long, Long> notices) {
+        if (parties < 1) {
+            reply(t, Op.FAIL, name, "barrier '" + name + "' needs at least one party, not " + parties);
+            return;
+        }
         Arrivals a = barriers.computeIfAbsent(name, n -> new Arrivals(parties));
         if (a.parties != parties) {
             reply(t, Op.FAIL, name, "barrier '" + name + "' is for " + a.parties + " parties, not " + parties);
@@ -326,7 +343,7 @@ final class Sync {
         }
         waiting.forEach((ticket, w) -> {
             if (w.manager() == node) {
-                answer(ticket, "lock or barrier '" + w.name() + "': its manager, " + who + ", died", Map.of());
+                answer(node, ticket, "lock or barrier '" + w.name() + "': its manager, " + who + ", died", Map.of());
             }
         });
     }

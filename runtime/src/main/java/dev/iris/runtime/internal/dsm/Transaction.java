@@ -7,7 +7,8 @@ import java.util.TreeMap;
 /**
  * One attempt of an optimistic transaction over the pages of transactional regions (Rainbow OS):
  * the first access to a page takes a private copy and records its version (the read set); writes
- * go to the copies (the write set). Commit, in the manner of Silo: pin the written pages in page
+ * go to the copies (the write set). Every new copy first checks that the earlier ones are
+ * unchanged, so the body sees one snapshot. Commit, in the manner of Silo: pin the written pages in page
  * order (ownership, nobody else may write or take them), check that no page read or written
  * changed since its copy was taken and none is pinned by another transaction, then install the
  * written copies and unpin. A check that fails aborts the attempt; nothing was changed.
@@ -30,6 +31,15 @@ final class Transaction {
         }
     }
 
+    /** Thrown into a body whose view stopped being a snapshot: the attempt is discarded and retried. */
+    static final class Retry extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Retry() {
+            super("the transaction's view changed", null, false, false);
+        }
+    }
+
     Transaction(Dsm dsm) {
         this.dsm = dsm;
     }
@@ -48,16 +58,25 @@ final class Transaction {
 
     private Entry entry(Page p) {
         Entry e = entries.get(p.number);
+        if (e != null) {
+            return e;
+        }
         while (e == null) {
             synchronized (p) {
                 if (p.state != Page.INVALID) {
                     e = new Entry(p, p.data.clone(), p.version);
-                    entries.put(p.number, e);
-                    break;
                 }
             }
-            dsm.coherence.readFault(p);
+            if (e == null) {
+                dsm.coherence.readFault(p);
+            }
         }
+        // opacity: the pages copied before must still be as they were, so that the body only ever
+        // sees one snapshot of memory (and never, say, loops on a broken invariant)
+        if (!valid()) {
+            throw new Retry();
+        }
+        entries.put(p.number, e);
         return e;
     }
 
