@@ -115,6 +115,15 @@ public final class EmbeddedCluster implements AutoCloseable {
         throw new IllegalArgumentException("cluster '" + name + "' has no node '" + nodeName + "'");
     }
 
+    /** The page table of the cluster's shared memory, merged from every node's snapshot. */
+    public dev.iris.runtime.dsm.ClusterPageTable pageTable() {
+        java.util.Map<String, List<dev.iris.runtime.dsm.PageInfo>> snapshots = new java.util.LinkedHashMap<>();
+        for (Node node : nodes()) {
+            snapshots.put(node.id().name(), node.memory().snapshot());
+        }
+        return dev.iris.runtime.dsm.ClusterPageTable.of(snapshots);
+    }
+
     /** Node {@code i}, counting from 0. */
     public Node node(int i) {
         return nodes().get(i);

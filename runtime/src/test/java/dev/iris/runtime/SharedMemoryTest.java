@@ -419,6 +419,14 @@ class SharedMemoryTest {
             assertTrue(m2.snapshot().get(0).owner());
             assertEquals(PageInfo.State.INVALID, m1.snapshot().get(0).state());
 
+            var table = dev.iris.runtime.dsm.ClusterPageTable.of(java.util.Map.of("node1", m1.snapshot(), "node2",
+                    m2.snapshot())).pages().get(0);
+            assertEquals("node2", table.owner());
+            assertEquals(java.util.Map.of("node1", PageInfo.State.INVALID, "node2", PageInfo.State.WRITE),
+                    table.states());
+            assertEquals(1, table.readFaults());
+            assertEquals(1, table.writeFaults());
+
             List<String> seen = events.stream().map(e -> e.node() + " " + e.kind() + " " + e.peer()).toList();
             assertEquals(List.of("node2 READ_FAULT null", "node1 PAGE_SENT node2", "node2 PAGE_RECEIVED node1",
                     "node2 WRITE_FAULT null", "node1 OWNERSHIP_LOST node2", "node2 OWNERSHIP_GAINED node1"), seen);
