@@ -318,11 +318,14 @@ class SharedMemoryTest {
                 assertThrows(MemoryException.class, () -> c.node(0).memory().barrier("pair", 2).await());
             });
             interrupted.join();
-            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                Future<?> one = pool.submit(() -> c.node(1).memory().barrier("pair", 2).await());
-                Future<?> two = pool.submit(() -> c.node(2).memory().barrier("pair", 2).await());
-                one.get();
-                two.get();
+            ExecutorService pairs = Executors.newVirtualThreadPerTaskExecutor();
+            try {
+                Future<?> one = pairs.submit(() -> c.node(1).memory().barrier("pair", 2).await());
+                Future<?> two = pairs.submit(() -> c.node(2).memory().barrier("pair", 2).await());
+                one.get(20, java.util.concurrent.TimeUnit.SECONDS);
+                two.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            } finally {
+                pairs.shutdownNow();
             }
             // parties that disagree on the number: the first arrival sets it, the other one fails
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -16,7 +16,8 @@ public interface DistributedBarrier {
      * Blocks until {@link #parties()} processes arrived at this barrier.
      *
      * @throws MemoryException if the barrier's manager or the node of a waiting party dies, the
-     *                         parties disagree on their number, or this thread is interrupted
+     *                         parties disagree on their number, or this thread is interrupted before
+     *                         the round passed (its arrival is withdrawn and does not count)
      */
     void await();
 }

@@ -13,7 +13,9 @@ public interface DistributedLock {
      * Blocks until this process holds the lock (at once if it already does).
      *
      * @throws MemoryException if the lock's manager node is dead or dies meanwhile, or this thread
-     *                         is interrupted (its request is withdrawn)
+     *                         is interrupted before the lock is granted (its request is withdrawn;
+     *                         a grant already on its way is kept: then this returns with the
+     *                         interrupt status set)
      */
     void lock();
 

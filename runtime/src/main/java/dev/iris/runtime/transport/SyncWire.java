@@ -11,8 +11,9 @@ import io.netty.buffer.ByteBufAllocator;
  * sync := op:u8 ticket:u64 clock:u64 parties:u32 name:str reason:str count:u32 (page:u64 version:u64){count}
  * </pre>
  *
- * {@code op}: 1 acquire, 2 grant, 3 release (or withdraw a waiting acquire), 4 arrive, 5 pass
- * (the barrier released its parties), 6 fail. Acquire, release and arrive go to the lock's or
+ * {@code op}: 1 acquire, 2 grant, 3 release, 4 arrive, 5 pass (the barrier released its
+ * parties), 6 fail, 7 withdraw (an interrupted acquire or arrival; confirmed with a fail unless
+ * it was already granted or passed). Acquire, release, arrive and withdraw go to the lock's or
  * barrier's manager node; grant, pass and fail come back to the requesting node with its
  * {@code ticket}. {@code parties} is used by arrive only; {@code reason} by fail only (else empty).
  * Names are at most 255 bytes. The {@code (page, version)} pairs are write notices of release
@@ -23,7 +24,7 @@ import io.netty.buffer.ByteBufAllocator;
 public final class SyncWire {
     /** The operations. */
     public enum Op {
-        ACQUIRE, GRANT, RELEASE, ARRIVE, PASS, FAIL;
+        ACQUIRE, GRANT, RELEASE, ARRIVE, PASS, FAIL, WITHDRAW;
 
         static Op of(int code) {
             if (code < 1 || code > values().length) {

@@ -18,6 +18,18 @@ public class IrisIdeModule extends AbstractIrisIdeModule {
         return IrisHighlighting.class;
     }
 
+    /** Keywords and cross references, and templates of whole declarations. */
+    public Class<? extends org.eclipse.xtext.ide.editor.contentassist.IdeContentProposalProvider>
+            bindIdeContentProposalProvider() {
+        return dev.iris.dsl.ide.contentassist.IrisContentProposals.class;
+    }
+
+    /** Completion items for language-server clients: templates as snippets. */
+    public Class<? extends org.eclipse.xtext.ide.server.contentassist.ContentAssistService>
+            bindContentAssistService() {
+        return dev.iris.dsl.ide.contentassist.IrisContentAssistService.class;
+    }
+
     /** Outline and symbol names as written in the file. */
     public Class<? extends DocumentSymbolNameProvider> bindDocumentSymbolNameProvider() {
         return IrisSymbolNames.class;

@@ -88,4 +88,22 @@ class IrisContentAssistTest {
                 cluster c { node n at "h:1" runs Te| }
                 """));
     }
+
+    @Test
+    void templatesOfWholeDeclarations() throws Exception {
+        XtextResourceSet set = injector.getInstance(XtextResourceSet.class);
+        String text = "system s\nme";
+        XtextResource resource = (XtextResource) set.createResource(URI.createURI("t.iris"));
+        resource.load(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), null);
+        ContentAssistContextFactory factory = injector.getInstance(ContentAssistContextFactory.class);
+        factory.setPool(pool);
+        ContentAssistContext[] contexts = factory.create(text, new TextRegion(text.length(), 0), text.length(), resource);
+        IdeContentProposalAcceptor acceptor = injector.getInstance(IdeContentProposalAcceptor.class);
+        injector.getInstance(IdeContentProposalProvider.class).createProposals(Arrays.asList(contexts), acceptor);
+        ContentAssistEntry template = java.util.stream.StreamSupport.stream(acceptor.getEntries().spliterator(), false)
+                .filter(e -> !e.getEditPositions().isEmpty()).findFirst().orElseThrow();
+        assertEquals("message Name {\n    long field\n} returns Reply", template.getProposal());
+        assertEquals(4, template.getEditPositions().size(), "Name, the field's type and name, the reply");
+        assertEquals("message", template.getLabel());
+    }
 }

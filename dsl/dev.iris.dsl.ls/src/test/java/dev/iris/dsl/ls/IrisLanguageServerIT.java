@@ -123,7 +123,12 @@ class IrisLanguageServerIT {
             LanguageServer ls = launcher.getRemoteProxy();
 
             InitializeParams init = new InitializeParams();
-            init.setCapabilities(new org.eclipse.lsp4j.ClientCapabilities());
+            var capabilities = new org.eclipse.lsp4j.ClientCapabilities();
+            var completionCapabilities = new org.eclipse.lsp4j.CompletionCapabilities(
+                    new org.eclipse.lsp4j.CompletionItemCapabilities(true)); // snippets
+            capabilities.setTextDocument(new org.eclipse.lsp4j.TextDocumentClientCapabilities());
+            capabilities.getTextDocument().setCompletion(completionCapabilities);
+            init.setCapabilities(capabilities);
             init.setProcessId((int) ProcessHandle.current().pid());
             init.setWorkspaceFolders(List.of(new WorkspaceFolder(workspace.toUri().toString(), "ws")));
             init.setRootUri(workspace.toUri().toString()); // Xtext's single-root workspace reads this
@@ -146,6 +151,21 @@ class IrisLanguageServerIT {
                     new Position(7, 29))).get(30, TimeUnit.SECONDS);
             List<String> labels = completion.getRight().getItems().stream().map(CompletionItem::getLabel).toList();
             assertTrue(labels.contains("Pong"), labels::toString);
+
+            // a template of a whole declaration where one can start, as an LSP snippet
+            var atTop = ls.getTextDocumentService().completion(new CompletionParams(new TextDocumentIdentifier(uri),
+                    new Position(1, 0))).get(30, TimeUnit.SECONDS).getRight().getItems();
+            CompletionItem template = atTop.stream().filter(i -> i.getInsertTextFormat()
+                    == org.eclipse.lsp4j.InsertTextFormat.Snippet && "message".equals(i.getLabel())).findFirst()
+                    .orElseThrow(() -> new AssertionError("no message template in " + atTop));
+            String snippet = template.getTextEdit() != null ? template.getTextEdit().getLeft().getNewText()
+                    : template.getInsertText();
+            assertTrue(snippet.startsWith("message ${1:Name} {"), snippet);
+
+            // occurrences: the declaration of Ping and its use
+            var highlights = ls.getTextDocumentService().documentHighlight(new org.eclipse.lsp4j.DocumentHighlightParams(
+                    new TextDocumentIdentifier(uri), new Position(3, 9))).get(30, TimeUnit.SECONDS);
+            assertEquals(List.of(3, 7), highlights.stream().map(h -> h.getRange().getStart().getLine()).sorted().toList());
 
             // hover over "Ping" in the process shows the message's documentation
             var hover = ls.getTextDocumentService().hover(new HoverParams(new TextDocumentIdentifier(uri),
@@ -202,6 +222,25 @@ class IrisLanguageServerIT {
                         handles Ping, Missing
                     }
                     """, apply(TEXT, edits));
+
+            // folding: the declarations that span lines, and the doc comment
+            String foldUri = workspace.resolve("fold.iris").toUri().toString();
+            ls.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(foldUri, "iris", 1, """
+                    system fold
+                    /**
+                     * Ask for the time.
+                     */
+                    message Ping {
+                        long at
+                    }
+                    process P {
+                        handles Ping
+                    }
+                    """)));
+            var folds = ls.getTextDocumentService().foldingRange(new org.eclipse.lsp4j.FoldingRangeRequestParams(
+                    new TextDocumentIdentifier(foldUri))).get(30, TimeUnit.SECONDS);
+            List<String> ranges = folds.stream().map(f -> f.getStartLine() + "-" + f.getEndLine()).sorted().toList();
+            assertTrue(ranges.containsAll(List.of("1-3", "4-6", "7-9")), ranges::toString);
 
             // quick fixes for three issue codes
 

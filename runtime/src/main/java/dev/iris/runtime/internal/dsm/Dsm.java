@@ -494,14 +494,13 @@ public final class Dsm implements SharedMemory {
     }
 
     /**
-     * Waits for a fault ({@code bounded} by the fault timeout) or a lock or barrier (unbounded: it
-     * fails only when its manager dies); turns every way of not getting it into a
-     * MemoryException. {@code onGiveUp} learns whether the wait timed out (else it was interrupted).
+     * Waits for a fault or a publication, up to the fault timeout; turns every way of not getting
+     * it into a MemoryException. {@code onGiveUp} learns whether the wait timed out (else it was
+     * interrupted).
      */
-    <T> T await(java.util.concurrent.CompletableFuture<T> done, String what, boolean bounded,
-            Consumer<Boolean> onGiveUp) {
+    <T> T await(java.util.concurrent.CompletableFuture<T> done, String what, Consumer<Boolean> onGiveUp) {
         try {
-            return bounded ? done.get(config.faultTimeout().toNanos(), TimeUnit.NANOSECONDS) : done.get();
+            return done.get(config.faultTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             onGiveUp.accept(true);
             throw new MemoryException(what + " timed out after " + config.faultTimeout().toMillis() + " ms on node '"

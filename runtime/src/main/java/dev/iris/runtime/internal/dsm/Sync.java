@@ -106,13 +106,46 @@ final class Sync {
             waiting.remove(ticket);
             throw new MemoryException(what + ": its manager, node '" + dsm.nameOf(manager) + "', is not a live member");
         }
-        Map<Long, Long> answer = dsm.await(w.answer(), what, false, timedOut -> {
-            // withdraw, even if the answer raced in: the manager passes on a lock granted meanwhile
-            // and forgets an arrival
-            waiting.remove(ticket);
-            send(manager, new SyncWire.Sync(Op.RELEASE, ticket, dsm.tick(), 0, name, ""));
-        });
-        return new Answer(ticket, answer);
+        try {
+            return new Answer(ticket, w.answer().get());
+        } catch (InterruptedException e) {
+            return withdraw(ticket, w, what);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new MemoryException(e.getCause().getMessage());
+        }
+    }
+
+    /**
+     * An interrupted request: asks the manager to withdraw it and waits (uninterruptibly, up to
+     * the fault timeout) for the outcome. If the grant or pass was already on its way, the request
+     * succeeded after all and this returns it, with the thread's interrupt status set again; the
+     * manager confirms a withdrawal with a FAIL.
+     */
+    private Answer withdraw(long ticket, Waiter w, String what) {
+        send(w.manager(), new SyncWire.Sync(Op.WITHDRAW, ticket, dsm.tick(), 0, w.name(), ""));
+        boolean interrupted = true;
+        try {
+            long deadline = System.nanoTime() + dsm.config.faultTimeout().toNanos();
+            while (true) {
+                try {
+                    Map<Long, Long> answer = w.answer().get(Math.max(0, deadline - System.nanoTime()),
+                            java.util.concurrent.TimeUnit.NANOSECONDS);
+                    return new Answer(ticket, answer);
+                } catch (InterruptedException again) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException withdrawn) {
+                    throw new MemoryException(what + " was interrupted on node '" + dsm.link.self().name() + "'");
+                } catch (java.util.concurrent.TimeoutException e) {
+                    waiting.remove(ticket);
+                    throw new MemoryException(what + " was interrupted on node '" + dsm.link.self().name()
+                            + "', and its manager did not confirm the withdrawal");
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private boolean send(int node, SyncWire.Sync s) {
@@ -229,6 +262,7 @@ final class Sync {
         switch (s.op()) {
             case ACQUIRE -> acquire(new Ticket(from, s.ticket()), s.name());
             case RELEASE -> release(new Ticket(from, s.ticket()), s.name(), s.notices());
+            case WITHDRAW -> withdrawn(new Ticket(from, s.ticket()), s.name());
             case ARRIVE -> arrive(new Ticket(from, s.ticket()), s.name(), s.parties(), s.notices());
             case GRANT, PASS -> answer(from, s.ticket(), null, s.notices());
             case FAIL -> answer(from, s.ticket(), s.reason(), Map.of());
@@ -272,10 +306,6 @@ final class Sync {
     private synchronized void release(Ticket t, String name, Map<Long, Long> notices) {
         LockQueue q = locks.get(name);
         if (q == null) {
-            Arrivals a = barriers.get(name);
-            if (a != null) {
-                a.arrived.remove(t); // an arrival withdrawn
-            }
             return;
         }
         if (t.equals(q.holder)) {
@@ -286,6 +316,18 @@ final class Sync {
             passOn(q, name);
         } else {
             q.waiting.remove(t);
+        }
+    }
+
+    /**
+     * Withdraws a waiting acquire or arrival, confirmed with a FAIL; one already granted or passed
+     * stays (its answer is on the way).
+     */
+    private synchronized void withdrawn(Ticket t, String name) {
+        LockQueue q = locks.get(name);
+        Arrivals a = barriers.get(name);
+        if (q != null && q.waiting.remove(t) || a != null && a.arrived.remove(t)) {
+            reply(t, Op.FAIL, name, "withdrawn");
         }
     }
 

@@ -1,0 +1,49 @@
+package dev.iris.dsl.ide.contentassist;
+
+import org.eclipse.lsp4j.CompletionItem;
+import org.eclipse.lsp4j.InsertTextFormat;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.xtext.ide.editor.contentassist.ContentAssistEntry;
+import org.eclipse.xtext.ide.server.Document;
+import org.eclipse.xtext.ide.server.contentassist.ContentAssistService;
+import org.eclipse.xtext.util.TextRegion;
+
+/**
+ * Completion in the language server: a template's parts to fill in become an LSP snippet
+ * ({@code ${1:Name}}, the cursor {@code $0}), so that editors step through them. In-process
+ * editors read the same entries' edit positions directly.
+ */
+public class IrisContentAssistService extends ContentAssistService {
+    @Override
+    protected CompletionItem toCompletionItem(ContentAssistEntry entry, int caretOffset, Position caretPosition,
+            Document document) {
+        CompletionItem item = super.toCompletionItem(entry, caretOffset, caretPosition, document);
+        if (!entry.getEditPositions().isEmpty() && item.getTextEdit() != null && item.getTextEdit().isLeft()) {
+            item.getTextEdit().getLeft().setNewText(snippet(entry, caretOffset - entry.getPrefix().length()));
+            item.setInsertTextFormat(InsertTextFormat.Snippet);
+        }
+        return item;
+    }
+
+    /** The proposal in LSP snippet syntax; edit positions are document offsets, {@code start} where it goes. */
+    static String snippet(ContentAssistEntry entry, int start) {
+        String text = entry.getProposal();
+        StringBuilder out = new StringBuilder();
+        int at = 0;
+        int number = 1;
+        for (TextRegion region : entry.getEditPositions()) {
+            int from = region.getOffset() - start;
+            out.append(escape(text.substring(at, from))).append("${").append(number++).append(':')
+                    .append(escape(text.substring(from, from + region.getLength()))).append('}');
+            at = from + region.getLength();
+        }
+        Integer cursor = entry.getEscapePosition();
+        int end = cursor == null ? text.length() : Math.max(at, Math.min(text.length(), cursor - start));
+        out.append(escape(text.substring(at, end))).append("$0").append(escape(text.substring(end)));
+        return out.toString();
+    }
+
+    private static String escape(String plain) {
+        return plain.replace("\\", "\\\\").replace("$", "\\$").replace("}", "\\}");
+    }
+}
