@@ -131,6 +131,7 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        nodes().forEach(Node::stopping);
         for (Node node : nodes()) {
             node.close();
         }

@@ -107,6 +107,8 @@ public final class Node implements AutoCloseable {
     private volatile Channel server;
     private volatile String advertisedAddress;
     private volatile boolean closed;
+    /** The whole cluster is being stopped on purpose: peers that go are not a failure worth a warning. */
+    private volatile boolean stopping;
     private ScheduledFuture<?> ticker;
 
     /** A peer node: live once {@link #out} completed its handshake. */
@@ -591,7 +593,7 @@ public final class Node implements AutoCloseable {
         closeQuietly(peer.in);
         memory.nodeDied(peer.id.number());
         if (!closed) {
-            LOG.log(Level.WARNING, "Node ''{0}'': ''{1}'' is dead ({2})", id, peer.id, why);
+            LOG.log(stopping ? Level.INFO : Level.WARNING, "Node ''{0}'': ''{1}'' is dead ({2})", id, peer.id, why);
             if (!peer.address.isEmpty()) {
                 lostPeers.put(peer.address, System.nanoTime()); // a transient failure heals by itself
             }
@@ -1241,6 +1243,11 @@ public final class Node implements AutoCloseable {
 
     Codecs codecs() {
         return codecs;
+    }
+
+    /** Tells this node that its cluster is being stopped (see {@link EmbeddedCluster#close()}). */
+    void stopping() {
+        stopping = true;
     }
 
     /** The node as the shared memory sees it. */

@@ -117,12 +117,28 @@ public class IrisCompiler {
         return new Result(problems, List.copyOf(generated.keySet()));
     }
 
+    /**
+     * Whether a path below a program's directory is not part of the program: build output
+     * ({@code target}, {@code bin}), generated code ({@code src-gen}), tests ({@code src/test})
+     * and hidden directories.
+     */
+    public static boolean skipped(Path relative) {
+        for (Path part : relative) {
+            String name = part.toString();
+            if (name.equals("target") || name.equals("src-gen") || name.equals("bin") || name.startsWith(".")) {
+                return true;
+            }
+        }
+        return relative.startsWith(Path.of("src", "test"));
+    }
+
     private static List<Path> irisFiles(Path sources) {
         if (Files.isRegularFile(sources)) {
             return List.of(sources);
         }
         try (Stream<Path> walk = Files.walk(sources)) {
-            return walk.filter(p -> p.toString().endsWith(".iris") && Files.isRegularFile(p)).sorted().toList();
+            return walk.filter(p -> p.toString().endsWith(".iris") && Files.isRegularFile(p))
+                    .filter(p -> !skipped(sources.relativize(p))).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + sources, e);
         }

@@ -1,0 +1,262 @@
+package dev.iris.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.WildcardType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code iris} command line. Every user error (a missing file, a compile error, an unknown
+ * cluster) is one message and a non-zero status; exit statuses: 0 success, 1 the program or its
+ * compilation failed, 2 wrong usage.
+ */
+@Command(name = "iris", mixinStandardHelpOptions = true, version = "iris 0.1.0",
+        description = "Write, check and run distributed programs: V-kernel process groups and distributed shared "
+                + "memory on the JVM.",
+        subcommands = {Iris.Run.class, Iris.Check.class, Iris.Lsp.class})
+public final class Iris implements Runnable {
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, check or lsp");
+    }
+
+    public static void main(String[] args) {
+        quietLogs();
+        System.exit(execute(args, System.out, System.err));
+    }
+
+    /** The runtime logs membership changes at INFO: shown only with IRIS_LOG=INFO (or FINE, ...). */
+    private static void quietLogs() {
+        java.util.logging.Level level;
+        try {
+            level = java.util.logging.Level.parse(System.getenv().getOrDefault("IRIS_LOG", "WARNING"));
+        } catch (IllegalArgumentException e) {
+            level = java.util.logging.Level.WARNING;
+        }
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.setLevel(level);
+        for (java.util.logging.Handler handler : root.getHandlers()) {
+            handler.setLevel(level);
+        }
+    }
+
+    /** Runs the command line; returns the exit status. */
+    static int execute(String[] args, PrintStream out, PrintStream err) {
+        CommandLine line = new CommandLine(new Iris());
+        line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        PrintWriter errors = new PrintWriter(err, true, StandardCharsets.UTF_8);
+        line.setErr(errors);
+        line.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof UserError user) {
+                errors.println("iris: " + user.getMessage());
+                return user.status();
+            }
+            throw e;
+        });
+        return line.execute(args);
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Compile a program (its .iris files and Java) and run it on an embedded local cluster: "
+                    + "all nodes in this JVM, each process's output prefixed with its node.",
+                    "A program with a main class runs it (the main starts the cluster it wants); otherwise the "
+                            + "cluster's processes run until Ctrl-C."})
+    static final class Run implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+        @Parameters(paramLabel = "PROGRAM", description = "a program directory or an .iris file")
+        private Path program;
+        @Option(names = "--cluster", paramLabel = "NAME",
+                description = "the cluster to run (default: 'local' if declared, else the first)")
+        private String cluster;
+        @Option(names = "--nodes", paramLabel = "N",
+                description = "run N nodes (the cluster's placements repeated, or its first N nodes)")
+        private Integer nodes;
+        @Option(names = "--main", paramLabel = "CLASS", description = "the main class, if there are several")
+        private String main;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter err = spec.commandLine().getErr();
+            if (nodes != null && nodes < 1) {
+                throw new UserError(2, "--nodes must be at least 1, not " + nodes);
+            }
+            try (Program p = Program.compile(program, err)) {
+                Method entry = mainMethod(p);
+                PrintStream original = System.out;
+                System.setOut(new NodeOutput(original).stream());
+                ClassLoader context = Thread.currentThread().getContextClassLoader();
+                Thread.currentThread().setContextClassLoader(p.loader());
+                try {
+                    if (entry != null) {
+                        if (cluster != null || nodes != null) {
+                            throw new UserError(2, "--cluster and --nodes are for programs without a main class; "
+                                    + entry.getDeclaringClass().getName() + " starts the cluster itself");
+                        }
+                        return runMain(entry, err);
+                    }
+                    return runCluster(p, err);
+                } finally {
+                    Thread.currentThread().setContextClassLoader(context);
+                    System.out.flush();
+                    System.setOut(original);
+                }
+            }
+        }
+
+        private Method mainMethod(Program p) {
+            List<Method> mains = new ArrayList<>();
+            for (Class<?> c : p.userClasses()) {
+                try {
+                    Method m = c.getMethod("main", String[].class);
+                    if (Modifier.isStatic(m.getModifiers()) && m.getDeclaringClass() == c
+                            && (main == null || main.equals(c.getName()) || main.equals(c.getSimpleName()))) {
+                        mains.add(m);
+                    }
+                } catch (NoSuchMethodException e) {
+                    // not a main class
+                }
+            }
+            if (main != null && mains.isEmpty()) {
+                throw new UserError(2, "no main class " + main + " in " + program);
+            }
+            if (mains.size() > 1) {
+                throw new UserError(2, "several main classes (" + mains.stream().map(m -> m.getDeclaringClass()
+                        .getName()).toList() + "): name one with --main");
+            }
+            return mains.isEmpty() ? null : mains.get(0);
+        }
+
+        private int runMain(Method entry, PrintWriter err) {
+            try {
+                entry.invoke(null, (Object) new String[0]);
+                return 0;
+            } catch (InvocationTargetException e) {
+                err.println("iris: the program failed:");
+                e.getCause().printStackTrace(err);
+                return 1;
+            } catch (IllegalAccessException e) {
+                throw new UserError(2, entry.getDeclaringClass().getName() + ".main is not public");
+            }
+        }
+
+        private int runCluster(Program p, PrintWriter err) throws Exception {
+            Class<?> system = p.systemClass();
+            Object spec = Clusters.choose(system, cluster, nodes);
+            Object handlers = handlers(system, p.userClasses());
+            Method start = system.getMethod("startEmbedded", spec.getClass(), handlers.getClass());
+            AutoCloseable running;
+            try {
+                running = (AutoCloseable) start.invoke(null, spec, handlers);
+            } catch (InvocationTargetException e) {
+                throw new UserError(1, "the cluster did not start: " + e.getCause().getMessage());
+            }
+            err.println("iris: cluster " + Clusters.describe(spec) + " runs in this JVM; stop it with Ctrl-C");
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                closeQuietly(running);
+                stopped.countDown();
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                closeQuietly(running);
+            }
+            return 0;
+        }
+
+        private static void closeQuietly(AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // stopping anyway
+            }
+        }
+
+        /** The generated {@code Handlers} record: for each process type, the user's class extending its base. */
+        private static Object handlers(Class<?> system, List<Class<?>> userClasses) throws Exception {
+            Class<?> type = Class.forName(system.getName() + "$Handlers", true, system.getClassLoader());
+            RecordComponent[] components = type.getRecordComponents();
+            Object[] suppliers = new Object[components.length];
+            Class<?>[] types = new Class<?>[components.length];
+            for (int i = 0; i < components.length; i++) {
+                types[i] = components[i].getType();
+                ParameterizedType supplier = (ParameterizedType) components[i].getGenericType();
+                Class<?> base = (Class<?>) ((WildcardType) supplier.getActualTypeArguments()[0]).getUpperBounds()[0];
+                List<Class<?>> impls = userClasses.stream().filter(c -> base.isAssignableFrom(c)
+                        && !Modifier.isAbstract(c.getModifiers())).toList();
+                if (impls.size() > 1) {
+                    throw new UserError(2, "several classes extend " + base.getSimpleName() + ": " + impls);
+                }
+                if (impls.size() == 1) {
+                    Constructor<?> constructor;
+                    try {
+                        constructor = impls.get(0).getConstructor();
+                    } catch (NoSuchMethodException e) {
+                        throw new UserError(2, impls.get(0).getName() + " needs a public constructor without arguments");
+                    }
+                    suppliers[i] = (Supplier<Object>) () -> {
+                        try {
+                            return constructor.newInstance();
+                        } catch (ReflectiveOperationException e) {
+                            throw new IllegalStateException("cannot create a " + constructor.getDeclaringClass()
+                                    .getName() + ": " + e, e);
+                        }
+                    };
+                }
+            }
+            return type.getDeclaredConstructor(types).newInstance(suppliers);
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Validate a program (its .iris files and Java): print every problem as file:line:col: "
+                    + "message; the status is 1 if there are errors.")
+    static final class Check implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+        @Parameters(paramLabel = "PROGRAM", description = "a program directory or an .iris file")
+        private Path program;
+
+        @Override
+        public Integer call() {
+            try (Program p = Program.compile(program, spec.commandLine().getErr())) {
+                spec.commandLine().getOut().println("iris: " + program + ": no errors");
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "lsp", mixinStandardHelpOptions = true,
+            description = "Serve the Iris language server on standard input and output (for VS Code, Neovim, ...).")
+    static final class Lsp implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            org.eclipse.xtext.ide.server.ServerLauncher.main(new String[0]);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.iris.cli;
+
+import dev.iris.dsl.compiler.IrisCompiler;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import org.eclipse.xtext.diagnostics.Severity;
+
+/**
+ * An Iris program on disk, compiled in-process: its {@code .iris} files by the Iris compiler, then
+ * the generated and the user's Java by javac, into a scratch directory. A program is a directory
+ * (its {@code .iris} files under {@code src/main/iris} or anywhere below it, its Java under
+ * {@code src/main/java} or anywhere below it; {@code target}, {@code src-gen}, {@code src/test}
+ * and hidden directories are skipped) or one {@code .iris} file (with the Java beside it).
+ */
+final class Program implements AutoCloseable {
+    private final Path work;
+    private final List<String> generatedClasses;
+    private final List<String> userClasses;
+    private final URLClassLoader loader;
+
+    private Program(Path work, List<String> generatedClasses, List<String> userClasses) {
+        this.work = work;
+        this.generatedClasses = generatedClasses;
+        this.userClasses = userClasses;
+        try {
+            this.loader = new URLClassLoader(new URL[] {work.resolve("classes").toUri().toURL()},
+                    Program.class.getClassLoader());
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Compiles the program at {@code path}, printing every problem to {@code err} as
+     * {@code file:line:col: severity: message}.
+     *
+     * @throws UserError if there is no program there or it has errors
+     */
+    static Program compile(Path path, PrintWriter err) {
+        if (!Files.exists(path)) {
+            throw new UserError(2, "no such file or directory: " + path);
+        }
+        boolean single = Files.isRegularFile(path);
+        if (single && !path.toString().endsWith(".iris")) {
+            throw new UserError(2, path + " is neither a program directory nor an .iris file");
+        }
+        Path root = (single ? path.toAbsolutePath().getParent() : path).normalize();
+        Path irisSources = single ? path : Files.isDirectory(root.resolve("src/main/iris")) ? root.resolve("src/main/iris")
+                : root;
+        Path work;
+        try {
+            work = Files.createTempDirectory("iris-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        IrisCompiler.Result result = IrisCompiler.create().compile(irisSources, work.resolve("src-gen"));
+        result.problems().forEach(err::println);
+        if (result.hasErrors()) {
+            long errors = result.problems().stream().filter(p -> p.severity() == Severity.ERROR).count();
+            throw new UserError(1, errors + (errors == 1 ? " error" : " errors") + " in the .iris files");
+        }
+        if (result.generated().isEmpty()) {
+            throw new UserError(2, "no .iris files in " + path);
+        }
+        List<Path> sources = new ArrayList<>();
+        result.generated().forEach(f -> sources.add(work.resolve("src-gen").resolve(f)));
+        List<Path> user = javaSources(Files.isDirectory(root.resolve("src/main/java")) ? root.resolve("src/main/java")
+                : root);
+        sources.addAll(user);
+        javac(sources, work.resolve("classes"), err);
+        List<String> generated = result.generated().stream().map(Program::className).toList();
+        List<String> userClasses = new ArrayList<>();
+        Path sourceRoot = Files.isDirectory(root.resolve("src/main/java")) ? root.resolve("src/main/java") : root;
+        for (Path file : user) {
+            userClasses.add(className(sourceRoot.relativize(file).toString()));
+        }
+        return new Program(work, generated, userClasses);
+    }
+
+    private static String className(String relativeFile) {
+        return relativeFile.replace('\\', '/').replaceAll("\\.java$", "").replace('/', '.');
+    }
+
+    private static List<Path> javaSources(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> p.toString().endsWith(".java") && Files.isRegularFile(p))
+                    .filter(p -> !IrisCompiler.skipped(dir.relativize(p))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dir, e);
+        }
+    }
+
+    private static void javac(List<Path> sources, Path classes, PrintWriter err) {
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        if (javac == null) {
+            throw new UserError(2, "compiling the program's Java needs a JDK, and this is a JRE ("
+                    + System.getProperty("java.home") + ")");
+        }
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT,
+                StandardCharsets.UTF_8)) {
+            Files.createDirectories(classes);
+            boolean ok = javac.getTask(null, files, diagnostics, List.of("-d", classes.toString(), "-classpath",
+                    System.getProperty("java.class.path"), "-proc:none", "-encoding", "UTF-8", "-nowarn"), null,
+                    files.getJavaFileObjectsFromPaths(sources)).call();
+            long errors = 0;
+            for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
+                if (d.getKind() == Diagnostic.Kind.ERROR) {
+                    errors++;
+                    err.println((d.getSource() == null ? "java" : Path.of(d.getSource().toUri())) + ":"
+                            + d.getLineNumber() + ":" + d.getColumnNumber() + ": error: " + d.getMessage(Locale.ROOT));
+                }
+            }
+            if (!ok) {
+                throw new UserError(1, errors + (errors == 1 ? " error" : " errors") + " in the Java code");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The class loader of the compiled program. */
+    ClassLoader loader() {
+        return loader;
+    }
+
+    /** The generated {@code <Name>System} class. */
+    Class<?> systemClass() {
+        List<String> systems = generatedClasses.stream().filter(c -> c.endsWith("System")).toList();
+        if (systems.size() != 1) {
+            throw new UserError(2, "the program declares " + systems.size() + " systems " + systems
+                    + "; run one system at a time");
+        }
+        return load(systems.get(0));
+    }
+
+    /** The user's classes (not the generated ones), loaded. */
+    List<Class<?>> userClasses() {
+        return userClasses.stream().map(this::load).toList();
+    }
+
+    private Class<?> load(String name) {
+        try {
+            return Class.forName(name, true, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new UserError(1, "cannot load class " + name + ": " + e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            loader.close();
+        } catch (IOException e) {
+            // best effort
+        }
+        try (Stream<Path> walk = Files.walk(work)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover scratch directory in /tmp is harmless
+        }
+    }
+}
