@@ -2,20 +2,17 @@ package dev.iris.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
-import java.lang.reflect.WildcardType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Supplier;
+import dev.iris.runtime.launch.GeneratedSystem;
+import dev.iris.runtime.launch.LaunchException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "iris", mixinStandardHelpOptions = true, version = "iris 0.1.0",
         description = "Write, check and run distributed programs: V-kernel process groups and distributed shared "
                 + "memory on the JVM.",
-        subcommands = {Iris.Run.class, Iris.Check.class, Iris.Lsp.class})
+        subcommands = {Iris.Run.class, Iris.Check.class, Iris.Export.class, Iris.Lsp.class})
 public final class Iris implements Runnable {
     @Spec
     private CommandSpec spec;
@@ -72,9 +69,22 @@ public final class Iris implements Runnable {
                 errors.println("iris: " + user.getMessage());
                 return user.status();
             }
+            if (e instanceof LaunchException launch) {
+                errors.println("iris: " + launch.getMessage());
+                return 2;
+            }
             throw e;
         });
         return line.execute(args);
+    }
+
+    /** The program a command works on, and which of its clusters. */
+    static final class ProgramAndCluster {
+        @Parameters(paramLabel = "PROGRAM", description = "a program directory or an .iris file")
+        Path program;
+        @Option(names = "--cluster", paramLabel = "NAME",
+                description = "the cluster (default: 'local' if declared, else the first)")
+        String cluster;
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
@@ -85,11 +95,8 @@ public final class Iris implements Runnable {
     static final class Run implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
-        @Parameters(paramLabel = "PROGRAM", description = "a program directory or an .iris file")
-        private Path program;
-        @Option(names = "--cluster", paramLabel = "NAME",
-                description = "the cluster to run (default: 'local' if declared, else the first)")
-        private String cluster;
+        @CommandLine.Mixin
+        private ProgramAndCluster target;
         @Option(names = "--nodes", paramLabel = "N",
                 description = "run N nodes (the cluster's placements repeated, or its first N nodes)")
         private Integer nodes;
@@ -102,7 +109,7 @@ public final class Iris implements Runnable {
             if (nodes != null && nodes < 1) {
                 throw new UserError(2, "--nodes must be at least 1, not " + nodes);
             }
-            try (Program p = Program.compile(program, err)) {
+            try (Program p = Program.compile(target.program, err)) {
                 Method entry = mainMethod(p);
                 PrintStream original = System.out;
                 System.setOut(new NodeOutput(original).stream());
@@ -110,7 +117,7 @@ public final class Iris implements Runnable {
                 Thread.currentThread().setContextClassLoader(p.loader());
                 try {
                     if (entry != null) {
-                        if (cluster != null || nodes != null) {
+                        if (target.cluster != null || nodes != null) {
                             throw new UserError(2, "--cluster and --nodes are for programs without a main class; "
                                     + entry.getDeclaringClass().getName() + " starts the cluster itself");
                         }
@@ -139,7 +146,7 @@ public final class Iris implements Runnable {
                 }
             }
             if (main != null && mains.isEmpty()) {
-                throw new UserError(2, "no main class " + main + " in " + program);
+                throw new UserError(2, "no main class " + main + " in " + target.program);
             }
             if (mains.size() > 1) {
                 throw new UserError(2, "several main classes (" + mains.stream().map(m -> m.getDeclaringClass()
@@ -162,17 +169,21 @@ public final class Iris implements Runnable {
         }
 
         private int runCluster(Program p, PrintWriter err) throws Exception {
-            Class<?> system = p.systemClass();
-            Object spec = Clusters.choose(system, cluster, nodes);
-            Object handlers = handlers(system, p.userClasses());
-            Method start = system.getMethod("startEmbedded", spec.getClass(), handlers.getClass());
+            GeneratedSystem system = GeneratedSystem.of(p.systemClass());
+            Object spec = system.cluster(target.cluster);
+            if (nodes != null) {
+                spec = system.rescale(spec, nodes);
+            }
+            Object handlers = system.handlers(p.userClasses());
             AutoCloseable running;
             try {
-                running = (AutoCloseable) start.invoke(null, spec, handlers);
-            } catch (InvocationTargetException e) {
-                throw new UserError(1, "the cluster did not start: " + e.getCause().getMessage());
+                running = system.startEmbedded(spec, handlers);
+            } catch (LaunchException e) {
+                throw new UserError(1, "the cluster did not start: " + e.getMessage());
             }
-            err.println("iris: cluster " + Clusters.describe(spec) + " runs in this JVM; stop it with Ctrl-C");
+            err.println("iris: cluster '" + GeneratedSystem.name(spec) + "' (" + String.join(", ",
+                    GeneratedSystem.nodes(spec).stream().map(GeneratedSystem.NodeSpec::name).toList())
+                    + ") runs in this JVM; stop it with Ctrl-C");
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 closeQuietly(running);
@@ -195,41 +206,6 @@ public final class Iris implements Runnable {
                 // stopping anyway
             }
         }
-
-        /** The generated {@code Handlers} record: for each process type, the user's class extending its base. */
-        private static Object handlers(Class<?> system, List<Class<?>> userClasses) throws Exception {
-            Class<?> type = Class.forName(system.getName() + "$Handlers", true, system.getClassLoader());
-            RecordComponent[] components = type.getRecordComponents();
-            Object[] suppliers = new Object[components.length];
-            Class<?>[] types = new Class<?>[components.length];
-            for (int i = 0; i < components.length; i++) {
-                types[i] = components[i].getType();
-                ParameterizedType supplier = (ParameterizedType) components[i].getGenericType();
-                Class<?> base = (Class<?>) ((WildcardType) supplier.getActualTypeArguments()[0]).getUpperBounds()[0];
-                List<Class<?>> impls = userClasses.stream().filter(c -> base.isAssignableFrom(c)
-                        && !Modifier.isAbstract(c.getModifiers())).toList();
-                if (impls.size() > 1) {
-                    throw new UserError(2, "several classes extend " + base.getSimpleName() + ": " + impls);
-                }
-                if (impls.size() == 1) {
-                    Constructor<?> constructor;
-                    try {
-                        constructor = impls.get(0).getConstructor();
-                    } catch (NoSuchMethodException e) {
-                        throw new UserError(2, impls.get(0).getName() + " needs a public constructor without arguments");
-                    }
-                    suppliers[i] = (Supplier<Object>) () -> {
-                        try {
-                            return constructor.newInstance();
-                        } catch (ReflectiveOperationException e) {
-                            throw new IllegalStateException("cannot create a " + constructor.getDeclaringClass()
-                                    .getName() + ": " + e, e);
-                        }
-                    };
-                }
-            }
-            return type.getDeclaredConstructor(types).newInstance(suppliers);
-        }
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
@@ -245,6 +221,35 @@ public final class Iris implements Runnable {
         public Integer call() {
             try (Program p = Program.compile(program, spec.commandLine().getErr())) {
                 spec.commandLine().getOut().println("iris: " + program + ": no errors");
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = {"Write runnable node bundles for a cluster of a program: per node a directory with "
+                    + "bin/iris-node, lib/, conf/ and a README (also as .tar.gz and .zip) that needs only a Java 21+ "
+                    + "runtime; and a Dockerfile (docker/) and a Kubernetes StatefulSet with a headless service (k8s/)."})
+    static final class Export implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+        @CommandLine.Mixin
+        private ProgramAndCluster target;
+        @Option(names = "--out", paramLabel = "DIR", required = true, description = "where to write the bundles")
+        private Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Program p = Program.compile(target.program, spec.commandLine().getErr())) {
+                GeneratedSystem system = GeneratedSystem.of(p.systemClass());
+                Object chosen = system.cluster(target.cluster);
+                List<Path> bundles = Bundles.write(p, system, chosen, out);
+                PrintWriter printed = spec.commandLine().getOut();
+                for (Path bundle : bundles) {
+                    printed.println("iris: wrote " + bundle + " (and .tar.gz, .zip): " + bundle.resolve("bin/iris-node"));
+                }
+                printed.println("iris: wrote " + out.resolve("docker/Dockerfile") + " and "
+                        + out.resolve("k8s/" + Bundles.resourceName(system, GeneratedSystem.name(chosen)) + ".yaml"));
                 return 0;
             }
         }

@@ -136,6 +136,11 @@ final class Program implements AutoCloseable {
         }
     }
 
+    /** The directory of the compiled classes (generated and the user's). */
+    Path classes() {
+        return work.resolve("classes");
+    }
+
     /** The class loader of the compiled program. */
     ClassLoader loader() {
         return loader;
@@ -171,8 +176,8 @@ final class Program implements AutoCloseable {
         } catch (IOException e) {
             // best effort
         }
-        try (Stream<Path> walk = Files.walk(work)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            IrisCompiler.deleteTree(work);
         } catch (IOException e) {
             // a leftover scratch directory in /tmp is harmless
         }

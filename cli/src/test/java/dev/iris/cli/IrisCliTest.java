@@ -97,7 +97,8 @@ class IrisCliTest {
                     new String[] {"run", program.toString(), "--nodes", "3"}, capture,
                     new PrintStream(err, true, StandardCharsets.UTF_8))));
             long deadline = System.nanoTime() + 60_000_000_000L;
-            while (!out.toString(StandardCharsets.UTF_8).contains("[node3] hello from node3")
+            while (!(out.toString(StandardCharsets.UTF_8).contains("[node3] hello from node3")
+                    && err.toString(StandardCharsets.UTF_8).contains("runs in this JVM"))
                     && System.nanoTime() < deadline && run.isAlive()) {
                 Thread.onSpinWait();
             }
@@ -153,5 +154,136 @@ class IrisCliTest {
         assertEquals(2, usage.status());
         assertTrue(usage.err().contains("Missing required parameter: 'PROGRAM'"), usage.err());
         assertEquals(2, iris("frobnicate").status());
+    }
+
+    /**
+     * Export writes a bundle per node that runs with a plain JVM, and the recipes for containers;
+     * two bundles started as separate JVMs over TCP serve a client node in this JVM.
+     */
+    @Test
+    @Timeout(240)
+    void exportedBundlesRunAsSeparateNodeJvms(@TempDir Path out) throws Exception {
+        Outcome exported = iris("export", NAMES.toString(), "--out", out.toString());
+        assertEquals(0, exported.status(), exported.err());
+        for (String node : java.util.List.of("n1", "n2")) {
+            assertTrue(Files.isExecutable(out.resolve(node + "/bin/iris-node")), node);
+            assertTrue(Files.size(out.resolve(node + "/lib/iris-runtime.jar")) > 1_000_000, "runtime with Netty");
+            assertTrue(Files.isRegularFile(out.resolve(node + "/lib/program.jar")));
+            assertTrue(Files.isRegularFile(out.resolve(node + ".zip")));
+        }
+        java.util.Properties n1 = new java.util.Properties();
+        n1.load(Files.newBufferedReader(out.resolve("n1/conf/node.properties")));
+        assertEquals("n1", n1.getProperty("iris.node"));
+        assertEquals("127.0.0.1:7102", n1.getProperty("iris.seeds"));
+        assertEquals("demo.names.NameServer", n1.getProperty("iris.handlers"));
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new java.util.zip.GZIPInputStream(Files.newInputStream(out.resolve("n2.tar.gz"))))) {
+            java.util.Map<String, Integer> modes = new java.util.HashMap<>();
+            for (var e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                modes.put(e.getName(), e.getMode() & 0777);
+            }
+            assertEquals(0755, modes.get("n2/bin/iris-node"));
+            assertTrue(modes.containsKey("n2/lib/program.jar") && modes.containsKey("n2/conf/node.properties"));
+        }
+        assertTrue(Files.readString(out.resolve("docker/Dockerfile")).contains("FROM eclipse-temurin:21-jre"));
+        kubernetesRecipeMatchesTheCluster(Files.readString(out.resolve("k8s/iris-names-local.yaml")));
+
+        // two node JVMs from the bundles, on free ports, and a client node here
+        int p1 = freePort();
+        int p2 = freePort();
+        java.util.List<java.lang.Process> jvms = new java.util.ArrayList<>();
+        dev.iris.runtime.Node client = null;
+        try {
+            jvms.add(startBundle(out.resolve("n1"), p1, p2));
+            jvms.add(startBundle(out.resolve("n2"), p2, p1));
+            for (java.lang.Process jvm : jvms) {
+                awaitLine(jvm, "READY ");
+            }
+            var program = new java.net.URLClassLoader(new java.net.URL[] {out.resolve("n1/lib/program.jar").toUri()
+                    .toURL()}, getClass().getClassLoader());
+            var system = dev.iris.runtime.launch.GeneratedSystem.load("demo.names.NamesSystem", program);
+            client = dev.iris.runtime.Node.start(dev.iris.runtime.NodeConfig.of("client", "local",
+                    new java.net.InetSocketAddress("127.0.0.1", 0),
+                    java.util.List.of(new java.net.InetSocketAddress("127.0.0.1", p1))), system.codecs());
+            assertTrue(client.awaitMembers(3, java.time.Duration.ofSeconds(30)), () -> "sees only " + jvms);
+            Object register = program.loadClass("demo.names.Register").getDeclaredConstructors()[0]
+                    .newInstance("printer", 42L);
+            Object lookup = program.loadClass("demo.names.Lookup").getDeclaredConstructors()[0].newInstance("printer");
+            java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
+            client.spawn("client", k -> {
+                try {
+                    // the client learns the nodes' group members from their state transfer, which may
+                    // follow the connection by a moment: wait for all four name servers
+                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    while (k.members(dev.iris.runtime.ProcessId.wellKnownGroup(1)).size() < 4
+                            && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                    var all = k.sendGroup(dev.iris.runtime.ProcessId.wellKnownGroup(1), register,
+                            dev.iris.runtime.ReplyMode.ALL, java.time.Duration.ofSeconds(10));
+                    Object found = k.send(dev.iris.runtime.ProcessId.wellKnownGroup(1), lookup,
+                            java.time.Duration.ofSeconds(10));
+                    seen.complete(all.replies().size() + " " + found);
+                } catch (RuntimeException e) {
+                    seen.completeExceptionally(e);
+                }
+            });
+            assertEquals("4 Found[found=true, pid=42]", seen.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            if (client != null) {
+                client.close();
+            }
+            for (java.lang.Process jvm : jvms) {
+                jvm.destroy(); // SIGTERM: the node closes
+                assertTrue(jvm.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the node JVM stops on SIGTERM");
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void kubernetesRecipeMatchesTheCluster(String yaml) {
+        java.util.List<java.util.Map<String, Object>> docs = new java.util.ArrayList<>();
+        new org.yaml.snakeyaml.Yaml().loadAll(yaml).forEach(d -> docs.add((java.util.Map<String, Object>) d));
+        assertEquals(java.util.List.of("Service", "StatefulSet"), docs.stream().map(d -> d.get("kind")).toList());
+        var service = (java.util.Map<String, Object>) docs.get(0).get("spec");
+        assertEquals("None", service.get("clusterIP"), "headless");
+        var port = ((java.util.List<java.util.Map<String, Object>>) service.get("ports")).get(0);
+        var set = (java.util.Map<String, Object>) docs.get(1).get("spec");
+        assertEquals(2, set.get("replicas"), "one pod per node of cluster local");
+        assertEquals(((java.util.Map<String, Object>) docs.get(0).get("metadata")).get("name"), set.get("serviceName"));
+        var pod = (java.util.Map<String, Object>) ((java.util.Map<String, Object>) set.get("template")).get("spec");
+        var container = ((java.util.List<java.util.Map<String, Object>>) pod.get("containers")).get(0);
+        var containerPort = ((java.util.List<java.util.Map<String, Object>>) container.get("ports")).get(0);
+        assertEquals(port.get("port"), containerPort.get("containerPort"));
+        String seeds = ((java.util.List<java.util.Map<String, Object>>) container.get("env")).stream()
+                .filter(e -> e.get("name").equals("IRIS_SEEDS")).map(e -> (String) e.get("value")).findFirst()
+                .orElseThrow();
+        assertEquals("iris-names-local-0.iris-names-local:7000,iris-names-local-1.iris-names-local:7000", seeds);
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static java.lang.Process startBundle(Path bundle, int port, int seed) throws java.io.IOException {
+        ProcessBuilder builder = new ProcessBuilder("sh", bundle.resolve("bin/iris-node").toString())
+                .redirectError(bundle.resolve("node.log").toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("IRIS_BIND", "127.0.0.1:" + port);
+        builder.environment().put("IRIS_SEEDS", "127.0.0.1:" + seed);
+        return builder.start();
+    }
+
+    private static void awaitLine(java.lang.Process jvm, String prefix) throws java.io.IOException {
+        var lines = new java.io.BufferedReader(new java.io.InputStreamReader(jvm.getInputStream(),
+                StandardCharsets.UTF_8));
+        for (String line; (line = lines.readLine()) != null; ) {
+            if (line.startsWith(prefix)) {
+                return;
+            }
+        }
+        throw new AssertionError("the node JVM ended without printing " + prefix);
     }
 }

@@ -22,6 +22,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final String name;
     private final Codecs codecs;
     private final MemoryConfig memory;
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+    private final int instance = INSTANCES.incrementAndGet();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
     private final List<Node> nodes = new ArrayList<>();
 
@@ -81,7 +83,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     /** Starts one more node that joins at run time through the first node; does not wait for the mesh. */
     public synchronized Node addNode(String nodeName) {
         List<SocketAddress> seeds = nodes.isEmpty() ? List.of() : List.of(Node.parse(nodes.get(0).address()));
-        NodeConfig config = NodeConfig.of(nodeName, name, new LocalAddress(name + "/" + nodeName), seeds)
+        // in-JVM addresses are global to the JVM: unique per cluster, so two clusters of one name can coexist
+        NodeConfig config = NodeConfig.of(nodeName, name, new LocalAddress(name + "#" + instance + "/" + nodeName), seeds)
                 .withMemory(memory);
         Node node = Node.start(config, codecs, group, false);
         nodes.add(node);

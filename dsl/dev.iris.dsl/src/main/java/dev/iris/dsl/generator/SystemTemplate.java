@@ -199,8 +199,13 @@ final class SystemTemplate {
                     public static EmbeddedCluster startEmbedded(ClusterSpec cluster, Handlers handlers) {
                         EmbeddedCluster embedded = EmbeddedCluster.start(cluster.name(),
                                 cluster.nodes().stream().map(NodeSpec::name).toList(), codecs(), memory(cluster));
-                        for (NodeSpec node : cluster.nodes()) {
-                            start(embedded.node(node.name()), cluster, handlers);
+                        try {
+                            for (NodeSpec node : cluster.nodes()) {
+                                start(embedded.node(node.name()), cluster, handlers);
+                            }
+                        } catch (RuntimeException | Error e) {
+                            embedded.close(); // nothing of a cluster that did not start stays behind
+                            throw e;
                         }
                         return embedded;
                     }

@@ -1,0 +1,331 @@
+package dev.iris.cli;
+
+import dev.iris.runtime.launch.GeneratedSystem;
+import dev.iris.runtime.launch.GeneratedSystem.NodeSpec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+
+/**
+ * Writes runnable node bundles for a cluster of a compiled program: per node a directory
+ * ({@code bin/iris-node}, {@code lib/}, {@code conf/}, {@code README.md}) and the same as
+ * {@code .tar.gz} and {@code .zip}; a container recipe ({@code docker/}) and a Kubernetes
+ * StatefulSet with a headless service ({@code k8s/}). The bundles need a Java 21+ runtime and
+ * nothing else: {@code lib/iris-runtime.jar} is the runtime with Netty, {@code lib/program.jar}
+ * the program's classes.
+ */
+final class Bundles {
+    /** The port nodes listen on in containers. */
+    static final int CONTAINER_PORT = 7000;
+    private static final String[] RUNTIME_PACKAGES = {"dev/iris/runtime/", "io/netty/", "META-INF/native/"};
+
+    private Bundles() {
+    }
+
+    /** Writes the bundles of {@code cluster} into {@code out}; returns the node bundle directories. */
+    static List<Path> write(Program program, GeneratedSystem system, Object cluster, Path out) throws IOException {
+        String clusterName = GeneratedSystem.name(cluster);
+        List<NodeSpec> nodes = GeneratedSystem.nodes(cluster);
+        List<String> handlers = new ArrayList<>();
+        for (Class<?> base : system.handlerBases()) {
+            for (Class<?> c : program.userClasses()) {
+                if (base.isAssignableFrom(c) && !java.lang.reflect.Modifier.isAbstract(c.getModifiers())) {
+                    handlers.add(c.getName());
+                }
+            }
+        }
+        Path staging = Files.createDirectories(out).resolve(".staging");
+        deleteTree(staging);
+        Path lib = Files.createDirectories(staging.resolve("lib"));
+        runtimeJar(lib.resolve("iris-runtime.jar"));
+        jar(program.classes(), lib.resolve("program.jar"));
+        List<Path> bundles = new ArrayList<>();
+        for (NodeSpec node : nodes) {
+            Path dir = out.resolve(node.name());
+            deleteTree(dir);
+            copyTree(lib, dir.resolve("lib"));
+            List<String> seeds = nodes.stream().filter(n -> !n.equals(node)).map(NodeSpec::address).toList();
+            write(dir.resolve("conf/node.properties"), """
+                    # Node %s of cluster %s (system %s), written by iris export.
+                    # The environment overrides: IRIS_NODE, IRIS_BIND (host:port), IRIS_SEEDS (host:port,...).
+                    iris.system=%s
+                    iris.cluster=%s
+                    iris.node=%s
+                    iris.bind=%s
+                    iris.seeds=%s
+                    iris.handlers=%s
+                    """.formatted(node.name(), clusterName, system.type().getName(), system.type().getName(),
+                    clusterName, node.name(), node.address(), String.join(",", seeds), String.join(",", handlers)));
+            write(dir.resolve("conf/credentials.properties"), """
+                    # The cluster's credentials go here once nodes authenticate each other (the security issue:
+                    # mutual TLS with a per-cluster CA). Today nodes only check the cluster name in the handshake.
+                    """);
+            Path launcher = dir.resolve("bin/iris-node");
+            write(launcher, """
+                    #!/bin/sh
+                    # Starts node %1$s of cluster %2$s. Needs Java 21 or newer: $JAVA_HOME/bin/java, else java on the PATH.
+                    # IRIS_BIND, IRIS_SEEDS and IRIS_NODE override conf/node.properties; JAVA_OPTS adds JVM options.
+                    set -eu
+                    DIR=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd -P)
+                    JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+                    exec "$JAVA" ${JAVA_OPTS:-} -cp "$DIR/lib/*" dev.iris.runtime.launch.NodeMain "$DIR/conf/node.properties"
+                    """.formatted(node.name(), clusterName));
+            Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+            write(dir.resolve("README.md"), """
+                    # Node %1$s of cluster %2$s
+
+                    A runnable node of the Iris system `%3$s`: it listens on %4$s, joins its peers
+                    (%5$s) and runs %6$s.
+
+                        bin/iris-node          # needs only a Java 21+ runtime
+
+                    `conf/node.properties` says who it is; `IRIS_BIND=host:port`, `IRIS_SEEDS=host:port,...` and
+                    `IRIS_NODE` override it. It prints `READY <node> <address>` once its processes started and
+                    runs until stopped (SIGTERM or Ctrl-C; its peers see it leave). `lib/` holds the Iris runtime
+                    with Netty (`iris-runtime.jar`) and the program (`program.jar`).
+                    """.formatted(node.name(), clusterName, system.type().getName(), node.address(),
+                    seeds.isEmpty() ? "none" : String.join(", ", seeds), String.join(", ", node.runs())));
+            tarGz(dir, out.resolve(node.name() + ".tar.gz"));
+            zip(dir, out.resolve(node.name() + ".zip"));
+            bundles.add(dir);
+        }
+        container(system, clusterName, handlers, lib, out);
+        kubernetes(system, clusterName, nodes, out);
+        deleteTree(staging);
+        return bundles;
+    }
+
+    private static void container(GeneratedSystem system, String cluster, List<String> handlers, Path lib, Path out)
+            throws IOException {
+        Path docker = out.resolve("docker");
+        deleteTree(docker);
+        copyTree(lib, docker.resolve("lib"));
+        write(docker.resolve("conf/node.properties"), """
+                # Cluster %s of %s in containers: the node is the pod's ordinal, addresses come from the
+                # StatefulSet's environment (IRIS_BIND, IRIS_SEEDS).
+                iris.system=%s
+                iris.cluster=%s
+                iris.bind=0.0.0.0:%d
+                iris.handlers=%s
+                """.formatted(cluster, system.type().getName(), system.type().getName(), cluster, CONTAINER_PORT,
+                String.join(",", handlers)));
+        write(docker.resolve("Dockerfile"), """
+                # The nodes of cluster %1$s of %2$s: one image, the node chosen by the pod's ordinal.
+                #   docker build -t %3$s docker/
+                FROM eclipse-temurin:21-jre
+                COPY lib/ /opt/iris/lib/
+                COPY conf/ /opt/iris/conf/
+                ENV IRIS_NODE_ORDINAL_FROM_HOSTNAME=true
+                EXPOSE %4$d
+                ENTRYPOINT ["java", "-cp", "/opt/iris/lib/*", "dev.iris.runtime.launch.NodeMain", "/opt/iris/conf/node.properties"]
+                """.formatted(cluster, system.type().getName(), image(system, cluster), CONTAINER_PORT));
+    }
+
+    private static void kubernetes(GeneratedSystem system, String cluster, List<NodeSpec> nodes, Path out)
+            throws IOException {
+        String name = resourceName(system, cluster);
+        List<String> seeds = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            seeds.add(name + "-" + i + "." + name + ":" + CONTAINER_PORT);
+        }
+        write(out.resolve("k8s/" + name + ".yaml"), """
+                # Cluster %1$s of %2$s on Kubernetes: a headless service gives every pod a stable DNS name
+                # (%3$s-0.%3$s, ...) that the nodes use as addresses and seeds; pod i is node i of the cluster
+                # (%4$s). Build the image from docker/ first.
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: %3$s
+                  labels:
+                    app: %3$s
+                spec:
+                  clusterIP: None
+                  selector:
+                    app: %3$s
+                  ports:
+                    - name: iris
+                      port: %5$d
+                      targetPort: %5$d
+                ---
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata:
+                  name: %3$s
+                spec:
+                  serviceName: %3$s
+                  replicas: %6$d
+                  podManagementPolicy: Parallel
+                  selector:
+                    matchLabels:
+                      app: %3$s
+                  template:
+                    metadata:
+                      labels:
+                        app: %3$s
+                    spec:
+                      containers:
+                        - name: node
+                          image: %7$s
+                          ports:
+                            - name: iris
+                              containerPort: %5$d
+                          env:
+                            - name: POD_NAME
+                              valueFrom:
+                                fieldRef:
+                                  fieldPath: metadata.name
+                            - name: IRIS_BIND
+                              value: "$(POD_NAME).%3$s:%5$d"
+                            - name: IRIS_SEEDS
+                              value: "%8$s"
+                """.formatted(cluster, system.type().getName(), name,
+                String.join(", ", nodes.stream().map(NodeSpec::name).toList()), CONTAINER_PORT, nodes.size(),
+                image(system, cluster), String.join(",", seeds)));
+    }
+
+    /** {@code demo.names} cluster {@code local}: {@code iris-names-local}, a valid DNS label. */
+    static String resourceName(GeneratedSystem system, String cluster) {
+        String simple = system.type().getSimpleName().replaceAll("System$", "");
+        return ("iris-" + simple + "-" + cluster).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    }
+
+    private static String image(GeneratedSystem system, String cluster) {
+        return resourceName(system, cluster) + ":latest";
+    }
+
+    /** The runtime and Netty, taken from wherever this JVM loaded them (the CLI's jar or the build's jars). */
+    private static void runtimeJar(Path target) throws IOException {
+        Set<Path> sources = new LinkedHashSet<>();
+        sources.add(location(dev.iris.runtime.Node.class));
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (Path.of(entry).getFileName() != null && Path.of(entry).getFileName().toString().startsWith("netty-")) {
+                sources.add(Path.of(entry));
+            }
+        }
+        Set<String> written = new java.util.HashSet<>();
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(target))) {
+            for (Path source : sources) {
+                if (Files.isDirectory(source)) {
+                    try (Stream<Path> walk = Files.walk(source)) {
+                        for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                            String name = source.relativize(file).toString().replace('\\', '/');
+                            if (wanted(name) && written.add(name)) {
+                                out.putNextEntry(new JarEntry(name));
+                                Files.copy(file, out);
+                                out.closeEntry();
+                            }
+                        }
+                    }
+                } else {
+                    try (JarFile jar = new JarFile(source.toFile())) {
+                        for (JarEntry e : java.util.Collections.list(jar.entries())) {
+                            if (!e.isDirectory() && wanted(e.getName()) && written.add(e.getName())) {
+                                out.putNextEntry(new JarEntry(e.getName()));
+                                jar.getInputStream(e).transferTo(out);
+                                out.closeEntry();
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean wanted(String entry) {
+        for (String prefix : RUNTIME_PACKAGES) {
+            if (entry.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Path location(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void jar(Path classes, Path target) throws IOException {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(target));
+                Stream<Path> walk = Files.walk(classes)) {
+            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+                Files.copy(file, out);
+                out.closeEntry();
+            }
+        }
+    }
+
+    private static void tarGz(Path dir, Path target) throws IOException {
+        try (OutputStream archive = Files.newOutputStream(target);
+                TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(archive));
+                Stream<Path> walk = Files.walk(dir)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                TarArchiveEntry entry = new TarArchiveEntry(file.toFile(), dir.getFileName() + "/" + dir.relativize(file));
+                entry.setMode(Files.isExecutable(file) ? 0100755 : 0100644);
+                tar.putArchiveEntry(entry);
+                Files.copy(file, tar);
+                tar.closeArchiveEntry();
+            }
+        }
+    }
+
+    private static void zip(Path dir, Path target) throws IOException {
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(target));
+                Stream<Path> walk = Files.walk(dir)) {
+            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                zip.putNextEntry(new ZipEntry(dir.getFileName() + "/" + dir.relativize(file)));
+                Files.copy(file, zip);
+                zip.closeEntry();
+            }
+        }
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        try {
+            dev.iris.dsl.compiler.IrisCompiler.deleteTree(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.iris.runtime.launch;
+
+import dev.iris.runtime.IpcException;
+import dev.iris.runtime.Node;
+import dev.iris.runtime.NodeConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * What an exported node bundle's launcher runs: {@code NodeMain CONF}, CONF being the bundle's
+ * {@code conf/node.properties}. Starts this node of the cluster over TCP with the cluster's shared
+ * memory, then the processes the cluster places on it; prints {@code READY <node> <host:port>} and
+ * runs until the JVM is stopped (SIGTERM or SIGINT close the node: its peers see it leave).
+ *
+ * <p>The configuration ({@code iris.system}, {@code iris.cluster}, {@code iris.node},
+ * {@code iris.bind}, {@code iris.seeds}, {@code iris.handlers}) can be overridden by the
+ * environment: {@code IRIS_NODE}, {@code IRIS_BIND} ({@code host:port}) and {@code IRIS_SEEDS}
+ * (comma-separated {@code host:port}). With {@code IRIS_NODE_ORDINAL_FROM_HOSTNAME=true} the node is
+ * the cluster's n-th, n being the number after the last '-' of the host name (a StatefulSet pod).
+ */
+public final class NodeMain {
+    private NodeMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        try {
+            run(args, System.getenv());
+        } catch (LaunchException | IpcException | IllegalArgumentException e) {
+            System.err.println("iris-node: " + e.getMessage());
+            System.exit(e instanceof LaunchException l && l.getMessage().startsWith("usage") ? 2 : 1);
+        }
+        park();
+    }
+
+    /** Starts the node; returns it (running) once its processes started. */
+    static Node run(String[] args, Map<String, String> env) {
+        if (args.length != 1) {
+            throw new LaunchException("usage: NodeMain CONF (a node bundle's conf/node.properties)");
+        }
+        Properties conf = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of(args[0]), StandardCharsets.UTF_8)) {
+            conf.load(in);
+        } catch (IOException e) {
+            throw new LaunchException("cannot read the configuration " + args[0] + ": " + e.getMessage());
+        }
+        GeneratedSystem system = GeneratedSystem.load(required(conf, "iris.system"), NodeMain.class.getClassLoader());
+        Object cluster = system.cluster(required(conf, "iris.cluster"));
+        String node = env.getOrDefault("IRIS_NODE", conf.getProperty("iris.node"));
+        if ("true".equals(env.get("IRIS_NODE_ORDINAL_FROM_HOSTNAME"))) {
+            String host = env.getOrDefault("HOSTNAME", "");
+            int ordinal = Integer.parseInt(host.substring(host.lastIndexOf('-') + 1));
+            node = GeneratedSystem.nodes(cluster).get(ordinal).name();
+        }
+        if (node == null) {
+            throw new LaunchException("no node name: set iris.node or IRIS_NODE");
+        }
+        String bind = env.getOrDefault("IRIS_BIND", required(conf, "iris.bind"));
+        String seeds = env.getOrDefault("IRIS_SEEDS", conf.getProperty("iris.seeds", ""));
+        List<SocketAddress> seedAddresses = new ArrayList<>();
+        for (String seed : seeds.split(",")) {
+            if (!seed.isBlank() && !seed.strip().equals(bind)) {
+                seedAddresses.add(address(seed.strip()));
+            }
+        }
+        List<Class<?>> handlers = new ArrayList<>();
+        for (String name : conf.getProperty("iris.handlers", "").split(",")) {
+            if (!name.isBlank()) {
+                try {
+                    handlers.add(Class.forName(name.strip(), true, NodeMain.class.getClassLoader()));
+                } catch (ClassNotFoundException e) {
+                    throw new LaunchException("the handler class " + name.strip() + " is not in the bundle's lib/");
+                }
+            }
+        }
+        NodeConfig config = NodeConfig.of(node, GeneratedSystem.name(cluster), address(bind), seedAddresses)
+                .withMemory(system.memory(cluster));
+        Node started = Node.start(config, system.codecs());
+        Runtime.getRuntime().addShutdownHook(new Thread(started::close, "iris-node-stop"));
+        system.start(started, cluster, system.handlers(handlers));
+        System.out.println("READY " + node + " " + started.address());
+        System.out.flush();
+        return started;
+    }
+
+    private static String required(Properties conf, String key) {
+        String value = conf.getProperty(key);
+        if (value == null || value.isBlank()) {
+            throw new LaunchException("the configuration has no " + key);
+        }
+        return value.strip();
+    }
+
+    /** {@code host:port}. */
+    static InetSocketAddress address(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new LaunchException("not host:port: '" + hostPort + "'");
+        }
+        try {
+            return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+        } catch (NumberFormatException e) {
+            throw new LaunchException("not host:port: '" + hostPort + "'");
+        }
+    }
+
+    /** Keeps the JVM alive after {@link #run} (the node's threads are daemons or event loops). */
+    static void park() throws InterruptedException {
+        Thread.currentThread().join();
+    }
+}
