@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "iris", mixinStandardHelpOptions = true, version = "iris 0.1.0",
         description = "Write, check and run distributed programs: V-kernel process groups and distributed shared "
                 + "memory on the JVM.",
-        subcommands = {Iris.Run.class, Iris.Check.class, Iris.Export.class, Iris.Lsp.class})
+        subcommands = {Iris.Run.class, Iris.Check.class, Iris.Export.class, Iris.NodeCommand.class, Iris.Lsp.class})
 public final class Iris implements Runnable {
     @Spec
     private CommandSpec spec;
@@ -250,6 +250,38 @@ public final class Iris implements Runnable {
                 }
                 printed.println("iris: wrote " + out.resolve("docker/Dockerfile") + " and "
                         + out.resolve("k8s/" + Bundles.resourceName(system, GeneratedSystem.name(chosen)) + ".yaml"));
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "node", mixinStandardHelpOptions = true,
+            description = "Run the node of an exported bundle in this JVM, as its bin/iris-node does (IRIS_BIND, "
+                    + "IRIS_SEEDS and IRIS_NODE override its configuration); until Ctrl-C.")
+    static final class NodeCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "BUNDLE", description = "a node bundle directory written by iris export")
+        private Path bundle;
+
+        @Override
+        public Integer call() throws Exception {
+            Path conf = bundle.resolve("conf/node.properties");
+            if (!java.nio.file.Files.isRegularFile(conf)) {
+                throw new UserError(2, bundle + " is not a node bundle (it has no conf/node.properties)");
+            }
+            try (var program = new java.net.URLClassLoader(new java.net.URL[] {bundle.resolve("lib/program.jar").toUri()
+                    .toURL()}, Iris.class.getClassLoader())) {
+                dev.iris.runtime.Node node;
+                try {
+                    node = dev.iris.runtime.launch.NodeMain.start(conf, System.getenv(), program);
+                } catch (dev.iris.runtime.IpcException e) {
+                    throw new UserError(1, e.getMessage());
+                }
+                Runtime.getRuntime().addShutdownHook(new Thread(node::close));
+                try {
+                    Thread.currentThread().join();
+                } catch (InterruptedException e) {
+                    node.close();
+                }
                 return 0;
             }
         }

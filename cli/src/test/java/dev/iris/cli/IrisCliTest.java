@@ -150,6 +150,10 @@ class IrisCliTest {
         assertTrue(unknown.err().endsWith("iris: the program has no cluster 'lab'; its clusters: local\n"),
                 unknown.err());
 
+        Outcome notABundle = iris("node", dir.toString());
+        assertEquals(2, notABundle.status());
+        assertTrue(notABundle.err().contains("is not a node bundle (it has no conf/node.properties)"), notABundle.err());
+
         Outcome usage = iris("run");
         assertEquals(2, usage.status());
         assertTrue(usage.err().contains("Missing required parameter: 'PROGRAM'"), usage.err());

@@ -41,18 +41,28 @@ public final class NodeMain {
         park();
     }
 
-    /** Starts the node; returns it (running) once its processes started. */
     static Node run(String[] args, Map<String, String> env) {
         if (args.length != 1) {
             throw new LaunchException("usage: NodeMain CONF (a node bundle's conf/node.properties)");
         }
+        return start(Path.of(args[0]), env, NodeMain.class.getClassLoader());
+    }
+
+    /**
+     * Starts the node that configuration {@code confFile} describes, with the program's classes
+     * from {@code loader}; returns it (running) once its processes started and READY is printed.
+     *
+     * @throws LaunchException if the configuration is missing, incomplete or names unknown classes
+     * @throws dev.iris.runtime.IpcException if the address cannot be bound (port in use)
+     */
+    public static Node start(Path confFile, Map<String, String> env, ClassLoader loader) {
         Properties conf = new Properties();
-        try (Reader in = Files.newBufferedReader(Path.of(args[0]), StandardCharsets.UTF_8)) {
+        try (Reader in = Files.newBufferedReader(confFile, StandardCharsets.UTF_8)) {
             conf.load(in);
         } catch (IOException e) {
-            throw new LaunchException("cannot read the configuration " + args[0] + ": " + e.getMessage());
+            throw new LaunchException("cannot read the configuration " + confFile + ": " + e.getMessage());
         }
-        GeneratedSystem system = GeneratedSystem.load(required(conf, "iris.system"), NodeMain.class.getClassLoader());
+        GeneratedSystem system = GeneratedSystem.load(required(conf, "iris.system"), loader);
         Object cluster = system.cluster(required(conf, "iris.cluster"));
         String node = env.getOrDefault("IRIS_NODE", conf.getProperty("iris.node"));
         if ("true".equals(env.get("IRIS_NODE_ORDINAL_FROM_HOSTNAME"))) {
@@ -75,7 +85,7 @@ public final class NodeMain {
         for (String name : conf.getProperty("iris.handlers", "").split(",")) {
             if (!name.isBlank()) {
                 try {
-                    handlers.add(Class.forName(name.strip(), true, NodeMain.class.getClassLoader()));
+                    handlers.add(Class.forName(name.strip(), true, loader));
                 } catch (ClassNotFoundException e) {
                     throw new LaunchException("the handler class " + name.strip() + " is not in the bundle's lib/");
                 }
