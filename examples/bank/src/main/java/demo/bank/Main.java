@@ -26,8 +26,7 @@ public final class Main {
     public static String run() throws Exception {
         try (EmbeddedCluster cluster = BankSystem.startEmbedded(BankSystem.LOCAL,
                 new BankSystem.Handlers(Teller::new))) {
-            CompletableFuture<Void> opened = new CompletableFuture<>();
-            cluster.node("n1").spawn("opening", k -> {
+            cluster.node("n1").call("opening", Duration.ofSeconds(30), k -> {
                 Accounts accounts = new Accounts(k.memory());
                 Vault vault = new Vault(k.memory());
                 vault.transaction(() -> {
@@ -36,9 +35,8 @@ public final class Main {
                         vault.setCents(i, START);
                     }
                 });
-                opened.complete(null);
+                return null;
             });
-            opened.get(30, TimeUnit.SECONDS);
             List<CompletableFuture<Void>> clients = new ArrayList<>();
             for (var node : cluster.nodes()) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
@@ -54,10 +52,8 @@ public final class Main {
                 });
             }
             CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-            CompletableFuture<Totals> audit = new CompletableFuture<>();
-            cluster.node("n3").spawn("auditor", k -> audit.complete(
-                    (Totals) k.send(BankSystem.TELLERS, new Audit(), Duration.ofSeconds(10))));
-            Totals totals = audit.get(30, TimeUnit.SECONDS);
+            Totals totals = cluster.node("n3").call("auditor", Duration.ofSeconds(30),
+                    k -> (Totals) k.send(BankSystem.TELLERS, new Audit(), Duration.ofSeconds(10)));
             long expected = START * Accounts.CENTS_LENGTH;
             return "accounts: " + Accounts.CENTS_LENGTH + " x " + START + " cents in each of Accounts and Vault\n"
                     + "transfers under the lock: " + totals.transfers() + ", total " + totals.accounts()

@@ -4,8 +4,6 @@ import dev.iris.runtime.EmbeddedCluster;
 import dev.iris.runtime.GroupReplies;
 import dev.iris.runtime.ReplyMode;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the Jacobi workers on the embedded cluster {@code local} and compares their grid with the
@@ -21,10 +19,8 @@ public final class Main {
     public static String run() throws Exception {
         try (EmbeddedCluster cluster = JacobiSystem.startEmbedded(JacobiSystem.LOCAL,
                 new JacobiSystem.Handlers(Worker::new))) {
-            CompletableFuture<GroupReplies> solved = new CompletableFuture<>();
-            cluster.node("n1").spawn("client", k -> solved.complete(k.sendGroup(JacobiSystem.WORKERS,
-                    new Solve(ITERATIONS), ReplyMode.ALL, Duration.ofSeconds(60))));
-            GroupReplies replies = solved.get(90, TimeUnit.SECONDS);
+            GroupReplies replies = cluster.node("n1").call("client", Duration.ofSeconds(90),
+                    k -> k.sendGroup(JacobiSystem.WORKERS, new Solve(ITERATIONS), ReplyMode.ALL, Duration.ofSeconds(60)));
             double[] grid = null;
             if (!replies.failures().isEmpty()) {
                 throw replies.failures().values().iterator().next();

@@ -11,8 +11,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the scheduler on the embedded cluster {@code local}: a client places nine jobs, each on the
@@ -30,15 +28,7 @@ public final class Main {
     public static String run() throws Exception {
         try (EmbeddedCluster cluster = SchedulerSystem.startEmbedded(SchedulerSystem.LOCAL,
                 new SchedulerSystem.Handlers(ProgramManager::new))) {
-            CompletableFuture<String> seen = new CompletableFuture<>();
-            cluster.node("n2").spawn("client", k -> {
-                try {
-                    seen.complete(client(k));
-                } catch (Exception e) {
-                    seen.completeExceptionally(e);
-                }
-            });
-            return seen.get(30, TimeUnit.SECONDS);
+            return cluster.node("n2").call("client", Duration.ofSeconds(30), Main::client);
         }
     }
 

@@ -336,6 +336,36 @@ public final class Node implements AutoCloseable {
     }
 
     /**
+     * Runs {@code body} as a process on this node and waits for its result: a client or a one-off
+     * task in the cluster (a program's driver, a tool, a test). The process exits when {@code body}
+     * returns.
+     *
+     * @throws Exception           what {@code body} threw
+     * @throws IpcTimeoutException if it has not returned within {@code timeout} (it keeps running)
+     */
+    public <T> T call(String name, Duration timeout, ProcessFunction<T> body) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        spawn(name, k -> {
+            try {
+                result.complete(body.apply(k));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        try {
+            return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IpcTimeoutException("process '" + name + "' on node '" + id + "' did not finish within "
+                    + timeout.toMillis() + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception failure) {
+                throw failure;
+            }
+            throw (Error) e.getCause();
+        }
+    }
+
+    /**
      * Leaves the cluster: closes every connection (peers see this node die), fails the sends still
      * waiting here, interrupts this node's processes and stops its event loops if it owns them.
      */

@@ -5,9 +5,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /** Test fixtures: a cluster over one of the two transports, and running code as a process. */
 final class Clusters {
@@ -106,28 +103,12 @@ final class Clusters {
 
     /** Something a test runs inside a process. */
     @FunctionalInterface
-    interface Call<T> {
-        T run(Kernel kernel) throws Exception;
+    interface Call<T> extends ProcessFunction<T> {
     }
 
     /** Runs {@code call} as a process on {@code node} and returns its result (or throws its exception). */
     static <T> T call(Node node, Call<T> call) throws Exception {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        node.spawn("test-call", k -> {
-            try {
-                result.complete(call.run(k));
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
-        try {
-            return result.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception ex) {
-                throw ex;
-            }
-            throw e;
-        }
+        return node.call("test-call", Duration.ofSeconds(30), call);
     }
 
     /** A server process that answers every request with {@code answer(message)}. */
