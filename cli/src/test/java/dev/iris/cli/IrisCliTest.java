@@ -192,55 +192,24 @@ class IrisCliTest {
         assertTrue(Files.readString(out.resolve("docker/Dockerfile")).contains("FROM eclipse-temurin:21-jre"));
         kubernetesRecipeMatchesTheCluster(Files.readString(out.resolve("k8s/iris-names-local.yaml")));
 
-        // two node JVMs from the bundles, on free ports, and a client node here
-        int p1 = freePort();
-        int p2 = freePort();
-        java.util.List<java.lang.Process> jvms = new java.util.ArrayList<>();
-        dev.iris.runtime.Node client = null;
-        try {
-            jvms.add(startBundle(out.resolve("n1"), p1, p2));
-            jvms.add(startBundle(out.resolve("n2"), p2, p1));
-            for (java.lang.Process jvm : jvms) {
-                awaitLine(jvm, "READY ");
-            }
-            var program = new java.net.URLClassLoader(new java.net.URL[] {out.resolve("n1/lib/program.jar").toUri()
-                    .toURL()}, getClass().getClassLoader());
+        // the bundles as node JVMs on free ports, and a client node here
+        try (LocalBundles cluster = LocalBundles.start(NAMES, null, out.resolve("run"))) {
+            var program = new java.net.URLClassLoader(new java.net.URL[] {cluster.bundles().get(0)
+                    .resolve("lib/program.jar").toUri().toURL()}, getClass().getClassLoader());
             var system = dev.iris.runtime.launch.GeneratedSystem.load("demo.names.NamesSystem", program);
-            client = dev.iris.runtime.Node.start(dev.iris.runtime.NodeConfig.of("client", "local",
-                    new java.net.InetSocketAddress("127.0.0.1", 0),
-                    java.util.List.of(new java.net.InetSocketAddress("127.0.0.1", p1))), system.codecs());
-            assertTrue(client.awaitMembers(3, java.time.Duration.ofSeconds(30)), () -> "sees only " + jvms);
+            dev.iris.runtime.Node client = cluster.client("client", system.codecs(),
+                    dev.iris.runtime.dsm.MemoryConfig.NONE);
             Object register = program.loadClass("demo.names.Register").getDeclaredConstructors()[0]
                     .newInstance("printer", 42L);
             Object lookup = program.loadClass("demo.names.Lookup").getDeclaredConstructors()[0].newInstance("printer");
-            java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
-            client.spawn("client", k -> {
-                try {
-                    // the client learns the nodes' group members from their state transfer, which may
-                    // follow the connection by a moment: wait for all four name servers
-                    long deadline = System.nanoTime() + 30_000_000_000L;
-                    while (k.members(dev.iris.runtime.ProcessId.wellKnownGroup(1)).size() < 4
-                            && System.nanoTime() < deadline) {
-                        Thread.onSpinWait();
-                    }
-                    var all = k.sendGroup(dev.iris.runtime.ProcessId.wellKnownGroup(1), register,
-                            dev.iris.runtime.ReplyMode.ALL, java.time.Duration.ofSeconds(10));
-                    Object found = k.send(dev.iris.runtime.ProcessId.wellKnownGroup(1), lookup,
-                            java.time.Duration.ofSeconds(10));
-                    seen.complete(all.replies().size() + " " + found);
-                } catch (RuntimeException e) {
-                    seen.completeExceptionally(e);
-                }
+            String seen = client.call("client", java.time.Duration.ofSeconds(60), k -> {
+                var all = k.sendGroup(dev.iris.runtime.ProcessId.wellKnownGroup(1), register,
+                        dev.iris.runtime.ReplyMode.ALL, java.time.Duration.ofSeconds(10));
+                Object found = k.send(dev.iris.runtime.ProcessId.wellKnownGroup(1), lookup,
+                        java.time.Duration.ofSeconds(10));
+                return all.replies().size() + " " + found;
             });
-            assertEquals("4 Found[found=true, pid=42]", seen.get(30, java.util.concurrent.TimeUnit.SECONDS));
-        } finally {
-            if (client != null) {
-                client.close();
-            }
-            for (java.lang.Process jvm : jvms) {
-                jvm.destroy(); // SIGTERM: the node closes
-                assertTrue(jvm.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the node JVM stops on SIGTERM");
-            }
+            assertEquals("4 Found[found=true, pid=42]", seen);
         }
     }
 
@@ -263,31 +232,5 @@ class IrisCliTest {
                 .filter(e -> e.get("name").equals("IRIS_SEEDS")).map(e -> (String) e.get("value")).findFirst()
                 .orElseThrow();
         assertEquals("iris-names-local-0.iris-names-local:7000,iris-names-local-1.iris-names-local:7000", seeds);
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (var socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static java.lang.Process startBundle(Path bundle, int port, int seed) throws java.io.IOException {
-        ProcessBuilder builder = new ProcessBuilder("sh", bundle.resolve("bin/iris-node").toString())
-                .redirectError(bundle.resolve("node.log").toFile());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().put("IRIS_BIND", "127.0.0.1:" + port);
-        builder.environment().put("IRIS_SEEDS", "127.0.0.1:" + seed);
-        return builder.start();
-    }
-
-    private static void awaitLine(java.lang.Process jvm, String prefix) throws java.io.IOException {
-        var lines = new java.io.BufferedReader(new java.io.InputStreamReader(jvm.getInputStream(),
-                StandardCharsets.UTF_8));
-        for (String line; (line = lines.readLine()) != null; ) {
-            if (line.startsWith(prefix)) {
-                return;
-            }
-        }
-        throw new AssertionError("the node JVM ended without printing " + prefix);
     }
 }

@@ -2,6 +2,7 @@ package demo.bank;
 
 import dev.iris.runtime.EmbeddedCluster;
 import dev.iris.runtime.Kernel;
+import dev.iris.runtime.Node;
 import dev.iris.runtime.ProcessId;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,41 +27,51 @@ public final class Main {
     public static String run() throws Exception {
         try (EmbeddedCluster cluster = BankSystem.startEmbedded(BankSystem.LOCAL,
                 new BankSystem.Handlers(Teller::new))) {
-            cluster.node("n1").call("opening", Duration.ofSeconds(30), k -> {
-                Accounts accounts = new Accounts(k.memory());
-                Vault vault = new Vault(k.memory());
-                vault.transaction(() -> {
-                    for (int i = 0; i < Accounts.CENTS_LENGTH; i++) {
-                        accounts.setCents(i, START);
-                        vault.setCents(i, START);
-                    }
-                });
-                return null;
-            });
-            List<CompletableFuture<Void>> clients = new ArrayList<>();
-            for (var node : cluster.nodes()) {
-                CompletableFuture<Void> done = new CompletableFuture<>();
-                clients.add(done);
-                long seed = node.id().number();
-                node.spawn("client", k -> {
-                    try {
-                        client(k, new SplittableRandom(seed));
-                        done.complete(null);
-                    } catch (Throwable t) {
-                        done.completeExceptionally(t);
-                    }
-                });
-            }
-            CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-            Totals totals = cluster.node("n3").call("auditor", Duration.ofSeconds(30),
-                    k -> (Totals) k.send(BankSystem.TELLERS, new Audit(), Duration.ofSeconds(10)));
-            long expected = START * Accounts.CENTS_LENGTH;
-            return "accounts: " + Accounts.CENTS_LENGTH + " x " + START + " cents in each of Accounts and Vault\n"
-                    + "transfers under the lock: " + totals.transfers() + ", total " + totals.accounts()
-                    + (totals.accounts() == expected ? " (conserved)" : " (WRONG)") + "\n"
-                    + "transfers in transactions: " + cluster.nodes().size() * TRANSFERS_PER_CLIENT + ", total "
-                    + totals.vault() + (totals.vault() == expected ? " (conserved)" : " (WRONG)");
+            return session(cluster.nodes());
         }
+    }
+
+    /**
+     * Opens the accounts from the first of {@code clients}, runs a client on each (nodes of the
+     * cluster, or client nodes of exported bundles; one node may be listed more than once), then
+     * audits from the last.
+     */
+    public static String session(List<Node> clients) throws Exception {
+        Duration timeout = Duration.ofSeconds(60);
+        clients.get(0).call("opening", timeout, k -> {
+            Accounts accounts = new Accounts(k.memory());
+            Vault vault = new Vault(k.memory());
+            vault.transaction(() -> {
+                for (int i = 0; i < Accounts.CENTS_LENGTH; i++) {
+                    accounts.setCents(i, START);
+                    vault.setCents(i, START);
+                }
+            });
+            return null;
+        });
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        for (int i = 0; i < clients.size(); i++) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            running.add(done);
+            long seed = i + 1;
+            clients.get(i).spawn("client", k -> {
+                try {
+                    client(k, new SplittableRandom(seed));
+                    done.complete(null);
+                } catch (Throwable t) {
+                    done.completeExceptionally(t);
+                }
+            });
+        }
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        Totals totals = clients.get(clients.size() - 1).call("auditor", timeout,
+                k -> (Totals) k.send(BankSystem.TELLERS, new Audit(), Duration.ofSeconds(10)));
+        long expected = START * Accounts.CENTS_LENGTH;
+        return "accounts: " + Accounts.CENTS_LENGTH + " x " + START + " cents in each of Accounts and Vault\n"
+                + "transfers under the lock: " + totals.transfers() + ", total " + totals.accounts()
+                + (totals.accounts() == expected ? " (conserved)" : " (WRONG)") + "\n"
+                + "transfers in transactions: " + clients.size() * TRANSFERS_PER_CLIENT + ", total "
+                + totals.vault() + (totals.vault() == expected ? " (conserved)" : " (WRONG)");
     }
 
     private static void client(Kernel k, SplittableRandom random) {

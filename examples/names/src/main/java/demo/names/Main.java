@@ -17,17 +17,20 @@ public final class Main {
     public static String run() throws Exception {
         try (EmbeddedCluster cluster = NamesSystem.startEmbedded(NamesSystem.LOCAL,
                 new NamesSystem.Handlers(NameServer::new))) {
-            return cluster.node("n2").call("client", Duration.ofSeconds(30), k -> {
-                Duration timeout = Duration.ofSeconds(10);
-                GroupReplies registered = k.sendGroup(NamesSystem.NAME_SERVERS,
-                        new Register("printer", k.self().value()), ReplyMode.ALL, timeout);
-                Found found = (Found) k.send(NamesSystem.NAME_SERVERS, new Lookup("printer"), timeout);
-                Found missing = (Found) k.send(NamesSystem.NAME_SERVERS, new Lookup("scanner"), timeout);
-                return "registered with " + registered.replies().size() + " name servers\n"
-                        + "printer found: " + (found.found() && found.pid() == k.self().value()) + "\n"
-                        + "scanner found: " + missing.found();
-            });
+            return cluster.node("n2").call("client", Duration.ofSeconds(30), Main::client);
         }
+    }
+
+    /** The client: runs on any node of the cluster (embedded, or a client node of exported bundles). */
+    public static String client(dev.iris.runtime.Kernel k) {
+        Duration timeout = Duration.ofSeconds(10);
+        GroupReplies registered = k.sendGroup(NamesSystem.NAME_SERVERS, new Register("printer", k.self().value()),
+                ReplyMode.ALL, timeout);
+        Found found = (Found) k.send(NamesSystem.NAME_SERVERS, new Lookup("printer"), timeout);
+        Found missing = (Found) k.send(NamesSystem.NAME_SERVERS, new Lookup("scanner"), timeout);
+        return "registered with " + registered.replies().size() + " name servers\n"
+                + "printer found: " + (found.found() && found.pid() == k.self().value()) + "\n"
+                + "scanner found: " + missing.found();
     }
 
     public static void main(String[] args) throws Exception {

@@ -32,7 +32,8 @@ public final class Main {
         }
     }
 
-    private static String client(Kernel k) throws InterruptedException {
+    /** The client: runs on any node of the cluster (embedded, or a client node of exported bundles). */
+    public static String client(Kernel k) throws InterruptedException {
         Duration timeout = Duration.ofSeconds(10);
         List<String> placed = new ArrayList<>();
         for (long id = 1; id <= JOBS; id++) {

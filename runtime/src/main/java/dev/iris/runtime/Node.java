@@ -125,6 +125,8 @@ public final class Node implements AutoCloseable {
          * completed; sent first on that connection (guarded by membershipLock).
          */
         final List<Frame> early = new ArrayList<>();
+        /** The peer's group memberships arrived (its STATE update): this node addresses its members. */
+        volatile boolean groupsKnown;
 
         Peer(NodeId id, String address) {
             this.id = id;
@@ -298,14 +300,15 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Blocks until this node sees {@code count} members (itself included).
+     * Blocks until this node sees {@code count} members (itself included) and knows the group
+     * memberships of each, so that a group send from here reaches every member they host.
      *
      * @return whether it did within {@code timeout}
      */
     public boolean awaitMembers(int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (membershipLock) {
-            while (livePeers.size() + 1 != count) {
+            while (livePeers.size() + 1 != count || !livePeers.values().stream().allMatch(p -> p.groupsKnown)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -504,6 +507,7 @@ public final class Node implements AutoCloseable {
                 Peer old = peersByName.get(peerId.name());
                 if (old != null && old.in != null && old.in.isActive()) {
                     peer.in = old.in;
+                    peer.groupsKnown = old.groupsKnown;
                 }
                 if (old != null && old.out != null && old.out != ch) {
                     old.out.close(); // a second connection to the same peer replaces the first
@@ -992,6 +996,12 @@ public final class Node implements AutoCloseable {
                 groups.remove(group, member);
             } else {
                 groups.add(group, member);
+            }
+        }
+        if (update.op() == GroupWire.Op.STATE && !from.groupsKnown) {
+            synchronized (membershipLock) {
+                from.groupsKnown = true;
+                membershipLock.notifyAll();
             }
         }
         if (update.opId() != 0) {

@@ -41,8 +41,9 @@ class FailureDetectorTest {
     }
 
     /**
-     * A fake peer on loopback: it completes the handshake as node {@code name} of cluster "fd", then
-     * a new {@code behaviour} per connection decides what it does (nothing Iris would do).
+     * A fake peer on loopback: it completes the handshake as node {@code name} of cluster "fd" and
+     * sends its (empty) group state, then a new {@code behaviour} per connection decides what it
+     * does (nothing Iris would do).
      */
     private Channel fakePeer(String name, java.util.function.Supplier<ChannelInboundHandlerAdapter> behaviour)
             throws InterruptedException {
@@ -52,7 +53,19 @@ class FailureDetectorTest {
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new FrameDecoder(Frame.DEFAULT_MAX_FRAME_BYTES),
                                 new FrameEncoder(Frame.DEFAULT_MAX_FRAME_BYTES),
-                                new HandshakeHandler(new Handshake("fd", Handshake.PROTOCOL, name), 5_000), behaviour.get());
+                                new HandshakeHandler(new Handshake("fd", Handshake.PROTOCOL, name), 5_000),
+                                new ChannelInboundHandlerAdapter() {
+                                    @Override
+                                    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                                        // like a node: its (empty) group memberships first
+                                        ctx.writeAndFlush(new Frame(dev.iris.runtime.transport.FrameKind.GROUP_UPDATE,
+                                                0, dev.iris.runtime.transport.GroupWire.update(ctx.alloc(),
+                                                        new dev.iris.runtime.transport.GroupWire.Update(
+                                                                dev.iris.runtime.transport.GroupWire.Op.STATE, 0,
+                                                                List.of()))));
+                                        ctx.fireUserEventTriggered(event);
+                                    }
+                                }, behaviour.get());
                     }
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
     }

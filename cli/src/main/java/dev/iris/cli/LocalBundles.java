@@ -1,0 +1,151 @@
+package dev.iris.cli;
+
+import dev.iris.runtime.Codecs;
+import dev.iris.runtime.Node;
+import dev.iris.runtime.NodeConfig;
+import dev.iris.runtime.dsm.MemoryConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A program's cluster as real node JVMs on this machine: {@code iris export} writes its bundles,
+ * each node's {@code bin/iris-node} starts on a free loopback port, and a client node in this JVM
+ * joins them over TCP. For end-to-end tests of programs (the examples run their clients against
+ * it); {@link #close()} stops the node JVMs with SIGTERM.
+ */
+public final class LocalBundles implements AutoCloseable {
+    private final List<Process> jvms = new ArrayList<>();
+    private final List<Path> bundles;
+    private final List<Node> clients = new ArrayList<>();
+    private final String cluster;
+    private final List<InetSocketAddress> addresses = new ArrayList<>();
+
+    private LocalBundles(String cluster, List<Path> bundles) {
+        this.cluster = cluster;
+        this.bundles = bundles;
+    }
+
+    /**
+     * Exports {@code program}'s {@code cluster} (null: the default one) into {@code out} and starts
+     * every node bundle as a JVM (the Java running this one), each on a free loopback port with the
+     * others as seeds; returns once all printed READY.
+     *
+     * @throws IllegalStateException if the export fails or a node JVM stops before it is ready (its
+     *                               log is in the bundle's {@code node.log})
+     */
+    public static LocalBundles start(Path program, String cluster, Path out) throws IOException {
+        StringWriter errors = new StringWriter();
+        List<Path> bundles;
+        String name;
+        try (Program p = Program.compile(program, new PrintWriter(errors))) {
+            var system = dev.iris.runtime.launch.GeneratedSystem.of(p.systemClass());
+            Object chosen = system.cluster(cluster);
+            name = dev.iris.runtime.launch.GeneratedSystem.name(chosen);
+            bundles = Bundles.write(p, system, chosen, out);
+        } catch (UserError e) {
+            throw new IllegalStateException("cannot export " + program + ": " + e.getMessage() + "\n" + errors);
+        }
+        LocalBundles running = new LocalBundles(name, bundles);
+        try {
+            for (int i = 0; i < bundles.size(); i++) {
+                running.addresses.add(new InetSocketAddress("127.0.0.1", freePort()));
+            }
+            for (int i = 0; i < bundles.size(); i++) {
+                running.jvms.add(running.launch(i));
+            }
+            for (int i = 0; i < bundles.size(); i++) {
+                running.awaitReady(i);
+            }
+            return running;
+        } catch (IOException | RuntimeException e) {
+            running.close();
+            throw e;
+        }
+    }
+
+    /** The node bundle directories, in the cluster's node order. */
+    public List<Path> bundles() {
+        return bundles;
+    }
+
+    /**
+     * A node in this JVM that joins the cluster (not one of its nodes: it hosts no process of the
+     * program, and manages no page) with the program's {@code codecs} and {@code memory}; returns
+     * once it sees every node.
+     */
+    public Node client(String name, Codecs codecs, MemoryConfig memory) throws InterruptedException {
+        Node client = Node.start(NodeConfig.of(name, cluster, new InetSocketAddress("127.0.0.1", 0),
+                List.copyOf(addresses)).withMemory(memory), codecs);
+        clients.add(client);
+        if (!client.awaitMembers(jvms.size() + 1, Duration.ofSeconds(30))) {
+            throw new IllegalStateException("client '" + name + "' sees only " + client.members());
+        }
+        return client;
+    }
+
+    private Process launch(int i) throws IOException {
+        Path bundle = bundles.get(i);
+        List<String> seeds = new ArrayList<>();
+        for (int j = 0; j < addresses.size(); j++) {
+            if (j != i) {
+                seeds.add("127.0.0.1:" + addresses.get(j).getPort());
+            }
+        }
+        ProcessBuilder builder = new ProcessBuilder("sh", bundle.resolve("bin/iris-node").toString())
+                .redirectError(bundle.resolve("node.log").toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("IRIS_BIND", "127.0.0.1:" + addresses.get(i).getPort());
+        builder.environment().put("IRIS_SEEDS", String.join(",", seeds));
+        return builder.start();
+    }
+
+    private void awaitReady(int i) throws IOException {
+        BufferedReader lines = new BufferedReader(new InputStreamReader(jvms.get(i).getInputStream(),
+                StandardCharsets.UTF_8));
+        for (String line; (line = lines.readLine()) != null; ) {
+            if (line.startsWith("READY ")) {
+                return;
+            }
+        }
+        Path log = bundles.get(i).resolve("node.log");
+        throw new IllegalStateException("node JVM " + bundles.get(i).getFileName() + " stopped before it was ready: "
+                + (Files.exists(log) ? Files.readString(log) : "no log"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Stops the client nodes, then every node JVM with SIGTERM (forcibly after 30 s). */
+    @Override
+    public void close() {
+        clients.forEach(Node::close);
+        for (Process jvm : jvms) {
+            jvm.destroy();
+        }
+        for (Process jvm : jvms) {
+            try {
+                if (!jvm.waitFor(30, TimeUnit.SECONDS)) {
+                    jvm.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                jvm.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
