@@ -41,16 +41,18 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A request/response round trip between two endpoints on loopback TCP, side by side in one run:
- * Iris's V Send/Reply between processes of two nodes, and raw Netty (a length-prefixed echo over
- * the same NIO transport, no protocol above it) as the floor. Each invocation does 1,000
- * sequential round trips of a 64-byte message; the ratio of the two scores is Iris's overhead.
+ * Iris's V Send/Reply between processes of two nodes; JGroups 5 (its default TCP stack, a
+ * synchronous {@code MessageDispatcher} request between two channels), the classic group
+ * communication toolkit on the JVM; and raw Netty (a length-prefixed echo over the same NIO
+ * transport, no protocol above it) as the floor. Each invocation does 1,000 sequential round trips
+ * of a 64-byte message; the ratios of the scores compare the stacks.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = "--sun-misc-unsafe-memory-access=allow")
+@Fork(value = 1, jvmArgsAppend = {"--sun-misc-unsafe-memory-access=allow", "-Djava.net.preferIPv4Stack=true"})
 public class RoundTripBenchmark {
     private static final int ROUNDS = 1_000;
     private final byte[] message = new byte[64];
@@ -58,6 +60,10 @@ public class RoundTripBenchmark {
     private Node server;
     private Node client;
     private ProcessId echo;
+
+    private org.jgroups.JChannel jgroupsServer;
+    private org.jgroups.JChannel jgroupsClient;
+    private org.jgroups.blocks.MessageDispatcher jgroupsRequests;
 
     private EventLoopGroup netty;
     private Channel nettyServer;
@@ -78,6 +84,19 @@ public class RoundTripBenchmark {
                 k.reply(r, r.message());
             }
         });
+
+        System.setProperty("jgroups.bind_addr", "127.0.0.1");
+        System.setProperty("jgroups.tcpping.initial_hosts", "127.0.0.1[7800]");
+        jgroupsServer = new org.jgroups.JChannel("tcp.xml").name("server");
+        new org.jgroups.blocks.MessageDispatcher(jgroupsServer, org.jgroups.Message::getArray);
+        jgroupsServer.connect("iris-bench");
+        jgroupsClient = new org.jgroups.JChannel("tcp.xml").name("client");
+        jgroupsRequests = new org.jgroups.blocks.MessageDispatcher(jgroupsClient);
+        jgroupsClient.connect("iris-bench");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (jgroupsClient.getView().size() < 2 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
 
         netty = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         nettyServer = new ServerBootstrap().group(netty).channel(NioServerSocketChannel.class)
@@ -117,6 +136,22 @@ public class RoundTripBenchmark {
         nettyClient.close();
         nettyServer.close();
         netty.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        jgroupsClient.close();
+        jgroupsServer.close();
+    }
+
+    /** 1,000 synchronous JGroups requests from one channel to the other. */
+    @Benchmark
+    @OperationsPerInvocation(ROUNDS)
+    public int jgroupsRequest() throws Exception {
+        org.jgroups.Address server = jgroupsServer.getAddress();
+        int bytes = 0;
+        for (int i = 0; i < ROUNDS; i++) {
+            byte[] reply = jgroupsRequests.sendMessage(new org.jgroups.BytesMessage(server, message),
+                    org.jgroups.blocks.RequestOptions.SYNC().timeout(10_000));
+            bytes += reply.length;
+        }
+        return bytes;
     }
 
     /** 1,000 V Send/Reply round trips from a process on one node to a process on the other. */
