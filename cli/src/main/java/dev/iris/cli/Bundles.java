@@ -18,8 +18,6 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -158,6 +156,7 @@ final class Bundles {
                     app: %3$s
                 spec:
                   clusterIP: None
+                  publishNotReadyAddresses: true
                   selector:
                     app: %3$s
                   ports:
@@ -184,6 +183,7 @@ final class Bundles {
                       containers:
                         - name: node
                           image: %7$s
+                          imagePullPolicy: IfNotPresent
                           ports:
                             - name: iris
                               containerPort: %5$d
@@ -212,7 +212,7 @@ final class Bundles {
     }
 
     /** The runtime and Netty, taken from wherever this JVM loaded them (the CLI's jar or the build's jars). */
-    private static void runtimeJar(Path target) throws IOException {
+    static void runtimeJar(Path target) throws IOException {
         Set<Path> sources = new LinkedHashSet<>();
         sources.add(location(dev.iris.runtime.Node.class));
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
@@ -293,12 +293,15 @@ final class Bundles {
     }
 
     private static void zip(Path dir, Path target) throws IOException {
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(target));
+        try (var zip = new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(target.toFile());
                 Stream<Path> walk = Files.walk(dir)) {
             for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
-                zip.putNextEntry(new ZipEntry(dir.getFileName() + "/" + dir.relativize(file)));
+                var entry = new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(
+                        dir.getFileName() + "/" + dir.relativize(file));
+                entry.setUnixMode(Files.isExecutable(file) ? 0100755 : 0100644); // unzip keeps the launcher runnable
+                zip.putArchiveEntry(entry);
                 Files.copy(file, zip);
-                zip.closeEntry();
+                zip.closeArchiveEntry();
             }
         }
     }

@@ -243,7 +243,12 @@ public final class Iris implements Runnable {
             try (Program p = Program.compile(target.program, spec.commandLine().getErr())) {
                 GeneratedSystem system = GeneratedSystem.of(p.systemClass());
                 Object chosen = system.cluster(target.cluster);
-                List<Path> bundles = Bundles.write(p, system, chosen, out);
+                List<Path> bundles;
+                try {
+                    bundles = Bundles.write(p, system, chosen, out);
+                } catch (java.io.IOException e) {
+                    throw new UserError(1, "cannot write the bundles to " + out + ": " + e.getMessage());
+                }
                 PrintWriter printed = spec.commandLine().getOut();
                 for (Path bundle : bundles) {
                     printed.println("iris: wrote " + bundle + " (and .tar.gz, .zip): " + bundle.resolve("bin/iris-node"));

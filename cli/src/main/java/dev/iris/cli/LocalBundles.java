@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalBundles implements AutoCloseable {
     private final List<Process> jvms = new ArrayList<>();
+    /** Each node JVM's standard output, read all along (a full pipe would block the node). */
+    private final List<java.util.concurrent.BlockingQueue<String>> outputs = new ArrayList<>();
     private final List<Path> bundles;
     private final List<Node> clients = new ArrayList<>();
     private final String cluster;
@@ -108,19 +110,36 @@ public final class LocalBundles implements AutoCloseable {
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("IRIS_BIND", "127.0.0.1:" + addresses.get(i).getPort());
         builder.environment().put("IRIS_SEEDS", String.join(",", seeds));
-        return builder.start();
+        Process jvm = builder.start();
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        outputs.add(lines);
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // the node JVM is gone
+            }
+        });
+        return jvm;
     }
 
     private void awaitReady(int i) throws IOException {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(jvms.get(i).getInputStream(),
-                StandardCharsets.UTF_8));
-        for (String line; (line = lines.readLine()) != null; ) {
-            if (line.startsWith("READY ")) {
-                return;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try {
+            for (String line; (line = outputs.get(i).poll(Math.max(0, deadline - System.nanoTime()),
+                    TimeUnit.NANOSECONDS)) != null; ) {
+                if (line.startsWith("READY ")) {
+                    return;
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         Path log = bundles.get(i).resolve("node.log");
-        throw new IllegalStateException("node JVM " + bundles.get(i).getFileName() + " stopped before it was ready: "
+        throw new IllegalStateException("node JVM " + bundles.get(i).getFileName() + " was not ready within 60 s: "
                 + (Files.exists(log) ? Files.readString(log) : "no log"));
     }
 

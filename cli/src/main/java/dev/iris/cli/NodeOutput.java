@@ -41,8 +41,18 @@ final class NodeOutput extends OutputStream {
         }
     }
 
+    /** Prints what the calling thread wrote since its last line (a prompt, a last word), then flushes. */
     @Override
     public void flush() {
+        ByteArrayOutputStream buffer = line.get();
+        if (buffer.size() > 0) {
+            String text = buffer.toString(StandardCharsets.UTF_8);
+            buffer.reset();
+            String node = node(Thread.currentThread().getName());
+            synchronized (out) {
+                out.print(node == null ? text : "[" + node + "] " + text);
+            }
+        }
         out.flush();
     }
 

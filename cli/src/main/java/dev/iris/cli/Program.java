@@ -70,6 +70,16 @@ final class Program implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        try {
+            return compile(path, root, single, irisSources, work, err);
+        } catch (RuntimeException e) {
+            deleteQuietly(work); // nothing of a failed compilation stays behind
+            throw e;
+        }
+    }
+
+    private static Program compile(Path path, Path root, boolean single, Path irisSources, Path work,
+            PrintWriter err) {
         IrisCompiler.Result result = IrisCompiler.create().compile(irisSources, work.resolve("src-gen"));
         result.problems().forEach(err::println);
         if (result.hasErrors()) {
@@ -81,15 +91,27 @@ final class Program implements AutoCloseable {
         }
         List<Path> sources = new ArrayList<>();
         result.generated().forEach(f -> sources.add(work.resolve("src-gen").resolve(f)));
-        List<Path> user = javaSources(Files.isDirectory(root.resolve("src/main/java")) ? root.resolve("src/main/java")
-                : root);
-        sources.addAll(user);
-        javac(sources, work.resolve("classes"), err);
+        Path javaRoot = Files.isDirectory(root.resolve("src/main/java")) ? root.resolve("src/main/java") : root;
+        sources.addAll(javaSources(javaRoot, single ? 1 : Integer.MAX_VALUE));
+        try {
+            // against the runtime alone: what compiles here also runs in an exported bundle
+            Bundles.runtimeJar(work.resolve("iris-runtime.jar"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        javac(sources, work.resolve("classes"), work.resolve("iris-runtime.jar"), err);
         List<String> generated = result.generated().stream().map(Program::className).toList();
         List<String> userClasses = new ArrayList<>();
-        Path sourceRoot = Files.isDirectory(root.resolve("src/main/java")) ? root.resolve("src/main/java") : root;
-        for (Path file : user) {
-            userClasses.add(className(sourceRoot.relativize(file).toString()));
+        try (Stream<Path> walk = Files.walk(work.resolve("classes"))) {
+            for (Path file : walk.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
+                String name = className(work.resolve("classes").relativize(file).toString().replaceAll("\\.class$",
+                        ".java"));
+                if (!generated.contains(name) && !name.contains("$") && !name.endsWith("package-info")) {
+                    userClasses.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return new Program(work, generated, userClasses);
     }
@@ -98,8 +120,8 @@ final class Program implements AutoCloseable {
         return relativeFile.replace('\\', '/').replaceAll("\\.java$", "").replace('/', '.');
     }
 
-    private static List<Path> javaSources(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
+    private static List<Path> javaSources(Path dir, int depth) {
+        try (Stream<Path> walk = Files.walk(dir, depth)) {
             return walk.filter(p -> p.toString().endsWith(".java") && Files.isRegularFile(p))
                     .filter(p -> !IrisCompiler.skipped(dir.relativize(p))).sorted().toList();
         } catch (IOException e) {
@@ -107,7 +129,7 @@ final class Program implements AutoCloseable {
         }
     }
 
-    private static void javac(List<Path> sources, Path classes, PrintWriter err) {
+    private static void javac(List<Path> sources, Path classes, Path runtime, PrintWriter err) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new UserError(2, "compiling the program's Java needs a JDK, and this is a JRE ("
@@ -117,8 +139,8 @@ final class Program implements AutoCloseable {
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT,
                 StandardCharsets.UTF_8)) {
             Files.createDirectories(classes);
-            boolean ok = javac.getTask(null, files, diagnostics, List.of("-d", classes.toString(), "-classpath",
-                    System.getProperty("java.class.path"), "-proc:none", "-encoding", "UTF-8", "-nowarn"), null,
+            boolean ok = javac.getTask(null, files, diagnostics, List.of("--release", "21", "-d", classes.toString(),
+                    "-classpath", runtime.toString(), "-proc:none", "-encoding", "UTF-8", "-nowarn"), null,
                     files.getJavaFileObjectsFromPaths(sources)).call();
             long errors = 0;
             for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
@@ -176,8 +198,12 @@ final class Program implements AutoCloseable {
         } catch (IOException e) {
             // best effort
         }
+        deleteQuietly(work);
+    }
+
+    private static void deleteQuietly(Path dir) {
         try {
-            IrisCompiler.deleteTree(work);
+            IrisCompiler.deleteTree(dir);
         } catch (IOException e) {
             // a leftover scratch directory in /tmp is harmless
         }

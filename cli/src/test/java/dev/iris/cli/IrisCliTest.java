@@ -128,6 +128,16 @@ class IrisCliTest {
                 o.err());
         assertTrue(o.err().contains("iris: 1 error in the .iris files"), o.err());
         assertEquals(0, iris("check", NAMES.toString()).status());
+
+        // one .iris file with its handler beside it (in its declared package), nothing else searched
+        Path flat = Files.createDirectories(dir.resolve("flat"));
+        Path program = greeter(dir.resolve("tree"), "");
+        Files.copy(program.resolve("src/main/iris/greet.iris"), flat.resolve("greet.iris"));
+        Files.copy(program.resolve("src/main/java/demo/greet/Greeter.java"), flat.resolve("Greeter.java"));
+        Files.createDirectories(flat.resolve("deeper"));
+        Files.writeString(flat.resolve("deeper/Broken.java"), "this is not Java");
+        Outcome single = iris("check", flat.resolve("greet.iris").toString());
+        assertEquals(0, single.status(), single.err());
     }
 
     @Test

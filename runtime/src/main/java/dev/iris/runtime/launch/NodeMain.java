@@ -65,15 +65,20 @@ public final class NodeMain {
         GeneratedSystem system = GeneratedSystem.load(required(conf, "iris.system"), loader);
         Object cluster = system.cluster(required(conf, "iris.cluster"));
         String node = env.getOrDefault("IRIS_NODE", conf.getProperty("iris.node"));
-        if ("true".equals(env.get("IRIS_NODE_ORDINAL_FROM_HOSTNAME"))) {
+        if (!env.containsKey("IRIS_NODE") && "true".equals(env.get("IRIS_NODE_ORDINAL_FROM_HOSTNAME"))) {
             String host = env.getOrDefault("HOSTNAME", "");
-            int ordinal = Integer.parseInt(host.substring(host.lastIndexOf('-') + 1));
-            node = GeneratedSystem.nodes(cluster).get(ordinal).name();
+            List<GeneratedSystem.NodeSpec> nodes = GeneratedSystem.nodes(cluster);
+            try {
+                node = nodes.get(Integer.parseInt(host.substring(host.lastIndexOf('-') + 1))).name();
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                throw new LaunchException("host name '" + host + "' does not end in the ordinal of one of the cluster's "
+                        + nodes.size() + " nodes; set IRIS_NODE");
+            }
         }
         if (node == null) {
             throw new LaunchException("no node name: set iris.node or IRIS_NODE");
         }
-        String bind = env.getOrDefault("IRIS_BIND", required(conf, "iris.bind"));
+        String bind = env.containsKey("IRIS_BIND") ? env.get("IRIS_BIND") : required(conf, "iris.bind");
         String seeds = env.getOrDefault("IRIS_SEEDS", conf.getProperty("iris.seeds", ""));
         List<SocketAddress> seedAddresses = new ArrayList<>();
         for (String seed : seeds.split(",")) {
