@@ -170,7 +170,8 @@ final class Program implements AutoCloseable {
 
     /** The generated {@code <Name>System} class. */
     Class<?> systemClass() {
-        List<String> systems = generatedClasses.stream().filter(c -> c.endsWith("System")).toList();
+        List<String> systems = generatedClasses.stream()
+                .filter(c -> dev.iris.runtime.launch.GeneratedSystem.isSystemClass(load(c))).toList();
         if (systems.size() != 1) {
             throw new UserError(2, "the program declares " + systems.size() + " systems " + systems
                     + "; run one system at a time");

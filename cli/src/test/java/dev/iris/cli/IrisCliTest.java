@@ -160,6 +160,14 @@ class IrisCliTest {
         assertTrue(unknown.err().endsWith("iris: the program has no cluster 'lab'; its clusters: local\n"),
                 unknown.err());
 
+        Path homed = greeter(dir.resolve("homed"), "");
+        Path iris = homed.resolve("src/main/iris/greet.iris");
+        Files.writeString(iris, Files.readString(iris) + "shared Board { long[8] cells } home n2\n");
+        Outcome dropped = iris("run", homed.toString(), "--nodes", "1");
+        assertEquals(2, dropped.status());
+        assertTrue(dropped.err().contains("shared object 'Board' lives on node 'n2', which this cluster of 1 nodes (n1)"
+                + " does not have"), dropped.err());
+
         Outcome notABundle = iris("node", dir.toString());
         assertEquals(2, notABundle.status());
         assertTrue(notABundle.err().contains("is not a node bundle (it has no conf/node.properties)"), notABundle.err());

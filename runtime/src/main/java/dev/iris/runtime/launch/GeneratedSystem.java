@@ -5,7 +5,6 @@ import dev.iris.runtime.Node;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.dsm.MemoryConfig;
 import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -51,15 +50,24 @@ public final class GeneratedSystem {
         return system;
     }
 
-    /** The {@code ClusterSpec} constants, in declaration order. */
+    /** The clusters ({@code ClusterSpec}s), in the order the {@code .iris} file declares them. */
     public List<Object> clusters() {
-        List<Object> clusters = new ArrayList<>();
-        for (Field f : system.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType().getSimpleName().equals("ClusterSpec")) {
-                clusters.add(invoke(() -> f.get(null)));
+        return List.copyOf((List<?>) invoke(() -> system.getField("CLUSTERS").get(null)));
+    }
+
+    /** Whether {@code type} looks like a generated system class (its nested records and clusters). */
+    public static boolean isSystemClass(Class<?> type) {
+        for (Class<?> nested : type.getDeclaredClasses()) {
+            if (nested.getSimpleName().equals("Handlers") && nested.isRecord()) {
+                try {
+                    type.getField("CLUSTERS");
+                    return true;
+                } catch (NoSuchFieldException e) {
+                    return false;
+                }
             }
         }
-        return clusters;
+        return false;
     }
 
     /**
@@ -88,6 +96,23 @@ public final class GeneratedSystem {
      * {@code node<i>} that repeat its placements in turn.
      */
     public Object rescale(Object cluster, int count) {
+        return checkHomes(rescaled(cluster, count));
+    }
+
+    /** Refuses a cluster that lacks the home node of a shared object (its pages would belong to nobody). */
+    private Object checkHomes(Object cluster) {
+        List<String> names = nodes(cluster).stream().map(NodeSpec::name).toList();
+        for (var region : memory(cluster).regions()) {
+            if (region.home() != null && !names.contains(region.home())) {
+                throw new LaunchException("shared object '" + region.name() + "' lives on node '" + region.home()
+                        + "', which this cluster of " + names.size() + " nodes (" + String.join(", ", names)
+                        + ") does not have");
+            }
+        }
+        return cluster;
+    }
+
+    private Object rescaled(Object cluster, int count) {
         List<?> declared = (List<?>) call(cluster, "nodes");
         List<Object> nodes = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -96,13 +121,23 @@ public final class GeneratedSystem {
                 nodes.add(model);
             } else {
                 Constructor<?> node = model.getClass().getDeclaredConstructors()[0];
-                String name = "node" + (i + 1);
+                String name = freeName(declared, i + 1);
                 nodes.add(invoke(() -> node.newInstance(name, call(model, "address"), call(model, "runs"))));
             }
         }
         Constructor<?> spec = cluster.getClass().getDeclaredConstructors()[0];
         return invoke(() -> spec.newInstance(name(cluster), call(cluster, "pageSize"), call(cluster, "pageManager"),
                 List.copyOf(nodes)));
+    }
+
+    /** {@code node<i>}, or {@code node<i>-2}, ... if a declared node has that name. */
+    private static String freeName(List<?> declared, int i) {
+        List<Object> taken = declared.stream().map(n -> call(n, "name")).toList();
+        String name = "node" + i;
+        for (int k = 2; taken.contains(name); k++) {
+            name = "node" + i + "-" + k;
+        }
+        return name;
     }
 
     /** A cluster's name. */
