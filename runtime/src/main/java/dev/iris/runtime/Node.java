@@ -93,6 +93,8 @@ public final class Node implements AutoCloseable {
             java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
     private final ProcessTable processes;
     private final Object membershipLock = new Object();
+    /** Peers declared dead whose death the shared memory is still processing (guarded by membershipLock). */
+    private int deathsInProgress;
     // groups: the replicated table, joins/leaves waiting for acknowledgements, and the lock that
     // orders a membership change against a new peer's state transfer (taken before membershipLock)
     private final GroupTable groups = new GroupTable();
@@ -308,7 +310,8 @@ public final class Node implements AutoCloseable {
     public boolean awaitMembers(int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (membershipLock) {
-            while (livePeers.size() + 1 != count || !livePeers.values().stream().allMatch(p -> p.groupsKnown)) {
+            while (livePeers.size() + 1 != count || deathsInProgress > 0
+                    || !livePeers.values().stream().allMatch(p -> p.groupsKnown)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -621,11 +624,19 @@ public final class Node implements AutoCloseable {
             ackWaits.values().forEach(w -> w.done(peer.id.number()));
             failPending(n -> n == peer.id.number(), () -> new NodeUnreachableException(
                     "node '" + peer.id + "' died (" + why + ")"));
-            membershipLock.notifyAll();
+            deathsInProgress++;
         }
         closeQuietly(peer.out);
         closeQuietly(peer.in);
-        memory.nodeDied(peer.id.number());
+        try {
+            // outside the membership lock (the memory takes page locks, which send under them)
+            memory.nodeDied(peer.id.number());
+        } finally {
+            synchronized (membershipLock) {
+                deathsInProgress--;
+                membershipLock.notifyAll(); // awaitMembers sees the death once all of it is done
+            }
+        }
         if (!closed) {
             LOG.log(stopping ? Level.INFO : Level.WARNING, "Node ''{0}'': ''{1}'' is dead ({2})", id, peer.id, why);
             if (!peer.address.isEmpty()) {
@@ -998,8 +1009,13 @@ public final class Node implements AutoCloseable {
                 groups.add(group, member);
             }
         }
-        if (update.op() == GroupWire.Op.STATE && !from.groupsKnown) {
+        if (update.op() == GroupWire.Op.STATE) {
             synchronized (membershipLock) {
+                // the current entry: this node's own connection may just have replaced the one 'from' was
+                Peer current = peersByName.get(from.id.name());
+                if (current != null) {
+                    current.groupsKnown = true;
+                }
                 from.groupsKnown = true;
                 membershipLock.notifyAll();
             }
