@@ -101,32 +101,29 @@ public class RoundTripBenchmark {
         netty = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         nettyServer = new ServerBootstrap().group(netty).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(1 << 20, 0, 4, 0, 4),
-                                new LengthFieldPrepender(4), new SimpleChannelInboundHandler<ByteBuf>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf in) {
-                                        ctx.writeAndFlush(in.retain());
-                                    }
-                                });
-                    }
-                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                .childHandler(lengthPrefixed((ctx, in) -> ctx.writeAndFlush(in.retain())))
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
         nettyClient = new Bootstrap().group(netty).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(1 << 20, 0, 4, 0, 4),
-                                new LengthFieldPrepender(4), new SimpleChannelInboundHandler<ByteBuf>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf in) {
-                                        answer.get().complete(in.retain());
-                                    }
-                                });
-                    }
-                }).connect(nettyServer.localAddress()).sync().channel();
+                .handler(lengthPrefixed((ctx, in) -> answer.get().complete(in.retain())))
+                .connect(nettyServer.localAddress()).sync().channel();
+    }
+
+    /** A pipeline of 4-byte length-prefixed frames, each handed to {@code onFrame}. */
+    private static ChannelInitializer<Channel> lengthPrefixed(
+            java.util.function.BiConsumer<ChannelHandlerContext, ByteBuf> onFrame) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(1 << 20, 0, 4, 0, 4), new LengthFieldPrepender(4),
+                        new SimpleChannelInboundHandler<ByteBuf>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, ByteBuf in) {
+                                onFrame.accept(ctx, in);
+                            }
+                        });
+            }
+        };
     }
 
     @TearDown

@@ -104,8 +104,7 @@ final class Program implements AutoCloseable {
         List<String> userClasses = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(work.resolve("classes"))) {
             for (Path file : walk.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
-                String name = className(work.resolve("classes").relativize(file).toString().replaceAll("\\.class$",
-                        ".java"));
+                String name = className(work.resolve("classes").relativize(file).toString());
                 if (!generated.contains(name) && !name.contains("$") && !name.endsWith("package-info")) {
                     userClasses.add(name);
                 }
@@ -117,7 +116,7 @@ final class Program implements AutoCloseable {
     }
 
     private static String className(String relativeFile) {
-        return relativeFile.replace('\\', '/').replaceAll("\\.java$", "").replace('/', '.');
+        return relativeFile.replace('\\', '/').replaceAll("\\.(java|class)$", "").replace('/', '.');
     }
 
     private static List<Path> javaSources(Path dir, int depth) {

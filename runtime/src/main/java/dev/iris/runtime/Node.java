@@ -1228,12 +1228,9 @@ public final class Node implements AutoCloseable {
                 return;
             }
             try {
-                String name = ctx.channel().attr(PEER_NAME).get();
-                if (name != null) {
-                    Peer peer = peersByName.get(name);
-                    if (peer != null) {
-                        peer.lastHeardNanos = System.nanoTime();
-                    }
+                Peer peer = peerOf(ctx.channel());
+                if (peer != null) {
+                    peer.lastHeardNanos = System.nanoTime();
                 }
                 switch (frame.kind()) {
                     case HEARTBEAT -> { }
@@ -1245,11 +1242,11 @@ public final class Node implements AutoCloseable {
                     case GROUP_UPDATE -> onGroupUpdate(ctx.channel(), frame.payload());
                     case GROUP_ACK -> onGroupAck(ctx.channel(), frame.payload());
                     case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL, SYNC, DIFF, DIFF_ACK -> {
-                        if (name == null) {
+                        if (peer == null) {
                             throw new dev.iris.runtime.transport.FrameFormatException(frame.kind()
                                     + " frame before the peer is known");
                         }
-                        memory.onFrame(NodeId.of(name).number(), frame.kind(), frame.payload());
+                        memory.onFrame(peer.id.number(), frame.kind(), frame.payload());
                     }
                     default -> throw new dev.iris.runtime.transport.FrameFormatException(
                             "unexpected " + frame.kind() + " frame after the handshake");

@@ -101,13 +101,8 @@ final class Clusters {
         return names;
     }
 
-    /** Something a test runs inside a process. */
-    @FunctionalInterface
-    interface Call<T> extends ProcessFunction<T> {
-    }
-
     /** Runs {@code call} as a process on {@code node} and returns its result (or throws its exception). */
-    static <T> T call(Node node, Call<T> call) throws Exception {
+    static <T> T call(Node node, ProcessFunction<T> call) throws Exception {
         return node.call("test-call", Duration.ofSeconds(30), call);
     }
 

@@ -77,9 +77,6 @@ final class Coherence {
                     return;
                 }
                 f = startWrite(p);
-                if (f == null) {
-                    return;
-                }
             }
         }
         await(p, f);
@@ -180,7 +177,7 @@ final class Coherence {
         return f;
     }
 
-    /** Starts a write fault, or returns null if the page became writable at once. */
+    /** Starts a write fault (it may already be complete when an owner has no live copies to invalidate). */
     private Page.Fault startWrite(Page p) {
         Page.Fault f = new Page.Fault(PageWire.WRITE, faultIds.incrementAndGet());
         p.fault = f;
