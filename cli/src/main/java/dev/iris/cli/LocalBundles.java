@@ -41,8 +41,8 @@ public final class LocalBundles implements AutoCloseable {
 
     /**
      * Exports {@code program}'s {@code cluster} (null: the default one) into {@code out} and starts
-     * every node bundle as a JVM (the Java running this one), each on a free loopback port with the
-     * others as seeds; returns once all printed READY.
+     * every node bundle as a JVM (the Java running this one), each on a free loopback port, in order,
+     * seeded with the nodes started before it; returns once all printed READY.
      *
      * @throws IllegalStateException if the export fails or a node JVM stops before it is ready (its
      *                               log is in the bundle's {@code node.log})
@@ -64,10 +64,10 @@ public final class LocalBundles implements AutoCloseable {
             for (int i = 0; i < bundles.size(); i++) {
                 running.addresses.add(new InetSocketAddress("127.0.0.1", freePort()));
             }
+            // one after the other, each seeded with those already up: nobody dials a port that is not
+            // yet bound (a dial to a free local port can connect to itself and take the port away)
             for (int i = 0; i < bundles.size(); i++) {
                 running.jvms.add(running.launch(i));
-            }
-            for (int i = 0; i < bundles.size(); i++) {
                 running.awaitReady(i);
             }
             return running;
@@ -100,10 +100,8 @@ public final class LocalBundles implements AutoCloseable {
     private Process launch(int i) throws IOException {
         Path bundle = bundles.get(i);
         List<String> seeds = new ArrayList<>();
-        for (int j = 0; j < addresses.size(); j++) {
-            if (j != i) {
-                seeds.add("127.0.0.1:" + addresses.get(j).getPort());
-            }
+        for (int j = 0; j < i; j++) {
+            seeds.add("127.0.0.1:" + addresses.get(j).getPort());
         }
         ProcessBuilder builder = new ProcessBuilder("sh", bundle.resolve("bin/iris-node").toString())
                 .redirectError(bundle.resolve("node.log").toFile());
