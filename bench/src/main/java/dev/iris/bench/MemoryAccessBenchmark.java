@@ -1,4 +1,4 @@
-package dev.iris.benchmarks;
+package dev.iris.bench;
 
 import dev.iris.runtime.Codecs;
 import dev.iris.runtime.EmbeddedCluster;
@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--sun-misc-unsafe-memory-access=allow")
+@Fork(1)
 public class MemoryAccessBenchmark {
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
 

@@ -1,4 +1,4 @@
-package dev.iris.benchmarks;
+package dev.iris.bench;
 
 import com.google.inject.Injector;
 import dev.iris.dsl.ide.IrisIdeSetup;

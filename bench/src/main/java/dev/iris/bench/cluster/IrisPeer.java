@@ -1,0 +1,127 @@
+package dev.iris.bench.cluster;
+
+import dev.iris.runtime.Codecs;
+import dev.iris.runtime.GroupReplies;
+import dev.iris.runtime.Kernel;
+import dev.iris.runtime.Node;
+import dev.iris.runtime.NodeConfig;
+import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.ReplyMode;
+import dev.iris.runtime.Request;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Iris: each member node runs one process that joins well-known group 1 and replies to each
+ * request with its payload; the client node's processes group-send to it.
+ */
+final class IrisPeer {
+    static final ProcessId GROUP = ProcessId.wellKnownGroup(1);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private IrisPeer() {
+    }
+
+    static InetSocketAddress loopback(int port) {
+        return new InetSocketAddress("127.0.0.1", port);
+    }
+
+    /** Member: {@code iris <name> <port> <seed port>}. */
+    static Member.Commands member(String[] args) throws Exception {
+        Node node = Node.start(NodeConfig.of(args[0], "bench", loopback(Integer.parseInt(args[1])),
+                List.of(loopback(Integer.parseInt(args[2])))), Codecs.of());
+        CountDownLatch joined = new CountDownLatch(1);
+        node.spawn("echo", k -> {
+            k.join(GROUP);
+            joined.countDown();
+            while (true) {
+                Request r = k.receive();
+                k.reply(r, r.message());
+            }
+        });
+        if (!joined.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(args[0] + " could not join the group within 60 s");
+        }
+        return command -> {
+            throw new IllegalArgumentException("no commands");
+        };
+    }
+
+    /** The client node, on {@code port}; members use it as their seed. */
+    static final class Client implements Measure.Load, AutoCloseable {
+        private final Node node;
+        private final byte[] payload;
+        private final ReplyMode mode;
+        private volatile boolean running;
+        private CountDownLatch exited;
+
+        Client(Node node, int payloadBytes, ReplyMode mode) {
+            this.node = node;
+            this.payload = new byte[payloadBytes];
+            this.mode = mode;
+        }
+
+        static Node start(int port) {
+            return Node.start(NodeConfig.of("client", "bench", loopback(port), List.of()), Codecs.of());
+        }
+
+        /** Waits until {@code members} member nodes are up and in the group. */
+        static void awaitGroup(Node node, int members) throws Exception {
+            if (!node.awaitMembers(members + 1, Duration.ofSeconds(60))) {
+                throw new IllegalStateException("Iris: " + node.members() + " instead of " + (members + 1) + " nodes");
+            }
+            node.call("await-group", Duration.ofSeconds(60), k -> {
+                while (k.members(GROUP).size() < members) {
+                    TimeUnit.MILLISECONDS.sleep(10);
+                }
+                return null;
+            });
+        }
+
+        private void request(Kernel k) {
+            GroupReplies replies = k.sendGroup(GROUP, payload, mode, TIMEOUT);
+            if (!replies.satisfied()) {
+                throw new IllegalStateException("group send not satisfied: " + replies);
+            }
+        }
+
+        Histogram latency(Measure.Durations d) throws Exception {
+            return node.call("latency", Duration.ofMinutes(10), k -> Measure.latency(() -> request(k), d));
+        }
+
+        @Override
+        public void start(int inFlight, LongAdder done) {
+            running = true;
+            exited = new CountDownLatch(inFlight);
+            for (int i = 0; i < inFlight; i++) {
+                node.spawn("load-" + i, k -> {
+                    try {
+                        while (running) {
+                            request(k);
+                            done.increment();
+                        }
+                    } finally {
+                        exited.countDown();
+                    }
+                });
+            }
+        }
+
+        @Override
+        public void stop() throws InterruptedException {
+            running = false;
+            if (!exited.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("Iris: load processes still running after 30 s");
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.iris.bench.cluster;
+
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+
+/**
+ * How every system is measured, the same way: latency with one request in flight (each one timed
+ * into an HdrHistogram), throughput as a closed loop with several in flight (operations counted
+ * over rounds of fixed length; the median round is reported).
+ */
+final class Measure {
+    /** Durations of one run; {@link #SMOKE} keeps the harness exercised in CI in seconds. */
+    record Durations(long jvmWarmupMillis, long warmupMillis, long latencyMillis, int rounds, long roundMillis) {
+        static final Durations FULL = new Durations(4_000, 1_000, 2_000, 3, 1_000);
+        static final Durations SMOKE = new Durations(0, 100, 200, 1, 200);
+    }
+
+    /** One operation, run by the thread that measures it. */
+    interface Op {
+        void run() throws Exception;
+    }
+
+    /** Load that keeps {@code inFlight} operations outstanding and counts each completed one. */
+    interface Load {
+        void start(int inFlight, LongAdder done) throws Exception;
+
+        void stop() throws Exception;
+    }
+
+    private Measure() {
+    }
+
+    /** A histogram for latencies from 1 µs to 60 s in nanoseconds, 3 significant digits. */
+    static Histogram histogram() {
+        return new Histogram(TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(60), 3);
+    }
+
+    /** Runs {@code op} back to back: unrecorded for the warm-up, then timed one by one. */
+    static Histogram latency(Op op, Durations d) throws Exception {
+        Histogram h = histogram();
+        long warmEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(d.warmupMillis());
+        while (System.nanoTime() < warmEnd) {
+            op.run();
+        }
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(d.latencyMillis());
+        long t;
+        do {
+            long start = System.nanoTime();
+            op.run();
+            t = System.nanoTime();
+            h.recordValue(Math.max(1_000, t - start));
+        } while (t < end);
+        return h;
+    }
+
+    /** Starts {@code load}, lets it warm up, counts completions per round; returns ops/s of each round. */
+    static double[] throughput(Load load, int inFlight, Durations d) throws Exception {
+        LongAdder done = new LongAdder();
+        load.start(inFlight, done);
+        try {
+            TimeUnit.MILLISECONDS.sleep(d.warmupMillis());
+            double[] rates = new double[d.rounds()];
+            for (int r = 0; r < rates.length; r++) {
+                long before = done.sum();
+                long start = System.nanoTime();
+                TimeUnit.MILLISECONDS.sleep(d.roundMillis());
+                long elapsed = System.nanoTime() - start;
+                rates[r] = (done.sum() - before) * 1e9 / elapsed;
+            }
+            return rates;
+        } finally {
+            load.stop();
+        }
+    }
+
+    /** Runs {@code load} unmeasured for the JVMs' warm-up (JIT compilation) after they start. */
+    static void warmJvms(Load load, int inFlight, Durations d) throws Exception {
+        load.start(inFlight, new LongAdder());
+        try {
+            TimeUnit.MILLISECONDS.sleep(d.jvmWarmupMillis());
+        } finally {
+            load.stop();
+        }
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** A load of {@code inFlight} threads each running {@code op} in a loop. */
+    static Load threads(String name, Op op) {
+        return new Load() {
+            private volatile boolean running;
+            private Thread[] threads;
+
+            @Override
+            public void start(int inFlight, LongAdder done) {
+                running = true;
+                threads = new Thread[inFlight];
+                for (int i = 0; i < inFlight; i++) {
+                    threads[i] = Thread.ofPlatform().daemon().name(name + "-" + i).start(() -> {
+                        try {
+                            while (running) {
+                                op.run();
+                                done.increment();
+                            }
+                        } catch (Exception e) {
+                            if (running) {
+                                throw new IllegalStateException(name + " failed", e);
+                            }
+                        }
+                    });
+                }
+            }
+
+            @Override
+            public void stop() throws InterruptedException {
+                running = false;
+                for (Thread t : threads) {
+                    t.join(TimeUnit.SECONDS.toMillis(30));
+                }
+            }
+        };
+    }
+
+    /** The two logical operations of the shared-array workload, on one 4 KiB slot. */
+    interface Slots {
+        void read(int slot, byte[] into);
+
+        void write(int slot, byte[] from);
+    }
+
+    /**
+     * The shared-array workload: {@code threads} threads each read (with probability
+     * {@code readPercent}) or write a whole random slot of {@code slots}, back to back, for
+     * {@code millis}; returns the number of operations.
+     */
+    static long mix(Slots array, int slots, int readPercent, int threads, long millis) throws InterruptedException {
+        LongAdder ops = new LongAdder();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            workers[t] = Thread.ofPlatform().start(() -> {
+                byte[] slot = new byte[DsmPeer.PAGE];
+                java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+                long n = 0;
+                while (System.nanoTime() < end) {
+                    int key = random.nextInt(slots);
+                    if (random.nextInt(100) < readPercent) {
+                        array.read(key, slot);
+                    } else {
+                        slot[0]++;
+                        array.write(key, slot);
+                    }
+                    n++;
+                }
+                ops.add(n);
+            });
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        return ops.sum();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.iris.bench.cluster;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The main class of a member JVM: {@code Member <system> <args...>}. Sets the system up, prints
+ * {@code READY}, then answers each command line from standard input (see {@link Child}) until
+ * standard input closes.
+ */
+public final class Member {
+    /** What a member does on a command; returns the text of its {@code OK} line. */
+    interface Commands {
+        String run(String[] command) throws Exception;
+    }
+
+    private Member() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Harness.quietLogging();
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        Commands commands = switch (args[0]) {
+            case "netty" -> NettyPeer.member(rest);
+            case "iris" -> IrisPeer.member(rest);
+            case "jgroups" -> JGroupsPeer.member(rest);
+            case "dsm" -> DsmPeer.member(rest);
+            case "hazelcast" -> HazelcastPeer.member(rest);
+            default -> throw new IllegalArgumentException("unknown system " + args[0]);
+        };
+        System.out.println("READY");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+            try {
+                System.out.println("OK " + commands.run(line.trim().split(" ")));
+            } catch (Exception e) {
+                System.out.println("ERROR " + e);
+            }
+        }
+        System.exit(0);
+    }
+}

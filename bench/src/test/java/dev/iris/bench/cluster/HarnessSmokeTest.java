@@ -1,0 +1,55 @@
+package dev.iris.bench.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The harness in smoke mode (tiny counts, 1 and 2 members), so it keeps working: every system of
+ * every section starts, answers and is measured, and the report, the CSV and the plot are written.
+ * The numbers themselves are not checked: a smoke run on a busy CI machine measures nothing.
+ */
+class HarnessSmokeTest {
+    @Test
+    void everySectionMeasuresEverySystemAndWritesTheReport(@TempDir Path out) throws Exception {
+        Harness.Results results = Harness.run(Harness.Plan.SMOKE, out, List.of("micro", "group", "fault", "array"));
+
+        Set<String> micro = results.micro().stream().map(Micro.Result::benchmark).collect(Collectors.toSet());
+        assertTrue(micro.containsAll(Set.of("FrameBenchmark.encode", "FrameBenchmark.decode", "CodecBenchmark.encode",
+                "CodecBenchmark.decode", "MemoryAccessBenchmark.sharedRead", "GroupLookupBenchmark.members")), micro::toString);
+        results.micro().forEach(r -> assertTrue(r.median() > 0, r::toString));
+
+        List<Harness.Row> rows = results.rows();
+        assertEquals(Set.of("netty", "iris", "jgroups"), systems(rows, "group"));
+        // 2 member counts x 1 payload x ALL and FIRST, per system
+        assertEquals(3 * 2 * 2, rows.stream().filter(r -> r.section().equals("group")).count());
+        rows.stream().filter(r -> r.section().equals("group")).forEach(r -> {
+            assertTrue(r.p50() > 0 && r.p50() <= r.p99() && r.p99() <= r.p999(), r::toString);
+            assertTrue(r.opsPerSecond() > 0, r::toString);
+        });
+        assertEquals(Set.of("netty", "iris"), systems(rows, "fault"));
+        assertEquals(3, rows.stream().filter(r -> r.section().equals("fault")).count());
+        rows.stream().filter(r -> r.section().equals("fault")).forEach(r -> assertTrue(r.p50() > 0, r::toString));
+        assertEquals(Set.of("iris", "hazelcast", "hazelcast-near"), systems(rows, "array"));
+        rows.stream().filter(r -> r.section().equals("array")).forEach(r -> assertTrue(r.opsPerSecond() > 0, r::toString));
+
+        String report = Files.readString(out.resolve("benchmarks.md"));
+        for (String heading : List.of("## Goals", "## Microbenchmarks (JMH)", "## Group request/response",
+                "## Page faults", "## Shared array")) {
+            assertTrue(report.contains(heading), heading);
+        }
+        assertEquals(rows.size() + 1, Files.readAllLines(out.resolve("benchmarks.csv")).size());
+        assertTrue(Files.readString(out.resolve("benchmarks-latency.svg")).contains("<polyline"));
+    }
+
+    private static Set<String> systems(List<Harness.Row> rows, String section) {
+        return rows.stream().filter(r -> r.section().equals(section)).map(Harness.Row::system).collect(Collectors.toSet());
+    }
+}
