@@ -27,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -182,6 +183,51 @@ class SharedMemoryTest {
                 }
             }
             assertEquals(1, reader.snapshot().get(0).readFaults(), "32 concurrent readers, one fault");
+        }
+    }
+
+    /**
+     * A byte range is written page by page, each page's part in one step: while two nodes
+     * overwrite a page with their own byte over and over, a third never reads a mix. (Written
+     * byte by byte, the page would move between the writers mid-range.)
+     */
+    @ParameterizedTest
+    @EnumSource(PageManagement.class)
+    void aPagesPartOfAByteRangeIsWrittenWhole(PageManagement management) throws Exception {
+        try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), memory(management, Region.of("slot", PAGE)))) {
+            long slot = c.node(0).memory().region("slot").base();
+            AtomicBoolean done = new AtomicBoolean();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> writers = new ArrayList<>();
+                for (int n = 0; n < 2; n++) {
+                    SharedMemory m = c.node(n).memory();
+                    byte[] mine = new byte[PAGE];
+                    java.util.Arrays.fill(mine, (byte) (n + 1));
+                    writers.add(pool.submit(() -> {
+                        while (!done.get()) {
+                            m.write(slot, mine, 0, PAGE);
+                        }
+                        return null;
+                    }));
+                }
+                SharedMemory reader = c.node(2).memory();
+                byte[] seen = new byte[PAGE];
+                int mixed = 0;
+                for (int i = 0; i < 300; i++) {
+                    reader.read(slot, seen, 0, PAGE);
+                    for (byte b : seen) {
+                        if (b != seen[0]) {
+                            mixed++;
+                            break;
+                        }
+                    }
+                }
+                done.set(true);
+                for (Future<?> w : writers) {
+                    w.get();
+                }
+                assertEquals(0, mixed, "reads that saw two writers' bytes in one page");
+            }
         }
     }
 

@@ -48,10 +48,12 @@ public final class Harness {
         }
     }
 
+    static final List<String> SYSTEMS = List.of("netty", "iris", "jgroups", "hazelcast");
+
     private final Plan plan;
     private final List<Row> rows = new ArrayList<>();
     private final List<Child> children = new ArrayList<>();
-    private List<String> groupSystems;
+    private List<String> systems = SYSTEMS;
 
     Harness(Plan plan) {
         this.plan = plan;
@@ -62,26 +64,27 @@ public final class Harness {
         Path out = Path.of("doc");
         List<String> only = List.of("micro", "group", "fault", "array");
         List<Integer> members = null;
-        List<String> systems = List.of("netty", "iris", "jgroups");
+        List<String> systems = SYSTEMS;
+        List<int[]> arrays = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--only" -> only = List.of(args[++i].split(","));
                 case "--systems" -> systems = List.of(args[++i].split(","));
+                case "--arrays" -> arrays = java.util.Arrays.stream(args[++i].split(","))
+                        .map(a -> new int[] {Integer.parseInt(a.split("x")[0]), Integer.parseInt(a.split("x")[1])}).toList();
                 case "--members" -> members = java.util.Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 default -> {
                     System.err.println("usage: Harness [--smoke] [--out DIR] [--only micro,group,fault,array] "
-                            + "[--members 1,2,4,8] [--systems netty,iris,jgroups]");
+                            + "[--members 1,2,4,8] [--arrays 2x1024,4x64] [--systems netty,iris,jgroups,hazelcast]");
                     System.exit(2);
                 }
             }
         }
         Plan plan = smoke ? Plan.SMOKE : Plan.FULL;
-        if (members != null) {
-            plan = new Plan(plan.durations(), members, plan.payloads(), plan.inFlight(), plan.faultPages(), plan.arrays(),
-                    plan.arrayThreads(), smoke);
-        }
+        plan = new Plan(plan.durations(), members == null ? plan.members() : members, plan.payloads(), plan.inFlight(),
+                plan.faultPages(), arrays == null ? plan.arrays() : arrays, plan.arrayThreads(), smoke);
         run(plan, out, only, systems);
         System.exit(0);
     }
@@ -92,15 +95,15 @@ public final class Harness {
 
     /** Runs the {@code sections} of the full or the smoke plan and writes the report into {@code out}. */
     static Results run(Plan plan, Path out, List<String> sections) throws Exception {
-        return run(plan, out, sections, List.of("netty", "iris", "jgroups"));
+        return run(plan, out, sections, SYSTEMS);
     }
 
-    /** As {@link #run(Plan, Path, List)}, the group section only for {@code systems}. */
+    /** As {@link #run(Plan, Path, List)}, only for {@code systems}. */
     static Results run(Plan plan, Path out, List<String> sections, List<String> systems) throws Exception {
         quietLogging();
         long start = System.nanoTime();
         Harness harness = new Harness(plan);
-        harness.groupSystems = systems;
+        harness.systems = systems;
         List<Micro.Result> micro = sections.contains("micro") ? Micro.run(plan.smoke()) : List.of();
         if (sections.contains("group")) {
             harness.groupSends();
@@ -192,13 +195,13 @@ public final class Harness {
 
     void groupSends() throws Exception {
         for (int n : plan.members()) {
-            if (groupSystems.contains("netty")) {
+            if (systems.contains("netty")) {
                 nettyGroup(n);
             }
-            if (groupSystems.contains("iris")) {
+            if (systems.contains("iris")) {
                 irisGroup(n);
             }
-            if (groupSystems.contains("jgroups")) {
+            if (systems.contains("jgroups")) {
                 jgroupsGroup(n);
             }
         }
@@ -373,47 +376,59 @@ public final class Harness {
         for (int[] array : plan.arrays()) {
             int m = array[0];
             int slots = array[1];
-            try {
-                List<Integer> ports = freePorts(m);
-                List<String> names = new ArrayList<>();
-                for (int i = 0; i < m; i++) {
-                    names.add("m" + i);
-                }
-                for (int i = 0; i < m; i++) {
-                    child("dsm-m" + i, "dsm", "m" + i, String.valueOf(ports.get(i)), i == 0 ? "-" : csv(ports.subList(0, 1)),
-                            String.join(",", names), String.valueOf(slots), "-").awaitReady();
-                }
-                for (Child c : children) {
-                    c.call("await " + m);
-                }
-                warmArray("mix 50 " + plan.arrayThreads() + " ");
+            if (systems.contains("iris")) {
+                dsmArray(m, slots);
+            }
+            if (systems.contains("hazelcast")) {
+                hazelcastArray(m, slots);
+            }
+        }
+    }
+
+    private void dsmArray(int m, int slots) throws Exception {
+        try {
+            List<Integer> ports = freePorts(m);
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < m; i++) {
+                names.add("m" + i);
+            }
+            for (int i = 0; i < m; i++) {
+                child("dsm-m" + i, "dsm", "m" + i, String.valueOf(ports.get(i)), i == 0 ? "-" : csv(ports.subList(0, 1)),
+                        String.join(",", names), String.valueOf(slots), "-").awaitReady();
+            }
+            for (Child c : children) {
+                c.call("await " + m);
+            }
+            warmArray("mix 50 " + plan.arrayThreads() + " ");
+            for (int reads : new int[] {95, 50}) {
+                arrayRow("iris", m, slots, reads, "mix " + reads + " " + plan.arrayThreads() + " ");
+            }
+        } finally {
+            Child.closeAll(children);
+        }
+    }
+
+    private void hazelcastArray(int m, int slots) throws Exception {
+        try {
+            List<Integer> ports = freePorts(m);
+            String cluster = "iris-bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+            for (int i = 0; i < m; i++) {
+                child("hazelcast-m" + i, "hazelcast", String.valueOf(ports.get(i)), csv(ports), cluster);
+            }
+            awaitReady();
+            for (Child c : children) {
+                c.call("await " + m);
+            }
+            children.get(0).call("init " + slots);
+            warmArray("mix plain " + slots + " 50 " + plan.arrayThreads() + " ");
+            for (String map : new String[] {"plain", "near"}) {
                 for (int reads : new int[] {95, 50}) {
-                    arrayRow("iris", m, slots, reads, "mix " + reads + " " + plan.arrayThreads() + " ");
+                    arrayRow(map.equals("plain") ? "hazelcast" : "hazelcast-near", m, slots, reads,
+                            "mix " + map + " " + slots + " " + reads + " " + plan.arrayThreads() + " ");
                 }
-            } finally {
-                Child.closeAll(children);
             }
-            try {
-                List<Integer> ports = freePorts(m);
-                String cluster = "iris-bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-                for (int i = 0; i < m; i++) {
-                    child("hazelcast-m" + i, "hazelcast", String.valueOf(ports.get(i)), csv(ports), cluster);
-                }
-                awaitReady();
-                for (Child c : children) {
-                    c.call("await " + m);
-                }
-                children.get(0).call("init " + slots);
-                warmArray("mix plain " + slots + " 50 " + plan.arrayThreads() + " ");
-                for (String map : new String[] {"plain", "near"}) {
-                    for (int reads : new int[] {95, 50}) {
-                        arrayRow(map.equals("plain") ? "hazelcast" : "hazelcast-near", m, slots, reads,
-                                "mix " + map + " " + slots + " " + reads + " " + plan.arrayThreads() + " ");
-                    }
-                }
-            } finally {
-                Child.closeAll(children);
-            }
+        } finally {
+            Child.closeAll(children);
         }
     }
 

@@ -91,7 +91,7 @@ final class Coherence {
     }
 
     private long[] await(Page p, Page.Fault f) {
-        return dsm.await(f.done, (f.mode == PageWire.WRITE ? "the write fault on " : "the read fault on ")
+        return dsm.await(f.done, () -> (f.mode == PageWire.WRITE ? "the write fault on " : "the read fault on ")
                 + Dsm.describe(p), timedOut -> {
                     synchronized (p) {
                         if (p.fault == f) {

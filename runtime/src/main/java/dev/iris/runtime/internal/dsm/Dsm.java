@@ -34,6 +34,9 @@ import java.util.function.Consumer;
  */
 public final class Dsm implements SharedMemory {
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+    /** Eight bytes of a byte array as one little-endian long, at any index. */
+    private static final VarHandle BYTES_AS_WORD = MethodHandles.byteArrayViewVarHandle(long[].class,
+            java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final System.Logger LOG = System.getLogger(Dsm.class.getName());
 
     final PeerLink link;
@@ -207,24 +210,31 @@ public final class Dsm implements SharedMemory {
         return Double.longBitsToDouble(getLong(address));
     }
 
-    /** The single write path: under the page's monitor, in state WRITE, faulting until it is. */
     private long update(long address, int size, long value, int op, long expected) {
         Page p = page(address, size);
-        int off = (int) (address & offsetMask);
-        int word = off >>> 3;
+        if (p.model == Page.RELEASE && (op == CAS || op == ADD)) {
+            throw new IllegalStateException("atomic operations need a sequential or transactional region; '"
+                    + p.region.name() + "' is release-consistent (use a lock)");
+        }
+        return update(p, (int) (address & offsetMask), value, op, expected, null, 0);
+    }
+
+    /**
+     * The single write path: under the page's monitor, in state WRITE, faulting until it is. For
+     * {@link #COPY}, {@code value} bytes of {@code from} at {@code fromOffset} go to page offset
+     * {@code off} in one step.
+     */
+    private long update(Page p, int off, long value, int op, long expected, byte[] from, int fromOffset) {
         if (p.model == Page.TRANSACTIONAL && transactions != 0) {
             Transaction tx = this.tx.get();
             if (tx != null) {
-                return apply(tx.write(p), word, off, op, value, expected);
+                return apply(tx.write(p), off, op, value, expected, from, fromOffset);
             }
-        } else if (p.model == Page.RELEASE && (op == CAS || op == ADD)) {
-            throw new IllegalStateException("atomic operations need a sequential or transactional region; '"
-                    + p.region.name() + "' is release-consistent (use a lock)");
         }
         while (true) {
             synchronized (p) {
                 if (p.state == Page.WRITE && p.pinned == null) {
-                    long result = apply(p.data, word, off, op, value, expected);
+                    long result = apply(p.data, off, op, value, expected, from, fromOffset);
                     if (p.model != Page.RELEASE) {
                         p.version++;
                         coherence.wrote(p);
@@ -245,7 +255,12 @@ public final class Dsm implements SharedMemory {
     }
 
     /** Applies one write operation to a page's words; returns the CAS result (1/0) or the value before. */
-    private static long apply(long[] data, int word, int off, int op, long value, long expected) {
+    private static long apply(long[] data, int off, int op, long value, long expected, byte[] from, int fromOffset) {
+        if (op == COPY) {
+            copyIn(from, fromOffset, data, off, (int) value);
+            return 0;
+        }
+        int word = off >>> 3;
         long before = (long) WORDS.getVolatile(data, word);
         long result = before;
         switch (op) {
@@ -276,6 +291,40 @@ public final class Dsm implements SharedMemory {
     private static final int SET_BYTE = 2;
     private static final int CAS = 3;
     private static final int ADD = 4;
+    private static final int COPY = 5;
+
+    /** Copies {@code length} bytes of {@code from} into the page words at byte offset {@code off}. */
+    private static void copyIn(byte[] from, int fromOffset, long[] words, int off, int length) {
+        int i = 0;
+        while (i < length) {
+            int o = off + i;
+            if ((o & 7) == 0 && length - i >= 8) {
+                WORDS.setVolatile(words, o >>> 3, (long) BYTES_AS_WORD.get(from, fromOffset + i));
+                i += 8;
+            } else {
+                int shift = (o & 7) << 3;
+                long before = (long) WORDS.getVolatile(words, o >>> 3);
+                WORDS.setVolatile(words, o >>> 3, before & ~(0xFFL << shift) | (from[fromOffset + i] & 0xFFL) << shift);
+                i++;
+            }
+        }
+    }
+
+    /** Copies {@code length} bytes at byte offset {@code off} of the page words into {@code into}. */
+    private static void copyOut(long[] words, int off, byte[] into, int intoOffset, int length) {
+        int i = 0;
+        while (i < length) {
+            int o = off + i;
+            long word = (long) WORDS.getVolatile(words, o >>> 3);
+            if ((o & 7) == 0 && length - i >= 8) {
+                BYTES_AS_WORD.set(into, intoOffset + i, word);
+                i += 8;
+            } else {
+                into[intoOffset + i] = (byte) (word >>> ((o & 7) << 3));
+                i++;
+            }
+        }
+    }
 
     @Override
     public void setInt(long address, int value) {
@@ -302,23 +351,41 @@ public final class Dsm implements SharedMemory {
         return update(address, 8, delta, ADD, 0);
     }
 
+    /** Page by page: each page's part is copied from one copy of the page, faulting at most once. */
     @Override
     public void read(long address, byte[] into, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, into.length);
-        for (int i = 0; i < length; i++) {
+        for (int i = 0; i < length; ) {
             long a = address + i;
             Page p = page(a, 1);
             int off = (int) (a & offsetMask);
-            into[offset + i] = (byte) ((long) WORDS.getVolatile(readable(p), off >>> 3) >>> ((off & 7) << 3));
+            int n = chunk(p, a, off, length - i);
+            copyOut(readable(p), off, into, offset + i, n);
+            i += n;
         }
     }
 
+    /** Page by page: each page's part is written in one step, which no other node sees half done. */
     @Override
     public void write(long address, byte[] from, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, from.length);
-        for (int i = 0; i < length; i++) {
-            update(address + i, 1, from[offset + i], SET_BYTE, 0);
+        for (int i = 0; i < length; ) {
+            long a = address + i;
+            Page p = page(a, 1);
+            int off = (int) (a & offsetMask);
+            int n = chunk(p, a, off, length - i);
+            update(p, off, n, COPY, 0, from, offset + i);
+            i += n;
         }
+    }
+
+    /** How many of {@code left} bytes from {@code address} (at {@code off} in {@code p}) lie in p; checks the end. */
+    private int chunk(Page p, long address, int off, int left) {
+        int n = (int) Math.min(left, offsetMask + 1 - off);
+        if (!p.region.contains(address + n - 1)) {
+            throw outside(p.region.base() + p.region.bytes());
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------ transactions
@@ -495,20 +562,21 @@ public final class Dsm implements SharedMemory {
 
     /**
      * Waits for a fault or a publication, up to the fault timeout; turns every way of not getting
-     * it into a MemoryException. {@code onGiveUp} learns whether the wait timed out (else it was
-     * interrupted).
+     * it into a MemoryException named by {@code what} (built only then). {@code onGiveUp} learns
+     * whether the wait timed out (else it was interrupted).
      */
-    <T> T await(java.util.concurrent.CompletableFuture<T> done, String what, Consumer<Boolean> onGiveUp) {
+    <T> T await(java.util.concurrent.CompletableFuture<T> done, java.util.function.Supplier<String> what,
+            Consumer<Boolean> onGiveUp) {
         try {
             return done.get(config.faultTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             onGiveUp.accept(true);
-            throw new MemoryException(what + " timed out after " + config.faultTimeout().toMillis() + " ms on node '"
+            throw new MemoryException(what.get() + " timed out after " + config.faultTimeout().toMillis() + " ms on node '"
                     + link.self().name() + "'");
         } catch (InterruptedException e) {
             onGiveUp.accept(false);
             Thread.currentThread().interrupt();
-            throw new MemoryException(what + " was interrupted on node '" + link.self().name() + "'");
+            throw new MemoryException(what.get() + " was interrupted on node '" + link.self().name() + "'");
         } catch (ExecutionException e) {
             throw new MemoryException(e.getCause().getMessage());
         }

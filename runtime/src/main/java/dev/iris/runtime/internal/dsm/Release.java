@@ -151,7 +151,7 @@ final class Release {
             }
         }
         for (Map.Entry<Long, Pending> e : List.copyOf(pending.entrySet())) {
-            dsm.await(e.getValue().applied(), "publishing the writes to page " + e.getValue().page(),
+            dsm.await(e.getValue().applied(), () -> "publishing the writes to page " + e.getValue().page(),
                     timedOut -> pending.remove(e.getKey()));
         }
         return Map.copyOf(published);
