@@ -26,7 +26,7 @@ final class Micro {
         ChainedOptionsBuilder options = new OptionsBuilder().include(INCLUDE).shouldFailOnError(true)
                 .forks(smoke ? 1 : 2)
                 .warmupIterations(smoke ? 0 : 3).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(smoke ? 1 : 4)
+                .measurementIterations(smoke ? 1 : 3)
                 .measurementTime(smoke ? TimeValue.milliseconds(100) : TimeValue.seconds(1));
         if (Runtime.version().feature() >= 23) {
             options.jvmArgsAppend("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED");

@@ -51,10 +51,16 @@ public interface SharedMemory {
 
     void setDouble(long address, double value);
 
-    /** Copies {@code length} bytes from {@code address} on into {@code into} at {@code offset}. */
+    /**
+     * Copies {@code length} bytes from {@code address} on into {@code into} at {@code offset}, page
+     * by page: each page's part comes from one copy of the page.
+     */
     void read(long address, byte[] into, int offset, int length);
 
-    /** Copies {@code length} bytes of {@code from} at {@code offset} to {@code address} on. */
+    /**
+     * Copies {@code length} bytes of {@code from} at {@code offset} to {@code address} on, page by
+     * page: each page's part is written in one step, so other nodes see all of it or none of it.
+     */
     void write(long address, byte[] from, int offset, int length);
 
     /**
