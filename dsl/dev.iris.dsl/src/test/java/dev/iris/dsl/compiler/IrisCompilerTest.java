@@ -58,6 +58,21 @@ class IrisCompilerTest {
         assertFalse(Files.exists(dir.resolve("src-gen.new")) || Files.exists(dir.resolve("src-gen.old")));
     }
 
+    /** Found by IrisFuzzTest: a system keyword with no name yet made linking throw. */
+    @Test
+    void aSystemWithoutANameIsASyntaxErrorNotACrash() throws Exception {
+        write("unnamed.iris", """
+                system** what follows is not a name
+                message Query { } returns Answer
+                message Answer { string text }
+                """);
+
+        IrisCompiler.Result result = compiler.compile(dir.resolve("src"), dir.resolve("src-gen"));
+
+        assertTrue(result.hasErrors());
+        assertEquals(1, result.problems().get(0).line(), result.problems().toString());
+    }
+
     @Test
     void errorsAreReportedWithFileLineAndColumnAndNothingIsWritten() throws Exception {
         Path broken = write("broken.iris", """

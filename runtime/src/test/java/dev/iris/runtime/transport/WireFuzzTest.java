@@ -1,0 +1,235 @@
+package dev.iris.runtime.transport;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.runtime.Codecs;
+import dev.iris.runtime.MessageCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+
+/**
+ * Hostile bytes against every decoder of the wire: each frame payload reader, the handshake, the
+ * built-in message codecs, and the frame and fragment decoders of a connection's pipeline. Inputs
+ * are random bytes and mutations of valid encodings (bytes overwritten, truncated, extended, length
+ * fields set to extremes). Every input is either accepted or refused with the decoder's own
+ * exception (a clear message, which closes only that connection); none crashes a reader with
+ * another exception, and none makes it allocate more than a small multiple of its input.
+ */
+class WireFuzzTest {
+    private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    /** An exception with its stack trace and message, plus slack: what refusing an input may cost. */
+    private static final long FIXED_ALLOCATION = 256 * 1024;
+    private static long tried;
+
+    /** A decoder of one payload grammar and a valid encoding to mutate. */
+    record Reader(String name, Function<ByteBuf, Object> read, Supplier<ByteBuf> valid,
+            Class<? extends RuntimeException> refusal) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** One input: a reader and the bytes it gets. */
+    record Input(Reader reader, byte[] bytes) {
+        @Override
+        public String toString() {
+            return reader + " <- " + java.util.HexFormat.of().formatHex(bytes, 0, Math.min(bytes.length, 64))
+                    + (bytes.length > 64 ? "... (" + bytes.length + " bytes)" : "");
+        }
+    }
+
+    private static final int PAGE = 256;
+
+    static final List<Reader> READERS = List.of(
+            frame("handshake", Handshake::decode, () -> new Handshake("lab", 1, "n1").encode(ALLOC)),
+            frame("reject", Reject::decode, () -> new Reject("not a member").encode(ALLOC)),
+            frame("members", MembershipWire::readMembers, () -> MembershipWire.members(ALLOC, List.of(
+                    new MembershipWire.Member("n1", "127.0.0.1:7000"), new MembershipWire.Member("n2", "h:1")))),
+            frame("send", IpcWire::readSend, () -> IpcWire.send(ALLOC, 1, 2, 3, 4, new byte[8], 12, Codecs.BYTES::encode)),
+            frame("reply", IpcWire::readReply, () -> IpcWire.reply(ALLOC, 1, 2, 4, "ok", 8, Codecs.STRING::encode)),
+            frame("fail", IpcWire::readFail, () -> IpcWire.fail(ALLOC, new IpcWire.Fail(1, 2,
+                    IpcWire.FailCode.values()[0], "gone"))),
+            frame("group send", GroupWire::readGroupSend, () -> GroupWire.groupSendHeader(ALLOC, 1, 2, 3,
+                    new int[] {5, 6, 7}, 4)),
+            frame("group update", GroupWire::readUpdate, () -> GroupWire.update(ALLOC, new GroupWire.Update(
+                    GroupWire.Op.JOIN, 9, List.of(new GroupWire.Entry(1, 2), new GroupWire.Entry(3, 4))))),
+            frame("group ack", GroupWire::readAck, () -> GroupWire.ack(ALLOC, 9)),
+            frame("page request", PageWire::readRequest, () -> PageWire.request(ALLOC,
+                    new PageWire.Request(PageWire.WRITE, 3, 1, 7, 8, 0))),
+            frame("page", in -> PageWire.readPage(in, PAGE), () -> PageWire.page(ALLOC, PageWire.WRITE, 3, 7, 8, 2,
+                    new int[] {1, 2}, new long[PAGE / 8])),
+            frame("invalidate", PageWire::readInvalidate, () -> PageWire.invalidate(ALLOC,
+                    new PageWire.Invalidate(3, 2, 7, 8))),
+            frame("invalidate ack", PageWire::readAck, () -> PageWire.ack(ALLOC, new PageWire.Ack(3, 7, 8))),
+            frame("page fail", PageWire::readFail, () -> PageWire.fail(ALLOC, new PageWire.Fail(3, 7, 8, "dead"))),
+            frame("diff", in -> PageWire.readDiff(in, PAGE), () -> PageWire.diff(ALLOC, new PageWire.Diff(3, 7, 8,
+                    new int[] {0, 5}, new long[] {1, 2}))),
+            frame("diff ack", PageWire::readDiffAck, () -> PageWire.diffAck(ALLOC, new PageWire.DiffAck(3, 7, 8, 2))),
+            frame("sync", SyncWire::readSync, () -> SyncWire.sync(ALLOC, new SyncWire.Sync(SyncWire.Op.RELEASE, 1, 2,
+                    3, "lock", "", Map.of(5L, 6L)))),
+            codec("bytes codec", Codecs.BYTES, new byte[40]),
+            codec("string codec", Codecs.STRING, "héllo"));
+
+    private static Reader frame(String name, Function<ByteBuf, Object> read, Supplier<ByteBuf> valid) {
+        return new Reader(name, read, valid, FrameFormatException.class);
+    }
+
+    private static <T> Reader codec(String name, MessageCodec<T> codec, T sample) {
+        return new Reader(name, codec::decode, () -> {
+            ByteBuf out = ALLOC.buffer();
+            codec.encode(sample, out);
+            return out;
+        }, IllegalArgumentException.class);
+    }
+
+    @Provide
+    Arbitrary<Input> inputs() {
+        Arbitrary<Reader> readers = Arbitraries.of(READERS);
+        return readers.flatMap(r -> Arbitraries.oneOf(
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(300),
+                mutations(bytes(r.valid().get()))).map(b -> new Input(r, b)));
+    }
+
+    private static byte[] bytes(ByteBuf buf) {
+        try {
+            byte[] b = new byte[buf.readableBytes()];
+            buf.readBytes(b);
+            return b;
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** A valid encoding with a few bytes overwritten (often by 0x00 or 0xFF), cut short, or extended. */
+    static Arbitrary<byte[]> mutations(byte[] valid) {
+        Arbitrary<byte[]> overwritten = Combinators.combine(
+                Arbitraries.integers().between(0, Math.max(0, valid.length - 1)).list().ofMinSize(1).ofMaxSize(4),
+                Arbitraries.oneOf(Arbitraries.just((byte) 0xFF), Arbitraries.just((byte) 0), Arbitraries.bytes())
+                        .list().ofSize(4)).as((positions, values) -> {
+                    byte[] b = valid.clone();
+                    for (int i = 0; i < positions.size() && b.length > 0; i++) {
+                        b[positions.get(i)] = values.get(i);
+                    }
+                    return b;
+                });
+        Arbitrary<byte[]> truncated = Arbitraries.integers().between(0, valid.length)
+                .map(n -> java.util.Arrays.copyOf(valid, n));
+        Arbitrary<byte[]> extended = Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(64).map(tail -> {
+            byte[] b = java.util.Arrays.copyOf(valid, valid.length + tail.length);
+            System.arraycopy(tail, 0, b, valid.length, tail.length);
+            return b;
+        });
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(5, overwritten), net.jqwik.api.Tuple.of(2, truncated),
+                net.jqwik.api.Tuple.of(1, extended));
+    }
+
+    /** A thread's allocated bytes, to bound what one input may make a reader allocate. */
+    private static long allocated() {
+        return THREADS.getThreadAllocatedBytes(Thread.currentThread().threadId());
+    }
+
+    @Property(tries = 20_000)
+    void everyReaderAcceptsOrRefusesWithItsOwnException(@ForAll("inputs") Input input) {
+        tried++;
+        long used = read(input);
+        if (used > bound(input)) {
+            used = read(input); // the first run of a code path may bootstrap (string concatenation, classes)
+        }
+        long measured = used;
+        assertTrue(measured <= bound(input), () -> input + " made the reader allocate " + measured + " bytes");
+    }
+
+    private static long bound(Input input) {
+        return FIXED_ALLOCATION + 16L * input.bytes().length;
+    }
+
+    /** Runs the reader on the input, checks how it refuses; returns the bytes it allocated. */
+    private static long read(Input input) {
+        ByteBuf in = Unpooled.wrappedBuffer(input.bytes());
+        long before = allocated();
+        try {
+            input.reader().read().apply(in);
+        } catch (RuntimeException e) {
+            assertTrue(input.reader().refusal().isInstance(e), () -> input + " threw " + e);
+            assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), () -> input + ": no message in " + e);
+        }
+        return allocated() - before;
+    }
+
+    /**
+     * A connection's inbound decoders (frames, then fragments) fed random chunks, some of them
+     * valid frame headers with hostile lengths and flags: they deliver frames or fail with a
+     * decoder exception, and buffer no more than the configured limits.
+     */
+    @Property(tries = 3_000)
+    void theInboundPipelineRefusesHostileStreamsWithinItsLimits(
+            @ForAll("streams") List<byte[]> chunks) {
+        tried++;
+        int maxFrame = 4096;
+        long maxMessage = 16 * 1024;
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(maxFrame), new FragmentAssembler(maxMessage));
+        long before = allocated();
+        long fed = 0;
+        try {
+            for (byte[] chunk : chunks) {
+                fed += chunk.length;
+                ch.writeInbound(Unpooled.wrappedBuffer(chunk));
+                for (Object m; (m = ch.readInbound()) != null; ) {
+                    Frame frame = (Frame) m;
+                    assertTrue(frame.payload().readableBytes() <= maxMessage, "a message over the limit was delivered");
+                    frame.release();
+                }
+            }
+        } catch (DecoderException e) {
+            // refused: the connection would be closed
+        }
+        try {
+            ch.finishAndReleaseAll();
+        } catch (DecoderException e) {
+            // refused while discarding an oversized frame at the end of the stream
+        }
+        long used = allocated() - before;
+        long bound = FIXED_ALLOCATION + 4 * fed + 2 * maxMessage + 2L * maxFrame;
+        assertTrue(used <= bound, () -> "the pipeline allocated " + used + " bytes for " + chunks.size() + " chunks");
+    }
+
+    @Provide
+    Arbitrary<List<byte[]>> streams() {
+        Arbitrary<byte[]> header = Combinators.combine(
+                Arbitraries.oneOf(Arbitraries.integers().between(0, 5000), Arbitraries.just(Integer.MAX_VALUE),
+                        Arbitraries.just(-1), Arbitraries.integers()),
+                Arbitraries.of(1, 2, 255), Arbitraries.integers().between(0, 30),
+                Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.just(FragmentEncoder.MORE), Arbitraries.integers()
+                        .between(0, 0xFFFF))).as((length, version, kind, flags) -> {
+                            ByteBuf b = Unpooled.buffer(8);
+                            b.writeInt(length).writeByte(version).writeByte(kind).writeShort(flags);
+                            return b.array();
+                        });
+        Arbitrary<byte[]> body = Arbitraries.bytes().array(byte[].class).ofMaxSize(600);
+        return Arbitraries.oneOf(header, body).list().ofMaxSize(12);
+    }
+
+    @AfterContainer
+    static void report() {
+        System.out.println("[fuzz] WireFuzzTest tried " + tried + " inputs");
+    }
+}
