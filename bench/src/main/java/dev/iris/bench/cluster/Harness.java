@@ -17,6 +17,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * Harness [--smoke] [--out DIR] [--only SECTION[,SECTION]] [--members N[,N]] [--systems S[,S]]
+ * Harness soak [--seconds N]       (see {@link Soak})
  *   sections: micro (JMH), group (group request/response), fault (page faults), array (shared array)
  *   -Dbench.memberOptions="..." adds JVM options to every member (a profiler, say)
  * </pre>
@@ -60,6 +61,10 @@ public final class Harness {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("soak")) {
+            Soak.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         boolean smoke = false;
         Path out = Path.of("doc");
         List<String> only = List.of("micro", "group", "fault", "array");
