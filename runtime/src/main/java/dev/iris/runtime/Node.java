@@ -81,6 +81,8 @@ public final class Node implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final boolean local;
+    /** Mutual TLS between nodes, when the configuration has credentials and the transport is TCP. */
+    private final dev.iris.runtime.transport.Tls tls;
     private final String transport;
     private final Map<String, Peer> peersByName = new ConcurrentHashMap<>();
     private final Map<Integer, Peer> livePeers = new ConcurrentHashMap<>();
@@ -189,6 +191,7 @@ public final class Node implements AutoCloseable {
         this.group = group;
         this.ownsGroup = ownsGroup;
         this.local = config.bind() instanceof LocalAddress;
+        this.tls = config.credentials() == null || local ? null : new dev.iris.runtime.transport.Tls(config.credentials());
         this.processes = new ProcessTable(this);
         this.protocolLoop = group.next();
         this.memory = new Dsm(new Link(), config.memory());
@@ -412,6 +415,9 @@ public final class Node implements AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (tls != null) {
+                    ch.pipeline().addLast(tls.handler(ch, outbound));
+                }
                 ch.pipeline().addLast(
                         new FlushConsolidationHandler(256, true),
                         new FrameDecoder(config.maxFrameBytes()),

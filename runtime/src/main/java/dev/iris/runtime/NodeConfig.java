@@ -25,10 +25,14 @@ import java.util.Objects;
  * @param maxMessageBytes   the largest encoded message sent or accepted (default 64 MiB), the
  *                          bound on what a peer can make this node buffer for one message
  * @param memory            the cluster's shared memory (the same on every node; default none)
+ * @param credentials       this node's credentials: with them, connections between nodes are
+ *                          mutual TLS and a peer without credentials from the same authority is
+ *                          refused; {@code null} (the default) for none. Ignored by the in-JVM
+ *                          transport.
  */
 public record NodeConfig(String node, String cluster, SocketAddress bind, List<SocketAddress> seeds,
         Duration heartbeatInterval, Duration failureTimeout, int maxFrameBytes, long maxMessageBytes,
-        MemoryConfig memory) {
+        MemoryConfig memory, dev.iris.runtime.security.NodeCredentials credentials) {
 
     /** The default of {@link #maxMessageBytes()}: 64 MiB. */
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 64L << 20;
@@ -49,6 +53,10 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
             throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + maxFrameBytes);
         }
         Objects.requireNonNull(memory, "memory");
+        if (credentials != null && !credentials.node().equals(node)) {
+            throw new IllegalArgumentException("the credentials are for node '" + credentials.node() + "', not for '"
+                    + node + "'");
+        }
         if (maxMessageBytes < maxFrameBytes) {
             throw new IllegalArgumentException("maxMessageBytes (" + maxMessageBytes
                     + ") must be at least maxFrameBytes (" + maxFrameBytes + ")");
@@ -58,24 +66,30 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
     /** A node with default timing (heartbeat 500 ms, failure timeout 2 s) and frame bound (1 MiB). */
     public static NodeConfig of(String node, String cluster, SocketAddress bind, List<? extends SocketAddress> seeds) {
         return new NodeConfig(node, cluster, bind, List.copyOf(seeds), Duration.ofMillis(500), Duration.ofSeconds(2),
-                Frame.DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES, MemoryConfig.NONE);
+                Frame.DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES, MemoryConfig.NONE, null);
     }
 
     /** This configuration with another failure detector timing. */
     public NodeConfig withFailureDetection(Duration heartbeatInterval, Duration failureTimeout) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory);
+                maxMessageBytes, memory, credentials);
     }
 
     /** This configuration with other size bounds. */
     public NodeConfig withLimits(int maxFrameBytes, long maxMessageBytes) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory);
+                maxMessageBytes, memory, credentials);
     }
 
     /** This configuration with a shared memory. */
     public NodeConfig withMemory(MemoryConfig memory) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory);
+                maxMessageBytes, memory, credentials);
+    }
+
+    /** This configuration with credentials: mutual TLS with the nodes of the same authority. */
+    public NodeConfig withCredentials(dev.iris.runtime.security.NodeCredentials credentials) {
+        return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
+                maxMessageBytes, memory, credentials);
     }
 }

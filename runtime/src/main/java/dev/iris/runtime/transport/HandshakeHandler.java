@@ -91,12 +91,36 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         } else if (peer.protocol() != local.protocol()) {
             fail(ctx, "node '" + peer.node() + "' at " + ctx.channel().remoteAddress() + " speaks protocol "
                     + peer.protocol() + ", this node " + local.protocol(), true);
+        } else if (!certified(ctx, peer)) {
+            return;
         } else {
             cancelTimeout();
             ctx.pipeline().remove(this);
             result.complete(peer);
             ctx.fireUserEventTriggered(peer);
         }
+    }
+
+    /** Under TLS, the peer's certificate must name the node its handshake names; refuses it otherwise. */
+    private boolean certified(ChannelHandlerContext ctx, Handshake peer) {
+        io.netty.handler.ssl.SslHandler tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        if (tls == null) {
+            return true;
+        }
+        String certified;
+        try {
+            certified = Tls.certifiedNode(tls);
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            fail(ctx, "node '" + peer.node() + "' at " + ctx.channel().remoteAddress() + " has no verified certificate",
+                    true);
+            return false;
+        }
+        if (!certified.equals(peer.node())) {
+            fail(ctx, "a peer at " + ctx.channel().remoteAddress() + " calls itself '" + peer.node()
+                    + "' but its certificate is for '" + certified + "'", true);
+            return false;
+        }
+        return true;
     }
 
     @Override
