@@ -60,13 +60,8 @@ class BadInputTest {
     }
 
     private static void handshake(DataOutputStream out, String node) throws IOException {
-        ByteBuf hs = new Handshake("test", Handshake.PROTOCOL, node).encode(ByteBufAllocator.DEFAULT);
-        out.writeInt(Frame.HEADER_BYTES + hs.readableBytes());
-        out.writeByte(Frame.VERSION);
-        out.writeByte(FrameKind.HANDSHAKE.code());
-        out.writeShort(0);
-        hs.readBytes(out, hs.readableBytes());
-        hs.release();
+        Clusters.writeFrame(out, FrameKind.HANDSHAKE,
+                new Handshake("test", Handshake.PROTOCOL, node).encode(ByteBufAllocator.DEFAULT));
     }
 
     private static void assertNodeStillServes() throws Exception {
@@ -140,12 +135,7 @@ class BadInputTest {
                     new dev.iris.runtime.transport.GroupWire.Update(dev.iris.runtime.transport.GroupWire.Op.JOIN, 0,
                             java.util.List.of(new dev.iris.runtime.transport.GroupWire.Entry(group.value(),
                                     victim.value()))));
-            out.writeInt(Frame.HEADER_BYTES + update.readableBytes());
-            out.writeByte(Frame.VERSION);
-            out.writeByte(FrameKind.GROUP_UPDATE.code());
-            out.writeShort(0);
-            update.readBytes(out, update.readableBytes());
-            update.release();
+            Clusters.writeFrame(out, FrameKind.GROUP_UPDATE, update);
             out.flush();
             readUntilClosed(s);
         }

@@ -8,6 +8,17 @@ import java.util.List;
 
 /** Test fixtures: a cluster over one of the two transports, and running code as a process. */
 final class Clusters {
+    /** Writes one frame the way a node does, by hand (for tests that play a hostile peer); releases the payload. */
+    static void writeFrame(java.io.DataOutputStream out, dev.iris.runtime.transport.FrameKind kind,
+            io.netty.buffer.ByteBuf payload) throws java.io.IOException {
+        out.writeInt(dev.iris.runtime.transport.Frame.HEADER_BYTES + payload.readableBytes());
+        out.writeByte(dev.iris.runtime.transport.Frame.VERSION);
+        out.writeByte(kind.code());
+        out.writeShort(0);
+        payload.readBytes(out, payload.readableBytes());
+        payload.release();
+    }
+
     private Clusters() {
     }
 

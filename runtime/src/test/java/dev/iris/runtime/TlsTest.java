@@ -16,7 +16,6 @@ import dev.iris.runtime.transport.Handshake;
 import dev.iris.runtime.transport.Reject;
 import dev.iris.runtime.transport.Tls;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -129,13 +128,8 @@ class TlsTest {
         try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
             socket.setSoTimeout(10_000);
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            ByteBuf hs = new Handshake("lab", Handshake.PROTOCOL, "n2").encode(ByteBufAllocator.DEFAULT);
-            out.writeInt(Frame.HEADER_BYTES + hs.readableBytes());
-            out.writeByte(Frame.VERSION);
-            out.writeByte(FrameKind.HANDSHAKE.code());
-            out.writeShort(0);
-            hs.readBytes(out, hs.readableBytes());
-            hs.release();
+            Clusters.writeFrame(out, FrameKind.HANDSHAKE,
+                    new Handshake("lab", Handshake.PROTOCOL, "n2").encode(ByteBufAllocator.DEFAULT));
             out.flush();
             InputStream in = socket.getInputStream();
             while (in.read() >= 0) {
