@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.iris.runtime.security.ClusterAuthority;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -50,6 +52,7 @@ final class Bundles {
                 }
             }
         }
+        ClusterAuthority authority = authority(out, clusterName);
         Path staging = Files.createDirectories(out).resolve(".staging");
         deleteTree(staging);
         Path lib = Files.createDirectories(staging.resolve("lib"));
@@ -72,10 +75,7 @@ final class Bundles {
                     iris.handlers=%s
                     """.formatted(node.name(), clusterName, system.type().getName(), system.type().getName(),
                     clusterName, node.name(), node.address(), String.join(",", seeds), String.join(",", handlers)));
-            write(dir.resolve("conf/credentials.properties"), """
-                    # The cluster's credentials go here once nodes authenticate each other (the security issue:
-                    # mutual TLS with a per-cluster CA). Today nodes only check the cluster name in the handshake.
-                    """);
+            authority.issue(node.name()).write(dir.resolve("conf/credentials"));
             Path launcher = dir.resolve("bin/iris-node");
             write(launcher, """
                     #!/bin/sh
@@ -99,6 +99,10 @@ final class Bundles {
                     `IRIS_NODE` override it. It prints `READY <node> <address>` once its processes started and
                     runs until stopped (SIGTERM or Ctrl-C; its peers see it leave). `lib/` holds the Iris runtime
                     with Netty (`iris-runtime.jar`) and the program (`program.jar`).
+
+                    `conf/credentials/` proves it belongs to the cluster: its certificate and private key
+                    (`node.pem`, `node-key.pem`, readable by its owner only) and the cluster authority's
+                    certificate (`ca.pem`). Nodes talk mutual TLS and refuse peers without such credentials.
                     """.formatted(node.name(), clusterName, system.type().getName(), node.address(),
                     seeds.isEmpty() ? "none" : String.join(", ", seeds), String.join(", ", node.runs())));
             tarGz(dir, out.resolve(node.name() + ".tar.gz"));
@@ -106,9 +110,42 @@ final class Bundles {
             bundles.add(dir);
         }
         container(system, clusterName, handlers, lib, out);
+        for (NodeSpec node : nodes) {
+            authority.issue(node.name()).write(out.resolve("docker/conf/credentials").resolve(node.name()));
+        }
         kubernetes(system, clusterName, nodes, out);
         deleteTree(staging);
         return bundles;
+    }
+
+    /**
+     * The cluster's authority in {@code out/authority}: the one an earlier export created (so
+     * re-exported nodes and clients still join the running ones), else a new one.
+     */
+    /** A file's mode in an archive: the launcher executable, keys owner-only, the rest readable. */
+    private static int mode(Path file) throws IOException {
+        if (Files.isExecutable(file)) {
+            return 0100755;
+        }
+        boolean ownerOnly = !Files.getPosixFilePermissions(file).contains(PosixFilePermission.OTHERS_READ);
+        return ownerOnly ? 0100600 : 0100644;
+    }
+
+    static ClusterAuthority authority(Path out, String cluster) throws IOException {
+        Path dir = out.resolve("authority");
+        if (Files.isRegularFile(dir.resolve("ca-key.pem"))) {
+            return ClusterAuthority.read(dir);
+        }
+        ClusterAuthority authority = ClusterAuthority.create(cluster);
+        authority.write(dir);
+        write(dir.resolve("README.md"), """
+                # The certificate authority of cluster %s
+
+                `ca.pem` is the certificate every node trusts; `ca-key.pem` signs node certificates, so whoever
+                has it can admit nodes to the cluster: keep it here, off the nodes and out of images. `iris
+                export` into this directory again reuses it, so re-exported nodes join the running ones.
+                """.formatted(cluster));
+        return authority;
     }
 
     private static void container(GeneratedSystem system, String cluster, List<String> handlers, Path lib, Path out)
@@ -284,7 +321,7 @@ final class Bundles {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
                 TarArchiveEntry entry = new TarArchiveEntry(file.toFile(), dir.getFileName() + "/" + dir.relativize(file));
-                entry.setMode(Files.isExecutable(file) ? 0100755 : 0100644);
+                entry.setMode(mode(file));
                 tar.putArchiveEntry(entry);
                 Files.copy(file, tar);
                 tar.closeArchiveEntry();
@@ -298,7 +335,7 @@ final class Bundles {
             for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
                 var entry = new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(
                         dir.getFileName() + "/" + dir.relativize(file));
-                entry.setUnixMode(Files.isExecutable(file) ? 0100755 : 0100644); // unzip keeps the launcher runnable
+                entry.setUnixMode(mode(file)); // unzip keeps the launcher runnable and the keys private
                 zip.putArchiveEntry(entry);
                 Files.copy(file, zip);
                 zip.closeArchiveEntry();

@@ -31,12 +31,15 @@ public final class LocalBundles implements AutoCloseable {
     private final List<java.util.concurrent.BlockingQueue<String>> outputs = new ArrayList<>();
     private final List<Path> bundles;
     private final List<Node> clients = new ArrayList<>();
+    /** The exported cluster's authority: clients get credentials from it, as an operator would. */
+    private final dev.iris.runtime.security.ClusterAuthority authority;
     private final String cluster;
     private final List<InetSocketAddress> addresses = new ArrayList<>();
 
-    private LocalBundles(String cluster, List<Path> bundles) {
+    private LocalBundles(String cluster, List<Path> bundles, dev.iris.runtime.security.ClusterAuthority authority) {
         this.cluster = cluster;
         this.bundles = bundles;
+        this.authority = authority;
     }
 
     /**
@@ -51,15 +54,17 @@ public final class LocalBundles implements AutoCloseable {
         StringWriter errors = new StringWriter();
         List<Path> bundles;
         String name;
+        dev.iris.runtime.security.ClusterAuthority authority;
         try (Program p = Program.compile(program, new PrintWriter(errors))) {
             var system = dev.iris.runtime.launch.GeneratedSystem.of(p.systemClass());
             Object chosen = system.cluster(cluster);
             name = dev.iris.runtime.launch.GeneratedSystem.name(chosen);
             bundles = Bundles.write(p, system, chosen, out);
+            authority = Bundles.authority(out, name);
         } catch (UserError e) {
             throw new IllegalStateException("cannot export " + program + ": " + e.getMessage() + "\n" + errors);
         }
-        LocalBundles running = new LocalBundles(name, bundles);
+        LocalBundles running = new LocalBundles(name, bundles, authority);
         try {
             for (int i = 0; i < bundles.size(); i++) {
                 running.addresses.add(new InetSocketAddress("127.0.0.1", freePort()));
@@ -89,7 +94,7 @@ public final class LocalBundles implements AutoCloseable {
      */
     public Node client(String name, Codecs codecs, MemoryConfig memory) throws InterruptedException {
         Node client = Node.start(NodeConfig.of(name, cluster, new InetSocketAddress("127.0.0.1", 0),
-                List.copyOf(addresses)).withMemory(memory), codecs);
+                List.copyOf(addresses)).withMemory(memory).withCredentials(authority.issue(name)), codecs);
         clients.add(client);
         if (!client.awaitMembers(jvms.size() + 1, Duration.ofSeconds(30))) {
             throw new IllegalStateException("client '" + name + "' sees only " + client.members());

@@ -1,6 +1,7 @@
 package dev.iris.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -205,7 +206,18 @@ class IrisCliTest {
                 modes.put(e.getName(), e.getMode() & 0777);
             }
             assertEquals(0755, modes.get("n2/bin/iris-node"));
+            assertEquals(0600, modes.get("n2/conf/credentials/node-key.pem"), "the key stays private in the archive");
+            assertEquals(0644, modes.get("n2/conf/credentials/node.pem"));
             assertTrue(modes.containsKey("n2/lib/program.jar") && modes.containsKey("n2/conf/node.properties"));
+        }
+        // credentials: each node's, signed by the cluster's authority, which stays outside the bundles
+        var authority = dev.iris.runtime.security.ClusterAuthority.read(out.resolve("authority"));
+        for (String node : java.util.List.of("n1", "n2")) {
+            var credentials = dev.iris.runtime.security.NodeCredentials.read(out.resolve(node + "/conf/credentials"));
+            assertEquals(node, credentials.node());
+            credentials.certificate().verify(authority.certificate().getPublicKey());
+            assertTrue(Files.isRegularFile(out.resolve("docker/conf/credentials/" + node + "/node-key.pem")));
+            assertFalse(Files.exists(out.resolve(node + "/conf/credentials/ca-key.pem")), "no node can admit others");
         }
         assertTrue(Files.readString(out.resolve("docker/Dockerfile")).contains("FROM eclipse-temurin:21-jre"));
         kubernetesRecipeMatchesTheCluster(Files.readString(out.resolve("k8s/iris-names-local.yaml")));

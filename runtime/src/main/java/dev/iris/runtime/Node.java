@@ -192,6 +192,10 @@ public final class Node implements AutoCloseable {
         this.ownsGroup = ownsGroup;
         this.local = config.bind() instanceof LocalAddress;
         this.tls = config.credentials() == null || local ? null : new dev.iris.runtime.transport.Tls(config.credentials());
+        if (!local && tls == null) {
+            LOG.log(Level.WARNING, "Node ''{0}'' talks TCP without credentials: any peer that knows the cluster name "
+                    + "can join (NodeConfig.withCredentials)", config.node());
+        }
         this.processes = new ProcessTable(this);
         this.protocolLoop = group.next();
         this.memory = new Dsm(new Link(), config.memory());

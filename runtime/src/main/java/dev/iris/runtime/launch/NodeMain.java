@@ -3,6 +3,7 @@ package dev.iris.runtime.launch;
 import dev.iris.runtime.IpcException;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
+import dev.iris.runtime.security.NodeCredentials;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetSocketAddress;
@@ -26,6 +27,10 @@ import java.util.Properties;
  * environment: {@code IRIS_NODE}, {@code IRIS_BIND} ({@code host:port}) and {@code IRIS_SEEDS}
  * (comma-separated {@code host:port}). With {@code IRIS_NODE_ORDINAL_FROM_HOSTNAME=true} the node is
  * the cluster's n-th, n being the number after the last '-' of the host name (a StatefulSet pod).
+ *
+ * <p>The node proves it belongs with the credentials in {@code credentials/<node>/} or
+ * {@code credentials/} beside CONF ({@code iris.credentials} names another directory); it refuses
+ * to start without them unless {@code iris.credentials=none} says to run unauthenticated.
  */
 public final class NodeMain {
     private NodeMain() {
@@ -98,12 +103,44 @@ public final class NodeMain {
         }
         NodeConfig config = NodeConfig.of(node, GeneratedSystem.name(cluster), address(bind), seedAddresses)
                 .withMemory(system.memory(cluster));
+        NodeCredentials credentials = credentials(confFile, conf.getProperty("iris.credentials", "credentials"), node);
+        if (credentials != null) {
+            config = config.withCredentials(credentials);
+        }
         Node started = Node.start(config, system.codecs());
         Runtime.getRuntime().addShutdownHook(new Thread(started::close, "iris-node-stop"));
         system.start(started, cluster, system.handlers(handlers));
         System.out.println("READY " + node + " " + started.address());
         System.out.flush();
         return started;
+    }
+
+    /** The node's credentials, null for {@code none}; the error says where they were looked for. */
+    private static NodeCredentials credentials(Path confFile, String setting, String node) {
+        if (setting.equals("none")) {
+            System.Logger log = System.getLogger(NodeMain.class.getName());
+            log.log(System.Logger.Level.WARNING, "Node ''{0}'' runs without credentials (iris.credentials=none): "
+                    + "any peer that knows the cluster name can join", node);
+            return null;
+        }
+        Path base = confFile.toAbsolutePath().resolveSibling(setting);
+        for (Path dir : List.of(base.resolve(node), base)) {
+            if (NodeCredentials.present(dir)) {
+                try {
+                    NodeCredentials c = NodeCredentials.read(dir);
+                    if (!c.node().equals(node)) {
+                        throw new LaunchException("the credentials in " + dir + " are for node '" + c.node()
+                                + "', not for '" + node + "'");
+                    }
+                    return c;
+                } catch (java.io.IOException e) {
+                    throw new LaunchException("cannot read the credentials: " + e.getMessage());
+                }
+            }
+        }
+        throw new LaunchException("no credentials for node '" + node + "' in " + base.resolve(node) + " or " + base
+                + " (ca.pem, node.pem, node-key.pem, as iris export writes them; iris.credentials=none runs "
+                + "without authentication)");
     }
 
     private static String required(Properties conf, String key) {
