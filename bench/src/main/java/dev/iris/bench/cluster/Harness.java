@@ -2,6 +2,7 @@ package dev.iris.bench.cluster;
 
 import dev.iris.runtime.Node;
 import dev.iris.runtime.ReplyMode;
+import dev.iris.runtime.security.ClusterAuthority;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.HdrHistogram.Histogram;
  * Harness soak [--seconds N]       (see {@link Soak})
  *   sections: micro (JMH), group (group request/response), fault (page faults), array (shared array)
  *   -Dbench.memberOptions="..." adds JVM options to every member (a profiler, say)
+ *   --systems iris-tls measures Iris's group sends over mutual TLS too (not in the default run)
  * </pre>
  *
  * Every member is a JVM of its own on loopback TCP ({@link Child}); the client runs in this JVM.
@@ -82,7 +84,7 @@ public final class Harness {
                 case "--members" -> members = java.util.Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 default -> {
                     System.err.println("usage: Harness [--smoke] [--out DIR] [--only micro,group,fault,array] "
-                            + "[--members 1,2,4,8] [--arrays 2x1024,4x64] [--systems netty,iris,jgroups,hazelcast]");
+                            + "[--members 1,2,4,8] [--arrays 2x1024,4x64] [--systems netty,iris,iris-tls,jgroups,hazelcast]");
                     System.exit(2);
                 }
             }
@@ -204,7 +206,10 @@ public final class Harness {
                 nettyGroup(n);
             }
             if (systems.contains("iris")) {
-                irisGroup(n);
+                irisGroup(n, false);
+            }
+            if (systems.contains("iris-tls")) {
+                irisGroup(n, true);
             }
             if (systems.contains("jgroups")) {
                 jgroupsGroup(n);
@@ -252,13 +257,26 @@ public final class Harness {
         }
     }
 
-    private void irisGroup(int n) throws Exception {
+    /** Iris group sends; with {@code tls}, every node has credentials of one authority (system "iris-tls"). */
+    private void irisGroup(int n, boolean tls) throws Exception {
         int clientPort = freePorts(1).get(0);
-        Node node = IrisPeer.Client.start(clientPort);
+        ClusterAuthority authority = tls ? ClusterAuthority.create("bench") : null;
+        Path authorityDir = null;
+        if (tls) {
+            authorityDir = java.nio.file.Files.createTempDirectory("iris-bench-authority");
+            authority.write(authorityDir);
+        }
+        Node node = IrisPeer.Client.start(clientPort, authority);
+        String system = tls ? "iris-tls" : "iris";
         try {
             List<Integer> ports = freePorts(n);
             for (int i = 0; i < n; i++) {
-                child("iris-m" + i, "iris", "m" + i, String.valueOf(ports.get(i)), String.valueOf(clientPort));
+                List<String> args = new ArrayList<>(List.of("m" + i, String.valueOf(ports.get(i)),
+                        String.valueOf(clientPort)));
+                if (tls) {
+                    args.add(authorityDir.toString());
+                }
+                child("iris-m" + i, "iris", args.toArray(String[]::new));
             }
             awaitReady();
             IrisPeer.Client.awaitGroup(node, n);
@@ -267,11 +285,18 @@ public final class Harness {
             eachConfig((payload, all) -> {
                 IrisPeer.Client client = new IrisPeer.Client(node, payload, all ? ReplyMode.ALL : ReplyMode.FIRST);
                 Histogram latency = client.latency(plan.durations());
-                add("iris", n, payload, all, latency, Measure.throughput(client, plan.inFlight(), plan.durations()));
+                add(system, n, payload, all, latency, Measure.throughput(client, plan.inFlight(), plan.durations()));
             });
         } finally {
             Child.closeAll(children);
             node.close();
+            if (authorityDir != null) {
+                try (var files = java.nio.file.Files.walk(authorityDir)) {
+                    for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        java.nio.file.Files.delete(f);
+                    }
+                }
+            }
         }
     }
 

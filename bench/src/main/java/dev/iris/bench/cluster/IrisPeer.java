@@ -8,6 +8,7 @@ import dev.iris.runtime.NodeConfig;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.ReplyMode;
 import dev.iris.runtime.Request;
+import dev.iris.runtime.security.ClusterAuthority;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -31,10 +32,14 @@ final class IrisPeer {
         return new InetSocketAddress("127.0.0.1", port);
     }
 
-    /** Member: {@code iris <name> <port> <seed port>}. */
+    /** Member: {@code iris <name> <port> <seed port> [authority dir: mutual TLS]}. */
     static Member.Commands member(String[] args) throws Exception {
-        Node node = Node.start(NodeConfig.of(args[0], "bench", loopback(Integer.parseInt(args[1])),
-                List.of(loopback(Integer.parseInt(args[2])))), Codecs.of());
+        NodeConfig config = NodeConfig.of(args[0], "bench", loopback(Integer.parseInt(args[1])),
+                List.of(loopback(Integer.parseInt(args[2]))));
+        if (args.length > 3) {
+            config = config.withCredentials(ClusterAuthority.read(java.nio.file.Path.of(args[3])).issue(args[0]));
+        }
+        Node node = Node.start(config, Codecs.of());
         CountDownLatch joined = new CountDownLatch(1);
         node.spawn("echo", k -> {
             k.join(GROUP);
@@ -66,8 +71,11 @@ final class IrisPeer {
             this.mode = mode;
         }
 
-        static Node start(int port) {
-            return Node.start(NodeConfig.of("client", "bench", loopback(port), List.of()), Codecs.of());
+        /** The client node; with an {@code authority}, it and the members talk mutual TLS. */
+        static Node start(int port, ClusterAuthority authority) {
+            NodeConfig config = NodeConfig.of("client", "bench", loopback(port), List.of());
+            return Node.start(authority == null ? config : config.withCredentials(authority.issue("client")),
+                    Codecs.of());
         }
 
         /** Waits until {@code members} member nodes are up and in the group. */
