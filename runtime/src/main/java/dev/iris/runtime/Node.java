@@ -68,6 +68,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Node implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
+
+    /**
+     * The in-process partition layer, for tests: while {@code partition.test(receiver, sender)}
+     * holds, node {@code receiver} drops every frame from node {@code sender} (heartbeats too), as if
+     * the network between them were cut in that direction: new connections from {@code sender} are
+     * closed after the handshake, and the close of an existing one goes unnoticed, so only the
+     * failure detector declares {@code sender} dead.
+     */
+    static volatile java.util.function.BiPredicate<String, String> partition = (receiver, sender) -> false;
     private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     /** Outbound bytes queued for one peer above which its channel counts as unwritable (Netty water marks). */
     private static final int LOW_WATER = 1 << 20;
@@ -536,7 +545,11 @@ public final class Node implements AutoCloseable {
                 }
                 membershipLock.notifyAll();
             }
-            ch.closeFuture().addListener(f -> declareDead(peer, "connection to it closed"));
+            ch.closeFuture().addListener(f -> {
+                if (!partition.test(id.name(), peerId.name())) { // a cut hides the close: the detector acts
+                    declareDead(peer, "connection to it closed");
+                }
+            });
             ch.write(new Frame(FrameKind.MEMBERS, 0, MembershipWire.members(ch.alloc(), memberList())));
             List<GroupWire.Entry> mine = new ArrayList<>();
             for (ProcessId[] e : groups.entriesOfNode(id.number())) {
@@ -581,7 +594,7 @@ public final class Node implements AutoCloseable {
         }
         ch.closeFuture().addListener(f -> {
             Peer peer = peersByName.get(peerId.name());
-            if (peer != null && peer.in == ch) {
+            if (peer != null && peer.in == ch && !partition.test(id.name(), peerId.name())) {
                 declareDead(peer, "its connection to this node closed");
             }
         });
@@ -589,6 +602,10 @@ public final class Node implements AutoCloseable {
 
     /** Closes {@code ch} if its peer may not join (see {@link #refusal}); returns whether it did. */
     private boolean refused(Channel ch, NodeId peerId) {
+        if (partition.test(id.name(), peerId.name())) {
+            ch.close(); // cut off: as if the connection could not be made
+            return true;
+        }
         String refusal = refusal(peerId);
         if (refusal != null) {
             LOG.log(Level.WARNING, "Node ''{0}'': {1}", id, refusal);
@@ -1239,6 +1256,9 @@ public final class Node implements AutoCloseable {
             }
             try {
                 Peer peer = peerOf(ctx.channel());
+                if (peer != null && partition.test(id.name(), peer.id.name())) {
+                    return; // cut off: not even a heartbeat gets through
+                }
                 if (peer != null) {
                     peer.lastHeardNanos = System.nanoTime();
                 }
@@ -1365,6 +1385,11 @@ public final class Node implements AutoCloseable {
         @Override
         public io.netty.buffer.ByteBufAllocator alloc() {
             return io.netty.buffer.ByteBufAllocator.DEFAULT;
+        }
+
+        @Override
+        public Duration failureTimeout() {
+            return config.failureTimeout();
         }
 
         @Override

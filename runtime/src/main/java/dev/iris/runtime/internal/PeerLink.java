@@ -33,4 +33,10 @@ public interface PeerLink {
 
     /** Runs protocol work off the caller's thread (in order of submission). */
     Executor executor();
+
+    /**
+     * How long this node waits without hearing from a peer before it declares it dead; a peer that
+     * is cut off declares this node dead after about as long.
+     */
+    java.time.Duration failureTimeout();
 }

@@ -473,6 +473,24 @@ final class Coherence {
         }
     }
 
+    /**
+     * A write waits for the invalidation of {@code node}'s copy, and {@code node} was declared dead.
+     * It may only be cut off, still reading its copy: it drops its copies once it declares this
+     * node dead, which happens within about one failure timeout of this node's verdict. So the copy
+     * counts as gone only one failure timeout later, and no read anywhere returns a value older
+     * than a write that completed (the partition test checks this with a one-sided cut).
+     */
+    private void copyGone(Page p, Page.Fault f, int node) {
+        java.util.concurrent.CompletableFuture.delayedExecutor(dsm.link.failureTimeout().toNanos(),
+                java.util.concurrent.TimeUnit.NANOSECONDS, dsm.link.executor()).execute(() -> {
+                    synchronized (p) {
+                        if (p.fault == f && f.awaitingAcks.remove(node) && f.awaitingAcks.isEmpty() && p.owner) {
+                            finishWrite(p, f);
+                        }
+                    }
+                });
+    }
+
     void nodeDied(int node) {
         for (Page p : dsm.pages) {
             synchronized (p) {
@@ -487,8 +505,8 @@ final class Coherence {
                 if (f == null) {
                     continue;
                 }
-                if (f.awaitingAcks.remove(node) && f.awaitingAcks.isEmpty() && p.owner) {
-                    finishWrite(p, f); // a dead node's copy is gone
+                if (f.awaitingAcks.contains(node) && p.owner) {
+                    copyGone(p, f, node);
                 } else if (!p.owner && f.sentTo == node) {
                     fail(p, f, "node '" + dsm.nameOf(node) + "' died while serving the fault");
                 }
