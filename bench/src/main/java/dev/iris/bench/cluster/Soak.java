@@ -10,6 +10,7 @@ import dev.iris.runtime.Request;
 import dev.iris.runtime.dsm.Consistency;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.SharedMemory;
+import dev.iris.runtime.security.ClusterAuthority;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
@@ -26,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The soak: three nodes on loopback TCP in this JVM under mixed load for a while, with Netty's
- * leak detector at paranoid level (every buffer tracked). Each node runs a group member that
+ * The soak: three nodes on loopback TCP in this JVM, on mutual TLS as exported bundles are, under
+ * mixed load for a while, with Netty's leak detector at paranoid level (every buffer tracked). Each node runs a group member that
  * echoes, two processes group-sending payloads from 64 B to 2 MiB (fragmented) with all replies,
  * and a thread on the shared memory (atomic adds and whole-page writes and reads). Every interval
  * it collects garbage and checks that every kind of work made progress.
@@ -97,10 +98,12 @@ public final class Soak {
         MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("counters", 3 * 8),
                 new MemoryConfig.Region("slots", (long) SLOTS * PAGE, Consistency.SEQUENTIAL, null)))
                 .withManagers(names);
+        ClusterAuthority authority = ClusterAuthority.create("soak"); // the default a bundle gets: mutual TLS
         List<Node> nodes = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             nodes.add(Node.start(NodeConfig.of(names.get(i), "soak", IrisPeer.loopback(ports.get(i)),
-                    i == 0 ? List.of() : List.of(IrisPeer.loopback(ports.get(0)))).withMemory(memory), Codecs.of()));
+                    i == 0 ? List.of() : List.of(IrisPeer.loopback(ports.get(0)))).withMemory(memory)
+                    .withCredentials(authority.issue(names.get(i))), Codecs.of()));
         }
         int workers = 3 * 3;
         CountDownLatch stopped = new CountDownLatch(workers);
