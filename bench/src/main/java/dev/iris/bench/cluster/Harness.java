@@ -42,8 +42,8 @@ public final class Harness {
             double p999, double opsPerSecond) {
         static Row of(String section, String system, int members, int payload, String mode, Histogram h,
                 double opsPerSecond) {
-            return new Row(section, system, members, payload, mode, h == null ? Double.NaN : micros(h, 50),
-                    h == null ? Double.NaN : micros(h, 99), h == null ? Double.NaN : micros(h, 99.9), opsPerSecond);
+            return new Row(section, system, members, payload, mode, micros(h, 50), micros(h, 99), micros(h, 99.9),
+                    opsPerSecond);
         }
 
         private static double micros(Histogram h, double percentile) {
@@ -291,11 +291,7 @@ public final class Harness {
             Child.closeAll(children);
             node.close();
             if (authorityDir != null) {
-                try (var files = java.nio.file.Files.walk(authorityDir)) {
-                    for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        java.nio.file.Files.delete(f);
-                    }
-                }
+                dev.iris.dsl.compiler.IrisCompiler.deleteTree(authorityDir);
             }
         }
     }

@@ -41,19 +41,24 @@ final class IrisPeer {
         }
         Node node = Node.start(config, Codecs.of());
         CountDownLatch joined = new CountDownLatch(1);
-        node.spawn("echo", k -> {
+        node.spawn("echo", echo(joined));
+        if (!joined.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(args[0] + " could not join the group within 60 s");
+        }
+        return command -> {
+            throw new IllegalArgumentException("no commands");
+        };
+    }
+
+    /** A group member that joins {@link #GROUP}, counts {@code joined} down and answers every request with its message. */
+    static dev.iris.runtime.ProcessBody echo(CountDownLatch joined) {
+        return k -> {
             k.join(GROUP);
             joined.countDown();
             while (true) {
                 Request r = k.receive();
                 k.reply(r, r.message());
             }
-        });
-        if (!joined.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException(args[0] + " could not join the group within 60 s");
-        }
-        return command -> {
-            throw new IllegalArgumentException("no commands");
         };
     }
 

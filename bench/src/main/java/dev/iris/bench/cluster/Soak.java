@@ -6,7 +6,6 @@ import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.ReplyMode;
-import dev.iris.runtime.Request;
 import dev.iris.runtime.dsm.Consistency;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.SharedMemory;
@@ -43,7 +42,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Soak {
     private static final LongAdder LEAKS = new LongAdder();
-    private static final ProcessId GROUP = ProcessId.wellKnownGroup(1);
+    private static final ProcessId GROUP = IrisPeer.GROUP;
     private static final int PAGE = 4096;
     private static final int SLOTS = 64;
 
@@ -115,14 +114,7 @@ public final class Soak {
             }
             CountDownLatch joined = new CountDownLatch(3);
             for (Node n : nodes) {
-                n.spawn("echo", k -> {
-                    k.join(GROUP);
-                    joined.countDown();
-                    while (true) {
-                        Request r = k.receive();
-                        k.reply(r, r.message());
-                    }
-                });
+                n.spawn("echo", IrisPeer.echo(joined));
             }
             joined.await(30, TimeUnit.SECONDS);
             for (int i = 0; i < 3; i++) {

@@ -270,10 +270,6 @@ public final class Dsm implements SharedMemory {
                 WORDS.setVolatile(data, word, before & ~(0xFFFF_FFFFL << shift)
                         | (value & 0xFFFF_FFFFL) << shift);
             }
-            case SET_BYTE -> {
-                int shift = (off & 7) << 3;
-                WORDS.setVolatile(data, word, before & ~(0xFFL << shift) | (value & 0xFFL) << shift);
-            }
             case CAS -> {
                 result = before == expected ? 1 : 0;
                 if (result == 1) {
@@ -288,7 +284,6 @@ public final class Dsm implements SharedMemory {
 
     private static final int SET = 0;
     private static final int SET_INT = 1;
-    private static final int SET_BYTE = 2;
     private static final int CAS = 3;
     private static final int ADD = 4;
     private static final int COPY = 5;
