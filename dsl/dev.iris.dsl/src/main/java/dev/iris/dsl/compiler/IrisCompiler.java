@@ -44,8 +44,12 @@ import org.eclipse.xtext.validation.Issue;
  * {@link #create()}.
  */
 public class IrisCompiler {
-    /** One problem: where, how bad, and what. Lines and columns count from 1. */
-    public record Problem(Path file, int line, int column, Severity severity, String code, String message) {
+    /**
+     * One problem: where, how bad, and what. Lines and columns count from 1; {@code offset} and
+     * {@code length} are in characters from the start of the file ({@code offset} -1 if unknown).
+     */
+    public record Problem(Path file, int line, int column, int offset, int length, Severity severity, String code,
+            String message) {
         /** {@code file:line:col: error: message}, the format compilers and editors understand. */
         @Override
         public String toString() {
@@ -96,7 +100,9 @@ public class IrisCompiler {
             for (Issue issue : validator.validate(resources.get(i), CheckMode.ALL, CancelIndicator.NullImpl)) {
                 if (issue.getSeverity() == Severity.ERROR || issue.getSeverity() == Severity.WARNING) {
                     problems.add(new Problem(files.get(i), issue.getLineNumber() == null ? 1 : issue.getLineNumber(),
-                            issue.getColumn() == null ? 1 : issue.getColumn(), issue.getSeverity(), issue.getCode(),
+                            issue.getColumn() == null ? 1 : issue.getColumn(),
+                            issue.getOffset() == null ? -1 : issue.getOffset(),
+                            issue.getLength() == null ? 0 : issue.getLength(), issue.getSeverity(), issue.getCode(),
                             issue.getMessage()));
                 }
             }

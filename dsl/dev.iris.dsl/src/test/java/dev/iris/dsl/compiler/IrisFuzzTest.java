@@ -100,6 +100,8 @@ class IrisFuzzTest {
         for (IrisCompiler.Problem p : result.problems()) {
             assertEquals(file, p.file());
             assertTrue(p.line() >= 1 && p.line() <= lines && p.column() >= 1, () -> p + " is outside the file");
+            assertTrue(p.offset() >= 0 && p.length() >= 0 && p.offset() + p.length() <= program.length(),
+                    () -> p + " at " + p.offset() + "+" + p.length() + " is outside the file");
             assertTrue(p.message() != null && !p.message().isBlank(), () -> p + " has no message");
         }
         List<String> written = files(out);
