@@ -72,6 +72,7 @@ class IrisModelTest {
         IrisModel.Symbol register = outline.stream().flatMap(s -> java.util.stream.Stream.concat(
                 java.util.stream.Stream.of(s), s.children().stream())).filter(s -> s.name().equals("Register"))
                 .findFirst().orElseThrow();
+        assertEquals("message", register.kind());
         assertEquals("Register", NAMES.substring(register.selection().offset(),
                 register.selection().offset() + register.selection().length()));
     }
@@ -135,5 +136,49 @@ class IrisModelTest {
         int reference = NAMES.indexOf("handles Register") + "handles ".length();
         assertTrue(highlights.contains(new IrisModel.Highlight(new IrisModel.Region(reference, 8), "iris.message")),
                 highlights::toString);
+    }
+
+    @Test
+    void aProblemWithAFixIsFixedByItsEdits() {
+        String text = NAMES.replace("NameServer[2]", "NameServer[0]");
+        IrisModel model = parse(text);
+        IrisModel.Problem zero = model.problems(CancelIndicator.NullImpl).stream()
+                .filter(p -> p.severity() == Severity.ERROR).findFirst().orElseThrow();
+        List<IrisModel.Fix> fixes = model.fixes(zero);
+        assertEquals(1, fixes.size(), fixes::toString);
+        IrisModel.Edit edit = fixes.get(0).edits().get(0);
+        String fixed = text.substring(0, edit.region().offset()) + edit.text()
+                + text.substring(edit.region().offset() + edit.region().length());
+        assertEquals(NAMES.replace("NameServer[2]", "NameServer[1]"), fixed, fixes.get(0).title());
+        assertEquals(List.of(), parse(fixed).problems(CancelIndicator.NullImpl).stream()
+                .filter(p -> p.severity() == Severity.ERROR).toList());
+    }
+
+    @Test
+    void renameChangesTheDeclarationAndEveryReferenceInEveryFile() throws Exception {
+        Path other = Files.writeString(dir.resolve("client.iris"), """
+                system demo.client
+                import demo.names.*
+
+                process Client {
+                    handles demo.names.Registered, Register
+                }
+                """);
+        IrisModel model = parse(NAMES);
+        java.util.Map<Path, List<IrisModel.Edit>> edits = model.rename(NAMES.indexOf("message Register ") + 9, "Enrol");
+        assertEquals(apply(NAMES, edits.get(dir.resolve("names.iris").toAbsolutePath())),
+                NAMES.replace("message Register ", "message Enrol ").replace("handles Register", "handles Enrol"));
+        assertEquals(apply(Files.readString(other), edits.get(other.toAbsolutePath())),
+                Files.readString(other).replace(", Register", ", Enrol"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> model.rename(0, "not a name"));
+    }
+
+    private static String apply(String text, List<IrisModel.Edit> edits) {
+        StringBuilder out = new StringBuilder(text);
+        for (int i = edits.size() - 1; i >= 0; i--) {
+            IrisModel.Edit e = edits.get(i);
+            out.replace(e.region().offset(), e.region().offset() + e.region().length(), e.text());
+        }
+        return out.toString();
     }
 }

@@ -18,6 +18,11 @@ import org.eclipse.xtext.diagnostics.Severity;
 public final class IrisMarkers {
     /** The marker type. */
     public static final String PROBLEM = "dev.iris.core.problem";
+    /**
+     * Marker attribute: the validator's issue code (a string), absent if it has none. Quick fixes
+     * find the problem again by its code and offset in the file's current text.
+     */
+    public static final String CODE = "dev.iris.core.code";
 
     private IrisMarkers() {
     }
@@ -33,6 +38,12 @@ public final class IrisMarkers {
      */
     public static IMarker create(IResource resource, int line, int offset, int length, Severity severity, String message)
             throws CoreException {
+        return create(resource, line, offset, length, severity, null, message);
+    }
+
+    /** Adds a problem with the validator's issue code (may be null; see {@link #CODE}). */
+    public static IMarker create(IResource resource, int line, int offset, int length, Severity severity, String code,
+            String message) throws CoreException {
         Map<String, Object> attributes = new HashMap<>();
         attributes.put(IMarker.LINE_NUMBER, line);
         if (offset >= 0) {
@@ -46,6 +57,9 @@ public final class IrisMarkers {
         });
         attributes.put(IMarker.MESSAGE, message);
         attributes.put(IMarker.LOCATION, "line " + line);
+        if (code != null) {
+            attributes.put(CODE, code);
+        }
         return resource.createMarker(PROBLEM, attributes);
     }
 }

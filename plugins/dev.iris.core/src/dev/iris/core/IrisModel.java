@@ -12,7 +12,12 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import org.eclipse.emf.ecore.EObject;
 import org.eclipse.emf.ecore.EStructuralFeature;
+import org.eclipse.lsp4j.CodeActionContext;
+import org.eclipse.lsp4j.CodeActionParams;
+import org.eclipse.lsp4j.Diagnostic;
+import org.eclipse.lsp4j.DiagnosticSeverity;
 import org.eclipse.lsp4j.DocumentSymbol;
+import org.eclipse.lsp4j.TextDocumentIdentifier;
 import org.eclipse.lsp4j.FormattingOptions;
 import org.eclipse.lsp4j.Range;
 import org.eclipse.xtext.diagnostics.Severity;
@@ -23,6 +28,7 @@ import org.eclipse.xtext.ide.editor.contentassist.IdeContentProposalProvider;
 import org.eclipse.xtext.ide.editor.contentassist.antlr.ContentAssistContextFactory;
 import org.eclipse.xtext.ide.editor.syntaxcoloring.ISemanticHighlightingCalculator;
 import org.eclipse.xtext.ide.server.Document;
+import org.eclipse.xtext.ide.server.codeActions.ICodeActionService2;
 import org.eclipse.xtext.ide.server.formatting.FormattingService;
 import org.eclipse.xtext.ide.server.hover.HoverService;
 import org.eclipse.xtext.ide.server.occurrences.DefaultDocumentHighlightService;
@@ -55,8 +61,18 @@ public final class IrisModel {
         }
     }
 
-    /** A problem in the text; {@code line} counts from 1. */
-    public record Problem(Region region, int line, Severity severity, String code, String message) {
+    /**
+     * A problem in the text; {@code line} counts from 1; {@code code} (may be null) and
+     * {@code data} are what the validator attached, what {@link #fixes} needs.
+     */
+    public record Problem(Region region, int line, Severity severity, String code, String message, List<String> data) {
+        public Problem {
+            data = List.copyOf(data);
+        }
+    }
+
+    /** A quick fix: what it does, and the edits that do it (in this file). */
+    public record Fix(String title, List<Edit> edits) {
     }
 
     /** A stretch to colour with one of the styles of {@code dev.iris.dsl.ide.highlighting.IrisHighlighting}. */
@@ -112,7 +128,8 @@ public final class IrisModel {
             int offset = issue.getOffset() == null ? 0 : Math.min(issue.getOffset(), text.length());
             int length = issue.getLength() == null ? 0 : Math.min(issue.getLength(), text.length() - offset);
             problems.add(new Problem(new Region(offset, length), issue.getLineNumber() == null ? 1 : issue.getLineNumber(),
-                    issue.getSeverity(), issue.getCode(), issue.getMessage()));
+                    issue.getSeverity(), issue.getCode(), issue.getMessage(),
+                    issue.getData() == null ? List.of() : Arrays.asList(issue.getData())));
         }
         problems.sort(java.util.Comparator.comparingInt(p -> p.region().offset()));
         return problems;
@@ -164,7 +181,9 @@ public final class IrisModel {
 
     private Symbol symbol(DocumentSymbol s) {
         List<Symbol> children = s.getChildren() == null ? List.of() : s.getChildren().stream().map(this::symbol).toList();
-        return new Symbol(s.getName(), s.getKind().name().toLowerCase(Locale.ROOT), region(s.getRange()),
+        String kind = s.getDetail() == null || s.getDetail().isBlank() ? s.getKind().name().toLowerCase(Locale.ROOT)
+                : s.getDetail();
+        return new Symbol(s.getName(), kind, region(s.getRange()),
                 region(s.getSelectionRange()), children);
     }
 
@@ -228,11 +247,92 @@ public final class IrisModel {
                 .map(h -> region(h.getRange())).toList();
     }
 
+    /**
+     * The edits that rename the element named at {@code offset} (declared or referred to there)
+     * to {@code newName}: its declaration and every reference in this file and the project's
+     * other files, by file; empty if there is no element with a name at {@code offset}. A
+     * qualified reference keeps its qualifier.
+     *
+     * @throws IllegalArgumentException if {@code newName} is not a name ({@code [A-Za-z_][A-Za-z0-9_]*})
+     */
+    public Map<Path, List<Edit>> rename(int offset, String newName) {
+        if (!newName.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("'" + newName + "' is not a name: a letter or _, then letters, digits or _");
+        }
+        EObjectAtOffsetHelper helper = injector.getInstance(EObjectAtOffsetHelper.class);
+        EObject target = helper.resolveCrossReferencedElementAt(resource, offset);
+        if (target == null) {
+            target = helper.getElementWithNameAt(resource, offset);
+        }
+        if (target == null || target.eIsProxy() || target.eResource() == null) {
+            return Map.of();
+        }
+        String oldName = nameOf(target);
+        Map<Path, List<Edit>> edits = new LinkedHashMap<>();
+        ITextRegion declared = injector.getInstance(ILocationInFileProvider.class).getSignificantTextRegion(target);
+        edits.computeIfAbsent(pathOf(target.eResource()), p -> new ArrayList<>())
+                .add(new Edit(new Region(declared.getOffset(), declared.getLength()), newName));
+        for (org.eclipse.emf.ecore.resource.Resource r : List.copyOf(resource.getResourceSet().getResources())) {
+            org.eclipse.emf.ecore.util.EcoreUtil.resolveAll(r);
+        }
+        for (var settings : org.eclipse.emf.ecore.util.EcoreUtil.UsageCrossReferencer.find(target,
+                resource.getResourceSet())) {
+            EObject owner = settings.getEObject();
+            for (org.eclipse.xtext.nodemodel.INode node
+                    : org.eclipse.xtext.nodemodel.util.NodeModelUtils.findNodesForFeature(owner, settings.getEStructuralFeature())) {
+                String written = org.eclipse.xtext.nodemodel.util.NodeModelUtils.getTokenText(node);
+                if (written.equals(oldName) || written.endsWith("." + oldName)) {
+                    int at = node.getEndOffset() - oldName.length();
+                    edits.computeIfAbsent(pathOf(owner.eResource()), p -> new ArrayList<>())
+                            .add(new Edit(new Region(at, oldName.length()), newName));
+                }
+            }
+        }
+        edits.values().forEach(list -> list.sort(java.util.Comparator.comparingInt(e -> e.region().offset())));
+        return edits;
+    }
+
+    private static Path pathOf(org.eclipse.emf.ecore.resource.Resource r) {
+        return Path.of(r.getURI().toFileString());
+    }
+
     /** The edits that format the whole text (indent by four spaces), in the order of the text. */
     public List<Edit> format() {
         return injector.getInstance(FormattingService.class)
                 .format(resource, document, 0, text.length(), new FormattingOptions(4, true)).stream()
                 .map(e -> new Edit(region(e.getRange()), e.getNewText())).toList();
+    }
+
+    /** The quick fixes the language offers for {@code problem} (none for most problems). */
+    public List<Fix> fixes(Problem problem) {
+        if (problem.code() == null) {
+            return List.of();
+        }
+        Diagnostic diagnostic = new Diagnostic(range(problem.region()), problem.message(), DiagnosticSeverity.Error,
+                "iris", problem.code());
+        diagnostic.setData(problem.data().toArray(String[]::new));
+        String uri = resource.getURI().toString();
+        ICodeActionService2.Options options = new ICodeActionService2.Options();
+        options.setDocument(document);
+        options.setResource(resource);
+        options.setURI(uri);
+        options.setCancelIndicator(CancelIndicator.NullImpl);
+        options.setCodeActionParams(new CodeActionParams(new TextDocumentIdentifier(uri), diagnostic.getRange(),
+                new CodeActionContext(List.of(diagnostic))));
+        ICodeActionService2 service = injector.getInstance(ICodeActionService2.class);
+        List<Fix> fixes = new ArrayList<>();
+        for (var action : service.getCodeActions(options)) {
+            if (action.isRight() && action.getRight().getEdit() != null) {
+                List<Edit> edits = action.getRight().getEdit().getChanges().getOrDefault(uri, List.of()).stream()
+                        .map(e -> new Edit(region(e.getRange()), e.getNewText())).toList();
+                fixes.add(new Fix(action.getRight().getTitle(), edits));
+            }
+        }
+        return fixes;
+    }
+
+    private Range range(Region region) {
+        return new Range(document.getPosition(region.offset()), document.getPosition(region.offset() + region.length()));
     }
 
     private Region region(Range range) {

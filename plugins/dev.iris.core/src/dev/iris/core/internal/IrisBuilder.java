@@ -49,7 +49,7 @@ public final class IrisBuilder extends IncrementalProjectBuilder {
         for (IrisCompiler.Problem problem : result.problems()) {
             IFile file = project.getWorkspace().getRoot().getFileForLocation(IPath.fromPath(problem.file()));
             IrisMarkers.create(file == null ? project : file, problem.line(), problem.offset(), problem.length(),
-                    problem.severity(), problem.message());
+                    problem.severity(), problem.code(), problem.message());
         }
         progress.worked(1);
         project.getFolder(SRC_GEN).refreshLocal(IResource.DEPTH_INFINITE, progress.split(1));

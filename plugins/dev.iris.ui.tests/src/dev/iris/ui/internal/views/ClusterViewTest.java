@@ -1,5 +1,6 @@
 package dev.iris.ui.internal.views;
 
+import static dev.iris.ui.UiTests.processEventsUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,8 +10,6 @@ import dev.iris.core.ClusterRegistry.Cluster.State;
 import dev.iris.ui.IrisPerspective;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
-import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PartInitException;
@@ -57,20 +56,5 @@ class ClusterViewTest {
         ClusterRegistry.getDefault().remove("lab");
         processEventsUntil(() -> table.getItemCount() == 0);
         assertTrue(view.statusText().startsWith("No cluster is running"), view.statusText());
-    }
-
-    /** Runs the UI event loop until the condition holds; fails after 10 s. */
-    private static void processEventsUntil(BooleanSupplier condition) {
-        Display display = Display.getCurrent();
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            if (!display.readAndDispatch()) {
-                display.timerExec(20, () -> { });
-                display.sleep();
-            }
-        }
     }
 }

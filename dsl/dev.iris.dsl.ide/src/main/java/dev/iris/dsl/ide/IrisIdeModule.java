@@ -30,6 +30,18 @@ public class IrisIdeModule extends AbstractIrisIdeModule {
         return dev.iris.dsl.ide.contentassist.IrisContentAssistService.class;
     }
 
+    /** Outline kinds by declaration. */
+    public Class<? extends org.eclipse.xtext.ide.server.symbol.DocumentSymbolMapper.DocumentSymbolKindProvider>
+            bindDocumentSymbolKindProvider() {
+        return IrisSymbolKinds.Kinds.class;
+    }
+
+    /** Outline details: the Iris word of each declaration. */
+    public Class<? extends org.eclipse.xtext.ide.server.symbol.DocumentSymbolMapper.DocumentSymbolDetailsProvider>
+            bindDocumentSymbolDetailsProvider() {
+        return IrisSymbolKinds.Details.class;
+    }
+
     /** Outline and symbol names as written in the file. */
     public Class<? extends DocumentSymbolNameProvider> bindDocumentSymbolNameProvider() {
         return IrisSymbolNames.class;

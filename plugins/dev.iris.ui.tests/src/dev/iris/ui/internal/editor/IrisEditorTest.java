@@ -1,0 +1,293 @@
+package dev.iris.ui.internal.editor;
+
+import static dev.iris.ui.UiTests.processEventsUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.core.IrisMarkers;
+import dev.iris.core.IrisModel;
+import dev.iris.core.IrisProjects;
+import dev.iris.dsl.ide.highlighting.IrisHighlighting;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.eclipse.core.resources.IFile;
+import org.eclipse.core.resources.IMarker;
+import org.eclipse.core.resources.IProject;
+import org.eclipse.core.resources.IResource;
+import org.eclipse.core.resources.IncrementalProjectBuilder;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.jface.text.IDocument;
+import org.eclipse.jface.text.ITextViewer;
+import org.eclipse.jface.text.Region;
+import org.eclipse.jface.text.TextSelection;
+import org.eclipse.jface.text.contentassist.ICompletionProposal;
+import org.eclipse.jface.text.hyperlink.IHyperlink;
+import org.eclipse.jface.text.link.LinkedModeModel;
+import org.eclipse.jface.text.source.ISourceViewer;
+import org.eclipse.swt.custom.StyledText;
+import org.eclipse.ui.IMarkerResolution;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.ide.IDE;
+import org.eclipse.ui.views.contentoutline.IContentOutlinePage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Iris editor in a real workbench, on the UI thread: what a person sees while typing into
+ * the name service example.
+ */
+class IrisEditorTest {
+    private static IProject project;
+    private static IFile names;
+    private IWorkbenchPage page;
+    private IrisEditor editor;
+    private IDocument document;
+
+    @BeforeAll
+    static void createProject() throws CoreException {
+        project = IrisProjects.create("editor-test", null, IrisProjects.Example.NAMES, null);
+        project.build(IncrementalProjectBuilder.FULL_BUILD, null);
+        names = project.getFile(IrisProjects.IRIS_SRC + "/names.iris");
+    }
+
+    @AfterAll
+    static void deleteProject() throws CoreException {
+        project.delete(true, true, null);
+    }
+
+    @BeforeEach
+    void open() throws CoreException {
+        page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        editor = (IrisEditor) IDE.openEditor(page, names, IrisEditor.ID);
+        document = editor.document();
+        processEventsUntil(editor::reconciled, () -> "the first reconcile");
+    }
+
+    @AfterEach
+    void close() {
+        page.closeEditor(editor, false);
+    }
+
+    private void type(int offset, String text) {
+        StyledText widget = editor.viewer().getTextWidget();
+        widget.setCaretOffset(offset);
+        widget.insert(text);
+        processEventsUntil(editor::reconciled, () -> "a reconcile after typing " + text);
+    }
+
+    private int offsetAfter(String text) {
+        int at = document.get().indexOf(text);
+        assertTrue(at >= 0, text);
+        return at + text.length();
+    }
+
+    private int lineOf(int offset) throws Exception {
+        return document.getLineOfOffset(offset) + 1;
+    }
+
+    private static List<IMarker> errorMarkers() {
+        try {
+            return Arrays.stream(names.findMarkers(IrisMarkers.PROBLEM, false, IResource.DEPTH_ZERO))
+                    .filter(m -> m.getAttribute(IMarker.SEVERITY, -1) == IMarker.SEVERITY_ERROR).toList();
+        } catch (CoreException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void typingAnErrorPutsAMarkerOnItsLineAndFixingItRemovesIt() throws Exception {
+        int at = offsetAfter("handles Register, Lookup");
+        type(at, ", Lokup");
+        int line = lineOf(at);
+        processEventsUntil(() -> errorMarkers().size() == 1, () -> "one error marker, not " + errorMarkers());
+        IMarker marker = errorMarkers().get(0);
+        assertEquals(line, marker.getAttribute(IMarker.LINE_NUMBER, -1));
+        assertTrue(marker.getAttribute(IMarker.MESSAGE, "").contains("Lokup"), marker.getAttribute(IMarker.MESSAGE, ""));
+        assertEquals("Lokup", document.get(marker.getAttribute(IMarker.CHAR_START, -1), 5));
+        assertTrue(editor.problems().stream().anyMatch(p -> p.line() == line), editor.problems()::toString);
+
+        document.replace(at, ", Lokup".length(), "");
+        processEventsUntil(() -> editor.reconciled() && errorMarkers().isEmpty(), () -> "no error marker");
+    }
+
+    @Test
+    void contentAssistProposesTheMessagesMatchingWhatIsTyped() throws Exception {
+        int at = offsetAfter("handles Register, Lookup");
+        type(at, ", Reg");
+        IrisContentAssistProcessor processor = new IrisContentAssistProcessor(editor);
+        int caret = at + ", Reg".length();
+        List<String> shown = Arrays.stream(processor.computeCompletionProposals(editor.viewer(), caret))
+                .map(p -> ((IrisCompletionProposal) p).text()).toList();
+        assertTrue(shown.contains("Register") && shown.contains("Registered"), shown::toString);
+        assertTrue(shown.stream().allMatch(s -> s.toLowerCase().startsWith("reg")), shown::toString);
+
+        IrisCompletionProposal registered = (IrisCompletionProposal) Arrays.stream(
+                processor.computeCompletionProposals(editor.viewer(), caret))
+                .filter(p -> ((IrisCompletionProposal) p).text().equals("Registered")).findFirst().orElseThrow();
+        registered.apply(editor.viewer(), (char) 0, 0, caret);
+        assertTrue(document.get().contains("handles Register, Lookup, Registered\n"), document.get());
+    }
+
+    @Test
+    void aTemplateIsInsertedWithItsPartsLinked() throws Exception {
+        int end = document.getLength();
+        type(end, "\nmes");
+        IrisContentAssistProcessor processor = new IrisContentAssistProcessor(editor);
+        ICompletionProposal template = Arrays.stream(processor.computeCompletionProposals(editor.viewer(), end + 4))
+                .filter(p -> p instanceof IrisCompletionProposal c && c.text().contains("{"))
+                .findFirst().orElseThrow(() -> new AssertionError("no template"));
+        ((IrisCompletionProposal) template).apply(editor.viewer(), (char) 0, 0, end + 4);
+        assertTrue(document.get().substring(end).startsWith("\nmessage Name {"), document.get().substring(end));
+        assertTrue(LinkedModeModel.hasInstalledModel(document), "Tab steps through the template's parts");
+        assertEquals(new org.eclipse.swt.graphics.Point(end + 9, 4), template.getSelection(document),
+                "the first part (the name) is selected");
+    }
+
+    @Test
+    void theContentAssistPopupOpensWithTheProposals() throws Exception {
+        int at = offsetAfter("handles Register, Lookup");
+        type(at, ", Reg");
+        int shells = editor.getSite().getShell().getDisplay().getShells().length;
+        editor.viewer().getTextWidget().setCaretOffset(at + ", Reg".length());
+        ((ITextViewer) editor.viewer()).getTextOperationTarget().doOperation(ISourceViewer.CONTENTASSIST_PROPOSALS);
+        processEventsUntil(() -> popupItems(shells).stream().anyMatch(i -> i.startsWith("Registered")),
+                () -> "the popup, seen: " + popupItems(shells));
+    }
+
+    /** The items of tables in shells opened after the first {@code before} shells. */
+    private List<String> popupItems(int before) {
+        org.eclipse.swt.widgets.Shell[] all = editor.getSite().getShell().getDisplay().getShells();
+        List<String> items = new java.util.ArrayList<>();
+        for (int i = before; i < all.length; i++) {
+            collect(all[i], items);
+        }
+        return items;
+    }
+
+    private static void collect(org.eclipse.swt.widgets.Control control, List<String> into) {
+        if (control instanceof org.eclipse.swt.widgets.Table table) {
+            for (org.eclipse.swt.widgets.TableItem item : table.getItems()) {
+                into.add(item.getText());
+            }
+        }
+        if (control instanceof org.eclipse.swt.widgets.Composite c) {
+            for (org.eclipse.swt.widgets.Control child : c.getChildren()) {
+                collect(child, into);
+            }
+        }
+    }
+
+    @Test
+    void namesAreColouredByKindAndTheOutlineAndFoldingFollowTheText() throws Exception {
+        int reference = offsetAfter("handles ");
+        assertTrue(editor.highlights().contains(new IrisModel.Highlight(new IrisModel.Region(reference, 8),
+                IrisHighlighting.MESSAGE)), editor.highlights()::toString);
+        IContentOutlinePage outline = editor.getAdapter(IContentOutlinePage.class);
+        assertNotNull(outline);
+        page.showView(org.eclipse.ui.IPageLayout.ID_OUTLINE);
+        processEventsUntil(() -> outline.getControl() != null && ((IrisOutlinePage) outline).labels()
+                .contains("NameServer : process"), () -> "the outline, seen "
+                + (outline.getControl() == null ? "no control" : ((IrisOutlinePage) outline).labels()));
+        assertTrue(editor.foldingRegions().stream().anyMatch(r -> document.get().substring(r.offset())
+                .startsWith("process NameServer")), editor.foldingRegions()::toString);
+
+        type(document.getLength(), "\nmessage Ping {\n    long at\n}\n");
+        processEventsUntil(() -> ((IrisOutlinePage) outline).labels().contains("Ping : message"),
+                () -> "Ping in the outline");
+    }
+
+    @Test
+    void hoverShowsTheDocumentationOfTheNameUnderTheMouse() {
+        int at = offsetAfter("handles Reg");
+        IrisTextHover hover = new IrisTextHover(editor, editor.viewer());
+        String html = hover.getHoverInfo(editor.viewer(), hover.getHoverRegion(editor.viewer(), at));
+        assertTrue(html.contains("<b>message Register</b>"), html);
+        assertTrue(html.contains("every name server keeps a copy"), html);
+    }
+
+    @Test
+    void openDeclarationAndHyperlinksGoToTheDeclaration() throws Exception {
+        int at = offsetAfter("handles Reg");
+        editor.selectAndReveal(at, 0);
+        editor.getAction(IrisActions.OPEN_DECLARATION).run();
+        TextSelection selection = (TextSelection) editor.getSelectionProvider().getSelection();
+        assertEquals(document.get().indexOf("message Register") + "message ".length(), selection.getOffset());
+        assertEquals("Register", selection.getText());
+
+        IHyperlink[] links = new IrisHyperlinkDetector(editor).detectHyperlinks(editor.viewer(), new Region(at, 0), false);
+        assertEquals(1, links.length);
+        assertEquals(at - 3, links[0].getHyperlinkRegion().getOffset());
+        assertEquals(8, links[0].getHyperlinkRegion().getLength());
+    }
+
+    @Test
+    void occurrencesOfTheNameAtTheCaretAreMarked() throws Exception {
+        int declaration = document.get().indexOf("group nameServers") + "group ".length();
+        editor.selectAndReveal(declaration + 2, 0);
+        int use = document.get().indexOf("joins nameServers") + "joins ".length();
+        processEventsUntil(() -> editor.occurrences().stream().map(IrisModel.Region::offset).sorted().toList()
+                .equals(List.of(declaration, use)), () -> "occurrences, seen " + editor.occurrences());
+    }
+
+    @Test
+    void toggleCommentCommentsAndUncommentsTheSelectedLines() throws Exception {
+        String before = document.get();
+        int start = document.get().indexOf("group nameServers");
+        editor.selectAndReveal(start, "group nameServers".length());
+        editor.getAction(IrisActions.TOGGLE_COMMENT).run();
+        assertTrue(document.get().contains("\n//group nameServers = 1\n"), document.get());
+        editor.selectAndReveal(start, 3);
+        editor.getAction(IrisActions.TOGGLE_COMMENT).run();
+        assertEquals(before, document.get());
+    }
+
+    @Test
+    void formatIndentsAMessyDeclaration() throws Exception {
+        type(document.getLength(), "\nmessage   Ping {\nlong at\n}\n");
+        editor.getAction(IrisActions.FORMAT).run();
+        assertTrue(document.get().contains("message Ping {\n    long at\n}"), document.get());
+    }
+
+    @Test
+    void aQuickFixFromTheMarkerRepairsTheText() throws Exception {
+        int at = offsetAfter("process NameServer[");
+        document.replace(at, 1, "0");
+        processEventsUntil(() -> editor.reconciled() && errorMarkers().size() == 1, () -> "the zero-count marker");
+        IMarkerResolution[] fixes = new IrisMarkerResolutions().getResolutions(errorMarkers().get(0));
+        assertEquals(1, fixes.length);
+        assertEquals("Change the count to 1", fixes[0].getLabel());
+        fixes[0].run(errorMarkers().get(0));
+        assertTrue(document.get().contains("process NameServer[1]"), document.get());
+        assertTrue(editor.isDirty(), "the fix edits the open document, not the file behind it");
+    }
+
+    @Test
+    void renameChangesTheDeclarationAndTheReferencesInOtherFiles() throws Exception {
+        IFile client = project.getFile(IrisProjects.IRIS_SRC + "/client.iris");
+        client.create(new ByteArrayInputStream("""
+                system demo.client
+                import demo.names.*
+
+                process Asker {
+                    handles Lookup
+                }
+                """.getBytes(StandardCharsets.UTF_8)), true, null);
+        try {
+            IrisActions.rename(editor, offsetAfter("message Loo"), "Query");
+            assertTrue(document.get().contains("message Query {"), document.get());
+            assertTrue(document.get().contains("handles Register, Query"), document.get());
+            assertTrue(client.readString().contains("handles Query"), client.readString());
+            assertFalse(document.get().contains("Lookup"), document.get());
+        } finally {
+            client.delete(true, null);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The Iris wizards: new project. */
+package dev.iris.ui.internal.wizards;
