@@ -231,6 +231,12 @@ public final class Node implements AutoCloseable {
     private static final boolean EPOLL = epollAvailable();
 
     private static boolean epollAvailable() {
+        // look before loading: a missing class would throw inside the JVM's class resolution, where
+        // debuggers (Eclipse's "suspend on uncaught exceptions") stop every node JVM at startup
+        ClassLoader loader = Node.class.getClassLoader();
+        if (loader != null && loader.getResource("io/netty/channel/epoll/Epoll.class") == null) {
+            return false;
+        }
         try {
             return io.netty.channel.epoll.Epoll.isAvailable();
         } catch (LinkageError e) {

@@ -61,12 +61,7 @@ public final class NodeMain {
      * @throws dev.iris.runtime.IpcException if the address cannot be bound (port in use)
      */
     public static Node start(Path confFile, Map<String, String> env, ClassLoader loader) {
-        Properties conf = new Properties();
-        try (Reader in = Files.newBufferedReader(confFile, StandardCharsets.UTF_8)) {
-            conf.load(in);
-        } catch (IOException e) {
-            throw new LaunchException("cannot read the configuration " + confFile + ": " + e.getMessage());
-        }
+        Properties conf = read(confFile);
         GeneratedSystem system = GeneratedSystem.load(required(conf, "iris.system"), loader);
         Object cluster = system.cluster(required(conf, "iris.cluster"));
         String node = env.getOrDefault("IRIS_NODE", conf.getProperty("iris.node"));
@@ -91,16 +86,7 @@ public final class NodeMain {
                 seedAddresses.add(address(seed.strip()));
             }
         }
-        List<Class<?>> handlers = new ArrayList<>();
-        for (String name : conf.getProperty("iris.handlers", "").split(",")) {
-            if (!name.isBlank()) {
-                try {
-                    handlers.add(Class.forName(name.strip(), true, loader));
-                } catch (ClassNotFoundException e) {
-                    throw new LaunchException("the handler class " + name.strip() + " is not in the bundle's lib/");
-                }
-            }
-        }
+        List<Class<?>> handlers = handlerClasses(conf, loader);
         NodeConfig config = NodeConfig.of(node, GeneratedSystem.name(cluster), address(bind), seedAddresses)
                 .withMemory(system.memory(cluster));
         NodeCredentials credentials = credentials(confFile, conf.getProperty("iris.credentials", "credentials"), node);
@@ -113,6 +99,32 @@ public final class NodeMain {
         System.out.println("READY " + node + " " + started.address());
         System.out.flush();
         return started;
+    }
+
+    /** The classes {@code iris.handlers} names (comma-separated), loaded by {@code loader}. */
+    static List<Class<?>> handlerClasses(Properties conf, ClassLoader loader) {
+        List<Class<?>> handlers = new ArrayList<>();
+        for (String name : conf.getProperty("iris.handlers", "").split(",")) {
+            if (!name.isBlank()) {
+                try {
+                    handlers.add(Class.forName(name.strip(), true, loader));
+                } catch (ClassNotFoundException e) {
+                    throw new LaunchException("the handler class " + name.strip() + " is not on the class path");
+                }
+            }
+        }
+        return handlers;
+    }
+
+    /** Reads a configuration file. */
+    static Properties read(Path confFile) {
+        Properties conf = new Properties();
+        try (Reader in = Files.newBufferedReader(confFile, StandardCharsets.UTF_8)) {
+            conf.load(in);
+        } catch (IOException e) {
+            throw new LaunchException("cannot read the configuration " + confFile + ": " + e.getMessage());
+        }
+        return conf;
     }
 
     /** The node's credentials, null for {@code none}; the error says where they were looked for. */
@@ -143,7 +155,7 @@ public final class NodeMain {
                 + "without authentication)");
     }
 
-    private static String required(Properties conf, String key) {
+    static String required(Properties conf, String key) {
         String value = conf.getProperty(key);
         if (value == null || value.isBlank()) {
             throw new LaunchException("the configuration has no " + key);

@@ -29,6 +29,11 @@ public class IrisGenerator extends AbstractGenerator {
     @Inject
     private IEObjectDocumentationProvider documentation;
 
+    /** The qualified name of the {@code <Name>System} class generated for {@code system}. */
+    public static String systemClass(IrisSystem system) {
+        return system.getName() + "." + new JavaNames(system).systemClass();
+    }
+
     @Override
     public void doGenerate(Resource resource, IFileSystemAccess2 fsa, IGeneratorContext context) {
         for (IrisSystem system : EcoreUtil2.typeSelect(resource.getContents(), IrisSystem.class)) {

@@ -1,0 +1,192 @@
+package dev.iris.core.internal;
+
+import dev.iris.core.ClusterRegistry;
+import dev.iris.core.launching.IrisLaunching;
+import dev.iris.core.launching.IrisPrograms;
+import dev.iris.dsl.compiler.IrisCompiler;
+import dev.iris.runtime.launch.EmbeddedMain;
+import dev.iris.runtime.launch.NodeMain;
+import dev.iris.runtime.security.ClusterAuthority;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.SubMonitor;
+import org.eclipse.debug.core.DebugEvent;
+import org.eclipse.debug.core.DebugPlugin;
+import org.eclipse.debug.core.IDebugEventSetListener;
+import org.eclipse.debug.core.ILaunch;
+import org.eclipse.debug.core.ILaunchConfiguration;
+import org.eclipse.debug.core.model.IProcess;
+import org.eclipse.jdt.core.ICompilationUnit;
+import org.eclipse.jdt.core.IJavaElement;
+import org.eclipse.jdt.core.IJavaProject;
+import org.eclipse.jdt.core.IPackageFragment;
+import org.eclipse.jdt.core.IPackageFragmentRoot;
+import org.eclipse.jdt.core.IType;
+import org.eclipse.jdt.launching.AbstractJavaLaunchConfigurationDelegate;
+import org.eclipse.jdt.launching.ExecutionArguments;
+import org.eclipse.jdt.launching.IVMRunner;
+import org.eclipse.jdt.launching.VMRunnerConfiguration;
+
+/**
+ * Launches an "Iris Cluster" configuration: per node a JVM running {@link NodeMain} with a
+ * generated {@code node.properties} and credentials issued for this launch (in Debug mode each is
+ * a Java debug target), or one JVM with all nodes embedded ({@link EmbeddedMain}, or the
+ * configured main class). All JVMs belong to one launch: one entry in the Debug view with a
+ * process and console per node, and Terminate stops them all.
+ */
+public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigurationDelegate {
+    @Override
+    public void launch(ILaunchConfiguration configuration, String mode, ILaunch launch, IProgressMonitor monitor)
+            throws CoreException {
+        SubMonitor progress = SubMonitor.convert(monitor, "Launching " + configuration.getName(), 10);
+        IJavaProject project = verifyJavaProject(configuration);
+        IVMRunner runner = getVMRunner(configuration, mode);
+        String systemClass = configuration.getAttribute(IrisLaunching.ATTR_SYSTEM, "");
+        IrisPrograms.Program program = IrisPrograms.of(project.getProject()).stream()
+                .filter(p -> p.systemClass().equals(systemClass)).findFirst()
+                .orElseThrow(() -> error("project '" + project.getElementName() + "' has no Iris system whose class is '"
+                        + systemClass + "'"));
+        String clusterName = configuration.getAttribute(IrisLaunching.ATTR_CLUSTER, "");
+        IrisPrograms.Cluster cluster = program.cluster(clusterName).orElseThrow(() -> error("system " + program.system()
+                + " has no cluster '" + clusterName + "'; its clusters: "
+                + program.clusters().stream().map(IrisPrograms.Cluster::name).collect(Collectors.joining(", "))));
+        List<IrisPrograms.Node> nodes = selectedNodes(configuration, cluster);
+        Path dir = IrisLaunching.launchDirectory(configuration);
+        String[] classpath = getClasspath(configuration);
+        String handlers = String.join(",", userTypes(project));
+        ExecutionArguments arguments = new ExecutionArguments(getVMArguments(configuration, mode),
+                getProgramArguments(configuration));
+        setDefaultSourceLocator(launch, configuration);
+        progress.worked(1);
+        try {
+            IrisCompiler.deleteTree(dir);
+            if (configuration.getAttribute(IrisLaunching.ATTR_EMBEDDED, false)) {
+                String main = configuration.getAttribute(IrisLaunching.ATTR_MAIN, "");
+                Path conf = write(dir.resolve("embedded.properties"), program, cluster, null, handlers);
+                String[] args = main.isBlank() ? new String[] {conf.toString()} : arguments.getProgramArgumentsArray();
+                run(runner, configuration, launch, main.isBlank() ? EmbeddedMain.class.getName() : main, args, classpath,
+                        arguments, "cluster " + cluster.name() + " (all nodes in one JVM)", progress.split(9));
+            } else {
+                ClusterAuthority authority = IrisLaunching.authority(project.getProject(), cluster.name());
+                SubMonitor each = progress.split(9).setWorkRemaining(nodes.size());
+                for (IrisPrograms.Node node : nodes) {
+                    Path conf = write(dir.resolve(node.name()).resolve("node.properties"), program, cluster, node,
+                            handlers);
+                    authority.issue(node.name()).write(conf.resolveSibling("credentials"));
+                    run(runner, configuration, launch, NodeMain.class.getName(), new String[] {conf.toString()},
+                            classpath, arguments, "node " + node.name() + " at " + node.address(), each.split(1));
+                }
+            }
+        } catch (IOException e) {
+            throw new CoreException(Status.error("cannot write the launch's configuration into " + dir + ": "
+                    + e.getMessage(), e));
+        }
+        register(launch, cluster, nodes);
+    }
+
+    private static CoreException error(String message) {
+        return new CoreException(Status.error(message));
+    }
+
+    /** The configured nodes (all if none are configured); fails on names the cluster lacks. */
+    private static List<IrisPrograms.Node> selectedNodes(ILaunchConfiguration configuration, IrisPrograms.Cluster cluster)
+            throws CoreException {
+        List<String> names = configuration.getAttribute(IrisLaunching.ATTR_NODES, List.of());
+        if (names.isEmpty()) {
+            return cluster.nodes();
+        }
+        List<IrisPrograms.Node> nodes = new ArrayList<>();
+        for (String name : names) {
+            nodes.add(cluster.node(name).orElseThrow(() -> error("cluster " + cluster.name() + " has no node '" + name
+                    + "'; its nodes: " + cluster.nodes().stream().map(IrisPrograms.Node::name)
+                            .collect(Collectors.joining(", ")))));
+        }
+        return nodes;
+    }
+
+    /** The top-level classes of the user's source folders (not {@code src-gen}): handler candidates. */
+    private static List<String> userTypes(IJavaProject project) throws CoreException {
+        List<String> types = new ArrayList<>();
+        for (IPackageFragmentRoot root : project.getPackageFragmentRoots()) {
+            if (root.getKind() != IPackageFragmentRoot.K_SOURCE || !root.getResource().getProject().equals(project.getProject())
+                    || root.getResource().getProjectRelativePath().toString().equals(IrisBuilder.SRC_GEN)) {
+                continue;
+            }
+            for (IJavaElement element : root.getChildren()) {
+                for (ICompilationUnit unit : ((IPackageFragment) element).getCompilationUnits()) {
+                    for (IType type : unit.getTypes()) {
+                        types.add(type.getFullyQualifiedName());
+                    }
+                }
+            }
+        }
+        return types;
+    }
+
+    private static Path write(Path file, IrisPrograms.Program program, IrisPrograms.Cluster cluster,
+            IrisPrograms.Node node, String handlers) throws IOException {
+        Properties conf = new Properties();
+        conf.setProperty("iris.system", program.systemClass());
+        conf.setProperty("iris.cluster", cluster.name());
+        conf.setProperty("iris.handlers", handlers);
+        if (node != null) {
+            conf.setProperty("iris.node", node.name());
+            conf.setProperty("iris.bind", node.address());
+            conf.setProperty("iris.seeds", cluster.nodes().stream().map(IrisPrograms.Node::address)
+                    .collect(Collectors.joining(",")));
+        }
+        Files.createDirectories(file.getParent());
+        try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            conf.store(out, "written by the Iris IDE for launch configuration " + file.getParent().getFileName());
+        }
+        return file;
+    }
+
+    /** Starts one JVM in {@code launch} and names its process (and so its console) {@code label}. */
+    private void run(IVMRunner runner, ILaunchConfiguration configuration, ILaunch launch, String main, String[] args,
+            String[] classpath, ExecutionArguments arguments, String label, IProgressMonitor monitor)
+            throws CoreException {
+        VMRunnerConfiguration vm = new VMRunnerConfiguration(main, classpath);
+        vm.setProgramArguments(args);
+        vm.setVMArguments(arguments.getVMArgumentsArray());
+        vm.setEnvironment(getEnvironment(configuration));
+        vm.setVMSpecificAttributesMap(getVMSpecificAttributesMap(configuration));
+        java.io.File workingDirectory = verifyWorkingDirectory(configuration); // default: the project's folder
+        vm.setWorkingDirectory(workingDirectory == null ? null : workingDirectory.getAbsolutePath());
+        int before = launch.getProcesses().length;
+        runner.run(vm, launch, monitor);
+        IProcess[] processes = launch.getProcesses();
+        for (int i = before; i < processes.length; i++) {
+            processes[i].setAttribute(IProcess.ATTR_PROCESS_LABEL, label + " [" + configuration.getName() + "]");
+        }
+    }
+
+    /** Shows the cluster in the IDE's registry (Cluster view) while the launch runs. */
+    private static void register(ILaunch launch, IrisPrograms.Cluster cluster, List<IrisPrograms.Node> nodes) {
+        List<String> names = nodes.stream().map(IrisPrograms.Node::name).toList();
+        ClusterRegistry registry = ClusterRegistry.getDefault();
+        registry.put(new ClusterRegistry.Cluster(cluster.name(), names, ClusterRegistry.Cluster.State.RUNNING));
+        DebugPlugin.getDefault().addDebugEventListener(new IDebugEventSetListener() {
+            @Override
+            public void handleDebugEvents(DebugEvent[] events) {
+                for (DebugEvent event : events) {
+                    if (event.getKind() == DebugEvent.TERMINATE && launch.isTerminated()) {
+                        DebugPlugin.getDefault().removeDebugEventListener(this);
+                        registry.put(new ClusterRegistry.Cluster(cluster.name(), names,
+                                ClusterRegistry.Cluster.State.STOPPED));
+                        return;
+                    }
+                }
+            }
+        });
+    }
+}

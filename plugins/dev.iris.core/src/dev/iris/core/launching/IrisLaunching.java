@@ -1,0 +1,106 @@
+package dev.iris.core.launching;
+
+import dev.iris.runtime.security.ClusterAuthority;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.eclipse.core.resources.IProject;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.Platform;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.debug.core.DebugPlugin;
+import org.eclipse.debug.core.ILaunchConfiguration;
+import org.eclipse.debug.core.ILaunchConfigurationType;
+import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
+import org.eclipse.jdt.launching.IJavaLaunchConfigurationConstants;
+import org.osgi.framework.FrameworkUtil;
+
+/**
+ * The "Iris Cluster" launch configurations: run or debug a program's cluster from the IDE, one
+ * JVM per node over TCP (each a Java debug target in Debug mode) or all nodes in one JVM.
+ *
+ * <p>Attributes: the project ({@link #ATTR_PROJECT}), the generated system class
+ * ({@link #ATTR_SYSTEM}), the cluster ({@link #ATTR_CLUSTER}; empty: {@code local}, else the
+ * first), the nodes to start ({@link #ATTR_NODES}; empty: all), whether to run embedded
+ * ({@link #ATTR_EMBEDDED}) and, embedded, a main class ({@link #ATTR_MAIN}; empty: start the
+ * cluster's processes), plus JDT's JVM and program arguments, JRE and environment attributes.
+ *
+ * <p>Nodes in their own JVMs authenticate with mutual TLS: each launch issues their credentials
+ * from a certificate authority per project and cluster that the IDE keeps in its state location
+ * ({@link #authority}); nothing is written into the project.
+ */
+public final class IrisLaunching {
+    /** The launch configuration type id. */
+    public static final String TYPE_ID = "dev.iris.core.launching.cluster";
+    /** The project (JDT's attribute, so that JDT's tabs and source lookup find it). */
+    public static final String ATTR_PROJECT = IJavaLaunchConfigurationConstants.ATTR_PROJECT_NAME;
+    /** The qualified name of the generated system class ({@code demo.names.NamesSystem}). */
+    public static final String ATTR_SYSTEM = "dev.iris.core.system";
+    /** The cluster's name. */
+    public static final String ATTR_CLUSTER = "dev.iris.core.cluster";
+    /** The names of the nodes to start (a list); empty or absent: every node of the cluster. */
+    public static final String ATTR_NODES = "dev.iris.core.nodes";
+    /** Whether all nodes run embedded in one JVM (boolean; default false: one JVM per node). */
+    public static final String ATTR_EMBEDDED = "dev.iris.core.embedded";
+    /** Embedded only: the main class to run (JDT's attribute); empty: start the cluster's processes. */
+    public static final String ATTR_MAIN = IJavaLaunchConfigurationConstants.ATTR_MAIN_TYPE_NAME;
+
+    private IrisLaunching() {
+    }
+
+    /** The launch configuration type. */
+    public static ILaunchConfigurationType type() {
+        return DebugPlugin.getDefault().getLaunchManager().getLaunchConfigurationType(TYPE_ID);
+    }
+
+    /**
+     * A new (unsaved) configuration that runs {@code cluster} of {@code program} in {@code project},
+     * one JVM per node, named after the project and cluster (made unique).
+     */
+    public static ILaunchConfigurationWorkingCopy newConfiguration(IProject project, IrisPrograms.Program program,
+            IrisPrograms.Cluster cluster) throws CoreException {
+        String name = DebugPlugin.getDefault().getLaunchManager()
+                .generateLaunchConfigurationName(project.getName() + " - " + cluster.name());
+        ILaunchConfigurationWorkingCopy copy = type().newInstance(null, name);
+        copy.setAttribute(ATTR_PROJECT, project.getName());
+        copy.setAttribute(ATTR_SYSTEM, program.systemClass());
+        copy.setAttribute(ATTR_CLUSTER, cluster.name());
+        copy.setAttribute(ATTR_NODES, List.<String>of());
+        copy.setAttribute(ATTR_EMBEDDED, false);
+        copy.setMappedResources(new org.eclipse.core.resources.IResource[] {project});
+        return copy;
+    }
+
+    /** Where a launch of {@code configuration} keeps its nodes' configuration and credentials. */
+    public static Path launchDirectory(ILaunchConfiguration configuration) {
+        return state().resolve("launches").resolve(safe(configuration.getName()));
+    }
+
+    /**
+     * The certificate authority of {@code cluster} of {@code project}, created on first use and
+     * kept in the IDE's state location (the key readable by its owner only).
+     */
+    public static synchronized ClusterAuthority authority(IProject project, String cluster) throws CoreException {
+        Path dir = state().resolve("authorities").resolve(safe(project.getName())).resolve(safe(cluster));
+        try {
+            if (Files.isRegularFile(dir.resolve("ca.pem"))) {
+                return ClusterAuthority.read(dir);
+            }
+            ClusterAuthority authority = ClusterAuthority.create(cluster);
+            authority.write(dir);
+            return authority;
+        } catch (IOException e) {
+            throw new CoreException(Status.error("cannot keep the certificate authority of cluster '" + cluster
+                    + "' in " + dir + ": " + e.getMessage(), e));
+        }
+    }
+
+    private static Path state() {
+        return Platform.getStateLocation(FrameworkUtil.getBundle(IrisLaunching.class)).toPath();
+    }
+
+    private static String safe(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+}

@@ -1,0 +1,244 @@
+package dev.iris.ui.internal.launching;
+
+import static dev.iris.ui.UiTests.processEventsUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.core.ClusterRegistry;
+import dev.iris.core.IrisProjects;
+import dev.iris.core.launching.IrisLaunching;
+import dev.iris.core.launching.IrisPrograms;
+import dev.iris.runtime.Kernel;
+import dev.iris.runtime.Node;
+import dev.iris.runtime.NodeConfig;
+import dev.iris.runtime.launch.GeneratedSystem;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.eclipse.core.resources.IFile;
+import org.eclipse.core.resources.IMarker;
+import org.eclipse.core.resources.IProject;
+import org.eclipse.core.resources.IResource;
+import org.eclipse.core.resources.IncrementalProjectBuilder;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.debug.core.DebugEvent;
+import org.eclipse.debug.core.DebugPlugin;
+import org.eclipse.debug.core.IDebugEventSetListener;
+import org.eclipse.debug.core.ILaunch;
+import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
+import org.eclipse.debug.core.ILaunchManager;
+import org.eclipse.debug.core.model.IProcess;
+import org.eclipse.jdt.debug.core.IJavaStackFrame;
+import org.eclipse.jdt.debug.core.IJavaThread;
+import org.eclipse.jdt.debug.core.JDIDebugModel;
+import org.eclipse.ui.console.ConsolePlugin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * "Iris Cluster" launches in a real workbench: node JVMs over TCP with mutual TLS, a console per
+ * node, one launch to terminate them all; all nodes in one JVM; and debugging, where a breakpoint
+ * in a handler stops one node's JVM while another goes on. A client node in this JVM (with
+ * credentials from the launch's authority) drives the example's client code against the nodes.
+ */
+class IrisLaunchTest {
+    private static final String EXPECTED = "registered with 4 name servers\nprinter found: true\nscanner found: false";
+
+    private static IProject project;
+    private static IrisPrograms.Program program;
+    private static IrisPrograms.Cluster cluster;
+    private ILaunch launch;
+
+    @BeforeAll
+    static void createProject() throws CoreException {
+        // no "switch to the Debug perspective?" prompt blocking the UI thread
+        for (String mode : List.of(ILaunchManager.RUN_MODE, ILaunchManager.DEBUG_MODE)) {
+            org.eclipse.debug.ui.DebugUITools.setLaunchPerspective(IrisLaunching.type(), mode,
+                    org.eclipse.debug.ui.IDebugUIConstants.PERSPECTIVE_NONE);
+        }
+        project = IrisProjects.create("launch-test", null, IrisProjects.Example.NAMES, null);
+        project.build(IncrementalProjectBuilder.FULL_BUILD, null);
+        List<String> errors = Arrays.stream(project.findMarkers(IMarker.PROBLEM, true, IResource.DEPTH_INFINITE))
+                .filter(m -> m.getAttribute(IMarker.SEVERITY, -1) == IMarker.SEVERITY_ERROR)
+                .map(m -> m.getAttribute(IMarker.MESSAGE, "")).toList();
+        assertEquals(List.of(), errors);
+        program = IrisPrograms.of(project).get(0);
+        cluster = program.cluster(null).orElseThrow();
+    }
+
+    @AfterAll
+    static void deleteProject() throws CoreException {
+        project.delete(true, true, null);
+    }
+
+    @AfterEach
+    void terminate() throws Exception {
+        DebugPlugin.getDefault().getBreakpointManager().removeBreakpoints(
+                DebugPlugin.getDefault().getBreakpointManager().getBreakpoints(), true);
+        if (launch != null && !launch.isTerminated()) {
+            launch.terminate();
+            processEventsUntil(launch::isTerminated, () -> "the launch to end");
+        }
+    }
+
+    /** What the process's console shows (standard output and error). */
+    private static String output(IProcess process) {
+        return Arrays.stream(ConsolePlugin.getDefault().getConsoleManager().getConsoles())
+                .filter(c -> c instanceof org.eclipse.debug.ui.console.IConsole d && d.getProcess() == process)
+                .map(c -> ((org.eclipse.ui.console.TextConsole) c).getDocument().get()).findFirst().orElse("");
+    }
+
+    /** The process's label, as its console and the Debug view show it. */
+    private static String label(IProcess process) {
+        String label = process.getAttribute(IProcess.ATTR_PROCESS_LABEL);
+        return label == null ? process.getLabel() : label;
+    }
+
+    private void awaitReady(IProcess[] processes) {
+        processEventsUntil(() -> Arrays.stream(processes).allMatch(p -> output(p).contains("READY ")),
+                () -> "READY from every node: " + Arrays.stream(processes).map(p -> label(p) + (p.isTerminated()
+                        ? " (ended)" : "") + ": " + output(p)).toList());
+    }
+
+    @Test
+    void eachNodeRunsInItsOwnJvmWithItsConsoleAndTerminateStopsThemAll() throws Exception {
+        launch = IrisLaunching.newConfiguration(project, program, cluster).launch(ILaunchManager.RUN_MODE, null);
+        IProcess[] processes = launch.getProcesses();
+        assertEquals(2, processes.length, "a process per node, in one launch");
+        awaitReady(processes);
+        for (IProcess p : processes) {
+            String node = label(p).startsWith("node n1") ? "n1" : "n2";
+            assertTrue(output(p).contains("READY " + node + " "), label(p) + ": " + output(p));
+        }
+        assertEquals(Set.of("n1", "n2"), Arrays.stream(processes).map(p -> label(p).substring(5, 7))
+                .collect(Collectors.toSet()));
+        processEventsUntil(() -> Arrays.stream(ConsolePlugin.getDefault().getConsoleManager().getConsoles())
+                .filter(c -> c instanceof org.eclipse.debug.ui.console.IConsole)
+                .map(c -> ((org.eclipse.debug.ui.console.IConsole) c).getProcess()).collect(Collectors.toSet())
+                .containsAll(List.of(processes)), () -> "a console per node");
+        assertEquals(ClusterRegistry.Cluster.State.RUNNING, state());
+
+        assertEquals(EXPECTED, client().get(90, TimeUnit.SECONDS), "the program works across the node JVMs");
+
+        launch.terminate();
+        processEventsUntil(launch::isTerminated, () -> "every node JVM to end");
+        assertTrue(Arrays.stream(processes).allMatch(IProcess::isTerminated));
+        processEventsUntil(() -> state() == ClusterRegistry.Cluster.State.STOPPED, () -> "the cluster stopped");
+    }
+
+    @Test
+    void allNodesInOneJvmRunTheProgramsMainClass() throws Exception {
+        ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program, cluster);
+        config.setAttribute(IrisLaunching.ATTR_EMBEDDED, true);
+        config.setAttribute(IrisLaunching.ATTR_MAIN, "demo.names.Main");
+        launch = config.launch(ILaunchManager.RUN_MODE, null);
+        IProcess process = launch.getProcesses()[0];
+        assertEquals(1, launch.getProcesses().length);
+        processEventsUntil(() -> process.isTerminated() && output(process).contains("scanner found"),
+                () -> "Main to end: " + output(process));
+        assertEquals(0, process.getExitValue(), output(process));
+        assertTrue(output(process).replace("\r", "").contains(EXPECTED), output(process));
+    }
+
+    @Test
+    void aBreakpointInAHandlerStopsThatNodesJvmWhileAnotherGoesOn() throws Exception {
+        IFile handler = project.getFile(IrisProjects.SRC + "/demo/names/NameServer.java");
+        List<String> lines = handler.readString().lines().toList();
+        int line = lines.indexOf(lines.stream().filter(l -> l.contains("names.put(")).findFirst().orElseThrow()) + 1;
+        JDIDebugModel.createLineBreakpoint(handler, "demo.names.NameServer", line, -1, -1, 0, true, null);
+        List<IJavaThread> suspended = new CopyOnWriteArrayList<>();
+        IDebugEventSetListener listener = events -> {
+            for (DebugEvent e : events) {
+                if (e.getKind() == DebugEvent.SUSPEND && e.getDetail() == DebugEvent.BREAKPOINT
+                        && e.getSource() instanceof IJavaThread t) {
+                    suspended.add(t);
+                }
+            }
+        };
+        DebugPlugin.getDefault().addDebugEventListener(listener);
+        try {
+            launch = IrisLaunching.newConfiguration(project, program, cluster).launch(ILaunchManager.DEBUG_MODE, null);
+            assertEquals(2, launch.getDebugTargets().length, "each node JVM is a Java debug target");
+            awaitReady(launch.getProcesses());
+
+            CompletableFuture<String> client = client();
+            // two name servers per node: each one's handler stops at the breakpoint
+            processEventsUntil(() -> suspended.stream().distinct().count() == 4,
+                    () -> "the four name servers at the breakpoint, seen " + suspended);
+            var targets = launch.getDebugTargets();
+            for (IJavaThread thread : suspended) {
+                IJavaStackFrame top = (IJavaStackFrame) thread.getTopStackFrame();
+                assertEquals("demo.names.NameServer", top.getDeclaringTypeName());
+                assertEquals("onRegister", top.getMethodName());
+                assertEquals(line, top.getLineNumber());
+                assertEquals(handler, launch.getSourceLocator().getSourceElement(top), "source lookup finds the handler");
+            }
+            assertEquals(2, suspended.stream().filter(t -> t.getDebugTarget() == targets[0]).count());
+
+            targets[0].resume();
+            processEventsUntil(() -> suspended.stream().filter(t -> t.getDebugTarget() == targets[0])
+                    .noneMatch(IJavaThread::isSuspended), () -> "the first node to go on");
+            assertTrue(suspended.stream().filter(t -> t.getDebugTarget() == targets[1]).allMatch(IJavaThread::isSuspended),
+                    "the other node's handlers stay stopped");
+            assertTrue(!launch.getProcesses()[0].isTerminated() && !launch.getProcesses()[1].isTerminated());
+
+            targets[1].resume();
+            processEventsUntil(client::isDone, () -> "the client to complete once both nodes go on");
+            assertEquals(EXPECTED, client.get(), "once both go on, the program completes");
+        } finally {
+            DebugPlugin.getDefault().removeDebugEventListener(listener);
+        }
+    }
+
+    private static ClusterRegistry.Cluster.State state() {
+        return ClusterRegistry.getDefault().clusters().stream().filter(c -> c.name().equals(cluster.name()))
+                .map(ClusterRegistry.Cluster::state).findFirst().orElse(null);
+    }
+
+    /**
+     * Runs the example's client ({@code Main.client}) on a client node in this JVM, with the
+     * project's compiled classes and credentials from the launch's authority.
+     */
+    private static CompletableFuture<String> client() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                URL bin = project.getFolder("bin").getLocation().toFile().toURI().toURL();
+                try (URLClassLoader loader = new URLClassLoader(new URL[] {bin}, Node.class.getClassLoader())) {
+                    GeneratedSystem system = GeneratedSystem.load(program.systemClass(), loader);
+                    Object spec = system.cluster(cluster.name());
+                    List<SocketAddress> seeds = cluster.nodes().stream().map(n -> (SocketAddress) new InetSocketAddress(
+                            "127.0.0.1", Integer.parseInt(n.address().substring(n.address().lastIndexOf(':') + 1))))
+                            .toList();
+                    NodeConfig config = NodeConfig.of("client", GeneratedSystem.name(spec),
+                            new InetSocketAddress("127.0.0.1", 0), seeds).withMemory(system.memory(spec))
+                            .withCredentials(IrisLaunching.authority(project, cluster.name()).issue("client"));
+                    Node client = Node.start(config, system.codecs());
+                    try {
+                        if (!client.awaitMembers(3, Duration.ofSeconds(30))) {
+                            throw new IllegalStateException("the client sees only " + client.members());
+                        }
+                        Method main = loader.loadClass("demo.names.Main").getMethod("client", Kernel.class);
+                        return client.call("client", Duration.ofSeconds(120), k -> (String) main.invoke(null, k));
+                    } finally {
+                        client.close();
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+}

@@ -1,0 +1,154 @@
+package dev.iris.ui.internal.launching;
+
+import dev.iris.core.IrisNature;
+import dev.iris.core.launching.IrisLaunching;
+import dev.iris.core.launching.IrisPrograms;
+import java.util.Arrays;
+import java.util.List;
+import org.eclipse.core.resources.IProject;
+import org.eclipse.core.resources.ResourcesPlugin;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.debug.ui.AbstractLaunchConfigurationTab;
+import org.eclipse.debug.core.ILaunchConfiguration;
+import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
+import org.eclipse.jface.layout.GridDataFactory;
+import org.eclipse.jface.layout.GridLayoutFactory;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Text;
+
+/**
+ * The Program tab: project, system, cluster, and how to run it (one JVM per node, or all nodes in
+ * one JVM with an optional main class).
+ */
+public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
+    private Combo project;
+    private Combo system;
+    private Combo cluster;
+    private Button separate;
+    private Button embedded;
+    private Text main;
+    private List<IrisPrograms.Program> programs = List.of();
+
+    @Override
+    public void createControl(Composite parent) {
+        Composite c = new Composite(parent, SWT.NONE);
+        GridLayoutFactory.swtDefaults().numColumns(2).applyTo(c);
+        project = combo(c, "Project:");
+        system = combo(c, "System:");
+        cluster = combo(c, "Cluster:");
+        new Label(c, SWT.NONE).setText("Run:");
+        Composite modes = new Composite(c, SWT.NONE);
+        GridLayoutFactory.fillDefaults().applyTo(modes);
+        separate = new Button(modes, SWT.RADIO);
+        separate.setText("One JVM per node, over TCP (each node a debug target)");
+        embedded = new Button(modes, SWT.RADIO);
+        embedded.setText("All nodes in one JVM (embedded)");
+        new Label(c, SWT.NONE).setText("Main class (embedded):");
+        main = new Text(c, SWT.BORDER);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(main);
+        project.addListener(SWT.Modify, e -> {
+            loadPrograms();
+            changed();
+        });
+        system.addListener(SWT.Modify, e -> {
+            loadClusters();
+            changed();
+        });
+        cluster.addListener(SWT.Modify, e -> changed());
+        separate.addListener(SWT.Selection, e -> changed());
+        embedded.addListener(SWT.Selection, e -> changed());
+        main.addListener(SWT.Modify, e -> changed());
+        setControl(c);
+    }
+
+    private static Combo combo(Composite parent, String label) {
+        new Label(parent, SWT.NONE).setText(label);
+        Combo combo = new Combo(parent, SWT.DROP_DOWN);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(combo);
+        return combo;
+    }
+
+    private void changed() {
+        main.setEnabled(embedded.getSelection());
+        setDirty(true);
+        updateLaunchConfigurationDialog();
+    }
+
+    private void loadPrograms() {
+        IProject p = ResourcesPlugin.getWorkspace().getRoot().getProject(project.getText());
+        programs = p.isAccessible() ? IrisPrograms.of(p) : List.of();
+        String keep = system.getText();
+        system.setItems(programs.stream().map(IrisPrograms.Program::systemClass).toArray(String[]::new));
+        system.setText(keep);
+    }
+
+    private void loadClusters() {
+        String keep = cluster.getText();
+        cluster.setItems(programs.stream().filter(p -> p.systemClass().equals(system.getText())).findFirst()
+                .map(p -> p.clusters().stream().map(IrisPrograms.Cluster::name).toArray(String[]::new))
+                .orElse(new String[0]));
+        cluster.setText(keep);
+    }
+
+    @Override
+    public void setDefaults(ILaunchConfigurationWorkingCopy configuration) {
+        configuration.setAttribute(IrisLaunching.ATTR_EMBEDDED, false);
+    }
+
+    @Override
+    public void initializeFrom(ILaunchConfiguration configuration) {
+        project.setItems(Arrays.stream(ResourcesPlugin.getWorkspace().getRoot().getProjects())
+                .filter(IrisNature::isIrisProject).map(IProject::getName).toArray(String[]::new));
+        try {
+            project.setText(configuration.getAttribute(IrisLaunching.ATTR_PROJECT, ""));
+            system.setText(configuration.getAttribute(IrisLaunching.ATTR_SYSTEM, ""));
+            cluster.setText(configuration.getAttribute(IrisLaunching.ATTR_CLUSTER, ""));
+            boolean inOne = configuration.getAttribute(IrisLaunching.ATTR_EMBEDDED, false);
+            embedded.setSelection(inOne);
+            separate.setSelection(!inOne);
+            main.setText(configuration.getAttribute(IrisLaunching.ATTR_MAIN, ""));
+            main.setEnabled(inOne);
+        } catch (CoreException e) {
+            setErrorMessage(e.getMessage());
+        }
+    }
+
+    @Override
+    public void performApply(ILaunchConfigurationWorkingCopy configuration) {
+        configuration.setAttribute(IrisLaunching.ATTR_PROJECT, project.getText().strip());
+        configuration.setAttribute(IrisLaunching.ATTR_SYSTEM, system.getText().strip());
+        configuration.setAttribute(IrisLaunching.ATTR_CLUSTER, cluster.getText().strip());
+        configuration.setAttribute(IrisLaunching.ATTR_EMBEDDED, embedded.getSelection());
+        configuration.setAttribute(IrisLaunching.ATTR_MAIN, main.getText().strip());
+    }
+
+    @Override
+    public boolean isValid(ILaunchConfiguration configuration) {
+        setErrorMessage(null);
+        IProject p = ResourcesPlugin.getWorkspace().getRoot().getProject(project.getText().strip());
+        if (project.getText().isBlank() || !p.isAccessible() || !IrisNature.isIrisProject(p)) {
+            setErrorMessage("Choose an open Iris project");
+            return false;
+        }
+        IrisPrograms.Program program = programs.stream().filter(x -> x.systemClass().equals(system.getText().strip()))
+                .findFirst().orElse(null);
+        if (program == null) {
+            setErrorMessage("Choose a system of project " + p.getName());
+            return false;
+        }
+        if (program.cluster(cluster.getText().strip()).isEmpty()) {
+            setErrorMessage("Choose a cluster of " + program.system());
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public String getName() {
+        return "Program";
+    }
+}
