@@ -81,6 +81,7 @@ class IrisLaunchTest {
 
     @AfterAll
     static void deleteProject() throws CoreException {
+        ClusterRegistry.getDefault().remove(cluster.name());
         project.delete(true, true, null);
     }
 

@@ -25,6 +25,8 @@ class ClusterViewTest {
 
     @BeforeEach
     void open() throws PartInitException {
+        // other tests' launches may have left clusters behind: start from none
+        ClusterRegistry.getDefault().clusters().forEach(c -> ClusterRegistry.getDefault().remove(c.name()));
         page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
         view = (ClusterView) page.showView(IrisPerspective.CLUSTER_VIEW_ID);
     }
