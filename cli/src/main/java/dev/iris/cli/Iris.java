@@ -1,5 +1,7 @@
 package dev.iris.cli;
 
+import dev.iris.dsl.export.NodeBundles;
+
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -245,7 +247,7 @@ public final class Iris implements Runnable {
                 Object chosen = system.cluster(target.cluster);
                 List<Path> bundles;
                 try {
-                    bundles = Bundles.write(p, system, chosen, out);
+                    bundles = NodeBundles.write(p.forExport(), system, chosen, out);
                 } catch (java.io.IOException e) {
                     throw new UserError(1, "cannot write the bundles to " + out + ": " + e.getMessage());
                 }
@@ -254,7 +256,7 @@ public final class Iris implements Runnable {
                     printed.println("iris: wrote " + bundle + " (and .tar.gz, .zip): " + bundle.resolve("bin/iris-node"));
                 }
                 printed.println("iris: wrote " + out.resolve("docker/Dockerfile") + " and "
-                        + out.resolve("k8s/" + Bundles.resourceName(system, GeneratedSystem.name(chosen)) + ".yaml"));
+                        + out.resolve("k8s/" + NodeBundles.resourceName(system, GeneratedSystem.name(chosen)) + ".yaml"));
                 return 0;
             }
         }

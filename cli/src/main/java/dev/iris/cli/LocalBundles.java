@@ -1,5 +1,7 @@
 package dev.iris.cli;
 
+import dev.iris.dsl.export.NodeBundles;
+
 import dev.iris.runtime.Codecs;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
@@ -59,8 +61,8 @@ public final class LocalBundles implements AutoCloseable {
             var system = dev.iris.runtime.launch.GeneratedSystem.of(p.systemClass());
             Object chosen = system.cluster(cluster);
             name = dev.iris.runtime.launch.GeneratedSystem.name(chosen);
-            bundles = Bundles.write(p, system, chosen, out);
-            authority = Bundles.authority(out, name);
+            bundles = NodeBundles.write(p.forExport(), system, chosen, out);
+            authority = NodeBundles.authority(out, name);
         } catch (UserError e) {
             throw new IllegalStateException("cannot export " + program + ": " + e.getMessage() + "\n" + errors);
         }

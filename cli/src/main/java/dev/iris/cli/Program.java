@@ -1,5 +1,7 @@
 package dev.iris.cli;
 
+import dev.iris.dsl.export.NodeBundles;
+
 import dev.iris.dsl.compiler.IrisCompiler;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -95,7 +97,7 @@ final class Program implements AutoCloseable {
         sources.addAll(javaSources(javaRoot, single ? 1 : Integer.MAX_VALUE));
         try {
             // against the runtime alone: what compiles here also runs in an exported bundle
-            Bundles.runtimeJar(work.resolve("iris-runtime.jar"));
+            NodeBundles.runtimeJar(NodeBundles.runtimeOfThisJvm(), work.resolve("iris-runtime.jar"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -158,6 +160,11 @@ final class Program implements AutoCloseable {
     }
 
     /** The directory of the compiled classes (generated and the user's). */
+    /** The program as the exporter takes it. */
+    NodeBundles.Program forExport() {
+        return new NodeBundles.Program(classes(), userClasses(), NodeBundles.runtimeOfThisJvm());
+    }
+
     Path classes() {
         return work.resolve("classes");
     }

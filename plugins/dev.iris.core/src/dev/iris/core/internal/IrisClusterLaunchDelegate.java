@@ -25,12 +25,7 @@ import org.eclipse.debug.core.IDebugEventSetListener;
 import org.eclipse.debug.core.ILaunch;
 import org.eclipse.debug.core.ILaunchConfiguration;
 import org.eclipse.debug.core.model.IProcess;
-import org.eclipse.jdt.core.ICompilationUnit;
-import org.eclipse.jdt.core.IJavaElement;
 import org.eclipse.jdt.core.IJavaProject;
-import org.eclipse.jdt.core.IPackageFragment;
-import org.eclipse.jdt.core.IPackageFragmentRoot;
-import org.eclipse.jdt.core.IType;
 import org.eclipse.jdt.launching.AbstractJavaLaunchConfigurationDelegate;
 import org.eclipse.jdt.launching.ExecutionArguments;
 import org.eclipse.jdt.launching.IVMRunner;
@@ -62,7 +57,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         List<IrisPrograms.Node> nodes = selectedNodes(configuration, cluster);
         Path dir = IrisLaunching.launchDirectory(configuration);
         String[] classpath = getClasspath(configuration);
-        String handlers = String.join(",", userTypes(project));
+        String handlers = String.join(",", IrisPrograms.userTypes(project));
         ExecutionArguments arguments = new ExecutionArguments(getVMArguments(configuration, mode),
                 getProgramArguments(configuration));
         setDefaultSourceLocator(launch, configuration);
@@ -111,25 +106,6 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                             .collect(Collectors.joining(", ")))));
         }
         return nodes;
-    }
-
-    /** The top-level classes of the user's source folders (not {@code src-gen}): handler candidates. */
-    private static List<String> userTypes(IJavaProject project) throws CoreException {
-        List<String> types = new ArrayList<>();
-        for (IPackageFragmentRoot root : project.getPackageFragmentRoots()) {
-            if (root.getKind() != IPackageFragmentRoot.K_SOURCE || !root.getResource().getProject().equals(project.getProject())
-                    || root.getResource().getProjectRelativePath().toString().equals(IrisBuilder.SRC_GEN)) {
-                continue;
-            }
-            for (IJavaElement element : root.getChildren()) {
-                for (ICompilationUnit unit : ((IPackageFragment) element).getCompilationUnits()) {
-                    for (IType type : unit.getTypes()) {
-                        types.add(type.getFullyQualifiedName());
-                    }
-                }
-            }
-        }
-        return types;
     }
 
     private static Path write(Path file, IrisPrograms.Program program, IrisPrograms.Cluster cluster,

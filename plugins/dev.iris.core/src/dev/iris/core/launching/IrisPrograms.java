@@ -14,6 +14,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.eclipse.core.resources.IProject;
+import dev.iris.core.internal.IrisBuilder;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.jdt.core.ICompilationUnit;
+import org.eclipse.jdt.core.IJavaElement;
+import org.eclipse.jdt.core.IJavaProject;
+import org.eclipse.jdt.core.IPackageFragment;
+import org.eclipse.jdt.core.IPackageFragmentRoot;
+import org.eclipse.jdt.core.IType;
 import org.eclipse.emf.common.util.URI;
 import org.eclipse.emf.ecore.resource.Resource;
 import org.eclipse.xtext.EcoreUtil2;
@@ -96,5 +104,29 @@ public final class IrisPrograms {
             }
         }
         return programs;
+    }
+
+    /**
+     * The top-level classes of the user's source folders of {@code project} (not {@code src-gen}):
+     * the candidates for the processes' handlers.
+     */
+    public static List<String> userTypes(IJavaProject project) throws CoreException {
+        List<String> types = new ArrayList<>();
+        for (IPackageFragmentRoot root : project.getPackageFragmentRoots()) {
+            if (root.getKind() != IPackageFragmentRoot.K_SOURCE
+                    || !root.getResource().getProject().equals(project.getProject())
+                    || root.getResource().getProjectRelativePath().toString().equals(IrisBuilder.SRC_GEN)) {
+                continue;
+            }
+            for (IJavaElement element : root.getChildren()) {
+                for (ICompilationUnit unit : ((IPackageFragment) element)
+                        .getCompilationUnits()) {
+                    for (IType type : unit.getTypes()) {
+                        types.add(type.getFullyQualifiedName());
+                    }
+                }
+            }
+        }
+        return types;
     }
 }

@@ -1,4 +1,4 @@
-package dev.iris.cli;
+package dev.iris.dsl.export;
 
 import dev.iris.runtime.launch.GeneratedSystem;
 import dev.iris.runtime.launch.GeneratedSystem.NodeSpec;
@@ -30,18 +30,40 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
  * {@code .tar.gz} and {@code .zip}; a container recipe ({@code docker/}) and a Kubernetes
  * StatefulSet with a headless service ({@code k8s/}). The bundles need a Java 21+ runtime and
  * nothing else: {@code lib/iris-runtime.jar} is the runtime with Netty, {@code lib/program.jar}
- * the program's classes.
+ * the program's classes. The one exporter of {@code iris export} and of the IDE's export wizard.
+ *
+ * <p>Files are written under {@code out}; each node's directory is replaced whole. Not thread-safe
+ * for one {@code out}.
  */
-final class Bundles {
-    /** The port nodes listen on in containers. */
-    static final int CONTAINER_PORT = 7000;
-    private static final String[] RUNTIME_PACKAGES = {"dev/iris/runtime/", "io/netty/", "META-INF/native/"};
-
-    private Bundles() {
+public final class NodeBundles {
+    /**
+     * A compiled program to export.
+     *
+     * @param classes     the directory of its compiled classes (generated and the user's)
+     * @param userClasses the user's classes, loaded: the handlers among them are found by type
+     * @param runtime     the jars or class directories that hold the Iris runtime and Netty
+     */
+    public record Program(Path classes, List<Class<?>> userClasses, List<Path> runtime) {
+        public Program {
+            userClasses = List.copyOf(userClasses);
+            runtime = List.copyOf(runtime);
+        }
     }
 
-    /** Writes the bundles of {@code cluster} into {@code out}; returns the node bundle directories. */
-    static List<Path> write(Program program, GeneratedSystem system, Object cluster, Path out) throws IOException {
+    /** The port nodes listen on in containers. */
+    public static final int CONTAINER_PORT = 7000;
+    private static final String[] RUNTIME_PACKAGES = {"dev/iris/runtime/", "io/netty/", "META-INF/native/"};
+
+    private NodeBundles() {
+    }
+
+    /**
+     * Writes the bundles of {@code cluster} (a cluster of {@code system}) into {@code out}; returns
+     * the node bundle directories.
+     *
+     * @throws IOException if a file cannot be read or written
+     */
+    public static List<Path> write(Program program, GeneratedSystem system, Object cluster, Path out) throws IOException {
         String clusterName = GeneratedSystem.name(cluster);
         List<NodeSpec> nodes = GeneratedSystem.nodes(cluster);
         List<String> handlers = new ArrayList<>();
@@ -56,7 +78,7 @@ final class Bundles {
         Path staging = Files.createDirectories(out).resolve(".staging");
         deleteTree(staging);
         Path lib = Files.createDirectories(staging.resolve("lib"));
-        runtimeJar(lib.resolve("iris-runtime.jar"));
+        runtimeJar(program.runtime(), lib.resolve("iris-runtime.jar"));
         jar(program.classes(), lib.resolve("program.jar"));
         List<Path> bundles = new ArrayList<>();
         for (NodeSpec node : nodes) {
@@ -118,10 +140,6 @@ final class Bundles {
         return bundles;
     }
 
-    /**
-     * The cluster's authority in {@code out/authority}: the one an earlier export created (so
-     * re-exported nodes and clients still join the running ones), else a new one.
-     */
     /** A file's mode in an archive: the launcher executable, keys owner-only, the rest readable. */
     private static int mode(Path file) throws IOException {
         if (Files.isExecutable(file)) {
@@ -131,7 +149,11 @@ final class Bundles {
         return ownerOnly ? 0100600 : 0100644;
     }
 
-    static ClusterAuthority authority(Path out, String cluster) throws IOException {
+    /**
+     * The cluster's authority in {@code out/authority}: the one an earlier export created (so
+     * re-exported nodes and clients still join the running ones), else a new one.
+     */
+    public static ClusterAuthority authority(Path out, String cluster) throws IOException {
         Path dir = out.resolve("authority");
         if (Files.isRegularFile(dir.resolve("ca-key.pem"))) {
             return ClusterAuthority.read(dir);
@@ -239,7 +261,7 @@ final class Bundles {
     }
 
     /** {@code demo.names} cluster {@code local}: {@code iris-names-local}, a valid DNS label. */
-    static String resourceName(GeneratedSystem system, String cluster) {
+    public static String resourceName(GeneratedSystem system, String cluster) {
         String simple = system.type().getSimpleName().replaceAll("System$", "");
         return ("iris-" + simple + "-" + cluster).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
     }
@@ -248,8 +270,11 @@ final class Bundles {
         return resourceName(system, cluster) + ":latest";
     }
 
-    /** The runtime and Netty, taken from wherever this JVM loaded them (the CLI's jar or the build's jars). */
-    static void runtimeJar(Path target) throws IOException {
+    /**
+     * Where this JVM loaded the runtime and Netty from: the runtime's jar or class directory and
+     * the {@code netty-*} jars on the class path (the command line's and the build's case).
+     */
+    public static List<Path> runtimeOfThisJvm() {
         Set<Path> sources = new LinkedHashSet<>();
         sources.add(location(dev.iris.runtime.Node.class));
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
@@ -257,6 +282,11 @@ final class Bundles {
                 sources.add(Path.of(entry));
             }
         }
+        return List.copyOf(sources);
+    }
+
+    /** One jar with the runtime's and Netty's classes (and Netty's native libraries) from {@code sources}. */
+    public static void runtimeJar(List<Path> sources, Path target) throws IOException {
         Set<String> written = new java.util.HashSet<>();
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(target))) {
             for (Path source : sources) {
@@ -361,7 +391,7 @@ final class Bundles {
         }
     }
 
-    static void deleteTree(Path dir) {
+    private static void deleteTree(Path dir) {
         try {
             dev.iris.dsl.compiler.IrisCompiler.deleteTree(dir);
         } catch (IOException e) {
