@@ -181,4 +181,20 @@ class IrisModelTest {
         }
         return out.toString();
     }
+
+    @Test
+    void anUpdatedModelAnswersAsANewParseOfTheEditedText() {
+        IrisModel model = parse(NAMES);
+        int at = NAMES.indexOf("handles Register") + "handles Reg".length();
+        model.update(at, 0, "x"); // handles Regxister: an error
+        model.update(NAMES.length() + 1, 0, "\nmessage Ping {\n    long at\n}\n");
+        String edited = NAMES.substring(0, at) + "x" + NAMES.substring(at) + "\nmessage Ping {\n    long at\n}\n";
+        assertEquals(edited, model.text());
+        IrisModel fresh = parse(edited);
+        assertEquals(fresh.problems(CancelIndicator.NullImpl), model.problems(CancelIndicator.NullImpl));
+        assertEquals(fresh.outline(CancelIndicator.NullImpl), model.outline(CancelIndicator.NullImpl));
+        assertEquals(fresh.highlights(CancelIndicator.NullImpl), model.highlights(CancelIndicator.NullImpl));
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                () -> model.update(edited.length(), 1, ""));
+    }
 }

@@ -36,11 +36,37 @@ public final class IrisLanguage {
     private final Injector injector;
     private final IrisCompiler compiler;
     private final ExecutorService pool;
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     private IrisLanguage() {
         injector = new IrisIdeSetup().createInjectorAndDoEMFRegistration();
         compiler = injector.getInstance(IrisCompiler.class);
         pool = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("iris-content-assist-", 0).factory());
+        org.eclipse.core.resources.ResourcesPlugin.getWorkspace().addResourceChangeListener(event -> {
+            if (event.getDelta() != null && touchesIris(event.getDelta())) {
+                generation.incrementAndGet();
+            }
+        }, org.eclipse.core.resources.IResourceChangeEvent.POST_CHANGE);
+    }
+
+    private static boolean touchesIris(org.eclipse.core.resources.IResourceDelta delta) {
+        if (delta.getResource() instanceof IFile file && isIrisFile(file)) {
+            return true;
+        }
+        for (org.eclipse.core.resources.IResourceDelta child : delta.getAffectedChildren()) {
+            if (touchesIris(child)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A number that grows whenever an {@code .iris} file of the workspace changes on disk (saved,
+     * created, deleted): a model of an older generation may see other files as they were.
+     */
+    public long generation() {
+        return generation.get();
     }
 
     /** The language, set up on first use. */
@@ -85,6 +111,7 @@ public final class IrisLanguage {
      * {@link IrisCompiler#skipped} skips.
      */
     public IrisModel parse(Path path, Path root, String text) {
+        long seen = generation.get();
         XtextResourceSet set = injector.getInstance(XtextResourceSet.class);
         Path self = path.toAbsolutePath().normalize();
         if (root != null && Files.isDirectory(root)) {
@@ -104,6 +131,6 @@ public final class IrisLanguage {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot parse " + path, e); // not thrown for an in-memory stream
         }
-        return new IrisModel(injector, pool, resource, text);
+        return new IrisModel(injector, pool, resource, text, seen);
     }
 }

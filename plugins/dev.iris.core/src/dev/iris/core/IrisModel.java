@@ -44,13 +44,14 @@ import org.eclipse.xtext.validation.IResourceValidator;
 import org.eclipse.xtext.validation.Issue;
 
 /**
- * One parse of an Iris file's text, and what an editor asks of it: problems, highlighting,
+ * A parse of an Iris file's text, and what an editor asks of it: problems, highlighting,
  * proposals, outline, hover, declarations, occurrences and formatting. Every answer comes from the
  * language's ide services, the ones the language server uses too. Offsets count characters from
- * the start of the text this model was parsed from.
+ * the start of the model's current {@link #text()}. An editor keeps a model and {@link #update}s
+ * it with each edit: only the part of the text around the edit is parsed again.
  *
- * <p>Threading: not thread-safe; use one model from one thread at a time. Models are cheap to
- * drop: parse again after the text changed. Create them with {@link IrisLanguage#parse}.
+ * <p>Threading: not thread-safe; use one model from one thread at a time (synchronize on it).
+ * Create models with {@link IrisLanguage#parse}.
  */
 public final class IrisModel {
     /** A stretch of the text. */
@@ -97,15 +98,41 @@ public final class IrisModel {
     private final Injector injector;
     private final ExecutorService pool;
     private final XtextResource resource;
-    private final String text;
-    private final Document document;
+    private final long generation;
+    private String text;
+    private Document document;
 
-    IrisModel(Injector injector, ExecutorService pool, XtextResource resource, String text) {
+    IrisModel(Injector injector, ExecutorService pool, XtextResource resource, String text, long generation) {
         this.injector = injector;
         this.pool = pool;
         this.resource = resource;
         this.text = text;
+        this.generation = generation;
         this.document = new Document(1, text);
+    }
+
+    /**
+     * Applies an edit of the text: {@code length} characters at {@code offset} replaced by
+     * {@code replacement}. The parser parses again only the part of the model the edit touches
+     * (Xtext's partial parsing), and cross references are linked again when next asked for.
+     *
+     * @throws IndexOutOfBoundsException if the region is not inside the text
+     */
+    public void update(int offset, int length, String replacement) {
+        if (offset < 0 || length < 0 || offset + length > text.length()) {
+            throw new IndexOutOfBoundsException("edit " + offset + "+" + length + " outside " + text.length() + " chars");
+        }
+        resource.update(offset, length, replacement);
+        text = text.substring(0, offset) + replacement + text.substring(offset + length);
+        document = new Document(document.getVersion() + 1, text);
+    }
+
+    /**
+     * The {@link IrisLanguage#generation() generation} of the Iris files this model was parsed
+     * with: the other files of the project as they were then.
+     */
+    public long generation() {
+        return generation;
     }
 
     /** The parsed resource (with the project's other files in its resource set). */

@@ -125,11 +125,7 @@ final class IrisActions {
     /** Formats the whole file with the language's formatter, as one undoable step. */
     static void format(IrisEditor editor) {
         IDocument document = editor.document();
-        IrisModel model = editor.model(document);
-        List<IrisModel.Edit> edits;
-        synchronized (model) {
-            edits = model.format();
-        }
+        List<IrisModel.Edit> edits = editor.withModel(document, IrisModel::format);
         compound(editor, () -> apply(document, edits));
     }
 
@@ -143,11 +139,8 @@ final class IrisActions {
 
     /** Opens the declaration of the name at the caret. */
     static void openDeclaration(IrisEditor editor) {
-        IrisModel model = editor.model(editor.document());
-        java.util.Optional<IrisModel.Target> target;
-        synchronized (model) {
-            target = model.declaration(selection(editor).getOffset());
-        }
+        int offset = selection(editor).getOffset();
+        java.util.Optional<IrisModel.Target> target = editor.withModel(editor.document(), m -> m.declaration(offset));
         target.ifPresent(t -> open(editor, t));
     }
 
@@ -190,10 +183,7 @@ final class IrisActions {
     static void rename(IrisEditor editor, int offset, String newName) {
         IDocument document = editor.document();
         IrisModel model = editor.freshModel(document); // the other files as they are now
-        Map<Path, List<IrisModel.Edit>> edits;
-        synchronized (model) {
-            edits = model.rename(offset, newName);
-        }
+        Map<Path, List<IrisModel.Edit>> edits = model.rename(offset, newName);
         ITextFileBufferManager buffers = FileBuffers.getTextFileBufferManager();
         try {
             for (Map.Entry<Path, List<IrisModel.Edit>> e : edits.entrySet()) {

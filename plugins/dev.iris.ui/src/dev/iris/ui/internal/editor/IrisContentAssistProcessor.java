@@ -1,6 +1,5 @@
 package dev.iris.ui.internal.editor;
 
-import dev.iris.core.IrisModel;
 import java.util.List;
 import org.eclipse.jface.text.ITextViewer;
 import org.eclipse.jface.text.contentassist.ICompletionProposal;
@@ -23,12 +22,9 @@ final class IrisContentAssistProcessor implements IContentAssistProcessor {
 
     @Override
     public ICompletionProposal[] computeCompletionProposals(ITextViewer viewer, int offset) {
-        IrisModel model = editor.model(viewer.getDocument());
         List<ContentAssistEntry> entries;
         try {
-            synchronized (model) {
-                entries = model.proposals(offset);
-            }
+            entries = editor.withModel(viewer.getDocument(), model -> model.proposals(offset));
             error = null;
         } catch (RuntimeException e) {
             error = "No proposals: " + e;

@@ -60,11 +60,10 @@ public final class IrisEditor extends TextEditor {
     /** The annotation type of marked occurrences. */
     static final String OCCURRENCES = "dev.iris.ui.occurrences";
 
-    /** The latest parse and the document's modification stamp it was made at. */
-    private record Snapshot(long stamp, IrisModel model) {
-    }
-
-    private volatile Snapshot latest;
+    private final LiveModel.EditLog edits = new LiveModel.EditLog();
+    /** The model the reconciler uses, and the one of content assist, hover, navigation and the actions. */
+    private final LiveModel reconciling = new LiveModel(edits, this::getTitle, this::parse);
+    private final LiveModel interactive = new LiveModel(edits, this::getTitle, this::parse);
     /** The document stamp whose reconcile results are shown (-1: none yet). */
     private volatile long shown = -1;
     private volatile List<IrisModel.Problem> problems = List.of();
@@ -99,6 +98,7 @@ public final class IrisEditor extends TextEditor {
     @Override
     public void createPartControl(Composite parent) {
         super.createPartControl(parent);
+        document().addDocumentListener(edits);
         ProjectionViewer viewer = (ProjectionViewer) getSourceViewer();
         projection = new ProjectionSupport(viewer, getAnnotationAccess(), getSharedColors());
         projection.install();
@@ -126,6 +126,9 @@ public final class IrisEditor extends TextEditor {
     @Override
     public void dispose() {
         occurrencesJob.cancel();
+        if (getDocumentProvider() != null && document() != null) {
+            document().removeDocumentListener(edits);
+        }
         if (projection != null) {
             projection.dispose();
         }
@@ -182,38 +185,12 @@ public final class IrisEditor extends TextEditor {
         return ((IDocumentExtension4) document).getModificationStamp();
     }
 
-    /** The document's text and the stamp it has: read again if an edit came in between. */
-    private record Text(long stamp, String text) {
-        static Text of(IDocument document) {
-            while (true) {
-                long before = IrisEditor.stamp(document);
-                String text = document.get();
-                if (IrisEditor.stamp(document) == before) {
-                    return new Text(before, text);
-                }
-            }
-        }
-    }
-
     /**
-     * A parse of the document's current text: the reconciler's latest if the text has not changed
-     * since, else a new one. Callers synchronize on the model while they use it.
+     * Runs {@code work} on a model of the document's current text (kept up to date by partial
+     * parsing), in the caller's thread; one piece of work at a time.
      */
-    public IrisModel model(IDocument document) {
-        Snapshot s = latest;
-        Text now = Text.of(document);
-        if (s != null && s.stamp() == now.stamp()) {
-            return s.model();
-        }
-        IrisModel model = parse(now.text());
-        latest = new Snapshot(now.stamp(), model);
-        return model;
-    }
-
-    /** Whether the results of a parse of the document's current text are shown (for tests). */
-    boolean reconciled() {
-        IDocument document = document();
-        return document != null && shown == stamp(document);
+    public <T> T withModel(IDocument document, java.util.function.Function<IrisModel, T> work) {
+        return interactive.compute(document, (model, stamp) -> work.apply(model));
     }
 
     /**
@@ -221,10 +198,13 @@ public final class IrisEditor extends TextEditor {
      * now (the cached parse may predate changes to other files).
      */
     IrisModel freshModel(IDocument document) {
-        Text now = Text.of(document);
-        IrisModel model = parse(now.text());
-        latest = new Snapshot(now.stamp(), model);
-        return model;
+        return parse(document.get());
+    }
+
+    /** Whether the results of a parse of the document's current text are shown (for tests). */
+    boolean reconciled() {
+        IDocument document = document();
+        return document != null && shown == stamp(document);
     }
 
     /** The problems of the latest reconcile (for tests and the quick assist). */
@@ -244,21 +224,17 @@ public final class IrisEditor extends TextEditor {
 
     /** Called by the reconciler, off the UI thread: parse once, then show the results. */
     void reconcile(IDocument document, IProgressMonitor monitor) {
-        Text now = Text.of(document);
-        long stamp = now.stamp();
-        IrisModel model = parse(now.text());
-        latest = new Snapshot(stamp, model);
         org.eclipse.xtext.util.CancelIndicator cancel = () -> monitor != null && monitor.isCanceled();
-        List<IrisModel.Problem> found;
-        List<IrisModel.Highlight> highlights;
-        List<IrisModel.Symbol> outlineSymbols;
-        List<IrisModel.Region> foldable;
-        synchronized (model) {
-            found = model.problems(cancel);
-            highlights = model.highlights(cancel);
-            outlineSymbols = model.outline(cancel);
-            foldable = model.foldingRegions(cancel);
+        record Results(long stamp, List<IrisModel.Problem> problems, List<IrisModel.Highlight> highlights,
+                List<IrisModel.Symbol> outline, List<IrisModel.Region> folding) {
         }
+        Results r = reconciling.compute(document, (model, at) -> new Results(at, model.problems(cancel),
+                model.highlights(cancel), model.outline(cancel), model.foldingRegions(cancel)));
+        long stamp = r.stamp();
+        List<IrisModel.Problem> found = r.problems();
+        List<IrisModel.Highlight> highlights = r.highlights();
+        List<IrisModel.Symbol> outlineSymbols = r.outline();
+        List<IrisModel.Region> foldable = r.folding();
         if (cancel.isCanceled()) {
             return;
         }
@@ -369,11 +345,7 @@ public final class IrisEditor extends TextEditor {
             return Status.OK_STATUS;
         }
         long stamp = stamp(doc[0]);
-        IrisModel model = model(doc[0]);
-        List<IrisModel.Region> regions;
-        synchronized (model) {
-            regions = model.occurrences(caret[0]);
-        }
+        List<IrisModel.Region> regions = withModel(doc[0], model -> model.occurrences(caret[0]));
         display.asyncExec(() -> {
             ISourceViewer viewer = getSourceViewer();
             if (viewer == null || stamp(doc[0]) != stamp) {

@@ -17,21 +17,20 @@ final class IrisHyperlinkDetector extends AbstractHyperlinkDetector {
 
     @Override
     public IHyperlink[] detectHyperlinks(ITextViewer viewer, IRegion region, boolean canShowMultipleHyperlinks) {
-        IrisModel model = editor.model(viewer.getDocument());
         int offset = region.getOffset();
-        Optional<IrisModel.Target> target;
-        synchronized (model) {
-            target = model.declaration(offset);
-        }
+        IRegion[] link = {null};
+        Optional<IrisModel.Target> target = editor.withModel(viewer.getDocument(), model -> {
+            link[0] = IrisActions.wordAt(model.text(), offset);
+            return model.declaration(offset);
+        });
         if (target.isEmpty()) {
             return null;
         }
-        IRegion link = IrisActions.wordAt(model.text(), offset);
         IrisModel.Target t = target.get();
         return new IHyperlink[] {new IHyperlink() {
             @Override
             public IRegion getHyperlinkRegion() {
-                return link;
+                return link[0];
             }
 
             @Override

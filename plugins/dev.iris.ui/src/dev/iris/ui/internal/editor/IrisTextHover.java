@@ -1,6 +1,5 @@
 package dev.iris.ui.internal.editor;
 
-import dev.iris.core.IrisModel;
 import java.util.Optional;
 import org.eclipse.jface.text.DefaultTextHover;
 import org.eclipse.jface.text.IRegion;
@@ -24,11 +23,7 @@ final class IrisTextHover implements ITextHover {
     @Override
     public String getHoverInfo(ITextViewer viewer, IRegion region) {
         String problems = annotations.getHoverInfo(viewer, region);
-        IrisModel model = editor.model(viewer.getDocument());
-        Optional<String> element;
-        synchronized (model) {
-            element = model.hover(region.getOffset());
-        }
+        Optional<String> element = editor.withModel(viewer.getDocument(), model -> model.hover(region.getOffset()));
         StringBuilder html = new StringBuilder();
         if (problems != null && !problems.isBlank()) {
             html.append(escape(problems)).append("<br><br>");
