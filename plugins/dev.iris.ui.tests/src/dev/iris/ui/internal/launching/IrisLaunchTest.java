@@ -242,4 +242,17 @@ class IrisLaunchTest {
             }
         });
     }
+
+    @Test
+    void theShortcutLaunchesTheLocalClusterAndReusesItsConfiguration() throws Exception {
+        var first = IrisLaunchShortcut.configuration(project);
+        assertEquals(project.getName(), first.getAttribute(IrisLaunching.ATTR_PROJECT, ""));
+        assertEquals("demo.names.NamesSystem", first.getAttribute(IrisLaunching.ATTR_SYSTEM, ""));
+        assertEquals("local", first.getAttribute(IrisLaunching.ATTR_CLUSTER, ""));
+        assertEquals(false, first.getAttribute(IrisLaunching.ATTR_EMBEDDED, true));
+        assertEquals(first, IrisLaunchShortcut.configuration(project), "Run As again reuses the configuration");
+        first.delete();
+        org.junit.jupiter.api.Assertions.assertThrows(CoreException.class, () -> IrisLaunchShortcut.configuration(
+                org.eclipse.core.resources.ResourcesPlugin.getWorkspace().getRoot().getProject("no-such-project")));
+    }
 }
