@@ -24,6 +24,12 @@ public class IrisIdeModule extends AbstractIrisIdeModule {
         return dev.iris.dsl.ide.contentassist.IrisContentProposals.class;
     }
 
+    /** Names to refer to, each once (not again by its qualified name). */
+    public Class<? extends org.eclipse.xtext.ide.editor.contentassist.IdeCrossrefProposalProvider>
+            bindIdeCrossrefProposalProvider() {
+        return dev.iris.dsl.ide.contentassist.IrisCrossrefProposals.class;
+    }
+
     /** Completion items for language-server clients: templates as snippets. */
     public Class<? extends org.eclipse.xtext.ide.server.contentassist.ContentAssistService>
             bindContentAssistService() {

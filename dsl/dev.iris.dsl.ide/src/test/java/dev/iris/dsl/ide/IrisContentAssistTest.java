@@ -80,6 +80,17 @@ class IrisContentAssistTest {
     }
 
     @Test
+    void aNameVisibleUnqualifiedIsProposedOnce() throws Exception {
+        List<String> all = proposals("""
+                system s
+                message Register { }
+                process P { handles | }
+                """);
+        assertTrue(all.contains("Register"), all::toString);
+        assertTrue(!all.contains("s.Register"), () -> "not again qualified: " + all);
+    }
+
+    @Test
     void processesAfterRunsFilteredByPrefix() throws Exception {
         assertEquals(List.of("Teller"), proposals("""
                 system s
