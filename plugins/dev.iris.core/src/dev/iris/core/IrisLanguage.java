@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Stream;
 import org.eclipse.core.resources.IFile;
 import org.eclipse.emf.common.util.URI;
 import org.eclipse.xtext.resource.XtextResource;
@@ -49,8 +48,18 @@ public final class IrisLanguage {
         }, org.eclipse.core.resources.IResourceChangeEvent.POST_CHANGE);
     }
 
-    private static boolean touchesIris(org.eclipse.core.resources.IResourceDelta delta) {
-        if (delta.getResource() instanceof IFile file && isIrisFile(file)) {
+    /**
+     * Whether {@code delta} touches an {@code .iris} file of a program: not one in a folder the
+     * compiler skips ({@link IrisCompiler#skipped}: build output, {@code src-gen}, hidden folders).
+     */
+    public static boolean touchesIris(org.eclipse.core.resources.IResourceDelta delta) {
+        org.eclipse.core.resources.IResource r = delta.getResource();
+        if (r.getType() != org.eclipse.core.resources.IResource.ROOT
+                && r.getType() != org.eclipse.core.resources.IResource.PROJECT
+                && IrisCompiler.skipped(Path.of(r.getProjectRelativePath().toString()))) {
+            return false;
+        }
+        if (r instanceof IFile file && isIrisFile(file)) {
             return true;
         }
         for (org.eclipse.core.resources.IResourceDelta child : delta.getAffectedChildren()) {
@@ -115,13 +124,10 @@ public final class IrisLanguage {
         XtextResourceSet set = injector.getInstance(XtextResourceSet.class);
         Path self = path.toAbsolutePath().normalize();
         if (root != null && Files.isDirectory(root)) {
-            try (Stream<Path> walk = Files.walk(root)) {
-                walk.filter(p -> p.toString().endsWith("." + FILE_EXTENSION) && Files.isRegularFile(p))
-                        .filter(p -> !IrisCompiler.skipped(root.relativize(p)))
-                        .filter(p -> !p.toAbsolutePath().normalize().equals(self))
-                        .forEach(p -> set.getResource(URI.createFileURI(p.toAbsolutePath().toString()), true));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the Iris files below " + root, e);
+            for (Path p : IrisCompiler.sources(root)) {
+                if (!p.toAbsolutePath().normalize().equals(self)) {
+                    set.getResource(URI.createFileURI(p.toAbsolutePath().toString()), true);
+                }
             }
         }
         XtextResource resource = (XtextResource) set.createResource(URI.createFileURI(self.toString()));

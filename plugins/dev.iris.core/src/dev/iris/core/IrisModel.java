@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import org.eclipse.emf.ecore.EObject;
 import org.eclipse.emf.ecore.EStructuralFeature;
+import org.eclipse.emf.ecore.resource.Resource;
+import org.eclipse.emf.ecore.util.EcoreUtil;
 import org.eclipse.lsp4j.CodeActionContext;
 import org.eclipse.lsp4j.CodeActionParams;
 import org.eclipse.lsp4j.Diagnostic;
@@ -33,6 +35,8 @@ import org.eclipse.xtext.ide.server.formatting.FormattingService;
 import org.eclipse.xtext.ide.server.hover.HoverService;
 import org.eclipse.xtext.ide.server.occurrences.DefaultDocumentHighlightService;
 import org.eclipse.xtext.ide.server.symbol.HierarchicalDocumentSymbolService;
+import org.eclipse.xtext.nodemodel.INode;
+import org.eclipse.xtext.nodemodel.util.NodeModelUtils;
 import org.eclipse.xtext.resource.EObjectAtOffsetHelper;
 import org.eclipse.xtext.resource.ILocationInFileProvider;
 import org.eclipse.xtext.resource.XtextResource;
@@ -255,17 +259,28 @@ public final class IrisModel {
      * project), or of the name declared there; empty where there is no name.
      */
     public Optional<Target> declaration(int offset) {
-        EObjectAtOffsetHelper helper = injector.getInstance(EObjectAtOffsetHelper.class);
-        EObject target = helper.resolveCrossReferencedElementAt(resource, offset);
-        if (target == null) {
-            target = helper.getElementWithNameAt(resource, offset);
-        }
-        if (target == null || target.eIsProxy() || target.eResource() == null || !target.eResource().getURI().isFile()) {
+        EObject target = namedAt(offset);
+        if (target == null || !target.eResource().getURI().isFile()) {
             return Optional.empty();
         }
         ITextRegion region = injector.getInstance(ILocationInFileProvider.class).getSignificantTextRegion(target);
         return Optional.of(new Target(Path.of(target.eResource().getURI().toFileString()),
                 new Region(region.getOffset(), region.getLength())));
+    }
+
+    /** The element referred to at {@code offset}, else the one declared there; null if none (or unresolved). */
+    private EObject namedAt(int offset) {
+        EObjectAtOffsetHelper helper = injector.getInstance(EObjectAtOffsetHelper.class);
+        EObject target = helper.resolveCrossReferencedElementAt(resource, offset);
+        if (target == null) {
+            target = helper.getElementWithNameAt(resource, offset);
+        }
+        return target == null || target.eIsProxy() || target.eResource() == null ? null : target;
+    }
+
+    /** Whether {@code name} can name a declaration: a letter or _, then letters, digits or _. */
+    public static boolean isName(String name) {
+        return name.matches("[A-Za-z_][A-Za-z0-9_]*");
     }
 
     /** Every place in this file that names the same element as the name at {@code offset}. */
@@ -283,15 +298,11 @@ public final class IrisModel {
      * @throws IllegalArgumentException if {@code newName} is not a name ({@code [A-Za-z_][A-Za-z0-9_]*})
      */
     public Map<Path, List<Edit>> rename(int offset, String newName) {
-        if (!newName.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        if (!isName(newName)) {
             throw new IllegalArgumentException("'" + newName + "' is not a name: a letter or _, then letters, digits or _");
         }
-        EObjectAtOffsetHelper helper = injector.getInstance(EObjectAtOffsetHelper.class);
-        EObject target = helper.resolveCrossReferencedElementAt(resource, offset);
+        EObject target = namedAt(offset);
         if (target == null) {
-            target = helper.getElementWithNameAt(resource, offset);
-        }
-        if (target == null || target.eIsProxy() || target.eResource() == null) {
             return Map.of();
         }
         String oldName = nameOf(target);
@@ -299,15 +310,13 @@ public final class IrisModel {
         ITextRegion declared = injector.getInstance(ILocationInFileProvider.class).getSignificantTextRegion(target);
         edits.computeIfAbsent(pathOf(target.eResource()), p -> new ArrayList<>())
                 .add(new Edit(new Region(declared.getOffset(), declared.getLength()), newName));
-        for (org.eclipse.emf.ecore.resource.Resource r : List.copyOf(resource.getResourceSet().getResources())) {
-            org.eclipse.emf.ecore.util.EcoreUtil.resolveAll(r);
+        for (Resource r : List.copyOf(resource.getResourceSet().getResources())) {
+            EcoreUtil.resolveAll(r);
         }
-        for (var settings : org.eclipse.emf.ecore.util.EcoreUtil.UsageCrossReferencer.find(target,
-                resource.getResourceSet())) {
+        for (var settings : EcoreUtil.UsageCrossReferencer.find(target, resource.getResourceSet())) {
             EObject owner = settings.getEObject();
-            for (org.eclipse.xtext.nodemodel.INode node
-                    : org.eclipse.xtext.nodemodel.util.NodeModelUtils.findNodesForFeature(owner, settings.getEStructuralFeature())) {
-                String written = org.eclipse.xtext.nodemodel.util.NodeModelUtils.getTokenText(node);
+            for (INode node : NodeModelUtils.findNodesForFeature(owner, settings.getEStructuralFeature())) {
+                String written = NodeModelUtils.getTokenText(node);
                 if (written.equals(oldName) || written.endsWith("." + oldName)) {
                     int at = node.getEndOffset() - oldName.length();
                     edits.computeIfAbsent(pathOf(owner.eResource()), p -> new ArrayList<>())
@@ -319,7 +328,7 @@ public final class IrisModel {
         return edits;
     }
 
-    private static Path pathOf(org.eclipse.emf.ecore.resource.Resource r) {
+    private static Path pathOf(Resource r) {
         return Path.of(r.getURI().toFileString());
     }
 

@@ -33,7 +33,7 @@ public final class IrisBuilder extends IncrementalProjectBuilder {
     protected IProject[] build(int kind, Map<String, String> args, IProgressMonitor monitor) throws CoreException {
         IProject project = getProject();
         IResourceDelta delta = kind == FULL_BUILD ? null : getDelta(project);
-        if (delta != null && !touchesIris(delta)) {
+        if (delta != null && !IrisLanguage.touchesIris(delta)) {
             return null;
         }
         SubMonitor progress = SubMonitor.convert(monitor, "Compiling the Iris files of " + project.getName(), 3);
@@ -66,22 +66,5 @@ public final class IrisBuilder extends IncrementalProjectBuilder {
                 member.delete(true, monitor);
             }
         }
-    }
-
-    /** Whether the change touches an {@code .iris} file of the program (not one the compiler skips). */
-    private static boolean touchesIris(IResourceDelta delta) throws CoreException {
-        boolean[] found = {false};
-        delta.accept(d -> {
-            IResource r = d.getResource();
-            if (found[0] || (r.getType() != IResource.PROJECT
-                    && IrisCompiler.skipped(Path.of(r.getProjectRelativePath().toString())))) {
-                return false;
-            }
-            if (r instanceof IFile file && IrisLanguage.isIrisFile(file)) {
-                found[0] = true;
-            }
-            return !found[0];
-        });
-        return found[0];
     }
 }

@@ -5,14 +5,10 @@ import dev.iris.dsl.compiler.IrisCompiler;
 import dev.iris.dsl.generator.IrisGenerator;
 import dev.iris.dsl.iris.IrisSystem;
 import dev.iris.dsl.iris.Placement;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.eclipse.core.resources.IProject;
 import dev.iris.core.internal.IrisBuilder;
 import org.eclipse.core.runtime.CoreException;
@@ -69,13 +65,7 @@ public final class IrisPrograms {
         }
         Path root = project.getLocation().toPath();
         XtextResourceSet set = IrisLanguage.get().injector().getInstance(XtextResourceSet.class);
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(p -> p.toString().endsWith("." + IrisLanguage.FILE_EXTENSION) && Files.isRegularFile(p))
-                    .filter(p -> !IrisCompiler.skipped(root.relativize(p))).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the Iris files of " + project.getName(), e);
-        }
+        List<Path> files = IrisCompiler.sources(root);
         List<Resource> resources = files.stream()
                 .map(f -> set.getResource(URI.createFileURI(f.toAbsolutePath().toString()), true)).toList();
         List<Program> programs = new ArrayList<>();

@@ -8,6 +8,7 @@ import org.eclipse.core.filebuffers.FileBuffers;
 import org.eclipse.core.filebuffers.ITextFileBuffer;
 import org.eclipse.core.filebuffers.ITextFileBufferManager;
 import org.eclipse.core.filebuffers.LocationKind;
+import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.ResourcesPlugin;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IPath;
@@ -18,6 +19,7 @@ import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.text.BadLocationException;
 import org.eclipse.jface.text.IDocument;
 import org.eclipse.jface.text.IRewriteTarget;
+import org.eclipse.jface.text.ITextOperationTarget;
 import org.eclipse.jface.text.ITextSelection;
 import org.eclipse.jface.window.Window;
 import org.eclipse.ui.IEditorPart;
@@ -84,10 +86,15 @@ final class IrisActions {
         }
     }
 
-    /** Comments the selected lines with {@code //}, or uncomments them if all are commented. */
+    /**
+     * Comments the selected lines with {@code //}, or uncomments them if all are commented (blank
+     * lines count as commented): the text viewer's prefix operations with the prefix the viewer
+     * configuration declares, as JDT's toggle comment does.
+     */
     static void toggleComment(IrisEditor editor) {
         IDocument document = editor.document();
         ITextSelection selection = selection(editor);
+        boolean commented = true;
         try {
             int first = document.getLineOfOffset(selection.getOffset());
             int end = selection.getOffset() + selection.getLength();
@@ -95,26 +102,17 @@ final class IrisActions {
             if (last > first && document.getLineOffset(last) == end) {
                 last--; // a selection that ends at the start of a line does not take that line
             }
-            boolean commented = true;
             for (int line = first; line <= last && commented; line++) {
-                commented = lineText(document, line).isBlank() || lineText(document, line).stripLeading().startsWith("//");
+                String text = lineText(document, line);
+                commented = text.isBlank() || text.stripLeading().startsWith("//");
             }
-            boolean uncomment = commented;
-            int from = last;
-            compound(editor, () -> {
-                for (int line = from; line >= first; line--) {
-                    int start = document.getLineOffset(line);
-                    String text = lineText(document, line);
-                    int at = text.indexOf("//");
-                    if (!uncomment) {
-                        document.replace(start, 0, "//");
-                    } else if (at >= 0 && text.substring(0, at).isBlank()) {
-                        document.replace(start + at, 2, "");
-                    }
-                }
-            });
         } catch (BadLocationException e) {
-            // a stale selection: nothing to toggle
+            return; // a stale selection: nothing to toggle
+        }
+        ITextOperationTarget target = editor.viewer().getTextOperationTarget();
+        int operation = commented ? ITextOperationTarget.STRIP_PREFIX : ITextOperationTarget.PREFIX;
+        if (target.canDoOperation(operation)) {
+            target.doOperation(operation);
         }
     }
 
@@ -147,7 +145,7 @@ final class IrisActions {
     /** Shows {@code target}: in this editor if it is this file, else in the file's editor. */
     static void open(IrisEditor editor, IrisModel.Target target) {
         IrisModel.Region r = target.region();
-        org.eclipse.core.resources.IFile file = ResourcesPlugin.getWorkspace().getRoot()
+        IFile file = ResourcesPlugin.getWorkspace().getRoot()
                 .getFileForLocation(IPath.fromPath(target.file()));
         if (file == null || file.equals(editor.file())) {
             editor.selectAndReveal(r.offset(), r.length());
@@ -169,8 +167,7 @@ final class IrisActions {
         IDocument document = editor.document();
         int offset = selection(editor).getOffset();
         InputDialog dialog = new InputDialog(editor.getSite().getShell(), "Rename", "New name:", word(document, offset),
-                name -> name.matches("[A-Za-z_][A-Za-z0-9_]*") ? null
-                        : "A name is a letter or _, then letters, digits or _");
+                name -> IrisModel.isName(name) ? null : "A name is a letter or _, then letters, digits or _");
         if (dialog.open() == Window.OK) {
             rename(editor, offset, dialog.getValue());
         }
@@ -184,30 +181,38 @@ final class IrisActions {
         IDocument document = editor.document();
         IrisModel model = editor.freshModel(document); // the other files as they are now
         Map<Path, List<IrisModel.Edit>> edits = model.rename(offset, newName);
-        ITextFileBufferManager buffers = FileBuffers.getTextFileBufferManager();
         try {
             for (Map.Entry<Path, List<IrisModel.Edit>> e : edits.entrySet()) {
-                org.eclipse.core.resources.IFile file = ResourcesPlugin.getWorkspace().getRoot()
+                IFile file = ResourcesPlugin.getWorkspace().getRoot()
                         .getFileForLocation(IPath.fromPath(e.getKey()));
                 if (file == null || file.equals(editor.file())) {
                     compound(editor, () -> apply(document, e.getValue()));
                     continue;
                 }
-                IPath path = file.getFullPath();
-                boolean open = buffers.getTextFileBuffer(path, LocationKind.IFILE) != null;
-                buffers.connect(path, LocationKind.IFILE, null);
-                try {
-                    ITextFileBuffer buffer = buffers.getTextFileBuffer(path, LocationKind.IFILE);
-                    apply(buffer.getDocument(), e.getValue());
-                    if (!open) {
-                        buffer.commit(null, true);
-                    }
-                } finally {
-                    buffers.disconnect(path, LocationKind.IFILE, null);
-                }
+                edit(file, e.getValue());
             }
         } catch (CoreException | BadLocationException e) {
             MessageDialog.openError(editor.getSite().getShell(), "Rename", "The rename did not complete: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Applies {@code edits} (in the order of the text) to the file's document: the one an open
+     * editor shows, which stays unsaved as after any edit; a file no editor holds is saved.
+     */
+    static void edit(IFile file, List<IrisModel.Edit> edits) throws CoreException, BadLocationException {
+        ITextFileBufferManager buffers = FileBuffers.getTextFileBufferManager();
+        IPath path = file.getFullPath();
+        boolean open = buffers.getTextFileBuffer(path, LocationKind.IFILE) != null;
+        buffers.connect(path, LocationKind.IFILE, null);
+        try {
+            ITextFileBuffer buffer = buffers.getTextFileBuffer(path, LocationKind.IFILE);
+            apply(buffer.getDocument(), edits);
+            if (!open) {
+                buffer.commit(null, true);
+            }
+        } finally {
+            buffers.disconnect(path, LocationKind.IFILE, null);
         }
     }
 

@@ -22,7 +22,6 @@ import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jface.action.IAction;
 import org.eclipse.jface.preference.IPreferenceStore;
 import org.eclipse.jface.text.IDocument;
-import org.eclipse.jface.text.IDocumentExtension4;
 import org.eclipse.jface.text.ITextSelection;
 import org.eclipse.jface.text.Position;
 import org.eclipse.jface.text.source.Annotation;
@@ -35,7 +34,6 @@ import org.eclipse.jface.text.source.projection.ProjectionAnnotationModel;
 import org.eclipse.jface.text.source.projection.ProjectionSupport;
 import org.eclipse.jface.text.source.projection.ProjectionViewer;
 import org.eclipse.jface.viewers.IPostSelectionProvider;
-import org.eclipse.jface.viewers.ISelectionChangedListener;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.IEditorInput;
@@ -74,7 +72,11 @@ public final class IrisEditor extends TextEditor {
     private Map<ProjectionAnnotation, Position> folds = new HashMap<>();
     private List<Annotation> occurrences = List.of();
     private final Job occurrencesJob = Job.createSystem("Iris occurrences", this::markOccurrences);
-    private ISelectionChangedListener selectionListener;
+    private final org.eclipse.jface.util.IPropertyChangeListener repaint = e -> {
+        if (getSourceViewer() != null) {
+            getSourceViewer().invalidateTextPresentation();
+        }
+    };
 
     public IrisEditor() {
         IPreferenceStore store = new ChainedPreferenceStore(
@@ -104,14 +106,9 @@ public final class IrisEditor extends TextEditor {
         projection.install();
         viewer.doOperation(ProjectionViewer.TOGGLE);
         highlighter = new SemanticHighlighter(viewer, IrisColors.get());
-        IrisColors.preferences().addPropertyChangeListener(e -> {
-            if (getSourceViewer() != null) {
-                getSourceViewer().invalidateTextPresentation();
-            }
-        });
-        selectionListener = e -> occurrencesJob.schedule(100);
+        IrisColors.preferences().addPropertyChangeListener(repaint); // a colour changed on the preference page
         if (viewer instanceof IPostSelectionProvider p) {
-            p.addPostSelectionChangedListener(selectionListener);
+            p.addPostSelectionChangedListener(e -> occurrencesJob.schedule(100));
         }
     }
 
@@ -126,6 +123,7 @@ public final class IrisEditor extends TextEditor {
     @Override
     public void dispose() {
         occurrencesJob.cancel();
+        IrisColors.preferences().removePropertyChangeListener(repaint);
         if (getDocumentProvider() != null && document() != null) {
             document().removeDocumentListener(edits);
         }
@@ -182,7 +180,7 @@ public final class IrisEditor extends TextEditor {
     }
 
     private static long stamp(IDocument document) {
-        return ((IDocumentExtension4) document).getModificationStamp();
+        return LiveModel.stamp(document);
     }
 
     /**
@@ -207,8 +205,8 @@ public final class IrisEditor extends TextEditor {
         return document != null && shown == stamp(document);
     }
 
-    /** The problems of the latest reconcile (for tests and the quick assist). */
-    public List<IrisModel.Problem> problems() {
+    /** The problems of the latest reconcile (for tests). */
+    List<IrisModel.Problem> problems() {
         return problems;
     }
 
@@ -230,30 +228,25 @@ public final class IrisEditor extends TextEditor {
         }
         Results r = reconciling.compute(document, (model, at) -> new Results(at, model.problems(cancel),
                 model.highlights(cancel), model.outline(cancel), model.foldingRegions(cancel)));
-        long stamp = r.stamp();
-        List<IrisModel.Problem> found = r.problems();
-        List<IrisModel.Highlight> highlights = r.highlights();
-        List<IrisModel.Symbol> outlineSymbols = r.outline();
-        List<IrisModel.Region> foldable = r.folding();
         if (cancel.isCanceled()) {
             return;
         }
-        problems = found;
-        updateMarkers(found);
+        problems = r.problems();
+        updateMarkers(r.problems());
         Display display = getSite().getShell().getDisplay();
         display.asyncExec(() -> {
             ISourceViewer viewer = getSourceViewer();
             if (viewer == null || viewer.getTextWidget() == null || viewer.getTextWidget().isDisposed()
-                    || stamp(document) != stamp) {
+                    || stamp(document) != r.stamp()) {
                 return;
             }
-            highlighter.update(document, highlights);
-            symbols = outlineSymbols;
+            highlighter.update(document, r.highlights());
+            symbols = r.outline();
             if (outline != null) {
-                outline.setSymbols(outlineSymbols);
+                outline.setSymbols(r.outline());
             }
-            updateFolding(foldable);
-            shown = stamp;
+            updateFolding(r.folding());
+            shown = r.stamp();
         });
     }
 

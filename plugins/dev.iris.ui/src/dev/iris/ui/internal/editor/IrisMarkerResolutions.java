@@ -5,7 +5,6 @@ import dev.iris.core.IrisMarkers;
 import dev.iris.core.IrisModel;
 import java.util.List;
 import org.eclipse.core.filebuffers.FileBuffers;
-import org.eclipse.core.filebuffers.ITextFileBuffer;
 import org.eclipse.core.filebuffers.ITextFileBufferManager;
 import org.eclipse.core.filebuffers.LocationKind;
 import org.eclipse.core.resources.IFile;
@@ -70,20 +69,8 @@ public final class IrisMarkerResolutions implements IMarkerResolutionGenerator2 
 
     /** Applies {@code fix} to the file's document, saving the file if no editor holds it. */
     static void apply(IFile file, IrisModel.Fix fix) {
-        ITextFileBufferManager buffers = FileBuffers.getTextFileBufferManager();
-        IPath path = file.getFullPath();
         try {
-            boolean open = buffers.getTextFileBuffer(path, LocationKind.IFILE) != null;
-            buffers.connect(path, LocationKind.IFILE, null);
-            try {
-                ITextFileBuffer buffer = buffers.getTextFileBuffer(path, LocationKind.IFILE);
-                IrisActions.apply(buffer.getDocument(), fix.edits());
-                if (!open) {
-                    buffer.commit(null, true);
-                }
-            } finally {
-                buffers.disconnect(path, LocationKind.IFILE, null);
-            }
+            IrisActions.edit(file, fix.edits());
         } catch (CoreException | BadLocationException e) {
             throw new IllegalStateException("cannot apply '" + fix.title() + "' to " + file.getFullPath(), e);
         }

@@ -89,7 +89,7 @@ public class IrisCompiler {
      * @throws UncheckedIOException if a directory cannot be read or written
      */
     public Result compile(Path sources, Path output) {
-        List<Path> files = irisFiles(sources);
+        List<Path> files = sources(sources);
         ResourceSet set = resourceSets.get();
         List<Resource> resources = new ArrayList<>();
         for (Path file : files) {
@@ -138,7 +138,13 @@ public class IrisCompiler {
         return relative.startsWith(Path.of("src", "test"));
     }
 
-    private static List<Path> irisFiles(Path sources) {
+    /**
+     * The {@code .iris} files of a program: {@code sources} itself if it is a file, else every
+     * {@code .iris} file below it that {@link #skipped} does not skip, sorted.
+     *
+     * @throws UncheckedIOException if the directory cannot be read
+     */
+    public static List<Path> sources(Path sources) {
         if (Files.isRegularFile(sources)) {
             return List.of(sources);
         }
