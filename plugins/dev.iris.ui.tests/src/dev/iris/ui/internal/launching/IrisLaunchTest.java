@@ -93,6 +93,8 @@ class IrisLaunchTest {
             launch.terminate();
             processEventsUntil(launch::isTerminated, () -> "the launch to end");
         }
+        // the delegate marks the cluster stopped on the terminate event, which may come after isTerminated
+        processEventsUntil(() -> state() != ClusterRegistry.Cluster.State.RUNNING, () -> "the cluster marked stopped");
     }
 
     /** What the process's console shows (standard output and error). */

@@ -25,9 +25,13 @@ class ClusterViewTest {
 
     @BeforeEach
     void open() throws PartInitException {
+        page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        // a view left open by another test would still owe the refresh of the removal below: start a new one
+        if (page.findView(IrisPerspective.CLUSTER_VIEW_ID) != null) {
+            page.hideView(page.findView(IrisPerspective.CLUSTER_VIEW_ID));
+        }
         // other tests' launches may have left clusters behind: start from none
         ClusterRegistry.getDefault().clusters().forEach(c -> ClusterRegistry.getDefault().remove(c.name()));
-        page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
         view = (ClusterView) page.showView(IrisPerspective.CLUSTER_VIEW_ID);
     }
 
