@@ -34,6 +34,13 @@ final class GroupTable {
         return set == null ? Set.of() : Set.copyOf(set);
     }
 
+    /** Every group with its members. */
+    synchronized Map<ProcessId, Set<ProcessId>> all() {
+        Map<ProcessId, Set<ProcessId>> all = new HashMap<>();
+        members.forEach((g, set) -> all.put(g, Set.copyOf(set)));
+        return all;
+    }
+
     /** The groups {@code member} belongs to. */
     synchronized List<ProcessId> groupsOf(ProcessId member) {
         List<ProcessId> groups = new ArrayList<>();

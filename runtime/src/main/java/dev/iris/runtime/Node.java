@@ -344,6 +344,24 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** The configuration this node was started with. */
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** This node's live processes, with the names they were spawned with. */
+    public Map<ProcessId, String> processes() {
+        return processes.names();
+    }
+
+    /**
+     * This node's copy of the cluster's group memberships: every group with a member, and its
+     * members (on any node).
+     */
+    public Map<ProcessId, Set<ProcessId>> groups() {
+        return groups.all();
+    }
+
     /** This node's view of the cluster's shared memory ({@link NodeConfig#memory()}). */
     public SharedMemory memory() {
         return memory;

@@ -66,6 +66,13 @@ final class ProcessTable {
         return pid;
     }
 
+    /** The live processes with their names. */
+    java.util.Map<ProcessId, String> names() {
+        java.util.Map<ProcessId, String> names = new java.util.HashMap<>();
+        entries.values().forEach(e -> names.put(e.pid, e.name));
+        return names;
+    }
+
     boolean contains(int localId) {
         return entries.containsKey(localId);
     }

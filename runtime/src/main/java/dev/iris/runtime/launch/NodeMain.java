@@ -3,6 +3,7 @@ package dev.iris.runtime.launch;
 import dev.iris.runtime.IpcException;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
+import dev.iris.runtime.monitor.MonitorServer;
 import dev.iris.runtime.security.NodeCredentials;
 import java.io.IOException;
 import java.io.Reader;
@@ -25,7 +26,9 @@ import java.util.Properties;
  * <p>The configuration ({@code iris.system}, {@code iris.cluster}, {@code iris.node},
  * {@code iris.bind}, {@code iris.seeds}, {@code iris.handlers}) can be overridden by the
  * environment: {@code IRIS_NODE}, {@code IRIS_BIND} ({@code host:port}) and {@code IRIS_SEEDS}
- * (comma-separated {@code host:port}). With {@code IRIS_NODE_ORDINAL_FROM_HOSTNAME=true} the node is
+ * (comma-separated {@code host:port}). {@code iris.monitor} or {@code IRIS_MONITOR} ({@code host:port})
+ * serves the node's monitor there ({@link MonitorServer}, over the same credentials) and prints
+ * {@code MONITOR <node> <host:port>}. With {@code IRIS_NODE_ORDINAL_FROM_HOSTNAME=true} the node is
  * the cluster's n-th, n being the number after the last '-' of the host name (a StatefulSet pod).
  *
  * <p>The node proves it belongs with the credentials in {@code credentials/<node>/} or
@@ -94,8 +97,24 @@ public final class NodeMain {
             config = config.withCredentials(credentials);
         }
         Node started = Node.start(config, system.codecs());
-        Runtime.getRuntime().addShutdownHook(new Thread(started::close, "iris-node-stop"));
+        String monitorAddress = env.getOrDefault("IRIS_MONITOR", conf.getProperty("iris.monitor", "")).strip();
+        MonitorServer monitor;
+        try {
+            monitor = monitorAddress.isEmpty() ? null : MonitorServer.start(started, address(monitorAddress));
+        } catch (RuntimeException e) {
+            started.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (monitor != null) {
+                monitor.close();
+            }
+            started.close();
+        }, "iris-node-stop"));
         system.start(started, cluster, system.handlers(handlers));
+        if (monitor != null) {
+            System.out.println("MONITOR " + node + " " + monitor.address());
+        }
         System.out.println("READY " + node + " " + started.address());
         System.out.flush();
         return started;

@@ -44,7 +44,9 @@ public enum FrameKind {
     /** Words a node changed in a release-consistent page, for the page's home; payload in {@link PageWire}. */
     DIFF(18),
     /** The home applied a DIFF; payload in {@link PageWire}. */
-    DIFF_ACK(19);
+    DIFF_ACK(19),
+    /** What a node's monitor endpoint streams to a debugger; payload in {@link MonitorWire}. */
+    MONITOR(20);
 
     private static final FrameKind[] BY_CODE = new FrameKind[256];
 

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.runtime.Codecs;
 import dev.iris.runtime.MessageCodec;
+import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.dsm.MemoryEvent;
+import dev.iris.runtime.dsm.PageInfo;
+import dev.iris.runtime.monitor.MonitorMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -36,6 +40,17 @@ class WireFuzzTest {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     /** An exception with its stack trace and message, plus slack: what refusing an input may cost. */
     private static final long FIXED_ALLOCATION = 256 * 1024;
+    /**
+     * The test channel logs a second exception of one input with its stack trace, which costs up to
+     * a megabyte of formatting: that is the harness's cost, not the pipeline's, so it stays quiet.
+     */
+    private static final java.util.logging.Logger HARNESS_LOG = quiet("io.netty.channel.embedded.EmbeddedChannel");
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(name);
+        log.setLevel(java.util.logging.Level.OFF);
+        return log;
+    }
     private static long tried;
 
     /** A decoder of one payload grammar and a valid encoding to mutate. */
@@ -85,6 +100,15 @@ class WireFuzzTest {
             frame("diff ack", PageWire::readDiffAck, () -> PageWire.diffAck(ALLOC, new PageWire.DiffAck(3, 7, 8, 2))),
             frame("sync", SyncWire::readSync, () -> SyncWire.sync(ALLOC, new SyncWire.Sync(SyncWire.Op.RELEASE, 1, 2,
                     3, "lock", "", Map.of(5L, 6L)))),
+            frame("monitor state", MonitorWire::decode, () -> MonitorWire.encode(ALLOC, new MonitorMessage.State("n1",
+                    "h:1", List.of("n1", "n2"), Map.of(new ProcessId(5), "worker"),
+                    Map.of(new ProcessId(9), java.util.Set.of(new ProcessId(5), new ProcessId(6))))).get(0)),
+            frame("monitor pages", MonitorWire::decode, () -> MonitorWire.encode(ALLOC, new MonitorMessage.Pages("n1",
+                    List.of(new PageInfo(3, "data", PageInfo.State.READ, true, "n1", List.of("n2"), 4, 5, 6, 7),
+                            new PageInfo(4, "data", PageInfo.State.INVALID, false, "n2", List.of(), 0, 0, 0, 1))))
+                    .get(0)),
+            frame("monitor memory", MonitorWire::decode, () -> MonitorWire.encode(ALLOC, new MonitorMessage.Memory(
+                    new MemoryEvent(MemoryEvent.Kind.OWNERSHIP_LOST, "n1", 3, "n2", "data", 10, 11))).get(0)),
             codec("bytes codec", Codecs.BYTES, new byte[40]),
             codec("string codec", Codecs.STRING, "héllo"));
 

@@ -1,0 +1,66 @@
+package dev.iris.runtime.monitor;
+
+import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.dsm.MemoryEvent;
+import dev.iris.runtime.dsm.PageInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a node's monitor endpoint ({@link MonitorServer}) tells a debugger. A client first gets the
+ * node's {@link State} and {@link Pages}, then its {@link Memory} events as they happen, a new
+ * {@code State} whenever membership, processes or groups change, and a new {@code Pages} after
+ * events were dropped because the client did not keep up (it replaces what the client knew of
+ * that node's pages).
+ */
+public sealed interface MonitorMessage {
+    /** The node that sent this. */
+    String node();
+
+    /**
+     * A node's view of the cluster.
+     *
+     * @param node      the node's name
+     * @param address   where it listens for peers
+     * @param members   the live members it sees, itself included, by name
+     * @param processes its live processes, with the names they were spawned with
+     * @param groups    its copy of the cluster's group memberships: every group with its members
+     */
+    record State(String node, String address, List<String> members, Map<ProcessId, String> processes,
+            Map<ProcessId, Set<ProcessId>> groups) implements MonitorMessage {
+        public State {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(address, "address");
+            members = List.copyOf(members);
+            processes = Map.copyOf(processes);
+            groups = Map.copyOf(groups);
+        }
+    }
+
+    /**
+     * A node's page table, as {@link dev.iris.runtime.dsm.SharedMemory#snapshot()} gives it.
+     *
+     * @param node  the node's name
+     * @param pages its pages, in page order
+     */
+    record Pages(String node, List<PageInfo> pages) implements MonitorMessage {
+        public Pages {
+            Objects.requireNonNull(node, "node");
+            pages = List.copyOf(pages);
+        }
+    }
+
+    /** One event of a node's shared memory. */
+    record Memory(MemoryEvent event) implements MonitorMessage {
+        public Memory {
+            Objects.requireNonNull(event, "event");
+        }
+
+        @Override
+        public String node() {
+            return event.node();
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package dev.iris.runtime.monitor;
+
+import dev.iris.runtime.IpcException;
+import dev.iris.runtime.Node;
+import dev.iris.runtime.NodeConfig;
+import dev.iris.runtime.dsm.MemoryEvent;
+import dev.iris.runtime.transport.FragmentAssembler;
+import dev.iris.runtime.transport.FragmentEncoder;
+import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameDecoder;
+import dev.iris.runtime.transport.FrameEncoder;
+import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.Handshake;
+import dev.iris.runtime.transport.HandshakeHandler;
+import dev.iris.runtime.transport.MonitorWire;
+import dev.iris.runtime.transport.Tls;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A node's monitor endpoint: a TCP port (beside the node's own) where a debugger such as the Iris
+ * IDE or {@link MonitorClient} watches the node: its {@link MonitorMessage.State} and
+ * {@link MonitorMessage.Pages} when it connects, then every memory event and each change of
+ * state. Frames are {@link FrameKind#MONITOR} ({@link MonitorWire}); a client sends its handshake
+ * and nothing else.
+ *
+ * <p>Security: a node with credentials ({@link NodeConfig#credentials()}) serves the monitor over
+ * mutual TLS with its cluster's authority as the only trust anchor, and the client's handshake must
+ * name its certificate's subject, exactly as between nodes: a client without a certificate of the
+ * cluster is refused, and logged, before any of its frames is decoded. A node without credentials
+ * serves anyone who knows the cluster name, and says so in its log.
+ *
+ * <p>Cost: nothing is listened to while no client is connected. A client that reads slower than
+ * events come loses events rather than making the node buffer them: once its connection holds
+ * {@value #HIGH_WATER} bytes the node drops its events, and when it has caught up it gets the
+ * node's whole page table again, which replaces what it knew.
+ */
+public final class MonitorServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(MonitorServer.class.getName());
+    private static final int LOW_WATER = 1 << 20;
+    private static final int HIGH_WATER = 4 << 20;
+    private static final long STATE_POLL_MILLIS = 200;
+    private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
+    private final Node node;
+    private final EventLoopGroup group;
+    private final Tls tls;
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Consumer<MemoryEvent> listener = this::broadcast;
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile MonitorMessage.State lastState;
+    private Channel server;
+    private ScheduledFuture<?> poll;
+
+    private MonitorServer(Node node) {
+        this.node = node;
+        NodeConfig config = node.config();
+        this.tls = config.credentials() == null ? null : new Tls(config.credentials());
+        this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    }
+
+    /**
+     * Serves {@code node}'s monitor on {@code bind} (port 0 picks a free one; see {@link #address()}).
+     *
+     * @throws IpcException if the address cannot be bound
+     */
+    public static MonitorServer start(Node node, InetSocketAddress bind) {
+        MonitorServer monitor = new MonitorServer(node);
+        try {
+            monitor.bind(bind);
+        } catch (RuntimeException e) {
+            monitor.group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        return monitor;
+    }
+
+    private void bind(SocketAddress bind) {
+        NodeConfig config = node.config();
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER, HIGH_WATER))
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.handler(ch, false));
+                        }
+                        ch.pipeline().addLast(new FrameDecoder(config.maxFrameBytes()),
+                                new FrameEncoder(config.maxFrameBytes()),
+                                new FragmentEncoder(config.maxFrameBytes(), config.maxMessageBytes()),
+                                new HandshakeHandler(new Handshake(config.cluster(), Handshake.PROTOCOL,
+                                        node.id().name()), HANDSHAKE_TIMEOUT_MILLIS),
+                                new FragmentAssembler(config.maxMessageBytes()),
+                                new Session());
+                    }
+                });
+        ChannelFuture bound = bootstrap.bind(bind).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IpcException("node '" + node.id() + "' cannot serve its monitor on " + bind + ": "
+                    + bound.cause().getMessage());
+        }
+        server = bound.channel();
+        poll = group.next().scheduleAtFixedRate(this::pollState, STATE_POLL_MILLIS, STATE_POLL_MILLIS,
+                TimeUnit.MILLISECONDS);
+        if (tls == null) {
+            LOG.log(Level.WARNING, "Node ''{0}'' serves its monitor on {1} without credentials: anyone who knows the "
+                    + "cluster name can watch it", node.id(), address());
+        } else {
+            LOG.log(Level.INFO, "Node ''{0}'' serves its monitor on {1} (mutual TLS)", node.id(), address());
+        }
+    }
+
+    /** Where the monitor listens, as {@code host:port}. */
+    public String address() {
+        InetSocketAddress a = (InetSocketAddress) server.localAddress();
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    /** The port the monitor listens on. */
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** The clients connected now. */
+    public int clients() {
+        return sessions.size();
+    }
+
+    /** Events not sent to a client because it did not keep up, summed over clients. */
+    public long droppedEvents() {
+        return dropped.get();
+    }
+
+    /** Disconnects every client and stops listening. */
+    @Override
+    public void close() {
+        if (poll != null) {
+            poll.cancel(false);
+        }
+        node.memory().removeListener(listener);
+        if (server != null) {
+            server.close().awaitUninterruptibly();
+        }
+        sessions.forEach(s -> s.ch.close());
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
+    private MonitorMessage.State state() {
+        return new MonitorMessage.State(node.id().name(), node.address(),
+                node.members().stream().map(dev.iris.runtime.NodeId::name).toList(), node.processes(), node.groups());
+    }
+
+    private MonitorMessage.Pages pages() {
+        return new MonitorMessage.Pages(node.id().name(), node.memory().snapshot());
+    }
+
+    private void broadcast(MemoryEvent event) {
+        MonitorMessage message = new MonitorMessage.Memory(event);
+        for (Session s : sessions) {
+            s.send(message);
+        }
+    }
+
+    private void pollState() {
+        if (sessions.isEmpty()) {
+            return;
+        }
+        MonitorMessage.State state = state();
+        if (!state.equals(lastState)) {
+            lastState = state;
+            sessions.forEach(s -> s.send(state));
+        }
+    }
+
+    /** One client's connection, from its accepted handshake on. */
+    private final class Session extends ChannelInboundHandlerAdapter {
+        private Channel ch;
+        private final AtomicBoolean lagging = new AtomicBoolean();
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (!(event instanceof Handshake client)) {
+                ctx.fireUserEventTriggered(event);
+                return;
+            }
+            ch = ctx.channel();
+            LOG.log(Level.INFO, "Node ''{0}'': monitor client ''{1}'' connected from {2}", node.id(), client.node(),
+                    ch.remoteAddress());
+            // on this channel's loop: every event another thread sends from now on is queued after these
+            sessions.add(this);
+            node.memory().addListener(listener);
+            send(state());
+            send(pages());
+        }
+
+        void send(MonitorMessage message) {
+            if (!ch.isWritable()) {
+                if (message instanceof MonitorMessage.Memory) {
+                    dropped.incrementAndGet();
+                }
+                lagging.set(true);
+                return;
+            }
+            for (var payload : MonitorWire.encode(ch.alloc(), message)) {
+                ch.write(new Frame(FrameKind.MONITOR, 0, payload));
+            }
+            ch.flush();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable() && lagging.compareAndSet(true, false)) {
+                send(state());
+                send(pages()); // replaces what the client knew: it missed events
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+            LOG.log(Level.WARNING, "Node ''{0}'': closing the monitor connection from {1}: a monitor client sends "
+                    + "nothing after its handshake", node.id(), ctx.channel().remoteAddress());
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (sessions.remove(this) && sessions.isEmpty()) {
+                node.memory().removeListener(listener);
+            }
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.log(Level.WARNING, "Node ''{0}'': closing the monitor connection from {1}: {2}", node.id(),
+                    ctx.channel().remoteAddress(), cause.getMessage());
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package dev.iris.runtime.transport;
+
+import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.dsm.MemoryEvent;
+import dev.iris.runtime.dsm.PageInfo;
+import dev.iris.runtime.monitor.MonitorMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Payload of {@link FrameKind#MONITOR}: what a node's monitor endpoint streams to a debugger
+ * ({@link MonitorMessage}). Only the node sends these; a monitor client sends nothing after its
+ * handshake.
+ *
+ * <pre>
+ * monitor := op:u8 node:str body
+ * state   := address:str mcount:u16 member:str{mcount}                    op 1
+ *            pcount:u32 (process:u64 name:str){pcount}
+ *            gcount:u32 (group:u64 member:u64){gcount}
+ * pages   := last:u8 count:u32 page{count}                                op 2
+ * page    := page:u64 region:str state:u8 owner:u8 probableOwner:str version:u64
+ *            readFaults:u64 writeFaults:u64 invalidations:u64 ccount:u16 copy:str{ccount}
+ * memory  := kind:u8 page:i64 peer:str name:str nanos:u64 clock:u64         op 3
+ * </pre>
+ *
+ * Strings are at most 255 bytes (process names are cut to that). {@code state} is a
+ * {@link PageInfo.State} ordinal, {@code kind} a {@link MemoryEvent.Kind} ordinal, an empty
+ * {@code peer} means none. A page table larger than one frame comfortably holds goes in several
+ * {@code pages} frames, {@link #PAGES_PER_FRAME} pages each; the receiver joins them up to the one
+ * with {@code last} = 1 ({@link PagesAssembler}). Every count is checked against the bytes that
+ * remain before anything is allocated for it.
+ */
+public final class MonitorWire {
+    /** Pages per {@code pages} frame. */
+    public static final int PAGES_PER_FRAME = 4096;
+    /** Most pages one page table may have on the receiving side. */
+    public static final int MAX_PAGES = 1 << 24;
+    private static final int STATE = 1;
+    private static final int PAGES = 2;
+    private static final int MEMORY = 3;
+    private static final int MAX = 255;
+
+    /** One decoded frame: a whole message, or a piece of a page table. */
+    public sealed interface Decoded {
+    }
+
+    /** A message that needs no other frame. */
+    public record Whole(MonitorMessage message) implements Decoded {
+    }
+
+    /** A piece of a node's page table; {@code last} ends it. */
+    public record PagePiece(String node, boolean last, List<PageInfo> pages) implements Decoded {
+    }
+
+    private MonitorWire() {
+    }
+
+    /** The payloads that carry {@code message}: one frame, or several for a large page table. */
+    public static List<ByteBuf> encode(ByteBufAllocator alloc, MonitorMessage message) {
+        if (message instanceof MonitorMessage.Pages pages) {
+            List<ByteBuf> out = new ArrayList<>();
+            List<PageInfo> all = pages.pages();
+            int from = 0;
+            try {
+                do {
+                    int to = Math.min(all.size(), from + PAGES_PER_FRAME);
+                    out.add(pages(alloc, pages.node(), to == all.size(), all.subList(from, to)));
+                    from = to;
+                } while (from < all.size());
+                return out;
+            } catch (RuntimeException e) {
+                out.forEach(ByteBuf::release);
+                throw e;
+            }
+        }
+        ByteBuf out = alloc.buffer(64);
+        try {
+            if (message instanceof MonitorMessage.State s) {
+                head(out, STATE, s.node());
+                WireStrings.write(out, "address", s.address(), MAX);
+                out.writeShort(s.members().size());
+                for (String m : s.members()) {
+                    WireStrings.write(out, "member", m, MAX);
+                }
+                out.writeInt(s.processes().size());
+                s.processes().forEach((id, name) -> {
+                    out.writeLong(id.value());
+                    WireStrings.write(out, "process name", cut(name), MAX);
+                });
+                int entries = s.groups().values().stream().mapToInt(Set::size).sum();
+                out.writeInt(entries);
+                s.groups().forEach((group, members) -> members.forEach(m -> out.writeLong(group.value())
+                        .writeLong(m.value())));
+            } else {
+                MemoryEvent e = ((MonitorMessage.Memory) message).event();
+                head(out, MEMORY, e.node());
+                out.writeByte(e.kind().ordinal()).writeLong(e.page());
+                WireStrings.write(out, "peer", e.peer() == null ? "" : e.peer(), MAX);
+                WireStrings.write(out, "name", e.name() == null ? "" : e.name(), MAX);
+                out.writeLong(e.nanos()).writeLong(e.clock());
+            }
+            return List.of(out);
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
+    }
+
+    private static ByteBuf pages(ByteBufAllocator alloc, String node, boolean last, List<PageInfo> pages) {
+        ByteBuf out = alloc.buffer(16 + pages.size() * 64);
+        try {
+            head(out, PAGES, node);
+            out.writeByte(last ? 1 : 0).writeInt(pages.size());
+            for (PageInfo p : pages) {
+                out.writeLong(p.page());
+                WireStrings.write(out, "region", p.region(), MAX);
+                out.writeByte(p.state().ordinal()).writeByte(p.owner() ? 1 : 0);
+                WireStrings.write(out, "probable owner", p.probableOwner() == null ? "" : p.probableOwner(), MAX);
+                out.writeLong(p.version()).writeLong(p.readFaults()).writeLong(p.writeFaults())
+                        .writeLong(p.invalidations());
+                out.writeShort(p.copyset().size());
+                for (String c : p.copyset()) {
+                    WireStrings.write(out, "copyset member", c, MAX);
+                }
+            }
+            return out;
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
+    }
+
+    private static void head(ByteBuf out, int op, String node) {
+        out.writeByte(op);
+        WireStrings.write(out, "node", node, MAX);
+    }
+
+    private static String cut(String name) {
+        String s = name;
+        while (s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s;
+    }
+
+    /**
+     * Decodes one monitor payload; does not release {@code in}.
+     *
+     * @throws FrameFormatException if it does not follow the grammar
+     */
+    public static Decoded decode(ByteBuf in) {
+        if (!in.isReadable()) {
+            throw new FrameFormatException("monitor payload is empty");
+        }
+        int op = in.readUnsignedByte();
+        String node = WireStrings.read(in, "monitor node", MAX);
+        Decoded decoded = switch (op) {
+            case STATE -> new Whole(readState(in, node));
+            case PAGES -> readPages(in, node);
+            case MEMORY -> new Whole(readMemory(in, node));
+            default -> throw new FrameFormatException("unknown monitor op " + op);
+        };
+        if (in.isReadable()) {
+            throw new FrameFormatException("monitor payload has " + in.readableBytes() + " trailing bytes");
+        }
+        return decoded;
+    }
+
+    private static MonitorMessage.State readState(ByteBuf in, String node) {
+        String address = WireStrings.read(in, "address", MAX);
+        int members = count(in, 2, 2, "members");
+        List<String> names = new ArrayList<>(members);
+        for (int i = 0; i < members; i++) {
+            names.add(WireStrings.read(in, "member", MAX));
+        }
+        int count = count(in, 4, 10, "processes");
+        Map<ProcessId, String> processes = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            ProcessId id = new ProcessId(in.readLong());
+            processes.put(id, WireStrings.read(in, "process name", MAX));
+        }
+        int entries = count(in, 4, 16, "group entries");
+        Map<ProcessId, Set<ProcessId>> groups = new HashMap<>();
+        for (int i = 0; i < entries; i++) {
+            ProcessId group = new ProcessId(in.readLong());
+            groups.computeIfAbsent(group, g -> new HashSet<>()).add(new ProcessId(in.readLong()));
+        }
+        return new MonitorMessage.State(node, address, names, processes, groups);
+    }
+
+    private static PagePiece readPages(ByteBuf in, String node) {
+        if (in.readableBytes() < 1) {
+            throw new FrameFormatException("monitor pages: truncated");
+        }
+        boolean last = in.readUnsignedByte() == 1;
+        int count = count(in, 4, 8 + 2 + 2 + 2 + 32 + 2, "pages");
+        List<PageInfo> pages = new ArrayList<>(count);
+        PageInfo.State[] states = PageInfo.State.values();
+        for (int i = 0; i < count; i++) {
+            long page = in.readLong();
+            String region = WireStrings.read(in, "region", MAX);
+            need(in, 2, "page state");
+            int state = in.readUnsignedByte();
+            if (state >= states.length) {
+                throw new FrameFormatException("monitor pages: unknown page state " + state);
+            }
+            boolean owner = in.readUnsignedByte() == 1;
+            String probable = WireStrings.read(in, "probable owner", MAX);
+            need(in, 32, "page counters");
+            long version = in.readLong();
+            long reads = in.readLong();
+            long writes = in.readLong();
+            long invalidations = in.readLong();
+            int copies = count(in, 2, 2, "copyset");
+            List<String> copyset = new ArrayList<>(copies);
+            for (int c = 0; c < copies; c++) {
+                copyset.add(WireStrings.read(in, "copyset member", MAX));
+            }
+            pages.add(new PageInfo(page, region, states[state], owner, probable.isEmpty() ? null : probable,
+                    copyset, version, reads, writes, invalidations));
+        }
+        return new PagePiece(node, last, pages);
+    }
+
+    private static MonitorMessage.Memory readMemory(ByteBuf in, String node) {
+        need(in, 9, "memory event");
+        int kind = in.readUnsignedByte();
+        MemoryEvent.Kind[] kinds = MemoryEvent.Kind.values();
+        if (kind >= kinds.length) {
+            throw new FrameFormatException("monitor memory event: unknown kind " + kind);
+        }
+        long page = in.readLong();
+        String peer = WireStrings.read(in, "peer", MAX);
+        String name = WireStrings.read(in, "name", MAX);
+        need(in, 16, "memory event times");
+        return new MonitorMessage.Memory(new MemoryEvent(kinds[kind], node, page, peer.isEmpty() ? null : peer,
+                name.isEmpty() ? null : name, in.readLong(), in.readLong()));
+    }
+
+    /** Reads a count of {@code width} bytes whose entries take at least {@code minEntry} bytes each. */
+    private static int count(ByteBuf in, int width, int minEntry, String what) {
+        need(in, width, what + " count");
+        long count = width == 2 ? in.readUnsignedShort() : in.readUnsignedInt();
+        if (count * minEntry > in.readableBytes()) {
+            throw new FrameFormatException("monitor " + what + ": " + count + " declared, but only "
+                    + in.readableBytes() + " bytes remain");
+        }
+        return (int) count;
+    }
+
+    private static void need(ByteBuf in, int bytes, String what) {
+        if (in.readableBytes() < bytes) {
+            throw new FrameFormatException("monitor " + what + ": truncated");
+        }
+    }
+
+    /**
+     * Joins the pieces of page tables, per node. Not thread-safe: one per connection.
+     */
+    public static final class PagesAssembler {
+        private final Map<String, List<PageInfo>> partial = new HashMap<>();
+
+        /** Adds a piece; returns the node's whole table once its last piece arrived, else null. */
+        public MonitorMessage.Pages add(PagePiece piece) {
+            List<PageInfo> pages = partial.computeIfAbsent(piece.node(), n -> new ArrayList<>());
+            if (pages.size() + piece.pages().size() > MAX_PAGES) {
+                partial.remove(piece.node());
+                throw new FrameFormatException("monitor pages of node '" + piece.node() + "': more than " + MAX_PAGES);
+            }
+            pages.addAll(piece.pages());
+            if (!piece.last()) {
+                return null;
+            }
+            partial.remove(piece.node());
+            return new MonitorMessage.Pages(piece.node(), pages);
+        }
+    }
+}

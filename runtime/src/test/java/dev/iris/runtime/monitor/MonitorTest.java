@@ -1,0 +1,204 @@
+package dev.iris.runtime.monitor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.runtime.Codecs;
+import dev.iris.runtime.IpcException;
+import dev.iris.runtime.Node;
+import dev.iris.runtime.NodeConfig;
+import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.dsm.MemoryEvent;
+import dev.iris.runtime.dsm.PageInfo;
+import dev.iris.runtime.security.ClusterAuthority;
+import dev.iris.runtime.security.NodeCredentials;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Monitor endpoints of real TCP nodes on mutual TLS: what a client of the cluster sees (state,
+ * page table, events in order), who is refused, and what a client that stops reading costs.
+ */
+@Timeout(90)
+class MonitorTest {
+    private static final ClusterAuthority AUTHORITY = ClusterAuthority.create("lab");
+    private static final int PAGE = 4096;
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final LinkedBlockingQueue<String> refusals = new LinkedBlockingQueue<>();
+    private final Logger handshakeLog = Logger.getLogger("dev.iris.runtime.transport.HandshakeHandler");
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            String text = new java.util.logging.SimpleFormatter().formatMessage(record);
+            if (text.startsWith("Refusing connection")) {
+                refusals.add(text);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private Node n1;
+    private Node n2;
+    private MonitorServer monitor1;
+
+    @BeforeEach
+    void start() throws Exception {
+        handshakeLog.addHandler(capture);
+        MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("data", 2 * PAGE))).withPageSize(PAGE)
+                .withManagers(List.of("n1", "n2"));
+        n1 = node("n1", memory, List.of());
+        n2 = node("n2", memory, List.of(new InetSocketAddress("127.0.0.1", Integer.parseInt(n1.address().substring(n1.address().lastIndexOf(':') + 1)))));
+        assertTrue(n1.awaitMembers(2, Duration.ofSeconds(20)));
+        assertTrue(n2.awaitMembers(2, Duration.ofSeconds(20)));
+        monitor1 = MonitorServer.start(n1, new InetSocketAddress("127.0.0.1", 0));
+        open.add(0, monitor1);
+    }
+
+    private Node node(String name, MemoryConfig memory, List<InetSocketAddress> seeds) {
+        Node node = Node.start(NodeConfig.of(name, "lab", new InetSocketAddress("127.0.0.1", 0), seeds)
+                .withMemory(memory).withCredentials(AUTHORITY.issue(name)), Codecs.of());
+        open.add(node);
+        return node;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        handshakeLog.removeHandler(capture);
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    private MonitorClient connect(NodeCredentials credentials, LinkedBlockingQueue<MonitorMessage> into) {
+        return connect(credentials, (java.util.function.Consumer<MonitorMessage>) into::add);
+    }
+
+    /** The next message that matches, skipping others; fails after 20 s. */
+    private static <T extends MonitorMessage> T next(LinkedBlockingQueue<MonitorMessage> queue, Class<T> type,
+            Predicate<T> match) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            MonitorMessage m = queue.poll(100, TimeUnit.MILLISECONDS);
+            if (type.isInstance(m) && match.test(type.cast(m))) {
+                return type.cast(m);
+            }
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " as expected within 20 s");
+    }
+
+    @Test
+    void aClientOfTheClusterGetsStateAndPageTableThenEventsAsTheyHappen() throws Exception {
+        long base = n1.memory().region("data").base();
+        n1.memory().setLong(base, 1); // n1 owns page 0 now
+        LinkedBlockingQueue<MonitorMessage> messages = new LinkedBlockingQueue<>();
+        MonitorClient client = connect(AUTHORITY.issue("ide"), messages);
+        assertEquals("n1", client.node());
+
+        MonitorMessage.State state = assertInstanceOf(MonitorMessage.State.class, messages.poll(20, TimeUnit.SECONDS));
+        assertEquals(List.of("n1", "n2"), state.members());
+        assertEquals(n1.address(), state.address());
+        MonitorMessage.Pages pages = assertInstanceOf(MonitorMessage.Pages.class, messages.poll(20, TimeUnit.SECONDS));
+        assertEquals(n1.memory().snapshot(), pages.pages());
+        PageInfo first = pages.pages().stream().filter(p -> p.page() == base / PAGE).findFirst().orElseThrow();
+        assertTrue(first.owner() && first.state() == PageInfo.State.WRITE, first.toString());
+
+        // a write on n2 takes the page from n1: n1's monitor reports it, with the new owner
+        n2.memory().setLong(base, 2);
+        MonitorMessage.Memory lost = next(messages, MonitorMessage.Memory.class,
+                m -> m.event().kind() == MemoryEvent.Kind.OWNERSHIP_LOST);
+        assertEquals("n2", lost.event().peer());
+        assertEquals(base / PAGE, lost.event().page());
+        assertEquals("n1", lost.node());
+
+        // a process that joins a group on n1 shows in the next state
+        CountDownLatch joined = new CountDownLatch(1);
+        ProcessId[] group = new ProcessId[1];
+        ProcessId member = n1.spawn("worker", k -> {
+            group[0] = k.createGroup(false);
+            k.join(group[0]);
+            joined.countDown();
+            k.receive();
+        });
+        assertTrue(joined.await(10, TimeUnit.SECONDS));
+        MonitorMessage.State after = next(messages, MonitorMessage.State.class,
+                s -> s.groups().containsKey(group[0]));
+        assertEquals(java.util.Set.of(member), after.groups().get(group[0]));
+        assertEquals("worker", after.processes().get(member));
+        assertEquals(1, monitor1.clients());
+    }
+
+    @Test
+    void aClientWithACertificateOfAnotherAuthorityIsRefusedAndLogged() throws Exception {
+        IpcException refused = assertThrows(IpcException.class,
+                () -> connect(ClusterAuthority.create("lab").issue("ide"), new LinkedBlockingQueue<>()));
+        assertTrue(refused.getMessage().contains("monitor at"), refused.getMessage());
+        String refusal = refusals.poll(10, TimeUnit.SECONDS);
+        assertTrue(refusal != null && refusal.contains("failed during the handshake"), String.valueOf(refusal));
+        assertEquals(0, monitor1.clients());
+    }
+
+    @Test
+    void aClientWithoutTlsIsRefused() {
+        assertThrows(IpcException.class, () -> connect(null, new LinkedBlockingQueue<>()));
+        assertEquals(0, monitor1.clients());
+    }
+
+    @Test
+    void aClientThatStopsReadingLosesEventsNotTheNodesMemoryAndThenGetsThePageTableAgain() throws Exception {
+        LinkedBlockingQueue<MonitorMessage> messages = new LinkedBlockingQueue<>();
+        CountDownLatch resume = new CountDownLatch(1);
+        connect(AUTHORITY.issue("ide"), m -> {
+            messages.add(m);
+            if (m instanceof MonitorMessage.Memory) {
+                try {
+                    resume.await(); // the client's thread stops reading: TCP pushes back to the node
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        next(messages, MonitorMessage.Pages.class, p -> true);
+        // lock events are local to n1 (it manages the lock): cheap to make many of
+        var lock = n1.memory().lock("busy");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (monitor1.droppedEvents() == 0 && System.nanoTime() < deadline) {
+            for (int i = 0; i < 1000; i++) {
+                lock.lock();
+                lock.unlock();
+            }
+        }
+        assertTrue(monitor1.droppedEvents() > 0, "the node never dropped an event for the client");
+        resume.countDown();
+        // caught up: the node sends its page table again, which replaces what the client knew
+        next(messages, MonitorMessage.Pages.class, p -> true);
+    }
+
+    private MonitorClient connect(NodeCredentials credentials, java.util.function.Consumer<MonitorMessage> listener) {
+        MonitorClient client = MonitorClient.connect(new InetSocketAddress("127.0.0.1", monitor1.port()), "lab",
+                credentials, listener);
+        open.add(0, client);
+        return client;
+    }
+}
