@@ -1,5 +1,6 @@
 package dev.iris.core;
 
+import dev.iris.core.monitor.ClusterMonitor;
 import dev.iris.runtime.transport.Handshake;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * change, after it was made; UI listeners must move to the UI thread themselves.
  */
 public final class ClusterRegistry {
-    /** A cluster as the IDE sees it. */
-    public record Cluster(String name, List<String> nodes, State state) {
+    /**
+     * A cluster as the IDE sees it.
+     *
+     * @param monitor its nodes' monitors while the IDE watches it (and, closed, after it stopped),
+     *                or {@code null}
+     */
+    public record Cluster(String name, List<String> nodes, State state, ClusterMonitor monitor) {
         /** Life-cycle of a cluster seen from the IDE. */
         public enum State {
             STARTING, RUNNING, STOPPED
@@ -29,6 +35,11 @@ public final class ClusterRegistry {
                 throw new IllegalArgumentException("a cluster name has 1 to " + Handshake.MAX_NAME_BYTES
                         + " bytes and is not blank: '" + name + "'");
             }
+        }
+
+        /** A cluster the IDE does not watch. */
+        public Cluster(String name, List<String> nodes, State state) {
+            this(name, nodes, state, null);
         }
     }
 

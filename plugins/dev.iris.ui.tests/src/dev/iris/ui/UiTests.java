@@ -1,7 +1,21 @@
 package dev.iris.ui;
 
+import dev.iris.core.launching.IrisLaunching;
+import dev.iris.core.launching.IrisPrograms;
+import dev.iris.runtime.Node;
+import dev.iris.runtime.NodeConfig;
+import dev.iris.runtime.launch.GeneratedSystem;
+import java.net.InetSocketAddress;
+import java.net.MalformedURLException;
+import java.net.SocketAddress;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.eclipse.core.resources.IProject;
+import org.eclipse.core.runtime.CoreException;
 import org.eclipse.swt.widgets.Display;
 
 /** Helpers of the workbench tests, which run on the UI thread. */
@@ -30,5 +44,84 @@ public final class UiTests {
     /** {@link #processEventsUntil(BooleanSupplier, Supplier)} with a fixed description. */
     public static void processEventsUntil(BooleanSupplier condition) {
         processEventsUntil(condition, () -> "the condition");
+    }
+
+    /**
+     * Starts a node named {@code name} in this JVM that joins {@code cluster} of a running launch
+     * of {@code project}'s {@code program}: the program's classes from the project's {@code bin},
+     * credentials from the launch's authority. Waits until it sees every node of the cluster.
+     *
+     * @param loader receives the class loader of the program's classes (close it after the node)
+     */
+    public static Node clusterClient(IProject project, IrisPrograms.Program program, IrisPrograms.Cluster cluster,
+            String name, java.util.function.Consumer<URLClassLoader> loader) throws Exception {
+        URLClassLoader classes = new URLClassLoader(new URL[] {bin(project)}, Node.class.getClassLoader());
+        loader.accept(classes);
+        GeneratedSystem system = GeneratedSystem.load(program.systemClass(), classes);
+        Object spec = system.cluster(cluster.name());
+        List<SocketAddress> seeds = cluster.nodes().stream().map(n -> (SocketAddress) new InetSocketAddress(
+                "127.0.0.1", Integer.parseInt(n.address().substring(n.address().lastIndexOf(':') + 1)))).toList();
+        NodeConfig config = NodeConfig.of(name, GeneratedSystem.name(spec), new InetSocketAddress("127.0.0.1", 0),
+                seeds).withMemory(system.memory(spec))
+                .withCredentials(IrisLaunching.authority(project, cluster.name()).issue(name));
+        Node client = Node.start(config, system.codecs());
+        if (!client.awaitMembers(cluster.nodes().size() + 1, Duration.ofSeconds(30))) {
+            client.close();
+            throw new IllegalStateException("the client sees only " + client.members());
+        }
+        return client;
+    }
+
+    private static URL bin(IProject project) throws MalformedURLException {
+        return project.getFolder("bin").getLocation().toFile().toURI().toURL();
+    }
+
+    /**
+     * Saves the whole screen (the workbench under Xvfb) as {@code target/screenshots/NAME}, after
+     * letting it paint for {@code settleMillis}; returns the file.
+     */
+    public static java.nio.file.Path screenshot(String name, long settleMillis) throws java.io.IOException {
+        long settle = System.nanoTime() + settleMillis * 1_000_000L;
+        processEventsUntil(() -> System.nanoTime() > settle, () -> "painting");
+        Display display = Display.getCurrent();
+        org.eclipse.swt.graphics.Rectangle bounds = display.getBounds();
+        org.eclipse.swt.graphics.Image image = new org.eclipse.swt.graphics.Image(display, bounds.width, bounds.height);
+        org.eclipse.swt.graphics.GC gc = new org.eclipse.swt.graphics.GC(display);
+        try {
+            gc.copyArea(image, 0, 0);
+        } finally {
+            gc.dispose();
+        }
+        java.nio.file.Path png = java.nio.file.Files.createDirectories(java.nio.file.Path.of(
+                System.getProperty("user.dir"), "target", "screenshots")).resolve(name);
+        org.eclipse.swt.graphics.ImageLoader loader = new org.eclipse.swt.graphics.ImageLoader();
+        loader.data = new org.eclipse.swt.graphics.ImageData[] {image.getImageData()};
+        loader.save(png.toString(), org.eclipse.swt.SWT.IMAGE_PNG);
+        image.dispose();
+        return png;
+    }
+
+    /**
+     * Creates a project from {@code example} and builds it, failing on any error marker; launches
+     * of Iris clusters will not switch perspective (no prompt can block the UI thread).
+     */
+    public static IProject launchableProject(String name, dev.iris.core.IrisProjects.Example example)
+            throws CoreException {
+        for (String mode : List.of(org.eclipse.debug.core.ILaunchManager.RUN_MODE,
+                org.eclipse.debug.core.ILaunchManager.DEBUG_MODE)) {
+            org.eclipse.debug.ui.DebugUITools.setLaunchPerspective(IrisLaunching.type(), mode,
+                    org.eclipse.debug.ui.IDebugUIConstants.PERSPECTIVE_NONE);
+        }
+        IProject project = dev.iris.core.IrisProjects.create(name, null, example, null);
+        project.build(org.eclipse.core.resources.IncrementalProjectBuilder.FULL_BUILD, null);
+        List<String> errors = java.util.Arrays.stream(project.findMarkers(org.eclipse.core.resources.IMarker.PROBLEM,
+                true, org.eclipse.core.resources.IResource.DEPTH_INFINITE))
+                .filter(m -> m.getAttribute(org.eclipse.core.resources.IMarker.SEVERITY, -1)
+                        == org.eclipse.core.resources.IMarker.SEVERITY_ERROR)
+                .map(m -> m.getAttribute(org.eclipse.core.resources.IMarker.MESSAGE, "")).toList();
+        if (!errors.isEmpty()) {
+            throw new AssertionError("project " + name + " has errors: " + errors);
+        }
+        return project;
     }
 }

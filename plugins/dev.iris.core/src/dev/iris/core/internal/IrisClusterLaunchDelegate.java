@@ -3,11 +3,13 @@ package dev.iris.core.internal;
 import dev.iris.core.ClusterRegistry;
 import dev.iris.core.launching.IrisLaunching;
 import dev.iris.core.launching.IrisPrograms;
+import dev.iris.core.monitor.ClusterMonitor;
 import dev.iris.dsl.compiler.IrisCompiler;
 import dev.iris.runtime.launch.EmbeddedMain;
 import dev.iris.runtime.launch.NodeMain;
 import dev.iris.runtime.security.ClusterAuthority;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,31 +64,48 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                 getProgramArguments(configuration));
         setDefaultSourceLocator(launch, configuration);
         progress.worked(1);
+        ClusterMonitor clusterMonitor = null;
         try {
             IrisCompiler.deleteTree(dir);
             if (configuration.getAttribute(IrisLaunching.ATTR_EMBEDDED, false)) {
                 String main = configuration.getAttribute(IrisLaunching.ATTR_MAIN, "");
-                Path conf = write(dir.resolve("embedded.properties"), program, cluster, null, handlers);
+                Path conf = write(dir.resolve("embedded.properties"), program, cluster, null, handlers, null);
                 String[] args = main.isBlank() ? new String[] {conf.toString()} : arguments.getProgramArgumentsArray();
                 run(runner, configuration, launch, main.isBlank() ? EmbeddedMain.class.getName() : main, args, classpath,
                         arguments, "cluster " + cluster.name() + " (all nodes in one JVM)", progress.split(9));
             } else {
                 ClusterAuthority authority = IrisLaunching.authority(project.getProject(), cluster.name());
                 SubMonitor each = progress.split(9).setWorkRemaining(nodes.size());
+                List<ClusterMonitor.Target> targets = new ArrayList<>();
                 for (IrisPrograms.Node node : nodes) {
+                    InetSocketAddress monitorAddress = freePort(node);
+                    targets.add(new ClusterMonitor.Target(node.name(), monitorAddress));
                     Path conf = write(dir.resolve(node.name()).resolve("node.properties"), program, cluster, node,
-                            handlers);
+                            handlers, monitorAddress);
                     authority.issue(node.name()).write(conf.resolveSibling("credentials"));
                     run(runner, configuration, launch, NodeMain.class.getName(), new String[] {conf.toString()},
                             classpath, arguments, "node " + node.name() + " at " + node.address(), each.split(1));
                 }
+                clusterMonitor = ClusterMonitor.start(cluster.name(), targets, authority.issue(IDE_CLIENT));
             }
         } catch (IOException e) {
             throw new CoreException(Status.error("cannot write the launch's configuration into " + dir + ": "
                     + e.getMessage(), e));
         }
-        register(launch, cluster, nodes);
+        register(launch, cluster, nodes, clusterMonitor);
     }
+
+    /** The name the IDE's monitor connections go by (their certificate's subject). */
+    private static final String IDE_CLIENT = "iris-ide";
+
+    /** A free port on the host of {@code node}'s address, for its monitor. */
+    private static InetSocketAddress freePort(IrisPrograms.Node node) throws IOException {
+        String host = node.address().substring(0, node.address().lastIndexOf(':'));
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return new InetSocketAddress(host, socket.getLocalPort());
+        }
+    }
+
 
     private static CoreException error(String message) {
         return new CoreException(Status.error(message));
@@ -109,7 +128,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
     }
 
     private static Path write(Path file, IrisPrograms.Program program, IrisPrograms.Cluster cluster,
-            IrisPrograms.Node node, String handlers) throws IOException {
+            IrisPrograms.Node node, String handlers, InetSocketAddress monitor) throws IOException {
         Properties conf = new Properties();
         conf.setProperty("iris.system", program.systemClass());
         conf.setProperty("iris.cluster", cluster.name());
@@ -119,6 +138,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
             conf.setProperty("iris.bind", node.address());
             conf.setProperty("iris.seeds", cluster.nodes().stream().map(IrisPrograms.Node::address)
                     .collect(Collectors.joining(",")));
+            conf.setProperty("iris.monitor", monitor.getHostString() + ":" + monitor.getPort());
         }
         Files.createDirectories(file.getParent());
         try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -147,18 +167,23 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
     }
 
     /** Shows the cluster in the IDE's registry (Cluster view) while the launch runs. */
-    private static void register(ILaunch launch, IrisPrograms.Cluster cluster, List<IrisPrograms.Node> nodes) {
+    private static void register(ILaunch launch, IrisPrograms.Cluster cluster, List<IrisPrograms.Node> nodes,
+            ClusterMonitor monitor) {
         List<String> names = nodes.stream().map(IrisPrograms.Node::name).toList();
         ClusterRegistry registry = ClusterRegistry.getDefault();
-        registry.put(new ClusterRegistry.Cluster(cluster.name(), names, ClusterRegistry.Cluster.State.RUNNING));
+        registry.put(new ClusterRegistry.Cluster(cluster.name(), names, ClusterRegistry.Cluster.State.RUNNING,
+                monitor));
         DebugPlugin.getDefault().addDebugEventListener(new IDebugEventSetListener() {
             @Override
             public void handleDebugEvents(DebugEvent[] events) {
                 for (DebugEvent event : events) {
                     if (event.getKind() == DebugEvent.TERMINATE && launch.isTerminated()) {
                         DebugPlugin.getDefault().removeDebugEventListener(this);
+                        if (monitor != null) {
+                            monitor.close();
+                        }
                         registry.put(new ClusterRegistry.Cluster(cluster.name(), names,
-                                ClusterRegistry.Cluster.State.STOPPED));
+                                ClusterRegistry.Cluster.State.STOPPED, monitor));
                         return;
                     }
                 }

@@ -2,6 +2,7 @@ package dev.iris.core.monitor;
 
 import dev.iris.runtime.dsm.ClusterPageTable;
 import dev.iris.runtime.dsm.MemoryEvent;
+import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.dsm.PageInfo.State;
 import java.util.Collection;
 import java.util.Comparator;
@@ -54,6 +55,23 @@ public final class PageOwnership {
     private PageOwnership() {
     }
 
+    /** A model that knows no page yet. */
+    public static PageOwnership empty() {
+        return new PageOwnership();
+    }
+
+    /** Every node the model has heard of: owners, and nodes with access to a page. */
+    public Set<String> nodes() {
+        Set<String> nodes = new TreeSet<>();
+        for (Entry e : pages.values()) {
+            nodes.addAll(e.states.keySet());
+            if (e.owner != null) {
+                nodes.add(e.owner);
+            }
+        }
+        return nodes;
+    }
+
     /** The model of {@code table}: owners, states, copysets and counts as the nodes reported them. */
     public static PageOwnership of(ClusterPageTable table) {
         PageOwnership model = new PageOwnership();
@@ -68,6 +86,117 @@ public final class PageOwnership {
             model.pages.put(p.page(), e);
         }
         return model;
+    }
+
+    /**
+     * Replaces what the model knows from {@code node} by its page table: its access to every page
+     * it lists, and for the pages it owns the owner and copyset. A page whose owner the model
+     * thought was {@code node}, but that {@code node} no longer owns, has no known owner until an
+     * event or another node's table says. Used when a node's table arrives (it connected, or its
+     * monitor dropped events and sent the table again).
+     */
+    public void replaceNode(String node, List<PageInfo> table) {
+        Set<Long> listed = new java.util.HashSet<>();
+        for (PageInfo info : table) {
+            listed.add(info.page());
+            Entry e = pages.computeIfAbsent(info.page(), p -> new Entry(p, info.region()));
+            e.states.put(node, info.state());
+            if (info.owner()) {
+                e.owner = node;
+                e.copyset.clear();
+                e.copyset.addAll(info.copyset());
+            } else if (node.equals(e.owner)) {
+                e.owner = null;
+            }
+        }
+        for (Entry e : pages.values()) {
+            if (!listed.contains(e.page) && e.states.remove(node) != null && node.equals(e.owner)) {
+                e.owner = null;
+            }
+        }
+    }
+
+    /**
+     * The model as a picture for drawing: one cell per page (of {@code regions}, or all if empty)
+     * with its owner, its kind (exclusive writer, read-shared, no owner), its copyset size and each
+     * node's access. Cheap to make often (arrays, no records per page); immutable.
+     *
+     * @param nodes the nodes in legend order; an owner not among them gets index -1
+     */
+    public Picture picture(List<String> nodes, Set<String> regions) {
+        List<Entry> shown = pages.values().stream().filter(e -> regions.isEmpty() || regions.contains(e.region))
+                .toList();
+        int n = shown.size();
+        long[] numbers = new long[n];
+        String[] regionOf = new String[n];
+        short[] owner = new short[n];
+        byte[] kind = new byte[n];
+        short[] copies = new short[n];
+        byte[] access = new byte[n * nodes.size()];
+        Map<String, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            index.put(nodes.get(i), i);
+        }
+        for (int i = 0; i < n; i++) {
+            Entry e = shown.get(i);
+            numbers[i] = e.page;
+            regionOf[i] = e.region;
+            owner[i] = (short) (e.owner == null ? -1 : index.getOrDefault(e.owner, -1));
+            copies[i] = (short) Math.min(Short.MAX_VALUE, e.copyset.size());
+            kind[i] = e.owner == null ? Picture.NO_OWNER : e.copyset.isEmpty() ? Picture.EXCLUSIVE : Picture.SHARED;
+            for (Map.Entry<String, State> s : e.states.entrySet()) {
+                Integer k = index.get(s.getKey());
+                if (k != null) {
+                    access[i * nodes.size() + k] = (byte) s.getValue().ordinal();
+                }
+            }
+        }
+        return new Picture(List.copyOf(nodes), numbers, regionOf, owner, kind, copies, access, clock);
+    }
+
+    /**
+     * Page ownership for drawing, cell {@code i} being page {@code pages[i]}. Arrays are not
+     * copied: do not change them.
+     *
+     * @param nodes   the nodes, in legend order
+     * @param pages   page numbers, ascending
+     * @param regions each page's region
+     * @param owner   each page's owner as an index into {@code nodes}, -1 for none or unknown
+     * @param kind    {@link #EXCLUSIVE}, {@link #SHARED} or {@link #NO_OWNER}
+     * @param copies  each page's copyset size
+     * @param access  node {@code k}'s access to page {@code i} at {@code i * nodes.size() + k}, a
+     *                {@link State} ordinal (INVALID where the node never had the page)
+     * @param clock   the Lamport clock of the model when drawn
+     */
+    public record Picture(List<String> nodes, long[] pages, String[] regions, short[] owner, byte[] kind,
+            short[] copies, byte[] access, long clock) {
+        /** The owner holds the only copy and may write it. */
+        public static final byte EXCLUSIVE = 0;
+        /** Read copies exist beside the owner's. */
+        public static final byte SHARED = 1;
+        /** No node is known to own the page. */
+        public static final byte NO_OWNER = 2;
+
+        /** The number of cells. */
+        public int size() {
+            return pages.length;
+        }
+
+        /** Node {@code k}'s access to cell {@code i}. */
+        public State access(int i, int k) {
+            return State.values()[access[i * nodes.size() + k]];
+        }
+
+        /** How many cells each node owns, in legend order. */
+        public int[] owned() {
+            int[] owned = new int[nodes.size()];
+            for (short o : owner) {
+                if (o >= 0) {
+                    owned[o]++;
+                }
+            }
+            return owned;
+        }
     }
 
     /** The pages, by page number. */

@@ -23,11 +23,6 @@ import org.eclipse.core.runtime.CoreException;
 import org.eclipse.jface.text.IDocument;
 import org.eclipse.jface.text.contentassist.ICompletionProposal;
 import org.eclipse.jface.text.source.ISourceViewer;
-import org.eclipse.swt.SWT;
-import org.eclipse.swt.graphics.GC;
-import org.eclipse.swt.graphics.Image;
-import org.eclipse.swt.graphics.ImageLoader;
-import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.ui.IPageLayout;
@@ -88,22 +83,8 @@ class IrisEditorTourTest {
         editor.viewer().getTextOperationTarget().doOperation(ISourceViewer.CONTENTASSIST_PROPOSALS);
         processEventsUntil(() -> display.getShells().length > shells && Arrays.stream(display.getShells())
                 .skip(shells).anyMatch(Shell::isVisible), () -> "the content assist popup");
-        long settle = System.nanoTime() + 2_000_000_000L; // let the popup and the Problems view paint
-        processEventsUntil(() -> System.nanoTime() > settle, () -> "painting");
-
-        Rectangle bounds = display.getBounds();
-        Image image = new Image(display, bounds.width, bounds.height);
-        GC gc = new GC(display);
-        try {
-            gc.copyArea(image, 0, 0);
-        } finally {
-            gc.dispose();
-        }
-        Path png = Files.createDirectories(target().resolve("screenshots")).resolve("iris-editor.png");
-        ImageLoader loader = new ImageLoader();
-        loader.data = new org.eclipse.swt.graphics.ImageData[] {image.getImageData()};
-        loader.save(png.toString(), SWT.IMAGE_PNG);
-        image.dispose();
+        // let the popup and the Problems view paint
+        Path png = dev.iris.ui.UiTests.screenshot("iris-editor.png", 2_000);
         assertTrue(Files.size(png) > 10_000, "a screenshot of the workbench");
         page.closeEditor(editor, false);
     }

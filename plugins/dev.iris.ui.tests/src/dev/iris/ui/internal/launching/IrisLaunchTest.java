@@ -5,17 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.core.ClusterRegistry;
+import dev.iris.ui.UiTests;
 import dev.iris.core.IrisProjects;
 import dev.iris.core.launching.IrisLaunching;
 import dev.iris.core.launching.IrisPrograms;
 import dev.iris.runtime.Kernel;
 import dev.iris.runtime.Node;
-import dev.iris.runtime.NodeConfig;
-import dev.iris.runtime.launch.GeneratedSystem;
 import java.lang.reflect.Method;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,10 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.eclipse.core.resources.IFile;
-import org.eclipse.core.resources.IMarker;
 import org.eclipse.core.resources.IProject;
-import org.eclipse.core.resources.IResource;
-import org.eclipse.core.resources.IncrementalProjectBuilder;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.debug.core.DebugEvent;
 import org.eclipse.debug.core.DebugPlugin;
@@ -64,17 +57,7 @@ class IrisLaunchTest {
 
     @BeforeAll
     static void createProject() throws CoreException {
-        // no "switch to the Debug perspective?" prompt blocking the UI thread
-        for (String mode : List.of(ILaunchManager.RUN_MODE, ILaunchManager.DEBUG_MODE)) {
-            org.eclipse.debug.ui.DebugUITools.setLaunchPerspective(IrisLaunching.type(), mode,
-                    org.eclipse.debug.ui.IDebugUIConstants.PERSPECTIVE_NONE);
-        }
-        project = IrisProjects.create("launch-test", null, IrisProjects.Example.NAMES, null);
-        project.build(IncrementalProjectBuilder.FULL_BUILD, null);
-        List<String> errors = Arrays.stream(project.findMarkers(IMarker.PROBLEM, true, IResource.DEPTH_INFINITE))
-                .filter(m -> m.getAttribute(IMarker.SEVERITY, -1) == IMarker.SEVERITY_ERROR)
-                .map(m -> m.getAttribute(IMarker.MESSAGE, "")).toList();
-        assertEquals(List.of(), errors);
+        project = UiTests.launchableProject("launch-test", IrisProjects.Example.NAMES);
         program = IrisPrograms.of(project).get(0);
         cluster = program.cluster(null).orElseThrow();
     }
@@ -217,30 +200,20 @@ class IrisLaunchTest {
      */
     private static CompletableFuture<String> client() {
         return CompletableFuture.supplyAsync(() -> {
-            try {
-                URL bin = project.getFolder("bin").getLocation().toFile().toURI().toURL();
-                try (URLClassLoader loader = new URLClassLoader(new URL[] {bin}, Node.class.getClassLoader())) {
-                    GeneratedSystem system = GeneratedSystem.load(program.systemClass(), loader);
-                    Object spec = system.cluster(cluster.name());
-                    List<SocketAddress> seeds = cluster.nodes().stream().map(n -> (SocketAddress) new InetSocketAddress(
-                            "127.0.0.1", Integer.parseInt(n.address().substring(n.address().lastIndexOf(':') + 1))))
-                            .toList();
-                    NodeConfig config = NodeConfig.of("client", GeneratedSystem.name(spec),
-                            new InetSocketAddress("127.0.0.1", 0), seeds).withMemory(system.memory(spec))
-                            .withCredentials(IrisLaunching.authority(project, cluster.name()).issue("client"));
-                    Node client = Node.start(config, system.codecs());
-                    try {
-                        if (!client.awaitMembers(3, Duration.ofSeconds(30))) {
-                            throw new IllegalStateException("the client sees only " + client.members());
-                        }
-                        Method main = loader.loadClass("demo.names.Main").getMethod("client", Kernel.class);
-                        return client.call("client", Duration.ofSeconds(120), k -> (String) main.invoke(null, k));
-                    } finally {
-                        client.close();
-                    }
-                }
+            URLClassLoader[] loader = new URLClassLoader[1];
+            try (Node client = UiTests.clusterClient(project, program, cluster, "client", l -> loader[0] = l)) {
+                Method main = loader[0].loadClass("demo.names.Main").getMethod("client", Kernel.class);
+                return client.call("client", Duration.ofSeconds(120), k -> (String) main.invoke(null, k));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
+            } finally {
+                try {
+                    if (loader[0] != null) {
+                        loader[0].close();
+                    }
+                } catch (java.io.IOException e) {
+                    // nothing held open
+                }
             }
         });
     }

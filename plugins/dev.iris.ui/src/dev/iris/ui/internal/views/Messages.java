@@ -9,6 +9,20 @@ public final class Messages extends NLS {
     public static String ClusterView_column_state;
     public static String ClusterView_empty;
     public static String ClusterView_status;
+    public static String PageOwnershipView_cluster;
+    public static String PageOwnershipView_sharedObject;
+    public static String PageOwnershipView_invalidAt;
+    public static String PageOwnershipView_all;
+    public static String PageOwnershipView_none;
+    public static String PageOwnershipView_empty;
+    public static String PageOwnershipView_noPages;
+    public static String PageOwnershipView_stopped;
+    public static String PageOwnershipView_connected;
+    public static String PageOwnershipView_status;
+    public static String PageOwnershipView_legend;
+    public static String PageOwnershipView_details;
+    public static String PageOwnershipView_unknown;
+    public static String PageOwnershipView_hint;
 
     static {
         NLS.initializeMessages("dev.iris.ui.internal.views.messages", Messages.class);

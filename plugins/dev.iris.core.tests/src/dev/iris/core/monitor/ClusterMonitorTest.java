@@ -1,0 +1,132 @@
+package dev.iris.core.monitor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.runtime.dsm.MemoryEvent;
+import dev.iris.runtime.dsm.MemoryEvent.Kind;
+import dev.iris.runtime.dsm.PageInfo;
+import dev.iris.runtime.dsm.PageInfo.State;
+import dev.iris.runtime.monitor.MonitorMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The IDE's cluster monitor fed as the nodes' monitors feed it: page tables that replace one
+ * node's part, events in causal order, and what a refresh costs at 100,000 pages.
+ */
+class ClusterMonitorTest {
+    private static PageInfo info(long page, State state, boolean owner, List<String> copyset) {
+        return new PageInfo(page, "data", state, owner, null, copyset, 1, 0, 0, 0);
+    }
+
+    private static String ownerOf(PageOwnership.Picture p, long page) {
+        int i = (int) page;
+        return p.owner()[i] < 0 ? null : p.nodes().get(p.owner()[i]);
+    }
+
+    @Test
+    void aNodesTableReplacesOnlyItsPartAndEventsMovePagesBetweenTables() {
+        try (ClusterMonitor monitor = ClusterMonitor.offline("lab", List.of("n1", "n2"))) {
+            monitor.feed(new MonitorMessage.Pages("n1", List.of(info(0, State.WRITE, true, List.of()),
+                    info(1, State.READ, false, List.of()))));
+            monitor.feed(new MonitorMessage.Pages("n2", List.of(info(0, State.INVALID, false, List.of()),
+                    info(1, State.READ, true, List.of("n1")))));
+            assertTrue(monitor.refresh());
+            PageOwnership.Picture p = monitor.picture();
+            assertEquals("n1", ownerOf(p, 0));
+            assertEquals("n2", ownerOf(p, 1));
+            assertEquals(PageOwnership.Picture.EXCLUSIVE, p.kind()[0]);
+            assertEquals(PageOwnership.Picture.SHARED, p.kind()[1]);
+            assertEquals(State.READ, p.access(1, 0));
+
+            // n2 takes page 0: events of both nodes, delivered out of order
+            monitor.feed(new MonitorMessage.Memory(new MemoryEvent(Kind.OWNERSHIP_GAINED, "n2", 0, "n1", "data", 0, 9)));
+            monitor.feed(new MonitorMessage.Memory(new MemoryEvent(Kind.OWNERSHIP_LOST, "n1", 0, "n2", "data", 0, 8)));
+            monitor.refresh();
+            assertEquals("n2", ownerOf(monitor.picture(), 0));
+            assertEquals(State.INVALID, monitor.picture().access(0, 0));
+
+            // n1 sends its table again (it dropped events): n2's part stays
+            monitor.feed(new MonitorMessage.Pages("n1", List.of(info(0, State.INVALID, false, List.of()),
+                    info(1, State.READ, false, List.of()))));
+            monitor.refresh();
+            assertEquals("n2", ownerOf(monitor.picture(), 0));
+            assertEquals("n2", ownerOf(monitor.picture(), 1));
+            // n2's new table says it no longer owns page 1, and nobody's says who does
+            monitor.feed(new MonitorMessage.Pages("n2", List.of(info(0, State.WRITE, true, List.of()))));
+            monitor.refresh();
+            assertEquals(null, ownerOf(monitor.picture(), 1));
+            assertEquals(PageOwnership.Picture.NO_OWNER, monitor.picture().kind()[1]);
+            assertEquals(List.of(0, 1), Arrays.stream(monitor.picture().owned()).boxed().toList(), "pages owned");
+            assertEquals(2, monitor.eventsApplied());
+        }
+    }
+
+    /**
+     * 100,000 pages on three nodes, 10,000 events a second: every refresh ({@value
+     * ClusterMonitor#REFRESH_MILLIS} ms apart) applies 2,000 events and redraws the picture. Reports
+     * the median refresh to target/monitor-timings.txt; asserts the model followed the events.
+     */
+    @Test
+    void refreshCostAtOneHundredThousandPagesAndTenThousandEventsASecond() throws Exception {
+        int pages = 100_000;
+        List<String> nodes = List.of("n1", "n2", "n3");
+        try (ClusterMonitor monitor = ClusterMonitor.offline("big", nodes)) {
+            for (int k = 0; k < nodes.size(); k++) {
+                List<PageInfo> table = new ArrayList<>(pages);
+                for (int page = 0; page < pages; page++) {
+                    boolean owner = page % nodes.size() == k;
+                    table.add(info(page, owner ? State.WRITE : State.INVALID, owner, List.of()));
+                }
+                monitor.feed(new MonitorMessage.Pages(nodes.get(k), table));
+            }
+            long start = System.nanoTime();
+            monitor.refresh();
+            long first = System.nanoTime() - start;
+            assertEquals(pages, monitor.picture().size());
+
+            int perRefresh = (int) (10_000 * ClusterMonitor.REFRESH_MILLIS / 1000);
+            long clock = 1;
+            String[] owner = new String[pages];
+            for (int page = 0; page < pages; page++) {
+                owner[page] = nodes.get(page % nodes.size());
+            }
+            java.util.Random random = new java.util.Random(7);
+            long[] costs = new long[41];
+            for (int round = 0; round < costs.length; round++) {
+                for (int e = 0; e < perRefresh; e += 2) {
+                    int page = random.nextInt(pages);
+                    String from = owner[page];
+                    String to = nodes.get((nodes.indexOf(from) + 1 + random.nextInt(2)) % nodes.size());
+                    monitor.feed(new MonitorMessage.Memory(new MemoryEvent(Kind.OWNERSHIP_LOST, from, page, to, "data",
+                            0, clock++)));
+                    monitor.feed(new MonitorMessage.Memory(new MemoryEvent(Kind.OWNERSHIP_GAINED, to, page, from,
+                            "data", 0, clock++)));
+                    owner[page] = to;
+                }
+                long t = System.nanoTime();
+                monitor.refresh();
+                costs[round] = System.nanoTime() - t;
+            }
+            PageOwnership.Picture picture = monitor.picture();
+            for (int page = 0; page < pages; page++) {
+                assertEquals(owner[page], ownerOf(picture, page), "page " + page);
+            }
+            Arrays.sort(costs);
+            String report = String.format("ClusterMonitor.refresh, %,d pages, 3 nodes, %,d events per refresh "
+                    + "(10,000/s at %d ms): first (tables) %.1f ms; then median %.1f ms, min %.1f, max %.1f over %d "
+                    + "refreshes%n", pages, perRefresh, ClusterMonitor.REFRESH_MILLIS, first / 1e6,
+                    costs[costs.length / 2] / 1e6, costs[0] / 1e6, costs[costs.length - 1] / 1e6, costs.length);
+            Path target = Files.createDirectories(Path.of(System.getProperty("user.dir"), "target"));
+            Files.writeString(target.resolve("monitor-timings.txt"), report);
+            System.out.print(report);
+            assertEquals(Set.of("n1", "n2", "n3"), Set.copyOf(picture.nodes()));
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package dev.iris.core.monitor;
+
+import dev.iris.runtime.IpcException;
+import dev.iris.runtime.monitor.MonitorClient;
+import dev.iris.runtime.monitor.MonitorMessage;
+import dev.iris.runtime.security.NodeCredentials;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The IDE's live view of one running cluster: a connection to the monitor of each of its nodes
+ * (tried again until the node is up, and after it went away), merged into one
+ * {@link PageOwnership} and the nodes' latest {@link MonitorMessage.State}s.
+ *
+ * <p>Threading: messages arrive on the connections' threads and wait in an inbox; a thread of the
+ * monitor applies them {@link #REFRESH_MILLIS} apart, in causal order, and then publishes a new
+ * {@link #picture()} and tells the listeners, so a view only draws (never on the connections',
+ * never applying events on the UI thread). Public methods are thread-safe.
+ */
+public final class ClusterMonitor implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ClusterMonitor.class.getName());
+    /** How often the model takes in what arrived and the picture is redrawn. */
+    public static final long REFRESH_MILLIS = 200;
+
+    /** A node and where its monitor listens. */
+    public record Target(String node, InetSocketAddress monitor) {
+    }
+
+    private final String cluster;
+    private final List<Target> targets;
+    private final NodeCredentials credentials;
+    private final ScheduledExecutorService thread;
+    private final Map<String, MonitorClient> clients = new ConcurrentHashMap<>();
+    private final Map<String, MonitorMessage.State> states = new ConcurrentHashMap<>();
+    private final List<MonitorMessage> inbox = new ArrayList<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final PageOwnership model = PageOwnership.empty();
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private volatile PageOwnership.Picture picture;
+    private volatile boolean closed;
+    private long applied;
+
+    private ClusterMonitor(String cluster, List<Target> targets, NodeCredentials credentials) {
+        this.cluster = cluster;
+        this.targets = List.copyOf(targets);
+        this.credentials = credentials;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "iris-monitor-" + cluster);
+            t.setDaemon(true);
+            return t;
+        });
+        this.picture = model.picture(nodes(), Set.of());
+    }
+
+    /**
+     * Starts watching {@code cluster}: connects to every target now and keeps trying those not up.
+     *
+     * @param credentials a certificate of the cluster's authority, or null for nodes without TLS
+     */
+    public static ClusterMonitor start(String cluster, List<Target> targets, NodeCredentials credentials) {
+        ClusterMonitor monitor = new ClusterMonitor(cluster, targets, credentials);
+        monitor.thread.scheduleWithFixedDelay(monitor::round, 0, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+        return monitor;
+    }
+
+    /**
+     * A monitor without connections, fed by {@link #feed} (a recording, or a test): the same
+     * model, pictures and listeners as a live one.
+     */
+    public static ClusterMonitor offline(String cluster, List<String> nodes) {
+        ClusterMonitor monitor = new ClusterMonitor(cluster,
+                nodes.stream().map(n -> new Target(n, null)).toList(), null);
+        monitor.thread.scheduleWithFixedDelay(monitor::refreshSafely, 0, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+        return monitor;
+    }
+
+    /** Takes a message as if a node's monitor had sent it; it is applied at the next refresh. */
+    public void feed(MonitorMessage message) {
+        arrived(message);
+    }
+
+    /** The cluster's name. */
+    public String cluster() {
+        return cluster;
+    }
+
+    /** The watched nodes, then any other node the model has seen (a client that took a page), in order. */
+    public List<String> nodes() {
+        Set<String> nodes = new LinkedHashSet<>();
+        targets.forEach(t -> nodes.add(t.node()));
+        synchronized (model) {
+            nodes.addAll(model.nodes());
+        }
+        return List.copyOf(nodes);
+    }
+
+    /** The nodes whose monitors this watches, in the launch's order. */
+    public List<String> watched() {
+        return targets.stream().map(Target::node).toList();
+    }
+
+    /** The nodes whose monitor this is connected to now. */
+    public Set<String> connected() {
+        Set<String> up = new java.util.TreeSet<>();
+        clients.forEach((node, client) -> {
+            if (client.isConnected()) {
+                up.add(node);
+            }
+        });
+        return up;
+    }
+
+    /** Why the last connection attempt to each node not connected failed. */
+    public Map<String, String> failures() {
+        return Map.copyOf(failures);
+    }
+
+    /** The latest state each node reported. */
+    public Map<String, MonitorMessage.State> states() {
+        return Map.copyOf(states);
+    }
+
+    /** The latest picture of page ownership; a new one follows each refresh that changed something. */
+    public PageOwnership.Picture picture() {
+        return picture;
+    }
+
+    /** A page as the model sees it now (owner, every node's access, copyset, counts). */
+    public Optional<PageOwnership.Page> page(long page) {
+        synchronized (model) {
+            return model.page(page);
+        }
+    }
+
+    /** Memory events applied so far. */
+    public long eventsApplied() {
+        synchronized (model) {
+            return applied;
+        }
+    }
+
+    /** Calls {@code listener} (on the monitor's thread) after every refresh that changed something. */
+    public void addListener(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(Runnable listener) {
+        listeners.remove(listener);
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Disconnects; the model and the last picture stay, for a look after the run. */
+    @Override
+    public void close() {
+        closed = true;
+        thread.shutdownNow();
+        clients.values().forEach(MonitorClient::close);
+        clients.clear();
+    }
+
+    private void round() {
+        try {
+            connectMissing();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "monitor of cluster '" + cluster + "': connecting failed", e);
+        }
+        refreshSafely();
+    }
+
+    private void refreshSafely() {
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "monitor of cluster '" + cluster + "': refresh failed", e);
+        }
+    }
+
+    private void connectMissing() {
+        for (Target target : targets) {
+            MonitorClient client = clients.get(target.node());
+            if (closed || (client != null && client.isConnected())) {
+                continue;
+            }
+            try {
+                clients.put(target.node(), MonitorClient.connect(target.monitor(), cluster, credentials, this::arrived));
+                failures.remove(target.node());
+            } catch (IpcException e) {
+                failures.put(target.node(), e.getMessage());
+            }
+        }
+    }
+
+    private void arrived(MonitorMessage message) {
+        if (message instanceof MonitorMessage.State state) {
+            states.put(state.node(), state);
+        }
+        synchronized (inbox) {
+            inbox.add(message);
+        }
+    }
+
+    /**
+     * Applies what arrived (page tables replace their node's part, events in causal order between
+     * them) and publishes a new picture; the monitor's thread calls this every
+     * {@link #REFRESH_MILLIS}. Returns whether anything arrived.
+     */
+    public boolean refresh() {
+        List<MonitorMessage> batch;
+        synchronized (inbox) {
+            if (inbox.isEmpty()) {
+                return false;
+            }
+            batch = new ArrayList<>(inbox);
+            inbox.clear();
+        }
+        synchronized (model) {
+            List<dev.iris.runtime.dsm.MemoryEvent> events = new ArrayList<>();
+            for (MonitorMessage m : batch) {
+                if (m instanceof MonitorMessage.Memory memory) {
+                    events.add(memory.event());
+                } else if (m instanceof MonitorMessage.Pages pages) {
+                    apply(events);
+                    model.replaceNode(pages.node(), pages.pages());
+                }
+            }
+            apply(events);
+        }
+        picture = picture(Set.of());
+        listeners.forEach(Runnable::run);
+        return true;
+    }
+
+    private void apply(List<dev.iris.runtime.dsm.MemoryEvent> events) {
+        model.applyAll(events);
+        applied += events.size();
+        events.clear();
+    }
+
+    /** A picture of the pages of {@code regions} (all if empty), made now. */
+    public PageOwnership.Picture picture(Set<String> regions) {
+        List<String> nodes = nodes();
+        synchronized (model) {
+            return model.picture(nodes, regions);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package dev.iris.ui.internal.views;
+
+import static dev.iris.ui.UiTests.processEventsUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.core.ClusterRegistry;
+import dev.iris.core.IrisProjects;
+import dev.iris.core.launching.IrisLaunching;
+import dev.iris.core.launching.IrisPrograms;
+import dev.iris.core.monitor.ClusterMonitor;
+import dev.iris.core.monitor.PageOwnership.Picture;
+import dev.iris.runtime.Node;
+import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.dsm.MemoryEvent;
+import dev.iris.runtime.dsm.PageInfo;
+import dev.iris.runtime.monitor.MonitorMessage;
+import dev.iris.ui.IrisDebugPerspective;
+import dev.iris.ui.UiTests;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.eclipse.core.resources.IProject;
+import org.eclipse.debug.core.ILaunch;
+import org.eclipse.debug.core.ILaunchManager;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PlatformUI;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Page Ownership view on a real run: the bank example's three node JVMs launched from the IDE
+ * over TCP and mutual TLS, watched through their monitor endpoints. Runs on the UI thread.
+ */
+class PageOwnershipViewTest {
+    private static IProject project;
+    private static IrisPrograms.Program program;
+    private static IrisPrograms.Cluster cluster;
+
+    @BeforeAll
+    static void createProject() throws Exception {
+        project = UiTests.launchableProject("ownership-test", IrisProjects.Example.BANK);
+        program = IrisPrograms.of(project).get(0);
+        cluster = program.cluster(null).orElseThrow();
+    }
+
+    @AfterAll
+    static void deleteProject() throws Exception {
+        ClusterRegistry.getDefault().remove(cluster.name());
+        project.delete(true, true, null);
+    }
+
+    @Test
+    void showsPagesOwnedByTheNodesAndAWriteFromAnotherNodeMovesOwnership() throws Exception {
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        page.getWorkbenchWindow().getWorkbench().showPerspective(IrisDebugPerspective.ID, page.getWorkbenchWindow());
+        page.getWorkbenchWindow().getShell().setBounds(page.getWorkbenchWindow().getShell().getDisplay().getBounds());
+        org.eclipse.ui.ide.IDE.openEditor(page, project.getFile(IrisProjects.IRIS_SRC + "/bank.iris"));
+        PageOwnershipView view = (PageOwnershipView) page.showView(IrisDebugPerspective.PAGE_OWNERSHIP_VIEW_ID);
+        ILaunch launch = IrisLaunching.newConfiguration(project, program, cluster).launch(ILaunchManager.RUN_MODE, null);
+        try {
+            page.bringToTop(view); // the nodes' consoles come to the front as they print
+            processEventsUntil(() -> view.monitor() != null && view.monitor().connected().size() == 3
+                    && view.picture().size() > 0 && owners(view.picture()).size() >= 2,
+                    () -> "the view to show the pages of three connected nodes: " + view.statusText() + " "
+                            + (view.monitor() == null ? "" : view.monitor().failures()));
+            // the bank's pages start with their managers, n1, n2 and n3 in turn
+            assertTrue(owners(view.picture()).size() >= 2, owners(view.picture()).toString());
+            assertTrue(view.statusText().contains("3 of 3 nodes"), view.statusText());
+
+            URLClassLoader[] loader = new URLClassLoader[1];
+            try (Node client = UiTests.clusterClient(project, program, cluster, "teller-desk", l -> loader[0] = l)) {
+                // transfers through the tellers of every node move the accounts' pages between them
+                var transfer = loader[0].loadClass("demo.bank.Transfer").getConstructor(int.class, int.class,
+                        long.class);
+                client.call("transfers", java.time.Duration.ofSeconds(60), k -> {
+                    List<ProcessId> tellers = List.copyOf(k.members(ProcessId.wellKnownGroup(2)));
+                    for (int i = 0; i < 30; i++) {
+                        k.send(tellers.get(i % tellers.size()), transfer.newInstance(i % 64, (i * 7 + 1) % 64, 5L),
+                                java.time.Duration.ofSeconds(10));
+                    }
+                    return null;
+                });
+                processEventsUntil(() -> view.monitor().eventsApplied() >= 30,
+                        () -> "the transfers' memory events in the view: " + view.statusText());
+                Picture before = view.picture();
+                assertTrue(owners(before).size() >= 2, owners(before).toString());
+
+                // a node that is not the page's owner writes it: the view shows the page move to it
+                long pageNumber = before.pages()[0];
+                long address = pageNumber * client.memory().pageSize();
+                client.memory().setLong(address, 42);
+                processEventsUntil(() -> "teller-desk".equals(ownerOf(view.picture(), pageNumber)),
+                        () -> "page " + pageNumber + " to move to teller-desk; it is at "
+                                + ownerOf(view.picture(), pageNumber));
+                Picture after = view.picture();
+                int moved = indexOf(after, pageNumber);
+                for (int k = 0; k < after.nodes().size(); k++) {
+                    if (!after.nodes().get(k).equals("teller-desk")) {
+                        assertEquals(PageInfo.State.INVALID, after.access(moved, k),
+                                "write-invalidate: " + after.nodes().get(k) + " has no valid copy");
+                    }
+                }
+                assertEquals(Picture.EXCLUSIVE, after.kind()[moved]);
+                view.selectPage(pageNumber);
+                assertTrue(view.detailsText().contains("owner teller-desk"), view.detailsText());
+                view.setInvalidNode("n1");
+                page.bringToTop(view);
+                assertTrue(Files.size(UiTests.screenshot("page-ownership.png", 1_000)) > 10_000);
+            } finally {
+                if (loader[0] != null) {
+                    loader[0].close();
+                }
+            }
+            long[] cost = view.paintCost();
+            assertTrue(cost[0] > 0, "the view painted");
+        } finally {
+            launch.terminate();
+            processEventsUntil(launch::isTerminated, () -> "the launch to end");
+        }
+        processEventsUntil(() -> view.statusText().contains("stopped"),
+                () -> "the view to say the run stopped, and keep its last picture: " + view.statusText());
+        assertTrue(view.picture().size() > 0);
+    }
+
+    /**
+     * 100,000 pages, 10,000 events a second for 5 seconds, fed the way a cluster's monitors feed
+     * the IDE: the view keeps up (its picture follows the last event) and reports what a repaint
+     * costs on the UI thread to target/view-timings.txt.
+     */
+    @Test
+    void drawsOneHundredThousandPagesUnderTenThousandEventsASecond() throws Exception {
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        PageOwnershipView view = (PageOwnershipView) page.showView(IrisDebugPerspective.PAGE_OWNERSHIP_VIEW_ID);
+        List<String> nodes = List.of("n1", "n2", "n3");
+        int pages = 100_000;
+        ClusterMonitor monitor = ClusterMonitor.offline("big", nodes);
+        try {
+            for (int k = 0; k < nodes.size(); k++) {
+                List<PageInfo> table = new java.util.ArrayList<>(pages);
+                for (int p = 0; p < pages; p++) {
+                    boolean owner = p % 3 == k;
+                    table.add(new PageInfo(p, p < pages / 2 ? "grid" : "halo", owner ? PageInfo.State.WRITE
+                            : PageInfo.State.INVALID, owner, null, List.of(), 1, 0, 0, 0));
+                }
+                monitor.feed(new MonitorMessage.Pages(nodes.get(k), table));
+            }
+            ClusterRegistry.getDefault().put(new ClusterRegistry.Cluster("big", nodes,
+                    ClusterRegistry.Cluster.State.RUNNING, monitor));
+            processEventsUntil(() -> view.picture() != null && view.picture().size() == pages,
+                    () -> "the view to show 100,000 pages: " + view.statusText());
+            long paintsBefore = view.paintCost()[0];
+            java.util.Random random = new java.util.Random(3);
+            String[] owner = new String[pages];
+            for (int p = 0; p < pages; p++) {
+                owner[p] = nodes.get(p % 3);
+            }
+            long clock = 1;
+            long end = System.nanoTime() + 5_000_000_000L;
+            long next = System.nanoTime();
+            while (System.nanoTime() < end) {
+                if (System.nanoTime() >= next) { // 100 moves (200 events) every 20 ms
+                    for (int i = 0; i < 100; i++) {
+                        int p = random.nextInt(pages);
+                        String to = nodes.get((nodes.indexOf(owner[p]) + 1) % 3);
+                        monitor.feed(new MonitorMessage.Memory(new MemoryEvent(MemoryEvent.Kind.OWNERSHIP_LOST,
+                                owner[p], p, to, "grid", 0, clock++)));
+                        monitor.feed(new MonitorMessage.Memory(new MemoryEvent(MemoryEvent.Kind.OWNERSHIP_GAINED,
+                                to, p, owner[p], "grid", 0, clock++)));
+                        owner[p] = to;
+                    }
+                    next += 20_000_000L;
+                }
+                if (!Display.getCurrent().readAndDispatch()) {
+                    Display.getCurrent().timerExec(5, () -> { });
+                    Display.getCurrent().sleep();
+                }
+            }
+            long events = clock - 1;
+            processEventsUntil(() -> view.monitor().eventsApplied() == events
+                    && view.picture().clock() == events, () -> "the view to catch up: " + view.statusText());
+            Picture last = view.picture();
+            for (int p = 0; p < pages; p++) {
+                assertEquals(owner[p], last.nodes().get(last.owner()[p]), "page " + p);
+            }
+            long[] cost = view.paintCost();
+            long paints = cost[0] - paintsBefore;
+            assertTrue(paints >= 5, "the view repainted as pictures came: " + paints);
+            var size = view.canvas().getSize();
+            String report = String.format("Page Ownership view, %,d pages, 3 nodes, %,d events in 5 s: %d repaints, "
+                    + "mean repaint %.1f ms on the UI thread (canvas %dx%d)%n", pages, events, paints, cost[1] / 1e6,
+                    size.x, size.y);
+            Path target = Files.createDirectories(Path.of(System.getProperty("user.dir"), "target"));
+            Files.writeString(target.resolve("view-timings.txt"), report);
+            System.out.print(report);
+        } finally {
+            ClusterRegistry.getDefault().remove("big");
+            monitor.close();
+        }
+    }
+
+    private static List<String> owners(Picture p) {
+        return IntStream.range(0, p.size()).filter(i -> p.owner()[i] >= 0).mapToObj(i -> p.nodes().get(p.owner()[i]))
+                .distinct().toList();
+    }
+
+    private static int indexOf(Picture p, long page) {
+        return IntStream.range(0, p.size()).filter(i -> p.pages()[i] == page).findFirst().orElse(-1);
+    }
+
+    private static String ownerOf(Picture p, long page) {
+        int i = indexOf(p, page);
+        return i < 0 || p.owner()[i] < 0 ? null : p.nodes().get(p.owner()[i]);
+    }
+}
