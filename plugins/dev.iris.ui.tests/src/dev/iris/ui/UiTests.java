@@ -103,7 +103,8 @@ public final class UiTests {
 
     /**
      * Creates a project from {@code example} and builds it, failing on any error marker; launches
-     * of Iris clusters will not switch perspective (no prompt can block the UI thread).
+     * of Iris clusters will not switch perspective (no prompt can block the UI thread) nor show the
+     * console on output.
      */
     public static IProject launchableProject(String name, dev.iris.core.IrisProjects.Example example)
             throws CoreException {
@@ -112,6 +113,10 @@ public final class UiTests {
             org.eclipse.debug.ui.DebugUITools.setLaunchPerspective(IrisLaunching.type(), mode,
                     org.eclipse.debug.ui.IDebugUIConstants.PERSPECTIVE_NONE);
         }
+        // nor bring the console to the front as nodes print (it would hide the views under test)
+        var debugUi = org.eclipse.core.runtime.preferences.InstanceScope.INSTANCE.getNode("org.eclipse.debug.ui");
+        debugUi.putBoolean("DEBUG.consoleOpenOnOut", false);
+        debugUi.putBoolean("DEBUG.consoleOpenOnErr", false);
         IProject project = dev.iris.core.IrisProjects.create(name, null, example, null);
         project.build(org.eclipse.core.resources.IncrementalProjectBuilder.FULL_BUILD, null);
         List<String> errors = java.util.Arrays.stream(project.findMarkers(org.eclipse.core.resources.IMarker.PROBLEM,

@@ -7,8 +7,8 @@ import org.eclipse.ui.IPerspectiveFactory;
 import org.eclipse.ui.console.IConsoleConstants;
 
 /**
- * The Iris Debug perspective: the Debug view (one debug target per node JVM) and the variables
- * on top, the editor in the middle, and below it what the cluster does: page ownership, the
+ * The Iris Debug perspective: the Debug view (one debug target per node JVM), the process groups
+ * and the variables on top, the editor in the middle, and below it what the cluster does: page ownership, the
  * cluster's nodes, and the nodes' consoles.
  */
 public final class IrisDebugPerspective implements IPerspectiveFactory {
@@ -16,6 +16,8 @@ public final class IrisDebugPerspective implements IPerspectiveFactory {
     public static final String ID = "dev.iris.ui.debugPerspective";
     /** The Page Ownership view id, as declared in plugin.xml. */
     public static final String PAGE_OWNERSHIP_VIEW_ID = "dev.iris.ui.views.pageOwnership";
+    /** The Process Groups view id, as declared in plugin.xml. */
+    public static final String PROCESS_GROUPS_VIEW_ID = "dev.iris.ui.views.processGroups";
 
     @Override
     public void createInitialLayout(IPageLayout layout) {
@@ -24,14 +26,16 @@ public final class IrisDebugPerspective implements IPerspectiveFactory {
         top.addView(IDebugUIConstants.ID_DEBUG_VIEW);
         IFolderLayout right = layout.createFolder("dev.iris.ui.debug.right", IPageLayout.RIGHT, 0.55f,
                 "dev.iris.ui.debug.top");
+        right.addView(PROCESS_GROUPS_VIEW_ID);
         right.addView(IDebugUIConstants.ID_VARIABLE_VIEW);
         right.addView(IDebugUIConstants.ID_BREAKPOINT_VIEW);
-        IFolderLayout bottom = layout.createFolder("dev.iris.ui.debug.bottom", IPageLayout.BOTTOM, 0.45f, editors);
+        IFolderLayout bottom = layout.createFolder("dev.iris.ui.debug.bottom", IPageLayout.BOTTOM, 0.3f, editors);
         bottom.addView(PAGE_OWNERSHIP_VIEW_ID);
         bottom.addView(IrisPerspective.CLUSTER_VIEW_ID);
         bottom.addView(IConsoleConstants.ID_CONSOLE_VIEW);
 
         layout.addShowViewShortcut(PAGE_OWNERSHIP_VIEW_ID);
+        layout.addShowViewShortcut(PROCESS_GROUPS_VIEW_ID);
         layout.addShowViewShortcut(IrisPerspective.CLUSTER_VIEW_ID);
         layout.addShowViewShortcut(IDebugUIConstants.ID_DEBUG_VIEW);
         layout.addPerspectiveShortcut(IrisPerspective.ID);

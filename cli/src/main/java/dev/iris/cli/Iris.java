@@ -104,6 +104,10 @@ public final class Iris implements Runnable {
         private Integer nodes;
         @Option(names = "--main", paramLabel = "CLASS", description = "the main class, if there are several")
         private String main;
+        @Option(names = "--record", paramLabel = "FILE",
+                description = "record what every node does (page tables, memory events, groups) into FILE, "
+                        + "for the IDE's debug views to open")
+        private java.nio.file.Path record;
 
         @Override
         public Integer call() throws Exception {
@@ -111,6 +115,25 @@ public final class Iris implements Runnable {
             if (nodes != null && nodes < 1) {
                 throw new UserError(2, "--nodes must be at least 1, not " + nodes);
             }
+            dev.iris.runtime.monitor.Recorder recorder = null;
+            if (record != null) {
+                try {
+                    recorder = dev.iris.runtime.monitor.Recorder.start(record);
+                } catch (java.io.IOException e) {
+                    throw new UserError(2, "cannot record into " + record + ": " + e.getMessage());
+                }
+            }
+            try {
+                return run(err);
+            } finally {
+                if (recorder != null) {
+                    recorder.close();
+                    err.println("iris: recorded " + recorder.records() + " messages into " + record);
+                }
+            }
+        }
+
+        private Integer run(PrintWriter err) throws Exception {
             try (Program p = Program.compile(target.program, err)) {
                 Method entry = mainMethod(p);
                 PrintStream original = System.out;

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.iris.runtime.monitor.MonitorMessage;
+import dev.iris.runtime.monitor.TraceFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -82,6 +85,44 @@ class IrisCliTest {
                 registered with 4 name servers
                 printer found: true
                 scanner found: false"""), o.out());
+    }
+
+    /**
+     * {@code --record}: the bank example's run, recorded, holds every node's page table before its
+     * events, the transfers' memory events (pages moving to several nodes), and the tellers group
+     * with a member on every node. (Events of one node are in the file in the order its threads
+     * wrote them; replay orders them by their Lamport clocks.)
+     */
+    @Test
+    void recordsARunForTheDebugViews(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("bank.iristrace");
+        Outcome o = iris("run", Path.of("..", "examples", "bank").toString(), "--record", trace.toString());
+        assertEquals(0, o.status(), o.err());
+        assertTrue(o.err().contains("recorded ") && o.err().contains(trace.toString()), o.err());
+        List<MonitorMessage> messages = TraceFile.read(trace);
+        java.util.Set<String> tables = new java.util.TreeSet<>();
+        java.util.Set<String> gainers = new java.util.TreeSet<>();
+        long events = 0;
+        boolean tellersEverywhere = false;
+        for (MonitorMessage m : messages) {
+            switch (m) {
+                case MonitorMessage.Pages p -> tables.add(p.node());
+                case MonitorMessage.Memory e -> {
+                    events++;
+                    assertTrue(tables.contains(e.node()), "an event of " + e.node() + " before its page table");
+                    if (e.event().kind() == dev.iris.runtime.dsm.MemoryEvent.Kind.OWNERSHIP_GAINED) {
+                        gainers.add(e.node());
+                    }
+                }
+                case MonitorMessage.State s -> tellersEverywhere |= s.groups().getOrDefault(
+                        dev.iris.runtime.ProcessId.wellKnownGroup(2), java.util.Set.of()).stream()
+                        .map(dev.iris.runtime.ProcessId::nodeNumber).distinct().count() == 3;
+            }
+        }
+        assertEquals(java.util.Set.of("n1", "n2", "n3"), tables);
+        assertTrue(events > 100, events + " memory events");
+        assertTrue(gainers.size() >= 2, "pages moved to several nodes: " + gainers);
+        assertTrue(tellersEverywhere, "a state with a teller on each node");
     }
 
     @Test

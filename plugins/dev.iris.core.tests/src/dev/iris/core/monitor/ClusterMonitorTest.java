@@ -68,6 +68,30 @@ class ClusterMonitorTest {
         }
     }
 
+    @Test
+    void aRecordingReplaysToAnyMoment() {
+        List<MonitorMessage> run = List.of(
+                new MonitorMessage.Pages("n1", List.of(info(0, State.WRITE, true, List.of()))),
+                new MonitorMessage.Pages("n2", List.of(info(0, State.INVALID, false, List.of()))),
+                new MonitorMessage.Memory(new MemoryEvent(Kind.OWNERSHIP_LOST, "n1", 0, "n2", "data", 0, 4)),
+                new MonitorMessage.Memory(new MemoryEvent(Kind.OWNERSHIP_GAINED, "n2", 0, "n1", "data", 0, 5)),
+                new MonitorMessage.Memory(new MemoryEvent(Kind.OWNERSHIP_LOST, "n2", 0, "n3", "data", 0, 9)),
+                new MonitorMessage.Memory(new MemoryEvent(Kind.OWNERSHIP_GAINED, "n3", 0, "n2", "data", 0, 10)));
+        ClusterMonitor recording = ClusterMonitor.recording("lab", run);
+        assertTrue(recording.isRecording());
+        assertEquals(List.of(4L, 10L), Arrays.stream(recording.clockRange()).boxed().toList());
+        assertEquals("n3", ownerOf(recording.picture(), 0), "a recording opens at its end");
+        recording.seek(3);
+        assertEquals("n1", ownerOf(recording.picture(), 0));
+        recording.seek(5);
+        assertEquals("n2", ownerOf(recording.picture(), 0));
+        assertEquals(2, recording.eventsApplied());
+        assertEquals(5, recording.position());
+        recording.seek(10);
+        assertEquals("n3", ownerOf(recording.picture(), 0));
+        assertEquals(List.of("n1", "n2"), recording.watched());
+    }
+
     /**
      * 100,000 pages on three nodes, 10,000 events a second: every refresh ({@value
      * ClusterMonitor#REFRESH_MILLIS} ms apart) applies 2,000 events and redraws the picture. Reports

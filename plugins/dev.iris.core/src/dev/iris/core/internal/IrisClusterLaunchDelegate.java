@@ -5,6 +5,7 @@ import dev.iris.core.launching.IrisLaunching;
 import dev.iris.core.launching.IrisPrograms;
 import dev.iris.core.monitor.ClusterMonitor;
 import dev.iris.dsl.compiler.IrisCompiler;
+import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.launch.EmbeddedMain;
 import dev.iris.runtime.launch.NodeMain;
 import dev.iris.runtime.security.ClusterAuthority;
@@ -14,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import org.eclipse.core.runtime.CoreException;
@@ -87,6 +90,9 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                             classpath, arguments, "node " + node.name() + " at " + node.address(), each.split(1));
                 }
                 clusterMonitor = ClusterMonitor.start(cluster.name(), targets, authority.issue(IDE_CLIENT));
+                Map<ProcessId, String> groups = new HashMap<>();
+                program.wellKnownGroups().forEach((number, name) -> groups.put(ProcessId.wellKnownGroup(number), name));
+                clusterMonitor.nameGroups(groups);
             }
         } catch (IOException e) {
             throw new CoreException(Status.error("cannot write the launch's configuration into " + dir + ": "

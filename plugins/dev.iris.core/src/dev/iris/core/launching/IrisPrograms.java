@@ -8,6 +8,7 @@ import dev.iris.dsl.iris.Placement;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.core.resources.IProject;
 import dev.iris.core.internal.IrisBuilder;
@@ -40,8 +41,12 @@ public final class IrisPrograms {
         }
     }
 
-    /** A system: its qualified name, its generated class, the file it is in, and its clusters. */
-    public record Program(String system, String systemClass, Path file, List<Cluster> clusters) {
+    /**
+     * A system: its qualified name, its generated class, the file it is in, its clusters, and the
+     * names of its well-known groups by number.
+     */
+    public record Program(String system, String systemClass, Path file, List<Cluster> clusters,
+            Map<Integer, String> wellKnownGroups) {
         /**
          * The cluster called {@code name}; for null the one called {@code local}, else the first.
          * Empty if there is none.
@@ -89,8 +94,15 @@ public final class IrisPrograms {
                     }
                     clusters.add(new Cluster(c.getName(), List.copyOf(nodes)));
                 }
+                Map<Integer, String> groups = new java.util.TreeMap<>();
+                for (dev.iris.dsl.iris.Group g : EcoreUtil2.typeSelect(system.getElements(),
+                        dev.iris.dsl.iris.Group.class)) {
+                    if (g.isWellKnown() && g.getName() != null) {
+                        groups.put(g.getWellKnownId(), g.getName());
+                    }
+                }
                 programs.add(new Program(system.getName(), IrisGenerator.systemClass(system), files.get(i),
-                        List.copyOf(clusters)));
+                        List.copyOf(clusters), Map.copyOf(groups)));
             }
         }
         return programs;

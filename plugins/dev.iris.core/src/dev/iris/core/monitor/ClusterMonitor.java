@@ -1,6 +1,7 @@
 package dev.iris.core.monitor;
 
 import dev.iris.runtime.IpcException;
+import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.monitor.MonitorClient;
 import dev.iris.runtime.monitor.MonitorMessage;
 import dev.iris.runtime.security.NodeCredentials;
@@ -39,12 +40,16 @@ public final class ClusterMonitor implements AutoCloseable {
     private final String cluster;
     private final List<Target> targets;
     private final NodeCredentials credentials;
+    private volatile Map<ProcessId, String> groupNames = Map.of();
     private final ScheduledExecutorService thread;
     private final Map<String, MonitorClient> clients = new ConcurrentHashMap<>();
     private final Map<String, MonitorMessage.State> states = new ConcurrentHashMap<>();
     private final List<MonitorMessage> inbox = new ArrayList<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private final PageOwnership model = PageOwnership.empty();
+    private final Object lock = new Object();
+    private PageOwnership model = PageOwnership.empty(); // guarded by lock
+    private List<MonitorMessage> recorded; // a recording's messages, else null
+    private long position;
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private volatile PageOwnership.Picture picture;
     private volatile boolean closed;
@@ -84,9 +89,133 @@ public final class ClusterMonitor implements AutoCloseable {
         return monitor;
     }
 
+    /**
+     * A monitor of a recording ({@link dev.iris.runtime.monitor.TraceFile}): its nodes are those
+     * the recording names; it shows the end of the run until {@link #seek} moves it.
+     */
+    public static ClusterMonitor recording(String name, List<MonitorMessage> messages) {
+        List<String> nodes = messages.stream().filter(m -> !(m instanceof MonitorMessage.Memory))
+                .map(MonitorMessage::node).distinct().sorted().toList();
+        ClusterMonitor monitor = new ClusterMonitor(name, nodes.stream().map(n -> new Target(n, null)).toList(), null);
+        monitor.recorded = List.copyOf(messages);
+        monitor.closed = true;
+        monitor.thread.shutdown();
+        for (MonitorMessage m : messages) {
+            if (m instanceof MonitorMessage.State state) {
+                monitor.states.put(state.node(), state);
+            }
+        }
+        monitor.seek(Long.MAX_VALUE);
+        return monitor;
+    }
+
+    /** Whether this shows a recording rather than a live cluster. */
+    public boolean isRecording() {
+        return recorded != null;
+    }
+
+    /** The smallest and largest Lamport clock of the recording's memory events ({0, 0} if none or live). */
+    public long[] clockRange() {
+        if (recorded == null) {
+            return new long[] {0, 0};
+        }
+        long[] range = {Long.MAX_VALUE, 0};
+        for (MonitorMessage m : recorded) {
+            if (m instanceof MonitorMessage.Memory e) {
+                range[0] = Math.min(range[0], e.event().clock());
+                range[1] = Math.max(range[1], e.event().clock());
+            }
+        }
+        return range[0] > range[1] ? new long[] {0, 0} : range;
+    }
+
+    /** The clock a recording is shown at. */
+    public long position() {
+        synchronized (lock) {
+            return position;
+        }
+    }
+
+    /**
+     * Shows a recording as it was at {@code clock}: the page tables, then every memory event whose
+     * Lamport clock is at most {@code clock}, in causal order. Publishes a picture and tells the
+     * listeners (on the calling thread).
+     *
+     * @throws IllegalStateException if this monitor is live
+     */
+    public void seek(long clock) {
+        if (recorded == null) {
+            throw new IllegalStateException("cluster '" + cluster + "' is live: only a recording can be replayed");
+        }
+        PageOwnership at = PageOwnership.empty();
+        List<dev.iris.runtime.dsm.MemoryEvent> events = new ArrayList<>();
+        long count = 0;
+        for (MonitorMessage m : recorded) {
+            if (m instanceof MonitorMessage.Pages pages) {
+                at.applyAll(events);
+                count += events.size();
+                events.clear();
+                at.replaceNode(pages.node(), pages.pages());
+            } else if (m instanceof MonitorMessage.Memory memory && memory.event().clock() <= clock) {
+                events.add(memory.event());
+            }
+        }
+        at.applyAll(events);
+        count += events.size();
+        synchronized (lock) {
+            model = at;
+            applied = count;
+            position = Math.min(clock, clockRange()[1]);
+        }
+        picture = picture(Set.of());
+        listeners.forEach(Runnable::run);
+    }
+
     /** Takes a message as if a node's monitor had sent it; it is applied at the next refresh. */
     public void feed(MonitorMessage message) {
         arrived(message);
+    }
+
+    /** Names the program gives its well-known groups, for the views. */
+    public void nameGroups(Map<ProcessId, String> names) {
+        groupNames = Map.copyOf(names);
+    }
+
+    /** The name of a group in its program, if it has one. */
+    public Optional<String> groupName(ProcessId group) {
+        return Optional.ofNullable(groupNames.get(group));
+    }
+
+    /**
+     * The cluster's groups as its nodes report them: each group (the union of what the connected
+     * nodes' copies of the table say) with its members by node, then by process id.
+     */
+    public Map<ProcessId, Map<String, List<ProcessId>>> groups() {
+        Map<Integer, String> nodeNames = new java.util.HashMap<>();
+        Map<ProcessId, Set<ProcessId>> union = new java.util.TreeMap<>(java.util.Comparator.comparingLong(
+                ProcessId::value));
+        targets.forEach(t -> nodeNames.put(dev.iris.runtime.NodeId.of(t.node()).number(), t.node()));
+        for (MonitorMessage.State state : states.values()) {
+            // a member's node may not have reported yet: its peers name it
+            state.members().forEach(m -> nodeNames.put(dev.iris.runtime.NodeId.of(m).number(), m));
+            state.groups().forEach((g, members) -> union.computeIfAbsent(g, x -> new java.util.HashSet<>())
+                    .addAll(members));
+        }
+        Map<ProcessId, Map<String, List<ProcessId>>> groups = new java.util.LinkedHashMap<>();
+        union.forEach((g, members) -> {
+            Map<String, List<ProcessId>> byNode = new java.util.TreeMap<>();
+            members.stream().sorted(java.util.Comparator.comparingLong(ProcessId::value)).forEach(m -> byNode
+                    .computeIfAbsent(nodeNames.getOrDefault(m.nodeNumber(), "node #" + m.nodeNumber()),
+                            n -> new ArrayList<>()).add(m));
+            groups.put(g, byNode);
+        });
+        return groups;
+    }
+
+    /** The name a process was spawned with, from its node's state, if known. */
+    public Optional<String> processName(ProcessId process) {
+        return states.values().stream().map(s -> s.processes().get(process)).filter(java.util.Objects::nonNull)
+                .findFirst();
     }
 
     /** The cluster's name. */
@@ -98,7 +227,7 @@ public final class ClusterMonitor implements AutoCloseable {
     public List<String> nodes() {
         Set<String> nodes = new LinkedHashSet<>();
         targets.forEach(t -> nodes.add(t.node()));
-        synchronized (model) {
+        synchronized (lock) {
             nodes.addAll(model.nodes());
         }
         return List.copyOf(nodes);
@@ -137,14 +266,14 @@ public final class ClusterMonitor implements AutoCloseable {
 
     /** A page as the model sees it now (owner, every node's access, copyset, counts). */
     public Optional<PageOwnership.Page> page(long page) {
-        synchronized (model) {
+        synchronized (lock) {
             return model.page(page);
         }
     }
 
     /** Memory events applied so far. */
     public long eventsApplied() {
-        synchronized (model) {
+        synchronized (lock) {
             return applied;
         }
     }
@@ -227,7 +356,7 @@ public final class ClusterMonitor implements AutoCloseable {
             batch = new ArrayList<>(inbox);
             inbox.clear();
         }
-        synchronized (model) {
+        synchronized (lock) {
             List<dev.iris.runtime.dsm.MemoryEvent> events = new ArrayList<>();
             for (MonitorMessage m : batch) {
                 if (m instanceof MonitorMessage.Memory memory) {
@@ -253,7 +382,7 @@ public final class ClusterMonitor implements AutoCloseable {
     /** A picture of the pages of {@code regions} (all if empty), made now. */
     public PageOwnership.Picture picture(Set<String> regions) {
         List<String> nodes = nodes();
-        synchronized (model) {
+        synchronized (lock) {
             return model.picture(nodes, regions);
         }
     }

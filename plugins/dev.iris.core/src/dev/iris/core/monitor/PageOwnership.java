@@ -50,6 +50,8 @@ public final class PageOwnership {
     }
 
     private final Map<Long, Entry> pages = new TreeMap<>();
+    /** Every node named by a table or an event (kept as they come: asking must not walk the pages). */
+    private final Set<String> nodes = new TreeSet<>();
     private long clock;
 
     private PageOwnership() {
@@ -62,14 +64,7 @@ public final class PageOwnership {
 
     /** Every node the model has heard of: owners, and nodes with access to a page. */
     public Set<String> nodes() {
-        Set<String> nodes = new TreeSet<>();
-        for (Entry e : pages.values()) {
-            nodes.addAll(e.states.keySet());
-            if (e.owner != null) {
-                nodes.add(e.owner);
-            }
-        }
-        return nodes;
+        return java.util.Collections.unmodifiableSet(nodes);
     }
 
     /** The model of {@code table}: owners, states, copysets and counts as the nodes reported them. */
@@ -79,6 +74,7 @@ public final class PageOwnership {
             Entry e = new Entry(p.page(), p.region());
             e.owner = p.owner();
             e.states.putAll(p.states());
+            model.nodes.addAll(p.states().keySet());
             e.copyset.addAll(p.copyset());
             e.readFaults = p.readFaults();
             e.writeFaults = p.writeFaults();
@@ -97,6 +93,7 @@ public final class PageOwnership {
      */
     public void replaceNode(String node, List<PageInfo> table) {
         Set<Long> listed = new java.util.HashSet<>();
+        nodes.add(node);
         for (PageInfo info : table) {
             listed.add(info.page());
             Entry e = pages.computeIfAbsent(info.page(), p -> new Entry(p, info.region()));
@@ -231,6 +228,10 @@ public final class PageOwnership {
         }
         Entry e = pages.computeIfAbsent(event.page(), p -> new Entry(p, event.name()));
         String node = event.node();
+        nodes.add(node);
+        if (event.peer() != null) {
+            nodes.add(event.peer());
+        }
         switch (event.kind()) {
             case READ_FAULT -> e.readFaults++;
             case WRITE_FAULT -> {

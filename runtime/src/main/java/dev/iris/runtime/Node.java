@@ -286,6 +286,7 @@ public final class Node implements AutoCloseable {
         long tick = config.heartbeatInterval().toNanos();
         ticker = group.next().scheduleAtFixedRate(this::tick, 0, tick, TimeUnit.NANOSECONDS);
         LOG.log(Level.INFO, "Node ''{0}'' of cluster ''{1}'' listening on {2}", id, config.cluster(), advertisedAddress);
+        dev.iris.runtime.monitor.Recorder.nodeStarted(this);
     }
 
     private Class<? extends ServerChannel> serverChannelClass() {
@@ -420,6 +421,7 @@ public final class Node implements AutoCloseable {
         if (closed) {
             return;
         }
+        dev.iris.runtime.monitor.Recorder.nodeClosing(this);
         closed = true;
         if (ticker != null) {
             ticker.cancel(false);

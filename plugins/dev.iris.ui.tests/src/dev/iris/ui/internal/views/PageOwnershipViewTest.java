@@ -56,9 +56,7 @@ class PageOwnershipViewTest {
 
     @Test
     void showsPagesOwnedByTheNodesAndAWriteFromAnotherNodeMovesOwnership() throws Exception {
-        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-        page.getWorkbenchWindow().getWorkbench().showPerspective(IrisDebugPerspective.ID, page.getWorkbenchWindow());
-        page.getWorkbenchWindow().getShell().setBounds(page.getWorkbenchWindow().getShell().getDisplay().getBounds());
+        IWorkbenchPage page = debugPerspective();
         org.eclipse.ui.ide.IDE.openEditor(page, project.getFile(IrisProjects.IRIS_SRC + "/bank.iris"));
         PageOwnershipView view = (PageOwnershipView) page.showView(IrisDebugPerspective.PAGE_OWNERSHIP_VIEW_ID);
         ILaunch launch = IrisLaunching.newConfiguration(project, program, cluster).launch(ILaunchManager.RUN_MODE, null);
@@ -71,6 +69,12 @@ class PageOwnershipViewTest {
             // the bank's pages start with their managers, n1, n2 and n3 in turn
             assertTrue(owners(view.picture()).size() >= 2, owners(view.picture()).toString());
             assertTrue(view.statusText().contains("3 of 3 nodes"), view.statusText());
+            ProcessGroupsView groups = (ProcessGroupsView) page.showView(IrisDebugPerspective.PROCESS_GROUPS_VIEW_ID);
+            processEventsUntil(() -> tellers(groups).startsWith("tellers (well-known 2) \u2014 3 member(s)"),
+                    () -> "the tellers group with a teller on each node: " + groups.rows());
+            assertEquals(List.of("n1 (1)", "n2 (1)", "n3 (1)"), groups.rows().stream()
+                    .filter(r -> r.label().startsWith("tellers")).findFirst().orElseThrow().children().stream()
+                    .map(ProcessGroupsView.Row::label).toList());
 
             URLClassLoader[] loader = new URLClassLoader[1];
             try (Node client = UiTests.clusterClient(project, program, cluster, "teller-desk", l -> loader[0] = l)) {
@@ -110,12 +114,27 @@ class PageOwnershipViewTest {
                 assertTrue(view.detailsText().contains("owner teller-desk"), view.detailsText());
                 view.setInvalidNode("n1");
                 page.bringToTop(view);
+                page.bringToTop(groups);
                 assertTrue(Files.size(UiTests.screenshot("page-ownership.png", 1_000)) > 10_000);
+
+                // a process of the new node joins the tellers: the Process Groups view shows it
+                java.util.concurrent.CountDownLatch joined = new java.util.concurrent.CountDownLatch(1);
+                client.spawn("night-teller", k -> {
+                    k.join(ProcessId.wellKnownGroup(2));
+                    joined.countDown();
+                    k.receive();
+                });
+                assertTrue(joined.await(10, java.util.concurrent.TimeUnit.SECONDS));
+                processEventsUntil(() -> tellers(groups).startsWith("tellers (well-known 2) \u2014 4 member(s)"),
+                        () -> "the night teller in the group: " + groups.rows());
             } finally {
                 if (loader[0] != null) {
                     loader[0].close();
                 }
             }
+            // the new node left: its member is gone from the group
+            processEventsUntil(() -> tellers(groups).startsWith("tellers (well-known 2) \u2014 3 member(s)"),
+                    () -> "the night teller gone with its node: " + groups.rows());
             long[] cost = view.paintCost();
             assertTrue(cost[0] > 0, "the view painted");
         } finally {
@@ -134,7 +153,7 @@ class PageOwnershipViewTest {
      */
     @Test
     void drawsOneHundredThousandPagesUnderTenThousandEventsASecond() throws Exception {
-        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        IWorkbenchPage page = debugPerspective();
         PageOwnershipView view = (PageOwnershipView) page.showView(IrisDebugPerspective.PAGE_OWNERSHIP_VIEW_ID);
         List<String> nodes = List.of("n1", "n2", "n3");
         int pages = 100_000;
@@ -151,6 +170,7 @@ class PageOwnershipViewTest {
             }
             ClusterRegistry.getDefault().put(new ClusterRegistry.Cluster("big", nodes,
                     ClusterRegistry.Cluster.State.RUNNING, monitor));
+            page.bringToTop(view);
             processEventsUntil(() -> view.picture() != null && view.picture().size() == pages,
                     () -> "the view to show 100,000 pages: " + view.statusText());
             long paintsBefore = view.paintCost()[0];
@@ -201,6 +221,77 @@ class PageOwnershipViewTest {
             ClusterRegistry.getDefault().remove("big");
             monitor.close();
         }
+    }
+
+    /**
+     * A recording opened in the view (as File > Open Recording does, without the dialog): it shows
+     * the end of the run, and the time slider replays ownership to an earlier moment.
+     */
+    @Test
+    void opensARecordingAndTheTimeSliderReplaysOwnership(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        IWorkbenchPage page = debugPerspective();
+        PageOwnershipView view = (PageOwnershipView) page.showView(IrisDebugPerspective.PAGE_OWNERSHIP_VIEW_ID);
+        List<String> nodes = List.of("n1", "n2", "n3");
+        int pages = 96;
+        Path file = dir.resolve("run.iristrace");
+        String[] owner = new String[pages];
+        String[] ownerAt500 = new String[pages];
+        try (var writer = new dev.iris.runtime.monitor.TraceFile.Writer(file)) {
+            for (int k = 0; k < 3; k++) {
+                List<PageInfo> table = new java.util.ArrayList<>();
+                for (int p = 0; p < pages; p++) {
+                    boolean owns = p % 3 == k;
+                    table.add(new PageInfo(p, "grid", owns ? PageInfo.State.WRITE : PageInfo.State.INVALID, owns,
+                            null, List.of(), 1, 0, 0, 0));
+                    owner[p] = nodes.get(p % 3);
+                }
+                writer.write(new MonitorMessage.Pages(nodes.get(k), table));
+            }
+            java.util.Random random = new java.util.Random(11);
+            for (long clock = 1; clock <= 1000; clock += 2) {
+                int p = random.nextInt(pages);
+                String to = nodes.get((nodes.indexOf(owner[p]) + 1 + random.nextInt(2)) % 3);
+                writer.write(new MonitorMessage.Memory(new MemoryEvent(MemoryEvent.Kind.OWNERSHIP_LOST, owner[p], p,
+                        to, "grid", 0, clock)));
+                writer.write(new MonitorMessage.Memory(new MemoryEvent(MemoryEvent.Kind.OWNERSHIP_GAINED, to, p,
+                        owner[p], "grid", 0, clock + 1)));
+                owner[p] = to;
+                if (clock == 499) {
+                    ownerAt500 = owner.clone();
+                }
+            }
+        }
+        view.open(file);
+        processEventsUntil(() -> view.monitor() != null && view.monitor().isRecording()
+                && view.picture().size() == pages, () -> "the recording in the view: " + view.statusText());
+        for (int p = 0; p < pages; p++) {
+            assertEquals(owner[p], ownerOf(view.picture(), p), "at the end, page " + p);
+        }
+        assertTrue(view.timeSlider().isVisible(), "a recording has a time slider");
+        assertEquals(1000, view.timeSlider().getMaximum());
+        view.slideTo(500);
+        processEventsUntil(() -> view.statusText().contains("clock 500 of 1000"), () -> view.statusText());
+        String[] expected = ownerAt500;
+        for (int p = 0; p < pages; p++) {
+            assertEquals(expected[p], ownerOf(view.picture(), p), "at clock 500, page " + p);
+        }
+        assertTrue(Files.size(UiTests.screenshot("page-ownership-replay.png", 500)) > 10_000);
+        ClusterRegistry.getDefault().remove("run.iristrace");
+        processEventsUntil(() -> view.monitor() == null || !view.monitor().isRecording(), () -> "the view to let go");
+    }
+
+    /** The Iris Debug perspective in a window as large as the screen. */
+    private static IWorkbenchPage debugPerspective() throws Exception {
+        var window = PlatformUI.getWorkbench().getActiveWorkbenchWindow();
+        PlatformUI.getWorkbench().showPerspective(IrisDebugPerspective.ID, window);
+        window.getShell().setBounds(window.getShell().getDisplay().getBounds());
+        return window.getActivePage();
+    }
+
+    private static String tellers(ProcessGroupsView view) {
+        return view.rows().stream().map(ProcessGroupsView.Row::label).filter(l -> l.startsWith("tellers")).findFirst()
+                .orElse("");
     }
 
     private static List<String> owners(Picture p) {

@@ -9,6 +9,18 @@ public final class Messages extends NLS {
     public static String ClusterView_column_state;
     public static String ClusterView_empty;
     public static String ClusterView_status;
+    public static String PageOwnershipView_time;
+    public static String PageOwnershipView_openRecording;
+    public static String PageOwnershipView_opening;
+    public static String PageOwnershipView_recording;
+    public static String ProcessGroupsView_empty;
+    public static String ProcessGroupsView_status;
+    public static String ProcessGroupsView_live;
+    public static String ProcessGroupsView_recording;
+    public static String ProcessGroupsView_group;
+    public static String ProcessGroupsView_wellKnown;
+    public static String ProcessGroupsView_local;
+    public static String ProcessGroupsView_dynamic;
     public static String PageOwnershipView_cluster;
     public static String PageOwnershipView_sharedObject;
     public static String PageOwnershipView_invalidAt;

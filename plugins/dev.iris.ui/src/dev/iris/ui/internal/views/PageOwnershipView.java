@@ -24,7 +24,6 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Text;
-import org.eclipse.ui.part.ViewPart;
 
 /**
  * The Page Ownership view: every page of the watched cluster's shared objects as a cell coloured
@@ -38,7 +37,7 @@ import org.eclipse.ui.part.ViewPart;
  * and publishes a {@link Picture} (arrays, one entry per page); the view repaints at most once
  * per published picture, whatever the number of events behind it.
  */
-public final class PageOwnershipView extends ViewPart {
+public final class PageOwnershipView extends MonitorView {
     /** The view id, as declared in plugin.xml. */
     public static final String ID = "dev.iris.ui.views.pageOwnership";
     private static final RGB[] PALETTE = {new RGB(31, 119, 180), new RGB(255, 127, 14), new RGB(44, 160, 44),
@@ -46,34 +45,26 @@ public final class PageOwnershipView extends ViewPart {
         new RGB(188, 189, 34), new RGB(23, 190, 207), new RGB(127, 127, 127)};
     private static final int LEGEND_HEIGHT = 22;
     private static final int MAX_CELL = 40;
+    /** Cells up to this side are drawn as pixels of one image, without marks. */
+    private static final int SMALL_CELL = 5;
 
-    private final ClusterRegistry registry;
-    private final ClusterRegistry.Listener registryListener = r -> runOnUi(this::clustersChanged);
-    private final Runnable monitorListener = () -> runOnUi(this::pictureChanged);
     private Display display;
     private Combo clusterCombo;
     private Combo regionCombo;
     private Combo nodeCombo;
     private Canvas canvas;
+    private Label timeLabel;
+    private org.eclipse.swt.widgets.Scale time;
     private Text details;
     private Label status;
     private final List<Color> colors = new ArrayList<>();
     private List<Cluster> clusters = List.of();
-    private ClusterMonitor monitor;
     private Picture picture;
     private Set<String> regionFilter = Set.of();
     private String invalidNode;
     private long selectedPage = -1;
     private long paints;
     private long paintNanos;
-
-    public PageOwnershipView() {
-        this(ClusterRegistry.getDefault());
-    }
-
-    PageOwnershipView(ClusterRegistry registry) {
-        this.registry = registry;
-    }
 
     @Override
     public void createPartControl(Composite parent) {
@@ -84,12 +75,13 @@ public final class PageOwnershipView extends ViewPart {
         GridLayoutFactory.fillDefaults().numColumns(6).margins(4, 4).applyTo(parent);
         new Label(parent, SWT.NONE).setText(Messages.PageOwnershipView_cluster);
         clusterCombo = combo(parent, 160);
-        clusterCombo.addListener(SWT.Selection, e -> watch(clusters.get(clusterCombo.getSelectionIndex())));
+        clusterCombo.addListener(SWT.Selection, e -> DebugContext.pick(clusters.get(clusterCombo.getSelectionIndex())
+                .monitor()));
         new Label(parent, SWT.NONE).setText(Messages.PageOwnershipView_sharedObject);
         regionCombo = combo(parent, 140);
         regionCombo.addListener(SWT.Selection, e -> {
             regionFilter = regionCombo.getSelectionIndex() <= 0 ? Set.of() : Set.of(regionCombo.getText());
-            pictureChanged();
+            monitorChanged();
         });
         new Label(parent, SWT.NONE).setText(Messages.PageOwnershipView_invalidAt);
         nodeCombo = combo(parent, 100);
@@ -97,6 +89,12 @@ public final class PageOwnershipView extends ViewPart {
             invalidNode = nodeCombo.getSelectionIndex() <= 0 ? null : nodeCombo.getText();
             canvas.redraw();
         });
+        timeLabel = new Label(parent, SWT.NONE);
+        timeLabel.setText(Messages.PageOwnershipView_time);
+        GridDataFactory.fillDefaults().applyTo(timeLabel);
+        time = new org.eclipse.swt.widgets.Scale(parent, SWT.HORIZONTAL);
+        GridDataFactory.fillDefaults().grab(true, false).span(5, 1).applyTo(time);
+        time.addListener(SWT.Selection, e -> seek(time.getSelection()));
         canvas = new Canvas(parent, SWT.DOUBLE_BUFFERED | SWT.NO_BACKGROUND);
         GridDataFactory.fillDefaults().grab(true, true).span(6, 1).hint(400, 220).applyTo(canvas);
         canvas.addPaintListener(e -> paint(e.gc));
@@ -106,8 +104,20 @@ public final class PageOwnershipView extends ViewPart {
         GridDataFactory.fillDefaults().grab(true, false).span(6, 1).hint(SWT.DEFAULT, 48).applyTo(details);
         status = new Label(parent, SWT.NONE);
         GridDataFactory.fillDefaults().grab(true, false).span(6, 1).applyTo(status);
-        registry.addListener(registryListener);
-        clustersChanged();
+        getViewSite().getActionBars().getToolBarManager().add(new org.eclipse.jface.action.Action(
+                Messages.PageOwnershipView_openRecording) {
+            @Override
+            public void run() {
+                org.eclipse.swt.widgets.FileDialog dialog = new org.eclipse.swt.widgets.FileDialog(
+                        canvas.getShell(), SWT.OPEN);
+                dialog.setFilterExtensions(new String[] {"*.iristrace", "*"});
+                String file = dialog.open();
+                if (file != null) {
+                    open(java.nio.file.Path.of(file));
+                }
+            }
+        });
+        startFollowing(canvas);
     }
 
     private static Combo combo(Composite parent, int width) {
@@ -116,48 +126,51 @@ public final class PageOwnershipView extends ViewPart {
         return combo;
     }
 
-    private void runOnUi(Runnable r) {
-        if (display != null && !display.isDisposed()) {
-            display.asyncExec(() -> {
-                if (canvas != null && !canvas.isDisposed()) {
-                    r.run();
-                }
-            });
-        }
-    }
-
-    /** The registry changed: list the watched clusters; follow the newest one if none is shown. */
-    private void clustersChanged() {
-        List<Cluster> watched = registry.clusters().stream().filter(c -> c.monitor() != null).toList();
-        clusters = watched;
-        clusterCombo.setItems(watched.stream().map(c -> c.name() + (c.monitor().isClosed() ? " (stopped)" : ""))
+    @Override
+    void clustersChanged() {
+        clusters = DebugContext.watched();
+        clusterCombo.setItems(clusters.stream().map(c -> c.name() + (c.monitor().isClosed() ? " (stopped)" : ""))
                 .toArray(String[]::new));
-        Cluster shown = watched.stream().filter(c -> c.monitor() == monitor).findFirst().orElse(null);
-        if (shown == null || (monitor != null && monitor.isClosed() && !watched.isEmpty()
-                && !watched.get(watched.size() - 1).monitor().isClosed())) {
-            shown = watched.isEmpty() ? null : watched.get(watched.size() - 1);
-        }
-        watch(shown);
+        clusterCombo.select(clusters.stream().map(Cluster::monitor).toList().indexOf(monitor()));
     }
 
-    private void watch(Cluster cluster) {
-        ClusterMonitor next = cluster == null ? null : cluster.monitor();
-        if (next != monitor) {
-            if (monitor != null) {
-                monitor.removeListener(monitorListener);
-            }
-            monitor = next;
-            selectedPage = -1;
-            if (monitor != null) {
-                monitor.addListener(monitorListener);
-            }
-        }
-        clusterCombo.select(cluster == null ? -1 : clusters.indexOf(cluster));
-        pictureChanged();
+    @Override
+    void monitorSwapped() {
+        selectedPage = -1;
     }
 
-    /** A new picture was published: take it (once per pending redraw) and repaint. */
-    private void pictureChanged() {
+    /**
+     * Opens a recording ({@code iris run --record}) in a job: it joins the registry as a stopped
+     * cluster and the debug views show it, with the time slider.
+     */
+    void open(java.nio.file.Path file) {
+        org.eclipse.core.runtime.jobs.Job.create(NLS.bind(Messages.PageOwnershipView_opening, file.getFileName()),
+                monitor -> {
+                    try {
+                        var messages = dev.iris.runtime.monitor.TraceFile.read(file);
+                        ClusterMonitor recording = ClusterMonitor.recording(file.getFileName().toString(), messages);
+                        ClusterRegistry.getDefault().put(new Cluster(recording.cluster(), recording.watched(),
+                                Cluster.State.STOPPED, recording));
+                        runOnUi(() -> DebugContext.pick(recording));
+                        return org.eclipse.core.runtime.Status.OK_STATUS;
+                    } catch (java.io.IOException e) {
+                        return org.eclipse.core.runtime.Status.error(e.getMessage(), e);
+                    }
+                }).schedule();
+    }
+
+    /** Moves a recording to {@code clock}, off the UI thread; the picture follows. */
+    private void seek(long clock) {
+        ClusterMonitor shown = monitor();
+        if (shown != null && shown.isRecording()) {
+            java.util.concurrent.CompletableFuture.runAsync(() -> shown.seek(clock));
+        }
+    }
+
+    /** A new picture was published: take it and repaint. */
+    @Override
+    void monitorChanged() {
+        ClusterMonitor monitor = monitor();
         if (monitor == null) {
             picture = null;
         } else if (regionFilter.isEmpty()) {
@@ -166,12 +179,14 @@ public final class PageOwnershipView extends ViewPart {
             picture = monitor.picture(regionFilter);
         }
         updateFilters();
+        updateTime();
         updateStatus();
         select(selectedPage);
         canvas.redraw();
     }
 
     private void updateFilters() {
+        ClusterMonitor monitor = monitor();
         Set<String> regions = new TreeSet<>();
         if (monitor != null) {
             Picture all = regionFilter.isEmpty() ? picture : monitor.picture();
@@ -194,13 +209,33 @@ public final class PageOwnershipView extends ViewPart {
         }
     }
 
+    private void updateTime() {
+        ClusterMonitor monitor = monitor();
+        boolean recording = monitor != null && monitor.isRecording();
+        timeLabel.setVisible(recording);
+        time.setVisible(recording);
+        ((org.eclipse.swt.layout.GridData) time.getLayoutData()).exclude = !recording;
+        ((org.eclipse.swt.layout.GridData) timeLabel.getLayoutData()).exclude = !recording;
+        if (recording) {
+            long[] range = monitor.clockRange();
+            time.setMinimum((int) Math.min(Integer.MAX_VALUE - 1, range[0]));
+            time.setMaximum((int) Math.min(Integer.MAX_VALUE, Math.max(range[0] + 1, range[1])));
+            time.setPageIncrement(Math.max(1, (int) ((range[1] - range[0]) / 20)));
+            time.setSelection((int) Math.min(Integer.MAX_VALUE, monitor.position()));
+        }
+        timeLabel.getParent().layout(true);
+    }
+
     private void updateStatus() {
+        ClusterMonitor monitor = monitor();
         if (monitor == null) {
             status.setText(Messages.PageOwnershipView_empty);
             return;
         }
         Set<String> up = monitor.connected();
-        String connection = monitor.isClosed() ? Messages.PageOwnershipView_stopped
+        String connection = monitor.isRecording() ? NLS.bind(Messages.PageOwnershipView_recording,
+                monitor.position(), monitor.clockRange()[1])
+                : monitor.isClosed() ? Messages.PageOwnershipView_stopped
                 : NLS.bind(Messages.PageOwnershipView_connected, up.size(), monitor.watched().size());
         status.setText(NLS.bind(Messages.PageOwnershipView_status, new Object[] {picture.size(), monitor.eventsApplied(),
             picture.clock(), connection}));
@@ -223,6 +258,7 @@ public final class PageOwnershipView extends ViewPart {
     }
 
     private void paint(GC gc) {
+        ClusterMonitor monitor = monitor();
         long start = System.nanoTime();
         Point size = canvas.getSize();
         gc.setBackground(display.getSystemColor(SWT.COLOR_LIST_BACKGROUND));
@@ -236,6 +272,52 @@ public final class PageOwnershipView extends ViewPart {
         int[] layout = layout();
         int side = layout[0];
         int columns = layout[1];
+        if (side <= SMALL_CELL) {
+            paintPixels(gc, side, columns);
+        } else {
+            paintCells(gc, side, columns);
+        }
+        paintLegend(gc, size.y - LEGEND_HEIGHT + 4);
+        paints++;
+        paintNanos += System.nanoTime() - start;
+    }
+
+    /** Cells of a few pixels: set into one image and drawn at once (a rectangle each would cost 100 ms). */
+    private void paintPixels(GC gc, int side, int columns) {
+        int rows = (picture.size() + columns - 1) / columns;
+        int width = columns * side;
+        int height = rows * side;
+        org.eclipse.swt.graphics.ImageData data = new org.eclipse.swt.graphics.ImageData(width, height, 24,
+                new org.eclipse.swt.graphics.PaletteData(0xFF0000, 0xFF00, 0xFF));
+        int[] rgb = new int[PALETTE.length + 1];
+        for (int k = 0; k < PALETTE.length; k++) {
+            rgb[k] = PALETTE[k].red << 16 | PALETTE[k].green << 8 | PALETTE[k].blue;
+        }
+        RGB grey = display.getSystemColor(SWT.COLOR_GRAY).getRGB();
+        rgb[PALETTE.length] = grey.red << 16 | grey.green << 8 | grey.blue;
+        RGB bg = display.getSystemColor(SWT.COLOR_LIST_BACKGROUND).getRGB();
+        int background = bg.red << 16 | bg.green << 8 | bg.blue;
+        int[] line = new int[width];
+        for (int row = 0; row < rows; row++) {
+            for (int column = 0; column < columns; column++) {
+                int i = row * columns + column;
+                int color = i >= picture.size() ? background
+                        : picture.owner()[i] < 0 ? rgb[PALETTE.length] : rgb[picture.owner()[i] % PALETTE.length];
+                java.util.Arrays.fill(line, column * side, column * side + side, color);
+            }
+            for (int y = 0; y < side; y++) {
+                data.setPixels(0, row * side + y, width, line, 0);
+            }
+        }
+        org.eclipse.swt.graphics.Image image = new org.eclipse.swt.graphics.Image(display, data);
+        try {
+            gc.drawImage(image, 4, 4);
+        } finally {
+            image.dispose();
+        }
+    }
+
+    private void paintCells(GC gc, int side, int columns) {
         int gap = side >= 6 ? 1 : 0;
         int invalidAt = invalidNode == null ? -1 : picture.nodes().indexOf(invalidNode);
         Color grey = display.getSystemColor(SWT.COLOR_GRAY);
@@ -262,9 +344,6 @@ public final class PageOwnershipView extends ViewPart {
                 gc.drawRectangle(x, y, side - gap - 1, side - gap - 1);
             }
         }
-        paintLegend(gc, size.y - LEGEND_HEIGHT + 4);
-        paints++;
-        paintNanos += System.nanoTime() - start;
     }
 
     private void paintLegend(GC gc, int y) {
@@ -301,6 +380,7 @@ public final class PageOwnershipView extends ViewPart {
     }
 
     private String describePage(long page) {
+        ClusterMonitor monitor = monitor();
         return monitor == null ? null : monitor.page(page).map(PageOwnershipView::describe).orElse(null);
     }
 
@@ -333,11 +413,6 @@ public final class PageOwnershipView extends ViewPart {
         return picture;
     }
 
-    /** The monitor shown. */
-    ClusterMonitor monitor() {
-        return monitor;
-    }
-
     /** Paints so far and their mean cost in nanoseconds. */
     long[] paintCost() {
         return new long[] {paints, paints == 0 ? 0 : paintNanos / paints};
@@ -353,6 +428,17 @@ public final class PageOwnershipView extends ViewPart {
 
     Canvas canvas() {
         return canvas;
+    }
+
+    /** The time slider, for tests. */
+    org.eclipse.swt.widgets.Scale timeSlider() {
+        return time;
+    }
+
+    /** Moves the time slider to {@code clock} as a person would. */
+    void slideTo(long clock) {
+        time.setSelection((int) clock);
+        seek(clock);
     }
 
     /** Crosses the pages {@code node} holds no valid copy of, as choosing it in the filter does. */
@@ -374,10 +460,6 @@ public final class PageOwnershipView extends ViewPart {
 
     @Override
     public void dispose() {
-        registry.removeListener(registryListener);
-        if (monitor != null) {
-            monitor.removeListener(monitorListener);
-        }
         colors.forEach(Color::dispose);
         super.dispose();
     }

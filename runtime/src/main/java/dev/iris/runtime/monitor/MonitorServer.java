@@ -168,11 +168,21 @@ public final class MonitorServer implements AutoCloseable {
     }
 
     private MonitorMessage.State state() {
+        return state(node);
+    }
+
+    private MonitorMessage.Pages pages() {
+        return pages(node);
+    }
+
+    /** {@code node}'s state now. */
+    static MonitorMessage.State state(Node node) {
         return new MonitorMessage.State(node.id().name(), node.address(),
                 node.members().stream().map(dev.iris.runtime.NodeId::name).toList(), node.processes(), node.groups());
     }
 
-    private MonitorMessage.Pages pages() {
+    /** {@code node}'s page table now. */
+    static MonitorMessage.Pages pages(Node node) {
         return new MonitorMessage.Pages(node.id().name(), node.memory().snapshot());
     }
 
