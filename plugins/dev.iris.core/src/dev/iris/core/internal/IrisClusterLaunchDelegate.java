@@ -86,8 +86,13 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                     Path conf = write(dir.resolve(node.name()).resolve("node.properties"), program, cluster, node,
                             handlers, monitorAddress);
                     authority.issue(node.name()).write(conf.resolveSibling("credentials"));
+                    int before = launch.getProcesses().length;
                     run(runner, configuration, launch, NodeMain.class.getName(), new String[] {conf.toString()},
                             classpath, arguments, "node " + node.name() + " at " + node.address(), each.split(1));
+                    for (int i = before; i < launch.getProcesses().length; i++) {
+                        launch.getProcesses()[i].setAttribute(IrisLaunching.ATTR_PROCESS_CLUSTER, cluster.name());
+                        launch.getProcesses()[i].setAttribute(IrisLaunching.ATTR_PROCESS_NODE, node.name());
+                    }
                 }
                 clusterMonitor = ClusterMonitor.start(cluster.name(), targets, authority.issue(IDE_CLIENT));
                 Map<ProcessId, String> groups = new HashMap<>();

@@ -45,6 +45,44 @@ public final class IrisLaunching {
     public static final String ATTR_EMBEDDED = "dev.iris.core.embedded";
     /** Embedded only: the main class to run (JDT's attribute); empty: start the cluster's processes. */
     public static final String ATTR_MAIN = IJavaLaunchConfigurationConstants.ATTR_MAIN_TYPE_NAME;
+    /** Process attribute: the cluster a node JVM belongs to. */
+    public static final String ATTR_PROCESS_CLUSTER = "dev.iris.core.process.cluster";
+    /** Process attribute: the node a JVM runs. */
+    public static final String ATTR_PROCESS_NODE = "dev.iris.core.process.node";
+
+    /** The running JVM of {@code node} of {@code cluster} among the IDE's launches, if there is one. */
+    public static java.util.Optional<org.eclipse.debug.core.model.IProcess> nodeProcess(String cluster, String node) {
+        for (org.eclipse.debug.core.ILaunch launch : org.eclipse.debug.core.DebugPlugin.getDefault().getLaunchManager()
+                .getLaunches()) {
+            for (org.eclipse.debug.core.model.IProcess process : launch.getProcesses()) {
+                if (!process.isTerminated() && cluster.equals(process.getAttribute(ATTR_PROCESS_CLUSTER))
+                        && node.equals(process.getAttribute(ATTR_PROCESS_NODE))) {
+                    return java.util.Optional.of(process);
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Fault injection: kills the JVM of {@code node} of {@code cluster} at once (SIGKILL: no
+     * shutdown hook runs, its peers see it vanish), as a crash would.
+     *
+     * @throws CoreException if the IDE runs no such node
+     */
+    public static void kill(String cluster, String node) throws CoreException {
+        org.eclipse.debug.core.model.IProcess process = nodeProcess(cluster, node).orElseThrow(() -> new CoreException(
+                org.eclipse.core.runtime.Status.error("the IDE runs no node '" + node + "' of cluster '" + cluster
+                        + "'")));
+        String pid = process.getAttribute(org.eclipse.debug.core.model.IProcess.ATTR_PROCESS_ID);
+        java.util.Optional<ProcessHandle> handle = pid == null ? java.util.Optional.empty()
+                : ProcessHandle.of(Long.parseLong(pid));
+        if (handle.isPresent()) {
+            handle.get().destroyForcibly();
+        } else {
+            process.terminate();
+        }
+    }
 
     private IrisLaunching() {
     }

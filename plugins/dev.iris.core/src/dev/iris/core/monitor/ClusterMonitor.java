@@ -52,6 +52,8 @@ public final class ClusterMonitor implements AutoCloseable {
     private long position;
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private volatile PageOwnership.Picture picture;
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> eventCounts = new ConcurrentHashMap<>();
+    private volatile dev.iris.runtime.monitor.TraceFile.Writer recording;
     private volatile boolean closed;
     private long applied;
 
@@ -188,16 +190,23 @@ public final class ClusterMonitor implements AutoCloseable {
 
     /**
      * The cluster's groups as its nodes report them: each group (the union of what the connected
-     * nodes' copies of the table say) with its members by node, then by process id.
+     * nodes' copies of the table say; of every node's last copy when none is connected) with its
+     * members by node, then by process id.
      */
     public Map<ProcessId, Map<String, List<ProcessId>>> groups() {
         Map<Integer, String> nodeNames = new java.util.HashMap<>();
         Map<ProcessId, Set<ProcessId>> union = new java.util.TreeMap<>(java.util.Comparator.comparingLong(
                 ProcessId::value));
         targets.forEach(t -> nodeNames.put(dev.iris.runtime.NodeId.of(t.node()).number(), t.node()));
+        Set<String> up = connected();
         for (MonitorMessage.State state : states.values()) {
             // a member's node may not have reported yet: its peers name it
             state.members().forEach(m -> nodeNames.put(dev.iris.runtime.NodeId.of(m).number(), m));
+        }
+        for (MonitorMessage.State state : states.values()) {
+            if (!up.isEmpty() && !up.contains(state.node())) {
+                continue; // the last word of a node that is gone: its peers' tables are current
+            }
             state.groups().forEach((g, members) -> union.computeIfAbsent(g, x -> new java.util.HashSet<>())
                     .addAll(members));
         }
@@ -216,6 +225,67 @@ public final class ClusterMonitor implements AutoCloseable {
     public Optional<String> processName(ProcessId process) {
         return states.values().stream().map(s -> s.processes().get(process)).filter(java.util.Objects::nonNull)
                 .findFirst();
+    }
+
+    /** A node as the IDE sees it. */
+    public enum NodeState {
+        /** Its monitor is connected. */
+        ALIVE,
+        /** The IDE cannot reach its monitor, but a connected node still counts it a member. */
+        SUSPECTED,
+        /** Neither the IDE nor any connected node reaches it. */
+        DEAD
+    }
+
+    /** How {@code node} looks from here. */
+    public NodeState nodeState(String node) {
+        if (connected().contains(node)) {
+            return NodeState.ALIVE;
+        }
+        Set<String> up = connected();
+        boolean seen = states.values().stream().filter(s -> up.contains(s.node()))
+                .anyMatch(s -> s.members().contains(node));
+        return seen ? NodeState.SUSPECTED : NodeState.DEAD;
+    }
+
+    /** Memory events received from each node so far. */
+    public Map<String, Long> eventCounts() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        eventCounts.forEach((node, count) -> counts.put(node, count.get()));
+        return counts;
+    }
+
+    /**
+     * Records what arrives from now on into {@code file} ({@link dev.iris.runtime.monitor.TraceFile}),
+     * after the nodes' states and page tables as the model knows them now.
+     */
+    public void startRecording(java.nio.file.Path file) throws java.io.IOException {
+        dev.iris.runtime.monitor.TraceFile.Writer writer = new dev.iris.runtime.monitor.TraceFile.Writer(file);
+        synchronized (lock) {
+            for (MonitorMessage.State state : states.values()) {
+                writer.write(state);
+            }
+            for (String node : nodes()) {
+                writer.write(new MonitorMessage.Pages(node, model.tableOf(node)));
+            }
+            recording = writer;
+        }
+    }
+
+    /** Whether {@link #startRecording} is on. */
+    public boolean isRecordingToFile() {
+        return recording != null;
+    }
+
+    /** Stops recording and closes the file; returns it, or null if none was recorded. */
+    public java.nio.file.Path stopRecording() throws java.io.IOException {
+        dev.iris.runtime.monitor.TraceFile.Writer writer = recording;
+        recording = null;
+        if (writer == null) {
+            return null;
+        }
+        writer.close();
+        return writer.file();
     }
 
     /** The cluster's name. */
@@ -296,6 +366,11 @@ public final class ClusterMonitor implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        try {
+            stopRecording();
+        } catch (java.io.IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "recording of cluster '" + cluster + "' failed: " + e.getMessage());
+        }
         thread.shutdownNow();
         clients.values().forEach(MonitorClient::close);
         clients.clear();
@@ -336,6 +411,19 @@ public final class ClusterMonitor implements AutoCloseable {
     private void arrived(MonitorMessage message) {
         if (message instanceof MonitorMessage.State state) {
             states.put(state.node(), state);
+        } else if (message instanceof MonitorMessage.Memory) {
+            eventCounts.computeIfAbsent(message.node(), n -> new java.util.concurrent.atomic.AtomicLong())
+                    .incrementAndGet();
+        }
+        dev.iris.runtime.monitor.TraceFile.Writer writer = recording;
+        if (writer != null) {
+            try {
+                writer.write(message);
+            } catch (java.io.IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "recording of cluster '" + cluster + "' into " + writer.file()
+                        + " failed: " + e.getMessage());
+                recording = null;
+            }
         }
         synchronized (inbox) {
             inbox.add(message);

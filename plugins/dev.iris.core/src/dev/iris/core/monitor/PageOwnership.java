@@ -114,6 +114,24 @@ public final class PageOwnership {
     }
 
     /**
+     * What the model knows of {@code node}'s page table, as the node would report it: its access to
+     * each page it has, and owner and copyset for the pages it owns (for recording a model that is
+     * already running).
+     */
+    public List<PageInfo> tableOf(String node) {
+        List<PageInfo> table = new java.util.ArrayList<>();
+        for (Entry e : pages.values()) {
+            State state = e.states.get(node);
+            boolean owner = node.equals(e.owner);
+            if (state != null || owner) {
+                table.add(new PageInfo(e.page, e.region, state == null ? State.WRITE : state, owner, e.owner,
+                        owner ? List.copyOf(e.copyset) : List.of(), 0, e.readFaults, e.writeFaults, e.invalidations));
+            }
+        }
+        return table;
+    }
+
+    /**
      * The model as a picture for drawing: one cell per page (of {@code regions}, or all if empty)
      * with its owner, its kind (exclusive writer, read-shared, no owner), its copyset size and each
      * node's access. Cheap to make often (arrays, no records per page); immutable.

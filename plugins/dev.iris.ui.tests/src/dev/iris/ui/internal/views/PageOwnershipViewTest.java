@@ -76,6 +76,26 @@ class PageOwnershipViewTest {
                     .filter(r -> r.label().startsWith("tellers")).findFirst().orElseThrow().children().stream()
                     .map(ProcessGroupsView.Row::label).toList());
 
+            // the Cluster view lists the nodes, alive, with their addresses and the pages they own
+            ClusterView clusterView = (ClusterView) page.showView(dev.iris.ui.IrisPerspective.CLUSTER_VIEW_ID);
+            processEventsUntil(() -> clusterView.rows().stream().filter(r -> r.state().equals("alive")).count() == 3,
+                    () -> "three alive nodes in the Cluster view: " + clusterView.rows());
+            assertEquals(List.of("n1", "n2", "n3"), clusterView.rows().stream().map(ClusterView.NodeRow::node).toList());
+            assertEquals("127.0.0.1:7201", clusterView.rows().get(0).address());
+            assertEquals(view.picture().size(), clusterView.rows().stream().mapToInt(ClusterView.NodeRow::pagesOwned)
+                    .sum(), "every page is owned by one of the nodes");
+            // selecting n2's JVM in the Debug view selects n2 in the debug views
+            var debugView = (org.eclipse.debug.ui.IDebugView) page.showView(
+                    org.eclipse.debug.ui.IDebugUIConstants.ID_DEBUG_VIEW);
+            var n2 = IrisLaunching.nodeProcess(cluster.name(), "n2").orElseThrow();
+            debugView.getViewer().setSelection(new org.eclipse.jface.viewers.TreeSelection(
+                    new org.eclipse.jface.viewers.TreePath(new Object[] {launch, n2})), true);
+            processEventsUntil(() -> "n2".equals(clusterView.selectedNode()),
+                    () -> "n2 selected in the Cluster view, not " + clusterView.selectedNode());
+            Path trace = Files.createTempDirectory("iris-recording").resolve("local.iristrace");
+            assertEquals(trace, clusterView.toggleRecording(trace));
+            page.bringToTop(view);
+
             URLClassLoader[] loader = new URLClassLoader[1];
             try (Node client = UiTests.clusterClient(project, program, cluster, "teller-desk", l -> loader[0] = l)) {
                 // transfers through the tellers of every node move the accounts' pages between them
@@ -135,6 +155,28 @@ class PageOwnershipViewTest {
             // the new node left: its member is gone from the group
             processEventsUntil(() -> tellers(groups).startsWith("tellers (well-known 2) \u2014 3 member(s)"),
                     () -> "the night teller gone with its node: " + groups.rows());
+
+            // the recording holds the three tables and the page that moved to the desk
+            assertEquals(null, clusterView.toggleRecording(null), "the second toggle stops recording");
+            List<MonitorMessage> recorded = dev.iris.runtime.monitor.TraceFile.read(trace);
+            assertEquals(java.util.Set.of("n1", "n2", "n3"), recorded.stream()
+                    .filter(m -> m instanceof MonitorMessage.Pages).map(MonitorMessage::node)
+                    .collect(java.util.stream.Collectors.toSet()));
+            assertTrue(recorded.stream().anyMatch(m -> m instanceof MonitorMessage.Memory e
+                    && e.event().kind() == MemoryEvent.Kind.OWNERSHIP_LOST && "teller-desk".equals(e.event().peer())),
+                    "the move to the desk is in the recording");
+
+            // fault injection: n3's JVM is killed; the view sees it go
+            clusterView.kill(cluster.name(), "n3");
+            processEventsUntil(() -> IrisLaunching.nodeProcess(cluster.name(), "n3").isEmpty(),
+                    () -> "n3's JVM to end");
+            processEventsUntil(() -> clusterView.rows().get(2).state().equals("dead"),
+                    () -> "n3 dead in the Cluster view: " + clusterView.rows());
+            assertEquals("alive", clusterView.rows().get(0).state());
+            processEventsUntil(() -> tellers(groups).startsWith("tellers (well-known 2) \u2014 2 member(s)"),
+                    () -> "n3's teller gone from the group with n3: " + groups.rows());
+            page.bringToTop(clusterView);
+            assertTrue(Files.size(UiTests.screenshot("cluster-view.png", 500)) > 10_000);
             long[] cost = view.paintCost();
             assertTrue(cost[0] > 0, "the view painted");
         } finally {

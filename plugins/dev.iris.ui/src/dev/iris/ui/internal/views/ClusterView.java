@@ -2,98 +2,250 @@ package dev.iris.ui.internal.views;
 
 import dev.iris.core.ClusterRegistry;
 import dev.iris.core.ClusterRegistry.Cluster;
+import dev.iris.core.launching.IrisLaunching;
+import dev.iris.core.monitor.ClusterMonitor;
+import dev.iris.core.monitor.PageOwnership;
+import dev.iris.runtime.monitor.MonitorMessage;
 import dev.iris.runtime.transport.Handshake;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.eclipse.jface.action.Action;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.viewers.ArrayContentProvider;
 import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.viewers.TableViewer;
 import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.osgi.util.NLS;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
-import org.eclipse.ui.part.ViewPart;
 
 /**
  * The Cluster view: every cluster the IDE knows about (from {@link ClusterRegistry}) with its
- * nodes and state. Registry changes may come from any thread; the view coalesces them into one
- * refresh on the UI thread.
+ * nodes and state; below, the nodes of the shown cluster (see {@link DebugContext}) with their
+ * address, state (alive, suspected, dead), processes, pages owned and memory events a second.
+ * Actions: kill the selected node's JVM (fault injection) and record the cluster to a trace file.
+ * Changes come from any thread; the view refreshes on the UI thread.
  */
-public final class ClusterView extends ViewPart {
-    private final ClusterRegistry registry;
-    private final ClusterRegistry.Listener listener = r -> scheduleRefresh();
+public final class ClusterView extends MonitorView {
+    /** One node of the shown cluster. */
+    record NodeRow(String node, String address, String state, int processes, int pagesOwned, long eventsPerSecond) {
+    }
+
     private TableViewer viewer;
+    private TableViewer nodes;
     private Label status;
-    private volatile boolean refreshPending;
-    private org.eclipse.swt.widgets.Display display;
-
-    public ClusterView() {
-        this(ClusterRegistry.getDefault());
-    }
-
-    ClusterView(ClusterRegistry registry) {
-        this.registry = registry;
-    }
+    private Action kill;
+    private Action record;
+    private final Map<String, long[]> lastCounts = new HashMap<>(); // node -> {count, nanos, rate}
 
     @Override
     public void createPartControl(Composite parent) {
-        display = parent.getDisplay();
         GridLayoutFactory.fillDefaults().spacing(0, 2).applyTo(parent);
-        viewer = new TableViewer(parent, SWT.FULL_SELECTION | SWT.MULTI | SWT.V_SCROLL | SWT.H_SCROLL);
-        viewer.getTable().setHeaderVisible(true);
-        viewer.getTable().setLinesVisible(true);
-        viewer.setContentProvider(ArrayContentProvider.getInstance());
-        column(Messages.ClusterView_column_cluster, 200, Cluster::name);
-        column(Messages.ClusterView_column_nodes, 320, c -> String.join(", ", c.nodes()));
-        column(Messages.ClusterView_column_state, 100, c -> c.state().name().toLowerCase(java.util.Locale.ROOT));
-        GridDataFactory.fillDefaults().grab(true, true).applyTo(viewer.getControl());
+        viewer = table(parent, 2);
+        column(viewer, Messages.ClusterView_column_cluster, 200, c -> ((Cluster) c).name());
+        column(viewer, Messages.ClusterView_column_nodes, 320, c -> String.join(", ", ((Cluster) c).nodes()));
+        column(viewer, Messages.ClusterView_column_state, 100, c -> ((Cluster) c).state().name()
+                .toLowerCase(Locale.ROOT));
+        viewer.addSelectionChangedListener(e -> {
+            if (e.getStructuredSelection().getFirstElement() instanceof Cluster c && c.monitor() != null) {
+                DebugContext.pick(c.monitor());
+            }
+        });
+        nodes = table(parent, 3);
+        column(nodes, Messages.ClusterView_column_node, 120, r -> ((NodeRow) r).node());
+        column(nodes, Messages.ClusterView_column_address, 160, r -> ((NodeRow) r).address());
+        column(nodes, Messages.ClusterView_column_state, 90, r -> ((NodeRow) r).state());
+        column(nodes, Messages.ClusterView_column_processes, 90, r -> String.valueOf(((NodeRow) r).processes()));
+        column(nodes, Messages.ClusterView_column_pages, 100, r -> String.valueOf(((NodeRow) r).pagesOwned()));
+        column(nodes, Messages.ClusterView_column_events, 130, r -> String.valueOf(((NodeRow) r).eventsPerSecond()));
+        nodes.addSelectionChangedListener(e -> updateActions());
         status = new Label(parent, SWT.NONE);
         GridDataFactory.fillDefaults().grab(true, false).indent(4, 0).applyTo(status);
         getSite().setSelectionProvider(viewer);
-        registry.addListener(listener);
-        refresh();
+        kill = new Action(Messages.ClusterView_kill) {
+            @Override
+            public void run() {
+                killSelected();
+            }
+        };
+        record = new Action(Messages.ClusterView_record, Action.AS_CHECK_BOX) {
+            @Override
+            public void run() {
+                toggleRecording(null);
+            }
+        };
+        var toolBar = getViewSite().getActionBars().getToolBarManager();
+        toolBar.add(kill);
+        toolBar.add(record);
+        startFollowing(viewer.getControl());
     }
 
-    private void column(String title, int width, java.util.function.Function<Cluster, String> text) {
-        TableViewerColumn column = new TableViewerColumn(viewer, SWT.LEFT);
+    private static TableViewer table(Composite parent, int weight) {
+        TableViewer table = new TableViewer(parent, SWT.FULL_SELECTION | SWT.V_SCROLL | SWT.H_SCROLL);
+        table.getTable().setHeaderVisible(true);
+        table.getTable().setLinesVisible(true);
+        table.setContentProvider(ArrayContentProvider.getInstance());
+        GridDataFactory.fillDefaults().grab(true, true).hint(SWT.DEFAULT, 30 * weight).applyTo(table.getControl());
+        return table;
+    }
+
+    private static void column(TableViewer table, String title, int width, Function<Object, String> text) {
+        TableViewerColumn column = new TableViewerColumn(table, SWT.LEFT);
         column.getColumn().setText(title);
         column.getColumn().setWidth(width);
         column.setLabelProvider(new ColumnLabelProvider() {
             @Override
             public String getText(Object element) {
-                return text.apply((Cluster) element);
+                return text.apply(element);
             }
         });
     }
 
-    private void scheduleRefresh() {
-        if (refreshPending || display == null || display.isDisposed()) {
-            return;
-        }
-        refreshPending = true;
-        display.asyncExec(() -> {
-            refreshPending = false;
-            refresh();
-        });
-    }
-
-    private void refresh() {
-        if (viewer == null || viewer.getControl().isDisposed()) {
-            return;
-        }
-        var clusters = registry.clusters();
+    @Override
+    void clustersChanged() {
+        var clusters = ClusterRegistry.getDefault().clusters();
         viewer.setInput(clusters);
         status.setText(clusters.isEmpty() ? Messages.ClusterView_empty
                 : NLS.bind(Messages.ClusterView_status, clusters.size(), Handshake.PROTOCOL));
     }
 
-    /** The table, for tests. */
+    @Override
+    void monitorChanged() {
+        String selected = selectedNode();
+        nodes.setInput(rows());
+        if (selected != null) {
+            reselect(selected);
+        }
+        updateActions();
+    }
+
+    private void reselect(String node) {
+        for (Object element : ((List<?>) nodes.getInput())) {
+            if (((NodeRow) element).node().equals(node)) {
+                nodes.setSelection(new org.eclipse.jface.viewers.StructuredSelection(element), true);
+            }
+        }
+    }
+
+    /** The nodes of the shown cluster, now. */
+    List<NodeRow> rows() {
+        ClusterMonitor monitor = monitor();
+        if (monitor == null) {
+            return List.of();
+        }
+        PageOwnership.Picture picture = monitor.picture();
+        int[] owned = picture.owned();
+        Map<String, MonitorMessage.State> states = monitor.states();
+        Map<String, Long> counts = monitor.eventCounts();
+        long now = System.nanoTime();
+        List<NodeRow> rows = new ArrayList<>();
+        for (String node : monitor.watched()) {
+            MonitorMessage.State state = states.get(node);
+            int k = picture.nodes().indexOf(node);
+            long count = counts.getOrDefault(node, 0L);
+            long[] last = lastCounts.get(node);
+            long rate = last == null ? 0 : last[2];
+            if (last == null || now - last[1] >= 1_000_000_000L) {
+                rate = last == null ? 0 : (count - last[0]) * 1_000_000_000L / Math.max(1, now - last[1]);
+                lastCounts.put(node, new long[] {count, now, rate});
+            }
+            String alive = monitor.isRecording() ? Messages.ClusterView_recorded
+                    : monitor.isClosed() ? Messages.ClusterView_stopped
+                    : monitor.nodeState(node).name().toLowerCase(Locale.ROOT);
+            rows.add(new NodeRow(node, state == null ? "" : state.address(), alive,
+                    state == null ? 0 : state.processes().size(), k < 0 ? 0 : owned[k], rate));
+        }
+        return rows;
+    }
+
+    @Override
+    void nodeSelected(String node) {
+        reselect(node);
+    }
+
+    /** The node selected in the nodes table, or null. */
+    String selectedNode() {
+        return nodes.getStructuredSelection().getFirstElement() instanceof NodeRow row ? row.node() : null;
+    }
+
+    private void updateActions() {
+        ClusterMonitor monitor = monitor();
+        boolean live = monitor != null && !monitor.isClosed();
+        kill.setEnabled(live && nodes.getStructuredSelection().getFirstElement() instanceof NodeRow row
+                && IrisLaunching.nodeProcess(monitor.cluster(), row.node()).isPresent());
+        record.setEnabled(live);
+        record.setChecked(live && monitor.isRecordingToFile());
+    }
+
+    /** Kills the JVM of the selected node. */
+    private void killSelected() {
+        ClusterMonitor monitor = monitor();
+        if (monitor != null && ((IStructuredSelection) nodes.getSelection()).getFirstElement() instanceof NodeRow row) {
+            kill(monitor.cluster(), row.node());
+        }
+    }
+
+    /** Kills {@code node}'s JVM, as the Kill Node action does. */
+    void kill(String cluster, String node) {
+        try {
+            IrisLaunching.kill(cluster, node);
+        } catch (org.eclipse.core.runtime.CoreException e) {
+            org.eclipse.jface.dialogs.ErrorDialog.openError(getSite().getShell(), Messages.ClusterView_kill, null,
+                    e.getStatus());
+        }
+    }
+
+    /**
+     * Starts recording the shown cluster into {@code file} (asking where if null), or stops and
+     * says where it went; returns the file while recording, else null.
+     */
+    java.nio.file.Path toggleRecording(java.nio.file.Path file) {
+        ClusterMonitor monitor = monitor();
+        if (monitor == null) {
+            return null;
+        }
+        try {
+            if (monitor.isRecordingToFile()) {
+                java.nio.file.Path done = monitor.stopRecording();
+                status.setText(NLS.bind(Messages.ClusterView_recorded_to, done));
+                return null;
+            }
+            java.nio.file.Path target = file;
+            if (target == null) {
+                org.eclipse.swt.widgets.FileDialog dialog = new org.eclipse.swt.widgets.FileDialog(
+                        getSite().getShell(), SWT.SAVE);
+                dialog.setFilterExtensions(new String[] {"*.iristrace"});
+                dialog.setFileName(monitor.cluster() + ".iristrace");
+                String chosen = dialog.open();
+                if (chosen == null) {
+                    return null;
+                }
+                target = java.nio.file.Path.of(chosen);
+            }
+            monitor.startRecording(target);
+            status.setText(NLS.bind(Messages.ClusterView_recording_to, target));
+            return target;
+        } catch (java.io.IOException e) {
+            status.setText(e.getMessage());
+            return null;
+        } finally {
+            updateActions();
+        }
+    }
+
+    /** The clusters table, for tests. */
     TableViewer viewer() {
         return viewer;
     }
 
-    /** The status line under the table, for tests. */
+    /** The status line, for tests. */
     String statusText() {
         return status.getText();
     }
@@ -101,11 +253,5 @@ public final class ClusterView extends ViewPart {
     @Override
     public void setFocus() {
         viewer.getControl().setFocus();
-    }
-
-    @Override
-    public void dispose() {
-        registry.removeListener(listener);
-        super.dispose();
     }
 }

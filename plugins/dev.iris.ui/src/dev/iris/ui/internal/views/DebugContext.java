@@ -13,7 +13,9 @@ import java.util.function.Consumer;
  */
 final class DebugContext {
     private static ClusterMonitor picked;
+    private static String node;
     private static final List<Consumer<ClusterMonitor>> LISTENERS = new CopyOnWriteArrayList<>();
+    private static final List<Consumer<String>> NODE_LISTENERS = new CopyOnWriteArrayList<>();
 
     private DebugContext() {
     }
@@ -43,6 +45,52 @@ final class DebugContext {
             picked = monitor;
             LISTENERS.forEach(l -> l.accept(monitor));
         }
+    }
+
+    /** The node selected last (in the Debug view, or a debug view), or null. */
+    static String node() {
+        return node;
+    }
+
+    /** Selects {@code node} of the shown cluster in every debug view. */
+    static void selectNode(String selected) {
+        node = selected;
+        NODE_LISTENERS.forEach(l -> l.accept(selected));
+    }
+
+    /**
+     * Follows the Debug view: selecting a node's process, debug target, thread or frame shows its
+     * cluster and selects the node.
+     */
+    static void debugSelection(Object element) {
+        org.eclipse.debug.core.model.IProcess process = null;
+        if (element instanceof org.eclipse.debug.core.model.IProcess p) {
+            process = p;
+        } else if (element instanceof org.eclipse.debug.core.model.IDebugElement e) {
+            process = e.getDebugTarget().getProcess();
+        }
+        if (process == null) {
+            return;
+        }
+        String cluster = process.getAttribute(dev.iris.core.launching.IrisLaunching.ATTR_PROCESS_CLUSTER);
+        String selected = process.getAttribute(dev.iris.core.launching.IrisLaunching.ATTR_PROCESS_NODE);
+        if (cluster == null || selected == null) {
+            return;
+        }
+        // the newest watched cluster of that name: the launch's own
+        List<Cluster> named = watched().stream().filter(c -> c.name().equals(cluster)).toList();
+        if (!named.isEmpty()) {
+            pick(named.get(named.size() - 1).monitor());
+            selectNode(selected);
+        }
+    }
+
+    static void addNodeListener(Consumer<String> listener) {
+        NODE_LISTENERS.add(listener);
+    }
+
+    static void removeNodeListener(Consumer<String> listener) {
+        NODE_LISTENERS.remove(listener);
     }
 
     static void addListener(Consumer<ClusterMonitor> listener) {

@@ -9,6 +9,17 @@ public final class Messages extends NLS {
     public static String ClusterView_column_state;
     public static String ClusterView_empty;
     public static String ClusterView_status;
+    public static String ClusterView_column_node;
+    public static String ClusterView_column_address;
+    public static String ClusterView_column_processes;
+    public static String ClusterView_column_pages;
+    public static String ClusterView_column_events;
+    public static String ClusterView_kill;
+    public static String ClusterView_record;
+    public static String ClusterView_recorded;
+    public static String ClusterView_stopped;
+    public static String ClusterView_recorded_to;
+    public static String ClusterView_recording_to;
     public static String PageOwnershipView_time;
     public static String PageOwnershipView_openRecording;
     public static String PageOwnershipView_opening;

@@ -15,6 +15,13 @@ abstract class MonitorView extends ViewPart {
     private final ClusterRegistry.Listener registryListener = r -> runOnUi(this::follow);
     private final Consumer<ClusterMonitor> pickListener = m -> follow();
     private final Runnable monitorListener = () -> runOnUi(this::monitorChanged);
+    private final Consumer<String> nodeListener = this::nodeSelected;
+    private final org.eclipse.debug.ui.contexts.IDebugContextListener debugListener = event -> {
+        if ((event.getFlags() & org.eclipse.debug.ui.contexts.DebugContextEvent.ACTIVATED) != 0
+                && event.getContext() instanceof org.eclipse.jface.viewers.IStructuredSelection selection) {
+            DebugContext.debugSelection(selection.getFirstElement());
+        }
+    };
     private Control control;
     private ClusterMonitor monitor;
 
@@ -23,7 +30,14 @@ abstract class MonitorView extends ViewPart {
         this.control = control;
         ClusterRegistry.getDefault().addListener(registryListener);
         DebugContext.addListener(pickListener);
+        DebugContext.addNodeListener(nodeListener);
+        org.eclipse.debug.ui.DebugUITools.getDebugContextManager().getContextService(getSite().getWorkbenchWindow())
+                .addDebugContextListener(debugListener);
         follow();
+    }
+
+    /** A node was selected (in the Debug view or a debug view); show it selected. */
+    void nodeSelected(String node) {
     }
 
     /** The monitor shown, or null. */
@@ -74,6 +88,9 @@ abstract class MonitorView extends ViewPart {
     public void dispose() {
         ClusterRegistry.getDefault().removeListener(registryListener);
         DebugContext.removeListener(pickListener);
+        DebugContext.removeNodeListener(nodeListener);
+        org.eclipse.debug.ui.DebugUITools.getDebugContextManager().getContextService(getSite().getWorkbenchWindow())
+                .removeDebugContextListener(debugListener);
         if (monitor != null) {
             monitor.removeListener(monitorListener);
         }

@@ -135,6 +135,11 @@ public final class PageOwnershipView extends MonitorView {
     }
 
     @Override
+    void nodeSelected(String node) {
+        setInvalidNode(node);
+    }
+
+    @Override
     void monitorSwapped() {
         selectedPage = -1;
     }
