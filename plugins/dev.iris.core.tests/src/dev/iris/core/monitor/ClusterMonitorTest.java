@@ -68,6 +68,71 @@ class ClusterMonitorTest {
         }
     }
 
+    /**
+     * Attach by address: two TCP nodes on mutual TLS serve their monitors; the IDE attaches with a
+     * certificate of their authority, learns their names and follows a write; with another
+     * authority's certificate it is refused, saying which monitor.
+     */
+    @Test
+    void attachesToARunningClusterByItsMonitorsAddresses() throws Exception {
+        var authority = dev.iris.runtime.security.ClusterAuthority.create("lab");
+        var memory = dev.iris.runtime.dsm.MemoryConfig.of(List.of(dev.iris.runtime.dsm.MemoryConfig.Region.of("data",
+                4096))).withPageSize(1024).withManagers(List.of("a"));
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            dev.iris.runtime.Node a = dev.iris.runtime.Node.start(dev.iris.runtime.NodeConfig.of("a", "lab",
+                    new java.net.InetSocketAddress("127.0.0.1", 0), List.of()).withMemory(memory)
+                    .withCredentials(authority.issue("a")), dev.iris.runtime.Codecs.of());
+            open.add(0, a);
+            int port = Integer.parseInt(a.address().substring(a.address().lastIndexOf(':') + 1));
+            dev.iris.runtime.Node b = dev.iris.runtime.Node.start(dev.iris.runtime.NodeConfig.of("b", "lab",
+                    new java.net.InetSocketAddress("127.0.0.1", 0), List.of(new java.net.InetSocketAddress(
+                            "127.0.0.1", port))).withMemory(memory).withCredentials(authority.issue("b")),
+                    dev.iris.runtime.Codecs.of());
+            open.add(0, b);
+            assertTrue(b.awaitMembers(2, java.time.Duration.ofSeconds(20)));
+            List<java.net.InetSocketAddress> monitors = new ArrayList<>();
+            for (dev.iris.runtime.Node n : List.of(a, b)) {
+                var server = dev.iris.runtime.monitor.MonitorServer.start(n, new java.net.InetSocketAddress(
+                        "127.0.0.1", 0));
+                open.add(0, server);
+                monitors.add(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+            }
+            dev.iris.runtime.IpcException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.iris.runtime.IpcException.class, () -> ClusterMonitor.attach("lab", monitors,
+                            dev.iris.runtime.security.ClusterAuthority.create("lab").issue("ide")));
+            assertTrue(refused.getMessage().contains("monitor at"), refused.getMessage());
+
+            ClusterMonitor monitor = ClusterMonitor.attach("lab", monitors, authority.issue("ide"));
+            open.add(0, monitor);
+            assertEquals(List.of("a", "b"), monitor.watched());
+            long page = a.memory().region("data").base() / 1024;
+            java.util.function.Supplier<String> owner = () -> {
+                PageOwnership.Picture p = monitor.picture();
+                for (int i = 0; i < p.size(); i++) {
+                    if (p.pages()[i] == page) {
+                        return p.owner()[i] < 0 ? null : p.nodes().get(p.owner()[i]);
+                    }
+                }
+                return null;
+            };
+            java.util.concurrent.CountDownLatch moved = new java.util.concurrent.CountDownLatch(1);
+            monitor.addListener(() -> {
+                if ("b".equals(owner.get())) {
+                    moved.countDown();
+                }
+            });
+            b.memory().setLong(a.memory().region("data").base(), 7); // a manages and owns the page: b takes it
+            assertTrue(moved.await(20, java.util.concurrent.TimeUnit.SECONDS), "the write moved the page to b: "
+                    + owner.get());
+            assertEquals(java.util.Set.of("a", "b"), monitor.connected());
+        } finally {
+            for (AutoCloseable c : open) {
+                c.close();
+            }
+        }
+    }
+
     @Test
     void aRecordingReplaysToAnyMoment() {
         List<MonitorMessage> run = List.of(

@@ -81,6 +81,28 @@ public final class ClusterMonitor implements AutoCloseable {
     }
 
     /**
+     * Attaches to a cluster that runs elsewhere, by the addresses of its nodes' monitors
+     * ({@code iris.monitor} of their configurations): learns each node's name from its monitor's
+     * handshake, then watches them like a launched cluster.
+     *
+     * @param credentials a certificate of the cluster's authority (for example an exported
+     *                    bundle's {@code conf/credentials}), or null for nodes without TLS
+     * @throws IpcException if a monitor cannot be reached or refuses, saying which and why
+     */
+    public static ClusterMonitor attach(String cluster, List<InetSocketAddress> monitors, NodeCredentials credentials) {
+        if (monitors.isEmpty()) {
+            throw new IllegalArgumentException("no monitor address to attach to");
+        }
+        List<Target> targets = new ArrayList<>();
+        for (InetSocketAddress address : monitors) {
+            try (MonitorClient probe = MonitorClient.connect(address, cluster, credentials, m -> { })) {
+                targets.add(new Target(probe.node(), address));
+            }
+        }
+        return start(cluster, targets, credentials);
+    }
+
+    /**
      * A monitor without connections, fed by {@link #feed} (a recording, or a test): the same
      * model, pictures and listeners as a live one.
      */

@@ -63,4 +63,53 @@ class ClusterViewTest {
         processEventsUntil(() -> table.getItemCount() == 0);
         assertTrue(view.statusText().startsWith("No cluster is running"), view.statusText());
     }
+
+    @Test
+    void attachesToARunningClusterByItsMonitorsAndSaysWhatIsWrongWithAnEntry(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> AttachClusterDialog.parse("lab", "localhost", "")).getMessage().contains("'localhost' is not "
+                        + "host:port"));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> AttachClusterDialog.parse("lab", "127.0.0.1:1", dir.toString())).getMessage()
+                .contains("holds no credentials"));
+
+        var authority = dev.iris.runtime.security.ClusterAuthority.create("lab");
+        authority.issue("ide").write(dir);
+        var memory = dev.iris.runtime.dsm.MemoryConfig.of(List.of(dev.iris.runtime.dsm.MemoryConfig.Region.of("data",
+                8192))).withPageSize(1024).withManagers(List.of("a", "b"));
+        List<AutoCloseable> open = new java.util.ArrayList<>();
+        try {
+            dev.iris.runtime.Node a = dev.iris.runtime.Node.start(dev.iris.runtime.NodeConfig.of("a", "lab",
+                    new java.net.InetSocketAddress("127.0.0.1", 0), List.of()).withMemory(memory)
+                    .withCredentials(authority.issue("a")), dev.iris.runtime.Codecs.of());
+            open.add(0, a);
+            int port = Integer.parseInt(a.address().substring(a.address().lastIndexOf(':') + 1));
+            dev.iris.runtime.Node b = dev.iris.runtime.Node.start(dev.iris.runtime.NodeConfig.of("b", "lab",
+                    new java.net.InetSocketAddress("127.0.0.1", 0), List.of(new java.net.InetSocketAddress(
+                            "127.0.0.1", port))).withMemory(memory).withCredentials(authority.issue("b")),
+                    dev.iris.runtime.Codecs.of());
+            open.add(0, b);
+            StringBuilder monitors = new StringBuilder();
+            for (dev.iris.runtime.Node n : List.of(a, b)) {
+                var server = dev.iris.runtime.monitor.MonitorServer.start(n, new java.net.InetSocketAddress(
+                        "127.0.0.1", 0));
+                open.add(0, server);
+                monitors.append("127.0.0.1:").append(server.port()).append(", ");
+            }
+            var job = view.attach(AttachClusterDialog.parse("lab", monitors.toString(), dir.toString()));
+            processEventsUntil(() -> job.getResult() != null, () -> "the attach job");
+            assertTrue(job.getResult().isOK(), job.getResult().toString());
+            processEventsUntil(() -> view.rows().size() == 2 && view.rows().stream().allMatch(r -> r.state()
+                    .equals("alive") && r.pagesOwned() == 4), () -> "two alive nodes owning four pages each: "
+                            + view.rows());
+            assertEquals(List.of("a", "b"), view.rows().stream().map(ClusterView.NodeRow::node).toList());
+        } finally {
+            ClusterRegistry.getDefault().clusters().stream().filter(c -> c.name().equals("lab") && c.monitor() != null)
+                    .forEach(c -> c.monitor().close());
+            for (AutoCloseable c : open) {
+                c.close();
+            }
+        }
+    }
 }

@@ -82,6 +82,15 @@ public final class ClusterView extends MonitorView {
             }
         };
         var toolBar = getViewSite().getActionBars().getToolBarManager();
+        toolBar.add(new Action(Messages.ClusterView_attach) {
+            @Override
+            public void run() {
+                AttachClusterDialog dialog = new AttachClusterDialog(getSite().getShell());
+                if (dialog.open() == AttachClusterDialog.OK) {
+                    attach(dialog.target());
+                }
+            }
+        });
         toolBar.add(kill);
         toolBar.add(record);
         startFollowing(viewer.getControl());
@@ -238,6 +247,32 @@ public final class ClusterView extends MonitorView {
         } finally {
             updateActions();
         }
+    }
+
+    /**
+     * Attaches to a running cluster in a job: connects to its monitors, adds it to the registry as
+     * running and shows it; a failure is the job's error, saying which monitor and why.
+     */
+    org.eclipse.core.runtime.jobs.Job attach(AttachClusterDialog.Target target) {
+        org.eclipse.core.runtime.jobs.Job job = org.eclipse.core.runtime.jobs.Job.create(
+                NLS.bind(Messages.ClusterView_attaching, target.cluster()), progress -> {
+                    try {
+                        var credentials = target.credentials() == null ? null
+                                : dev.iris.runtime.security.NodeCredentials.read(target.credentials());
+                        ClusterMonitor monitor = ClusterMonitor.attach(target.cluster(), target.monitors(),
+                                credentials);
+                        ClusterRegistry.getDefault().put(new Cluster(target.cluster(), monitor.watched(),
+                                Cluster.State.RUNNING, monitor));
+                        runOnUi(() -> DebugContext.pick(monitor));
+                        return org.eclipse.core.runtime.Status.OK_STATUS;
+                    } catch (java.io.IOException | dev.iris.runtime.IpcException e) {
+                        return org.eclipse.core.runtime.Status.error(NLS.bind(Messages.ClusterView_attachFailed,
+                                target.cluster(), e.getMessage()), e);
+                    }
+                });
+        job.setUser(true);
+        job.schedule();
+        return job;
     }
 
     /** The clusters table, for tests. */

@@ -9,6 +9,14 @@ public final class Messages extends NLS {
     public static String ClusterView_column_state;
     public static String ClusterView_empty;
     public static String ClusterView_status;
+    public static String ClusterView_attach;
+    public static String ClusterView_attaching;
+    public static String ClusterView_attachFailed;
+    public static String AttachClusterDialog_title;
+    public static String AttachClusterDialog_message;
+    public static String AttachClusterDialog_cluster;
+    public static String AttachClusterDialog_monitors;
+    public static String AttachClusterDialog_credentials;
     public static String ClusterView_column_node;
     public static String ClusterView_column_address;
     public static String ClusterView_column_processes;
