@@ -103,6 +103,7 @@ class IrisCliTest {
         java.util.Set<String> tables = new java.util.TreeSet<>();
         java.util.Set<String> gainers = new java.util.TreeSet<>();
         long events = 0;
+        long transfers = 0;
         boolean tellersEverywhere = false;
         for (MonitorMessage m : messages) {
             switch (m) {
@@ -114,6 +115,12 @@ class IrisCliTest {
                         gainers.add(e.node());
                     }
                 }
+                case MonitorMessage.Message e -> {
+                    if (e.event().kind() == dev.iris.runtime.MessageEvent.Kind.RECEIVE
+                            && e.event().message().equals("Transfer")) {
+                        transfers++;
+                    }
+                }
                 case MonitorMessage.State s -> tellersEverywhere |= s.groups().getOrDefault(
                         dev.iris.runtime.ProcessId.wellKnownGroup(2), java.util.Set.of()).stream()
                         .map(dev.iris.runtime.ProcessId::nodeNumber).distinct().count() == 3;
@@ -122,6 +129,7 @@ class IrisCliTest {
         assertEquals(java.util.Set.of("n1", "n2", "n3"), tables);
         assertTrue(events > 100, events + " memory events");
         assertTrue(gainers.size() >= 2, "pages moved to several nodes: " + gainers);
+        assertTrue(transfers >= 100, transfers + " transfers received by tellers");
         assertTrue(tellersEverywhere, "a state with a teller on each node");
     }
 

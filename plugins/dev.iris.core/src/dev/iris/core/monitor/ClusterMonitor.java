@@ -54,6 +54,10 @@ public final class ClusterMonitor implements AutoCloseable {
     private volatile PageOwnership.Picture picture;
     private final Map<String, java.util.concurrent.atomic.AtomicLong> eventCounts = new ConcurrentHashMap<>();
     private volatile dev.iris.runtime.monitor.TraceFile.Writer recording;
+    /** The latest IPC and memory events, for the message trace. */
+    private final java.util.ArrayDeque<MonitorMessage> trace = new java.util.ArrayDeque<>();
+    /** How many events {@link #traceEvents()} keeps. */
+    public static final int TRACE_EVENTS = 5_000;
     private volatile boolean closed;
     private long applied;
 
@@ -270,6 +274,21 @@ public final class ClusterMonitor implements AutoCloseable {
         return seen ? NodeState.SUSPECTED : NodeState.DEAD;
     }
 
+    /**
+     * The IPC and memory events for a message trace: the latest {@link #TRACE_EVENTS} of a live
+     * cluster, or a recording's up to its {@link #position()}.
+     */
+    public List<MonitorMessage> traceEvents() {
+        if (recorded != null) {
+            long at = position();
+            return recorded.stream().filter(m -> m instanceof MonitorMessage.Message e ? e.event().clock() <= at
+                    : m instanceof MonitorMessage.Memory f && f.event().clock() <= at).toList();
+        }
+        synchronized (trace) {
+            return List.copyOf(trace);
+        }
+    }
+
     /** Memory events received from each node so far. */
     public Map<String, Long> eventCounts() {
         Map<String, Long> counts = new java.util.TreeMap<>();
@@ -436,6 +455,14 @@ public final class ClusterMonitor implements AutoCloseable {
         } else if (message instanceof MonitorMessage.Memory) {
             eventCounts.computeIfAbsent(message.node(), n -> new java.util.concurrent.atomic.AtomicLong())
                     .incrementAndGet();
+        }
+        if (message instanceof MonitorMessage.Memory || message instanceof MonitorMessage.Message) {
+            synchronized (trace) {
+                trace.addLast(message);
+                if (trace.size() > TRACE_EVENTS) {
+                    trace.removeFirst();
+                }
+            }
         }
         dev.iris.runtime.monitor.TraceFile.Writer writer = recording;
         if (writer != null) {

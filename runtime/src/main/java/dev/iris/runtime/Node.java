@@ -115,6 +115,9 @@ public final class Node implements AutoCloseable {
             java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 1 << 20));
     private final Object groupLock = new Object();
     private final Dsm memory;
+    private final java.util.List<java.util.function.Consumer<MessageEvent>> messageListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean tracing;
     /** The one event loop that runs the memory's deferred work, so it runs in order. */
     private final io.netty.channel.EventLoop protocolLoop;
     private volatile Channel server;
@@ -361,6 +364,44 @@ public final class Node implements AutoCloseable {
      */
     public Map<ProcessId, Set<ProcessId>> groups() {
         return groups.all();
+    }
+
+    /**
+     * Tells {@code listener} every IPC step of this node ({@link MessageEvent}), on the thread that
+     * takes it; it must be quick and must not block. Nothing is made while nobody listens.
+     */
+    public void addMessageListener(java.util.function.Consumer<MessageEvent> listener) {
+        messageListeners.add(java.util.Objects.requireNonNull(listener));
+        tracing = true;
+    }
+
+    public void removeMessageListener(java.util.function.Consumer<MessageEvent> listener) {
+        messageListeners.remove(listener);
+        tracing = !messageListeners.isEmpty();
+    }
+
+    private void traced(MessageEvent.Kind kind, int peerNode, long requestId, ProcessId sender, ProcessId target,
+            Object message, long clock) {
+        if (!tracing) {
+            return;
+        }
+        MessageEvent e = new MessageEvent(kind, id.name(), nodeName(peerNode), requestId, sender, target,
+                message == null ? "?" : message.getClass().getSimpleName(), System.nanoTime(), clock);
+        for (java.util.function.Consumer<MessageEvent> listener : messageListeners) {
+            try {
+                listener.accept(e);
+            } catch (RuntimeException failure) {
+                LOG.log(Level.WARNING, "a message listener failed on " + e, failure);
+            }
+        }
+    }
+
+    private String nodeName(int number) {
+        if (number == id.number()) {
+            return id.name();
+        }
+        Peer peer = livePeers.get(number);
+        return peer != null ? peer.id.name() : "node #" + number;
     }
 
     /** This node's view of the cluster's shared memory ({@link NodeConfig#memory()}). */
@@ -720,8 +761,11 @@ public final class Node implements AutoCloseable {
         long requestId = requestIds.incrementAndGet();
         CompletableFuture<Object> reply = new CompletableFuture<>();
         pending.put(requestId, new Unicast(to.nodeNumber(), to, reply));
+        long clock = memory.tick();
+        traced(MessageEvent.Kind.SEND, to.nodeNumber(), requestId, sender, to, message, clock);
         try {
             if (to.nodeNumber() == id.number()) {
+                traced(MessageEvent.Kind.RECEIVE, id.number(), requestId, sender, to, message, memory.tick());
                 if (!processes.deliver(to.localId(), new Request(sender, requestId, message))) {
                     throw new NoSuchProcessException("no process " + to + " on node '" + id + "'");
                 }
@@ -732,7 +776,7 @@ public final class Node implements AutoCloseable {
                             + config.cluster() + "'");
                 }
                 requireBacklogBelowLimit(peer.out, to);
-                ByteBuf payload = checkSize(IpcWire.send(peer.out.alloc(), requestId, sender.value(), to.value(),
+                ByteBuf payload = checkSize(IpcWire.send(peer.out.alloc(), clock, requestId, sender.value(), to.value(),
                         codec.id(), message, codec.sizeHint(message), codec::encode), message);
                 peer.out.writeAndFlush(new Frame(FrameKind.SEND, 0, payload)).addListener(f -> {
                     if (!f.isSuccess()) {
@@ -760,7 +804,11 @@ public final class Node implements AutoCloseable {
     /** Reply (used by {@link KernelImpl}). */
     void reply(ProcessId replier, Request request, Object message) {
         ProcessId sender = request.sender();
+        long clock = memory.tick();
+        traced(MessageEvent.Kind.REPLY, sender.nodeNumber(), request.requestId(), sender, replier, message, clock);
         if (sender.nodeNumber() == id.number()) {
+            traced(MessageEvent.Kind.REPLY_RECEIVED, id.number(), request.requestId(), sender, replier, message,
+                    memory.tick());
             complete(request.requestId(), replier, message);
             return;
         }
@@ -771,7 +819,7 @@ public final class Node implements AutoCloseable {
             return;
         }
         MessageCodec<Object> codec = codecs.forMessage(message);
-        ch.writeAndFlush(new Frame(FrameKind.REPLY, 0, checkSize(IpcWire.reply(ch.alloc(), request.requestId(),
+        ch.writeAndFlush(new Frame(FrameKind.REPLY, 0, checkSize(IpcWire.reply(ch.alloc(), clock, request.requestId(),
                 replier.value(), codec.id(), message, codec.sizeHint(message), codec::encode), message)));
     }
 
@@ -792,7 +840,10 @@ public final class Node implements AutoCloseable {
             return;
         }
         MessageCodec<Object> codec = codecs.forMessage(request.message());
-        peer.out.writeAndFlush(new Frame(FrameKind.SEND, 0, IpcWire.send(peer.out.alloc(), request.requestId(),
+        long clock = memory.tick();
+        traced(MessageEvent.Kind.SEND, to.nodeNumber(), request.requestId(), request.sender(), to, request.message(),
+                clock);
+        peer.out.writeAndFlush(new Frame(FrameKind.SEND, 0, IpcWire.send(peer.out.alloc(), clock, request.requestId(),
                 request.sender().value(), to.value(), codec.id(), request.message(), codec.sizeHint(request.message()), codec::encode)));
     }
 
@@ -939,10 +990,13 @@ public final class Node implements AutoCloseable {
                         + largest + " encoded bytes exceeds the message limit of " + config.maxMessageBytes() + " bytes");
             }
         }
+        long clock = memory.tick();
         try {
             for (Map.Entry<Integer, List<ProcessId>> e : byNode.entrySet()) {
                 int[] localIds = e.getValue().stream().mapToInt(ProcessId::localId).toArray();
+                traced(MessageEvent.Kind.GROUP_SEND, e.getKey(), requestId, sender, group, message, clock);
                 if (e.getKey() == id.number()) {
+                    traced(MessageEvent.Kind.RECEIVE, id.number(), requestId, sender, group, message, memory.tick());
                     deliverToGroup(sender, requestId, group, localIds, message);
                     continue;
                 }
@@ -954,7 +1008,8 @@ public final class Node implements AutoCloseable {
                     continue;
                 }
                 ByteBuf payload = peer.out.alloc().compositeBuffer(2).addComponents(true,
-                        GroupWire.groupSendHeader(peer.out.alloc(), requestId, sender.value(), group.value(), localIds,
+                        GroupWire.groupSendHeader(peer.out.alloc(), clock, requestId, sender.value(), group.value(),
+                                localIds,
                                 codec.id()),
                         body.retainedDuplicate());
                 List<ProcessId> onNode = e.getValue();
@@ -1009,6 +1064,7 @@ public final class Node implements AutoCloseable {
         GroupWire.GroupSend send = GroupWire.readGroupSend(payload);
         ProcessId sender = new ProcessId(send.sender());
         ProcessId group = new ProcessId(send.group());
+        long clock = memory.receive(send.clock());
         MessageCodec<?> codec = codecs.forId(send.codec());
         Object message = null;
         String problem = null;
@@ -1028,6 +1084,7 @@ public final class Node implements AutoCloseable {
             }
             return;
         }
+        traced(MessageEvent.Kind.RECEIVE, sender.nodeNumber(), send.requestId(), sender, group, message, clock);
         deliverToGroup(sender, send.requestId(), group, send.members(), message);
     }
 
@@ -1178,6 +1235,7 @@ public final class Node implements AutoCloseable {
         IpcWire.Send send = IpcWire.readSend(payload);
         ProcessId sender = new ProcessId(send.sender());
         ProcessId target = new ProcessId(send.target());
+        long clock = memory.receive(send.clock());
         Request stub = new Request(sender, send.requestId(), null);
         if (target.nodeNumber() != id.number()) {
             fail(stub, target, FailCode.NODE_UNREACHABLE, "process " + target + " is not on node '" + id + "'");
@@ -1196,6 +1254,7 @@ public final class Node implements AutoCloseable {
                     + target + ": " + e.getMessage());
             return;
         }
+        traced(MessageEvent.Kind.RECEIVE, sender.nodeNumber(), send.requestId(), sender, target, message, clock);
         if (!processes.deliver(target.localId(), new Request(sender, send.requestId(), message))) {
             fail(stub, target, FailCode.NO_SUCH_PROCESS, "no process " + target + " on node '" + id + "'");
         }
@@ -1204,6 +1263,7 @@ public final class Node implements AutoCloseable {
     private void onReply(Channel ch, ByteBuf payload) {
         IpcWire.Reply reply = IpcWire.readReply(payload);
         ProcessId replier = new ProcessId(reply.replier());
+        long clock = memory.receive(reply.clock());
         Pending p = pending.get(reply.requestId());
         if (p == null) {
             return; // timed out or discarded meanwhile
@@ -1220,7 +1280,10 @@ public final class Node implements AutoCloseable {
             return;
         }
         try {
-            complete(reply.requestId(), replier, codec.decode(payload));
+            Object message = codec.decode(payload);
+            traced(MessageEvent.Kind.REPLY_RECEIVED, replier.nodeNumber(), reply.requestId(), null, replier, message,
+                    clock);
+            complete(reply.requestId(), replier, message);
         } catch (RuntimeException e) {
             completeExceptionally(reply.requestId(), replier, new IpcException("cannot decode the reply from "
                     + replier + ": " + e.getMessage()));

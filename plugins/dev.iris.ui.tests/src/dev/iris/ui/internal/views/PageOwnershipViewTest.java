@@ -114,6 +114,34 @@ class PageOwnershipViewTest {
                 Picture before = view.picture();
                 assertTrue(owners(before).size() >= 2, owners(before).toString());
 
+                // the Message Trace shows the transfers arriving at the tellers and the pages moving
+                MessageTraceView traceView = (MessageTraceView) page.showView(
+                        IrisDebugPerspective.MESSAGE_TRACE_VIEW_ID);
+                processEventsUntil(() -> traceView.trace() != null && traceView.trace().arrows().stream()
+                        .filter(a -> a.kind() == dev.iris.core.monitor.MessageTrace.Kind.SEND
+                                && a.summary().startsWith("Transfer")).count() == 30
+                        && traceView.trace().arrows().stream().anyMatch(a -> !a.kind().isMessage()),
+                        () -> "30 transfers and page moves in the trace: " + traceView.statusText());
+                var arrived = traceView.trace().arrows().stream().filter(a -> a.summary().startsWith("Transfer"))
+                        .findFirst().orElseThrow();
+                assertEquals("teller-desk", arrived.fromNode());
+                int[] middle = traceView.endOf(arrived);
+                assertTrue(traceView.clickAt(middle[0], middle[1]) != null, "an arrow under the click");
+                assertTrue(traceView.statusText().startsWith("Transfer") || traceView.statusText().contains("page"),
+                        traceView.statusText());
+                Path exports = Files.createTempDirectory("iris-trace");
+                traceView.exportSvg(exports.resolve("trace.svg"));
+                traceView.exportPng(exports.resolve("trace.png"));
+                String svg = Files.readString(exports.resolve("trace.svg"));
+                assertTrue(svg.split("class=\"send\"", -1).length - 1 >= 30, "the transfers in the SVG");
+                assertTrue(svg.contains("class=\"ownership\"") || svg.contains("class=\"page\""), "pages in the SVG");
+                assertTrue(Files.size(exports.resolve("trace.png")) > 1_000);
+                traceView.filter(false, true);
+                assertTrue(traceView.trace().arrows(traceView.shown()).stream().noneMatch(a -> a.kind().isMessage()));
+                traceView.filter(true, true);
+                assertTrue(Files.size(UiTests.screenshot("message-trace.png", 500)) > 10_000);
+                page.bringToTop(view);
+
                 // a node that is not the page's owner writes it: the view shows the page move to it
                 long pageNumber = before.pages()[0];
                 long address = pageNumber * client.memory().pageSize();

@@ -9,6 +9,13 @@ public final class Messages extends NLS {
     public static String ClusterView_column_state;
     public static String ClusterView_empty;
     public static String ClusterView_status;
+    public static String MessageTraceView_messages;
+    public static String MessageTraceView_pages;
+    public static String MessageTraceView_zoom;
+    public static String MessageTraceView_exportPng;
+    public static String MessageTraceView_exportSvg;
+    public static String MessageTraceView_empty;
+    public static String MessageTraceView_status;
     public static String ClusterView_attach;
     public static String ClusterView_attaching;
     public static String ClusterView_attachFailed;

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * What a node's monitor endpoint ({@link MonitorServer}) tells a debugger. A client first gets the
- * node's {@link State} and {@link Pages}, then its {@link Memory} events as they happen, a new
+ * node's {@link State} and {@link Pages}, then its {@link Memory} and {@link Message} events as they happen, a new
  * {@code State} whenever membership, processes or groups change, and a new {@code Pages} after
  * events were dropped because the client did not keep up (it replaces what the client knew of
  * that node's pages).
@@ -49,6 +49,18 @@ public sealed interface MonitorMessage {
         public Pages {
             Objects.requireNonNull(node, "node");
             pages = List.copyOf(pages);
+        }
+    }
+
+    /** One IPC step of a node. */
+    record Message(dev.iris.runtime.MessageEvent event) implements MonitorMessage {
+        public Message {
+            Objects.requireNonNull(event, "event");
+        }
+
+        @Override
+        public String node() {
+            return event.node();
         }
     }
 

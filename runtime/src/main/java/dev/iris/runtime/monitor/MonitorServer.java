@@ -68,6 +68,7 @@ public final class MonitorServer implements AutoCloseable {
     private final Tls tls;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final Consumer<MemoryEvent> listener = this::broadcast;
+    private final Consumer<dev.iris.runtime.MessageEvent> messages = e -> broadcast(new MonitorMessage.Message(e));
     private final AtomicLong dropped = new AtomicLong();
     private volatile MonitorMessage.State lastState;
     private Channel server;
@@ -160,6 +161,7 @@ public final class MonitorServer implements AutoCloseable {
             poll.cancel(false);
         }
         node.memory().removeListener(listener);
+        node.removeMessageListener(messages);
         if (server != null) {
             server.close().awaitUninterruptibly();
         }
@@ -187,7 +189,10 @@ public final class MonitorServer implements AutoCloseable {
     }
 
     private void broadcast(MemoryEvent event) {
-        MonitorMessage message = new MonitorMessage.Memory(event);
+        broadcast(new MonitorMessage.Memory(event));
+    }
+
+    private void broadcast(MonitorMessage message) {
         for (Session s : sessions) {
             s.send(message);
         }
@@ -221,13 +226,14 @@ public final class MonitorServer implements AutoCloseable {
             // on this channel's loop: every event another thread sends from now on is queued after these
             sessions.add(this);
             node.memory().addListener(listener);
+            node.addMessageListener(messages);
             send(state());
             send(pages());
         }
 
         void send(MonitorMessage message) {
             if (!ch.isWritable()) {
-                if (message instanceof MonitorMessage.Memory) {
+                if (message instanceof MonitorMessage.Memory || message instanceof MonitorMessage.Message) {
                     dropped.incrementAndGet();
                 }
                 lagging.set(true);
@@ -260,6 +266,7 @@ public final class MonitorServer implements AutoCloseable {
         public void channelInactive(ChannelHandlerContext ctx) {
             if (sessions.remove(this) && sessions.isEmpty()) {
                 node.memory().removeListener(listener);
+                node.removeMessageListener(messages);
             }
             ctx.fireChannelInactive();
         }

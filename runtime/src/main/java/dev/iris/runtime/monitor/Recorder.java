@@ -25,6 +25,7 @@ public final class Recorder implements AutoCloseable {
 
     private final TraceFile.Writer writer;
     private final Map<Node, Consumer<MemoryEvent>> nodes = new ConcurrentHashMap<>();
+    private final Consumer<dev.iris.runtime.MessageEvent> messages = e -> write(new MonitorMessage.Message(e));
     private final Map<Node, MonitorMessage.State> states = new ConcurrentHashMap<>();
     private final ScheduledExecutorService poll;
     private volatile IOException failure;
@@ -76,6 +77,7 @@ public final class Recorder implements AutoCloseable {
             states.put(node, state);
             write(state);
             node.memory().addListener(listener);
+            node.addMessageListener(messages);
             write(MonitorServer.pages(node));
         }
     }
@@ -84,6 +86,7 @@ public final class Recorder implements AutoCloseable {
         Consumer<MemoryEvent> listener = nodes.remove(node);
         if (listener != null) {
             node.memory().removeListener(listener);
+            node.removeMessageListener(messages);
             write(MonitorServer.state(node));
             states.remove(node);
         }
@@ -127,7 +130,10 @@ public final class Recorder implements AutoCloseable {
             }
         }
         poll.shutdownNow();
-        nodes.forEach((node, listener) -> node.memory().removeListener(listener));
+        nodes.forEach((node, listener) -> {
+            node.memory().removeListener(listener);
+            node.removeMessageListener(messages);
+        });
         nodes.keySet().forEach(node -> write(MonitorServer.state(node)));
         nodes.clear();
         writer.close();

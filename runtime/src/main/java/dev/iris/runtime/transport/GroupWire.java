@@ -11,7 +11,7 @@ import java.util.List;
  * {@code doc/design/groups.md} for the protocol.
  *
  * <pre>
- * group-send   := requestId:u64 sender:u64 group:u64 count:u16 member:u32{count} codec:u16 body:byte[rest]
+ * group-send   := clock:u64 requestId:u64 sender:u64 group:u64 count:u16 member:u32{count} codec:u16 body:byte[rest]
  * group-update := op:u8 opId:u64 count:u32 (group:u64 member:u64){count}
  * group-ack    := opId:u64
  * </pre>
@@ -40,7 +40,7 @@ public final class GroupWire {
     }
 
     /** The header of a GROUP_SEND; the payload's reader index is left at the body. */
-    public record GroupSend(long requestId, long sender, long group, int[] members, int codec) {
+    public record GroupSend(long clock, long requestId, long sender, long group, int[] members, int codec) {
     }
 
     /** One (group, member) pair of an update. */
@@ -61,13 +61,13 @@ public final class GroupWire {
      * The part of a GROUP_SEND payload before the body, so that one encoded body can follow the
      * headers of several nodes (as a retained duplicate) without being encoded again.
      */
-    public static ByteBuf groupSendHeader(ByteBufAllocator alloc, long requestId, long sender, long group,
-            int[] members, int codec) {
+    public static ByteBuf groupSendHeader(ByteBufAllocator alloc, long clock, long requestId, long sender,
+            long group, int[] members, int codec) {
         if (members.length > MAX_ENTRIES) {
             throw new IllegalArgumentException(members.length + " members on one node, at most " + MAX_ENTRIES);
         }
-        ByteBuf out = alloc.buffer(28 + 4 * members.length);
-        out.writeLong(requestId).writeLong(sender).writeLong(group).writeShort(members.length);
+        ByteBuf out = alloc.buffer(36 + 4 * members.length);
+        out.writeLong(clock).writeLong(requestId).writeLong(sender).writeLong(group).writeShort(members.length);
         for (int m : members) {
             out.writeInt(m);
         }
@@ -75,9 +75,10 @@ public final class GroupWire {
     }
 
     public static GroupSend readGroupSend(ByteBuf in) {
-        if (in.readableBytes() < 26) {
+        if (in.readableBytes() < 34) {
             throw new FrameFormatException("group send payload of " + in.readableBytes() + " bytes is truncated");
         }
+        long clock = in.readLong();
         long requestId = in.readLong();
         long sender = in.readLong();
         long group = in.readLong();
@@ -90,7 +91,7 @@ public final class GroupWire {
         for (int i = 0; i < count; i++) {
             members[i] = in.readInt();
         }
-        return new GroupSend(requestId, sender, group, members, in.readUnsignedShort());
+        return new GroupSend(clock, requestId, sender, group, members, in.readUnsignedShort());
     }
 
     public static ByteBuf update(ByteBufAllocator alloc, Update update) {

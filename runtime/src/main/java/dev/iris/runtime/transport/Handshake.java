@@ -25,7 +25,7 @@ public record Handshake(String cluster, int protocol, String node) {
     /** "IRIS" in ASCII. */
     public static final int MAGIC = 0x49524953;
     /** The protocol version this runtime speaks. */
-    public static final int PROTOCOL = 1;
+    public static final int PROTOCOL = 2;
     /** Upper bound of the UTF-8 length of the cluster name and the node id. */
     public static final int MAX_NAME_BYTES = 255;
 

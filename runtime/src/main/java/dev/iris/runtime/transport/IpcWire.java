@@ -9,14 +9,15 @@ import java.util.function.BiConsumer;
  * {@link FrameKind#FAIL}. Process ids are the 64-bit values of {@code dev.iris.runtime.ProcessId}.
  *
  * <pre>
- * send  := requestId:u64 sender:u64 target:u64 codec:u16 body:byte[rest]
- * reply := requestId:u64 replier:u64 codec:u16 body:byte[rest]
+ * send  := clock:u64 requestId:u64 sender:u64 target:u64 codec:u16 body:byte[rest]
+ * reply := clock:u64 requestId:u64 replier:u64 codec:u16 body:byte[rest]
  * fail  := requestId:u64 target:u64 code:u8 reason:str
  * </pre>
  *
  * {@code requestId} is unique per sender node; with the sender's node (the high half of
  * {@code sender}) it names the waiting send. A forwarded request is a SEND with the original
  * {@code requestId} and {@code sender}, so the final receiver replies straight to the sender.
+ * {@code clock} is the sending node's Lamport clock (a receiver moves its own past it).
  * {@code body} is the message as its codec wrote it; it is never copied out of the frame before
  * the codec reads it.
  */
@@ -42,11 +43,11 @@ public final class IpcWire {
     }
 
     /** The header of a SEND; the payload's reader index is left at the body. */
-    public record Send(long requestId, long sender, long target, int codec) {
+    public record Send(long clock, long requestId, long sender, long target, int codec) {
     }
 
     /** The header of a REPLY; the payload's reader index is left at the body. */
-    public record Reply(long requestId, long replier, int codec) {
+    public record Reply(long clock, long requestId, long replier, int codec) {
     }
 
     /** A FAIL payload. */
@@ -62,11 +63,11 @@ public final class IpcWire {
      * Encodes a SEND payload; {@code body} appends the message, about {@code bodyHint} bytes. The
      * caller owns the result.
      */
-    public static <T> ByteBuf send(ByteBufAllocator alloc, long requestId, long sender, long target, int codec,
-            T message, int bodyHint, BiConsumer<T, ByteBuf> body) {
-        ByteBuf out = alloc.buffer(26 + Math.max(0, bodyHint));
+    public static <T> ByteBuf send(ByteBufAllocator alloc, long clock, long requestId, long sender, long target,
+            int codec, T message, int bodyHint, BiConsumer<T, ByteBuf> body) {
+        ByteBuf out = alloc.buffer(34 + Math.max(0, bodyHint));
         try {
-            out.writeLong(requestId).writeLong(sender).writeLong(target).writeShort(codec);
+            out.writeLong(clock).writeLong(requestId).writeLong(sender).writeLong(target).writeShort(codec);
             body.accept(message, out);
             return out;
         } catch (RuntimeException e) {
@@ -76,24 +77,24 @@ public final class IpcWire {
     }
 
     /** Re-targets a received SEND payload for a forward: same request and sender, new target. */
-    public static ByteBuf forward(ByteBufAllocator alloc, Send original, long newTarget, ByteBuf body) {
-        ByteBuf out = alloc.buffer(26 + body.readableBytes());
-        out.writeLong(original.requestId()).writeLong(original.sender()).writeLong(newTarget)
+    public static ByteBuf forward(ByteBufAllocator alloc, long clock, Send original, long newTarget, ByteBuf body) {
+        ByteBuf out = alloc.buffer(34 + body.readableBytes());
+        out.writeLong(clock).writeLong(original.requestId()).writeLong(original.sender()).writeLong(newTarget)
                 .writeShort(original.codec()).writeBytes(body, body.readerIndex(), body.readableBytes());
         return out;
     }
 
     public static Send readSend(ByteBuf in) {
-        require(in, 26, "send");
-        return new Send(in.readLong(), in.readLong(), in.readLong(), in.readUnsignedShort());
+        require(in, 34, "send");
+        return new Send(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readUnsignedShort());
     }
 
     /** Encodes a REPLY payload like {@link #send}. The caller owns the result. */
-    public static <T> ByteBuf reply(ByteBufAllocator alloc, long requestId, long replier, int codec, T message,
-            int bodyHint, BiConsumer<T, ByteBuf> body) {
-        ByteBuf out = alloc.buffer(18 + Math.max(0, bodyHint));
+    public static <T> ByteBuf reply(ByteBufAllocator alloc, long clock, long requestId, long replier, int codec,
+            T message, int bodyHint, BiConsumer<T, ByteBuf> body) {
+        ByteBuf out = alloc.buffer(26 + Math.max(0, bodyHint));
         try {
-            out.writeLong(requestId).writeLong(replier).writeShort(codec);
+            out.writeLong(clock).writeLong(requestId).writeLong(replier).writeShort(codec);
             body.accept(message, out);
             return out;
         } catch (RuntimeException e) {
@@ -103,8 +104,8 @@ public final class IpcWire {
     }
 
     public static Reply readReply(ByteBuf in) {
-        require(in, 18, "reply");
-        return new Reply(in.readLong(), in.readLong(), in.readUnsignedShort());
+        require(in, 26, "reply");
+        return new Reply(in.readLong(), in.readLong(), in.readLong(), in.readUnsignedShort());
     }
 
     public static ByteBuf fail(ByteBufAllocator alloc, Fail fail) {

@@ -27,6 +27,8 @@ import java.util.Set;
  * page    := page:u64 region:str state:u8 owner:u8 probableOwner:str version:u64
  *            readFaults:u64 writeFaults:u64 invalidations:u64 ccount:u16 copy:str{ccount}
  * memory  := kind:u8 page:i64 peer:str name:str nanos:u64 clock:u64         op 3
+ * message := kind:u8 peer:str requestId:u64 sender:u64 target:u64 type:str   op 4
+ *            nanos:u64 clock:u64
  * </pre>
  *
  * Strings are at most 255 bytes (process names are cut to that). {@code state} is a
@@ -44,6 +46,7 @@ public final class MonitorWire {
     private static final int STATE = 1;
     private static final int PAGES = 2;
     private static final int MEMORY = 3;
+    private static final int MESSAGE = 4;
     private static final int MAX = 255;
 
     /** One decoded frame: a whole message, or a piece of a page table. */
@@ -97,6 +100,15 @@ public final class MonitorWire {
                 out.writeInt(entries);
                 s.groups().forEach((group, members) -> members.forEach(m -> out.writeLong(group.value())
                         .writeLong(m.value())));
+            } else if (message instanceof MonitorMessage.Message m) {
+                dev.iris.runtime.MessageEvent e = m.event();
+                head(out, MESSAGE, e.node());
+                out.writeByte(e.kind().ordinal());
+                WireStrings.write(out, "peer", e.peer() == null ? "" : e.peer(), MAX);
+                out.writeLong(e.requestId()).writeLong(e.sender() == null ? 0 : e.sender().value())
+                        .writeLong(e.target() == null ? 0 : e.target().value());
+                WireStrings.write(out, "message type", cut(e.message() == null ? "" : e.message()), MAX);
+                out.writeLong(e.nanos()).writeLong(e.clock());
             } else {
                 MemoryEvent e = ((MonitorMessage.Memory) message).event();
                 head(out, MEMORY, e.node());
@@ -164,6 +176,7 @@ public final class MonitorWire {
             case STATE -> new Whole(readState(in, node));
             case PAGES -> readPages(in, node);
             case MEMORY -> new Whole(readMemory(in, node));
+            case MESSAGE -> new Whole(readMessage(in, node));
             default -> throw new FrameFormatException("unknown monitor op " + op);
         };
         if (in.isReadable()) {
@@ -241,6 +254,25 @@ public final class MonitorWire {
         need(in, 16, "memory event times");
         return new MonitorMessage.Memory(new MemoryEvent(kinds[kind], node, page, peer.isEmpty() ? null : peer,
                 name.isEmpty() ? null : name, in.readLong(), in.readLong()));
+    }
+
+    private static MonitorMessage.Message readMessage(ByteBuf in, String node) {
+        need(in, 1, "message event");
+        int kind = in.readUnsignedByte();
+        dev.iris.runtime.MessageEvent.Kind[] kinds = dev.iris.runtime.MessageEvent.Kind.values();
+        if (kind >= kinds.length) {
+            throw new FrameFormatException("monitor message event: unknown kind " + kind);
+        }
+        String peer = WireStrings.read(in, "peer", MAX);
+        need(in, 24, "message event ids");
+        long requestId = in.readLong();
+        long sender = in.readLong();
+        long target = in.readLong();
+        String type = WireStrings.read(in, "message type", MAX);
+        need(in, 16, "message event times");
+        return new MonitorMessage.Message(new dev.iris.runtime.MessageEvent(kinds[kind], node,
+                peer.isEmpty() ? null : peer, requestId, sender == 0 ? null : new ProcessId(sender),
+                target == 0 ? null : new ProcessId(target), type, in.readLong(), in.readLong()));
     }
 
     /** Reads a count of {@code width} bytes whose entries take at least {@code minEntry} bytes each. */

@@ -78,11 +78,13 @@ class WireFuzzTest {
             frame("reject", Reject::decode, () -> new Reject("not a member").encode(ALLOC)),
             frame("members", MembershipWire::readMembers, () -> MembershipWire.members(ALLOC, List.of(
                     new MembershipWire.Member("n1", "127.0.0.1:7000"), new MembershipWire.Member("n2", "h:1")))),
-            frame("send", IpcWire::readSend, () -> IpcWire.send(ALLOC, 1, 2, 3, 4, new byte[8], 12, Codecs.BYTES::encode)),
-            frame("reply", IpcWire::readReply, () -> IpcWire.reply(ALLOC, 1, 2, 4, "ok", 8, Codecs.STRING::encode)),
+            frame("send", IpcWire::readSend, () -> IpcWire.send(ALLOC, 9, 1, 2, 3, 4, new byte[8], 12,
+                    Codecs.BYTES::encode)),
+            frame("reply", IpcWire::readReply, () -> IpcWire.reply(ALLOC, 9, 1, 2, 4, "ok", 8,
+                    Codecs.STRING::encode)),
             frame("fail", IpcWire::readFail, () -> IpcWire.fail(ALLOC, new IpcWire.Fail(1, 2,
                     IpcWire.FailCode.values()[0], "gone"))),
-            frame("group send", GroupWire::readGroupSend, () -> GroupWire.groupSendHeader(ALLOC, 1, 2, 3,
+            frame("group send", GroupWire::readGroupSend, () -> GroupWire.groupSendHeader(ALLOC, 9, 1, 2, 3,
                     new int[] {5, 6, 7}, 4)),
             frame("group update", GroupWire::readUpdate, () -> GroupWire.update(ALLOC, new GroupWire.Update(
                     GroupWire.Op.JOIN, 9, List.of(new GroupWire.Entry(1, 2), new GroupWire.Entry(3, 4))))),
@@ -107,6 +109,9 @@ class WireFuzzTest {
                     List.of(new PageInfo(3, "data", PageInfo.State.READ, true, "n1", List.of("n2"), 4, 5, 6, 7),
                             new PageInfo(4, "data", PageInfo.State.INVALID, false, "n2", List.of(), 0, 0, 0, 1))))
                     .get(0)),
+            frame("monitor message", MonitorWire::decode, () -> MonitorWire.encode(ALLOC, new MonitorMessage.Message(
+                    new dev.iris.runtime.MessageEvent(dev.iris.runtime.MessageEvent.Kind.REPLY, "n1", "n2", 7,
+                            new ProcessId(5), new ProcessId(6), "Done", 10, 11))).get(0)),
             frame("monitor memory", MonitorWire::decode, () -> MonitorWire.encode(ALLOC, new MonitorMessage.Memory(
                     new MemoryEvent(MemoryEvent.Kind.OWNERSHIP_LOST, "n1", 3, "n2", "data", 10, 11))).get(0)),
             codec("bytes codec", Codecs.BYTES, new byte[40]),

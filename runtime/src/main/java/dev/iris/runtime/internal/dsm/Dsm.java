@@ -510,14 +510,17 @@ public final class Dsm implements SharedMemory {
 
     // ------------------------------------------------------------------ clock, frames, membership
 
-    /** Advances the Lamport clock for a local step or a send; returns the new time. */
-    long tick() {
+    /**
+     * Advances the node's Lamport clock for a local step or a send; returns the new time. The node's
+     * IPC uses the same clock, so that messages and memory events are in one causal order.
+     */
+    public long tick() {
         return clock.incrementAndGet();
     }
 
-    /** Advances the Lamport clock past a received time. */
-    void receive(long remote) {
-        clock.accumulateAndGet(remote, (mine, theirs) -> Math.max(mine, theirs) + 1);
+    /** Advances the node's Lamport clock past a received time; returns the new time. */
+    public long receive(long remote) {
+        return clock.accumulateAndGet(remote, (mine, theirs) -> Math.max(mine, theirs) + 1);
     }
 
     /** Sends a memory frame to a live peer; false (payload released) if it is not live. */

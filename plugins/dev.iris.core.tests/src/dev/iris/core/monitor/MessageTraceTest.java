@@ -1,0 +1,70 @@
+package dev.iris.core.monitor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.runtime.MessageEvent;
+import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.dsm.MemoryEvent;
+import dev.iris.runtime.monitor.MonitorMessage;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The time-space diagram's model: lanes, causal order, and each arrow from its send to its receive. */
+class MessageTraceTest {
+    private static final ProcessId CLIENT = ProcessId.process(1, 5);
+    private static final ProcessId SERVER = ProcessId.process(2, 7);
+    private static final ProcessId GROUP = ProcessId.wellKnownGroup(2);
+
+    private static MonitorMessage msg(MessageEvent.Kind kind, String node, String peer, long request, ProcessId sender,
+            ProcessId target, long clock) {
+        return new MonitorMessage.Message(new MessageEvent(kind, node, peer, request, sender, target, "Transfer", 0,
+                clock));
+    }
+
+    private static MonitorMessage mem(MemoryEvent.Kind kind, String node, String peer, long clock) {
+        return new MonitorMessage.Memory(new MemoryEvent(kind, node, 3, peer, "Accounts", 0, clock));
+    }
+
+    @Test
+    void arrowsGoFromEachSendToItsReceiveInCausalOrder() {
+        // delivered out of order, as monitors of different nodes deliver
+        List<MonitorMessage> events = List.of(
+                msg(MessageEvent.Kind.REPLY_RECEIVED, "a", "b", 1, null, SERVER, 9),
+                msg(MessageEvent.Kind.RECEIVE, "b", "a", 1, CLIENT, SERVER, 5),
+                msg(MessageEvent.Kind.SEND, "a", "b", 1, CLIENT, SERVER, 4),
+                msg(MessageEvent.Kind.REPLY, "b", "a", 1, CLIENT, SERVER, 8),
+                mem(MemoryEvent.Kind.OWNERSHIP_LOST, "b", "c", 6),
+                mem(MemoryEvent.Kind.OWNERSHIP_GAINED, "c", "b", 7),
+                msg(MessageEvent.Kind.GROUP_SEND, "a", "c", 2, CLIENT, GROUP, 10),
+                msg(MessageEvent.Kind.RECEIVE, "c", "a", 2, CLIENT, GROUP, 11),
+                mem(MemoryEvent.Kind.INVALIDATED, "a", "c", 12),
+                // a request from a node nobody watches
+                msg(MessageEvent.Kind.RECEIVE, "b", "desk", 77, ProcessId.process(9, 1), SERVER, 13));
+        MessageTrace trace = MessageTrace.of(List.of("a", "b"), events);
+        assertEquals(List.of("a", "b", "c", "desk"), trace.lanes());
+        assertEquals(List.of(4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L), trace.steps().stream()
+                .map(MessageTrace.Step::clock).toList());
+        List<MessageTrace.Arrow> arrows = trace.arrows();
+        assertEquals(List.of(MessageTrace.Kind.SEND, MessageTrace.Kind.OWNERSHIP, MessageTrace.Kind.REPLY,
+                MessageTrace.Kind.GROUP_SEND, MessageTrace.Kind.INVALIDATE, MessageTrace.Kind.SEND),
+                arrows.stream().map(MessageTrace.Arrow::kind).toList());
+        for (MessageTrace.Arrow a : arrows.subList(0, 4)) {
+            assertTrue(a.from() >= 0 && a.from() < a.to(), "a send before its receive: " + a);
+            assertEquals(a.fromNode(), trace.steps().get(a.from()).node());
+        }
+        assertEquals(List.of("a", "b", "b", "a"), arrows.subList(0, 4).stream().map(MessageTrace.Arrow::fromNode)
+                .toList());
+        assertEquals(-1, arrows.get(5).from(), "the desk is not watched: its send is not a step");
+        assertEquals("desk", arrows.get(5).fromNode());
+        assertTrue(arrows.get(0).summary().startsWith("Transfer"), arrows.get(0).summary());
+
+        assertEquals(4, trace.arrows(EnumSet.of(MessageTrace.Kind.SEND, MessageTrace.Kind.REPLY,
+                MessageTrace.Kind.GROUP_SEND)).size());
+        String svg = trace.svg(EnumSet.allOf(MessageTrace.Kind.class), 20);
+        assertEquals(4, svg.split("class=\"lane\"", -1).length - 1, "a line per lane");
+        assertEquals(2, svg.split("class=\"send\"", -1).length - 1);
+        assertTrue(svg.contains("<title>invalidation of page 3 (Accounts) by c</title>"), svg);
+    }
+}

@@ -1,0 +1,219 @@
+package dev.iris.core.monitor;
+
+import dev.iris.runtime.MessageEvent;
+import dev.iris.runtime.dsm.MemoryEvent;
+import dev.iris.runtime.monitor.MonitorMessage;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A time-space diagram of a run, as a model: one lane per node, the nodes' IPC and page events as
+ * steps in causal order (Lamport clock, then node; the clock travels with every request, reply and
+ * page message), and arrows from each send to its receive: requests, replies, group sends with
+ * their fan-out (one arrow per node), page copies and ownership moving, invalidations. An arrow
+ * whose sending node is not watched starts on its node's lane just before the receive.
+ */
+public final class MessageTrace {
+    /** What an arrow carries. */
+    public enum Kind {
+        SEND, REPLY, GROUP_SEND, PAGE, OWNERSHIP, INVALIDATE;
+
+        /** Whether it is IPC (else shared memory). */
+        public boolean isMessage() {
+            return this == SEND || this == REPLY || this == GROUP_SEND;
+        }
+    }
+
+    /** One event on a lane: its position in causal order. */
+    public record Step(int index, String node, long clock, String label) {
+    }
+
+    /**
+     * A message from one lane to another.
+     *
+     * @param from      the sending step's index, or -1 if its node is not watched
+     * @param fromNode  the sending node
+     * @param to        the receiving step's index
+     * @param summary   what it was (message type, process ids, page), for the selection
+     */
+    public record Arrow(Kind kind, int from, String fromNode, int to, String summary) {
+    }
+
+    private final List<String> lanes;
+    private final List<Step> steps;
+    private final List<Arrow> arrows;
+
+    private MessageTrace(List<String> lanes, List<Step> steps, List<Arrow> arrows) {
+        this.lanes = List.copyOf(lanes);
+        this.steps = List.copyOf(steps);
+        this.arrows = List.copyOf(arrows);
+    }
+
+    /** The lanes, in order: {@code nodes} first, then any other node the events name. */
+    public List<String> lanes() {
+        return lanes;
+    }
+
+    /** The steps in causal order. */
+    public List<Step> steps() {
+        return steps;
+    }
+
+    /** The arrows, by receiving step. */
+    public List<Arrow> arrows() {
+        return arrows;
+    }
+
+    /** The diagram of {@code events} (message and memory events; others are ignored). */
+    public static MessageTrace of(List<String> nodes, List<MonitorMessage> events) {
+        record Event(String node, long clock, Object event) {
+        }
+        List<Event> ordered = new ArrayList<>();
+        for (MonitorMessage m : events) {
+            if (m instanceof MonitorMessage.Message msg) {
+                ordered.add(new Event(msg.node(), msg.event().clock(), msg.event()));
+            } else if (m instanceof MonitorMessage.Memory mem && mem.event().page() >= 0
+                    && isPageMove(mem.event().kind())) {
+                ordered.add(new Event(mem.node(), mem.event().clock(), mem.event()));
+            }
+        }
+        ordered.sort(Comparator.comparingLong(Event::clock).thenComparing(Event::node));
+        Set<String> lanes = new LinkedHashSet<>(nodes);
+        List<Step> steps = new ArrayList<>();
+        List<Arrow> arrows = new ArrayList<>();
+        Map<String, Integer> sends = new HashMap<>(); // key -> step index
+        for (Event e : ordered) {
+            int index = steps.size();
+            lanes.add(e.node());
+            if (e.event() instanceof MessageEvent m) {
+                steps.add(new Step(index, e.node(), e.clock(), m.kind().name().toLowerCase(java.util.Locale.ROOT)
+                        + " " + m.message()));
+                if (m.peer() != null) {
+                    lanes.add(m.peer());
+                }
+                String summary = m.message() + " " + m.sender() + " \u2192 " + m.target() + " (request "
+                        + Long.toHexString(m.requestId()) + ")";
+                switch (m.kind()) {
+                    case SEND, GROUP_SEND -> sends.put(requestKey(m.sender(), m.requestId(), m.peer()), index);
+                    case REPLY -> sends.put(replyKey(m.target(), m.requestId()), index);
+                    case RECEIVE -> arrows.add(arrow(m.target() != null && m.target().isGroup() ? Kind.GROUP_SEND
+                            : Kind.SEND, sends.remove(requestKey(m.sender(), m.requestId(), m.node())), m.peer(),
+                            index, summary));
+                    case REPLY_RECEIVED -> arrows.add(arrow(Kind.REPLY, sends.remove(replyKey(m.target(),
+                            m.requestId())), m.peer(), index, "reply " + summary));
+                    default -> {
+                    }
+                }
+            } else {
+                MemoryEvent m = (MemoryEvent) e.event();
+                steps.add(new Step(index, e.node(), e.clock(), m.kind().name().toLowerCase(java.util.Locale.ROOT)
+                        + " page " + m.page()));
+                if (m.peer() != null) {
+                    lanes.add(m.peer());
+                }
+                String summary = "page " + m.page() + " (" + m.name() + ")";
+                switch (m.kind()) {
+                    case PAGE_SENT -> sends.put(pageKey("copy", m.page(), m.node(), m.peer()), index);
+                    case OWNERSHIP_LOST -> sends.put(pageKey("own", m.page(), m.node(), m.peer()), index);
+                    case PAGE_RECEIVED -> arrows.add(arrow(Kind.PAGE, sends.remove(pageKey("copy", m.page(), m.peer(),
+                            m.node())), m.peer(), index, "copy of " + summary));
+                    case OWNERSHIP_GAINED -> arrows.add(arrow(Kind.OWNERSHIP, sends.remove(pageKey("own", m.page(),
+                            m.peer(), m.node())), m.peer(), index, "ownership of " + summary));
+                    case INVALIDATED -> arrows.add(arrow(Kind.INVALIDATE, null, m.peer(), index,
+                            "invalidation of " + summary + " by " + m.peer()));
+                    default -> {
+                    }
+                }
+            }
+        }
+        return new MessageTrace(new ArrayList<>(lanes), steps, arrows);
+    }
+
+    private static boolean isPageMove(MemoryEvent.Kind kind) {
+        return switch (kind) {
+            case PAGE_SENT, PAGE_RECEIVED, OWNERSHIP_LOST, OWNERSHIP_GAINED, INVALIDATED -> true;
+            default -> false;
+        };
+    }
+
+    private static Arrow arrow(Kind kind, Integer from, String fromNode, int to, String summary) {
+        return new Arrow(kind, from == null ? -1 : from, fromNode, to, summary);
+    }
+
+    private static String requestKey(Object sender, long requestId, String receiverNode) {
+        return "r:" + sender + ":" + requestId + ":" + receiverNode;
+    }
+
+    private static String replyKey(Object replier, long requestId) {
+        return "p:" + replier + ":" + requestId;
+    }
+
+    private static String pageKey(String what, long page, String from, String to) {
+        return what + ":" + page + ":" + from + ":" + to;
+    }
+
+    /** The arrows of the kinds {@code shown}. */
+    public List<Arrow> arrows(Set<Kind> shown) {
+        return arrows.stream().filter(a -> shown.contains(a.kind())).toList();
+    }
+
+    /**
+     * The diagram as SVG: lanes as labelled lines, steps as dots, arrows of the kinds
+     * {@code shown} as lines with an arrowhead, {@code stepWidth} pixels per step.
+     */
+    public String svg(Set<Kind> shown, int stepWidth) {
+        int laneHeight = 40;
+        int left = 120;
+        int width = left + Math.max(1, steps.size()) * stepWidth + 20;
+        int height = 20 + lanes.size() * laneHeight;
+        StringBuilder svg = new StringBuilder();
+        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"")
+                .append(height).append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
+        svg.append("<defs><marker id=\"head\" markerWidth=\"8\" markerHeight=\"8\" refX=\"7\" refY=\"4\" "
+                + "orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\"/></marker></defs>\n");
+        for (int i = 0; i < lanes.size(); i++) {
+            int y = laneY(i, laneHeight);
+            svg.append("<text x=\"8\" y=\"").append(y + 4).append("\">").append(escape(lanes.get(i)))
+                    .append("</text>\n");
+            svg.append("<line class=\"lane\" x1=\"").append(left).append("\" y1=\"").append(y).append("\" x2=\"")
+                    .append(width - 10).append("\" y2=\"").append(y).append("\" stroke=\"#bbb\"/>\n");
+        }
+        for (Arrow a : arrows(shown)) {
+            int x2 = left + a.to() * stepWidth;
+            int x1 = a.from() < 0 ? x2 - stepWidth : left + a.from() * stepWidth;
+            int y1 = laneY(lanes.indexOf(a.fromNode()), laneHeight);
+            int y2 = laneY(lanes.indexOf(steps.get(a.to()).node()), laneHeight);
+            svg.append("<line class=\"").append(a.kind().name().toLowerCase(java.util.Locale.ROOT))
+                    .append("\" x1=\"").append(x1).append("\" y1=\"").append(y1).append("\" x2=\"").append(x2)
+                    .append("\" y2=\"").append(y2).append("\" stroke=\"").append(color(a.kind()))
+                    .append("\" marker-end=\"url(#head)\"><title>").append(escape(a.summary()))
+                    .append("</title></line>\n");
+        }
+        return svg.append("</svg>\n").toString();
+    }
+
+    private static int laneY(int lane, int laneHeight) {
+        return 20 + Math.max(0, lane) * laneHeight + laneHeight / 2;
+    }
+
+    /** The colour of a kind of arrow, as {@code #rrggbb}. */
+    public static String color(Kind kind) {
+        return switch (kind) {
+            case SEND -> "#1f77b4";
+            case REPLY -> "#2ca02c";
+            case GROUP_SEND -> "#9467bd";
+            case PAGE -> "#ff7f0e";
+            case OWNERSHIP -> "#8c564b";
+            case INVALIDATE -> "#d62728";
+        };
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}

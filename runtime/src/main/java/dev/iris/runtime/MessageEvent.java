@@ -1,0 +1,35 @@
+package dev.iris.runtime;
+
+/**
+ * One IPC step on one node, for debuggers and traces: a request sent or received, a reply sent
+ * or received. A request's events share its {@code requestId} and {@code sender}; a receive has a
+ * larger clock than its send, a reply received a larger one than the reply sent.
+ *
+ * @param kind      what happened
+ * @param node      the node it happened on
+ * @param peer      the other node: where the request or reply went to or came from (this node for
+ *                  a local send)
+ * @param requestId with the sender, names the request
+ * @param sender    the requesting process
+ * @param target    the process or group the request went to; for replies, the replying process
+ * @param message   the message's type (its simple class name)
+ * @param nanos     when, by {@link System#nanoTime()} of the node's JVM
+ * @param clock     the node's Lamport clock, the same that orders its shared-memory events
+ */
+public record MessageEvent(Kind kind, String node, String peer, long requestId, ProcessId sender, ProcessId target,
+        String message, long nanos, long clock) {
+
+    /** The kinds of IPC steps. */
+    public enum Kind {
+        /** A request left for {@code peer} (a forward too). */
+        SEND,
+        /** A request from {@code peer} arrived for {@code target} (a process, or a group's members here). */
+        RECEIVE,
+        /** A reply left for {@code peer}, the sender's node. */
+        REPLY,
+        /** A reply from {@code peer} arrived for {@code sender}. */
+        REPLY_RECEIVED,
+        /** A group request left for the members of group {@code target} on {@code peer}. */
+        GROUP_SEND
+    }
+}
