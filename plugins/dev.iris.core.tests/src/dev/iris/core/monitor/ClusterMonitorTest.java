@@ -135,11 +135,17 @@ class ClusterMonitorTest {
 
     @Test
     void aRecordingReplaysToAnyMoment() {
+        dev.iris.runtime.ProcessId tellers = dev.iris.runtime.ProcessId.wellKnownGroup(2);
+        dev.iris.runtime.ProcessId teller = dev.iris.runtime.ProcessId.process(
+                dev.iris.runtime.NodeId.of("n2").number(), 4);
         List<MonitorMessage> run = List.of(
+                new MonitorMessage.State("n2", "h:2", List.of("n1", "n2"), java.util.Map.of(), java.util.Map.of()),
                 new MonitorMessage.Pages("n1", List.of(info(0, State.WRITE, true, List.of()))),
                 new MonitorMessage.Pages("n2", List.of(info(0, State.INVALID, false, List.of()))),
                 new MonitorMessage.Memory(new MemoryEvent(Kind.OWNERSHIP_LOST, "n1", 0, "n2", "data", 0, 4)),
                 new MonitorMessage.Memory(new MemoryEvent(Kind.OWNERSHIP_GAINED, "n2", 0, "n1", "data", 0, 5)),
+                new MonitorMessage.State("n2", "h:2", List.of("n1", "n2"), java.util.Map.of(teller, "Teller"),
+                        java.util.Map.of(tellers, java.util.Set.of(teller))),
                 new MonitorMessage.Memory(new MemoryEvent(Kind.OWNERSHIP_LOST, "n2", 0, "n3", "data", 0, 9)),
                 new MonitorMessage.Memory(new MemoryEvent(Kind.OWNERSHIP_GAINED, "n3", 0, "n2", "data", 0, 10)));
         ClusterMonitor recording = ClusterMonitor.recording("lab", run);
@@ -148,12 +154,16 @@ class ClusterMonitorTest {
         assertEquals("n3", ownerOf(recording.picture(), 0), "a recording opens at its end");
         recording.seek(3);
         assertEquals("n1", ownerOf(recording.picture(), 0));
+        assertEquals(java.util.Map.of(), recording.groups(), "the teller joined after clock 5");
         recording.seek(5);
         assertEquals("n2", ownerOf(recording.picture(), 0));
         assertEquals(2, recording.eventsApplied());
         assertEquals(5, recording.position());
         recording.seek(10);
         assertEquals("n3", ownerOf(recording.picture(), 0));
+        assertEquals(java.util.Map.of(tellers, java.util.Map.of("n2", List.of(teller))), recording.groups());
+        assertEquals(List.of("n1 ownership_lost (n2) @4", "n2 ownership_gained (n1) @5", "n2 ownership_lost (n3) @9",
+                "n3 ownership_gained (n2) @10"), recording.page(0).orElseThrow().lastTransitions());
         assertEquals(List.of("n1", "n2"), recording.watched());
     }
 

@@ -49,6 +49,7 @@ public final class ClusterMonitor implements AutoCloseable {
     private final Object lock = new Object();
     private PageOwnership model = PageOwnership.empty(); // guarded by lock
     private List<MonitorMessage> recorded; // a recording's messages, else null
+    private List<long[]> stateStamps = List.of(); // a recording's states: {index, clock as of}
     private long position;
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private volatile PageOwnership.Picture picture;
@@ -128,11 +129,19 @@ public final class ClusterMonitor implements AutoCloseable {
         monitor.recorded = List.copyOf(messages);
         monitor.closed = true;
         monitor.thread.shutdown();
-        for (MonitorMessage m : messages) {
-            if (m instanceof MonitorMessage.State state) {
-                monitor.states.put(state.node(), state);
+        long clock = 0; // a state carries no clock: it counts as of the latest event recorded before it
+        List<long[]> stamps = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            MonitorMessage m = messages.get(i);
+            if (m instanceof MonitorMessage.Memory e) {
+                clock = Math.max(clock, e.event().clock());
+            } else if (m instanceof MonitorMessage.Message e) {
+                clock = Math.max(clock, e.event().clock());
+            } else if (m instanceof MonitorMessage.State) {
+                stamps.add(new long[] {i, clock});
             }
         }
+        monitor.stateStamps = stamps;
         monitor.seek(Long.MAX_VALUE);
         return monitor;
     }
@@ -190,6 +199,15 @@ public final class ClusterMonitor implements AutoCloseable {
         }
         at.applyAll(events);
         count += events.size();
+        Map<String, MonitorMessage.State> then = new java.util.HashMap<>();
+        for (long[] stamp : stateStamps) {
+            MonitorMessage.State state = (MonitorMessage.State) recorded.get((int) stamp[0]);
+            if (stamp[1] <= clock || !then.containsKey(state.node())) {
+                then.put(state.node(), state); // the latest as of the moment (the first, if none was yet)
+            }
+        }
+        states.clear();
+        states.putAll(then);
         synchronized (lock) {
             model = at;
             applied = count;
@@ -289,7 +307,7 @@ public final class ClusterMonitor implements AutoCloseable {
         }
     }
 
-    /** Memory events received from each node so far. */
+    /** Memory and message events received from each node so far. */
     public Map<String, Long> eventCounts() {
         Map<String, Long> counts = new java.util.TreeMap<>();
         eventCounts.forEach((node, count) -> counts.put(node, count.get()));
@@ -452,7 +470,7 @@ public final class ClusterMonitor implements AutoCloseable {
     private void arrived(MonitorMessage message) {
         if (message instanceof MonitorMessage.State state) {
             states.put(state.node(), state);
-        } else if (message instanceof MonitorMessage.Memory) {
+        } else if (message instanceof MonitorMessage.Memory || message instanceof MonitorMessage.Message) {
             eventCounts.computeIfAbsent(message.node(), n -> new java.util.concurrent.atomic.AtomicLong())
                     .incrementAndGet();
         }

@@ -24,8 +24,11 @@ import java.util.TreeSet;
 public final class PageOwnership {
     /** One page as the model sees it now. */
     public record Page(long page, String region, String owner, Map<String, State> states, Set<String> copyset,
-            long readFaults, long writeFaults, long invalidations, long transfers) {
+            long readFaults, long writeFaults, long invalidations, long transfers, List<String> lastTransitions) {
     }
+
+    /** How many transitions a page remembers. */
+    public static final int TRANSITIONS = 4;
 
     private static final class Entry {
         final long page;
@@ -37,6 +40,7 @@ public final class PageOwnership {
         long writeFaults;
         long invalidations;
         long transfers;
+        java.util.ArrayDeque<String> transitions;
 
         Entry(long page, String region) {
             this.page = page;
@@ -45,7 +49,7 @@ public final class PageOwnership {
 
         Page snapshot() {
             return new Page(page, region, owner, Map.copyOf(states), Set.copyOf(copyset), readFaults, writeFaults,
-                    invalidations, transfers);
+                    invalidations, transfers, transitions == null ? List.of() : List.copyOf(transitions));
         }
     }
 
@@ -247,6 +251,17 @@ public final class PageOwnership {
         Entry e = pages.computeIfAbsent(event.page(), p -> new Entry(p, event.name()));
         String node = event.node();
         nodes.add(node);
+        if (event.kind() == MemoryEvent.Kind.OWNERSHIP_GAINED || event.kind() == MemoryEvent.Kind.OWNERSHIP_LOST
+                || event.kind() == MemoryEvent.Kind.INVALIDATED || event.kind() == MemoryEvent.Kind.PAGE_RECEIVED) {
+            if (e.transitions == null) {
+                e.transitions = new java.util.ArrayDeque<>(TRANSITIONS);
+            }
+            if (e.transitions.size() == TRANSITIONS) {
+                e.transitions.removeFirst();
+            }
+            e.transitions.addLast(node + " " + event.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + (event.peer() == null ? "" : " (" + event.peer() + ")") + " @" + event.clock());
+        }
         if (event.peer() != null) {
             nodes.add(event.peer());
         }

@@ -160,6 +160,8 @@ class PageOwnershipViewTest {
                 assertEquals(Picture.EXCLUSIVE, after.kind()[moved]);
                 view.selectPage(pageNumber);
                 assertTrue(view.detailsText().contains("owner teller-desk"), view.detailsText());
+                assertTrue(view.detailsText().contains("ownership_lost (teller-desk)"), "the last transitions: "
+                        + view.detailsText());
                 view.setInvalidNode("n1");
                 page.bringToTop(view);
                 page.bringToTop(groups);

@@ -397,7 +397,8 @@ public final class PageOwnershipView extends MonitorView {
         return NLS.bind(Messages.PageOwnershipView_details, new Object[] {p.page(), p.region(),
             p.owner() == null ? Messages.PageOwnershipView_unknown : p.owner(),
             p.copyset().isEmpty() ? "-" : String.join(", ", new LinkedHashSet<>(p.copyset())), access,
-            p.readFaults(), p.writeFaults(), p.transfers(), p.invalidations()});
+            p.readFaults(), p.writeFaults(), p.transfers(), p.invalidations(),
+            p.lastTransitions().isEmpty() ? "-" : String.join(", ", p.lastTransitions())});
     }
 
     private void select(int cell) {
