@@ -74,30 +74,42 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                 String main = configuration.getAttribute(IrisLaunching.ATTR_MAIN, "");
                 Path conf = write(dir.resolve("embedded.properties"), program, cluster, null, handlers, null);
                 String[] args = main.isBlank() ? new String[] {conf.toString()} : arguments.getProgramArgumentsArray();
+                // every node the JVM starts serves its monitor (MonitorServer.nodeStarted), with credentials
+                ClusterAuthority authority = IrisLaunching.authority(project.getProject(), cluster.name());
+                Path credentials = dir.resolve("monitor-credentials");
+                List<ClusterMonitor.Target> targets = new ArrayList<>();
+                List<String> monitorArgs = new ArrayList<>();
+                monitorArgs.add("-Diris.monitor.credentials=" + credentials);
+                for (IrisPrograms.Node node : cluster.nodes()) {
+                    InetSocketAddress monitorAddress = freePort("127.0.0.1");
+                    targets.add(new ClusterMonitor.Target(node.name(), monitorAddress));
+                    authority.issue(node.name()).write(credentials.resolve(node.name()));
+                    monitorArgs.add("-Diris.monitor." + node.name() + "=127.0.0.1:" + monitorAddress.getPort());
+                }
                 run(runner, configuration, launch, main.isBlank() ? EmbeddedMain.class.getName() : main, args, classpath,
-                        arguments, "cluster " + cluster.name() + " (all nodes in one JVM)", progress.split(9));
+                        arguments, monitorArgs, "cluster " + cluster.name() + " (all nodes in one JVM)",
+                        progress.split(9));
+                clusterMonitor = watch(cluster, program, targets, authority);
             } else {
                 ClusterAuthority authority = IrisLaunching.authority(project.getProject(), cluster.name());
                 SubMonitor each = progress.split(9).setWorkRemaining(nodes.size());
                 List<ClusterMonitor.Target> targets = new ArrayList<>();
                 for (IrisPrograms.Node node : nodes) {
-                    InetSocketAddress monitorAddress = freePort(node);
+                    InetSocketAddress monitorAddress = freePort(node.address().substring(0,
+                            node.address().lastIndexOf(':')));
                     targets.add(new ClusterMonitor.Target(node.name(), monitorAddress));
                     Path conf = write(dir.resolve(node.name()).resolve("node.properties"), program, cluster, node,
                             handlers, monitorAddress);
                     authority.issue(node.name()).write(conf.resolveSibling("credentials"));
                     int before = launch.getProcesses().length;
                     run(runner, configuration, launch, NodeMain.class.getName(), new String[] {conf.toString()},
-                            classpath, arguments, "node " + node.name() + " at " + node.address(), each.split(1));
+                            classpath, arguments, List.of(), "node " + node.name() + " at " + node.address(), each.split(1));
                     for (int i = before; i < launch.getProcesses().length; i++) {
                         launch.getProcesses()[i].setAttribute(IrisLaunching.ATTR_PROCESS_CLUSTER, cluster.name());
                         launch.getProcesses()[i].setAttribute(IrisLaunching.ATTR_PROCESS_NODE, node.name());
                     }
                 }
-                clusterMonitor = ClusterMonitor.start(cluster.name(), targets, authority.issue(IDE_CLIENT));
-                Map<ProcessId, String> groups = new HashMap<>();
-                program.wellKnownGroups().forEach((number, name) -> groups.put(ProcessId.wellKnownGroup(number), name));
-                clusterMonitor.nameGroups(groups);
+                clusterMonitor = watch(cluster, program, targets, authority);
             }
         } catch (IOException e) {
             throw new CoreException(Status.error("cannot write the launch's configuration into " + dir + ": "
@@ -109,9 +121,18 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
     /** The name the IDE's monitor connections go by (their certificate's subject). */
     private static final String IDE_CLIENT = "iris-ide";
 
-    /** A free port on the host of {@code node}'s address, for its monitor. */
-    private static InetSocketAddress freePort(IrisPrograms.Node node) throws IOException {
-        String host = node.address().substring(0, node.address().lastIndexOf(':'));
+    /** Watches the launched cluster's monitors, naming its well-known groups as the program does. */
+    private static ClusterMonitor watch(IrisPrograms.Cluster cluster, IrisPrograms.Program program,
+            List<ClusterMonitor.Target> targets, ClusterAuthority authority) {
+        ClusterMonitor monitor = ClusterMonitor.start(cluster.name(), targets, authority.issue(IDE_CLIENT));
+        Map<ProcessId, String> groups = new HashMap<>();
+        program.wellKnownGroups().forEach((number, name) -> groups.put(ProcessId.wellKnownGroup(number), name));
+        monitor.nameGroups(groups);
+        return monitor;
+    }
+
+    /** A free port on {@code host}, for a monitor. */
+    private static InetSocketAddress freePort(String host) throws IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
             return new InetSocketAddress(host, socket.getLocalPort());
         }
@@ -160,11 +181,13 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
 
     /** Starts one JVM in {@code launch} and names its process (and so its console) {@code label}. */
     private void run(IVMRunner runner, ILaunchConfiguration configuration, ILaunch launch, String main, String[] args,
-            String[] classpath, ExecutionArguments arguments, String label, IProgressMonitor monitor)
-            throws CoreException {
+            String[] classpath, ExecutionArguments arguments, List<String> moreVmArguments, String label,
+            IProgressMonitor monitor) throws CoreException {
         VMRunnerConfiguration vm = new VMRunnerConfiguration(main, classpath);
         vm.setProgramArguments(args);
-        vm.setVMArguments(arguments.getVMArgumentsArray());
+        List<String> vmArguments = new ArrayList<>(List.of(arguments.getVMArgumentsArray()));
+        vmArguments.addAll(moreVmArguments);
+        vm.setVMArguments(vmArguments.toArray(String[]::new));
         vm.setEnvironment(getEnvironment(configuration));
         vm.setVMSpecificAttributesMap(getVMSpecificAttributesMap(configuration));
         java.io.File workingDirectory = verifyWorkingDirectory(configuration); // default: the project's folder

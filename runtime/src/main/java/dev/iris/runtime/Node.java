@@ -290,6 +290,7 @@ public final class Node implements AutoCloseable {
         ticker = group.next().scheduleAtFixedRate(this::tick, 0, tick, TimeUnit.NANOSECONDS);
         LOG.log(Level.INFO, "Node ''{0}'' of cluster ''{1}'' listening on {2}", id, config.cluster(), advertisedAddress);
         dev.iris.runtime.monitor.Recorder.nodeStarted(this);
+        dev.iris.runtime.monitor.MonitorServer.nodeStarted(this);
     }
 
     private Class<? extends ServerChannel> serverChannelClass() {
@@ -463,6 +464,7 @@ public final class Node implements AutoCloseable {
             return;
         }
         dev.iris.runtime.monitor.Recorder.nodeClosing(this);
+        dev.iris.runtime.monitor.MonitorServer.nodeClosing(this);
         closed = true;
         if (ticker != null) {
             ticker.cancel(false);

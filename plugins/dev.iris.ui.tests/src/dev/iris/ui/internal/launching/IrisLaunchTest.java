@@ -125,6 +125,29 @@ class IrisLaunchTest {
         processEventsUntil(() -> state() == ClusterRegistry.Cluster.State.STOPPED, () -> "the cluster stopped");
     }
 
+    /** All nodes in one JVM serve their monitors too: the IDE watches them like node JVMs, over TLS. */
+    @Test
+    void allNodesInOneJvmAreWatchedThroughTheirMonitors() throws Exception {
+        ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program, cluster);
+        config.setAttribute(IrisLaunching.ATTR_EMBEDDED, true);
+        launch = config.launch(ILaunchManager.RUN_MODE, null);
+        assertEquals(1, launch.getProcesses().length);
+        processEventsUntil(() -> monitor() != null && monitor().connected().equals(Set.of("n1", "n2"))
+                && monitor().states().size() == 2, () -> "the IDE connected to both nodes' monitors: "
+                        + (monitor() == null ? "no monitor" : monitor().failures() + " "
+                                + output(launch.getProcesses()[0])));
+        assertTrue(monitor().states().get("n1").members().containsAll(List.of("n1", "n2")));
+        assertTrue(!monitor().states().get("n1").processes().isEmpty(), "the name servers run on n1");
+        launch.terminate();
+        processEventsUntil(launch::isTerminated, () -> "the launch to end");
+        processEventsUntil(() -> monitor().isClosed(), () -> "the monitor closed with the launch");
+    }
+
+    private static dev.iris.core.monitor.ClusterMonitor monitor() {
+        return ClusterRegistry.getDefault().clusters().stream().filter(c -> c.name().equals(cluster.name()))
+                .map(ClusterRegistry.Cluster::monitor).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
     @Test
     void allNodesInOneJvmRunTheProgramsMainClass() throws Exception {
         ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program, cluster);

@@ -31,6 +31,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -74,11 +75,53 @@ public final class MonitorServer implements AutoCloseable {
     private Channel server;
     private ScheduledFuture<?> poll;
 
-    private MonitorServer(Node node) {
+    private MonitorServer(Node node, dev.iris.runtime.security.NodeCredentials credentials) {
         this.node = node;
-        NodeConfig config = node.config();
-        this.tls = config.credentials() == null ? null : new Tls(config.credentials());
+        this.tls = credentials == null ? null : new Tls(credentials);
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    }
+
+    /** Monitors started by {@link #nodeStarted} from system properties, by node. */
+    private static final Map<Node, MonitorServer> AUTOMATIC = new ConcurrentHashMap<>();
+
+    /**
+     * Called by {@link Node} once it listens: serves its monitor if the JVM's system properties say
+     * where, for nodes a program starts itself (all nodes in one JVM):
+     * {@code iris.monitor.<node>=host:port}, and {@code iris.monitor.credentials=DIR} with the
+     * node's credentials in {@code DIR/<node>} (without it the monitor has no TLS). A monitor that
+     * cannot start is logged; the node runs on.
+     */
+    public static void nodeStarted(Node node) {
+        String address = System.getProperty("iris.monitor." + node.id().name());
+        if (address == null || address.isBlank()) {
+            return;
+        }
+        try {
+            int colon = address.lastIndexOf(':');
+            InetSocketAddress bind = new InetSocketAddress(address.substring(0, colon),
+                    Integer.parseInt(address.substring(colon + 1).strip()));
+            String dir = System.getProperty("iris.monitor.credentials");
+            dev.iris.runtime.security.NodeCredentials credentials = dir == null ? node.config().credentials()
+                    : dev.iris.runtime.security.NodeCredentials.read(java.nio.file.Path.of(dir, node.id().name()));
+            MonitorServer monitor = new MonitorServer(node, credentials);
+            try {
+                monitor.bind(bind);
+            } catch (RuntimeException e) {
+                monitor.group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                throw e;
+            }
+            AUTOMATIC.put(node, monitor);
+        } catch (RuntimeException | java.io.IOException e) {
+            LOG.log(Level.ERROR, "Node ''{0}'': no monitor on {1}: {2}", node.id(), address, e.getMessage());
+        }
+    }
+
+    /** Called by {@link Node} as it closes: stops the monitor {@link #nodeStarted} started. */
+    public static void nodeClosing(Node node) {
+        MonitorServer monitor = AUTOMATIC.remove(node);
+        if (monitor != null) {
+            monitor.close();
+        }
     }
 
     /**
@@ -87,7 +130,7 @@ public final class MonitorServer implements AutoCloseable {
      * @throws IpcException if the address cannot be bound
      */
     public static MonitorServer start(Node node, InetSocketAddress bind) {
-        MonitorServer monitor = new MonitorServer(node);
+        MonitorServer monitor = new MonitorServer(node, node.config().credentials());
         try {
             monitor.bind(bind);
         } catch (RuntimeException e) {
