@@ -24,7 +24,8 @@ import java.util.TreeSet;
 public final class PageOwnership {
     /** One page as the model sees it now. */
     public record Page(long page, String region, String owner, Map<String, State> states, Set<String> copyset,
-            long readFaults, long writeFaults, long invalidations, long transfers, List<String> lastTransitions) {
+            long readFaults, long writeFaults, long invalidations, long transfers, List<String> lastTransitions,
+            long version) {
     }
 
     /** How many transitions a page remembers. */
@@ -41,6 +42,7 @@ public final class PageOwnership {
         long invalidations;
         long transfers;
         java.util.ArrayDeque<String> transitions;
+        long version;
 
         Entry(long page, String region) {
             this.page = page;
@@ -49,7 +51,7 @@ public final class PageOwnership {
 
         Page snapshot() {
             return new Page(page, region, owner, Map.copyOf(states), Set.copyOf(copyset), readFaults, writeFaults,
-                    invalidations, transfers, transitions == null ? List.of() : List.copyOf(transitions));
+                    invalidations, transfers, transitions == null ? List.of() : List.copyOf(transitions), version);
         }
     }
 
@@ -78,6 +80,7 @@ public final class PageOwnership {
             Entry e = new Entry(p.page(), p.region());
             e.owner = p.owner();
             e.states.putAll(p.states());
+            e.version = p.version();
             model.nodes.addAll(p.states().keySet());
             e.copyset.addAll(p.copyset());
             e.readFaults = p.readFaults();
@@ -103,6 +106,7 @@ public final class PageOwnership {
             Entry e = pages.computeIfAbsent(info.page(), p -> new Entry(p, info.region()));
             e.states.put(node, info.state());
             if (info.owner()) {
+                e.version = info.version();
                 e.owner = node;
                 e.copyset.clear();
                 e.copyset.addAll(info.copyset());

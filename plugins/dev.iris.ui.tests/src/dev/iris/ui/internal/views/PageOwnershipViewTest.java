@@ -82,8 +82,10 @@ class PageOwnershipViewTest {
                     () -> "three alive nodes in the Cluster view: " + clusterView.rows());
             assertEquals(List.of("n1", "n2", "n3"), clusterView.rows().stream().map(ClusterView.NodeRow::node).toList());
             assertEquals("127.0.0.1:7201", clusterView.rows().get(0).address());
-            assertEquals(view.picture().size(), clusterView.rows().stream().mapToInt(ClusterView.NodeRow::pagesOwned)
-                    .sum(), "every page is owned by one of the nodes");
+            // a page's owner is known once its owner's table has arrived: then every page has one
+            processEventsUntil(() -> clusterView.rows().stream().mapToInt(ClusterView.NodeRow::pagesOwned).sum()
+                    == view.monitor().picture().size() && view.monitor().picture().size() == 5,
+                    () -> "every page owned by one of the nodes: " + clusterView.rows());
             // selecting n2's JVM in the Debug view selects n2 in the debug views
             var debugView = (org.eclipse.debug.ui.IDebugView) page.showView(
                     org.eclipse.debug.ui.IDebugUIConstants.ID_DEBUG_VIEW);
@@ -159,7 +161,8 @@ class PageOwnershipViewTest {
                 }
                 assertEquals(Picture.EXCLUSIVE, after.kind()[moved]);
                 view.selectPage(pageNumber);
-                assertTrue(view.detailsText().contains("owner teller-desk"), view.detailsText());
+                assertTrue(view.detailsText().contains("owner teller-desk (version ")
+                        && view.detailsText().contains("copyset of 0;"), view.detailsText());
                 assertTrue(view.detailsText().contains("ownership_lost (teller-desk)"), "the last transitions: "
                         + view.detailsText());
                 view.setInvalidNode("n1");

@@ -65,7 +65,12 @@ public final class ClusterView extends MonitorView {
         column(nodes, Messages.ClusterView_column_processes, 90, r -> String.valueOf(((NodeRow) r).processes()));
         column(nodes, Messages.ClusterView_column_pages, 100, r -> String.valueOf(((NodeRow) r).pagesOwned()));
         column(nodes, Messages.ClusterView_column_events, 130, r -> String.valueOf(((NodeRow) r).eventsPerSecond()));
-        nodes.addSelectionChangedListener(e -> updateActions());
+        nodes.addSelectionChangedListener(e -> {
+            updateActions();
+            if (e.getStructuredSelection().getFirstElement() instanceof NodeRow row) {
+                DebugContext.selectNode(row.node()); // the other debug views follow
+            }
+        });
         status = new Label(parent, SWT.NONE);
         GridDataFactory.fillDefaults().grab(true, false).indent(4, 0).applyTo(status);
         getSite().setSelectionProvider(viewer);

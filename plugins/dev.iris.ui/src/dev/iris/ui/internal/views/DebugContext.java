@@ -54,6 +54,9 @@ final class DebugContext {
 
     /** Selects {@code node} of the shown cluster in every debug view. */
     static void selectNode(String selected) {
+        if (java.util.Objects.equals(node, selected)) {
+            return;
+        }
         node = selected;
         NODE_LISTENERS.forEach(l -> l.accept(selected));
     }

@@ -396,9 +396,10 @@ public final class PageOwnershipView extends MonitorView {
                 .append(state.name().toLowerCase(java.util.Locale.ROOT)));
         return NLS.bind(Messages.PageOwnershipView_details, new Object[] {p.page(), p.region(),
             p.owner() == null ? Messages.PageOwnershipView_unknown : p.owner(),
-            p.copyset().isEmpty() ? "-" : String.join(", ", new LinkedHashSet<>(p.copyset())), access,
+            p.copyset().size() + (p.copyset().isEmpty() ? "" : ": " + String.join(", ", new LinkedHashSet<>(p.copyset()))),
+            access,
             p.readFaults(), p.writeFaults(), p.transfers(), p.invalidations(),
-            p.lastTransitions().isEmpty() ? "-" : String.join(", ", p.lastTransitions())});
+            p.lastTransitions().isEmpty() ? "-" : String.join(", ", p.lastTransitions()), p.version()});
     }
 
     private void select(int cell) {
