@@ -195,12 +195,14 @@ public final class MonitorWire {
         int count = count(in, 4, 10, "processes");
         Map<ProcessId, String> processes = new HashMap<>();
         for (int i = 0; i < count; i++) {
+            need(in, 8, "process id"); // the names before may have taken more than their minimum
             ProcessId id = new ProcessId(in.readLong());
             processes.put(id, WireStrings.read(in, "process name", MAX));
         }
         int entries = count(in, 4, 16, "group entries");
         Map<ProcessId, Set<ProcessId>> groups = new HashMap<>();
         for (int i = 0; i < entries; i++) {
+            need(in, 16, "group entry");
             ProcessId group = new ProcessId(in.readLong());
             groups.computeIfAbsent(group, g -> new HashSet<>()).add(new ProcessId(in.readLong()));
         }
@@ -216,6 +218,7 @@ public final class MonitorWire {
         List<PageInfo> pages = new ArrayList<>(count);
         PageInfo.State[] states = PageInfo.State.values();
         for (int i = 0; i < count; i++) {
+            need(in, 8, "page number");
             long page = in.readLong();
             String region = WireStrings.read(in, "region", MAX);
             need(in, 2, "page state");
