@@ -767,7 +767,9 @@ public final class Node implements AutoCloseable {
         traced(MessageEvent.Kind.SEND, to.nodeNumber(), requestId, sender, to, message, clock);
         try {
             if (to.nodeNumber() == id.number()) {
-                traced(MessageEvent.Kind.RECEIVE, id.number(), requestId, sender, to, message, memory.tick());
+                if (tracing) { // a local step needs no clock of its own unless someone watches
+                    traced(MessageEvent.Kind.RECEIVE, id.number(), requestId, sender, to, message, memory.tick());
+                }
                 if (!processes.deliver(to.localId(), new Request(sender, requestId, message))) {
                     throw new NoSuchProcessException("no process " + to + " on node '" + id + "'");
                 }
@@ -809,8 +811,10 @@ public final class Node implements AutoCloseable {
         long clock = memory.tick();
         traced(MessageEvent.Kind.REPLY, sender.nodeNumber(), request.requestId(), sender, replier, message, clock);
         if (sender.nodeNumber() == id.number()) {
-            traced(MessageEvent.Kind.REPLY_RECEIVED, id.number(), request.requestId(), sender, replier, message,
-                    memory.tick());
+            if (tracing) {
+                traced(MessageEvent.Kind.REPLY_RECEIVED, id.number(), request.requestId(), sender, replier, message,
+                        memory.tick());
+            }
             complete(request.requestId(), replier, message);
             return;
         }
@@ -998,7 +1002,10 @@ public final class Node implements AutoCloseable {
                 int[] localIds = e.getValue().stream().mapToInt(ProcessId::localId).toArray();
                 traced(MessageEvent.Kind.GROUP_SEND, e.getKey(), requestId, sender, group, message, clock);
                 if (e.getKey() == id.number()) {
-                    traced(MessageEvent.Kind.RECEIVE, id.number(), requestId, sender, group, message, memory.tick());
+                    if (tracing) {
+                        traced(MessageEvent.Kind.RECEIVE, id.number(), requestId, sender, group, message,
+                                memory.tick());
+                    }
                     deliverToGroup(sender, requestId, group, localIds, message);
                     continue;
                 }
