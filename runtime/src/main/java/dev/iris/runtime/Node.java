@@ -634,6 +634,7 @@ public final class Node implements AutoCloseable {
             } while (from < mine.size());
             ch.flush();
         }
+        memory.nodeJoined(peerId.number());
         LOG.log(Level.INFO, "Node ''{0}'': ''{1}'' at {2} joined", id, peerId, address);
     }
 
@@ -1369,7 +1370,8 @@ public final class Node implements AutoCloseable {
                     case GROUP_SEND -> onGroupSend(frame.payload());
                     case GROUP_UPDATE -> onGroupUpdate(ctx.channel(), frame.payload());
                     case GROUP_ACK -> onGroupAck(ctx.channel(), frame.payload());
-                    case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL, SYNC, DIFF, DIFF_ACK -> {
+                    case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL, SYNC, DIFF, DIFF_ACK, REPLICA, REPLICA_ACK,
+                            CENSUS, CENSUS_REPLY -> {
                         if (peer == null) {
                             throw new dev.iris.runtime.transport.FrameFormatException(frame.kind()
                                     + " frame before the peer is known");
@@ -1441,6 +1443,16 @@ public final class Node implements AutoCloseable {
         @Override
         public boolean isLive(int node) {
             return node == id.number() || livePeers.containsKey(node) || joining(node) != null;
+        }
+
+        @Override
+        public boolean stopping() {
+            return stopping || closed;
+        }
+
+        @Override
+        public int[] peers() {
+            return livePeers.keySet().stream().mapToInt(Integer::intValue).toArray();
         }
 
         /** The peer {@code node} if it connected to this node and this node's connection to it is under way. */

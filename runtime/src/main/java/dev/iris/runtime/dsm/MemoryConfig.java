@@ -19,9 +19,15 @@ import java.util.Set;
  *                     nodes when this is empty
  * @param regions      the shared objects
  * @param faultTimeout how long an access waits for a page before it fails (default 10 s)
+ * @param backup       whether every sequentially consistent or transactional page keeps a backup
+ *                     copy on another manager, written before a write returns, so that no
+ *                     completed write is lost when one node dies and its pages get a new owner
+ *                     (default off; needs the fixed manager and at least three managers, and the
+ *                     shared memory then works only on a side of the cluster that sees a
+ *                     majority of the managers: see {@code doc/design/dsm.md})
  */
 public record MemoryConfig(int pageSize, PageManagement management, List<String> managers, List<Region> regions,
-        Duration faultTimeout) {
+        Duration faultTimeout, boolean backup) {
 
     /** The largest page size: a page and its header must fit one frame of the smallest frame bound. */
     public static final int MAX_PAGE_SIZE = 1 << 18;
@@ -83,31 +89,43 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
         if (faultTimeout.isNegative() || faultTimeout.isZero()) {
             throw new IllegalArgumentException("faultTimeout must be positive");
         }
+        if (backup && management != PageManagement.FIXED) {
+            throw new IllegalArgumentException("backup copies of pages need the fixed manager, not " + management);
+        }
+        if (backup && !managers.isEmpty() && managers.size() < 3) {
+            throw new IllegalArgumentException("backup copies of pages need at least three managers (the nodes "
+                    + "left after one dies must be a majority), not " + managers);
+        }
     }
 
     /** These regions with 4 KiB pages, the fixed manager, managers filled in by the cluster, 10 s fault timeout. */
     public static MemoryConfig of(List<Region> regions) {
-        return new MemoryConfig(4096, PageManagement.FIXED, List.of(), regions, Duration.ofSeconds(10));
+        return new MemoryConfig(4096, PageManagement.FIXED, List.of(), regions, Duration.ofSeconds(10), false);
     }
 
     /** This configuration with another page size. */
     public MemoryConfig withPageSize(int bytes) {
-        return new MemoryConfig(bytes, management, managers, regions, faultTimeout);
+        return new MemoryConfig(bytes, management, managers, regions, faultTimeout, backup);
     }
 
     /** This configuration with another page manager algorithm. */
     public MemoryConfig withManagement(PageManagement algorithm) {
-        return new MemoryConfig(pageSize, algorithm, managers, regions, faultTimeout);
+        return new MemoryConfig(pageSize, algorithm, managers, regions, faultTimeout, backup);
     }
 
     /** This configuration with other manager nodes. */
     public MemoryConfig withManagers(List<String> nodes) {
-        return new MemoryConfig(pageSize, management, nodes, regions, faultTimeout);
+        return new MemoryConfig(pageSize, management, nodes, regions, faultTimeout, backup);
     }
 
     /** This configuration with another fault timeout. */
     public MemoryConfig withFaultTimeout(Duration timeout) {
-        return new MemoryConfig(pageSize, management, managers, regions, timeout);
+        return new MemoryConfig(pageSize, management, managers, regions, timeout, backup);
+    }
+
+    /** This configuration with backup copies of pages on or off. */
+    public MemoryConfig withBackup(boolean on) {
+        return new MemoryConfig(pageSize, management, managers, regions, faultTimeout, on);
     }
 
     /** The regions as laid out in the address space. */

@@ -17,6 +17,12 @@ public interface PeerLink {
     /** Whether {@code node} is this node or a live peer. */
     boolean isLive(int node);
 
+    /** Whether this node or its cluster is being stopped (deaths are expected then, not warned about). */
+    boolean stopping();
+
+    /** The numbers of the live peers (not this node). */
+    int[] peers();
+
     /** The name of node {@code node} if it is known (live or configured), else {@code #number}. */
     String nameOf(int node);
 

@@ -46,7 +46,15 @@ public enum FrameKind {
     /** The home applied a DIFF; payload in {@link PageWire}. */
     DIFF_ACK(19),
     /** What a node's monitor endpoint streams to a debugger; payload in {@link MonitorWire}. */
-    MONITOR(20);
+    MONITOR(20),
+    /** New contents of pages, from their owner to a backup, before the write returns; payload in {@link ReplicaWire}. */
+    REPLICA(21),
+    /** The backup keeps the REPLICA with this token; payload in {@link ReplicaWire}. */
+    REPLICA_ACK(22),
+    /** After a death: who owns or holds which pages (and status for a joining peer); payload in {@link ReplicaWire}. */
+    CENSUS(23),
+    /** An answer to a CENSUS; payload in {@link ReplicaWire}. */
+    CENSUS_REPLY(24);
 
     private static final FrameKind[] BY_CODE = new FrameKind[256];
 

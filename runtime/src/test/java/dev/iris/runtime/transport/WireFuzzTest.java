@@ -114,6 +114,14 @@ class WireFuzzTest {
                             new ProcessId(5), new ProcessId(6), "Done", 10, 11))).get(0)),
             frame("monitor memory", MonitorWire::decode, () -> MonitorWire.encode(ALLOC, new MonitorMessage.Memory(
                     new MemoryEvent(MemoryEvent.Kind.OWNERSHIP_LOST, "n1", 3, "n2", "data", 10, 11))).get(0)),
+            frame("replica", in -> ReplicaWire.readReplica(in, PAGE), () -> ReplicaWire.replica(ALLOC, 7, 8, List.of(
+                    new ReplicaWire.Copy(3, 2, new long[PAGE / 8]), new ReplicaWire.Copy(4, 9, new long[PAGE / 8])))),
+            frame("replica ack", ReplicaWire::readAck, () -> ReplicaWire.ack(ALLOC, new ReplicaWire.Ack(7, 8))),
+            frame("census", ReplicaWire::readCensus, () -> ReplicaWire.census(ALLOC, new ReplicaWire.Census(7, 8,
+                    ReplicaWire.FETCH, 5, new long[] {3, 4}))),
+            frame("census reply", in -> ReplicaWire.readReply(in, PAGE), () -> ReplicaWire.reply(ALLOC, 7, 8, true,
+                    List.of(new ReplicaWire.Entry(3, ReplicaWire.OWNER | ReplicaWire.GAVE, 4, 5, 3, null),
+                            new ReplicaWire.Entry(4, ReplicaWire.COPY, 2, 0, 0, new long[PAGE / 8])))),
             codec("bytes codec", Codecs.BYTES, new byte[40]),
             codec("string codec", Codecs.STRING, "héllo"));
 

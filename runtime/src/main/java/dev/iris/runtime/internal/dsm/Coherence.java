@@ -30,6 +30,7 @@ final class Coherence {
 
     private final Dsm dsm;
     private final AtomicLong faultIds = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
+    private final long firstFaultId = faultIds.get();
 
     Coherence(Dsm dsm) {
         this.dsm = dsm;
@@ -44,7 +45,13 @@ final class Coherence {
     long[] readFault(Page p) {
         while (true) {
             Page.Fault f;
+            if (dsm.recovery != null && p.model != Page.RELEASE) {
+                dsm.recovery.admit();
+            }
             synchronized (p) {
+                if (p.recovering) {
+                    dsm.recovery.awaitRecovered(p);
+                }
                 if (p.state != Page.INVALID) {
                     return p.data;
                 }
@@ -63,7 +70,13 @@ final class Coherence {
     /** Obtains ownership of {@code p} with the only writable copy; the caller then retries its write. */
     void writeFault(Page p) {
         Page.Fault f;
+        if (dsm.recovery != null) {
+            dsm.recovery.admit();
+        }
         synchronized (p) {
+            if (p.recovering) {
+                dsm.recovery.awaitRecovered(p);
+            }
             if (p.state == Page.WRITE) {
                 return;
             }
@@ -203,7 +216,7 @@ final class Coherence {
     }
 
     /** Sends the fault's request to the manager or probable owner; fails the fault if it is dead. */
-    private void request(Page p, Page.Fault f) {
+    void request(Page p, Page.Fault f) {
         int target = dsm.config.management() == PageManagement.FIXED && !dsm.isManager(p) ? dsm.manager(p)
                 : p.probOwner;
         f.sentTo = target;
@@ -226,7 +239,7 @@ final class Coherence {
     }
 
     /** Ends a fault with an error; requests queued behind it move on. */
-    private void fail(Page p, Page.Fault f, String why) {
+    void fail(Page p, Page.Fault f, String why) {
         if (p.fault == f) {
             p.fault = null;
             if (f.mode == PageWire.WRITE && dsm.isManager(p) && !p.owner) {
@@ -278,7 +291,7 @@ final class Coherence {
     /** Serves, queues or forwards a request (holding the page's monitor). */
     private void handle(Page p, PageWire.Request r) {
         if (r.requester() == dsm.self) {
-            if (!p.owner && p.fault != null && p.fault.id == r.faultId()) {
+            if (!p.owner && p.fault != null && p.fault.id == r.faultId() && dsm.backup == null) {
                 fail(p, p.fault, "its request came back to this node without finding the owner");
             }
             return; // else: a request of an earlier fault, answered meanwhile
@@ -318,6 +331,9 @@ final class Coherence {
                 p.owner = false;
                 p.copyset.clear();
                 p.probOwner = r.requester();
+                p.gave = true;
+                p.gaveTo = r.requester();
+                p.gaveVersion = p.version;
                 dsm.event(Kind.OWNERSHIP_LOST, p.number, r.requester(), p.region.name());
             } else {
                 p.state = before;
@@ -333,6 +349,12 @@ final class Coherence {
         } else if (target == dsm.self || !dsm.link.isLive(target)) {
             why = "its " + role(p, target) + ", node '" + dsm.nameOf(target) + "', is not a live member (the page is "
                     + "lost with it)";
+        }
+        if (why != null && dsm.backup != null && r.hops() < MAX_HOPS) {
+            if (dsm.isManager(p)) {
+                p.queued.add(r); // the record died: its census is coming, and serves the request
+            } // else dropped: the requester sends it again when it learns of the death
+            return;
         }
         if (why != null) {
             dsm.send(r.requester(), FrameKind.PAGE_FAIL, PageWire.fail(dsm.link.alloc(), new PageWire.Fail(p.number,
@@ -377,8 +399,12 @@ final class Coherence {
                 return;
             }
             // ownership: taken even if its fault gave up, or the page would be lost; but only for a
-            // write fault this node made
-            if (!matches && g.faultId() != p.lastWriteFault) {
+            // write fault this node made (with backups: also an earlier one, whose request was sent again)
+            if (p.owner && dsm.backup != null) {
+                return; // a request sent again after a death was served twice
+            }
+            if (!matches && g.faultId() != p.lastWriteFault && !(dsm.backup != null && g.faultId() > firstFaultId
+                    && g.faultId() <= p.lastWriteFault)) {
                 throw new FrameFormatException("node '" + dsm.nameOf(from) + "' sent ownership of " + Dsm.describe(p)
                         + " that node '" + dsm.link.self().name() + "' did not ask for");
             }
@@ -412,7 +438,7 @@ final class Coherence {
         }
     }
 
-    private void finishWrite(Page p, Page.Fault f) {
+    void finishWrite(Page p, Page.Fault f) {
         p.state = Page.WRITE;
         p.fault = null;
         p.hold = !f.orphan; // the waiting writer writes once before anyone takes the page away
@@ -467,7 +493,7 @@ final class Coherence {
     }
 
     /** Handles the queued requests while the page is not busy (holding its monitor). */
-    private void drain(Page p) {
+    void drain(Page p) {
         while (!p.queued.isEmpty() && !p.busy()) {
             handle(p, p.queued.poll());
         }
@@ -491,6 +517,36 @@ final class Coherence {
                 });
     }
 
+    /** Fails the fault in progress, if any (holding p's monitor). */
+    void failFault(Page p, String why) {
+        if (p.fault != null) {
+            Page.Fault f = p.fault;
+            fail(p, f, why);
+            f.orphan = true;
+        }
+    }
+
+    /**
+     * After a census settled the page (holding its monitor): a fault in progress here completes if
+     * this node owns the page now, else its request goes again to the page's owner.
+     */
+    void refault(Page p) {
+        Page.Fault f = p.fault;
+        if (f == null) {
+            return;
+        }
+        if (p.owner) {
+            if (f.mode == PageWire.WRITE) {
+                finishWrite(p, f);
+            } else {
+                p.fault = null;
+                f.done.complete(p.data);
+            }
+        } else {
+            request(p, f);
+        }
+    }
+
     void nodeDied(int node) {
         for (Page p : dsm.pages) {
             synchronized (p) {
@@ -507,6 +563,10 @@ final class Coherence {
                 }
                 if (f.awaitingAcks.contains(node) && p.owner) {
                     copyGone(p, f, node);
+                } else if (!p.owner && dsm.backup != null) {
+                    if (!p.recovering) {
+                        request(p, f); // it may have been lost with the dead node; an answer to both is harmless
+                    }
                 } else if (!p.owner && f.sentTo == node) {
                     fail(p, f, "node '" + dsm.nameOf(node) + "' died while serving the fault");
                 }

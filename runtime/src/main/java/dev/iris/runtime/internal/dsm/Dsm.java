@@ -52,6 +52,9 @@ public final class Dsm implements SharedMemory {
     final Coherence coherence;
     final Release release;
     final Sync sync;
+    /** Backup copies and recovery after deaths; null unless {@link MemoryConfig#backup()}. */
+    final Backup backup;
+    final Recovery recovery;
     /** The calling thread's transaction on this node, or null (per node: in-JVM nodes share threads). */
     private final ThreadLocal<Transaction> tx = new ThreadLocal<>();
     /** Transactions running on this node: accessors look at {@link #tx} only while there are any. */
@@ -87,6 +90,10 @@ public final class Dsm implements SharedMemory {
             names.put(id.number(), id.name());
         }
         names.put(self, link.self().name());
+        if (config.backup() && !layout.isEmpty() && managers.length < 3) {
+            throw new IllegalArgumentException("backup copies of pages need at least three managers (the nodes left "
+                    + "after one dies must be a majority), not " + config.managers());
+        }
         List<Page> table = new ArrayList<>();
         for (SharedRegion region : layout) {
             int homeNumber = 0;
@@ -109,7 +116,8 @@ public final class Dsm implements SharedMemory {
                     page.owner = true;
                     page.data = new long[config.pageSize() / 8];
                     page.version = 1;
-                    page.state = Page.WRITE;
+                    // with backups, writable once the memory opens (a restarted node may have been deposed)
+                    page.state = config.backup() ? Page.INVALID : Page.WRITE;
                 }
                 table.add(page);
             }
@@ -118,6 +126,8 @@ public final class Dsm implements SharedMemory {
         coherence = new Coherence(this);
         release = new Release(this);
         sync = new Sync(this);
+        backup = config.backup() && !layout.isEmpty() ? new Backup(this) : null;
+        recovery = backup != null ? new Recovery(this) : null;
     }
 
     // ------------------------------------------------------------------ layout
@@ -232,19 +242,34 @@ public final class Dsm implements SharedMemory {
             }
         }
         while (true) {
+            Backup.Pending stored = null;
+            long result = 0;
             synchronized (p) {
-                if (p.state == Page.WRITE && p.pinned == null) {
-                    long result = apply(p.data, off, op, value, expected, from, fromOffset);
-                    if (p.model != Page.RELEASE) {
-                        p.version++;
-                        coherence.wrote(p);
+                if (p.state == Page.WRITE && p.pinned == null && p.replicating == null) {
+                    if (backup == null || p.model == Page.RELEASE) {
+                        result = apply(p.data, off, op, value, expected, from, fromOffset);
+                        if (p.model != Page.RELEASE) {
+                            p.version++;
+                            coherence.wrote(p);
+                        }
+                        return result;
                     }
-                    return result;
-                }
-                if (p.pinned != null) {
+                    // with backups: the write takes effect when the backup has the page's new contents
+                    long[] next = p.data.clone();
+                    result = apply(next, off, op, value, expected, from, fromOffset);
+                    p.version++;
+                    stored = backup.write(p, next);
+                } else if (p.pinned != null) {
                     coherence.awaitUnpinned(p);
                     continue;
+                } else if (p.replicating != null) {
+                    backup.awaitStored(p);
+                    continue;
                 }
+            }
+            if (stored != null) {
+                backup.await(stored, "a write of " + describe(p) + " on node '" + link.self().name() + "'");
+                return result;
             }
             if (p.model == Page.RELEASE) {
                 release.makeDirty(p);
@@ -538,7 +563,7 @@ public final class Dsm implements SharedMemory {
     }
 
     int manager(Page p) {
-        return managers[(int) (p.number % managers.length)];
+        return recovery != null ? recovery.manager(p.number) : managers[(int) (p.number % managers.length)];
     }
 
     /** Handles a memory frame from live peer {@code from} (on a Netty event loop). */
@@ -547,15 +572,39 @@ public final class Dsm implements SharedMemory {
             case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL -> coherence.onFrame(from, kind, payload);
             case DIFF, DIFF_ACK -> release.onFrame(from, kind, payload);
             case SYNC -> sync.onFrame(from, payload);
+            case REPLICA, REPLICA_ACK, CENSUS, CENSUS_REPLY -> {
+                if (backup == null) {
+                    throw new FrameFormatException(kind + " frame to node '" + link.self().name() + "', whose shared "
+                            + "memory keeps no backup copies: do all nodes run the same system?");
+                }
+                if (kind == FrameKind.REPLICA || kind == FrameKind.REPLICA_ACK) {
+                    backup.onFrame(from, kind, payload);
+                } else {
+                    recovery.onFrame(from, kind, payload);
+                }
+            }
             default -> throw new FrameFormatException("not a memory frame: " + kind);
         }
     }
 
     /** Node {@code node} is dead: forget its copies, fail what waits on it, pass its locks on. */
     public void nodeDied(int node) {
+        if (recovery != null) {
+            recovery.nodeDied(node); // first: pages it manages now wait for their census
+        }
         coherence.nodeDied(node);
         release.nodeDied(node);
         sync.nodeDied(node);
+        if (backup != null) {
+            backup.nodeDied(node);
+        }
+    }
+
+    /** Peer {@code node} became live (this node's connection to it is up). */
+    public void nodeJoined(int node) {
+        if (recovery != null) {
+            recovery.nodeJoined(node);
+        }
     }
 
     /**

@@ -62,6 +62,20 @@ final class Page {
     /** At the home under release consistency: the master copy, where diffs are applied, and its version. */
     long[] master;
     long masterVersion;
+    // backup copies (MemoryConfig.backup)
+    /** A write of this node waiting for its backup's acknowledgement: requests and other writers wait. */
+    Backup.Pending replicating;
+    /** The node this node's latest write of the page was copied to (0: none). */
+    int backupNode;
+    /** A backup copy this node keeps for the page's owner, and its version (null: none). */
+    long[] replica;
+    long replicaVersion;
+    /** Whether this node gave the page's ownership away: to {@link #gaveTo} (0: dropped it, fenced) at {@link #gaveVersion}. */
+    boolean gave;
+    int gaveTo;
+    long gaveVersion;
+    /** At the page's manager after a death: its owner is being found; requests and local faults wait. */
+    boolean recovering;
 
     Page(long number, SharedRegion region, int home) {
         this.number = number;
@@ -72,7 +86,8 @@ final class Page {
 
     /** Whether requests must wait here rather than be served or forwarded. */
     boolean busy() {
-        return hold || pinned != null || fault != null && (owner || fault.mode == PageWire.WRITE);
+        return hold || pinned != null || replicating != null || recovering
+                || fault != null && (owner || fault.mode == PageWire.WRITE);
     }
 
     /** A fault this node started: one per page at a time; concurrent local accesses wait for it. */

@@ -115,6 +115,9 @@ final class Transaction {
                     return false;
                 }
             }
+            if (dsm.backup != null) {
+                replicate();
+            }
             for (Entry e : entries.values()) {
                 if (e.written) {
                     synchronized (e.page) {
@@ -128,6 +131,37 @@ final class Transaction {
             for (Page p : pinned) {
                 dsm.coherence.unpin(p, this);
             }
+        }
+    }
+
+    /**
+     * Sends the written pages, all together, to the backup of each before they take effect; if
+     * that fails, their versions move on anyway (a backup may keep the copies).
+     */
+    private void replicate() {
+        List<dev.iris.runtime.transport.ReplicaWire.Copy> copies = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (e.written) {
+                synchronized (e.page) {
+                    copies.add(new dev.iris.runtime.transport.ReplicaWire.Copy(e.page.number, e.page.version + 1,
+                            e.copy));
+                }
+            }
+        }
+        if (copies.isEmpty()) {
+            return;
+        }
+        try {
+            dsm.backup.commit(copies);
+        } catch (RuntimeException failed) {
+            for (Entry e : entries.values()) {
+                if (e.written) {
+                    synchronized (e.page) {
+                        e.page.version++;
+                    }
+                }
+            }
+            throw failed;
         }
     }
 

@@ -1,0 +1,276 @@
+package dev.iris.runtime.internal.dsm;
+
+import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.transport.FrameFormatException;
+import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.ReplicaWire;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Backup copies of pages ({@code MemoryConfig.backup}): before a write to an owned page returns,
+ * the page's new contents go to a backup node (the first live manager other than the owner, from
+ * the page's manager on) and wait for its acknowledgement; only then does the write take effect
+ * here, so nobody (not even a reader on this node) sees a write that a death could lose. A
+ * transaction's commit sends all its pages together to the backup of each, which keeps them all or
+ * none. The backups' copies are what {@link Recovery} gives a dead owner's pages from.
+ */
+final class Backup {
+    private final Dsm dsm;
+    private final AtomicLong tokens = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    /** Held while a replica is stored or a census answer is built: a commit's pages are seen all or none. */
+    final Object store = new Object();
+
+    /** Pages on their way to backups. */
+    static final class Pending {
+        final long token;
+        final List<ReplicaWire.Copy> pages;
+        final Set<Integer> awaiting = new LinkedHashSet<>();
+        final Set<Integer> sentTo = new LinkedHashSet<>();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** Runs (on the acknowledging thread) once every backup has the pages; then {@link #done} completes. */
+        final Runnable onStored;
+
+        Pending(long token, List<ReplicaWire.Copy> pages, Runnable onStored) {
+            this.token = token;
+            this.pages = pages;
+            this.onStored = onStored;
+        }
+    }
+
+    Backup(Dsm dsm) {
+        this.dsm = dsm;
+    }
+
+    /** The backup for this node's page {@code page}: the first live manager from the page's manager on, not this node. */
+    int backupOf(long page) {
+        int[] managers = dsm.managers;
+        int start = (int) (page % managers.length);
+        for (int k = 0; k < managers.length; k++) {
+            int m = managers[(start + k) % managers.length];
+            if (m != dsm.self && dsm.link.isLive(m)) {
+                return m;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Starts copying {@code next}, the contents of owned page {@code p} after a write, to its
+     * backup (holding p's monitor; {@code p.version} is the new version). The write takes effect
+     * ({@code p.data = next}) when the backup has it; until then the page is busy.
+     */
+    Pending write(Page p, long[] next) {
+        Pending[] self = new Pending[1];
+        Pending w = new Pending(tokens.incrementAndGet(), List.of(new ReplicaWire.Copy(p.number, p.version, next)),
+                () -> {
+                    synchronized (p) {
+                        if (p.replicating == self[0]) {
+                            p.data = next;
+                            p.replicating = null;
+                            p.notifyAll();
+                            dsm.coherence.wrote(p);
+                            dsm.coherence.drain(p);
+                        }
+                    }
+                });
+        self[0] = w;
+        p.replicating = w;
+        start(w);
+        return w;
+    }
+
+    /** Copies the current contents of owned page {@code p} to its backup (after it was taken over, or its backup died). */
+    void protect(Page p) {
+        if (p.replicating == null && p.owner && p.data != null) {
+            write(p, p.data);
+        }
+    }
+
+    /** Copies a committing transaction's pages (all pinned by it) to the backups of each; returns when all have them. */
+    void commit(List<ReplicaWire.Copy> pages) {
+        Pending w = new Pending(tokens.incrementAndGet(), pages, () -> { });
+        start(w);
+        await(w, "the commit of a transaction on pages " + pages.stream().map(ReplicaWire.Copy::page).toList());
+    }
+
+    /** Waits until {@code w}'s backups have it; a write that is not confirmed in time may still take effect. */
+    void await(Pending w, String what) {
+        dsm.await(w.done, () -> what + " was not confirmed by its backup (it may still take effect)", timedOut -> { });
+    }
+
+    /** Waits (holding p's monitor) until p's pending write has reached its backup. */
+    void awaitStored(Page p) {
+        long deadline = System.nanoTime() + dsm.config.faultTimeout().toNanos();
+        try {
+            while (p.replicating != null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new MemoryException("a write of " + Dsm.describe(p) + " on node '" + dsm.link.self().name()
+                            + "' waited " + dsm.config.faultTimeout().toMillis() + " ms for its backup copy");
+                }
+                TimeUnit.NANOSECONDS.timedWait(p, left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MemoryException("interrupted waiting for a write of " + Dsm.describe(p));
+        }
+    }
+
+    private void start(Pending w) {
+        pending.put(w.token, w);
+        String failure;
+        synchronized (w) {
+            failure = sendToBackups(w);
+        }
+        if (failure != null) {
+            fail(w, failure);
+        }
+        finishIfStored(w);
+        for (ReplicaWire.Copy c : w.pages) {
+            Page p = dsm.pageNumber(c.page());
+            synchronized (p) {
+                p.backupNode = backupOf(c.page());
+            }
+        }
+    }
+
+    /** Sends w to the backups of its pages it has not gone to yet (holding w); returns why it cannot, or null. */
+    private String sendToBackups(Pending w) {
+        for (ReplicaWire.Copy c : w.pages) {
+            for (int attempt = 0; ; attempt++) {
+                int node = backupOf(c.page());
+                if (node == 0 || attempt == dsm.managers.length) {
+                    return "no other manager is live to keep a backup copy";
+                }
+                if (w.sentTo.contains(node) || dsm.send(node, FrameKind.REPLICA, ReplicaWire.replica(dsm.link.alloc(),
+                        w.token, dsm.tick(), w.pages))) {
+                    if (w.sentTo.add(node)) {
+                        w.awaiting.add(node);
+                    }
+                    break;
+                } // else it died just now: try the next
+            }
+        }
+        return null;
+    }
+
+    private void finishIfStored(Pending w) {
+        boolean stored;
+        synchronized (w) {
+            stored = w.awaiting.isEmpty() && !w.sentTo.isEmpty() && !w.done.isDone();
+        }
+        if (stored && pending.remove(w.token, w)) {
+            w.onStored.run();
+            w.done.complete(null);
+        }
+    }
+
+    private void fail(Pending w, String why) {
+        if (pending.remove(w.token, w)) {
+            for (ReplicaWire.Copy c : w.pages) {
+                Page p = dsm.pageNumber(c.page());
+                synchronized (p) {
+                    if (p.replicating == w) {
+                        p.replicating = null; // the write does not take effect
+                        p.notifyAll();
+                        dsm.coherence.drain(p);
+                    }
+                }
+            }
+            w.done.completeExceptionally(new MemoryException("a write of pages "
+                    + w.pages.stream().map(ReplicaWire.Copy::page).toList() + " on node '" + dsm.link.self().name()
+                    + "' failed: " + why));
+        }
+    }
+
+    // ------------------------------------------------------------------ frames
+
+    void onFrame(int from, FrameKind kind, ByteBuf in) {
+        switch (kind) {
+            case REPLICA -> onReplica(from, ReplicaWire.readReplica(in, dsm.config.pageSize()));
+            case REPLICA_ACK -> onAck(from, ReplicaWire.readAck(in));
+            default -> throw new FrameFormatException("not a backup frame: " + kind);
+        }
+    }
+
+    private void onReplica(int from, ReplicaWire.Replica r) {
+        dsm.receive(r.clock());
+        List<Page> pages = new ArrayList<>(r.pages().size());
+        for (ReplicaWire.Copy c : r.pages()) {
+            Page p = dsm.pageNumber(c.page());
+            if (p == null || p.model == Page.RELEASE) {
+                throw new FrameFormatException("backup copy of page " + c.page() + ", which has no backup on node '"
+                        + dsm.link.self().name() + "'");
+            }
+            pages.add(p);
+        }
+        synchronized (store) {
+            for (int i = 0; i < pages.size(); i++) {
+                Page p = pages.get(i);
+                ReplicaWire.Copy c = r.pages().get(i);
+                synchronized (p) {
+                    if (c.version() >= p.replicaVersion) {
+                        p.replica = c.data();
+                        p.replicaVersion = c.version();
+                    }
+                }
+            }
+        }
+        dsm.send(from, FrameKind.REPLICA_ACK, ReplicaWire.ack(dsm.link.alloc(), new ReplicaWire.Ack(r.token(),
+                dsm.tick())));
+    }
+
+    private void onAck(int from, ReplicaWire.Ack a) {
+        dsm.receive(a.clock());
+        Pending w = pending.get(a.token());
+        if (w != null) {
+            synchronized (w) {
+                w.awaiting.remove(from);
+            }
+            finishIfStored(w);
+        }
+    }
+
+    // ------------------------------------------------------------------ failures
+
+    /** {@code node} died: writes waiting for it go to the next backup; pages it kept copies of are copied again. */
+    void nodeDied(int node) {
+        for (Pending w : pending.values()) {
+            String failure = null;
+            synchronized (w) {
+                if (w.awaiting.remove(node)) {
+                    failure = sendToBackups(w);
+                }
+            }
+            if (failure != null) {
+                fail(w, failure);
+            }
+            finishIfStored(w);
+        }
+        for (Page p : dsm.pages) {
+            synchronized (p) {
+                if (p.backupNode == node && p.owner && p.model != Page.RELEASE) {
+                    protect(p);
+                }
+            }
+        }
+    }
+
+    /** This node lost the majority: writes not yet stored fail (the other side may still have them). */
+    void fence(String why) {
+        for (Pending w : pending.values()) {
+            fail(w, why + "; the write may or may not have taken effect");
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package dev.iris.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.runtime.Clusters.TestCluster;
+import dev.iris.runtime.Clusters.Transport;
+import dev.iris.runtime.dsm.Consistency;
+import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.dsm.SharedMemory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Backup copies of pages ({@link MemoryConfig#backup()}): when a node dies, no write that
+ * completed is lost and its pages get a new owner; a node cut off from the majority stops instead
+ * of going on alone.
+ */
+@Timeout(120)
+class BackupTest {
+    private static final int PAGE = 256;
+
+    @AfterEach
+    void heal() {
+        Node.partition = (receiver, sender) -> false;
+    }
+
+    private static MemoryConfig memory(MemoryConfig.Region... regions) {
+        return MemoryConfig.of(List.of(regions)).withPageSize(PAGE).withBackup(true)
+                .withFaultTimeout(Duration.ofSeconds(20));
+    }
+
+    /** node3 writes every page (owning them all) and is killed: node1 and node2 read every write and go on. */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aDeadOwnersPagesAreTakenOverWithEveryCompletedWrite(Transport transport) throws Exception {
+        int pages = 12;
+        try (TestCluster c = transport.start(3, Codecs.of(), memory(MemoryConfig.Region.of("data", pages * PAGE)))) {
+            SharedMemory m1 = c.node(0).memory();
+            SharedMemory m3 = c.node(2).memory();
+            long base = m1.region("data").base();
+            for (int round = 1; round <= 3; round++) {
+                for (int i = 0; i < pages; i++) {
+                    m3.setLong(base + (long) i * PAGE, round * 100 + i);
+                }
+            }
+            assertEquals(pages, m3.snapshot().stream().filter(p -> p.owner()).count(), "node3 owns every page");
+            c.node(2).close();
+            assertTrue(c.node(0).awaitMembers(2, Duration.ofSeconds(10)));
+            for (int i = 0; i < pages; i++) {
+                assertEquals(300 + i, m1.getLong(base + (long) i * PAGE), "page " + i + " after node3 died");
+            }
+            SharedMemory m2 = c.node(1).memory();
+            for (int i = 0; i < pages; i++) {
+                m2.getAndAdd(base + (long) i * PAGE, 1);
+            }
+            for (int i = 0; i < pages; i++) {
+                assertEquals(301 + i, m1.getLong(base + (long) i * PAGE), "page " + i + " written after the death");
+            }
+        }
+    }
+
+    /**
+     * Atomic adds from every node onto a few pages while node3 is killed in the middle: the
+     * counters hold every add that returned (on any node), plus at most the adds that were under
+     * way on node3 when it died.
+     */
+    @Test
+    void noCompletedAddIsLostWhenANodeDiesMidRun() throws Exception {
+        int counters = 4;
+        try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), memory(MemoryConfig.Region.of("counters",
+                counters * PAGE)))) {
+            long base = c.node(0).memory().region("counters").base();
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong done = new AtomicLong();
+            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            CountDownLatch warm = new CountDownLatch(300);
+            List<Thread> threads = new ArrayList<>();
+            for (int n = 0; n < 3; n++) {
+                SharedMemory m = c.node(n).memory();
+                boolean dies = n == 2;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        try {
+                            m.getAndAdd(base + (long) (i % counters) * PAGE, 1);
+                            done.incrementAndGet();
+                            warm.countDown();
+                        } catch (MemoryException e) {
+                            if (!dies) {
+                                failures.add(e);
+                            }
+                            return;
+                        }
+                    }
+                }));
+            }
+            assertTrue(warm.await(30, java.util.concurrent.TimeUnit.SECONDS), "adds are under way");
+            c.node(2).close();
+            assertTrue(c.node(0).awaitMembers(2, Duration.ofSeconds(10)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            long atDeath = done.get();
+            while (done.get() < atDeath + 200 && failures.isEmpty() && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // the survivors go on after the census
+            }
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertTrue(failures.isEmpty(), "survivors' adds: " + failures);
+            assertTrue(done.get() >= atDeath + 200, "the survivors went on adding: " + done.get() + " after " + atDeath);
+            SharedMemory m1 = c.node(0).memory();
+            long sum = 0;
+            for (int i = 0; i < counters; i++) {
+                sum += m1.getLong(base + (long) i * PAGE);
+            }
+            assertTrue(sum >= done.get() && sum <= done.get() + 1, "counted " + sum + ", adds that returned "
+                    + done.get() + " (plus at most the one under way on node3)");
+        }
+    }
+
+    /** A node cut off from the majority fails its accesses with a clear error; the majority takes its pages over. */
+    @Test
+    void aNodeCutOffFromTheMajorityStopsAndTheMajorityGoesOn() throws Exception {
+        try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), memory(new MemoryConfig.Region("data", 64,
+                Consistency.SEQUENTIAL, null)))) {
+            SharedMemory m1 = c.node(0).memory();
+            SharedMemory m3 = c.node(2).memory();
+            long a = m1.region("data").base();
+            m3.setLong(a, 5); // node3 owns the page
+            Node.partition = (receiver, sender) -> receiver.equals("node3") != sender.equals("node3");
+            MemoryException cut = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (cut == null && System.nanoTime() < deadline) {
+                try {
+                    m3.getLong(a);
+                } catch (MemoryException e) {
+                    cut = e;
+                }
+            }
+            assertTrue(cut != null && cut.getMessage().contains("majority"), "node3 stops: " + cut);
+            assertEquals(5, m1.getLong(a), "the majority took the page over with node3's write");
+            m1.setLong(a, 6);
+            MemoryException still = assertThrows(MemoryException.class, () -> m3.setLong(a, 7));
+            assertTrue(still.getMessage().contains("majority"), still.getMessage());
+            heal();
+            assertTrue(c.node(2).awaitMembers(3, Duration.ofSeconds(20)), c.node(2).members().toString());
+            deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            Long seen = null;
+            while (seen == null && System.nanoTime() < deadline) {
+                try {
+                    seen = m3.getLong(a);
+                } catch (MemoryException e) {
+                    Thread.onSpinWait(); // until it sees the majority again
+                }
+            }
+            assertEquals(6, seen, "after the cut heals, node3 reads the majority's write");
+        }
+    }
+
+    /**
+     * Transfers of one cent between accounts on different pages, in transactions from every node,
+     * while node3 is killed: the total is conserved, and every account holds exactly what the
+     * transfers that returned moved (plus, or not, the one node3 had under way).
+     */
+    @Test
+    void transactionsStayWholeAndNoneThatReturnedIsLostWhenANodeDies() throws Exception {
+        int perPage = PAGE / 8;
+        int accounts = 4 * perPage;
+        long start = 1_000;
+        try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), memory(new MemoryConfig.Region("vault",
+                accounts * 8L, Consistency.TRANSACTIONAL, null)))) {
+            long base = c.node(0).memory().region("vault").base();
+            SharedMemory m1 = c.node(0).memory();
+            m1.transaction(() -> {
+                for (int i = 0; i < accounts; i++) {
+                    m1.setLong(base + 8L * i, start);
+                }
+            });
+            AtomicBoolean stop = new AtomicBoolean();
+            ConcurrentLinkedQueue<int[]> returned = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<int[]> unknown = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            CountDownLatch warm = new CountDownLatch(200);
+            List<Thread> threads = new ArrayList<>();
+            for (int n = 0; n < 3; n++) {
+                SharedMemory m = c.node(n).memory();
+                boolean dies = n == 2;
+                java.util.SplittableRandom random = new java.util.SplittableRandom(n);
+                threads.add(Thread.ofPlatform().start(() -> {
+                    while (!stop.get()) {
+                        int from = random.nextInt(accounts);
+                        int to = (from + perPage * (1 + random.nextInt(3)) + random.nextInt(perPage)) % accounts;
+                        try {
+                            m.transaction(() -> {
+                                m.setLong(base + 8L * from, m.getLong(base + 8L * from) - 1);
+                                m.setLong(base + 8L * to, m.getLong(base + 8L * to) + 1);
+                            });
+                            returned.add(new int[] {from, to});
+                            warm.countDown();
+                        } catch (RuntimeException e) {
+                            if (dies) {
+                                unknown.add(new int[] {from, to});
+                            } else {
+                                failures.add(e);
+                            }
+                            return;
+                        }
+                    }
+                }));
+            }
+            assertTrue(warm.await(30, java.util.concurrent.TimeUnit.SECONDS), "transfers are under way");
+            c.node(2).close();
+            assertTrue(c.node(0).awaitMembers(2, Duration.ofSeconds(10)));
+            int atDeath = returned.size();
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (returned.size() < atDeath + 100 && failures.isEmpty() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertTrue(failures.isEmpty(), "survivors' transfers: " + failures);
+            assertTrue(returned.size() >= atDeath + 100, "the survivors went on: " + returned.size() + " after "
+                    + atDeath);
+            long[] balances = m1.transaction(() -> {
+                long[] b = new long[accounts];
+                for (int i = 0; i < accounts; i++) {
+                    b[i] = m1.getLong(base + 8L * i);
+                }
+                return b;
+            });
+            assertEquals(start * accounts, java.util.Arrays.stream(balances).sum(), "the total is conserved");
+            long[] expected = new long[accounts];
+            java.util.Arrays.fill(expected, start);
+            for (int[] t : returned) {
+                expected[t[0]]--;
+                expected[t[1]]++;
+            }
+            boolean exact = java.util.Arrays.equals(expected, balances);
+            for (int[] t : unknown) { // a transfer under way on node3 when it died may have committed
+                expected[t[0]]--;
+                expected[t[1]]++;
+            }
+            assertTrue(exact || java.util.Arrays.equals(expected, balances), "every account holds what the "
+                    + returned.size() + " transfers that returned moved (" + unknown.size() + " under way on node3)");
+        }
+    }
+
+    /** A killed node that is started again learns it was deposed: it owns and manages nothing and reads the survivors' writes. */
+    @Test
+    void aRestartedNodeOwnsNothingAndReadsTheSurvivorsWrites() throws Exception {
+        try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), memory(MemoryConfig.Region.of("data", 6 * PAGE)))) {
+            SharedMemory m1 = c.node(0).memory();
+            long base = m1.region("data").base();
+            for (int i = 0; i < 6; i++) {
+                c.node(2).memory().setLong(base + (long) i * PAGE, 10 + i);
+            }
+            c.node(2).close();
+            assertTrue(c.node(0).awaitMembers(2, Duration.ofSeconds(10)));
+            for (int i = 0; i < 6; i++) {
+                assertEquals(10 + i, m1.getAndAdd(base + (long) i * PAGE, 10), "page " + i);
+            }
+            Node again = c.join("node3");
+            assertTrue(again.awaitMembers(3, Duration.ofSeconds(10)), again.members().toString());
+            SharedMemory m3 = again.memory();
+            for (int i = 0; i < 6; i++) {
+                assertEquals(20 + i, m3.getLong(base + (long) i * PAGE), "the restarted node3 reads page " + i);
+            }
+            assertTrue(m3.snapshot().stream().noneMatch(dev.iris.runtime.dsm.PageInfo::owner),
+                    "the restarted node3 does not claim the pages it owned at start: " + m3.snapshot());
+            m3.setLong(base, 99);
+            assertEquals(99, m1.getLong(base), "node3's writes after its restart reach node1");
+        }
+    }
+}
