@@ -104,6 +104,15 @@ public final class LocalBundles implements AutoCloseable {
         return client;
     }
 
+    /** Kills node JVM {@code i} (in the cluster's node order) with SIGKILL, as a crash would, and waits until it is gone. */
+    public void kill(int i) throws InterruptedException {
+        Process jvm = jvms.get(i);
+        jvm.destroyForcibly(); // bin/iris-node execs the JVM: this is the JVM's own process
+        if (!jvm.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("node JVM " + bundles.get(i).getFileName() + " survived SIGKILL for 30 s");
+        }
+    }
+
     private Process launch(int i) throws IOException {
         Path bundle = bundles.get(i);
         List<String> seeds = new ArrayList<>();

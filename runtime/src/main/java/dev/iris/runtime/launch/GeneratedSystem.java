@@ -126,8 +126,12 @@ public final class GeneratedSystem {
             }
         }
         Constructor<?> spec = cluster.getClass().getDeclaredConstructors()[0];
+        if (spec.getParameterCount() == 4) { // generated before backup copies
+            return invoke(() -> spec.newInstance(name(cluster), call(cluster, "pageSize"), call(cluster, "pageManager"),
+                    List.copyOf(nodes)));
+        }
         return invoke(() -> spec.newInstance(name(cluster), call(cluster, "pageSize"), call(cluster, "pageManager"),
-                List.copyOf(nodes)));
+                List.copyOf(nodes), call(cluster, "backup")));
     }
 
     /** {@code node<i>}, or {@code node<i>-2}, ... if a declared node has that name. */

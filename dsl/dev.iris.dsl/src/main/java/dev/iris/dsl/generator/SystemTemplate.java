@@ -90,11 +90,11 @@ final class SystemTemplate {
             clusters.append("""
                         /** Cluster {@code %s}. */
                         public static final ClusterSpec %s = new ClusterSpec(%s, %d, %s, List.of(
-                                %s));
+                                %s), %s);
 
                     """.formatted(c.getName(), c.getName().toUpperCase(java.util.Locale.ROOT), JavaNames.literal(c.getName()),
                     c.isPageSizeSet() ? c.getPageSize() : 4096, JavaNames.literal(c.getManager().getLiteral()),
-                    String.join(",\n                ", nodes)));
+                    String.join(",\n                ", nodes), c.isBackup()));
         }
         clusters.append("""
                     /** Every cluster, in the order the file declares them. */
@@ -138,8 +138,9 @@ final class SystemTemplate {
                     public record NodeSpec(String name, String address, List<Placement> runs) {
                     }
 
-                    /** A cluster of the system. */
-                    public record ClusterSpec(String name, int pageSize, String pageManager, List<NodeSpec> nodes) {
+                    /** A cluster of the system; {@code backup}: every page keeps a backup copy on another node. */
+                    public record ClusterSpec(String name, int pageSize, String pageManager, List<NodeSpec> nodes,
+                            boolean backup) {
                         /** The node called {@code name}; {@link IllegalArgumentException} if there is none. */
                         public NodeSpec node(String name) {
                             for (NodeSpec node : nodes) {
@@ -152,13 +153,14 @@ final class SystemTemplate {
                     }
 
                 %s    /**
-                     * The shared memory of {@code cluster}: a region per shared object, the cluster's page size
-                     * and page manager, every node a manager. Every node of the cluster must use it.
+                     * The shared memory of {@code cluster}: a region per shared object, the cluster's page size,
+                     * page manager and backup copies, every node a manager. Every node of the cluster must use it.
                      */
                     public static MemoryConfig memory(ClusterSpec cluster) {
                         return MemoryConfig.of(List.of(%s)).withPageSize(cluster.pageSize())
                                 .withManagement(PageManagement.valueOf(cluster.pageManager().toUpperCase(java.util.Locale.ROOT)))
-                                .withManagers(cluster.nodes().stream().map(NodeSpec::name).toList());
+                                .withManagers(cluster.nodes().stream().map(NodeSpec::name).toList())
+                                .withBackup(cluster.backup());
                     }
 
                     /** The user's class for each process type: a factory per process, called once per instance. */

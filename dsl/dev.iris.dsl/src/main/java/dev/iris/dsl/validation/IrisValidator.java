@@ -62,6 +62,7 @@ public class IrisValidator extends AbstractIrisValidator {
     /** A page size that is not a power of two between 64 bytes and 256 KiB (the runtime's MemoryConfig bounds). */
     public static final String PAGE_SIZE = PREFIX + "pageSize";
     /** A cluster without nodes. */
+    public static final String BACKUP = PREFIX + "backup";
     public static final String EMPTY_CLUSTER = PREFIX + "emptyCluster";
     /** A process that no node of any cluster runs (warning). */
     public static final String PROCESS_NOT_PLACED = PREFIX + "processNotPlaced";
@@ -245,6 +246,13 @@ public class IrisValidator extends AbstractIrisValidator {
                 error("The page size is a power of two between 64 and 262144 bytes; " + size + " is not",
                         cluster, Literals.CLUSTER__PAGE_SIZE, PAGE_SIZE, Integer.toString(nearestPageSize(size)));
             }
+        }
+        if (cluster.isBackup() && cluster.getManager() == dev.iris.dsl.iris.PageManager.DYNAMIC) {
+            error("Backup copies need the fixed manager: write 'manager fixed' or drop 'backup copies'", cluster,
+                    Literals.CLUSTER__BACKUP, BACKUP);
+        } else if (cluster.isBackup() && cluster.getNodes().size() < 3) {
+            error("Backup copies need at least three nodes, so that those left after one dies are a majority; '"
+                    + cluster.getName() + "' has " + cluster.getNodes().size(), cluster, Literals.CLUSTER__BACKUP, BACKUP);
         }
         Map<String, Node> byAddress = new HashMap<>();
         for (Node node : cluster.getNodes()) {

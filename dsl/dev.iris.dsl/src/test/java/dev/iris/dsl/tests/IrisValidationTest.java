@@ -212,6 +212,22 @@ class IrisValidationTest {
     }
 
     @Test
+    void backupCopiesNeedTheFixedManagerAndThreeNodes() throws Exception {
+        single("""
+                system s
+                process P { }
+                cluster c { manager dynamic backup copies node a at "h:1" runs P node b at "h:2" node d at "h:3" }
+                """, Literals.CLUSTER, IrisValidator.BACKUP, Severity.ERROR,
+                "Backup copies need the fixed manager: write 'manager fixed' or drop 'backup copies'");
+        single("""
+                system s
+                process P { }
+                cluster c { manager fixed backup copies node a at "h:1" runs P node b at "h:2" }
+                """, Literals.CLUSTER, IrisValidator.BACKUP, Severity.ERROR,
+                "Backup copies need at least three nodes, so that those left after one dies are a majority; 'c' has 2");
+    }
+
+    @Test
     void emptyCluster() throws Exception {
         single("""
                 system s
