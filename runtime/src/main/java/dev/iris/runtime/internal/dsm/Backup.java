@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -111,20 +110,7 @@ final class Backup {
 
     /** Waits (holding p's monitor) until p's pending write has reached its backup. */
     void awaitStored(Page p) {
-        long deadline = System.nanoTime() + dsm.config.faultTimeout().toNanos();
-        try {
-            while (p.replicating != null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new MemoryException("a write of " + Dsm.describe(p) + " on node '" + dsm.link.self().name()
-                            + "' waited " + dsm.config.faultTimeout().toMillis() + " ms for its backup copy");
-                }
-                TimeUnit.NANOSECONDS.timedWait(p, left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MemoryException("interrupted waiting for a write of " + Dsm.describe(p));
-        }
+        dsm.awaitWhile(p, () -> p.replicating != null, "a write of " + Dsm.describe(p) + " waited for its backup copy");
     }
 
     private void start(Pending w) {

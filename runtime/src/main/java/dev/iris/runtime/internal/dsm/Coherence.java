@@ -160,20 +160,7 @@ final class Coherence {
 
     /** Waits (holding p's monitor) until a committing transaction unpins p. */
     void awaitUnpinned(Page p) {
-        long deadline = System.nanoTime() + dsm.config.faultTimeout().toNanos();
-        try {
-            while (p.pinned != null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new dev.iris.runtime.dsm.MemoryException(Dsm.describe(p) + " stayed pinned by a committing "
-                            + "transaction for " + dsm.config.faultTimeout().toMillis() + " ms");
-                }
-                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(p, left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new dev.iris.runtime.dsm.MemoryException("interrupted waiting for " + Dsm.describe(p));
-        }
+        dsm.awaitWhile(p, () -> p.pinned != null, Dsm.describe(p) + " stayed pinned by a committing transaction");
     }
 
     private int liveCopies(Page p) {

@@ -608,6 +608,27 @@ public final class Dsm implements SharedMemory {
     }
 
     /**
+     * Waits, holding p's monitor, while {@code busy} holds, up to the fault timeout; then (or when
+     * interrupted) fails with a MemoryException: "{@code what} on node N ...".
+     */
+    void awaitWhile(Page p, java.util.function.BooleanSupplier busy, String what) {
+        long deadline = System.nanoTime() + config.faultTimeout().toNanos();
+        try {
+            while (busy.getAsBoolean()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new MemoryException(what + " on node '" + link.self().name() + "' for "
+                            + config.faultTimeout().toMillis() + " ms");
+                }
+                TimeUnit.NANOSECONDS.timedWait(p, left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MemoryException("interrupted: " + what + " on node '" + link.self().name() + "'");
+        }
+    }
+
+    /**
      * Waits for a fault or a publication, up to the fault timeout; turns every way of not getting
      * it into a MemoryException named by {@code what} (built only then). {@code onGiveUp} learns
      * whether the wait timed out (else it was interrupted).

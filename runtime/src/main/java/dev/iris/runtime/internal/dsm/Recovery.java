@@ -169,21 +169,8 @@ final class Recovery {
 
     /** Waits (holding p's monitor) while the page's manager (this node) is finding its owner. */
     void awaitRecovered(Page p) {
-        long deadline = System.nanoTime() + dsm.config.faultTimeout().toNanos();
-        try {
-            while (p.recovering) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new MemoryException("the owner of " + Dsm.describe(p) + " was still being found after a "
-                            + "death when " + dsm.config.faultTimeout().toMillis() + " ms had passed on node '"
-                            + dsm.link.self().name() + "'");
-                }
-                TimeUnit.NANOSECONDS.timedWait(p, left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MemoryException("interrupted waiting for the owner of " + Dsm.describe(p) + " to be found");
-        }
+        dsm.awaitWhile(p, () -> p.recovering, "the owner of " + Dsm.describe(p) + " was still being found after a "
+                + "death");
     }
 
     // ------------------------------------------------------------------ membership
