@@ -36,6 +36,8 @@ final class Backup {
         final List<ReplicaWire.Copy> pages;
         final Set<Integer> awaiting = new LinkedHashSet<>();
         final Set<Integer> sentTo = new LinkedHashSet<>();
+        /** Per page, the backup its copy went to last. */
+        final Map<Long, Integer> target = new java.util.HashMap<>();
         final CompletableFuture<Void> done = new CompletableFuture<>();
         /** Runs (on the acknowledging thread) once every backup has the pages; then {@link #done} completes. */
         final Runnable onStored;
@@ -66,16 +68,18 @@ final class Backup {
 
     /**
      * Starts copying {@code next}, the contents of owned page {@code p} after a write, to its
-     * backup (holding p's monitor; {@code p.version} is the new version). The write takes effect
-     * ({@code p.data = next}) when the backup has it; until then the page is busy.
+     * backup (holding p's monitor). The write takes effect ({@code p.data = next}, {@code p.version
+     * = version}) when the backup has it; until then the page is busy, and readers and
+     * transactions see it as it was.
      */
-    Pending write(Page p, long[] next) {
+    Pending write(Page p, long[] next, long version) {
         Pending[] self = new Pending[1];
-        Pending w = new Pending(tokens.incrementAndGet(), List.of(new ReplicaWire.Copy(p.number, p.version, next)),
+        Pending w = new Pending(tokens.incrementAndGet(), List.of(new ReplicaWire.Copy(p.number, version, next)),
                 () -> {
                     synchronized (p) {
                         if (p.replicating == self[0]) {
                             p.data = next;
+                            p.version = version;
                             p.replicating = null;
                             p.notifyAll();
                             dsm.coherence.wrote(p);
@@ -91,8 +95,8 @@ final class Backup {
 
     /** Copies the current contents of owned page {@code p} to its backup (after it was taken over, or its backup died). */
     void protect(Page p) {
-        if (p.replicating == null && p.owner && p.data != null) {
-            write(p, p.data);
+        if (p.replicating == null && p.pinned == null && p.owner && p.data != null) {
+            write(p, p.data, p.version); // a pinned page is protected as it is unpinned
         }
     }
 
@@ -123,12 +127,6 @@ final class Backup {
             fail(w, failure);
         }
         finishIfStored(w);
-        for (ReplicaWire.Copy c : w.pages) {
-            Page p = dsm.pageNumber(c.page());
-            synchronized (p) {
-                p.backupNode = backupOf(c.page());
-            }
-        }
     }
 
     /** Sends w to the backups of its pages it has not gone to yet (holding w); returns why it cannot, or null. */
@@ -144,6 +142,7 @@ final class Backup {
                     if (w.sentTo.add(node)) {
                         w.awaiting.add(node);
                     }
+                    w.target.put(c.page(), node);
                     break;
                 } // else it died just now: try the next
             }
@@ -157,6 +156,14 @@ final class Backup {
             stored = w.awaiting.isEmpty() && !w.sentTo.isEmpty() && !w.done.isDone();
         }
         if (stored && pending.remove(w.token, w)) {
+            for (ReplicaWire.Copy c : w.pages) {
+                Page p = dsm.pageNumber(c.page());
+                synchronized (p) {
+                    synchronized (w) {
+                        p.backupNode = w.target.get(c.page());
+                    }
+                }
+            }
             w.onStored.run();
             w.done.complete(null);
         }
@@ -168,6 +175,7 @@ final class Backup {
                 Page p = dsm.pageNumber(c.page());
                 synchronized (p) {
                     if (p.replicating == w) {
+                        p.version = Math.max(p.version, c.version()); // a backup may keep the copy
                         p.replicating = null; // the write does not take effect
                         p.notifyAll();
                         dsm.coherence.drain(p);

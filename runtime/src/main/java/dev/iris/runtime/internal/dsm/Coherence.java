@@ -90,6 +90,9 @@ final class Coherence {
                     return;
                 }
                 f = startWrite(p);
+            } else if (f.orphan && dsm.backup != null && !p.owner) {
+                f.orphan = false; // someone waits again; its request may have been lost with a dead node
+                request(p, f);
             }
         }
         await(p, f);
@@ -133,6 +136,10 @@ final class Coherence {
         boolean faulted = false;
         while (true) {
             synchronized (p) {
+                if (p.replicating != null) {
+                    dsm.backup.awaitStored(p);
+                    continue;
+                }
                 if (p.state == Page.WRITE && p.pinned == null) {
                     p.pinned = tx;
                     p.hold = false; // the pin is the write it was held for; requests wait for the unpin
@@ -153,6 +160,9 @@ final class Coherence {
             if (p.pinned == tx) {
                 p.pinned = null;
                 p.notifyAll();
+                if (dsm.backup != null && p.owner && p.backupNode != 0 && !dsm.link.isLive(p.backupNode)) {
+                    dsm.backup.protect(p); // its backup died while it was pinned
+                }
                 drain(p);
             }
         }
@@ -339,7 +349,8 @@ final class Coherence {
         }
         if (why != null && dsm.backup != null && r.hops() < MAX_HOPS) {
             if (dsm.isManager(p)) {
-                p.queued.add(r); // the record died: its census is coming, and serves the request
+                p.recovering = true; // the record died: its census is coming, and serves the request
+                p.queued.add(r);
             } // else dropped: the requester sends it again when it learns of the death
             return;
         }
@@ -481,8 +492,8 @@ final class Coherence {
 
     /** Handles the queued requests while the page is not busy (holding its monitor). */
     void drain(Page p) {
-        while (!p.queued.isEmpty() && !p.busy()) {
-            handle(p, p.queued.poll());
+        for (int n = p.queued.size(); n > 0 && !p.queued.isEmpty() && !p.busy(); n--) {
+            handle(p, p.queued.poll()); // at most once each: a request handled may be queued again
         }
     }
 

@@ -257,8 +257,7 @@ public final class Dsm implements SharedMemory {
                     // with backups: the write takes effect when the backup has the page's new contents
                     long[] next = p.data.clone();
                     result = apply(next, off, op, value, expected, from, fromOffset);
-                    p.version++;
-                    stored = backup.write(p, next);
+                    stored = backup.write(p, next, p.version + 1);
                 } else if (p.pinned != null) {
                     coherence.awaitUnpinned(p);
                     continue;

@@ -71,13 +71,15 @@ final class Recovery {
 
     private static final class Census {
         final long id = ThreadLocalRandom.current().nextLong();
+        final long generation;
         final int subject;
         final Set<Long> pages;
         final Set<Integer> waiting;
         final Map<Long, Findings> findings = new HashMap<>();
         boolean resolved;
 
-        Census(int subject, Set<Long> pages, Set<Integer> waiting) {
+        Census(long generation, int subject, Set<Long> pages, Set<Integer> waiting) {
+            this.generation = generation;
             this.subject = subject;
             this.pages = pages;
             this.waiting = waiting;
@@ -200,10 +202,7 @@ final class Recovery {
             statusFrom.add(from);
         }
         synchronized (lock) {
-            if (!ready && statusFrom.containsAll(managerSet().stream().filter(m -> m != dsm.self
-                    && !deposed.contains(m)).toList()) && majority()) {
-                open();
-            }
+            maybeOpen();
             if (fenced && majority()) {
                 fenced = false;
                 LOG.log(System.Logger.Level.INFO, "Node ''{0}'': sees a majority of the managers again; its shared "
@@ -212,6 +211,14 @@ final class Recovery {
         }
         for (int node : newlyDeposed) {
             deposedNow(node);
+        }
+    }
+
+    /** Opens (holding lock) once every manager that is not deposed sent its status, and a majority is live. */
+    private void maybeOpen() {
+        if (!ready && statusFrom.containsAll(managerSet().stream().filter(m -> m != dsm.self
+                && !deposed.contains(m)).toList()) && majority()) {
+            open();
         }
     }
 
@@ -237,14 +244,18 @@ final class Recovery {
     void nodeDied(int node) {
         statusFrom.remove(node);
         if (!ready) {
-            return;
-        }
-        if (!majority()) {
+            if (majority()) {
+                deposed.add(node); // as the nodes that see it die do; this node may open without it
+                synchronized (lock) {
+                    maybeOpen();
+                }
+            }
+        } else if (!majority()) {
             fence("node '" + dsm.nameOf(node) + "' died and this node no longer sees a majority of the managers");
-            return;
+        } else {
+            deposed.add(node);
+            deposedNow(node);
         }
-        deposed.add(node);
-        deposedNow(node);
         List<ReplicaWire.Census> answer = new ArrayList<>();
         List<Integer> to = new ArrayList<>();
         synchronized (lock) {
@@ -337,7 +348,7 @@ final class Recovery {
             for (int peer : dsm.link.peers()) {
                 waiting.add(peer);
             }
-            c = new Census(subject, pages, waiting);
+            c = new Census(gen, subject, pages, waiting);
             census = c;
             merge(c, dsm.self, entries(dsm.self, null));
         }
@@ -436,6 +447,9 @@ final class Recovery {
             return;
         }
         List<ReplicaWire.Entry> entries = entries(asker, c.mode() == ReplicaWire.FETCH ? c.items() : null);
+        if (c.mode() == ReplicaWire.ASK) {
+            refaultAt(asker);
+        }
         List<ReplicaWire.Entry> frame = new ArrayList<>();
         int bytes = 0;
         for (int i = 0; i <= entries.size(); i++) {
@@ -449,6 +463,23 @@ final class Recovery {
             if (!end) {
                 frame.add(entries.get(i));
                 bytes += ReplicaWire.size(entries.get(i));
+            }
+        }
+    }
+
+    /**
+     * Sends this node's waiting faults on the pages {@code manager} manages to it again: a request
+     * sent while this node and others disagreed about a death may have gone to the dead node. The
+     * manager queues them until its census is done; an answer to both copies is harmless.
+     */
+    private void refaultAt(int manager) {
+        for (Page p : dsm.pages) {
+            if (p.model != Page.RELEASE && manager(p.number) == manager) {
+                synchronized (p) {
+                    if (p.fault != null && !p.owner && !p.recovering) {
+                        dsm.coherence.request(p, p.fault);
+                    }
+                }
             }
         }
     }
@@ -484,7 +515,7 @@ final class Recovery {
                 }
             }
         }
-        if (c.resolved) {
+        if (c.resolved && c.generation == generationNow()) {
             for (ReplicaWire.Entry e : r.entries()) {
                 if (e.data() != null && c.pages.contains(e.page())) {
                     takeOver(dsm.pageNumber(e.page()), e.data(), e.version(), c.subject);
@@ -495,12 +526,21 @@ final class Recovery {
         }
     }
 
+    private long generationNow() {
+        synchronized (lock) {
+            return generation;
+        }
+    }
+
     private void resolveIfAnswered(Census c) {
         synchronized (lock) {
             if (c != census || c.resolved || !c.waiting.isEmpty()) {
                 return;
             }
             c.resolved = true;
+            if (c.generation != generation) {
+                return; // another death since it started: the census that follows decides
+            }
         }
         Map<Integer, List<Long>> fetch = new HashMap<>();
         boolean retry = false;
@@ -544,8 +584,8 @@ final class Recovery {
     /** The page has a live owner: it becomes this manager's record again. */
     private void settle(Page p, int owner) {
         synchronized (p) {
-            if (!p.recovering) {
-                return;
+            if (!p.recovering || !dsm.link.isLive(owner)) {
+                return; // settled, or its owner died since it answered: the next census decides
             }
             p.recovering = false;
             if (!p.owner) {
