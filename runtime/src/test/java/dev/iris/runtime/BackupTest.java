@@ -285,4 +285,30 @@ class BackupTest {
             assertEquals(99, m1.getLong(base), "node3's writes after its restart reach node1");
         }
     }
+
+    /**
+     * On the page's owner, plain atomic adds to one word and transactions that add to another word
+     * of the same page: a transaction must never commit a copy taken while an add waited for its
+     * backup, which would undo an add that returned.
+     */
+    @Test
+    void aTransactionDoesNotUndoAWriteThatWaitedForItsBackup() throws Exception {
+        try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), memory(new MemoryConfig.Region("mixed", 64,
+                Consistency.TRANSACTIONAL, "node1")))) {
+            SharedMemory m = c.node(0).memory();
+            long a = m.region("mixed").base();
+            int rounds = 400;
+            Thread adder = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < rounds; i++) {
+                    m.getAndAdd(a, 1);
+                }
+            });
+            for (int i = 0; i < rounds; i++) {
+                m.transaction(() -> m.setLong(a + 8, m.getLong(a + 8) + 1));
+            }
+            adder.join();
+            assertEquals(rounds, m.getLong(a), "adds outside transactions");
+            assertEquals(rounds, m.getLong(a + 8), "adds in transactions");
+        }
+    }
 }
