@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
  * it collects garbage and checks that every kind of work made progress.
  *
  * <pre>
- * Soak [--seconds N]        (default 600)
+ * Soak [--seconds N] [--backup]   (default 600 s; --backup: backup copies of pages on)
  * </pre>
  *
  * Prints one {@code SOAK ...} line with the figures and exits 0 when nothing failed, nothing
@@ -80,23 +80,26 @@ public final class Soak {
         });
         Harness.quietLogging();
         long seconds = 600;
+        boolean backup = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--seconds")) {
                 seconds = Long.parseLong(args[++i]);
+            } else if (args[i].equals("--backup")) {
+                backup = true;
             } else {
-                System.err.println("usage: Soak [--seconds N]");
+                System.err.println("usage: Soak [--seconds N] [--backup]");
                 System.exit(2);
             }
         }
-        System.exit(new Soak().run(seconds) ? 0 : 1);
+        System.exit(new Soak().run(seconds, backup) ? 0 : 1);
     }
 
-    private boolean run(long seconds) throws Exception {
+    private boolean run(long seconds, boolean backup) throws Exception {
         List<Integer> ports = Harness.freePorts(3);
         List<String> names = List.of("s0", "s1", "s2");
         MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("counters", 3 * 8),
                 new MemoryConfig.Region("slots", (long) SLOTS * PAGE, Consistency.SEQUENTIAL, null)))
-                .withManagers(names);
+                .withManagers(names).withBackup(backup);
         ClusterAuthority authority = ClusterAuthority.create("soak"); // the default a bundle gets: mutual TLS
         List<Node> nodes = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

@@ -12,20 +12,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The soak's short version (20 s, in a JVM of its own so that the leak detector sees every buffer
  * from the start): mixed group sends and shared-memory traffic on three TCP nodes with no failure,
- * no leaked buffer, no stall, no lost atomic add and a flat heap. {@code bench/soak} runs it for
- * 10 minutes.
+ * no leaked buffer, no stall, no lost atomic add and a flat heap; once without and once with
+ * backup copies of pages. {@code bench/soak} runs it for 10 minutes.
  */
 class SoakTest {
-    @Test
-    void mixedLoadLeaksNothingAndLosesNothing() throws Exception {
+    @ParameterizedTest(name = "backup copies {0}")
+    @ValueSource(booleans = {false, true})
+    void mixedLoadLeaksNothingAndLosesNothing(boolean backup) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(Harness.jvmOptions("soak"));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Soak.class.getName(), "--seconds", "20"));
+        if (backup) {
+            command.add("--backup");
+        }
         Process soak = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(soak.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(soak.waitFor(3, TimeUnit.MINUTES), output);
