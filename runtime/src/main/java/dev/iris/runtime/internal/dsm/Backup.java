@@ -81,6 +81,9 @@ final class Backup {
                             p.data = next;
                             p.version = version;
                             p.replicating = null;
+                            if (!dsm.link.isLive(p.backupNode)) {
+                                protect(p); // the backup that has it died just now
+                            }
                             p.notifyAll();
                             dsm.coherence.wrote(p);
                             dsm.coherence.drain(p);
@@ -100,11 +103,11 @@ final class Backup {
         }
     }
 
-    /** Copies a committing transaction's pages (all pinned by it) to the backups of each; returns when all have them. */
-    void commit(List<ReplicaWire.Copy> pages) {
+    /** Starts copying a committing transaction's pages (all pinned by it), together, to the backups of each. */
+    Pending commit(List<ReplicaWire.Copy> pages) {
         Pending w = new Pending(tokens.incrementAndGet(), pages, () -> { });
         start(w);
-        await(w, "the commit of a transaction on pages " + pages.stream().map(ReplicaWire.Copy::page).toList());
+        return w;
     }
 
     /** Waits until {@code w}'s backups have it; a write that is not confirmed in time may still take effect. */

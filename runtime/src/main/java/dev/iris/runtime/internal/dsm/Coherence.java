@@ -90,7 +90,7 @@ final class Coherence {
                     return;
                 }
                 f = startWrite(p);
-            } else if (f.orphan && dsm.backup != null && !p.owner) {
+            } else if (f.orphan && dsm.backup != null && !p.owner && !dsm.isManager(p)) {
                 f.orphan = false; // someone waits again; its request may have been lost with a dead node
                 request(p, f);
             }
@@ -347,7 +347,7 @@ final class Coherence {
             why = "its " + role(p, target) + ", node '" + dsm.nameOf(target) + "', is not a live member (the page is "
                     + "lost with it)";
         }
-        if (why != null && dsm.backup != null && r.hops() < MAX_HOPS) {
+        if (why != null && dsm.backup != null && r.hops() < MAX_HOPS && target != dsm.self) {
             if (dsm.isManager(p)) {
                 p.recovering = true; // the record died: its census is coming, and serves the request
                 p.queued.add(r);

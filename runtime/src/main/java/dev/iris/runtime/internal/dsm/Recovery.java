@@ -249,6 +249,7 @@ final class Recovery {
                 synchronized (lock) {
                     maybeOpen();
                 }
+                deposedNow(node); // the pages it managed may be this node's now
             }
         } else if (!majority()) {
             fence("node '" + dsm.nameOf(node) + "' died and this node no longer sees a majority of the managers");

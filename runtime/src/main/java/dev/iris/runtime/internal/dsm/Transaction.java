@@ -100,6 +100,7 @@ final class Transaction {
     /** Validates and publishes; returns false (and changes nothing) on a conflict. */
     boolean commit() {
         List<Page> pinned = new ArrayList<>();
+        boolean handedOver = false;
         try {
             for (Entry e : entries.values()) {
                 if (e.written) {
@@ -115,30 +116,50 @@ final class Transaction {
                     return false;
                 }
             }
-            if (dsm.backup != null) {
-                replicate();
-            }
-            for (Entry e : entries.values()) {
-                if (e.written) {
-                    synchronized (e.page) {
-                        System.arraycopy(e.copy, 0, e.page.data, 0, e.copy.length);
-                        e.page.version++;
-                    }
+            Backup.Pending copied = dsm.backup != null && !pinned.isEmpty() ? replicate() : null;
+            if (copied != null) {
+                try {
+                    dsm.backup.await(copied, "the commit of a transaction on pages " + pages());
+                } catch (RuntimeException notConfirmed) {
+                    // the backups may still store it: the pages stay pinned until they have, or it failed
+                    handedOver = true;
+                    copied.done.whenComplete((stored, failed) -> {
+                        install(failed == null);
+                        pinned.forEach(p -> dsm.coherence.unpin(p, this));
+                    });
+                    throw notConfirmed;
                 }
             }
+            install(true);
             return true;
         } finally {
-            for (Page p : pinned) {
-                dsm.coherence.unpin(p, this);
+            if (!handedOver) {
+                for (Page p : pinned) {
+                    dsm.coherence.unpin(p, this);
+                }
             }
         }
     }
 
     /**
-     * Sends the written pages, all together, to the backup of each before they take effect; if
-     * that fails, their versions move on anyway (a backup may keep the copies).
+     * Publishes the written pages (pinned): with {@code data}, their new contents; in any case a new
+     * version (a backup may keep copies of a commit that failed).
      */
-    private void replicate() {
+    private void install(boolean data) {
+        for (Entry e : entries.values()) {
+            if (e.written) {
+                synchronized (e.page) {
+                    if (data) {
+                        System.arraycopy(e.copy, 0, e.page.data, 0, e.copy.length);
+                    }
+                    e.page.version++;
+                }
+            }
+        }
+    }
+
+    /** Starts sending the written pages (pinned), all together, to the backup of each. */
+    private Backup.Pending replicate() {
         List<dev.iris.runtime.transport.ReplicaWire.Copy> copies = new ArrayList<>();
         for (Entry e : entries.values()) {
             if (e.written) {
@@ -148,21 +169,7 @@ final class Transaction {
                 }
             }
         }
-        if (copies.isEmpty()) {
-            return;
-        }
-        try {
-            dsm.backup.commit(copies);
-        } catch (RuntimeException failed) {
-            for (Entry e : entries.values()) {
-                if (e.written) {
-                    synchronized (e.page) {
-                        e.page.version++;
-                    }
-                }
-            }
-            throw failed;
-        }
+        return dsm.backup.commit(copies);
     }
 
     /** The pages this attempt touched, for messages. */
