@@ -18,22 +18,25 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bank as exported node JVMs on loopback TCP (with backup copies, as {@code bank.iris} asks),
- * three clients sending one-cent vault transfers to random tellers, and node n3's JVM killed with
- * SIGKILL in the middle. Every transfer a teller confirmed must be in the accounts, the total must
- * not change, and only the transfers whose answer was lost may or may not have happened.
+ * three clients sending one-cent vault transfers to random tellers, and one node's JVM (n1, the
+ * first manager and everyone's seed, or n3) killed with SIGKILL in the middle. Every transfer a
+ * teller confirmed must be in the accounts, the total must not change, and only the transfers
+ * whose answer was lost may or may not have happened.
  */
 class NodeKilledTest {
     private static final int CLIENTS = 3;
 
-    @Test
+    @ParameterizedTest(name = "kill node {0}")
+    @ValueSource(ints = {0, 2})
     @Timeout(300)
-    void noConfirmedTransferIsLostWhenANodeIsKilled(@TempDir Path out) throws Exception {
+    void noConfirmedTransferIsLostWhenANodeIsKilled(int killed, @TempDir Path out) throws Exception {
         try (LocalBundles cluster = LocalBundles.start(Path.of("."), null, out)) {
             Node client = cluster.client("client", BankSystem.codecs(), BankSystem.memory(BankSystem.LOCAL));
             Duration timeout = Duration.ofSeconds(60);
@@ -50,8 +53,8 @@ class NodeKilledTest {
             ConcurrentLinkedQueue<int[]> unknown = new ConcurrentLinkedQueue<>();
             AtomicBoolean stop = new AtomicBoolean();
             CountDownLatch warm = new CountDownLatch(150);
-            CountDownLatch after = new CountDownLatch(150); // counted once n3 is dead
-            AtomicBoolean killed = new AtomicBoolean();
+            CountDownLatch after = new CountDownLatch(150); // counted once the node is dead
+            AtomicBoolean dead = new AtomicBoolean();
             List<CompletableFuture<Void>> running = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
@@ -59,7 +62,7 @@ class NodeKilledTest {
                 SplittableRandom random = new SplittableRandom(c + 1);
                 client.spawn("client" + c, k -> {
                     try {
-                        transfers(k, random, stop, confirmed, unknown, () -> (killed.get() ? after : warm).countDown());
+                        transfers(k, random, stop, confirmed, unknown, () -> (dead.get() ? after : warm).countDown());
                         done.complete(null);
                     } catch (Throwable t) {
                         done.completeExceptionally(t);
@@ -67,14 +70,14 @@ class NodeKilledTest {
                 });
             }
             assertTrue(warm.await(120, TimeUnit.SECONDS), "transfers are under way: " + confirmed.size());
-            cluster.kill(2);
-            killed.set(true);
+            cluster.kill(killed);
+            dead.set(true);
             int atKill = confirmed.size();
             after.await(90, TimeUnit.SECONDS);
             stop.set(true);
             CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
             assertTrue(confirmed.size() >= atKill + 150, "the survivors went on: " + confirmed.size()
-                    + " confirmed transfers, " + atKill + " when n3 was killed");
+                    + " confirmed transfers, " + atKill + " when n" + (killed + 1) + " was killed");
 
             long[] balances = client.call("auditor", timeout, k -> {
                 Vault vault = new Vault(k.memory());
@@ -106,8 +109,8 @@ class NodeKilledTest {
                 }
                 explained = Arrays.equals(b, balances);
             }
-            System.out.printf("NodeKilledTest: %d confirmed transfers (%d before n3 was killed, %d after), %d without an "
-                    + "answer%n", confirmed.size(), atKill, confirmed.size() - atKill, lost.size());
+            System.out.printf("NodeKilledTest: %d confirmed transfers (%d before n%d was killed, %d after), %d without an "
+                    + "answer%n", confirmed.size(), atKill, killed + 1, confirmed.size() - atKill, lost.size());
             assertTrue(explained, "the accounts hold the " + confirmed.size() + " confirmed transfers and some of the "
                     + lost.size() + " whose answer was lost");
         }
