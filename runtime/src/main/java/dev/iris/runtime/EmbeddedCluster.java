@@ -138,6 +138,8 @@ public final class EmbeddedCluster implements AutoCloseable {
         for (Node node : nodes()) {
             node.close();
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        // a quiet period: closes the nodes' channels scheduled on each other's loops run before the
+        // loops stop (with none, a local channel's close could find its peer's loop gone)
+        group.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
     }
 }

@@ -37,9 +37,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,40 +52,22 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsTest {
     private static final ClusterAuthority AUTHORITY = ClusterAuthority.create("lab");
     private final List<Node> nodes = new ArrayList<>();
-    private final java.util.concurrent.LinkedBlockingQueue<String> refusals = new java.util.concurrent.LinkedBlockingQueue<>();
-    private final Logger handshakeLog = Logger.getLogger("dev.iris.runtime.transport.HandshakeHandler");
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            String text = new java.util.logging.SimpleFormatter().formatMessage(record);
-            if (text.startsWith("Refusing connection")) {
-                refusals.add(text);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private Refusals refusals;
 
     @BeforeEach
     void listen() {
-        handshakeLog.addHandler(capture);
+        refusals = new Refusals();
     }
 
     @AfterEach
     void stop() {
-        handshakeLog.removeHandler(capture);
+        refusals.close();
         nodes.forEach(Node::close);
     }
 
     /** The next refusal the nodes log, waiting up to 10 s for it. */
     private String nextRefusal() throws InterruptedException {
-        String refusal = refusals.poll(10, TimeUnit.SECONDS);
+        String refusal = refusals.next();
         assertTrue(refusal != null, "no refusal was logged");
         return refusal;
     }
@@ -114,7 +93,7 @@ class TlsTest {
         });
         assertEquals("re: hello", n2.call("client", Duration.ofSeconds(10), k -> k.send(echo, "hello",
                 Duration.ofSeconds(5))));
-        assertEquals(List.of(), List.copyOf(refusals));
+        assertEquals(List.of(), refusals.all());
     }
 
     @Test

@@ -76,14 +76,6 @@ public final class IpcWire {
         }
     }
 
-    /** Re-targets a received SEND payload for a forward: same request and sender, new target. */
-    public static ByteBuf forward(ByteBufAllocator alloc, long clock, Send original, long newTarget, ByteBuf body) {
-        ByteBuf out = alloc.buffer(34 + body.readableBytes());
-        out.writeLong(clock).writeLong(original.requestId()).writeLong(original.sender()).writeLong(newTarget)
-                .writeShort(original.codec()).writeBytes(body, body.readerIndex(), body.readableBytes());
-        return out;
-    }
-
     public static Send readSend(ByteBuf in) {
         require(in, 34, "send");
         return new Send(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readUnsignedShort());

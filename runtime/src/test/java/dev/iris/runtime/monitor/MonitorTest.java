@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.iris.runtime.Codecs;
 import dev.iris.runtime.IpcException;
 import dev.iris.runtime.Node;
+import dev.iris.runtime.Refusals;
 import dev.iris.runtime.NodeConfig;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.dsm.MemoryConfig;
@@ -23,9 +24,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,32 +38,14 @@ class MonitorTest {
     private static final ClusterAuthority AUTHORITY = ClusterAuthority.create("lab");
     private static final int PAGE = 4096;
     private final List<AutoCloseable> open = new ArrayList<>();
-    private final LinkedBlockingQueue<String> refusals = new LinkedBlockingQueue<>();
-    private final Logger handshakeLog = Logger.getLogger("dev.iris.runtime.transport.HandshakeHandler");
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            String text = new java.util.logging.SimpleFormatter().formatMessage(record);
-            if (text.startsWith("Refusing connection")) {
-                refusals.add(text);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private Refusals refusals;
     private Node n1;
     private Node n2;
     private MonitorServer monitor1;
 
     @BeforeEach
     void start() throws Exception {
-        handshakeLog.addHandler(capture);
+        refusals = new Refusals();
         MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("data", 2 * PAGE))).withPageSize(PAGE)
                 .withManagers(List.of("n1", "n2"));
         n1 = node("n1", memory, List.of());
@@ -85,7 +65,7 @@ class MonitorTest {
 
     @AfterEach
     void stop() throws Exception {
-        handshakeLog.removeHandler(capture);
+        refusals.close();
         for (AutoCloseable c : open) {
             c.close();
         }
@@ -154,7 +134,7 @@ class MonitorTest {
         IpcException refused = assertThrows(IpcException.class,
                 () -> connect(ClusterAuthority.create("lab").issue("ide"), new LinkedBlockingQueue<>()));
         assertTrue(refused.getMessage().contains("monitor at"), refused.getMessage());
-        String refusal = refusals.poll(10, TimeUnit.SECONDS);
+        String refusal = refusals.next();
         assertTrue(refusal != null && refusal.contains("failed during the handshake"), String.valueOf(refusal));
         assertEquals(0, monitor1.clients());
     }

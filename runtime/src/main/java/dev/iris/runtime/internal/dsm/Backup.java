@@ -243,6 +243,10 @@ final class Backup {
 
     /** {@code node} died: writes waiting for it go to the next backup; pages it kept copies of are copied again. */
     void nodeDied(int node) {
+        if (dsm.link.stopping()) {
+            fence("node '" + dsm.link.self().name() + "' is being stopped");
+            return;
+        }
         for (Pending w : pending.values()) {
             String failure = null;
             synchronized (w) {

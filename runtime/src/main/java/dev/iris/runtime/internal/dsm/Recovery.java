@@ -243,6 +243,9 @@ final class Recovery {
     /** Node {@code node} died. Runs before the rest of the memory hears of it. */
     void nodeDied(int node) {
         statusFrom.remove(node);
+        if (dsm.link.stopping()) {
+            return; // the cluster or this node is being stopped: nothing to recover
+        }
         if (!ready) {
             if (majority()) {
                 deposed.add(node); // as the nodes that see it die do; this node may open without it
