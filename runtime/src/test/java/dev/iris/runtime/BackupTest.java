@@ -87,6 +87,8 @@ class BackupTest {
             AtomicLong done = new AtomicLong();
             ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
             CountDownLatch warm = new CountDownLatch(300);
+            CountDownLatch after = new CountDownLatch(200); // counted once node3 is dead
+            AtomicBoolean dead = new AtomicBoolean();
             List<Thread> threads = new ArrayList<>();
             for (int n = 0; n < 3; n++) {
                 SharedMemory m = c.node(n).memory();
@@ -96,7 +98,7 @@ class BackupTest {
                         try {
                             m.getAndAdd(base + (long) (i % counters) * PAGE, 1);
                             done.incrementAndGet();
-                            warm.countDown();
+                            (dead.get() ? after : warm).countDown();
                         } catch (MemoryException e) {
                             if (!dies) {
                                 failures.add(e);
@@ -109,11 +111,9 @@ class BackupTest {
             assertTrue(warm.await(30, java.util.concurrent.TimeUnit.SECONDS), "adds are under way");
             c.node(2).close();
             assertTrue(c.node(0).awaitMembers(2, Duration.ofSeconds(10)));
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             long atDeath = done.get();
-            while (done.get() < atDeath + 200 && failures.isEmpty() && System.nanoTime() < deadline) {
-                Thread.onSpinWait(); // the survivors go on after the census
-            }
+            dead.set(true);
+            after.await(10, java.util.concurrent.TimeUnit.SECONDS); // the survivors go on after the census
             stop.set(true);
             for (Thread t : threads) {
                 t.join();
@@ -193,6 +193,8 @@ class BackupTest {
             ConcurrentLinkedQueue<int[]> unknown = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
             CountDownLatch warm = new CountDownLatch(200);
+            CountDownLatch after = new CountDownLatch(100); // counted once node3 is dead
+            AtomicBoolean dead = new AtomicBoolean();
             List<Thread> threads = new ArrayList<>();
             for (int n = 0; n < 3; n++) {
                 SharedMemory m = c.node(n).memory();
@@ -208,7 +210,7 @@ class BackupTest {
                                 m.setLong(base + 8L * to, m.getLong(base + 8L * to) + 1);
                             });
                             returned.add(new int[] {from, to});
-                            warm.countDown();
+                            (dead.get() ? after : warm).countDown();
                         } catch (RuntimeException e) {
                             if (dies) {
                                 unknown.add(new int[] {from, to});
@@ -224,10 +226,8 @@ class BackupTest {
             c.node(2).close();
             assertTrue(c.node(0).awaitMembers(2, Duration.ofSeconds(10)));
             int atDeath = returned.size();
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (returned.size() < atDeath + 100 && failures.isEmpty() && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            dead.set(true);
+            after.await(15, java.util.concurrent.TimeUnit.SECONDS);
             stop.set(true);
             for (Thread t : threads) {
                 t.join();

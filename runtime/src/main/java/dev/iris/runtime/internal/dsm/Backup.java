@@ -35,14 +35,13 @@ final class Backup {
         final long token;
         final List<ReplicaWire.Copy> pages;
         final Set<Integer> awaiting = new LinkedHashSet<>();
-        final Set<Integer> sentTo = new LinkedHashSet<>();
         /** Per page, the backup its copy went to last. */
         final Map<Long, Integer> target = new java.util.HashMap<>();
         final CompletableFuture<Void> done = new CompletableFuture<>();
         /** Runs (on the acknowledging thread) once every backup has the pages; then {@link #done} completes. */
-        final Runnable onStored;
+        final java.util.function.Consumer<Pending> onStored;
 
-        Pending(long token, List<ReplicaWire.Copy> pages, Runnable onStored) {
+        Pending(long token, List<ReplicaWire.Copy> pages, java.util.function.Consumer<Pending> onStored) {
             this.token = token;
             this.pages = pages;
             this.onStored = onStored;
@@ -55,15 +54,7 @@ final class Backup {
 
     /** The backup for this node's page {@code page}: the first live manager from the page's manager on, not this node. */
     int backupOf(long page) {
-        int[] managers = dsm.managers;
-        int start = (int) (page % managers.length);
-        for (int k = 0; k < managers.length; k++) {
-            int m = managers[(start + k) % managers.length];
-            if (m != dsm.self && dsm.link.isLive(m)) {
-                return m;
-            }
-        }
-        return 0;
+        return dsm.firstManager(page, m -> m != dsm.self && dsm.link.isLive(m));
     }
 
     /**
@@ -73,11 +64,10 @@ final class Backup {
      * transactions see it as it was.
      */
     Pending write(Page p, long[] next, long version) {
-        Pending[] self = new Pending[1];
         Pending w = new Pending(tokens.incrementAndGet(), List.of(new ReplicaWire.Copy(p.number, version, next)),
-                () -> {
+                stored -> {
                     synchronized (p) {
-                        if (p.replicating == self[0]) {
+                        if (p.replicating == stored) {
                             p.data = next;
                             p.version = version;
                             p.replicating = null;
@@ -90,7 +80,6 @@ final class Backup {
                         }
                     }
                 });
-        self[0] = w;
         p.replicating = w;
         start(w);
         return w;
@@ -105,7 +94,7 @@ final class Backup {
 
     /** Starts copying a committing transaction's pages (all pinned by it), together, to the backups of each. */
     Pending commit(List<ReplicaWire.Copy> pages) {
-        Pending w = new Pending(tokens.incrementAndGet(), pages, () -> { });
+        Pending w = new Pending(tokens.incrementAndGet(), pages, stored -> { });
         start(w);
         return w;
     }
@@ -140,9 +129,10 @@ final class Backup {
                 if (node == 0 || attempt == dsm.managers.length) {
                     return "no other manager is live to keep a backup copy";
                 }
-                if (w.sentTo.contains(node) || dsm.send(node, FrameKind.REPLICA, ReplicaWire.replica(dsm.link.alloc(),
-                        w.token, dsm.tick(), w.pages))) {
-                    if (w.sentTo.add(node)) {
+                boolean sent = w.target.containsValue(node);
+                if (sent || dsm.send(node, FrameKind.REPLICA, ReplicaWire.replica(dsm.link.alloc(), w.token,
+                        dsm.tick(), w.pages))) {
+                    if (!sent) {
                         w.awaiting.add(node);
                     }
                     w.target.put(c.page(), node);
@@ -156,7 +146,7 @@ final class Backup {
     private void finishIfStored(Pending w) {
         boolean stored;
         synchronized (w) {
-            stored = w.awaiting.isEmpty() && !w.sentTo.isEmpty() && !w.done.isDone();
+            stored = w.awaiting.isEmpty() && !w.target.isEmpty() && !w.done.isDone();
         }
         if (stored && pending.remove(w.token, w)) {
             for (ReplicaWire.Copy c : w.pages) {
@@ -167,7 +157,7 @@ final class Backup {
                     }
                 }
             }
-            w.onStored.run();
+            w.onStored.accept(w);
             w.done.complete(null);
         }
     }

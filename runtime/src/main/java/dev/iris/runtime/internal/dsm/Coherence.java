@@ -518,9 +518,7 @@ final class Coherence {
     /** Fails the fault in progress, if any (holding p's monitor). */
     void failFault(Page p, String why) {
         if (p.fault != null) {
-            Page.Fault f = p.fault;
-            fail(p, f, why);
-            f.orphan = true;
+            fail(p, p.fault, why);
         }
     }
 

@@ -561,6 +561,18 @@ public final class Dsm implements SharedMemory {
         return config.management() == PageManagement.FIXED && manager(p) == self;
     }
 
+    /** The first manager from {@code page mod managers} on that {@code accept}s, or 0. */
+    int firstManager(long page, java.util.function.IntPredicate accept) {
+        int start = (int) (page % managers.length);
+        for (int k = 0; k < managers.length; k++) {
+            int m = managers[(start + k) % managers.length];
+            if (accept.test(m)) {
+                return m;
+            }
+        }
+        return 0;
+    }
+
     int manager(Page p) {
         return recovery != null ? recovery.manager(p.number) : managers[(int) (p.number % managers.length)];
     }
@@ -571,19 +583,22 @@ public final class Dsm implements SharedMemory {
             case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL -> coherence.onFrame(from, kind, payload);
             case DIFF, DIFF_ACK -> release.onFrame(from, kind, payload);
             case SYNC -> sync.onFrame(from, payload);
-            case REPLICA, REPLICA_ACK, CENSUS, CENSUS_REPLY -> {
-                if (backup == null) {
-                    throw new FrameFormatException(kind + " frame to node '" + link.self().name() + "', whose shared "
-                            + "memory keeps no backup copies: do all nodes run the same system?");
-                }
-                if (kind == FrameKind.REPLICA || kind == FrameKind.REPLICA_ACK) {
-                    backup.onFrame(from, kind, payload);
-                } else {
-                    recovery.onFrame(from, kind, payload);
-                }
+            case REPLICA, REPLICA_ACK -> withBackups(kind).onFrame(from, kind, payload);
+            case CENSUS, CENSUS_REPLY -> {
+                withBackups(kind);
+                recovery.onFrame(from, kind, payload);
             }
             default -> throw new FrameFormatException("not a memory frame: " + kind);
         }
+    }
+
+    /** This node's backups, for a frame of {@code kind}; a peer that sends one to a node without them is refused. */
+    private Backup withBackups(FrameKind kind) {
+        if (backup == null) {
+            throw new FrameFormatException(kind + " frame to node '" + link.self().name() + "', whose shared "
+                    + "memory keeps no backup copies: do all nodes run the same system?");
+        }
+        return backup;
     }
 
     /** Node {@code node} is dead: forget its copies, fail what waits on it, pass its locks on. */

@@ -84,6 +84,16 @@ final class Page {
         this.home = home;
     }
 
+    /** The version of the newest copy this node holds, its own or a backup copy; -1 if none (holding this). */
+    long copyVersion() {
+        return Math.max(data != null ? version : -1, replica != null ? replicaVersion : -1);
+    }
+
+    /** The words of the copy {@link #copyVersion} names (holding this). */
+    long[] newestCopy() {
+        return replica != null && (data == null || replicaVersion > version) ? replica : data;
+    }
+
     /** Whether requests must wait here rather than be served or forwarded. */
     boolean busy() {
         return hold || pinned != null || replicating != null || recovering

@@ -56,8 +56,13 @@ final class Recovery {
     private final Object lock = new Object();
     private long generation;
     private Census census;
-    private final List<ReplicaWire.Census> deferred = new ArrayList<>();
-    private final List<Integer> deferredFrom = new ArrayList<>();
+    /** Census questions about a node this node still counted as live, with who asked. */
+    private final List<Deferred> deferred = new ArrayList<>();
+    /** The managers, as a set. */
+    private final Set<Integer> managerSet = new LinkedHashSet<>();
+
+    private record Deferred(int asker, ReplicaWire.Census census) {
+    }
 
     /** What the live nodes said about one page. */
     private static final class Findings {
@@ -88,21 +93,17 @@ final class Recovery {
 
     Recovery(Dsm dsm) {
         this.dsm = dsm;
+        for (int m : dsm.managers) {
+            managerSet.add(m);
+        }
     }
 
     // ------------------------------------------------------------------ managers and majority
 
     /** The manager of {@code page}: the first manager from {@code page mod managers} on that is not deposed. */
     int manager(long page) {
-        int[] managers = dsm.managers;
-        int start = (int) (page % managers.length);
-        for (int k = 0; k < managers.length; k++) {
-            int m = managers[(start + k) % managers.length];
-            if (!deposed.contains(m)) {
-                return m;
-            }
-        }
-        return managers[start];
+        int m = dsm.firstManager(page, n -> !deposed.contains(n));
+        return m != 0 ? m : dsm.managers[(int) (page % dsm.managers.length)];
     }
 
     private int liveManagers() {
@@ -142,7 +143,7 @@ final class Recovery {
                         throw new MemoryException("the shared memory of node '" + dsm.link.self().name() + "' did "
                                 + "not open within " + dsm.config.faultTimeout().toMillis() + " ms: it opens once every "
                                 + "manager that is not deposed has joined; heard from " + names(statusFrom) + " of "
-                                + names(managerSet()));
+                                + names(managerSet));
                     }
                     TimeUnit.NANOSECONDS.timedWait(lock, left);
                 }
@@ -155,14 +156,6 @@ final class Recovery {
         if (fenced) {
             throw new MemoryException(cutOff());
         }
-    }
-
-    private Set<Integer> managerSet() {
-        Set<Integer> all = new LinkedHashSet<>();
-        for (int m : dsm.managers) {
-            all.add(m);
-        }
-        return all;
     }
 
     private List<String> names(Set<Integer> nodes) {
@@ -192,13 +185,14 @@ final class Recovery {
                     LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': node ''{1}'' counts this node as deposed "
                             + "(declared dead earlier); it owns no page and manages none", dsm.link.self().name(),
                             dsm.nameOf(from));
-                    dropEverything();
+                    dropEverything("node '" + dsm.link.self().name() + "' was deposed; its faults in progress "
+                            + "are given up");
                 }
             } else if (deposed.add(node)) {
                 newlyDeposed.add(node);
             }
         }
-        if (managerSet().contains(from)) {
+        if (managerSet.contains(from)) {
             statusFrom.add(from);
         }
         synchronized (lock) {
@@ -216,7 +210,7 @@ final class Recovery {
 
     /** Opens (holding lock) once every manager that is not deposed sent its status, and a majority is live. */
     private void maybeOpen() {
-        if (!ready && statusFrom.containsAll(managerSet().stream().filter(m -> m != dsm.self
+        if (!ready && statusFrom.containsAll(managerSet.stream().filter(m -> m != dsm.self
                 && !deposed.contains(m)).toList()) && majority()) {
             open();
         }
@@ -260,19 +254,11 @@ final class Recovery {
             deposed.add(node);
             deposedNow(node);
         }
-        List<ReplicaWire.Census> answer = new ArrayList<>();
-        List<Integer> to = new ArrayList<>();
+        List<Deferred> due = new ArrayList<>();
         synchronized (lock) {
-            for (int i = deferred.size() - 1; i >= 0; i--) {
-                if (deferred.get(i).subject() == node) {
-                    answer.add(deferred.remove(i));
-                    to.add(deferredFrom.remove(i));
-                }
-            }
+            deferred.removeIf(d -> d.census().subject() == node && due.add(d));
         }
-        for (int i = 0; i < answer.size(); i++) {
-            answer(to.get(i), answer.get(i));
-        }
+        due.forEach(d -> answer(d.asker(), d.census()));
     }
 
     /** Pages this node manages now are recovering; a census starts one failure timeout later. */
@@ -293,8 +279,7 @@ final class Recovery {
     }
 
     private void fence(String why) {
-        LOG.log(dsm.link.stopping() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
-                "Node ''{0}'': {1}; its shared memory is closed until it sees a "
+        LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': {1}; its shared memory is closed until it sees a "
                 + "majority again", dsm.link.self().name(), why);
         synchronized (lock) {
             fenced = true;
@@ -302,15 +287,15 @@ final class Recovery {
             census = null;
             lock.notifyAll();
         }
-        if (managerSet().contains(dsm.self)) {
+        if (managerSet.contains(dsm.self)) {
             deposed.add(dsm.self);
         }
         dsm.backup.fence("node '" + dsm.link.self().name() + "' lost the majority");
-        dropEverything();
+        dropEverything(cutOff());
     }
 
-    /** Gives up every owned page and copy (the majority takes them over); waiting faults fail. */
-    private void dropEverything() {
+    /** Gives up every owned page and copy (the majority takes them over); waiting faults fail with {@code why}. */
+    private void dropEverything(String why) {
         for (Page p : dsm.pages) {
             if (p.model == Page.RELEASE) {
                 continue;
@@ -327,7 +312,7 @@ final class Recovery {
                 p.hold = false;
                 p.queued.clear();
                 p.notifyAll();
-                dsm.coherence.failFault(p, cutOff());
+                dsm.coherence.failFault(p, why);
             }
         }
     }
@@ -376,11 +361,9 @@ final class Recovery {
                     Page p = dsm.pageNumber(number);
                     if (p != null && p.model != Page.RELEASE) {
                         synchronized (p) {
-                            boolean replica = p.replica != null && (p.data == null || p.replicaVersion > p.version);
-                            long[] data = replica ? p.replica : p.data;
-                            if (data != null) {
-                                entries.add(new ReplicaWire.Entry(p.number, ReplicaWire.COPY,
-                                        replica ? p.replicaVersion : p.version, 0, 0, data.clone()));
+                            if (p.copyVersion() >= 0) {
+                                entries.add(new ReplicaWire.Entry(p.number, ReplicaWire.COPY, p.copyVersion(), 0, 0,
+                                        p.newestCopy().clone()));
                             }
                         }
                     }
@@ -398,7 +381,7 @@ final class Recovery {
                         flags = ReplicaWire.OWNER;
                         version = p.version;
                     } else {
-                        version = Math.max(p.data != null ? p.version : -1, p.replica != null ? p.replicaVersion : -1);
+                        version = p.copyVersion();
                         flags = version >= 0 ? ReplicaWire.COPY : 0;
                     }
                     if (p.gave) {
@@ -445,8 +428,7 @@ final class Recovery {
     private void answer(int asker, ReplicaWire.Census c) {
         if (c.mode() == ReplicaWire.ASK && dsm.link.isLive(c.subject()) && !deposed.contains(c.subject())) {
             synchronized (lock) {
-                deferred.add(c); // answered once this node counts the subject as dead
-                deferredFrom.add(asker);
+                deferred.add(new Deferred(asker, c)); // answered once this node counts the subject as dead
             }
             return;
         }
@@ -561,9 +543,8 @@ final class Recovery {
                 long[] data;
                 long version;
                 synchronized (p) {
-                    boolean replica = p.replica != null && (p.data == null || p.replicaVersion > p.version);
-                    data = (replica ? p.replica : p.data).clone();
-                    version = replica ? p.replicaVersion : p.version;
+                    data = p.newestCopy().clone();
+                    version = p.copyVersion();
                 }
                 takeOver(p, data, version, c.subject);
             } else {
@@ -576,10 +557,7 @@ final class Recovery {
                             .toArray())));
         }
         if (retry) {
-            long gen;
-            synchronized (lock) {
-                gen = generation;
-            }
+            long gen = generationNow();
             CompletableFuture.delayedExecutor(RETRY_NANOS, TimeUnit.NANOSECONDS, dsm.link.executor())
                     .execute(() -> startCensus(gen, c.subject));
         }
