@@ -12,7 +12,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +36,8 @@ public final class LocalBundles implements AutoCloseable {
     private final dev.iris.runtime.security.ClusterAuthority authority;
     private final String cluster;
     private final List<InetSocketAddress> addresses = new ArrayList<>();
+    /** Put in a node JVM's output queue when its standard output ends. */
+    private static final String EXITED = new String("(exited)");
 
     private LocalBundles(String cluster, List<Path> bundles, dev.iris.runtime.security.ClusterAuthority authority) {
         this.cluster = cluster;
@@ -68,14 +69,12 @@ public final class LocalBundles implements AutoCloseable {
         }
         LocalBundles running = new LocalBundles(name, bundles, authority);
         try {
-            for (int i = 0; i < bundles.size(); i++) {
-                running.addresses.add(new InetSocketAddress("127.0.0.1", freePort()));
-            }
-            // one after the other, each seeded with those already up: nobody dials a port that is not
-            // yet bound (a dial to a free local port can connect to itself and take the port away)
+            // one after the other, each on a port the system chooses as it binds (port 0; a port picked
+            // in advance can be taken meanwhile, e.g. as the source port of another node's dial) and
+            // seeded with the addresses the nodes already up reported
             for (int i = 0; i < bundles.size(); i++) {
                 running.jvms.add(running.launch(i));
-                running.awaitReady(i);
+                running.addresses.add(running.awaitReady(i));
             }
             return running;
         } catch (IOException | RuntimeException e) {
@@ -116,13 +115,13 @@ public final class LocalBundles implements AutoCloseable {
     private Process launch(int i) throws IOException {
         Path bundle = bundles.get(i);
         List<String> seeds = new ArrayList<>();
-        for (int j = 0; j < i; j++) {
-            seeds.add("127.0.0.1:" + addresses.get(j).getPort());
+        for (InetSocketAddress address : addresses) {
+            seeds.add("127.0.0.1:" + address.getPort());
         }
         ProcessBuilder builder = new ProcessBuilder("sh", bundle.resolve("bin/iris-node").toString())
                 .redirectError(bundle.resolve("node.log").toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().put("IRIS_BIND", "127.0.0.1:" + addresses.get(i).getPort());
+        builder.environment().put("IRIS_BIND", "127.0.0.1:0");
         builder.environment().put("IRIS_SEEDS", String.join(",", seeds));
         Process jvm = builder.start();
         java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
@@ -136,31 +135,42 @@ public final class LocalBundles implements AutoCloseable {
             } catch (IOException e) {
                 // the node JVM is gone
             }
+            lines.add(EXITED); // tells awaitReady at once
         });
         return jvm;
     }
 
-    private void awaitReady(int i) throws IOException {
+    /**
+     * Waits for node JVM {@code i}'s {@code READY <node> <host:port>} line and returns the address it
+     * listens on; fails at once, with its log, if the JVM exits first.
+     */
+    private InetSocketAddress awaitReady(int i) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String why = "was not ready within 60 s";
         try {
             for (String line; (line = outputs.get(i).poll(Math.max(0, deadline - System.nanoTime()),
                     TimeUnit.NANOSECONDS)) != null; ) {
+                if (line == EXITED) {
+                    why = "exited before it was ready" + exitCode(jvms.get(i));
+                    break;
+                }
                 if (line.startsWith("READY ")) {
-                    return;
+                    String address = line.substring(line.lastIndexOf(' ') + 1);
+                    int colon = address.lastIndexOf(':');
+                    return new InetSocketAddress(address.substring(0, colon),
+                            Integer.parseInt(address.substring(colon + 1)));
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         Path log = bundles.get(i).resolve("node.log");
-        throw new IllegalStateException("node JVM " + bundles.get(i).getFileName() + " was not ready within 60 s: "
+        throw new IllegalStateException("node JVM " + bundles.get(i).getFileName() + " " + why + ": "
                 + (Files.exists(log) ? Files.readString(log) : "no log"));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static String exitCode(Process jvm) throws InterruptedException {
+        return jvm.waitFor(5, TimeUnit.SECONDS) ? " (exit code " + jvm.exitValue() + ")" : "";
     }
 
     /** Stops the client nodes, then every node JVM with SIGTERM (forcibly after 30 s). */

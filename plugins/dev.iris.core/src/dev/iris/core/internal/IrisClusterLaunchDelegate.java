@@ -7,6 +7,7 @@ import dev.iris.core.monitor.ClusterMonitor;
 import dev.iris.dsl.compiler.IrisCompiler;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.launch.EmbeddedMain;
+import dev.iris.runtime.launch.ListenPorts;
 import dev.iris.runtime.launch.NodeMain;
 import dev.iris.runtime.security.ClusterAuthority;
 import java.io.IOException;
@@ -131,11 +132,9 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         return monitor;
     }
 
-    /** A free port on {@code host}, for a monitor. */
+    /** A free port on {@code host} for a monitor, outside the ephemeral range (see {@link ListenPorts}). */
     private static InetSocketAddress freePort(String host) throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
-            return new InetSocketAddress(host, socket.getLocalPort());
-        }
+        return new InetSocketAddress(host, ListenPorts.free(java.net.InetAddress.getByName(host), 1).get(0));
     }
 
 

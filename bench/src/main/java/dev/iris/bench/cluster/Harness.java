@@ -3,8 +3,8 @@ package dev.iris.bench.cluster;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.ReplyMode;
 import dev.iris.runtime.security.ClusterAuthority;
+import dev.iris.runtime.launch.ListenPorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,22 +140,9 @@ public final class Harness {
         System.out.println("[bench] " + String.format(Locale.ROOT, format, args));
     }
 
-    /** {@code n} free loopback ports. */
-    static List<Integer> freePorts(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        List<Integer> ports = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                ports.add(s.getLocalPort());
-            }
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
-        return ports;
+    /** {@code n} free loopback ports outside the ephemeral range (JGroups and Hazelcast need them before they start). */
+    static List<Integer> freePorts(int n) {
+        return ListenPorts.free(java.net.InetAddress.getLoopbackAddress(), n);
     }
 
     /** The JVM options of every member, the same for all systems. */

@@ -94,8 +94,12 @@ public final class Soak {
         System.exit(new Soak().run(seconds, backup) ? 0 : 1);
     }
 
+    /** The port {@code node} listens on ({@link Node#address()} is {@code host:port}). */
+    private static int port(Node node) {
+        return Integer.parseInt(node.address().substring(node.address().lastIndexOf(':') + 1));
+    }
+
     private boolean run(long seconds, boolean backup) throws Exception {
-        List<Integer> ports = Harness.freePorts(3);
         List<String> names = List.of("s0", "s1", "s2");
         MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("counters", 3 * 8),
                 new MemoryConfig.Region("slots", (long) SLOTS * PAGE, Consistency.SEQUENTIAL, null)))
@@ -103,8 +107,9 @@ public final class Soak {
         ClusterAuthority authority = ClusterAuthority.create("soak"); // the default a bundle gets: mutual TLS
         List<Node> nodes = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            nodes.add(Node.start(NodeConfig.of(names.get(i), "soak", IrisPeer.loopback(ports.get(i)),
-                    i == 0 ? List.of() : List.of(IrisPeer.loopback(ports.get(0)))).withMemory(memory)
+            // port 0: the system picks each node's port as it binds; s1 and s2 seed with the port s0 got
+            nodes.add(Node.start(NodeConfig.of(names.get(i), "soak", IrisPeer.loopback(0),
+                    i == 0 ? List.of() : List.of(IrisPeer.loopback(port(nodes.get(0))))).withMemory(memory)
                     .withCredentials(authority.issue(names.get(i))), Codecs.of()));
         }
         int workers = 3 * 3;
