@@ -2,50 +2,66 @@ package dev.iris.runtime;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** This node's copy of the cluster's group memberships. Thread-safe. */
+/**
+ * This node's copy of the cluster's group memberships. Reads (a group send's members and fan-out)
+ * take no lock: they see an immutable snapshot, replaced whole by each change (copy on write:
+ * groups change rarely, and are read on every group send). Changes are serialized by this object's
+ * monitor.
+ */
 final class GroupTable {
-    private final Map<ProcessId, Set<ProcessId>> members = new HashMap<>();
+    /** One group's members, and the same grouped by the node they run on (the fan-out of a send). */
+    record View(Set<ProcessId> members, List<NodeMembers> byNode) {
+        static final View EMPTY = new View(Set.of(), List.of());
 
-    synchronized boolean add(ProcessId group, ProcessId member) {
-        return members.computeIfAbsent(group, g -> new HashSet<>()).add(member);
-    }
-
-    synchronized boolean remove(ProcessId group, ProcessId member) {
-        Set<ProcessId> set = members.get(group);
-        boolean removed = set != null && set.remove(member);
-        if (set != null && set.isEmpty()) {
-            members.remove(group);
+        static View of(Set<ProcessId> members) {
+            Map<Integer, List<ProcessId>> byNode = new LinkedHashMap<>();
+            for (ProcessId m : members) {
+                byNode.computeIfAbsent(m.nodeNumber(), n -> new ArrayList<>()).add(m);
+            }
+            List<NodeMembers> nodes = new ArrayList<>(byNode.size());
+            byNode.forEach((node, list) -> nodes.add(new NodeMembers(node, List.copyOf(list),
+                    list.stream().mapToInt(ProcessId::localId).toArray())));
+            return new View(Set.copyOf(members), List.copyOf(nodes));
         }
-        return removed;
     }
 
-    synchronized boolean contains(ProcessId group, ProcessId member) {
-        Set<ProcessId> set = members.get(group);
-        return set != null && set.contains(member);
+    /** The members of a group on one node, with their local ids as a group send's frame lists them. */
+    record NodeMembers(int node, List<ProcessId> members, int[] localIds) {
     }
 
-    synchronized Set<ProcessId> members(ProcessId group) {
-        Set<ProcessId> set = members.get(group);
-        return set == null ? Set.of() : Set.copyOf(set);
+    private volatile Map<ProcessId, View> views = Map.of();
+
+    View view(ProcessId group) {
+        View v = views.get(group);
+        return v == null ? View.EMPTY : v;
+    }
+
+    Set<ProcessId> members(ProcessId group) {
+        return view(group).members();
+    }
+
+    boolean contains(ProcessId group, ProcessId member) {
+        return view(group).members().contains(member);
     }
 
     /** Every group with its members. */
-    synchronized Map<ProcessId, Set<ProcessId>> all() {
+    Map<ProcessId, Set<ProcessId>> all() {
         Map<ProcessId, Set<ProcessId>> all = new HashMap<>();
-        members.forEach((g, set) -> all.put(g, Set.copyOf(set)));
+        views.forEach((g, v) -> all.put(g, v.members()));
         return all;
     }
 
     /** The groups {@code member} belongs to. */
-    synchronized List<ProcessId> groupsOf(ProcessId member) {
+    List<ProcessId> groupsOf(ProcessId member) {
         List<ProcessId> groups = new ArrayList<>();
-        members.forEach((g, set) -> {
-            if (set.contains(member)) {
+        views.forEach((g, v) -> {
+            if (v.members().contains(member)) {
                 groups.add(g);
             }
         });
@@ -53,9 +69,9 @@ final class GroupTable {
     }
 
     /** Every (group, member) pair whose member lives on node {@code nodeNumber}. */
-    synchronized List<ProcessId[]> entriesOfNode(int nodeNumber) {
+    List<ProcessId[]> entriesOfNode(int nodeNumber) {
         List<ProcessId[]> entries = new ArrayList<>();
-        members.forEach((g, set) -> set.forEach(m -> {
+        views.forEach((g, v) -> v.members().forEach(m -> {
             if (m.nodeNumber() == nodeNumber) {
                 entries.add(new ProcessId[] {g, m});
             }
@@ -63,9 +79,49 @@ final class GroupTable {
         return entries;
     }
 
+    synchronized boolean add(ProcessId group, ProcessId member) {
+        Set<ProcessId> now = view(group).members();
+        if (now.contains(member)) {
+            return false;
+        }
+        Set<ProcessId> next = new LinkedHashSet<>(now);
+        next.add(member);
+        publish(group, next);
+        return true;
+    }
+
+    synchronized boolean remove(ProcessId group, ProcessId member) {
+        Set<ProcessId> now = view(group).members();
+        if (!now.contains(member)) {
+            return false;
+        }
+        Set<ProcessId> next = new LinkedHashSet<>(now);
+        next.remove(member);
+        publish(group, next);
+        return true;
+    }
+
     /** Removes every member that lives on node {@code nodeNumber}. */
     synchronized void removeNode(int nodeNumber) {
-        members.values().forEach(set -> set.removeIf(m -> m.nodeNumber() == nodeNumber));
-        members.values().removeIf(Set::isEmpty);
+        Map<ProcessId, View> next = new HashMap<>();
+        views.forEach((g, v) -> {
+            Set<ProcessId> left = new LinkedHashSet<>(v.members());
+            if (!left.removeIf(m -> m.nodeNumber() == nodeNumber)) {
+                next.put(g, v);
+            } else if (!left.isEmpty()) {
+                next.put(g, View.of(left));
+            }
+        });
+        views = Map.copyOf(next);
+    }
+
+    private void publish(ProcessId group, Set<ProcessId> members) {
+        Map<ProcessId, View> next = new HashMap<>(views);
+        if (members.isEmpty()) {
+            next.remove(group);
+        } else {
+            next.put(group, View.of(members));
+        }
+        views = Map.copyOf(next);
     }
 }

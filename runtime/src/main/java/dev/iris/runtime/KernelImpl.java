@@ -2,7 +2,6 @@ package dev.iris.runtime;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /** The {@link Kernel} of one process. */
 final class KernelImpl implements Kernel {
@@ -45,35 +44,35 @@ final class KernelImpl implements Kernel {
             throw new NoSuchProcessException("group " + to + " has no members");
         }
         discardGroupReplies();
-        return node.send(self.pid, to, message, timeout);
+        return node.ipc().send(self.pid, to, message, timeout);
     }
 
     /** Drops the replies still coming to this process's latest group send (next send, or exit). */
     void discardGroupReplies() {
         if (lastGroupSend != 0) {
-            node.discard(lastGroupSend);
+            node.ipc().discard(lastGroupSend);
             lastGroupSend = 0;
         }
     }
 
     @Override
     public ProcessId createGroup(boolean local) {
-        return node.createGroup(self.pid, local);
+        return node.groupsProtocol().createGroup(self.pid, local);
     }
 
     @Override
     public void join(ProcessId group) {
-        node.join(self.pid, group);
+        node.groupsProtocol().join(self.pid, group);
     }
 
     @Override
     public void leave(ProcessId group) {
-        node.leave(self.pid, group);
+        node.groupsProtocol().leave(self.pid, group);
     }
 
     @Override
     public java.util.Set<ProcessId> members(ProcessId group) {
-        return node.members(group);
+        return node.groupsProtocol().members(group);
     }
 
     @Override
@@ -81,25 +80,25 @@ final class KernelImpl implements Kernel {
         Objects.requireNonNull(message, "message");
         long previous = lastGroupSend;
         lastGroupSend = 0;
-        return node.sendGroup(self.pid, group, message, mode, timeout, previous, id -> lastGroupSend = id);
+        return node.groupsProtocol().sendGroup(self.pid, group, message, mode, timeout, previous, id -> lastGroupSend = id);
     }
 
     @Override
     public GroupReplies.Reply getReply(Duration timeout) throws InterruptedException {
-        GroupCall call = lastGroupSend == 0 ? null : node.groupCall(lastGroupSend);
+        GroupCall call = lastGroupSend == 0 ? null : node.ipc().groupCall(lastGroupSend);
         return call == null ? null : call.next(timeout.toNanos());
     }
 
     @Override
     public Request receive() throws InterruptedException {
-        Request r = self.mailbox.take();
+        Request r = self.mailbox.take(-1);
         self.unanswered.add(r);
         return r;
     }
 
     @Override
     public Request receive(Duration timeout) throws InterruptedException {
-        Request r = self.mailbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        Request r = self.mailbox.take(Math.max(0, timeout.toNanos()));
         if (r != null) {
             self.unanswered.add(r);
         }
@@ -111,7 +110,7 @@ final class KernelImpl implements Kernel {
         Objects.requireNonNull(message, "message");
         take(request, "reply to");
         try {
-            node.reply(self.pid, request, message);
+            node.ipc().reply(self.pid, request, message);
         } catch (RuntimeException e) {
             self.unanswered.add(request); // still unanswered: may be answered again, or failed at exit
             throw e;
@@ -123,7 +122,7 @@ final class KernelImpl implements Kernel {
         Objects.requireNonNull(to, "to");
         take(request, "forward");
         try {
-            node.forward(request, to);
+            node.ipc().forward(request, to);
         } catch (RuntimeException e) {
             self.unanswered.add(request);
             throw e;

@@ -1,6 +1,7 @@
 package dev.iris.runtime;
 
 import dev.iris.runtime.dsm.SharedMemory;
+import dev.iris.runtime.internal.LamportClock;
 import dev.iris.runtime.internal.PeerLink;
 import dev.iris.runtime.internal.dsm.Dsm;
 import dev.iris.runtime.transport.FragmentAssembler;
@@ -9,11 +10,8 @@ import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameDecoder;
 import dev.iris.runtime.transport.FrameEncoder;
 import dev.iris.runtime.transport.FrameKind;
-import dev.iris.runtime.transport.GroupWire;
 import dev.iris.runtime.transport.Handshake;
 import dev.iris.runtime.transport.HandshakeHandler;
-import dev.iris.runtime.transport.IpcWire;
-import dev.iris.runtime.transport.IpcWire.FailCode;
 import dev.iris.runtime.transport.MembershipWire;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -50,7 +48,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * One Iris node: a member of a cluster that hosts processes and talks to the other members over
@@ -79,7 +77,7 @@ public final class Node implements AutoCloseable {
     static volatile java.util.function.BiPredicate<String, String> partition = (receiver, sender) -> false;
     private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     /** Outbound bytes queued for one peer above which its channel counts as unwritable (Netty water marks). */
-    private static final int LOW_WATER = 1 << 20;
+    private static final int LOW_WATER = Ipc.LOW_WATER;
     private static final int HIGH_WATER = 4 << 20;
     /** Memory frames held at most for a peer whose connection from this node is not yet up. */
     private static final int MAX_EARLY_FRAMES = 10_000;
@@ -98,27 +96,20 @@ public final class Node implements AutoCloseable {
     private final Set<String> dialing = ConcurrentHashMap.newKeySet();
     /** Addresses of peers declared dead, with when: dialed again for a while (they may come back). */
     private final Map<String, Long> lostPeers = new ConcurrentHashMap<>();
-    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
-    // random start: a late answer to a previous incarnation of this node matches no new request
-    private final AtomicLong requestIds = new AtomicLong(
-            java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
     private final ProcessTable processes;
+    private final LamportClock clock = new LamportClock();
+    private final Tracer tracer;
+    private final Ipc ipc;
+    private final Groups groups;
     private final Object membershipLock = new Object();
     /** Peers declared dead whose death the shared memory is still processing (guarded by membershipLock). */
     private int deathsInProgress;
-    // groups: the replicated table, joins/leaves waiting for acknowledgements, and the lock that
-    // orders a membership change against a new peer's state transfer (taken before membershipLock)
-    private final GroupTable groups = new GroupTable();
-    private final Map<Long, AckWait> ackWaits = new ConcurrentHashMap<>();
-    private final AtomicLong opIds = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger groupIds = new java.util.concurrent.atomic.AtomicInteger(
-            java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 1 << 20));
-    private final Object groupLock = new Object();
     private final Dsm memory;
-    private final java.util.List<java.util.function.Consumer<MessageEvent>> messageListeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile boolean tracing;
-    /** The one event loop that runs the memory's deferred work, so it runs in order. */
+    /**
+     * The event loop of every connection this node makes (so that a group send's frames go out in one
+     * task, and the answers to its requests come back on it), which also runs the memory's deferred
+     * work, in order.
+     */
     private final io.netty.channel.EventLoop protocolLoop;
     private volatile Channel server;
     private volatile String advertisedAddress;
@@ -126,74 +117,6 @@ public final class Node implements AutoCloseable {
     /** The whole cluster is being stopped on purpose: peers that go are not a failure worth a warning. */
     private volatile boolean stopping;
     private ScheduledFuture<?> ticker;
-
-    /** A peer node: live once {@link #out} completed its handshake. */
-    private static final class Peer {
-        final NodeId id;
-        final String address;
-        volatile Channel out;
-        volatile Channel in;
-        volatile long lastHeardNanos = System.nanoTime();
-        /** When {@link #out} stopped being writable (the peer does not read fast enough); 0 while writable. */
-        volatile long unwritableSinceNanos;
-        /**
-         * Memory frames for a peer that connected to this node before this node's connection to it
-         * completed; sent first on that connection (guarded by membershipLock).
-         */
-        final List<Frame> early = new ArrayList<>();
-        /** The peer's group memberships arrived (its STATE update): this node addresses its members. */
-        volatile boolean groupsKnown;
-
-        Peer(NodeId id, String address) {
-            this.id = id;
-            this.address = address;
-        }
-    }
-
-    /** A send waiting for its reply (or a group send collecting replies). */
-    private sealed interface Pending permits Unicast, GroupPending {
-    }
-
-    private record Unicast(int nodeNumber, ProcessId target, CompletableFuture<Object> reply) implements Pending {
-    }
-
-    private record GroupPending(GroupCall call) implements Pending {
-    }
-
-    /** A join or leave waiting until every live peer applied it. */
-    private static final class AckWait {
-        private final Set<Integer> nodes;
-
-        AckWait(Set<Integer> nodes) {
-            this.nodes = ConcurrentHashMap.newKeySet();
-            this.nodes.addAll(nodes);
-        }
-
-        synchronized void done(int nodeNumber) {
-            if (nodes.remove(nodeNumber)) {
-                notifyAll();
-            }
-        }
-
-        /** Stops waiting for nodes that are no longer live (died before the wait was registered). */
-        synchronized void retainLive(Set<Integer> live) {
-            if (nodes.retainAll(live)) {
-                notifyAll();
-            }
-        }
-
-        synchronized boolean await(long timeoutNanos) throws InterruptedException {
-            long deadline = System.nanoTime() + timeoutNanos;
-            while (!nodes.isEmpty()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-            return true;
-        }
-    }
 
     private Node(NodeConfig config, Codecs codecs, EventLoopGroup group, boolean ownsGroup, String transport) {
         this.config = config;
@@ -209,6 +132,10 @@ public final class Node implements AutoCloseable {
                     + "can join (NodeConfig.withCredentials)", config.node());
         }
         this.processes = new ProcessTable(this);
+        PeerTable peerTable = new PeerTable();
+        this.tracer = new Tracer(id, peerTable);
+        this.ipc = new Ipc(id, config, codecs, clock, peerTable, processes, tracer);
+        this.groups = new Groups(id, config, codecs, clock, peerTable, processes, ipc, tracer, this::groupsKnown);
         this.protocolLoop = group.next();
         this.memory = new Dsm(new Link(), config.memory());
     }
@@ -371,38 +298,22 @@ public final class Node implements AutoCloseable {
      * Tells {@code listener} every IPC step of this node ({@link MessageEvent}), on the thread that
      * takes it; it must be quick and must not block. Nothing is made while nobody listens.
      */
-    public void addMessageListener(java.util.function.Consumer<MessageEvent> listener) {
-        messageListeners.add(java.util.Objects.requireNonNull(listener));
-        tracing = true;
+    public void addMessageListener(Consumer<MessageEvent> listener) {
+        tracer.add(listener);
     }
 
-    public void removeMessageListener(java.util.function.Consumer<MessageEvent> listener) {
-        messageListeners.remove(listener);
-        tracing = !messageListeners.isEmpty();
+    public void removeMessageListener(Consumer<MessageEvent> listener) {
+        tracer.remove(listener);
     }
 
-    private void traced(MessageEvent.Kind kind, int peerNode, long requestId, ProcessId sender, ProcessId target,
-            Object message, long clock) {
-        if (!tracing) {
-            return;
-        }
-        MessageEvent e = new MessageEvent(kind, id.name(), nodeName(peerNode), requestId, sender, target,
-                message == null ? "?" : message.getClass().getSimpleName(), System.nanoTime(), clock);
-        for (java.util.function.Consumer<MessageEvent> listener : messageListeners) {
-            try {
-                listener.accept(e);
-            } catch (RuntimeException failure) {
-                LOG.log(Level.WARNING, "a message listener failed on " + e, failure);
-            }
-        }
+    /** This node's Send/Receive/Reply/Forward (used by {@link KernelImpl} and {@link ProcessTable}). */
+    Ipc ipc() {
+        return ipc;
     }
 
-    private String nodeName(int number) {
-        if (number == id.number()) {
-            return id.name();
-        }
-        Peer peer = livePeers.get(number);
-        return peer != null ? peer.id.name() : "node #" + number;
+    /** This node's process groups (used by {@link KernelImpl}). */
+    Groups groupsProtocol() {
+        return groups;
     }
 
     /** This node's view of the cluster's shared memory ({@link NodeConfig#memory()}). */
@@ -483,7 +394,7 @@ public final class Node implements AutoCloseable {
         for (ChannelFuture f : closing) {
             f.awaitUninterruptibly(2, TimeUnit.SECONDS); // before the event loops may stop
         }
-        failPending(n -> true, () -> new NodeUnreachableException("node '" + id + "' is shutting down"));
+        ipc.failPending(n -> true, () -> new NodeUnreachableException("node '" + id + "' is shutting down"));
         processes.interruptAll();
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -523,7 +434,7 @@ public final class Node implements AutoCloseable {
                 return;
             }
         }
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(socketChannelClass())
+        Bootstrap bootstrap = new Bootstrap().group(protocolLoop).channel(socketChannelClass())
                 .handler(initializer(true));
         bootstrap.option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER, HIGH_WATER));
         if (!local) {
@@ -567,7 +478,7 @@ public final class Node implements AutoCloseable {
                 // alive, but not reading: what is queued for it would only grow
                 declareDead(peer, "it has not read what this node sent for "
                         + TimeUnit.NANOSECONDS.toMillis(now - peer.unwritableSinceNanos) + " ms ("
-                        + queued(peer.out) + " bytes queued)");
+                        + Ipc.queued(peer.out) + " bytes queued)");
             } else {
                 peer.out.writeAndFlush(new Frame(FrameKind.HEARTBEAT, 0, peer.out.alloc().buffer(0)));
             }
@@ -593,7 +504,7 @@ public final class Node implements AutoCloseable {
         String address = format(ch.remoteAddress());
         ch.attr(PeerHandler.PEER_NAME).set(peerId.name());
         Peer peer = new Peer(peerId, address);
-        synchronized (groupLock) {
+        groups.admit(ch, () -> {
             synchronized (membershipLock) {
                 Peer old = peersByName.get(peerId.name());
                 if (old != null && old.in != null && old.in.isActive()) {
@@ -620,20 +531,8 @@ public final class Node implements AutoCloseable {
                 }
             });
             ch.write(new Frame(FrameKind.MEMBERS, 0, MembershipWire.members(ch.alloc(), memberList())));
-            List<GroupWire.Entry> mine = new ArrayList<>();
-            for (ProcessId[] e : groups.entriesOfNode(id.number())) {
-                mine.add(new GroupWire.Entry(e[0].value(), e[1].value()));
-            }
-            // the first STATE frame replaces the receiver's entries of this node; more frames add to them
-            int from = 0;
-            do {
-                List<GroupWire.Entry> chunk = mine.subList(from, Math.min(mine.size(), from + GroupWire.MAX_ENTRIES));
-                ch.write(new Frame(FrameKind.GROUP_UPDATE, 0, GroupWire.update(ch.alloc(), new GroupWire.Update(
-                        from == 0 ? GroupWire.Op.STATE : GroupWire.Op.JOIN, 0, List.copyOf(chunk)))));
-                from += GroupWire.MAX_ENTRIES;
-            } while (from < mine.size());
-            ch.flush();
-        }
+        });
+        ch.flush();
         memory.nodeJoined(peerId.number());
         LOG.log(Level.INFO, "Node ''{0}'': ''{1}'' at {2} joined", id, peerId, address);
     }
@@ -717,9 +616,8 @@ public final class Node implements AutoCloseable {
             peer.early.forEach(Frame::release);
             peer.early.clear();
             // under the lock: a new incarnation of the node cannot register in between and lose its state
-            groups.removeNode(peer.id.number());
-            ackWaits.values().forEach(w -> w.done(peer.id.number()));
-            failPending(n -> n == peer.id.number(), () -> new NodeUnreachableException(
+            groups.nodeDied(peer.id.number());
+            ipc.failPending(n -> n == peer.id.number(), () -> new NodeUnreachableException(
                     "node '" + peer.id + "' died (" + why + ")"));
             deathsInProgress++;
         }
@@ -742,567 +640,71 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** Fails the sends waiting on processes of the nodes {@code which} accepts. */
-    private void failPending(java.util.function.IntPredicate which, java.util.function.Supplier<IpcException> error) {
-        for (Map.Entry<Long, Pending> e : pending.entrySet()) {
-            switch (e.getValue()) {
-                case Unicast u -> {
-                    if (which.test(u.nodeNumber()) && pending.remove(e.getKey(), u)) {
-                        u.reply().completeExceptionally(error.get());
-                    }
-                }
-                case GroupPending g -> g.call().failNodes(which, error);
-            }
-        }
-    }
 
-    // ------------------------------------------------------------------ IPC
-
-    /** Send (used by {@link KernelImpl}); the request id is registered before the frame leaves. */
-    Object send(ProcessId sender, ProcessId to, Object message, Duration timeout) {
-        MessageCodec<Object> codec = codecs.forMessage(message);
-        long requestId = requestIds.incrementAndGet();
-        CompletableFuture<Object> reply = new CompletableFuture<>();
-        pending.put(requestId, new Unicast(to.nodeNumber(), to, reply));
-        long clock = memory.tick();
-        traced(MessageEvent.Kind.SEND, to.nodeNumber(), requestId, sender, to, message, clock);
-        try {
-            if (to.nodeNumber() == id.number()) {
-                if (tracing) { // a local step needs no clock of its own unless someone watches
-                    traced(MessageEvent.Kind.RECEIVE, id.number(), requestId, sender, to, message, memory.tick());
-                }
-                if (!processes.deliver(to.localId(), new Request(sender, requestId, message))) {
-                    throw new NoSuchProcessException("no process " + to + " on node '" + id + "'");
-                }
-            } else {
-                Peer peer = livePeers.get(to.nodeNumber());
-                if (peer == null) {
-                    throw new NodeUnreachableException("the node of process " + to + " is not a live member of cluster '"
-                            + config.cluster() + "'");
-                }
-                requireBacklogBelowLimit(peer.out, to);
-                ByteBuf payload = checkSize(IpcWire.send(peer.out.alloc(), clock, requestId, sender.value(), to.value(),
-                        codec.id(), message, codec.sizeHint(message), codec::encode), message);
-                peer.out.writeAndFlush(new Frame(FrameKind.SEND, 0, payload)).addListener(f -> {
-                    if (!f.isSuccess()) {
-                        completeExceptionally(requestId, to, new IpcException("could not send to " + to + ": "
-                                + f.cause().getMessage()));
-                    }
-                });
-            }
-            return reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IpcTimeoutException("no reply from " + to + " within " + timeout.toMillis() + " ms");
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IpcException ipc) {
-                throw ipc;
-            }
-            throw new IpcException("send to " + to + " failed: " + e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IpcException("send to " + to + " interrupted");
-        } finally {
-            pending.remove(requestId);
-        }
-    }
-
-    /** Reply (used by {@link KernelImpl}). */
-    void reply(ProcessId replier, Request request, Object message) {
-        ProcessId sender = request.sender();
-        long clock = memory.tick();
-        traced(MessageEvent.Kind.REPLY, sender.nodeNumber(), request.requestId(), sender, replier, message, clock);
-        if (sender.nodeNumber() == id.number()) {
-            if (tracing) {
-                traced(MessageEvent.Kind.REPLY_RECEIVED, id.number(), request.requestId(), sender, replier, message,
-                        memory.tick());
-            }
-            complete(request.requestId(), replier, message);
-            return;
-        }
-        Channel ch = channelTo(sender.nodeNumber());
-        if (ch == null) {
-            // normal when the sender's node left meanwhile (e.g. late replies to a group send at shutdown)
-            LOG.log(Level.DEBUG, "Node ''{0}'': reply to {1} dropped, its node is not live", id, sender);
-            return;
-        }
-        MessageCodec<Object> codec = codecs.forMessage(message);
-        ch.writeAndFlush(new Frame(FrameKind.REPLY, 0, checkSize(IpcWire.reply(ch.alloc(), clock, request.requestId(),
-                replier.value(), codec.id(), message, codec.sizeHint(message), codec::encode), message)));
-    }
-
-    /** Forward (used by {@link KernelImpl}): {@code to} will reply to the original sender. */
-    void forward(Request request, ProcessId to) {
-        if (to.isGroup()) {
-            throw new IllegalArgumentException("forwarding to group " + to + " needs process groups, not available yet");
-        }
-        if (to.nodeNumber() == id.number()) {
-            if (!processes.deliver(to.localId(), request)) {
-                fail(request, to, FailCode.NO_SUCH_PROCESS, "no process " + to + " on node '" + id + "'");
-            }
-            return;
-        }
-        Peer peer = livePeers.get(to.nodeNumber());
-        if (peer == null) {
-            fail(request, to, FailCode.NODE_UNREACHABLE, "the node of process " + to + " is not a live member");
-            return;
-        }
-        MessageCodec<Object> codec = codecs.forMessage(request.message());
-        long clock = memory.tick();
-        traced(MessageEvent.Kind.SEND, to.nodeNumber(), request.requestId(), request.sender(), to, request.message(),
-                clock);
-        peer.out.writeAndFlush(new Frame(FrameKind.SEND, 0, IpcWire.send(peer.out.alloc(), clock, request.requestId(),
-                request.sender().value(), to.value(), codec.id(), request.message(), codec.sizeHint(request.message()), codec::encode)));
-    }
-
-    /** Tells the sender of {@code request} that it will get no reply. */
-    void fail(Request request, ProcessId target, FailCode code, String reason) {
-        ProcessId sender = request.sender();
-        if (sender.nodeNumber() == id.number()) {
-            completeExceptionally(request.requestId(), target, exception(code, reason));
-            return;
-        }
-        Channel ch = channelTo(sender.nodeNumber());
-        if (ch != null) {
-            ch.writeAndFlush(new Frame(FrameKind.FAIL, 0, IpcWire.fail(ch.alloc(),
-                    new IpcWire.Fail(request.requestId(), target.value(), code, reason))));
-        }
-    }
-
-    // ------------------------------------------------------------------ process groups
-
-    ProcessId createGroup(ProcessId creator, boolean localGroup) {
-        ProcessId group = ProcessId.group(id.number(),
-                groupIds.getAndUpdate(i -> i >= ProcessId.MAX_LOCAL_ID ? 1 : i + 1), localGroup);
-        join(creator, group);
-        return group;
-    }
-
-    Set<ProcessId> members(ProcessId group) {
-        requireGroup(group);
-        return groups.members(group);
-    }
-
-    void join(ProcessId member, ProcessId group) {
-        requireGroup(group);
-        if (group.isLocalGroup() && group.nodeNumber() != id.number()) {
-            throw new IllegalArgumentException("local group " + group + " keeps its members on the node that created it; "
-                    + member + " runs on node '" + id + "'");
-        }
-        update(GroupWire.Op.JOIN, java.util.Collections.singletonList(new ProcessId[] {group, member}));
-    }
-
-    void leave(ProcessId member, ProcessId group) {
-        requireGroup(group);
-        update(GroupWire.Op.LEAVE, java.util.Collections.singletonList(new ProcessId[] {group, member}));
-    }
-
-    /** Takes a process that exits out of all its groups. */
-    void leaveAll(ProcessId member) {
-        List<ProcessId[]> entries = new ArrayList<>();
-        for (ProcessId g : groups.groupsOf(member)) {
-            entries.add(new ProcessId[] {g, member});
-        }
-        if (!entries.isEmpty() && !closed) {
-            update(GroupWire.Op.LEAVE, entries);
-        }
-    }
-
-    private static void requireGroup(ProcessId group) {
-        if (!group.isGroup()) {
-            throw new IllegalArgumentException(group + " is a process id, not a group id");
-        }
-    }
-
-    /**
-     * Applies a join or leave of local members here, then on every live peer, and waits until all
-     * of them acknowledged (or died).
-     */
-    private void update(GroupWire.Op op, List<ProcessId[]> entries) {
-        long opId = opIds.incrementAndGet();
-        AckWait wait;
-        synchronized (groupLock) {
-            boolean changed = false;
-            List<GroupWire.Entry> wire = new ArrayList<>();
-            for (ProcessId[] e : entries) {
-                changed |= op == GroupWire.Op.JOIN ? groups.add(e[0], e[1]) : groups.remove(e[0], e[1]);
-                wire.add(new GroupWire.Entry(e[0].value(), e[1].value()));
-            }
-            if (!changed) {
-                return;
-            }
-            wait = new AckWait(livePeers.keySet());
-            ackWaits.put(opId, wait);
-            wait.retainLive(livePeers.keySet()); // a peer that died before the put is not waited for
-            for (Peer peer : livePeers.values()) {
-                peer.out.writeAndFlush(new Frame(FrameKind.GROUP_UPDATE, 0,
-                        GroupWire.update(peer.out.alloc(), new GroupWire.Update(op, opId, wire))));
-            }
-        }
-        try {
-            if (!wait.await(config.failureTimeout().multipliedBy(5).toNanos())) {
-                throw new IpcTimeoutException("group " + op.name().toLowerCase(java.util.Locale.ROOT)
-                        + " not acknowledged by every live node within " + config.failureTimeout().multipliedBy(5).toMillis()
-                        + " ms");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IpcException("group " + op.name().toLowerCase(java.util.Locale.ROOT) + " interrupted");
-        } finally {
-            ackWaits.remove(opId);
-        }
-    }
-
-    /**
-     * Group send: one GROUP_SEND per node that hosts members of the sender's view, local
-     * delivery for members on this node; returns per {@code mode}.
-     *
-     * @param previous the request id of the sender's previous group send, discarded now (0: none)
-     */
-    GroupReplies sendGroup(ProcessId sender, ProcessId group, Object message, ReplyMode mode, Duration timeout,
-            long previous, java.util.function.LongConsumer started) {
-        requireGroup(group);
-        if (previous != 0) {
-            pending.remove(previous);
-        }
-        MessageCodec<Object> codec = codecs.forMessage(message);
-        Set<ProcessId> targets = groups.members(group);
-        GroupCall call = new GroupCall(targets, mode);
-        long requestId = requestIds.incrementAndGet();
-        if (mode.kind() != ReplyMode.Kind.NONE) {
-            pending.put(requestId, new GroupPending(call));
-            started.accept(requestId);
-        }
-        Map<Integer, List<ProcessId>> byNode = new java.util.HashMap<>();
-        for (ProcessId m : targets) {
-            byNode.computeIfAbsent(m.nodeNumber(), n -> new ArrayList<>()).add(m);
-        }
-        ByteBuf body = null;
-        boolean remote = byNode.keySet().stream().anyMatch(n -> n != id.number());
-        if (remote) {
-            // encoded once, size-checked before anything is delivered, shared by every node's frame
-            body = io.netty.buffer.PooledByteBufAllocator.DEFAULT.buffer(Math.max(0, codec.sizeHint(message)));
-            try {
-                codec.encode(message, body);
-            } catch (RuntimeException e) {
-                body.release();
-                pending.remove(requestId);
-                throw e;
-            }
-            int mostOnANode = byNode.values().stream().mapToInt(List::size).max().orElse(0);
-            long largest = body.readableBytes() + 28L + 4L * mostOnANode;
-            if (largest > config.maxMessageBytes()) {
-                body.release();
-                pending.remove(requestId);
-                throw new IllegalArgumentException("a " + message.getClass().getSimpleName() + " group message of "
-                        + largest + " encoded bytes exceeds the message limit of " + config.maxMessageBytes() + " bytes");
-            }
-        }
-        long clock = memory.tick();
-        try {
-            for (Map.Entry<Integer, List<ProcessId>> e : byNode.entrySet()) {
-                int[] localIds = e.getValue().stream().mapToInt(ProcessId::localId).toArray();
-                traced(MessageEvent.Kind.GROUP_SEND, e.getKey(), requestId, sender, group, message, clock);
-                if (e.getKey() == id.number()) {
-                    if (tracing) {
-                        traced(MessageEvent.Kind.RECEIVE, id.number(), requestId, sender, group, message,
-                                memory.tick());
-                    }
-                    deliverToGroup(sender, requestId, group, localIds, message);
-                    continue;
-                }
-                Peer peer = livePeers.get(e.getKey());
-                if (peer == null) {
-                    for (ProcessId m : e.getValue()) {
-                        call.fail(m, new NodeUnreachableException("the node of member " + m + " is not a live member"));
-                    }
-                    continue;
-                }
-                ByteBuf payload = peer.out.alloc().compositeBuffer(2).addComponents(true,
-                        GroupWire.groupSendHeader(peer.out.alloc(), clock, requestId, sender.value(), group.value(),
-                                localIds,
-                                codec.id()),
-                        body.retainedDuplicate());
-                List<ProcessId> onNode = e.getValue();
-                peer.out.writeAndFlush(new Frame(FrameKind.GROUP_SEND, 0, payload)).addListener(f -> {
-                    if (!f.isSuccess()) {
-                        for (ProcessId m : onNode) {
-                            call.fail(m, new IpcException("could not send to " + m + ": " + f.cause().getMessage()));
-                        }
-                    }
-                });
-            }
-        } finally {
-            if (body != null) {
-                body.release();
-            }
-        }
-        if (mode.kind() == ReplyMode.Kind.NONE) {
-            return new GroupReplies(targets.size(), List.of(), Map.of(), true);
-        }
-        try {
-            return call.await(timeout.toNanos(), group);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IpcException("group send to " + group + " interrupted");
-        }
-    }
-
-    /** Forgets a group send: replies still coming are dropped (V semantics on the next send). */
-    void discard(long requestId) {
-        pending.remove(requestId);
-    }
-
-    /** The group call of request {@code requestId}, if it is still current. */
-    GroupCall groupCall(long requestId) {
-        return pending.get(requestId) instanceof GroupPending g ? g.call() : null;
-    }
-
-    /** Delivers a group message to the listed local processes that are still members. */
-    private void deliverToGroup(ProcessId sender, long requestId, ProcessId group, int[] localIds, Object message) {
-        for (int localId : localIds) {
-            ProcessId member = ProcessId.process(id.number(), localId);
-            Request request = new Request(sender, requestId, message);
-            if (!groups.contains(group, member)) {
-                fail(request, member, FailCode.NO_SUCH_PROCESS, member + " is no longer a member of " + group);
-            } else if (!processes.deliver(localId, request)) {
-                fail(request, member, FailCode.NO_SUCH_PROCESS, "member " + member + " of " + group + " has exited");
-            }
-        }
-    }
-
-    private void onGroupSend(ByteBuf payload) {
-        GroupWire.GroupSend send = GroupWire.readGroupSend(payload);
-        ProcessId sender = new ProcessId(send.sender());
-        ProcessId group = new ProcessId(send.group());
-        long clock = memory.receive(send.clock());
-        MessageCodec<?> codec = codecs.forId(send.codec());
-        Object message = null;
-        String problem = null;
-        if (codec == null) {
-            problem = "node '" + id + "' has no codec with id " + send.codec();
-        } else {
-            try {
-                message = codec.decode(payload);
-            } catch (RuntimeException e) {
-                problem = "cannot decode a " + codec.type().getSimpleName() + " for " + group + ": " + e.getMessage();
-            }
-        }
-        if (problem != null) {
-            for (int localId : send.members()) {
-                fail(new Request(sender, send.requestId(), null), ProcessId.process(id.number(), localId),
-                        FailCode.BAD_MESSAGE, problem);
-            }
-            return;
-        }
-        traced(MessageEvent.Kind.RECEIVE, sender.nodeNumber(), send.requestId(), sender, group, message, clock);
-        deliverToGroup(sender, send.requestId(), group, send.members(), message);
-    }
-
-    private void onGroupUpdate(Channel ch, ByteBuf payload) {
-        GroupWire.Update update = GroupWire.readUpdate(payload);
-        Peer from = peerOf(ch);
-        if (from == null) {
-            throw new dev.iris.runtime.transport.FrameFormatException("group update from " + ch.remoteAddress()
-                    + " before its node is known");
-        }
-        for (GroupWire.Entry e : update.entries()) {
-            ProcessId group = new ProcessId(e.group());
-            ProcessId member = new ProcessId(e.member());
-            if (from == null || member.nodeNumber() != from.id.number() || member.isGroup()) {
-                throw new dev.iris.runtime.transport.FrameFormatException("group update from " + ch.remoteAddress()
-                        + " names member " + member + ", not a process of its own node");
-            }
-            if (!group.isGroup() || (group.isLocalGroup() && group.nodeNumber() != member.nodeNumber())) {
-                throw new dev.iris.runtime.transport.FrameFormatException("group update from " + ch.remoteAddress()
-                        + " names " + group + ", not a group its processes may join");
-            }
-        }
-        if (update.op() == GroupWire.Op.STATE) {
-            groups.removeNode(from.id.number());
-        }
-        for (GroupWire.Entry e : update.entries()) {
-            ProcessId group = new ProcessId(e.group());
-            ProcessId member = new ProcessId(e.member());
-            if (update.op() == GroupWire.Op.LEAVE) {
-                groups.remove(group, member);
-            } else {
-                groups.add(group, member);
-            }
-        }
-        if (update.op() == GroupWire.Op.STATE) {
-            synchronized (membershipLock) {
-                // the current entry: this node's own connection may just have replaced the one 'from' was
-                Peer current = peersByName.get(from.id.name());
-                if (current != null) {
-                    current.groupsKnown = true;
-                }
-                from.groupsKnown = true;
-                membershipLock.notifyAll();
-            }
-        }
-        if (update.opId() != 0) {
-            // back on the connection the update came on: this node may not have dialed the peer yet
-            ch.writeAndFlush(new Frame(FrameKind.GROUP_ACK, 0, GroupWire.ack(ch.alloc(), update.opId())));
-        }
-    }
-
-    private void onGroupAck(Channel ch, ByteBuf payload) {
-        long opId = GroupWire.readAck(payload);
-        Peer from = peerOf(ch);
-        AckWait wait = ackWaits.get(opId);
-        if (wait != null && from != null) {
-            wait.done(from.id.number());
-        }
-    }
-
-    /**
-     * The connection to send an answer (reply, fail) to node {@code nodeNumber} on: this node's
-     * outbound connection, or, while that is not established yet, the peer's connection to us.
-     */
-    private Channel channelTo(int nodeNumber) {
-        Peer peer = livePeers.get(nodeNumber);
-        if (peer != null) {
-            return peer.out;
-        }
-        for (Peer p : peersByName.values()) {
-            if (p.id.number() == nodeNumber && p.in != null && p.in.isActive()) {
-                return p.in;
-            }
-        }
-        return null;
-    }
-
-    private Peer peerOf(Channel inbound) {
-        String name = inbound.attr(PeerHandler.PEER_NAME).get();
+    private Peer peerOf(Channel ch) {
+        String name = ch.attr(PeerHandler.PEER_NAME).get();
         return name == null ? null : peersByName.get(name);
     }
 
-    /** A reply arrived for request {@code requestId}. */
-    private void complete(long requestId, ProcessId replier, Object message) {
-        switch (pending.get(requestId)) {
-            case null -> { } // timed out or discarded meanwhile
-            case Unicast u -> {
-                if (pending.remove(requestId, u)) {
-                    u.reply().complete(message);
+    /** The live peers as the request protocols see them. */
+    private final class PeerTable implements Peers {
+        @Override
+        public Peer live(int node) {
+            return livePeers.get(node);
+        }
+
+        @Override
+        public java.util.Collection<Peer> live() {
+            return livePeers.values();
+        }
+
+        @Override
+        public Peer of(Channel ch) {
+            return peerOf(ch);
+        }
+
+        @Override
+        public Channel channelTo(int node) {
+            Peer peer = livePeers.get(node);
+            if (peer != null) {
+                return peer.out;
+            }
+            for (Peer p : peersByName.values()) {
+                if (p.id.number() == node && p.in != null && p.in.isActive()) {
+                    return p.in;
                 }
             }
-            case GroupPending g -> g.call().reply(replier, message);
+            return null;
         }
-    }
 
-    /** A failure arrived for request {@code requestId} and process {@code target}. */
-    private void completeExceptionally(long requestId, ProcessId target, IpcException error) {
-        switch (pending.get(requestId)) {
-            case null -> { }
-            case Unicast u -> {
-                if (pending.remove(requestId, u)) {
-                    u.reply().completeExceptionally(error);
-                }
+        @Override
+        public String nameOf(int node) {
+            if (node == id.number()) {
+                return id.name();
             }
-            case GroupPending g -> g.call().fail(target, error);
+            Peer peer = livePeers.get(node);
+            return peer != null ? peer.id.name() : "node #" + node;
         }
     }
 
-    /** About how many bytes are queued on {@code ch} and not yet taken by the peer. */
-    private static long queued(Channel ch) {
-        return ch.isWritable() ? 0 : ch.bytesBeforeWritable() + LOW_WATER;
-    }
-
-    /**
-     * Refuses to queue more for a peer that does not read: a bounded buffer per connection, so a slow
-     * or hostile peer cannot make this node hold more than the message limit for it.
-     */
-    private void requireBacklogBelowLimit(Channel ch, ProcessId target) {
-        long queued = queued(ch);
-        if (queued > config.maxMessageBytes()) {
-            throw new NodeUnreachableException("the node of " + target + " is not reading: " + queued
-                    + " bytes are already queued for it (limit " + config.maxMessageBytes() + ")");
+    /** A peer's group memberships arrived: group sends from here address its members from now on. */
+    private void groupsKnown(Peer from) {
+        synchronized (membershipLock) {
+            // the current entry: this node's own connection may just have replaced the one 'from' was
+            Peer current = peersByName.get(from.id.name());
+            if (current != null) {
+                current.groupsKnown = true;
+            }
+            from.groupsKnown = true;
+            membershipLock.notifyAll();
         }
     }
 
-    /** Refuses (and releases) an encoded message above the message limit, before anything is sent. */
-    private ByteBuf checkSize(ByteBuf payload, Object message) {
-        if (payload.readableBytes() > config.maxMessageBytes()) {
-            int size = payload.readableBytes();
-            payload.release();
-            throw new IllegalArgumentException("a " + message.getClass().getSimpleName() + " message of " + size
-                    + " encoded bytes exceeds the message limit of " + config.maxMessageBytes() + " bytes");
+    /** Takes a process that exits out of all its groups (unless the node is closing). */
+    void leaveAll(ProcessId member) {
+        if (!closed) {
+            groups.leaveAll(member);
         }
-        return payload;
-    }
-
-    private static IpcException exception(FailCode code, String reason) {
-        return switch (code) {
-            case NO_SUCH_PROCESS, PROCESS_EXITED -> new NoSuchProcessException(reason);
-            case NODE_UNREACHABLE -> new NodeUnreachableException(reason);
-            case BAD_MESSAGE -> new IpcException(reason);
-        };
-    }
-
-    // ------------------------------------------------------------------ inbound frames
-
-    private void onSend(ByteBuf payload) {
-        IpcWire.Send send = IpcWire.readSend(payload);
-        ProcessId sender = new ProcessId(send.sender());
-        ProcessId target = new ProcessId(send.target());
-        long clock = memory.receive(send.clock());
-        Request stub = new Request(sender, send.requestId(), null);
-        if (target.nodeNumber() != id.number()) {
-            fail(stub, target, FailCode.NODE_UNREACHABLE, "process " + target + " is not on node '" + id + "'");
-            return;
-        }
-        MessageCodec<?> codec = codecs.forId(send.codec());
-        if (codec == null) {
-            fail(stub, target, FailCode.BAD_MESSAGE, "node '" + id + "' has no codec with id " + send.codec());
-            return;
-        }
-        Object message;
-        try {
-            message = codec.decode(payload);
-        } catch (RuntimeException e) {
-            fail(stub, target, FailCode.BAD_MESSAGE, "cannot decode a " + codec.type().getSimpleName() + " for "
-                    + target + ": " + e.getMessage());
-            return;
-        }
-        traced(MessageEvent.Kind.RECEIVE, sender.nodeNumber(), send.requestId(), sender, target, message, clock);
-        if (!processes.deliver(target.localId(), new Request(sender, send.requestId(), message))) {
-            fail(stub, target, FailCode.NO_SUCH_PROCESS, "no process " + target + " on node '" + id + "'");
-        }
-    }
-
-    private void onReply(Channel ch, ByteBuf payload) {
-        IpcWire.Reply reply = IpcWire.readReply(payload);
-        ProcessId replier = new ProcessId(reply.replier());
-        long clock = memory.receive(reply.clock());
-        Pending p = pending.get(reply.requestId());
-        if (p == null) {
-            return; // timed out or discarded meanwhile
-        }
-        Peer from = peerOf(ch);
-        if (p instanceof GroupPending && (from == null || from.id.number() != replier.nodeNumber())) {
-            throw new dev.iris.runtime.transport.FrameFormatException("reply from " + ch.remoteAddress()
-                    + " claims to come from member " + replier + " of another node");
-        }
-        MessageCodec<?> codec = codecs.forId(reply.codec());
-        if (codec == null) {
-            completeExceptionally(reply.requestId(), replier, new IpcException("reply from " + replier
-                    + " has codec id " + reply.codec() + ", unknown on node '" + id + "'"));
-            return;
-        }
-        try {
-            Object message = codec.decode(payload);
-            traced(MessageEvent.Kind.REPLY_RECEIVED, replier.nodeNumber(), reply.requestId(), null, replier, message,
-                    clock);
-            complete(reply.requestId(), replier, message);
-        } catch (RuntimeException e) {
-            completeExceptionally(reply.requestId(), replier, new IpcException("cannot decode the reply from "
-                    + replier + ": " + e.getMessage()));
-        }
-    }
-
-    private void onFail(ByteBuf payload) {
-        IpcWire.Fail fail = IpcWire.readFail(payload);
-        completeExceptionally(fail.requestId(), new ProcessId(fail.target()), exception(fail.code(), fail.reason()));
     }
 
     private void onMembers(ByteBuf payload) {
@@ -1364,12 +766,12 @@ public final class Node implements AutoCloseable {
                 switch (frame.kind()) {
                     case HEARTBEAT -> { }
                     case MEMBERS -> onMembers(frame.payload());
-                    case SEND -> onSend(frame.payload());
-                    case REPLY -> onReply(ctx.channel(), frame.payload());
-                    case FAIL -> onFail(frame.payload());
-                    case GROUP_SEND -> onGroupSend(frame.payload());
-                    case GROUP_UPDATE -> onGroupUpdate(ctx.channel(), frame.payload());
-                    case GROUP_ACK -> onGroupAck(ctx.channel(), frame.payload());
+                    case SEND -> ipc.onSend(ctx.channel(), frame.payload());
+                    case REPLY -> ipc.onReply(ctx.channel(), frame.payload());
+                    case FAIL -> ipc.onFail(frame.payload());
+                    case GROUP_SEND -> groups.onGroupSend(ctx.channel(), frame.payload());
+                    case GROUP_UPDATE -> groups.onGroupUpdate(ctx.channel(), frame.payload());
+                    case GROUP_ACK -> groups.onGroupAck(ctx.channel(), frame.payload());
                     case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL, SYNC, DIFF, DIFF_ACK, REPLICA, REPLICA_ACK,
                             CENSUS, CENSUS_REPLY -> {
                         if (peer == null) {
@@ -1490,6 +892,11 @@ public final class Node implements AutoCloseable {
             }
             peer.out.writeAndFlush(new Frame(kind, 0, payload));
             return true;
+        }
+
+        @Override
+        public LamportClock clock() {
+            return clock;
         }
 
         @Override

@@ -4,7 +4,6 @@ import dev.iris.runtime.transport.IpcWire.FailCode;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,22 +20,13 @@ final class ProcessTable {
     static final class Entry {
         final ProcessId pid;
         final String name;
-        final LinkedBlockingQueue<Request> mailbox = new LinkedBlockingQueue<>();
+        final Mailbox mailbox = new Mailbox();
         final java.util.Set<Request> unanswered = ConcurrentHashMap.newKeySet(); // by identity
         volatile Thread thread;
-        private boolean exited;
 
         Entry(ProcessId pid, String name) {
             this.pid = pid;
             this.name = name;
-        }
-
-        synchronized boolean offer(Request request) {
-            return !exited && mailbox.offer(request);
-        }
-
-        synchronized void markExited() {
-            exited = true;
         }
     }
 
@@ -80,19 +70,18 @@ final class ProcessTable {
     /** Puts a request in a process's mailbox; false if there is no such (live) process. */
     boolean deliver(int localId, Request request) {
         Entry entry = entries.get(localId);
-        return entry != null && entry.offer(request);
+        return entry != null && entry.mailbox.offer(request);
     }
 
     private void exit(Entry entry) {
-        entry.markExited();
         entries.remove(entry.pid.localId(), entry);
         // senders first: leaving the groups may wait for acknowledgements
         String reason = "process " + entry.pid + " (" + entry.name + ") exited before replying";
-        for (Request r; (r = entry.mailbox.poll()) != null; ) {
-            node.fail(r, entry.pid, FailCode.PROCESS_EXITED, reason);
+        for (Request r; (r = entry.mailbox.close()) != null; ) {
+            node.ipc().fail(r, entry.pid, FailCode.PROCESS_EXITED, reason);
         }
         for (Request r : entry.unanswered) {
-            node.fail(r, entry.pid, FailCode.PROCESS_EXITED, reason);
+            node.ipc().fail(r, entry.pid, FailCode.PROCESS_EXITED, reason);
         }
         entry.unanswered.clear();
         try {

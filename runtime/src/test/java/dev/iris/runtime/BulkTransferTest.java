@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.runtime.Clusters.Transport;
+import dev.iris.runtime.transport.GroupWire;
 import io.netty.channel.local.LocalAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -15,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,5 +102,32 @@ class BulkTransferTest {
         NodeUnreachableException e = assertThrows(NodeUnreachableException.class,
                 () -> call(n.get(0), k -> k.send(echo, new byte[200 * 1024], TIMEOUT)));
         assertTrue(e.getMessage().contains("'b'"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aGroupSendAtTheMessageLimitGoesAndOneByteMoreIsRefusedAtOnce(Transport transport) throws Exception {
+        long[] small = {4096, 64 * 1024};
+        List<Node> n = pair(transport, small, small);
+        ProcessId group = ProcessId.wellKnownGroup(41);
+        CountDownLatch joined = new CountDownLatch(1);
+        n.get(1).spawn("member", k -> {
+            k.join(group);
+            joined.countDown();
+            while (true) {
+                Request r = k.receive();
+                k.reply(r, String.valueOf(((byte[]) r.message()).length));
+            }
+        });
+        assertTrue(joined.await(10, TimeUnit.SECONDS));
+        // one member on the receiving node: the frame's payload is its header plus the body
+        int largest = 64 * 1024 - GroupWire.groupSendHeaderBytes(1);
+        GroupReplies at = call(n.get(0), k -> k.sendGroup(group, new byte[largest], ReplyMode.ALL, TIMEOUT));
+        assertTrue(at.satisfied() && at.failures().isEmpty(), at.toString());
+        assertEquals(String.valueOf(largest), at.first());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> call(n.get(0), k -> k.sendGroup(group, new byte[largest + 1], ReplyMode.ALL, TIMEOUT)));
+        assertTrue(e.getMessage().contains("exceeds the message limit of 65536 bytes"), e.getMessage());
     }
 }

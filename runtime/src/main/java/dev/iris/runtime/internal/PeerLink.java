@@ -34,6 +34,9 @@ public interface PeerLink {
      */
     boolean send(int node, FrameKind kind, ByteBuf payload);
 
+    /** The node's Lamport clock, which its IPC shares. */
+    LamportClock clock();
+
     /** The allocator for payloads. */
     ByteBufAllocator alloc();
 

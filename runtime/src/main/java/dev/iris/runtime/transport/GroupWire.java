@@ -57,6 +57,11 @@ public final class GroupWire {
     private GroupWire() {
     }
 
+    /** The bytes of a GROUP_SEND payload before the body, for {@code members} members on the node. */
+    public static int groupSendHeaderBytes(int members) {
+        return 36 + 4 * members;
+    }
+
     /**
      * The part of a GROUP_SEND payload before the body, so that one encoded body can follow the
      * headers of several nodes (as a retained duplicate) without being encoded again.
@@ -66,7 +71,7 @@ public final class GroupWire {
         if (members.length > MAX_ENTRIES) {
             throw new IllegalArgumentException(members.length + " members on one node, at most " + MAX_ENTRIES);
         }
-        ByteBuf out = alloc.buffer(36 + 4 * members.length);
+        ByteBuf out = alloc.buffer(groupSendHeaderBytes(members.length));
         out.writeLong(clock).writeLong(requestId).writeLong(sender).writeLong(group).writeShort(members.length);
         for (int m : members) {
             out.writeInt(m);

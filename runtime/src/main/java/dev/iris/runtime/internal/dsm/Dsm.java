@@ -10,6 +10,7 @@ import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.dsm.PageManagement;
 import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.dsm.SharedRegion;
+import dev.iris.runtime.internal.LamportClock;
 import dev.iris.runtime.internal.PeerLink;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
@@ -62,7 +63,7 @@ public final class Dsm implements SharedMemory {
     private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
     /** How often a transaction is tried before it fails. */
     static final int MAX_ATTEMPTS = 64;
-    private final AtomicLong clock = new AtomicLong();
+    private final LamportClock clock;
     private final AtomicLong messages = new AtomicLong();
     private final CopyOnWriteArrayList<Consumer<MemoryEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean listening;
@@ -75,6 +76,7 @@ public final class Dsm implements SharedMemory {
      */
     public Dsm(PeerLink link, MemoryConfig config) {
         this.link = link;
+        this.clock = link.clock();
         this.config = config;
         this.self = link.self().number();
         this.shift = Integer.numberOfTrailingZeros(config.pageSize());
@@ -515,7 +517,7 @@ public final class Dsm implements SharedMemory {
     void event(MemoryEvent.Kind kind, long page, int peer, String name) {
         if (listening) {
             MemoryEvent e = new MemoryEvent(kind, link.self().name(), page, peer == 0 ? null : nameOf(peer), name,
-                    System.nanoTime(), clock.get());
+                    System.nanoTime(), clock.now());
             for (Consumer<MemoryEvent> listener : listeners) {
                 try {
                     listener.accept(e);
@@ -534,17 +536,14 @@ public final class Dsm implements SharedMemory {
 
     // ------------------------------------------------------------------ clock, frames, membership
 
-    /**
-     * Advances the node's Lamport clock for a local step or a send; returns the new time. The node's
-     * IPC uses the same clock, so that messages and memory events are in one causal order.
-     */
-    public long tick() {
-        return clock.incrementAndGet();
+    /** Advances the node's Lamport clock ({@link PeerLink#clock()}) for a local step or a send. */
+    long tick() {
+        return clock.tick();
     }
 
-    /** Advances the node's Lamport clock past a received time; returns the new time. */
-    public long receive(long remote) {
-        return clock.accumulateAndGet(remote, (mine, theirs) -> Math.max(mine, theirs) + 1);
+    /** Advances the node's Lamport clock past a received time. */
+    long receive(long remote) {
+        return clock.receive(remote);
     }
 
     /** Sends a memory frame to a live peer; false (payload released) if it is not live. */

@@ -1,0 +1,488 @@
+package dev.iris.runtime;
+
+import dev.iris.runtime.GroupTable.NodeMembers;
+import dev.iris.runtime.internal.LamportClock;
+import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameFormatException;
+import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.GroupWire;
+import dev.iris.runtime.transport.IpcWire.FailCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * V's process groups on one node: the replicated table of memberships, joins and leaves, and group
+ * sends with their replies. See {@code doc/design/groups.md}.
+ *
+ * <p>Wire (payloads in {@link GroupWire}): a join or leave is a GROUP_UPDATE to every live peer,
+ * each answering GROUP_ACK; a new peer gets this node's memberships as STATE updates on this
+ * node's new connection to it. A group send is one GROUP_SEND per node hosting members, listing
+ * the members there; each member's REPLY or FAIL comes back on the connection the GROUP_SEND went
+ * out on, and is routed by {@link Ipc} to the send's {@link GroupCall}.
+ *
+ * <p>Threading: a group send reads an immutable snapshot of the group (no lock), encodes the body
+ * once on the sending thread and hands all its frames to the event loop of this node's connections
+ * in one task, which arms the deadline, writes every frame and flushes each connection once. Table
+ * changes are serialized by {@link #lock}, which a new peer's admission also takes, so that the peer
+ * gets every membership either in its STATE or as an update.
+ */
+final class Groups {
+    private final NodeId self;
+    private final NodeConfig config;
+    private final Codecs codecs;
+    private final LamportClock clock;
+    private final Peers peers;
+    private final ProcessTable processes;
+    private final Ipc ipc;
+    private final Tracer tracer;
+    /** Called (on an event loop) when a peer's memberships arrived: its STATE update. */
+    private final Consumer<Peer> stateKnown;
+    private final GroupTable table = new GroupTable();
+    private final Map<Long, AckWait> ackWaits = new ConcurrentHashMap<>();
+    private final AtomicLong opIds = new AtomicLong();
+    private final AtomicInteger groupIds = new AtomicInteger(ThreadLocalRandom.current().nextInt(1, 1 << 20));
+    private final Object lock = new Object();
+
+    Groups(NodeId self, NodeConfig config, Codecs codecs, LamportClock clock, Peers peers, ProcessTable processes,
+            Ipc ipc, Tracer tracer, Consumer<Peer> stateKnown) {
+        this.self = self;
+        this.config = config;
+        this.codecs = codecs;
+        this.clock = clock;
+        this.peers = peers;
+        this.processes = processes;
+        this.ipc = ipc;
+        this.tracer = tracer;
+        this.stateKnown = stateKnown;
+    }
+
+    /** A join or leave waiting until every live peer applied it. */
+    private static final class AckWait {
+        private final Set<Integer> nodes = ConcurrentHashMap.newKeySet();
+
+        AckWait(Set<Integer> nodes) {
+            this.nodes.addAll(nodes);
+        }
+
+        synchronized void done(int nodeNumber) {
+            if (nodes.remove(nodeNumber)) {
+                notifyAll();
+            }
+        }
+
+        /** Stops waiting for nodes that are no longer live (died before the wait was registered). */
+        synchronized void retainLive(Set<Integer> live) {
+            if (nodes.retainAll(live)) {
+                notifyAll();
+            }
+        }
+
+        synchronized boolean await(long timeoutNanos) throws InterruptedException {
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (!nodes.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
+        }
+    }
+
+    Map<ProcessId, Set<ProcessId>> all() {
+        return table.all();
+    }
+
+    // ------------------------------------------------------------------ membership of groups
+
+    ProcessId createGroup(ProcessId creator, boolean localGroup) {
+        ProcessId group = ProcessId.group(self.number(),
+                groupIds.getAndUpdate(i -> i >= ProcessId.MAX_LOCAL_ID ? 1 : i + 1), localGroup);
+        join(creator, group);
+        return group;
+    }
+
+    Set<ProcessId> members(ProcessId group) {
+        requireGroup(group);
+        return table.members(group);
+    }
+
+    void join(ProcessId member, ProcessId group) {
+        requireGroup(group);
+        if (group.isLocalGroup() && group.nodeNumber() != self.number()) {
+            throw new IllegalArgumentException("local group " + group + " keeps its members on the node that created it; "
+                    + member + " runs on node '" + self + "'");
+        }
+        update(GroupWire.Op.JOIN, Collections.singletonList(new ProcessId[] {group, member}));
+    }
+
+    void leave(ProcessId member, ProcessId group) {
+        requireGroup(group);
+        update(GroupWire.Op.LEAVE, Collections.singletonList(new ProcessId[] {group, member}));
+    }
+
+    /** Takes a process that exits out of all its groups. */
+    void leaveAll(ProcessId member) {
+        List<ProcessId[]> entries = new ArrayList<>();
+        for (ProcessId g : table.groupsOf(member)) {
+            entries.add(new ProcessId[] {g, member});
+        }
+        if (!entries.isEmpty()) {
+            update(GroupWire.Op.LEAVE, entries);
+        }
+    }
+
+    private static void requireGroup(ProcessId group) {
+        if (!group.isGroup()) {
+            throw new IllegalArgumentException(group + " is a process id, not a group id");
+        }
+    }
+
+    /**
+     * Applies a join or leave of local members here, then on every live peer, and waits until all
+     * of them acknowledged (or died).
+     */
+    private void update(GroupWire.Op op, List<ProcessId[]> entries) {
+        long opId = opIds.incrementAndGet();
+        AckWait wait;
+        synchronized (lock) {
+            boolean changed = false;
+            List<GroupWire.Entry> wire = new ArrayList<>();
+            for (ProcessId[] e : entries) {
+                changed |= op == GroupWire.Op.JOIN ? table.add(e[0], e[1]) : table.remove(e[0], e[1]);
+                wire.add(new GroupWire.Entry(e[0].value(), e[1].value()));
+            }
+            if (!changed) {
+                return;
+            }
+            Set<Integer> live = liveNumbers();
+            wait = new AckWait(live);
+            ackWaits.put(opId, wait);
+            wait.retainLive(liveNumbers()); // a peer that died before the put is not waited for
+            for (Peer peer : peers.live()) {
+                peer.out.writeAndFlush(new Frame(FrameKind.GROUP_UPDATE, 0,
+                        GroupWire.update(peer.out.alloc(), new GroupWire.Update(op, opId, wire))));
+            }
+        }
+        Duration patience = config.failureTimeout().multipliedBy(5);
+        try {
+            if (!wait.await(patience.toNanos())) {
+                throw new IpcTimeoutException("group " + op.name().toLowerCase(Locale.ROOT)
+                        + " not acknowledged by every live node within " + patience.toMillis() + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IpcException("group " + op.name().toLowerCase(Locale.ROOT) + " interrupted");
+        } finally {
+            ackWaits.remove(opId);
+        }
+    }
+
+    private Set<Integer> liveNumbers() {
+        Set<Integer> live = new java.util.HashSet<>();
+        peers.live().forEach(p -> live.add(p.id.number()));
+        return live;
+    }
+
+    /**
+     * Admits a new peer: runs {@code register} (which makes it live) and queues this node's
+     * memberships for it on {@code ch}, under the table's lock, so that no join or leave falls
+     * between the two. The caller flushes {@code ch}.
+     */
+    void admit(Channel ch, Runnable register) {
+        synchronized (lock) {
+            register.run();
+            List<GroupWire.Entry> mine = new ArrayList<>();
+            for (ProcessId[] e : table.entriesOfNode(self.number())) {
+                mine.add(new GroupWire.Entry(e[0].value(), e[1].value()));
+            }
+            // the first STATE frame replaces the receiver's entries of this node; more frames add to them
+            int from = 0;
+            do {
+                List<GroupWire.Entry> chunk = mine.subList(from, Math.min(mine.size(), from + GroupWire.MAX_ENTRIES));
+                ch.write(new Frame(FrameKind.GROUP_UPDATE, 0, GroupWire.update(ch.alloc(), new GroupWire.Update(
+                        from == 0 ? GroupWire.Op.STATE : GroupWire.Op.JOIN, 0, List.copyOf(chunk)))));
+                from += GroupWire.MAX_ENTRIES;
+            } while (from < mine.size());
+        }
+    }
+
+    /** Forgets the members of a dead node and stops waiting for its acknowledgements. */
+    void nodeDied(int node) {
+        table.removeNode(node);
+        ackWaits.values().forEach(w -> w.done(node));
+    }
+
+    // ------------------------------------------------------------------ group send
+
+    /**
+     * Group send: one GROUP_SEND per node that hosts members of the sender's view, local delivery
+     * for members on this node; returns per {@code mode}.
+     *
+     * @param previous the request id of the sender's previous group send, discarded now (0: none)
+     */
+    GroupReplies sendGroup(ProcessId sender, ProcessId group, Object message, ReplyMode mode, Duration timeout,
+            long previous, LongConsumer started) {
+        requireGroup(group);
+        if (previous != 0) {
+            ipc.discard(previous);
+        }
+        MessageCodec<Object> codec = codecs.forMessage(message);
+        GroupTable.View view = table.view(group);
+        long start = System.nanoTime();
+        GroupCall call = new GroupCall(ipc.nextRequestId(), group, view.members(), mode, timeout.toNanos());
+        long requestId = call.requestId;
+        boolean replies = mode.kind() != ReplyMode.Kind.NONE;
+        if (replies) {
+            ipc.register(call);
+            started.accept(requestId);
+        }
+        NodeMembers here = null;
+        ByteBuf body = null;
+        List<Channel> channels = new ArrayList<>(view.byNode().size());
+        List<Frame> frames = new ArrayList<>(view.byNode().size());
+        try {
+            long now = clock.tick();
+            for (NodeMembers nm : view.byNode()) {
+                tracer.traced(MessageEvent.Kind.GROUP_SEND, nm.node(), requestId, sender, group, message, now);
+                if (nm.node() == self.number()) {
+                    here = nm;
+                    continue;
+                }
+                Peer peer = peers.live(nm.node());
+                if (peer == null) {
+                    for (ProcessId m : nm.members()) {
+                        call.fail(m, new NodeUnreachableException("the node of member " + m + " is not a live member"));
+                    }
+                    continue;
+                }
+                if (body == null) {
+                    body = encode(codec, message, view);
+                }
+                Channel ch = peer.out;
+                channels.add(ch);
+                frames.add(new Frame(FrameKind.GROUP_SEND, 0, ch.alloc().compositeBuffer(2).addComponents(true,
+                        GroupWire.groupSendHeader(ch.alloc(), now, requestId, sender.value(), group.value(),
+                                nm.localIds(), codec.id()),
+                        body.retainedDuplicate())));
+            }
+        } catch (RuntimeException e) {
+            frames.forEach(Frame::release);
+            ipc.discard(requestId);
+            throw e;
+        } finally {
+            if (body != null) {
+                body.release();
+            }
+        }
+        if (!frames.isEmpty()) {
+            writeAll(channels, frames, call, replies);
+        }
+        if (here != null) {
+            if (tracer.on()) {
+                tracer.traced(MessageEvent.Kind.RECEIVE, self.number(), requestId, sender, group, message, clock.tick());
+            }
+            deliver(sender, requestId, group, here.localIds(), message, null);
+        }
+        if (!replies) {
+            return new GroupReplies(view.members().size(), List.of(), Map.of(), true);
+        }
+        try {
+            return call.await(start);
+        } catch (IpcException e) {
+            ipc.discard(requestId);
+            throw e;
+        }
+    }
+
+    /** The body, encoded once and shared by every node's frame; refused before anything leaves if too large. */
+    private ByteBuf encode(MessageCodec<Object> codec, Object message, GroupTable.View view) {
+        ByteBuf body = PooledByteBufAllocator.DEFAULT.buffer(Math.max(0, codec.sizeHint(message)));
+        try {
+            codec.encode(message, body);
+        } catch (RuntimeException e) {
+            body.release();
+            throw e;
+        }
+        int mostOnANode = 0;
+        for (NodeMembers nm : view.byNode()) {
+            mostOnANode = Math.max(mostOnANode, nm.localIds().length);
+        }
+        long largest = (long) body.readableBytes() + GroupWire.groupSendHeaderBytes(mostOnANode);
+        if (largest > config.maxMessageBytes()) {
+            body.release();
+            throw new IllegalArgumentException("a " + message.getClass().getSimpleName() + " group message of "
+                    + largest + " encoded bytes exceeds the message limit of " + config.maxMessageBytes() + " bytes");
+        }
+        return body;
+    }
+
+    /**
+     * Writes a group send's frames: one task per event loop (one in all, since this node's connections
+     * share a loop) that arms the deadline, writes each frame and flushes each connection once.
+     */
+    private void writeAll(List<Channel> channels, List<Frame> frames, GroupCall call, boolean deadline) {
+        Map<EventLoop, List<Integer>> byLoop = new IdentityHashMap<>(2);
+        for (int i = 0; i < channels.size(); i++) {
+            byLoop.computeIfAbsent(channels.get(i).eventLoop(), l -> new ArrayList<>(channels.size())).add(i);
+        }
+        boolean first = true;
+        for (Map.Entry<EventLoop, List<Integer>> e : byLoop.entrySet()) {
+            EventLoop loop = e.getKey();
+            boolean arm = deadline && first;
+            if (arm) {
+                call.deadlineOn(loop);
+            }
+            first = false;
+            Runnable task = () -> {
+                if (arm) {
+                    call.armDeadline();
+                }
+                for (int i : e.getValue()) {
+                    Channel ch = channels.get(i);
+                    ch.write(frames.get(i)).addListener(f -> {
+                        if (!f.isSuccess()) {
+                            call.failNodes(n -> n == peerNumber(ch), () -> new IpcException("could not send to node "
+                                    + peers.nameOf(peerNumber(ch)) + ": " + f.cause().getMessage()));
+                        }
+                    });
+                }
+                for (int i : e.getValue()) {
+                    channels.get(i).flush();
+                }
+            };
+            if (loop.inEventLoop()) {
+                task.run();
+                continue;
+            }
+            try {
+                loop.execute(task);
+            } catch (RejectedExecutionException rejected) {
+                for (int i : e.getValue()) {
+                    frames.get(i).release();
+                    int node = peerNumber(channels.get(i));
+                    call.failNodes(n -> n == node, () -> new NodeUnreachableException("node '" + self
+                            + "' is shutting down"));
+                }
+            }
+        }
+    }
+
+    private int peerNumber(Channel ch) {
+        Peer p = peers.of(ch);
+        return p == null ? -1 : p.id.number();
+    }
+
+    /** Delivers a group message to the listed local processes that are still members. */
+    private void deliver(ProcessId sender, long requestId, ProcessId group, int[] localIds, Object message,
+            Channel origin) {
+        for (int localId : localIds) {
+            ProcessId member = ProcessId.process(self.number(), localId);
+            Request request = new Request(sender, requestId, message, origin);
+            if (!table.contains(group, member)) {
+                ipc.fail(request, member, FailCode.NO_SUCH_PROCESS, member + " is no longer a member of " + group);
+            } else if (!processes.deliver(localId, request)) {
+                ipc.fail(request, member, FailCode.NO_SUCH_PROCESS, "member " + member + " of " + group + " has exited");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ inbound frames, on event loops
+
+    void onGroupSend(Channel ch, ByteBuf payload) {
+        GroupWire.GroupSend send = GroupWire.readGroupSend(payload);
+        ProcessId sender = new ProcessId(send.sender());
+        ProcessId group = new ProcessId(send.group());
+        long now = clock.receive(send.clock());
+        Peer from = peers.of(ch);
+        Channel origin = from != null && from.id.number() == sender.nodeNumber() ? ch : null;
+        MessageCodec<?> codec = codecs.forId(send.codec());
+        Object message = null;
+        String problem = null;
+        if (codec == null) {
+            problem = "node '" + self + "' has no codec with id " + send.codec();
+        } else {
+            try {
+                message = codec.decode(payload);
+            } catch (RuntimeException e) {
+                problem = "cannot decode a " + codec.type().getSimpleName() + " for " + group + ": " + e.getMessage();
+            }
+        }
+        if (problem != null) {
+            for (int localId : send.members()) {
+                ipc.fail(new Request(sender, send.requestId(), null, origin), ProcessId.process(self.number(), localId),
+                        FailCode.BAD_MESSAGE, problem);
+            }
+            return;
+        }
+        tracer.traced(MessageEvent.Kind.RECEIVE, sender.nodeNumber(), send.requestId(), sender, group, message, now);
+        deliver(sender, send.requestId(), group, send.members(), message, origin);
+    }
+
+    void onGroupUpdate(Channel ch, ByteBuf payload) {
+        GroupWire.Update update = GroupWire.readUpdate(payload);
+        Peer from = peers.of(ch);
+        if (from == null) {
+            throw new FrameFormatException("group update from " + ch.remoteAddress() + " before its node is known");
+        }
+        for (GroupWire.Entry e : update.entries()) {
+            ProcessId group = new ProcessId(e.group());
+            ProcessId member = new ProcessId(e.member());
+            if (member.nodeNumber() != from.id.number() || member.isGroup()) {
+                throw new FrameFormatException("group update from " + ch.remoteAddress() + " names member " + member
+                        + ", not a process of its own node");
+            }
+            if (!group.isGroup() || (group.isLocalGroup() && group.nodeNumber() != member.nodeNumber())) {
+                throw new FrameFormatException("group update from " + ch.remoteAddress() + " names " + group
+                        + ", not a group its processes may join");
+            }
+        }
+        if (update.op() == GroupWire.Op.STATE) {
+            table.removeNode(from.id.number());
+        }
+        for (GroupWire.Entry e : update.entries()) {
+            ProcessId group = new ProcessId(e.group());
+            ProcessId member = new ProcessId(e.member());
+            if (update.op() == GroupWire.Op.LEAVE) {
+                table.remove(group, member);
+            } else {
+                table.add(group, member);
+            }
+        }
+        if (update.op() == GroupWire.Op.STATE) {
+            stateKnown.accept(from);
+        }
+        if (update.opId() != 0) {
+            // back on the connection the update came on: this node may not have dialed the peer yet
+            ch.writeAndFlush(new Frame(FrameKind.GROUP_ACK, 0, GroupWire.ack(ch.alloc(), update.opId())));
+        }
+    }
+
+    void onGroupAck(Channel ch, ByteBuf payload) {
+        long opId = GroupWire.readAck(payload);
+        Peer from = peers.of(ch);
+        AckWait wait = ackWaits.get(opId);
+        if (wait != null && from != null) {
+            wait.done(from.id.number());
+        }
+    }
+}

@@ -1,0 +1,362 @@
+package dev.iris.runtime;
+
+import dev.iris.runtime.internal.LamportClock;
+import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameFormatException;
+import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.IpcWire;
+import dev.iris.runtime.transport.IpcWire.FailCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
+
+/**
+ * V's unicast IPC on one node: Send, Reply, Forward, and the table of requests waiting for their
+ * answers (group sends' too: their replies are ordinary REPLY frames).
+ *
+ * <p>Wire (payloads in {@link IpcWire}): a Send is a SEND frame on this node's connection to the
+ * target's node; the REPLY (or a FAIL) comes back on the connection the SEND arrived on, so that a
+ * request and its answer are handled by one event loop at each end. A forwarded request is a SEND
+ * with the original sender and request id; its final receiver answers on its own connection to the
+ * sender's node.
+ *
+ * <p>Threading: {@link #send} runs on the sending process's thread, which encodes the frame, hands
+ * one task to the connection's event loop (arm the deadline, write, flush) and parks until the
+ * answer or the deadline unparks it. Inbound frames are handled on the event loop that read them;
+ * a request is put in the target's mailbox there. Replies are encoded on the replying thread.
+ */
+final class Ipc {
+    private static final System.Logger LOG = System.getLogger(Ipc.class.getName());
+    /** Bytes queued for a peer above which a channel counts as unwritable; see {@link Node}'s water marks. */
+    static final int LOW_WATER = 1 << 20;
+
+    private final NodeId self;
+    private final NodeConfig config;
+    private final Codecs codecs;
+    private final LamportClock clock;
+    private final Peers peers;
+    private final ProcessTable processes;
+    private final Tracer tracer;
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    // random start: a late answer to a previous incarnation of this node matches no new request
+    private final AtomicLong requestIds = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
+
+    Ipc(NodeId self, NodeConfig config, Codecs codecs, LamportClock clock, Peers peers, ProcessTable processes,
+            Tracer tracer) {
+        this.self = self;
+        this.config = config;
+        this.codecs = codecs;
+        this.clock = clock;
+        this.peers = peers;
+        this.processes = processes;
+        this.tracer = tracer;
+    }
+
+    long nextRequestId() {
+        return requestIds.incrementAndGet();
+    }
+
+    void register(Pending p) {
+        pending.put(p.requestId, p);
+    }
+
+    /** Forgets a request: answers still coming are dropped. */
+    void discard(long requestId) {
+        pending.remove(requestId);
+    }
+
+    /** The group call of request {@code requestId}, if it is still current. */
+    GroupCall groupCall(long requestId) {
+        return pending.get(requestId) instanceof GroupCall g ? g : null;
+    }
+
+    // ------------------------------------------------------------------ the sending side
+
+    /** Send: blocks the calling process until the reply, a failure or the timeout. */
+    Object send(ProcessId sender, ProcessId to, Object message, Duration timeout) {
+        MessageCodec<Object> codec = codecs.forMessage(message);
+        long start = System.nanoTime();
+        Call call = new Call(nextRequestId(), to, timeout.toNanos());
+        long requestId = call.requestId;
+        register(call);
+        long now = clock.tick();
+        tracer.traced(MessageEvent.Kind.SEND, to.nodeNumber(), requestId, sender, to, message, now);
+        try {
+            if (to.nodeNumber() == self.number()) {
+                if (tracer.on()) { // a local step needs no clock of its own unless someone watches
+                    tracer.traced(MessageEvent.Kind.RECEIVE, self.number(), requestId, sender, to, message, clock.tick());
+                }
+                if (!processes.deliver(to.localId(), new Request(sender, requestId, message))) {
+                    throw new NoSuchProcessException("no process " + to + " on node '" + self + "'");
+                }
+            } else {
+                Peer peer = peers.live(to.nodeNumber());
+                if (peer == null) {
+                    throw new NodeUnreachableException("the node of process " + to + " is not a live member of cluster '"
+                            + config.cluster() + "'");
+                }
+                Channel ch = peer.out;
+                requireBacklogBelowLimit(ch, to);
+                ByteBuf payload = checkSize(IpcWire.send(ch.alloc(), now, requestId, sender.value(), to.value(),
+                        codec.id(), message, codec.sizeHint(message), codec::encode), message);
+                write(ch, new Frame(FrameKind.SEND, 0, payload), call);
+            }
+            return call.await(start);
+        } finally {
+            pending.remove(requestId);
+        }
+    }
+
+    /**
+     * Writes a request's frame in one task on {@code ch}'s event loop that also arms the request's
+     * deadline there (none of it waits for the loop when called on it).
+     */
+    void write(Channel ch, Frame frame, Call call) {
+        EventLoop loop = ch.eventLoop();
+        call.deadlineOn(loop);
+        if (loop.inEventLoop()) {
+            writeNow(ch, frame, call);
+            return;
+        }
+        try {
+            loop.execute(() -> writeNow(ch, frame, call));
+        } catch (RejectedExecutionException e) {
+            frame.release();
+            call.fail(new NodeUnreachableException("node '" + self + "' is shutting down"));
+        }
+    }
+
+    private void writeNow(Channel ch, Frame frame, Call call) {
+        call.armDeadline();
+        ch.writeAndFlush(frame).addListener(f -> {
+            if (!f.isSuccess()) {
+                call.fail(new IpcException("could not send to " + call.target + ": " + f.cause().getMessage()));
+            }
+        });
+    }
+
+    /** Reply: never blocks; dropped (and logged) if the sender's node is gone. */
+    void reply(ProcessId replier, Request request, Object message) {
+        ProcessId sender = request.sender();
+        long now = clock.tick();
+        tracer.traced(MessageEvent.Kind.REPLY, sender.nodeNumber(), request.requestId(), sender, replier, message, now);
+        if (sender.nodeNumber() == self.number()) {
+            if (tracer.on()) {
+                tracer.traced(MessageEvent.Kind.REPLY_RECEIVED, self.number(), request.requestId(), sender, replier,
+                        message, clock.tick());
+            }
+            complete(request.requestId(), replier, message);
+            return;
+        }
+        Channel ch = answerChannel(request);
+        if (ch == null) {
+            // normal when the sender's node left meanwhile (e.g. late replies to a group send at shutdown)
+            LOG.log(Level.DEBUG, "Node ''{0}'': reply to {1} dropped, its node is not live", self, sender);
+            return;
+        }
+        MessageCodec<Object> codec = codecs.forMessage(message);
+        ch.writeAndFlush(new Frame(FrameKind.REPLY, 0, checkSize(IpcWire.reply(ch.alloc(), now, request.requestId(),
+                replier.value(), codec.id(), message, codec.sizeHint(message), codec::encode), message)));
+    }
+
+    /** The connection an answer to {@code request} goes on: the one it came on, while that is open. */
+    private Channel answerChannel(Request request) {
+        Channel origin = request.origin();
+        return origin != null && origin.isActive() ? origin : peers.channelTo(request.sender().nodeNumber());
+    }
+
+    /** Forward: {@code to} will reply to the original sender. */
+    void forward(Request request, ProcessId to) {
+        if (to.isGroup()) {
+            throw new IllegalArgumentException("forwarding to group " + to + " needs process groups, not available yet");
+        }
+        if (to.nodeNumber() == self.number()) {
+            if (!processes.deliver(to.localId(), request)) {
+                fail(request, to, FailCode.NO_SUCH_PROCESS, "no process " + to + " on node '" + self + "'");
+            }
+            return;
+        }
+        Peer peer = peers.live(to.nodeNumber());
+        if (peer == null) {
+            fail(request, to, FailCode.NODE_UNREACHABLE, "the node of process " + to + " is not a live member");
+            return;
+        }
+        MessageCodec<Object> codec = codecs.forMessage(request.message());
+        long now = clock.tick();
+        tracer.traced(MessageEvent.Kind.SEND, to.nodeNumber(), request.requestId(), request.sender(), to,
+                request.message(), now);
+        peer.out.writeAndFlush(new Frame(FrameKind.SEND, 0, IpcWire.send(peer.out.alloc(), now, request.requestId(),
+                request.sender().value(), to.value(), codec.id(), request.message(),
+                codec.sizeHint(request.message()), codec::encode)));
+    }
+
+    /** Tells the sender of {@code request} that it will get no reply. */
+    void fail(Request request, ProcessId target, FailCode code, String reason) {
+        ProcessId sender = request.sender();
+        if (sender.nodeNumber() == self.number()) {
+            completeExceptionally(request.requestId(), target, exception(code, reason));
+            return;
+        }
+        Channel ch = answerChannel(request);
+        if (ch != null) {
+            ch.writeAndFlush(new Frame(FrameKind.FAIL, 0, IpcWire.fail(ch.alloc(),
+                    new IpcWire.Fail(request.requestId(), target.value(), code, reason))));
+        }
+    }
+
+    /** Fails the requests waiting on processes of the nodes {@code which} accepts. */
+    void failPending(IntPredicate which, Supplier<IpcException> error) {
+        for (Pending p : pending.values()) {
+            switch (p) {
+                case Call c -> {
+                    if (which.test(c.node) && pending.remove(c.requestId, c)) {
+                        c.fail(error.get());
+                    }
+                }
+                case GroupCall g -> g.failNodes(which, error);
+            }
+        }
+    }
+
+    /** A reply arrived for request {@code requestId}. */
+    void complete(long requestId, ProcessId replier, Object message) {
+        switch (pending.get(requestId)) {
+            case null -> { } // timed out or discarded meanwhile
+            case Call c -> {
+                if (pending.remove(requestId, c)) {
+                    c.complete(message);
+                }
+            }
+            case GroupCall g -> g.reply(replier, message);
+        }
+    }
+
+    /** A failure arrived for request {@code requestId} and process {@code target}. */
+    void completeExceptionally(long requestId, ProcessId target, IpcException error) {
+        switch (pending.get(requestId)) {
+            case null -> { }
+            case Call c -> {
+                if (pending.remove(requestId, c)) {
+                    c.fail(error);
+                }
+            }
+            case GroupCall g -> g.fail(target, error);
+        }
+    }
+
+    // ------------------------------------------------------------------ inbound frames, on event loops
+
+    void onSend(Channel ch, ByteBuf payload) {
+        IpcWire.Send send = IpcWire.readSend(payload);
+        ProcessId sender = new ProcessId(send.sender());
+        ProcessId target = new ProcessId(send.target());
+        long now = clock.receive(send.clock());
+        // the answer goes back on this connection if it comes from the sender's node (not for a forward)
+        Peer from = peers.of(ch);
+        Channel origin = from != null && from.id.number() == sender.nodeNumber() ? ch : null;
+        Request stub = new Request(sender, send.requestId(), null, origin);
+        if (target.nodeNumber() != self.number()) {
+            fail(stub, target, FailCode.NODE_UNREACHABLE, "process " + target + " is not on node '" + self + "'");
+            return;
+        }
+        MessageCodec<?> codec = codecs.forId(send.codec());
+        if (codec == null) {
+            fail(stub, target, FailCode.BAD_MESSAGE, "node '" + self + "' has no codec with id " + send.codec());
+            return;
+        }
+        Object message;
+        try {
+            message = codec.decode(payload);
+        } catch (RuntimeException e) {
+            fail(stub, target, FailCode.BAD_MESSAGE, "cannot decode a " + codec.type().getSimpleName() + " for "
+                    + target + ": " + e.getMessage());
+            return;
+        }
+        tracer.traced(MessageEvent.Kind.RECEIVE, sender.nodeNumber(), send.requestId(), sender, target, message, now);
+        if (!processes.deliver(target.localId(), new Request(sender, send.requestId(), message, origin))) {
+            fail(stub, target, FailCode.NO_SUCH_PROCESS, "no process " + target + " on node '" + self + "'");
+        }
+    }
+
+    void onReply(Channel ch, ByteBuf payload) {
+        IpcWire.Reply reply = IpcWire.readReply(payload);
+        ProcessId replier = new ProcessId(reply.replier());
+        long now = clock.receive(reply.clock());
+        Pending p = pending.get(reply.requestId());
+        if (p == null) {
+            return; // timed out or discarded meanwhile
+        }
+        Peer from = peers.of(ch);
+        if (p instanceof GroupCall && (from == null || from.id.number() != replier.nodeNumber())) {
+            throw new FrameFormatException("reply from " + ch.remoteAddress() + " claims to come from member "
+                    + replier + " of another node");
+        }
+        MessageCodec<?> codec = codecs.forId(reply.codec());
+        if (codec == null) {
+            completeExceptionally(reply.requestId(), replier, new IpcException("reply from " + replier
+                    + " has codec id " + reply.codec() + ", unknown on node '" + self + "'"));
+            return;
+        }
+        try {
+            Object message = codec.decode(payload);
+            tracer.traced(MessageEvent.Kind.REPLY_RECEIVED, replier.nodeNumber(), reply.requestId(), null, replier,
+                    message, now);
+            complete(reply.requestId(), replier, message);
+        } catch (RuntimeException e) {
+            completeExceptionally(reply.requestId(), replier, new IpcException("cannot decode the reply from "
+                    + replier + ": " + e.getMessage()));
+        }
+    }
+
+    void onFail(ByteBuf payload) {
+        IpcWire.Fail fail = IpcWire.readFail(payload);
+        completeExceptionally(fail.requestId(), new ProcessId(fail.target()), exception(fail.code(), fail.reason()));
+    }
+
+    // ------------------------------------------------------------------ limits
+
+    /** About how many bytes are queued on {@code ch} and not yet taken by the peer. */
+    static long queued(Channel ch) {
+        return ch.isWritable() ? 0 : ch.bytesBeforeWritable() + LOW_WATER;
+    }
+
+    /**
+     * Refuses to queue more for a peer that does not read: a bounded buffer per connection, so a slow
+     * or hostile peer cannot make this node hold more than the message limit for it.
+     */
+    void requireBacklogBelowLimit(Channel ch, ProcessId target) {
+        long queued = queued(ch);
+        if (queued > config.maxMessageBytes()) {
+            throw new NodeUnreachableException("the node of " + target + " is not reading: " + queued
+                    + " bytes are already queued for it (limit " + config.maxMessageBytes() + ")");
+        }
+    }
+
+    /** Refuses (and releases) an encoded message above the message limit, before anything is sent. */
+    ByteBuf checkSize(ByteBuf payload, Object message) {
+        if (payload.readableBytes() > config.maxMessageBytes()) {
+            int size = payload.readableBytes();
+            payload.release();
+            throw new IllegalArgumentException("a " + message.getClass().getSimpleName() + " message of " + size
+                    + " encoded bytes exceeds the message limit of " + config.maxMessageBytes() + " bytes");
+        }
+        return payload;
+    }
+
+    private static IpcException exception(FailCode code, String reason) {
+        return switch (code) {
+            case NO_SUCH_PROCESS, PROCESS_EXITED -> new NoSuchProcessException(reason);
+            case NODE_UNREACHABLE -> new NodeUnreachableException(reason);
+            case BAD_MESSAGE -> new IpcException(reason);
+        };
+    }
+}

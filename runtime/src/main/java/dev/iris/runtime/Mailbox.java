@@ -1,0 +1,72 @@
+package dev.iris.runtime;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A process's mailbox: many senders (event loops, local processes), one receiver (the process),
+ * which parks with no monitor and is unparked only while it waits. Once closed (the process
+ * exited) it accepts nothing more: an offer either lands before the close, and the exiting process
+ * answers it, or is refused, and its sender answers it.
+ */
+final class Mailbox {
+    private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+    /** The receiver while it is parked in {@link #take}, else null. */
+    private volatile Thread waiter;
+    private volatile boolean closed;
+
+    /** Adds {@code request}; false if the mailbox is closed (the request was not taken). */
+    boolean offer(Request request) {
+        if (closed) {
+            return false;
+        }
+        queue.offer(request);
+        if (closed && queue.remove(request)) {
+            return false; // closed meanwhile, and the exiting process did not drain it
+        }
+        Thread w = waiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+        return true;
+    }
+
+    /** The next request, waiting up to {@code timeoutNanos} (negative: for ever); null on timeout. */
+    Request take(long timeoutNanos) throws InterruptedException {
+        Request r = queue.poll();
+        if (r != null) {
+            return r;
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        Thread self = Thread.currentThread();
+        try {
+            while (true) {
+                waiter = self;
+                r = queue.poll(); // again, after publishing the waiter: an offer in between unparks it
+                if (r != null) {
+                    return r;
+                }
+                if (timeoutNanos < 0) {
+                    LockSupport.park(this);
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return null;
+                    }
+                    LockSupport.parkNanos(this, left);
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+        } finally {
+            waiter = null;
+        }
+    }
+
+    /** Closes the mailbox and returns the next request left in it (call until null). */
+    Request close() {
+        closed = true;
+        return queue.poll();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.iris.runtime;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A request of a process waiting for its answer: a {@link Call} per Send, a {@link GroupCall} per
+ * group send. Registered in {@link Ipc}'s table by request id before its frame leaves.
+ *
+ * <p>Threading: the process that made the request waits in it, parked, holding no monitor; answers
+ * arrive on event loops or from local processes, and whoever satisfies the wait unparks the
+ * process, once. The deadline of a request that left on a connection is a task on that
+ * connection's event loop, scheduled by the task that writes the frame and cancelled on that loop
+ * when the answer arrives there: no timer thread is armed per request. A request that stayed on
+ * this node waits with a timed park instead.
+ */
+abstract sealed class Pending permits Call, GroupCall {
+    final long requestId;
+    /** The waiting process's thread. */
+    final Thread waiter;
+    final long timeoutNanos;
+    /** Where the deadline task runs, or null if it runs nowhere (the waiter's park is timed then). */
+    private volatile EventLoop loop;
+    /** The deadline task; only touched on {@link #loop}. */
+    private ScheduledFuture<?> deadline;
+
+    Pending(long requestId, long timeoutNanos) {
+        this.requestId = requestId;
+        this.waiter = Thread.currentThread();
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    /**
+     * Says that the deadline will run on {@code loop}; by the requesting thread, before it hands the
+     * task that writes the request (and calls {@link #armDeadline}) to that loop.
+     */
+    final void deadlineOn(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    /** Arms the deadline; on {@link #deadlineOn its loop}, by the task that writes the request. */
+    final void armDeadline() {
+        if (!isDone()) {
+            deadline = loop.schedule(this::expire, timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Whether the wait runs on a loop's deadline (untimed park) rather than a timed park. */
+    final boolean loopDeadline() {
+        return loop != null;
+    }
+
+    /** Cancels the deadline if this thread is its loop's (elsewhere it fires later and finds nothing to do). */
+    final void disarm() {
+        EventLoop l = loop;
+        if (l != null && l.inEventLoop() && deadline != null) {
+            deadline.cancel(false);
+        }
+    }
+
+    /** Whether the request has its answer (or failed): the waiter will not wait any longer. */
+    abstract boolean isDone();
+
+    /** The deadline passed. */
+    abstract void expire();
+}

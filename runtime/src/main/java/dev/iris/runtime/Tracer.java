@@ -1,0 +1,53 @@
+package dev.iris.runtime;
+
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/** The node's {@link MessageEvent} listeners: nothing is made while nobody listens. */
+final class Tracer {
+    private static final System.Logger LOG = System.getLogger(Tracer.class.getName());
+
+    private final NodeId self;
+    private final Peers peers;
+    private final List<Consumer<MessageEvent>> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean on;
+
+    Tracer(NodeId self, Peers peers) {
+        this.self = self;
+        this.peers = peers;
+    }
+
+    /** Whether someone listens: a local step takes a tick of the clock of its own only then. */
+    boolean on() {
+        return on;
+    }
+
+    void add(Consumer<MessageEvent> listener) {
+        listeners.add(Objects.requireNonNull(listener));
+        on = true;
+    }
+
+    void remove(Consumer<MessageEvent> listener) {
+        listeners.remove(listener);
+        on = !listeners.isEmpty();
+    }
+
+    void traced(MessageEvent.Kind kind, int peerNode, long requestId, ProcessId sender, ProcessId target,
+            Object message, long clock) {
+        if (!on) {
+            return;
+        }
+        MessageEvent e = new MessageEvent(kind, self.name(), peers.nameOf(peerNode), requestId, sender, target,
+                message == null ? "?" : message.getClass().getSimpleName(), System.nanoTime(), clock);
+        for (Consumer<MessageEvent> listener : listeners) {
+            try {
+                listener.accept(e);
+            } catch (RuntimeException failure) {
+                LOG.log(Level.WARNING, "a message listener failed on " + e, failure);
+            }
+        }
+    }
+}
