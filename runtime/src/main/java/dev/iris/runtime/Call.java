@@ -2,6 +2,7 @@ package dev.iris.runtime;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -25,11 +26,14 @@ final class Call extends Pending {
     final ProcessId target;
     /** The reply, a {@link Failed}, or null while waiting. */
     private volatile Object outcome;
+    /** For an asynchronous send: completed with the outcome instead of waking a waiter. */
+    private final CompletableFuture<Object> future;
 
-    Call(long requestId, ProcessId target, long timeoutNanos) {
+    Call(long requestId, ProcessId target, long timeoutNanos, CompletableFuture<Object> future) {
         super(requestId, timeoutNanos);
         this.node = target.nodeNumber();
         this.target = target;
+        this.future = future;
     }
 
     /** Gives the waiter its reply; false if it already has an outcome. */
@@ -47,7 +51,13 @@ final class Call extends Pending {
             return false;
         }
         disarm();
-        LockSupport.unpark(waiter);
+        if (future == null) {
+            LockSupport.unpark(waiter);
+        } else if (outcome instanceof Failed f) {
+            future.completeExceptionally(f.error());
+        } else {
+            future.complete(outcome);
+        }
         return true;
     }
 

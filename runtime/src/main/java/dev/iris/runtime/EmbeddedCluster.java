@@ -86,7 +86,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         // in-JVM addresses are global to the JVM: unique per cluster, so two clusters of one name can coexist
         NodeConfig config = NodeConfig.of(nodeName, name, new LocalAddress(name + "#" + instance + "/" + nodeName), seeds)
                 .withMemory(memory);
-        Node node = Node.start(config, codecs, group, false);
+        Node node = Node.start(config, codecs, group);
         nodes.add(node);
         return node;
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntPredicate;
@@ -31,8 +32,13 @@ final class GroupCall extends Pending {
 
     private enum Wait { NONE, MODE, NEXT }
 
-    GroupCall(long requestId, ProcessId group, Set<ProcessId> members, ReplyMode mode, long timeoutNanos) {
+    /** For an asynchronous group send: completed when the mode is satisfied, instead of waking a waiter. */
+    private final CompletableFuture<GroupReplies> future;
+
+    GroupCall(long requestId, ProcessId group, Set<ProcessId> members, ReplyMode mode, long timeoutNanos,
+            CompletableFuture<GroupReplies> future) {
         super(requestId, timeoutNanos);
+        this.future = future;
         this.group = group;
         this.addressed = members.size();
         this.required = mode.required(members.size());
@@ -52,6 +58,7 @@ final class GroupCall extends Pending {
             done = isDone();
         }
         wake(wake, done);
+        settle(done);
     }
 
     void fail(ProcessId member, IpcException error) {
@@ -65,6 +72,7 @@ final class GroupCall extends Pending {
             done = isDone();
         }
         wake(wake, done);
+        settle(done);
     }
 
     void failNodes(IntPredicate which, Supplier<IpcException> error) {
@@ -80,6 +88,7 @@ final class GroupCall extends Pending {
             done = isDone();
         }
         wake(wake, done);
+        settle(done);
     }
 
     private boolean failed(ProcessId member, IpcException error) {
@@ -103,6 +112,38 @@ final class GroupCall extends Pending {
         if (wake) {
             LockSupport.unpark(waiter);
         }
+        settle(true);
+    }
+
+    /** Completes an asynchronous group send that needs no more answers. */
+    void settleIfDone() {
+        settle(isDone());
+    }
+
+    /** Completes an asynchronous group send once it is done: with the replies, or with a timeout. */
+    private void settle(boolean done) {
+        if (future == null || !done || future.isDone()) {
+            return;
+        }
+        GroupReplies result;
+        synchronized (this) {
+            result = replies.size() >= required || outstanding.isEmpty() ? result() : null;
+        }
+        if (result != null) {
+            future.complete(result);
+        } else {
+            future.completeExceptionally(timeout());
+        }
+    }
+
+    private GroupReplies result() {
+        return new GroupReplies(addressed, List.copyOf(replies), Map.copyOf(failures), replies.size() >= required);
+    }
+
+    private IpcTimeoutException timeout() {
+        return new IpcTimeoutException("group " + group + ": " + replies.size() + " of " + required
+                + " required replies within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms ("
+                + addressed + " members addressed, " + failures.size() + " failed)");
     }
 
     @Override
@@ -144,14 +185,11 @@ final class GroupCall extends Pending {
                 if (replies.size() >= required || outstanding.isEmpty()) {
                     waiting = Wait.NONE;
                     handedOut = replies.size();
-                    return new GroupReplies(addressed, List.copyOf(replies), Map.copyOf(failures),
-                            replies.size() >= required);
+                    return result();
                 }
                 if (expired || (!loopDeadline() && System.nanoTime() - startNanos >= timeoutNanos)) {
                     waiting = Wait.NONE;
-                    throw new IpcTimeoutException("group " + group + ": " + replies.size() + " of " + required
-                            + " required replies within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms ("
-                            + addressed + " members addressed, " + failures.size() + " failed)");
+                    throw timeout();
                 }
                 waiting = Wait.MODE;
             }

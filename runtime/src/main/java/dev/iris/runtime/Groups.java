@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -53,6 +54,8 @@ final class Groups {
     private final ProcessTable processes;
     private final Ipc ipc;
     private final Tracer tracer;
+    /** Times out asynchronous group sends whose members are all on this node. */
+    private final EventLoop timers;
     /** Called (on an event loop) when a peer's memberships arrived: its STATE update. */
     private final Consumer<Peer> stateKnown;
     private final GroupTable table = new GroupTable();
@@ -62,7 +65,8 @@ final class Groups {
     private final Object lock = new Object();
 
     Groups(NodeId self, NodeConfig config, Codecs codecs, LamportClock clock, Peers peers, ProcessTable processes,
-            Ipc ipc, Tracer tracer, Consumer<Peer> stateKnown) {
+            Ipc ipc, Tracer tracer, EventLoop timers, Consumer<Peer> stateKnown) {
+        this.timers = timers;
         this.self = self;
         this.config = config;
         this.codecs = codecs;
@@ -246,16 +250,60 @@ final class Groups {
         if (previous != 0) {
             ipc.discard(previous);
         }
-        MessageCodec<Object> codec = codecs.forMessage(message);
         GroupTable.View view = table.view(group);
         long start = System.nanoTime();
-        GroupCall call = new GroupCall(ipc.nextRequestId(), group, view.members(), mode, timeout.toNanos());
-        long requestId = call.requestId;
+        GroupCall call = new GroupCall(ipc.nextRequestId(), group, view.members(), mode, timeout.toNanos(), null);
         boolean replies = mode.kind() != ReplyMode.Kind.NONE;
         if (replies) {
             ipc.register(call);
-            started.accept(requestId);
+            started.accept(call.requestId);
         }
+        start(sender, group, message, view, call, replies);
+        if (!replies) {
+            return new GroupReplies(view.members().size(), List.of(), Map.of(), true);
+        }
+        try {
+            return call.await(start);
+        } catch (IpcException e) {
+            ipc.discard(call.requestId);
+            throw e;
+        }
+    }
+
+    /** A group send without waiting: the stage completes once {@code mode} is satisfied (see {@link Kernel#sendGroupAsync}). */
+    CompletableFuture<GroupReplies> sendGroupAsync(ProcessId sender, ProcessId group, Object message, ReplyMode mode,
+            Duration timeout) {
+        requireGroup(group);
+        GroupTable.View view = table.view(group);
+        CompletableFuture<GroupReplies> done = new CompletableFuture<>();
+        GroupCall call = new GroupCall(ipc.nextRequestId(), group, view.members(), mode, timeout.toNanos(), done);
+        boolean replies = mode.kind() != ReplyMode.Kind.NONE;
+        if (replies) {
+            ipc.register(call);
+            done.whenComplete((r, e) -> ipc.discard(call.requestId)); // later replies are dropped
+        }
+        if (!start(sender, group, message, view, call, replies) && replies && !call.isDone()) {
+            // no frame left this node: no connection's loop times the send out
+            call.deadlineOn(timers);
+            timers.execute(call::armDeadline);
+        }
+        call.settleIfDone(); // nobody to answer (an empty group, or every member's node gone)
+        if (!replies) {
+            done.complete(new GroupReplies(view.members().size(), List.of(), Map.of(), true));
+        }
+        return done;
+    }
+
+    /**
+     * Sends {@code message} to the members of {@code view}: the frames for other nodes in one task on
+     * their connections' loop (which arms the deadline if {@code deadline}), then the members here.
+     *
+     * @return whether any frame left this node
+     */
+    private boolean start(ProcessId sender, ProcessId group, Object message, GroupTable.View view, GroupCall call,
+            boolean deadline) {
+        MessageCodec<Object> codec = codecs.forMessage(message);
+        long requestId = call.requestId;
         NodeMembers here = null;
         ByteBuf body = null;
         List<Channel> channels = new ArrayList<>(view.byNode().size());
@@ -295,7 +343,7 @@ final class Groups {
             }
         }
         if (!frames.isEmpty()) {
-            writeAll(channels, frames, call, replies);
+            writeAll(channels, frames, call, deadline);
         }
         if (here != null) {
             if (tracer.on()) {
@@ -303,15 +351,7 @@ final class Groups {
             }
             deliver(sender, requestId, group, here.localIds(), message, null);
         }
-        if (!replies) {
-            return new GroupReplies(view.members().size(), List.of(), Map.of(), true);
-        }
-        try {
-            return call.await(start);
-        } catch (IpcException e) {
-            ipc.discard(requestId);
-            throw e;
-        }
+        return !frames.isEmpty();
     }
 
     /** The body, encoded once and shared by every node's frame; refused before anything leaves if too large. */

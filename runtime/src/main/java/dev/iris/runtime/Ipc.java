@@ -12,6 +12,7 @@ import io.netty.channel.EventLoop;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -46,12 +47,15 @@ final class Ipc {
     private final Peers peers;
     private final ProcessTable processes;
     private final Tracer tracer;
+    /** Times out asynchronous requests that stayed on this node. */
+    private final EventLoop timers;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     // random start: a late answer to a previous incarnation of this node matches no new request
     private final AtomicLong requestIds = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
 
     Ipc(NodeId self, NodeConfig config, Codecs codecs, LamportClock clock, Peers peers, ProcessTable processes,
-            Tracer tracer) {
+            Tracer tracer, EventLoop timers) {
+        this.timers = timers;
         this.self = self;
         this.config = config;
         this.codecs = codecs;
@@ -83,37 +87,61 @@ final class Ipc {
 
     /** Send: blocks the calling process until the reply, a failure or the timeout. */
     Object send(ProcessId sender, ProcessId to, Object message, Duration timeout) {
-        MessageCodec<Object> codec = codecs.forMessage(message);
         long start = System.nanoTime();
-        Call call = new Call(nextRequestId(), to, timeout.toNanos());
+        Call call = new Call(nextRequestId(), to, timeout.toNanos(), null);
+        try {
+            start(sender, to, message, call);
+            return call.await(start);
+        } finally {
+            pending.remove(call.requestId);
+        }
+    }
+
+    /** Send without waiting: the stage completes with the reply or the failure. */
+    CompletableFuture<Object> sendAsync(ProcessId sender, ProcessId to, Object message, Duration timeout) {
+        CompletableFuture<Object> reply = new CompletableFuture<>();
+        Call call = new Call(nextRequestId(), to, timeout.toNanos(), reply);
+        reply.whenComplete((r, e) -> pending.remove(call.requestId, call));
+        try {
+            start(sender, to, message, call);
+        } catch (RuntimeException e) {
+            pending.remove(call.requestId);
+            throw e;
+        }
+        if (to.nodeNumber() == self.number() && !call.isDone()) {
+            // a local request has no connection whose loop could time it out
+            call.deadlineOn(timers);
+            timers.execute(call::armDeadline);
+        }
+        return reply;
+    }
+
+    /** Registers {@code call} and sends its request (or delivers it here). */
+    private void start(ProcessId sender, ProcessId to, Object message, Call call) {
+        MessageCodec<Object> codec = codecs.forMessage(message);
         long requestId = call.requestId;
         register(call);
         long now = clock.tick();
         tracer.traced(MessageEvent.Kind.SEND, to.nodeNumber(), requestId, sender, to, message, now);
-        try {
-            if (to.nodeNumber() == self.number()) {
-                if (tracer.on()) { // a local step needs no clock of its own unless someone watches
-                    tracer.traced(MessageEvent.Kind.RECEIVE, self.number(), requestId, sender, to, message, clock.tick());
-                }
-                if (!processes.deliver(to.localId(), new Request(sender, requestId, message))) {
-                    throw new NoSuchProcessException("no process " + to + " on node '" + self + "'");
-                }
-            } else {
-                Peer peer = peers.live(to.nodeNumber());
-                if (peer == null) {
-                    throw new NodeUnreachableException("the node of process " + to + " is not a live member of cluster '"
-                            + config.cluster() + "'");
-                }
-                Channel ch = peer.out;
-                requireBacklogBelowLimit(ch, to);
-                ByteBuf payload = checkSize(IpcWire.send(ch.alloc(), now, requestId, sender.value(), to.value(),
-                        codec.id(), message, codec.sizeHint(message), codec::encode), message);
-                write(ch, new Frame(FrameKind.SEND, 0, payload), call);
+        if (to.nodeNumber() == self.number()) {
+            if (tracer.on()) { // a local step needs no clock of its own unless someone watches
+                tracer.traced(MessageEvent.Kind.RECEIVE, self.number(), requestId, sender, to, message, clock.tick());
             }
-            return call.await(start);
-        } finally {
-            pending.remove(requestId);
+            if (!processes.deliver(to.localId(), new Request(sender, requestId, message))) {
+                throw new NoSuchProcessException("no process " + to + " on node '" + self + "'");
+            }
+            return;
         }
+        Peer peer = peers.live(to.nodeNumber());
+        if (peer == null) {
+            throw new NodeUnreachableException("the node of process " + to + " is not a live member of cluster '"
+                    + config.cluster() + "'");
+        }
+        Channel ch = peer.out;
+        requireBacklogBelowLimit(ch, to);
+        ByteBuf payload = checkSize(IpcWire.send(ch.alloc(), now, requestId, sender.value(), to.value(),
+                codec.id(), message, codec.sizeHint(message), codec::encode), message);
+        write(ch, new Frame(FrameKind.SEND, 0, payload), call);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.iris.runtime;
 
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The V kernel as one process sees it: synchronous Send / Receive / Reply and Forward. A process
@@ -32,6 +33,26 @@ public interface Kernel {
      * @throws IllegalArgumentException   if there is no codec for the message
      */
     Object send(ProcessId to, Object message, Duration timeout);
+
+    /**
+     * Sends {@code message} to process {@code to} without waiting: one process can keep many
+     * requests in flight. The stage completes with the reply, or exceptionally with the
+     * {@link IpcException} that {@link #send} would throw. It completes on the thread that has the
+     * answer (for a remote target, the event loop that read the reply): callbacks must be short and
+     * must not block, or run elsewhere ({@code thenApplyAsync} with an executor). Unlike
+     * {@link #send}, {@code to} must be a process; see {@link #sendGroupAsync} for groups.
+     *
+     * @throws IllegalArgumentException if there is no codec for the message or {@code to} is a group
+     */
+    CompletionStage<Object> sendAsync(ProcessId to, Object message, Duration timeout);
+
+    /**
+     * {@link #sendGroup} without waiting: the stage completes when {@code mode} is satisfied or
+     * every member answered, or exceptionally with an {@link IpcTimeoutException}, on the thread
+     * that has the last answer it needed. Replies after that are dropped ({@link #getReply} follows
+     * the blocking group sends only).
+     */
+    CompletionStage<GroupReplies> sendGroupAsync(ProcessId group, Object message, ReplyMode mode, Duration timeout);
 
     /**
      * Creates a process group and makes this process its first member. A local group keeps all
@@ -70,6 +91,22 @@ public interface Kernel {
      * waiting up to {@code timeout}; {@code null} if none arrives or every member has answered.
      */
     GroupReplies.Reply getReply(Duration timeout) throws InterruptedException;
+
+    /**
+     * Serves requests with {@code handler} for the rest of this process's life: the receive loop of
+     * a server, written once. Returns only by throwing: what the handler threw (the process then
+     * exits), or an {@link InterruptedException} when the process is stopped.
+     *
+     * <p>With {@link Dispatch#PROCESS_THREAD} this process's thread receives each request and runs
+     * the handler. With {@link Dispatch#EVENT_LOOP} the thread that delivers a request runs it
+     * there and then (for a request from another node, the event loop that decoded it, which also
+     * writes the reply on the connection the request came in on): no thread is woken to answer.
+     * The handler then must not block; if it tries a blocking operation of this kernel or of the
+     * shared memory, or holds its thread for long, the process moves to
+     * {@link Dispatch#PROCESS_THREAD} for good, with a warning, and the request whose handler
+     * blocked is handled again there, from the start. Either way one request is handled at a time.
+     */
+    void serve(RequestHandler handler, Dispatch dispatch) throws Exception;
 
     /** Blocks until a message arrives for this process. */
     Request receive() throws InterruptedException;

@@ -1,16 +1,21 @@
 package dev.iris.runtime;
 
 import java.time.Duration;
+import dev.iris.runtime.internal.Blocking;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.locks.LockSupport;
 
 /** The {@link Kernel} of one process. */
 final class KernelImpl implements Kernel {
     private final Node node;
+    private final ProcessTable processes;
     private final ProcessTable.Entry self;
     private long lastGroupSend; // request id of the latest group send, 0 if none
 
-    KernelImpl(Node node, ProcessTable.Entry self) {
+    KernelImpl(Node node, ProcessTable processes, ProcessTable.Entry self) {
         this.node = node;
+        this.processes = processes;
         this.self = self;
     }
 
@@ -33,6 +38,7 @@ final class KernelImpl implements Kernel {
     public Object send(ProcessId to, Object message, Duration timeout) {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(message, "message");
+        Blocking.check("send");
         if (to.isGroup()) {
             GroupReplies replies = sendGroup(to, message, ReplyMode.FIRST, timeout);
             if (!replies.replies().isEmpty()) {
@@ -47,6 +53,23 @@ final class KernelImpl implements Kernel {
         return node.ipc().send(self.pid, to, message, timeout);
     }
 
+    @Override
+    public CompletionStage<Object> sendAsync(ProcessId to, Object message, Duration timeout) {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(message, "message");
+        if (to.isGroup()) {
+            throw new IllegalArgumentException(to + " is a group: use sendGroupAsync");
+        }
+        return node.ipc().sendAsync(self.pid, to, message, timeout);
+    }
+
+    @Override
+    public CompletionStage<GroupReplies> sendGroupAsync(ProcessId group, Object message, ReplyMode mode,
+            Duration timeout) {
+        Objects.requireNonNull(message, "message");
+        return node.groupsProtocol().sendGroupAsync(self.pid, group, message, mode, timeout);
+    }
+
     /** Drops the replies still coming to this process's latest group send (next send, or exit). */
     void discardGroupReplies() {
         if (lastGroupSend != 0) {
@@ -57,16 +80,19 @@ final class KernelImpl implements Kernel {
 
     @Override
     public ProcessId createGroup(boolean local) {
+        Blocking.check("createGroup");
         return node.groupsProtocol().createGroup(self.pid, local);
     }
 
     @Override
     public void join(ProcessId group) {
+        Blocking.check("join");
         node.groupsProtocol().join(self.pid, group);
     }
 
     @Override
     public void leave(ProcessId group) {
+        Blocking.check("leave");
         node.groupsProtocol().leave(self.pid, group);
     }
 
@@ -78,6 +104,7 @@ final class KernelImpl implements Kernel {
     @Override
     public GroupReplies sendGroup(ProcessId group, Object message, ReplyMode mode, Duration timeout) {
         Objects.requireNonNull(message, "message");
+        Blocking.check("sendGroup");
         long previous = lastGroupSend;
         lastGroupSend = 0;
         return node.groupsProtocol().sendGroup(self.pid, group, message, mode, timeout, previous, id -> lastGroupSend = id);
@@ -85,12 +112,43 @@ final class KernelImpl implements Kernel {
 
     @Override
     public GroupReplies.Reply getReply(Duration timeout) throws InterruptedException {
+        Blocking.check("getReply");
         GroupCall call = lastGroupSend == 0 ? null : node.ipc().groupCall(lastGroupSend);
         return call == null ? null : call.next(timeout.toNanos());
     }
 
     @Override
+    public void serve(RequestHandler handler, Dispatch dispatch) throws Exception {
+        Objects.requireNonNull(handler, "handler");
+        Blocking.check("serve");
+        if (dispatch == Dispatch.EVENT_LOOP) {
+            processes.serveInline(self, handler);
+            while (self.inline != null || self.handling.get()) {
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    self.inline = null;
+                    throw new InterruptedException();
+                }
+            }
+            if (self.failure instanceof Exception e) {
+                throw e;
+            } else if (self.failure instanceof Error e) {
+                throw e;
+            }
+            Request retry = self.retry;
+            self.retry = null;
+            if (retry != null) {
+                handler.handle(retry);
+            }
+        }
+        while (true) {
+            handler.handle(receive());
+        }
+    }
+
+    @Override
     public Request receive() throws InterruptedException {
+        Blocking.check("receive");
         Request r = self.mailbox.take(-1);
         self.unanswered.add(r);
         return r;
@@ -98,6 +156,7 @@ final class KernelImpl implements Kernel {
 
     @Override
     public Request receive(Duration timeout) throws InterruptedException {
+        Blocking.check("receive");
         Request r = self.mailbox.take(Math.max(0, timeout.toNanos()));
         if (r != null) {
             self.unanswered.add(r);

@@ -64,6 +64,15 @@ final class Mailbox {
         }
     }
 
+    /** The next request, or null if none is queued; never waits. */
+    Request poll() {
+        return queue.poll();
+    }
+
+    boolean isEmpty() {
+        return queue.isEmpty();
+    }
+
     /** Closes the mailbox and returns the next request left in it (call until null). */
     Request close() {
         closed = true;

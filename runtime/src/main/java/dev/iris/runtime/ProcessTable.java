@@ -1,11 +1,15 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.internal.Blocking;
 import dev.iris.runtime.transport.IpcWire.FailCode;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /** The live processes of one node: ids, mailboxes, virtual threads, and their end. */
 final class ProcessTable {
@@ -16,13 +20,23 @@ final class ProcessTable {
     // a random start makes it unlikely that a restarted node reuses the ids of its previous life
     private final AtomicInteger nextLocalId = new AtomicInteger(ThreadLocalRandom.current().nextInt(1, 1 << 20));
 
-    /** One process. Its mailbox closes when it exits, under the entry's lock. */
+    /** One process. Its mailbox closes when it exits. */
     static final class Entry {
         final ProcessId pid;
         final String name;
         final Mailbox mailbox = new Mailbox();
         final java.util.Set<Request> unanswered = ConcurrentHashMap.newKeySet(); // by identity
         volatile Thread thread;
+        /** The handler run by the threads that deliver requests ({@link Dispatch#EVENT_LOOP}), else null. */
+        volatile RequestHandler inline;
+        /** A thread is running {@link #inline} (one at a time). */
+        final AtomicBoolean handling = new AtomicBoolean();
+        /** When the running inline handler started (System.nanoTime), 0 when none runs. */
+        volatile long handlingSince;
+        /** A request whose inline handler blocked: the process's thread handles it again, first. */
+        volatile Request retry;
+        /** What an inline handler threw: the process ends with it. */
+        volatile Throwable failure;
 
         Entry(ProcessId pid, String name) {
             this.pid = pid;
@@ -39,7 +53,7 @@ final class ProcessTable {
         ProcessId pid = ProcessId.process(node.id().number(), localId);
         Entry entry = new Entry(pid, name);
         entries.put(localId, entry);
-        KernelImpl kernel = new KernelImpl(node, entry);
+        KernelImpl kernel = new KernelImpl(node, this, entry);
         entry.thread = Thread.ofVirtual().name("iris:" + node.id() + ":" + name + ":" + localId).unstarted(() -> {
             try {
                 body.run(kernel);
@@ -67,10 +81,95 @@ final class ProcessTable {
         return entries.containsKey(localId);
     }
 
-    /** Puts a request in a process's mailbox; false if there is no such (live) process. */
+    /**
+     * Puts a request in a process's mailbox, and runs the process's inline handler on it (and on what
+     * else is queued) here, unless another thread is running it; false if there is no such (live)
+     * process.
+     */
     boolean deliver(int localId, Request request) {
         Entry entry = entries.get(localId);
-        return entry != null && entry.mailbox.offer(request);
+        if (entry == null || !entry.mailbox.offer(request)) {
+            return false;
+        }
+        if (entry.inline != null) {
+            drainInline(entry);
+        }
+        return true;
+    }
+
+    /** Makes {@code entry}'s process serve requests with {@code handler} on the delivering threads. */
+    void serveInline(Entry entry, RequestHandler handler) {
+        entry.inline = handler;
+        drainInline(entry); // what arrived before
+    }
+
+    /** Runs the inline handler on the queued requests, one thread at a time. */
+    private void drainInline(Entry entry) {
+        while (entry.inline != null && !entry.mailbox.isEmpty() && entry.handling.compareAndSet(false, true)) {
+            try {
+                RequestHandler handler;
+                Request r;
+                while ((handler = entry.inline) != null && (r = entry.mailbox.poll()) != null) {
+                    handleInline(entry, handler, r);
+                }
+            } finally {
+                entry.handling.set(false);
+            }
+            if (entry.inline == null) {
+                LockSupport.unpark(entry.thread); // the process's thread waits for the last inline handler
+            }
+        }
+    }
+
+    private void handleInline(Entry entry, RequestHandler handler, Request r) {
+        entry.unanswered.add(r);
+        entry.handlingSince = System.nanoTime() | 1;
+        Blocking.forbid();
+        try {
+            handler.handle(r);
+        } catch (Blocking.Refused e) {
+            entry.retry = r;
+            toProcessThread(entry, "its handler tried to block (" + e.operation() + ")");
+        } catch (Throwable t) {
+            entry.failure = t;
+            entry.inline = null;
+        } finally {
+            Blocking.allow();
+            entry.handlingSince = 0;
+        }
+    }
+
+    /** Moves a process's handler from the delivering threads to its own thread, for good. */
+    private void toProcessThread(Entry entry, String why) {
+        if (entry.inline == null) {
+            return;
+        }
+        entry.inline = null;
+        LOG.log(Level.WARNING, "Process {0} ({1}) on node ''{2}'': {3}; it handles its requests on its own thread "
+                + "from now on (Dispatch.PROCESS_THREAD)", entry.pid, entry.name, node.id(), why);
+        LockSupport.unpark(entry.thread);
+    }
+
+    /**
+     * Moves every inline handler that has held its thread for more than {@code limitNanos} to its
+     * process's thread; returns when the longest-running inline handler started (0: none runs), so
+     * that the failure detector knows this node's reading may be stalled.
+     */
+    long watchInline(long limitNanos) {
+        long now = System.nanoTime();
+        long earliest = 0;
+        for (Entry entry : entries.values()) {
+            long since = entry.handlingSince;
+            if (since == 0) {
+                continue;
+            }
+            if (now - since > limitNanos) {
+                toProcessThread(entry, "its handler has held an event loop for "
+                        + TimeUnit.NANOSECONDS.toMillis(now - since) + " ms");
+            }
+            earliest = earliest == 0 || since - earliest < 0 ? since : earliest;
+        }
+        return earliest;
     }
 
     private void exit(Entry entry) {

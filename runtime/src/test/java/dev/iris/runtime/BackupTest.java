@@ -34,7 +34,7 @@ class BackupTest {
 
     @AfterEach
     void heal() {
-        Node.partition = (receiver, sender) -> false;
+        Membership.partition = (receiver, sender) -> false;
     }
 
     private static MemoryConfig memory(MemoryConfig.Region... regions) {
@@ -139,7 +139,7 @@ class BackupTest {
             SharedMemory m3 = c.node(2).memory();
             long a = m1.region("data").base();
             m3.setLong(a, 5); // node3 owns the page
-            Node.partition = (receiver, sender) -> receiver.equals("node3") != sender.equals("node3");
+            Membership.partition = (receiver, sender) -> receiver.equals("node3") != sender.equals("node3");
             MemoryException cut = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (cut == null && System.nanoTime() < deadline) {

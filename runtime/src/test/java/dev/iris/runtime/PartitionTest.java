@@ -19,14 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Cuts through the cluster with the in-process partition layer ({@link Node#partition}): what the
+ * Cuts through the cluster with the in-process partition layer ({@link Membership#partition}): what the
  * shared memory guarantees while nodes cannot hear each other, and after the cut heals.
  */
 @Timeout(60)
 class PartitionTest {
     @AfterEach
     void heal() {
-        Node.partition = (receiver, sender) -> false;
+        Membership.partition = (receiver, sender) -> false;
     }
 
     /**
@@ -49,7 +49,7 @@ class PartitionTest {
 
             long cut = System.nanoTime();
             long oneSecond = TimeUnit.SECONDS.toNanos(1);
-            Node.partition = (receiver, sender) -> receiver.equals("node3") != sender.equals("node3")
+            Membership.partition = (receiver, sender) -> receiver.equals("node3") != sender.equals("node3")
                     && (sender.equals("node3") || System.nanoTime() - cut > oneSecond);
             AtomicLong written = new AtomicLong(Long.MAX_VALUE); // when node1's write returned
             AtomicLong copies = new AtomicLong(); // reads of the old value, from node3's copy

@@ -57,6 +57,11 @@ final class Child implements AutoCloseable {
         return new Child(name, p);
     }
 
+    /** The member JVM's process id. */
+    long pid() {
+        return process.pid();
+    }
+
     /** Waits for the child's {@code READY} line; returns what follows it. */
     String awaitReady() throws Exception {
         return await("READY");

@@ -21,7 +21,8 @@ import org.HdrHistogram.Histogram;
  * Harness soak [--seconds N]       (see {@link Soak})
  *   sections: micro (JMH), group (group request/response), fault (page faults), array (shared array)
  *   -Dbench.memberOptions="..." adds JVM options to every member (a profiler, say)
- *   --systems iris-tls measures Iris's group sends over mutual TLS too (not in the default run)
+ *   --systems iris-tls measures Iris's group sends over mutual TLS too, iris-thread with the members' handlers
+ *   on their processes' threads (neither in the default run)
  * </pre>
  *
  * Every member is a JVM of its own on loopback TCP ({@link Child}); the client runs in this JVM.
@@ -39,11 +40,11 @@ public final class Harness {
 
     /** One measured configuration; latencies in µs, throughput in operations per second (NaN: not measured). */
     record Row(String section, String system, int members, int payload, String mode, double p50, double p99,
-            double p999, double opsPerSecond) {
+            double p999, double opsPerSecond, double wakeups) {
         static Row of(String section, String system, int members, int payload, String mode, Histogram h,
-                double opsPerSecond) {
+                double opsPerSecond, double wakeups) {
             return new Row(section, system, members, payload, mode, micros(h, 50), micros(h, 99), micros(h, 99.9),
-                    opsPerSecond);
+                    opsPerSecond, wakeups);
         }
 
         private static double micros(Histogram h, double percentile) {
@@ -57,6 +58,8 @@ public final class Harness {
     private final List<Row> rows = new ArrayList<>();
     private final List<Child> children = new ArrayList<>();
     private List<String> systems = SYSTEMS;
+    /** Threads woken in this JVM and the members' while a latency is measured. */
+    private final Wakeups wakeups = new Wakeups(this::pids);
 
     Harness(Plan plan) {
         this.plan = plan;
@@ -84,7 +87,7 @@ public final class Harness {
                 case "--members" -> members = java.util.Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 default -> {
                     System.err.println("usage: Harness [--smoke] [--out DIR] [--only micro,group,fault,array] "
-                            + "[--members 1,2,4,8] [--arrays 2x1024,4x64] [--systems netty,iris,iris-tls,jgroups,hazelcast]");
+                            + "[--members 1,2,4,8] [--arrays 2x1024,4x64] [--systems netty,iris,iris-thread,iris-tls,jgroups,hazelcast]");
                     System.exit(2);
                 }
             }
@@ -140,6 +143,14 @@ public final class Harness {
         System.out.println("[bench] " + String.format(Locale.ROOT, format, args));
     }
 
+    /** This JVM's and the running members' process ids. */
+    private List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        pids.add(ProcessHandle.current().pid());
+        children.forEach(c -> pids.add(c.pid()));
+        return pids;
+    }
+
     /** {@code n} free loopback ports outside the ephemeral range (JGroups and Hazelcast need them before they start). */
     static List<Integer> freePorts(int n) {
         return ListenPorts.free(java.net.InetAddress.getLoopbackAddress(), n);
@@ -193,10 +204,13 @@ public final class Harness {
                 nettyGroup(n);
             }
             if (systems.contains("iris")) {
-                irisGroup(n, false);
+                irisGroup(n, "iris");
+            }
+            if (systems.contains("iris-thread")) {
+                irisGroup(n, "iris-thread");
             }
             if (systems.contains("iris-tls")) {
-                irisGroup(n, true);
+                irisGroup(n, "iris-tls");
             }
             if (systems.contains("jgroups")) {
                 jgroupsGroup(n);
@@ -217,10 +231,11 @@ public final class Harness {
     }
 
     private void add(String system, int n, int payload, boolean all, Histogram latency, double[] rates) {
-        Row row = Row.of("group", system, n, payload, all ? "ALL" : "FIRST", latency, Measure.median(rates));
+        Row row = Row.of("group", system, n, payload, all ? "ALL" : "FIRST", latency, Measure.median(rates),
+                wakeups.per(latency.getTotalCount()));
         rows.add(row);
-        log("%-8s %d members %5d B %-5s p50 %8.1f µs  p99 %8.1f µs  p99.9 %8.1f µs  %,10.0f req/s", system, n,
-                payload, row.mode(), row.p50(), row.p99(), row.p999(), row.opsPerSecond());
+        log("%-8s %d members %5d B %-5s p50 %8.1f µs  p99 %8.1f µs  p99.9 %8.1f µs  %,10.0f req/s  %4.1f wakeups/req",
+                system, n, payload, row.mode(), row.p50(), row.p99(), row.p999(), row.opsPerSecond(), row.wakeups());
     }
 
     private void nettyGroup(int n) throws Exception {
@@ -235,7 +250,7 @@ public final class Harness {
             }
             eachConfig((payload, all) -> {
                 try (NettyPeer.Client client = new NettyPeer.Client(ports, payload, all ? n : 1)) {
-                    Histogram latency = client.latency(plan.durations());
+                    Histogram latency = client.latency(plan.durations(), wakeups);
                     add("netty", n, payload, all, latency, Measure.throughput(client, plan.inFlight(), plan.durations()));
                 }
             });
@@ -244,8 +259,13 @@ public final class Harness {
         }
     }
 
-    /** Iris group sends; with {@code tls}, every node has credentials of one authority (system "iris-tls"). */
-    private void irisGroup(int n, boolean tls) throws Exception {
+    /**
+     * Iris group sends. System "iris": the members' handlers run on the event loop; "iris-thread":
+     * on their processes' threads; "iris-tls": as "iris", and every node has credentials of one
+     * authority (mutual TLS).
+     */
+    private void irisGroup(int n, String system) throws Exception {
+        boolean tls = system.equals("iris-tls");
         int clientPort = freePorts(1).get(0);
         ClusterAuthority authority = tls ? ClusterAuthority.create("bench") : null;
         Path authorityDir = null;
@@ -254,7 +274,6 @@ public final class Harness {
             authority.write(authorityDir);
         }
         Node node = IrisPeer.Client.start(clientPort, authority);
-        String system = tls ? "iris-tls" : "iris";
         try {
             List<Integer> ports = freePorts(n);
             for (int i = 0; i < n; i++) {
@@ -263,7 +282,7 @@ public final class Harness {
                 if (tls) {
                     args.add(authorityDir.toString());
                 }
-                child("iris-m" + i, "iris", args.toArray(String[]::new));
+                child("iris-m" + i, system.equals("iris-thread") ? "iris-thread" : "iris", args.toArray(String[]::new));
             }
             awaitReady();
             IrisPeer.Client.awaitGroup(node, n);
@@ -271,7 +290,7 @@ public final class Harness {
                     plan.durations());
             eachConfig((payload, all) -> {
                 IrisPeer.Client client = new IrisPeer.Client(node, payload, all ? ReplyMode.ALL : ReplyMode.FIRST);
-                Histogram latency = client.latency(plan.durations());
+                Histogram latency = client.latency(plan.durations(), wakeups);
                 add(system, n, payload, all, latency, Measure.throughput(client, plan.inFlight(), plan.durations()));
             });
         } finally {
@@ -296,7 +315,7 @@ public final class Harness {
                         plan.inFlight(), plan.durations());
                 eachConfig((payload, all) -> {
                     Measure.Op request = client.request(payload, all);
-                    Histogram latency = Measure.latency(request, plan.durations());
+                    Histogram latency = Measure.latency(request, plan.durations(), wakeups);
                     add("jgroups", n, payload, all, latency, Measure.throughput(Measure.threads("jgroups", request),
                             plan.inFlight(), plan.durations()));
                 });
@@ -318,7 +337,7 @@ public final class Harness {
             int port = freePorts(1).get(0);
             child("netty-4k", "netty", String.valueOf(port), "4096").awaitReady();
             try (NettyPeer.Client client = new NettyPeer.Client(List.of(port), 16, 1)) {
-                faultRow("netty", "16 B request, 4 KiB response", client.latency(plan.durations()));
+                faultRow("netty", "16 B request, 4 KiB response", client.latency(plan.durations(), wakeups));
             }
         } finally {
             Child.closeAll(children);
@@ -346,7 +365,7 @@ public final class Harness {
     }
 
     private void faultRow(String system, String mode, Histogram h) {
-        Row row = Row.of("fault", system, 2, 4096, mode, h, Double.NaN);
+        Row row = Row.of("fault", system, 2, 4096, mode, h, Double.NaN, Double.NaN);
         rows.add(row);
         log("%-8s %-45s p50 %8.1f µs  p99 %8.1f µs  p99.9 %8.1f µs", system, mode, row.p50(), row.p99(), row.p999());
     }
@@ -459,7 +478,7 @@ public final class Harness {
             rates[r] = runTogether(command + plan.durations().roundMillis()) * 1000.0 / plan.durations().roundMillis();
         }
         Row row = new Row("array", system, m, slots, reads + "/" + (100 - reads), Double.NaN, Double.NaN, Double.NaN,
-                Measure.median(rates));
+                Measure.median(rates), Double.NaN);
         rows.add(row);
         log("%-15s %d members %5d slots %s  %,12.0f ops/s", system, m, slots, row.mode(), row.opsPerSecond());
     }

@@ -1,13 +1,13 @@
 package dev.iris.bench.cluster;
 
 import dev.iris.runtime.Codecs;
+import dev.iris.runtime.Dispatch;
 import dev.iris.runtime.GroupReplies;
 import dev.iris.runtime.Kernel;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.ReplyMode;
-import dev.iris.runtime.Request;
 import dev.iris.runtime.security.ClusterAuthority;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -32,8 +32,11 @@ final class IrisPeer {
         return new InetSocketAddress("127.0.0.1", port);
     }
 
-    /** Member: {@code iris <name> <port> <seed port> [authority dir: mutual TLS]}. */
-    static Member.Commands member(String[] args) throws Exception {
+    /**
+     * Member: {@code iris <name> <port> <seed port> [authority dir: mutual TLS]}; its echo process's
+     * handler runs where {@code dispatch} says.
+     */
+    static Member.Commands member(String[] args, Dispatch dispatch) throws Exception {
         NodeConfig config = NodeConfig.of(args[0], "bench", loopback(Integer.parseInt(args[1])),
                 List.of(loopback(Integer.parseInt(args[2]))));
         if (args.length > 3) {
@@ -41,7 +44,7 @@ final class IrisPeer {
         }
         Node node = Node.start(config, Codecs.of());
         CountDownLatch joined = new CountDownLatch(1);
-        node.spawn("echo", echo(joined));
+        node.spawn("echo", echo(joined, dispatch));
         if (!joined.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException(args[0] + " could not join the group within 60 s");
         }
@@ -50,15 +53,15 @@ final class IrisPeer {
         };
     }
 
-    /** A group member that joins {@link #GROUP}, counts {@code joined} down and answers every request with its message. */
-    static dev.iris.runtime.ProcessBody echo(CountDownLatch joined) {
+    /**
+     * A group member that joins {@link #GROUP}, counts {@code joined} down and answers every request
+     * with its message, its handler running where {@code dispatch} says.
+     */
+    static dev.iris.runtime.ProcessBody echo(CountDownLatch joined, Dispatch dispatch) {
         return k -> {
             k.join(GROUP);
             joined.countDown();
-            while (true) {
-                Request r = k.receive();
-                k.reply(r, r.message());
-            }
+            k.serve(r -> k.reply(r, r.message()), dispatch);
         };
     }
 
@@ -103,8 +106,8 @@ final class IrisPeer {
             }
         }
 
-        Histogram latency(Measure.Durations d) throws Exception {
-            return node.call("latency", Duration.ofMinutes(10), k -> Measure.latency(() -> request(k), d));
+        Histogram latency(Measure.Durations d, Wakeups wakeups) throws Exception {
+            return node.call("latency", Duration.ofMinutes(10), k -> Measure.latency(() -> request(k), d, wakeups));
         }
 
         @Override

@@ -37,8 +37,11 @@ final class Measure {
         return new Histogram(TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(60), 3);
     }
 
-    /** Runs {@code op} back to back: unrecorded for the warm-up, then timed one by one. */
-    static Histogram latency(Op op, Durations d) throws Exception {
+    /**
+     * Runs {@code op} back to back: unrecorded for the warm-up, then timed one by one, with the
+     * threads woken meanwhile counted by {@code wakeups}.
+     */
+    static Histogram latency(Op op, Durations d, Wakeups wakeups) throws Exception {
         Histogram h = histogram();
         long warmEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(d.warmupMillis());
         while (System.nanoTime() < warmEnd) {
@@ -46,12 +49,14 @@ final class Measure {
         }
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(d.latencyMillis());
         long t;
+        wakeups.start();
         do {
             long start = System.nanoTime();
             op.run();
             t = System.nanoTime();
             h.recordValue(Math.max(1_000, t - start));
         } while (t < end);
+        wakeups.stop();
         return h;
     }
 

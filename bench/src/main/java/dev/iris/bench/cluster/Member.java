@@ -24,7 +24,8 @@ public final class Member {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         Commands commands = switch (args[0]) {
             case "netty" -> NettyPeer.member(rest);
-            case "iris" -> IrisPeer.member(rest);
+            case "iris" -> IrisPeer.member(rest, dev.iris.runtime.Dispatch.EVENT_LOOP);
+            case "iris-thread" -> IrisPeer.member(rest, dev.iris.runtime.Dispatch.PROCESS_THREAD);
             case "jgroups" -> JGroupsPeer.member(rest);
             case "dsm" -> DsmPeer.member(rest);
             case "hazelcast" -> HazelcastPeer.member(rest);

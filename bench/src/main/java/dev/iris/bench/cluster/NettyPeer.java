@@ -169,13 +169,15 @@ final class NettyPeer {
         }
 
         /** Latency with one request in flight. */
-        Histogram latency(Measure.Durations d) throws Exception {
+        Histogram latency(Measure.Durations d, Wakeups wakeups) throws Exception {
             start(1, new LongAdder());
             TimeUnit.MILLISECONDS.sleep(d.warmupMillis());
             Histogram h = Measure.histogram();
             loop.submit(() -> histogram = h).sync();
+            wakeups.start();
             TimeUnit.MILLISECONDS.sleep(d.latencyMillis());
             loop.submit(() -> histogram = null).sync();
+            wakeups.stop();
             stop();
             return h;
         }

@@ -42,10 +42,12 @@ final class Report {
     }
 
     static String csv(List<Row> rows) {
-        StringBuilder out = new StringBuilder("section,system,members,payload_or_slots,mode,p50_us,p99_us,p999_us,ops_per_s\n");
+        StringBuilder out = new StringBuilder(
+                "section,system,members,payload_or_slots,mode,p50_us,p99_us,p999_us,ops_per_s,wakeups_per_op\n");
         for (Row r : rows) {
-            out.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%s,%s,%s,%s%n", r.section(), r.system(), r.members(),
-                    r.payload(), r.mode(), num(r.p50()), num(r.p99()), num(r.p999()), num(r.opsPerSecond())));
+            out.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%s,%s,%s,%s,%s%n", r.section(), r.system(),
+                    r.members(), r.payload(), r.mode(), num(r.p50()), num(r.p99()), num(r.p999()),
+                    num(r.opsPerSecond()), num(r.wakeups())));
         }
         return out.toString();
     }
@@ -246,6 +248,24 @@ final class Report {
                     ratio(i, j));
         }
         line("");
+        line("### Threads woken per request");
+        line("");
+        line("Voluntary context switches of every JVM of the run (the client's and the members') per request, while");
+        line("the latency is measured with one request in flight: each is a thread that blocked and was woken again.");
+        line("");
+        line("| Members | Payload | Replies | Raw Netty | Iris | JGroups |");
+        line("|---:|---:|---|---:|---:|---:|");
+        for (int[] c : configs) {
+            String mode = c[2] == 1 ? "ALL" : "FIRST";
+            line("| %d | %d B | %s | %s | %s | %s |", c[0], c[1], mode, wakeups("netty", c), wakeups("iris", c),
+                    wakeups("jgroups", c));
+        }
+        line("");
+    }
+
+    private String wakeups(String system, int[] config) {
+        return group(system, config[0], config[1], config[2] == 1 ? "ALL" : "FIRST").map(Row::wakeups)
+                .filter(w -> !Double.isNaN(w)).map(w -> String.format(Locale.ROOT, "%.1f", w)).orElse("–");
     }
 
     private static String lat(Row r) {

@@ -1,6 +1,7 @@
 package dev.iris.bench.cluster;
 
 import dev.iris.runtime.Codecs;
+import dev.iris.runtime.Dispatch;
 import dev.iris.runtime.GroupReplies;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
@@ -122,7 +123,7 @@ public final class Soak {
             }
             CountDownLatch joined = new CountDownLatch(3);
             for (Node n : nodes) {
-                n.spawn("echo", IrisPeer.echo(joined));
+                n.spawn("echo", IrisPeer.echo(joined, Dispatch.PROCESS_THREAD));
             }
             joined.await(30, TimeUnit.SECONDS);
             for (int i = 0; i < 3; i++) {

@@ -68,12 +68,14 @@ public class IrisFormatter extends AbstractJavaFormatter {
         ISemanticRegionsFinder r = textRegionExtensions.regionFor(process);
         ISemanticRegion open = r.keyword("{");
         ISemanticRegion close = r.keyword("}");
-        List<ISemanticRegion> clauses = r.keywords("joins", "handles", "uses");
+        List<ISemanticRegion> clauses = r.keywords("joins", "handles", "uses", "nonblocking");
         doc.prepend(open, it -> it.oneSpace());
         doc.interior(open, close, it -> it.indent());
         for (ISemanticRegion clause : clauses) {
             doc.prepend(clause, it -> it.newLine());
-            doc.append(clause, it -> it.oneSpace());
+            if (!clause.getText().equals("nonblocking")) { // a flag: the next clause or the brace follows on a new line
+                doc.append(clause, it -> it.oneSpace());
+            }
         }
         commas(r, doc);
         doc.prepend(close, clauses.isEmpty() ? it -> it.oneSpace() : it -> it.newLine());

@@ -14,7 +14,8 @@ import org.eclipse.xtext.documentation.IEObjectDocumentationProvider;
 
 /**
  * {@code Abstract<Process>}: the base class a user's process class extends. It joins the declared
- * groups, runs the V receive loop, hands each message to its typed handler and replies with the
+ * groups, serves requests ({@code Kernel.serve}: on the process's thread, or on the event loop for a
+ * {@code nonblocking} process), hands each message to its typed handler and replies with the
  * handler's result; a handler that throws answers its sender with a
  * {@code dev.iris.runtime.HandlerFailure} instead of leaving it blocked. Typed send helpers cover
  * every message of the system.
@@ -44,14 +45,14 @@ final class ProcessTemplate {
                             protected abstract %s %s(%s message) throws Exception;
 
                         """.formatted(reply, method, type));
-                cases.add("                    case " + type + " m -> " + method + "(m);");
+                cases.add("                case " + type + " m -> " + method + "(m);");
             } else {
                 handlers.append(doc.isEmpty() ? "    /** Handles {@code " + m.getName() + "}. */\n" : doc).append("""
                             protected abstract void %s(%s message) throws Exception;
 
                         """.formatted(method, type));
-                cases.add("                    case " + type + " m -> {\n                        " + method
-                        + "(m);\n                        yield Ack.INSTANCE;\n                    }");
+                cases.add("                case " + type + " m -> {\n                    " + method
+                        + "(m);\n                    yield Ack.INSTANCE;\n                }");
             }
         }
         StringBuilder joins = new StringBuilder();
@@ -67,17 +68,30 @@ final class ProcessTemplate {
             if (m.getReply() != null) {
                 String reply = names.messageClass(m.getReply());
                 senders.append("""
-                            /** Sends {@code %s} to {@code to} (a process or a group: first reply) and returns its reply. */
-                            protected final %s call(ProcessId to, %s message) {
-                                return reply(kernel.send(to, message, timeout()), %s.class);
+                            /** Sends {@code %1$s} to {@code to} (a process or a group: first reply) and returns its reply. */
+                            protected final %2$s call(ProcessId to, %3$s message) {
+                                return reply(kernel.send(to, message, timeout()), %2$s.class);
                             }
 
-                        """.formatted(m.getName(), reply, type, reply));
+                            /**
+                             * Sends {@code %1$s} to process {@code to} without waiting; the stage completes with its
+                             * reply on the thread that has it (see {@link Kernel#sendAsync}).
+                             */
+                            protected final CompletionStage<%2$s> callAsync(ProcessId to, %3$s message) {
+                                return kernel.sendAsync(to, message, timeout()).thenApply(r -> reply(r, %2$s.class));
+                            }
+
+                        """.formatted(m.getName(), reply, type));
             } else {
                 senders.append("""
-                            /** Sends {@code %s} to {@code to} and waits until it was handled. */
-                            protected final void call(ProcessId to, %s message) {
+                            /** Sends {@code %1$s} to {@code to} and waits until it was handled. */
+                            protected final void call(ProcessId to, %2$s message) {
                                 reply(kernel.send(to, message, timeout()), Ack.class);
+                            }
+
+                            /** Sends {@code %1$s} to process {@code to} without waiting; the stage completes once it was handled. */
+                            protected final CompletionStage<Void> callAsync(ProcessId to, %2$s message) {
+                                return kernel.sendAsync(to, message, timeout()).thenAccept(r -> reply(r, Ack.class));
                             }
 
                         """.formatted(m.getName(), type));
@@ -106,6 +120,7 @@ final class ProcessTemplate {
                 package %s;
 
                 import dev.iris.runtime.Ack;
+                import dev.iris.runtime.Dispatch;
                 import dev.iris.runtime.GroupReplies;
                 import dev.iris.runtime.HandlerFailure;
                 import dev.iris.runtime.IpcException;
@@ -117,10 +132,12 @@ final class ProcessTemplate {
                 import dev.iris.runtime.Request;
                 import java.time.Duration;
                 import java.util.concurrent.CompletableFuture;
+                import java.util.concurrent.CompletionStage;
 
                 /**
                 %s * Base class of process {@code %s}: extend it and implement the handlers. Each instance runs
-                 * on its own virtual thread and handles one message at a time; whatever a handler returns is
+                 * on its own virtual thread and handles one message at a time (a {@code nonblocking} process's
+                 * handlers run on the thread that delivers the message); whatever a handler returns is
                  * the reply. Use the {@code call} helpers to send, {@link #forward} to pass the message being
                  * handled on.
                  */
@@ -195,33 +212,35 @@ final class ProcessTemplate {
                             ready.completeExceptionally(e);
                             throw e;
                         }
-                        while (true) {
-                            Request request = kernel.receive();
-                            current = request;
-                            answered = false;
-                            Object reply;
-                            try {
-                                reply = switch (request.message()) {
+                        kernel.serve(this::handle, Dispatch.%s);
+                    }
+
+                    private void handle(Request request) throws Exception {
+                        current = request;
+                        answered = false;
+                        Object reply;
+                        try {
+                            reply = switch (request.message()) {
                 %s
-                                    default -> new HandlerFailure(kernel.self() + " (%s)",
-                                            "%s does not handle " + request.message().getClass().getSimpleName());
-                                };
-                                if (reply == null) {
-                                    reply = new HandlerFailure(kernel.self() + " (%s)", "the handler returned no reply");
-                                }
-                            } catch (InterruptedException e) {
-                                throw e;
-                            } catch (Exception e) {
-                                reply = new HandlerFailure(kernel.self() + " (%s)", e.toString());
+                                default -> new HandlerFailure(kernel.self() + " (%s)",
+                                        "%s does not handle " + request.message().getClass().getSimpleName());
+                            };
+                            if (reply == null) {
+                                reply = new HandlerFailure(kernel.self() + " (%s)", "the handler returned no reply");
                             }
-                            if (!answered) {
-                                kernel.reply(request, reply);
-                            }
+                        } catch (InterruptedException e) {
+                            throw e;
+                        } catch (Exception e) {
+                            reply = new HandlerFailure(kernel.self() + " (%s)", e.toString());
+                        }
+                        if (!answered) {
+                            kernel.reply(request, reply);
                         }
                     }
                 }
                 """.formatted(MessageTemplate.source(process), names.javaPackage(),
-                doc, name, base, handlers, senders, shared, joins, String.join("\n", cases), name, name,
+                doc, name, base, handlers, senders, shared, joins,
+                process.isNonblocking() ? "EVENT_LOOP" : "PROCESS_THREAD", String.join("\n", cases), name, name,
                 name, name);
     }
 }

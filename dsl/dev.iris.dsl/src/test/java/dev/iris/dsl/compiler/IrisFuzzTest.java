@@ -36,7 +36,7 @@ class IrisFuzzTest {
     /** Fragments a person or a broken editor might leave in an .iris file. */
     private static final List<String> TOKENS = List.of("{", "}", "[", "]", "(", ")", "\"", "=", ",", ".", "/**",
             "*/", "//", "message", "process", "group", "shared", "cluster", "node", "runs", "joins", "handles",
-            "uses", "returns", "system", "import", "int", "long", "bytes", "string", "at", "0", "-1", "99999999999",
+            "uses", "nonblocking", "returns", "system", "import", "int", "long", "bytes", "string", "at", "0", "-1", "99999999999",
             "\"127.0.0.1:1\"", "x", "Ünïcødé", "\u0000", "\t", "\n", " ", "sequential", "release", "transactional",
             "backup copies");
 

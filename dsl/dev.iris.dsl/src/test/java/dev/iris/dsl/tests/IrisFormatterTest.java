@@ -68,6 +68,7 @@ class IrisFormatterTest {
                     joins tellers
                     handles Transfer
                     uses Accounts
+                    nonblocking
                 }
 
                 cluster local {
@@ -83,7 +84,7 @@ class IrisFormatterTest {
                 message Receipt{}
                 local   group auditors group tellers=7
                 shared Accounts [ 4 ] { atomic long n long[ 1024 ]balances } consistency  sequential home n1
-                process Teller[2]{joins tellers handles Transfer uses Accounts}
+                process Teller[2]{joins tellers handles Transfer uses Accounts   nonblocking}
                 cluster local{page size 4096 node n1 at "127.0.0.1:7001" runs Teller [2] ,Teller2}
                 process Teller2{}"""));
     }

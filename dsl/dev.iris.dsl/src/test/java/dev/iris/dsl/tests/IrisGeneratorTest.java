@@ -166,6 +166,12 @@ class IrisGeneratorTest {
                 "demo/bank/Ledger.java", "demo/bank/Receipt.java", "demo/bank/Transfer.java"),
                 List.copyOf(generated.keySet()));
         assertTrue(generated.get("demo/bank/Transfer.java").toString().contains("Move money between two accounts."));
+        // the nonblocking auditor serves on the event loop (its first read of the accounts faults on a
+        // page and moves it to its own thread), the teller on its own thread
+        assertTrue(generated.get("demo/bank/AbstractAuditor.java").toString()
+                .contains("kernel.serve(this::handle, Dispatch.EVENT_LOOP);"));
+        assertTrue(generated.get("demo/bank/AbstractTeller.java").toString()
+                .contains("kernel.serve(this::handle, Dispatch.PROCESS_THREAD);"));
 
         List<Path> sources = new ArrayList<>();
         for (var e : generated.entrySet()) {

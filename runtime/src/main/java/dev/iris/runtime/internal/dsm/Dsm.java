@@ -10,6 +10,7 @@ import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.dsm.PageManagement;
 import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.dsm.SharedRegion;
+import dev.iris.runtime.internal.Blocking;
 import dev.iris.runtime.internal.LamportClock;
 import dev.iris.runtime.internal.PeerLink;
 import dev.iris.runtime.transport.FrameFormatException;
@@ -625,6 +626,9 @@ public final class Dsm implements SharedMemory {
      * interrupted) fails with a MemoryException: "{@code what} on node N ...".
      */
     void awaitWhile(Page p, java.util.function.BooleanSupplier busy, String what) {
+        if (busy.getAsBoolean()) {
+            Blocking.check(what);
+        }
         long deadline = System.nanoTime() + config.faultTimeout().toNanos();
         try {
             while (busy.getAsBoolean()) {
@@ -648,6 +652,14 @@ public final class Dsm implements SharedMemory {
      */
     <T> T await(java.util.concurrent.CompletableFuture<T> done, java.util.function.Supplier<String> what,
             Consumer<Boolean> onGiveUp) {
+        if (!done.isDone()) {
+            try {
+                Blocking.check(what.get());
+            } catch (Blocking.Refused refused) {
+                onGiveUp.accept(false); // as if interrupted: nobody waits any more
+                throw refused;
+            }
+        }
         try {
             return done.get(config.faultTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

@@ -5,6 +5,7 @@ import dev.iris.runtime.dsm.DistributedBarrier;
 import dev.iris.runtime.dsm.DistributedLock;
 import dev.iris.runtime.dsm.MemoryEvent.Kind;
 import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.internal.Blocking;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.SyncWire;
 import dev.iris.runtime.transport.SyncWire.Op;
@@ -98,6 +99,7 @@ final class Sync {
 
     /** Sends a request to the manager of {@code name} and waits for its answer. */
     private Answer call(Op op, String name, int parties, Map<Long, Long> notices, String what) {
+        Blocking.check(what);
         int manager = managerOf(name);
         long ticket = tickets.incrementAndGet();
         Waiter w = new Waiter(manager, name, new CompletableFuture<>());

@@ -1,0 +1,48 @@
+package dev.iris.runtime.internal;
+
+/**
+ * Threads that must not block: a thread running a process's request handler on an event loop
+ * ({@code Dispatch.EVENT_LOOP}). Every blocking operation of the runtime (sends, receives, joins,
+ * page faults, locks, barriers) calls {@link #check} first; on such a thread it throws
+ * {@link Refused}, which the runtime catches around the handler.
+ */
+public final class Blocking {
+    private static final ThreadLocal<Boolean> FORBIDDEN = new ThreadLocal<>();
+
+    private Blocking() {
+    }
+
+    /** Throws {@link Refused} if the calling thread must not block in {@code operation}. */
+    public static void check(String operation) {
+        if (FORBIDDEN.get() != null) {
+            throw new Refused(operation);
+        }
+    }
+
+    /** Marks the calling thread as one that must not block, until {@link #allow}. */
+    public static void forbid() {
+        FORBIDDEN.set(Boolean.TRUE);
+    }
+
+    public static void allow() {
+        FORBIDDEN.remove();
+    }
+
+    /**
+     * A blocking operation was refused on a thread that must not block. An {@link Error}, so that a
+     * handler's {@code catch (Exception e)} does not take it.
+     */
+    public static final class Refused extends Error {
+        private final String operation;
+
+        Refused(String operation) {
+            super("a handler running on an event loop may not block: " + operation, null, false, false);
+            this.operation = operation;
+        }
+
+        /** What the handler tried. */
+        public String operation() {
+            return operation;
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.iris.runtime;
+
+import static dev.iris.runtime.Clusters.call;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.runtime.Clusters.TestCluster;
+import dev.iris.runtime.Clusters.Transport;
+import dev.iris.runtime.dsm.MemoryConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Request handlers run by the delivering thread ({@link Dispatch#EVENT_LOOP}), and their way back to the process's thread. */
+class InlineHandlerTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /** Whether each request was handled on a virtual thread (the process's) or not (an event loop). */
+    private final List<Boolean> onVirtualThread = new CopyOnWriteArrayList<>();
+
+    /** What a test server does first with each request, before it answers. */
+    @FunctionalInterface
+    private interface First {
+        void handle(Kernel kernel, Request request) throws Exception;
+    }
+
+    /** A server that answers "handled:message" and notes the kind of thread it ran on; returns once serving. */
+    private ProcessId server(Node node, Dispatch dispatch, First first) throws InterruptedException {
+        CountDownLatch serving = new CountDownLatch(1);
+        ProcessId self = node.spawn("server", k -> {
+            serving.countDown();
+            k.serve(r -> {
+                onVirtualThread.add(Thread.currentThread().isVirtual());
+                if (first != null) {
+                    first.handle(k, r);
+                }
+                k.reply(r, "handled:" + r.message());
+            }, dispatch);
+        });
+        assertTrue(serving.await(10, TimeUnit.SECONDS));
+        return self;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aHandlerOnTheEventLoopAnswersRemoteAndLocalSendsAndGroupSends(Transport transport) throws Exception {
+        try (TestCluster c = transport.start(2, Codecs.of())) {
+            ProcessId server = server(c.node(1), Dispatch.EVENT_LOOP, null);
+            for (int i = 0; i < 50; i++) {
+                int n = i;
+                assertEquals("handled:" + n, call(c.node(0), k -> k.send(server, String.valueOf(n), TIMEOUT)));
+            }
+            assertEquals("handled:local", call(c.node(1), k -> k.send(server, "local", TIMEOUT)));
+            // every remote request was handled on an event loop, none on the server's own thread
+            assertEquals(51, onVirtualThread.size());
+            assertFalse(onVirtualThread.subList(0, 50).contains(true), onVirtualThread.toString());
+
+            ProcessId group = ProcessId.wellKnownGroup(23);
+            CountDownLatch joined = new CountDownLatch(1);
+            c.node(1).spawn("member", k -> {
+                k.join(group);
+                joined.countDown();
+                k.serve(r -> k.reply(r, "member:" + r.message()), Dispatch.EVENT_LOOP);
+            });
+            assertTrue(joined.await(10, TimeUnit.SECONDS));
+            GroupReplies replies = call(c.node(0), k -> k.sendGroup(group, "all", ReplyMode.ALL, TIMEOUT));
+            assertTrue(replies.satisfied());
+            assertEquals("member:all", replies.first());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aHandlerThatBlocksMovesToItsProcessThreadAndItsRequestIsHandledThere(Transport transport) throws Exception {
+        try (TestCluster c = transport.start(2, Codecs.of())) {
+            ProcessId echo = Clusters.server(c.node(1), m -> "echo:" + m);
+            ProcessId server = server(c.node(1), Dispatch.EVENT_LOOP, (k, r) -> {
+                // a send blocks: refused on the event loop, done again on the process's thread
+                assertEquals("echo:inner", k.send(echo, "inner", TIMEOUT));
+            });
+            assertEquals("handled:one", call(c.node(0), k -> k.send(server, "one", TIMEOUT)));
+            assertEquals("handled:two", call(c.node(0), k -> k.send(server, "two", TIMEOUT)));
+            // one refused try on the loop, then everything on the process's (virtual) thread
+            assertEquals(List.of(false, true, true), onVirtualThread);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aHandlerThatFaultsOnAPageMovesToItsProcessThread(Transport transport) throws Exception {
+        MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("cells", 4096)));
+        try (TestCluster c = transport.start(2, Codecs.of(), memory)) {
+            long cell = c.node(0).memory().region("cells").base();
+            c.node(0).memory().setLong(cell, 42);
+            ProcessId server = server(c.node(1), Dispatch.EVENT_LOOP, (k, r) -> {
+                // node 1 holds no copy of the page node 0 wrote: a read fault waits for it
+                assertEquals(42, k.memory().getLong(cell));
+            });
+            assertEquals("handled:x", call(c.node(0), k -> k.send(server, "x", TIMEOUT)));
+            assertEquals(List.of(false, true), onVirtualThread);
+        }
+    }
+
+    @Test
+    void aHandlerThatHoldsTheEventLoopIsMovedAndNoPeerIsDeclaredDead() throws Exception {
+        try (TestCluster c = Transport.TCP.start(2, Codecs.of())) {
+            CountDownLatch holding = new CountDownLatch(1);
+            ProcessId server = server(c.node(1), Dispatch.EVENT_LOOP, (k, r) -> {
+                if (!"slow".equals(r.message())) {
+                    return;
+                }
+                holding.countDown();
+                // longer than the failure timeout (2 s): the loop that reads node 1's peers is held
+                TimeUnit.MILLISECONDS.sleep(3_000);
+            });
+            ProcessId slow = c.node(0).spawn("client", k -> k.send(server, "slow", TIMEOUT));
+            assertTrue(holding.await(10, TimeUnit.SECONDS));
+            assertEquals("handled:next", call(c.node(0), k -> k.send(server, "next", TIMEOUT)));
+            // the next request was handled on the process's thread while the first still held the loop
+            assertEquals(List.of(false, true), onVirtualThread.subList(0, 2));
+            assertTrue(slow != null);
+            for (Node n : List.of(c.node(0), c.node(1))) {
+                assertEquals(2, n.members().size(), n.id() + " sees " + n.members());
+            }
+        }
+    }
+}
