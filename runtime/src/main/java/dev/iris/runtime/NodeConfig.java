@@ -29,10 +29,18 @@ import java.util.Objects;
  *                          mutual TLS and a peer without credentials from the same authority is
  *                          refused; {@code null} (the default) for none. Ignored by the in-JVM
  *                          transport.
+ * @param eventLoops        the Netty event loops of a node started with {@link Node#start} over TCP
+ *                          (1 to 64; default 2). With two or more, the connections this node makes
+ *                          (its requests, heartbeats and failure detection) run on one loop and the
+ *                          connections peers make to it (their requests, and handlers run with
+ *                          {@link Dispatch#EVENT_LOOP}) on another, so that a handler holding its
+ *                          loop delays no heartbeat; with one, everything shares it. A node of an
+ *                          {@link EmbeddedCluster} uses the cluster's loops; the in-JVM transport
+ *                          started alone uses one.
  */
 public record NodeConfig(String node, String cluster, SocketAddress bind, List<SocketAddress> seeds,
         Duration heartbeatInterval, Duration failureTimeout, int maxFrameBytes, long maxMessageBytes,
-        MemoryConfig memory, dev.iris.runtime.security.NodeCredentials credentials) {
+        MemoryConfig memory, dev.iris.runtime.security.NodeCredentials credentials, int eventLoops) {
 
     /** The default of {@link #maxMessageBytes()}: 64 MiB. */
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 64L << 20;
@@ -57,6 +65,9 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
             throw new IllegalArgumentException("the credentials are for node '" + credentials.node() + "', not for '"
                     + node + "'");
         }
+        if (eventLoops < 1 || eventLoops > 64) {
+            throw new IllegalArgumentException("eventLoops must be 1 to 64: " + eventLoops);
+        }
         if (maxMessageBytes < maxFrameBytes) {
             throw new IllegalArgumentException("maxMessageBytes (" + maxMessageBytes
                     + ") must be at least maxFrameBytes (" + maxFrameBytes + ")");
@@ -66,30 +77,36 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
     /** A node with default timing (heartbeat 500 ms, failure timeout 2 s) and frame bound (1 MiB). */
     public static NodeConfig of(String node, String cluster, SocketAddress bind, List<? extends SocketAddress> seeds) {
         return new NodeConfig(node, cluster, bind, List.copyOf(seeds), Duration.ofMillis(500), Duration.ofSeconds(2),
-                Frame.DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES, MemoryConfig.NONE, null);
+                Frame.DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES, MemoryConfig.NONE, null, 2);
     }
 
     /** This configuration with another failure detector timing. */
     public NodeConfig withFailureDetection(Duration heartbeatInterval, Duration failureTimeout) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials);
+                maxMessageBytes, memory, credentials, eventLoops);
     }
 
     /** This configuration with other size bounds. */
     public NodeConfig withLimits(int maxFrameBytes, long maxMessageBytes) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials);
+                maxMessageBytes, memory, credentials, eventLoops);
     }
 
     /** This configuration with a shared memory. */
     public NodeConfig withMemory(MemoryConfig memory) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials);
+                maxMessageBytes, memory, credentials, eventLoops);
+    }
+
+    /** This configuration with another number of event loops (see {@link #eventLoops()}). */
+    public NodeConfig withEventLoops(int eventLoops) {
+        return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
+                maxMessageBytes, memory, credentials, eventLoops);
     }
 
     /** This configuration with credentials: mutual TLS with the nodes of the same authority. */
     public NodeConfig withCredentials(dev.iris.runtime.security.NodeCredentials credentials) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials);
+                maxMessageBytes, memory, credentials, eventLoops);
     }
 }

@@ -83,11 +83,11 @@ final class Wiring {
         this.inboundLoop = otherLoop(group, protocolLoop);
     }
 
-    /** Wiring on event loops of its own: two for TCP, one for the in-JVM transport. */
+    /** Wiring on event loops of its own: {@link NodeConfig#eventLoops()} for TCP, one for the in-JVM transport. */
     static Wiring of(NodeConfig config) {
         boolean local = config.bind() instanceof LocalAddress;
         String transport = local ? "local" : EPOLL ? "epoll" : "nio";
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(local ? 1 : 2, switch (transport) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(local ? 1 : config.eventLoops(), switch (transport) {
             case "local" -> LocalIoHandler.newFactory();
             case "epoll" -> EpollIoHandler.newFactory();
             default -> NioIoHandler.newFactory();

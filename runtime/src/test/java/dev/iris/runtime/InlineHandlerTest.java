@@ -3,11 +3,13 @@ package dev.iris.runtime;
 import static dev.iris.runtime.Clusters.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.runtime.Clusters.TestCluster;
 import dev.iris.runtime.Clusters.Transport;
 import dev.iris.runtime.dsm.MemoryConfig;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -128,6 +130,24 @@ class InlineHandlerTest {
             for (Node n : List.of(c.node(0), c.node(1))) {
                 assertEquals(2, n.members().size(), n.id() + " sees " + n.members());
             }
+        }
+    }
+
+    @Test
+    void nodesWithOneEventLoopServeInlineToo() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> NodeConfig.of("x", "one", new InetSocketAddress(
+                "127.0.0.1", 0), List.of()).withEventLoops(0));
+        try (Node a = Node.start(NodeConfig.of("a", "one", new InetSocketAddress("127.0.0.1", 0), List.of())
+                .withEventLoops(1), Codecs.of());
+                Node b = Node.start(NodeConfig.of("b", "one", new InetSocketAddress("127.0.0.1", 0),
+                        List.of(Node.parse(a.address()))).withEventLoops(1), Codecs.of())) {
+            assertTrue(a.awaitMembers(2, TIMEOUT) && b.awaitMembers(2, TIMEOUT));
+            ProcessId server = server(b, Dispatch.EVENT_LOOP, null);
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                assertEquals("handled:" + n, call(a, k -> k.send(server, String.valueOf(n), TIMEOUT)));
+            }
+            assertFalse(onVirtualThread.contains(true), onVirtualThread.toString());
         }
     }
 }

@@ -22,7 +22,7 @@ import org.HdrHistogram.Histogram;
  *   sections: micro (JMH), group (group request/response), fault (page faults), array (shared array)
  *   -Dbench.memberOptions="..." adds JVM options to every member (a profiler, say)
  *   --systems iris-tls measures Iris's group sends over mutual TLS too, iris-thread with the members' handlers
- *   on their processes' threads (neither in the default run)
+ *   on their processes' threads, iris-1loop with one event loop per node (none in the default run)
  * </pre>
  *
  * Every member is a JVM of its own on loopback TCP ({@link Child}); the client runs in this JVM.
@@ -87,7 +87,7 @@ public final class Harness {
                 case "--members" -> members = java.util.Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 default -> {
                     System.err.println("usage: Harness [--smoke] [--out DIR] [--only micro,group,fault,array] "
-                            + "[--members 1,2,4,8] [--arrays 2x1024,4x64] [--systems netty,iris,iris-thread,iris-tls,jgroups,hazelcast]");
+                            + "[--members 1,2,4,8] [--arrays 2x1024,4x64] [--systems netty,iris,iris-thread,iris-1loop,iris-tls,jgroups,hazelcast]");
                     System.exit(2);
                 }
             }
@@ -209,6 +209,9 @@ public final class Harness {
             if (systems.contains("iris-thread")) {
                 irisGroup(n, "iris-thread");
             }
+            if (systems.contains("iris-1loop")) {
+                irisGroup(n, "iris-1loop");
+            }
             if (systems.contains("iris-tls")) {
                 irisGroup(n, "iris-tls");
             }
@@ -261,8 +264,8 @@ public final class Harness {
 
     /**
      * Iris group sends. System "iris": the members' handlers run on the event loop; "iris-thread":
-     * on their processes' threads; "iris-tls": as "iris", and every node has credentials of one
-     * authority (mutual TLS).
+     * on their processes' threads; "iris-1loop": as "iris" with one event loop per node instead of
+     * two; "iris-tls": as "iris", and every node has credentials of one authority (mutual TLS).
      */
     private void irisGroup(int n, String system) throws Exception {
         boolean tls = system.equals("iris-tls");
@@ -273,7 +276,7 @@ public final class Harness {
             authorityDir = java.nio.file.Files.createTempDirectory("iris-bench-authority");
             authority.write(authorityDir);
         }
-        Node node = IrisPeer.Client.start(clientPort, authority);
+        Node node = IrisPeer.Client.start(clientPort, authority, system.equals("iris-1loop") ? 1 : 2);
         try {
             List<Integer> ports = freePorts(n);
             for (int i = 0; i < n; i++) {
@@ -282,7 +285,7 @@ public final class Harness {
                 if (tls) {
                     args.add(authorityDir.toString());
                 }
-                child("iris-m" + i, system.equals("iris-thread") ? "iris-thread" : "iris", args.toArray(String[]::new));
+                child("iris-m" + i, system.equals("iris-tls") ? "iris" : system, args.toArray(String[]::new));
             }
             awaitReady();
             IrisPeer.Client.awaitGroup(node, n);

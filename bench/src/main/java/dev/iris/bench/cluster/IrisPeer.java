@@ -36,9 +36,9 @@ final class IrisPeer {
      * Member: {@code iris <name> <port> <seed port> [authority dir: mutual TLS]}; its echo process's
      * handler runs where {@code dispatch} says.
      */
-    static Member.Commands member(String[] args, Dispatch dispatch) throws Exception {
+    static Member.Commands member(String[] args, Dispatch dispatch, int eventLoops) throws Exception {
         NodeConfig config = NodeConfig.of(args[0], "bench", loopback(Integer.parseInt(args[1])),
-                List.of(loopback(Integer.parseInt(args[2]))));
+                List.of(loopback(Integer.parseInt(args[2])))).withEventLoops(eventLoops);
         if (args.length > 3) {
             config = config.withCredentials(ClusterAuthority.read(java.nio.file.Path.of(args[3])).issue(args[0]));
         }
@@ -80,8 +80,8 @@ final class IrisPeer {
         }
 
         /** The client node; with an {@code authority}, it and the members talk mutual TLS. */
-        static Node start(int port, ClusterAuthority authority) {
-            NodeConfig config = NodeConfig.of("client", "bench", loopback(port), List.of());
+        static Node start(int port, ClusterAuthority authority, int eventLoops) {
+            NodeConfig config = NodeConfig.of("client", "bench", loopback(port), List.of()).withEventLoops(eventLoops);
             return Node.start(authority == null ? config : config.withCredentials(authority.issue("client")),
                     Codecs.of());
         }

@@ -1,5 +1,6 @@
 package dev.iris.bench.cluster;
 
+import dev.iris.runtime.Dispatch;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +25,9 @@ public final class Member {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         Commands commands = switch (args[0]) {
             case "netty" -> NettyPeer.member(rest);
-            case "iris" -> IrisPeer.member(rest, dev.iris.runtime.Dispatch.EVENT_LOOP);
-            case "iris-thread" -> IrisPeer.member(rest, dev.iris.runtime.Dispatch.PROCESS_THREAD);
+            case "iris" -> IrisPeer.member(rest, Dispatch.EVENT_LOOP, 2);
+            case "iris-thread" -> IrisPeer.member(rest, Dispatch.PROCESS_THREAD, 2);
+            case "iris-1loop" -> IrisPeer.member(rest, Dispatch.EVENT_LOOP, 1);
             case "jgroups" -> JGroupsPeer.member(rest);
             case "dsm" -> DsmPeer.member(rest);
             case "hazelcast" -> HazelcastPeer.member(rest);
