@@ -8,6 +8,7 @@ import dev.iris.dsl.compiler.IrisCompiler;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.launch.EmbeddedMain;
 import dev.iris.runtime.launch.ListenPorts;
+import dev.iris.runtime.launch.MonitoredMain;
 import dev.iris.runtime.launch.NodeMain;
 import dev.iris.runtime.security.ClusterAuthority;
 import java.io.IOException;
@@ -74,21 +75,21 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
             if (configuration.getAttribute(IrisLaunching.ATTR_EMBEDDED, false)) {
                 String main = configuration.getAttribute(IrisLaunching.ATTR_MAIN, "");
                 Path conf = write(dir.resolve("embedded.properties"), program, cluster, null, handlers, null);
-                String[] args = main.isBlank() ? new String[] {conf.toString()} : arguments.getProgramArgumentsArray();
-                // every node the JVM starts serves its monitor (MonitorServer.nodeStarted), with credentials
+                // MonitoredMain serves a monitor for every node the program starts, with its credentials
                 ClusterAuthority authority = IrisLaunching.authority(project.getProject(), cluster.name());
                 Path credentials = dir.resolve("monitor-credentials");
                 List<ClusterMonitor.Target> targets = new ArrayList<>();
-                List<String> monitorArgs = new ArrayList<>();
-                monitorArgs.add("-Diris.monitor.credentials=" + credentials);
+                List<String> args = new ArrayList<>(List.of("--credentials", credentials.toString()));
                 for (IrisPrograms.Node node : cluster.nodes()) {
                     InetSocketAddress monitorAddress = freePort("127.0.0.1");
                     targets.add(new ClusterMonitor.Target(node.name(), monitorAddress));
                     authority.issue(node.name()).write(credentials.resolve(node.name()));
-                    monitorArgs.add("-Diris.monitor." + node.name() + "=127.0.0.1:" + monitorAddress.getPort());
+                    args.addAll(List.of("--monitor", node.name() + "=127.0.0.1:" + monitorAddress.getPort()));
                 }
-                run(runner, configuration, launch, main.isBlank() ? EmbeddedMain.class.getName() : main, args, classpath,
-                        arguments, monitorArgs, "cluster " + cluster.name() + " (all nodes in one JVM)",
+                args.addAll(List.of("--", main.isBlank() ? EmbeddedMain.class.getName() : main));
+                args.addAll(main.isBlank() ? List.of(conf.toString()) : List.of(arguments.getProgramArgumentsArray()));
+                run(runner, configuration, launch, MonitoredMain.class.getName(), args.toArray(String[]::new),
+                        classpath, arguments, List.of(), "cluster " + cluster.name() + " (all nodes in one JVM)",
                         progress.split(9));
                 clusterMonitor = watch(cluster, program, targets, authority);
             } else {

@@ -24,10 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -52,6 +54,8 @@ import java.util.function.Consumer;
  */
 public final class Node implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
+    /** The listeners of every node this JVM starts, registered by launchers ({@link NodeListener#everyNode}). */
+    static final List<NodeListener> EVERY_NODE = new CopyOnWriteArrayList<>();
 
     private final NodeConfig config;
     private final NodeId id;
@@ -144,8 +148,7 @@ public final class Node implements AutoCloseable {
         long tick = config.heartbeatInterval().toNanos();
         ticker = wiring.protocolLoop.scheduleAtFixedRate(membership::tick, 0, tick, TimeUnit.NANOSECONDS);
         LOG.log(Level.INFO, "Node ''{0}'' of cluster ''{1}'' listening on {2}", id, config.cluster(), advertisedAddress);
-        dev.iris.runtime.monitor.Recorder.nodeStarted(this);
-        dev.iris.runtime.monitor.MonitorServer.nodeStarted(this);
+        tell(NodeListener::started);
     }
 
     // ------------------------------------------------------------------ public API
@@ -268,8 +271,7 @@ public final class Node implements AutoCloseable {
         if (closed) {
             return;
         }
-        dev.iris.runtime.monitor.Recorder.nodeClosing(this);
-        dev.iris.runtime.monitor.MonitorServer.nodeClosing(this);
+        tell(NodeListener::closing);
         closed = true;
         if (ticker != null) {
             ticker.cancel(false);
@@ -287,6 +289,19 @@ public final class Node implements AutoCloseable {
     @Override
     public String toString() {
         return "Node[" + id + " @ " + advertisedAddress + "]";
+    }
+
+    /** Tells this node's listeners and every node's listeners. */
+    private void tell(BiConsumer<NodeListener, Node> event) {
+        for (List<NodeListener> listeners : List.of(config.listeners(), EVERY_NODE)) {
+            for (NodeListener listener : listeners) {
+                try {
+                    event.accept(listener, this);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Node ''" + id + "'': a node listener failed", e);
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------ for the runtime's own classes

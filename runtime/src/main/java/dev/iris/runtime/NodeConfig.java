@@ -37,10 +37,12 @@ import java.util.Objects;
  *                          loop delays no heartbeat; with one, everything shares it. A node of an
  *                          {@link EmbeddedCluster} uses the cluster's loops; the in-JVM transport
  *                          started alone uses one.
+ * @param listeners         told when this node starts and closes (monitors, recorders); default none
  */
 public record NodeConfig(String node, String cluster, SocketAddress bind, List<SocketAddress> seeds,
         Duration heartbeatInterval, Duration failureTimeout, int maxFrameBytes, long maxMessageBytes,
-        MemoryConfig memory, dev.iris.runtime.security.NodeCredentials credentials, int eventLoops) {
+        MemoryConfig memory, dev.iris.runtime.security.NodeCredentials credentials, int eventLoops,
+        List<NodeListener> listeners) {
 
     /** The default of {@link #maxMessageBytes()}: 64 MiB. */
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 64L << 20;
@@ -65,6 +67,7 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
             throw new IllegalArgumentException("the credentials are for node '" + credentials.node() + "', not for '"
                     + node + "'");
         }
+        listeners = List.copyOf(listeners);
         if (eventLoops < 1 || eventLoops > 64) {
             throw new IllegalArgumentException("eventLoops must be 1 to 64: " + eventLoops);
         }
@@ -77,36 +80,44 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
     /** A node with default timing (heartbeat 500 ms, failure timeout 2 s) and frame bound (1 MiB). */
     public static NodeConfig of(String node, String cluster, SocketAddress bind, List<? extends SocketAddress> seeds) {
         return new NodeConfig(node, cluster, bind, List.copyOf(seeds), Duration.ofMillis(500), Duration.ofSeconds(2),
-                Frame.DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES, MemoryConfig.NONE, null, 2);
+                Frame.DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES, MemoryConfig.NONE, null, 2, List.of());
     }
 
     /** This configuration with another failure detector timing. */
     public NodeConfig withFailureDetection(Duration heartbeatInterval, Duration failureTimeout) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops);
+                maxMessageBytes, memory, credentials, eventLoops, listeners);
     }
 
     /** This configuration with other size bounds. */
     public NodeConfig withLimits(int maxFrameBytes, long maxMessageBytes) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops);
+                maxMessageBytes, memory, credentials, eventLoops, listeners);
     }
 
     /** This configuration with a shared memory. */
     public NodeConfig withMemory(MemoryConfig memory) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops);
+                maxMessageBytes, memory, credentials, eventLoops, listeners);
     }
 
     /** This configuration with another number of event loops (see {@link #eventLoops()}). */
     public NodeConfig withEventLoops(int eventLoops) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops);
+                maxMessageBytes, memory, credentials, eventLoops, listeners);
+    }
+
+    /** This configuration with one more listener (see {@link NodeListener}). */
+    public NodeConfig withListener(NodeListener listener) {
+        List<NodeListener> more = new java.util.ArrayList<>(listeners);
+        more.add(java.util.Objects.requireNonNull(listener, "listener"));
+        return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
+                maxMessageBytes, memory, credentials, eventLoops, more);
     }
 
     /** This configuration with credentials: mutual TLS with the nodes of the same authority. */
     public NodeConfig withCredentials(dev.iris.runtime.security.NodeCredentials credentials) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops);
+                maxMessageBytes, memory, credentials, eventLoops, listeners);
     }
 }

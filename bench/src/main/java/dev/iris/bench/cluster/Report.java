@@ -167,6 +167,10 @@ final class Report {
                 && r.members() == 4).forEach(r -> array("hazelcast-near", r.members(), r.payload(), "95/5")
                         .ifPresent(h -> toNear.add(h.opsPerSecond() / r.opsPerSecond())));
         goal("Shared array read-mostly, 4 members: at least 2x Hazelcast with a near cache", toNear, 0.5, "peer/Iris");
+        micro.stream().filter(r -> r.benchmark().equals("RoundTripBenchmark.sendReply")
+                && r.params().contains("EVENT_LOOP") && !Double.isNaN(r.allocated())).findFirst()
+                .ifPresent(r -> line("| At most 1 KiB allocated per 64-byte round trip | %.0f bytes (both nodes) | %s |",
+                        r.allocated(), r.allocated() <= 1024 ? "yes" : "no"));
         double read = microMedian("MemoryAccessBenchmark.sharedRead");
         double plain = microMedian("MemoryAccessBenchmark.plainVolatileRead");
         if (!Double.isNaN(read)) {
@@ -204,10 +208,11 @@ final class Report {
         line("");
         line("Median of all measurement iterations over the forks; the error is JMH's 99.9 %% interval.");
         line("");
-        line("| Benchmark | Parameters | Median | Error | Unit |");
-        line("|---|---|---:|---:|---|");
+        line("| Benchmark | Parameters | Median | Error | Unit | Allocated |");
+        line("|---|---|---:|---:|---|---:|");
         for (Micro.Result r : micro) {
-            line("| `%s` | %s | %.2f | %.2f | %s |", r.benchmark(), r.params(), r.median(), r.error(), r.unit());
+            line("| `%s` | %s | %.2f | %.2f | %s | %s |", r.benchmark(), r.params(), r.median(), r.error(), r.unit(),
+                    Double.isNaN(r.allocated()) ? "–" : String.format(Locale.ROOT, "%.0f B/op", r.allocated()));
         }
         line("");
     }

@@ -10,7 +10,6 @@ import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.Handshake;
 import dev.iris.runtime.transport.HandshakeException;
 import dev.iris.runtime.transport.HandshakeHandler;
-import dev.iris.runtime.transport.MonitorWire;
 import dev.iris.runtime.transport.Tls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;

@@ -3,7 +3,9 @@ package dev.iris.runtime.monitor;
 import dev.iris.runtime.IpcException;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
+import dev.iris.runtime.NodeListener;
 import dev.iris.runtime.dsm.MemoryEvent;
+import dev.iris.runtime.security.NodeCredentials;
 import dev.iris.runtime.transport.FragmentAssembler;
 import dev.iris.runtime.transport.FragmentEncoder;
 import dev.iris.runtime.transport.Frame;
@@ -12,7 +14,6 @@ import dev.iris.runtime.transport.FrameEncoder;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.Handshake;
 import dev.iris.runtime.transport.HandshakeHandler;
-import dev.iris.runtime.transport.MonitorWire;
 import dev.iris.runtime.transport.Tls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -28,9 +29,11 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,53 +78,53 @@ public final class MonitorServer implements AutoCloseable {
     private Channel server;
     private ScheduledFuture<?> poll;
 
-    private MonitorServer(Node node, dev.iris.runtime.security.NodeCredentials credentials) {
+    private MonitorServer(Node node, NodeCredentials credentials) {
         this.node = node;
         this.tls = credentials == null ? null : new Tls(credentials);
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     }
 
-    /** Monitors started by {@link #nodeStarted} from system properties, by node. */
-    private static final Map<Node, MonitorServer> AUTOMATIC = new ConcurrentHashMap<>();
-
     /**
-     * Called by {@link Node} once it listens: serves its monitor if the JVM's system properties say
-     * where, for nodes a program starts itself (all nodes in one JVM):
-     * {@code iris.monitor.<node>=host:port}, and {@code iris.monitor.credentials=DIR} with the
-     * node's credentials in {@code DIR/<node>} (without it the monitor has no TLS). A monitor that
-     * cannot start is logged; the node runs on.
+     * A listener that serves the monitor of each started node named in {@code addresses} there, and
+     * stops it as the node closes: for nodes a program starts itself (all nodes in one JVM; see
+     * {@code dev.iris.runtime.launch.MonitoredMain}). A node's credentials come from
+     * {@code credentials/<node>} when {@code credentials} is given, else from its configuration. A
+     * monitor that cannot start is logged; the node runs on.
      */
-    public static void nodeStarted(Node node) {
-        String address = System.getProperty("iris.monitor." + node.id().name());
-        if (address == null || address.isBlank()) {
-            return;
-        }
-        try {
-            int colon = address.lastIndexOf(':');
-            InetSocketAddress bind = new InetSocketAddress(address.substring(0, colon),
-                    Integer.parseInt(address.substring(colon + 1).strip()));
-            String dir = System.getProperty("iris.monitor.credentials");
-            dev.iris.runtime.security.NodeCredentials credentials = dir == null ? node.config().credentials()
-                    : dev.iris.runtime.security.NodeCredentials.read(java.nio.file.Path.of(dir, node.id().name()));
-            MonitorServer monitor = new MonitorServer(node, credentials);
-            try {
-                monitor.bind(bind);
-            } catch (RuntimeException e) {
-                monitor.group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-                throw e;
+    public static NodeListener listener(Map<String, InetSocketAddress> addresses, Path credentials) {
+        Map<String, InetSocketAddress> where = Map.copyOf(addresses);
+        Map<Node, MonitorServer> running = new ConcurrentHashMap<>();
+        return new NodeListener() {
+            @Override
+            public void started(Node node) {
+                InetSocketAddress bind = where.get(node.id().name());
+                if (bind == null) {
+                    return;
+                }
+                try {
+                    NodeCredentials own = credentials == null ? node.config().credentials()
+                            : NodeCredentials.read(credentials.resolve(node.id().name()));
+                    MonitorServer monitor = new MonitorServer(node, own);
+                    try {
+                        monitor.bind(bind);
+                    } catch (RuntimeException e) {
+                        monitor.group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                        throw e;
+                    }
+                    running.put(node, monitor);
+                } catch (RuntimeException | IOException e) {
+                    LOG.log(Level.ERROR, "Node ''{0}'': no monitor on {1}: {2}", node.id(), bind, e.getMessage());
+                }
             }
-            AUTOMATIC.put(node, monitor);
-        } catch (RuntimeException | java.io.IOException e) {
-            LOG.log(Level.ERROR, "Node ''{0}'': no monitor on {1}: {2}", node.id(), address, e.getMessage());
-        }
-    }
 
-    /** Called by {@link Node} as it closes: stops the monitor {@link #nodeStarted} started. */
-    public static void nodeClosing(Node node) {
-        MonitorServer monitor = AUTOMATIC.remove(node);
-        if (monitor != null) {
-            monitor.close();
-        }
+            @Override
+            public void closing(Node node) {
+                MonitorServer monitor = running.remove(node);
+                if (monitor != null) {
+                    monitor.close();
+                }
+            }
+        };
     }
 
     /**

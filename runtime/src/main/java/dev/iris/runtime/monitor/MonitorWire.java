@@ -1,9 +1,11 @@
-package dev.iris.runtime.transport;
+package dev.iris.runtime.monitor;
 
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
-import dev.iris.runtime.monitor.MonitorMessage;
+import dev.iris.runtime.transport.FrameFormatException;
+import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.WireStrings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;

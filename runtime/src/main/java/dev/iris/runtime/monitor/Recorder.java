@@ -1,6 +1,7 @@
 package dev.iris.runtime.monitor;
 
 import dev.iris.runtime.Node;
+import dev.iris.runtime.NodeListener;
 import dev.iris.runtime.dsm.MemoryEvent;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -17,11 +18,10 @@ import java.util.function.Consumer;
  * node's state and page table when it starts, its memory events as they happen, and its state
  * whenever it changes. {@code iris run --record FILE} uses it; so can a program's own main.
  *
- * <p>One recorder at a time per JVM; {@link Node#start} attaches every new node to it.
+ * <p>It is a {@link NodeListener}: {@link #start} makes it hear of every node the JVM starts.
  */
-public final class Recorder implements AutoCloseable {
+public final class Recorder implements NodeListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Recorder.class.getName());
-    private static volatile Recorder active;
 
     private final TraceFile.Writer writer;
     private final Map<Node, Consumer<MemoryEvent>> nodes = new ConcurrentHashMap<>();
@@ -41,32 +41,23 @@ public final class Recorder implements AutoCloseable {
     }
 
     /**
-     * Starts recording every node started from now on into {@code file}.
-     *
-     * @throws IllegalStateException if a recording is already running in this JVM
+     * Starts recording into {@code file} every node this JVM starts from now on (it listens to every
+     * node, {@link NodeListener#everyNode}), until {@link #close}.
      */
-    public static synchronized Recorder start(Path file) throws IOException {
-        if (active != null) {
-            throw new IllegalStateException("this JVM already records into " + active.writer.file());
-        }
-        active = new Recorder(new TraceFile.Writer(file));
-        return active;
+    public static Recorder start(Path file) throws IOException {
+        Recorder recorder = new Recorder(new TraceFile.Writer(file));
+        NodeListener.everyNode(recorder);
+        return recorder;
     }
 
-    /** Called by {@link Node} once it listens: records it if a recording runs. */
-    public static void nodeStarted(Node node) {
-        Recorder recorder = active;
-        if (recorder != null) {
-            recorder.attach(node);
-        }
+    @Override
+    public void started(Node node) {
+        attach(node);
     }
 
-    /** Called by {@link Node} as it closes: records its last state. */
-    public static void nodeClosing(Node node) {
-        Recorder recorder = active;
-        if (recorder != null) {
-            recorder.detach(node);
-        }
+    @Override
+    public void closing(Node node) {
+        detach(node); // its last state
     }
 
     /** Records {@code node} from now on (its state and page table first). */
@@ -124,11 +115,7 @@ public final class Recorder implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        synchronized (Recorder.class) {
-            if (active == this) {
-                active = null;
-            }
-        }
+        NodeListener.stopListening(this);
         poll.shutdownNow();
         nodes.forEach((node, listener) -> {
             node.memory().removeListener(listener);

@@ -1,7 +1,6 @@
 package dev.iris.runtime.monitor;
 
 import dev.iris.runtime.transport.FrameFormatException;
-import dev.iris.runtime.transport.MonitorWire;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;

@@ -45,7 +45,7 @@ public enum FrameKind {
     DIFF(18),
     /** The home applied a DIFF; payload in {@link PageWire}. */
     DIFF_ACK(19),
-    /** What a node's monitor endpoint streams to a debugger; payload in {@link MonitorWire}. */
+    /** What a node's monitor endpoint streams to a debugger; payload in {@code dev.iris.runtime.monitor.MonitorWire}. */
     MONITOR(20),
     /** New contents of pages, from their owner to a backup, before the write returns; payload in {@link ReplicaWire}. */
     REPLICA(21),

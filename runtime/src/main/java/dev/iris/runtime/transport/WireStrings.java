@@ -6,13 +6,18 @@ import java.nio.charset.StandardCharsets;
 /**
  * Bounded UTF-8 strings on the wire: {@code str := length:u16 utf8:byte[length]}.
  * The bound is checked on both sides so that a peer cannot make this node allocate more than
- * the caller allows.
+ * the caller allows. For the payload classes of every protocol (the monitor's too).
  */
-final class WireStrings {
+public final class WireStrings {
     private WireStrings() {
     }
 
-    static void write(ByteBuf out, String field, String value, int maxBytes) {
+    /**
+     * Writes {@code value}.
+     *
+     * @throws IllegalArgumentException if its UTF-8 is longer than {@code maxBytes} ({@code field} names it)
+     */
+    public static void write(ByteBuf out, String field, String value, int maxBytes) {
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
         if (utf8.length > maxBytes) {
             throw new IllegalArgumentException(field + " is " + utf8.length + " bytes of UTF-8, at most " + maxBytes
@@ -21,7 +26,12 @@ final class WireStrings {
         out.writeShort(utf8.length).writeBytes(utf8);
     }
 
-    static String read(ByteBuf in, String field, int maxBytes) {
+    /**
+     * Reads a string.
+     *
+     * @throws FrameFormatException if it is truncated or longer than {@code maxBytes} ({@code field} names it)
+     */
+    public static String read(ByteBuf in, String field, int maxBytes) {
         if (in.readableBytes() < 2) {
             throw new FrameFormatException(field + ": truncated before its length");
         }

@@ -8,6 +8,7 @@ import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.monitor.MonitorMessage;
+import dev.iris.runtime.monitor.MonitorWire;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
