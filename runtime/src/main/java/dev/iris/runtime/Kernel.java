@@ -5,8 +5,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The V kernel as one process sees it: synchronous Send / Receive / Reply and Forward. A process
- * gets its kernel as the argument of {@link ProcessBody#run}; the kernel must be used only from
- * that process's thread.
+ * gets its kernel as the argument of {@link ProcessBody#run}; the kernel must be used only by that
+ * process: from its thread, from its request handler wherever {@link #serve} runs it, or from the
+ * completions of its asynchronous sends.
  *
  * <p>Messages travel by value through their {@link MessageCodec}: between nodes they are encoded
  * and decoded; on one node the object is handed over as it is, so messages should be immutable.

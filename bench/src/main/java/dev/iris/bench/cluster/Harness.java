@@ -22,7 +22,8 @@ import org.HdrHistogram.Histogram;
  *   sections: micro (JMH), group (group request/response), fault (page faults), array (shared array)
  *   -Dbench.memberOptions="..." adds JVM options to every member (a profiler, say)
  *   --systems iris-tls measures Iris's group sends over mutual TLS too, iris-thread with the members' handlers
- *   on their processes' threads, iris-1loop with one event loop per node (none in the default run)
+ *   on their processes' threads, iris-1loop with one event loop per node,
+ *   iris-async with its throughput from one process keeping the requests in flight (none in the default run)
  * </pre>
  *
  * Every member is a JVM of its own on loopback TCP ({@link Child}); the client runs in this JVM.
@@ -87,7 +88,7 @@ public final class Harness {
                 case "--members" -> members = java.util.Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 default -> {
                     System.err.println("usage: Harness [--smoke] [--out DIR] [--only micro,group,fault,array] "
-                            + "[--members 1,2,4,8] [--arrays 2x1024,4x64] [--systems netty,iris,iris-thread,iris-1loop,iris-tls,jgroups,hazelcast]");
+                            + "[--members 1,2,4,8] [--arrays 2x1024,4x64] [--systems netty,iris,iris-thread,iris-1loop,iris-async,iris-tls,jgroups,hazelcast]");
                     System.exit(2);
                 }
             }
@@ -212,6 +213,9 @@ public final class Harness {
             if (systems.contains("iris-1loop")) {
                 irisGroup(n, "iris-1loop");
             }
+            if (systems.contains("iris-async")) {
+                irisGroup(n, "iris-async");
+            }
             if (systems.contains("iris-tls")) {
                 irisGroup(n, "iris-tls");
             }
@@ -265,7 +269,9 @@ public final class Harness {
     /**
      * Iris group sends. System "iris": the members' handlers run on the event loop; "iris-thread":
      * on their processes' threads; "iris-1loop": as "iris" with one event loop per node instead of
-     * two; "iris-tls": as "iris", and every node has credentials of one authority (mutual TLS).
+     * two; "iris-async": as "iris", its throughput from one client process that keeps the requests in
+     * flight with sendGroupAsync; "iris-tls": as "iris", and every node has credentials of one
+     * authority (mutual TLS).
      */
     private void irisGroup(int n, String system) throws Exception {
         boolean tls = system.equals("iris-tls");
@@ -285,7 +291,8 @@ public final class Harness {
                 if (tls) {
                     args.add(authorityDir.toString());
                 }
-                child("iris-m" + i, system.equals("iris-tls") ? "iris" : system, args.toArray(String[]::new));
+                child("iris-m" + i, system.equals("iris-tls") || system.equals("iris-async") ? "iris" : system,
+                        args.toArray(String[]::new));
             }
             awaitReady();
             IrisPeer.Client.awaitGroup(node, n);
@@ -294,7 +301,8 @@ public final class Harness {
             eachConfig((payload, all) -> {
                 IrisPeer.Client client = new IrisPeer.Client(node, payload, all ? ReplyMode.ALL : ReplyMode.FIRST);
                 Histogram latency = client.latency(plan.durations(), wakeups);
-                add(system, n, payload, all, latency, Measure.throughput(client, plan.inFlight(), plan.durations()));
+                add(system, n, payload, all, latency, Measure.throughput(system.equals("iris-async") ? client.async()
+                        : client, plan.inFlight(), plan.durations()));
             });
         } finally {
             Child.closeAll(children);

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
@@ -108,6 +109,53 @@ final class IrisPeer {
 
         Histogram latency(Measure.Durations d, Wakeups wakeups) throws Exception {
             return node.call("latency", Duration.ofMinutes(10), k -> Measure.latency(() -> request(k), d, wakeups));
+        }
+
+        /**
+         * The load of one process keeping {@code inFlight} group sends going with
+         * {@link Kernel#sendGroupAsync}: each completion (on the event loop that read the last reply
+         * it needed) issues the next send from there.
+         */
+        Measure.Load async() {
+            return new Measure.Load() {
+                private final AtomicInteger chains = new AtomicInteger();
+                private final CountDownLatch stopped = new CountDownLatch(1);
+                private volatile boolean going;
+
+                @Override
+                public void start(int inFlight, LongAdder done) {
+                    going = true;
+                    chains.set(inFlight);
+                    node.spawn("async-load", k -> {
+                        for (int i = 0; i < inFlight; i++) {
+                            next(k, done);
+                        }
+                    });
+                }
+
+                private void next(Kernel k, LongAdder done) {
+                    k.sendGroupAsync(GROUP, payload, mode, TIMEOUT).whenComplete((replies, failure) -> {
+                        if (failure != null || !replies.satisfied()) {
+                            System.err.println("Iris async group send failed: " + (failure != null ? failure : replies));
+                        } else {
+                            done.increment();
+                        }
+                        if (going && failure == null) {
+                            next(k, done);
+                        } else if (chains.decrementAndGet() == 0) {
+                            stopped.countDown();
+                        }
+                    });
+                }
+
+                @Override
+                public void stop() throws InterruptedException {
+                    going = false;
+                    if (!stopped.await(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("Iris: async group sends still in flight after 30 s");
+                    }
+                }
+            };
         }
 
         @Override
