@@ -8,13 +8,18 @@ import io.netty.handler.codec.MessageToMessageEncoder;
 import java.util.List;
 
 /**
- * Writes {@link Frame}s in the wire grammar documented on {@link Frame}. The payload is not
- * copied: a small header buffer and the retained payload are written one after the other.
+ * Writes {@link Frame}s in the wire grammar documented on {@link Frame}. A payload of up to
+ * {@value #COPY_BELOW} bytes is copied behind the header into one buffer (one write, one buffer to
+ * release: cheaper than two for what a request usually is); a larger one is not copied: the header
+ * buffer and the retained payload are written one after the other.
  * A frame larger than the configured maximum fails the write with an {@link EncoderException}
  * and is never sent, so a peer never has to discard it.
  */
 @Sharable
 public final class FrameEncoder extends MessageToMessageEncoder<Frame> {
+    /** Payloads smaller than this are copied into the header's buffer. */
+    static final int COPY_BELOW = 1024;
+
     private final int maxFrameBytes;
 
     /** @param maxFrameBytes the largest {@code length} this encoder writes */
@@ -34,12 +39,18 @@ public final class FrameEncoder extends MessageToMessageEncoder<Frame> {
             throw new EncoderException(frame.kind() + " frame of " + length + " bytes exceeds the maximum frame size of "
                     + maxFrameBytes + " bytes");
         }
-        ByteBuf header = ctx.alloc().buffer(Frame.LENGTH_FIELD_BYTES + Frame.HEADER_BYTES);
+        boolean copy = payload.readableBytes() < COPY_BELOW;
+        ByteBuf header = ctx.alloc().buffer(Frame.LENGTH_FIELD_BYTES + Frame.HEADER_BYTES
+                + (copy ? payload.readableBytes() : 0));
         header.writeInt((int) length)
                 .writeByte(Frame.VERSION)
                 .writeByte(frame.kind().code())
                 .writeShort(frame.flags());
-        out.add(header);
-        out.add(payload.retain());
+        if (copy) {
+            out.add(header.writeBytes(payload, payload.readerIndex(), payload.readableBytes()));
+        } else {
+            out.add(header);
+            out.add(payload.retain());
+        }
     }
 }

@@ -74,6 +74,29 @@ class FrameCodecTest {
     }
 
     @Test
+    void smallPayloadsAreCopiedBehindTheHeaderAndLargeOnesAreNot() {
+        for (int size : new int[] {FrameEncoder.COPY_BELOW - 1, FrameEncoder.COPY_BELOW}) {
+            EmbeddedChannel out = new EmbeddedChannel(new FrameEncoder(Frame.DEFAULT_MAX_FRAME_BYTES));
+            ByteBuf payload = Unpooled.buffer(size).writeZero(size - 1).writeByte(7);
+            assertTrue(out.writeOutbound(new Frame(FrameKind.SEND, 3, payload)));
+            ByteBuf wire = Unpooled.buffer();
+            int parts = 0;
+            for (ByteBuf part; (part = out.readOutbound()) != null; parts++) {
+                wire.writeBytes(part);
+                part.release();
+            }
+            assertEquals(size < FrameEncoder.COPY_BELOW ? 1 : 2, parts, "buffers written for " + size + " bytes");
+            assertEquals(0, payload.refCnt(), "the frame's payload is released once written");
+            EmbeddedChannel in = new EmbeddedChannel(new FrameDecoder(Frame.DEFAULT_MAX_FRAME_BYTES));
+            assertTrue(in.writeInbound(wire));
+            Frame frame = in.readInbound();
+            assertEquals(size, frame.payload().readableBytes());
+            assertEquals(7, frame.payload().getByte(size - 1));
+            frame.release();
+        }
+    }
+
+    @Test
     void emptyPayloadIsAllowed() {
         EmbeddedChannel in = new EmbeddedChannel(new FrameDecoder(MAX));
         in.writeInbound(encode(new Frame(FrameKind.HANDSHAKE, 0, Unpooled.EMPTY_BUFFER)));
