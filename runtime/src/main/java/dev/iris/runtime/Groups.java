@@ -14,6 +14,7 @@ import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -202,7 +203,7 @@ final class Groups {
     }
 
     private Set<Integer> liveNumbers() {
-        Set<Integer> live = new java.util.HashSet<>();
+        Set<Integer> live = new HashSet<>();
         peers.live().forEach(p -> live.add(p.id.number()));
         return live;
     }

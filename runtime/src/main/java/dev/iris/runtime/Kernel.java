@@ -102,6 +102,7 @@ public interface Kernel {
      * the handler. With {@link Dispatch#EVENT_LOOP} the thread that delivers a request runs it
      * there and then (for a request from another node, the event loop that decoded it, which also
      * writes the reply on the connection the request came in on): no thread is woken to answer.
+     * Requests that arrived before this call are handled on the node's event loop too.
      * The handler then must not block; if it tries a blocking operation of this kernel or of the
      * shared memory, or holds its thread for long, the process moves to
      * {@link Dispatch#PROCESS_THREAD} for good, with a warning, and the request whose handler

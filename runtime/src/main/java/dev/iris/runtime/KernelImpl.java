@@ -1,8 +1,10 @@
 package dev.iris.runtime;
 
-import java.time.Duration;
+import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.internal.Blocking;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.LockSupport;
 
@@ -30,7 +32,7 @@ final class KernelImpl implements Kernel {
     }
 
     @Override
-    public dev.iris.runtime.dsm.SharedMemory memory() {
+    public SharedMemory memory() {
         return node.memory();
     }
 
@@ -97,7 +99,7 @@ final class KernelImpl implements Kernel {
     }
 
     @Override
-    public java.util.Set<ProcessId> members(ProcessId group) {
+    public Set<ProcessId> members(ProcessId group) {
         return node.groupsProtocol().members(group);
     }
 
@@ -122,7 +124,7 @@ final class KernelImpl implements Kernel {
         Objects.requireNonNull(handler, "handler");
         Blocking.check("serve");
         if (dispatch == Dispatch.EVENT_LOOP) {
-            processes.serveInline(self, handler);
+            processes.serveInline(self, handler, node.inboundLoop());
             while (self.inline != null || self.handling.get()) {
                 LockSupport.park(this);
                 if (Thread.interrupted()) {

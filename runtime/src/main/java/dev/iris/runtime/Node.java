@@ -316,6 +316,11 @@ public final class Node implements AutoCloseable {
         return groups;
     }
 
+    /** The event loop of the connections peers make to this node, where inline handlers run. */
+    Executor inboundLoop() {
+        return wiring.inboundLoop;
+    }
+
     /** Takes a process that exits out of all its groups (unless the node is closing). */
     void leaveAll(ProcessId member) {
         if (!closed) {

@@ -1,10 +1,12 @@
 package dev.iris.runtime;
 
 import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.security.NodeCredentials;
 import dev.iris.runtime.transport.Frame;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -41,7 +43,7 @@ import java.util.Objects;
  */
 public record NodeConfig(String node, String cluster, SocketAddress bind, List<SocketAddress> seeds,
         Duration heartbeatInterval, Duration failureTimeout, int maxFrameBytes, long maxMessageBytes,
-        MemoryConfig memory, dev.iris.runtime.security.NodeCredentials credentials, int eventLoops,
+        MemoryConfig memory, NodeCredentials credentials, int eventLoops,
         List<NodeListener> listeners) {
 
     /** The default of {@link #maxMessageBytes()}: 64 MiB. */
@@ -109,14 +111,14 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
 
     /** This configuration with one more listener (see {@link NodeListener}). */
     public NodeConfig withListener(NodeListener listener) {
-        List<NodeListener> more = new java.util.ArrayList<>(listeners);
-        more.add(java.util.Objects.requireNonNull(listener, "listener"));
+        List<NodeListener> more = new ArrayList<>(listeners);
+        more.add(Objects.requireNonNull(listener, "listener"));
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
                 maxMessageBytes, memory, credentials, eventLoops, more);
     }
 
     /** This configuration with credentials: mutual TLS with the nodes of the same authority. */
-    public NodeConfig withCredentials(dev.iris.runtime.security.NodeCredentials credentials) {
+    public NodeConfig withCredentials(NodeCredentials credentials) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
                 maxMessageBytes, memory, credentials, eventLoops, listeners);
     }

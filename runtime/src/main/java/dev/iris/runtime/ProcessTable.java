@@ -3,8 +3,11 @@ package dev.iris.runtime;
 import dev.iris.runtime.internal.Blocking;
 import dev.iris.runtime.transport.IpcWire.FailCode;
 import java.lang.System.Logger.Level;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,7 +28,7 @@ final class ProcessTable {
         final ProcessId pid;
         final String name;
         final Mailbox mailbox = new Mailbox();
-        final java.util.Set<Request> unanswered = ConcurrentHashMap.newKeySet(); // by identity
+        final Set<Request> unanswered = ConcurrentHashMap.newKeySet(); // by identity
         volatile Thread thread;
         /** The handler run by the threads that deliver requests ({@link Dispatch#EVENT_LOOP}), else null. */
         volatile RequestHandler inline;
@@ -71,8 +74,8 @@ final class ProcessTable {
     }
 
     /** The live processes with their names. */
-    java.util.Map<ProcessId, String> names() {
-        java.util.Map<ProcessId, String> names = new java.util.HashMap<>();
+    Map<ProcessId, String> names() {
+        Map<ProcessId, String> names = new HashMap<>();
         entries.values().forEach(e -> names.put(e.pid, e.name));
         return names;
     }
@@ -97,10 +100,15 @@ final class ProcessTable {
         return true;
     }
 
-    /** Makes {@code entry}'s process serve requests with {@code handler} on the delivering threads. */
-    void serveInline(Entry entry, RequestHandler handler) {
+    /**
+     * Makes {@code entry}'s process serve requests with {@code handler} on the delivering threads;
+     * what arrived before is handled by a task on {@code loop}, never by the process's own thread.
+     */
+    void serveInline(Entry entry, RequestHandler handler, Executor loop) {
         entry.inline = handler;
-        drainInline(entry); // what arrived before
+        if (!entry.mailbox.isEmpty()) {
+            loop.execute(() -> drainInline(entry));
+        }
     }
 
     /** Runs the inline handler on the queued requests, one thread at a time. */

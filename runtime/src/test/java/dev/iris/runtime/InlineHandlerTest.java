@@ -49,11 +49,25 @@ class InlineHandlerTest {
         return self;
     }
 
+    /**
+     * Requests that arrive before a process has switched to its inline handler are handled by its
+     * own thread: sends pings from {@code client} until one is answered on an event loop (from then
+     * on the process's thread waits in serve), then forgets what the pings noted.
+     */
+    private void awaitServingOnTheLoop(Node client, ProcessId server) throws Exception {
+        for (int i = 0; i < 1_000 && !onVirtualThread.contains(false); i++) {
+            assertEquals("handled:ready?", call(client, k -> k.send(server, "ready?", TIMEOUT)));
+        }
+        assertTrue(onVirtualThread.contains(false), "a remote request was handled on the event loop");
+        onVirtualThread.clear();
+    }
+
     @ParameterizedTest
     @EnumSource(Transport.class)
     void aHandlerOnTheEventLoopAnswersRemoteAndLocalSendsAndGroupSends(Transport transport) throws Exception {
         try (TestCluster c = transport.start(2, Codecs.of())) {
             ProcessId server = server(c.node(1), Dispatch.EVENT_LOOP, null);
+            awaitServingOnTheLoop(c.node(0), server);
             for (int i = 0; i < 50; i++) {
                 int n = i;
                 assertEquals("handled:" + n, call(c.node(0), k -> k.send(server, String.valueOf(n), TIMEOUT)));
@@ -83,9 +97,12 @@ class InlineHandlerTest {
         try (TestCluster c = transport.start(2, Codecs.of())) {
             ProcessId echo = Clusters.server(c.node(1), m -> "echo:" + m);
             ProcessId server = server(c.node(1), Dispatch.EVENT_LOOP, (k, r) -> {
-                // a send blocks: refused on the event loop, done again on the process's thread
-                assertEquals("echo:inner", k.send(echo, "inner", TIMEOUT));
+                if (!"ready?".equals(r.message())) {
+                    // a send blocks: refused on the event loop, done again on the process's thread
+                    assertEquals("echo:inner", k.send(echo, "inner", TIMEOUT));
+                }
             });
+            awaitServingOnTheLoop(c.node(0), server);
             assertEquals("handled:one", call(c.node(0), k -> k.send(server, "one", TIMEOUT)));
             assertEquals("handled:two", call(c.node(0), k -> k.send(server, "two", TIMEOUT)));
             // one refused try on the loop, then everything on the process's (virtual) thread
@@ -101,9 +118,12 @@ class InlineHandlerTest {
             long cell = c.node(0).memory().region("cells").base();
             c.node(0).memory().setLong(cell, 42);
             ProcessId server = server(c.node(1), Dispatch.EVENT_LOOP, (k, r) -> {
-                // node 1 holds no copy of the page node 0 wrote: a read fault waits for it
-                assertEquals(42, k.memory().getLong(cell));
+                if (!"ready?".equals(r.message())) {
+                    // node 1 holds no copy of the page node 0 wrote: a read fault waits for it
+                    assertEquals(42, k.memory().getLong(cell));
+                }
             });
+            awaitServingOnTheLoop(c.node(0), server);
             assertEquals("handled:x", call(c.node(0), k -> k.send(server, "x", TIMEOUT)));
             assertEquals(List.of(false, true), onVirtualThread);
         }
@@ -121,6 +141,7 @@ class InlineHandlerTest {
                 // longer than the failure timeout (2 s): the loop that reads node 1's peers is held
                 TimeUnit.MILLISECONDS.sleep(3_000);
             });
+            awaitServingOnTheLoop(c.node(0), server);
             ProcessId slow = c.node(0).spawn("client", k -> k.send(server, "slow", TIMEOUT));
             assertTrue(holding.await(10, TimeUnit.SECONDS));
             assertEquals("handled:next", call(c.node(0), k -> k.send(server, "next", TIMEOUT)));
@@ -143,6 +164,7 @@ class InlineHandlerTest {
                         List.of(Node.parse(a.address()))).withEventLoops(1), Codecs.of())) {
             assertTrue(a.awaitMembers(2, TIMEOUT) && b.awaitMembers(2, TIMEOUT));
             ProcessId server = server(b, Dispatch.EVENT_LOOP, null);
+            awaitServingOnTheLoop(a, server);
             for (int i = 0; i < 20; i++) {
                 int n = i;
                 assertEquals("handled:" + n, call(a, k -> k.send(server, String.valueOf(n), TIMEOUT)));
