@@ -1,13 +1,23 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.transport.Frame;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-/** A Send waiting for its reply: completed once, by whichever thread has the reply or the failure first. */
-final class Call extends Pending {
+/**
+ * A Send waiting for its reply: completed once, by whichever thread has the reply or the failure
+ * first. It is also the task that writes its request on the connection's event loop, and the
+ * listener of that write (no object of its own for either).
+ */
+final class Call extends Pending implements Runnable, ChannelFutureListener {
     private static final VarHandle OUTCOME;
 
     static {
@@ -28,12 +38,54 @@ final class Call extends Pending {
     private volatile Object outcome;
     /** For an asynchronous send: completed with the outcome instead of waking a waiter. */
     private final CompletableFuture<Object> future;
+    /** The connection and frame of the request, from {@link #write} until the task has run. */
+    private Channel channel;
+    private Frame frame;
 
     Call(long requestId, ProcessId target, long timeoutNanos, CompletableFuture<Object> future) {
         super(requestId, timeoutNanos);
         this.node = target.nodeNumber();
         this.target = target;
         this.future = future;
+    }
+
+    /**
+     * Writes the request's {@code frame} on {@code ch} in one task on its event loop, which also arms
+     * the deadline there (none of it waits for the loop when called on it).
+     */
+    void write(Channel ch, Frame frame) {
+        EventLoop loop = ch.eventLoop();
+        deadlineOn(loop);
+        this.channel = ch;
+        this.frame = frame;
+        if (loop.inEventLoop()) {
+            run();
+            return;
+        }
+        try {
+            loop.execute(this);
+        } catch (RejectedExecutionException e) {
+            this.frame = null;
+            frame.release();
+            fail(new NodeUnreachableException("could not send to " + target + ": the connection is closing"));
+        }
+    }
+
+    /** The write task, on the connection's event loop. */
+    @Override
+    public void run() {
+        Frame f = frame;
+        frame = null;
+        armDeadline();
+        channel.writeAndFlush(f).addListener(this);
+    }
+
+    /** The write's outcome. */
+    @Override
+    public void operationComplete(ChannelFuture written) {
+        if (!written.isSuccess()) {
+            fail(new IpcException("could not send to " + target + ": " + written.cause().getMessage()));
+        }
     }
 
     /** Gives the waiter its reply; false if it already has an outcome. */

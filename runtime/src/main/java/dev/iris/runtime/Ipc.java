@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
@@ -141,35 +140,7 @@ final class Ipc {
         requireBacklogBelowLimit(ch, to);
         ByteBuf payload = checkSize(IpcWire.send(ch.alloc(), now, requestId, sender.value(), to.value(),
                 codec.id(), message, codec.sizeHint(message), codec::encode), message);
-        write(ch, new Frame(FrameKind.SEND, 0, payload), call);
-    }
-
-    /**
-     * Writes a request's frame in one task on {@code ch}'s event loop that also arms the request's
-     * deadline there (none of it waits for the loop when called on it).
-     */
-    void write(Channel ch, Frame frame, Call call) {
-        EventLoop loop = ch.eventLoop();
-        call.deadlineOn(loop);
-        if (loop.inEventLoop()) {
-            writeNow(ch, frame, call);
-            return;
-        }
-        try {
-            loop.execute(() -> writeNow(ch, frame, call));
-        } catch (RejectedExecutionException e) {
-            frame.release();
-            call.fail(new NodeUnreachableException("node '" + self + "' is shutting down"));
-        }
-    }
-
-    private void writeNow(Channel ch, Frame frame, Call call) {
-        call.armDeadline();
-        ch.writeAndFlush(frame).addListener(f -> {
-            if (!f.isSuccess()) {
-                call.fail(new IpcException("could not send to " + call.target + ": " + f.cause().getMessage()));
-            }
-        });
+        call.write(ch, new Frame(FrameKind.SEND, 0, payload));
     }
 
     /** Reply: never blocks; dropped (and logged) if the sender's node is gone. */
@@ -291,27 +262,28 @@ final class Ipc {
         // the answer goes back on this connection if it comes from the sender's node (not for a forward)
         Peer from = peers.of(ch);
         Channel origin = from != null && from.id.number() == sender.nodeNumber() ? ch : null;
-        Request stub = new Request(sender, send.requestId(), null, origin);
         if (target.nodeNumber() != self.number()) {
-            fail(stub, target, FailCode.NODE_UNREACHABLE, "process " + target + " is not on node '" + self + "'");
+            fail(new Request(sender, send.requestId(), null, origin), target, FailCode.NODE_UNREACHABLE, "process " + target + " is not on node '" + self + "'");
             return;
         }
         MessageCodec<?> codec = codecs.forId(send.codec());
         if (codec == null) {
-            fail(stub, target, FailCode.BAD_MESSAGE, "node '" + self + "' has no codec with id " + send.codec());
+            fail(new Request(sender, send.requestId(), null, origin), target, FailCode.BAD_MESSAGE,
+                    "node '" + self + "' has no codec with id " + send.codec());
             return;
         }
         Object message;
         try {
             message = codec.decode(payload);
         } catch (RuntimeException e) {
-            fail(stub, target, FailCode.BAD_MESSAGE, "cannot decode a " + codec.type().getSimpleName() + " for "
-                    + target + ": " + e.getMessage());
+            fail(new Request(sender, send.requestId(), null, origin), target, FailCode.BAD_MESSAGE,
+                    "cannot decode a " + codec.type().getSimpleName() + " for " + target + ": " + e.getMessage());
             return;
         }
         tracer.traced(MessageEvent.Kind.RECEIVE, sender.nodeNumber(), send.requestId(), sender, target, message, now);
-        if (!processes.deliver(target.localId(), new Request(sender, send.requestId(), message, origin))) {
-            fail(stub, target, FailCode.NO_SUCH_PROCESS, "no process " + target + " on node '" + self + "'");
+        Request request = new Request(sender, send.requestId(), message, origin);
+        if (!processes.deliver(target.localId(), request)) {
+            fail(request, target, FailCode.NO_SUCH_PROCESS, "no process " + target + " on node '" + self + "'");
         }
     }
 

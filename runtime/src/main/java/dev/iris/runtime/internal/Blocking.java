@@ -14,7 +14,7 @@ public final class Blocking {
 
     /** Throws {@link Refused} if the calling thread must not block in {@code operation}. */
     public static void check(String operation) {
-        if (FORBIDDEN.get() != null) {
+        if (FORBIDDEN.get() == Boolean.TRUE) {
             throw new Refused(operation);
         }
     }
@@ -24,8 +24,9 @@ public final class Blocking {
         FORBIDDEN.set(Boolean.TRUE);
     }
 
+    /** Ends {@link #forbid}; the thread keeps its entry (no allocation per handler). */
     public static void allow() {
-        FORBIDDEN.remove();
+        FORBIDDEN.set(Boolean.FALSE);
     }
 
     /**
