@@ -259,6 +259,22 @@ class IrisCliTest {
             assertEquals(0644, modes.get("n2/conf/credentials/node.pem"));
             assertTrue(modes.containsKey("n2/lib/program.jar") && modes.containsKey("n2/conf/node.properties"));
         }
+        // a Java older than 21 is named, not met with an UnsupportedClassVersionError
+        for (String[] old : new String[][] {{"openjdk version \"17.0.9\" 2023-10-17", "17"},
+                {"java version \"1.8.0_392\"", "8"}}) {
+            Path jdk = out.resolve("old-jdk-" + old[1]);
+            Path fake = Files.createDirectories(jdk.resolve("bin")).resolve("java");
+            Files.writeString(fake, "#!/bin/sh\necho '" + old[0] + "' >&2\nexit 0\n");
+            assertTrue(fake.toFile().setExecutable(true));
+            ProcessBuilder run = new ProcessBuilder("sh", out.resolve("n1/bin/iris-node").toString())
+                    .redirectErrorStream(true);
+            run.environment().put("JAVA_HOME", jdk.toString());
+            Process node = run.start();
+            String said = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(1, node.waitFor(), said);
+            assertTrue(said.contains("node n1 needs Java 21 or newer, found " + old[1] + " at " + fake), said);
+        }
+
         // credentials: each node's, signed by the cluster's authority, which stays outside the bundles
         var authority = dev.iris.runtime.security.ClusterAuthority.read(out.resolve("authority"));
         for (String node : java.util.List.of("n1", "n2")) {

@@ -106,7 +106,22 @@ public final class NodeBundles {
                     set -eu
                     DIR=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd -P)
                     JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-                    exec "$JAVA" ${JAVA_OPTS:-} -cp "$DIR/lib/*" dev.iris.runtime.launch.NodeMain "$DIR/conf/node.properties"
+                    if ! WHERE=$(command -v "$JAVA"); then
+                      echo "iris-node: no java found (set JAVA_HOME or put java on the PATH); node %1$s needs Java 21 or newer" >&2
+                      exit 1
+                    fi
+                    VERSION=$("$JAVA" -version 2>&1 | sed -n 's/.*version "\\([0-9][0-9]*\\)\\.\\{0,1\\}\\([0-9]*\\).*/\\1 \\2/p' | head -n 1)
+                    FEATURE=${VERSION%% *}
+                    [ "$FEATURE" = 1 ] && FEATURE=${VERSION#* }
+                    if [ -z "$FEATURE" ] || [ "$FEATURE" -lt 21 ]; then
+                      echo "iris-node: node %1$s needs Java 21 or newer, found ${FEATURE:-an unknown version} at $WHERE" >&2
+                      exit 1
+                    fi
+                    # quiet on the JVMs that would warn about Netty's native and Unsafe access
+                    FLAGS=""
+                    [ "$FEATURE" -ge 22 ] && FLAGS="--enable-native-access=ALL-UNNAMED"
+                    [ "$FEATURE" -ge 23 ] && FLAGS="$FLAGS --sun-misc-unsafe-memory-access=allow"
+                    exec "$JAVA" $FLAGS ${JAVA_OPTS:-} -cp "$DIR/lib/*" dev.iris.runtime.launch.NodeMain "$DIR/conf/node.properties"
                     """.formatted(node.name(), clusterName));
             Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
             write(dir.resolve("README.md"), """
