@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -378,54 +377,46 @@ final class Groups {
     }
 
     /**
-     * Writes a group send's frames: one task per event loop (one in all, since this node's connections
-     * share a loop) that arms the deadline, writes each frame and flushes each connection once.
+     * Writes a group send's frames in one task on the event loop of this node's connections (they
+     * all run on one loop: {@link Wiring} dials every peer on its protocol loop), which arms the
+     * deadline, writes each frame and flushes each connection once.
      */
     private void writeAll(List<Channel> channels, List<Frame> frames, GroupCall call, boolean deadline) {
-        Map<EventLoop, List<Integer>> byLoop = new IdentityHashMap<>(2);
-        for (int i = 0; i < channels.size(); i++) {
-            byLoop.computeIfAbsent(channels.get(i).eventLoop(), l -> new ArrayList<>(channels.size())).add(i);
+        EventLoop loop = channels.get(0).eventLoop();
+        if (deadline) {
+            call.deadlineOn(loop);
         }
-        boolean first = true;
-        for (Map.Entry<EventLoop, List<Integer>> e : byLoop.entrySet()) {
-            EventLoop loop = e.getKey();
-            boolean arm = deadline && first;
-            if (arm) {
-                call.deadlineOn(loop);
+        Runnable task = () -> {
+            if (deadline) {
+                call.armDeadline();
             }
-            first = false;
-            Runnable task = () -> {
-                if (arm) {
-                    call.armDeadline();
-                }
-                for (int i : e.getValue()) {
-                    Channel ch = channels.get(i);
-                    ch.write(frames.get(i)).addListener(f -> {
-                        if (!f.isSuccess()) {
-                            call.failNodes(n -> n == peerNumber(ch), () -> new IpcException("could not send to node "
-                                    + peers.nameOf(peerNumber(ch)) + ": " + f.cause().getMessage()));
-                        }
-                    });
-                }
-                for (int i : e.getValue()) {
-                    channels.get(i).flush();
-                }
-            };
-            if (loop.inEventLoop()) {
-                task.run();
-                continue;
+            for (int i = 0; i < channels.size(); i++) {
+                Channel ch = channels.get(i);
+                ch.write(frames.get(i)).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        failNode(call, ch, "could not send to node " + peers.nameOf(peerNumber(ch)) + ": "
+                                + f.cause().getMessage());
+                    }
+                });
             }
-            try {
-                loop.execute(task);
-            } catch (RejectedExecutionException rejected) {
-                for (int i : e.getValue()) {
-                    frames.get(i).release();
-                    int node = peerNumber(channels.get(i));
-                    call.failNodes(n -> n == node, () -> new NodeUnreachableException("node '" + self
-                            + "' is shutting down"));
-                }
-            }
+            channels.forEach(Channel::flush);
+        };
+        if (loop.inEventLoop()) {
+            task.run();
+            return;
         }
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException rejected) {
+            frames.forEach(Frame::release);
+            channels.forEach(ch -> failNode(call, ch, "node '" + self + "' is shutting down"));
+        }
+    }
+
+    /** Fails the members of the group send on the node {@code ch} leads to. */
+    private void failNode(GroupCall call, Channel ch, String why) {
+        int node = peerNumber(ch);
+        call.failNodes(n -> n == node, () -> new NodeUnreachableException(why));
     }
 
     private int peerNumber(Channel ch) {
@@ -454,8 +445,7 @@ final class Groups {
         ProcessId sender = new ProcessId(send.sender());
         ProcessId group = new ProcessId(send.group());
         long now = clock.receive(send.clock());
-        Peer from = peers.of(ch);
-        Channel origin = from != null && from.id.number() == sender.nodeNumber() ? ch : null;
+        Channel origin = ipc.origin(ch, sender);
         MessageCodec<?> codec = codecs.forId(send.codec());
         Object message = null;
         String problem = null;

@@ -259,9 +259,7 @@ final class Ipc {
         ProcessId sender = new ProcessId(send.sender());
         ProcessId target = new ProcessId(send.target());
         long now = clock.receive(send.clock());
-        // the answer goes back on this connection if it comes from the sender's node (not for a forward)
-        Peer from = peers.of(ch);
-        Channel origin = from != null && from.id.number() == sender.nodeNumber() ? ch : null;
+        Channel origin = origin(ch, sender);
         if (target.nodeNumber() != self.number()) {
             fail(new Request(sender, send.requestId(), null, origin), target, FailCode.NODE_UNREACHABLE, "process " + target + " is not on node '" + self + "'");
             return;
@@ -295,8 +293,7 @@ final class Ipc {
         if (p == null) {
             return; // timed out or discarded meanwhile
         }
-        Peer from = peers.of(ch);
-        if (p instanceof GroupCall && (from == null || from.id.number() != replier.nodeNumber())) {
+        if (p instanceof GroupCall && !fromNodeOf(ch, replier)) {
             throw new FrameFormatException("reply from " + ch.remoteAddress() + " claims to come from member "
                     + replier + " of another node");
         }
@@ -315,6 +312,20 @@ final class Ipc {
             completeExceptionally(reply.requestId(), replier, new IpcException("cannot decode the reply from "
                     + replier + ": " + e.getMessage()));
         }
+    }
+
+    /**
+     * The connection an answer to a request from {@code sender} that arrived on {@code ch} goes back
+     * on: {@code ch} itself if it comes from the sender's node (not for a forward), else null.
+     */
+    Channel origin(Channel ch, ProcessId sender) {
+        return fromNodeOf(ch, sender) ? ch : null;
+    }
+
+    /** Whether {@code ch} connects this node with the node of {@code process}. */
+    private boolean fromNodeOf(Channel ch, ProcessId process) {
+        Peer from = peers.of(ch);
+        return from != null && from.id.number() == process.nodeNumber();
     }
 
     void onFail(ByteBuf payload) {

@@ -12,6 +12,7 @@ import dev.iris.runtime.dsm.MemoryConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -142,12 +143,13 @@ class InlineHandlerTest {
                 TimeUnit.MILLISECONDS.sleep(3_000);
             });
             awaitServingOnTheLoop(c.node(0), server);
-            ProcessId slow = c.node(0).spawn("client", k -> k.send(server, "slow", TIMEOUT));
+            CompletableFuture<Object> slow = new CompletableFuture<>();
+            c.node(0).spawn("client", k -> slow.complete(k.send(server, "slow", TIMEOUT)));
             assertTrue(holding.await(10, TimeUnit.SECONDS));
             assertEquals("handled:next", call(c.node(0), k -> k.send(server, "next", TIMEOUT)));
             // the next request was handled on the process's thread while the first still held the loop
             assertEquals(List.of(false, true), onVirtualThread.subList(0, 2));
-            assertTrue(slow != null);
+            assertEquals("handled:slow", slow.get(10, TimeUnit.SECONDS), "the held request was answered too");
             for (Node n : List.of(c.node(0), c.node(1))) {
                 assertEquals(2, n.members().size(), n.id() + " sees " + n.members());
             }

@@ -32,7 +32,10 @@ final class DsmPeer {
         return NodeConfig.of(name, "bench-dsm", IrisPeer.loopback(port), seedAddresses).withMemory(memory);
     }
 
-    /** Member: {@code dsm <name> <port> <seed ports, or -> <managers> <pages> <home, or ->}. */
+    /**
+     * Member: {@code dsm <name> <port, 0: any> <seed ports, or -> <managers> <pages> <home, or ->};
+     * its READY line says the port it bound.
+     */
     static Member.Commands member(String[] args) {
         List<Integer> seeds = args[2].equals("-") ? List.of() : JGroupsPeer.ports(args[2]);
         int pages = Integer.parseInt(args[4]);
@@ -40,7 +43,7 @@ final class DsmPeer {
                 args[5]), Codecs.of());
         SharedMemory memory = node.memory();
         long base = memory.region(REGION).base();
-        return command -> switch (command[0]) {
+        Member.Commands commands = command -> switch (command[0]) {
             case "await" -> {
                 if (!node.awaitMembers(Integer.parseInt(command[1]), Duration.ofSeconds(60))) {
                     throw new IllegalStateException(args[0] + " sees " + node.members());
@@ -65,6 +68,17 @@ final class DsmPeer {
                 }
             }, pages, Integer.parseInt(command[1]), Integer.parseInt(command[2]), Long.parseLong(command[3])));
             default -> throw new IllegalArgumentException("unknown command " + command[0]);
+        };
+        return new Member.Commands() {
+            @Override
+            public String run(String[] command) throws Exception {
+                return commands.run(command);
+            }
+
+            @Override
+            public String ready() {
+                return String.valueOf(IrisPeer.port(node));
+            }
         };
     }
 }

@@ -247,11 +247,11 @@ public final class Harness {
 
     private void nettyGroup(int n) throws Exception {
         try {
-            List<Integer> ports = freePorts(n);
+            // each member binds port 0 and says which port it got
+            List<Integer> ports = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                child("netty-m" + i, "netty", String.valueOf(ports.get(i)), "0");
+                ports.add(Integer.parseInt(child("netty-m" + i, "netty", "0", "0").awaitReady()));
             }
-            awaitReady();
             try (NettyPeer.Client client = new NettyPeer.Client(ports, plan.payloads().get(0), n)) {
                 Measure.warmJvms(client, plan.inFlight(), plan.durations());
             }
@@ -275,19 +275,18 @@ public final class Harness {
      */
     private void irisGroup(int n, String system) throws Exception {
         boolean tls = system.equals("iris-tls");
-        int clientPort = freePorts(1).get(0);
         ClusterAuthority authority = tls ? ClusterAuthority.create("bench") : null;
         Path authorityDir = null;
         if (tls) {
             authorityDir = java.nio.file.Files.createTempDirectory("iris-bench-authority");
             authority.write(authorityDir);
         }
-        Node node = IrisPeer.Client.start(clientPort, authority, system.equals("iris-1loop") ? 1 : 2);
+        // the client binds port 0 and is every member's seed; the members bind port 0
+        Node node = IrisPeer.Client.start(0, authority, system.equals("iris-1loop") ? 1 : 2);
+        int clientPort = IrisPeer.port(node);
         try {
-            List<Integer> ports = freePorts(n);
             for (int i = 0; i < n; i++) {
-                List<String> args = new ArrayList<>(List.of("m" + i, String.valueOf(ports.get(i)),
-                        String.valueOf(clientPort)));
+                List<String> args = new ArrayList<>(List.of("m" + i, "0", String.valueOf(clientPort)));
                 if (tls) {
                     args.add(authorityDir.toString());
                 }
@@ -345,21 +344,19 @@ public final class Harness {
      */
     void pageFaults() throws Exception {
         try {
-            int port = freePorts(1).get(0);
-            child("netty-4k", "netty", String.valueOf(port), "4096").awaitReady();
+            int port = Integer.parseInt(child("netty-4k", "netty", "0", "4096").awaitReady());
             try (NettyPeer.Client client = new NettyPeer.Client(List.of(port), 16, 1)) {
                 faultRow("netty", "16 B request, 4 KiB response", client.latency(plan.durations(), wakeups));
             }
         } finally {
             Child.closeAll(children);
         }
-        List<Integer> ports = freePorts(2);
         int pages = plan.faultPages();
         Node a = null;
         try {
-            Child b = child("dsm-b", "dsm", "b", String.valueOf(ports.get(1)), "-", "b", String.valueOf(pages), "b");
-            b.awaitReady();
-            a = Node.start(DsmPeer.config("a", ports.get(0), List.of(ports.get(1)), List.of("b"), pages, "b"),
+            Child b = child("dsm-b", "dsm", "b", "0", "-", "b", String.valueOf(pages), "b");
+            int bPort = Integer.parseInt(b.awaitReady());
+            a = Node.start(DsmPeer.config("a", 0, List.of(bPort), List.of("b"), pages, "b"),
                     dev.iris.runtime.Codecs.of());
             b.call("await 2");
             if (!a.awaitMembers(2, java.time.Duration.ofSeconds(60))) {

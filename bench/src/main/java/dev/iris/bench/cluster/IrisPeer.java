@@ -33,6 +33,11 @@ final class IrisPeer {
         return new InetSocketAddress("127.0.0.1", port);
     }
 
+    /** The port {@code node} listens on ({@link Node#address()} is {@code host:port}). */
+    static int port(Node node) {
+        return Integer.parseInt(node.address().substring(node.address().lastIndexOf(':') + 1));
+    }
+
     /**
      * Member: {@code iris <name> <port> <seed port> [authority dir: mutual TLS]}; its echo process's
      * handler runs where {@code dispatch} says.

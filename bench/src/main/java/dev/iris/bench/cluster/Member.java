@@ -15,6 +15,11 @@ public final class Member {
     /** What a member does on a command; returns the text of its {@code OK} line. */
     interface Commands {
         String run(String[] command) throws Exception;
+
+        /** What the member's {@code READY} line says (the port it bound, where the harness needs it). */
+        default String ready() {
+            return "";
+        }
     }
 
     private Member() {
@@ -33,7 +38,7 @@ public final class Member {
             case "hazelcast" -> HazelcastPeer.member(rest);
             default -> throw new IllegalArgumentException("unknown system " + args[0]);
         };
-        System.out.println("READY");
+        System.out.println(("READY " + commands.ready()).strip());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = in.readLine()) != null; ) {
             try {

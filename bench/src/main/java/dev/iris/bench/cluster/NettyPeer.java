@@ -48,11 +48,11 @@ final class NettyPeer {
     private NettyPeer() {
     }
 
-    /** Member: {@code netty <port> <replyBytes, 0 = echo>}. */
+    /** Member: {@code netty <port, 0: any> <replyBytes, 0 = echo>}; its READY line says the port it bound. */
     static Member.Commands member(String[] args) throws Exception {
         int replyBytes = Integer.parseInt(args[1]);
         EventLoopGroup loop = group();
-        new ServerBootstrap().group(loop).channel(serverChannel())
+        Channel server = new ServerBootstrap().group(loop).channel(serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(frames((ctx, in) -> {
                     ByteBuf out;
@@ -64,9 +64,18 @@ final class NettyPeer {
                     }
                     ctx.writeAndFlush(out);
                 }))
-                .bind(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0]))).sync();
-        return command -> {
-            throw new IllegalArgumentException("no commands");
+                .bind(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0]))).sync().channel();
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        return new Member.Commands() {
+            @Override
+            public String run(String[] command) {
+                throw new IllegalArgumentException("no commands");
+            }
+
+            @Override
+            public String ready() {
+                return String.valueOf(port);
+            }
         };
     }
 

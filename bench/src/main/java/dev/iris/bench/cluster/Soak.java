@@ -95,11 +95,6 @@ public final class Soak {
         System.exit(new Soak().run(seconds, backup) ? 0 : 1);
     }
 
-    /** The port {@code node} listens on ({@link Node#address()} is {@code host:port}). */
-    private static int port(Node node) {
-        return Integer.parseInt(node.address().substring(node.address().lastIndexOf(':') + 1));
-    }
-
     private boolean run(long seconds, boolean backup) throws Exception {
         List<String> names = List.of("s0", "s1", "s2");
         MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("counters", 3 * 8),
@@ -110,7 +105,7 @@ public final class Soak {
         for (int i = 0; i < 3; i++) {
             // port 0: the system picks each node's port as it binds; s1 and s2 seed with the port s0 got
             nodes.add(Node.start(NodeConfig.of(names.get(i), "soak", IrisPeer.loopback(0),
-                    i == 0 ? List.of() : List.of(IrisPeer.loopback(port(nodes.get(0))))).withMemory(memory)
+                    i == 0 ? List.of() : List.of(IrisPeer.loopback(IrisPeer.port(nodes.get(0))))).withMemory(memory)
                     .withCredentials(authority.issue(names.get(i))), Codecs.of()));
         }
         int workers = 3 * 3;

@@ -14,9 +14,14 @@ public final class Blocking {
 
     /** Throws {@link Refused} if the calling thread must not block in {@code operation}. */
     public static void check(String operation) {
-        if (FORBIDDEN.get() == Boolean.TRUE) {
+        if (forbidden()) {
             throw new Refused(operation);
         }
+    }
+
+    /** Whether the calling thread must not block (for callers that build their description only then). */
+    public static boolean forbidden() {
+        return FORBIDDEN.get() == Boolean.TRUE;
     }
 
     /** Marks the calling thread as one that must not block, until {@link #allow}. */
@@ -36,7 +41,7 @@ public final class Blocking {
     public static final class Refused extends Error {
         private final String operation;
 
-        Refused(String operation) {
+        public Refused(String operation) {
             super("a handler running on an event loop may not block: " + operation, null, false, false);
             this.operation = operation;
         }

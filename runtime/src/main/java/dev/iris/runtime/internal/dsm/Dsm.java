@@ -652,13 +652,9 @@ public final class Dsm implements SharedMemory {
      */
     <T> T await(java.util.concurrent.CompletableFuture<T> done, java.util.function.Supplier<String> what,
             Consumer<Boolean> onGiveUp) {
-        if (!done.isDone()) {
-            try {
-                Blocking.check(what.get());
-            } catch (Blocking.Refused refused) {
-                onGiveUp.accept(false); // as if interrupted: nobody waits any more
-                throw refused;
-            }
+        if (!done.isDone() && Blocking.forbidden()) {
+            onGiveUp.accept(false); // as if interrupted: nobody waits any more
+            throw new Blocking.Refused(what.get()); // the description is built only now
         }
         try {
             return done.get(config.faultTimeout().toNanos(), TimeUnit.NANOSECONDS);
