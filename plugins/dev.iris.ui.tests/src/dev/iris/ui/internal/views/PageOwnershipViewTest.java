@@ -62,8 +62,10 @@ class PageOwnershipViewTest {
         ILaunch launch = IrisLaunching.newConfiguration(project, program, cluster).launch(ILaunchManager.RUN_MODE, null);
         try {
             page.bringToTop(view); // the nodes' consoles come to the front as they print
+            // the status line is redrawn from the next picture, after the monitor counts the third node
             processEventsUntil(() -> view.monitor() != null && view.monitor().connected().size() == 3
-                    && view.picture().size() > 0 && owners(view.picture()).size() >= 2,
+                    && view.picture().size() > 0 && owners(view.picture()).size() >= 2
+                    && view.statusText().contains("3 of 3 nodes"),
                     () -> "the view to show the pages of three connected nodes: " + view.statusText() + " "
                             + (view.monitor() == null ? "" : view.monitor().failures()));
             // the bank's pages start with their managers, n1, n2 and n3 in turn
