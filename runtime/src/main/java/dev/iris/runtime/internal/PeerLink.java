@@ -4,6 +4,7 @@ import dev.iris.runtime.NodeId;
 import dev.iris.runtime.transport.FrameKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import java.util.concurrent.Executor;
 
 /**
@@ -33,6 +34,17 @@ public interface PeerLink {
      * @return whether the peer is live (else the payload is released and nothing is sent)
      */
     boolean send(int node, FrameKind kind, ByteBuf payload);
+
+    /**
+     * Sends an answer to a frame that {@code node} sent on connection {@code origin}: back on that
+     * connection while it is open, written by the event loop that read the frame (no hand-off to
+     * another loop); else, or when {@code origin} is null, as {@link #send}. An answer sent this way
+     * may overtake frames sent earlier with {@link #send}, and be overtaken by later ones: only for
+     * answers whose protocol does not rely on that order.
+     *
+     * @return whether the peer is live (else the payload is released and nothing is sent)
+     */
+    boolean answer(Channel origin, int node, FrameKind kind, ByteBuf payload);
 
     /** The node's Lamport clock, which its IPC shares. */
     LamportClock clock();

@@ -2,6 +2,7 @@ package dev.iris.runtime.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.nio.ByteOrder;
 
 /**
  * Payloads of the page coherence frames of the shared memory: {@link FrameKind#PAGE_REQUEST},
@@ -93,10 +94,9 @@ public final class PageWire {
         for (int node : copyset) {
             out.writeInt(node);
         }
-        for (long word : data) {
-            out.writeLongLE(word);
-        }
-        return out;
+        out.ensureWritable(length);
+        out.internalNioBuffer(out.writerIndex(), length).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(data);
+        return out.writerIndex(out.writerIndex() + length);
     }
 
     /** Reads a PAGE whose data must be exactly {@code pageSize} bytes. */
@@ -117,9 +117,8 @@ public final class PageWire {
             copyset[i] = in.readInt();
         }
         long[] data = new long[pageSize / 8];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = in.readLongLE();
-        }
+        in.nioBuffer(in.readerIndex(), pageSize).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(data);
+        in.skipBytes(pageSize);
         return new Page(mode, page, faultId, clock, version, copyset, data);
     }
 

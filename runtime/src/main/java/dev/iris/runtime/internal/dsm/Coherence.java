@@ -6,6 +6,7 @@ import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.PageWire;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,6 +24,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * writer, queues requests until that writer wrote once: concurrent faults wait, they are not
  * duplicated, and two nodes writing one page in turn both make progress. Versions (one per write
  * epoch) let a node discard a copy that was invalidated before it arrived.
+ *
+ * <p>Answers go back on the connection their request came in on, written by the event loop that
+ * read it ({@link dev.iris.runtime.internal.PeerLink#answer}): a page served at once to a requester
+ * that asked this node itself (a write's only when the memory keeps no backup copies, whose replicas
+ * and census replies must stay in order with ownership), and an invalidation's acknowledgement.
+ * Every other frame to a peer goes on this node's own connection to it, in order. These answers may
+ * therefore pass, or be passed by, this node's other frames to the same peer; no order among them
+ * matters to the protocol:
+ * <ul>
+ * <li>A read copy carries its version. An invalidation this node sends later, as the page's next
+ * writer, carries a higher one; if it arrives first, the reader's {@code minValid} rises above the
+ * copy's version and the copy is discarded and asked for again, as when the copy and the
+ * invalidation come from two nodes.
+ * <li>A page with its ownership may be passed by a request this node then forwards to the new owner,
+ * or by its own next request for the page: the new owner's write fault is still open, and it queues
+ * them until its write is done. An invalidation this node sent before, as an owner, was
+ * acknowledged before that write completed, so none is still on its way.
+ * <li>A copy whose fault gave up, passed by a later fault's answer, matches no fault and is dropped.
+ * <li>A writer counts acknowledgements by node and fault id only, and queues every request for the
+ * page until its write is done, whichever connection brought it.
+ * </ul>
  */
 final class Coherence {
     /** A request forwarded more often than this is refused (a probable-owner cycle would be a bug). */
@@ -250,11 +272,11 @@ final class Coherence {
 
     // ------------------------------------------------------------------ frames
 
-    void onFrame(int from, FrameKind kind, ByteBuf in) {
+    void onFrame(int from, FrameKind kind, ByteBuf in, Channel origin) {
         switch (kind) {
-            case PAGE_REQUEST -> onRequest(PageWire.readRequest(in));
+            case PAGE_REQUEST -> onRequest(from, PageWire.readRequest(in), origin);
             case PAGE -> onPage(from, PageWire.readPage(in, dsm.config.pageSize()));
-            case INVALIDATE -> onInvalidate(from, PageWire.readInvalidate(in));
+            case INVALIDATE -> onInvalidate(from, PageWire.readInvalidate(in), origin);
             case INVALIDATE_ACK -> onAck(from, PageWire.readAck(in));
             case PAGE_FAIL -> onFail(PageWire.readFail(in));
             default -> throw new FrameFormatException("not a page frame: " + kind);
@@ -270,7 +292,7 @@ final class Coherence {
         return p;
     }
 
-    private void onRequest(PageWire.Request r) {
+    private void onRequest(int from, PageWire.Request r, Channel origin) {
         Page p = page(r.page());
         dsm.receive(r.clock());
         if (r.mode() == PageWire.FETCH || p.model == Page.RELEASE) {
@@ -281,12 +303,15 @@ final class Coherence {
             return;
         }
         synchronized (p) {
-            handle(p, r);
+            handle(p, r, r.requester() == from && r.hops() == 0 ? origin : null);
         }
     }
 
-    /** Serves, queues or forwards a request (holding the page's monitor). */
-    private void handle(Page p, PageWire.Request r) {
+    /**
+     * Serves, queues or forwards a request (holding the page's monitor); a read copy served now goes
+     * back on {@code origin}, the requester's own connection that brought the request, if not null.
+     */
+    private void handle(Page p, PageWire.Request r, Channel origin) {
         if (r.requester() == dsm.self) {
             if (!p.owner && p.fault != null && p.fault.id == r.faultId() && dsm.backup == null) {
                 fail(p, p.fault, "its request came back to this node without finding the owner");
@@ -296,13 +321,13 @@ final class Coherence {
         if (p.busy()) {
             p.queued.add(r);
         } else if (p.owner) {
-            serve(p, r);
+            serve(p, r, origin);
         } else {
             forward(p, r);
         }
     }
 
-    private void serve(Page p, PageWire.Request r) {
+    private void serve(Page p, PageWire.Request r, Channel origin) {
         if (!dsm.link.isLive(r.requester())) {
             return; // the requester died meanwhile
         }
@@ -311,8 +336,8 @@ final class Coherence {
         if (r.mode() == PageWire.READ) {
             int before = p.state;
             p.state = Page.READ;
-            if (dsm.send(r.requester(), FrameKind.PAGE, PageWire.page(dsm.link.alloc(), PageWire.READ, p.number,
-                    r.faultId(), dsm.tick(), p.version, new int[0], p.data))) {
+            if (dsm.answer(origin, r.requester(), FrameKind.PAGE, PageWire.page(dsm.link.alloc(), PageWire.READ,
+                    p.number, r.faultId(), dsm.tick(), p.version, new int[0], p.data))) {
                 p.copyset.add(r.requester());
                 dsm.event(Kind.PAGE_SENT, p.number, r.requester(), p.region.name());
             } else {
@@ -323,7 +348,9 @@ final class Coherence {
             int[] copies = p.copyset.stream().mapToInt(Integer::intValue).toArray();
             int before = p.state;
             p.state = Page.INVALID;
-            if (dsm.send(r.requester(), FrameKind.PAGE, PageWire.page(dsm.link.alloc(), PageWire.WRITE, p.number,
+            // with backup copies, ownership stays in order with this node's replicas and census replies
+            if (dsm.answer(dsm.backup == null ? origin : null, r.requester(), FrameKind.PAGE, PageWire.page(
+                    dsm.link.alloc(), PageWire.WRITE, p.number,
                     r.faultId(), dsm.tick(), p.version, copies, p.data))) {
                 p.owner = false;
                 p.copyset.clear();
@@ -447,7 +474,7 @@ final class Coherence {
         drain(p);
     }
 
-    private void onInvalidate(int from, PageWire.Invalidate inv) {
+    private void onInvalidate(int from, PageWire.Invalidate inv, Channel origin) {
         Page p = page(inv.page());
         dsm.receive(inv.clock());
         synchronized (p) {
@@ -463,7 +490,7 @@ final class Coherence {
                 }
             }
         }
-        dsm.send(from, FrameKind.INVALIDATE_ACK, PageWire.ack(dsm.link.alloc(), new PageWire.Ack(inv.page(),
+        dsm.answer(origin, from, FrameKind.INVALIDATE_ACK, PageWire.ack(dsm.link.alloc(), new PageWire.Ack(inv.page(),
                 inv.faultId(), dsm.tick())));
     }
 
@@ -493,7 +520,7 @@ final class Coherence {
     /** Handles the queued requests while the page is not busy (holding its monitor). */
     void drain(Page p) {
         for (int n = p.queued.size(); n > 0 && !p.queued.isEmpty() && !p.busy(); n--) {
-            handle(p, p.queued.poll()); // at most once each: a request handled may be queued again
+            handle(p, p.queued.poll(), null); // at most once each: a request handled may be queued again
         }
     }
 

@@ -1,0 +1,60 @@
+package dev.iris.runtime.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PageWireTest {
+    private static final int PAGE = 4096;
+
+    private static ByteBufAllocator allocator(String kind) {
+        return switch (kind) {
+            case "heap" -> new UnpooledByteBufAllocator(false);
+            case "direct" -> new UnpooledByteBufAllocator(true);
+            default -> PooledByteBufAllocator.DEFAULT;
+        };
+    }
+
+    /** The page's words are copied in bulk: every word, in order, little-endian on the wire, wherever the bytes sit. */
+    @ParameterizedTest
+    @ValueSource(strings = {"heap", "direct", "pooled"})
+    void aPageTravelsWordForWord(String kind) {
+        long[] data = new SplittableRandom(17).longs(PAGE / 8).toArray();
+        ByteBuf encoded = PageWire.page(allocator(kind), PageWire.WRITE, 5, 6, 7, 8, new int[] {2, 3}, data);
+        assertEquals(data[1], encoded.getLongLE(35 + 8 + 8));
+
+        // behind other bytes, as a frame's payload is in the buffer it was read from
+        ByteBuf read = allocator(kind).buffer().writeBytes(new byte[13]).writeBytes(encoded).writeByte(99);
+        encoded.release();
+        read.skipBytes(13);
+        PageWire.Page page = PageWire.readPage(read.readSlice(read.readableBytes() - 1), PAGE);
+
+        assertArrayEquals(data, page.data());
+        assertArrayEquals(new int[] {2, 3}, page.copyset());
+        assertEquals(8, page.version());
+        assertEquals(99, read.readByte());
+        read.release();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"heap", "direct"})
+    void aPageReadFromAWrappedArrayLeavesItsReaderAtTheEnd(String kind) {
+        long[] data = new SplittableRandom(3).longs(PAGE / 8).toArray();
+        ByteBuf encoded = PageWire.page(allocator(kind), PageWire.READ, 1, 2, 3, 4, new int[0], data);
+        byte[] bytes = new byte[encoded.readableBytes()];
+        encoded.readBytes(bytes);
+        encoded.release();
+        ByteBuf in = Unpooled.wrappedBuffer(bytes);
+
+        assertArrayEquals(data, PageWire.readPage(in, PAGE).data());
+        assertEquals(0, in.readableBytes());
+    }
+}
