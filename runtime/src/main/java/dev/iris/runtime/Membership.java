@@ -222,6 +222,22 @@ final class Membership implements Peers {
         return true;
     }
 
+    /**
+     * Sends a frame whose order does not matter ({@link dev.iris.runtime.internal.PeerLink#sendUnordered}):
+     * on the calling event loop's connection to {@code node}, else as {@link #send}.
+     */
+    boolean sendUnordered(int node, FrameKind kind, ByteBuf payload) {
+        Peer peer = livePeers.get(node);
+        if (peer != null && !peer.out.eventLoop().inEventLoop()) {
+            Channel in = peer.in;
+            if (in != null && in.isActive() && in.eventLoop().inEventLoop()) {
+                in.writeAndFlush(new Frame(kind, 0, payload));
+                return true;
+            }
+        }
+        return send(node, kind, payload);
+    }
+
     // ------------------------------------------------------------------ connections
 
     void dial(String peerAddress) {

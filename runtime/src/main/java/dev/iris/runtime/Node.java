@@ -401,7 +401,7 @@ public final class Node implements AutoCloseable {
                         if (peer == null) {
                             throw new FrameFormatException(frame.kind() + " frame before the peer is known");
                         }
-                        memory.onFrame(peer.id.number(), frame.kind(), payload, ch);
+                        memory.onFrame(peer.id.number(), frame.kind(), payload);
                     }
                     default -> throw new FrameFormatException("unexpected " + frame.kind() + " frame after the handshake");
                 }
@@ -452,12 +452,8 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
-        public boolean answer(Channel origin, int node, FrameKind kind, ByteBuf payload) {
-            if (origin != null && origin.isActive()) {
-                origin.writeAndFlush(new Frame(kind, 0, payload));
-                return true;
-            }
-            return membership.send(node, kind, payload);
+        public boolean sendUnordered(int node, FrameKind kind, ByteBuf payload) {
+            return membership.sendUnordered(node, kind, payload);
         }
 
         @Override

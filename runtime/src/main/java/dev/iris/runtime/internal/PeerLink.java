@@ -4,7 +4,6 @@ import dev.iris.runtime.NodeId;
 import dev.iris.runtime.transport.FrameKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
 import java.util.concurrent.Executor;
 
 /**
@@ -36,15 +35,15 @@ public interface PeerLink {
     boolean send(int node, FrameKind kind, ByteBuf payload);
 
     /**
-     * Sends an answer to a frame that {@code node} sent on connection {@code origin}: back on that
-     * connection while it is open, written by the event loop that read the frame (no hand-off to
-     * another loop); else, or when {@code origin} is null, as {@link #send}. An answer sent this way
-     * may overtake frames sent earlier with {@link #send}, and be overtaken by later ones: only for
-     * answers whose protocol does not rely on that order.
+     * Sends a frame whose order against this node's other frames to {@code node} does not matter:
+     * called on an event loop, on whichever connection to the peer that loop serves (the peer's own
+     * connection to this node, when this node's connection to it runs on another loop), so that no
+     * other thread is woken; else as {@link #send}. Such a frame may pass frames sent before it with
+     * {@link #send}, and be passed by later ones.
      *
      * @return whether the peer is live (else the payload is released and nothing is sent)
      */
-    boolean answer(Channel origin, int node, FrameKind kind, ByteBuf payload);
+    boolean sendUnordered(int node, FrameKind kind, ByteBuf payload);
 
     /** The node's Lamport clock, which its IPC shares. */
     LamportClock clock();

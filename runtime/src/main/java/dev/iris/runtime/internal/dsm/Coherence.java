@@ -6,7 +6,6 @@ import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.PageWire;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,13 +24,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * duplicated, and two nodes writing one page in turn both make progress. Versions (one per write
  * epoch) let a node discard a copy that was invalidated before it arrived.
  *
- * <p>Answers go back on the connection their request came in on, written by the event loop that
- * read it ({@link dev.iris.runtime.internal.PeerLink#answer}): a page served at once to a requester
- * that asked this node itself (a write's only when the memory keeps no backup copies, whose replicas
- * and census replies must stay in order with ownership), and an invalidation's acknowledgement.
- * Every other frame to a peer goes on this node's own connection to it, in order. These answers may
- * therefore pass, or be passed by, this node's other frames to the same peer; no order among them
- * matters to the protocol:
+ * <p>Some frames leave on whichever connection to their peer the event loop that handles the
+ * step serves ({@link dev.iris.runtime.internal.PeerLink#sendUnordered}), so that a step on a loop
+ * wakes no other thread: read copies, invalidations' acknowledgements, and, when the memory keeps no
+ * backup copies (whose replicas and census replies must stay in order with ownership), pages with
+ * their ownership. Every other frame to a peer goes on this node's own
+ * connection to it, in order. The first may therefore pass, or be passed by, this node's other frames
+ * to the same peer; no order among them matters to the protocol:
  * <ul>
  * <li>A read copy carries its version. An invalidation this node sends later, as the page's next
  * writer, carries a higher one; if it arrives first, the reader's {@code minValid} rises above the
@@ -272,11 +271,11 @@ final class Coherence {
 
     // ------------------------------------------------------------------ frames
 
-    void onFrame(int from, FrameKind kind, ByteBuf in, Channel origin) {
+    void onFrame(int from, FrameKind kind, ByteBuf in) {
         switch (kind) {
-            case PAGE_REQUEST -> onRequest(from, PageWire.readRequest(in), origin);
+            case PAGE_REQUEST -> onRequest(PageWire.readRequest(in));
             case PAGE -> onPage(from, PageWire.readPage(in, dsm.config.pageSize()));
-            case INVALIDATE -> onInvalidate(from, PageWire.readInvalidate(in), origin);
+            case INVALIDATE -> onInvalidate(from, PageWire.readInvalidate(in));
             case INVALIDATE_ACK -> onAck(from, PageWire.readAck(in));
             case PAGE_FAIL -> onFail(PageWire.readFail(in));
             default -> throw new FrameFormatException("not a page frame: " + kind);
@@ -292,7 +291,7 @@ final class Coherence {
         return p;
     }
 
-    private void onRequest(int from, PageWire.Request r, Channel origin) {
+    private void onRequest(PageWire.Request r) {
         Page p = page(r.page());
         dsm.receive(r.clock());
         if (r.mode() == PageWire.FETCH || p.model == Page.RELEASE) {
@@ -303,15 +302,12 @@ final class Coherence {
             return;
         }
         synchronized (p) {
-            handle(p, r, r.requester() == from && r.hops() == 0 ? origin : null);
+            handle(p, r);
         }
     }
 
-    /**
-     * Serves, queues or forwards a request (holding the page's monitor); a read copy served now goes
-     * back on {@code origin}, the requester's own connection that brought the request, if not null.
-     */
-    private void handle(Page p, PageWire.Request r, Channel origin) {
+    /** Serves, queues or forwards a request (holding the page's monitor). */
+    private void handle(Page p, PageWire.Request r) {
         if (r.requester() == dsm.self) {
             if (!p.owner && p.fault != null && p.fault.id == r.faultId() && dsm.backup == null) {
                 fail(p, p.fault, "its request came back to this node without finding the owner");
@@ -321,13 +317,13 @@ final class Coherence {
         if (p.busy()) {
             p.queued.add(r);
         } else if (p.owner) {
-            serve(p, r, origin);
+            serve(p, r);
         } else {
             forward(p, r);
         }
     }
 
-    private void serve(Page p, PageWire.Request r, Channel origin) {
+    private void serve(Page p, PageWire.Request r) {
         if (!dsm.link.isLive(r.requester())) {
             return; // the requester died meanwhile
         }
@@ -336,7 +332,7 @@ final class Coherence {
         if (r.mode() == PageWire.READ) {
             int before = p.state;
             p.state = Page.READ;
-            if (dsm.answer(origin, r.requester(), FrameKind.PAGE, PageWire.page(dsm.link.alloc(), PageWire.READ,
+            if (dsm.sendUnordered(r.requester(), FrameKind.PAGE, PageWire.page(dsm.link.alloc(), PageWire.READ,
                     p.number, r.faultId(), dsm.tick(), p.version, new int[0], p.data))) {
                 p.copyset.add(r.requester());
                 dsm.event(Kind.PAGE_SENT, p.number, r.requester(), p.region.name());
@@ -348,10 +344,11 @@ final class Coherence {
             int[] copies = p.copyset.stream().mapToInt(Integer::intValue).toArray();
             int before = p.state;
             p.state = Page.INVALID;
+            ByteBuf page = PageWire.page(dsm.link.alloc(), PageWire.WRITE, p.number, r.faultId(), dsm.tick(),
+                    p.version, copies, p.data);
             // with backup copies, ownership stays in order with this node's replicas and census replies
-            if (dsm.answer(dsm.backup == null ? origin : null, r.requester(), FrameKind.PAGE, PageWire.page(
-                    dsm.link.alloc(), PageWire.WRITE, p.number,
-                    r.faultId(), dsm.tick(), p.version, copies, p.data))) {
+            if (dsm.backup == null ? dsm.sendUnordered(r.requester(), FrameKind.PAGE, page)
+                    : dsm.send(r.requester(), FrameKind.PAGE, page)) {
                 p.owner = false;
                 p.copyset.clear();
                 p.probOwner = r.requester();
@@ -389,9 +386,10 @@ final class Coherence {
         if (r.mode() == PageWire.WRITE) {
             p.probOwner = r.requester();
         }
-        dsm.send(target, FrameKind.PAGE_REQUEST, PageWire.request(dsm.link.alloc(), new PageWire.Request(r.mode(),
-                r.page(), r.requester(), r.faultId(), dsm.tick(), r.hops() + 1)));
+        dsm.send(target, FrameKind.PAGE_REQUEST, PageWire.request(dsm.link.alloc(),
+                new PageWire.Request(r.mode(), r.page(), r.requester(), r.faultId(), dsm.tick(), r.hops() + 1)));
     }
+
 
     private void onPage(int from, PageWire.Page g) {
         Page p = page(g.page());
@@ -474,7 +472,7 @@ final class Coherence {
         drain(p);
     }
 
-    private void onInvalidate(int from, PageWire.Invalidate inv, Channel origin) {
+    private void onInvalidate(int from, PageWire.Invalidate inv) {
         Page p = page(inv.page());
         dsm.receive(inv.clock());
         synchronized (p) {
@@ -490,7 +488,7 @@ final class Coherence {
                 }
             }
         }
-        dsm.answer(origin, from, FrameKind.INVALIDATE_ACK, PageWire.ack(dsm.link.alloc(), new PageWire.Ack(inv.page(),
+        dsm.sendUnordered(from, FrameKind.INVALIDATE_ACK, PageWire.ack(dsm.link.alloc(), new PageWire.Ack(inv.page(),
                 inv.faultId(), dsm.tick())));
     }
 
@@ -520,7 +518,7 @@ final class Coherence {
     /** Handles the queued requests while the page is not busy (holding its monitor). */
     void drain(Page p) {
         for (int n = p.queued.size(); n > 0 && !p.queued.isEmpty() && !p.busy(); n--) {
-            handle(p, p.queued.poll(), null); // at most once each: a request handled may be queued again
+            handle(p, p.queued.poll()); // at most once each: a request handled may be queued again
         }
     }
 

@@ -16,7 +16,6 @@ import dev.iris.runtime.internal.PeerLink;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -558,10 +557,10 @@ public final class Dsm implements SharedMemory {
         return sent;
     }
 
-    /** Sends an answer to a frame {@code node} sent on {@code origin} ({@link PeerLink#answer}); false if it is not live. */
-    boolean answer(Channel origin, int node, FrameKind kind, ByteBuf payload) {
+    /** Sends a memory frame whose order does not matter ({@link PeerLink#sendUnordered}); false if not live. */
+    boolean sendUnordered(int node, FrameKind kind, ByteBuf payload) {
         messages.incrementAndGet();
-        boolean sent = link.answer(origin, node, kind, payload);
+        boolean sent = link.sendUnordered(node, kind, payload);
         if (!sent) {
             messages.decrementAndGet();
         }
@@ -588,11 +587,10 @@ public final class Dsm implements SharedMemory {
         return recovery != null ? recovery.manager(p.number) : managers[(int) (p.number % managers.length)];
     }
 
-    /** Handles a memory frame from live peer {@code from} that arrived on connection {@code origin} (on its event loop). */
-    public void onFrame(int from, FrameKind kind, ByteBuf payload, Channel origin) {
+    /** Handles a memory frame from live peer {@code from} (on a Netty event loop). */
+    public void onFrame(int from, FrameKind kind, ByteBuf payload) {
         switch (kind) {
-            case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL -> coherence.onFrame(from, kind, payload,
-                    origin);
+            case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL -> coherence.onFrame(from, kind, payload);
             case DIFF, DIFF_ACK -> release.onFrame(from, kind, payload);
             case SYNC -> sync.onFrame(from, payload);
             case REPLICA, REPLICA_ACK -> withBackups(kind).onFrame(from, kind, payload);
