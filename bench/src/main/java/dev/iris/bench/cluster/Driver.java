@@ -11,8 +11,6 @@ import org.HdrHistogram.Histogram;
  * standard streams as members do ({@link Child}):
  *
  * <pre>
- * warm PAYLOAD IN_FLIGHT MILLIS
- *     all replies, unmeasured: the JVMs' warm-up
  * measure PAYLOAD ALL|FIRST IN_FLIGHT WARMUP_MS LATENCY_MS THROUGHPUT_MS PIDS
  *     the latency, then the throughput (none when THROUGHPUT_MS is 0), counting the threads woken in
  *     this JVM and the JVMs PIDS (comma-separated) meanwhile; answers {@link #result}
@@ -37,11 +35,6 @@ final class Driver {
             @Override
             public String run(String[] c) throws Exception {
                 return switch (c[0]) {
-                    case "warm" -> {
-                        Measure.warm(group.load(Integer.parseInt(c[1]), true), Integer.parseInt(c[2]),
-                                Long.parseLong(c[3]));
-                        yield "";
-                    }
                     case "measure" -> {
                         int payload = Integer.parseInt(c[1]);
                         boolean all = c[2].equals("ALL");

@@ -43,10 +43,9 @@ final class DsmPeer {
     /**
      * Client JVM of the fault section: {@code dsm-client <pages> <b's port>}, node a, which faults on
      * the pages b owns and manages. Commands: {@code await NODES}; {@code begin PIDS} starts a
-     * histogram and counts the threads woken in this JVM and the JVMs PIDS; {@code pass read|write
-     * record|warm} accesses every page once (each access a fault when b has taken the pages back) and
-     * answers the nanoseconds it took, timing each access into the histogram with {@code record};
-     * {@code end} answers {@link Driver#result}.
+     * histogram and counts the threads woken in this JVM and the JVMs PIDS; {@code pass read|write}
+     * accesses every page once (each access a fault when b has taken the pages back), timing each into
+     * the histogram, and answers the nanoseconds they took; {@code end} answers {@link Driver#result}.
      */
     static Member.Commands client(String[] args) {
         int pages = Integer.parseInt(args[0]);
@@ -55,7 +54,7 @@ final class DsmPeer {
         SharedMemory memory = node.memory();
         long base = memory.region(REGION).base();
         Histogram[] faults = {Measure.histogram()};
-        Wakeups[] wakeups = {null};
+        Wakeups[] wakeups = {new Wakeups(List.of())};
         return command -> switch (command[0]) {
             case "await" -> await(node, Integer.parseInt(command[1]));
             case "begin" -> {
@@ -65,10 +64,7 @@ final class DsmPeer {
             }
             case "pass" -> {
                 boolean write = command[1].equals("write");
-                boolean record = command[2].equals("record");
-                if (record) {
-                    wakeups[0].start();
-                }
+                wakeups[0].start();
                 long total = 0;
                 for (int p = 0; p < pages; p++) {
                     long address = base + (long) p * PAGE;
@@ -80,13 +76,9 @@ final class DsmPeer {
                     }
                     long t = System.nanoTime() - start;
                     total += t;
-                    if (record) {
-                        faults[0].recordValue(Math.max(1_000, t));
-                    }
+                    faults[0].recordValue(Math.max(1_000, t));
                 }
-                if (record) {
-                    wakeups[0].stop();
-                }
+                wakeups[0].stop();
                 yield String.valueOf(total);
             }
             case "end" -> Driver.result(faults[0], Double.NaN, wakeups[0].per(faults[0].getTotalCount()));

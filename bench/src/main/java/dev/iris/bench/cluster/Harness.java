@@ -222,20 +222,16 @@ public final class Harness {
                 for (String system : group) {
                     clusters.add(cluster(system, n));
                 }
-                if (plan.durations().jvmWarmupMillis() > 0) {
-                    for (Cluster c : clusters) {
-                        c.client().call("warm " + plan.payloads().get(0) + " " + plan.inFlight() + " "
-                                + plan.durations().jvmWarmupMillis());
-                    }
+                for (Cluster c : clusters) {
+                    warm(c);
                 }
                 for (int round = 0; round < plan.rounds(); round++) {
-                    for (int payload : plan.payloads()) {
-                        for (String mode : List.of("ALL", "FIRST")) {
-                            for (Cluster c : clusters) {
-                                measure(c, n, payload, mode, round);
-                            }
+                    int r = round;
+                    eachConfig((payload, mode) -> {
+                        for (Cluster c : clusters) {
+                            measure(c, n, payload, mode, r);
                         }
-                    }
+                    });
                 }
             } finally {
                 Child.closeAll(children);
@@ -302,6 +298,30 @@ public final class Harness {
         return new Cluster(system, client, members);
     }
 
+    private interface Config {
+        void run(int payload, String mode) throws Exception;
+    }
+
+    private void eachConfig(Config config) throws Exception {
+        for (int payload : plan.payloads()) {
+            for (String mode : List.of("ALL", "FIRST")) {
+                config.run(payload, mode);
+            }
+        }
+    }
+
+    /**
+     * The JVMs' warm-up: every configuration's latency and throughput once, unrecorded, so that the
+     * JIT has compiled each one's paths before any is measured.
+     */
+    private void warm(Cluster c) throws Exception {
+        long each = plan.durations().jvmWarmupMillis() / (4L * plan.payloads().size());
+        if (each > 0) {
+            eachConfig((payload, mode) -> c.client().call(String.format(Locale.ROOT, "measure %d %s %d 0 %d %d %s",
+                    payload, mode, plan.inFlight(), each, each, c.pids())));
+        }
+    }
+
     private void measure(Cluster c, int n, int payload, String mode, int round) throws Exception {
         Measure.Durations d = plan.durations();
         Row row = Row.of("group", c.system(), n, payload, mode, round, c.client().call(String.format(Locale.ROOT,
@@ -333,9 +353,10 @@ public final class Harness {
             b.call("await 2");
             a.call("await 2");
             if (d.jvmWarmupMillis() > 0) {
-                netty.call("warm 16 1 " + d.jvmWarmupMillis());
-                faultPasses(a, b, "read", "warm", d.jvmWarmupMillis() / 2);
-                faultPasses(a, b, "write", "warm", d.jvmWarmupMillis() / 2);
+                netty.call(String.format(Locale.ROOT, "measure 16 ALL 1 0 %d 0 %d", d.jvmWarmupMillis() / 2,
+                        floor.pid()));
+                faultPasses(a, b, "read", d.jvmWarmupMillis() / 2);
+                faultPasses(a, b, "write", d.jvmWarmupMillis() / 2);
             }
             for (int round = 0; round < plan.rounds(); round++) {
                 faultRow(Row.of("fault", "netty", 2, 4096, "16 B request, 4 KiB response", round, netty.call(
@@ -358,18 +379,18 @@ public final class Harness {
 
     /** Faults on {@code access} ("read" or "write") after a warm-up; a's {@link Driver#result}. */
     private String faults(Child a, Child b, String access) throws Exception {
-        faultPasses(a, b, access, "warm", plan.durations().warmupMillis());
+        faultPasses(a, b, access, plan.durations().warmupMillis());
         a.call("begin " + b.pid());
-        faultPasses(a, b, access, "record", plan.durations().latencyMillis());
+        faultPasses(a, b, access, plan.durations().latencyMillis());
         return a.call("end");
     }
 
     /** Passes of a over every page until its accesses took {@code millis}; b takes every page back before each. */
-    private static void faultPasses(Child a, Child b, String access, String how, long millis) throws Exception {
+    private static void faultPasses(Child a, Child b, String access, long millis) throws Exception {
         long nanos = 0;
         do {
             b.call("own");
-            nanos += Long.parseLong(a.call("pass " + access + " " + how));
+            nanos += Long.parseLong(a.call("pass " + access));
         } while (nanos < TimeUnit.MILLISECONDS.toNanos(millis));
     }
 

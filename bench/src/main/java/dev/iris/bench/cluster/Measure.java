@@ -17,7 +17,7 @@ final class Measure {
      * {@link #SMOKE} keeps the harness exercised in CI in seconds.
      */
     record Durations(long jvmWarmupMillis, long warmupMillis, long latencyMillis, long throughputMillis) {
-        static final Durations FULL = new Durations(8_000, 300, 1_000, 1_000);
+        static final Durations FULL = new Durations(16_000, 300, 1_000, 1_000);
         static final Durations SMOKE = new Durations(0, 100, 200, 200);
     }
 
@@ -74,16 +74,6 @@ final class Measure {
             long start = System.nanoTime();
             TimeUnit.MILLISECONDS.sleep(d.throughputMillis());
             return (done.sum() - before) * 1e9 / (System.nanoTime() - start);
-        } finally {
-            load.stop();
-        }
-    }
-
-    /** Runs {@code load} unmeasured for {@code millis}: the JVMs' warm-up (JIT compilation) after they start. */
-    static void warm(Load load, int inFlight, long millis) throws Exception {
-        load.start(inFlight, new LongAdder());
-        try {
-            TimeUnit.MILLISECONDS.sleep(millis);
         } finally {
             load.stop();
         }
