@@ -159,7 +159,7 @@ public final class Harness {
         return ListenPorts.free(java.net.InetAddress.getLoopbackAddress(), n);
     }
 
-    /** The JVM options of every member, the same for all systems. */
+    /** The JVM options of every member and client JVM, the same for all systems. */
     static List<String> jvmOptions(String system) {
         List<String> options = new ArrayList<>(List.of("-Xms256m", "-Xmx512m", "-Djava.net.preferIPv4Stack=true"));
         if (Runtime.version().feature() >= 23) {
