@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.HdrHistogram.Histogram;
 
 /**
  * Iris's shared memory: one sequentially consistent region of {@code pages} 4 KiB pages (one slot
@@ -32,6 +33,59 @@ final class DsmPeer {
         return NodeConfig.of(name, "bench-dsm", IrisPeer.loopback(port), seedAddresses).withMemory(memory);
     }
 
+    private static String await(Node node, int nodes) throws InterruptedException {
+        if (!node.awaitMembers(nodes, Duration.ofSeconds(60))) {
+            throw new IllegalStateException(node.config().node() + " sees " + node.members());
+        }
+        return "";
+    }
+
+    /**
+     * Client JVM of the fault section: {@code dsm-client <pages> <b's port>}, node a, which faults on
+     * the pages b owns and manages. Commands: {@code await NODES}; {@code begin PIDS} starts a
+     * histogram and counts the threads woken in this JVM and the JVMs PIDS; {@code pass read|write}
+     * accesses every page once (each access a fault when b has taken the pages back), timing each into
+     * the histogram, and answers the nanoseconds they took; {@code end} answers {@link Driver#result}.
+     */
+    static Member.Commands client(String[] args) {
+        int pages = Integer.parseInt(args[0]);
+        Node node = Node.start(config("a", 0, List.of(Integer.parseInt(args[1])), List.of("b"), pages, "b"),
+                Codecs.of());
+        SharedMemory memory = node.memory();
+        long base = memory.region(REGION).base();
+        Histogram[] faults = {Measure.histogram()};
+        Wakeups[] wakeups = {new Wakeups(List.of())};
+        return command -> switch (command[0]) {
+            case "await" -> await(node, Integer.parseInt(command[1]));
+            case "begin" -> {
+                faults[0] = Measure.histogram();
+                wakeups[0] = Driver.wakeups(command[1]);
+                yield "";
+            }
+            case "pass" -> {
+                boolean write = command[1].equals("write");
+                wakeups[0].start();
+                long total = 0;
+                for (int p = 0; p < pages; p++) {
+                    long address = base + (long) p * PAGE;
+                    long start = System.nanoTime();
+                    if (write) {
+                        memory.setLong(address, p);
+                    } else {
+                        memory.getLong(address);
+                    }
+                    long t = System.nanoTime() - start;
+                    total += t;
+                    faults[0].recordValue(Math.max(1_000, t));
+                }
+                wakeups[0].stop();
+                yield String.valueOf(total);
+            }
+            case "end" -> Driver.result(faults[0], Double.NaN, wakeups[0].per(faults[0].getTotalCount()));
+            default -> Driver.none(command);
+        };
+    }
+
     /**
      * Member: {@code dsm <name> <port, 0: any> <seed ports, or -> <managers> <pages> <home, or ->};
      * its READY line says the port it bound.
@@ -44,12 +98,7 @@ final class DsmPeer {
         SharedMemory memory = node.memory();
         long base = memory.region(REGION).base();
         Member.Commands commands = command -> switch (command[0]) {
-            case "await" -> {
-                if (!node.awaitMembers(Integer.parseInt(command[1]), Duration.ofSeconds(60))) {
-                    throw new IllegalStateException(args[0] + " sees " + node.members());
-                }
-                yield "";
-            }
+            case "await" -> await(node, Integer.parseInt(command[1]));
             case "own" -> {
                 for (int p = 0; p < pages; p++) {
                     memory.setLong(base + (long) p * PAGE, memory.getLong(base + (long) p * PAGE) + 1);

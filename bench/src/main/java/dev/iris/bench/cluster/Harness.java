@@ -1,66 +1,73 @@
 package dev.iris.bench.cluster;
 
-import dev.iris.runtime.Node;
-import dev.iris.runtime.ReplyMode;
-import dev.iris.runtime.security.ClusterAuthority;
+import dev.iris.dsl.compiler.IrisCompiler;
 import dev.iris.runtime.launch.ListenPorts;
+import dev.iris.runtime.security.ClusterAuthority;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
 
 /**
  * Runs Iris side by side with raw Netty, JGroups and Hazelcast in one run on this machine and
  * writes the report ({@code benchmarks.md}, {@code benchmarks.csv}, {@code benchmarks-latency.svg}).
  *
  * <pre>
- * Harness [--smoke] [--out DIR] [--only SECTION[,SECTION]] [--members N[,N]] [--systems S[,S]]
+ * Harness [--smoke] [--out DIR] [--only SECTION[,SECTION]] [--rounds N] [--members N[,N]] [--systems S[,S]]
  * Harness soak [--seconds N]       (see {@link Soak})
  *   sections: micro (JMH), group (group request/response), fault (page faults), array (shared array)
- *   -Dbench.memberOptions="..." adds JVM options to every member (a profiler, say)
+ *   -Dbench.memberOptions="..." adds JVM options to every member and client JVM (a profiler, say)
  *   --systems iris-tls measures Iris's group sends over mutual TLS too, iris-thread with the members' handlers
  *   on their processes' threads, iris-1loop with one event loop per node,
  *   iris-async with its throughput from one process keeping the requests in flight (none in the default run)
  * </pre>
  *
- * Every member is a JVM of its own on loopback TCP ({@link Child}); the client runs in this JVM.
- * One system runs at a time, so they never compete for the two cores.
+ * Every member and the client of the group and fault sections are JVMs of their own on loopback
+ * TCP ({@link Child}, {@link Driver}). One measurement runs at a time, so systems never compete for
+ * the two cores; the group and fault sections measure in rounds, the systems taking turns in each.
  */
 public final class Harness {
-    /** What one run covers; {@link #SMOKE} is tiny, for CI. */
-    record Plan(Measure.Durations durations, List<Integer> members, List<Integer> payloads, int inFlight,
+    /**
+     * What one run covers; {@link #SMOKE} is tiny, for CI. The group and fault sections measure every
+     * configuration once per round; the shared array takes the median of {@code rounds} throughput
+     * windows.
+     */
+    record Plan(int rounds, Measure.Durations durations, List<Integer> members, List<Integer> payloads, int inFlight,
             int faultPages, List<int[]> arrays, int arrayThreads, boolean smoke) {
-        static final Plan FULL = new Plan(Measure.Durations.FULL, List.of(1, 2, 4, 8), List.of(64, 1024), 16, 2048,
+        static final Plan FULL = new Plan(3, Measure.Durations.FULL, List.of(1, 2, 4, 8), List.of(64, 1024), 16, 2048,
                 List.of(new int[] {2, 1024}, new int[] {4, 1024}, new int[] {4, 64}, new int[] {4, 4096}), 2, false);
-        static final Plan SMOKE = new Plan(Measure.Durations.SMOKE, List.of(1, 2), List.of(64), 4, 64,
+        static final Plan SMOKE = new Plan(1, Measure.Durations.SMOKE, List.of(1, 2), List.of(64), 4, 64,
                 List.of(new int[] {2, 64}), 1, true);
     }
 
-    /** One measured configuration; latencies in µs, throughput in operations per second (NaN: not measured). */
-    record Row(String section, String system, int members, int payload, String mode, double p50, double p99,
-            double p999, double opsPerSecond, double wakeups) {
-        static Row of(String section, String system, int members, int payload, String mode, Histogram h,
-                double opsPerSecond, double wakeups) {
-            return new Row(section, system, members, payload, mode, micros(h, 50), micros(h, 99), micros(h, 99.9),
-                    opsPerSecond, wakeups);
-        }
-
-        private static double micros(Histogram h, double percentile) {
-            return h.getValueAtPercentile(percentile) / 1000.0;
+    /**
+     * One configuration measured in one round (from 0; the shared array's rows are all round 0);
+     * latencies in µs, throughput in operations per second, threads woken per operation (NaN: not
+     * measured).
+     */
+    record Row(String section, String system, int members, int payload, String mode, int round, double p50,
+            double p99, double p999, double opsPerSecond, double wakeups) {
+        /** The row of a client JVM's {@link Driver#result}. */
+        static Row of(String section, String system, int members, int payload, String mode, int round, String result) {
+            double[] v = Arrays.stream(result.split(" ")).mapToDouble(Double::parseDouble).toArray();
+            return new Row(section, system, members, payload, mode, round, v[0], v[1], v[2], v[3], v[4]);
         }
     }
 
-    static final List<String> SYSTEMS = List.of("netty", "iris", "jgroups", "hazelcast");
+    static final List<String> SYSTEMS = List.of("netty", "netty-blocking", "iris", "jgroups", "hazelcast");
+    /** The systems the group section knows, in the order each round measures them. */
+    private static final List<String> GROUP_SYSTEMS = List.of("netty", "netty-blocking", "iris", "iris-thread",
+            "iris-1loop", "iris-async", "iris-tls", "jgroups");
 
     private final Plan plan;
     private final List<Row> rows = new ArrayList<>();
     private final List<Child> children = new ArrayList<>();
+    private final List<Path> authorities = new ArrayList<>();
     private List<String> systems = SYSTEMS;
-    /** Threads woken in this JVM and the members' while a latency is measured. */
-    private final Wakeups wakeups = new Wakeups(this::pids);
 
     Harness(Plan plan) {
         this.plan = plan;
@@ -68,7 +75,7 @@ public final class Harness {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("soak")) {
-            Soak.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            Soak.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         boolean smoke = false;
@@ -77,24 +84,27 @@ public final class Harness {
         List<Integer> members = null;
         List<String> systems = SYSTEMS;
         List<int[]> arrays = null;
+        Integer rounds = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--only" -> only = List.of(args[++i].split(","));
                 case "--systems" -> systems = List.of(args[++i].split(","));
-                case "--arrays" -> arrays = java.util.Arrays.stream(args[++i].split(","))
+                case "--arrays" -> arrays = Arrays.stream(args[++i].split(","))
                         .map(a -> new int[] {Integer.parseInt(a.split("x")[0]), Integer.parseInt(a.split("x")[1])}).toList();
-                case "--members" -> members = java.util.Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+                case "--rounds" -> rounds = Integer.valueOf(args[++i]);
+                case "--members" -> members = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 default -> {
-                    System.err.println("usage: Harness [--smoke] [--out DIR] [--only micro,group,fault,array] "
-                            + "[--members 1,2,4,8] [--arrays 2x1024,4x64] [--systems netty,iris,iris-thread,iris-1loop,iris-async,iris-tls,jgroups,hazelcast]");
+                    System.err.println("usage: Harness [--smoke] [--out DIR] [--only micro,group,fault,array] [--rounds 3] "
+                            + "[--members 1,2,4,8] [--arrays 2x1024,4x64] [--systems netty,netty-blocking,iris,"
+                            + "iris-thread,iris-1loop,iris-async,iris-tls,jgroups,hazelcast]");
                     System.exit(2);
                 }
             }
         }
         Plan plan = smoke ? Plan.SMOKE : Plan.FULL;
-        plan = new Plan(plan.durations(), members == null ? plan.members() : members, plan.payloads(), plan.inFlight(),
+        plan = new Plan(rounds == null ? plan.rounds() : rounds, plan.durations(), members == null ? plan.members() : members, plan.payloads(), plan.inFlight(),
                 plan.faultPages(), arrays == null ? plan.arrays() : arrays, plan.arrayThreads(), smoke);
         run(plan, out, only, systems);
         System.exit(0);
@@ -126,7 +136,7 @@ public final class Harness {
             harness.sharedArray();
         }
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
-        Report.write(out, harness.rows, micro, plan.smoke(), seconds);
+        Report.write(out, harness.rows, micro, plan.smoke(), plan.rounds(), seconds);
         log("report written to %s in %d s", out.resolve("benchmarks.md"), seconds);
         return new Results(harness.rows, micro);
     }
@@ -144,20 +154,12 @@ public final class Harness {
         System.out.println("[bench] " + String.format(Locale.ROOT, format, args));
     }
 
-    /** This JVM's and the running members' process ids. */
-    private List<Long> pids() {
-        List<Long> pids = new ArrayList<>();
-        pids.add(ProcessHandle.current().pid());
-        children.forEach(c -> pids.add(c.pid()));
-        return pids;
-    }
-
     /** {@code n} free loopback ports outside the ephemeral range (JGroups and Hazelcast need them before they start). */
     static List<Integer> freePorts(int n) {
         return ListenPorts.free(java.net.InetAddress.getLoopbackAddress(), n);
     }
 
-    /** The JVM options of every member, the same for all systems. */
+    /** The JVM options of every member and client JVM, the same for all systems. */
     static List<String> jvmOptions(String system) {
         List<String> options = new ArrayList<>(List.of("-Xms256m", "-Xmx512m", "-Djava.net.preferIPv4Stack=true"));
         if (Runtime.version().feature() >= 23) {
@@ -199,211 +201,197 @@ public final class Harness {
 
     // ---- group request/response ------------------------------------------------------------
 
-    void groupSends() throws Exception {
-        for (int n : plan.members()) {
-            if (systems.contains("netty")) {
-                nettyGroup(n);
-            }
-            if (systems.contains("iris")) {
-                irisGroup(n, "iris");
-            }
-            if (systems.contains("iris-thread")) {
-                irisGroup(n, "iris-thread");
-            }
-            if (systems.contains("iris-1loop")) {
-                irisGroup(n, "iris-1loop");
-            }
-            if (systems.contains("iris-async")) {
-                irisGroup(n, "iris-async");
-            }
-            if (systems.contains("iris-tls")) {
-                irisGroup(n, "iris-tls");
-            }
-            if (systems.contains("jgroups")) {
-                jgroupsGroup(n);
-            }
-        }
-    }
-
-    private interface Config {
-        void run(int payload, boolean all) throws Exception;
-    }
-
-    private void eachConfig(Config config) throws Exception {
-        for (int payload : plan.payloads()) {
-            for (boolean all : new boolean[] {true, false}) {
-                config.run(payload, all);
-            }
-        }
-    }
-
-    private void add(String system, int n, int payload, boolean all, Histogram latency, double[] rates) {
-        Row row = Row.of("group", system, n, payload, all ? "ALL" : "FIRST", latency, Measure.median(rates),
-                wakeups.per(latency.getTotalCount()));
-        rows.add(row);
-        log("%-8s %d members %5d B %-5s p50 %8.1f µs  p99 %8.1f µs  p99.9 %8.1f µs  %,10.0f req/s  %4.1f wakeups/req",
-                system, n, payload, row.mode(), row.p50(), row.p99(), row.p999(), row.opsPerSecond(), row.wakeups());
-    }
-
-    private void nettyGroup(int n) throws Exception {
-        try {
-            // each member binds port 0 and says which port it got
-            List<Integer> ports = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                ports.add(Integer.parseInt(child("netty-m" + i, "netty", "0", "0").awaitReady()));
-            }
-            try (NettyPeer.Client client = new NettyPeer.Client(ports, plan.payloads().get(0), n)) {
-                Measure.warmJvms(client, plan.inFlight(), plan.durations());
-            }
-            eachConfig((payload, all) -> {
-                try (NettyPeer.Client client = new NettyPeer.Client(ports, payload, all ? n : 1)) {
-                    Histogram latency = client.latency(plan.durations(), wakeups);
-                    add("netty", n, payload, all, latency, Measure.throughput(client, plan.inFlight(), plan.durations()));
-                }
-            });
-        } finally {
-            Child.closeAll(children);
+    /** A system's JVMs for one member count, alive across the rounds: its client and its members. */
+    private record Cluster(String system, Child client, List<Child> members) {
+        /** The members' process ids, comma-separated: the client counts their threads woken with its own. */
+        String pids() {
+            return String.join(",", members.stream().map(m -> String.valueOf(m.pid())).toList());
         }
     }
 
     /**
-     * Iris group sends. System "iris": the members' handlers run on the event loop; "iris-thread":
-     * on their processes' threads; "iris-1loop": as "iris" with one event loop per node instead of
-     * two; "iris-async": as "iris", its throughput from one client process that keeps the requests in
-     * flight with sendGroupAsync; "iris-tls": as "iris", and every node has credentials of one
-     * authority (mutual TLS).
+     * For each member count: every system's JVMs start and warm up, then in each round every
+     * configuration is measured once per system, the systems taking turns configuration by
+     * configuration, so that whatever else the machine does meanwhile falls on all of them.
      */
-    private void irisGroup(int n, String system) throws Exception {
-        boolean tls = system.equals("iris-tls");
-        ClusterAuthority authority = tls ? ClusterAuthority.create("bench") : null;
-        Path authorityDir = null;
-        if (tls) {
-            authorityDir = java.nio.file.Files.createTempDirectory("iris-bench-authority");
-            authority.write(authorityDir);
-        }
-        // the client binds port 0 and is every member's seed; the members bind port 0
-        Node node = IrisPeer.Client.start(0, authority, system.equals("iris-1loop") ? 1 : 2);
-        int clientPort = IrisPeer.port(node);
-        try {
-            for (int i = 0; i < n; i++) {
-                List<String> args = new ArrayList<>(List.of("m" + i, "0", String.valueOf(clientPort)));
-                if (tls) {
-                    args.add(authorityDir.toString());
+    void groupSends() throws Exception {
+        List<String> group = GROUP_SYSTEMS.stream().filter(systems::contains).toList();
+        for (int n : plan.members()) {
+            try {
+                List<Cluster> clusters = new ArrayList<>();
+                for (String system : group) {
+                    clusters.add(cluster(system, n));
                 }
-                child("iris-m" + i, system.equals("iris-tls") || system.equals("iris-async") ? "iris" : system,
-                        args.toArray(String[]::new));
-            }
-            awaitReady();
-            IrisPeer.Client.awaitGroup(node, n);
-            Measure.warmJvms(new IrisPeer.Client(node, plan.payloads().get(0), ReplyMode.ALL), plan.inFlight(),
-                    plan.durations());
-            eachConfig((payload, all) -> {
-                IrisPeer.Client client = new IrisPeer.Client(node, payload, all ? ReplyMode.ALL : ReplyMode.FIRST);
-                Histogram latency = client.latency(plan.durations(), wakeups);
-                add(system, n, payload, all, latency, Measure.throughput(system.equals("iris-async") ? client.async()
-                        : client, plan.inFlight(), plan.durations()));
-            });
-        } finally {
-            Child.closeAll(children);
-            node.close();
-            if (authorityDir != null) {
-                dev.iris.dsl.compiler.IrisCompiler.deleteTree(authorityDir);
+                for (Cluster c : clusters) {
+                    warm(c);
+                }
+                for (int round = 0; round < plan.rounds(); round++) {
+                    int r = round;
+                    eachConfig((payload, mode) -> {
+                        for (Cluster c : clusters) {
+                            measure(c, n, payload, mode, r);
+                        }
+                    });
+                }
+            } finally {
+                Child.closeAll(children);
+                for (Path dir : authorities) {
+                    IrisCompiler.deleteTree(dir);
+                }
+                authorities.clear();
             }
         }
     }
 
-    private void jgroupsGroup(int n) throws Exception {
-        List<Integer> ports = freePorts(n + 1);
-        try {
+    /**
+     * Starts {@code system}'s {@code n} members and its client JVM. Iris: the client node binds
+     * port 0 and is every member's seed; "iris-thread" runs the members' handlers on their processes'
+     * threads, "iris-1loop" one event loop per node, "iris-async" its throughput from one client
+     * process, "iris-tls" mutual TLS with one authority.
+     */
+    private Cluster cluster(String system, int n) throws Exception {
+        List<Child> members = new ArrayList<>();
+        Child client;
+        if (system.startsWith("netty")) {
+            // each member binds port 0 and says which port it got
+            List<Integer> ports = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                child("jgroups-m" + i, "jgroups", "m" + i, String.valueOf(ports.get(i + 1)), csv(ports));
+                members.add(child(system + "-m" + i, system, "0", "0"));
+                ports.add(Integer.parseInt(members.get(i).awaitReady()));
             }
-            awaitReady();
-            try (JGroupsPeer.Client client = new JGroupsPeer.Client(ports.get(0), ports, n)) {
-                client.awaitView();
-                Measure.warmJvms(Measure.threads("jgroups", client.request(plan.payloads().get(0), true)),
-                        plan.inFlight(), plan.durations());
-                eachConfig((payload, all) -> {
-                    Measure.Op request = client.request(payload, all);
-                    Histogram latency = Measure.latency(request, plan.durations(), wakeups);
-                    add("jgroups", n, payload, all, latency, Measure.throughput(Measure.threads("jgroups", request),
-                            plan.inFlight(), plan.durations()));
-                });
+            client = child(system + "-client", system + "-client", csv(ports));
+            client.awaitReady();
+        } else if (system.equals("jgroups")) {
+            List<Integer> ports = freePorts(n + 1);
+            for (int i = 0; i < n; i++) {
+                members.add(child("jgroups-m" + i, "jgroups", "m" + i, String.valueOf(ports.get(i + 1)), csv(ports)));
             }
-        } finally {
-            Child.closeAll(children);
+            for (Child m : members) {
+                m.awaitReady();
+            }
+            client = child("jgroups-client", "jgroups-client", String.valueOf(ports.get(0)), csv(ports),
+                    String.valueOf(n));
+            client.awaitReady();
+        } else {
+            List<String> tls = new ArrayList<>();
+            if (system.equals("iris-tls")) {
+                Path dir = Files.createTempDirectory("iris-bench-authority");
+                authorities.add(dir);
+                ClusterAuthority.create("bench").write(dir);
+                tls.add(dir.toString());
+            }
+            List<String> clientArgs = new ArrayList<>(List.of(system));
+            clientArgs.addAll(tls);
+            client = child(system + "-client", "iris-client", clientArgs.toArray(String[]::new));
+            String seed = client.awaitReady();
+            String memberSystem = system.equals("iris-tls") || system.equals("iris-async") ? "iris" : system;
+            for (int i = 0; i < n; i++) {
+                List<String> args = new ArrayList<>(List.of("m" + i, "0", seed));
+                args.addAll(tls);
+                members.add(child(system + "-m" + i, memberSystem, args.toArray(String[]::new)));
+            }
+            for (Child m : members) {
+                m.awaitReady();
+            }
+            client.call("await-group " + n);
         }
+        return new Cluster(system, client, members);
+    }
+
+    private interface Config {
+        void run(int payload, String mode) throws Exception;
+    }
+
+    private void eachConfig(Config config) throws Exception {
+        for (int payload : plan.payloads()) {
+            for (String mode : List.of("ALL", "FIRST")) {
+                config.run(payload, mode);
+            }
+        }
+    }
+
+    /**
+     * The JVMs' warm-up: every configuration's latency and throughput once, unrecorded, so that the
+     * JIT has compiled each one's paths before any is measured.
+     */
+    private void warm(Cluster c) throws Exception {
+        long each = plan.durations().jvmWarmupMillis() / (4L * plan.payloads().size());
+        if (each > 0) {
+            eachConfig((payload, mode) -> c.client().call(String.format(Locale.ROOT, "measure %d %s %d 0 %d %d %s",
+                    payload, mode, plan.inFlight(), each, each, c.pids())));
+        }
+    }
+
+    private void measure(Cluster c, int n, int payload, String mode, int round) throws Exception {
+        Measure.Durations d = plan.durations();
+        Row row = Row.of("group", c.system(), n, payload, mode, round, c.client().call(String.format(Locale.ROOT,
+                "measure %d %s %d %d %d %d %s", payload, mode, plan.inFlight(), d.warmupMillis(), d.latencyMillis(),
+                d.throughputMillis(), c.pids())));
+        rows.add(row);
+        log("round %d %-14s %d members %5d B %-5s p50 %8.1f µs  p99 %8.1f µs  p99.9 %8.1f µs  %,10.0f req/s  "
+                + "%4.1f wakeups/req", round + 1, c.system(), n, payload, mode, row.p50(), row.p99(), row.p999(),
+                row.opsPerSecond(), row.wakeups());
     }
 
     // ---- page faults ---------------------------------------------------------------------
 
     /**
-     * A remote read fault of a 4 KiB page and a write that moves a page's ownership, between a
-     * node here ("a") and a member JVM ("b") that owns and manages every page, against raw
-     * Netty's 16-byte request answered by 4 KiB.
+     * A remote read fault of a 4 KiB page and a write that moves a page's ownership, between node a
+     * (a client JVM) and node b (a member JVM) that owns and manages every page, against raw Netty's
+     * 16-byte request answered by 4 KiB; the three take turns in each round.
      */
     void pageFaults() throws Exception {
-        try {
-            int port = Integer.parseInt(child("netty-4k", "netty", "0", "4096").awaitReady());
-            try (NettyPeer.Client client = new NettyPeer.Client(List.of(port), 16, 1)) {
-                faultRow("netty", "16 B request, 4 KiB response", client.latency(plan.durations(), wakeups));
-            }
-        } finally {
-            Child.closeAll(children);
-        }
         int pages = plan.faultPages();
-        Node a = null;
+        Measure.Durations d = plan.durations();
         try {
+            Child floor = child("netty-4k", "netty", "0", "4096");
+            Child netty = child("netty-4k-client", "netty-client", floor.awaitReady());
+            netty.awaitReady();
             Child b = child("dsm-b", "dsm", "b", "0", "-", "b", String.valueOf(pages), "b");
-            int bPort = Integer.parseInt(b.awaitReady());
-            a = Node.start(DsmPeer.config("a", 0, List.of(bPort), List.of("b"), pages, "b"),
-                    dev.iris.runtime.Codecs.of());
+            Child a = child("dsm-a", "dsm-client", String.valueOf(pages), b.awaitReady());
+            a.awaitReady();
             b.call("await 2");
-            if (!a.awaitMembers(2, java.time.Duration.ofSeconds(60))) {
-                throw new IllegalStateException("DSM: a sees " + a.members());
+            a.call("await 2");
+            if (d.jvmWarmupMillis() > 0) {
+                netty.call(String.format(Locale.ROOT, "measure 16 ALL 1 0 %d 0 %d", d.jvmWarmupMillis() / 2,
+                        floor.pid()));
+                faultPasses(a, b, "read", d.jvmWarmupMillis() / 2);
+                faultPasses(a, b, "write", d.jvmWarmupMillis() / 2);
             }
-            faultRow("iris", "read fault (page to reader)", faults(a, b, pages, false));
-            faultRow("iris", "write fault (page and ownership to writer)", faults(a, b, pages, true));
+            for (int round = 0; round < plan.rounds(); round++) {
+                faultRow(Row.of("fault", "netty", 2, 4096, "16 B request, 4 KiB response", round, netty.call(
+                        String.format(Locale.ROOT, "measure 16 ALL 1 %d %d 0 %d", d.warmupMillis(), d.latencyMillis(),
+                                floor.pid()))));
+                faultRow(Row.of("fault", "iris", 2, 4096, "read fault (page to reader)", round, faults(a, b, "read")));
+                faultRow(Row.of("fault", "iris", 2, 4096, "write fault (page and ownership to writer)", round,
+                        faults(a, b, "write")));
+            }
         } finally {
             Child.closeAll(children);
-            if (a != null) {
-                a.close();
-            }
         }
     }
 
-    private void faultRow(String system, String mode, Histogram h) {
-        Row row = Row.of("fault", system, 2, 4096, mode, h, Double.NaN, Double.NaN);
+    private void faultRow(Row row) {
         rows.add(row);
-        log("%-8s %-45s p50 %8.1f µs  p99 %8.1f µs  p99.9 %8.1f µs", system, mode, row.p50(), row.p99(), row.p999());
+        log("round %d %-8s %-45s p50 %8.1f µs  p99 %8.1f µs  p99.9 %8.1f µs  %4.1f wakeups/fault", row.round() + 1,
+                row.system(), row.mode(), row.p50(), row.p99(), row.p999(), row.wakeups());
     }
 
-    /** Passes over every page, each access a fault; b takes every page back between passes. */
-    private Histogram faults(Node a, Child b, int pages, boolean write) throws Exception {
-        var memory = a.memory();
-        long base = memory.region(DsmPeer.REGION).base();
-        Histogram h = Measure.histogram();
-        long measured = 0;
-        boolean warm = true;
-        while (warm || measured < TimeUnit.MILLISECONDS.toNanos(plan.durations().latencyMillis())) {
+    /** Faults on {@code access} ("read" or "write") after a warm-up; a's {@link Driver#result}. */
+    private String faults(Child a, Child b, String access) throws Exception {
+        faultPasses(a, b, access, plan.durations().warmupMillis());
+        a.call("begin " + b.pid());
+        faultPasses(a, b, access, plan.durations().latencyMillis());
+        return a.call("end");
+    }
+
+    /** Passes of a over every page until its accesses took {@code millis}; b takes every page back before each. */
+    private static void faultPasses(Child a, Child b, String access, long millis) throws Exception {
+        long nanos = 0;
+        do {
             b.call("own");
-            for (int p = 0; p < pages; p++) {
-                long address = base + (long) p * DsmPeer.PAGE;
-                long start = System.nanoTime();
-                if (write) {
-                    memory.setLong(address, p);
-                } else {
-                    memory.getLong(address);
-                }
-                long t = System.nanoTime() - start;
-                if (!warm) {
-                    h.recordValue(Math.max(1_000, t));
-                    measured += t;
-                }
-            }
-            warm = false;
-        }
-        return h;
+            nanos += Long.parseLong(a.call("pass " + access));
+        } while (nanos < TimeUnit.MILLISECONDS.toNanos(millis));
     }
 
     // ---- shared array --------------------------------------------------------------------
@@ -481,11 +469,12 @@ public final class Harness {
     /** Runs the members' {@code command + millis} together: a warm-up, then the rounds; the median round. */
     private void arrayRow(String system, int m, int slots, int reads, String command) throws Exception {
         runTogether(command + plan.durations().warmupMillis());
-        double[] rates = new double[plan.durations().rounds()];
+        long millis = plan.durations().throughputMillis();
+        double[] rates = new double[plan.rounds()];
         for (int r = 0; r < rates.length; r++) {
-            rates[r] = runTogether(command + plan.durations().roundMillis()) * 1000.0 / plan.durations().roundMillis();
+            rates[r] = runTogether(command + millis) * 1000.0 / millis;
         }
-        Row row = new Row("array", system, m, slots, reads + "/" + (100 - reads), Double.NaN, Double.NaN, Double.NaN,
+        Row row = new Row("array", system, m, slots, reads + "/" + (100 - reads), 0, Double.NaN, Double.NaN, Double.NaN,
                 Measure.median(rates), Double.NaN);
         rows.add(row);
         log("%-15s %d members %5d slots %s  %,12.0f ops/s", system, m, slots, row.mode(), row.opsPerSecond());

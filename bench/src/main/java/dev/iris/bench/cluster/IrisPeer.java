@@ -10,6 +10,7 @@ import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.ReplyMode;
 import dev.iris.runtime.security.ClusterAuthority;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -46,7 +47,7 @@ final class IrisPeer {
         NodeConfig config = NodeConfig.of(args[0], "bench", loopback(Integer.parseInt(args[1])),
                 List.of(loopback(Integer.parseInt(args[2])))).withEventLoops(eventLoops);
         if (args.length > 3) {
-            config = config.withCredentials(ClusterAuthority.read(java.nio.file.Path.of(args[3])).issue(args[0]));
+            config = config.withCredentials(ClusterAuthority.read(Path.of(args[3])).issue(args[0]));
         }
         Node node = Node.start(config, Codecs.of());
         CountDownLatch joined = new CountDownLatch(1);
@@ -71,8 +72,39 @@ final class IrisPeer {
         };
     }
 
-    /** The client node, on {@code port}; members use it as their seed. */
-    static final class Client implements Measure.Load, AutoCloseable {
+    /**
+     * Client JVM: {@code iris-client <system> [authority dir: mutual TLS]}, the client node on a port
+     * of its own, which its READY line says and the members use as their seed; one more command,
+     * {@code await-group MEMBERS}. System "iris-1loop" runs one event loop, "iris-async" keeps its
+     * throughput's requests in flight from one process ({@link Client#async}).
+     */
+    static Member.Commands client(String[] args) throws Exception {
+        String system = args[0];
+        Node node = Client.start(0, args.length > 1 ? ClusterAuthority.read(Path.of(args[1])) : null,
+                system.equals("iris-1loop") ? 1 : 2);
+        Driver.Group group = new Driver.Group() {
+            @Override
+            public Histogram latency(int payload, boolean all, Measure.Durations d, Wakeups wakeups) throws Exception {
+                return new Client(node, payload, all ? ReplyMode.ALL : ReplyMode.FIRST).latency(d, wakeups);
+            }
+
+            @Override
+            public Measure.Load load(int payload, boolean all) {
+                Client client = new Client(node, payload, all ? ReplyMode.ALL : ReplyMode.FIRST);
+                return system.equals("iris-async") ? client.async() : client;
+            }
+        };
+        return Driver.commands(group, String.valueOf(port(node)), command -> {
+            if (!command[0].equals("await-group")) {
+                return Driver.none(command);
+            }
+            Client.awaitGroup(node, Integer.parseInt(command[1]));
+            return "";
+        });
+    }
+
+    /** The client node; members use it as their seed. */
+    static final class Client implements Measure.Load {
         private final Node node;
         private final byte[] payload;
         private final ReplyMode mode;
@@ -187,10 +219,6 @@ final class IrisPeer {
             if (!exited.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("Iris: load processes still running after 30 s");
             }
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

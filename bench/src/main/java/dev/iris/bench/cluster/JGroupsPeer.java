@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.HdrHistogram.Histogram;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
@@ -56,8 +57,28 @@ final class JGroupsPeer {
         };
     }
 
+    /**
+     * Client JVM: {@code jgroups-client <port> <all ports, comma-separated> <members>}; READY once
+     * every member is in its view.
+     */
+    static Member.Commands client(String[] args) throws Exception {
+        Client client = new Client(Integer.parseInt(args[0]), ports(args[1]), Integer.parseInt(args[2]));
+        client.awaitView();
+        return Driver.commands(new Driver.Group() {
+            @Override
+            public Histogram latency(int payload, boolean all, Measure.Durations d, Wakeups wakeups) throws Exception {
+                return Measure.latency(client.request(payload, all), d, wakeups);
+            }
+
+            @Override
+            public Measure.Load load(int payload, boolean all) {
+                return Measure.threads("jgroups", client.request(payload, all));
+            }
+        }, "", Driver::none);
+    }
+
     /** The client channel: one more member of the JGroups cluster. */
-    static final class Client implements AutoCloseable {
+    static final class Client {
         private final JChannel channel;
         private final MessageDispatcher dispatcher;
         private final List<Address> members = new ArrayList<>();
@@ -95,12 +116,6 @@ final class JGroupsPeer {
                     throw new IllegalStateException("JGroups: " + replies.numReceived() + " of " + required + " replies");
                 }
             };
-        }
-
-        @Override
-        public void close() throws java.io.IOException {
-            dispatcher.close();
-            channel.close();
         }
     }
 }

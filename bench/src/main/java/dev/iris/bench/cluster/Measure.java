@@ -8,13 +8,17 @@ import org.HdrHistogram.Histogram;
 /**
  * How every system is measured, the same way: latency with one request in flight (each one timed
  * into an HdrHistogram), throughput as a closed loop with several in flight (operations counted
- * over rounds of fixed length; the median round is reported).
+ * over a window of fixed length).
  */
 final class Measure {
-    /** Durations of one run; {@link #SMOKE} keeps the harness exercised in CI in seconds. */
-    record Durations(long jvmWarmupMillis, long warmupMillis, long latencyMillis, int rounds, long roundMillis) {
-        static final Durations FULL = new Durations(4_000, 1_000, 2_000, 3, 1_000);
-        static final Durations SMOKE = new Durations(0, 100, 200, 1, 200);
+    /**
+     * Durations of one measurement: the JVMs' warm-up once after they start, the warm-up before each
+     * latency and each throughput, the latency's and the throughput's windows (0: none).
+     * {@link #SMOKE} keeps the harness exercised in CI in seconds.
+     */
+    record Durations(long jvmWarmupMillis, long warmupMillis, long latencyMillis, long throughputMillis) {
+        static final Durations FULL = new Durations(16_000, 300, 1_000, 1_000);
+        static final Durations SMOKE = new Durations(0, 100, 200, 200);
     }
 
     /** One operation, run by the thread that measures it. */
@@ -60,31 +64,16 @@ final class Measure {
         return h;
     }
 
-    /** Starts {@code load}, lets it warm up, counts completions per round; returns ops/s of each round. */
-    static double[] throughput(Load load, int inFlight, Durations d) throws Exception {
+    /** Starts {@code load}, lets it warm up, counts completions in the window; returns ops/s. */
+    static double throughput(Load load, int inFlight, Durations d) throws Exception {
         LongAdder done = new LongAdder();
         load.start(inFlight, done);
         try {
             TimeUnit.MILLISECONDS.sleep(d.warmupMillis());
-            double[] rates = new double[d.rounds()];
-            for (int r = 0; r < rates.length; r++) {
-                long before = done.sum();
-                long start = System.nanoTime();
-                TimeUnit.MILLISECONDS.sleep(d.roundMillis());
-                long elapsed = System.nanoTime() - start;
-                rates[r] = (done.sum() - before) * 1e9 / elapsed;
-            }
-            return rates;
-        } finally {
-            load.stop();
-        }
-    }
-
-    /** Runs {@code load} unmeasured for the JVMs' warm-up (JIT compilation) after they start. */
-    static void warmJvms(Load load, int inFlight, Durations d) throws Exception {
-        load.start(inFlight, new LongAdder());
-        try {
-            TimeUnit.MILLISECONDS.sleep(d.jvmWarmupMillis());
+            long before = done.sum();
+            long start = System.nanoTime();
+            TimeUnit.MILLISECONDS.sleep(d.throughputMillis());
+            return (done.sum() - before) * 1e9 / (System.nanoTime() - start);
         } finally {
             load.stop();
         }

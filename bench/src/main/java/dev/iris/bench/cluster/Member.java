@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The main class of a member JVM: {@code Member <system> <args...>}. Sets the system up, prints
- * {@code READY}, then answers each command line from standard input (see {@link Child}) until
- * standard input closes.
+ * The main class of a member JVM, and of a client JVM ({@code <system>-client}, see {@link Driver}):
+ * {@code Member <system> <args...>}. Sets the system up, prints {@code READY}, then answers each
+ * command line from standard input (see {@link Child}) until standard input closes.
  */
 public final class Member {
     /** What a member does on a command; returns the text of its {@code OK} line. */
@@ -29,7 +29,13 @@ public final class Member {
         Harness.quietLogging();
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         Commands commands = switch (args[0]) {
-            case "netty" -> NettyPeer.member(rest);
+            case "netty" -> NettyPeer.member(rest, false);
+            case "netty-blocking" -> NettyPeer.member(rest, true);
+            case "netty-client" -> NettyPeer.client(rest, false);
+            case "netty-blocking-client" -> NettyPeer.client(rest, true);
+            case "iris-client" -> IrisPeer.client(rest);
+            case "jgroups-client" -> JGroupsPeer.client(rest);
+            case "dsm-client" -> DsmPeer.client(rest);
             case "iris" -> IrisPeer.member(rest, Dispatch.EVENT_LOOP, 2);
             case "iris-thread" -> IrisPeer.member(rest, Dispatch.PROCESS_THREAD, 2);
             case "iris-1loop" -> IrisPeer.member(rest, Dispatch.EVENT_LOOP, 1);

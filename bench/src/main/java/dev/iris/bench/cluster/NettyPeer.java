@@ -27,49 +27,71 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
 /**
- * Raw Netty, the floor: no protocol above length-prefixed frames, the same transport Iris uses
- * (epoll where available, else NIO) with the same flush consolidation, one event-loop thread per
- * JVM (an Iris member also answers from one loop; a second loop in the client would add a hand-off
- * to its bookkeeping, not remove one). A request is
+ * Raw Netty, the floors: no protocol above length-prefixed frames, the same transport Iris uses
+ * (epoll where available, else NIO) with the same flush consolidation, and the same two event loops
+ * per JVM as an Iris node: a member accepts on one and serves its connection on the other, the
+ * client's connections all run on one loop (an Iris node's connections to its peers share one loop
+ * too), so the client's other loop idles as Iris's inbound loop does. A request is
  * {@code [length:4][id:8][payload]} written to every member; a member answers each with
- * {@code [length:4][id:8][payload or replyBytes zeros]} from its event loop. The client issues
- * the next request from the event loop when the previous one completes (all replies, or the
- * first), so nothing but the network and the loops is measured.
+ * {@code [length:4][id:8][payload or replyBytes zeros]}.
+ *
+ * <p>{@link Client}, "netty": the member answers from its event loop, the client counts replies and
+ * issues the next request on its event loop, so nothing but the network and the loops is measured.
+ * {@link Blocking}, "netty-blocking": the member answers from a worker thread and the client's
+ * requesting thread blocks on a future that its event loop completes, the thread hand-offs of a
+ * blocking request/response without any protocol above it.
  */
 final class NettyPeer {
     private static final int MAX_FRAME = 1 << 20;
+    private static final int LOOPS = 2;
 
     private NettyPeer() {
     }
 
-    /** Member: {@code netty <port, 0: any> <replyBytes, 0 = echo>}; its READY line says the port it bound. */
-    static Member.Commands member(String[] args) throws Exception {
+    /**
+     * Member: {@code netty <port, 0: any> <replyBytes, 0 = echo>}; its READY line says the port it
+     * bound. With {@code worker}, one worker thread answers instead of the event loop.
+     */
+    static Member.Commands member(String[] args, boolean worker) throws Exception {
         int replyBytes = Integer.parseInt(args[1]);
-        EventLoopGroup loop = group();
-        Channel server = new ServerBootstrap().group(loop).channel(serverChannel())
+        EventLoopGroup loops = group();
+        Executor answers = worker ? Executors.newSingleThreadExecutor(Thread.ofPlatform().name("worker").factory())
+                : Runnable::run;
+        Channel server = new ServerBootstrap().group(loops.next(), loops.next()).channel(serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(frames((ctx, in) -> {
-                    ByteBuf out;
-                    if (replyBytes == 0) {
-                        out = ctx.alloc().buffer(4 + in.readableBytes()).writeInt(in.readableBytes()).writeBytes(in);
-                    } else {
-                        out = ctx.alloc().buffer(12 + replyBytes).writeInt(8 + replyBytes).writeLong(in.readLong())
-                                .writeZero(replyBytes);
-                    }
-                    ctx.writeAndFlush(out);
+                    ByteBuf request = in.retain();
+                    answers.execute(() -> {
+                        ByteBuf out;
+                        if (replyBytes == 0) {
+                            out = ctx.alloc().buffer(4 + request.readableBytes()).writeInt(request.readableBytes())
+                                    .writeBytes(request);
+                        } else {
+                            out = ctx.alloc().buffer(12 + replyBytes).writeInt(8 + replyBytes)
+                                    .writeLong(request.readLong()).writeZero(replyBytes);
+                        }
+                        request.release();
+                        ctx.writeAndFlush(out);
+                    });
                 }))
                 .bind(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0]))).sync().channel();
         int port = ((InetSocketAddress) server.localAddress()).getPort();
         return new Member.Commands() {
             @Override
             public String run(String[] command) {
-                throw new IllegalArgumentException("no commands");
+                return Driver.none(command);
             }
 
             @Override
@@ -79,8 +101,44 @@ final class NettyPeer {
         };
     }
 
+    /** Client JVM: {@code netty-client <member ports>} or, {@code blocking}, {@code netty-blocking-client <member ports>}. */
+    static Member.Commands client(String[] args, boolean blocking) throws Exception {
+        List<Integer> ports = JGroupsPeer.ports(args[0]);
+        Driver.Group group;
+        if (blocking) {
+            Blocking client = new Blocking(ports);
+            group = new Driver.Group() {
+                @Override
+                public Histogram latency(int payload, boolean all, Measure.Durations d, Wakeups wakeups)
+                        throws Exception {
+                    return Measure.latency(client.request(payload, all ? ports.size() : 1), d, wakeups);
+                }
+
+                @Override
+                public Measure.Load load(int payload, boolean all) {
+                    return Measure.threads("netty-blocking", client.request(payload, all ? ports.size() : 1));
+                }
+            };
+        } else {
+            Client client = new Client(ports);
+            group = new Driver.Group() {
+                @Override
+                public Histogram latency(int payload, boolean all, Measure.Durations d, Wakeups wakeups)
+                        throws Exception {
+                    return client.use(payload, all ? ports.size() : 1).latency(d, wakeups);
+                }
+
+                @Override
+                public Measure.Load load(int payload, boolean all) {
+                    return client.use(payload, all ? ports.size() : 1);
+                }
+            };
+        }
+        return Driver.commands(group, "", Driver::none);
+    }
+
     static EventLoopGroup group() {
-        return new MultiThreadIoEventLoopGroup(1, Epoll.isAvailable() ? EpollIoHandler.newFactory()
+        return new MultiThreadIoEventLoopGroup(LOOPS, Epoll.isAvailable() ? EpollIoHandler.newFactory()
                 : NioIoHandler.newFactory());
     }
 
@@ -110,13 +168,36 @@ final class NettyPeer {
         };
     }
 
+    /** Connects to every member on one loop of a group of {@link #LOOPS}; each frame read goes to {@code onReply}. */
+    private static List<Channel> connect(EventLoop loop, List<Integer> ports, Consumer<ByteBuf> onReply)
+            throws InterruptedException {
+        List<Channel> channels = new ArrayList<>();
+        for (int port : ports) {
+            channels.add(new Bootstrap().group(loop).channel(channel()).option(ChannelOption.TCP_NODELAY, true)
+                    .handler(frames((ctx, in) -> onReply.accept(in)))
+                    .connect(new InetSocketAddress("127.0.0.1", port)).sync().channel());
+        }
+        return channels;
+    }
+
+    /** Writes one request frame to every channel; runs on their loop. */
+    private static void write(List<Channel> channels, long id, int payloadBytes) {
+        ByteBuf frame = channels.get(0).alloc().buffer(12 + payloadBytes)
+                .writeInt(8 + payloadBytes).writeLong(id).writeZero(payloadBytes);
+        for (Channel ch : channels) {
+            ch.writeAndFlush(frame.retainedDuplicate());
+        }
+        frame.release();
+    }
+
     /** The client: fan-out requests to every member, completed by {@code required} replies. */
-    static final class Client implements Measure.Load, AutoCloseable {
+    static final class Client implements Measure.Load {
         private final EventLoopGroup group = group();
         private final EventLoop loop = group.next();
-        private final List<Channel> channels = new ArrayList<>();
-        private final int payloadBytes;
-        private final int required;
+        private final List<Channel> channels;
+        // set before start, which hands them to the loop
+        private int payloadBytes;
+        private int required;
         // touched only on the event loop
         private final Map<Long, long[]> pending = new HashMap<>();
         private long nextId;
@@ -124,25 +205,21 @@ final class NettyPeer {
         private LongAdder done;
         private Histogram histogram;
 
-        Client(List<Integer> ports, int payloadBytes, int required) throws InterruptedException {
+        Client(List<Integer> ports) throws InterruptedException {
+            channels = connect(loop, ports, in -> reply(in.readLong()));
+        }
+
+        /** This client, its next requests of {@code payloadBytes} completed by {@code required} replies. */
+        Client use(int payloadBytes, int required) {
             this.payloadBytes = payloadBytes;
             this.required = required;
-            for (int port : ports) {
-                channels.add(new Bootstrap().group(loop).channel(channel()).option(ChannelOption.TCP_NODELAY, true)
-                        .handler(frames((ctx, in) -> reply(in.readLong())))
-                        .connect(new InetSocketAddress("127.0.0.1", port)).sync().channel());
-            }
+            return this;
         }
 
         private void issue() {
             long id = nextId++;
             pending.put(id, new long[] {required, System.nanoTime()});
-            ByteBuf frame = channels.get(0).alloc().buffer(12 + payloadBytes)
-                    .writeInt(8 + payloadBytes).writeLong(id).writeZero(payloadBytes);
-            for (Channel ch : channels) {
-                ch.writeAndFlush(frame.retainedDuplicate());
-            }
-            frame.release();
+            write(channels, id, payloadBytes);
         }
 
         private void reply(long id) {
@@ -196,11 +273,48 @@ final class NettyPeer {
             stop();
             return h;
         }
+    }
 
-        @Override
-        public void close() {
-            channels.forEach(Channel::close);
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    /**
+     * The blocking client: the requesting thread hands its request to the event loop and blocks on a
+     * future, which the loop completes with the {@code required}th reply.
+     */
+    static final class Blocking {
+        private final EventLoop loop = group().next();
+        private final List<Channel> channels;
+        private final AtomicLong nextId = new AtomicLong();
+        private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+
+        /** A request's future and the replies it still needs (counted on the loop). */
+        private static final class Pending {
+            final CompletableFuture<Void> replied = new CompletableFuture<>();
+            int missing;
+
+            Pending(int missing) {
+                this.missing = missing;
+            }
+        }
+
+        Blocking(List<Integer> ports) throws InterruptedException {
+            channels = connect(loop, ports, in -> {
+                long id = in.readLong();
+                Pending p = pending.get(id);
+                if (p != null && --p.missing == 0) {
+                    pending.remove(id);
+                    p.replied.complete(null);
+                }
+            });
+        }
+
+        /** One request of {@code payloadBytes} to every member; returns after {@code required} replies. */
+        Measure.Op request(int payloadBytes, int required) {
+            return () -> {
+                long id = nextId.getAndIncrement();
+                Pending p = new Pending(required);
+                pending.put(id, p);
+                loop.execute(() -> write(channels, id, payloadBytes));
+                p.replied.get(10, TimeUnit.SECONDS);
+            };
         }
     }
 }

@@ -13,15 +13,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.DoubleFunction;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Writes a run's results: {@code benchmarks.md} (tables with Iris/peer ratios, the goals, the
- * machine and versions), {@code benchmarks.csv} (one line per measured configuration) and
+ * machine and versions), {@code benchmarks.csv} (one line per configuration and round) and
  * {@code benchmarks-latency.svg} (group-send median latency against members).
  */
 final class Report {
-    private static final List<String> GROUP_SYSTEMS = List.of("netty", "iris", "jgroups");
+    /** The group section's systems in the report's tables and plot. */
+    private static final List<String> GROUP_SYSTEMS = List.of("netty", "netty-blocking", "iris", "jgroups");
+
+    /** A configuration of the group section. */
+    private record Config(int members, int payload, String mode) {
+    }
 
     private final List<Row> rows;
     private final List<Micro.Result> micro;
@@ -32,21 +39,21 @@ final class Report {
         this.micro = micro;
     }
 
-    static void write(Path dir, List<Row> rows, List<Micro.Result> micro, boolean smoke, long seconds)
+    static void write(Path dir, List<Row> rows, List<Micro.Result> micro, boolean smoke, int rounds, long seconds)
             throws IOException {
         Files.createDirectories(dir);
         Report report = new Report(rows, micro);
-        Files.writeString(dir.resolve("benchmarks.md"), report.markdown(smoke, seconds));
+        Files.writeString(dir.resolve("benchmarks.md"), report.markdown(smoke, rounds, seconds));
         Files.writeString(dir.resolve("benchmarks.csv"), csv(rows));
         Files.writeString(dir.resolve("benchmarks-latency.svg"), report.plot());
     }
 
     static String csv(List<Row> rows) {
         StringBuilder out = new StringBuilder(
-                "section,system,members,payload_or_slots,mode,p50_us,p99_us,p999_us,ops_per_s,wakeups_per_op\n");
+                "section,system,members,payload_or_slots,mode,round,p50_us,p99_us,p999_us,ops_per_s,wakeups_per_op\n");
         for (Row r : rows) {
-            out.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%s,%s,%s,%s,%s%n", r.section(), r.system(),
-                    r.members(), r.payload(), r.mode(), num(r.p50()), num(r.p99()), num(r.p999()),
+            out.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%d,%s,%s,%s,%s,%s%n", r.section(), r.system(),
+                    r.members(), r.payload(), r.mode(), r.round() + 1, num(r.p50()), num(r.p99()), num(r.p999()),
                     num(r.opsPerSecond()), num(r.wakeups())));
         }
         return out.toString();
@@ -69,18 +76,54 @@ final class Report {
         return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "–" : String.format(Locale.ROOT, "%.2f", a / b);
     }
 
-    private Optional<Row> find(Predicate<Row> p) {
-        return rows.stream().filter(p).findFirst();
+    private static String ratio(double r) {
+        return Double.isNaN(r) ? "–" : String.format(Locale.ROOT, "%.2f", r);
     }
 
-    private Optional<Row> group(String system, int n, int payload, String mode) {
-        return find(r -> r.section().equals("group") && r.system().equals(system) && r.members() == n
-                && r.payload() == payload && r.mode().equals(mode));
+    /** The median of {@code f} over {@code rounds}, NaN for none. */
+    static double median(List<Row> rounds, ToDoubleFunction<Row> f) {
+        double[] v = rounds.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).toArray();
+        return v.length == 0 ? Double.NaN : Measure.median(v);
+    }
+
+    /** The median of {@code f} over {@code rounds} and its range, {@code 83.5 (79.1–90.2)}; the value alone for one round. */
+    static String spread(List<Row> rounds, ToDoubleFunction<Row> f, DoubleFunction<String> format) {
+        double[] v = rounds.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        if (v.length == 0) {
+            return "–";
+        }
+        String median = format.apply(Measure.median(v));
+        return v.length == 1 ? median
+                : median + " (" + format.apply(v[0]) + "–" + format.apply(v[v.length - 1]) + ")";
+    }
+
+    /**
+     * The median over the rounds of {@code a}'s {@code f} over {@code b}'s in the same round, where the
+     * two were measured minutes apart at most; NaN where they share no round.
+     */
+    static double ratio(List<Row> a, List<Row> b, ToDoubleFunction<Row> f) {
+        double[] ratios = a.stream().flatMapToDouble(x -> b.stream().filter(y -> y.round() == x.round())
+                .mapToDouble(y -> f.applyAsDouble(x) / f.applyAsDouble(y))).filter(Double::isFinite).toArray();
+        return ratios.length == 0 ? Double.NaN : Measure.median(ratios);
+    }
+
+    private List<Row> find(Predicate<Row> p) {
+        return rows.stream().filter(p).toList();
+    }
+
+    /** The rounds of one group configuration of {@code system}. */
+    private List<Row> group(String system, Config c) {
+        return find(r -> r.section().equals("group") && r.system().equals(system) && r.members() == c.members()
+                && r.payload() == c.payload() && r.mode().equals(c.mode()));
+    }
+
+    private List<Row> group(String system, int n, int payload, String mode) {
+        return group(system, new Config(n, payload, mode));
     }
 
     private Optional<Row> array(String system, int m, int slots, String mode) {
         return find(r -> r.section().equals("array") && r.system().equals(system) && r.members() == m
-                && r.payload() == slots && r.mode().equals(mode));
+                && r.payload() == slots && r.mode().equals(mode)).stream().findFirst();
     }
 
     private double microMedian(String benchmark) {
@@ -92,7 +135,7 @@ final class Report {
         md.append(String.format(Locale.ROOT, format, args)).append('\n');
     }
 
-    private String markdown(boolean smoke, long seconds) {
+    private String markdown(boolean smoke, int rounds, long seconds) {
         Properties v = versions();
         line("# Benchmarks");
         line("");
@@ -114,9 +157,12 @@ final class Report {
                 v.getProperty("hazelcast"));
         line("| Tools | JMH %s, HdrHistogram %s |", v.getProperty("jmh"), v.getProperty("hdrhistogram"));
         line("");
-        line("Every member is a JVM of its own (`-Xms256m -Xmx512m`) on loopback TCP; the client runs in the harness's");
-        line("JVM; one system runs at a time. Latency: one request in flight, each timed into an HdrHistogram after a");
-        line("warm-up. Throughput: a closed loop with several requests in flight, counted over rounds; the median round.");
+        line("Every member and the client are JVMs of their own (`-Xms256m -Xmx512m`) on loopback TCP; one measurement");
+        line("runs at a time. Latency: one request in flight, each timed into an HdrHistogram after a warm-up. Throughput:");
+        line("a closed loop with several requests in flight. Group sends and page faults are measured in %d round%s, the", rounds,
+                rounds == 1 ? "" : "s");
+        line("systems taking turns configuration by configuration; a cell is the median of the rounds and, in");
+        line("parentheses, the lowest and highest round; a ratio is the median of the rounds' ratios.");
         line("");
         goals();
         microTable();
@@ -137,31 +183,35 @@ final class Report {
         List<Double> unicastToNetty = new ArrayList<>();
         List<Double> throughputToNetty = new ArrayList<>();
         List<Double> throughputToJGroups = new ArrayList<>();
-        rows.stream().filter(r -> r.section().equals("group") && r.system().equals("iris") && r.payload() == 64)
-                .forEach(r -> {
-                    Optional<Row> n = group("netty", r.members(), r.payload(), r.mode());
-                    Optional<Row> j = group("jgroups", r.members(), r.payload(), r.mode());
-                    if (r.members() == 4 && r.mode().equals("ALL")) {
-                        n.ifPresent(x -> toNetty.add(r.p50() / x.p50()));
-                        j.ifPresent(x -> toJGroups.add(r.p50() / x.p50()));
-                    }
-                    if (r.members() == 1 && r.mode().equals("ALL")) {
-                        n.ifPresent(x -> unicastToNetty.add(r.p50() / x.p50()));
-                    }
-                    n.ifPresent(x -> throughputToNetty.add(x.opsPerSecond() / r.opsPerSecond()));
-                    j.ifPresent(x -> throughputToJGroups.add(x.opsPerSecond() / r.opsPerSecond()));
-                });
+        for (Config c : groupConfigs()) {
+            List<Row> i = group("iris", c);
+            List<Row> n = group("netty", c);
+            List<Row> j = group("jgroups", c);
+            if (c.payload() != 64 || i.isEmpty()) {
+                continue;
+            }
+            if (c.members() == 4 && c.mode().equals("ALL")) {
+                add(toNetty, ratio(i, n, Row::p50));
+                add(toJGroups, ratio(i, j, Row::p50));
+            }
+            if (c.members() == 1 && c.mode().equals("ALL")) {
+                add(unicastToNetty, ratio(i, n, Row::p50));
+            }
+            add(throughputToNetty, ratio(n, i, Row::opsPerSecond));
+            add(throughputToJGroups, ratio(j, i, Row::opsPerSecond));
+        }
         goal("Group send, 4 members, all replies, 64 B: median at most 1.5x raw Netty", toNetty, 1.5);
         goal("Group send, 4 members, all replies, 64 B: median at most half of JGroups", toJGroups, 0.5);
         goal("Send/Reply to one member, 64 B: median at most 2x raw Netty", unicastToNetty, 2);
         goal("Throughput, 16 in flight, 64 B: at least 0.8x raw Netty", throughputToNetty, 1.25, "peer/Iris");
         goal("Throughput, 16 in flight, 64 B: at least 3x JGroups", throughputToJGroups, 1.0 / 3, "peer/Iris");
-        double floor = rows.stream().filter(r -> r.section().equals("fault") && r.system().equals("netty"))
-                .mapToDouble(Row::p50).findFirst().orElse(Double.NaN);
-        rows.stream().filter(r -> r.section().equals("fault") && r.system().equals("iris")
-                && r.mode().startsWith("read")).findFirst().ifPresent(r -> goal(
-                        "Remote 4 KiB read fault: median at most 1.5x raw Netty's 4 KiB request/response",
-                        List.of(r.p50() / floor), 1.5));
+        List<Row> readFaults = find(r -> r.section().equals("fault") && r.system().equals("iris")
+                && r.mode().startsWith("read"));
+        if (!readFaults.isEmpty()) {
+            List<Double> toFloor = new ArrayList<>();
+            add(toFloor, ratio(readFaults, find(r -> r.section().equals("fault") && r.system().equals("netty")), Row::p50));
+            goal("Remote 4 KiB read fault: median at most 1.5x raw Netty's 4 KiB request/response", toFloor, 1.5);
+        }
         List<Double> toNear = new ArrayList<>();
         rows.stream().filter(r -> r.section().equals("array") && r.system().equals("iris") && r.mode().equals("95/5")
                 && r.members() == 4).forEach(r -> array("hazelcast-near", r.members(), r.payload(), "95/5")
@@ -178,6 +228,12 @@ final class Report {
                     read, plain, read - plain, read - plain <= 5 ? "yes" : "no");
         }
         line("");
+    }
+
+    private static void add(List<Double> ratios, double ratio) {
+        if (!Double.isNaN(ratio)) {
+            ratios.add(ratio);
+        }
     }
 
     private void goal(String name, List<Double> ratios, double bound) {
@@ -217,15 +273,14 @@ final class Report {
         line("");
     }
 
-    private List<int[]> groupConfigs() {
-        List<int[]> configs = new ArrayList<>();
-        rows.stream().filter(r -> r.section().equals("group") && r.system().equals("netty")).forEach(r ->
-                configs.add(new int[] {r.members(), r.payload(), r.mode().equals("ALL") ? 1 : 0}));
-        return configs;
+    /** The group section's configurations in the order they were measured. */
+    private List<Config> groupConfigs() {
+        return rows.stream().filter(r -> r.section().equals("group"))
+                .map(r -> new Config(r.members(), r.payload(), r.mode())).distinct().toList();
     }
 
     private void groupTables() {
-        List<int[]> configs = groupConfigs();
+        List<Config> configs = groupConfigs();
         if (configs.isEmpty()) {
             return;
         }
@@ -233,79 +288,92 @@ final class Report {
         line("");
         line("The client sends each request to every member and waits for all replies (ALL: Iris `sendGroup` with");
         line("`ReplyMode.ALL`, JGroups `castMessage` with `GET_ALL`) or for the first (FIRST, `GET_FIRST`); members");
-        line("answer with the payload. Raw Netty is the floor: length-prefixed frames, replies counted on the event loop.");
+        line("answer with the payload. Two floors without a protocol, length-prefixed frames on Netty: raw Netty, replies");
+        line("answered and counted on the event loops; Netty blocking, the client's thread blocks on a future and the");
+        line("member answers from a worker thread, the thread hand-offs of a blocking call and nothing else.");
         line("");
         line("![median latency against members](benchmarks-latency.svg)");
         line("");
-        line("### Latency (µs: p50 / p99 / p99.9)");
+        line("### Latency, p50 (µs)");
         line("");
-        line("| Members | Payload | Replies | Raw Netty | Iris | JGroups | Iris/Netty p50 | Iris/JGroups p50 |");
-        line("|---:|---:|---|---|---|---|---:|---:|");
-        for (int[] c : configs) {
-            String mode = c[2] == 1 ? "ALL" : "FIRST";
-            Row n = group("netty", c[0], c[1], mode).orElse(null);
-            Row i = group("iris", c[0], c[1], mode).orElse(null);
-            Row j = group("jgroups", c[0], c[1], mode).orElse(null);
-            line("| %d | %d B | %s | %s | %s | %s | %s | %s |", c[0], c[1], mode, lat(n), lat(i), lat(j),
-                    i == null || n == null ? "–" : ratio(i.p50(), n.p50()),
-                    i == null || j == null ? "–" : ratio(i.p50(), j.p50()));
+        line("| Members | Payload | Replies | Raw Netty | Netty blocking | Iris | JGroups | Iris/Netty | Iris/Netty blocking | Iris/JGroups |");
+        line("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (Config c : configs) {
+            List<Row> i = group("iris", c);
+            line("| %d | %d B | %s | %s | %s | %s | %s | %s | %s | %s |", c.members(), c.payload(), c.mode(),
+                    spread(group("netty", c), Row::p50, Report::us), spread(group("netty-blocking", c), Row::p50, Report::us),
+                    spread(i, Row::p50, Report::us), spread(group("jgroups", c), Row::p50, Report::us),
+                    ratio(ratio(i, group("netty", c), Row::p50)), ratio(ratio(i, group("netty-blocking", c), Row::p50)),
+                    ratio(ratio(i, group("jgroups", c), Row::p50)));
+        }
+        line("");
+        line("### Latency, p99 / p99.9 (µs)");
+        line("");
+        line("| Members | Payload | Replies | Raw Netty | Netty blocking | Iris | JGroups |");
+        line("|---:|---:|---|---:|---:|---:|---:|");
+        for (Config c : configs) {
+            line("| %d | %d B | %s | %s | %s | %s | %s |", c.members(), c.payload(), c.mode(), tail(group("netty", c)),
+                    tail(group("netty-blocking", c)), tail(group("iris", c)), tail(group("jgroups", c)));
         }
         line("");
         line("### Throughput (requests/s, closed loop)");
         line("");
-        line("| Members | Payload | Replies | Raw Netty | Iris | JGroups | Iris/Netty | Iris/JGroups |");
-        line("|---:|---:|---|---:|---:|---:|---:|---:|");
-        for (int[] c : configs) {
-            String mode = c[2] == 1 ? "ALL" : "FIRST";
-            double n = group("netty", c[0], c[1], mode).map(Row::opsPerSecond).orElse(Double.NaN);
-            double i = group("iris", c[0], c[1], mode).map(Row::opsPerSecond).orElse(Double.NaN);
-            double j = group("jgroups", c[0], c[1], mode).map(Row::opsPerSecond).orElse(Double.NaN);
-            line("| %d | %d B | %s | %s | %s | %s | %s | %s |", c[0], c[1], mode, ops(n), ops(i), ops(j), ratio(i, n),
-                    ratio(i, j));
+        line("| Members | Payload | Replies | Raw Netty | Netty blocking | Iris | JGroups | Iris/Netty | Iris/Netty blocking | Iris/JGroups |");
+        line("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (Config c : configs) {
+            List<Row> i = group("iris", c);
+            line("| %d | %d B | %s | %s | %s | %s | %s | %s | %s | %s |", c.members(), c.payload(), c.mode(),
+                    spread(group("netty", c), Row::opsPerSecond, Report::ops),
+                    spread(group("netty-blocking", c), Row::opsPerSecond, Report::ops),
+                    spread(i, Row::opsPerSecond, Report::ops), spread(group("jgroups", c), Row::opsPerSecond, Report::ops),
+                    ratio(ratio(i, group("netty", c), Row::opsPerSecond)),
+                    ratio(ratio(i, group("netty-blocking", c), Row::opsPerSecond)),
+                    ratio(ratio(i, group("jgroups", c), Row::opsPerSecond)));
         }
         line("");
         line("### Threads woken per request");
         line("");
-        line("Voluntary context switches of every JVM of the run (the client's and the members') per request, while");
+        line("Voluntary context switches of every JVM of the system (its client's and its members') per request, while");
         line("the latency is measured with one request in flight: each is a thread that blocked and was woken again.");
         line("");
-        line("| Members | Payload | Replies | Raw Netty | Iris | JGroups |");
-        line("|---:|---:|---|---:|---:|---:|");
-        for (int[] c : configs) {
-            String mode = c[2] == 1 ? "ALL" : "FIRST";
-            line("| %d | %d B | %s | %s | %s | %s |", c[0], c[1], mode, wakeups("netty", c), wakeups("iris", c),
-                    wakeups("jgroups", c));
+        line("| Members | Payload | Replies | Raw Netty | Netty blocking | Iris | JGroups |");
+        line("|---:|---:|---|---:|---:|---:|---:|");
+        for (Config c : configs) {
+            line("| %d | %d B | %s | %s | %s | %s | %s |", c.members(), c.payload(), c.mode(), wakeups(group("netty", c)),
+                    wakeups(group("netty-blocking", c)), wakeups(group("iris", c)), wakeups(group("jgroups", c)));
         }
         line("");
     }
 
-    private String wakeups(String system, int[] config) {
-        return group(system, config[0], config[1], config[2] == 1 ? "ALL" : "FIRST").map(Row::wakeups)
-                .filter(w -> !Double.isNaN(w)).map(w -> String.format(Locale.ROOT, "%.1f", w)).orElse("–");
+    private static String wakeups(List<Row> rounds) {
+        double w = median(rounds, Row::wakeups);
+        return Double.isNaN(w) ? "–" : String.format(Locale.ROOT, "%.1f", w);
     }
 
-    private static String lat(Row r) {
-        return r == null ? "–" : us(r.p50()) + " / " + us(r.p99()) + " / " + us(r.p999());
+    private static String tail(List<Row> rounds) {
+        return rounds.isEmpty() ? "–" : us(median(rounds, Row::p99)) + " / " + us(median(rounds, Row::p999));
     }
 
     private void faultTable() {
-        List<Row> faults = rows.stream().filter(r -> r.section().equals("fault")).toList();
+        List<Row> faults = find(r -> r.section().equals("fault"));
         if (faults.isEmpty()) {
             return;
         }
-        double floor = faults.stream().filter(r -> r.system().equals("netty")).mapToDouble(Row::p50).findFirst()
-                .orElse(Double.NaN);
+        List<Row> floor = faults.stream().filter(r -> r.system().equals("netty")).toList();
         line("## Page faults (4 KiB pages, two nodes)");
         line("");
-        line("Node a (in the harness) faults on pages that node b (a member JVM) owns and manages; b takes every page");
+        line("Node a (a client JVM) faults on pages that node b (a member JVM) owns and manages; b takes every page");
         line("back between passes, so each timed access is a fault. Raw Netty's 16-byte request answered by 4 KiB is the floor.");
         line("");
-        line("| System | Operation | p50 µs | p99 µs | p99.9 µs | p50 / raw Netty |");
-        line("|---|---|---:|---:|---:|---:|");
-        for (Row r : faults) {
-            line("| %s | %s | %s | %s | %s | %s |", r.system(), r.mode(), us(r.p50()), us(r.p99()), us(r.p999()),
-                    ratio(r.p50(), floor));
-        }
+        line("| System | Operation | p50 µs | p99 µs | p99.9 µs | Threads woken | p50 / raw Netty |");
+        line("|---|---|---:|---:|---:|---:|---:|");
+        faults.stream().map(r -> List.of(r.system(), r.mode())).distinct().forEach(key -> {
+            List<Row> rounds = faults.stream().filter(r -> r.system().equals(key.get(0)) && r.mode().equals(key.get(1)))
+                    .toList();
+            line("| %s | %s | %s | %s | %s | %s | %s |", key.get(0), key.get(1), spread(rounds, Row::p50, Report::us),
+                    us(median(rounds, Row::p99)), us(median(rounds, Row::p999)), wakeups(rounds),
+                    ratio(ratio(rounds, floor, Row::p50)));
+        });
         line("");
     }
 
@@ -337,8 +405,8 @@ final class Report {
         int payload = rows.stream().filter(r -> r.section().equals("group")).mapToInt(Row::payload).min().orElse(64);
         List<Integer> members = rows.stream().filter(r -> r.section().equals("group")).map(Row::members).distinct()
                 .sorted().toList();
-        double max = rows.stream().filter(r -> r.section().equals("group") && r.mode().equals("ALL")
-                && r.payload() == payload).mapToDouble(Row::p50).max().orElse(1);
+        double max = GROUP_SYSTEMS.stream().flatMap(s -> members.stream().map(n -> group(s, n, payload, "ALL")))
+                .mapToDouble(r -> median(r, Row::p50)).filter(x -> !Double.isNaN(x)).max().orElse(1);
         int w = 640;
         int h = 360;
         int left = 70;
@@ -369,14 +437,14 @@ final class Report {
         }
         svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">members</text>%n",
                 left + plotW / 2, h - 10));
-        String[] colours = {"#888888", "#1f77b4", "#d62728"};
+        String[] colours = {"#888888", "#2ca02c", "#1f77b4", "#d62728"};
         for (int s = 0; s < GROUP_SYSTEMS.size(); s++) {
             String system = GROUP_SYSTEMS.get(s);
             StringBuilder points = new StringBuilder();
             for (int k = 0; k < members.size(); k++) {
-                Optional<Row> r = group(system, members.get(k), payload, "ALL");
-                if (r.isPresent()) {
-                    double y = h - bottom - plotH * r.get().p50() / max;
+                double p50 = median(group(system, members.get(k), payload, "ALL"), Row::p50);
+                if (!Double.isNaN(p50)) {
+                    double y = h - bottom - plotH * p50 / max;
                     double xk = x(k, members.size(), left, plotW);
                     points.append(String.format(Locale.ROOT, "%.1f,%.1f ", xk, y));
                     svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n", xk,
@@ -386,8 +454,12 @@ final class Report {
             svg.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n",
                     points.toString().trim(), colours[s]));
             svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n", w - right + 12,
-                    top + 20 + 18 * s, colours[s], system.equals("netty") ? "raw Netty" : system.equals("iris") ? "Iris"
-                            : "JGroups"));
+                    top + 20 + 18 * s, colours[s], switch (system) {
+                        case "netty" -> "raw Netty";
+                        case "netty-blocking" -> "Netty blocking";
+                        case "iris" -> "Iris";
+                        default -> "JGroups";
+                    }));
         }
         svg.append("</svg>\n");
         return svg.toString();

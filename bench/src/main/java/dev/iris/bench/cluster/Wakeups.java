@@ -5,19 +5,19 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The threads woken while a latency is measured: voluntary context switches (a thread that blocked
- * and was woken again) of the harness's JVM and every member JVM, summed over their threads from
- * {@code /proc/<pid>/task/<tid>/status}. NaN where {@code /proc} cannot be read.
+ * and was woken again) of the client's JVM and every member JVM, summed over their threads from
+ * {@code /proc/<pid>/task/<tid>/status} and over every {@link #start}–{@link #stop} interval. NaN
+ * where {@code /proc} cannot be read.
  */
 final class Wakeups {
-    private final Supplier<List<Long>> pids;
+    private final List<Long> pids;
     private long start;
-    private long total = -1;
+    private long total;
 
-    Wakeups(Supplier<List<Long>> pids) {
+    Wakeups(List<Long> pids) {
         this.pids = pids;
     }
 
@@ -27,17 +27,17 @@ final class Wakeups {
 
     void stop() {
         long end = read();
-        total = start < 0 || end < 0 ? -1 : end - start;
+        total = start < 0 || end < 0 || total < 0 ? -1 : total + end - start;
     }
 
-    /** Switches between {@link #start} and {@link #stop} per operation, or NaN. */
+    /** Switches in the intervals between {@link #start} and {@link #stop} per operation, or NaN. */
     double per(long operations) {
         return total < 0 || operations <= 0 ? Double.NaN : (double) total / operations;
     }
 
     private long read() {
         long sum = 0;
-        for (long pid : pids.get()) {
+        for (long pid : pids) {
             long one = read(pid);
             if (one < 0) {
                 return -1;

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The harness in smoke mode (tiny counts, 1 and 2 members), so it keeps working: every system of
- * every section starts, answers and is measured, and the report, the CSV and the plot are written.
+ * The harness in smoke mode (tiny counts, 1 and 2 members, one round), so it keeps working: every
+ * system of every section starts, its client JVM answers, and the report, the CSV and the plot are
+ * written.
  * The numbers themselves are not checked: a smoke run on a busy CI machine measures nothing.
  */
 class HarnessSmokeTest {
@@ -27,12 +28,15 @@ class HarnessSmokeTest {
         results.micro().forEach(r -> assertTrue(r.median() > 0, r::toString));
 
         List<Harness.Row> rows = results.rows();
-        assertEquals(Set.of("netty", "iris", "jgroups"), systems(rows, "group"));
-        // 2 member counts x 1 payload x ALL and FIRST, per system
-        assertEquals(3 * 2 * 2, rows.stream().filter(r -> r.section().equals("group")).count());
+        assertEquals(Set.of("netty", "netty-blocking", "iris", "jgroups"), systems(rows, "group"));
+        // 2 member counts x 1 payload x ALL and FIRST, per system, in one round
+        assertEquals(4 * 2 * 2, rows.stream().filter(r -> r.section().equals("group")).count());
         rows.stream().filter(r -> r.section().equals("group")).forEach(r -> {
+            assertEquals(0, r.round(), r::toString);
             assertTrue(r.p50() > 0 && r.p50() <= r.p99() && r.p99() <= r.p999(), r::toString);
             assertTrue(r.opsPerSecond() > 0, r::toString);
+            // every request wakes at least the client's thread or loop that waits for its reply
+            assertTrue(r.wakeups() >= 1, r::toString);
         });
         assertEquals(Set.of("netty", "iris"), systems(rows, "fault"));
         assertEquals(3, rows.stream().filter(r -> r.section().equals("fault")).count());

@@ -1,0 +1,55 @@
+package dev.iris.bench.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.bench.cluster.Harness.Row;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report's medians over rounds, their spread and the per-round ratios. */
+class ReportTest {
+    private static Row row(String system, int round, double p50, double ops) {
+        return new Row("group", system, 1, 64, "ALL", round, p50, p50 * 2, p50 * 3, ops, 2);
+    }
+
+    @Test
+    void aCellIsTheMedianOfTheRoundsWithTheirRange() {
+        List<Row> rounds = List.of(row("iris", 0, 90.2, 1), row("iris", 1, 79.1, 1), row("iris", 2, 83.5, 1));
+
+        assertEquals("83.5 (79.1–90.2)", Report.spread(rounds, Row::p50, v -> String.format("%.1f", v)));
+        assertEquals("79.1", Report.spread(rounds.subList(1, 2), Row::p50, v -> String.format("%.1f", v)));
+        assertEquals("–", Report.spread(List.of(), Row::p50, v -> String.format("%.1f", v)));
+    }
+
+    @Test
+    void aRatioIsTheMedianOfTheRoundsRatiosNotTheRatioOfTheMedians() {
+        // round 3 was slow for both; per round Iris took 3, 2 and 1.75 times the floor
+        List<Row> iris = List.of(row("iris", 0, 300, 1), row("iris", 1, 200, 1), row("iris", 2, 700, 1));
+        List<Row> netty = List.of(row("netty", 0, 100, 1), row("netty", 1, 100, 1), row("netty", 2, 400, 1));
+
+        assertEquals(2.0, Report.ratio(iris, netty, Row::p50), 1e-9);
+        assertEquals(3.0, Report.median(iris, Row::p50) / Report.median(netty, Row::p50), 1e-9);
+        // a round one system lacks does not count
+        assertEquals(3.0, Report.ratio(iris, netty.subList(0, 1), Row::p50), 1e-9);
+    }
+
+    @Test
+    void theReportShowsSpreadsAndTheCsvEveryRound(@TempDir Path out) throws Exception {
+        List<Row> rows = List.of(row("netty", 0, 40, 300), row("netty-blocking", 0, 80, 100), row("iris", 0, 120, 50),
+                row("netty", 1, 50, 310), row("netty-blocking", 1, 90, 90), row("iris", 1, 100, 60),
+                row("netty", 2, 45, 290), row("netty-blocking", 2, 85, 95), row("iris", 2, 110, 55));
+
+        Report.write(out, rows, List.of(), true, 3, 1);
+
+        String md = Files.readString(out.resolve("benchmarks.md"));
+        // p50: medians with ranges; Iris/Netty = median(3.0, 2.0, 2.44) and Iris/Netty blocking = median(1.5, 1.11, 1.29)
+        assertTrue(md.contains("| 1 | 64 B | ALL | 45.0 (40.0–50.0) | 85.0 (80.0–90.0) | 110 (100–120) | – | 2.44 | 1.29 | – |"),
+                md);
+        assertEquals(rows.size() + 1, Files.readAllLines(out.resolve("benchmarks.csv")).size());
+        assertTrue(Files.readString(out.resolve("benchmarks.csv")).contains("group,iris,1,64,ALL,3,110.0,"));
+    }
+}
