@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * N nodes of one cluster inside this JVM, over the in-JVM transport (Netty's local channels:
@@ -22,15 +23,17 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final String name;
     private final Codecs codecs;
     private final MemoryConfig memory;
+    private final UnaryOperator<NodeConfig> configure;
     private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
     private final int instance = INSTANCES.incrementAndGet();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
     private final List<Node> nodes = new ArrayList<>();
 
-    private EmbeddedCluster(String name, Codecs codecs, MemoryConfig memory) {
+    private EmbeddedCluster(String name, Codecs codecs, MemoryConfig memory, UnaryOperator<NodeConfig> configure) {
         this.name = name;
         this.codecs = codecs;
         this.memory = memory;
+        this.configure = configure;
     }
 
     /**
@@ -63,8 +66,20 @@ public final class EmbeddedCluster implements AutoCloseable {
      * @throws IpcException if the mesh does not form within 10 s
      */
     public static EmbeddedCluster start(String name, List<String> nodeNames, Codecs codecs, MemoryConfig memory) {
+        return start(name, nodeNames, codecs, memory, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts one node per name as {@link #start(String, List, Codecs, MemoryConfig)} does, each with
+     * the configuration {@code configure} makes of its default one (other timing, listeners, a
+     * connection handler); so are nodes {@linkplain #addNode added} later.
+     *
+     * @throws IpcException if the mesh does not form within 10 s
+     */
+    public static EmbeddedCluster start(String name, List<String> nodeNames, Codecs codecs, MemoryConfig memory,
+            UnaryOperator<NodeConfig> configure) {
         EmbeddedCluster cluster = new EmbeddedCluster(name, codecs,
-                memory.managers().isEmpty() ? memory.withManagers(nodeNames) : memory);
+                memory.managers().isEmpty() ? memory.withManagers(nodeNames) : memory, configure);
         try {
             for (String nodeName : nodeNames) {
                 cluster.addNode(nodeName);
@@ -84,8 +99,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     public synchronized Node addNode(String nodeName) {
         List<SocketAddress> seeds = nodes.isEmpty() ? List.of() : List.of(Node.parse(nodes.get(0).address()));
         // in-JVM addresses are global to the JVM: unique per cluster, so two clusters of one name can coexist
-        NodeConfig config = NodeConfig.of(nodeName, name, new LocalAddress(name + "#" + instance + "/" + nodeName), seeds)
-                .withMemory(memory);
+        NodeConfig config = configure.apply(NodeConfig.of(nodeName, name,
+                new LocalAddress(name + "#" + instance + "/" + nodeName), seeds).withMemory(memory));
         Node node = Node.start(config, codecs, group);
         nodes.add(node);
         return node;

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -42,15 +41,6 @@ final class Membership implements Peers {
     static final AttributeKey<String> PEER_NAME = AttributeKey.valueOf("iris.peer");
     /** Memory frames held at most for a peer whose connection from this node is not yet up. */
     private static final int MAX_EARLY_FRAMES = 10_000;
-
-    /**
-     * The in-process partition layer, for tests: while {@code partition.test(receiver, sender)}
-     * holds, node {@code receiver} drops every frame from node {@code sender} (heartbeats too), as if
-     * the network between them were cut in that direction: new connections from {@code sender} are
-     * closed after the handshake, and the close of an existing one goes unnoticed, so only the
-     * failure detector declares {@code sender} dead.
-     */
-    static volatile BiPredicate<String, String> partition = (receiver, sender) -> false;
 
     /** What membership tells the protocols above it. */
     interface Listener {
@@ -222,22 +212,6 @@ final class Membership implements Peers {
         return true;
     }
 
-    /**
-     * Sends a frame whose order does not matter ({@link dev.iris.runtime.internal.PeerLink#sendUnordered}):
-     * on the calling event loop's connection to {@code node}, else as {@link #send}.
-     */
-    boolean sendUnordered(int node, FrameKind kind, ByteBuf payload) {
-        Peer peer = livePeers.get(node);
-        if (peer != null && !peer.out.eventLoop().inEventLoop()) {
-            Channel in = peer.in;
-            if (in != null && in.isActive() && in.eventLoop().inEventLoop()) {
-                in.writeAndFlush(new Frame(kind, 0, payload));
-                return true;
-            }
-        }
-        return send(node, kind, payload);
-    }
-
     // ------------------------------------------------------------------ connections
 
     void dial(String peerAddress) {
@@ -338,11 +312,6 @@ final class Membership implements Peers {
                 }
                 lock.notifyAll();
             }
-            ch.closeFuture().addListener(f -> {
-                if (!partition.test(self.name(), peerId.name())) { // a cut hides the close: the detector acts
-                    declareDead(peer, "connection to it closed");
-                }
-            });
             ch.write(new Frame(FrameKind.MEMBERS, 0, MembershipWire.members(ch.alloc(), memberList())));
         });
         ch.flush();
@@ -375,25 +344,23 @@ final class Membership implements Peers {
                 peersByName.put(peerId.name(), pendingPeer);
             }
         }
-        ch.closeFuture().addListener(f -> {
-            Peer peer = peersByName.get(peerId.name());
-            if (peer != null && peer.in == ch && !partition.test(self.name(), peerId.name())) {
-                declareDead(peer, "its connection to this node closed");
-            }
-        });
     }
 
-    /** Whether frames from {@code peer} are cut off by the partition layer. */
-    boolean cutOff(Peer peer) {
-        return peer != null && partition.test(self.name(), peer.id.name());
+    /**
+     * A connection with a peer ended, as its pipeline tells (on its event loop, after the handshake's
+     * registration): the peer it belongs to is dead. A connection handler of the tests may hide the
+     * end, as a cut network would; then only the failure detector finds the peer dead.
+     */
+    void closed(Channel ch, boolean outbound) {
+        String name = ch.attr(PEER_NAME).get();
+        Peer peer = name == null ? null : peersByName.get(name);
+        if (peer != null && (outbound ? peer.out : peer.in) == ch) {
+            declareDead(peer, outbound ? "connection to it closed" : "its connection to this node closed");
+        }
     }
 
     /** Closes {@code ch} if its peer may not join (see {@link #refusal}); returns whether it did. */
     private boolean refused(Channel ch, NodeId peerId) {
-        if (partition.test(self.name(), peerId.name())) {
-            ch.close(); // cut off: as if the connection could not be made
-            return true;
-        }
         String refusal = refusal(peerId);
         if (refusal != null) {
             LOG.log(Level.WARNING, "Node ''{0}'': {1}", self, refusal);

@@ -372,6 +372,11 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            membership.closed(ctx.channel(), outbound);
+        }
+
+        @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (!(msg instanceof Frame frame)) {
                 ReferenceCountUtil.release(msg);
@@ -380,9 +385,6 @@ public final class Node implements AutoCloseable {
             try {
                 Channel ch = ctx.channel();
                 Peer peer = membership.of(ch);
-                if (membership.cutOff(peer)) {
-                    return; // cut off: not even a heartbeat gets through
-                }
                 if (peer != null) {
                     peer.lastHeardNanos = System.nanoTime();
                 }
@@ -451,10 +453,6 @@ public final class Node implements AutoCloseable {
             return membership.send(node, kind, payload);
         }
 
-        @Override
-        public boolean sendUnordered(int node, FrameKind kind, ByteBuf payload) {
-            return membership.sendUnordered(node, kind, payload);
-        }
 
         @Override
         public LamportClock clock() {

@@ -3,12 +3,14 @@ package dev.iris.runtime;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.security.NodeCredentials;
 import dev.iris.runtime.transport.Frame;
+import io.netty.channel.ChannelHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * How to start a {@link Node}.
@@ -40,11 +42,13 @@ import java.util.Objects;
  *                          {@link EmbeddedCluster} uses the cluster's loops; the in-JVM transport
  *                          started alone uses one.
  * @param listeners         told when this node starts and closes (monitors, recorders); default none
+ * @param connectionHandlers makes a handler for each connection between this node and a peer (see
+ *                          {@link #withConnectionHandler}); default none
  */
 public record NodeConfig(String node, String cluster, SocketAddress bind, List<SocketAddress> seeds,
         Duration heartbeatInterval, Duration failureTimeout, int maxFrameBytes, long maxMessageBytes,
         MemoryConfig memory, NodeCredentials credentials, int eventLoops,
-        List<NodeListener> listeners) {
+        List<NodeListener> listeners, List<Supplier<? extends ChannelHandler>> connectionHandlers) {
 
     /** The default of {@link #maxMessageBytes()}: 64 MiB. */
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 64L << 20;
@@ -70,6 +74,7 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
                     + node + "'");
         }
         listeners = List.copyOf(listeners);
+        connectionHandlers = List.copyOf(connectionHandlers);
         if (eventLoops < 1 || eventLoops > 64) {
             throw new IllegalArgumentException("eventLoops must be 1 to 64: " + eventLoops);
         }
@@ -82,31 +87,31 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
     /** A node with default timing (heartbeat 500 ms, failure timeout 2 s) and frame bound (1 MiB). */
     public static NodeConfig of(String node, String cluster, SocketAddress bind, List<? extends SocketAddress> seeds) {
         return new NodeConfig(node, cluster, bind, List.copyOf(seeds), Duration.ofMillis(500), Duration.ofSeconds(2),
-                Frame.DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES, MemoryConfig.NONE, null, 2, List.of());
+                Frame.DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES, MemoryConfig.NONE, null, 2, List.of(), List.of());
     }
 
     /** This configuration with another failure detector timing. */
     public NodeConfig withFailureDetection(Duration heartbeatInterval, Duration failureTimeout) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, listeners);
+                maxMessageBytes, memory, credentials, eventLoops, listeners, connectionHandlers);
     }
 
     /** This configuration with other size bounds. */
     public NodeConfig withLimits(int maxFrameBytes, long maxMessageBytes) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, listeners);
+                maxMessageBytes, memory, credentials, eventLoops, listeners, connectionHandlers);
     }
 
     /** This configuration with a shared memory. */
     public NodeConfig withMemory(MemoryConfig memory) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, listeners);
+                maxMessageBytes, memory, credentials, eventLoops, listeners, connectionHandlers);
     }
 
     /** This configuration with another number of event loops (see {@link #eventLoops()}). */
     public NodeConfig withEventLoops(int eventLoops) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, listeners);
+                maxMessageBytes, memory, credentials, eventLoops, listeners, connectionHandlers);
     }
 
     /** This configuration with one more listener (see {@link NodeListener}). */
@@ -114,12 +119,28 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
         List<NodeListener> more = new ArrayList<>(listeners);
         more.add(Objects.requireNonNull(listener, "listener"));
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, more);
+                maxMessageBytes, memory, credentials, eventLoops, more, connectionHandlers);
+    }
+
+    /**
+     * This configuration with one more handler in every connection between this node and a peer,
+     * for fault injection in tests: a network partition, lost or late frames. {@code handler} makes
+     * one for each connection, over TCP and in-JVM alike. It sits after the handshake and before the
+     * node's protocols: it sees the peer's {@link dev.iris.runtime.transport.Handshake} as a user
+     * event (whom the connection is with), every {@link dev.iris.runtime.transport.Frame} read, and
+     * the end of the connection ({@code channelInactive}); what it does not pass on, the node never
+     * learns. Nothing a production node needs.
+     */
+    public NodeConfig withConnectionHandler(Supplier<? extends ChannelHandler> handler) {
+        List<Supplier<? extends ChannelHandler>> more = new ArrayList<>(connectionHandlers);
+        more.add(Objects.requireNonNull(handler, "handler"));
+        return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
+                maxMessageBytes, memory, credentials, eventLoops, listeners, more);
     }
 
     /** This configuration with credentials: mutual TLS with the nodes of the same authority. */
     public NodeConfig withCredentials(NodeCredentials credentials) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, listeners);
+                maxMessageBytes, memory, credentials, eventLoops, listeners, connectionHandlers);
     }
 }

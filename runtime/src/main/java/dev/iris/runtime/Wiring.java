@@ -143,8 +143,9 @@ final class Wiring {
                         new FragmentEncoder(config.maxFrameBytes(), config.maxMessageBytes()),
                         new HandshakeHandler(new Handshake(config.cluster(), Handshake.PROTOCOL, config.node()),
                                 HANDSHAKE_TIMEOUT_MILLIS),
-                        new FragmentAssembler(config.maxMessageBytes()),
-                        router.apply(outbound));
+                        new FragmentAssembler(config.maxMessageBytes()));
+                config.connectionHandlers().forEach(handler -> ch.pipeline().addLast(handler.get()));
+                ch.pipeline().addLast(router.apply(outbound));
             }
         };
     }

@@ -31,10 +31,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(120)
 class BackupTest {
     private static final int PAGE = 256;
+    private final Partition network = new Partition();
 
     @AfterEach
     void heal() {
-        Membership.partition = (receiver, sender) -> false;
+        network.heal();
     }
 
     private static MemoryConfig memory(MemoryConfig.Region... regions) {
@@ -134,12 +135,12 @@ class BackupTest {
     @Test
     void aNodeCutOffFromTheMajorityStopsAndTheMajorityGoesOn() throws Exception {
         try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), memory(new MemoryConfig.Region("data", 64,
-                Consistency.SEQUENTIAL, null)))) {
+                Consistency.SEQUENTIAL, null)), network::install)) {
             SharedMemory m1 = c.node(0).memory();
             SharedMemory m3 = c.node(2).memory();
             long a = m1.region("data").base();
             m3.setLong(a, 5); // node3 owns the page
-            Membership.partition = (receiver, sender) -> receiver.equals("node3") != sender.equals("node3");
+            network.cut((receiver, sender) -> receiver.equals("node3") != sender.equals("node3"));
             MemoryException cut = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (cut == null && System.nanoTime() < deadline) {

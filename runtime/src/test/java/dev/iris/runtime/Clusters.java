@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** Test fixtures: a cluster over one of the two transports, and running code as a process. */
 final class Clusters {
@@ -37,8 +38,8 @@ final class Clusters {
     enum Transport {
         IN_JVM {
             @Override
-            TestCluster start(int size, Codecs codecs, MemoryConfig memory) {
-                EmbeddedCluster cluster = EmbeddedCluster.start("test", names(size), codecs, memory);
+            TestCluster start(int size, Codecs codecs, MemoryConfig memory, UnaryOperator<NodeConfig> configure) {
+                EmbeddedCluster cluster = EmbeddedCluster.start("test", names(size), codecs, memory, configure);
                 return new TestCluster() {
                     @Override
                     public Node node(int i) {
@@ -59,7 +60,8 @@ final class Clusters {
         },
         TCP {
             @Override
-            TestCluster start(int size, Codecs codecs, MemoryConfig memory) throws InterruptedException {
+            TestCluster start(int size, Codecs codecs, MemoryConfig memory, UnaryOperator<NodeConfig> configure)
+                    throws InterruptedException {
                 MemoryConfig shared = memory.managers().isEmpty() ? memory.withManagers(names(size)) : memory;
                 List<Node> nodes = new ArrayList<>();
                 TestCluster cluster = new TestCluster() {
@@ -72,8 +74,8 @@ final class Clusters {
                     public Node join(String name) {
                         List<java.net.SocketAddress> seeds = nodes.isEmpty() ? List.of()
                                 : List.of(Node.parse(nodes.get(0).address()));
-                        Node node = Node.start(NodeConfig.of(name, "test", new InetSocketAddress("127.0.0.1", 0), seeds)
-                                .withMemory(shared), codecs);
+                        Node node = Node.start(configure.apply(NodeConfig.of(name, "test",
+                                new InetSocketAddress("127.0.0.1", 0), seeds).withMemory(shared)), codecs);
                         nodes.add(node);
                         return node;
                     }
@@ -96,7 +98,13 @@ final class Clusters {
             }
         };
 
-        abstract TestCluster start(int size, Codecs codecs, MemoryConfig memory) throws InterruptedException;
+        /** Starts {@code size} nodes, each with the configuration {@code configure} makes of the default. */
+        abstract TestCluster start(int size, Codecs codecs, MemoryConfig memory, UnaryOperator<NodeConfig> configure)
+                throws InterruptedException;
+
+        TestCluster start(int size, Codecs codecs, MemoryConfig memory) throws InterruptedException {
+            return start(size, codecs, memory, UnaryOperator.identity());
+        }
 
         TestCluster start(int size, Codecs codecs) throws InterruptedException {
             return start(size, codecs, MemoryConfig.NONE);

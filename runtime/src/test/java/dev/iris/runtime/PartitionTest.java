@@ -19,14 +19,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Cuts through the cluster with the in-process partition layer ({@link Membership#partition}): what the
+ * Cuts through the cluster with a partition in the nodes' connections ({@link Partition}): what the
  * shared memory guarantees while nodes cannot hear each other, and after the cut heals.
  */
 @Timeout(60)
 class PartitionTest {
+    private final Partition network = new Partition();
+
     @AfterEach
     void heal() {
-        Membership.partition = (receiver, sender) -> false;
+        network.heal();
     }
 
     /**
@@ -40,7 +42,7 @@ class PartitionTest {
     @Test
     void noReadSeesAValueOlderThanACompletedWriteAcrossACut() throws Exception {
         try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), MemoryConfig.of(List.of(
-                new MemoryConfig.Region("data", 64, Consistency.SEQUENTIAL, "node1"))))) {
+                new MemoryConfig.Region("data", 64, Consistency.SEQUENTIAL, "node1"))), network::install)) {
             SharedMemory m1 = c.node(0).memory();
             SharedMemory m3 = c.node(2).memory();
             long a = m1.region("data").base();
@@ -49,8 +51,8 @@ class PartitionTest {
 
             long cut = System.nanoTime();
             long oneSecond = TimeUnit.SECONDS.toNanos(1);
-            Membership.partition = (receiver, sender) -> receiver.equals("node3") != sender.equals("node3")
-                    && (sender.equals("node3") || System.nanoTime() - cut > oneSecond);
+            network.cut((receiver, sender) -> receiver.equals("node3") != sender.equals("node3")
+                    && (sender.equals("node3") || System.nanoTime() - cut > oneSecond));
             AtomicLong written = new AtomicLong(Long.MAX_VALUE); // when node1's write returned
             AtomicLong copies = new AtomicLong(); // reads of the old value, from node3's copy
             AtomicLong stale = new AtomicLong(); // of those, reads that started after the write returned
