@@ -453,6 +453,11 @@ public final class Node implements AutoCloseable {
             return membership.send(node, kind, payload);
         }
 
+        @Override
+        public boolean sendUnordered(int node, FrameKind kind, ByteBuf payload) {
+            return membership.sendUnordered(node, kind, payload);
+        }
+
 
         @Override
         public LamportClock clock() {

@@ -34,6 +34,17 @@ public interface PeerLink {
      */
     boolean send(int node, FrameKind kind, ByteBuf payload);
 
+    /**
+     * Sends a frame whose order against this node's other frames to {@code node} does not matter:
+     * called on an event loop, on whichever connection to the peer that loop serves (the peer's own
+     * connection to this node, when this node's connection to it runs on another loop), so that no
+     * other thread is woken; else as {@link #send}. Such a frame may pass frames sent before it with
+     * {@link #send}, and be passed by later ones.
+     *
+     * @return whether the peer is live (else the payload is released and nothing is sent)
+     */
+    boolean sendUnordered(int node, FrameKind kind, ByteBuf payload);
+
     /** The node's Lamport clock, which its IPC shares. */
     LamportClock clock();
 

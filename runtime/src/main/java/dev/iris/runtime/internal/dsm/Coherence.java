@@ -23,6 +23,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * writer, queues requests until that writer wrote once: concurrent faults wait, they are not
  * duplicated, and two nodes writing one page in turn both make progress. Versions (one per write
  * epoch) let a node discard a copy that was invalidated before it arrived.
+ *
+ * <p>Some frames leave on whichever connection to their peer the event loop that handles the
+ * step serves ({@link dev.iris.runtime.internal.PeerLink#sendUnordered}), so that a step on a loop
+ * wakes no other thread: read copies, invalidations' acknowledgements, and, when the memory keeps no
+ * backup copies (whose replicas and census replies must stay in order with ownership), pages with
+ * their ownership and forwarded requests. Every other frame to a peer goes on this node's own
+ * connection to it, in order. The first may therefore pass, or be passed by, this node's other frames
+ * to the same peer; no order among them matters to the protocol:
+ * <ul>
+ * <li>A read copy carries its version. An invalidation this node sends later, as the page's next
+ * writer, carries a higher one; if it arrives first, the reader's {@code minValid} rises above the
+ * copy's version and the copy is discarded and asked for again, as when the copy and the
+ * invalidation come from two nodes.
+ * <li>A page with its ownership may be passed by a request this node then forwards to the new owner,
+ * or by its own next request for the page: the new owner's write fault is still open, and it queues
+ * them until its write is done. An invalidation this node sent before, as an owner, was
+ * acknowledged before that write completed, so none is still on its way.
+ * <li>Requests for a page race one another from many nodes anyway; one that reaches a node that no
+ * longer owns the page is forwarded along its probable owners.
+ * <li>A copy whose fault gave up, passed by a later fault's answer, matches no fault and is dropped.
+ * <li>A writer counts acknowledgements by node and fault id only, and queues every request for the
+ * page until its write is done, whichever connection brought it.
+ * </ul>
  */
 final class Coherence {
     /** A request forwarded more often than this is refused (a probable-owner cycle would be a bug). */
@@ -311,8 +334,8 @@ final class Coherence {
         if (r.mode() == PageWire.READ) {
             int before = p.state;
             p.state = Page.READ;
-            if (dsm.send(r.requester(), FrameKind.PAGE, PageWire.page(dsm.link.alloc(), PageWire.READ, p.number,
-                    r.faultId(), dsm.tick(), p.version, new int[0], p.data))) {
+            if (dsm.sendUnordered(r.requester(), FrameKind.PAGE, PageWire.page(dsm.link.alloc(), PageWire.READ,
+                    p.number, r.faultId(), dsm.tick(), p.version, new int[0], p.data))) {
                 p.copyset.add(r.requester());
                 dsm.event(Kind.PAGE_SENT, p.number, r.requester(), p.region.name());
             } else {
@@ -323,8 +346,9 @@ final class Coherence {
             int[] copies = p.copyset.stream().mapToInt(Integer::intValue).toArray();
             int before = p.state;
             p.state = Page.INVALID;
-            if (dsm.send(r.requester(), FrameKind.PAGE, PageWire.page(dsm.link.alloc(), PageWire.WRITE, p.number,
-                    r.faultId(), dsm.tick(), p.version, copies, p.data))) {
+            ByteBuf page = PageWire.page(dsm.link.alloc(), PageWire.WRITE, p.number, r.faultId(), dsm.tick(),
+                    p.version, copies, p.data);
+            if (sendUnorderedWithoutBackups(r.requester(), FrameKind.PAGE, page)) {
                 p.owner = false;
                 p.copyset.clear();
                 p.probOwner = r.requester();
@@ -362,8 +386,14 @@ final class Coherence {
         if (r.mode() == PageWire.WRITE) {
             p.probOwner = r.requester();
         }
-        dsm.send(target, FrameKind.PAGE_REQUEST, PageWire.request(dsm.link.alloc(), new PageWire.Request(r.mode(),
-                r.page(), r.requester(), r.faultId(), dsm.tick(), r.hops() + 1)));
+        sendUnorderedWithoutBackups(target, FrameKind.PAGE_REQUEST, PageWire.request(dsm.link.alloc(),
+                new PageWire.Request(r.mode(), r.page(), r.requester(), r.faultId(), dsm.tick(), r.hops() + 1)));
+    }
+
+
+    /** Ownership and forwarded requests: in order with this node's replicas and census replies when there are backups. */
+    private boolean sendUnorderedWithoutBackups(int node, FrameKind kind, ByteBuf payload) {
+        return dsm.backup == null ? dsm.sendUnordered(node, kind, payload) : dsm.send(node, kind, payload);
     }
 
     private void onPage(int from, PageWire.Page g) {
@@ -463,7 +493,7 @@ final class Coherence {
                 }
             }
         }
-        dsm.send(from, FrameKind.INVALIDATE_ACK, PageWire.ack(dsm.link.alloc(), new PageWire.Ack(inv.page(),
+        dsm.sendUnordered(from, FrameKind.INVALIDATE_ACK, PageWire.ack(dsm.link.alloc(), new PageWire.Ack(inv.page(),
                 inv.faultId(), dsm.tick())));
     }
 

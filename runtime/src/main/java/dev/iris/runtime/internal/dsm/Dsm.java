@@ -557,6 +557,16 @@ public final class Dsm implements SharedMemory {
         return sent;
     }
 
+    /** Sends a memory frame whose order does not matter ({@link PeerLink#sendUnordered}); false if not live. */
+    boolean sendUnordered(int node, FrameKind kind, ByteBuf payload) {
+        messages.incrementAndGet();
+        boolean sent = link.sendUnordered(node, kind, payload);
+        if (!sent) {
+            messages.decrementAndGet();
+        }
+        return sent;
+    }
+
     boolean isManager(Page p) {
         return config.management() == PageManagement.FIXED && manager(p) == self;
     }
