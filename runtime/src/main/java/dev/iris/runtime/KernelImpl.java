@@ -10,12 +10,12 @@ import java.util.concurrent.locks.LockSupport;
 
 /** The {@link Kernel} of one process. */
 final class KernelImpl implements Kernel {
-    private final Node node;
+    private final ProcessTable.Host node;
     private final ProcessTable processes;
     private final ProcessTable.Entry self;
     private long lastGroupSend; // request id of the latest group send, 0 if none
 
-    KernelImpl(Node node, ProcessTable processes, ProcessTable.Entry self) {
+    KernelImpl(ProcessTable.Host node, ProcessTable processes, ProcessTable.Entry self) {
         this.node = node;
         this.processes = processes;
         this.self = self;
@@ -69,7 +69,7 @@ final class KernelImpl implements Kernel {
     public CompletionStage<GroupReplies> sendGroupAsync(ProcessId group, Object message, ReplyMode mode,
             Duration timeout) {
         Objects.requireNonNull(message, "message");
-        return node.groupsProtocol().sendGroupAsync(self.pid, group, message, mode, timeout);
+        return node.groups().sendGroupAsync(self.pid, group, message, mode, timeout);
     }
 
     /** Drops the replies still coming to this process's latest group send (next send, or exit). */
@@ -83,24 +83,24 @@ final class KernelImpl implements Kernel {
     @Override
     public ProcessId createGroup(boolean local) {
         Blocking.check("createGroup");
-        return node.groupsProtocol().createGroup(self.pid, local);
+        return node.groups().createGroup(self.pid, local);
     }
 
     @Override
     public void join(ProcessId group) {
         Blocking.check("join");
-        node.groupsProtocol().join(self.pid, group);
+        node.groups().join(self.pid, group);
     }
 
     @Override
     public void leave(ProcessId group) {
         Blocking.check("leave");
-        node.groupsProtocol().leave(self.pid, group);
+        node.groups().leave(self.pid, group);
     }
 
     @Override
     public Set<ProcessId> members(ProcessId group) {
-        return node.groupsProtocol().members(group);
+        return node.groups().members(group);
     }
 
     @Override
@@ -109,7 +109,7 @@ final class KernelImpl implements Kernel {
         Blocking.check("sendGroup");
         long previous = lastGroupSend;
         lastGroupSend = 0;
-        return node.groupsProtocol().sendGroup(self.pid, group, message, mode, timeout, previous, id -> lastGroupSend = id);
+        return node.groups().sendGroup(self.pid, group, message, mode, timeout, previous, id -> lastGroupSend = id);
     }
 
     @Override

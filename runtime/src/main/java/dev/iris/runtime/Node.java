@@ -79,7 +79,7 @@ public final class Node implements AutoCloseable {
         this.codecs = codecs;
         this.wiring = wiring;
         this.membership = new Membership(id, config, wiring, () -> advertisedAddress);
-        this.processes = new ProcessTable(this);
+        this.processes = new ProcessTable(new Host());
         this.tracer = new Tracer(id, membership);
         this.ipc = new Ipc(id, config, codecs, clock, membership, processes, tracer, wiring.protocolLoop);
         this.groups = new Groups(id, config, codecs, clock, membership, processes, ipc, tracer, wiring.protocolLoop,
@@ -306,28 +306,6 @@ public final class Node implements AutoCloseable {
 
     // ------------------------------------------------------------------ for the runtime's own classes
 
-    /** This node's Send/Receive/Reply/Forward (used by {@link KernelImpl} and {@link ProcessTable}). */
-    Ipc ipc() {
-        return ipc;
-    }
-
-    /** This node's process groups (used by {@link KernelImpl}). */
-    Groups groupsProtocol() {
-        return groups;
-    }
-
-    /** The event loop of the connections peers make to this node, where inline handlers run. */
-    Executor inboundLoop() {
-        return wiring.inboundLoop;
-    }
-
-    /** Takes a process that exits out of all its groups (unless the node is closing). */
-    void leaveAll(ProcessId member) {
-        if (!closed) {
-            groups.leaveAll(member);
-        }
-    }
-
     Codecs codecs() {
         return codecs;
     }
@@ -417,6 +395,41 @@ public final class Node implements AutoCloseable {
             LOG.log(Level.WARNING, "Node ''{0}'': closing the connection with {1}: {2}", id,
                     ctx.channel().remoteAddress(), cause.getMessage());
             ctx.close();
+        }
+    }
+
+    /** The node as its processes see it. */
+    private final class Host implements ProcessTable.Host {
+        @Override
+        public NodeId id() {
+            return id;
+        }
+
+        @Override
+        public Ipc ipc() {
+            return ipc;
+        }
+
+        @Override
+        public Groups groups() {
+            return groups;
+        }
+
+        @Override
+        public SharedMemory memory() {
+            return memory;
+        }
+
+        @Override
+        public Executor inboundLoop() {
+            return wiring.inboundLoop;
+        }
+
+        @Override
+        public void leaveAll(ProcessId member) {
+            if (!closed) {
+                groups.leaveAll(member);
+            }
         }
     }
 

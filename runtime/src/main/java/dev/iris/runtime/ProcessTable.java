@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.internal.Blocking;
 import dev.iris.runtime.transport.IpcWire.FailCode;
 import java.lang.System.Logger.Level;
@@ -18,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
 final class ProcessTable {
     private static final System.Logger LOG = System.getLogger(ProcessTable.class.getName());
 
-    private final Node node;
+    private final Host node;
     private final Map<Integer, Entry> entries = new ConcurrentHashMap<>();
     // a random start makes it unlikely that a restarted node reuses the ids of its previous life
     private final AtomicInteger nextLocalId = new AtomicInteger(ThreadLocalRandom.current().nextInt(1, 1 << 20));
@@ -47,7 +48,29 @@ final class ProcessTable {
         }
     }
 
-    ProcessTable(Node node) {
+    /**
+     * What processes need of their node. The table is made before the protocols that deliver to it,
+     * so they are looked up when used.
+     */
+    interface Host {
+        NodeId id();
+
+        /** Send/Receive/Reply/Forward. */
+        Ipc ipc();
+
+        /** Process groups. */
+        Groups groups();
+
+        SharedMemory memory();
+
+        /** Where handlers run with {@link Dispatch#EVENT_LOOP}: the loop of the connections peers make to the node. */
+        Executor inboundLoop();
+
+        /** Takes a process that exits out of all its groups (unless the node is closing). */
+        void leaveAll(ProcessId member);
+    }
+
+    ProcessTable(Host node) {
         this.node = node;
     }
 
