@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
@@ -83,8 +84,16 @@ final class Call extends Pending implements Runnable, ChannelFutureListener {
     /** The write's outcome. */
     @Override
     public void operationComplete(ChannelFuture written) {
-        if (!written.isSuccess()) {
-            fail(new IpcException("could not send to " + target + ": " + written.cause().getMessage()));
+        if (written.isSuccess()) {
+            return;
+        }
+        Throwable cause = written.cause();
+        if (cause instanceof IOException) {
+            // the connection broke under the write (the peer closed it, or died): the peer's node is gone for this call
+            fail(new NodeUnreachableException("could not send to " + target + ": the connection to node '"
+                    + channel.attr(Membership.PEER_NAME).get() + "' broke (" + cause.getMessage() + ")"));
+        } else {
+            fail(new IpcException("could not send to " + target + ": " + cause.getMessage()));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.iris.runtime;
 import dev.iris.runtime.GroupTable.NodeMembers;
 import dev.iris.runtime.internal.LamportClock;
 import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameEncoder;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.GroupWire;
@@ -328,10 +329,12 @@ final class Groups {
                 }
                 Channel ch = peer.out;
                 channels.add(ch);
-                frames.add(new Frame(FrameKind.GROUP_SEND, 0, ch.alloc().compositeBuffer(2).addComponents(true,
-                        GroupWire.groupSendHeader(ch.alloc(), now, requestId, sender.value(), group.value(),
-                                nm.localIds(), codec.id()),
-                        body.retainedDuplicate())));
+                ByteBuf header = GroupWire.groupSendHeader(ch.alloc(), now, requestId, sender.value(), group.value(),
+                        nm.localIds(), codec.id());
+                // a small body is copied behind each node's header, as the frame encoder would copy it
+                frames.add(new Frame(FrameKind.GROUP_SEND, 0, body.readableBytes() < FrameEncoder.COPY_BELOW
+                        ? header.writeBytes(body, body.readerIndex(), body.readableBytes())
+                        : ch.alloc().compositeBuffer(2).addComponents(true, header, body.retainedDuplicate())));
             }
         } catch (RuntimeException e) {
             frames.forEach(Frame::release);

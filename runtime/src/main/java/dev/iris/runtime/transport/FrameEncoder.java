@@ -18,7 +18,7 @@ import java.util.List;
 @Sharable
 public final class FrameEncoder extends MessageToMessageEncoder<Frame> {
     /** Payloads smaller than this are copied into the header's buffer. */
-    static final int COPY_BELOW = 1024;
+    public static final int COPY_BELOW = 1024;
 
     private final int maxFrameBytes;
 
