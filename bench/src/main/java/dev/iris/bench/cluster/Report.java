@@ -112,6 +112,19 @@ final class Report {
     }
 
     /** The rounds of one group configuration of {@code system}. */
+    /** A row of a table comparing Iris with both floors and JGroups in {@code metric}: the systems' values, then Iris's ratios. */
+    private void comparison(Config c, ToDoubleFunction<Row> metric, DoubleFunction<String> format) {
+        List<Row> iris = group("iris", c);
+        List<String> cells = new ArrayList<>();
+        for (String system : List.of("netty", "netty-blocking", "iris", "jgroups")) {
+            cells.add(spread(group(system, c), metric, format));
+        }
+        for (String peer : List.of("netty", "netty-blocking", "jgroups")) {
+            cells.add(ratio(ratio(iris, group(peer, c), metric)));
+        }
+        line("| %d | %d B | %s | %s |", c.members(), c.payload(), c.mode(), String.join(" | ", cells));
+    }
+
     private List<Row> group(String system, Config c) {
         return find(r -> r.section().equals("group") && r.system().equals(system) && r.members() == c.members()
                 && r.payload() == c.payload() && r.mode().equals(c.mode()));
@@ -299,12 +312,7 @@ final class Report {
         line("| Members | Payload | Replies | Raw Netty | Netty blocking | Iris | JGroups | Iris/Netty | Iris/Netty blocking | Iris/JGroups |");
         line("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         for (Config c : configs) {
-            List<Row> i = group("iris", c);
-            line("| %d | %d B | %s | %s | %s | %s | %s | %s | %s | %s |", c.members(), c.payload(), c.mode(),
-                    spread(group("netty", c), Row::p50, Report::us), spread(group("netty-blocking", c), Row::p50, Report::us),
-                    spread(i, Row::p50, Report::us), spread(group("jgroups", c), Row::p50, Report::us),
-                    ratio(ratio(i, group("netty", c), Row::p50)), ratio(ratio(i, group("netty-blocking", c), Row::p50)),
-                    ratio(ratio(i, group("jgroups", c), Row::p50)));
+            comparison(c, Row::p50, Report::us);
         }
         line("");
         line("### Latency, p99 / p99.9 (µs)");
@@ -321,14 +329,7 @@ final class Report {
         line("| Members | Payload | Replies | Raw Netty | Netty blocking | Iris | JGroups | Iris/Netty | Iris/Netty blocking | Iris/JGroups |");
         line("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         for (Config c : configs) {
-            List<Row> i = group("iris", c);
-            line("| %d | %d B | %s | %s | %s | %s | %s | %s | %s | %s |", c.members(), c.payload(), c.mode(),
-                    spread(group("netty", c), Row::opsPerSecond, Report::ops),
-                    spread(group("netty-blocking", c), Row::opsPerSecond, Report::ops),
-                    spread(i, Row::opsPerSecond, Report::ops), spread(group("jgroups", c), Row::opsPerSecond, Report::ops),
-                    ratio(ratio(i, group("netty", c), Row::opsPerSecond)),
-                    ratio(ratio(i, group("netty-blocking", c), Row::opsPerSecond)),
-                    ratio(ratio(i, group("jgroups", c), Row::opsPerSecond)));
+            comparison(c, Row::opsPerSecond, Report::ops);
         }
         line("");
         line("### Threads woken per request");
