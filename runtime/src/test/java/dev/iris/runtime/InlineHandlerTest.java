@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.iris.runtime.Clusters.TestCluster;
 import dev.iris.runtime.Clusters.Transport;
 import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameKind;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -115,12 +120,16 @@ class InlineHandlerTest {
     @EnumSource(Transport.class)
     void aHandlerThatFaultsOnAPageMovesToItsProcessThread(Transport transport) throws Exception {
         MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("cells", 4096)));
-        try (TestCluster c = transport.start(2, Codecs.of(), memory)) {
+        CompletableFuture<Void> movedToItsThread = new CompletableFuture<>();
+        try (TestCluster c = transport.start(2, Codecs.of(), memory, holdPagesUntil("node2", movedToItsThread))) {
             long cell = c.node(0).memory().region("cells").base();
             c.node(0).memory().setLong(cell, 42);
             ProcessId server = server(c.node(1), Dispatch.EVENT_LOOP, (k, r) -> {
                 if (!"ready?".equals(r.message())) {
-                    // node 1 holds no copy of the page node 0 wrote: a read fault waits for it
+                    if (Thread.currentThread().isVirtual()) {
+                        movedToItsThread.complete(null);
+                    }
+                    // node 2 holds no copy of the page node 1 wrote: a read fault waits for it
                     assertEquals(42, k.memory().getLong(cell));
                 }
             });
@@ -128,6 +137,25 @@ class InlineHandlerTest {
             assertEquals("handled:x", call(c.node(0), k -> k.send(server, "x", TIMEOUT)));
             assertEquals(List.of(false, true), onVirtualThread);
         }
+    }
+
+    /**
+     * Node {@code node} gets no page from its peers until {@code open} completes: a page fault there
+     * cannot be answered before the faulting thread would wait (else, on a fast machine, the page
+     * may arrive on the other event loop first, and a handler on the loop need not move).
+     */
+    private static UnaryOperator<NodeConfig> holdPagesUntil(String node, CompletableFuture<Void> open) {
+        return config -> !config.node().equals(node) ? config
+                : config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        if (msg instanceof Frame frame && frame.kind() == FrameKind.PAGE && !open.isDone()) {
+                            open.thenRunAsync(() -> ctx.fireChannelRead(msg), ctx.executor());
+                        } else {
+                            ctx.fireChannelRead(msg);
+                        }
+                    }
+                });
     }
 
     @Test
