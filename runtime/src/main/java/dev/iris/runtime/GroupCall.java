@@ -140,10 +140,16 @@ final class GroupCall extends Pending {
         return new GroupReplies(addressed, List.copyOf(replies), Map.copyOf(failures), replies.size() >= required);
     }
 
-    private IpcTimeoutException timeout() {
+    /** Names at most this many of the members that did not answer. */
+    private static final int SILENT_NAMED = 8;
+
+    private synchronized IpcTimeoutException timeout() {
+        List<String> silent = outstanding.stream().limit(SILENT_NAMED).map(ProcessId::toString).sorted().toList();
         return new IpcTimeoutException("group " + group + ": " + replies.size() + " of " + required
                 + " required replies within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms ("
-                + addressed + " members addressed, " + failures.size() + " failed)");
+                + addressed + " members addressed, " + failures.size() + " failed, no answer from "
+                + String.join(", ", silent) + (outstanding.size() > SILENT_NAMED ? " and "
+                        + (outstanding.size() - SILENT_NAMED) + " more" : "") + ")");
     }
 
     @Override

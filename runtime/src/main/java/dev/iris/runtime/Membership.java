@@ -214,18 +214,14 @@ final class Membership implements Peers {
 
     /**
      * Sends a frame whose order does not matter ({@link dev.iris.runtime.internal.PeerLink#sendUnordered}):
-     * on the calling event loop's connection to {@code node}, else as {@link #send}. The flush is a
-     * task of that loop, after the read under way: a frame flushed on the in-JVM transport's channel
-     * while the loop delivers on it could stay unread (SequentialConsistencyTest lost invalidations'
-     * acknowledgements that way).
+     * on the calling event loop's connection to {@code node}, else as {@link #send}.
      */
     boolean sendUnordered(int node, FrameKind kind, ByteBuf payload) {
         Peer peer = livePeers.get(node);
         if (peer != null && !peer.out.eventLoop().inEventLoop()) {
             Channel in = peer.in;
             if (in != null && in.isActive() && in.eventLoop().inEventLoop()) {
-                in.write(new Frame(kind, 0, payload));
-                in.eventLoop().execute(in::flush);
+                in.writeAndFlush(new Frame(kind, 0, payload));
                 return true;
             }
         }

@@ -6,6 +6,7 @@ import dev.iris.runtime.transport.FrameDecoder;
 import dev.iris.runtime.transport.FrameEncoder;
 import dev.iris.runtime.transport.Handshake;
 import dev.iris.runtime.transport.HandshakeHandler;
+import dev.iris.runtime.transport.ReentrantFlush;
 import dev.iris.runtime.transport.Tls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -133,6 +134,9 @@ final class Wiring {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (local) {
+                    ch.pipeline().addLast(new ReentrantFlush());
+                }
                 if (tls != null) {
                     ch.pipeline().addLast(tls.handler(ch, outbound));
                 }
