@@ -3,17 +3,25 @@ package dev.iris.core.monitor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.iris.runtime.Codecs;
+import dev.iris.runtime.Node;
+import dev.iris.runtime.NodeConfig;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.MemoryEvent.Kind;
 import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.dsm.PageInfo.State;
 import dev.iris.runtime.monitor.MonitorMessage;
+import dev.iris.runtime.monitor.MonitorServer;
+import dev.iris.runtime.security.ClusterAuthority;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -130,6 +138,39 @@ class ClusterMonitorTest {
             for (AutoCloseable c : open) {
                 c.close();
             }
+        }
+    }
+
+    /**
+     * A launched node's monitor binds a free port and its JVM says where: until then the monitor
+     * waits for the address (and says so), then connects there.
+     */
+    @Test
+    void aNodeWhoseMonitorAddressIsLearntLaterIsConnectedThen() throws Exception {
+        ClusterAuthority authority = ClusterAuthority.create("late");
+        try (Node a = Node.start(NodeConfig.of("a", "late", new InetSocketAddress("127.0.0.1", 0), List.of())
+                .withCredentials(authority.issue("a")), Codecs.of());
+                MonitorServer server = MonitorServer.start(a, new InetSocketAddress("127.0.0.1", 0));
+                ClusterMonitor monitor = ClusterMonitor.start("late", List.of(new ClusterMonitor.Target("a", null)),
+                        authority.issue("ide"))) {
+            CountDownLatch told = new CountDownLatch(1);
+            monitor.addListener(() -> {
+                if (!monitor.failures().containsKey("a") && monitor.states().containsKey("a")) {
+                    told.countDown();
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!monitor.failures().containsKey("a")) { // the first round runs at once
+                assertTrue(System.nanoTime() < deadline, "a round of the monitor's thread");
+                TimeUnit.MILLISECONDS.sleep(1); // polls: the monitor tells no listener of a failure
+            }
+            assertEquals("its monitor has not said where it listens yet", monitor.failures().get("a"));
+            assertEquals(Set.of(), monitor.connected());
+
+            monitor.located("a", new InetSocketAddress("127.0.0.1", server.port()));
+            assertTrue(told.await(20, TimeUnit.SECONDS), "connected once located: " + monitor.failures());
+            assertEquals(Set.of("a"), monitor.connected());
+            assertEquals(a.address(), monitor.states().get("a").address());
         }
     }
 

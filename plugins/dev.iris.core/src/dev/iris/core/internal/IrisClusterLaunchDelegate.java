@@ -7,12 +7,11 @@ import dev.iris.core.monitor.ClusterMonitor;
 import dev.iris.dsl.compiler.IrisCompiler;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.launch.EmbeddedMain;
-import dev.iris.runtime.launch.ListenPorts;
 import dev.iris.runtime.launch.MonitoredMain;
 import dev.iris.runtime.launch.NodeMain;
 import dev.iris.runtime.security.ClusterAuthority;
+import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,53 +68,49 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                 getProgramArguments(configuration));
         setDefaultSourceLocator(launch, configuration);
         progress.worked(1);
-        ClusterMonitor clusterMonitor = null;
+        boolean embedded = configuration.getAttribute(IrisLaunching.ATTR_EMBEDDED, false);
+        ClusterAuthority authority = IrisLaunching.authority(project.getProject(), cluster.name());
+        // every monitor binds a free port and its JVM prints where (MONITOR <node> <host:port>)
+        ClusterMonitor clusterMonitor = watch(cluster, program, embedded ? cluster.nodes() : nodes, authority);
         try {
             IrisCompiler.deleteTree(dir);
-            if (configuration.getAttribute(IrisLaunching.ATTR_EMBEDDED, false)) {
+            if (embedded) {
                 String main = configuration.getAttribute(IrisLaunching.ATTR_MAIN, "");
                 Path conf = write(dir.resolve("embedded.properties"), program, cluster, null, handlers, null);
                 // MonitoredMain serves a monitor for every node the program starts, with its credentials
-                ClusterAuthority authority = IrisLaunching.authority(project.getProject(), cluster.name());
                 Path credentials = dir.resolve("monitor-credentials");
-                List<ClusterMonitor.Target> targets = new ArrayList<>();
                 List<String> args = new ArrayList<>(List.of("--credentials", credentials.toString()));
                 for (IrisPrograms.Node node : cluster.nodes()) {
-                    InetSocketAddress monitorAddress = freePort("127.0.0.1");
-                    targets.add(new ClusterMonitor.Target(node.name(), monitorAddress));
                     authority.issue(node.name()).write(credentials.resolve(node.name()));
-                    args.addAll(List.of("--monitor", node.name() + "=127.0.0.1:" + monitorAddress.getPort()));
+                    args.addAll(List.of("--monitor", node.name() + "=127.0.0.1:0"));
                 }
                 args.addAll(List.of("--", main.isBlank() ? EmbeddedMain.class.getName() : main));
                 args.addAll(main.isBlank() ? List.of(conf.toString()) : List.of(arguments.getProgramArgumentsArray()));
                 run(runner, configuration, launch, MonitoredMain.class.getName(), args.toArray(String[]::new),
-                        classpath, arguments, List.of(), "cluster " + cluster.name() + " (all nodes in one JVM)",
+                        classpath, arguments, "cluster " + cluster.name() + " (all nodes in one JVM)", clusterMonitor,
                         progress.split(9));
-                clusterMonitor = watch(cluster, program, targets, authority);
             } else {
-                ClusterAuthority authority = IrisLaunching.authority(project.getProject(), cluster.name());
                 SubMonitor each = progress.split(9).setWorkRemaining(nodes.size());
-                List<ClusterMonitor.Target> targets = new ArrayList<>();
                 for (IrisPrograms.Node node : nodes) {
-                    InetSocketAddress monitorAddress = freePort(node.address().substring(0,
-                            node.address().lastIndexOf(':')));
-                    targets.add(new ClusterMonitor.Target(node.name(), monitorAddress));
+                    String host = node.address().substring(0, node.address().lastIndexOf(':'));
                     Path conf = write(dir.resolve(node.name()).resolve("node.properties"), program, cluster, node,
-                            handlers, monitorAddress);
+                            handlers, host + ":0");
                     authority.issue(node.name()).write(conf.resolveSibling("credentials"));
-                    int before = launch.getProcesses().length;
-                    run(runner, configuration, launch, NodeMain.class.getName(), new String[] {conf.toString()},
-                            classpath, arguments, List.of(), "node " + node.name() + " at " + node.address(), each.split(1));
-                    for (int i = before; i < launch.getProcesses().length; i++) {
-                        launch.getProcesses()[i].setAttribute(IrisLaunching.ATTR_PROCESS_CLUSTER, cluster.name());
-                        launch.getProcesses()[i].setAttribute(IrisLaunching.ATTR_PROCESS_NODE, node.name());
+                    for (IProcess process : run(runner, configuration, launch, NodeMain.class.getName(),
+                            new String[] {conf.toString()}, classpath, arguments,
+                            "node " + node.name() + " at " + node.address(), clusterMonitor, each.split(1))) {
+                        process.setAttribute(IrisLaunching.ATTR_PROCESS_CLUSTER, cluster.name());
+                        process.setAttribute(IrisLaunching.ATTR_PROCESS_NODE, node.name());
                     }
                 }
-                clusterMonitor = watch(cluster, program, targets, authority);
             }
         } catch (IOException e) {
+            clusterMonitor.close();
             throw new CoreException(Status.error("cannot write the launch's configuration into " + dir + ": "
                     + e.getMessage(), e));
+        } catch (CoreException | RuntimeException e) {
+            clusterMonitor.close();
+            throw e;
         }
         register(launch, cluster, nodes, clusterMonitor);
     }
@@ -123,21 +118,20 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
     /** The name the IDE's monitor connections go by (their certificate's subject). */
     private static final String IDE_CLIENT = "iris-ide";
 
-    /** Watches the launched cluster's monitors, naming its well-known groups as the program does. */
+    /**
+     * Watches the monitors of the launched {@code nodes} (where each listens is learnt from its JVM's
+     * output), naming the cluster's well-known groups as the program does.
+     */
     private static ClusterMonitor watch(IrisPrograms.Cluster cluster, IrisPrograms.Program program,
-            List<ClusterMonitor.Target> targets, ClusterAuthority authority) {
+            List<IrisPrograms.Node> nodes, ClusterAuthority authority) {
+        List<ClusterMonitor.Target> targets = nodes.stream().map(n -> new ClusterMonitor.Target(n.name(), null))
+                .toList();
         ClusterMonitor monitor = ClusterMonitor.start(cluster.name(), targets, authority.issue(IDE_CLIENT));
         Map<ProcessId, String> groups = new HashMap<>();
         program.wellKnownGroups().forEach((number, name) -> groups.put(ProcessId.wellKnownGroup(number), name));
         monitor.nameGroups(groups);
         return monitor;
     }
-
-    /** A free port on {@code host} for a monitor, outside the ephemeral range (see {@link ListenPorts}). */
-    private static InetSocketAddress freePort(String host) throws IOException {
-        return new InetSocketAddress(host, ListenPorts.free(java.net.InetAddress.getByName(host), 1).get(0));
-    }
-
 
     private static CoreException error(String message) {
         return new CoreException(Status.error(message));
@@ -160,7 +154,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
     }
 
     private static Path write(Path file, IrisPrograms.Program program, IrisPrograms.Cluster cluster,
-            IrisPrograms.Node node, String handlers, InetSocketAddress monitor) throws IOException {
+            IrisPrograms.Node node, String handlers, String monitor) throws IOException {
         Properties conf = new Properties();
         conf.setProperty("iris.system", program.systemClass());
         conf.setProperty("iris.cluster", cluster.name());
@@ -170,7 +164,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
             conf.setProperty("iris.bind", node.address());
             conf.setProperty("iris.seeds", cluster.nodes().stream().map(IrisPrograms.Node::address)
                     .collect(Collectors.joining(",")));
-            conf.setProperty("iris.monitor", monitor.getHostString() + ":" + monitor.getPort());
+            conf.setProperty("iris.monitor", monitor);
         }
         Files.createDirectories(file.getParent());
         try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -179,25 +173,29 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         return file;
     }
 
-    /** Starts one JVM in {@code launch} and names its process (and so its console) {@code label}. */
-    private void run(IVMRunner runner, ILaunchConfiguration configuration, ILaunch launch, String main, String[] args,
-            String[] classpath, ExecutionArguments arguments, List<String> moreVmArguments, String label,
-            IProgressMonitor monitor) throws CoreException {
+    /**
+     * Starts one JVM in {@code launch}, names its processes (and so their consoles) {@code label},
+     * tells {@code monitor} where the JVM's node monitors listen as it prints them, and returns the
+     * new processes.
+     */
+    private List<IProcess> run(IVMRunner runner, ILaunchConfiguration configuration, ILaunch launch, String main,
+            String[] args, String[] classpath, ExecutionArguments arguments, String label, ClusterMonitor monitor,
+            IProgressMonitor progress) throws CoreException {
         VMRunnerConfiguration vm = new VMRunnerConfiguration(main, classpath);
         vm.setProgramArguments(args);
-        List<String> vmArguments = new ArrayList<>(List.of(arguments.getVMArgumentsArray()));
-        vmArguments.addAll(moreVmArguments);
-        vm.setVMArguments(vmArguments.toArray(String[]::new));
+        vm.setVMArguments(arguments.getVMArgumentsArray());
         vm.setEnvironment(getEnvironment(configuration));
         vm.setVMSpecificAttributesMap(getVMSpecificAttributesMap(configuration));
-        java.io.File workingDirectory = verifyWorkingDirectory(configuration); // default: the project's folder
+        File workingDirectory = verifyWorkingDirectory(configuration); // default: the project's folder
         vm.setWorkingDirectory(workingDirectory == null ? null : workingDirectory.getAbsolutePath());
         int before = launch.getProcesses().length;
-        runner.run(vm, launch, monitor);
-        IProcess[] processes = launch.getProcesses();
-        for (int i = before; i < processes.length; i++) {
-            processes[i].setAttribute(IProcess.ATTR_PROCESS_LABEL, label + " [" + configuration.getName() + "]");
+        runner.run(vm, launch, progress);
+        List<IProcess> started = List.of(launch.getProcesses()).subList(before, launch.getProcesses().length);
+        for (IProcess process : started) {
+            process.setAttribute(IProcess.ATTR_PROCESS_LABEL, label + " [" + configuration.getName() + "]");
+            MonitorAnnouncements.follow(process, monitor);
         }
+        return started;
     }
 
     /** Shows the cluster in the IDE's registry (Cluster view) while the launch runs. */

@@ -1,22 +1,36 @@
 package dev.iris.core.monitor;
 
 import dev.iris.runtime.IpcException;
+import dev.iris.runtime.NodeId;
 import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.monitor.MonitorClient;
 import dev.iris.runtime.monitor.MonitorMessage;
+import dev.iris.runtime.monitor.TraceFile;
 import dev.iris.runtime.security.NodeCredentials;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The IDE's live view of one running cluster: a connection to the monitor of each of its nodes
@@ -33,12 +47,17 @@ public final class ClusterMonitor implements AutoCloseable {
     /** How often the model takes in what arrived and the picture is redrawn. */
     public static final long REFRESH_MILLIS = 200;
 
-    /** A node and where its monitor listens. */
+    /**
+     * A node and where its monitor listens: null until the node says so ({@link #located}), as a
+     * node JVM does when its monitor has bound a free port.
+     */
     public record Target(String node, InetSocketAddress monitor) {
     }
 
     private final String cluster;
     private final List<Target> targets;
+    /** Where each node's monitor listens, as far as known. */
+    private final Map<String, InetSocketAddress> addresses = new ConcurrentHashMap<>();
     private final NodeCredentials credentials;
     private volatile Map<ProcessId, String> groupNames = Map.of();
     private final ScheduledExecutorService thread;
@@ -53,10 +72,10 @@ public final class ClusterMonitor implements AutoCloseable {
     private long position;
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private volatile PageOwnership.Picture picture;
-    private final Map<String, java.util.concurrent.atomic.AtomicLong> eventCounts = new ConcurrentHashMap<>();
-    private volatile dev.iris.runtime.monitor.TraceFile.Writer recording;
+    private final Map<String, AtomicLong> eventCounts = new ConcurrentHashMap<>();
+    private volatile TraceFile.Writer recording;
     /** The latest IPC and memory events, for the message trace. */
-    private final java.util.ArrayDeque<MonitorMessage> trace = new java.util.ArrayDeque<>();
+    private final ArrayDeque<MonitorMessage> trace = new ArrayDeque<>();
     /** How many events {@link #traceEvents()} keeps. */
     public static final int TRACE_EVENTS = 5_000;
     private volatile boolean closed;
@@ -65,6 +84,11 @@ public final class ClusterMonitor implements AutoCloseable {
     private ClusterMonitor(String cluster, List<Target> targets, NodeCredentials credentials) {
         this.cluster = cluster;
         this.targets = List.copyOf(targets);
+        for (Target target : targets) {
+            if (target.monitor() != null) {
+                addresses.put(target.node(), target.monitor());
+            }
+        }
         this.credentials = credentials;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "iris-monitor-" + cluster);
@@ -75,7 +99,8 @@ public final class ClusterMonitor implements AutoCloseable {
     }
 
     /**
-     * Starts watching {@code cluster}: connects to every target now and keeps trying those not up.
+     * Starts watching {@code cluster}: connects to every target whose address is known now and keeps
+     * trying those not up.
      *
      * @param credentials a certificate of the cluster's authority, or null for nodes without TLS
      */
@@ -119,7 +144,7 @@ public final class ClusterMonitor implements AutoCloseable {
     }
 
     /**
-     * A monitor of a recording ({@link dev.iris.runtime.monitor.TraceFile}): its nodes are those
+     * A monitor of a recording ({@link TraceFile}): its nodes are those
      * the recording names; it shows the end of the run until {@link #seek} moves it.
      */
     public static ClusterMonitor recording(String name, List<MonitorMessage> messages) {
@@ -185,7 +210,7 @@ public final class ClusterMonitor implements AutoCloseable {
             throw new IllegalStateException("cluster '" + cluster + "' is live: only a recording can be replayed");
         }
         PageOwnership at = PageOwnership.empty();
-        List<dev.iris.runtime.dsm.MemoryEvent> events = new ArrayList<>();
+        List<MemoryEvent> events = new ArrayList<>();
         long count = 0;
         for (MonitorMessage m : recorded) {
             if (m instanceof MonitorMessage.Pages pages) {
@@ -199,7 +224,7 @@ public final class ClusterMonitor implements AutoCloseable {
         }
         at.applyAll(events);
         count += events.size();
-        Map<String, MonitorMessage.State> then = new java.util.HashMap<>();
+        Map<String, MonitorMessage.State> then = new HashMap<>();
         for (long[] stamp : stateStamps) {
             MonitorMessage.State state = (MonitorMessage.State) recorded.get((int) stamp[0]);
             if (stamp[1] <= clock || !then.containsKey(state.node())) {
@@ -238,26 +263,26 @@ public final class ClusterMonitor implements AutoCloseable {
      * members by node, then by process id.
      */
     public Map<ProcessId, Map<String, List<ProcessId>>> groups() {
-        Map<Integer, String> nodeNames = new java.util.HashMap<>();
-        Map<ProcessId, Set<ProcessId>> union = new java.util.TreeMap<>(java.util.Comparator.comparingLong(
+        Map<Integer, String> nodeNames = new HashMap<>();
+        Map<ProcessId, Set<ProcessId>> union = new TreeMap<>(Comparator.comparingLong(
                 ProcessId::value));
-        targets.forEach(t -> nodeNames.put(dev.iris.runtime.NodeId.of(t.node()).number(), t.node()));
+        targets.forEach(t -> nodeNames.put(NodeId.of(t.node()).number(), t.node()));
         Set<String> up = connected();
         for (MonitorMessage.State state : states.values()) {
             // a member's node may not have reported yet: its peers name it
-            state.members().forEach(m -> nodeNames.put(dev.iris.runtime.NodeId.of(m).number(), m));
+            state.members().forEach(m -> nodeNames.put(NodeId.of(m).number(), m));
         }
         for (MonitorMessage.State state : states.values()) {
             if (!up.isEmpty() && !up.contains(state.node())) {
                 continue; // the last word of a node that is gone: its peers' tables are current
             }
-            state.groups().forEach((g, members) -> union.computeIfAbsent(g, x -> new java.util.HashSet<>())
+            state.groups().forEach((g, members) -> union.computeIfAbsent(g, x -> new HashSet<>())
                     .addAll(members));
         }
-        Map<ProcessId, Map<String, List<ProcessId>>> groups = new java.util.LinkedHashMap<>();
+        Map<ProcessId, Map<String, List<ProcessId>>> groups = new LinkedHashMap<>();
         union.forEach((g, members) -> {
-            Map<String, List<ProcessId>> byNode = new java.util.TreeMap<>();
-            members.stream().sorted(java.util.Comparator.comparingLong(ProcessId::value)).forEach(m -> byNode
+            Map<String, List<ProcessId>> byNode = new TreeMap<>();
+            members.stream().sorted(Comparator.comparingLong(ProcessId::value)).forEach(m -> byNode
                     .computeIfAbsent(nodeNames.getOrDefault(m.nodeNumber(), "node #" + m.nodeNumber()),
                             n -> new ArrayList<>()).add(m));
             groups.put(g, byNode);
@@ -267,7 +292,7 @@ public final class ClusterMonitor implements AutoCloseable {
 
     /** The name a process was spawned with, from its node's state, if known. */
     public Optional<String> processName(ProcessId process) {
-        return states.values().stream().map(s -> s.processes().get(process)).filter(java.util.Objects::nonNull)
+        return states.values().stream().map(s -> s.processes().get(process)).filter(Objects::nonNull)
                 .findFirst();
     }
 
@@ -309,17 +334,17 @@ public final class ClusterMonitor implements AutoCloseable {
 
     /** Memory and message events received from each node so far. */
     public Map<String, Long> eventCounts() {
-        Map<String, Long> counts = new java.util.TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
         eventCounts.forEach((node, count) -> counts.put(node, count.get()));
         return counts;
     }
 
     /**
-     * Records what arrives from now on into {@code file} ({@link dev.iris.runtime.monitor.TraceFile}),
+     * Records what arrives from now on into {@code file} ({@link TraceFile}),
      * after the nodes' states and page tables as the model knows them now.
      */
-    public void startRecording(java.nio.file.Path file) throws java.io.IOException {
-        dev.iris.runtime.monitor.TraceFile.Writer writer = new dev.iris.runtime.monitor.TraceFile.Writer(file);
+    public void startRecording(Path file) throws IOException {
+        TraceFile.Writer writer = new TraceFile.Writer(file);
         synchronized (lock) {
             for (MonitorMessage.State state : states.values()) {
                 writer.write(state);
@@ -337,8 +362,8 @@ public final class ClusterMonitor implements AutoCloseable {
     }
 
     /** Stops recording and closes the file; returns it, or null if none was recorded. */
-    public java.nio.file.Path stopRecording() throws java.io.IOException {
-        dev.iris.runtime.monitor.TraceFile.Writer writer = recording;
+    public Path stopRecording() throws IOException {
+        TraceFile.Writer writer = recording;
         recording = null;
         if (writer == null) {
             return null;
@@ -367,9 +392,17 @@ public final class ClusterMonitor implements AutoCloseable {
         return targets.stream().map(Target::node).toList();
     }
 
+    /**
+     * Node {@code node}'s monitor listens on {@code monitor} from now on (its JVM said so; again when
+     * it restarts on another port): the monitor's thread connects there next.
+     */
+    public void located(String node, InetSocketAddress monitor) {
+        addresses.put(node, monitor);
+    }
+
     /** The nodes whose monitor this is connected to now. */
     public Set<String> connected() {
-        Set<String> up = new java.util.TreeSet<>();
+        Set<String> up = new TreeSet<>();
         clients.forEach((node, client) -> {
             if (client.isConnected()) {
                 up.add(node);
@@ -427,7 +460,7 @@ public final class ClusterMonitor implements AutoCloseable {
         closed = true;
         try {
             stopRecording();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.log(System.Logger.Level.ERROR, "recording of cluster '" + cluster + "' failed: " + e.getMessage());
         }
         thread.shutdownNow();
@@ -458,8 +491,13 @@ public final class ClusterMonitor implements AutoCloseable {
             if (closed || (client != null && client.isConnected())) {
                 continue;
             }
+            InetSocketAddress address = addresses.get(target.node());
+            if (address == null) {
+                failures.put(target.node(), "its monitor has not said where it listens yet");
+                continue;
+            }
             try {
-                clients.put(target.node(), MonitorClient.connect(target.monitor(), cluster, credentials, this::arrived));
+                clients.put(target.node(), MonitorClient.connect(address, cluster, credentials, this::arrived));
                 failures.remove(target.node());
             } catch (IpcException e) {
                 failures.put(target.node(), e.getMessage());
@@ -471,7 +509,7 @@ public final class ClusterMonitor implements AutoCloseable {
         if (message instanceof MonitorMessage.State state) {
             states.put(state.node(), state);
         } else if (message instanceof MonitorMessage.Memory || message instanceof MonitorMessage.Message) {
-            eventCounts.computeIfAbsent(message.node(), n -> new java.util.concurrent.atomic.AtomicLong())
+            eventCounts.computeIfAbsent(message.node(), n -> new AtomicLong())
                     .incrementAndGet();
         }
         if (message instanceof MonitorMessage.Memory || message instanceof MonitorMessage.Message) {
@@ -482,11 +520,11 @@ public final class ClusterMonitor implements AutoCloseable {
                 }
             }
         }
-        dev.iris.runtime.monitor.TraceFile.Writer writer = recording;
+        TraceFile.Writer writer = recording;
         if (writer != null) {
             try {
                 writer.write(message);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 LOG.log(System.Logger.Level.ERROR, "recording of cluster '" + cluster + "' into " + writer.file()
                         + " failed: " + e.getMessage());
                 recording = null;
@@ -512,7 +550,7 @@ public final class ClusterMonitor implements AutoCloseable {
             inbox.clear();
         }
         synchronized (lock) {
-            List<dev.iris.runtime.dsm.MemoryEvent> events = new ArrayList<>();
+            List<MemoryEvent> events = new ArrayList<>();
             for (MonitorMessage m : batch) {
                 if (m instanceof MonitorMessage.Memory memory) {
                     events.add(memory.event());
@@ -528,7 +566,7 @@ public final class ClusterMonitor implements AutoCloseable {
         return true;
     }
 
-    private void apply(List<dev.iris.runtime.dsm.MemoryEvent> events) {
+    private void apply(List<MemoryEvent> events) {
         model.applyAll(events);
         applied += events.size();
         events.clear();

@@ -1,7 +1,6 @@
 package dev.iris.bench.cluster;
 
 import dev.iris.dsl.compiler.IrisCompiler;
-import dev.iris.runtime.launch.ListenPorts;
 import dev.iris.runtime.security.ClusterAuthority;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -116,6 +116,13 @@ class IrisLaunchTest {
                 .map(c -> ((org.eclipse.debug.ui.console.IConsole) c).getProcess()).collect(Collectors.toSet())
                 .containsAll(List.of(processes)), () -> "a console per node");
         assertEquals(ClusterRegistry.Cluster.State.RUNNING, state());
+        // each node's monitor bound a free port and said which: the IDE found them there
+        for (IProcess p : processes) {
+            assertTrue(output(p).matches("(?s).*MONITOR n[12] 127\\.0\\.0\\.1:[1-9][0-9]*\\R.*"), output(p));
+        }
+        processEventsUntil(() -> monitor() != null && monitor().connected().equals(Set.of("n1", "n2")),
+                () -> "the IDE connected to both nodes' monitors: " + (monitor() == null ? "no monitor"
+                        : monitor().failures()));
 
         assertEquals(EXPECTED, client().get(90, TimeUnit.SECONDS), "the program works across the node JVMs");
 

@@ -19,8 +19,9 @@ import java.util.Map;
  * </pre>
  *
  * Every node this JVM starts whose name has a {@code --monitor} serves its monitor there, with its
- * credentials from {@code DIR/NODE} ({@link MonitorServer#listener}); then {@code MAIN}'s
- * {@code main(ARGS)} runs ({@link EmbeddedMain} for a program without a main class). Bad arguments
+ * credentials from {@code DIR/NODE} ({@link MonitorServer#listener}), and prints
+ * {@code MONITOR <node> <host:port>} once it listens (port 0 picks a free port, as it should: the
+ * IDE reads the line); then {@code MAIN}'s {@code main(ARGS)} runs ({@link EmbeddedMain} for a program without a main class). Bad arguments
  * exit with status 2 and say which.
  */
 public final class MonitoredMain {
@@ -58,7 +59,8 @@ public final class MonitoredMain {
         if (i >= args.length) {
             fail("usage: MonitoredMain [--monitor NODE=HOST:PORT]... [--credentials DIR] [--] MAIN [ARGS...]");
         }
-        NodeListener.everyNode(MonitorServer.listener(monitors, credentials));
+        NodeListener.everyNode(MonitorServer.listener(monitors, credentials,
+                (node, address) -> System.out.println("MONITOR " + node + " " + address)));
         Method main = Class.forName(args[i], true, MonitoredMain.class.getClassLoader())
                 .getMethod("main", String[].class);
         try {

@@ -40,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -89,9 +90,11 @@ public final class MonitorServer implements AutoCloseable {
      * stops it as the node closes: for nodes a program starts itself (all nodes in one JVM; see
      * {@code dev.iris.runtime.launch.MonitoredMain}). A node's credentials come from
      * {@code credentials/<node>} when {@code credentials} is given, else from its configuration. A
-     * monitor that cannot start is logged; the node runs on.
+     * monitor that cannot start is logged; the node runs on. {@code served} learns each monitor's
+     * node and the address it listens on (port 0 in {@code addresses} picks a free one).
      */
-    public static NodeListener listener(Map<String, InetSocketAddress> addresses, Path credentials) {
+    public static NodeListener listener(Map<String, InetSocketAddress> addresses, Path credentials,
+            BiConsumer<String, String> served) {
         Map<String, InetSocketAddress> where = Map.copyOf(addresses);
         Map<Node, MonitorServer> running = new ConcurrentHashMap<>();
         return new NodeListener() {
@@ -112,6 +115,7 @@ public final class MonitorServer implements AutoCloseable {
                         throw e;
                     }
                     running.put(node, monitor);
+                    served.accept(node.id().name(), monitor.address());
                 } catch (RuntimeException | IOException e) {
                     LOG.log(Level.ERROR, "Node ''{0}'': no monitor on {1}: {2}", node.id(), bind, e.getMessage());
                 }

@@ -1,4 +1,4 @@
-package dev.iris.runtime.launch;
+package dev.iris.bench.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,15 +11,15 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Ports to listen on that must be known before the listener starts (a peer's seed list, a
- * monitor's address handed to a JVM not yet started). Where a listener can bind port 0 and report
- * what it got, do that instead.
+ * Ports to listen on that must be known before the listener starts: the peers the harness runs
+ * beside Iris (JGroups, Hazelcast) take their members' addresses in advance. Where a listener can
+ * bind port 0 and report what it got, as Iris nodes and raw Netty do, do that instead.
  *
  * <p>The ports come from below the system's ephemeral range ({@code ip_local_port_range}, 32768 and
  * up by default): a port of that range that is free now can be taken as the source port of any
  * outgoing connection before its listener binds it, which a port below the range cannot.
  */
-public final class ListenPorts {
+final class ListenPorts {
     private static final int LOWEST = 10_000;
 
     private ListenPorts() {
