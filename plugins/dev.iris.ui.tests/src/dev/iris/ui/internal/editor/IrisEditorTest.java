@@ -1,6 +1,7 @@
 package dev.iris.ui.internal.editor;
 
 import static dev.iris.ui.UiTests.processEventsUntil;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,12 +15,14 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IMarker;
 import org.eclipse.core.resources.IProject;
 import org.eclipse.core.resources.IResource;
 import org.eclipse.core.resources.IncrementalProjectBuilder;
 import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.jface.text.IDocument;
 import org.eclipse.jface.text.ITextViewer;
 import org.eclipse.jface.text.Region;
@@ -114,6 +117,31 @@ class IrisEditorTest {
         assertEquals("Lokup", document.get(marker.getAttribute(IMarker.CHAR_START, -1), 5));
         assertTrue(editor.problems().stream().anyMatch(p -> p.line() == line), editor.problems()::toString);
 
+        document.replace(at, ", Lokup".length(), "");
+        processEventsUntil(() -> editor.reconciled() && errorMarkers().isEmpty(), () -> "no error marker");
+    }
+
+    /**
+     * A reconcile cancelled half-way (the text changed meanwhile) ends quietly: an exception out of
+     * it would end the reconciler's thread, and the editor would check nothing until reopened.
+     */
+    @Test
+    void aReconcileCancelledHalfWayEndsQuietlyAndCheckingGoesOn() throws Exception {
+        IrisReconcilingStrategy strategy = new IrisReconcilingStrategy(editor);
+        strategy.setDocument(document);
+        AtomicInteger asked = new AtomicInteger();
+        strategy.setProgressMonitor(new NullProgressMonitor() {
+            @Override
+            public boolean isCanceled() {
+                return asked.incrementAndGet() > 1; // cancelled after the first check
+            }
+        });
+        int at = offsetAfter("handles Register, Lookup");
+        document.replace(at, 0, ", Lokup");
+        assertDoesNotThrow(strategy::initialReconcile);
+        assertTrue(asked.get() > 1, "the reconcile was cancelled half-way");
+
+        processEventsUntil(() -> errorMarkers().size() == 1, () -> "the editor still checks: " + errorMarkers());
         document.replace(at, ", Lokup".length(), "");
         processEventsUntil(() -> editor.reconciled() && errorMarkers().isEmpty(), () -> "no error marker");
     }
