@@ -1,8 +1,6 @@
 package dev.iris.runtime;
 
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A request of a process waiting for its answer: a {@link Call} per Send, a {@link GroupCall} per
@@ -10,20 +8,23 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threading: the process that made the request waits in it, parked, holding no monitor; answers
  * arrive on event loops or from local processes, and whoever satisfies the wait unparks the
- * process, once. The deadline of a request that left on a connection is a task on that
- * connection's event loop, scheduled by the task that writes the frame and cancelled on that loop
- * when the answer arrives there: no timer thread is armed per request. A request that stayed on
- * this node waits with a timed park instead.
+ * process, once. The deadline of a request that left on a connection is kept by that connection's
+ * event loop ({@link Deadlines}), armed by the task that writes the frame and dropped on that loop
+ * when the answer arrives there: no timer thread is armed per request, nor a task per request. A
+ * request that stayed on this node waits with a timed park instead.
  */
 abstract sealed class Pending permits Call, GroupCall {
     final long requestId;
     /** The waiting process's thread. */
     final Thread waiter;
     final long timeoutNanos;
-    /** Where the deadline task runs, or null if it runs nowhere (the waiter's park is timed then). */
+    /** Where the deadline is kept, or null if nowhere (the waiter's park is timed then). */
     private volatile EventLoop loop;
-    /** The deadline task; only touched on {@link #loop}. */
-    private ScheduledFuture<?> deadline;
+    // the request's place among its loop's Deadlines; only touched on the loop
+    long expiresAt;
+    Pending earlier;
+    Pending later;
+    boolean linked;
 
     Pending(long requestId, long timeoutNanos) {
         this.requestId = requestId;
@@ -42,7 +43,8 @@ abstract sealed class Pending permits Call, GroupCall {
     /** Arms the deadline; on {@link #deadlineOn its loop}, by the task that writes the request. */
     final void armDeadline() {
         if (!isDone()) {
-            deadline = loop.schedule(this::expire, timeoutNanos, TimeUnit.NANOSECONDS);
+            expiresAt = System.nanoTime() + timeoutNanos;
+            Deadlines.of(loop).add(this);
         }
     }
 
@@ -51,11 +53,14 @@ abstract sealed class Pending permits Call, GroupCall {
         return loop != null;
     }
 
-    /** Cancels the deadline if this thread is its loop's (elsewhere it fires later and finds nothing to do). */
+    /**
+     * Drops the deadline if this thread is its loop's; elsewhere it stays until it passes and then
+     * finds nothing to do (this request stays reachable until then, as a cancelled task would).
+     */
     final void disarm() {
         EventLoop l = loop;
-        if (l != null && l.inEventLoop() && deadline != null) {
-            deadline.cancel(false);
+        if (l != null && l.inEventLoop() && linked) {
+            Deadlines.of(l).remove(this);
         }
     }
 

@@ -54,7 +54,10 @@ public final class Frame extends DefaultByteBufHolder {
         return flags;
     }
 
-    /** The payload; equivalent to {@link #content()}. */
+    /**
+     * The payload: the buffer's readable bytes (a decoded frame's buffer starts with the header,
+     * already read); equivalent to {@link #content()}.
+     */
     public ByteBuf payload() {
         return content();
     }

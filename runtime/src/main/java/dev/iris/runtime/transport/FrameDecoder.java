@@ -44,6 +44,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         if (body == null) {
             return null;
         }
+        boolean taken = false;
         try {
             int version = body.readUnsignedByte();
             if (version != Frame.VERSION) {
@@ -56,9 +57,13 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
                 throw new FrameFormatException("unknown frame kind " + code + " from " + ctx.channel().remoteAddress());
             }
             int flags = body.readUnsignedShort();
-            return new Frame(kind, flags, body.retainedSlice());
+            Frame frame = new Frame(kind, flags, body); // the payload is what follows the header: no second slice
+            taken = true;
+            return frame;
         } finally {
-            body.release();
+            if (!taken) {
+                body.release();
+            }
         }
     }
 }

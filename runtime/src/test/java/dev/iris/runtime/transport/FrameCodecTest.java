@@ -66,7 +66,7 @@ class FrameCodecTest {
         for (int i = 0; i < 3; i++) {
             Frame frame = in.readInbound();
             assertEquals(i, frame.flags());
-            assertEquals(i, frame.payload().getByte(0));
+            assertEquals(i, frame.payload().getByte(frame.payload().readerIndex()));
             assertEquals(2, frame.payload().readableBytes());
             frame.release();
         }
@@ -91,7 +91,7 @@ class FrameCodecTest {
             assertTrue(in.writeInbound(wire));
             Frame frame = in.readInbound();
             assertEquals(size, frame.payload().readableBytes());
-            assertEquals(7, frame.payload().getByte(size - 1));
+            assertEquals(7, frame.payload().getByte(frame.payload().readerIndex() + size - 1));
             frame.release();
         }
     }
