@@ -1,6 +1,7 @@
 package dev.iris.cli;
 
 import dev.iris.dsl.export.NodeBundles;
+import dev.iris.dsl.ide.server.IrisLanguageServer;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -322,7 +323,7 @@ public final class Iris implements Runnable {
     static final class Lsp implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            org.eclipse.xtext.ide.server.ServerLauncher.main(new String[0]);
+            IrisLanguageServer.main(new String[0]);
             return 0;
         }
     }

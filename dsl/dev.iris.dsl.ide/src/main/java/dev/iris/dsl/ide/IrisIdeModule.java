@@ -1,10 +1,22 @@
 package dev.iris.dsl.ide;
 
+import dev.iris.dsl.ide.contentassist.ClientSnippets;
+import dev.iris.dsl.ide.contentassist.IrisContentAssistService;
+import dev.iris.dsl.ide.contentassist.IrisContentProposals;
+import dev.iris.dsl.ide.contentassist.IrisCrossrefProposals;
 import dev.iris.dsl.ide.highlighting.IrisHighlighting;
 import dev.iris.dsl.ide.quickfix.IrisCodeActions;
+import org.eclipse.xtext.ide.editor.contentassist.IdeContentProposalProvider;
+import org.eclipse.xtext.ide.editor.contentassist.IdeCrossrefProposalProvider;
 import org.eclipse.xtext.ide.editor.syntaxcoloring.ISemanticHighlightingCalculator;
+import org.eclipse.xtext.ide.server.ICapabilitiesContributor;
 import org.eclipse.xtext.ide.server.codeActions.ICodeActionService2;
+import org.eclipse.xtext.ide.server.contentassist.ContentAssistService;
+import org.eclipse.xtext.ide.server.rename.IRenameService2;
+import org.eclipse.xtext.ide.server.symbol.DocumentSymbolMapper.DocumentSymbolDetailsProvider;
+import org.eclipse.xtext.ide.server.symbol.DocumentSymbolMapper.DocumentSymbolKindProvider;
 import org.eclipse.xtext.ide.server.symbol.DocumentSymbolMapper.DocumentSymbolNameProvider;
+import org.eclipse.xtext.ide.server.symbol.DocumentSymbolService;
 
 /** The Guice bindings of the Iris ide services (editors and the language server), beyond Xtext's. */
 public class IrisIdeModule extends AbstractIrisIdeModule {
@@ -19,32 +31,42 @@ public class IrisIdeModule extends AbstractIrisIdeModule {
     }
 
     /** Keywords and cross references, and templates of whole declarations. */
-    public Class<? extends org.eclipse.xtext.ide.editor.contentassist.IdeContentProposalProvider>
-            bindIdeContentProposalProvider() {
-        return dev.iris.dsl.ide.contentassist.IrisContentProposals.class;
+    public Class<? extends IdeContentProposalProvider> bindIdeContentProposalProvider() {
+        return IrisContentProposals.class;
     }
 
     /** Names to refer to, each once (not again by its qualified name). */
-    public Class<? extends org.eclipse.xtext.ide.editor.contentassist.IdeCrossrefProposalProvider>
-            bindIdeCrossrefProposalProvider() {
-        return dev.iris.dsl.ide.contentassist.IrisCrossrefProposals.class;
+    public Class<? extends IdeCrossrefProposalProvider> bindIdeCrossrefProposalProvider() {
+        return IrisCrossrefProposals.class;
     }
 
-    /** Completion items for language-server clients: templates as snippets. */
-    public Class<? extends org.eclipse.xtext.ide.server.contentassist.ContentAssistService>
-            bindContentAssistService() {
-        return dev.iris.dsl.ide.contentassist.IrisContentAssistService.class;
+    /** Completion items for language-server clients: templates as snippets where the client takes them. */
+    public Class<? extends ContentAssistService> bindContentAssistService() {
+        return IrisContentAssistService.class;
+    }
+
+    /** Learns from the client's {@code initialize} whether it takes snippets. */
+    public Class<? extends ICapabilitiesContributor> bindICapabilitiesContributor() {
+        return ClientSnippets.class;
+    }
+
+    /** Rename that refuses names that would break the program. */
+    public Class<? extends IRenameService2> bindIRenameService2() {
+        return IrisRename.class;
+    }
+
+    /** Flat document symbols and workspace symbols with the kinds of the outline. */
+    public Class<? extends DocumentSymbolService> bindDocumentSymbolService() {
+        return IrisSymbolKinds.Symbols.class;
     }
 
     /** Outline kinds by declaration. */
-    public Class<? extends org.eclipse.xtext.ide.server.symbol.DocumentSymbolMapper.DocumentSymbolKindProvider>
-            bindDocumentSymbolKindProvider() {
+    public Class<? extends DocumentSymbolKindProvider> bindDocumentSymbolKindProvider() {
         return IrisSymbolKinds.Kinds.class;
     }
 
     /** Outline details: the Iris word of each declaration. */
-    public Class<? extends org.eclipse.xtext.ide.server.symbol.DocumentSymbolMapper.DocumentSymbolDetailsProvider>
-            bindDocumentSymbolDetailsProvider() {
+    public Class<? extends DocumentSymbolDetailsProvider> bindDocumentSymbolDetailsProvider() {
         return IrisSymbolKinds.Details.class;
     }
 

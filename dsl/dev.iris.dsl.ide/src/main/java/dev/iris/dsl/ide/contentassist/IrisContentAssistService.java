@@ -1,6 +1,8 @@
 package dev.iris.dsl.ide.contentassist;
 
+import com.google.inject.Inject;
 import org.eclipse.lsp4j.CompletionItem;
+import org.eclipse.lsp4j.CompletionItemKind;
 import org.eclipse.lsp4j.InsertTextFormat;
 import org.eclipse.lsp4j.Position;
 import org.eclipse.xtext.ide.editor.contentassist.ContentAssistEntry;
@@ -9,18 +11,27 @@ import org.eclipse.xtext.ide.server.contentassist.ContentAssistService;
 import org.eclipse.xtext.util.TextRegion;
 
 /**
- * Completion in the language server: a template's parts to fill in become an LSP snippet
- * ({@code ${1:Name}}, the cursor {@code $0}), so that editors step through them. In-process
- * editors read the same entries' edit positions directly.
+ * Completion in the language server: a template (an entry with parts to fill in) is of kind
+ * Snippet; for clients that take snippets its parts become an LSP snippet ({@code ${1:Name}}, the
+ * cursor {@code $0}), so that editors step through them, and other clients get its plain text.
+ * In-process editors read the same entries' edit positions directly.
  */
 public class IrisContentAssistService extends ContentAssistService {
+    @Inject
+    private ClientSnippets snippets;
+
     @Override
     protected CompletionItem toCompletionItem(ContentAssistEntry entry, int caretOffset, Position caretPosition,
             Document document) {
         CompletionItem item = super.toCompletionItem(entry, caretOffset, caretPosition, document);
-        if (!entry.getEditPositions().isEmpty() && item.getTextEdit() != null && item.getTextEdit().isLeft()) {
-            item.getTextEdit().getLeft().setNewText(snippet(entry, caretOffset - entry.getPrefix().length()));
-            item.setInsertTextFormat(InsertTextFormat.Snippet);
+        if (!entry.getEditPositions().isEmpty()) {
+            item.setKind(CompletionItemKind.Snippet);
+            if (snippets.supported() && item.getTextEdit() != null && item.getTextEdit().isLeft()) {
+                item.getTextEdit().getLeft().setNewText(snippet(entry, caretOffset - entry.getPrefix().length()));
+                item.setInsertTextFormat(InsertTextFormat.Snippet);
+            } else {
+                item.setInsertTextFormat(InsertTextFormat.PlainText);
+            }
         }
         return item;
     }
