@@ -442,7 +442,22 @@ final class Membership implements Peers {
         }
     }
 
+    /** The peer of {@code ch} said that its node is being closed. */
+    void onLeave(Channel ch) {
+        Peer peer = of(ch);
+        if (peer != null) {
+            peer.leaving = true;
+        }
+    }
+
+    /**
+     * Takes {@code peer} out of the view: it died ({@code why}), or it left, having said so
+     * ({@link #onLeave}), whatever ended its connections.
+     */
     private void declareDead(Peer peer, String why) {
+        if (peer.leaving) {
+            why = "its node was closed";
+        }
         synchronized (lock) {
             if (peersByName.get(peer.id.name()) != peer) {
                 return;
@@ -458,6 +473,17 @@ final class Membership implements Peers {
         closeQuietly(peer.out);
         closeQuietly(peer.in);
         try {
+            if (!closed) {
+                if (peer.leaving) {
+                    LOG.log(Level.INFO, "Node ''{0}'': ''{1}'' left the cluster (its node was closed)", self, peer.id);
+                } else {
+                    LOG.log(stopping ? Level.INFO : Level.WARNING, "Node ''{0}'': ''{1}'' is dead ({2})", self, peer.id,
+                            why);
+                }
+                if (!peer.address.isEmpty()) {
+                    lostPeers.put(peer.address, System.nanoTime()); // a transient failure heals by itself
+                }
+            }
             // outside the lock (the memory takes page locks, which send under them)
             listener.died(peer);
         } finally {
@@ -466,21 +492,22 @@ final class Membership implements Peers {
                 lock.notifyAll(); // awaitMembers sees the death once all of it is done
             }
         }
-        if (!closed) {
-            LOG.log(stopping ? Level.INFO : Level.WARNING, "Node ''{0}'': ''{1}'' is dead ({2})", self, peer.id, why);
-            if (!peer.address.isEmpty()) {
-                lostPeers.put(peer.address, System.nanoTime()); // a transient failure heals by itself
-            }
-        }
     }
 
-    /** Stops dialing and closes every connection; waits (up to 2 s each) until they are closed. */
+    /**
+     * Says LEAVE on every connection, stops dialing and closes them; waits (up to 2 s each) until
+     * they are closed.
+     */
     void close() {
         closed = true;
         List<ChannelFuture> closing = new ArrayList<>();
         for (Peer peer : peersByName.values()) {
             for (Channel ch : new Channel[] {peer.out, peer.in}) {
                 if (ch != null) {
+                    // before the close, on each connection: whichever end the peer sees first, it sees a leave
+                    if (ch.isActive()) {
+                        ch.writeAndFlush(new Frame(FrameKind.LEAVE, 0, ch.alloc().buffer(0)));
+                    }
                     closing.add(ch.close());
                 }
             }

@@ -100,7 +100,7 @@ public final class Node implements AutoCloseable {
             public void left(Peer peer, String why) {
                 groups.nodeDied(peer.id.number());
                 ipc.failPending(n -> n == peer.id.number(), () -> new NodeUnreachableException(
-                        "node '" + peer.id + "' died (" + why + ")"));
+                        "node '" + peer.id + "' " + (peer.leaving ? "left the cluster (" : "died (") + why + ")"));
             }
 
             @Override
@@ -369,6 +369,7 @@ public final class Node implements AutoCloseable {
                 ByteBuf payload = frame.payload();
                 switch (frame.kind()) {
                     case HEARTBEAT -> { }
+                    case LEAVE -> membership.onLeave(ch);
                     case MEMBERS -> membership.onMembers(payload);
                     case SEND -> ipc.onSend(ch, payload);
                     case REPLY -> ipc.onReply(ch, payload);

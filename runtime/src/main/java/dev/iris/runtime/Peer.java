@@ -25,6 +25,8 @@ final class Peer {
     final List<Frame> early = new ArrayList<>();
     /** The peer's group memberships arrived (its STATE update): this node addresses its members. */
     volatile boolean groupsKnown;
+    /** The peer said it is being closed (LEAVE): the end of its connections is its leaving, not its death. */
+    volatile boolean leaving;
 
     Peer(NodeId id, String address) {
         this.id = id;

@@ -26,7 +26,15 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -136,6 +144,60 @@ class FailureDetectorTest {
             }));
             assertTrue(e.getMessage().contains("is not reading") || e.getMessage().contains("has not read"),
                     e.getMessage());
+        }
+    }
+
+    /**
+     * A node closed on purpose says so before its connections end: its peers fail what waits on it
+     * with "left the cluster", and log its leaving, not a death (no WARNING).
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aNodeClosedOnPurposeLeavesAndIsNotDeclaredDead(Transport transport) throws Exception {
+        List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+        Logger log = Logger.getLogger(Membership.class.getName());
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    warnings.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(handler);
+        try (TestCluster c = transport.start(2, Codecs.of())) {
+            CountDownLatch received = new CountDownLatch(1);
+            ProcessId silent = c.node(1).spawn("silent", k -> {
+                k.receive();
+                received.countDown();
+                k.receive(); // never replies
+            });
+            CompletableFuture<Object> pending = new CompletableFuture<>();
+            c.node(0).spawn("client", k -> k.sendAsync(silent, "hello?", TIMEOUT).whenComplete((r, e) -> {
+                if (e != null) {
+                    pending.completeExceptionally(e);
+                } else {
+                    pending.complete(r);
+                }
+            }));
+            assertTrue(received.await(10, TimeUnit.SECONDS));
+            c.node(1).close();
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> pending.get(10, TimeUnit.SECONDS));
+            assertTrue(failed.getCause() instanceof NodeUnreachableException
+                    && failed.getCause().getMessage().contains("'node2' left the cluster (its node was closed)"),
+                    failed.getCause().toString());
+            assertTrue(c.node(0).awaitMembers(1, TIMEOUT));
+            assertEquals(List.of(), warnings.stream().map(LogRecord::getMessage).toList());
+        } finally {
+            log.removeHandler(handler);
         }
     }
 

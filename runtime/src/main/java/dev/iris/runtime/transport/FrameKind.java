@@ -54,7 +54,9 @@ public enum FrameKind {
     /** After a death: who owns or holds which pages (and status for a joining peer); payload in {@link ReplicaWire}. */
     CENSUS(23),
     /** An answer to a CENSUS; payload in {@link ReplicaWire}. */
-    CENSUS_REPLY(24);
+    CENSUS_REPLY(24),
+    /** The sender's node is being closed on purpose; empty payload. Its peers see it leave, not die. */
+    LEAVE(25);
 
     private static final FrameKind[] BY_CODE = new FrameKind[256];
 
