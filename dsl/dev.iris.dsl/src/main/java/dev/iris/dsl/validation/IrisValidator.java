@@ -25,7 +25,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.emf.ecore.EObject;
 import org.eclipse.emf.ecore.EReference;
+import org.eclipse.emf.ecore.EStructuralFeature;
 import org.eclipse.xtext.EcoreUtil2;
+import org.eclipse.xtext.nodemodel.util.NodeModelUtils;
 import org.eclipse.xtext.validation.Check;
 
 /**
@@ -125,12 +127,20 @@ public class IrisValidator extends AbstractIrisValidator {
 
     @Check
     public void checkProcessInstances(dev.iris.dsl.iris.Process process) {
-        if (process.isCounted() && process.getInstances() == 0) {
+        if (process.isCounted() && parsed(process, Literals.PROCESS__INSTANCES) && process.getInstances() == 0) {
             error("A process runs at least 1 instance", process, Literals.PROCESS__INSTANCES, ZERO_COUNT, "1");
         }
         duplicates(process, process.getJoins(), Literals.PROCESS__JOINS);
         duplicates(process, process.getHandles(), Literals.PROCESS__HANDLES);
         duplicates(process, process.getUses(), Literals.PROCESS__USES);
+    }
+
+    /**
+     * Whether {@code feature} of {@code object} was written in the text: a count that failed to
+     * parse ({@code Teller[]}) has its syntax error and no rule of its own.
+     */
+    private static boolean parsed(EObject object, EStructuralFeature feature) {
+        return !NodeModelUtils.findNodesForFeature(object, feature).isEmpty();
     }
 
     private void duplicates(EObject owner, List<? extends EObject> refs, EReference feature) {
@@ -144,14 +154,14 @@ public class IrisValidator extends AbstractIrisValidator {
 
     @Check
     public void checkSharedInstances(SharedObject shared) {
-        if (shared.isCounted() && shared.getInstances() == 0) {
+        if (shared.isCounted() && parsed(shared, Literals.SHARED_OBJECT__INSTANCES) && shared.getInstances() == 0) {
             error("A shared object has at least 1 instance", shared, Literals.SHARED_OBJECT__INSTANCES, ZERO_COUNT, "1");
         }
     }
 
     @Check
     public void checkPlacementCount(Placement placement) {
-        if (placement.isCounted() && placement.getCount() == 0) {
+        if (placement.isCounted() && parsed(placement, Literals.PLACEMENT__COUNT) && placement.getCount() == 0) {
             error("A node runs at least 1 instance of a process it names", placement, Literals.PLACEMENT__COUNT,
                     ZERO_COUNT, "1");
         }
@@ -358,7 +368,7 @@ public class IrisValidator extends AbstractIrisValidator {
         for (dev.iris.dsl.iris.Process process : EcoreUtil2.typeSelect(system.getElements(),
                 dev.iris.dsl.iris.Process.class)) {
             used.addAll(process.getHandles());
-            if (!clusters.isEmpty() && !placed.contains(process)) {
+            if (!clusters.isEmpty() && !placed.contains(process) && process.getName() != null) {
                 warning("Process '" + process.getName() + "' runs on no node: no cluster places it", process,
                         Literals.ELEMENT__NAME, PROCESS_NOT_PLACED);
             }
@@ -374,7 +384,7 @@ public class IrisValidator extends AbstractIrisValidator {
             }
         }
         for (Message message : EcoreUtil2.typeSelect(system.getElements(), Message.class)) {
-            if (!used.contains(message)) {
+            if (!used.contains(message) && message.getName() != null) { // a missing name has its syntax error
                 warning("No process handles message '" + message.getName() + "'", message, Literals.ELEMENT__NAME,
                         MESSAGE_NOT_HANDLED);
             }

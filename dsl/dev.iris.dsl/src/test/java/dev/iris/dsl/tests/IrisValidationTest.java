@@ -122,6 +122,33 @@ class IrisValidationTest {
                 """, Literals.PROCESS, IrisValidator.ZERO_COUNT, Severity.ERROR, "A process runs at least 1 instance");
     }
 
+    /**
+     * What failed to parse raises its syntax error and nothing more: no rule reports the count that
+     * is missing ({@code Teller[]}) or a name that is missing ("'null'").
+     */
+    @Test
+    void aSyntaxErrorRaisesNoFollowOnIssues() throws Exception {
+        for (String broken : List.of("""
+                system s
+                message Deposit { long amount }
+                process Teller[] { handles Deposit }
+                shared Ledger[] { long total }
+                cluster c { node n at "h:1" runs Teller[] }
+                """, """
+                system s
+                message { long amount }
+                process { }
+                cluster c { node n at "h:1" }
+                """)) {
+            IrisSystem system = parser.parse(broken);
+            assertTrue(!system.eResource().getErrors().isEmpty(), "a syntax error in: " + broken);
+            List<Issue> issues = validator.validate(system);
+            List<String> followOn = issues.stream().filter(i -> !i.isSyntaxError())
+                    .map(Issue::getMessage).toList();
+            assertEquals(List.of(), followOn, broken);
+        }
+    }
+
     @Test
     void messageArraysHaveNoSize() throws Exception {
         single("""
