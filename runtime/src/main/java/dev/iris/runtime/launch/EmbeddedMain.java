@@ -18,6 +18,7 @@ public final class EmbeddedMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        ConsoleLogging.install();
         try {
             if (args.length != 1) {
                 throw new LaunchException("usage: EmbeddedMain CONF (iris.system, iris.cluster, iris.handlers)");

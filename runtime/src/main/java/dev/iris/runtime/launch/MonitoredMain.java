@@ -29,6 +29,7 @@ public final class MonitoredMain {
     }
 
     public static void main(String[] args) throws Throwable {
+        ConsoleLogging.install();
         Map<String, InetSocketAddress> monitors = new LinkedHashMap<>();
         Path credentials = null;
         int i = 0;

@@ -34,12 +34,16 @@ import java.util.Properties;
  * <p>The node proves it belongs with the credentials in {@code credentials/<node>/} or
  * {@code credentials/} beside CONF ({@code iris.credentials} names another directory); it refuses
  * to start without them unless {@code iris.credentials=none} says to run unauthenticated.
+ *
+ * <p>Log records below WARNING go to standard output, the rest to standard error, one line each
+ * (unless {@code java.util.logging.config.file} configures logging otherwise).
  */
 public final class NodeMain {
     private NodeMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        ConsoleLogging.install();
         try {
             run(args, System.getenv());
         } catch (LaunchException | IpcException | IllegalArgumentException e) {
