@@ -17,6 +17,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.resource.Namespace;
 
 /**
  * The "Iris Runtime" classpath container ({@value #ID}): the Iris runtime and the libraries it
@@ -42,8 +43,10 @@ public final class IrisRuntimeContainer implements IClasspathContainer {
     }
 
     /**
-     * The container of this IDE: the runtime bundle and every bundle it wires to, transitively
-     * (not the OSGi framework itself), as files.
+     * The container of this IDE: the runtime bundle, what it wires to, and transitively what those
+     * bundles require (not the OSGi framework itself), as files. Optional imports of the libraries
+     * are left out: in the IDE they wire to whatever the IDE happens to run, e.g. Netty's to the
+     * log4j that Xtext brings, which then warns on every node's console that it has no appenders.
      *
      * @throws IOException if a bundle is not a file or directory on disk
      */
@@ -59,7 +62,10 @@ public final class IrisRuntimeContainer implements IClasspathContainer {
             BundleWiring wiring = bundle.adapt(BundleWiring.class);
             if (wiring != null) {
                 for (BundleWire wire : wiring.getRequiredWires(null)) {
-                    todo.add(wire.getProvider().getBundle());
+                    if (bundle == runtime || wire.getRequirement().getDirectives()
+                            .get(Namespace.REQUIREMENT_RESOLUTION_DIRECTIVE) == null) {
+                        todo.add(wire.getProvider().getBundle());
+                    }
                 }
             }
         }

@@ -87,7 +87,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                 args.addAll(List.of("--", main.isBlank() ? EmbeddedMain.class.getName() : main));
                 args.addAll(main.isBlank() ? List.of(conf.toString()) : List.of(arguments.getProgramArgumentsArray()));
                 run(runner, configuration, launch, MonitoredMain.class.getName(), args.toArray(String[]::new),
-                        classpath, arguments, "cluster " + cluster.name() + " (all nodes in one JVM)", clusterMonitor,
+                        classpath, arguments, cluster.name() + " — all nodes in one JVM", clusterMonitor,
                         progress.split(9));
             } else {
                 SubMonitor each = progress.split(9).setWorkRemaining(nodes.size());
@@ -98,7 +98,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                     authority.issue(node.name()).write(conf.resolveSibling("credentials"));
                     for (IProcess process : run(runner, configuration, launch, NodeMain.class.getName(),
                             new String[] {conf.toString()}, classpath, arguments,
-                            "node " + node.name() + " at " + node.address(), clusterMonitor, each.split(1))) {
+                            node.name() + " — " + node.address(), clusterMonitor, each.split(1))) {
                         process.setAttribute(IrisLaunching.ATTR_PROCESS_CLUSTER, cluster.name());
                         process.setAttribute(IrisLaunching.ATTR_PROCESS_NODE, node.name());
                     }
@@ -174,7 +174,8 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
     }
 
     /**
-     * Starts one JVM in {@code launch}, names its processes (and so their consoles) {@code label},
+     * Starts one JVM in {@code launch}, labels its processes {@code label} (through
+     * {@link NodeProcessFactory}: the Debug view) and their consoles {@code label [configuration]},
      * tells {@code monitor} where the JVM's node monitors listen as it prints them, and returns the
      * new processes.
      */
@@ -189,7 +190,12 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         File workingDirectory = verifyWorkingDirectory(configuration); // default: the project's folder
         vm.setWorkingDirectory(workingDirectory == null ? null : workingDirectory.getAbsolutePath());
         int before = launch.getProcesses().length;
-        runner.run(vm, launch, progress);
+        launch.setAttribute(NodeProcessFactory.LABEL, label);
+        try {
+            runner.run(vm, launch, progress);
+        } finally {
+            launch.setAttribute(NodeProcessFactory.LABEL, null);
+        }
         List<IProcess> started = List.of(launch.getProcesses()).subList(before, launch.getProcesses().length);
         for (IProcess process : started) {
             process.setAttribute(IProcess.ATTR_PROCESS_LABEL, label + " [" + configuration.getName() + "]");

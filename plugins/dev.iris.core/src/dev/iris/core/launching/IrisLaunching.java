@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.eclipse.core.resources.IProject;
+import org.eclipse.core.resources.IResource;
+import org.eclipse.core.resources.ResourcesPlugin;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.Platform;
 import org.eclipse.core.runtime.Status;
@@ -45,6 +47,11 @@ public final class IrisLaunching {
     public static final String ATTR_EMBEDDED = "dev.iris.core.embedded";
     /** Embedded only: the main class to run (JDT's attribute); empty: start the cluster's processes. */
     public static final String ATTR_MAIN = IJavaLaunchConfigurationConstants.ATTR_MAIN_TYPE_NAME;
+    /**
+     * The process factory every Iris configuration names ({@link DebugPlugin#ATTR_PROCESS_FACTORY_ID}):
+     * it labels each JVM by its node ({@code n1 — 127.0.0.1:7201}), as the Debug view shows it.
+     */
+    public static final String PROCESS_FACTORY_ID = "dev.iris.core.processFactory";
     /** Process attribute: the cluster a node JVM belongs to. */
     public static final String ATTR_PROCESS_CLUSTER = "dev.iris.core.process.cluster";
     /** Process attribute: the node a JVM runs. */
@@ -87,6 +94,19 @@ public final class IrisLaunching {
     private IrisLaunching() {
     }
 
+    /**
+     * The open project named {@code name}, if there is one; empty for a blank or invalid name (a
+     * new configuration's), where {@code getProject} would throw.
+     */
+    public static java.util.Optional<IProject> openProject(String name) {
+        String trimmed = name == null ? "" : name.strip();
+        if (!ResourcesPlugin.getWorkspace().validateName(trimmed, IResource.PROJECT).isOK()) {
+            return java.util.Optional.empty();
+        }
+        IProject project = ResourcesPlugin.getWorkspace().getRoot().getProject(trimmed);
+        return project.isAccessible() ? java.util.Optional.of(project) : java.util.Optional.empty();
+    }
+
     /** The launch configuration type. */
     public static ILaunchConfigurationType type() {
         return DebugPlugin.getDefault().getLaunchManager().getLaunchConfigurationType(TYPE_ID);
@@ -106,6 +126,7 @@ public final class IrisLaunching {
         copy.setAttribute(ATTR_CLUSTER, cluster.name());
         copy.setAttribute(ATTR_NODES, List.<String>of());
         copy.setAttribute(ATTR_EMBEDDED, false);
+        copy.setAttribute(DebugPlugin.ATTR_PROCESS_FACTORY_ID, PROCESS_FACTORY_ID);
         copy.setMappedResources(new org.eclipse.core.resources.IResource[] {project});
         return copy;
     }

@@ -2,6 +2,7 @@ package dev.iris.ui.internal.launching;
 
 import static dev.iris.ui.UiTests.processEventsUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.core.ClusterRegistry;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,7 +37,13 @@ import org.eclipse.debug.core.model.IProcess;
 import org.eclipse.jdt.debug.core.IJavaStackFrame;
 import org.eclipse.jdt.debug.core.IJavaThread;
 import org.eclipse.jdt.debug.core.JDIDebugModel;
+import org.eclipse.debug.ui.IDebugUIConstants;
+import org.eclipse.debug.ui.console.IConsole;
+import org.eclipse.jface.text.IDocument;
+import org.eclipse.swt.graphics.Color;
 import org.eclipse.ui.console.ConsolePlugin;
+import org.eclipse.ui.console.IConsoleDocumentPartitioner;
+import org.eclipse.ui.console.TextConsole;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,14 +91,40 @@ class IrisLaunchTest {
     /** What the process's console shows (standard output and error). */
     private static String output(IProcess process) {
         return Arrays.stream(ConsolePlugin.getDefault().getConsoleManager().getConsoles())
-                .filter(c -> c instanceof org.eclipse.debug.ui.console.IConsole d && d.getProcess() == process)
-                .map(c -> ((org.eclipse.ui.console.TextConsole) c).getDocument().get()).findFirst().orElse("");
+                .filter(c -> c instanceof IConsole d && d.getProcess() == process)
+                .map(c -> ((TextConsole) c).getDocument().get()).findFirst().orElse("");
     }
 
-    /** The process's label, as its console and the Debug view show it. */
+    /** The process's label, as the Debug view shows it. */
     private static String label(IProcess process) {
-        String label = process.getAttribute(IProcess.ATTR_PROCESS_LABEL);
-        return label == null ? process.getLabel() : label;
+        return process.getLabel();
+    }
+
+    /**
+     * Each node JVM is labelled by its node and address ({@code n1 — 127.0.0.1:7201}) in the Debug
+     * view, not by the java executable, date and pid.
+     */
+    private static void assertLabelledByNode(IProcess[] processes) {
+        assertEquals(cluster.nodes().stream().map(n -> n.name() + " — " + n.address()).collect(Collectors.toSet()),
+                Arrays.stream(processes).map(IProcess::getLabel).collect(Collectors.toSet()));
+        for (IProcess p : processes) {
+            assertTrue(p.getLabel().startsWith(p.getAttribute(IrisLaunching.ATTR_PROCESS_NODE) + " — "), p.getLabel());
+        }
+    }
+
+    /** Whether {@code text} in {@code process}'s console has standard output's colour, not standard error's. */
+    private static boolean onStandardOutput(IProcess process, String text) {
+        IConsole console = (IConsole) Arrays.stream(ConsolePlugin.getDefault().getConsoleManager().getConsoles())
+                .filter(c -> c instanceof IConsole d && d.getProcess() == process).findFirst().orElseThrow();
+        IDocument document = ((TextConsole) console).getDocument();
+        int at = document.get().indexOf(text);
+        assertTrue(at >= 0, text + " in " + document.get());
+        Color colour = ((IConsoleDocumentPartitioner) document.getDocumentPartitioner())
+                .getStyleRanges(at, text.length())[0].foreground;
+        Color out = console.getStream(IDebugUIConstants.ID_STANDARD_OUTPUT_STREAM).getColor();
+        Color err = console.getStream(IDebugUIConstants.ID_STANDARD_ERROR_STREAM).getColor();
+        assertFalse(Objects.equals(out, err), "standard output and error look different");
+        return Objects.equals(out, colour);
     }
 
     private void awaitReady(IProcess[] processes) {
@@ -105,15 +139,18 @@ class IrisLaunchTest {
         IProcess[] processes = launch.getProcesses();
         assertEquals(2, processes.length, "a process per node, in one launch");
         awaitReady(processes);
+        assertLabelledByNode(processes);
         for (IProcess p : processes) {
-            String node = label(p).startsWith("node n1") ? "n1" : "n2";
+            String node = p.getAttribute(IrisLaunching.ATTR_PROCESS_NODE);
             assertTrue(output(p).contains("READY " + node + " "), label(p) + ": " + output(p));
+            // the runtime's classpath carries no log4j (Netty would log through it, unconfigured)
+            assertFalse(output(p).contains("log4j:"), output(p));
+            // INFO is no error: it goes to standard output
+            assertTrue(onStandardOutput(p, "listening on"), output(p));
         }
-        assertEquals(Set.of("n1", "n2"), Arrays.stream(processes).map(p -> label(p).substring(5, 7))
-                .collect(Collectors.toSet()));
         processEventsUntil(() -> Arrays.stream(ConsolePlugin.getDefault().getConsoleManager().getConsoles())
-                .filter(c -> c instanceof org.eclipse.debug.ui.console.IConsole)
-                .map(c -> ((org.eclipse.debug.ui.console.IConsole) c).getProcess()).collect(Collectors.toSet())
+                .filter(c -> c instanceof IConsole)
+                .map(c -> ((IConsole) c).getProcess()).collect(Collectors.toSet())
                 .containsAll(List.of(processes)), () -> "a console per node");
         assertEquals(ClusterRegistry.Cluster.State.RUNNING, state());
         // each node's monitor bound a free port and said which: the IDE found them there
@@ -188,6 +225,7 @@ class IrisLaunchTest {
         try {
             launch = IrisLaunching.newConfiguration(project, program, cluster).launch(ILaunchManager.DEBUG_MODE, null);
             assertEquals(2, launch.getDebugTargets().length, "each node JVM is a Java debug target");
+            assertLabelledByNode(launch.getProcesses());
             awaitReady(launch.getProcesses());
 
             CompletableFuture<String> client = client();

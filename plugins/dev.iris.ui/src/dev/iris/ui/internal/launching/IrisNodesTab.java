@@ -5,7 +5,6 @@ import dev.iris.core.launching.IrisPrograms;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.core.resources.IProject;
-import org.eclipse.core.resources.ResourcesPlugin;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.debug.core.ILaunchConfiguration;
 import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
@@ -52,11 +51,11 @@ public final class IrisNodesTab extends AbstractLaunchConfigurationTab {
     public void initializeFrom(ILaunchConfiguration configuration) {
         table.removeAll();
         try {
-            IProject project = ResourcesPlugin.getWorkspace().getRoot()
-                    .getProject(configuration.getAttribute(IrisLaunching.ATTR_PROJECT, ""));
+            IProject project = IrisLaunching.openProject(configuration.getAttribute(IrisLaunching.ATTR_PROJECT, ""))
+                    .orElse(null);
             String system = configuration.getAttribute(IrisLaunching.ATTR_SYSTEM, "");
             List<String> chosen = configuration.getAttribute(IrisLaunching.ATTR_NODES, List.of());
-            if (!project.isAccessible()) {
+            if (project == null) {
                 return;
             }
             IrisPrograms.of(project).stream().filter(p -> p.systemClass().equals(system)).findFirst()

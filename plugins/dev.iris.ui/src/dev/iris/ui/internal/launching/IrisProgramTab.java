@@ -9,6 +9,7 @@ import org.eclipse.core.resources.IProject;
 import org.eclipse.core.resources.ResourcesPlugin;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.debug.ui.AbstractLaunchConfigurationTab;
+import org.eclipse.debug.core.DebugPlugin;
 import org.eclipse.debug.core.ILaunchConfiguration;
 import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.jface.layout.GridDataFactory;
@@ -79,8 +80,7 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
     }
 
     private void loadPrograms() {
-        IProject p = ResourcesPlugin.getWorkspace().getRoot().getProject(project.getText());
-        programs = p.isAccessible() ? IrisPrograms.of(p) : List.of();
+        programs = IrisLaunching.openProject(project.getText()).map(IrisPrograms::of).orElse(List.of());
         String keep = system.getText();
         system.setItems(programs.stream().map(IrisPrograms.Program::systemClass).toArray(String[]::new));
         system.setText(keep);
@@ -97,6 +97,7 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
     @Override
     public void setDefaults(ILaunchConfigurationWorkingCopy configuration) {
         configuration.setAttribute(IrisLaunching.ATTR_EMBEDDED, false);
+        configuration.setAttribute(DebugPlugin.ATTR_PROCESS_FACTORY_ID, IrisLaunching.PROCESS_FACTORY_ID);
     }
 
     @Override
@@ -124,13 +125,14 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         configuration.setAttribute(IrisLaunching.ATTR_CLUSTER, cluster.getText().strip());
         configuration.setAttribute(IrisLaunching.ATTR_EMBEDDED, embedded.getSelection());
         configuration.setAttribute(IrisLaunching.ATTR_MAIN, main.getText().strip());
+        configuration.setAttribute(DebugPlugin.ATTR_PROCESS_FACTORY_ID, IrisLaunching.PROCESS_FACTORY_ID);
     }
 
     @Override
     public boolean isValid(ILaunchConfiguration configuration) {
         setErrorMessage(null);
-        IProject p = ResourcesPlugin.getWorkspace().getRoot().getProject(project.getText().strip());
-        if (project.getText().isBlank() || !p.isAccessible() || !IrisNature.isIrisProject(p)) {
+        IProject p = IrisLaunching.openProject(project.getText()).filter(IrisNature::isIrisProject).orElse(null);
+        if (p == null) {
             setErrorMessage("Choose an open Iris project");
             return false;
         }

@@ -1,0 +1,77 @@
+package dev.iris.ui.internal.launching;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.iris.core.launching.IrisLaunching;
+import java.util.Arrays;
+import java.util.List;
+import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
+import org.eclipse.debug.ui.AbstractLaunchConfigurationTab;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Table;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.ThrowingConsumer;
+
+/**
+ * The Iris launch tabs on a configuration with no project yet, as Run > Run Configurations… opens
+ * a new one: no exception, no programs, and an error message that asks for a project.
+ */
+class IrisLaunchTabsTest {
+    private final Shell shell = new Shell(Display.getCurrent());
+
+    @AfterEach
+    void dispose() {
+        shell.dispose();
+    }
+
+    @Test
+    void theProgramTabAsksForAProjectWhenTheConfigurationHasNone() throws Throwable {
+        IrisProgramTab tab = new IrisProgramTab();
+        openOnBlankConfigurations(tab, config -> {
+            assertFalse(tab.isValid(config));
+            assertEquals("Choose an open Iris project", tab.getErrorMessage());
+            Combo system = (Combo) Arrays.stream(((Composite) tab.getControl()).getChildren())
+                    .filter(Combo.class::isInstance).skip(1).findFirst().orElseThrow();
+            assertEquals(0, system.getItemCount(), "no systems without a project");
+            // and typing no project at all (the project combo's Modify) loads none either
+            Combo project = (Combo) Arrays.stream(((Composite) tab.getControl()).getChildren())
+                    .filter(Combo.class::isInstance).findFirst().orElseThrow();
+            project.setText(" ");
+            project.setText("");
+            assertEquals(0, system.getItemCount());
+            assertFalse(tab.isValid(config));
+        });
+    }
+
+    @Test
+    void theNodesTabShowsNoNodesWhenTheConfigurationHasNoProject() throws Throwable {
+        IrisNodesTab tab = new IrisNodesTab();
+        openOnBlankConfigurations(tab, config -> {
+            Control table = Arrays.stream(((Composite) tab.getControl()).getChildren())
+                    .filter(Table.class::isInstance).findFirst().orElseThrow();
+            assertEquals(0, ((Table) table).getItemCount());
+            assertEquals(null, tab.getErrorMessage());
+        });
+    }
+
+    /**
+     * Opens {@code tab} as the dialog does on a configuration with an empty project (the tab
+     * group's defaults) and on one without the attribute, and checks it with {@code check} each time.
+     */
+    private void openOnBlankConfigurations(AbstractLaunchConfigurationTab tab,
+            ThrowingConsumer<ILaunchConfigurationWorkingCopy> check) throws Throwable {
+        tab.createControl(shell);
+        ILaunchConfigurationWorkingCopy empty = IrisLaunching.type().newInstance(null, "blank");
+        empty.setAttribute(IrisLaunching.ATTR_PROJECT, "");
+        for (ILaunchConfigurationWorkingCopy config : List.of(empty, IrisLaunching.type().newInstance(null, "missing"))) {
+            tab.initializeFrom(config);
+            check.accept(config);
+        }
+    }
+}
