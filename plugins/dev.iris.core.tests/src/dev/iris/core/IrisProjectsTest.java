@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.iris.core.internal.IrisBuilder;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.eclipse.core.resources.ICommand;
 import org.eclipse.core.resources.IFile;
+import org.eclipse.core.resources.IFolder;
 import org.eclipse.core.resources.IMarker;
 import org.eclipse.core.resources.IProject;
 import org.eclipse.core.resources.IResource;
@@ -19,6 +21,7 @@ import org.eclipse.core.resources.IWorkspaceDescription;
 import org.eclipse.core.resources.IncrementalProjectBuilder;
 import org.eclipse.core.resources.ResourcesPlugin;
 import org.eclipse.core.runtime.CoreException;
+import org.eclipse.jdt.core.IJavaModelMarker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,6 +76,18 @@ class IrisProjectsTest {
         assertTrue(project.getFile(IrisBuilder.SRC_GEN + "/" + pkg + "Abstract"
                 + (example == IrisProjects.Example.NAMES ? "NameServer" : "Teller") + ".java").exists());
         assertTrue(project.getFile("bin/" + pkg + "Main.class").exists(), "JDT compiled the handlers and main");
+        // generated code: derived (out of Open Resource and searches) and without a warning of JDT's
+        IFolder srcGen = project.getFolder(IrisBuilder.SRC_GEN);
+        List<String> notDerived = new ArrayList<>();
+        srcGen.accept(r -> {
+            if (r.getType() == IResource.FILE && !r.isDerived()) {
+                notDerived.add(r.getProjectRelativePath().toString());
+            }
+            return true;
+        });
+        assertEquals(List.of(), notDerived);
+        assertEquals("[]", describe(Arrays.asList(srcGen.findMarkers(IJavaModelMarker.JAVA_MODEL_PROBLEM_MARKER, true,
+                IResource.DEPTH_INFINITE))), "JDT's problems in src-gen");
         ICommand[] spec = project.getDescription().getBuildSpec();
         assertArrayEquals(new String[] {IrisNature.BUILDER_ID, IrisNature.JAVA_BUILDER_ID},
                 Arrays.stream(spec).map(ICommand::getBuilderName).toArray(), "Iris generates before Java compiles");

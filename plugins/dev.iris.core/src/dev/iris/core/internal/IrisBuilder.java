@@ -52,8 +52,23 @@ public final class IrisBuilder extends IncrementalProjectBuilder {
                     problem.severity(), problem.code(), problem.message());
         }
         progress.worked(1);
-        project.getFolder(SRC_GEN).refreshLocal(IResource.DEPTH_INFINITE, progress.split(1));
+        IFolder srcGen = project.getFolder(SRC_GEN);
+        srcGen.refreshLocal(IResource.DEPTH_INFINITE, progress.split(1));
+        markDerived(srcGen);
         return null;
+    }
+
+    /** Marks the generated files derived: out of Open Resource and searches, as JDT's output is. */
+    private static void markDerived(IFolder srcGen) throws CoreException {
+        if (!srcGen.exists()) {
+            return;
+        }
+        srcGen.accept(r -> {
+            if (r.getType() == IResource.FILE && !r.isDerived()) {
+                r.setDerived(true, null);
+            }
+            return true;
+        });
     }
 
     @Override

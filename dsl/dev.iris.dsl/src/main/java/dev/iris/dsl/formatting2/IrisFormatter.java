@@ -25,16 +25,17 @@ public class IrisFormatter extends AbstractJavaFormatter {
 
     protected void format(IrisSystem system, IFormattableDocument doc) {
         ISemanticRegionsFinder r = textRegionExtensions.regionFor(system);
-        doc.append(r.keyword("system"), it -> it.oneSpace());
+        ISemanticRegion keyword = r.keyword("system");
+        if (!keyword.getPreviousHiddenRegion().containsComment()) {
+            doc.prepend(keyword, it -> it.noSpace()); // line 1 starts with it
+        }
+        doc.append(keyword, it -> it.oneSpace());
         for (Import i : system.getImports()) {
             doc.prepend(i, it -> it.setNewLines(1, 1, 2));
             doc.append(textRegionExtensions.regionFor(i).keyword("import"), it -> it.oneSpace());
         }
-        boolean first = true;
         for (Element element : system.getElements()) {
-            int lines = first && system.getImports().isEmpty() ? 2 : 2;
-            doc.prepend(element, it -> it.setNewLines(lines));
-            first = false;
+            doc.prepend(element, it -> it.setNewLines(2));
             doc.format(element);
         }
         doc.append(system, it -> it.setNewLines(1));

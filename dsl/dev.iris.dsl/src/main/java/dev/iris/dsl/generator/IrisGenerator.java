@@ -5,6 +5,8 @@ import dev.iris.dsl.iris.IrisSystem;
 import dev.iris.dsl.iris.Message;
 import dev.iris.dsl.iris.Process;
 import dev.iris.dsl.iris.SharedObject;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.emf.ecore.resource.Resource;
 import org.eclipse.xtext.EcoreUtil2;
 import org.eclipse.xtext.documentation.IEObjectDocumentationProvider;
@@ -40,18 +42,30 @@ public class IrisGenerator extends AbstractGenerator {
             JavaNames names = new JavaNames(system);
             String dir = system.getName().replace('.', '/') + "/";
             for (Message message : EcoreUtil2.typeSelect(system.getElements(), Message.class)) {
-                fsa.generateFile(dir + message.getName() + ".java",
-                        new MessageTemplate(names, documentation).generate(message));
+                write(fsa, dir + message.getName() + ".java", new MessageTemplate(names, documentation).generate(message));
             }
             for (Process process : EcoreUtil2.typeSelect(system.getElements(), Process.class)) {
-                fsa.generateFile(dir + "Abstract" + process.getName() + ".java",
+                write(fsa, dir + "Abstract" + process.getName() + ".java",
                         new ProcessTemplate(names, documentation).generate(process));
             }
             for (SharedObject shared : EcoreUtil2.typeSelect(system.getElements(), SharedObject.class)) {
-                fsa.generateFile(dir + shared.getName() + ".java",
-                        new SharedTemplate(names, documentation).generate(shared));
+                write(fsa, dir + shared.getName() + ".java", new SharedTemplate(names, documentation).generate(shared));
             }
-            fsa.generateFile(dir + names.systemClass() + ".java", new SystemTemplate(names).generate());
+            write(fsa, dir + names.systemClass() + ".java", new SystemTemplate(names).generate());
         }
+    }
+
+    /** Writes {@code java} without the imports it does not use (a template imports what any of its variants needs). */
+    private static void write(IFileSystemAccess2 fsa, String path, String java) {
+        fsa.generateFile(path, withoutUnusedImports(java));
+    }
+
+    private static final Pattern IMPORT = Pattern.compile("^import (?:static )?(?:[\\w.]*\\.)?(\\w+);\\R", Pattern.MULTILINE);
+
+    /** {@code java} without the import lines whose simple name appears nowhere else in it. */
+    static String withoutUnusedImports(String java) {
+        String rest = IMPORT.matcher(java).replaceAll("");
+        return IMPORT.matcher(java).replaceAll(m -> Pattern.compile("\\b" + m.group(1) + "\\b").matcher(rest).find()
+                ? Matcher.quoteReplacement(m.group()) : "");
     }
 }

@@ -64,7 +64,8 @@ final class SystemTemplate {
                                         var process = handlers.%s().get();
                                         ready.add(process.ready());
                                         body = process;
-                                    }""".formatted(JavaNames.literal(p.getName()), field, p.getName(), field));
+                                    }""".formatted(JavaNames.literal(p.getName()), field, p.getName(), field)
+                    .indent(20).stripTrailing()); // inside the switch of start()
         }
         List<String> regions = new ArrayList<>();
         for (SharedObject shared : EcoreUtil2.typeSelect(system.getElements(), SharedObject.class)) {

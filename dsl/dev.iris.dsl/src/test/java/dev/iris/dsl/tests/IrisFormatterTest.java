@@ -89,6 +89,14 @@ class IrisFormatterTest {
                 process Teller2{}"""));
     }
 
+    /** Line 1 starts with {@code system}, whatever came before it; a comment before it stays. */
+    @Test
+    void nothingIndentsTheFirstLine() throws Exception {
+        assertEquals("system demo\n\ngroup g\n", format("    system demo\ngroup g"));
+        assertEquals("system demo\n\ngroup g\n", format("\n\n\t system demo\ngroup g"));
+        assertEquals("/* the demo */ system demo\n\ngroup g\n", format("/* the demo */ system demo\ngroup g"));
+    }
+
     @Test
     void theCompleteExampleIsAlreadyFormatted() throws Exception {
         String text;

@@ -173,6 +173,22 @@ class IrisGeneratorTest {
         assertTrue(generated.get("demo/bank/AbstractTeller.java").toString()
                 .contains("kernel.serve(this::handle, Dispatch.PROCESS_THREAD);"));
 
+        // generated code reads like code a person wrote: no import it does not use, blocks indented
+        for (var e : generated.entrySet()) {
+            String java = e.getValue().toString();
+            for (String simpleName : java.lines().filter(l -> l.startsWith("import "))
+                    .map(l -> l.substring(l.lastIndexOf('.') + 1, l.length() - 1)).toList()) {
+                assertTrue(java.lines().filter(l -> !l.startsWith("import ")).anyMatch(
+                        l -> l.matches(".*\\b" + simpleName + "\\b.*")), e.getKey() + " imports " + simpleName
+                                + " and does not use it");
+            }
+        }
+        assertTrue(generated.get("demo/bank/BankSystem.java").toString().contains("""
+                                switch (placement.process()) {
+                                    case "Teller" -> {
+                                        if (handlers.teller() == null) {
+                """), generated.get("demo/bank/BankSystem.java")::toString);
+
         List<Path> sources = new ArrayList<>();
         for (var e : generated.entrySet()) {
             sources.add(write(dir.resolve("src-gen"), e.getKey(), e.getValue().toString()));
