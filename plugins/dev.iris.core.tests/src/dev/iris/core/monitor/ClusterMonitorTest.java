@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.iris.runtime.Codecs;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
+import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.MemoryEvent.Kind;
 import dev.iris.runtime.dsm.PageInfo;
@@ -16,12 +17,17 @@ import dev.iris.runtime.security.ClusterAuthority;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -171,6 +177,67 @@ class ClusterMonitorTest {
             assertTrue(told.await(20, TimeUnit.SECONDS), "connected once located: " + monitor.failures());
             assertEquals(Set.of("a"), monitor.connected());
             assertEquals(a.address(), monitor.states().get("a").address());
+        }
+    }
+
+    /**
+     * After the run the groups are those of its last live moment: a node that died before the end
+     * does not bring its members back with its last report when the other nodes go too.
+     */
+    @Test
+    void aNodeThatDiedBeforeTheEndDoesNotComeBackInTheGroupsAfterTheRun() throws Exception {
+        ClusterAuthority authority = ClusterAuthority.create("end");
+        ProcessId group = ProcessId.wellKnownGroup(5);
+        Node a = Node.start(NodeConfig.of("a", "end", new InetSocketAddress("127.0.0.1", 0), List.of())
+                .withCredentials(authority.issue("a")), Codecs.of());
+        Node b = Node.start(NodeConfig.of("b", "end", new InetSocketAddress("127.0.0.1", 0),
+                List.of(new InetSocketAddress("127.0.0.1", port(a)))).withCredentials(authority.issue("b")),
+                Codecs.of());
+        MonitorServer ma = MonitorServer.start(a, new InetSocketAddress("127.0.0.1", 0));
+        MonitorServer mb = MonitorServer.start(b, new InetSocketAddress("127.0.0.1", 0));
+        try (ClusterMonitor monitor = ClusterMonitor.start("end", List.of(
+                new ClusterMonitor.Target("a", new InetSocketAddress("127.0.0.1", ma.port())),
+                new ClusterMonitor.Target("b", new InetSocketAddress("127.0.0.1", mb.port()))), authority.issue("ide"))) {
+            assertTrue(a.awaitMembers(2, Duration.ofSeconds(20)));
+            CountDownLatch joined = new CountDownLatch(1);
+            ProcessId member = b.spawn("member", k -> {
+                k.join(group);
+                joined.countDown();
+                k.receive();
+            });
+            assertTrue(joined.await(20, TimeUnit.SECONDS));
+            await(() -> members(monitor, group).contains(member), () -> "b's member shown: " + monitor.groups());
+
+            mb.close();
+            b.close(); // dies while a runs on
+            await(() -> !monitor.connected().contains("b") && !members(monitor, group).contains(member),
+                    () -> "a's report without b's member: " + monitor.groups());
+            ma.close();
+            a.close(); // the run ends
+            await(() -> monitor.connected().isEmpty(), () -> "the monitor disconnected");
+            assertTrue(!members(monitor, group).contains(member), "after the run: " + monitor.groups());
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    private static int port(Node node) {
+        return Integer.parseInt(node.address().substring(node.address().lastIndexOf(':') + 1));
+    }
+
+    private static Set<ProcessId> members(ClusterMonitor monitor, ProcessId group) {
+        Set<ProcessId> members = new HashSet<>();
+        monitor.groups().getOrDefault(group, Map.of()).values().forEach(members::addAll);
+        return members;
+    }
+
+    /** Polls {@code condition} (the monitor's state changes on its own thread) for up to 20 s. */
+    private static void await(BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, what);
+            TimeUnit.MILLISECONDS.sleep(5);
         }
     }
 

@@ -79,6 +79,8 @@ public final class ClusterMonitor implements AutoCloseable {
     /** How many events {@link #traceEvents()} keeps. */
     public static final int TRACE_EVENTS = 5_000;
     private volatile boolean closed;
+    /** The groups as of the last round with a node connected; null before one. */
+    private volatile Map<ProcessId, Map<String, List<ProcessId>>> lastLiveGroups;
     private long applied;
 
     private ClusterMonitor(String cluster, List<Target> targets, NodeCredentials credentials) {
@@ -259,15 +261,28 @@ public final class ClusterMonitor implements AutoCloseable {
 
     /**
      * The cluster's groups as its nodes report them: each group (the union of what the connected
-     * nodes' copies of the table say; of every node's last copy when none is connected) with its
-     * members by node, then by process id.
+     * nodes' copies of the table say) with its members by node, then by process id. When no node is
+     * connected (the run ended): the groups as they were when a node last was; the union of every
+     * node's last copy if none ever was (a recording). A node that died before the end does not
+     * come back with its last word.
      */
     public Map<ProcessId, Map<String, List<ProcessId>>> groups() {
+        Set<String> up = connected();
+        if (up.isEmpty()) {
+            Map<ProcessId, Map<String, List<ProcessId>>> last = lastLiveGroups;
+            return last != null ? last : groups(up);
+        }
+        Map<ProcessId, Map<String, List<ProcessId>>> live = groups(up);
+        lastLiveGroups = live;
+        return live;
+    }
+
+    /** The groups as the nodes {@code up} report them (all nodes if none). */
+    private Map<ProcessId, Map<String, List<ProcessId>>> groups(Set<String> up) {
         Map<Integer, String> nodeNames = new HashMap<>();
         Map<ProcessId, Set<ProcessId>> union = new TreeMap<>(Comparator.comparingLong(
                 ProcessId::value));
         targets.forEach(t -> nodeNames.put(NodeId.of(t.node()).number(), t.node()));
-        Set<String> up = connected();
         for (MonitorMessage.State state : states.values()) {
             // a member's node may not have reported yet: its peers name it
             state.members().forEach(m -> nodeNames.put(NodeId.of(m).number(), m));
@@ -475,6 +490,10 @@ public final class ClusterMonitor implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "monitor of cluster '" + cluster + "': connecting failed", e);
         }
         refreshSafely();
+        Set<String> up = connected();
+        if (!up.isEmpty()) {
+            lastLiveGroups = groups(up); // what groups() shows once the run ends
+        }
     }
 
     private void refreshSafely() {
