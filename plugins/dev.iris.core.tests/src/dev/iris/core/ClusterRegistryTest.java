@@ -32,6 +32,17 @@ class ClusterRegistryTest {
         assertEquals(4, changes.get(), "a remove of nothing tells no one");
     }
 
+    /** Each example's {@code local} cluster is a cluster of its own, named with its project. */
+    @Test
+    void clustersOfTheSameNameInTwoProjectsAreTwo() {
+        registry.put(new Cluster("local", "bank", List.of("n1"), State.RUNNING, null));
+        registry.put(new Cluster("local", "names", List.of("n1", "n2"), State.RUNNING, null));
+        registry.put(new Cluster("local", "bank", List.of("n1"), State.STOPPED, null));
+        assertEquals(List.of("local (bank)", "local (names)"), registry.clusters().stream().map(Cluster::label).toList());
+        assertEquals(State.STOPPED, registry.clusters().get(0).state(), "a project's cluster replaces its own entry");
+        assertEquals("lab", new Cluster("lab", List.of("a"), State.RUNNING).label());
+    }
+
     @Test
     void namesFollowTheWireLimit() {
         assertThrows(IllegalArgumentException.class, () -> new Cluster(" ", List.of(), State.RUNNING));

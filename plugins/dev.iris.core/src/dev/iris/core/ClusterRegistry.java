@@ -16,12 +16,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ClusterRegistry {
     /**
-     * A cluster as the IDE sees it.
+     * A cluster as the IDE sees it; clusters of the same name in different projects (each example's
+     * {@code local}) are different clusters.
      *
+     * @param project the workspace project a launch started it from, or "" (attached, a recording)
      * @param monitor its nodes' monitors while the IDE watches it (and, closed, after it stopped),
      *                or {@code null}
      */
-    public record Cluster(String name, List<String> nodes, State state, ClusterMonitor monitor) {
+    public record Cluster(String name, String project, List<String> nodes, State state, ClusterMonitor monitor) {
         /** Life-cycle of a cluster seen from the IDE. */
         public enum State {
             STARTING, RUNNING, STOPPED
@@ -29,6 +31,7 @@ public final class ClusterRegistry {
 
         public Cluster {
             Objects.requireNonNull(name, "name");
+            project = project == null ? "" : project;
             Objects.requireNonNull(state, "state");
             nodes = List.copyOf(nodes);
             if (name.isBlank() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Handshake.MAX_NAME_BYTES) {
@@ -37,9 +40,19 @@ public final class ClusterRegistry {
             }
         }
 
-        /** A cluster the IDE does not watch. */
+        /** A cluster of no project. */
+        public Cluster(String name, List<String> nodes, State state, ClusterMonitor monitor) {
+            this(name, "", nodes, state, monitor);
+        }
+
+        /** A cluster of no project that the IDE does not watch. */
         public Cluster(String name, List<String> nodes, State state) {
-            this(name, nodes, state, null);
+            this(name, "", nodes, state, null);
+        }
+
+        /** How views name it: {@code local (bank)} for a project's cluster, else its name. */
+        public String label() {
+            return project.isEmpty() ? name : name + " (" + project + ")";
         }
     }
 
@@ -64,11 +77,11 @@ public final class ClusterRegistry {
         return List.copyOf(clusters);
     }
 
-    /** Adds a cluster, or replaces the one of the same name. */
+    /** Adds a cluster, or replaces the one of the same name and project. */
     public void put(Cluster cluster) {
         Objects.requireNonNull(cluster, "cluster");
         synchronized (this) {
-            int i = indexOf(cluster.name());
+            int i = indexOf(cluster.name(), cluster.project());
             if (i < 0) {
                 clusters.add(cluster);
             } else {
@@ -78,15 +91,11 @@ public final class ClusterRegistry {
         fire();
     }
 
-    /** Removes the cluster of this name; returns whether there was one. */
+    /** Removes the clusters of this name (of any project); returns whether there was one. */
     public boolean remove(String name) {
         boolean removed;
         synchronized (this) {
-            int i = indexOf(name);
-            removed = i >= 0;
-            if (removed) {
-                clusters.remove(i);
-            }
+            removed = clusters.removeIf(c -> c.name().equals(name));
         }
         if (removed) {
             fire();
@@ -102,9 +111,9 @@ public final class ClusterRegistry {
         listeners.remove(listener);
     }
 
-    private int indexOf(String name) {
+    private int indexOf(String name, String project) {
         for (int i = 0; i < clusters.size(); i++) {
-            if (clusters.get(i).name().equals(name)) {
+            if (clusters.get(i).name().equals(name) && clusters.get(i).project().equals(project)) {
                 return i;
             }
         }

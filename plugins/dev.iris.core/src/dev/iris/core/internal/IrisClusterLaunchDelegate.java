@@ -112,7 +112,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
             clusterMonitor.close();
             throw e;
         }
-        register(launch, cluster, nodes, clusterMonitor);
+        register(launch, project.getElementName(), cluster, nodes, clusterMonitor);
     }
 
     /** The name the IDE's monitor connections go by (their certificate's subject). */
@@ -205,11 +205,11 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
     }
 
     /** Shows the cluster in the IDE's registry (Cluster view) while the launch runs. */
-    private static void register(ILaunch launch, IrisPrograms.Cluster cluster, List<IrisPrograms.Node> nodes,
-            ClusterMonitor monitor) {
+    private static void register(ILaunch launch, String project, IrisPrograms.Cluster cluster,
+            List<IrisPrograms.Node> nodes, ClusterMonitor monitor) {
         List<String> names = nodes.stream().map(IrisPrograms.Node::name).toList();
         ClusterRegistry registry = ClusterRegistry.getDefault();
-        registry.put(new ClusterRegistry.Cluster(cluster.name(), names, ClusterRegistry.Cluster.State.RUNNING,
+        registry.put(new ClusterRegistry.Cluster(cluster.name(), project, names, ClusterRegistry.Cluster.State.RUNNING,
                 monitor));
         DebugPlugin.getDefault().addDebugEventListener(new IDebugEventSetListener() {
             @Override
@@ -220,7 +220,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                         if (monitor != null) {
                             monitor.close();
                         }
-                        registry.put(new ClusterRegistry.Cluster(cluster.name(), names,
+                        registry.put(new ClusterRegistry.Cluster(cluster.name(), project, names,
                                 ClusterRegistry.Cluster.State.STOPPED, monitor));
                         return;
                     }

@@ -153,6 +153,8 @@ class IrisLaunchTest {
                 .map(c -> ((IConsole) c).getProcess()).collect(Collectors.toSet())
                 .containsAll(List.of(processes)), () -> "a console per node");
         assertEquals(ClusterRegistry.Cluster.State.RUNNING, state());
+        assertTrue(ClusterRegistry.getDefault().clusters().stream().anyMatch(c -> c.label().equals(
+                cluster.name() + " (" + project.getName() + ")")), "the Cluster view names the project's cluster");
         // each node's monitor bound a free port and said which: the IDE found them there
         for (IProcess p : processes) {
             assertTrue(output(p).matches("(?s).*MONITOR n[12] 127\\.0\\.0\\.1:[1-9][0-9]*\\R.*"), output(p));

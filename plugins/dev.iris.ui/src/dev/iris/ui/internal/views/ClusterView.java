@@ -49,7 +49,7 @@ public final class ClusterView extends MonitorView {
     public void createPartControl(Composite parent) {
         GridLayoutFactory.fillDefaults().spacing(0, 2).applyTo(parent);
         viewer = table(parent, 2);
-        column(viewer, Messages.ClusterView_column_cluster, 200, c -> ((Cluster) c).name());
+        column(viewer, Messages.ClusterView_column_cluster, 200, c -> ((Cluster) c).label());
         column(viewer, Messages.ClusterView_column_nodes, 320, c -> String.join(", ", ((Cluster) c).nodes()));
         column(viewer, Messages.ClusterView_column_state, 100, c -> ((Cluster) c).state().name()
                 .toLowerCase(Locale.ROOT));

@@ -129,7 +129,7 @@ public final class PageOwnershipView extends MonitorView {
     @Override
     void clustersChanged() {
         clusters = DebugContext.watched();
-        clusterCombo.setItems(clusters.stream().map(c -> c.name() + (c.monitor().isClosed() ? " (stopped)" : ""))
+        clusterCombo.setItems(clusters.stream().map(c -> c.label() + (c.monitor().isClosed() ? " (stopped)" : ""))
                 .toArray(String[]::new));
         clusterCombo.select(clusters.stream().map(Cluster::monitor).toList().indexOf(monitor()));
     }
