@@ -473,23 +473,23 @@ final class Membership implements Peers {
         closeQuietly(peer.out);
         closeQuietly(peer.in);
         try {
-            if (!closed) {
-                if (peer.leaving) {
-                    LOG.log(Level.INFO, "Node ''{0}'': ''{1}'' left the cluster (its node was closed)", self, peer.id);
-                } else {
-                    LOG.log(stopping ? Level.INFO : Level.WARNING, "Node ''{0}'': ''{1}'' is dead ({2})", self, peer.id,
-                            why);
-                }
-                if (!peer.address.isEmpty()) {
-                    lostPeers.put(peer.address, System.nanoTime()); // a transient failure heals by itself
-                }
-            }
-            // outside the lock (the memory takes page locks, which send under them)
+            // outside the lock (the memory takes page locks, which send under them); first, for the
+            // memory's sake: a page access between the peer's removal and this fails at once
             listener.died(peer);
         } finally {
             synchronized (lock) {
                 deathsInProgress--;
                 lock.notifyAll(); // awaitMembers sees the death once all of it is done
+            }
+        }
+        if (!closed) {
+            if (peer.leaving) {
+                LOG.log(Level.INFO, "Node ''{0}'': ''{1}'' left the cluster (its node was closed)", self, peer.id);
+            } else {
+                LOG.log(stopping ? Level.INFO : Level.WARNING, "Node ''{0}'': ''{1}'' is dead ({2})", self, peer.id, why);
+            }
+            if (!peer.address.isEmpty()) {
+                lostPeers.put(peer.address, System.nanoTime()); // a transient failure heals by itself
             }
         }
     }

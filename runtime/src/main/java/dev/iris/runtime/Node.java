@@ -4,18 +4,12 @@ import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.internal.LamportClock;
 import dev.iris.runtime.internal.PeerLink;
 import dev.iris.runtime.internal.dsm.Dsm;
-import dev.iris.runtime.transport.Frame;
-import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
-import dev.iris.runtime.transport.Handshake;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.local.LocalAddress;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
@@ -143,7 +137,7 @@ public final class Node implements AutoCloseable {
     }
 
     private void bind() {
-        server = wiring.bind(Router::new);
+        server = wiring.bind(outbound -> new Router(id, outbound, membership, ipc, groups, memory));
         advertisedAddress = Wiring.format(server.localAddress());
         long tick = config.heartbeatInterval().toNanos();
         ticker = wiring.protocolLoop.scheduleAtFixedRate(membership::tick, 0, tick, TimeUnit.NANOSECONDS);
@@ -323,80 +317,6 @@ public final class Node implements AutoCloseable {
     /** The inverse of {@link #format}. */
     static SocketAddress parse(String address) {
         return Wiring.parse(address);
-    }
-
-    /**
-     * The last handler of every connection: tells membership about the handshake, then routes each
-     * frame by its kind to the protocol that takes it.
-     */
-    private final class Router extends ChannelInboundHandlerAdapter {
-        private final boolean outbound;
-
-        Router(boolean outbound) {
-            this.outbound = outbound;
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof Handshake hs) {
-                if (outbound) {
-                    membership.outboundEstablished(ctx.channel(), hs);
-                } else {
-                    membership.inboundEstablished(ctx.channel(), hs);
-                }
-            } else {
-                ctx.fireUserEventTriggered(event);
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            membership.closed(ctx.channel(), outbound);
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!(msg instanceof Frame frame)) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            try {
-                Channel ch = ctx.channel();
-                Peer peer = membership.of(ch);
-                if (peer != null) {
-                    peer.lastHeardNanos = System.nanoTime();
-                }
-                ByteBuf payload = frame.payload();
-                switch (frame.kind()) {
-                    case HEARTBEAT -> { }
-                    case LEAVE -> membership.onLeave(ch);
-                    case MEMBERS -> membership.onMembers(payload);
-                    case SEND -> ipc.onSend(ch, payload);
-                    case REPLY -> ipc.onReply(ch, payload);
-                    case FAIL -> ipc.onFail(payload);
-                    case GROUP_SEND -> groups.onGroupSend(ch, payload);
-                    case GROUP_UPDATE -> groups.onGroupUpdate(ch, payload);
-                    case GROUP_ACK -> groups.onGroupAck(ch, payload);
-                    case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL, SYNC, DIFF, DIFF_ACK, REPLICA,
-                            REPLICA_ACK, CENSUS, CENSUS_REPLY -> {
-                        if (peer == null) {
-                            throw new FrameFormatException(frame.kind() + " frame before the peer is known");
-                        }
-                        memory.onFrame(peer.id.number(), frame.kind(), payload);
-                    }
-                    default -> throw new FrameFormatException("unexpected " + frame.kind() + " frame after the handshake");
-                }
-            } finally {
-                frame.release();
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.log(Level.WARNING, "Node ''{0}'': closing the connection with {1}: {2}", id,
-                    ctx.channel().remoteAddress(), cause.getMessage());
-            ctx.close();
-        }
     }
 
     /** The node as its processes see it. */

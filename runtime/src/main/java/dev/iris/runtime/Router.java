@@ -1,0 +1,99 @@
+package dev.iris.runtime;
+
+import dev.iris.runtime.internal.dsm.Dsm;
+import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameFormatException;
+import dev.iris.runtime.transport.Handshake;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.lang.System.Logger.Level;
+
+/**
+ * The last handler of every connection of a node: tells membership about the handshake and about
+ * the connection's end, and hands each frame to the protocol its kind belongs to (a frame of
+ * another kind, or a memory frame before the peer is known, closes the connection).
+ */
+final class Router extends ChannelInboundHandlerAdapter {
+    private static final System.Logger LOG = System.getLogger(Router.class.getName());
+
+    private final NodeId id;
+    private final boolean outbound;
+    private final Membership membership;
+    private final Ipc ipc;
+    private final Groups groups;
+    private final Dsm memory;
+
+    Router(NodeId id, boolean outbound, Membership membership, Ipc ipc, Groups groups, Dsm memory) {
+        this.id = id;
+        this.outbound = outbound;
+        this.membership = membership;
+        this.ipc = ipc;
+        this.groups = groups;
+        this.memory = memory;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof Handshake hs) {
+            if (outbound) {
+                membership.outboundEstablished(ctx.channel(), hs);
+            } else {
+                membership.inboundEstablished(ctx.channel(), hs);
+            }
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        membership.closed(ctx.channel(), outbound);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Frame frame)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            Channel ch = ctx.channel();
+            Peer peer = membership.of(ch);
+            if (peer != null) {
+                peer.lastHeardNanos = System.nanoTime();
+            }
+            ByteBuf payload = frame.payload();
+            switch (frame.kind()) {
+                case HEARTBEAT -> { }
+                case LEAVE -> membership.onLeave(ch);
+                case MEMBERS -> membership.onMembers(payload);
+                case SEND -> ipc.onSend(ch, payload);
+                case REPLY -> ipc.onReply(ch, payload);
+                case FAIL -> ipc.onFail(payload);
+                case GROUP_SEND -> groups.onGroupSend(ch, payload);
+                case GROUP_UPDATE -> groups.onGroupUpdate(ch, payload);
+                case GROUP_ACK -> groups.onGroupAck(ch, payload);
+                case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL, SYNC, DIFF, DIFF_ACK, REPLICA,
+                        REPLICA_ACK, CENSUS, CENSUS_REPLY -> {
+                    if (peer == null) {
+                        throw new FrameFormatException(frame.kind() + " frame before the peer is known");
+                    }
+                    memory.onFrame(peer.id.number(), frame.kind(), payload);
+                }
+                default -> throw new FrameFormatException("unexpected " + frame.kind() + " frame after the handshake");
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.WARNING, "Node ''{0}'': closing the connection with {1}: {2}", id,
+                ctx.channel().remoteAddress(), cause.getMessage());
+        ctx.close();
+    }
+}
