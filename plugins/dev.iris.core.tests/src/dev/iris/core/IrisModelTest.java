@@ -86,6 +86,19 @@ class IrisModelTest {
     }
 
     @Test
+    void hoverNamesAnElementByItsKeywordAndName() {
+        String text = NAMES + """
+
+                shared Accounts {
+                    long[16] balances
+                }
+                """;
+        IrisModel model = parse(text);
+        assertEquals("**shared Accounts**", model.hover(text.indexOf("Accounts")).orElseThrow());
+        assertEquals("**system demo.names**", model.hover(text.indexOf("names")).orElseThrow());
+    }
+
+    @Test
     void declarationsAreFoundInOtherFiles() throws Exception {
         Path other = Files.writeString(dir.resolve("common.iris"), """
                 system demo.common

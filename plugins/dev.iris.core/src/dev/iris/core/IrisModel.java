@@ -1,6 +1,7 @@
 package dev.iris.core;
 
 import com.google.inject.Injector;
+import dev.iris.dsl.ide.IrisSymbolKinds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -244,7 +245,7 @@ public final class IrisModel {
         if (element == null || element.eIsProxy()) {
             return Optional.empty();
         }
-        String title = element.eClass().getName().toLowerCase(Locale.ROOT) + " " + nameOf(element);
+        String title = IrisSymbolKinds.word(element.eClass()) + " " + nameOf(element);
         String doc = injector.getInstance(HoverService.class).getContents(element);
         return Optional.of("**" + title.strip() + "**" + (doc == null || doc.isBlank() ? "" : "\n\n" + doc.strip()));
     }

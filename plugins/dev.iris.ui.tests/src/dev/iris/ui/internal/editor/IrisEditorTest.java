@@ -11,6 +11,7 @@ import dev.iris.core.IrisMarkers;
 import dev.iris.core.IrisModel;
 import dev.iris.core.IrisProjects;
 import dev.iris.dsl.ide.highlighting.IrisHighlighting;
+import dev.iris.ui.UiTests;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -23,7 +24,11 @@ import org.eclipse.core.resources.IResource;
 import org.eclipse.core.resources.IncrementalProjectBuilder;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.NullProgressMonitor;
+import org.eclipse.jface.internal.text.html.BrowserInformationControl;
+import org.eclipse.jface.internal.text.html.HTML2TextReader;
+import org.eclipse.jface.internal.text.html.HTMLPrinter;
 import org.eclipse.jface.text.IDocument;
+import org.eclipse.jface.text.IInformationControl;
 import org.eclipse.jface.text.ITextViewer;
 import org.eclipse.jface.text.Region;
 import org.eclipse.jface.text.TextSelection;
@@ -32,6 +37,7 @@ import org.eclipse.jface.text.hyperlink.IHyperlink;
 import org.eclipse.jface.text.link.LinkedModeModel;
 import org.eclipse.jface.text.source.ISourceViewer;
 import org.eclipse.swt.custom.StyledText;
+import org.eclipse.swt.widgets.Shell;
 import org.eclipse.ui.IMarkerResolution;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
@@ -97,9 +103,12 @@ class IrisEditorTest {
     }
 
     private static List<IMarker> errorMarkers() {
+        return markers().stream().filter(m -> m.getAttribute(IMarker.SEVERITY, -1) == IMarker.SEVERITY_ERROR).toList();
+    }
+
+    private static List<IMarker> markers() {
         try {
-            return Arrays.stream(names.findMarkers(IrisMarkers.PROBLEM, false, IResource.DEPTH_ZERO))
-                    .filter(m -> m.getAttribute(IMarker.SEVERITY, -1) == IMarker.SEVERITY_ERROR).toList();
+            return List.of(names.findMarkers(IrisMarkers.PROBLEM, false, IResource.DEPTH_ZERO));
         } catch (CoreException e) {
             throw new IllegalStateException(e);
         }
@@ -239,6 +248,82 @@ class IrisEditorTest {
         String html = hover.getHoverInfo(editor.viewer(), hover.getHoverRegion(editor.viewer(), at));
         assertTrue(html.contains("<b>message Register</b>"), html);
         assertTrue(html.contains("every name server keeps a copy"), html);
+    }
+
+    /**
+     * The hover over a name with an error and its occurrences marked shows the error and the
+     * declaration as text a person reads: no HTML tags, no names of annotation types.
+     */
+    @Test
+    void hoverShowsTheProblemAndTheDeclarationAsReadableText() throws Exception {
+        int at = offsetAfter("handles Register, Lookup");
+        type(at, ", Register");
+        int twice = at + ", Reg".length();
+        String problem = "Listed twice";
+        processEventsUntil(() -> markers().stream().anyMatch(m -> problem.equals(m.getAttribute(IMarker.MESSAGE, ""))),
+                () -> "the warning's marker");
+        editor.selectAndReveal(twice, 0);
+        processEventsUntil(() -> editor.occurrences().size() > 1, () -> "occurrences, seen " + editor.occurrences());
+        IrisTextHover hover = new IrisTextHover(editor, editor.viewer());
+        String[] html = {null};
+        processEventsUntil(() -> {
+            html[0] = hover.getHoverInfo(editor.viewer(), hover.getHoverRegion(editor.viewer(), twice));
+            return html[0] != null && html[0].contains(HTMLPrinter.convertToHTMLContent(problem));
+        }, () -> "the problem in the hover, seen " + html[0]);
+        assertFalse(html[0].contains("occurrence"), html[0]);
+
+        Shell shell = editor.getSite().getShell();
+        List<Shell> before = List.of(shell.getDisplay().getShells());
+        IInformationControl control = hover.getHoverControlCreator().createInformationControl(shell);
+        try {
+            control.setSizeConstraints(500, 300); // as the hover manager does, before the text
+            control.setInformation(html[0]);
+            org.eclipse.swt.graphics.Point size = control.computeSizeHint();
+            control.setSize(size.x, size.y);
+            control.setLocation(new org.eclipse.swt.graphics.Point(200, 200));
+            control.setVisible(true);
+            UiTests.screenshot("hover.png", 300);
+            Shell popup = Arrays.stream(shell.getDisplay().getShells()).filter(s -> !before.contains(s)).findFirst()
+                    .orElseThrow();
+            if (BrowserInformationControl.isAvailable(shell)) {
+                assertTrue(control instanceof BrowserInformationControl, control::toString);
+            } else {
+                String shown = String.join("\n", texts(popup));
+                assertTrue(shown.contains(problem), shown);
+                assertTrue(shown.contains("message Register"), shown);
+                assertTrue(shown.contains("every name server keeps a copy"), shown);
+                assertFalse(shown.contains("<"), shown);
+            }
+        } finally {
+            control.dispose();
+        }
+    }
+
+    /** The texts of the styled texts in {@code control}. */
+    private static List<String> texts(org.eclipse.swt.widgets.Control control) {
+        List<String> texts = new java.util.ArrayList<>();
+        if (control instanceof StyledText t) {
+            texts.add(t.getText());
+        }
+        if (control instanceof org.eclipse.swt.widgets.Composite c) {
+            for (org.eclipse.swt.widgets.Control child : c.getChildren()) {
+                texts.addAll(texts(child));
+            }
+        }
+        return texts;
+    }
+
+    @Test
+    void aTemplatesDetailsKeepItsLines() throws Exception {
+        int end = document.getLength();
+        type(end, "\nmes");
+        ICompletionProposal template = Arrays.stream(new IrisContentAssistProcessor(editor)
+                .computeCompletionProposals(editor.viewer(), end + 4))
+                .filter(p -> p instanceof IrisCompletionProposal c && c.text().contains("{"))
+                .findFirst().orElseThrow(() -> new AssertionError("no template"));
+        String details = template.getAdditionalProposalInfo();
+        String text = HTMLPrinter.read(new HTML2TextReader(new java.io.StringReader(details), null));
+        assertTrue(text.startsWith("message Name {\n"), text);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.iris.ui.internal.editor;
 
 import java.util.Locale;
+import org.eclipse.jface.internal.text.html.HTMLPrinter;
 import org.eclipse.jface.text.BadLocationException;
 import org.eclipse.jface.text.DocumentEvent;
 import org.eclipse.jface.text.IDocument;
@@ -83,10 +84,15 @@ final class IrisCompletionProposal implements ICompletionProposal, ICompletionPr
         return selection;
     }
 
+    /** The entry's documentation, else a template's text, as HTML. */
     @Override
     public String getAdditionalProposalInfo() {
         String doc = entry.getDocumentation();
-        return doc == null ? (entry.getEditPositions().isEmpty() ? null : entry.getProposal()) : doc;
+        if (doc != null) {
+            return IrisTextHover.toHtml(doc);
+        }
+        return entry.getEditPositions().isEmpty() ? null
+                : "<pre>" + HTMLPrinter.convertToHTMLContent(entry.getProposal()) + "</pre>";
     }
 
     @Override

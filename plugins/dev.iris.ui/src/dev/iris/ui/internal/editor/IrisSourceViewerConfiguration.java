@@ -2,6 +2,7 @@ package dev.iris.ui.internal.editor;
 
 import org.eclipse.jface.preference.IPreferenceStore;
 import org.eclipse.jface.text.IDocument;
+import org.eclipse.jface.text.IInformationControlCreator;
 import org.eclipse.jface.text.ITextHover;
 import org.eclipse.jface.text.contentassist.ContentAssistant;
 import org.eclipse.jface.text.contentassist.IContentAssistant;
@@ -99,6 +100,11 @@ final class IrisSourceViewerConfiguration extends TextSourceViewerConfiguration 
             System.arraycopy(inherited, 0, all, 1, inherited.length);
         }
         return all;
+    }
+
+    @Override
+    public IInformationControlCreator getInformationControlCreator(ISourceViewer sourceViewer) {
+        return IrisTextHover.controls();
     }
 
     @Override
