@@ -24,6 +24,8 @@ import org.eclipse.core.resources.IResource;
 import org.eclipse.core.resources.IncrementalProjectBuilder;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.NullProgressMonitor;
+import org.eclipse.jface.action.IMenuManager;
+import org.eclipse.jface.action.MenuManager;
 import org.eclipse.jface.internal.text.html.BrowserInformationControl;
 import org.eclipse.jface.internal.text.html.HTML2TextReader;
 import org.eclipse.jface.internal.text.html.HTMLPrinter;
@@ -36,11 +38,18 @@ import org.eclipse.jface.text.contentassist.ICompletionProposal;
 import org.eclipse.jface.text.hyperlink.IHyperlink;
 import org.eclipse.jface.text.link.LinkedModeModel;
 import org.eclipse.jface.text.source.ISourceViewer;
+import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.StyledText;
+import org.eclipse.swt.widgets.Event;
+import org.eclipse.swt.widgets.Menu;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.ui.IMarkerResolution;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.commands.ICommandService;
+import org.eclipse.ui.handlers.IHandlerService;
+import org.eclipse.ui.texteditor.ITextEditorActionConstants;
+import org.eclipse.ui.texteditor.ITextEditorActionDefinitionIds;
 import org.eclipse.ui.ide.IDE;
 import org.eclipse.ui.views.contentoutline.IContentOutlinePage;
 import org.junit.jupiter.api.AfterAll;
@@ -360,6 +369,68 @@ class IrisEditorTest {
         editor.selectAndReveal(start, 3);
         editor.getAction(IrisActions.TOGGLE_COMMENT).run();
         assertEquals(before, document.get());
+    }
+
+    /**
+     * The context menu offers what JDT's Java editor offers (Open Declaration, Quick Fix, Source
+     * and Refactor submenus), the main menu has Source and Refactor menus, and each command does
+     * what its key does.
+     */
+    @Test
+    void theMenusOfferTheEditorsCommandsAndTheCommandsWork() throws Exception {
+        MenuManager context = new MenuManager();
+        editor.editorContextMenuAboutToShow(context);
+        assertNotNull(context.find(IrisActions.OPEN_DECLARATION), "Open Declaration");
+        assertNotNull(context.find(ITextEditorActionConstants.QUICK_ASSIST), "Quick Fix");
+        IMenuManager source = context.findMenuUsingPath(IrisEditor.SOURCE_MENU);
+        assertNotNull(source, "the Source submenu");
+        assertNotNull(source.find(IrisActions.TOGGLE_COMMENT), "Source > Toggle Comment");
+        assertNotNull(source.find(IrisActions.FORMAT), "Source > Format");
+        IMenuManager refactor = context.findMenuUsingPath(IrisEditor.REFACTOR_MENU);
+        assertNotNull(refactor.find(IrisActions.RENAME), "Refactor > Rename");
+        context.dispose();
+
+        Menu bar = editor.getSite().getShell().getMenuBar();
+        processEventsUntil(() -> labels(bar).containsAll(List.of("Source", "Refactor")),
+                () -> "Source and Refactor in the menu bar, seen " + labels(bar));
+        assertTrue(labels(submenu(bar, "Source")).containsAll(List.of("Toggle Comment", "Format")),
+                () -> labels(submenu(bar, "Source")).toString());
+        assertTrue(labels(submenu(bar, "Refactor")).contains("Rename..."), () -> labels(submenu(bar, "Refactor")).toString());
+        assertTrue(labels(submenu(bar, "Navigate")).contains("Open Declaration"),
+                () -> labels(submenu(bar, "Navigate")).toString());
+
+        IHandlerService handlers = editor.getSite().getService(IHandlerService.class);
+        String before = document.get();
+        editor.selectAndReveal(document.get().indexOf("group nameServers"), 3);
+        handlers.executeCommand(IrisActions.TOGGLE_COMMENT, null);
+        assertTrue(document.get().contains("\n//group nameServers = 1\n"), document.get());
+        handlers.executeCommand(IrisActions.TOGGLE_COMMENT, null);
+        assertEquals(before, document.get());
+
+        editor.selectAndReveal(offsetAfter("handles Reg"), 0);
+        handlers.executeCommand(IrisActions.OPEN_DECLARATION, null);
+        assertEquals("Register", ((TextSelection) editor.getSelectionProvider().getSelection()).getText());
+
+        type(document.getLength(), "\nmessage   Ping {\nlong at\n}\n");
+        handlers.executeCommand(IrisActions.FORMAT, null);
+        assertTrue(document.get().contains("message Ping {\n    long at\n}"), document.get());
+
+        ICommandService commands = editor.getSite().getService(ICommandService.class);
+        for (String id : List.of(IrisActions.RENAME, ITextEditorActionDefinitionIds.QUICK_ASSIST)) {
+            assertTrue(commands.getCommand(id).isHandled() && commands.getCommand(id).isEnabled(), id);
+        }
+    }
+
+    /** The items of {@code menu} (filled as when it opens), without mnemonics and key sequences. */
+    private static List<String> labels(Menu menu) {
+        menu.notifyListeners(SWT.Show, new Event());
+        return Arrays.stream(menu.getItems()).filter(i -> i.getStyle() != SWT.SEPARATOR)
+                .map(i -> i.getText().replace("&", "").replaceAll("\t.*", "")).toList();
+    }
+
+    private static Menu submenu(Menu bar, String label) {
+        return Arrays.stream(bar.getItems()).filter(i -> i.getText().replace("&", "").equals(label)).findFirst()
+                .orElseThrow(() -> new AssertionError("no menu " + label)).getMenu();
     }
 
     @Test

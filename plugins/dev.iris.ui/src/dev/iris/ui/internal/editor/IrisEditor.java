@@ -20,6 +20,9 @@ import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jface.action.IAction;
+import org.eclipse.jface.action.IMenuManager;
+import org.eclipse.jface.action.MenuManager;
+import org.eclipse.jface.action.Separator;
 import org.eclipse.jface.preference.IPreferenceStore;
 import org.eclipse.jface.text.IDocument;
 import org.eclipse.jface.text.ITextSelection;
@@ -42,6 +45,7 @@ import org.eclipse.ui.IURIEditorInput;
 import org.eclipse.ui.editors.text.EditorsUI;
 import org.eclipse.ui.editors.text.TextEditor;
 import org.eclipse.ui.texteditor.ChainedPreferenceStore;
+import org.eclipse.ui.texteditor.ITextEditorActionConstants;
 import org.eclipse.ui.views.contentoutline.IContentOutlinePage;
 
 /**
@@ -57,6 +61,9 @@ public final class IrisEditor extends TextEditor {
     public static final String ID = "dev.iris.ui.editor";
     /** The annotation type of marked occurrences. */
     static final String OCCURRENCES = "dev.iris.ui.occurrences";
+    /** The ids of the context menu's Source and Refactor submenus (the main menu's are in plugin.xml). */
+    static final String SOURCE_MENU = "dev.iris.ui.source";
+    static final String REFACTOR_MENU = "dev.iris.ui.refactor";
 
     private final LiveModel.EditLog edits = new LiveModel.EditLog();
     /** The model the reconciler uses, and the one of content assist, hover, navigation and the actions. */
@@ -118,6 +125,25 @@ public final class IrisEditor extends TextEditor {
         for (IAction action : IrisActions.create(this)) {
             setAction(action.getId(), action);
         }
+    }
+
+    /**
+     * Adds, as JDT's Java editor does, Open Declaration, Quick Fix, a Source submenu (Toggle
+     * Comment, Format) and a Refactor submenu (Rename) to the text editor's context menu.
+     */
+    @Override
+    protected void editorContextMenuAboutToShow(IMenuManager menu) {
+        super.editorContextMenuAboutToShow(menu);
+        menu.insertAfter(ITextEditorActionConstants.GROUP_SAVE, new Separator(ITextEditorActionConstants.GROUP_OPEN));
+        addAction(menu, ITextEditorActionConstants.GROUP_OPEN, IrisActions.OPEN_DECLARATION);
+        addAction(menu, ITextEditorActionConstants.GROUP_EDIT, ITextEditorActionConstants.QUICK_ASSIST);
+        MenuManager source = new MenuManager("&Source", SOURCE_MENU);
+        source.add(getAction(IrisActions.TOGGLE_COMMENT));
+        source.add(getAction(IrisActions.FORMAT));
+        menu.appendToGroup(ITextEditorActionConstants.GROUP_EDIT, source);
+        MenuManager refactor = new MenuManager("Refac&tor", REFACTOR_MENU);
+        refactor.add(getAction(IrisActions.RENAME));
+        menu.appendToGroup(ITextEditorActionConstants.GROUP_EDIT, refactor);
     }
 
     @Override
