@@ -196,8 +196,11 @@ final class Report {
         List<Double> unicastToNetty = new ArrayList<>();
         List<Double> throughputToNetty = new ArrayList<>();
         List<Double> throughputToJGroups = new ArrayList<>();
+        // throughput with requests in flight: from one process's asynchronous sends where measured
+        boolean async = !find(r -> r.section().equals("group") && r.system().equals("iris-async")).isEmpty();
         for (Config c : groupConfigs()) {
             List<Row> i = group("iris", c);
+            List<Row> inFlight = async ? group("iris-async", c) : i;
             List<Row> n = group("netty", c);
             List<Row> j = group("jgroups", c);
             if (c.payload() != 64 || i.isEmpty()) {
@@ -210,14 +213,15 @@ final class Report {
             if (c.members() == 1 && c.mode().equals("ALL")) {
                 add(unicastToNetty, ratio(i, n, Row::p50));
             }
-            add(throughputToNetty, ratio(n, i, Row::opsPerSecond));
-            add(throughputToJGroups, ratio(j, i, Row::opsPerSecond));
+            add(throughputToNetty, ratio(n, inFlight, Row::opsPerSecond));
+            add(throughputToJGroups, ratio(j, inFlight, Row::opsPerSecond));
         }
         goal("Group send, 4 members, all replies, 64 B: median at most 1.5x raw Netty", toNetty, 1.5);
         goal("Group send, 4 members, all replies, 64 B: median at most half of JGroups", toJGroups, 0.5);
         goal("Send/Reply to one member, 64 B: median at most 2x raw Netty", unicastToNetty, 2);
-        goal("Throughput, 16 in flight, 64 B: at least 0.8x raw Netty", throughputToNetty, 1.25, "peer/Iris");
-        goal("Throughput, 16 in flight, 64 B: at least 3x JGroups", throughputToJGroups, 1.0 / 3, "peer/Iris");
+        String how = async ? " (Iris: asynchronous sends)" : "";
+        goal("Throughput, 16 in flight, 64 B: at least 0.8x raw Netty" + how, throughputToNetty, 1.25, "peer/Iris");
+        goal("Throughput, 16 in flight, 64 B: at least 3x JGroups" + how, throughputToJGroups, 1.0 / 3, "peer/Iris");
         List<Row> readFaults = find(r -> r.section().equals("fault") && r.system().equals("iris")
                 && r.mode().startsWith("read"));
         if (!readFaults.isEmpty()) {
@@ -332,6 +336,23 @@ final class Report {
             comparison(c, Row::opsPerSecond, Report::ops);
         }
         line("");
+        if (!find(r -> r.section().equals("group") && r.system().equals("iris-async")).isEmpty()) {
+            line("Iris above keeps its requests in flight from 16 client processes that block in `sendGroup`; here from");
+            line("one process with `sendGroupAsync`, each completion issuing the next send from the event loop that");
+            line("read its last reply, as the raw Netty client does:");
+            line("");
+            line("| Members | Payload | Replies | Raw Netty | Iris async | JGroups | Iris async/Netty | Iris async/JGroups |");
+            line("|---:|---:|---|---:|---:|---:|---:|---:|");
+            for (Config c : configs) {
+                List<Row> async = group("iris-async", c);
+                line("| %d | %d B | %s | %s | %s | %s | %s | %s |", c.members(), c.payload(), c.mode(),
+                        spread(group("netty", c), Row::opsPerSecond, Report::ops), spread(async, Row::opsPerSecond,
+                                Report::ops), spread(group("jgroups", c), Row::opsPerSecond, Report::ops),
+                        ratio(ratio(async, group("netty", c), Row::opsPerSecond)),
+                        ratio(ratio(async, group("jgroups", c), Row::opsPerSecond)));
+            }
+            line("");
+        }
         line("### Threads woken per request");
         line("");
         line("Voluntary context switches of every JVM of the system (its client's and its members') per request, while");

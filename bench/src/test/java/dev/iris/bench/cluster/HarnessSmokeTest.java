@@ -28,9 +28,9 @@ class HarnessSmokeTest {
         results.micro().forEach(r -> assertTrue(r.median() > 0, r::toString));
 
         List<Harness.Row> rows = results.rows();
-        assertEquals(Set.of("netty", "netty-blocking", "iris", "jgroups"), systems(rows, "group"));
+        assertEquals(Set.of("netty", "netty-blocking", "iris", "iris-async", "jgroups"), systems(rows, "group"));
         // 2 member counts x 1 payload x ALL and FIRST, per system, in one round
-        assertEquals(4 * 2 * 2, rows.stream().filter(r -> r.section().equals("group")).count());
+        assertEquals(5 * 2 * 2, rows.stream().filter(r -> r.section().equals("group")).count());
         rows.stream().filter(r -> r.section().equals("group")).forEach(r -> {
             assertEquals(0, r.round(), r::toString);
             assertTrue(r.p50() > 0 && r.p50() <= r.p99() && r.p99() <= r.p999(), r::toString);

@@ -52,4 +52,20 @@ class ReportTest {
         assertEquals(rows.size() + 1, Files.readAllLines(out.resolve("benchmarks.csv")).size());
         assertTrue(Files.readString(out.resolve("benchmarks.csv")).contains("group,iris,1,64,ALL,3,110.0,"));
     }
+
+    /** With {@code iris-async} measured, its own table shows it and the throughput goals are computed from it. */
+    @Test
+    void asynchronousSendsHaveTheirThroughputTableAndMakeTheThroughputGoal(@TempDir Path out) throws Exception {
+        List<Row> rows = List.of(row("netty", 0, 40, 300), row("iris", 0, 120, 60), row("iris-async", 0, 120, 180),
+                row("jgroups", 0, 200, 90));
+
+        Report.write(out, rows, List.of(), true, 1, 1);
+
+        String md = Files.readString(out.resolve("benchmarks.md"));
+        assertTrue(md.contains("| 1 | 64 B | ALL | 300 | 180 | 90 | 0.60 | 2.00 |"), md);
+        // peer/Iris: raw Netty 300 / 180 = 1.67, JGroups 90 / 180 = 0.50
+        assertTrue(md.contains("| Throughput, 16 in flight, 64 B: at least 0.8x raw Netty (Iris: asynchronous sends) "
+                + "| peer/Iris 1.67 to 1.67;"), md);
+        assertTrue(md.contains("at least 3x JGroups (Iris: asynchronous sends) | peer/Iris 0.50 to 0.50;"), md);
+    }
 }
