@@ -2,6 +2,7 @@ package dev.iris.ui.internal.wizards;
 
 import static dev.iris.ui.UiTests.processEventsUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.core.IrisProjects;
@@ -24,6 +25,7 @@ import org.eclipse.core.runtime.IStatus;
 import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.jface.wizard.WizardDialog;
 import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.progress.IProgressConstants;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +56,13 @@ class ExportNodeBundlesWizardTest {
         dialog.create();
         try {
             assertEquals(false, wizard.page().isPageComplete(), "no destination yet");
+            // it opens with the next step to take, not with an error; its description fits its banner
+            assertNull(wizard.page().getErrorMessage());
+            assertEquals("Choose a destination directory", wizard.page().getMessage());
+            assertTrue(wizard.page().getDescription().length() <= 60, wizard.page().getDescription());
+            wizard.page().setDestination(out);
+            wizard.page().setDestination(Path.of(""));
+            assertEquals("Choose a destination directory", wizard.page().getErrorMessage(), "cleared by the user");
             wizard.page().setDestination(out);
             assertTrue(wizard.page().isPageComplete(), wizard.page().getErrorMessage());
             assertEquals("local", wizard.page().cluster());
@@ -63,6 +72,9 @@ class ExportNodeBundlesWizardTest {
         }
         processEventsUntil(() -> wizard.job().getResult() != null, () -> "the export job");
         assertEquals(IStatus.INFO, wizard.job().getResult().getSeverity(), wizard.job().getResult().toString());
+        // what it did stays in the Progress view once it is done
+        assertEquals("Exported 2 node bundles to " + out, wizard.job().getResult().getMessage());
+        assertEquals(Boolean.TRUE, wizard.job().getProperty(IProgressConstants.KEEP_PROPERTY));
 
         for (String node : List.of("n1", "n2")) {
             Path bundle = out.resolve(node);

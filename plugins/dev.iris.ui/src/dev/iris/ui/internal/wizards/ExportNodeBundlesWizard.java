@@ -26,6 +26,7 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Text;
 import org.eclipse.ui.IExportWizard;
 import org.eclipse.ui.IWorkbench;
+import org.eclipse.ui.progress.IProgressConstants;
 
 /**
  * File > Export > Iris > Runnable Node Bundles: picks an Iris project's program and cluster and a
@@ -38,19 +39,23 @@ public final class ExportNodeBundlesWizard extends Wizard implements IExportWiza
 
     /** The wizard's only page. */
     static final class Page extends WizardPage {
+        /** What the page does, in the banner: one line. */
+        static final String DESCRIPTION = "Export a runnable bundle for each node of a cluster.";
+        static final String NO_DESTINATION = "Choose a destination directory";
+
         private final IProject initial;
         private Combo project;
         private Combo system;
         private Combo cluster;
         private Text destination;
         private List<IrisPrograms.Program> programs = List.of();
+        private boolean destinationTouched;
 
         Page(IProject initial) {
             super("nodeBundles");
             this.initial = initial;
             setTitle("Runnable Node Bundles");
-            setDescription("Export a bundle per node of a cluster: bin/iris-node, lib/, conf/ with the node's "
-                    + "credentials, .tar.gz and .zip; a Dockerfile and a Kubernetes StatefulSet.");
+            setDescription(DESCRIPTION);
         }
 
         @Override
@@ -65,6 +70,11 @@ public final class ExportNodeBundlesWizard extends Wizard implements IExportWiza
             GridDataFactory.fillDefaults().grab(true, false).applyTo(destination);
             Button browse = new Button(c, SWT.PUSH);
             browse.setText("Browse...");
+            Label what = new Label(c, SWT.WRAP);
+            what.setText("Each node gets bin/iris-node, lib/ and conf/ with its credentials, as a folder, a .tar.gz "
+                    + "and a .zip; the cluster gets a Dockerfile and a Kubernetes StatefulSet.");
+            GridDataFactory.fillDefaults().grab(true, false).span(3, 1).hint(400, SWT.DEFAULT).indent(0, 10)
+                    .applyTo(what);
             browse.addListener(SWT.Selection, e -> {
                 String dir = new DirectoryDialog(getShell()).open();
                 if (dir != null) {
@@ -76,7 +86,10 @@ public final class ExportNodeBundlesWizard extends Wizard implements IExportWiza
             project.addListener(SWT.Modify, e -> projectChanged());
             system.addListener(SWT.Modify, e -> systemChanged());
             cluster.addListener(SWT.Modify, e -> validate());
-            destination.addListener(SWT.Modify, e -> validate());
+            destination.addListener(SWT.Modify, e -> {
+                destinationTouched = true;
+                validate();
+            });
             if (initial != null) {
                 project.setText(initial.getName());
             } else if (project.getItemCount() > 0) {
@@ -116,8 +129,11 @@ public final class ExportNodeBundlesWizard extends Wizard implements IExportWiza
             String error = project() == null ? "Choose an Iris project"
                     : program() == null ? "The project declares no system"
                     : cluster.getText().isEmpty() ? "The system declares no cluster"
-                    : destination.getText().isBlank() ? "Choose a destination directory" : null;
-            setErrorMessage(error);
+                    : destination.getText().isBlank() ? NO_DESTINATION : null;
+            // a destination not chosen yet is the next step, not an error (until the user clears it)
+            boolean nextStep = NO_DESTINATION.equals(error) && !destinationTouched;
+            setErrorMessage(nextStep ? null : error);
+            setMessage(nextStep ? error : null);
             setPageComplete(error == null);
         }
 
@@ -187,6 +203,8 @@ public final class ExportNodeBundlesWizard extends Wizard implements IExportWiza
             }
         });
         job.setUser(true);
+        // the finished job stays in the Progress view with its result ("Exported 2 node bundles to ...")
+        job.setProperty(IProgressConstants.KEEP_PROPERTY, Boolean.TRUE);
         job.schedule();
         return true;
     }
