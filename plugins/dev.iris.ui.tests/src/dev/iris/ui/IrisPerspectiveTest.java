@@ -2,10 +2,21 @@ package dev.iris.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.debug.core.DebugPlugin;
+import org.eclipse.debug.core.ILaunchConfigurationType;
+import org.eclipse.debug.core.ILaunchManager;
+import org.eclipse.debug.ui.DebugUITools;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Event;
+import org.eclipse.swt.widgets.MenuItem;
 import org.eclipse.ui.IPageLayout;
 import org.eclipse.ui.IWorkbench;
 import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.IWorkbenchWindow;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.WorkbenchException;
 import org.eclipse.ui.console.IConsoleConstants;
@@ -23,5 +34,31 @@ class IrisPerspectiveTest {
         assertNotNull(page.findViewReference(IrisPerspective.CLUSTER_VIEW_ID), "Cluster view in the layout");
         assertNotNull(page.findViewReference(IConsoleConstants.ID_CONSOLE_VIEW), "Console in the layout");
         assertNotNull(page.findViewReference(IPageLayout.ID_PROJECT_EXPLORER), "Project Explorer in the layout");
+    }
+
+    /**
+     * Iris Debug is the perspective of an Iris Cluster debug launch (no prompt to switch to Debug),
+     * and its Run menu has Toggle Breakpoint, as the Debug perspective's has.
+     */
+    @Test
+    void irisDebugIsTheDebugLaunchsPerspectiveAndItsRunMenuTogglesBreakpoints() throws WorkbenchException {
+        ILaunchConfigurationType cluster = DebugPlugin.getDefault().getLaunchManager()
+                .getLaunchConfigurationType("dev.iris.core.launching.cluster");
+        assertEquals(IrisDebugPerspective.ID, DebugUITools.getLaunchPerspective(cluster, ILaunchManager.DEBUG_MODE));
+
+        IWorkbench workbench = PlatformUI.getWorkbench();
+        IWorkbenchWindow window = workbench.getActiveWorkbenchWindow();
+        workbench.showPerspective(IrisDebugPerspective.ID, window);
+        List<String> run = new ArrayList<>();
+        for (MenuItem item : window.getShell().getMenuBar().getItems()) {
+            if (item.getText().replace("&", "").equals("Run")) {
+                item.getMenu().notifyListeners(SWT.Show, new Event()); // fills it as opening it would
+                for (MenuItem entry : item.getMenu().getItems()) {
+                    run.add(entry.getText().replace("&", ""));
+                }
+                item.getMenu().notifyListeners(SWT.Hide, new Event());
+            }
+        }
+        assertTrue(run.stream().anyMatch(t -> t.startsWith("Toggle Breakpoint")), run.toString());
     }
 }

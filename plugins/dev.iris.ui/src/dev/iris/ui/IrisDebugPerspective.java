@@ -18,6 +18,10 @@ public final class IrisDebugPerspective implements IPerspectiveFactory {
     public static final String PAGE_OWNERSHIP_VIEW_ID = "dev.iris.ui.views.pageOwnership";
     /** The Message Trace view id, as declared in plugin.xml. */
     public static final String MESSAGE_TRACE_VIEW_ID = "dev.iris.ui.views.messageTrace";
+    /** Debug's action set with Toggle Breakpoint (no constant in {@link IDebugUIConstants}). */
+    private static final String BREAKPOINT_ACTION_SET = "org.eclipse.debug.ui.breakpointActionSet";
+    /** JDT's debug actions for Java code (the user's handlers). */
+    private static final String JDT_DEBUG_ACTION_SET = "org.eclipse.jdt.debug.ui.JDTDebugActionSet";
     /** The Process Groups view id, as declared in plugin.xml. */
     public static final String PROCESS_GROUPS_VIEW_ID = "dev.iris.ui.views.processGroups";
 
@@ -45,5 +49,9 @@ public final class IrisDebugPerspective implements IPerspectiveFactory {
         layout.addPerspectiveShortcut(IrisPerspective.ID);
         layout.addPerspectiveShortcut("org.eclipse.debug.ui.DebugPerspective");
         layout.addActionSet(IDebugUIConstants.LAUNCH_ACTION_SET);
+        // the Run menu of the Debug perspective: stepping, and Toggle Breakpoint (Ctrl+Shift+B) for the handlers
+        layout.addActionSet(IDebugUIConstants.DEBUG_ACTION_SET);
+        layout.addActionSet(BREAKPOINT_ACTION_SET);
+        layout.addActionSet(JDT_DEBUG_ACTION_SET);
     }
 }
