@@ -1,19 +1,40 @@
 package dev.iris.dsl.ide.quickfix;
 
+import static org.eclipse.xtext.diagnostics.Diagnostic.LINKING_DIAGNOSTIC;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.inject.Inject;
+import dev.iris.dsl.iris.IrisPackage.Literals;
+import dev.iris.dsl.iris.IrisSystem;
 import dev.iris.dsl.validation.IrisValidator;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.emf.ecore.EClass;
+import org.eclipse.emf.ecore.EObject;
+import org.eclipse.emf.ecore.EReference;
 import org.eclipse.lsp4j.CodeAction;
 import org.eclipse.lsp4j.CodeActionKind;
 import org.eclipse.lsp4j.Command;
 import org.eclipse.lsp4j.Diagnostic;
+import org.eclipse.lsp4j.Range;
 import org.eclipse.lsp4j.TextEdit;
 import org.eclipse.lsp4j.WorkspaceEdit;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
+import org.eclipse.xtext.CrossReference;
+import org.eclipse.xtext.EcoreUtil2;
+import org.eclipse.xtext.GrammarUtil;
+import org.eclipse.xtext.ide.server.Document;
 import org.eclipse.xtext.ide.server.codeActions.ICodeActionService2;
+import org.eclipse.xtext.naming.IQualifiedNameConverter;
+import org.eclipse.xtext.nodemodel.INode;
+import org.eclipse.xtext.nodemodel.util.NodeModelUtils;
+import org.eclipse.xtext.resource.IEObjectDescription;
+import org.eclipse.xtext.resource.XtextResource;
+import org.eclipse.xtext.scoping.IScopeProvider;
 
 /**
  * Quick fixes for Iris problems, offered as LSP code actions (the Eclipse editor uses the same
@@ -25,14 +46,30 @@ import org.eclipse.xtext.ide.server.codeActions.ICodeActionService2;
  * <li>{@code pageSize}: the nearest power of two between 512 and 1 MiB;
  * <li>{@code duplicateWellKnownId}: an id no group of the system uses.
  * </ul>
+ * A reference to a name that does not resolve (Xtext's linking diagnostic) gets "Change to"
+ * the few in-scope names of the reference's type nearest by edit distance, and "Create" a
+ * declaration of that name, inserted after the system's last declaration of its kind.
  */
 public class IrisCodeActions implements ICodeActionService2 {
+    private static final int MAX_NAMES = 3;
+
+    @Inject
+    private IScopeProvider scopes;
+
+    @Inject
+    private IQualifiedNameConverter names;
+
     @Override
     public List<Either<Command, CodeAction>> getCodeActions(Options options) {
         List<Either<Command, CodeAction>> actions = new ArrayList<>();
         String uri = options.getCodeActionParams().getTextDocument().getUri();
         for (Diagnostic d : options.getCodeActionParams().getContext().getDiagnostics()) {
             String code = d.getCode() == null ? null : d.getCode().getLeft();
+            if (LINKING_DIAGNOSTIC.equals(code)
+                    && options.getResource() instanceof XtextResource resource) {
+                unresolved(resource, options.getDocument(), d, (title, edit) -> actions.add(action(title, d, uri, edit)));
+                continue;
+            }
             String replacement = firstData(d);
             if (code == null || replacement == null) {
                 continue;
@@ -45,14 +82,85 @@ public class IrisCodeActions implements ICodeActionService2 {
                 default -> null;
             };
             if (title != null) {
-                CodeAction action = new CodeAction(title);
-                action.setKind(CodeActionKind.QuickFix);
-                action.setDiagnostics(List.of(d));
-                action.setEdit(new WorkspaceEdit(Map.of(uri, List.of(new TextEdit(d.getRange(), replacement)))));
-                actions.add(Either.forRight(action));
+                actions.add(action(title, d, uri, new TextEdit(d.getRange(), replacement)));
             }
         }
         return actions;
+    }
+
+    private static Either<Command, CodeAction> action(String title, Diagnostic d, String uri, TextEdit edit) {
+        CodeAction action = new CodeAction(title);
+        action.setKind(CodeActionKind.QuickFix);
+        action.setDiagnostics(List.of(d));
+        action.setEdit(new WorkspaceEdit(Map.of(uri, List.of(edit))));
+        return Either.forRight(action);
+    }
+
+    private interface Fixes {
+        void accept(String title, TextEdit edit);
+    }
+
+    /** "Change to" the nearest names of the unresolved reference's type, and "Create" its declaration. */
+    private void unresolved(XtextResource resource, Document document, Diagnostic d, Fixes fixes) {
+        int offset = document.getOffSet(d.getRange().getStart());
+        INode node = NodeModelUtils.findLeafNodeAtOffset(resource.getParseResult().getRootNode(), offset);
+        while (node != null && !(node.getGrammarElement() instanceof CrossReference)) {
+            node = node.getParent();
+        }
+        if (node == null) {
+            return;
+        }
+        CrossReference crossReference = (CrossReference) node.getGrammarElement();
+        EObject owner = NodeModelUtils.findActualSemanticObjectFor(node);
+        EReference reference = (EReference) owner.eClass()
+                .getEStructuralFeature(GrammarUtil.containingAssignment(crossReference).getFeature());
+        String written = NodeModelUtils.getTokenText(node);
+        Map<EObject, String> nearest = new HashMap<>();
+        Map<EObject, Integer> distances = new HashMap<>();
+        for (IEObjectDescription candidate : scopes.getScope(owner, reference).getAllElements()) {
+            String name = names.toString(candidate.getName());
+            int distance = distance(written.toLowerCase(), name.toLowerCase());
+            if (distance <= (written.length() + 2) / 3 && distance < distances.getOrDefault(candidate.getEObjectOrProxy(),
+                    Integer.MAX_VALUE)) {
+                nearest.put(candidate.getEObjectOrProxy(), name);
+                distances.put(candidate.getEObjectOrProxy(), distance);
+            }
+        }
+        nearest.keySet().stream()
+                .sorted(Comparator.comparing(distances::get).thenComparing(nearest::get)).limit(MAX_NAMES)
+                .forEach(o -> fixes.accept("Change to '" + nearest.get(o) + "'", new TextEdit(d.getRange(), nearest.get(o))));
+        EClass type = reference.getEReferenceType();
+        String keyword = type == Literals.MESSAGE ? "message" : type == Literals.GROUP ? "group"
+                : type == Literals.PROCESS ? "process" : type == Literals.SHARED_OBJECT ? "shared" : null;
+        if (keyword != null && written.matches("[A-Za-z_]\\w*")) {
+            IrisSystem system = EcoreUtil2.getContainerOfType(owner, IrisSystem.class);
+            EObject after = system.getElements().stream().filter(type::isInstance).reduce((a, b) -> b)
+                    .or(() -> system.getElements().stream().reduce((a, b) -> b)).map(EObject.class::cast).orElse(system);
+            var end = document.getPosition(NodeModelUtils.getNode(after).getEndOffset());
+            String declaration = keyword + " " + written + (type == Literals.GROUP ? "" : " { }");
+            fixes.accept("Create " + (type == Literals.SHARED_OBJECT ? "shared object" : keyword) + " '" + written + "'",
+                    new TextEdit(new Range(end, end), "\n\n" + declaration));
+        }
+    }
+
+    /** The Levenshtein distance of two strings. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     /** The first issue data string of a diagnostic (as the language server passes it on), or null. */
