@@ -16,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IMarker;
@@ -201,19 +202,22 @@ class IrisEditorTest {
     void theContentAssistPopupOpensWithTheProposals() throws Exception {
         int at = offsetAfter("handles Register, Lookup");
         type(at, ", Reg");
-        int shells = editor.getSite().getShell().getDisplay().getShells().length;
+        // the shells open now: a hover of an earlier test may still close while the popup opens
+        Set<org.eclipse.swt.widgets.Shell> before = Set.of(editor.getSite().getShell().getDisplay().getShells());
+        editor.setFocus();
         editor.viewer().getTextWidget().setCaretOffset(at + ", Reg".length());
         ((ITextViewer) editor.viewer()).getTextOperationTarget().doOperation(ISourceViewer.CONTENTASSIST_PROPOSALS);
-        processEventsUntil(() -> popupItems(shells).stream().anyMatch(i -> i.startsWith("Registered")),
-                () -> "the popup, seen: " + popupItems(shells));
+        processEventsUntil(() -> popupItems(before).stream().anyMatch(i -> i.startsWith("Registered")),
+                () -> "the popup, seen: " + popupItems(before));
     }
 
-    /** The items of tables in shells opened after the first {@code before} shells. */
-    private List<String> popupItems(int before) {
-        org.eclipse.swt.widgets.Shell[] all = editor.getSite().getShell().getDisplay().getShells();
+    /** The items of tables in the shells that are not among {@code before}. */
+    private List<String> popupItems(Set<org.eclipse.swt.widgets.Shell> before) {
         List<String> items = new java.util.ArrayList<>();
-        for (int i = before; i < all.length; i++) {
-            collect(all[i], items);
+        for (org.eclipse.swt.widgets.Shell shell : editor.getSite().getShell().getDisplay().getShells()) {
+            if (!before.contains(shell)) {
+                collect(shell, items);
+            }
         }
         return items;
     }

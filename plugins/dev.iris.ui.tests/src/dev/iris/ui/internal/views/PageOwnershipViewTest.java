@@ -92,10 +92,15 @@ class PageOwnershipViewTest {
             var debugView = (org.eclipse.debug.ui.IDebugView) page.showView(
                     org.eclipse.debug.ui.IDebugUIConstants.ID_DEBUG_VIEW);
             var n2 = IrisLaunching.nodeProcess(cluster.name(), "n2").orElseThrow();
-            debugView.getViewer().setSelection(new org.eclipse.jface.viewers.TreeSelection(
-                    new org.eclipse.jface.viewers.TreePath(new Object[] {launch, n2})), true);
-            processEventsUntil(() -> "n2".equals(clusterView.selectedNode()),
-                    () -> "n2 selected in the Cluster view, not " + clusterView.selectedNode());
+            var n2Path = new org.eclipse.jface.viewers.TreeSelection(
+                    new org.eclipse.jface.viewers.TreePath(new Object[] {launch, n2}));
+            // the Debug view fills its tree lazily: a selection made before n2's row exists is dropped
+            processEventsUntil(() -> {
+                if (!"n2".equals(clusterView.selectedNode()) && !n2Path.equals(debugView.getViewer().getSelection())) {
+                    debugView.getViewer().setSelection(n2Path, true);
+                }
+                return "n2".equals(clusterView.selectedNode());
+            }, () -> "n2 selected in the Cluster view, not " + clusterView.selectedNode());
             Path trace = Files.createTempDirectory("iris-recording").resolve("local.iristrace");
             assertEquals(trace, clusterView.toggleRecording(trace));
             page.bringToTop(view);
