@@ -44,7 +44,6 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         if (body == null) {
             return null;
         }
-        boolean taken = false;
         try {
             int version = body.readUnsignedByte();
             if (version != Frame.VERSION) {
@@ -57,13 +56,11 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
                 throw new FrameFormatException("unknown frame kind " + code + " from " + ctx.channel().remoteAddress());
             }
             int flags = body.readUnsignedShort();
-            Frame frame = new Frame(kind, flags, body); // the payload is what follows the header: no second slice
-            taken = true;
-            return frame;
-        } finally {
-            if (!taken) {
-                body.release();
-            }
+            // the payload is what follows the header: the frame keeps this buffer, no second slice
+            return new Frame(kind, flags, body);
+        } catch (RuntimeException e) {
+            body.release();
+            throw e;
         }
     }
 }

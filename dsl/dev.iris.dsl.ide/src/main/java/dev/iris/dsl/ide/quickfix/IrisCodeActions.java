@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.eclipse.emf.ecore.EClass;
 import org.eclipse.emf.ecore.EObject;
 import org.eclipse.emf.ecore.EReference;
@@ -96,12 +97,12 @@ public class IrisCodeActions implements ICodeActionService2 {
         return Either.forRight(action);
     }
 
-    private interface Fixes {
-        void accept(String title, TextEdit edit);
+    /** An in-scope name and its distance from what was written. */
+    private record Near(String name, int distance) {
     }
 
     /** "Change to" the nearest names of the unresolved reference's type, and "Create" its declaration. */
-    private void unresolved(XtextResource resource, Document document, Diagnostic d, Fixes fixes) {
+    private void unresolved(XtextResource resource, Document document, Diagnostic d, BiConsumer<String, TextEdit> fixes) {
         int offset = document.getOffSet(d.getRange().getStart());
         INode node = NodeModelUtils.findLeafNodeAtOffset(resource.getParseResult().getRootNode(), offset);
         while (node != null && !(node.getGrammarElement() instanceof CrossReference)) {
@@ -115,20 +116,19 @@ public class IrisCodeActions implements ICodeActionService2 {
         EReference reference = (EReference) owner.eClass()
                 .getEStructuralFeature(GrammarUtil.containingAssignment(crossReference).getFeature());
         String written = NodeModelUtils.getTokenText(node);
-        Map<EObject, String> nearest = new HashMap<>();
-        Map<EObject, Integer> distances = new HashMap<>();
+        // an element may be in scope by several names (simple and qualified): keep its nearest
+        Map<EObject, Near> nearest = new HashMap<>();
         for (IEObjectDescription candidate : scopes.getScope(owner, reference).getAllElements()) {
             String name = names.toString(candidate.getName());
             int distance = distance(written.toLowerCase(), name.toLowerCase());
-            if (distance <= (written.length() + 2) / 3 && distance < distances.getOrDefault(candidate.getEObjectOrProxy(),
-                    Integer.MAX_VALUE)) {
-                nearest.put(candidate.getEObjectOrProxy(), name);
-                distances.put(candidate.getEObjectOrProxy(), distance);
+            if (distance <= (written.length() + 2) / 3) {
+                nearest.merge(candidate.getEObjectOrProxy(), new Near(name, distance),
+                        (a, b) -> b.distance() < a.distance() ? b : a);
             }
         }
-        nearest.keySet().stream()
-                .sorted(Comparator.comparing(distances::get).thenComparing(nearest::get)).limit(MAX_NAMES)
-                .forEach(o -> fixes.accept("Change to '" + nearest.get(o) + "'", new TextEdit(d.getRange(), nearest.get(o))));
+        nearest.values().stream().sorted(Comparator.comparingInt(Near::distance).thenComparing(Near::name))
+                .limit(MAX_NAMES)
+                .forEach(n -> fixes.accept("Change to '" + n.name() + "'", new TextEdit(d.getRange(), n.name())));
         EClass type = reference.getEReferenceType();
         String keyword = type == Literals.MESSAGE ? "message" : type == Literals.GROUP ? "group"
                 : type == Literals.PROCESS ? "process" : type == Literals.SHARED_OBJECT ? "shared" : null;
