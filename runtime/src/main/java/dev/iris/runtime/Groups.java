@@ -9,7 +9,6 @@ import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.GroupWire;
 import dev.iris.runtime.transport.IpcWire.FailCode;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
@@ -298,6 +297,8 @@ final class Groups {
     /**
      * Sends {@code message} to the members of {@code view}: the frames for other nodes in one task on
      * their connections' loop (which arms the deadline if {@code deadline}), then the members here.
+     * The body is encoded once, into the first node's frame; the other nodes' frames copy it when it
+     * is small and share it when it is not.
      *
      * @return whether any frame left this node
      */
@@ -306,7 +307,9 @@ final class Groups {
         MessageCodec<Object> codec = codecs.forMessage(message);
         long requestId = call.requestId;
         NodeMembers here = null;
-        ByteBuf body = null;
+        ByteBuf first = null;
+        int bodyStart = 0;
+        int bodyBytes = 0;
         List<Channel> channels = new ArrayList<>(view.byNode().size());
         List<Frame> frames = new ArrayList<>(view.byNode().size());
         try {
@@ -324,26 +327,33 @@ final class Groups {
                     }
                     continue;
                 }
-                if (body == null) {
-                    body = encode(codec, message, view);
-                }
                 Channel ch = peer.out;
+                int headerBytes = GroupWire.groupSendHeaderBytes(nm.localIds().length);
+                boolean copy = first == null || bodyBytes < FrameEncoder.COPY_BELOW;
+                ByteBuf payload = copy
+                        ? Frame.buffer(ch.alloc(), headerBytes + (first == null ? codec.sizeHint(message) : bodyBytes))
+                        : ch.alloc().buffer(headerBytes);
+                frames.add(new Frame(FrameKind.GROUP_SEND, 0, payload, copy));
                 channels.add(ch);
-                ByteBuf header = GroupWire.groupSendHeader(ch.alloc(), now, requestId, sender.value(), group.value(),
-                        nm.localIds(), codec.id());
-                // a small body is copied behind each node's header, as the frame encoder would copy it
-                frames.add(new Frame(FrameKind.GROUP_SEND, 0, body.readableBytes() < FrameEncoder.COPY_BELOW
-                        ? header.writeBytes(body, body.readerIndex(), body.readableBytes())
-                        : ch.alloc().compositeBuffer(2).addComponents(true, header, body.retainedDuplicate())));
+                GroupWire.groupSendHeader(payload, now, requestId, sender.value(), group.value(), nm.localIds(),
+                        codec.id());
+                if (first == null) {
+                    first = payload;
+                    bodyStart = payload.writerIndex();
+                    codec.encode(message, payload);
+                    bodyBytes = payload.writerIndex() - bodyStart;
+                    checkSize(message, bodyBytes, view);
+                } else if (copy) {
+                    payload.writeBytes(first, bodyStart, bodyBytes);
+                } else {
+                    frames.set(frames.size() - 1, new Frame(FrameKind.GROUP_SEND, 0, ch.alloc().compositeBuffer(2)
+                            .addComponents(true, payload, first.retainedSlice(bodyStart, bodyBytes))));
+                }
             }
         } catch (RuntimeException e) {
             frames.forEach(Frame::release);
             ipc.discard(requestId);
             throw e;
-        } finally {
-            if (body != null) {
-                body.release();
-            }
         }
         if (!frames.isEmpty()) {
             writeAll(channels, frames, call, deadline);
@@ -357,26 +367,17 @@ final class Groups {
         return !frames.isEmpty();
     }
 
-    /** The body, encoded once and shared by every node's frame; refused before anything leaves if too large. */
-    private ByteBuf encode(MessageCodec<Object> codec, Object message, GroupTable.View view) {
-        ByteBuf body = PooledByteBufAllocator.DEFAULT.buffer(Math.max(0, codec.sizeHint(message)));
-        try {
-            codec.encode(message, body);
-        } catch (RuntimeException e) {
-            body.release();
-            throw e;
-        }
+    /** Refuses a body too large for the node with the most members, before anything leaves. */
+    private void checkSize(Object message, int bodyBytes, GroupTable.View view) {
         int mostOnANode = 0;
         for (NodeMembers nm : view.byNode()) {
             mostOnANode = Math.max(mostOnANode, nm.localIds().length);
         }
-        long largest = (long) body.readableBytes() + GroupWire.groupSendHeaderBytes(mostOnANode);
+        long largest = (long) bodyBytes + GroupWire.groupSendHeaderBytes(mostOnANode);
         if (largest > config.maxMessageBytes()) {
-            body.release();
             throw new IllegalArgumentException("a " + message.getClass().getSimpleName() + " group message of "
                     + largest + " encoded bytes exceeds the message limit of " + config.maxMessageBytes() + " bytes");
         }
-        return body;
     }
 
     /**

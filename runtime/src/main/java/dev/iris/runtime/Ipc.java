@@ -140,7 +140,7 @@ final class Ipc {
         requireBacklogBelowLimit(ch, to);
         ByteBuf payload = checkSize(IpcWire.send(ch.alloc(), now, requestId, sender.value(), to.value(),
                 codec.id(), message, codec.sizeHint(message), codec::encode), message);
-        call.write(ch, new Frame(FrameKind.SEND, 0, payload));
+        call.write(ch, new Frame(FrameKind.SEND, 0, payload, true));
     }
 
     /** Reply: never blocks; dropped (and logged) if the sender's node is gone. */
@@ -164,7 +164,7 @@ final class Ipc {
         }
         MessageCodec<Object> codec = codecs.forMessage(message);
         ch.writeAndFlush(new Frame(FrameKind.REPLY, 0, checkSize(IpcWire.reply(ch.alloc(), now, request.requestId(),
-                replier.value(), codec.id(), message, codec.sizeHint(message), codec::encode), message)));
+                replier.value(), codec.id(), message, codec.sizeHint(message), codec::encode), message), true));
     }
 
     /** The connection an answer to {@code request} goes on: the one it came on, while that is open. */
@@ -195,7 +195,7 @@ final class Ipc {
                 request.message(), now);
         peer.out.writeAndFlush(new Frame(FrameKind.SEND, 0, IpcWire.send(peer.out.alloc(), now, request.requestId(),
                 request.sender().value(), to.value(), codec.id(), request.message(),
-                codec.sizeHint(request.message()), codec::encode)));
+                codec.sizeHint(request.message()), codec::encode), true));
     }
 
     /** Tells the sender of {@code request} that it will get no reply. */

@@ -1,6 +1,7 @@
 package dev.iris.runtime.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.DefaultByteBufHolder;
 import java.util.Objects;
 
@@ -15,6 +16,10 @@ import java.util.Objects;
  * {@code length} counts the bytes after itself; it is bounded by the receiver's maximum frame
  * size. {@code version} is {@link #VERSION}; a receiver rejects any other.
  *
+ * <p>A payload allocated with {@link #buffer} keeps the length prefix and the header's bytes free in
+ * front of it; a frame made of it with {@code headroom} is written in place, as one buffer and
+ * without a copy ({@link FrameEncoder}). Such a frame is written once.
+ *
  * <p>Ownership: a frame owns its payload buffer (it is a reference-counted
  * {@link io.netty.buffer.ByteBufHolder}); whoever consumes the frame releases it. Writing a
  * frame to a Netty channel transfers that duty to the channel.
@@ -26,11 +31,22 @@ public final class Frame extends DefaultByteBufHolder {
     public static final int LENGTH_FIELD_BYTES = 4;
     /** Bytes of the header that follows the length prefix: version, kind and flags. */
     public static final int HEADER_BYTES = 4;
+    /** Bytes before the payload on the wire: the length prefix and the header. */
+    public static final int PREFIX_BYTES = LENGTH_FIELD_BYTES + HEADER_BYTES;
     /** The default bound on {@code length}: 1 MiB. Bulk data travels in segments below it. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
 
     private final FrameKind kind;
     private final int flags;
+    private final boolean headroom;
+
+    /**
+     * A payload buffer for about {@code payloadHint} bytes with {@link #PREFIX_BYTES} free in front
+     * of its reader index, for a frame with headroom.
+     */
+    public static ByteBuf buffer(ByteBufAllocator alloc, int payloadHint) {
+        return alloc.buffer(PREFIX_BYTES + Math.max(0, payloadHint)).writerIndex(PREFIX_BYTES).readerIndex(PREFIX_BYTES);
+    }
 
     /**
      * @param kind    the frame kind
@@ -38,7 +54,21 @@ public final class Frame extends DefaultByteBufHolder {
      * @param payload the payload; the frame takes ownership of it
      */
     public Frame(FrameKind kind, int flags, ByteBuf payload) {
+        this(kind, flags, payload, false);
+    }
+
+    /**
+     * @param headroom whether the payload came from {@link #buffer}, its reader index still
+     *                 {@link #PREFIX_BYTES} or more past the buffer's start: the prefix is then
+     *                 written into those bytes
+     */
+    public Frame(FrameKind kind, int flags, ByteBuf payload, boolean headroom) {
         super(payload);
+        if (headroom && payload.readerIndex() < PREFIX_BYTES) {
+            throw new IllegalArgumentException("a frame with headroom needs " + PREFIX_BYTES
+                    + " bytes before its payload, it has " + payload.readerIndex());
+        }
+        this.headroom = headroom;
         this.kind = Objects.requireNonNull(kind, "kind");
         if ((flags & ~0xFFFF) != 0) {
             throw new IllegalArgumentException("flags must fit in 16 bits: " + flags);
@@ -52,6 +82,11 @@ public final class Frame extends DefaultByteBufHolder {
 
     public int flags() {
         return flags;
+    }
+
+    /** Whether the bytes before the payload are free for the prefix (see {@link #buffer}). */
+    public boolean headroom() {
+        return headroom;
     }
 
     /**

@@ -8,7 +8,8 @@ import io.netty.handler.codec.MessageToMessageEncoder;
 import java.util.List;
 
 /**
- * Writes {@link Frame}s in the wire grammar documented on {@link Frame}. A payload of up to
+ * Writes {@link Frame}s in the wire grammar documented on {@link Frame}. A frame with headroom gets
+ * its prefix written in front of its payload, in the same buffer. Otherwise a payload of up to
  * {@value #COPY_BELOW} bytes is copied behind the header into one buffer (one write, one buffer to
  * release: cheaper than two for what a request usually is); a larger one is not copied: the header
  * buffer and the retained payload are written one after the other.
@@ -38,6 +39,15 @@ public final class FrameEncoder extends MessageToMessageEncoder<Frame> {
         if (length > maxFrameBytes) {
             throw new EncoderException(frame.kind() + " frame of " + length + " bytes exceeds the maximum frame size of "
                     + maxFrameBytes + " bytes");
+        }
+        if (frame.headroom()) {
+            int start = payload.readerIndex() - Frame.PREFIX_BYTES;
+            payload.setInt(start, (int) length)
+                    .setByte(start + Frame.LENGTH_FIELD_BYTES, Frame.VERSION)
+                    .setByte(start + Frame.LENGTH_FIELD_BYTES + 1, frame.kind().code())
+                    .setShort(start + Frame.LENGTH_FIELD_BYTES + 2, frame.flags());
+            out.add(payload.retain().readerIndex(start));
+            return;
         }
         boolean copy = payload.readableBytes() < COPY_BELOW;
         ByteBuf header = ctx.alloc().buffer(Frame.LENGTH_FIELD_BYTES + Frame.HEADER_BYTES

@@ -63,15 +63,14 @@ public final class GroupWire {
     }
 
     /**
-     * The part of a GROUP_SEND payload before the body, so that one encoded body can follow the
-     * headers of several nodes (as a retained duplicate) without being encoded again.
+     * Writes the part of a GROUP_SEND payload before the body to {@code out}, so that one encoded
+     * body can follow the headers of several nodes without being encoded again.
      */
-    public static ByteBuf groupSendHeader(ByteBufAllocator alloc, long clock, long requestId, long sender,
-            long group, int[] members, int codec) {
+    public static ByteBuf groupSendHeader(ByteBuf out, long clock, long requestId, long sender, long group,
+            int[] members, int codec) {
         if (members.length > MAX_ENTRIES) {
             throw new IllegalArgumentException(members.length + " members on one node, at most " + MAX_ENTRIES);
         }
-        ByteBuf out = alloc.buffer(groupSendHeaderBytes(members.length));
         out.writeLong(clock).writeLong(requestId).writeLong(sender).writeLong(group).writeShort(members.length);
         for (int m : members) {
             out.writeInt(m);

@@ -61,11 +61,11 @@ public final class IpcWire {
 
     /**
      * Encodes a SEND payload; {@code body} appends the message, about {@code bodyHint} bytes. The
-     * caller owns the result.
+     * payload has the frame's prefix free in front of it ({@link Frame#buffer}); the caller owns it.
      */
     public static <T> ByteBuf send(ByteBufAllocator alloc, long clock, long requestId, long sender, long target,
             int codec, T message, int bodyHint, BiConsumer<T, ByteBuf> body) {
-        ByteBuf out = alloc.buffer(34 + Math.max(0, bodyHint));
+        ByteBuf out = Frame.buffer(alloc, 34 + Math.max(0, bodyHint));
         try {
             out.writeLong(clock).writeLong(requestId).writeLong(sender).writeLong(target).writeShort(codec);
             body.accept(message, out);
@@ -84,7 +84,7 @@ public final class IpcWire {
     /** Encodes a REPLY payload like {@link #send}. The caller owns the result. */
     public static <T> ByteBuf reply(ByteBufAllocator alloc, long clock, long requestId, long replier, int codec,
             T message, int bodyHint, BiConsumer<T, ByteBuf> body) {
-        ByteBuf out = alloc.buffer(26 + Math.max(0, bodyHint));
+        ByteBuf out = Frame.buffer(alloc, 26 + Math.max(0, bodyHint));
         try {
             out.writeLong(clock).writeLong(requestId).writeLong(replier).writeShort(codec);
             body.accept(message, out);

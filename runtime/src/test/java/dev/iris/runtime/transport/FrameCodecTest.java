@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,6 +95,40 @@ class FrameCodecTest {
             assertEquals(7, frame.payload().getByte(frame.payload().readerIndex() + size - 1));
             frame.release();
         }
+    }
+
+    @Test
+    void aFrameWithHeadroomIsWrittenInItsOwnBufferAndReadsBackTheSame() {
+        for (int size : new int[] {0, 5, FrameEncoder.COPY_BELOW + 1}) {
+            EmbeddedChannel out = new EmbeddedChannel(new FrameEncoder(Frame.DEFAULT_MAX_FRAME_BYTES));
+            ByteBuf payload = Frame.buffer(out.alloc(), size);
+            payload.writeZero(Math.max(0, size - 1));
+            if (size > 0) {
+                payload.writeByte(7);
+            }
+            assertTrue(out.writeOutbound(new Frame(FrameKind.REPLY, 0x0102, payload, true)));
+            ByteBuf wire = out.readOutbound();
+            assertSame(payload, wire, "the payload's own buffer is written, prefix and all");
+            assertNull(out.readOutbound());
+            assertEquals(Frame.PREFIX_BYTES + size, wire.readableBytes());
+            EmbeddedChannel in = new EmbeddedChannel(new FrameDecoder(Frame.DEFAULT_MAX_FRAME_BYTES));
+            assertTrue(in.writeInbound(wire));
+            Frame frame = in.readInbound();
+            assertEquals(FrameKind.REPLY, frame.kind());
+            assertEquals(0x0102, frame.flags());
+            assertEquals(size, frame.payload().readableBytes());
+            if (size > 0) {
+                assertEquals(7, frame.payload().getByte(frame.payload().readerIndex() + size - 1));
+            }
+            frame.release();
+        }
+    }
+
+    @Test
+    void aFrameWithoutRoomInFrontIsRefusedHeadroom() {
+        ByteBuf payload = Unpooled.buffer(8).writeLong(1);
+        assertThrows(IllegalArgumentException.class, () -> new Frame(FrameKind.SEND, 0, payload, true));
+        payload.release();
     }
 
     @Test

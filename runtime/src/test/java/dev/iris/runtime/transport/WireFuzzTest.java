@@ -85,7 +85,7 @@ class WireFuzzTest {
                     Codecs.STRING::encode)),
             frame("fail", IpcWire::readFail, () -> IpcWire.fail(ALLOC, new IpcWire.Fail(1, 2,
                     IpcWire.FailCode.values()[0], "gone"))),
-            frame("group send", GroupWire::readGroupSend, () -> GroupWire.groupSendHeader(ALLOC, 9, 1, 2, 3,
+            frame("group send", GroupWire::readGroupSend, () -> GroupWire.groupSendHeader(ALLOC.buffer(), 9, 1, 2, 3,
                     new int[] {5, 6, 7}, 4)),
             frame("group update", GroupWire::readUpdate, () -> GroupWire.update(ALLOC, new GroupWire.Update(
                     GroupWire.Op.JOIN, 9, List.of(new GroupWire.Entry(1, 2), new GroupWire.Entry(3, 4))))),
