@@ -38,15 +38,15 @@ public final class FragmentAssembler extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean more = (frame.flags() & FragmentEncoder.MORE) != 0;
+        if (!more && pieces == null && frame.kind() != FrameKind.CONTINUATION) {
+            ctx.fireChannelRead(frame); // a whole frame, the usual case
+            return;
+        }
         try {
             if (frame.kind() != FrameKind.CONTINUATION) {
                 if (pieces != null) {
                     throw new FrameFormatException("a " + frame.kind() + " frame from " + ctx.channel().remoteAddress()
                             + " interrupts a fragmented " + kind + " frame");
-                }
-                if (!more) {
-                    ctx.fireChannelRead(frame.retain());
-                    return;
                 }
                 kind = frame.kind();
                 flags = frame.flags() & ~FragmentEncoder.MORE;

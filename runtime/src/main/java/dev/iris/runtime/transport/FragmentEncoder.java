@@ -41,14 +41,16 @@ public final class FragmentEncoder extends MessageToMessageEncoder<Frame> {
         this.maxMessageBytes = maxMessageBytes;
     }
 
+    /** Only a frame too large for one frame is taken apart; any other message passes untouched. */
+    @Override
+    public boolean acceptOutboundMessage(Object msg) {
+        return msg instanceof Frame frame && frame.payload().readableBytes() > maxPayloadBytes;
+    }
+
     @Override
     protected void encode(ChannelHandlerContext ctx, Frame frame, List<Object> out) {
         ByteBuf payload = frame.payload();
         int size = payload.readableBytes();
-        if (size <= maxPayloadBytes) {
-            out.add(frame.retain());
-            return;
-        }
         if ((frame.flags() & MORE) != 0 || frame.kind() == FrameKind.CONTINUATION) {
             throw new EncoderException("a " + frame.kind() + " frame may not use the reserved MORE flag");
         }

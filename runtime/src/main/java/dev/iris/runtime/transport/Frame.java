@@ -39,6 +39,7 @@ public final class Frame extends DefaultByteBufHolder {
     private final FrameKind kind;
     private final int flags;
     private final boolean headroom;
+    private final ByteBuf payload;
 
     /**
      * A payload buffer for about {@code payloadHint} bytes with {@link #PREFIX_BYTES} free in front
@@ -69,6 +70,7 @@ public final class Frame extends DefaultByteBufHolder {
                     + " bytes before its payload, it has " + payload.readerIndex());
         }
         this.headroom = headroom;
+        this.payload = payload;
         this.kind = Objects.requireNonNull(kind, "kind");
         if ((flags & ~0xFFFF) != 0) {
             throw new IllegalArgumentException("flags must fit in 16 bits: " + flags);
@@ -91,10 +93,10 @@ public final class Frame extends DefaultByteBufHolder {
 
     /**
      * The payload: the buffer's readable bytes (a decoded frame's buffer starts with the header,
-     * already read); equivalent to {@link #content()}.
+     * already read); {@link #content()} without its check that the frame is not released.
      */
     public ByteBuf payload() {
-        return content();
+        return payload;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.iris.runtime.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.MessageToMessageEncoder;
 import java.util.List;
@@ -32,6 +33,17 @@ public final class FrameEncoder extends MessageToMessageEncoder<Frame> {
         this.maxFrameBytes = maxFrameBytes;
     }
 
+    /** A frame with headroom that fits is written as its payload's buffer, with no output list or copy. */
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof Frame frame && frame.headroom()
+                && Frame.HEADER_BYTES + frame.payload().readableBytes() <= maxFrameBytes) {
+            ctx.write(inPlace(frame), promise);
+        } else {
+            super.write(ctx, msg, promise);
+        }
+    }
+
     @Override
     protected void encode(ChannelHandlerContext ctx, Frame frame, List<Object> out) {
         ByteBuf payload = frame.payload();
@@ -41,12 +53,7 @@ public final class FrameEncoder extends MessageToMessageEncoder<Frame> {
                     + maxFrameBytes + " bytes");
         }
         if (frame.headroom()) {
-            int start = payload.readerIndex() - Frame.PREFIX_BYTES;
-            payload.setInt(start, (int) length)
-                    .setByte(start + Frame.LENGTH_FIELD_BYTES, Frame.VERSION)
-                    .setByte(start + Frame.LENGTH_FIELD_BYTES + 1, frame.kind().code())
-                    .setShort(start + Frame.LENGTH_FIELD_BYTES + 2, frame.flags());
-            out.add(payload.retain().readerIndex(start));
+            out.add(inPlace(frame.retain()));
             return;
         }
         boolean copy = payload.readableBytes() < COPY_BELOW;
@@ -62,5 +69,16 @@ public final class FrameEncoder extends MessageToMessageEncoder<Frame> {
             out.add(header);
             out.add(payload.retain());
         }
+    }
+
+    /** The payload's buffer with the prefix written in front of the payload; takes over the frame's reference. */
+    private static ByteBuf inPlace(Frame frame) {
+        ByteBuf payload = frame.payload();
+        int start = payload.readerIndex() - Frame.PREFIX_BYTES;
+        return payload.setInt(start, Frame.HEADER_BYTES + payload.readableBytes())
+                .setByte(start + Frame.LENGTH_FIELD_BYTES, Frame.VERSION)
+                .setByte(start + Frame.LENGTH_FIELD_BYTES + 1, frame.kind().code())
+                .setShort(start + Frame.LENGTH_FIELD_BYTES + 2, frame.flags())
+                .readerIndex(start);
     }
 }
