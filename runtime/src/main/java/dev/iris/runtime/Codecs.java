@@ -2,6 +2,8 @@ package dev.iris.runtime;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -70,7 +72,7 @@ public final class Codecs {
 
     private static final int FIRST_USER_ID = 100;
 
-    private final Map<Integer, MessageCodec<?>> byId = new HashMap<>();
+    private final IntObjectMap<MessageCodec<?>> byId = new IntObjectHashMap<>();
     private final Map<Class<?>, MessageCodec<?>> byType = new HashMap<>();
 
     private Codecs() {
@@ -99,7 +101,7 @@ public final class Codecs {
     }
 
     private void add(MessageCodec<?> codec) {
-        MessageCodec<?> sameId = byId.putIfAbsent(codec.id(), codec);
+        MessageCodec<?> sameId = byId.get(codec.id());
         if (sameId != null) {
             throw new IllegalArgumentException("codecs " + sameId.type().getName() + " and " + codec.type().getName()
                     + " share the id " + codec.id());
@@ -107,6 +109,7 @@ public final class Codecs {
         if (byType.putIfAbsent(codec.type(), codec) != null) {
             throw new IllegalArgumentException("two codecs for " + codec.type().getName());
         }
+        byId.put(codec.id(), codec);
     }
 
     /** The codec of this message's exact class; throws {@link IllegalArgumentException} if none. */

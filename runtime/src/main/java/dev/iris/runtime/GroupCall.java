@@ -1,11 +1,10 @@
 package dev.iris.runtime;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -19,10 +18,12 @@ import java.util.function.Supplier;
  */
 final class GroupCall extends Pending {
     private final ProcessId group;
-    private final int addressed;
+    private final GroupTable.View members;
     private final int required;
     // guarded by this
-    private final Set<ProcessId> outstanding;
+    /** The members that answered or failed, by their index in the view. */
+    private final BitSet settled;
+    private int outstanding;
     private final List<GroupReplies.Reply> replies;
     private Map<ProcessId, IpcException> failures = Map.of();
     private int handedOut;
@@ -35,22 +36,23 @@ final class GroupCall extends Pending {
     /** For an asynchronous group send: completed when the mode is satisfied, instead of waking a waiter. */
     private final CompletableFuture<GroupReplies> future;
 
-    GroupCall(long requestId, ProcessId group, Set<ProcessId> members, ReplyMode mode, long timeoutNanos,
+    GroupCall(long requestId, ProcessId group, GroupTable.View members, ReplyMode mode, long timeoutNanos,
             CompletableFuture<GroupReplies> future) {
         super(requestId, timeoutNanos);
         this.future = future;
         this.group = group;
-        this.addressed = members.size();
-        this.required = mode.required(members.size());
-        this.outstanding = new HashSet<>(members);
-        this.replies = new ArrayList<>(Math.min(members.size(), 16));
+        this.members = members;
+        this.outstanding = members.order().size();
+        this.required = mode.required(outstanding);
+        this.settled = new BitSet(outstanding);
+        this.replies = new ArrayList<>(Math.min(outstanding, 16));
     }
 
     void reply(ProcessId from, Object message) {
         boolean wake;
         boolean done;
         synchronized (this) {
-            if (!outstanding.remove(from)) {
+            if (!settle(from)) {
                 return;
             }
             replies.add(new GroupReplies.Reply(from, message));
@@ -79,7 +81,7 @@ final class GroupCall extends Pending {
         boolean wake = false;
         boolean done;
         synchronized (this) {
-            for (ProcessId m : List.copyOf(outstanding)) {
+            for (ProcessId m : outstanding()) {
                 if (which.test(m.nodeNumber()) && failed(m, error.get())) {
                     wake = true;
                 }
@@ -91,8 +93,28 @@ final class GroupCall extends Pending {
         settle(done);
     }
 
+    /** Marks a member that has not answered or failed yet as settled; false for any other process. */
+    private boolean settle(ProcessId member) {
+        Integer i = members.index().get(member);
+        if (i == null || settled.get(i)) {
+            return false;
+        }
+        settled.set(i);
+        outstanding--;
+        return true;
+    }
+
+    /** The members that have neither answered nor failed, in the view's order. */
+    private List<ProcessId> outstanding() {
+        List<ProcessId> left = new ArrayList<>(outstanding);
+        for (int i = settled.nextClearBit(0); i < members.order().size(); i = settled.nextClearBit(i + 1)) {
+            left.add(members.order().get(i));
+        }
+        return left;
+    }
+
     private boolean failed(ProcessId member, IpcException error) {
-        if (!outstanding.remove(member)) {
+        if (!settle(member)) {
             return false;
         }
         if (failures.isEmpty()) {
@@ -127,7 +149,7 @@ final class GroupCall extends Pending {
         }
         GroupReplies result;
         synchronized (this) {
-            result = replies.size() >= required || outstanding.isEmpty() ? result() : null;
+            result = replies.size() >= required || outstanding == 0 ? result() : null;
         }
         if (result != null) {
             future.complete(result);
@@ -137,32 +159,32 @@ final class GroupCall extends Pending {
     }
 
     private GroupReplies result() {
-        return new GroupReplies(addressed, List.copyOf(replies), Map.copyOf(failures), replies.size() >= required);
+        return new GroupReplies(members.order().size(), List.copyOf(replies), Map.copyOf(failures), replies.size() >= required);
     }
 
     /** Names at most this many of the members that did not answer. */
     private static final int SILENT_NAMED = 8;
 
     private synchronized IpcTimeoutException timeout() {
-        List<String> silent = outstanding.stream().limit(SILENT_NAMED).map(ProcessId::toString).sorted().toList();
+        List<String> silent = outstanding().stream().limit(SILENT_NAMED).map(ProcessId::toString).sorted().toList();
         return new IpcTimeoutException("group " + group + ": " + replies.size() + " of " + required
                 + " required replies within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms ("
-                + addressed + " members addressed, " + failures.size() + " failed, no answer from "
-                + String.join(", ", silent) + (outstanding.size() > SILENT_NAMED ? " and "
-                        + (outstanding.size() - SILENT_NAMED) + " more" : "") + ")");
+                + members.order().size() + " members addressed, " + failures.size() + " failed, no answer from "
+                + String.join(", ", silent) + (outstanding > SILENT_NAMED ? " and "
+                        + (outstanding - SILENT_NAMED) + " more" : "") + ")");
     }
 
     @Override
     synchronized boolean isDone() {
-        return outstanding.isEmpty() || replies.size() >= required || expired;
+        return outstanding == 0 || replies.size() >= required || expired;
     }
 
     /** Whether the parked waiter has what it waits for (under the lock); clears the wait if so. */
     private boolean wakeable() {
         boolean ready = switch (waiting) {
             case NONE -> false;
-            case MODE -> replies.size() >= required || outstanding.isEmpty();
-            case NEXT -> handedOut < replies.size() || outstanding.isEmpty();
+            case MODE -> replies.size() >= required || outstanding == 0;
+            case NEXT -> handedOut < replies.size() || outstanding == 0;
         };
         if (ready) {
             waiting = Wait.NONE;
@@ -188,7 +210,7 @@ final class GroupCall extends Pending {
     GroupReplies await(long startNanos) {
         while (true) {
             synchronized (this) {
-                if (replies.size() >= required || outstanding.isEmpty()) {
+                if (replies.size() >= required || outstanding == 0) {
                     waiting = Wait.NONE;
                     handedOut = replies.size();
                     return result();
@@ -225,7 +247,7 @@ final class GroupCall extends Pending {
                     return replies.get(handedOut++);
                 }
                 left = deadline - System.nanoTime();
-                if (outstanding.isEmpty() || left <= 0) {
+                if (outstanding == 0 || left <= 0) {
                     waiting = Wait.NONE;
                     return null;
                 }

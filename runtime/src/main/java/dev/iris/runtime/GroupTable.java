@@ -16,18 +16,29 @@ import java.util.Set;
  */
 final class GroupTable {
     /** One group's members, and the same grouped by the node they run on (the fan-out of a send). */
-    record View(Set<ProcessId> members, List<NodeMembers> byNode) {
-        static final View EMPTY = new View(Set.of(), List.of());
+    /**
+     * A group's members: in a fixed order, each with its index in it, and by node. Immutable, so a
+     * send reads it without a lock.
+     */
+    record View(List<ProcessId> order, Map<ProcessId, Integer> index, List<NodeMembers> byNode) {
+        static final View EMPTY = new View(List.of(), Map.of(), List.of());
 
         static View of(Set<ProcessId> members) {
+            List<ProcessId> order = List.copyOf(members);
+            Map<ProcessId, Integer> index = new HashMap<>();
             Map<Integer, List<ProcessId>> byNode = new LinkedHashMap<>();
-            for (ProcessId m : members) {
+            for (ProcessId m : order) {
+                index.put(m, index.size());
                 byNode.computeIfAbsent(m.nodeNumber(), n -> new ArrayList<>()).add(m);
             }
             List<NodeMembers> nodes = new ArrayList<>(byNode.size());
             byNode.forEach((node, list) -> nodes.add(new NodeMembers(node, List.copyOf(list),
                     list.stream().mapToInt(ProcessId::localId).toArray())));
-            return new View(Set.copyOf(members), List.copyOf(nodes));
+            return new View(order, Map.copyOf(index), List.copyOf(nodes));
+        }
+
+        Set<ProcessId> members() {
+            return index.keySet();
         }
     }
 

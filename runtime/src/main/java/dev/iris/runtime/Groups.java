@@ -252,7 +252,7 @@ final class Groups {
         }
         GroupTable.View view = table.view(group);
         long start = System.nanoTime();
-        GroupCall call = new GroupCall(ipc.nextRequestId(), group, view.members(), mode, timeout.toNanos(), null);
+        GroupCall call = new GroupCall(ipc.nextRequestId(), group, view, mode, timeout.toNanos(), null);
         boolean replies = mode.kind() != ReplyMode.Kind.NONE;
         if (replies) {
             ipc.register(call);
@@ -276,7 +276,7 @@ final class Groups {
         requireGroup(group);
         GroupTable.View view = table.view(group);
         CompletableFuture<GroupReplies> done = new CompletableFuture<>();
-        GroupCall call = new GroupCall(ipc.nextRequestId(), group, view.members(), mode, timeout.toNanos(), done);
+        GroupCall call = new GroupCall(ipc.nextRequestId(), group, view, mode, timeout.toNanos(), done);
         boolean replies = mode.kind() != ReplyMode.Kind.NONE;
         if (replies) {
             ipc.register(call);
