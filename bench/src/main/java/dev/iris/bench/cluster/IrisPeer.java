@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
@@ -75,8 +76,9 @@ final class IrisPeer {
     /**
      * Client JVM: {@code iris-client <system> [authority dir: mutual TLS]}, the client node on a port
      * of its own, which its READY line says and the members use as their seed; one more command,
-     * {@code await-group MEMBERS}. System "iris-1loop" runs one event loop, "iris-async" keeps its
-     * throughput's requests in flight from one process ({@link Client#async}).
+     * {@code await-group MEMBERS}. System "iris-1loop" runs one event loop, "iris-async" sends from
+     * one process asynchronously, its latency and its throughput's requests in flight
+     * ({@link Client#async}).
      */
     static Member.Commands client(String[] args) throws Exception {
         String system = args[0];
@@ -85,13 +87,14 @@ final class IrisPeer {
         Driver.Group group = new Driver.Group() {
             @Override
             public Histogram latency(int payload, boolean all, Measure.Durations d, Wakeups wakeups) throws Exception {
-                return new Client(node, payload, all ? ReplyMode.ALL : ReplyMode.FIRST).latency(d, wakeups);
+                Client client = new Client(node, payload, all ? ReplyMode.ALL : ReplyMode.FIRST);
+                return system.equals("iris-async") ? client.asyncLatency(d, wakeups) : client.latency(d, wakeups);
             }
 
             @Override
             public Measure.Load load(int payload, boolean all) {
                 Client client = new Client(node, payload, all ? ReplyMode.ALL : ReplyMode.FIRST);
-                return system.equals("iris-async") ? client.async() : client;
+                return system.equals("iris-async") ? client.async(new AtomicReference<>()) : client;
             }
         };
         return Driver.commands(group, String.valueOf(port(node)), command -> {
@@ -149,11 +152,31 @@ final class IrisPeer {
         }
 
         /**
+         * The latency of {@link Kernel#sendGroupAsync} with one request in flight, measured as raw
+         * Netty's client measures its own: each completion records its send's time and issues the next.
+         */
+        Histogram asyncLatency(Measure.Durations d, Wakeups wakeups) throws Exception {
+            AtomicReference<Histogram> recording = new AtomicReference<>();
+            Measure.Load load = async(recording);
+            load.start(1, new LongAdder());
+            TimeUnit.MILLISECONDS.sleep(d.warmupMillis());
+            Histogram h = Measure.histogram();
+            recording.set(h);
+            wakeups.start();
+            TimeUnit.MILLISECONDS.sleep(d.latencyMillis());
+            recording.set(null);
+            wakeups.stop();
+            load.stop();
+            return h;
+        }
+
+        /**
          * The load of one process keeping {@code inFlight} group sends going with
          * {@link Kernel#sendGroupAsync}: each completion (on the event loop that read the last reply
-         * it needed) issues the next send from there.
+         * it needed) issues the next send from there, and records its latency in {@code recording}'s
+         * histogram while there is one.
          */
-        Measure.Load async() {
+        Measure.Load async(AtomicReference<Histogram> recording) {
             return new Measure.Load() {
                 private final AtomicInteger chains = new AtomicInteger();
                 private final CountDownLatch stopped = new CountDownLatch(1);
@@ -171,11 +194,16 @@ final class IrisPeer {
                 }
 
                 private void next(Kernel k, LongAdder done) {
+                    long sent = System.nanoTime();
                     k.sendGroupAsync(GROUP, payload, mode, TIMEOUT).whenComplete((replies, failure) -> {
                         if (failure != null || !replies.satisfied()) {
                             System.err.println("Iris async group send failed: " + (failure != null ? failure : replies));
                         } else {
                             done.increment();
+                            Histogram h = recording.get();
+                            if (h != null) {
+                                h.recordValue(Math.max(1_000, System.nanoTime() - sent));
+                            }
                         }
                         if (going && failure == null) {
                             next(k, done);
