@@ -4,27 +4,61 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.runtime.MessageEvent;
+import dev.iris.runtime.NodeId;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.monitor.MonitorMessage;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** The time-space diagram's model: lanes, causal order, and each arrow from its send to its receive. */
 class MessageTraceTest {
-    private static final ProcessId CLIENT = ProcessId.process(1, 5);
-    private static final ProcessId SERVER = ProcessId.process(2, 7);
+    private static final ProcessId CLIENT = ProcessId.process(NodeId.of("a").number(), 5);
+    private static final ProcessId SERVER = ProcessId.process(NodeId.of("b").number(), 7);
     private static final ProcessId GROUP = ProcessId.wellKnownGroup(2);
 
     private static MonitorMessage msg(MessageEvent.Kind kind, String node, String peer, long request, ProcessId sender,
             ProcessId target, long clock) {
-        return new MonitorMessage.Message(new MessageEvent(kind, node, peer, request, sender, target, "Transfer", 0,
-                clock));
+        boolean reply = kind == MessageEvent.Kind.REPLY || kind == MessageEvent.Kind.REPLY_RECEIVED;
+        return new MonitorMessage.Message(new MessageEvent(kind, node, peer, request, sender, target,
+                reply ? "Done" : "Transfer", clock * 1000, clock, reply ? "Done[ok=true]" : "Transfer[from=1, to=2, cents=5]"));
     }
 
     private static MonitorMessage mem(MemoryEvent.Kind kind, String node, String peer, long clock) {
         return new MonitorMessage.Memory(new MemoryEvent(kind, node, 3, peer, "Accounts", 0, clock));
+    }
+
+    @Test
+    void anArrowSaysWhatItsMessageSaidWhoSentItToWhomAndWhatAnsweredIt() {
+        MessageTrace trace = MessageTrace.of(List.of("a", "b"), List.of(
+                msg(MessageEvent.Kind.SEND, "a", "b", 1, CLIENT, SERVER, 4),
+                msg(MessageEvent.Kind.RECEIVE, "b", "a", 1, CLIENT, SERVER, 5),
+                msg(MessageEvent.Kind.REPLY, "b", "a", 1, CLIENT, SERVER, 8),
+                // as the node traces it: the arrival of a reply does not name the sender
+                msg(MessageEvent.Kind.REPLY_RECEIVED, "a", "b", 1, null, SERVER, 9),
+                msg(MessageEvent.Kind.SEND, "a", "b", 2, CLIENT, SERVER, 10),
+                msg(MessageEvent.Kind.RECEIVE, "b", "a", 2, CLIENT, SERVER, 11)));
+        Function<ProcessId, Optional<String>> names = id -> Optional.ofNullable(
+                id.equals(CLIENT) ? "desk" : id.equals(SERVER) ? "teller" : null);
+        List<MessageTrace.Arrow> arrows = trace.arrows();
+        assertEquals("Transfer[from=1, to=2, cents=5] from desk (" + CLIENT + ") on a to teller (" + SERVER
+                + ") on b (request 1); reply Done[ok=true] from teller (" + SERVER + ") after 5 \u00b5s",
+                trace.details(arrows.get(0), names));
+        assertEquals("reply Done[ok=true] from teller (" + SERVER + ") on b to desk (" + CLIENT
+                + ") on a, 5 \u00b5s after its Transfer left", trace.details(arrows.get(1), names));
+        assertTrue(trace.details(arrows.get(2), id -> Optional.empty()).endsWith(" on b (request 2); no reply in the trace"),
+                trace.details(arrows.get(2), id -> Optional.empty()));
+
+        // the sender's node is not watched: the reply's time is counted from the request's arrival
+        MessageTrace unwatched = MessageTrace.of(List.of("b"), List.of(
+                msg(MessageEvent.Kind.RECEIVE, "b", "a", 1, CLIENT, SERVER, 5),
+                msg(MessageEvent.Kind.REPLY, "b", "a", 1, CLIENT, SERVER, 8)));
+        assertEquals("Transfer[from=1, to=2, cents=5] from desk (" + CLIENT + ") on a to teller (" + SERVER
+                + ") on b (request 1); reply Done[ok=true] from teller (" + SERVER + "), 3 \u00b5s after the request arrived",
+                unwatched.details(unwatched.arrows().get(0), names));
     }
 
     @Test

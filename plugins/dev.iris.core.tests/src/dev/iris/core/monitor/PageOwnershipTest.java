@@ -12,12 +12,14 @@ import dev.iris.runtime.dsm.MemoryEvent.Kind;
 import dev.iris.runtime.dsm.PageInfo.State;
 import dev.iris.runtime.dsm.SharedMemory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -105,6 +107,43 @@ class PageOwnershipTest {
 
     private static MemoryEvent event(Kind kind, String node, long page, String peer, long clock) {
         return new MemoryEvent(kind, node, page, peer, "r", clock, clock);
+    }
+
+    @Test
+    void aPictureNeverShowsAnOwnerWithoutThePageNorADeadNodeOwningOne() {
+        PageOwnership model = PageOwnership.of(ClusterPageTable.of(Map.of()));
+        model.applyAll(List.of(
+                event(Kind.OWNERSHIP_GAINED, "n1", 1, null, 1),
+                event(Kind.OWNERSHIP_GAINED, "n3", 2, null, 2),
+                event(Kind.OWNERSHIP_GAINED, "n2", 3, null, 3),
+                // n3 had a copy of page 3, invalidated; then n2 gave the page to n3, whose side has not arrived
+                event(Kind.PAGE_SENT, "n2", 3, "n3", 4),
+                event(Kind.PAGE_RECEIVED, "n3", 3, "n2", 5),
+                event(Kind.INVALIDATED, "n3", 3, "n2", 6),
+                event(Kind.OWNERSHIP_LOST, "n2", 3, "n3", 7)));
+        List<String> nodes = List.of("n1", "n2", "n3");
+        PageOwnership.Picture live = model.picture(nodes, Set.of(), Set.of());
+        assertEquals(List.of(0, 2, 2), ownersOf(live));
+        assertEquals(PageOwnership.Picture.EXCLUSIVE, live.kind()[0]);
+        assertEquals(PageOwnership.Picture.MOVING, live.kind()[2], "n3 owns page 3 without holding it yet");
+        assertEquals(State.INVALID, live.access(2, 2));
+
+        PageOwnership.Picture n3Dead = model.picture(nodes, Set.of(), Set.of("n3"));
+        assertEquals(List.of(0, -1, -1), ownersOf(n3Dead), "a dead node owns nothing");
+        assertEquals(PageOwnership.Picture.NO_OWNER, n3Dead.kind()[1]);
+        assertEquals(State.INVALID, n3Dead.access(1, 2), "and holds no copy");
+        assertEquals(List.of(1, 0, 0), Arrays.stream(n3Dead.owned()).boxed().toList());
+
+        // recovery gives n3's page to n1, and n3's gain of page 3 arrives late: the picture is whole again
+        model.applyAll(List.of(event(Kind.OWNERSHIP_GAINED, "n1", 2, "n3", 8),
+                event(Kind.OWNERSHIP_GAINED, "n3", 3, "n2", 8)));
+        PageOwnership.Picture after = model.picture(nodes, Set.of(), Set.of());
+        assertEquals(List.of(0, 0, 2), ownersOf(after));
+        assertEquals(PageOwnership.Picture.EXCLUSIVE, after.kind()[2]);
+    }
+
+    private static List<Integer> ownersOf(PageOwnership.Picture p) {
+        return IntStream.range(0, p.size()).mapToObj(i -> (int) p.owner()[i]).toList();
     }
 
     @Test

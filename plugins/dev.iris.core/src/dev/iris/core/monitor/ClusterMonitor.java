@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * The IDE's live view of one running cluster: a connection to the monitor of each of its nodes
@@ -81,6 +82,8 @@ public final class ClusterMonitor implements AutoCloseable {
     private volatile boolean closed;
     /** The groups as of the last round with a node connected; null before one. */
     private volatile Map<ProcessId, Map<String, List<ProcessId>>> lastLiveGroups;
+    /** The dead nodes when a node last was connected (the pictures after the run show them so). */
+    private volatile Set<String> lastDead = Set.of();
     private long applied;
 
     private ClusterMonitor(String cluster, List<Target> targets, NodeCredentials credentials) {
@@ -97,7 +100,7 @@ public final class ClusterMonitor implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.picture = model.picture(nodes(), Set.of());
+        this.picture = model.picture(nodes(), Set.of(), Set.of());
     }
 
     /**
@@ -594,8 +597,22 @@ public final class ClusterMonitor implements AutoCloseable {
     /** A picture of the pages of {@code regions} (all if empty), made now. */
     public PageOwnership.Picture picture(Set<String> regions) {
         List<String> nodes = nodes();
+        Set<String> dead = dead(nodes);
         synchronized (lock) {
-            return model.picture(nodes, regions);
+            return model.picture(nodes, regions, dead);
         }
+    }
+
+    /**
+     * The nodes that died while others ran on: {@link NodeState#DEAD} while any node is connected;
+     * when none is (the run ended), those that had died when one last was.
+     */
+    private Set<String> dead(List<String> nodes) {
+        if (connected().isEmpty()) {
+            return lastDead;
+        }
+        Set<String> dead = nodes.stream().filter(n -> nodeState(n) == NodeState.DEAD).collect(Collectors.toSet());
+        lastDead = dead;
+        return dead;
     }
 }

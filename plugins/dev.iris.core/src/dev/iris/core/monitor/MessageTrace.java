@@ -1,6 +1,8 @@
 package dev.iris.core.monitor;
 
 import dev.iris.runtime.MessageEvent;
+import dev.iris.runtime.NodeId;
+import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.monitor.MonitorMessage;
 import java.util.ArrayList;
@@ -9,7 +11,9 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A time-space diagram of a run, as a model: one lane per node, the nodes' IPC and page events as
@@ -40,18 +44,30 @@ public final class MessageTrace {
      * @param fromNode  the sending node
      * @param to        the receiving step's index
      * @param summary   what it was (message type, process ids, page), for the selection
+     * @param received  the event that ended it: the receive of a request or the arrival of a reply
+     *                  (null for a page's arrow)
      */
-    public record Arrow(Kind kind, int from, String fromNode, int to, String summary) {
+    public record Arrow(Kind kind, int from, String fromNode, int to, String summary, MessageEvent received) {
     }
 
     private final List<String> lanes;
     private final List<Step> steps;
     private final List<Arrow> arrows;
+    /** The send of each request, by {@link #request}. */
+    private final Map<String, MessageEvent> requests;
+    /** The replies sent to each request, by {@link #request}. */
+    private final Map<String, List<MessageEvent>> replies;
+    /** The replies that reached each request's sender, by {@link #request} and replier. */
+    private final Map<String, MessageEvent> answers;
 
-    private MessageTrace(List<String> lanes, List<Step> steps, List<Arrow> arrows) {
+    private MessageTrace(List<String> lanes, List<Step> steps, List<Arrow> arrows, Map<String, MessageEvent> requests,
+            Map<String, List<MessageEvent>> replies, Map<String, MessageEvent> answers) {
         this.lanes = List.copyOf(lanes);
         this.steps = List.copyOf(steps);
         this.arrows = List.copyOf(arrows);
+        this.requests = requests;
+        this.replies = replies;
+        this.answers = answers;
     }
 
     /** The lanes, in order: {@code nodes} first, then any other node the events name. */
@@ -87,6 +103,9 @@ public final class MessageTrace {
         List<Step> steps = new ArrayList<>();
         List<Arrow> arrows = new ArrayList<>();
         Map<String, Integer> sends = new HashMap<>(); // key -> step index
+        Map<String, MessageEvent> requests = new HashMap<>();
+        Map<String, List<MessageEvent>> replies = new HashMap<>();
+        Map<String, MessageEvent> answers = new HashMap<>();
         for (Event e : ordered) {
             int index = steps.size();
             lanes.add(e.node());
@@ -99,13 +118,22 @@ public final class MessageTrace {
                 String summary = m.message() + " " + m.sender() + " \u2192 " + m.target() + " (request "
                         + Long.toHexString(m.requestId()) + ")";
                 switch (m.kind()) {
-                    case SEND, GROUP_SEND -> sends.put(requestKey(m.sender(), m.requestId(), m.peer()), index);
-                    case REPLY -> sends.put(replyKey(m.target(), m.requestId()), index);
+                    case SEND, GROUP_SEND -> {
+                        sends.put(requestKey(m.sender(), m.requestId(), m.peer()), index);
+                        requests.putIfAbsent(request(m), m);
+                    }
+                    case REPLY -> {
+                        sends.put(replyKey(m.target(), m.requestId()), index);
+                        replies.computeIfAbsent(request(m), k -> new ArrayList<>()).add(m);
+                    }
                     case RECEIVE -> arrows.add(arrow(m.target() != null && m.target().isGroup() ? Kind.GROUP_SEND
                             : Kind.SEND, sends.remove(requestKey(m.sender(), m.requestId(), m.node())), m.peer(),
-                            index, summary));
-                    case REPLY_RECEIVED -> arrows.add(arrow(Kind.REPLY, sends.remove(replyKey(m.target(),
-                            m.requestId())), m.peer(), index, "reply " + summary));
+                            index, summary, m));
+                    case REPLY_RECEIVED -> {
+                        arrows.add(arrow(Kind.REPLY, sends.remove(replyKey(m.target(), m.requestId())), m.peer(),
+                                index, "reply " + summary, m));
+                        answers.putIfAbsent(request(m) + ":" + m.target(), m);
+                    }
                     default -> {
                     }
                 }
@@ -121,17 +149,89 @@ public final class MessageTrace {
                     case PAGE_SENT -> sends.put(pageKey("copy", m.page(), m.node(), m.peer()), index);
                     case OWNERSHIP_LOST -> sends.put(pageKey("own", m.page(), m.node(), m.peer()), index);
                     case PAGE_RECEIVED -> arrows.add(arrow(Kind.PAGE, sends.remove(pageKey("copy", m.page(), m.peer(),
-                            m.node())), m.peer(), index, "copy of " + summary));
+                            m.node())), m.peer(), index, "copy of " + summary, null));
                     case OWNERSHIP_GAINED -> arrows.add(arrow(Kind.OWNERSHIP, sends.remove(pageKey("own", m.page(),
-                            m.peer(), m.node())), m.peer(), index, "ownership of " + summary));
+                            m.peer(), m.node())), m.peer(), index, "ownership of " + summary, null));
                     case INVALIDATED -> arrows.add(arrow(Kind.INVALIDATE, null, m.peer(), index,
-                            "invalidation of " + summary + " by " + m.peer()));
+                            "invalidation of " + summary + " by " + m.peer(), null));
                     default -> {
                     }
                 }
             }
         }
-        return new MessageTrace(new ArrayList<>(lanes), steps, arrows);
+        return new MessageTrace(new ArrayList<>(lanes), steps, arrows, requests, replies, answers);
+    }
+
+    /**
+     * What a person wants to know of an arrow: for a message, what it says, who sent it to whom
+     * (process names from {@code names}, ids, nodes), and for a request the replies sent from its
+     * receiving node, each with the round trip when its sender's node is watched, else with how long
+     * after the request arrived it left (for a reply, the round trip of the request it answers);
+     * for a page, its summary.
+     */
+    public String details(Arrow arrow, Function<ProcessId, Optional<String>> names) {
+        MessageEvent m = arrow.received();
+        if (m == null) {
+            return arrow.summary();
+        }
+        MessageEvent sent = requests.get(request(m));
+        StringBuilder text = new StringBuilder();
+        if (arrow.kind() == Kind.REPLY) {
+            text.append("reply ").append(says(m)).append(" from ").append(process(m.target(), names)).append(" on ")
+                    .append(m.peer()).append(" to ").append(process(sent != null ? sent.sender() : m.sender(), names))
+                    .append(" on ").append(m.node());
+            if (sent != null) {
+                text.append(", ").append(micros(m.nanos() - sent.nanos())).append(" after its ")
+                        .append(sent.message()).append(" left");
+            }
+            return text.toString();
+        }
+        text.append(says(sent != null ? sent : m)).append(" from ").append(process(m.sender(), names)).append(" on ")
+                .append(m.peer()).append(" to ").append(process(m.target(), names)).append(" on ").append(m.node())
+                .append(" (request ").append(Long.toHexString(m.requestId())).append(')');
+        List<MessageEvent> sentBack = replies.getOrDefault(request(m), List.of()).stream()
+                .filter(r -> r.node().equals(m.node())).toList();
+        if (sentBack.isEmpty()) {
+            text.append("; no reply in the trace");
+        }
+        for (MessageEvent r : sentBack) {
+            text.append("; reply ").append(says(r)).append(" from ").append(process(r.target(), names));
+            MessageEvent back = answers.get(request(m) + ":" + r.target());
+            if (sent != null && back != null) {
+                text.append(" after ").append(micros(back.nanos() - sent.nanos()));
+            } else {
+                text.append(", ").append(micros(r.nanos() - m.nanos())).append(" after the request arrived");
+            }
+        }
+        return text.toString();
+    }
+
+    private static String says(MessageEvent m) {
+        return m.content() == null || m.content().isEmpty() ? m.message() : m.content();
+    }
+
+    private static String process(ProcessId id, Function<ProcessId, Optional<String>> names) {
+        if (id == null) {
+            return "?";
+        }
+        if (id.isGroup()) {
+            return "group " + id;
+        }
+        return names.apply(id).map(name -> name + " (" + id + ")").orElse(id.toString());
+    }
+
+    private static String micros(long nanos) {
+        return nanos >= 10_000_000 ? nanos / 1_000_000 + " ms" : nanos / 1_000 + " \u00b5s";
+    }
+
+    /**
+     * A request, by its id and its sender's node (ids are unique per node): the key of its send and
+     * of the replies to it. A reply's arrival happens on that node and does not name the sender.
+     */
+    private static String request(MessageEvent m) {
+        int senderNode = m.kind() == MessageEvent.Kind.REPLY_RECEIVED ? NodeId.of(m.node()).number()
+                : m.sender() == null ? 0 : m.sender().nodeNumber();
+        return senderNode + ":" + m.requestId();
     }
 
     private static boolean isPageMove(MemoryEvent.Kind kind) {
@@ -141,8 +241,8 @@ public final class MessageTrace {
         };
     }
 
-    private static Arrow arrow(Kind kind, Integer from, String fromNode, int to, String summary) {
-        return new Arrow(kind, from == null ? -1 : from, fromNode, to, summary);
+    private static Arrow arrow(Kind kind, Integer from, String fromNode, int to, String summary, MessageEvent received) {
+        return new Arrow(kind, from == null ? -1 : from, fromNode, to, summary, received);
     }
 
     private static String requestKey(Object sender, long requestId, String receiverNode) {

@@ -141,12 +141,17 @@ public final class PageOwnership {
 
     /**
      * The model as a picture for drawing: one cell per page (of {@code regions}, or all if empty)
-     * with its owner, its kind (exclusive writer, read-shared, no owner), its copyset size and each
-     * node's access. Cheap to make often (arrays, no records per page); immutable.
+     * with its owner, its kind (exclusive writer, read-shared, moving, no owner), its copyset size
+     * and each node's access. It never shows what cannot be: a dead node owns nothing and holds no
+     * copy (its pages have no known owner until recovery gives them one), and a page whose owner
+     * reported no valid copy of it (the events of its transfer arrived in part) is
+     * {@link Picture#MOVING}.
+     * Cheap to make often (arrays, no records per page); immutable.
      *
      * @param nodes the nodes in legend order; an owner not among them gets index -1
+     * @param dead  the nodes known dead
      */
-    public Picture picture(List<String> nodes, Set<String> regions) {
+    public Picture picture(List<String> nodes, Set<String> regions, Set<String> dead) {
         List<Entry> shown = pages.values().stream().filter(e -> regions.isEmpty() || regions.contains(e.region))
                 .toList();
         int n = shown.size();
@@ -164,12 +169,15 @@ public final class PageOwnership {
             Entry e = shown.get(i);
             numbers[i] = e.page;
             regionOf[i] = e.region;
-            owner[i] = (short) (e.owner == null ? -1 : index.getOrDefault(e.owner, -1));
+            String holder = e.owner == null || dead.contains(e.owner) ? null : e.owner;
+            State held = holder == null ? null : e.states.get(holder);
+            owner[i] = (short) (holder == null ? -1 : index.getOrDefault(holder, -1));
             copies[i] = (short) Math.min(Short.MAX_VALUE, e.copyset.size());
-            kind[i] = e.owner == null ? Picture.NO_OWNER : e.copyset.isEmpty() ? Picture.EXCLUSIVE : Picture.SHARED;
+            kind[i] = holder == null ? Picture.NO_OWNER : held == State.INVALID ? Picture.MOVING
+                    : e.copyset.isEmpty() ? Picture.EXCLUSIVE : Picture.SHARED;
             for (Map.Entry<String, State> s : e.states.entrySet()) {
                 Integer k = index.get(s.getKey());
-                if (k != null) {
+                if (k != null && !dead.contains(s.getKey())) {
                     access[i * nodes.size() + k] = (byte) s.getValue().ordinal();
                 }
             }
@@ -185,7 +193,7 @@ public final class PageOwnership {
      * @param pages   page numbers, ascending
      * @param regions each page's region
      * @param owner   each page's owner as an index into {@code nodes}, -1 for none or unknown
-     * @param kind    {@link #EXCLUSIVE}, {@link #SHARED} or {@link #NO_OWNER}
+     * @param kind    {@link #EXCLUSIVE}, {@link #SHARED}, {@link #MOVING} or {@link #NO_OWNER}
      * @param copies  each page's copyset size
      * @param access  node {@code k}'s access to page {@code i} at {@code i * nodes.size() + k}, a
      *                {@link State} ordinal (INVALID where the node never had the page)
@@ -197,8 +205,10 @@ public final class PageOwnership {
         public static final byte EXCLUSIVE = 0;
         /** Read copies exist beside the owner's. */
         public static final byte SHARED = 1;
-        /** No node is known to own the page. */
+        /** No node is known to own the page (its owner died, or no table or event named one yet). */
         public static final byte NO_OWNER = 2;
+        /** Ownership is moving to the owner: its old owner gave the page up, the new one has not got it yet. */
+        public static final byte MOVING = 3;
 
         /** The number of cells. */
         public int size() {

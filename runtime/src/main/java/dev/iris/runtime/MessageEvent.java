@@ -15,9 +15,20 @@ package dev.iris.runtime;
  * @param message   the message's type (its simple class name)
  * @param nanos     when, by {@link System#nanoTime()} of the node's JVM
  * @param clock     the node's Lamport clock, the same that orders its shared-memory events
+ * @param content   what the message says, for a person: a record's fields, a string in quotes, a
+ *                  {@code byte[]}'s length; at most {@value #CONTENT_CHARS} characters, empty if unknown
  */
 public record MessageEvent(Kind kind, String node, String peer, long requestId, ProcessId sender, ProcessId target,
-        String message, long nanos, long clock) {
+        String message, long nanos, long clock, String content) {
+    /** The most characters of {@link #content()}. */
+    public static final int CONTENT_CHARS = 200;
+
+    /** What {@code message} says, as {@link #content()} shows it. */
+    public static String contentOf(Object message) {
+        String text = message == null ? "" : message instanceof byte[] bytes ? "byte[" + bytes.length + "]"
+                : message instanceof CharSequence chars ? '"' + chars.toString() + '"' : String.valueOf(message);
+        return text.length() <= CONTENT_CHARS ? text : text.substring(0, CONTENT_CHARS - 1) + "\u2026";
+    }
 
     /** The kinds of IPC steps. */
     public enum Kind {

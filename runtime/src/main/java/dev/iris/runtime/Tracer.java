@@ -41,7 +41,8 @@ final class Tracer {
             return;
         }
         MessageEvent e = new MessageEvent(kind, self.name(), peers.nameOf(peerNode), requestId, sender, target,
-                message == null ? "?" : message.getClass().getSimpleName(), System.nanoTime(), clock);
+                message == null ? "?" : message.getClass().getSimpleName(), System.nanoTime(), clock,
+                MessageEvent.contentOf(message));
         for (Consumer<MessageEvent> listener : listeners) {
             try {
                 listener.accept(e);

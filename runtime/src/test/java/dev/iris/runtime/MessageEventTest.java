@@ -52,6 +52,9 @@ class MessageEventTest {
                 assertEquals("a", receive.peer());
                 assertEquals(echo, receive.target());
                 assertEquals("String", receive.message());
+                assertEquals(List.of("\"hi\"", "\"hi\"", "\"re: hi\"", "\"re: hi\""),
+                        List.of(send.content(), receive.content(), reply.content(), back.content()),
+                        "what each message said");
                 assertTrue(send.clock() < receive.clock() && receive.clock() < reply.clock()
                         && reply.clock() < back.clock(), "causal order: " + List.of(send, receive, reply, back));
 
@@ -86,5 +89,17 @@ class MessageEventTest {
             Thread.onSpinWait();
         }
         throw new AssertionError("no " + kind + " on " + node + " in " + events);
+    }
+
+    @Test
+    void aMessagesContentIsWhatAPersonReadsAndIsBounded() {
+        record Transfer(int from, int to, long cents) {
+        }
+        assertEquals("Transfer[from=1, to=2, cents=5]", MessageEvent.contentOf(new Transfer(1, 2, 5)));
+        assertEquals("byte[64]", MessageEvent.contentOf(new byte[64]));
+        assertEquals("\"hi\"", MessageEvent.contentOf("hi"));
+        String cut = MessageEvent.contentOf("x".repeat(1000));
+        assertEquals(MessageEvent.CONTENT_CHARS, cut.length());
+        assertTrue(cut.endsWith("\u2026"), cut);
     }
 }

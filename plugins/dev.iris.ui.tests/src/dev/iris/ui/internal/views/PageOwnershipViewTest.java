@@ -16,6 +16,7 @@ import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.monitor.MonitorMessage;
 import dev.iris.ui.IrisDebugPerspective;
+import dev.iris.ui.IrisPerspective;
 import dev.iris.ui.UiTests;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -25,9 +26,14 @@ import java.util.stream.IntStream;
 import org.eclipse.core.resources.IProject;
 import org.eclipse.debug.core.ILaunch;
 import org.eclipse.debug.core.ILaunchManager;
+import org.eclipse.debug.ui.IDebugUIConstants;
+import org.eclipse.debug.ui.IDebugView;
+import org.eclipse.jface.viewers.TreePath;
+import org.eclipse.jface.viewers.TreeSelection;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.ide.IDE;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +63,7 @@ class PageOwnershipViewTest {
     @Test
     void showsPagesOwnedByTheNodesAndAWriteFromAnotherNodeMovesOwnership() throws Exception {
         IWorkbenchPage page = debugPerspective();
-        org.eclipse.ui.ide.IDE.openEditor(page, project.getFile(IrisProjects.IRIS_SRC + "/bank.iris"));
+        IDE.openEditor(page, project.getFile(IrisProjects.IRIS_SRC + "/bank.iris"));
         PageOwnershipView view = (PageOwnershipView) page.showView(IrisDebugPerspective.PAGE_OWNERSHIP_VIEW_ID);
         ILaunch launch = IrisLaunching.newConfiguration(project, program, cluster).launch(ILaunchManager.RUN_MODE, null);
         try {
@@ -78,8 +84,22 @@ class PageOwnershipViewTest {
                     .filter(r -> r.label().startsWith("tellers")).findFirst().orElseThrow().children().stream()
                     .map(ProcessGroupsView.Row::label).toList());
 
+            // selecting n2's JVM in the Debug view selects n2 in the debug views, in one opened later too,
+            // and closing one of them leaves the others following
+            page.hideView(page.showView(IrisPerspective.CLUSTER_VIEW_ID));
+            var debugView = (IDebugView) page.showView(IDebugUIConstants.ID_DEBUG_VIEW);
+            var n2 = IrisLaunching.nodeProcess(cluster.name(), "n2").orElseThrow();
+            var n2Path = new TreeSelection(new TreePath(new Object[] {launch, n2}));
+            // the Debug view fills its tree lazily: a selection made before n2's row exists is dropped
+            processEventsUntil(() -> {
+                if (!n2Path.equals(debugView.getViewer().getSelection())) {
+                    debugView.getViewer().setSelection(n2Path, true);
+                }
+                return n2Path.equals(debugView.getViewer().getSelection());
+            }, () -> "n2 selected in the Debug view, not " + debugView.getViewer().getSelection());
+
             // the Cluster view lists the nodes, alive, with their addresses and the pages they own
-            ClusterView clusterView = (ClusterView) page.showView(dev.iris.ui.IrisPerspective.CLUSTER_VIEW_ID);
+            ClusterView clusterView = (ClusterView) page.showView(IrisPerspective.CLUSTER_VIEW_ID);
             processEventsUntil(() -> clusterView.rows().stream().filter(r -> r.state().equals("alive")).count() == 3,
                     () -> "three alive nodes in the Cluster view: " + clusterView.rows());
             assertEquals(List.of("n1", "n2", "n3"), clusterView.rows().stream().map(ClusterView.NodeRow::node).toList());
@@ -88,19 +108,8 @@ class PageOwnershipViewTest {
             processEventsUntil(() -> clusterView.rows().stream().mapToInt(ClusterView.NodeRow::pagesOwned).sum()
                     == view.monitor().picture().size() && view.monitor().picture().size() == 5,
                     () -> "every page owned by one of the nodes: " + clusterView.rows());
-            // selecting n2's JVM in the Debug view selects n2 in the debug views
-            var debugView = (org.eclipse.debug.ui.IDebugView) page.showView(
-                    org.eclipse.debug.ui.IDebugUIConstants.ID_DEBUG_VIEW);
-            var n2 = IrisLaunching.nodeProcess(cluster.name(), "n2").orElseThrow();
-            var n2Path = new org.eclipse.jface.viewers.TreeSelection(
-                    new org.eclipse.jface.viewers.TreePath(new Object[] {launch, n2}));
-            // the Debug view fills its tree lazily: a selection made before n2's row exists is dropped
-            processEventsUntil(() -> {
-                if (!"n2".equals(clusterView.selectedNode()) && !n2Path.equals(debugView.getViewer().getSelection())) {
-                    debugView.getViewer().setSelection(n2Path, true);
-                }
-                return "n2".equals(clusterView.selectedNode());
-            }, () -> "n2 selected in the Cluster view, not " + clusterView.selectedNode());
+            processEventsUntil(() -> "n2".equals(clusterView.selectedNode()),
+                    () -> "n2 selected in the Cluster view, not " + clusterView.selectedNode());
             Path trace = Files.createTempDirectory("iris-recording").resolve("local.iristrace");
             assertEquals(trace, clusterView.toggleRecording(trace));
             page.bringToTop(view);
@@ -136,8 +145,10 @@ class PageOwnershipViewTest {
                 assertEquals("teller-desk", arrived.fromNode());
                 int[] middle = traceView.endOf(arrived);
                 assertTrue(traceView.clickAt(middle[0], middle[1]) != null, "an arrow under the click");
-                assertTrue(traceView.statusText().startsWith("Transfer") || traceView.statusText().contains("page"),
-                        traceView.statusText());
+                // a transfer's arrow says its fields, its receiver's process name and its reply
+                assertTrue(traceView.statusText().startsWith("Transfer[from=") && traceView.statusText().matches(
+                        "(?s).* to \\S+#\\d+ \\(.*; reply Done\\[moved=.*")
+                        || traceView.statusText().contains("page"), traceView.statusText());
                 Path exports = Files.createTempDirectory("iris-trace");
                 traceView.exportSvg(exports.resolve("trace.svg"));
                 traceView.exportPng(exports.resolve("trace.png"));

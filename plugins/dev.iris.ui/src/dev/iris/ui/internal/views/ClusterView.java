@@ -19,6 +19,7 @@ import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.viewers.ArrayContentProvider;
 import org.eclipse.jface.viewers.ColumnLabelProvider;
 import org.eclipse.jface.viewers.IStructuredSelection;
+import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.jface.viewers.TableViewer;
 import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.osgi.util.NLS;
@@ -132,7 +133,8 @@ public final class ClusterView extends MonitorView {
 
     @Override
     void monitorChanged() {
-        String selected = selectedNode();
+        // the node selected last in any debug view, which may have come before its row
+        String selected = DebugContext.node() != null ? DebugContext.node() : selectedNode();
         nodes.setInput(rows());
         if (selected != null) {
             reselect(selected);
@@ -143,7 +145,7 @@ public final class ClusterView extends MonitorView {
     private void reselect(String node) {
         for (Object element : ((List<?>) nodes.getInput())) {
             if (((NodeRow) element).node().equals(node)) {
-                nodes.setSelection(new org.eclipse.jface.viewers.StructuredSelection(element), true);
+                nodes.setSelection(new StructuredSelection(element), true);
             }
         }
     }

@@ -2,10 +2,21 @@ package dev.iris.ui.internal.views;
 
 import dev.iris.core.ClusterRegistry;
 import dev.iris.core.ClusterRegistry.Cluster;
+import dev.iris.core.launching.IrisLaunching;
 import dev.iris.core.monitor.ClusterMonitor;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.eclipse.debug.core.model.IDebugElement;
+import org.eclipse.debug.core.model.IProcess;
+import org.eclipse.debug.ui.DebugUITools;
+import org.eclipse.debug.ui.contexts.DebugContextEvent;
+import org.eclipse.jface.viewers.IStructuredSelection;
+import org.eclipse.ui.IWorkbenchWindow;
 
 /**
  * The cluster the debug views show, the same in all of them: the one a person picked in a view,
@@ -16,6 +27,8 @@ final class DebugContext {
     private static String node;
     private static final List<Consumer<ClusterMonitor>> LISTENERS = new CopyOnWriteArrayList<>();
     private static final List<Consumer<String>> NODE_LISTENERS = new CopyOnWriteArrayList<>();
+    /** The windows whose Debug view this follows (a closed window goes with its context service). */
+    private static final Set<IWorkbenchWindow> FOLLOWED = Collections.newSetFromMap(new WeakHashMap<>());
 
     private DebugContext() {
     }
@@ -54,7 +67,7 @@ final class DebugContext {
 
     /** Selects {@code node} of the shown cluster in every debug view. */
     static void selectNode(String selected) {
-        if (java.util.Objects.equals(node, selected)) {
+        if (Objects.equals(node, selected)) {
             return;
         }
         node = selected;
@@ -62,21 +75,36 @@ final class DebugContext {
     }
 
     /**
+     * Follows the Debug view of {@code window}, once per window for all the debug views (a listener
+     * of each view's own would be one shared instance, which the first view closed would remove).
+     */
+    static void followDebugView(IWorkbenchWindow window) {
+        if (FOLLOWED.add(window)) {
+            DebugUITools.getDebugContextManager().getContextService(window).addDebugContextListener(event -> {
+                if ((event.getFlags() & DebugContextEvent.ACTIVATED) != 0
+                        && event.getContext() instanceof IStructuredSelection selection) {
+                    debugSelection(selection.getFirstElement());
+                }
+            });
+        }
+    }
+
+    /**
      * Follows the Debug view: selecting a node's process, debug target, thread or frame shows its
      * cluster and selects the node.
      */
     static void debugSelection(Object element) {
-        org.eclipse.debug.core.model.IProcess process = null;
-        if (element instanceof org.eclipse.debug.core.model.IProcess p) {
+        IProcess process = null;
+        if (element instanceof IProcess p) {
             process = p;
-        } else if (element instanceof org.eclipse.debug.core.model.IDebugElement e) {
+        } else if (element instanceof IDebugElement e) {
             process = e.getDebugTarget().getProcess();
         }
         if (process == null) {
             return;
         }
-        String cluster = process.getAttribute(dev.iris.core.launching.IrisLaunching.ATTR_PROCESS_CLUSTER);
-        String selected = process.getAttribute(dev.iris.core.launching.IrisLaunching.ATTR_PROCESS_NODE);
+        String cluster = process.getAttribute(IrisLaunching.ATTR_PROCESS_CLUSTER);
+        String selected = process.getAttribute(IrisLaunching.ATTR_PROCESS_NODE);
         if (cluster == null || selected == null) {
             return;
         }

@@ -66,8 +66,8 @@ public final class MessageTraceView extends MonitorView {
         scroller.setContent(canvas);
         canvas.addPaintListener(e -> paint(e.gc));
         canvas.addListener(SWT.MouseDown, e -> select(arrowAt(e.x, e.y)));
-        status = new Label(parent, SWT.NONE);
-        GridDataFactory.fillDefaults().grab(true, false).span(5, 1).applyTo(status);
+        status = new Label(parent, SWT.WRAP);
+        GridDataFactory.fillDefaults().grab(true, false).span(5, 1).hint(400, SWT.DEFAULT).applyTo(status);
         var toolBar = getViewSite().getActionBars().getToolBarManager();
         toolBar.add(new org.eclipse.jface.action.Action(Messages.MessageTraceView_exportPng) {
             @Override
@@ -117,9 +117,12 @@ public final class MessageTraceView extends MonitorView {
         int steps = trace == null ? 0 : trace.steps().size();
         int lanes = trace == null ? 0 : trace.lanes().size();
         canvas.setSize(LEFT + steps * zoom.getSelection() + 40, 20 + lanes * LANE + 10);
-        status.setText(trace == null ? Messages.MessageTraceView_empty : selected != null ? selected.summary()
+        ClusterMonitor monitor = monitor();
+        status.setText(trace == null ? Messages.MessageTraceView_empty : selected != null && monitor != null
+                ? trace.details(selected, monitor::processName)
                 : NLS.bind(Messages.MessageTraceView_status, new Object[] {trace.lanes().size(), trace.steps().size(),
                     trace.arrows(shown()).size()}));
+        status.requestLayout();
         canvas.redraw();
     }
 

@@ -39,6 +39,8 @@ public final class Messages extends NLS {
     public static String PageOwnershipView_openRecording;
     public static String PageOwnershipView_opening;
     public static String PageOwnershipView_recording;
+    public static String PageOwnershipView_moving;
+    public static String PageOwnershipView_ownerDead;
     public static String ProcessGroupsView_empty;
     public static String ProcessGroupsView_status;
     public static String ProcessGroupsView_live;

@@ -16,12 +16,6 @@ abstract class MonitorView extends ViewPart {
     private final Consumer<ClusterMonitor> pickListener = m -> follow();
     private final Runnable monitorListener = () -> runOnUi(this::monitorChanged);
     private final Consumer<String> nodeListener = this::nodeSelected;
-    private final org.eclipse.debug.ui.contexts.IDebugContextListener debugListener = event -> {
-        if ((event.getFlags() & org.eclipse.debug.ui.contexts.DebugContextEvent.ACTIVATED) != 0
-                && event.getContext() instanceof org.eclipse.jface.viewers.IStructuredSelection selection) {
-            DebugContext.debugSelection(selection.getFirstElement());
-        }
-    };
     private Control control;
     private ClusterMonitor monitor;
 
@@ -31,12 +25,17 @@ abstract class MonitorView extends ViewPart {
         ClusterRegistry.getDefault().addListener(registryListener);
         DebugContext.addListener(pickListener);
         DebugContext.addNodeListener(nodeListener);
-        org.eclipse.debug.ui.DebugUITools.getDebugContextManager().getContextService(getSite().getWorkbenchWindow())
-                .addDebugContextListener(debugListener);
+        DebugContext.followDebugView(getSite().getWorkbenchWindow());
         follow();
+        if (DebugContext.node() != null) {
+            nodeSelected(DebugContext.node()); // selected before this view opened
+        }
     }
 
-    /** A node was selected (in the Debug view or a debug view); show it selected. */
+    /**
+     * A node was selected (in the Debug view or a debug view), or had been when this view opened;
+     * show it selected.
+     */
     void nodeSelected(String node) {
     }
 
@@ -89,8 +88,6 @@ abstract class MonitorView extends ViewPart {
         ClusterRegistry.getDefault().removeListener(registryListener);
         DebugContext.removeListener(pickListener);
         DebugContext.removeNodeListener(nodeListener);
-        org.eclipse.debug.ui.DebugUITools.getDebugContextManager().getContextService(getSite().getWorkbenchWindow())
-                .removeDebugContextListener(debugListener);
         if (monitor != null) {
             monitor.removeListener(monitorListener);
         }

@@ -5,6 +5,7 @@ import dev.iris.core.ClusterRegistry.Cluster;
 import dev.iris.core.monitor.ClusterMonitor;
 import dev.iris.core.monitor.PageOwnership;
 import dev.iris.core.monitor.PageOwnership.Picture;
+import dev.iris.runtime.dsm.PageInfo.State;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -338,8 +339,11 @@ public final class PageOwnershipView extends MonitorView {
                 gc.setBackground(white);
                 int inner = Math.max(2, side / 3);
                 gc.fillRectangle(x + (side - gap - inner) / 2, y + (side - gap - inner) / 2, inner, inner);
+            } else if (side >= 6 && picture.kind()[i] == Picture.MOVING) {
+                gc.setForeground(white);
+                gc.drawLine(x, y + side - gap - 1, x + side - gap - 1, y);
             }
-            if (side >= 6 && invalidAt >= 0 && picture.access(i, invalidAt) == dev.iris.runtime.dsm.PageInfo.State.INVALID) {
+            if (side >= 6 && invalidAt >= 0 && picture.access(i, invalidAt) == State.INVALID) {
                 gc.setForeground(black);
                 gc.drawLine(x + 1, y + 1, x + side - gap - 2, y + side - gap - 2);
                 gc.drawLine(x + side - gap - 2, y + 1, x + 1, y + side - gap - 2);
@@ -386,16 +390,23 @@ public final class PageOwnershipView extends MonitorView {
 
     private String describePage(long page) {
         ClusterMonitor monitor = monitor();
-        return monitor == null ? null : monitor.page(page).map(PageOwnershipView::describe).orElse(null);
+        return monitor == null ? null : monitor.page(page).map(p -> describe(p, p.owner() != null
+                && monitor.nodeState(p.owner()) == ClusterMonitor.NodeState.DEAD && !monitor.connected().isEmpty()))
+                .orElse(null);
     }
 
-    /** What the details pane and the hover say of a page. */
-    static String describe(PageOwnership.Page p) {
+    /** What the details pane and the hover say of a page; {@code ownerDead} if its owner is known dead. */
+    static String describe(PageOwnership.Page p, boolean ownerDead) {
+        State held = p.owner() == null ? null : p.states().get(p.owner());
+        String owner = p.owner() == null ? Messages.PageOwnershipView_unknown
+                : ownerDead ? NLS.bind(Messages.PageOwnershipView_ownerDead, p.owner())
+                : held == State.INVALID ? NLS.bind(Messages.PageOwnershipView_moving, p.owner())
+                : p.owner();
         StringBuilder access = new StringBuilder();
         new java.util.TreeMap<>(p.states()).forEach((node, state) -> access.append(access.length() == 0 ? "" : ", ").append(node).append(' ')
                 .append(state.name().toLowerCase(java.util.Locale.ROOT)));
         return NLS.bind(Messages.PageOwnershipView_details, new Object[] {p.page(), p.region(),
-            p.owner() == null ? Messages.PageOwnershipView_unknown : p.owner(),
+            owner,
             p.copyset().size() + (p.copyset().isEmpty() ? "" : ": " + String.join(", ", new LinkedHashSet<>(p.copyset()))),
             access,
             p.readFaults(), p.writeFaults(), p.transfers(), p.invalidations(),

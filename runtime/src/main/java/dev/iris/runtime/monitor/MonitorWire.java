@@ -1,5 +1,6 @@
 package dev.iris.runtime.monitor;
 
+import dev.iris.runtime.MessageEvent;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
@@ -30,10 +31,12 @@ import java.util.Set;
  *            readFaults:u64 writeFaults:u64 invalidations:u64 ccount:u16 copy:str{ccount}
  * memory  := kind:u8 page:i64 peer:str name:str nanos:u64 clock:u64         op 3
  * message := kind:u8 peer:str requestId:u64 sender:u64 target:u64 type:str   op 4
- *            nanos:u64 clock:u64
+ *            nanos:u64 clock:u64 content:str?
  * </pre>
  *
- * Strings are at most 255 bytes (process names are cut to that). {@code state} is a
+ * Strings are at most 255 bytes (process names are cut to that; a message's {@code content}, of
+ * at most {@link MessageEvent#CONTENT_CHARS} characters, to {@value #MAX_CONTENT}
+ * bytes); a {@code message} without {@code content} is one recorded before it was there. {@code state} is a
  * {@link PageInfo.State} ordinal, {@code kind} a {@link MemoryEvent.Kind} ordinal, an empty
  * {@code peer} means none. A page table larger than one frame comfortably holds goes in several
  * {@code pages} frames, {@link #PAGES_PER_FRAME} pages each; the receiver joins them up to the one
@@ -50,6 +53,7 @@ public final class MonitorWire {
     private static final int MEMORY = 3;
     private static final int MESSAGE = 4;
     private static final int MAX = 255;
+    private static final int MAX_CONTENT = 4 * MessageEvent.CONTENT_CHARS;
 
     /** One decoded frame: a whole message, or a piece of a page table. */
     public sealed interface Decoded {
@@ -103,7 +107,7 @@ public final class MonitorWire {
                 s.groups().forEach((group, members) -> members.forEach(m -> out.writeLong(group.value())
                         .writeLong(m.value())));
             } else if (message instanceof MonitorMessage.Message m) {
-                dev.iris.runtime.MessageEvent e = m.event();
+                MessageEvent e = m.event();
                 head(out, MESSAGE, e.node());
                 out.writeByte(e.kind().ordinal());
                 WireStrings.write(out, "peer", e.peer() == null ? "" : e.peer(), MAX);
@@ -111,6 +115,7 @@ public final class MonitorWire {
                         .writeLong(e.target() == null ? 0 : e.target().value());
                 WireStrings.write(out, "message type", cut(e.message() == null ? "" : e.message()), MAX);
                 out.writeLong(e.nanos()).writeLong(e.clock());
+                WireStrings.write(out, "message content", e.content() == null ? "" : e.content(), MAX_CONTENT);
             } else {
                 MemoryEvent e = ((MonitorMessage.Memory) message).event();
                 head(out, MEMORY, e.node());
@@ -264,7 +269,7 @@ public final class MonitorWire {
     private static MonitorMessage.Message readMessage(ByteBuf in, String node) {
         need(in, 1, "message event");
         int kind = in.readUnsignedByte();
-        dev.iris.runtime.MessageEvent.Kind[] kinds = dev.iris.runtime.MessageEvent.Kind.values();
+        MessageEvent.Kind[] kinds = MessageEvent.Kind.values();
         if (kind >= kinds.length) {
             throw new FrameFormatException("monitor message event: unknown kind " + kind);
         }
@@ -275,9 +280,12 @@ public final class MonitorWire {
         long target = in.readLong();
         String type = WireStrings.read(in, "message type", MAX);
         need(in, 16, "message event times");
-        return new MonitorMessage.Message(new dev.iris.runtime.MessageEvent(kinds[kind], node,
+        long nanos = in.readLong();
+        long clock = in.readLong();
+        String content = in.isReadable() ? WireStrings.read(in, "message content", MAX_CONTENT) : "";
+        return new MonitorMessage.Message(new MessageEvent(kinds[kind], node,
                 peer.isEmpty() ? null : peer, requestId, sender == 0 ? null : new ProcessId(sender),
-                target == 0 ? null : new ProcessId(target), type, in.readLong(), in.readLong()));
+                target == 0 ? null : new ProcessId(target), type, nanos, clock, content));
     }
 
     /** Reads a count of {@code width} bytes whose entries take at least {@code minEntry} bytes each. */

@@ -112,7 +112,7 @@ class WireFuzzTest {
                     .get(0)),
             frame("monitor message", MonitorWire::decode, () -> MonitorWire.encode(ALLOC, new MonitorMessage.Message(
                     new dev.iris.runtime.MessageEvent(dev.iris.runtime.MessageEvent.Kind.REPLY, "n1", "n2", 7,
-                            new ProcessId(5), new ProcessId(6), "Done", 10, 11))).get(0)),
+                            new ProcessId(5), new ProcessId(6), "Done", 10, 11, "Done[ok=true]"))).get(0)),
             frame("monitor memory", MonitorWire::decode, () -> MonitorWire.encode(ALLOC, new MonitorMessage.Memory(
                     new MemoryEvent(MemoryEvent.Kind.OWNERSHIP_LOST, "n1", 3, "n2", "data", 10, 11))).get(0)),
             frame("replica", in -> ReplicaWire.readReplica(in, PAGE), () -> ReplicaWire.replica(ALLOC, 7, 8, List.of(
