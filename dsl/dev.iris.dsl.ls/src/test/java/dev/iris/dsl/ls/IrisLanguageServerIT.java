@@ -21,8 +21,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
 import org.eclipse.lsp4j.ClientCapabilities;
+import org.eclipse.lsp4j.CodeAction;
 import org.eclipse.lsp4j.CodeActionContext;
 import org.eclipse.lsp4j.CodeActionParams;
+import org.eclipse.lsp4j.Command;
 import org.eclipse.lsp4j.CompletionCapabilities;
 import org.eclipse.lsp4j.CompletionItem;
 import org.eclipse.lsp4j.CompletionItemCapabilities;
@@ -65,6 +67,7 @@ import org.eclipse.lsp4j.WorkspaceFolder;
 import org.eclipse.lsp4j.WorkspaceSymbolParams;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 import org.eclipse.lsp4j.launch.LSPLauncher;
 import org.eclipse.lsp4j.services.LanguageClient;
@@ -251,6 +254,17 @@ class IrisLanguageServerIT {
             var diagnostic = published.getDiagnostics().get(0);
             assertEquals("Couldn't resolve reference to Message 'Missing'.", diagnostic.getMessage().getLeft());
             assertEquals(7, diagnostic.getRange().getStart().getLine());
+
+            // the quick fixes of the unresolved message (Ctrl+1 in Eclipse, code actions elsewhere)
+            List<Either<Command, CodeAction>> unresolved = ls.getTextDocumentService().codeAction(new CodeActionParams(
+                    new TextDocumentIdentifier(uri), diagnostic.getRange(), new CodeActionContext(List.of(diagnostic))))
+                    .get(30, TimeUnit.SECONDS);
+            CodeAction create = unresolved.stream().filter(Either::isRight).map(Either::getRight)
+                    .filter(a -> a.getTitle().equals("Create message 'Missing'")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no Create action: " + unresolved + " for " + diagnostic));
+            List<TextEdit> created = create.getEdit().getChanges().get(uri);
+            assertEquals(1, created.size(), created::toString);
+            assertTrue(created.get(0).getNewText().contains("message Missing { }"), created.get(0)::getNewText);
 
             // completion after "handles Ping,   " offers the messages
             var completion = ls.getTextDocumentService().completion(new CompletionParams(new TextDocumentIdentifier(uri),

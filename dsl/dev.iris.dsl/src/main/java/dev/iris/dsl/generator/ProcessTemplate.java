@@ -57,8 +57,8 @@ final class ProcessTemplate {
         }
         StringBuilder joins = new StringBuilder();
         for (Group g : new LinkedHashSet<>(process.getJoins())) {
-            String owner = g.eResource() == process.eResource() ? names.systemClass()
-                    : EcoreUtil2.getContainerOfType(g, IrisSystem.class).getName() + "." + names.systemClass();
+            IrisSystem declaredIn = EcoreUtil2.getContainerOfType(g, IrisSystem.class);
+            String owner = declaredIn == names.system() ? names.systemClass() : IrisGenerator.systemClass(declaredIn);
             joins.append("            kernel.join(").append(owner).append('.').append(names.groupConstant(g))
                     .append(g.isLocal() ? "(kernel.node())" : "").append(");\n");
         }

@@ -2,13 +2,18 @@ package dev.iris.dsl.generator;
 
 import dev.iris.dsl.iris.Cluster;
 import dev.iris.dsl.iris.Group;
+import dev.iris.dsl.iris.IrisSystem;
 import dev.iris.dsl.iris.Message;
 import dev.iris.dsl.iris.Node;
 import dev.iris.dsl.iris.Placement;
 import dev.iris.dsl.iris.Process;
 import dev.iris.dsl.iris.SharedObject;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.eclipse.xtext.EcoreUtil2;
 
 /**
@@ -46,9 +51,12 @@ final class SystemTemplate {
                         : " (id assigned by the generator)", constant, names.groupNumber(g)));
             }
         }
+        // a node decodes every message of this system and of the systems it takes names from
         List<String> codecs = new ArrayList<>();
-        for (Message m : EcoreUtil2.typeSelect(system.getElements(), Message.class)) {
-            codecs.add(names.messageClass(m) + ".CODEC");
+        for (IrisSystem s : withImported(system)) {
+            for (Message m : EcoreUtil2.typeSelect(s.getElements(), Message.class)) {
+                codecs.add(names.messageClass(m) + ".CODEC");
+            }
         }
         List<Process> processes = EcoreUtil2.typeSelect(system.getElements(), Process.class);
         List<String> factories = new ArrayList<>();
@@ -65,12 +73,12 @@ final class SystemTemplate {
                                         ready.add(process.ready());
                                         body = process;
                                     }""".formatted(JavaNames.literal(p.getName()), field, p.getName(), field)
-                    .indent(20).stripTrailing()); // inside the switch of start()
+                    .indent(12).stripTrailing()); // inside the switch of start(), indented with it
         }
-        List<String> regions = new ArrayList<>();
-        for (SharedObject shared : EcoreUtil2.typeSelect(system.getElements(), SharedObject.class)) {
-            regions.add(shared.getName() + ".region()");
-        }
+        // a region per shared object of this system, and per one of another system that a process uses
+        Set<SharedObject> shared = new LinkedHashSet<>(EcoreUtil2.typeSelect(system.getElements(), SharedObject.class));
+        processes.forEach(p -> shared.addAll(p.getUses()));
+        List<String> regions = shared.stream().map(o -> names.qualified(o, o.getName()) + ".region()").toList();
         StringBuilder clusters = new StringBuilder();
         List<String> clusterConstants = new ArrayList<>();
         for (Cluster c : EcoreUtil2.typeSelect(system.getElements(), Cluster.class)) {
@@ -175,31 +183,7 @@ final class SystemTemplate {
                      * @throws IllegalStateException if a process fails to start within 30 s
                      */
                     public static List<ProcessId> start(Node node, ClusterSpec cluster, Handlers handlers) {
-                        List<ProcessId> started = new ArrayList<>();
-                        List<CompletableFuture<Void>> ready = new ArrayList<>();
-                        for (Placement placement : cluster.node(node.id().name()).runs()) {
-                            for (int i = 0; i < placement.count(); i++) {
-                                ProcessBody body;
-                                switch (placement.process()) {
                 %s
-                                    default -> throw new IllegalArgumentException("unknown process " + placement.process());
-                                }
-                                started.add(node.spawn(placement.process() + "#" + (i + 1), body));
-                            }
-                        }
-                        try {
-                            CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-                        } catch (ExecutionException e) {
-                            throw new IllegalStateException("a process on node '" + node.id() + "' failed to start: "
-                                    + e.getCause(), e.getCause());
-                        } catch (TimeoutException e) {
-                            throw new IllegalStateException("the processes on node '" + node.id()
-                                    + "' did not start within 30 s");
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new IllegalStateException("interrupted while starting node '" + node.id() + "'");
-                        }
-                        return started;
                     }
 
                     /**
@@ -223,6 +207,61 @@ final class SystemTemplate {
                 """.formatted(names.system().eResource() == null ? "an .iris file"
                 : names.system().eResource().getURI().lastSegment(), names.javaPackage(), system.getName(), cls, cls,
                 groups, String.join(", ", codecs), clusters, String.join(", ", regions), String.join(", ", factories),
-                String.join("\n", spawns));
+                startBody(spawns));
+    }
+
+    /** The body of {@code start}: the processes of each placement; in a system without processes, none. */
+    private static String startBody(List<String> spawns) {
+        String body = spawns.isEmpty() ? """
+                if (!cluster.node(node.id().name()).runs().isEmpty()) {
+                    throw new IllegalArgumentException("no processes to place on node '" + node.id() + "'");
+                }
+                return List.of();
+                """ : """
+                List<ProcessId> started = new ArrayList<>();
+                List<CompletableFuture<Void>> ready = new ArrayList<>();
+                for (Placement placement : cluster.node(node.id().name()).runs()) {
+                    for (int i = 0; i < placement.count(); i++) {
+                        ProcessBody body;
+                        switch (placement.process()) {
+                %s
+                            default -> throw new IllegalArgumentException("unknown process " + placement.process());
+                        }
+                        started.add(node.spawn(placement.process() + "#" + (i + 1), body));
+                    }
+                }
+                try {
+                    CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("a process on node '" + node.id() + "' failed to start: "
+                            + e.getCause(), e.getCause());
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("the processes on node '" + node.id()
+                            + "' did not start within 30 s");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while starting node '" + node.id() + "'");
+                }
+                return started;
+                """.formatted(String.join("\n", spawns));
+        return body.indent(8).stripTrailing();
+    }
+
+    /** {@code system} and every system whose declarations it refers to, directly or through them. */
+    private static Set<IrisSystem> withImported(IrisSystem system) {
+        Set<IrisSystem> systems = new LinkedHashSet<>();
+        Deque<IrisSystem> todo = new ArrayDeque<>(List.of(system));
+        while (!todo.isEmpty()) {
+            IrisSystem next = todo.removeFirst();
+            if (systems.add(next)) {
+                next.eAllContents().forEachRemaining(o -> o.eCrossReferences().forEach(target -> {
+                    IrisSystem owner = EcoreUtil2.getContainerOfType(target, IrisSystem.class);
+                    if (owner != null && !systems.contains(owner)) {
+                        todo.addLast(owner);
+                    }
+                }));
+            }
+        }
+        return systems;
     }
 }

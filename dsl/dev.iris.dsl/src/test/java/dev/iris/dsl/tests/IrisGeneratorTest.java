@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Inject;
+import com.google.inject.Provider;
 import dev.iris.dsl.iris.IrisSystem;
 import java.io.InputStream;
 import java.net.URLClassLoader;
@@ -18,10 +19,14 @@ import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.ToolProvider;
+import org.eclipse.emf.common.util.URI;
+import org.eclipse.emf.ecore.resource.ResourceSet;
+import org.eclipse.xtext.EcoreUtil2;
 import org.eclipse.xtext.generator.GeneratorContext;
 import org.eclipse.xtext.generator.IFileSystemAccess;
 import org.eclipse.xtext.generator.IGenerator2;
 import org.eclipse.xtext.generator.InMemoryFileSystemAccess;
+import org.eclipse.xtext.resource.XtextResourceSet;
 import org.eclipse.xtext.testing.InjectWith;
 import org.eclipse.xtext.testing.extensions.InjectionExtension;
 import org.eclipse.xtext.testing.util.ParseHelper;
@@ -40,6 +45,8 @@ class IrisGeneratorTest {
     private ParseHelper<IrisSystem> parser;
     @Inject
     private IGenerator2 generator;
+    @Inject
+    private Provider<XtextResourceSet> resourceSets;
 
     /** What a user writes: handler classes extending the generated bases, and a driver for the test. */
     private static final Map<String, String> USER_CODE = Map.of(
@@ -196,16 +203,7 @@ class IrisGeneratorTest {
         for (var e : USER_CODE.entrySet()) {
             sources.add(write(dir.resolve("src"), e.getKey(), e.getValue()));
         }
-        Path classes = Files.createDirectories(dir.resolve("classes"));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        try (var files = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
-            boolean ok = javac.getTask(null, files, diagnostics,
-                    List.of("--release", "21", "-classpath", System.getProperty("java.class.path"), "-d",
-                            classes.toString(), "-Xlint:all", "-Werror"),
-                    null, files.getJavaFileObjectsFromPaths(sources)).call();
-            assertTrue(ok, () -> diagnostics.getDiagnostics().toString());
-        }
+        Path classes = compile(dir, sources);
         try (URLClassLoader loader = new URLClassLoader(new java.net.URL[] {classes.toUri().toURL()},
                 getClass().getClassLoader())) {
             String seen = (String) loader.loadClass("demo.bank.Driver").getMethod("run").invoke(null);
@@ -216,6 +214,101 @@ class IrisGeneratorTest {
                     failed: java.lang.IllegalArgumentException: negative amount -1
                     4200 3 null null""", seen);
         }
+    }
+
+    /**
+     * A system that imports another's message, group and shared object: its generated code names the
+     * other system's classes, compiles without a warning, and runs on an embedded cluster.
+     */
+    @Test
+    void aProcessMayUseWhatAnotherSystemDeclares(@TempDir Path dir) throws Exception {
+        ResourceSet resources = resourceSets.get();
+        IrisSystem a = parser.parse("""
+                system hidden.a
+                message Ask { long n } returns Told
+                message Told { long n }
+                group helpers = 9
+                shared Tally { long[4] counts }
+                """, URI.createURI("a.iris"), resources);
+        IrisSystem b = parser.parse("""
+                system app.b
+                import hidden.a.*
+                process Helper { joins helpers  handles Ask  uses Tally }
+                cluster local { node n1 at "127.0.0.1:7001" runs Helper }
+                """, URI.createURI("b.iris"), resources);
+        assertEquals(List.of(), a.eResource().getErrors(), "a parses");
+        assertEquals(List.of(), b.eResource().getErrors(), "b parses");
+        EcoreUtil2.resolveAll(resources);
+        Map<String, CharSequence> generated = new TreeMap<>();
+        for (var resource : resources.getResources()) {
+            InMemoryFileSystemAccess fsa = new InMemoryFileSystemAccess();
+            generator.doGenerate(resource, fsa, new GeneratorContext());
+            fsa.getTextFiles().forEach((k, v) -> generated.put(k.substring(IFileSystemAccess.DEFAULT_OUTPUT.length()), v));
+        }
+        String helper = generated.get("app/b/AbstractHelper.java").toString();
+        assertTrue(helper.contains("kernel.join(hidden.a.ASystem.HELPERS);"), helper);
+
+        List<Path> sources = new ArrayList<>();
+        for (var e : generated.entrySet()) {
+            sources.add(write(dir.resolve("src-gen"), e.getKey(), e.getValue().toString()));
+        }
+        sources.add(write(dir.resolve("src"), "app/b/Helper.java", """
+                package app.b;
+
+                import hidden.a.Ask;
+                import hidden.a.Told;
+
+                public class Helper extends AbstractHelper {
+                    @Override
+                    protected Told onAsk(Ask ask) {
+                        long n = tally().getCounts((int) ask.n()) + 1;
+                        tally().setCounts((int) ask.n(), n);
+                        return new Told(n);
+                    }
+                }
+                """));
+        sources.add(write(dir.resolve("src"), "app/b/Run.java", """
+                package app.b;
+
+                import dev.iris.runtime.EmbeddedCluster;
+                import hidden.a.ASystem;
+                import hidden.a.Ask;
+                import hidden.a.Told;
+                import java.time.Duration;
+
+                public final class Run {
+                    public static String run() throws Exception {
+                        try (EmbeddedCluster cluster = BSystem.startEmbedded(BSystem.LOCAL,
+                                new BSystem.Handlers(Helper::new))) {
+                            return cluster.nodes().get(0).call("asker", Duration.ofSeconds(30), k -> {
+                                Told first = (Told) k.send(ASystem.HELPERS, new Ask(2), Duration.ofSeconds(10));
+                                Told second = (Told) k.send(ASystem.HELPERS, new Ask(2), Duration.ofSeconds(10));
+                                return first.n() + " " + second.n();
+                            });
+                        }
+                    }
+                }
+                """));
+        Path classes = compile(dir, sources);
+        try (URLClassLoader loader = new URLClassLoader(new java.net.URL[] {classes.toUri().toURL()},
+                getClass().getClassLoader())) {
+            assertEquals("1 2", loader.loadClass("app.b.Run").getMethod("run").invoke(null));
+        }
+    }
+
+    /** Compiles {@code sources} as a user's build does (every lint warning an error); returns the classes. */
+    private static Path compile(Path dir, List<Path> sources) throws Exception {
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        try (var files = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
+            boolean ok = javac.getTask(null, files, diagnostics,
+                    List.of("--release", "21", "-classpath", System.getProperty("java.class.path"), "-d",
+                            classes.toString(), "-Xlint:all", "-Werror"),
+                    null, files.getJavaFileObjectsFromPaths(sources)).call();
+            assertTrue(ok, () -> diagnostics.getDiagnostics().toString());
+        }
+        return classes;
     }
 
     private static Path write(Path root, String relative, String content) throws Exception {

@@ -66,9 +66,18 @@ public class IrisCodeActions implements ICodeActionService2 {
         String uri = options.getCodeActionParams().getTextDocument().getUri();
         for (Diagnostic d : options.getCodeActionParams().getContext().getDiagnostics()) {
             String code = d.getCode() == null ? null : d.getCode().getLeft();
-            if (LINKING_DIAGNOSTIC.equals(code)
-                    && options.getResource() instanceof XtextResource resource) {
-                unresolved(resource, options.getDocument(), d, (title, edit) -> actions.add(action(title, d, uri, edit)));
+            if (LINKING_DIAGNOSTIC.equals(code)) {
+                BiConsumer<String, TextEdit> fixes = (title, edit) -> actions.add(action(title, d, uri, edit));
+                if (options.getResource() instanceof XtextResource resource) { // the Eclipse editor gives them
+                    unresolved(resource, options.getDocument(), d, fixes);
+                } else if (options.getLanguageServerAccess() != null) { // the language server does not
+                    options.getLanguageServerAccess().doSyncRead(uri, context -> {
+                        if (context.getResource() instanceof XtextResource resource) {
+                            unresolved(resource, context.getDocument(), d, fixes);
+                        }
+                        return null;
+                    });
+                }
                 continue;
             }
             String replacement = firstData(d);
