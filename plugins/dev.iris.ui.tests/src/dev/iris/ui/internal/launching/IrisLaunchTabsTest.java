@@ -3,11 +3,15 @@ package dev.iris.ui.internal.launching;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.iris.core.IrisProjects;
 import dev.iris.core.launching.IrisLaunching;
 import java.util.Arrays;
 import java.util.List;
+import org.eclipse.core.resources.IProject;
+import org.eclipse.core.resources.IncrementalProjectBuilder;
 import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.debug.ui.AbstractLaunchConfigurationTab;
+import org.eclipse.jdt.core.JavaCore;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
@@ -20,7 +24,8 @@ import org.junit.jupiter.api.function.ThrowingConsumer;
 
 /**
  * The Iris launch tabs on a configuration with no project yet, as Run > Run Configurations… opens
- * a new one: no exception, no programs, and an error message that asks for a project.
+ * a new one: no exception, no programs, and an error message that asks for a project; and the
+ * Program tab's search for a main class.
  */
 class IrisLaunchTabsTest {
     private final Shell shell = new Shell(Display.getCurrent());
@@ -47,6 +52,18 @@ class IrisLaunchTabsTest {
             assertEquals(0, system.getItemCount());
             assertFalse(tab.isValid(config));
         });
+    }
+
+    @Test
+    void theMainClassSearchFindsTheProjectsClassesWithAMainMethod() throws Throwable {
+        IProject project = IrisProjects.create("main-search", null, IrisProjects.Example.BANK, null);
+        try {
+            project.build(IncrementalProjectBuilder.FULL_BUILD, null);
+            assertEquals(List.of("demo.bank.Main"), IrisProgramTab.mainTypes(JavaCore.create(project)),
+                    "the example's Main, not its handlers nor the generated classes");
+        } finally {
+            project.delete(true, true, null);
+        }
     }
 
     @Test

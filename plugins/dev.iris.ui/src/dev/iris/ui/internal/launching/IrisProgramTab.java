@@ -3,23 +3,35 @@ package dev.iris.ui.internal.launching;
 import dev.iris.core.IrisNature;
 import dev.iris.core.launching.IrisLaunching;
 import dev.iris.core.launching.IrisPrograms;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.eclipse.core.resources.IProject;
 import org.eclipse.core.resources.ResourcesPlugin;
 import org.eclipse.core.runtime.CoreException;
-import org.eclipse.debug.ui.AbstractLaunchConfigurationTab;
 import org.eclipse.debug.core.DebugPlugin;
 import org.eclipse.debug.core.ILaunchConfiguration;
 import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
+import org.eclipse.debug.ui.AbstractLaunchConfigurationTab;
+import org.eclipse.jdt.core.ICompilationUnit;
+import org.eclipse.jdt.core.IJavaElement;
+import org.eclipse.jdt.core.IJavaProject;
+import org.eclipse.jdt.core.IMethod;
+import org.eclipse.jdt.core.IPackageFragment;
+import org.eclipse.jdt.core.IPackageFragmentRoot;
+import org.eclipse.jdt.core.IType;
+import org.eclipse.jdt.core.JavaCore;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
+import org.eclipse.jface.viewers.LabelProvider;
+import org.eclipse.jface.window.Window;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Text;
+import org.eclipse.ui.dialogs.ElementListSelectionDialog;
 
 /**
  * The Program tab: project, system, cluster, and how to run it (one JVM per node, or all nodes in
@@ -32,6 +44,7 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
     private Button separate;
     private Button embedded;
     private Text main;
+    private Button search;
     private List<IrisPrograms.Program> programs = List.of();
 
     @Override
@@ -49,8 +62,14 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         embedded = new Button(modes, SWT.RADIO);
         embedded.setText("All nodes in one JVM (embedded)");
         new Label(c, SWT.NONE).setText("Main class (embedded):");
-        main = new Text(c, SWT.BORDER);
+        Composite mainRow = new Composite(c, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).applyTo(mainRow);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(mainRow);
+        main = new Text(mainRow, SWT.BORDER);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(main);
+        search = new Button(mainRow, SWT.PUSH);
+        search.setText("Search...");
+        search.addListener(SWT.Selection, e -> searchMain());
         project.addListener(SWT.Modify, e -> {
             loadPrograms();
             changed();
@@ -75,8 +94,63 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
 
     private void changed() {
         main.setEnabled(embedded.getSelection());
+        search.setEnabled(embedded.getSelection());
         setDirty(true);
         updateLaunchConfigurationDialog();
+    }
+
+    /** Lets a person choose among the project's classes with a main method, as JDT's Main tab does. */
+    private void searchMain() {
+        IProject p = IrisLaunching.openProject(project.getText()).orElse(null);
+        if (p == null) {
+            setErrorMessage("Choose an open Iris project");
+            updateLaunchConfigurationDialog();
+            return;
+        }
+        List<String> types;
+        try {
+            types = mainTypes(JavaCore.create(p));
+        } catch (CoreException e) {
+            setErrorMessage(e.getMessage());
+            updateLaunchConfigurationDialog();
+            return;
+        }
+        ElementListSelectionDialog dialog = new ElementListSelectionDialog(getShell(), new LabelProvider());
+        dialog.setTitle("Select Main Type");
+        dialog.setMessage(types.isEmpty() ? "Project " + p.getName() + " has no class with a main method"
+                : "Choose the class whose main method runs the cluster (? = any character, * = any string):");
+        dialog.setElements(types.toArray());
+        if (dialog.open() == Window.OK) {
+            main.setText((String) dialog.getFirstResult());
+        }
+    }
+
+    /** The classes of {@code project}'s source folders that have a main method, by qualified name, sorted. */
+    static List<String> mainTypes(IJavaProject project) throws CoreException {
+        List<String> found = new ArrayList<>();
+        for (IPackageFragmentRoot root : project.getPackageFragmentRoots()) {
+            if (root.getKind() != IPackageFragmentRoot.K_SOURCE) {
+                continue;
+            }
+            for (IJavaElement child : root.getChildren()) {
+                for (ICompilationUnit unit : ((IPackageFragment) child).getCompilationUnits()) {
+                    for (IType type : unit.getAllTypes()) {
+                        if (Arrays.stream(type.getMethods()).anyMatch(m -> isMain(m))) {
+                            found.add(type.getFullyQualifiedName('.'));
+                        }
+                    }
+                }
+            }
+        }
+        return found.stream().sorted().toList();
+    }
+
+    private static boolean isMain(IMethod method) {
+        try {
+            return method.isMainMethod();
+        } catch (CoreException e) {
+            return false;
+        }
     }
 
     private void loadPrograms() {
@@ -113,6 +187,7 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
             separate.setSelection(!inOne);
             main.setText(configuration.getAttribute(IrisLaunching.ATTR_MAIN, ""));
             main.setEnabled(inOne);
+            search.setEnabled(inOne);
         } catch (CoreException e) {
             setErrorMessage(e.getMessage());
         }
