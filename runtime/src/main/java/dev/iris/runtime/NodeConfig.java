@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * @param cluster           the cluster name; peers of another cluster are refused at the handshake
  * @param bind              where to listen: an {@link InetSocketAddress} (TCP between JVMs; port 0
  *                          picks a free one) or an {@link io.netty.channel.local.LocalAddress}
- *                          (in-JVM transport)
+ *                          (in-JVM transport: start such nodes with an {@link EmbeddedCluster},
+ *                          which keeps them on one event loop; see there why)
  * @param seeds             nodes to contact at start; may be empty for the first node. A node
  *                          that reaches one seed learns the others from it.
  * @param heartbeatInterval how often this node tells its peers it is alive
