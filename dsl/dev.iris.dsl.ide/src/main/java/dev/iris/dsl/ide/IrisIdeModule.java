@@ -6,6 +6,7 @@ import dev.iris.dsl.ide.contentassist.IrisContentProposals;
 import dev.iris.dsl.ide.contentassist.IrisCrossrefProposals;
 import dev.iris.dsl.ide.highlighting.IrisHighlighting;
 import dev.iris.dsl.ide.quickfix.IrisCodeActions;
+import dev.iris.dsl.ide.symbols.IrisSymbolKinds;
 import org.eclipse.xtext.ide.editor.contentassist.IdeContentProposalProvider;
 import org.eclipse.xtext.ide.editor.contentassist.IdeCrossrefProposalProvider;
 import org.eclipse.xtext.ide.editor.syntaxcoloring.ISemanticHighlightingCalculator;

@@ -1,6 +1,7 @@
 package dev.iris.dsl.ide;
 
 import com.google.inject.Inject;
+import dev.iris.dsl.ide.symbols.IrisSymbolKinds;
 import java.io.StringReader;
 import java.util.List;
 import java.util.stream.StreamSupport;
@@ -9,10 +10,10 @@ import org.eclipse.emf.ecore.EObject;
 import org.eclipse.emf.ecore.EcorePackage;
 import org.eclipse.emf.ecore.util.EcoreUtil;
 import org.eclipse.lsp4j.RenameParams;
+import org.eclipse.lsp4j.WorkspaceEdit;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
-import org.eclipse.lsp4j.WorkspaceEdit;
 import org.eclipse.xtext.ParserRule;
 import org.eclipse.xtext.RuleCall;
 import org.eclipse.xtext.ide.server.ILanguageServerAccess.Context;

@@ -271,6 +271,9 @@ class IrisLanguageServerIT {
                     new Position(7, 29))).get(30, TimeUnit.SECONDS);
             List<String> labels = completion.getRight().getItems().stream().map(CompletionItem::getLabel).toList();
             assertTrue(labels.contains("Pong"), labels::toString);
+            // a name has the kind of what it names, as in the outline: a message is a Struct
+            assertEquals(CompletionItemKind.Struct, completion.getRight().getItems().stream()
+                    .filter(i -> i.getLabel().equals("Pong")).findFirst().orElseThrow().getKind());
 
             // a template of a whole declaration where one can start, as an LSP snippet of kind Snippet
             CompletionItem template = template(ls, uri);

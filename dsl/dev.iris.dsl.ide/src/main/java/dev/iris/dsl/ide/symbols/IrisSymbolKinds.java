@@ -1,4 +1,4 @@
-package dev.iris.dsl.ide;
+package dev.iris.dsl.ide.symbols;
 
 import dev.iris.dsl.iris.IrisPackage.Literals;
 import java.util.Locale;
