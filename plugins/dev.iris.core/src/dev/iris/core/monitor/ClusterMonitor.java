@@ -608,10 +608,14 @@ public final class ClusterMonitor implements AutoCloseable {
      * when none is (the run ended), those that had died when one last was.
      */
     private Set<String> dead(List<String> nodes) {
-        if (connected().isEmpty()) {
+        Set<String> up = connected();
+        if (up.isEmpty()) {
             return lastDead;
         }
-        Set<String> dead = nodes.stream().filter(n -> nodeState(n) == NodeState.DEAD).collect(Collectors.toSet());
+        // as nodeState says, once for all nodes: neither connected nor a member for a connected node
+        Set<String> seen = new HashSet<>(up);
+        states.values().stream().filter(s -> up.contains(s.node())).forEach(s -> seen.addAll(s.members()));
+        Set<String> dead = nodes.stream().filter(n -> !seen.contains(n)).collect(Collectors.toSet());
         lastDead = dead;
         return dead;
     }

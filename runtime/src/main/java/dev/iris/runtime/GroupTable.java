@@ -15,7 +15,6 @@ import java.util.Set;
  * monitor.
  */
 final class GroupTable {
-    /** One group's members, and the same grouped by the node they run on (the fan-out of a send). */
     /**
      * A group's members: in a fixed order, each with its index in it, and by node. Immutable, so a
      * send reads it without a lock.

@@ -52,10 +52,6 @@ public final class FrameEncoder extends MessageToMessageEncoder<Frame> {
             throw new EncoderException(frame.kind() + " frame of " + length + " bytes exceeds the maximum frame size of "
                     + maxFrameBytes + " bytes");
         }
-        if (frame.headroom()) {
-            out.add(inPlace(frame.retain()));
-            return;
-        }
         boolean copy = payload.readableBytes() < COPY_BELOW;
         ByteBuf header = ctx.alloc().buffer(Frame.LENGTH_FIELD_BYTES + Frame.HEADER_BYTES
                 + (copy ? payload.readableBytes() : 0));
