@@ -1,9 +1,9 @@
 package demo.bank;
 
-import dev.iris.runtime.EmbeddedCluster;
 import dev.iris.runtime.Kernel;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.launch.ClusterSession;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the bank on the embedded cluster {@code local}: every account starts with 1,000 cents; one
+ * Runs the bank on the cluster {@code local} (see ClusterSession): every account starts with 1,000 cents; one
  * client per node sends random transfers to random tellers, half under the lock and half in
  * transactions; then an audit adds everything up. The totals must not change.
  */
@@ -25,8 +25,7 @@ public final class Main {
 
     /** What the bank reported, one line per step. */
     public static String run() throws Exception {
-        try (EmbeddedCluster cluster = BankSystem.startEmbedded(BankSystem.LOCAL,
-                new BankSystem.Handlers(Teller::new))) {
+        try (ClusterSession cluster = BankSystem.open(BankSystem.LOCAL, new BankSystem.Handlers(Teller::new))) {
             return session(cluster.nodes());
         }
     }

@@ -1,12 +1,13 @@
 package demo.jacobi;
 
-import dev.iris.runtime.EmbeddedCluster;
 import dev.iris.runtime.GroupReplies;
+import dev.iris.runtime.Node;
 import dev.iris.runtime.ReplyMode;
+import dev.iris.runtime.launch.ClusterSession;
 import java.time.Duration;
 
 /**
- * Runs the Jacobi workers on the embedded cluster {@code local} and compares their grid with the
+ * Runs the Jacobi workers on the cluster {@code local} (see ClusterSession) and compares their grid with the
  * same computation on one thread.
  */
 public final class Main {
@@ -17,14 +18,13 @@ public final class Main {
 
     /** What the run showed, one line per fact. */
     public static String run() throws Exception {
-        try (EmbeddedCluster cluster = JacobiSystem.startEmbedded(JacobiSystem.LOCAL,
-                new JacobiSystem.Handlers(Worker::new))) {
-            return session(cluster.node("n1"));
+        try (ClusterSession cluster = JacobiSystem.open(JacobiSystem.LOCAL, new JacobiSystem.Handlers(Worker::new))) {
+            return session(cluster.nodes().get(0)); // embedded, node n1; with a JVM per node, the client node
         }
     }
 
     /** Solves on the workers from {@code client} (any node of the cluster) and compares with one thread. */
-    public static String session(dev.iris.runtime.Node client) throws Exception {
+    public static String session(Node client) throws Exception {
         GroupReplies replies = client.call("client", Duration.ofSeconds(90),
                 k -> k.sendGroup(JacobiSystem.WORKERS, new Solve(ITERATIONS), ReplyMode.ALL, Duration.ofSeconds(60)));
         double[] grid = null;

@@ -1,12 +1,12 @@
 package demo.names;
 
-import dev.iris.runtime.EmbeddedCluster;
 import dev.iris.runtime.GroupReplies;
 import dev.iris.runtime.ReplyMode;
+import dev.iris.runtime.launch.ClusterSession;
 import java.time.Duration;
 
 /**
- * Runs the name service on the embedded cluster {@code local}: a client registers a name with every
+ * Runs the name service on the cluster {@code local} (see ClusterSession): a client registers a name with every
  * name server (group send, all replies), then finds it again by asking the group (first reply).
  */
 public final class Main {
@@ -15,9 +15,9 @@ public final class Main {
 
     /** What the client saw, one line per step. */
     public static String run() throws Exception {
-        try (EmbeddedCluster cluster = NamesSystem.startEmbedded(NamesSystem.LOCAL,
-                new NamesSystem.Handlers(NameServer::new))) {
-            return cluster.node("n2").call("client", Duration.ofSeconds(30), Main::client);
+        try (ClusterSession cluster = NamesSystem.open(NamesSystem.LOCAL, new NamesSystem.Handlers(NameServer::new))) {
+            // embedded, from the last node; in a launch with a JVM per node, from the client node
+            return cluster.nodes().get(cluster.nodes().size() - 1).call("client", Duration.ofSeconds(30), Main::client);
         }
     }
 

@@ -1,10 +1,10 @@
 package demo.scheduler;
 
-import dev.iris.runtime.EmbeddedCluster;
 import dev.iris.runtime.GroupReplies;
 import dev.iris.runtime.Kernel;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.ReplyMode;
+import dev.iris.runtime.launch.ClusterSession;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * Runs the scheduler on the embedded cluster {@code local}: a client places nine jobs, each on the
+ * Runs the scheduler on the cluster {@code local} (see ClusterSession): a client places nine jobs, each on the
  * least-loaded node. For each job it asks every program manager at once (a group send that returns
  * the first reply) and collects the other replies with GetReply, as V's remote execution did; then
  * it sends the job to the manager with the fewest jobs (ties go to the first node by name).
@@ -26,9 +26,10 @@ public final class Main {
 
     /** What the client saw, one line per step. */
     public static String run() throws Exception {
-        try (EmbeddedCluster cluster = SchedulerSystem.startEmbedded(SchedulerSystem.LOCAL,
+        try (ClusterSession cluster = SchedulerSystem.open(SchedulerSystem.LOCAL,
                 new SchedulerSystem.Handlers(ProgramManager::new))) {
-            return cluster.node("n2").call("client", Duration.ofSeconds(30), Main::client);
+            // embedded, from the last node; in a launch with a JVM per node, from the client node
+            return cluster.nodes().get(cluster.nodes().size() - 1).call("client", Duration.ofSeconds(30), Main::client);
         }
     }
 

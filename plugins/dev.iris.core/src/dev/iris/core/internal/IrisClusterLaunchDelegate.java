@@ -6,6 +6,7 @@ import dev.iris.core.launching.IrisPrograms;
 import dev.iris.core.monitor.ClusterMonitor;
 import dev.iris.dsl.compiler.IrisCompiler;
 import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.launch.ClusterSession;
 import dev.iris.runtime.launch.EmbeddedMain;
 import dev.iris.runtime.launch.MonitoredMain;
 import dev.iris.runtime.launch.NodeMain;
@@ -40,9 +41,11 @@ import org.eclipse.jdt.launching.VMRunnerConfiguration;
 /**
  * Launches an "Iris Cluster" configuration: per node a JVM running {@link NodeMain} with a
  * generated {@code node.properties} and credentials issued for this launch (in Debug mode each is
- * a Java debug target), or one JVM with all nodes embedded ({@link EmbeddedMain}, or the
- * configured main class). All JVMs belong to one launch: one entry in the Debug view with a
- * process and console per node, and Terminate stops them all.
+ * a Java debug target), and the configured main class in a JVM of its own as client node
+ * {@value #CLIENT} ({@link ClusterSession}: {@code IRIS_CLIENT} names its configuration); or one
+ * JVM with all nodes embedded ({@link EmbeddedMain}, or the configured main class). All JVMs
+ * belong to one launch: one entry in the Debug view with a process and console per JVM, and
+ * Terminate stops them all.
  */
 public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigurationDelegate {
     @Override
@@ -69,13 +72,13 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         setDefaultSourceLocator(launch, configuration);
         progress.worked(1);
         boolean embedded = configuration.getAttribute(IrisLaunching.ATTR_EMBEDDED, false);
+        String main = configuration.getAttribute(IrisLaunching.ATTR_MAIN, "").strip();
         ClusterAuthority authority = IrisLaunching.authority(project.getProject(), cluster.name());
         // every monitor binds a free port and its JVM prints where (MONITOR <node> <host:port>)
         ClusterMonitor clusterMonitor = watch(cluster, program, embedded ? cluster.nodes() : nodes, authority);
         try {
             IrisCompiler.deleteTree(dir);
             if (embedded) {
-                String main = configuration.getAttribute(IrisLaunching.ATTR_MAIN, "");
                 Path conf = write(dir.resolve("embedded.properties"), program, cluster, null, handlers, null);
                 // MonitoredMain serves a monitor for every node the program starts, with its credentials
                 Path credentials = dir.resolve("monitor-credentials");
@@ -87,21 +90,29 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                 args.addAll(List.of("--", main.isBlank() ? EmbeddedMain.class.getName() : main));
                 args.addAll(main.isBlank() ? List.of(conf.toString()) : List.of(arguments.getProgramArgumentsArray()));
                 run(runner, configuration, launch, MonitoredMain.class.getName(), args.toArray(String[]::new),
-                        classpath, arguments, cluster.name() + " — all nodes in one JVM", clusterMonitor,
-                        progress.split(9));
+                        classpath, arguments, environment(configuration, null),
+                        cluster.name() + " — all nodes in one JVM", clusterMonitor, progress.split(9));
             } else {
-                SubMonitor each = progress.split(9).setWorkRemaining(nodes.size());
+                SubMonitor each = progress.split(9).setWorkRemaining(nodes.size() + 1);
                 for (IrisPrograms.Node node : nodes) {
                     String host = node.address().substring(0, node.address().lastIndexOf(':'));
                     Path conf = write(dir.resolve(node.name()).resolve("node.properties"), program, cluster, node,
                             handlers, host + ":0");
                     authority.issue(node.name()).write(conf.resolveSibling("credentials"));
                     for (IProcess process : run(runner, configuration, launch, NodeMain.class.getName(),
-                            new String[] {conf.toString()}, classpath, arguments,
+                            new String[] {conf.toString()}, classpath, arguments, environment(configuration, null),
                             node.name() + " — " + node.address(), clusterMonitor, each.split(1))) {
                         process.setAttribute(IrisLaunching.ATTR_PROCESS_CLUSTER, cluster.name());
                         process.setAttribute(IrisLaunching.ATTR_PROCESS_NODE, node.name());
                     }
+                }
+                if (!main.isBlank()) {
+                    // the program's main class joins the node JVMs as a client node and drives them
+                    Path conf = writeClient(dir.resolve(CLIENT).resolve("client.properties"), cluster);
+                    authority.issue(CLIENT).write(conf.resolveSibling("credentials"));
+                    run(runner, configuration, launch, main, arguments.getProgramArgumentsArray(), classpath,
+                            arguments, environment(configuration, conf), CLIENT + " — " + main, clusterMonitor,
+                            each.split(1));
                 }
             }
         } catch (IOException e) {
@@ -114,6 +125,9 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         }
         register(launch, project.getElementName(), cluster, nodes, clusterMonitor);
     }
+
+    /** The node name of the main class's JVM in a launch with a JVM per node. */
+    private static final String CLIENT = "client";
 
     /** The name the IDE's monitor connections go by (their certificate's subject). */
     private static final String IDE_CLIENT = "iris-ide";
@@ -173,6 +187,41 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         return file;
     }
 
+    /** The configuration of the client node that joins {@code cluster}'s nodes ({@link ClusterSession}). */
+    private static Path writeClient(Path file, IrisPrograms.Cluster cluster) throws IOException {
+        Properties conf = new Properties();
+        conf.setProperty("iris.cluster", cluster.name());
+        conf.setProperty("iris.node", CLIENT);
+        conf.setProperty("iris.seeds", cluster.nodes().stream().map(IrisPrograms.Node::address)
+                .collect(Collectors.joining(",")));
+        Files.createDirectories(file.getParent());
+        try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            conf.store(out, "written by the Iris IDE: the main class joins the cluster's node JVMs as this client");
+        }
+        return file;
+    }
+
+    /**
+     * The configuration's environment (null: this one's, inherited), with {@code IRIS_CLIENT} naming
+     * {@code client} if that is not null.
+     */
+    private String[] environment(ILaunchConfiguration configuration, Path client) throws CoreException {
+        String[] configured = getEnvironment(configuration);
+        if (client == null) {
+            return configured;
+        }
+        List<String> env = new ArrayList<>();
+        if (configured == null) {
+            DebugPlugin.getDefault().getLaunchManager().getNativeEnvironmentCasePreserved()
+                    .forEach((k, v) -> env.add(k + "=" + v));
+        } else {
+            env.addAll(List.of(configured));
+        }
+        env.removeIf(e -> e.startsWith(ClusterSession.CLIENT_ENV + "="));
+        env.add(ClusterSession.CLIENT_ENV + "=" + client);
+        return env.toArray(String[]::new);
+    }
+
     /**
      * Starts one JVM in {@code launch}, labels its processes {@code label} (through
      * {@link NodeProcessFactory}: the Debug view) and their consoles {@code label [configuration]},
@@ -180,12 +229,12 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
      * new processes.
      */
     private List<IProcess> run(IVMRunner runner, ILaunchConfiguration configuration, ILaunch launch, String main,
-            String[] args, String[] classpath, ExecutionArguments arguments, String label, ClusterMonitor monitor,
-            IProgressMonitor progress) throws CoreException {
+            String[] args, String[] classpath, ExecutionArguments arguments, String[] environment, String label,
+            ClusterMonitor monitor, IProgressMonitor progress) throws CoreException {
         VMRunnerConfiguration vm = new VMRunnerConfiguration(main, classpath);
         vm.setProgramArguments(args);
         vm.setVMArguments(arguments.getVMArgumentsArray());
-        vm.setEnvironment(getEnvironment(configuration));
+        vm.setEnvironment(environment);
         vm.setVMSpecificAttributesMap(getVMSpecificAttributesMap(configuration));
         File workingDirectory = verifyWorkingDirectory(configuration); // default: the project's folder
         vm.setWorkingDirectory(workingDirectory == null ? null : workingDirectory.getAbsolutePath());

@@ -15,6 +15,7 @@ import org.eclipse.debug.core.DebugPlugin;
 import org.eclipse.debug.core.ILaunchConfiguration;
 import org.eclipse.debug.core.ILaunchConfigurationType;
 import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
+import org.eclipse.jdt.core.JavaCore;
 import org.eclipse.jdt.launching.IJavaLaunchConfigurationConstants;
 import org.osgi.framework.FrameworkUtil;
 
@@ -25,8 +26,12 @@ import org.osgi.framework.FrameworkUtil;
  * <p>Attributes: the project ({@link #ATTR_PROJECT}), the generated system class
  * ({@link #ATTR_SYSTEM}), the cluster ({@link #ATTR_CLUSTER}; empty: {@code local}, else the
  * first), the nodes to start ({@link #ATTR_NODES}; empty: all), whether to run embedded
- * ({@link #ATTR_EMBEDDED}) and, embedded, a main class ({@link #ATTR_MAIN}; empty: start the
- * cluster's processes), plus JDT's JVM and program arguments, JRE and environment attributes.
+ * ({@link #ATTR_EMBEDDED}) and the main class that drives the cluster ({@link #ATTR_MAIN}; empty:
+ * the nodes run their processes only), plus JDT's JVM and program arguments, JRE and environment
+ * attributes. Embedded, the main class runs with every node in its JVM; with a JVM per node, it
+ * runs in a JVM of its own, as a client node that joins them (see
+ * {@link dev.iris.runtime.launch.ClusterSession}: the launch names the client's configuration in
+ * {@code IRIS_CLIENT}).
  *
  * <p>Nodes in their own JVMs authenticate with mutual TLS: each launch issues their credentials
  * from a certificate authority per project and cluster that the IDE keeps in its state location
@@ -45,7 +50,7 @@ public final class IrisLaunching {
     public static final String ATTR_NODES = "dev.iris.core.nodes";
     /** Whether all nodes run embedded in one JVM (boolean; default false: one JVM per node). */
     public static final String ATTR_EMBEDDED = "dev.iris.core.embedded";
-    /** Embedded only: the main class to run (JDT's attribute); empty: start the cluster's processes. */
+    /** The main class that drives the cluster (JDT's attribute); empty: the nodes run their processes only. */
     public static final String ATTR_MAIN = IJavaLaunchConfigurationConstants.ATTR_MAIN_TYPE_NAME;
     /**
      * The process factory every Iris configuration names ({@link DebugPlugin#ATTR_PROCESS_FACTORY_ID}):
@@ -114,7 +119,8 @@ public final class IrisLaunching {
 
     /**
      * A new (unsaved) configuration that runs {@code cluster} of {@code program} in {@code project},
-     * one JVM per node, named after the project and cluster (made unique).
+     * one JVM per node, named after the project and cluster (made unique); driven by the project's
+     * main class if it has exactly one.
      */
     public static ILaunchConfigurationWorkingCopy newConfiguration(IProject project, IrisPrograms.Program program,
             IrisPrograms.Cluster cluster) throws CoreException {
@@ -126,6 +132,8 @@ public final class IrisLaunching {
         copy.setAttribute(ATTR_CLUSTER, cluster.name());
         copy.setAttribute(ATTR_NODES, List.<String>of());
         copy.setAttribute(ATTR_EMBEDDED, false);
+        List<String> mains = IrisPrograms.mainTypes(JavaCore.create(project));
+        copy.setAttribute(ATTR_MAIN, mains.size() == 1 ? mains.get(0) : "");
         copy.setAttribute(DebugPlugin.ATTR_PROCESS_FACTORY_ID, PROCESS_FACTORY_ID);
         copy.setMappedResources(new org.eclipse.core.resources.IResource[] {project});
         return copy;

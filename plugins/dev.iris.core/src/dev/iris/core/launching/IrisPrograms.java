@@ -16,6 +16,7 @@ import org.eclipse.core.runtime.CoreException;
 import org.eclipse.jdt.core.ICompilationUnit;
 import org.eclipse.jdt.core.IJavaElement;
 import org.eclipse.jdt.core.IJavaProject;
+import org.eclipse.jdt.core.IMethod;
 import org.eclipse.jdt.core.IPackageFragment;
 import org.eclipse.jdt.core.IPackageFragmentRoot;
 import org.eclipse.jdt.core.IType;
@@ -114,6 +115,36 @@ public final class IrisPrograms {
      */
     public static List<String> userTypes(IJavaProject project) throws CoreException {
         List<String> types = new ArrayList<>();
+        for (ICompilationUnit unit : userUnits(project)) {
+            for (IType type : unit.getTypes()) {
+                types.add(type.getFullyQualifiedName());
+            }
+        }
+        return types;
+    }
+
+    /**
+     * The classes of the user's source folders of {@code project} that have a main method, by
+     * qualified name, sorted: what may drive a cluster launch.
+     */
+    public static List<String> mainTypes(IJavaProject project) throws CoreException {
+        List<String> found = new ArrayList<>();
+        for (ICompilationUnit unit : userUnits(project)) {
+            for (IType type : unit.getAllTypes()) {
+                for (IMethod method : type.getMethods()) {
+                    if (method.isMainMethod()) {
+                        found.add(type.getFullyQualifiedName('.'));
+                        break;
+                    }
+                }
+            }
+        }
+        return found.stream().sorted().toList();
+    }
+
+    /** The compilation units of {@code project}'s own source folders, except {@code src-gen}. */
+    private static List<ICompilationUnit> userUnits(IJavaProject project) throws CoreException {
+        List<ICompilationUnit> units = new ArrayList<>();
         for (IPackageFragmentRoot root : project.getPackageFragmentRoots()) {
             if (root.getKind() != IPackageFragmentRoot.K_SOURCE
                     || !root.getResource().getProject().equals(project.getProject())
@@ -121,14 +152,9 @@ public final class IrisPrograms {
                 continue;
             }
             for (IJavaElement element : root.getChildren()) {
-                for (ICompilationUnit unit : ((IPackageFragment) element)
-                        .getCompilationUnits()) {
-                    for (IType type : unit.getTypes()) {
-                        types.add(type.getFullyQualifiedName());
-                    }
-                }
+                units.addAll(List.of(((IPackageFragment) element).getCompilationUnits()));
             }
         }
-        return types;
+        return units;
     }
 }

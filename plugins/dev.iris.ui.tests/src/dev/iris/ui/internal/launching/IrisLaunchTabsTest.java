@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.iris.core.IrisProjects;
 import dev.iris.core.launching.IrisLaunching;
+import dev.iris.core.launching.IrisPrograms;
 import java.util.Arrays;
 import java.util.List;
 import org.eclipse.core.resources.IProject;
@@ -59,7 +60,7 @@ class IrisLaunchTabsTest {
         IProject project = IrisProjects.create("main-search", null, IrisProjects.Example.BANK, null);
         try {
             project.build(IncrementalProjectBuilder.FULL_BUILD, null);
-            assertEquals(List.of("demo.bank.Main"), IrisProgramTab.mainTypes(JavaCore.create(project)),
+            assertEquals(List.of("demo.bank.Main"), IrisPrograms.mainTypes(JavaCore.create(project)),
                     "the example's Main, not its handlers nor the generated classes");
         } finally {
             project.delete(true, true, null);

@@ -12,6 +12,7 @@ import dev.iris.core.launching.IrisLaunching;
 import dev.iris.core.launching.IrisPrograms;
 import dev.iris.runtime.Kernel;
 import dev.iris.runtime.Node;
+import dev.iris.runtime.monitor.MonitorMessage;
 import java.lang.reflect.Method;
 import java.net.URLClassLoader;
 import java.time.Duration;
@@ -133,9 +134,16 @@ class IrisLaunchTest {
                         ? " (ended)" : "") + ": " + output(p)).toList());
     }
 
+    /** The default configuration without its main class: the node JVMs only, driven by {@link #client()}. */
+    private static ILaunchConfigurationWorkingCopy nodesOnly() throws CoreException {
+        ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program, cluster);
+        config.setAttribute(IrisLaunching.ATTR_MAIN, "");
+        return config;
+    }
+
     @Test
     void eachNodeRunsInItsOwnJvmWithItsConsoleAndTerminateStopsThemAll() throws Exception {
-        launch = IrisLaunching.newConfiguration(project, program, cluster).launch(ILaunchManager.RUN_MODE, null);
+        launch = nodesOnly().launch(ILaunchManager.RUN_MODE, null);
         IProcess[] processes = launch.getProcesses();
         assertEquals(2, processes.length, "a process per node, in one launch");
         awaitReady(processes);
@@ -171,10 +179,38 @@ class IrisLaunchTest {
         processEventsUntil(() -> state() == ClusterRegistry.Cluster.State.STOPPED, () -> "the cluster stopped");
     }
 
+    /**
+     * Run As > Iris Cluster on a new project shows traffic: the project's main class runs in a JVM of
+     * its own as a client node of the node JVMs, its requests show in the message trace, and the
+     * nodes run on after it ends.
+     */
+    @Test
+    void theDefaultLaunchRunsTheMainClassAsAClientOfTheNodeJvms() throws Exception {
+        ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program, cluster);
+        assertEquals("demo.names.Main", config.getAttribute(IrisLaunching.ATTR_MAIN, ""),
+                "the project's one main class drives the cluster");
+        launch = config.launch(ILaunchManager.RUN_MODE, null);
+        IProcess[] processes = launch.getProcesses();
+        assertEquals(3, processes.length, "a JVM per node and one for the main class");
+        IProcess main = Arrays.stream(processes).filter(p -> p.getAttribute(IrisLaunching.ATTR_PROCESS_NODE) == null)
+                .findFirst().orElseThrow();
+        assertEquals("client — demo.names.Main", main.getLabel());
+        processEventsUntil(() -> main.isTerminated() && output(main).contains("scanner found"),
+                () -> "Main to end: " + output(main));
+        assertEquals(0, main.getExitValue(), output(main));
+        assertTrue(output(main).replace("\r", "").contains(EXPECTED), output(main));
+        processEventsUntil(() -> monitor() != null && monitor().traceEvents().stream()
+                .anyMatch(m -> m instanceof MonitorMessage.Message e && e.event().message().endsWith("Register")),
+                () -> "the main class's Register in the message trace: " + (monitor() == null ? "no monitor"
+                        : monitor().traceEvents()));
+        assertTrue(Arrays.stream(processes).filter(p -> p != main).noneMatch(IProcess::isTerminated),
+                "the nodes run on");
+    }
+
     /** All nodes in one JVM serve their monitors too: the IDE watches them like node JVMs, over TLS. */
     @Test
     void allNodesInOneJvmAreWatchedThroughTheirMonitors() throws Exception {
-        ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program, cluster);
+        ILaunchConfigurationWorkingCopy config = nodesOnly();
         config.setAttribute(IrisLaunching.ATTR_EMBEDDED, true);
         launch = config.launch(ILaunchManager.RUN_MODE, null);
         assertEquals(1, launch.getProcesses().length);
@@ -225,7 +261,7 @@ class IrisLaunchTest {
         };
         DebugPlugin.getDefault().addDebugEventListener(listener);
         try {
-            launch = IrisLaunching.newConfiguration(project, program, cluster).launch(ILaunchManager.DEBUG_MODE, null);
+            launch = nodesOnly().launch(ILaunchManager.DEBUG_MODE, null);
             assertEquals(2, launch.getDebugTargets().length, "each node JVM is a Java debug target");
             assertLabelledByNode(launch.getProcesses());
             awaitReady(launch.getProcesses());
@@ -295,6 +331,7 @@ class IrisLaunchTest {
         assertEquals("demo.names.NamesSystem", first.getAttribute(IrisLaunching.ATTR_SYSTEM, ""));
         assertEquals("local", first.getAttribute(IrisLaunching.ATTR_CLUSTER, ""));
         assertEquals(false, first.getAttribute(IrisLaunching.ATTR_EMBEDDED, true));
+        assertEquals("demo.names.Main", first.getAttribute(IrisLaunching.ATTR_MAIN, ""), "its main class drives it");
         assertEquals(first, IrisLaunchShortcut.configuration(project), "Run As again reuses the configuration");
         first.delete();
         org.junit.jupiter.api.Assertions.assertThrows(CoreException.class, () -> IrisLaunchShortcut.configuration(

@@ -65,7 +65,9 @@ class PageOwnershipViewTest {
         IWorkbenchPage page = debugPerspective();
         IDE.openEditor(page, project.getFile(IrisProjects.IRIS_SRC + "/bank.iris"));
         PageOwnershipView view = (PageOwnershipView) page.showView(IrisDebugPerspective.PAGE_OWNERSHIP_VIEW_ID);
-        ILaunch launch = IrisLaunching.newConfiguration(project, program, cluster).launch(ILaunchManager.RUN_MODE, null);
+        var config = IrisLaunching.newConfiguration(project, program, cluster);
+        config.setAttribute(IrisLaunching.ATTR_MAIN, ""); // the nodes only: this test drives them
+        ILaunch launch = config.launch(ILaunchManager.RUN_MODE, null);
         try {
             page.bringToTop(view); // the nodes' consoles come to the front as they print
             // the status line is redrawn from the next picture, after the monitor counts the third node

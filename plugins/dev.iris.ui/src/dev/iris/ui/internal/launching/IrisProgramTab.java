@@ -13,13 +13,6 @@ import org.eclipse.debug.core.DebugPlugin;
 import org.eclipse.debug.core.ILaunchConfiguration;
 import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.debug.ui.AbstractLaunchConfigurationTab;
-import org.eclipse.jdt.core.ICompilationUnit;
-import org.eclipse.jdt.core.IJavaElement;
-import org.eclipse.jdt.core.IJavaProject;
-import org.eclipse.jdt.core.IMethod;
-import org.eclipse.jdt.core.IPackageFragment;
-import org.eclipse.jdt.core.IPackageFragmentRoot;
-import org.eclipse.jdt.core.IType;
 import org.eclipse.jdt.core.JavaCore;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
@@ -34,8 +27,9 @@ import org.eclipse.swt.widgets.Text;
 import org.eclipse.ui.dialogs.ElementListSelectionDialog;
 
 /**
- * The Program tab: project, system, cluster, and how to run it (one JVM per node, or all nodes in
- * one JVM with an optional main class).
+ * The Program tab: project, system, cluster, how to run it (one JVM per node, or all nodes in one
+ * JVM), and the main class that drives the cluster: embedded, it runs the whole cluster in its JVM;
+ * with a JVM per node, it runs in a JVM of its own as a client node that joins them.
  */
 public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
     private Combo project;
@@ -44,7 +38,6 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
     private Button separate;
     private Button embedded;
     private Text main;
-    private Button search;
     private List<IrisPrograms.Program> programs = List.of();
 
     @Override
@@ -61,13 +54,16 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         separate.setText("One JVM per node, over TCP (each node a debug target)");
         embedded = new Button(modes, SWT.RADIO);
         embedded.setText("All nodes in one JVM (embedded)");
-        new Label(c, SWT.NONE).setText("Main class (embedded):");
+        new Label(c, SWT.NONE).setText("Main class:");
         Composite mainRow = new Composite(c, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(2).applyTo(mainRow);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(mainRow);
         main = new Text(mainRow, SWT.BORDER);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(main);
-        search = new Button(mainRow, SWT.PUSH);
+        main.setMessage("none: the nodes run their processes only");
+        main.setToolTipText("Embedded, the main class runs with the whole cluster in its JVM. With a JVM per node, "
+                + "it runs in a JVM of its own as a client node that joins them (the generated open method).");
+        Button search = new Button(mainRow, SWT.PUSH);
         search.setText("Search...");
         search.addListener(SWT.Selection, e -> searchMain());
         project.addListener(SWT.Modify, e -> {
@@ -93,8 +89,6 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
     }
 
     private void changed() {
-        main.setEnabled(embedded.getSelection());
-        search.setEnabled(embedded.getSelection());
         setDirty(true);
         updateLaunchConfigurationDialog();
     }
@@ -109,7 +103,7 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         }
         List<String> types;
         try {
-            types = mainTypes(JavaCore.create(p));
+            types = IrisPrograms.mainTypes(JavaCore.create(p));
         } catch (CoreException e) {
             setErrorMessage(e.getMessage());
             updateLaunchConfigurationDialog();
@@ -122,34 +116,6 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         dialog.setElements(types.toArray());
         if (dialog.open() == Window.OK) {
             main.setText((String) dialog.getFirstResult());
-        }
-    }
-
-    /** The classes of {@code project}'s source folders that have a main method, by qualified name, sorted. */
-    static List<String> mainTypes(IJavaProject project) throws CoreException {
-        List<String> found = new ArrayList<>();
-        for (IPackageFragmentRoot root : project.getPackageFragmentRoots()) {
-            if (root.getKind() != IPackageFragmentRoot.K_SOURCE) {
-                continue;
-            }
-            for (IJavaElement child : root.getChildren()) {
-                for (ICompilationUnit unit : ((IPackageFragment) child).getCompilationUnits()) {
-                    for (IType type : unit.getAllTypes()) {
-                        if (Arrays.stream(type.getMethods()).anyMatch(m -> isMain(m))) {
-                            found.add(type.getFullyQualifiedName('.'));
-                        }
-                    }
-                }
-            }
-        }
-        return found.stream().sorted().toList();
-    }
-
-    private static boolean isMain(IMethod method) {
-        try {
-            return method.isMainMethod();
-        } catch (CoreException e) {
-            return false;
         }
     }
 
@@ -186,8 +152,6 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
             embedded.setSelection(inOne);
             separate.setSelection(!inOne);
             main.setText(configuration.getAttribute(IrisLaunching.ATTR_MAIN, ""));
-            main.setEnabled(inOne);
-            search.setEnabled(inOne);
         } catch (CoreException e) {
             setErrorMessage(e.getMessage());
         }

@@ -151,7 +151,7 @@ public final class NodeMain {
     }
 
     /** The node's credentials, null for {@code none}; the error says where they were looked for. */
-    private static NodeCredentials credentials(Path confFile, String setting, String node) {
+    static NodeCredentials credentials(Path confFile, String setting, String node) {
         if (setting.equals("none")) {
             System.Logger log = System.getLogger(NodeMain.class.getName());
             log.log(System.Logger.Level.WARNING, "Node ''{0}'' runs without credentials (iris.credentials=none): "

@@ -122,6 +122,7 @@ final class SystemTemplate {
                 import dev.iris.runtime.ProcessId;
                 import dev.iris.runtime.dsm.MemoryConfig;
                 import dev.iris.runtime.dsm.PageManagement;
+                import dev.iris.runtime.launch.ClusterSession;
                 import java.util.ArrayList;
                 import java.util.List;
                 import java.util.concurrent.CompletableFuture;
@@ -191,8 +192,29 @@ final class SystemTemplate {
                      * the embedded default of {@code iris run}.
                      */
                     public static EmbeddedCluster startEmbedded(ClusterSpec cluster, Handlers handlers) {
-                        EmbeddedCluster embedded = EmbeddedCluster.start(cluster.name(),
-                                cluster.nodes().stream().map(NodeSpec::name).toList(), codecs(), memory(cluster));
+                        return startProcesses(EmbeddedCluster.start(cluster.name(),
+                                cluster.nodes().stream().map(NodeSpec::name).toList(), codecs(), memory(cluster)),
+                                cluster, handlers);
+                    }
+
+                    /**
+                     * The cluster a main class works with, in every kind of launch: {@code cluster} started in
+                     * this JVM as {@link #startEmbedded} does, or, where the environment variable
+                     * {@code IRIS_CLIENT} names a client configuration (an IDE launch with a JVM per node writes
+                     * one), a client node joined to the cluster's running node JVMs. Drive the cluster from
+                     * {@link ClusterSession#nodes()}.
+                     *
+                     * @throws InterruptedException if interrupted while the client joins
+                     */
+                    public static ClusterSession open(ClusterSpec cluster, Handlers handlers) throws InterruptedException {
+                        return ClusterSession.open(cluster.name(), cluster.nodes().stream().map(NodeSpec::name).toList(),
+                                codecs(), memory(cluster), embedded -> startProcesses(embedded, cluster, handlers),
+                                System.getenv());
+                    }
+
+                    /** Starts the processes of every node of {@code embedded}; closes it if one fails to start. */
+                    private static EmbeddedCluster startProcesses(EmbeddedCluster embedded, ClusterSpec cluster,
+                            Handlers handlers) {
                         try {
                             for (NodeSpec node : cluster.nodes()) {
                                 start(embedded.node(node.name()), cluster, handlers);

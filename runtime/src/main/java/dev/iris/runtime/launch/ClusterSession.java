@@ -1,0 +1,134 @@
+package dev.iris.runtime.launch;
+
+import dev.iris.runtime.Codecs;
+import dev.iris.runtime.EmbeddedCluster;
+import dev.iris.runtime.Node;
+import dev.iris.runtime.NodeConfig;
+import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.security.NodeCredentials;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * The cluster a program's main class works with, and the nodes it drives the cluster from: what a
+ * generated system's {@code open} returns, so that one main class runs in every kind of launch.
+ * <ul>
+ * <li><b>Embedded</b> (the default; {@code iris run}): every node of the cluster starts in this
+ * JVM with its processes; {@link #nodes()} are those nodes.
+ * <li><b>Joined</b>: when the environment variable {@value #CLIENT_ENV} names a client
+ * configuration, the cluster already runs as node JVMs (an IDE "Iris Cluster" launch with one JVM
+ * per node writes one). This JVM starts one client node that joins them over TCP, hosts no process
+ * of the program and manages no page; {@link #nodes()} is that node alone. The configuration:
+ * {@code iris.cluster}, {@code iris.node} (the client's name), {@code iris.seeds} (the nodes'
+ * {@code host:port}, comma-separated), optionally {@code iris.bind} (default
+ * {@code 127.0.0.1:0}) and {@code iris.credentials} as for {@link NodeMain}.
+ * </ul>
+ * Closing the session closes the nodes it started; the nodes of a joined cluster keep running.
+ */
+public final class ClusterSession implements AutoCloseable {
+    /** The environment variable that names a client configuration. */
+    public static final String CLIENT_ENV = "IRIS_CLIENT";
+    /** How long a joining client waits to see every node of the cluster. */
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
+
+    private final EmbeddedCluster embedded;
+    private final Node client;
+
+    private ClusterSession(EmbeddedCluster embedded, Node client) {
+        this.embedded = embedded;
+        this.client = client;
+    }
+
+    /**
+     * Opens cluster {@code cluster} (with nodes {@code nodeNames}): joins it when {@code env}
+     * names a client configuration, else starts it embedded and calls {@code startProcesses}.
+     *
+     * @param startProcesses starts the program's processes on the embedded cluster's nodes and
+     *                       returns it (closing it if they fail to start)
+     * @throws LaunchException if the client configuration is unreadable, incomplete, for another
+     *                         cluster, or the client does not see every node within 60 s
+     */
+    public static ClusterSession open(String cluster, List<String> nodeNames, Codecs codecs, MemoryConfig memory,
+            Function<EmbeddedCluster, EmbeddedCluster> startProcesses, Map<String, String> env)
+            throws InterruptedException {
+        String conf = env.get(CLIENT_ENV);
+        if (conf == null || conf.isBlank()) {
+            return new ClusterSession(startProcesses.apply(EmbeddedCluster.start(cluster, nodeNames, codecs, memory)),
+                    null);
+        }
+        return new ClusterSession(null, join(Path.of(conf.strip()), cluster, nodeNames.size(), codecs, memory));
+    }
+
+    private static Node join(Path confFile, String cluster, int nodes, Codecs codecs, MemoryConfig memory)
+            throws InterruptedException {
+        Properties conf = NodeMain.read(confFile);
+        String configured = NodeMain.required(conf, "iris.cluster");
+        if (!configured.equals(cluster)) {
+            throw new LaunchException("the client configuration " + confFile + " (" + CLIENT_ENV + ") is for cluster '"
+                    + configured + "', but the program opens cluster '" + cluster + "'");
+        }
+        String name = NodeMain.required(conf, "iris.node");
+        List<SocketAddress> seeds = new ArrayList<>();
+        for (String seed : NodeMain.required(conf, "iris.seeds").split(",")) {
+            if (!seed.isBlank()) {
+                seeds.add(NodeMain.address(seed.strip()));
+            }
+        }
+        InetSocketAddress bind = NodeMain.address(conf.getProperty("iris.bind", "127.0.0.1:0").strip());
+        NodeConfig config = NodeConfig.of(name, cluster, bind, seeds).withMemory(memory);
+        NodeCredentials credentials = NodeMain.credentials(confFile, conf.getProperty("iris.credentials", "credentials"),
+                name);
+        if (credentials != null) {
+            config = config.withCredentials(credentials);
+        }
+        Node client = Node.start(config, codecs);
+        try {
+            if (!client.awaitMembers(nodes + 1, JOIN_TIMEOUT)) {
+                throw new LaunchException("client '" + name + "' sees only " + client.members() + " of cluster '"
+                        + cluster + "' after " + JOIN_TIMEOUT.toSeconds() + " s; it expects its " + nodes
+                        + " nodes at " + conf.getProperty("iris.seeds").strip());
+            }
+            return client;
+        } catch (InterruptedException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /** Whether this session joined a cluster that runs elsewhere (else it is embedded here). */
+    public boolean joined() {
+        return client != null;
+    }
+
+    /**
+     * The nodes to drive the cluster from: every node of an embedded cluster, in the cluster's
+     * order; the client node of a joined one.
+     */
+    public List<Node> nodes() {
+        return joined() ? List.of(client) : embedded.nodes();
+    }
+
+    /** The embedded cluster; {@link IllegalStateException} if this session joined one. */
+    public EmbeddedCluster embedded() {
+        if (embedded == null) {
+            throw new IllegalStateException("this session joined its cluster; it embeds none");
+        }
+        return embedded;
+    }
+
+    @Override
+    public void close() {
+        if (joined()) {
+            client.close();
+        } else {
+            embedded.close();
+        }
+    }
+}

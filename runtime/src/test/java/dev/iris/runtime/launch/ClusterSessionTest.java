@@ -1,0 +1,116 @@
+package dev.iris.runtime.launch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.runtime.Codecs;
+import dev.iris.runtime.EmbeddedCluster;
+import dev.iris.runtime.Node;
+import dev.iris.runtime.NodeConfig;
+import dev.iris.runtime.NodeId;
+import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.Request;
+import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.security.ClusterAuthority;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A main class's session: embedded without {@code IRIS_CLIENT}; with it, a client node that joins
+ * nodes running over TCP with the credentials beside its configuration, and reaches their processes.
+ */
+@Timeout(60)
+class ClusterSessionTest {
+    private static final ClusterAuthority AUTHORITY = ClusterAuthority.create("lab");
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private final List<Node> nodes = new ArrayList<>();
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(Node::close);
+    }
+
+    private Node node(String name) {
+        List<InetSocketAddress> seeds = nodes.stream().map(n -> NodeMain.address(n.address())).toList();
+        Node node = Node.start(NodeConfig.of(name, "lab", new InetSocketAddress("127.0.0.1", 0), seeds)
+                .withCredentials(AUTHORITY.issue(name)).withMemory(MemoryConfig.of(List.of())), Codecs.of());
+        nodes.add(node);
+        return node;
+    }
+
+    /** A client configuration for {@code cluster} seeded with the running nodes, its credentials beside it. */
+    private Path clientConf(String cluster) throws IOException {
+        AUTHORITY.issue("driver").write(dir.resolve("credentials"));
+        String seeds = String.join(",", nodes.stream().map(Node::address).toList());
+        return Files.writeString(dir.resolve("client.properties"),
+                "iris.cluster=" + cluster + "\niris.node=driver\niris.seeds=" + seeds + "\n");
+    }
+
+    @Test
+    void withoutAClientConfigurationTheClusterRunsEmbeddedWithItsProcesses() throws Exception {
+        AtomicInteger started = new AtomicInteger();
+        try (ClusterSession session = ClusterSession.open("lab", List.of("n1", "n2"), Codecs.of(),
+                MemoryConfig.of(List.of()), embedded -> {
+                    started.incrementAndGet();
+                    return embedded;
+                }, Map.of())) {
+            assertFalse(session.joined());
+            assertEquals(List.of("n1", "n2"), session.nodes().stream().map(n -> n.id().name()).toList());
+            assertEquals(1, started.get(), "the program's processes were started once");
+            assertEquals(session.embedded().nodes(), session.nodes());
+        }
+    }
+
+    @Test
+    void aClientConfigurationJoinsTheRunningNodesOverTcp() throws Exception {
+        Node n1 = node("n1");
+        node("n2");
+        ProcessId echo = n1.spawn("echo", k -> {
+            while (true) {
+                Request r = k.receive();
+                k.reply(r, "echo: " + r.message());
+            }
+        });
+        Path conf = clientConf("lab");
+        try (ClusterSession session = ClusterSession.open("lab", List.of("n1", "n2"), Codecs.of(),
+                MemoryConfig.of(List.of()), embedded -> {
+                    throw new AssertionError("a joining session starts no embedded cluster");
+                }, Map.of(ClusterSession.CLIENT_ENV, conf.toString()))) {
+            assertTrue(session.joined());
+            Node client = session.nodes().get(0);
+            assertEquals(1, session.nodes().size());
+            assertEquals("driver", client.id().name());
+            assertEquals(List.of("driver", "n1", "n2"),
+                    client.members().stream().map(NodeId::name).sorted().toList());
+            assertEquals("echo: hello", client.call("driver", TIMEOUT, k -> k.send(echo, "hello", TIMEOUT)));
+            assertThrows(IllegalStateException.class, session::embedded);
+        }
+        assertTrue(n1.awaitMembers(2, TIMEOUT), "the client left; the nodes run on");
+    }
+
+    @Test
+    void aClientConfigurationOfAnotherClusterIsRefusedByName() throws Exception {
+        node("n1");
+        Path conf = clientConf("production");
+        LaunchException e = assertThrows(LaunchException.class, () -> ClusterSession.open("lab", List.of("n1"),
+                Codecs.of(), MemoryConfig.of(List.of()), embedded -> embedded,
+                Map.of(ClusterSession.CLIENT_ENV, conf.toString())));
+        assertTrue(e.getMessage().contains("'production'") && e.getMessage().contains("'lab'")
+                && e.getMessage().contains(conf.toString()), e.getMessage());
+    }
+}
