@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.transport.Frame;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -43,8 +44,8 @@ final class Call extends Pending implements Runnable, ChannelFutureListener {
     private Channel channel;
     private Frame frame;
 
-    Call(long requestId, ProcessId target, long timeoutNanos, CompletableFuture<Object> future) {
-        super(requestId, timeoutNanos);
+    Call(long requestId, ProcessId target, long timeoutNanos, NodeTime time, CompletableFuture<Object> future) {
+        super(requestId, timeoutNanos, time);
         this.node = target.nodeNumber();
         this.target = target;
         this.future = future;
@@ -133,18 +134,14 @@ final class Call extends Pending implements Runnable, ChannelFutureListener {
                 + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
     }
 
-    /**
-     * Waits for the outcome; by the thread that made the call.
-     *
-     * @param startNanos when the call started, for a wait without a loop's deadline
-     */
-    Object await(long startNanos) {
+    /** Waits for the outcome; by the thread that made the call. */
+    Object await() {
         Object o;
         while ((o = outcome) == null) {
             if (loopDeadline()) {
                 LockSupport.park(this);
             } else {
-                long left = startNanos + timeoutNanos - System.nanoTime();
+                long left = left();
                 if (left <= 0) {
                     expire();
                     continue;

@@ -96,7 +96,11 @@ final class Deadlines {
         while (head != null && head.expiresAt - now <= 0) {
             Pending due = head;
             remove(due);
-            due.expire(); // nothing happens if it was answered on another thread meanwhile
+            if (due.putOff()) {
+                add(due); // the node's time stood meanwhile (debug time): later than now
+            } else {
+                due.expire(); // nothing happens if it was answered on another thread meanwhile
+            }
         }
         if (head != null && (timerAt == NONE || head.expiresAt - timerAt < 0)) {
             schedule(head.expiresAt);

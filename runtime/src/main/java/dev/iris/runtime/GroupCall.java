@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.internal.NodeTime;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -35,10 +36,13 @@ final class GroupCall extends Pending {
 
     /** For an asynchronous group send: completed when the mode is satisfied, instead of waking a waiter. */
     private final CompletableFuture<GroupReplies> future;
+    /** The node's time, for {@link #next}. */
+    private final NodeTime time;
 
     GroupCall(long requestId, ProcessId group, GroupTable.View members, ReplyMode mode, long timeoutNanos,
-            CompletableFuture<GroupReplies> future) {
-        super(requestId, timeoutNanos);
+            NodeTime time, CompletableFuture<GroupReplies> future) {
+        super(requestId, timeoutNanos, time);
+        this.time = time;
         this.future = future;
         this.group = group;
         this.members = members;
@@ -204,10 +208,9 @@ final class GroupCall extends Pending {
     /**
      * Waits until the mode is satisfied or every member answered; by the sending process.
      *
-     * @param startNanos when the send started, for a wait without a loop's deadline
      * @throws IpcTimeoutException if the mode is not satisfied in time
      */
-    GroupReplies await(long startNanos) {
+    GroupReplies await() {
         while (true) {
             synchronized (this) {
                 if (replies.size() >= required || outstanding == 0) {
@@ -215,7 +218,7 @@ final class GroupCall extends Pending {
                     handedOut = replies.size();
                     return result();
                 }
-                if (expired || (!loopDeadline() && System.nanoTime() - startNanos >= timeoutNanos)) {
+                if (expired || (!loopDeadline() && left() <= 0)) {
                     waiting = Wait.NONE;
                     throw timeout();
                 }
@@ -224,7 +227,7 @@ final class GroupCall extends Pending {
             if (loopDeadline()) {
                 LockSupport.park(this);
             } else {
-                LockSupport.parkNanos(this, startNanos + timeoutNanos - System.nanoTime());
+                LockSupport.parkNanos(this, left());
             }
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
@@ -238,7 +241,7 @@ final class GroupCall extends Pending {
 
     /** The next reply not yet handed out, waiting up to the timeout; null if none comes. */
     GroupReplies.Reply next(long timeoutNanos) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = time.nanos() + timeoutNanos;
         while (true) {
             long left;
             synchronized (this) {
@@ -246,7 +249,7 @@ final class GroupCall extends Pending {
                     waiting = Wait.NONE;
                     return replies.get(handedOut++);
                 }
-                left = deadline - System.nanoTime();
+                left = time.left(deadline);
                 if (outstanding == 0 || left <= 0) {
                     waiting = Wait.NONE;
                     return null;

@@ -251,8 +251,7 @@ final class Groups {
             ipc.discard(previous);
         }
         GroupTable.View view = table.view(group);
-        long start = System.nanoTime();
-        GroupCall call = new GroupCall(ipc.nextRequestId(), group, view, mode, timeout.toNanos(), null);
+        GroupCall call = new GroupCall(ipc.nextRequestId(), group, view, mode, timeout.toNanos(), ipc.time(), null);
         boolean replies = mode.kind() != ReplyMode.Kind.NONE;
         if (replies) {
             ipc.register(call);
@@ -263,7 +262,7 @@ final class Groups {
             return new GroupReplies(view.members().size(), List.of(), Map.of(), true);
         }
         try {
-            return call.await(start);
+            return call.await();
         } catch (IpcException e) {
             ipc.discard(call.requestId);
             throw e;
@@ -276,7 +275,7 @@ final class Groups {
         requireGroup(group);
         GroupTable.View view = table.view(group);
         CompletableFuture<GroupReplies> done = new CompletableFuture<>();
-        GroupCall call = new GroupCall(ipc.nextRequestId(), group, view, mode, timeout.toNanos(), done);
+        GroupCall call = new GroupCall(ipc.nextRequestId(), group, view, mode, timeout.toNanos(), ipc.time(), done);
         boolean replies = mode.kind() != ReplyMode.Kind.NONE;
         if (replies) {
             ipc.register(call);

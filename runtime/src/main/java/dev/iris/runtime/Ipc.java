@@ -1,6 +1,7 @@
 package dev.iris.runtime;
 
 import dev.iris.runtime.internal.LamportClock;
+import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
@@ -43,6 +44,8 @@ final class Ipc {
     private final NodeConfig config;
     private final Codecs codecs;
     private final LamportClock clock;
+    /** Requests time out on it (it stands in debug time). */
+    private final NodeTime time;
     private final Peers peers;
     private final ProcessTable processes;
     private final Tracer tracer;
@@ -52,9 +55,10 @@ final class Ipc {
     // random start: a late answer to a previous incarnation of this node matches no new request
     private final AtomicLong requestIds = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
 
-    Ipc(NodeId self, NodeConfig config, Codecs codecs, LamportClock clock, Peers peers, ProcessTable processes,
-            Tracer tracer, EventLoop timers) {
+    Ipc(NodeId self, NodeConfig config, Codecs codecs, LamportClock clock, NodeTime time, Peers peers,
+            ProcessTable processes, Tracer tracer, EventLoop timers) {
         this.timers = timers;
+        this.time = time;
         this.self = self;
         this.config = config;
         this.codecs = codecs;
@@ -62,6 +66,11 @@ final class Ipc {
         this.peers = peers;
         this.processes = processes;
         this.tracer = tracer;
+    }
+
+    /** The node's time, on which requests time out. */
+    NodeTime time() {
+        return time;
     }
 
     long nextRequestId() {
@@ -86,11 +95,10 @@ final class Ipc {
 
     /** Send: blocks the calling process until the reply, a failure or the timeout. */
     Object send(ProcessId sender, ProcessId to, Object message, Duration timeout) {
-        long start = System.nanoTime();
-        Call call = new Call(nextRequestId(), to, timeout.toNanos(), null);
+        Call call = new Call(nextRequestId(), to, timeout.toNanos(), time, null);
         try {
             start(sender, to, message, call);
-            return call.await(start);
+            return call.await();
         } finally {
             pending.remove(call.requestId);
         }
@@ -99,7 +107,7 @@ final class Ipc {
     /** Send without waiting: the stage completes with the reply or the failure. */
     CompletableFuture<Object> sendAsync(ProcessId sender, ProcessId to, Object message, Duration timeout) {
         CompletableFuture<Object> reply = new CompletableFuture<>();
-        Call call = new Call(nextRequestId(), to, timeout.toNanos(), reply);
+        Call call = new Call(nextRequestId(), to, timeout.toNanos(), time, reply);
         reply.whenComplete((r, e) -> pending.remove(call.requestId, call));
         try {
             start(sender, to, message, call);

@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.internal.NodeTime;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
@@ -14,6 +15,12 @@ final class Mailbox {
     /** The receiver while it is parked in {@link #take}, else null. */
     private volatile Thread waiter;
     private volatile boolean closed;
+    /** A receive's time-out runs on the node's time (it stands in debug time). */
+    private final NodeTime time;
+
+    Mailbox(NodeTime time) {
+        this.time = time;
+    }
 
     /** Adds {@code request}; false if the mailbox is closed (the request was not taken). */
     boolean offer(Request request) {
@@ -37,7 +44,7 @@ final class Mailbox {
         if (r != null) {
             return r;
         }
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = time.nanos() + timeoutNanos;
         Thread self = Thread.currentThread();
         try {
             while (true) {
@@ -49,7 +56,7 @@ final class Mailbox {
                 if (timeoutNanos < 0) {
                     LockSupport.park(this);
                 } else {
-                    long left = deadline - System.nanoTime();
+                    long left = time.left(deadline);
                     if (left <= 0) {
                         return null;
                     }

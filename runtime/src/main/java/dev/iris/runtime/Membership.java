@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.Handshake;
@@ -70,6 +71,8 @@ final class Membership implements Peers {
     private final NodeConfig config;
     private final Wiring wiring;
     private final Supplier<String> address;
+    /** Failure detection runs on it: while it stands (debug time), no peer is found dead for silence. */
+    private final NodeTime time;
     private Listener listener;
     private final Map<String, Peer> peersByName = new ConcurrentHashMap<>();
     private final Map<Integer, Peer> livePeers = new ConcurrentHashMap<>();
@@ -83,11 +86,17 @@ final class Membership implements Peers {
     /** The whole cluster is being stopped on purpose: peers that go are not a failure worth a warning. */
     private volatile boolean stopping;
 
-    Membership(NodeId self, NodeConfig config, Wiring wiring, Supplier<String> address) {
+    Membership(NodeId self, NodeConfig config, Wiring wiring, NodeTime time, Supplier<String> address) {
         this.self = self;
         this.config = config;
         this.wiring = wiring;
+        this.time = time;
         this.address = address;
+    }
+
+    /** Notes that something arrived from {@code peer} (it is alive), by this node's time. */
+    void heard(Peer peer) {
+        peer.lastHeardNanos = time.nanos();
     }
 
     void listener(Listener listener) {
@@ -264,7 +273,7 @@ final class Membership implements Peers {
         if (closed) {
             return;
         }
-        long now = System.nanoTime();
+        long now = time.nanos();
         long timeout = config.failureTimeout().toNanos();
         long stalledSince = listener.stalledSince();
         boolean reading = stalledSince == 0 || now - stalledSince > 5 * timeout;
@@ -307,6 +316,7 @@ final class Membership implements Peers {
         String peerAddress = Wiring.format(ch.remoteAddress());
         ch.attr(PEER_NAME).set(peerId.name());
         Peer peer = new Peer(peerId, peerAddress);
+        heard(peer);
         listener.admitting(ch, () -> {
             synchronized (lock) {
                 Peer old = peersByName.get(peerId.name());
@@ -353,9 +363,10 @@ final class Membership implements Peers {
             ch.attr(PEER_NAME).set(peerId.name());
             if (peer != null) {
                 peer.in = ch;
-                peer.lastHeardNanos = System.nanoTime();
+                heard(peer);
             } else {
                 Peer pendingPeer = new Peer(peerId, "");
+                heard(pendingPeer);
                 pendingPeer.in = ch;
                 peersByName.put(peerId.name(), pendingPeer);
             }
@@ -489,7 +500,7 @@ final class Membership implements Peers {
                 LOG.log(stopping ? Level.INFO : Level.WARNING, "Node ''{0}'': ''{1}'' is dead ({2})", self, peer.id, why);
             }
             if (!peer.address.isEmpty()) {
-                lostPeers.put(peer.address, System.nanoTime()); // a transient failure heals by itself
+                lostPeers.put(peer.address, time.nanos()); // a transient failure heals by itself
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.iris.runtime;
 
 import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.internal.LamportClock;
+import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.internal.PeerLink;
 import dev.iris.runtime.internal.dsm.Dsm;
 import dev.iris.runtime.transport.FrameKind;
@@ -58,6 +59,8 @@ public final class Node implements AutoCloseable {
     private final Membership membership;
     private final ProcessTable processes;
     private final LamportClock clock = new LamportClock();
+    /** What time-outs and failure detection run on; it stands in debug time ({@link #pauseTime}). */
+    private final NodeTime time = new NodeTime();
     private final Tracer tracer;
     private final Ipc ipc;
     private final Groups groups;
@@ -72,10 +75,10 @@ public final class Node implements AutoCloseable {
         this.id = NodeId.of(config.node());
         this.codecs = codecs;
         this.wiring = wiring;
-        this.membership = new Membership(id, config, wiring, () -> advertisedAddress);
-        this.processes = new ProcessTable(new Host());
+        this.membership = new Membership(id, config, wiring, time, () -> advertisedAddress);
+        this.processes = new ProcessTable(new Host(), time);
         this.tracer = new Tracer(id, membership);
-        this.ipc = new Ipc(id, config, codecs, clock, membership, processes, tracer, wiring.protocolLoop);
+        this.ipc = new Ipc(id, config, codecs, clock, time, membership, processes, tracer, wiring.protocolLoop);
         this.groups = new Groups(id, config, codecs, clock, membership, processes, ipc, tracer, wiring.protocolLoop,
                 membership::groupsKnown);
         this.memory = new Dsm(new Link(), config.memory());
@@ -227,6 +230,28 @@ public final class Node implements AutoCloseable {
     }
 
     /**
+     * Stops this node's time, the one its time-outs (sends, group sends, receives, page faults, locks,
+     * barriers, {@link #call}) and its failure detection run on, until {@link #resumeTime}: debug
+     * time. The IDE pauses every node of a launch while a debugger holds one of them at a breakpoint,
+     * so that a program held there for minutes goes on correctly when resumed. Requests still travel
+     * and are answered meanwhile; nothing times out and no peer is found dead for its silence.
+     * Nothing happens if the time already stands.
+     */
+    public void pauseTime() {
+        time.pause();
+    }
+
+    /** Lets this node's time run again from where it stood (see {@link #pauseTime}). */
+    public void resumeTime() {
+        time.resume();
+    }
+
+    /** Whether this node's time stands ({@link #pauseTime}). */
+    public boolean timePaused() {
+        return time.paused();
+    }
+
+    /**
      * Runs {@code body} as a process on this node and waits for its result: a client or a one-off
      * task in the cluster (a program's driver, a tool, a test). The process exits when {@code body}
      * returns.
@@ -244,7 +269,7 @@ public final class Node implements AutoCloseable {
             }
         });
         try {
-            return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return time.get(result, time.nanos() + timeout.toNanos());
         } catch (TimeoutException e) {
             throw new IpcTimeoutException("process '" + name + "' on node '" + id + "' did not finish within "
                     + timeout.toMillis() + " ms");
@@ -396,6 +421,11 @@ public final class Node implements AutoCloseable {
         @Override
         public LamportClock clock() {
             return clock;
+        }
+
+        @Override
+        public NodeTime time() {
+            return time;
         }
 
         @Override

@@ -15,7 +15,8 @@ final class Peer {
     final String address;
     volatile Channel out;
     volatile Channel in;
-    volatile long lastHeardNanos = System.nanoTime();
+    /** When something last arrived from it, by its node's time ({@link Membership#heard}). */
+    volatile long lastHeardNanos;
     /** When {@link #out} stopped being writable (the peer does not read fast enough); 0 while writable. */
     volatile long unwritableSinceNanos;
     /**

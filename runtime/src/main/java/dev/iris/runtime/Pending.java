@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.internal.NodeTime;
 import io.netty.channel.EventLoop;
 
 /**
@@ -12,12 +13,18 @@ import io.netty.channel.EventLoop;
  * event loop ({@link Deadlines}), armed by the task that writes the frame and dropped on that loop
  * when the answer arrives there: no timer thread is armed per request, nor a task per request. A
  * request that stayed on this node waits with a timed park instead.
+ *
+ * <p>The deadline is on the node's time ({@link NodeTime}): while it stands (debug time), a deadline
+ * that comes due is put off, and a timed park parks again.
  */
 abstract sealed class Pending permits Call, GroupCall {
     final long requestId;
     /** The waiting process's thread. */
     final Thread waiter;
     final long timeoutNanos;
+    /** The node's time, and the deadline on it. */
+    private final NodeTime time;
+    private final long deadline;
     /** Where the deadline is kept, or null if nowhere (the waiter's park is timed then). */
     private volatile EventLoop loop;
     // the request's place among its loop's Deadlines; only touched on the loop
@@ -26,10 +33,30 @@ abstract sealed class Pending permits Call, GroupCall {
     Pending later;
     boolean linked;
 
-    Pending(long requestId, long timeoutNanos) {
+    Pending(long requestId, long timeoutNanos, NodeTime time) {
         this.requestId = requestId;
         this.waiter = Thread.currentThread();
         this.timeoutNanos = timeoutNanos;
+        this.time = time;
+        this.deadline = time.nanos() + timeoutNanos;
+    }
+
+    /** Real nanoseconds until the deadline, at most 0 once it passed (never while the node's time stands). */
+    final long left() {
+        return time.left(deadline);
+    }
+
+    /**
+     * Whether the deadline, which its loop found due, is still ahead on the node's time (it stood
+     * meanwhile); then {@link #expiresAt} moves there.
+     */
+    final boolean putOff() {
+        long left = left();
+        if (left <= 0) {
+            return false;
+        }
+        expiresAt = System.nanoTime() + left;
+        return true;
     }
 
     /**
@@ -43,7 +70,7 @@ abstract sealed class Pending permits Call, GroupCall {
     /** Arms the deadline; on {@link #deadlineOn its loop}, by the task that writes the request. */
     final void armDeadline() {
         if (!isDone()) {
-            expiresAt = System.nanoTime() + timeoutNanos;
+            expiresAt = System.nanoTime() + Math.max(0, left());
             Deadlines.of(loop).add(this);
         }
     }

@@ -2,6 +2,7 @@ package dev.iris.runtime;
 
 import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.internal.Blocking;
+import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.transport.IpcWire.FailCode;
 import java.lang.System.Logger.Level;
 import java.util.HashMap;
@@ -20,6 +21,8 @@ final class ProcessTable {
     private static final System.Logger LOG = System.getLogger(ProcessTable.class.getName());
 
     private final Host node;
+    /** An inline handler held at a breakpoint while the time stands (debug time) is not moved. */
+    private final NodeTime time;
     private final Map<Integer, Entry> entries = new ConcurrentHashMap<>();
     // a random start makes it unlikely that a restarted node reuses the ids of its previous life
     private final AtomicInteger nextLocalId = new AtomicInteger(ThreadLocalRandom.current().nextInt(1, 1 << 20));
@@ -28,23 +31,24 @@ final class ProcessTable {
     static final class Entry {
         final ProcessId pid;
         final String name;
-        final Mailbox mailbox = new Mailbox();
+        final Mailbox mailbox;
         final Set<Request> unanswered = ConcurrentHashMap.newKeySet(); // by identity
         volatile Thread thread;
         /** The handler run by the threads that deliver requests ({@link Dispatch#EVENT_LOOP}), else null. */
         volatile RequestHandler inline;
         /** A thread is running {@link #inline} (one at a time). */
         final AtomicBoolean handling = new AtomicBoolean();
-        /** When the running inline handler started (System.nanoTime), 0 when none runs. */
+        /** When the running inline handler started (by the node's time, odd), 0 when none runs. */
         volatile long handlingSince;
         /** A request whose inline handler blocked: the process's thread handles it again, first. */
         volatile Request retry;
         /** What an inline handler threw: the process ends with it. */
         volatile Throwable failure;
 
-        Entry(ProcessId pid, String name) {
+        Entry(ProcessId pid, String name, NodeTime time) {
             this.pid = pid;
             this.name = name;
+            this.mailbox = new Mailbox(time);
         }
     }
 
@@ -70,14 +74,15 @@ final class ProcessTable {
         void leaveAll(ProcessId member);
     }
 
-    ProcessTable(Host node) {
+    ProcessTable(Host node, NodeTime time) {
         this.node = node;
+        this.time = time;
     }
 
     ProcessId spawn(String name, ProcessBody body) {
         int localId = nextLocalId.getAndUpdate(i -> i >= ProcessId.MAX_LOCAL_ID ? 1 : i + 1);
         ProcessId pid = ProcessId.process(node.id().number(), localId);
-        Entry entry = new Entry(pid, name);
+        Entry entry = new Entry(pid, name, time);
         entries.put(localId, entry);
         KernelImpl kernel = new KernelImpl(node, this, entry);
         entry.thread = Thread.ofVirtual().name("iris:" + node.id() + ":" + name + ":" + localId).unstarted(() -> {
@@ -154,7 +159,7 @@ final class ProcessTable {
 
     private void handleInline(Entry entry, RequestHandler handler, Request r) {
         entry.unanswered.add(r);
-        entry.handlingSince = System.nanoTime() | 1;
+        entry.handlingSince = time.nanos() | 1;
         Blocking.forbid();
         try {
             handler.handle(r);
@@ -187,7 +192,7 @@ final class ProcessTable {
      * that the failure detector knows this node's reading may be stalled.
      */
     long watchInline(long limitNanos) {
-        long now = System.nanoTime();
+        long now = time.nanos();
         long earliest = 0;
         for (Entry entry : entries.values()) {
             long since = entry.handlingSince;

@@ -63,7 +63,7 @@ final class Router extends ChannelInboundHandlerAdapter {
             Channel ch = ctx.channel();
             Peer peer = membership.of(ch);
             if (peer != null) {
-                peer.lastHeardNanos = System.nanoTime();
+                membership.heard(peer);
             }
             ByteBuf payload = frame.payload();
             switch (frame.kind()) {

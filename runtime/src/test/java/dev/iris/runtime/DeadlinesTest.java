@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.internal.NodeTime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,7 +35,7 @@ class DeadlinesTest {
                 expired.add(id);
             }
         });
-        Call call = new Call(id, ProcessId.process(1, 1), TimeUnit.MILLISECONDS.toNanos(timeoutMillis), future);
+        Call call = new Call(id, ProcessId.process(1, 1), TimeUnit.MILLISECONDS.toNanos(timeoutMillis), new NodeTime(), future);
         call.deadlineOn(loop);
         loop.submit(call::armDeadline).get(5, TimeUnit.SECONDS);
         calls.add(call);

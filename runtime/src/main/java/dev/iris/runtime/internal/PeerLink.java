@@ -48,6 +48,9 @@ public interface PeerLink {
     /** The node's Lamport clock, which its IPC shares. */
     LamportClock clock();
 
+    /** The node's time, on which time-outs run (it stands in debug time). */
+    NodeTime time();
+
     /** The allocator for payloads. */
     ByteBufAllocator alloc();
 

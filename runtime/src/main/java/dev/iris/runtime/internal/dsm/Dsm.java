@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -639,15 +638,13 @@ public final class Dsm implements SharedMemory {
         if (busy.getAsBoolean()) {
             Blocking.check(what);
         }
-        long deadline = System.nanoTime() + config.faultTimeout().toNanos();
+        long deadline = link.time().nanos() + config.faultTimeout().toNanos();
         try {
             while (busy.getAsBoolean()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                if (link.time().timedWait(p, deadline)) {
                     throw new MemoryException(what + " on node '" + link.self().name() + "' for "
                             + config.faultTimeout().toMillis() + " ms");
                 }
-                TimeUnit.NANOSECONDS.timedWait(p, left);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -667,7 +664,7 @@ public final class Dsm implements SharedMemory {
             throw new Blocking.Refused(what.get()); // the description is built only now
         }
         try {
-            return done.get(config.faultTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            return link.time().get(done, link.time().nanos() + config.faultTimeout().toNanos());
         } catch (TimeoutException e) {
             onGiveUp.accept(true);
             throw new MemoryException(what.get() + " timed out after " + config.faultTimeout().toMillis() + " ms on node '"

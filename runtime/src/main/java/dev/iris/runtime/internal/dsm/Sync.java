@@ -127,11 +127,10 @@ final class Sync {
         send(w.manager(), new SyncWire.Sync(Op.WITHDRAW, ticket, dsm.tick(), 0, w.name(), ""));
         boolean interrupted = true;
         try {
-            long deadline = System.nanoTime() + dsm.config.faultTimeout().toNanos();
+            long deadline = dsm.link.time().nanos() + dsm.config.faultTimeout().toNanos();
             while (true) {
                 try {
-                    Map<Long, Long> answer = w.answer().get(Math.max(0, deadline - System.nanoTime()),
-                            java.util.concurrent.TimeUnit.NANOSECONDS);
+                    Map<Long, Long> answer = dsm.link.time().get(w.answer(), deadline);
                     return new Answer(ticket, answer);
                 } catch (InterruptedException again) {
                     interrupted = true;
