@@ -27,11 +27,15 @@ import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.SubMonitor;
 import org.eclipse.debug.core.DebugEvent;
+import org.eclipse.debug.core.DebugException;
 import org.eclipse.debug.core.DebugPlugin;
 import org.eclipse.debug.core.IDebugEventSetListener;
 import org.eclipse.debug.core.ILaunch;
 import org.eclipse.debug.core.ILaunchConfiguration;
+import org.eclipse.debug.core.model.IDebugElement;
+import org.eclipse.debug.core.model.IDebugTarget;
 import org.eclipse.debug.core.model.IProcess;
+import org.eclipse.debug.core.model.IThread;
 import org.eclipse.jdt.core.IJavaProject;
 import org.eclipse.jdt.launching.AbstractJavaLaunchConfigurationDelegate;
 import org.eclipse.jdt.launching.ExecutionArguments;
@@ -75,7 +79,12 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         String main = configuration.getAttribute(IrisLaunching.ATTR_MAIN, "").strip();
         ClusterAuthority authority = IrisLaunching.authority(project.getProject(), cluster.name());
         // every monitor binds a free port and its JVM prints where (MONITOR <node> <host:port>)
-        ClusterMonitor clusterMonitor = watch(cluster, program, embedded ? cluster.nodes() : nodes, authority);
+        List<String> watched = new ArrayList<>((embedded ? cluster.nodes() : nodes).stream()
+                .map(IrisPrograms.Node::name).toList());
+        if (!embedded && !main.isBlank()) {
+            watched.add(CLIENT); // the main's client node serves a monitor too: its time must stop with the others'
+        }
+        ClusterMonitor clusterMonitor = watch(cluster, program, watched, authority);
         try {
             IrisCompiler.deleteTree(dir);
             if (embedded) {
@@ -137,9 +146,8 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
      * output), naming the cluster's well-known groups as the program does.
      */
     private static ClusterMonitor watch(IrisPrograms.Cluster cluster, IrisPrograms.Program program,
-            List<IrisPrograms.Node> nodes, ClusterAuthority authority) {
-        List<ClusterMonitor.Target> targets = nodes.stream().map(n -> new ClusterMonitor.Target(n.name(), null))
-                .toList();
+            List<String> nodes, ClusterAuthority authority) {
+        List<ClusterMonitor.Target> targets = nodes.stream().map(n -> new ClusterMonitor.Target(n, null)).toList();
         ClusterMonitor monitor = ClusterMonitor.start(cluster.name(), targets, authority.issue(IDE_CLIENT));
         Map<ProcessId, String> groups = new HashMap<>();
         program.wellKnownGroups().forEach((number, name) -> groups.put(ProcessId.wellKnownGroup(number), name));
@@ -192,6 +200,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         Properties conf = new Properties();
         conf.setProperty("iris.cluster", cluster.name());
         conf.setProperty("iris.node", CLIENT);
+        conf.setProperty("iris.monitor", "127.0.0.1:0");
         conf.setProperty("iris.seeds", cluster.nodes().stream().map(IrisPrograms.Node::address)
                 .collect(Collectors.joining(",")));
         Files.createDirectories(file.getParent());
@@ -253,7 +262,32 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         return started;
     }
 
-    /** Shows the cluster in the IDE's registry (Cluster view) while the launch runs. */
+    /** Whether the debugger holds a thread of one of {@code launch}'s JVMs (or a whole JVM) suspended. */
+    private static boolean holdsAThread(ILaunch launch) {
+        for (IDebugTarget target : launch.getDebugTargets()) {
+            if (target.isTerminated()) {
+                continue;
+            }
+            if (target.isSuspended()) {
+                return true;
+            }
+            try {
+                for (IThread thread : target.getThreads()) {
+                    if (thread.isSuspended()) {
+                        return true;
+                    }
+                }
+            } catch (DebugException e) {
+                // the target went away meanwhile: it holds nothing
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Shows the cluster in the IDE's registry (Cluster view) while the launch runs, and stops the
+     * time of every watched JVM while the debugger holds one of them (debug time).
+     */
     private static void register(ILaunch launch, String project, IrisPrograms.Cluster cluster,
             List<IrisPrograms.Node> nodes, ClusterMonitor monitor) {
         List<String> names = nodes.stream().map(IrisPrograms.Node::name).toList();
@@ -264,6 +298,14 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
             @Override
             public void handleDebugEvents(DebugEvent[] events) {
                 for (DebugEvent event : events) {
+                    if ((event.getKind() == DebugEvent.SUSPEND || event.getKind() == DebugEvent.RESUME)
+                            && monitor != null && event.getSource() instanceof IDebugElement e
+                            && e.getLaunch() == launch) {
+                        boolean held = holdsAThread(launch);
+                        if (held != monitor.timePaused()) {
+                            monitor.pauseTime(held); // debug time: nothing times out while a node is held
+                        }
+                    }
                     if (event.getKind() == DebugEvent.TERMINATE && launch.isTerminated()) {
                         DebugPlugin.getDefault().removeDebugEventListener(this);
                         if (monitor != null) {

@@ -63,6 +63,7 @@ public final class ClusterMonitor implements AutoCloseable {
     private volatile Map<ProcessId, String> groupNames = Map.of();
     private final ScheduledExecutorService thread;
     private final Map<String, MonitorClient> clients = new ConcurrentHashMap<>();
+    private volatile boolean timePaused;
     private final Map<String, MonitorMessage.State> states = new ConcurrentHashMap<>();
     private final List<MonitorMessage> inbox = new ArrayList<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -418,6 +419,26 @@ public final class ClusterMonitor implements AutoCloseable {
         addresses.put(node, monitor);
     }
 
+    /**
+     * Stops the time of every watched node ({@code pause}), and of each one connected later, or
+     * lets it run again: debug time, while a debugger holds a node of the launch (see
+     * {@link dev.iris.runtime.Node#pauseTime}). A node whose monitor connection ends restarts its
+     * time by itself.
+     */
+    public void pauseTime(boolean pause) {
+        timePaused = pause;
+        clients.values().forEach(client -> {
+            if (client.isConnected()) {
+                client.pauseTime(pause);
+            }
+        });
+    }
+
+    /** Whether this monitor holds the watched nodes' time stopped ({@link #pauseTime}). */
+    public boolean timePaused() {
+        return timePaused;
+    }
+
     /** The nodes whose monitor this is connected to now. */
     public Set<String> connected() {
         Set<String> up = new TreeSet<>();
@@ -519,7 +540,11 @@ public final class ClusterMonitor implements AutoCloseable {
                 continue;
             }
             try {
-                clients.put(target.node(), MonitorClient.connect(address, cluster, credentials, this::arrived));
+                MonitorClient connected = MonitorClient.connect(address, cluster, credentials, this::arrived);
+                clients.put(target.node(), connected);
+                if (timePaused) {
+                    connected.pauseTime(true); // it joins the debug time the others are in
+                }
                 failures.remove(target.node());
             } catch (IpcException e) {
                 failures.put(target.node(), e.getMessage());

@@ -295,6 +295,62 @@ class IrisLaunchTest {
         }
     }
 
+    /**
+     * Debug time: the program's main class, in Debug, is held for a minute at a breakpoint in a
+     * name server's handler, six times its sends' 10 s time-out and twice its client's 30 s; the IDE
+     * stops the time of every JVM of the launch meanwhile, and once the threads are resumed the
+     * program completes as if nothing had happened.
+     */
+    @Test
+    void aBreakpointHeldForAMinuteDoesNotBreakTheProgram() throws Exception {
+        IFile handler = project.getFile(IrisProjects.SRC + "/demo/names/NameServer.java");
+        List<String> lines = handler.readString().lines().toList();
+        int line = lines.indexOf(lines.stream().filter(l -> l.contains("names.put(")).findFirst().orElseThrow()) + 1;
+        JDIDebugModel.createLineBreakpoint(handler, "demo.names.NameServer", line, -1, -1, 0, true, null);
+        List<IJavaThread> suspended = new CopyOnWriteArrayList<>();
+        IDebugEventSetListener listener = events -> {
+            for (DebugEvent e : events) {
+                if (e.getKind() == DebugEvent.SUSPEND && e.getDetail() == DebugEvent.BREAKPOINT
+                        && e.getSource() instanceof IJavaThread t) {
+                    suspended.add(t);
+                }
+            }
+        };
+        DebugPlugin.getDefault().addDebugEventListener(listener);
+        try {
+            launch = IrisLaunching.newConfiguration(project, program, cluster).launch(ILaunchManager.DEBUG_MODE, null);
+            IProcess main = Arrays.stream(launch.getProcesses()).filter(p -> p.getLabel().startsWith("client — "))
+                    .findFirst().orElseThrow();
+            processEventsUntil(() -> !suspended.isEmpty(), () -> "a name server at the breakpoint: " + output(main));
+            processEventsUntil(() -> monitor().timePaused() && monitor().connected().containsAll(
+                    List.of("n1", "n2", "client")), () -> "the time of every JVM stopped: " + monitor().connected());
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < until) {
+                long chunk = Math.min(until, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+                processEventsUntil(() -> main.isTerminated() || System.nanoTime() >= chunk, () -> "ten seconds");
+                assertFalse(main.isTerminated(), "the program ended while a node was held: " + output(main));
+            }
+            // resume every held handler, those that reach the breakpoint later too, until the program ends
+            processEventsUntil(() -> {
+                for (IJavaThread t : suspended) {
+                    if (t.isSuspended()) {
+                        try {
+                            t.resume();
+                        } catch (org.eclipse.debug.core.DebugException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+                return main.isTerminated();
+            }, () -> "the program to end once resumed: " + output(main));
+            assertEquals(0, main.getExitValue(), output(main));
+            assertTrue(output(main).replace("\r", "").contains(EXPECTED), output(main));
+            processEventsUntil(() -> !monitor().timePaused(), () -> "the time running again");
+        } finally {
+            DebugPlugin.getDefault().removeDebugEventListener(listener);
+        }
+    }
+
     private static ClusterRegistry.Cluster.State state() {
         return ClusterRegistry.getDefault().clusters().stream().filter(c -> c.name().equals(cluster.name()))
                 .map(ClusterRegistry.Cluster::state).findFirst().orElse(null);

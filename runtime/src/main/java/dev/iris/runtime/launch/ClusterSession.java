@@ -5,6 +5,7 @@ import dev.iris.runtime.EmbeddedCluster;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
 import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.monitor.MonitorServer;
 import dev.iris.runtime.security.NodeCredentials;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -28,7 +29,9 @@ import java.util.function.Function;
  * of the program and manages no page; {@link #nodes()} is that node alone. The configuration:
  * {@code iris.cluster}, {@code iris.node} (the client's name), {@code iris.seeds} (the nodes'
  * {@code host:port}, comma-separated), optionally {@code iris.bind} (default
- * {@code 127.0.0.1:0}) and {@code iris.credentials} as for {@link NodeMain}.
+ * {@code 127.0.0.1:0}), {@code iris.credentials} as for {@link NodeMain}, and {@code iris.monitor}
+ * ({@code host:port}): where the client serves its monitor, as a node does (the IDE watches it,
+ * and stops its time while a debugger holds a node); it prints {@code MONITOR <client> <host:port>}.
  * </ul>
  * Closing the session closes the nodes it started; the nodes of a joined cluster keep running.
  */
@@ -40,10 +43,12 @@ public final class ClusterSession implements AutoCloseable {
 
     private final EmbeddedCluster embedded;
     private final Node client;
+    private final MonitorServer monitor;
 
-    private ClusterSession(EmbeddedCluster embedded, Node client) {
+    private ClusterSession(EmbeddedCluster embedded, Node client, MonitorServer monitor) {
         this.embedded = embedded;
         this.client = client;
+        this.monitor = monitor;
     }
 
     /**
@@ -61,14 +66,28 @@ public final class ClusterSession implements AutoCloseable {
         String conf = env.get(CLIENT_ENV);
         if (conf == null || conf.isBlank()) {
             return new ClusterSession(startProcesses.apply(EmbeddedCluster.start(cluster, nodeNames, codecs, memory)),
-                    null);
+                    null, null);
         }
-        return new ClusterSession(null, join(Path.of(conf.strip()), cluster, nodeNames.size(), codecs, memory));
+        Path confFile = Path.of(conf.strip());
+        Properties properties = NodeMain.read(confFile);
+        Node client = join(confFile, properties, cluster, nodeNames.size(), codecs, memory);
+        String monitorAddress = properties.getProperty("iris.monitor", "").strip();
+        try {
+            MonitorServer monitor = monitorAddress.isEmpty() ? null
+                    : MonitorServer.start(client, NodeMain.address(monitorAddress));
+            if (monitor != null) {
+                System.out.println("MONITOR " + client.id().name() + " " + monitor.address());
+                System.out.flush();
+            }
+            return new ClusterSession(null, client, monitor);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
     }
 
-    private static Node join(Path confFile, String cluster, int nodes, Codecs codecs, MemoryConfig memory)
-            throws InterruptedException {
-        Properties conf = NodeMain.read(confFile);
+    private static Node join(Path confFile, Properties conf, String cluster, int nodes, Codecs codecs,
+            MemoryConfig memory) throws InterruptedException {
         String configured = NodeMain.required(conf, "iris.cluster");
         if (!configured.equals(cluster)) {
             throw new LaunchException("the client configuration " + confFile + " (" + CLIENT_ENV + ") is for cluster '"
@@ -126,6 +145,9 @@ public final class ClusterSession implements AutoCloseable {
     @Override
     public void close() {
         if (joined()) {
+            if (monitor != null) {
+                monitor.close();
+            }
             client.close();
         } else {
             embedded.close();

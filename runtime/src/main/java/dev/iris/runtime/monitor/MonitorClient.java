@@ -109,6 +109,14 @@ public final class MonitorClient implements AutoCloseable {
         return node;
     }
 
+    /**
+     * Stops the watched node's time ({@code pause}; debug time, {@link dev.iris.runtime.Node#pauseTime})
+     * or lets it run again. The node restarts it by itself when this client disconnects.
+     */
+    public void pauseTime(boolean pause) {
+        channel.writeAndFlush(new Frame(FrameKind.MONITOR, 0, MonitorWire.timeCommand(channel.alloc(), pause)));
+    }
+
     /** Whether the connection is still open. */
     public boolean isConnected() {
         return channel.isActive();

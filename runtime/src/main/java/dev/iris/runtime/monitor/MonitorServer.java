@@ -11,6 +11,7 @@ import dev.iris.runtime.transport.FragmentEncoder;
 import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameDecoder;
 import dev.iris.runtime.transport.FrameEncoder;
+import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.Handshake;
 import dev.iris.runtime.transport.HandshakeHandler;
@@ -34,6 +35,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,8 +49,11 @@ import java.util.function.Consumer;
  * A node's monitor endpoint: a TCP port (beside the node's own) where a debugger such as the Iris
  * IDE or {@link MonitorClient} watches the node: its {@link MonitorMessage.State} and
  * {@link MonitorMessage.Pages} when it connects, then every memory event and each change of
- * state. Frames are {@link FrameKind#MONITOR} ({@link MonitorWire}); a client sends its handshake
- * and nothing else.
+ * state. Frames are {@link FrameKind#MONITOR} ({@link MonitorWire}); a client sends its handshake,
+ * then at most the command to stop or restart the node's time (debug time: the IDE stops it while a
+ * debugger holds a node of the launch). The time stands while any client that stopped it is
+ * connected and has not restarted it; a client that goes away restarts what it stopped. Anything
+ * else a client sends closes its connection.
  *
  * <p>Security: a node with credentials ({@link NodeConfig#credentials()}) serves the monitor over
  * mutual TLS with its cluster's authority as the only trust anchor, and the client's handshake must
@@ -75,6 +80,8 @@ public final class MonitorServer implements AutoCloseable {
     private final Consumer<MemoryEvent> listener = this::broadcast;
     private final Consumer<dev.iris.runtime.MessageEvent> messages = e -> broadcast(new MonitorMessage.Message(e));
     private final AtomicLong dropped = new AtomicLong();
+    /** The sessions that hold the node's time stopped (guarded by itself). */
+    private final Set<Session> holdingTime = new HashSet<>();
     private volatile MonitorMessage.State lastState;
     private Channel server;
     private ScheduledFuture<?> poll;
@@ -260,8 +267,16 @@ public final class MonitorServer implements AutoCloseable {
     }
 
     /** One client's connection, from its accepted handshake on. */
+    /** How many connected clients hold the node's time stopped. */
+    public int holdingTime() {
+        synchronized (holdingTime) {
+            return holdingTime.size();
+        }
+    }
+
     private final class Session extends ChannelInboundHandlerAdapter {
         private Channel ch;
+        private String client;
         private final AtomicBoolean lagging = new AtomicBoolean();
 
         @Override
@@ -271,6 +286,7 @@ public final class MonitorServer implements AutoCloseable {
                 return;
             }
             ch = ctx.channel();
+            this.client = client.node();
             LOG.log(Level.INFO, "Node ''{0}'': monitor client ''{1}'' connected from {2}", node.id(), client.node(),
                     ch.remoteAddress());
             // on this channel's loop: every event another thread sends from now on is queued after these
@@ -306,14 +322,42 @@ public final class MonitorServer implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ReferenceCountUtil.release(msg);
-            LOG.log(Level.WARNING, "Node ''{0}'': closing the monitor connection from {1}: a monitor client sends "
-                    + "nothing after its handshake", node.id(), ctx.channel().remoteAddress());
-            ctx.close();
+            try {
+                if (!(msg instanceof Frame frame) || frame.kind() != FrameKind.MONITOR) {
+                    throw new FrameFormatException("a monitor client sends nothing but commands");
+                }
+                holdTime(MonitorWire.decodeTimeCommand(frame.payload()));
+            } catch (FrameFormatException e) {
+                LOG.log(Level.WARNING, "Node ''{0}'': closing the monitor connection from {1}: {2}", node.id(),
+                        ctx.channel().remoteAddress(), e.getMessage());
+                ctx.close();
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        /** Makes this session hold the node's time stopped, or stop holding it. */
+        void holdTime(boolean hold) {
+            synchronized (holdingTime) {
+                boolean stood = !holdingTime.isEmpty();
+                if (hold ? !holdingTime.add(this) : !holdingTime.remove(this)) {
+                    return;
+                }
+                if (stood == holdingTime.isEmpty()) { // the first holder came, or the last one went
+                    if (hold) {
+                        node.pauseTime();
+                    } else {
+                        node.resumeTime();
+                    }
+                    LOG.log(Level.INFO, "Node ''{0}'': {1} by monitor client ''{2}'' (debug time)", node.id(),
+                            hold ? "time stopped" : "time runs again", client);
+                }
+            }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            holdTime(false);
             if (sessions.remove(this) && sessions.isEmpty()) {
                 node.memory().removeListener(listener);
                 node.removeMessageListener(messages);

@@ -18,8 +18,8 @@ import java.util.Set;
 
 /**
  * Payload of {@link FrameKind#MONITOR}: what a node's monitor endpoint streams to a debugger
- * ({@link MonitorMessage}). Only the node sends these; a monitor client sends nothing after its
- * handshake.
+ * ({@link MonitorMessage}), and the one command a debugger sends it: stop or restart the node's
+ * time (debug time, {@link dev.iris.runtime.Node#pauseTime}).
  *
  * <pre>
  * monitor := op:u8 node:str body
@@ -32,6 +32,8 @@ import java.util.Set;
  * memory  := kind:u8 page:i64 peer:str name:str nanos:u64 clock:u64         op 3
  * message := kind:u8 peer:str requestId:u64 sender:u64 target:u64 type:str   op 4
  *            nanos:u64 clock:u64 content:str?
+ * command := op:u8                                                         client to node:
+ *                                                                          16 pause time, 17 resume time
  * </pre>
  *
  * Strings are at most 255 bytes (process names are cut to that; a message's {@code content}, of
@@ -52,6 +54,8 @@ public final class MonitorWire {
     private static final int PAGES = 2;
     private static final int MEMORY = 3;
     private static final int MESSAGE = 4;
+    private static final int PAUSE_TIME = 16;
+    private static final int RESUME_TIME = 17;
     private static final int MAX = 255;
     private static final int MAX_CONTENT = 4 * MessageEvent.CONTENT_CHARS;
 
@@ -68,6 +72,28 @@ public final class MonitorWire {
     }
 
     private MonitorWire() {
+    }
+
+    /** A client's command: stop the node's time ({@code pause}) or let it run again. */
+    public static ByteBuf timeCommand(ByteBufAllocator alloc, boolean pause) {
+        return alloc.buffer(1).writeByte(pause ? PAUSE_TIME : RESUME_TIME);
+    }
+
+    /**
+     * The time command in {@code payload} (a client's frame): true to pause, false to resume.
+     *
+     * @throws FrameFormatException if it is no command
+     */
+    public static boolean decodeTimeCommand(ByteBuf payload) {
+        if (payload.readableBytes() != 1) {
+            throw new FrameFormatException("a monitor client sent " + payload.readableBytes()
+                    + " bytes where a one-byte command belongs");
+        }
+        int op = payload.readUnsignedByte();
+        if (op != PAUSE_TIME && op != RESUME_TIME) {
+            throw new FrameFormatException("a monitor client sent the unknown command " + op);
+        }
+        return op == PAUSE_TIME;
     }
 
     /** The payloads that carry {@code message}: one frame, or several for a large page table. */

@@ -58,7 +58,7 @@ class ClusterSessionTest {
         AUTHORITY.issue("driver").write(dir.resolve("credentials"));
         String seeds = String.join(",", nodes.stream().map(Node::address).toList());
         return Files.writeString(dir.resolve("client.properties"),
-                "iris.cluster=" + cluster + "\niris.node=driver\niris.seeds=" + seeds + "\n");
+                "iris.cluster=" + cluster + "\niris.node=driver\niris.seeds=" + seeds + "\niris.monitor=127.0.0.1:0\n");
     }
 
     @Test

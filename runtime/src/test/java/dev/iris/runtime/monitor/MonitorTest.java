@@ -1,6 +1,7 @@
 package dev.iris.runtime.monitor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,6 +128,36 @@ class MonitorTest {
         assertEquals(java.util.Set.of(member), after.groups().get(group[0]));
         assertEquals("worker", after.processes().get(member));
         assertEquals(1, monitor1.clients());
+    }
+
+    /** Waits up to 20 s until {@code holders} clients hold n1's time (stopped if any). */
+    private void awaitHolders(int holders) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (monitor1.holdingTime() != holders) {
+            assertTrue(System.nanoTime() < deadline, monitor1.holdingTime() + " clients hold n1's time, not " + holders);
+            Thread.sleep(1); // polls a state that has no event to wait on
+        }
+        assertEquals(holders > 0, n1.timePaused());
+    }
+
+    @Test
+    void clientsStopTheNodesTimeUntilTheLastOfThemRestartsItOrGoesAway() throws Exception {
+        MonitorClient ide = connect(AUTHORITY.issue("ide"), new LinkedBlockingQueue<>());
+        MonitorClient other = connect(AUTHORITY.issue("other-ide"), new LinkedBlockingQueue<>());
+        ide.pauseTime(true);
+        awaitHolders(1);
+        other.pauseTime(true);
+        other.pauseTime(true); // a command that changes nothing
+        awaitHolders(2);
+        ide.pauseTime(false);
+        awaitHolders(1);
+        ide.pauseTime(true);
+        awaitHolders(2);
+        ide.close();
+        awaitHolders(1);
+        assertFalse(n2.timePaused(), "only the watched node's time stops");
+        other.close(); // going away restarts what it stopped
+        awaitHolders(0);
     }
 
     @Test
