@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.eclipse.debug.core.DebugPlugin;
 import org.eclipse.debug.core.ILaunchConfigurationType;
 import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.debug.ui.DebugUITools;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.ImageData;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.MenuItem;
 import org.eclipse.ui.IPageLayout;
@@ -24,6 +27,29 @@ import org.junit.jupiter.api.Test;
 
 /** Runs in a real workbench on the UI thread. */
 class IrisPerspectiveTest {
+    /** Each Iris view has an icon of its own, with a double-size one for high-resolution screens. */
+    @Test
+    void everyIrisViewHasItsOwnIcon() {
+        List<String> views = List.of(IrisPerspective.CLUSTER_VIEW_ID, IrisDebugPerspective.PAGE_OWNERSHIP_VIEW_ID,
+                IrisDebugPerspective.PROCESS_GROUPS_VIEW_ID, IrisDebugPerspective.MESSAGE_TRACE_VIEW_ID);
+        Set<List<Integer>> icons = new HashSet<>();
+        for (String id : views) {
+            ImageData icon = PlatformUI.getWorkbench().getViewRegistry().find(id).getImageDescriptor().getImageData(100);
+            assertEquals(16, icon.width, id);
+            ImageData doubled = PlatformUI.getWorkbench().getViewRegistry().find(id).getImageDescriptor()
+                    .getImageData(200);
+            assertEquals(32, doubled.width, id + " at 200 %");
+            List<Integer> pixels = new ArrayList<>();
+            for (int y = 0; y < 16; y++) {
+                for (int x = 0; x < 16; x++) {
+                    pixels.add(icon.getPixel(x, y) * 256 + icon.getAlpha(x, y));
+                }
+            }
+            icons.add(pixels);
+        }
+        assertEquals(views.size(), icons.size(), "no two Iris views share an icon");
+    }
+
     @Test
     void opensWithItsViews() throws WorkbenchException {
         IWorkbench workbench = PlatformUI.getWorkbench();

@@ -244,13 +244,16 @@ class IrisLaunchTest {
         assertTrue(output(process).replace("\r", "").contains(EXPECTED), output(process));
     }
 
-    @Test
-    void aBreakpointInAHandlerStopsThatNodesJvmWhileAnotherGoesOn() throws Exception {
-        IFile handler = project.getFile(IrisProjects.SRC + "/demo/names/NameServer.java");
+    /** Sets a line breakpoint where the name server puts a name; returns its line. */
+    private static int breakAtRegister(IFile handler) throws Exception {
         List<String> lines = handler.readString().lines().toList();
         int line = lines.indexOf(lines.stream().filter(l -> l.contains("names.put(")).findFirst().orElseThrow()) + 1;
         JDIDebugModel.createLineBreakpoint(handler, "demo.names.NameServer", line, -1, -1, 0, true, null);
-        List<IJavaThread> suspended = new CopyOnWriteArrayList<>();
+        return line;
+    }
+
+    /** Adds (and returns) a debug event listener that collects the threads a breakpoint suspends. */
+    private static IDebugEventSetListener collectBreakpointHits(List<IJavaThread> suspended) {
         IDebugEventSetListener listener = events -> {
             for (DebugEvent e : events) {
                 if (e.getKind() == DebugEvent.SUSPEND && e.getDetail() == DebugEvent.BREAKPOINT
@@ -260,6 +263,15 @@ class IrisLaunchTest {
             }
         };
         DebugPlugin.getDefault().addDebugEventListener(listener);
+        return listener;
+    }
+
+    @Test
+    void aBreakpointInAHandlerStopsThatNodesJvmWhileAnotherGoesOn() throws Exception {
+        IFile handler = project.getFile(IrisProjects.SRC + "/demo/names/NameServer.java");
+        int line = breakAtRegister(handler);
+        List<IJavaThread> suspended = new CopyOnWriteArrayList<>();
+        IDebugEventSetListener listener = collectBreakpointHits(suspended);
         try {
             launch = nodesOnly().launch(ILaunchManager.DEBUG_MODE, null);
             assertEquals(2, launch.getDebugTargets().length, "each node JVM is a Java debug target");
@@ -303,20 +315,9 @@ class IrisLaunchTest {
      */
     @Test
     void aBreakpointHeldForAMinuteDoesNotBreakTheProgram() throws Exception {
-        IFile handler = project.getFile(IrisProjects.SRC + "/demo/names/NameServer.java");
-        List<String> lines = handler.readString().lines().toList();
-        int line = lines.indexOf(lines.stream().filter(l -> l.contains("names.put(")).findFirst().orElseThrow()) + 1;
-        JDIDebugModel.createLineBreakpoint(handler, "demo.names.NameServer", line, -1, -1, 0, true, null);
+        breakAtRegister(project.getFile(IrisProjects.SRC + "/demo/names/NameServer.java"));
         List<IJavaThread> suspended = new CopyOnWriteArrayList<>();
-        IDebugEventSetListener listener = events -> {
-            for (DebugEvent e : events) {
-                if (e.getKind() == DebugEvent.SUSPEND && e.getDetail() == DebugEvent.BREAKPOINT
-                        && e.getSource() instanceof IJavaThread t) {
-                    suspended.add(t);
-                }
-            }
-        };
-        DebugPlugin.getDefault().addDebugEventListener(listener);
+        IDebugEventSetListener listener = collectBreakpointHits(suspended);
         try {
             launch = IrisLaunching.newConfiguration(project, program, cluster).launch(ILaunchManager.DEBUG_MODE, null);
             IProcess main = Arrays.stream(launch.getProcesses()).filter(p -> p.getLabel().startsWith("client — "))
