@@ -65,8 +65,8 @@ public class FrameBenchmark {
     }
 
     private Frame frame() {
-        return new Frame(FrameKind.SEND, 0, IpcWire.send(alloc, 3, 7, 1L << 32 | 5, 2L << 32 | 9, Codecs.BYTES.id(),
-                message, message.length + 4, Codecs.BYTES::encode));
+        return new Frame(FrameKind.SEND, 0, IpcWire.send(alloc, 3, 7, 1L << 32 | 5, 2L << 32 | 9, null,
+                Codecs.BYTES.id(), message, message.length + 4, Codecs.BYTES::encode));
     }
 
     @Benchmark
@@ -85,7 +85,7 @@ public class FrameBenchmark {
         decoder.writeInbound(wire.retainedDuplicate());
         Frame frame = decoder.readInbound();
         try {
-            IpcWire.readSend(frame.payload());
+            IpcWire.readSend(frame.payload(), frame.flags());
             return Codecs.BYTES.decode(frame.payload());
         } finally {
             frame.release();

@@ -52,11 +52,12 @@ final class GroupCall extends Pending {
         this.replies = new ArrayList<>(Math.min(outstanding, 16));
     }
 
-    void reply(ProcessId from, Object message) {
+    /** A reply by {@code from}, counted as {@code member}'s (itself, or the member that forwarded the request to it). */
+    void reply(ProcessId member, ProcessId from, Object message) {
         boolean wake;
         boolean done;
         synchronized (this) {
-            if (!settle(from)) {
+            if (!settle(member)) {
                 return;
             }
             replies.add(new GroupReplies.Reply(from, message));

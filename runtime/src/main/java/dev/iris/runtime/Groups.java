@@ -432,7 +432,7 @@ final class Groups {
             Channel origin) {
         for (int localId : localIds) {
             ProcessId member = ProcessId.process(self.number(), localId);
-            Request request = new Request(sender, requestId, message, origin);
+            Request request = new Request(sender, requestId, message, origin, group, member, 0);
             if (!table.contains(group, member)) {
                 ipc.fail(request, member, FailCode.NO_SUCH_PROCESS, member + " is no longer a member of " + group);
             } else if (!processes.deliver(localId, request)) {

@@ -37,6 +37,8 @@ import java.util.function.Supplier;
  */
 final class Ipc {
     private static final System.Logger LOG = System.getLogger(Ipc.class.getName());
+    /** The most times one request may be forwarded (VMTP's bound): more is a loop. */
+    static final int MAX_FORWARDS = 15;
     /** Bytes queued for a peer above which a channel counts as unwritable; see {@link Node}'s water marks. */
     static final int LOW_WATER = 1 << 20;
 
@@ -146,7 +148,7 @@ final class Ipc {
         }
         Channel ch = peer.out;
         requireBacklogBelowLimit(ch, to);
-        ByteBuf payload = checkSize(IpcWire.send(ch.alloc(), now, requestId, sender.value(), to.value(),
+        ByteBuf payload = checkSize(IpcWire.send(ch.alloc(), now, requestId, sender.value(), to.value(), null,
                 codec.id(), message, codec.sizeHint(message), codec::encode), message);
         call.write(ch, new Frame(FrameKind.SEND, 0, payload, true));
     }
@@ -161,7 +163,7 @@ final class Ipc {
                 tracer.traced(MessageEvent.Kind.REPLY_RECEIVED, self.number(), request.requestId(), sender, replier,
                         message, clock.tick());
             }
-            complete(request.requestId(), replier, message);
+            complete(request.requestId(), replier, countedAs(request, replier), message);
             return;
         }
         Channel ch = answerChannel(request);
@@ -171,8 +173,20 @@ final class Ipc {
             return;
         }
         MessageCodec<Object> codec = codecs.forMessage(message);
-        ch.writeAndFlush(new Frame(FrameKind.REPLY, 0, checkSize(IpcWire.reply(ch.alloc(), now, request.requestId(),
-                replier.value(), codec.id(), message, codec.sizeHint(message), codec::encode), message), true));
+        long member = onBehalf(request, replier);
+        ch.writeAndFlush(new Frame(FrameKind.REPLY, member == 0 ? 0 : IpcWire.ON_BEHALF, checkSize(IpcWire.reply(
+                ch.alloc(), now, request.requestId(), replier.value(), member, codec.id(), message,
+                codec.sizeHint(message), codec::encode), message), true));
+    }
+
+    /** Whom an answer to {@code request} by {@code process} counts for: the member a group send addressed, or itself. */
+    private static ProcessId countedAs(Request request, ProcessId process) {
+        return request.member() != null ? request.member() : process;
+    }
+
+    /** The member an answer by {@code process} answers for on the wire: 0 if it is that member itself, or none. */
+    private static long onBehalf(Request request, ProcessId process) {
+        return request.member() == null || request.member().equals(process) ? 0 : request.member().value();
     }
 
     /** The connection an answer to {@code request} goes on: the one it came on, while that is open. */
@@ -181,14 +195,25 @@ final class Ipc {
         return origin != null && origin.isActive() ? origin : peers.channelTo(request.sender().nodeNumber());
     }
 
-    /** Forward: {@code to} will reply to the original sender. */
+    /**
+     * Forward: {@code to} will reply to the original sender; for a request that came by a group send,
+     * its answer counts as the addressed member's. A request forwarded {@link #MAX_FORWARDS} times
+     * already fails at its sender instead (a forwarding loop).
+     */
     void forward(Request request, ProcessId to) {
         if (to.isGroup()) {
-            throw new IllegalArgumentException("forwarding to group " + to + " needs process groups, not available yet");
+            throw new IllegalArgumentException("cannot forward to group " + to + ": Iris forwards to a process; "
+                    + "forward to one of the group's members");
         }
+        if (request.forwards() >= MAX_FORWARDS) {
+            fail(request, to, FailCode.BAD_MESSAGE, "the request was forwarded " + MAX_FORWARDS
+                    + " times, the most allowed (a forwarding loop?); its forward to " + to + " was refused");
+            return;
+        }
+        Request forwarded = request.forwarded();
         if (to.nodeNumber() == self.number()) {
-            if (!processes.deliver(to.localId(), request)) {
-                fail(request, to, FailCode.NO_SUCH_PROCESS, "no process " + to + " on node '" + self + "'");
+            if (!processes.deliver(to.localId(), forwarded)) {
+                fail(forwarded, to, FailCode.NO_SUCH_PROCESS, "no process " + to + " on node '" + self + "'");
             }
             return;
         }
@@ -201,8 +226,10 @@ final class Ipc {
         long now = clock.tick();
         tracer.traced(MessageEvent.Kind.SEND, to.nodeNumber(), request.requestId(), request.sender(), to,
                 request.message(), now);
-        peer.out.writeAndFlush(new Frame(FrameKind.SEND, 0, IpcWire.send(peer.out.alloc(), now, request.requestId(),
-                request.sender().value(), to.value(), codec.id(), request.message(),
+        IpcWire.Forward forward = new IpcWire.Forward(request.group().map(ProcessId::value).orElse(0L),
+                request.member() == null ? 0 : request.member().value(), forwarded.forwards());
+        peer.out.writeAndFlush(new Frame(FrameKind.SEND, IpcWire.FORWARDED, IpcWire.send(peer.out.alloc(), now,
+                request.requestId(), request.sender().value(), to.value(), forward, codec.id(), request.message(),
                 codec.sizeHint(request.message()), codec::encode), true));
     }
 
@@ -210,13 +237,14 @@ final class Ipc {
     void fail(Request request, ProcessId target, FailCode code, String reason) {
         ProcessId sender = request.sender();
         if (sender.nodeNumber() == self.number()) {
-            completeExceptionally(request.requestId(), target, exception(code, reason));
+            completeExceptionally(request.requestId(), countedAs(request, target), exception(code, reason));
             return;
         }
         Channel ch = answerChannel(request);
         if (ch != null) {
-            ch.writeAndFlush(new Frame(FrameKind.FAIL, 0, IpcWire.fail(ch.alloc(),
-                    new IpcWire.Fail(request.requestId(), target.value(), code, reason))));
+            IpcWire.Fail fail = new IpcWire.Fail(request.requestId(), target.value(), code, reason,
+                    onBehalf(request, target));
+            ch.writeAndFlush(new Frame(FrameKind.FAIL, IpcWire.flags(fail), IpcWire.fail(ch.alloc(), fail)));
         }
     }
 
@@ -234,8 +262,8 @@ final class Ipc {
         }
     }
 
-    /** A reply arrived for request {@code requestId}. */
-    void complete(long requestId, ProcessId replier, Object message) {
+    /** A reply by {@code replier} arrived for request {@code requestId}, counting as {@code member}'s. */
+    void complete(long requestId, ProcessId replier, ProcessId member, Object message) {
         switch (pending.get(requestId)) {
             case null -> { } // timed out or discarded meanwhile
             case Call c -> {
@@ -243,7 +271,7 @@ final class Ipc {
                     c.complete(message);
                 }
             }
-            case GroupCall g -> g.reply(replier, message);
+            case GroupCall g -> g.reply(member, replier, message);
         }
     }
 
@@ -262,8 +290,8 @@ final class Ipc {
 
     // ------------------------------------------------------------------ inbound frames, on event loops
 
-    void onSend(Channel ch, ByteBuf payload) {
-        IpcWire.Send send = IpcWire.readSend(payload);
+    void onSend(Channel ch, ByteBuf payload, int flags) {
+        IpcWire.Send send = IpcWire.readSend(payload, flags);
         ProcessId sender = new ProcessId(send.sender());
         ProcessId target = new ProcessId(send.target());
         long now = clock.receive(send.clock());
@@ -287,15 +315,20 @@ final class Ipc {
             return;
         }
         tracer.traced(MessageEvent.Kind.RECEIVE, sender.nodeNumber(), send.requestId(), sender, target, message, now);
-        Request request = new Request(sender, send.requestId(), message, origin);
+        IpcWire.Forward forward = send.forward();
+        Request request = forward == null ? new Request(sender, send.requestId(), message, origin)
+                : new Request(sender, send.requestId(), message, origin,
+                        forward.group() == 0 ? null : new ProcessId(forward.group()),
+                        forward.member() == 0 ? null : new ProcessId(forward.member()), forward.forwards());
         if (!processes.deliver(target.localId(), request)) {
             fail(request, target, FailCode.NO_SUCH_PROCESS, "no process " + target + " on node '" + self + "'");
         }
     }
 
-    void onReply(Channel ch, ByteBuf payload) {
-        IpcWire.Reply reply = IpcWire.readReply(payload);
+    void onReply(Channel ch, ByteBuf payload, int flags) {
+        IpcWire.Reply reply = IpcWire.readReply(payload, flags);
         ProcessId replier = new ProcessId(reply.replier());
+        ProcessId member = reply.member() == 0 ? replier : new ProcessId(reply.member());
         long now = clock.receive(reply.clock());
         Pending p = pending.get(reply.requestId());
         if (p == null) {
@@ -307,7 +340,7 @@ final class Ipc {
         }
         MessageCodec<?> codec = codecs.forId(reply.codec());
         if (codec == null) {
-            completeExceptionally(reply.requestId(), replier, new IpcException("reply from " + replier
+            completeExceptionally(reply.requestId(), member, new IpcException("reply from " + replier
                     + " has codec id " + reply.codec() + ", unknown on node '" + self + "'"));
             return;
         }
@@ -315,9 +348,9 @@ final class Ipc {
             Object message = codec.decode(payload);
             tracer.traced(MessageEvent.Kind.REPLY_RECEIVED, replier.nodeNumber(), reply.requestId(), null, replier,
                     message, now);
-            complete(reply.requestId(), replier, message);
+            complete(reply.requestId(), replier, member, message);
         } catch (RuntimeException e) {
-            completeExceptionally(reply.requestId(), replier, new IpcException("cannot decode the reply from "
+            completeExceptionally(reply.requestId(), member, new IpcException("cannot decode the reply from "
                     + replier + ": " + e.getMessage()));
         }
     }
@@ -336,9 +369,10 @@ final class Ipc {
         return from != null && from.id.number() == process.nodeNumber();
     }
 
-    void onFail(ByteBuf payload) {
-        IpcWire.Fail fail = IpcWire.readFail(payload);
-        completeExceptionally(fail.requestId(), new ProcessId(fail.target()), exception(fail.code(), fail.reason()));
+    void onFail(ByteBuf payload, int flags) {
+        IpcWire.Fail fail = IpcWire.readFail(payload, flags);
+        completeExceptionally(fail.requestId(), new ProcessId(fail.member() == 0 ? fail.target() : fail.member()),
+                exception(fail.code(), fail.reason()));
     }
 
     // ------------------------------------------------------------------ limits

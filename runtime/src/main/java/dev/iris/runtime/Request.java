@@ -1,6 +1,7 @@
 package dev.iris.runtime;
 
 import io.netty.channel.Channel;
+import java.util.Optional;
 
 /**
  * A message received by a process, to be answered with {@link Kernel#reply} or passed on with
@@ -12,16 +13,52 @@ public final class Request {
     private final Object message;
     /** The connection from the sender's node it came on (the reply goes back on it), or null. */
     private final Channel origin;
+    /** The group it was sent to, or null; the member it was delivered to there (a reply counts as its), or null. */
+    private final ProcessId group;
+    private final ProcessId member;
+    /** How often it was forwarded. */
+    private final int forwards;
 
     Request(ProcessId sender, long requestId, Object message) {
         this(sender, requestId, message, null);
     }
 
     Request(ProcessId sender, long requestId, Object message, Channel origin) {
+        this(sender, requestId, message, origin, null, null, 0);
+    }
+
+    Request(ProcessId sender, long requestId, Object message, Channel origin, ProcessId group, ProcessId member,
+            int forwards) {
         this.sender = sender;
         this.requestId = requestId;
         this.message = message;
         this.origin = origin;
+        this.group = group;
+        this.member = member;
+        this.forwards = forwards;
+    }
+
+    /** This request as its next receiver gets it when it is forwarded on this node. */
+    Request forwarded() {
+        return new Request(sender, requestId, message, origin, group, member, forwards + 1);
+    }
+
+    /**
+     * The group the message was sent to, if it came by a group send (to this process, or to a
+     * member that forwarded it here).
+     */
+    public Optional<ProcessId> group() {
+        return Optional.ofNullable(group);
+    }
+
+    /** The member of {@link #group()} the group send delivered it to, or null: the reply counts as that member's. */
+    ProcessId member() {
+        return member;
+    }
+
+    /** How often the request was forwarded before it came here. */
+    public int forwards() {
+        return forwards;
     }
 
     /** The process that sent (not forwarded) the message; the reply goes to it. */

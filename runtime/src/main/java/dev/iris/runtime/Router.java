@@ -70,9 +70,9 @@ final class Router extends ChannelInboundHandlerAdapter {
                 case HEARTBEAT -> { }
                 case LEAVE -> membership.onLeave(ch);
                 case MEMBERS -> membership.onMembers(payload);
-                case SEND -> ipc.onSend(ch, payload);
-                case REPLY -> ipc.onReply(ch, payload);
-                case FAIL -> ipc.onFail(payload);
+                case SEND -> ipc.onSend(ch, payload, frame.flags());
+                case REPLY -> ipc.onReply(ch, payload, frame.flags());
+                case FAIL -> ipc.onFail(payload, frame.flags());
                 case GROUP_SEND -> groups.onGroupSend(ch, payload);
                 case GROUP_UPDATE -> groups.onGroupUpdate(ch, payload);
                 case GROUP_ACK -> groups.onGroupAck(ch, payload);

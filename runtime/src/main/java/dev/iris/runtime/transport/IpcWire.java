@@ -9,14 +9,19 @@ import java.util.function.BiConsumer;
  * {@link FrameKind#FAIL}. Process ids are the 64-bit values of {@code dev.iris.runtime.ProcessId}.
  *
  * <pre>
- * send  := clock:u64 requestId:u64 sender:u64 target:u64 codec:u16 body:byte[rest]
- * reply := clock:u64 requestId:u64 replier:u64 codec:u16 body:byte[rest]
- * fail  := requestId:u64 target:u64 code:u8 reason:str
+ * send    := clock:u64 requestId:u64 sender:u64 target:u64 forward? codec:u16 body:byte[rest]
+ * forward := group:u64 member:u64 forwards:u8                     with flag FORWARDED
+ * reply   := clock:u64 requestId:u64 replier:u64 member:u64? codec:u16 body:byte[rest]
+ * fail    := requestId:u64 target:u64 code:u8 reason:str member:u64?
  * </pre>
  *
  * {@code requestId} is unique per sender node; with the sender's node (the high half of
  * {@code sender}) it names the waiting send. A forwarded request is a SEND with the original
- * {@code requestId} and {@code sender}, so the final receiver replies straight to the sender.
+ * {@code requestId} and {@code sender}, so the final receiver replies straight to the sender; its
+ * {@code forward} part (frame flag {@link #FORWARDED}) says how often it was forwarded, and, for a
+ * request that came by a group send, the group and the member it was delivered to (0: none). An
+ * answer from a process other than that member carries the member (frame flag {@link #ON_BEHALF}
+ * on REPLY and FAIL): the group send counts it in the member's place.
  * {@code clock} is the sending node's Lamport clock (a receiver moves its own past it).
  * {@code body} is the message as its codec wrote it; it is never copied out of the frame before
  * the codec reads it.
@@ -42,16 +47,25 @@ public final class IpcWire {
         }
     }
 
-    /** The header of a SEND; the payload's reader index is left at the body. */
-    public record Send(long clock, long requestId, long sender, long target, int codec) {
+    /** Frame flag of a SEND with a {@code forward} part. */
+    public static final int FORWARDED = 1;
+    /** Frame flag of a REPLY or FAIL that answers for a group member ({@code member}). */
+    public static final int ON_BEHALF = 1;
+
+    /** The {@code forward} part of a SEND; {@code group} and {@code member} are 0 for none. */
+    public record Forward(long group, long member, int forwards) {
     }
 
-    /** The header of a REPLY; the payload's reader index is left at the body. */
-    public record Reply(long clock, long requestId, long replier, int codec) {
+    /** The header of a SEND ({@code forward} null if it has none); the payload's reader index is left at the body. */
+    public record Send(long clock, long requestId, long sender, long target, Forward forward, int codec) {
     }
 
-    /** A FAIL payload. */
-    public record Fail(long requestId, long target, FailCode code, String reason) {
+    /** The header of a REPLY ({@code member} 0 if none); the payload's reader index is left at the body. */
+    public record Reply(long clock, long requestId, long replier, long member, int codec) {
+    }
+
+    /** A FAIL payload ({@code member} 0 if none). */
+    public record Fail(long requestId, long target, FailCode code, String reason, long member) {
     }
 
     private static final int MAX_REASON_BYTES = 1024;
@@ -64,10 +78,47 @@ public final class IpcWire {
      * payload has the frame's prefix free in front of it ({@link Frame#buffer}); the caller owns it.
      */
     public static <T> ByteBuf send(ByteBufAllocator alloc, long clock, long requestId, long sender, long target,
+            Forward forward, int codec, T message, int bodyHint, BiConsumer<T, ByteBuf> body) {
+        ByteBuf out = Frame.buffer(alloc, 34 + (forward == null ? 0 : 17) + Math.max(0, bodyHint));
+        try {
+            out.writeLong(clock).writeLong(requestId).writeLong(sender).writeLong(target);
+            if (forward != null) {
+                out.writeLong(forward.group()).writeLong(forward.member()).writeByte(forward.forwards());
+            }
+            out.writeShort(codec);
+            body.accept(message, out);
+            return out;
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
+    }
+
+    /** Reads a SEND's header; {@code flags} are its frame's. */
+    public static Send readSend(ByteBuf in, int flags) {
+        boolean forwarded = (flags & FORWARDED) != 0;
+        require(in, forwarded ? 51 : 34, "send");
+        long clock = in.readLong();
+        long requestId = in.readLong();
+        long sender = in.readLong();
+        long target = in.readLong();
+        Forward forward = forwarded ? new Forward(in.readLong(), in.readLong(), in.readUnsignedByte()) : null;
+        return new Send(clock, requestId, sender, target, forward, in.readUnsignedShort());
+    }
+
+    /**
+     * Encodes a REPLY payload like {@link #send}, answering for group member {@code member} (0: for
+     * none; else its frame has flag {@link #ON_BEHALF}). The caller owns the result.
+     */
+    public static <T> ByteBuf reply(ByteBufAllocator alloc, long clock, long requestId, long replier, long member,
             int codec, T message, int bodyHint, BiConsumer<T, ByteBuf> body) {
         ByteBuf out = Frame.buffer(alloc, 34 + Math.max(0, bodyHint));
         try {
-            out.writeLong(clock).writeLong(requestId).writeLong(sender).writeLong(target).writeShort(codec);
+            out.writeLong(clock).writeLong(requestId).writeLong(replier);
+            if (member != 0) {
+                out.writeLong(member);
+            }
+            out.writeShort(codec);
             body.accept(message, out);
             return out;
         } catch (RuntimeException e) {
@@ -76,45 +127,45 @@ public final class IpcWire {
         }
     }
 
-    public static Send readSend(ByteBuf in) {
-        require(in, 34, "send");
-        return new Send(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readUnsignedShort());
-    }
-
-    /** Encodes a REPLY payload like {@link #send}. The caller owns the result. */
-    public static <T> ByteBuf reply(ByteBufAllocator alloc, long clock, long requestId, long replier, int codec,
-            T message, int bodyHint, BiConsumer<T, ByteBuf> body) {
-        ByteBuf out = Frame.buffer(alloc, 26 + Math.max(0, bodyHint));
-        try {
-            out.writeLong(clock).writeLong(requestId).writeLong(replier).writeShort(codec);
-            body.accept(message, out);
-            return out;
-        } catch (RuntimeException e) {
-            out.release();
-            throw e;
-        }
-    }
-
-    public static Reply readReply(ByteBuf in) {
-        require(in, 26, "reply");
-        return new Reply(in.readLong(), in.readLong(), in.readLong(), in.readUnsignedShort());
+    /** Reads a REPLY's header; {@code flags} are its frame's. */
+    public static Reply readReply(ByteBuf in, int flags) {
+        boolean onBehalf = (flags & ON_BEHALF) != 0;
+        require(in, onBehalf ? 34 : 26, "reply");
+        long clock = in.readLong();
+        long requestId = in.readLong();
+        long replier = in.readLong();
+        long member = onBehalf ? in.readLong() : 0;
+        return new Reply(clock, requestId, replier, member, in.readUnsignedShort());
     }
 
     public static ByteBuf fail(ByteBufAllocator alloc, Fail fail) {
         String reason = fail.reason().length() > MAX_REASON_BYTES / 4 ? fail.reason().substring(0, MAX_REASON_BYTES / 4)
                 : fail.reason();
-        ByteBuf out = alloc.buffer(17 + 2 + reason.length());
+        ByteBuf out = alloc.buffer(17 + 2 + reason.length() + 8);
         out.writeLong(fail.requestId()).writeLong(fail.target()).writeByte(fail.code().ordinal());
         WireStrings.write(out, "fail reason", reason, MAX_REASON_BYTES); // at most 4 bytes a char: fits
+        if (fail.member() != 0) {
+            out.writeLong(fail.member());
+        }
         return out;
     }
 
-    public static Fail readFail(ByteBuf in) {
+    /** The frame flags of {@code fail}'s FAIL frame. */
+    public static int flags(Fail fail) {
+        return fail.member() == 0 ? 0 : ON_BEHALF;
+    }
+
+    /** Reads a FAIL payload; {@code flags} are its frame's. */
+    public static Fail readFail(ByteBuf in, int flags) {
         require(in, 17, "fail");
         long requestId = in.readLong();
         long target = in.readLong();
         FailCode code = FailCode.of(in.readUnsignedByte());
-        return new Fail(requestId, target, code, WireStrings.read(in, "fail reason", MAX_REASON_BYTES));
+        String reason = WireStrings.read(in, "fail reason", MAX_REASON_BYTES);
+        if ((flags & ON_BEHALF) != 0) {
+            require(in, 8, "fail");
+        }
+        return new Fail(requestId, target, code, reason, (flags & ON_BEHALF) != 0 ? in.readLong() : 0);
     }
 
     private static void require(ByteBuf in, int bytes, String what) {
