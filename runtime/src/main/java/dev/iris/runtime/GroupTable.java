@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.internal.NodeTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -123,6 +124,21 @@ final class GroupTable {
             }
         });
         views = Map.copyOf(next);
+        notifyAll(); // awaitMembers
+    }
+
+    /**
+     * Waits until {@code group} has at least {@code n} members, up to {@code deadline} on
+     * {@code time}; whether it has.
+     */
+    synchronized boolean awaitMembers(ProcessId group, int n, long deadline, NodeTime time)
+            throws InterruptedException {
+        while (members(group).size() < n) {
+            if (time.timedWait(this, deadline)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void publish(ProcessId group, Set<ProcessId> members) {
@@ -133,5 +149,6 @@ final class GroupTable {
             next.put(group, View.of(members));
         }
         views = Map.copyOf(next);
+        notifyAll(); // awaitMembers
     }
 }

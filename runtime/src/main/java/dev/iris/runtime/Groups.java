@@ -130,6 +130,11 @@ final class Groups {
         return table.members(group);
     }
 
+    boolean awaitMembers(ProcessId group, int n, Duration timeout) throws InterruptedException {
+        requireGroup(group);
+        return table.awaitMembers(group, n, ipc.time().nanos() + timeout.toNanos(), ipc.time());
+    }
+
     void join(ProcessId member, ProcessId group) {
         requireGroup(group);
         if (group.isLocalGroup() && group.nodeNumber() != self.number()) {

@@ -77,6 +77,13 @@ public interface Kernel {
     java.util.Set<ProcessId> members(ProcessId group);
 
     /**
+     * Waits until {@code group} has at least {@code n} members as this node knows them (a join is
+     * known everywhere once {@link #join} returns), up to {@code timeout}; whether it has. What a
+     * client that needs a group's servers before it sends uses instead of polling {@link #members}.
+     */
+    boolean awaitMembers(ProcessId group, int n, Duration timeout) throws InterruptedException;
+
+    /**
      * Sends {@code message} to every member of {@code group}: one frame per node that hosts
      * members, then delivery to each member there. Blocks until {@code mode} is satisfied or
      * every member replied or failed. Replies to this process's previous group send are discarded

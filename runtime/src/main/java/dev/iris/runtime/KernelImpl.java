@@ -104,6 +104,12 @@ final class KernelImpl implements Kernel {
     }
 
     @Override
+    public boolean awaitMembers(ProcessId group, int n, Duration timeout) throws InterruptedException {
+        Blocking.check("awaitMembers");
+        return node.groups().awaitMembers(group, n, timeout);
+    }
+
+    @Override
     public GroupReplies sendGroup(ProcessId group, Object message, ReplyMode mode, Duration timeout) {
         Objects.requireNonNull(message, "message");
         Blocking.check("sendGroup");

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,30 @@ class GroupScenarioTest {
 
     private static Set<ProcessId> senders(GroupReplies replies) {
         return replies.replies().stream().map(GroupReplies.Reply::from).collect(Collectors.toSet());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void awaitMembersReturnsOnceTheGroupHasEnoughMembersOnAnyNode(Transport transport) throws Exception {
+        try (TestCluster c = cluster(transport, 2)) {
+            ProcessId group = ProcessId.wellKnownGroup(21);
+            boolean one = c.node(0).call("await", Duration.ofSeconds(10), k -> k.awaitMembers(group, 1,
+                    Duration.ofMillis(100)));
+            assertFalse(one, "nobody joined");
+            CompletableFuture<Boolean> two = new CompletableFuture<>();
+            c.node(0).spawn("client", k -> two.complete(k.awaitMembers(group, 2, Duration.ofSeconds(20))));
+            CountDownLatch stay = new CountDownLatch(1);
+            c.node(1).spawn("far", k -> {
+                k.join(group);
+                stay.await();
+            });
+            c.node(0).spawn("near", k -> {
+                k.join(group);
+                stay.await();
+            });
+            assertTrue(two.get(20, TimeUnit.SECONDS), "two members, one on each node");
+            stay.countDown();
+        }
     }
 
     @ParameterizedTest

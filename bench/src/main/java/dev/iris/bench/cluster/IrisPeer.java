@@ -132,12 +132,12 @@ final class IrisPeer {
             if (!node.awaitMembers(members + 1, Duration.ofSeconds(60))) {
                 throw new IllegalStateException("Iris: " + node.members() + " instead of " + (members + 1) + " nodes");
             }
-            node.call("await-group", Duration.ofSeconds(60), k -> {
-                while (k.members(GROUP).size() < members) {
-                    TimeUnit.MILLISECONDS.sleep(10);
-                }
-                return null;
-            });
+            boolean joined = node.call("await-group", Duration.ofSeconds(70), k -> k.awaitMembers(GROUP, members,
+                    Duration.ofSeconds(60)));
+            if (!joined) {
+                throw new IllegalStateException("Iris: the group has " + node.call("members", Duration.ofSeconds(10),
+                        k -> k.members(GROUP)) + " instead of " + members + " members");
+            }
         }
 
         private void request(Kernel k) {
