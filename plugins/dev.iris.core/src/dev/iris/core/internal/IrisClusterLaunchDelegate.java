@@ -18,9 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
@@ -132,7 +134,8 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
             clusterMonitor.close();
             throw e;
         }
-        register(launch, project.getElementName(), cluster, nodes, clusterMonitor);
+        register(launch, project.getElementName(), cluster, nodes, clusterMonitor,
+                configuration.getAttribute(IrisLaunching.ATTR_SUSPEND_ALL, false));
     }
 
     /** The node name of the main class's JVM in a launch with a JVM per node. */
@@ -262,6 +265,37 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         return started;
     }
 
+    /**
+     * Suspends every running JVM of {@code launch} but {@code stopped}, as PTP's parallel debugger
+     * suspends a process set; returns those it suspended.
+     */
+    private static List<IDebugTarget> suspendOthers(ILaunch launch, IDebugTarget stopped) {
+        List<IDebugTarget> suspended = new ArrayList<>();
+        for (IDebugTarget target : launch.getDebugTargets()) {
+            if (target != stopped && target.canSuspend()) {
+                try {
+                    target.suspend();
+                    suspended.add(target);
+                } catch (DebugException e) {
+                    // it ended meanwhile: nothing to suspend
+                }
+            }
+        }
+        return suspended;
+    }
+
+    private static void resume(List<IDebugTarget> targets) {
+        for (IDebugTarget target : targets) {
+            if (target.canResume()) {
+                try {
+                    target.resume();
+                } catch (DebugException e) {
+                    // it ended meanwhile
+                }
+            }
+        }
+    }
+
     /** Whether the debugger holds a thread of one of {@code launch}'s JVMs (or a whole JVM) suspended. */
     private static boolean holdsAThread(ILaunch launch) {
         for (IDebugTarget target : launch.getDebugTargets()) {
@@ -289,15 +323,30 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
      * time of every watched JVM while the debugger holds one of them (debug time).
      */
     private static void register(ILaunch launch, String project, IrisPrograms.Cluster cluster,
-            List<IrisPrograms.Node> nodes, ClusterMonitor monitor) {
+            List<IrisPrograms.Node> nodes, ClusterMonitor monitor, boolean suspendAll) {
         List<String> names = nodes.stream().map(IrisPrograms.Node::name).toList();
         ClusterRegistry registry = ClusterRegistry.getDefault();
         registry.put(new ClusterRegistry.Cluster(cluster.name(), project, names, ClusterRegistry.Cluster.State.RUNNING,
                 monitor));
         DebugPlugin.getDefault().addDebugEventListener(new IDebugEventSetListener() {
+            /** The JVMs this launch suspended because another one stopped at a breakpoint. */
+            private final Set<IDebugTarget> heldByIris = new HashSet<>();
+
             @Override
             public void handleDebugEvents(DebugEvent[] events) {
                 for (DebugEvent event : events) {
+                    if (suspendAll && event.getSource() instanceof IDebugElement e && e.getLaunch() == launch) {
+                        if (event.getKind() == DebugEvent.SUSPEND && event.getDetail() == DebugEvent.BREAKPOINT) {
+                            heldByIris.addAll(suspendOthers(launch, e.getDebugTarget()));
+                        } else if (event.getKind() == DebugEvent.RESUME
+                                && event.getDetail() == DebugEvent.CLIENT_REQUEST
+                                && !heldByIris.contains(e.getDebugTarget()) && !heldByIris.isEmpty()) {
+                            // the person resumed the JVM that stopped: the others go on with it
+                            List<IDebugTarget> others = List.copyOf(heldByIris);
+                            heldByIris.clear();
+                            resume(others);
+                        }
+                    }
                     if ((event.getKind() == DebugEvent.SUSPEND || event.getKind() == DebugEvent.RESUME)
                             && monitor != null && event.getSource() instanceof IDebugElement e
                             && e.getLaunch() == launch) {

@@ -50,6 +50,12 @@ public final class IrisLaunching {
     public static final String ATTR_NODES = "dev.iris.core.nodes";
     /** Whether all nodes run embedded in one JVM (boolean; default false: one JVM per node). */
     public static final String ATTR_EMBEDDED = "dev.iris.core.embedded";
+    /**
+     * Whether a node's JVM stopping at a breakpoint suspends every other JVM of the launch too
+     * (boolean; default false: only the thread that hit it stops, and the cluster's time stands).
+     * Resuming the JVM that stopped resumes the others; stepping in it keeps them suspended.
+     */
+    public static final String ATTR_SUSPEND_ALL = "dev.iris.core.suspendAll";
     /** The main class that drives the cluster (JDT's attribute); empty: the nodes run their processes only. */
     public static final String ATTR_MAIN = IJavaLaunchConfigurationConstants.ATTR_MAIN_TYPE_NAME;
     /**

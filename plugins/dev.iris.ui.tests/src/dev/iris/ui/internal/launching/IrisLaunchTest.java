@@ -352,6 +352,48 @@ class IrisLaunchTest {
         }
     }
 
+    /**
+     * With "suspend every JVM" on, a breakpoint in one node's handler suspends the other node's JVM
+     * too, and resuming the thread that stopped resumes it; the program completes.
+     */
+    @Test
+    void suspendAllSuspendsEveryNodeAtABreakpointAndResumingResumesThemAll() throws Exception {
+        breakAtRegister(project.getFile(IrisProjects.SRC + "/demo/names/NameServer.java"));
+        List<IJavaThread> suspended = new CopyOnWriteArrayList<>();
+        IDebugEventSetListener listener = collectBreakpointHits(suspended);
+        try {
+            ILaunchConfigurationWorkingCopy config = nodesOnly();
+            config.setAttribute(IrisLaunching.ATTR_SUSPEND_ALL, true);
+            launch = config.launch(ILaunchManager.DEBUG_MODE, null);
+            awaitReady(launch.getProcesses());
+            CompletableFuture<String> client = client();
+            processEventsUntil(() -> !suspended.isEmpty(), () -> "a name server at the breakpoint");
+            var stopped = suspended.get(0).getDebugTarget();
+            var other = Arrays.stream(launch.getDebugTargets()).filter(t -> t != stopped).findFirst().orElseThrow();
+            processEventsUntil(other::isSuspended, () -> "the other node's JVM suspended with the one that stopped");
+            assertFalse(client.isDone());
+
+            // a person resumes each handler that stops; the JVMs suspended with it go on each time
+            processEventsUntil(() -> {
+                for (IJavaThread t : suspended) {
+                    if (t.isSuspended()) {
+                        try {
+                            t.resume();
+                        } catch (org.eclipse.debug.core.DebugException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+                return client.isDone();
+            }, () -> "the client to complete");
+            assertEquals(EXPECTED, client.get());
+            processEventsUntil(() -> Arrays.stream(launch.getDebugTargets()).noneMatch(t -> t.isSuspended()),
+                    () -> "no JVM left suspended");
+        } finally {
+            DebugPlugin.getDefault().removeDebugEventListener(listener);
+        }
+    }
+
     private static ClusterRegistry.Cluster.State state() {
         return ClusterRegistry.getDefault().clusters().stream().filter(c -> c.name().equals(cluster.name()))
                 .map(ClusterRegistry.Cluster::state).findFirst().orElse(null);

@@ -38,6 +38,7 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
     private Button separate;
     private Button embedded;
     private Text main;
+    private Button suspendAll;
     private List<IrisPrograms.Program> programs = List.of();
 
     @Override
@@ -78,6 +79,11 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         separate.addListener(SWT.Selection, e -> changed());
         embedded.addListener(SWT.Selection, e -> changed());
         main.addListener(SWT.Modify, e -> changed());
+        new Label(c, SWT.NONE).setText("Debug:");
+        suspendAll = new Button(c, SWT.CHECK);
+        suspendAll.setText("Suspend every JVM of the cluster when one stops at a breakpoint (resuming it resumes "
+                + "them all)");
+        suspendAll.addListener(SWT.Selection, e -> changed());
         setControl(c);
     }
 
@@ -152,6 +158,7 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
             embedded.setSelection(inOne);
             separate.setSelection(!inOne);
             main.setText(configuration.getAttribute(IrisLaunching.ATTR_MAIN, ""));
+            suspendAll.setSelection(configuration.getAttribute(IrisLaunching.ATTR_SUSPEND_ALL, false));
         } catch (CoreException e) {
             setErrorMessage(e.getMessage());
         }
@@ -164,6 +171,7 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         configuration.setAttribute(IrisLaunching.ATTR_CLUSTER, cluster.getText().strip());
         configuration.setAttribute(IrisLaunching.ATTR_EMBEDDED, embedded.getSelection());
         configuration.setAttribute(IrisLaunching.ATTR_MAIN, main.getText().strip());
+        configuration.setAttribute(IrisLaunching.ATTR_SUSPEND_ALL, suspendAll.getSelection());
         configuration.setAttribute(DebugPlugin.ATTR_PROCESS_FACTORY_ID, IrisLaunching.PROCESS_FACTORY_ID);
     }
 
