@@ -339,9 +339,8 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                         if (event.getKind() == DebugEvent.SUSPEND && event.getDetail() == DebugEvent.BREAKPOINT) {
                             heldByIris.addAll(suspendOthers(launch, e.getDebugTarget()));
                         } else if (event.getKind() == DebugEvent.RESUME
-                                && event.getDetail() == DebugEvent.CLIENT_REQUEST
-                                && !heldByIris.contains(e.getDebugTarget()) && !heldByIris.isEmpty()) {
-                            // the person resumed the JVM that stopped: the others go on with it
+                                && event.getDetail() == DebugEvent.CLIENT_REQUEST && !heldByIris.isEmpty()) {
+                            // a person resumed a thread or JVM of the launch: what was held for it goes on too
                             List<IDebugTarget> others = List.copyOf(heldByIris);
                             heldByIris.clear();
                             resume(others);

@@ -24,11 +24,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IProject;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.debug.core.DebugEvent;
+import org.eclipse.debug.core.DebugException;
 import org.eclipse.debug.core.DebugPlugin;
 import org.eclipse.debug.core.IDebugEventSetListener;
 import org.eclipse.debug.core.ILaunch;
@@ -266,6 +269,22 @@ class IrisLaunchTest {
         return listener;
     }
 
+    /** Resumes each of {@code suspended} that is suspended (as a person would, one by one) until {@code done}. */
+    private static void resumeUntil(List<IJavaThread> suspended, BooleanSupplier done, Supplier<String> what) {
+        processEventsUntil(() -> {
+            for (IJavaThread t : suspended) {
+                if (t.isSuspended()) {
+                    try {
+                        t.resume();
+                    } catch (DebugException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+            return done.getAsBoolean();
+        }, what);
+    }
+
     @Test
     void aBreakpointInAHandlerStopsThatNodesJvmWhileAnotherGoesOn() throws Exception {
         IFile handler = project.getFile(IrisProjects.SRC + "/demo/names/NameServer.java");
@@ -332,18 +351,7 @@ class IrisLaunchTest {
                 assertFalse(main.isTerminated(), "the program ended while a node was held: " + output(main));
             }
             // resume every held handler, those that reach the breakpoint later too, until the program ends
-            processEventsUntil(() -> {
-                for (IJavaThread t : suspended) {
-                    if (t.isSuspended()) {
-                        try {
-                            t.resume();
-                        } catch (org.eclipse.debug.core.DebugException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                }
-                return main.isTerminated();
-            }, () -> "the program to end once resumed: " + output(main));
+            resumeUntil(suspended, main::isTerminated, () -> "the program to end once resumed: " + output(main));
             assertEquals(0, main.getExitValue(), output(main));
             assertTrue(output(main).replace("\r", "").contains(EXPECTED), output(main));
             processEventsUntil(() -> !monitor().timePaused(), () -> "the time running again");
@@ -353,8 +361,9 @@ class IrisLaunchTest {
     }
 
     /**
-     * With "suspend every JVM" on, a breakpoint in one node's handler suspends the other node's JVM
-     * too, and resuming the thread that stopped resumes it; the program completes.
+     * With "suspend every JVM" on, a breakpoint in one node's handler suspends the other JVMs of the
+     * launch too (the other node's and the main class's), and resuming the thread that stopped
+     * resumes them; the program completes.
      */
     @Test
     void suspendAllSuspendsEveryNodeAtABreakpointAndResumingResumesThemAll() throws Exception {
@@ -362,31 +371,24 @@ class IrisLaunchTest {
         List<IJavaThread> suspended = new CopyOnWriteArrayList<>();
         IDebugEventSetListener listener = collectBreakpointHits(suspended);
         try {
-            ILaunchConfigurationWorkingCopy config = nodesOnly();
+            // the default configuration: the main class drives the cluster from a JVM of the launch
+            ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program, cluster);
             config.setAttribute(IrisLaunching.ATTR_SUSPEND_ALL, true);
             launch = config.launch(ILaunchManager.DEBUG_MODE, null);
-            awaitReady(launch.getProcesses());
-            CompletableFuture<String> client = client();
-            processEventsUntil(() -> !suspended.isEmpty(), () -> "a name server at the breakpoint");
+            IProcess main = Arrays.stream(launch.getProcesses()).filter(p -> p.getLabel().startsWith("client — "))
+                    .findFirst().orElseThrow();
+            processEventsUntil(() -> !suspended.isEmpty(), () -> "a name server at the breakpoint: " + output(main));
             var stopped = suspended.get(0).getDebugTarget();
-            var other = Arrays.stream(launch.getDebugTargets()).filter(t -> t != stopped).findFirst().orElseThrow();
-            processEventsUntil(other::isSuspended, () -> "the other node's JVM suspended with the one that stopped");
-            assertFalse(client.isDone());
+            var others = Arrays.stream(launch.getDebugTargets()).filter(t -> t != stopped).toList();
+            assertEquals(2, others.size(), "the other node's JVM and the main's");
+            processEventsUntil(() -> others.stream().allMatch(t -> t.isSuspended() || t.isTerminated()),
+                    () -> "the other JVMs suspended with the one that stopped");
+            assertFalse(main.isTerminated(), output(main));
 
             // a person resumes each handler that stops; the JVMs suspended with it go on each time
-            processEventsUntil(() -> {
-                for (IJavaThread t : suspended) {
-                    if (t.isSuspended()) {
-                        try {
-                            t.resume();
-                        } catch (org.eclipse.debug.core.DebugException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                }
-                return client.isDone();
-            }, () -> "the client to complete");
-            assertEquals(EXPECTED, client.get());
+            resumeUntil(suspended, main::isTerminated, () -> "the program to end: " + output(main));
+            assertEquals(0, main.getExitValue(), output(main));
+            assertTrue(output(main).replace("\r", "").contains(EXPECTED), output(main));
             processEventsUntil(() -> Arrays.stream(launch.getDebugTargets()).noneMatch(t -> t.isSuspended()),
                     () -> "no JVM left suspended");
         } finally {
