@@ -76,7 +76,9 @@ class ForwardTest {
             GroupReplies replies = call(c.node(0), k -> k.sendGroup(GROUP, "job", mode, TIMEOUT));
             assertEquals(2, replies.addressed());
             assertTrue(replies.failures().isEmpty(), replies.failures().toString());
-            assertEquals(mode.required(2), replies.replies().size(), replies.toString());
+            // at least what the mode requires; a reply that came in before the sender woke is there too
+            assertTrue(replies.replies().size() >= mode.required(2) && replies.replies().size() <= 2,
+                    replies.toString());
             assertTrue(replies.replies().stream().allMatch(r -> Set.of(worker, direct).contains(r.from())),
                     "the forward target replies for the forwarder: " + replies);
             if (mode.kind() == ReplyMode.Kind.ALL) {

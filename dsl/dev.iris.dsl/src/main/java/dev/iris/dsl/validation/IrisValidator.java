@@ -80,6 +80,25 @@ public class IrisValidator extends AbstractIrisValidator {
     public static final String UNKNOWN_HOME = PREFIX + "unknownHome";
     /** The same group, message or shared object listed twice in one process (warning). */
     public static final String DUPLICATE_REFERENCE = PREFIX + "duplicateReference";
+    /** A message or shared object named like a type the generated Java code needs. */
+    public static final String RESERVED_NAME = PREFIX + "reservedName";
+
+    /**
+     * The simple names of the types the generated Java code refers to unqualified: what its files
+     * import, what it uses of {@code java.lang}, and the records nested in the system class. A
+     * message or shared object of one of these names would shadow it in the generated package.
+     * {@code IrisGeneratorTest} checks that every import of the generated code is here.
+     */
+    public static final Set<String> RESERVED_NAMES = Set.of(
+            "Ack", "ArrayList", "ByteBuf", "ClusterSession", "Codecs", "CompletableFuture", "CompletionStage",
+            "Consistency", "Dispatch", "DistributedLock", "Duration", "EmbeddedCluster", "ExecutionException",
+            "Fields", "GroupReplies", "HandlerFailure", "IpcException", "Kernel", "List", "MemoryConfig",
+            "MessageCodec", "Node", "NodeId", "PageManagement", "ProcessBody", "ProcessId", "RemoteHandlerException",
+            "ReplyMode", "Request", "SharedMemory", "TimeUnit", "TimeoutException",
+            "Boolean", "Byte", "Class", "Double", "Error", "Exception", "IllegalArgumentException",
+            "IllegalStateException", "Integer", "InterruptedException", "Long", "Math", "Object", "Override",
+            "Runnable", "RuntimeException", "String", "System", "Thread", "Void",
+            "ClusterSpec", "Handlers", "NodeSpec", "Placement");
 
     private static final int MAX_WELL_KNOWN_ID = (1 << 30) - 1;
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]");
@@ -149,6 +168,25 @@ public class IrisValidator extends AbstractIrisValidator {
             if (!refs.get(i).eIsProxy() && !seen.add(refs.get(i))) {
                 warning("Listed twice", owner, feature, i, DUPLICATE_REFERENCE);
             }
+        }
+    }
+
+    // ------------------------------------------------------------------ names
+
+    @Check
+    public void checkMessageNameIsFree(Message message) {
+        checkNameIsFree(message, message.getName(), Literals.ELEMENT__NAME, "message");
+    }
+
+    @Check
+    public void checkSharedNameIsFree(SharedObject shared) {
+        checkNameIsFree(shared, shared.getName(), Literals.ELEMENT__NAME, "shared object");
+    }
+
+    private void checkNameIsFree(EObject owner, String name, EStructuralFeature feature, String what) {
+        if (RESERVED_NAMES.contains(name)) {
+            error("The generated Java code needs the name '" + name + "' for a type of its own; give the " + what
+                    + " another name", owner, feature, RESERVED_NAME);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Inject;
 import com.google.inject.Provider;
+import dev.iris.dsl.validation.IrisValidator;
 import dev.iris.dsl.iris.IrisSystem;
 import java.io.InputStream;
 import java.net.URLClassLoader;
@@ -188,6 +189,9 @@ class IrisGeneratorTest {
                 assertTrue(java.lines().filter(l -> !l.startsWith("import ")).anyMatch(
                         l -> l.matches(".*\\b" + simpleName + "\\b.*")), e.getKey() + " imports " + simpleName
                                 + " and does not use it");
+                // a message or shared object of that name would shadow it: the validator refuses the name
+                assertTrue(IrisValidator.RESERVED_NAMES.contains(simpleName), e.getKey() + " imports " + simpleName
+                        + ", which IrisValidator.RESERVED_NAMES lacks");
             }
         }
         assertTrue(generated.get("demo/bank/BankSystem.java").toString().contains("""

@@ -60,6 +60,22 @@ class IrisValidationTest {
     }
 
     @Test
+    void aMessageOrSharedObjectNamedLikeATypeOfTheGeneratedCodeIsAnError() throws Exception {
+        single("""
+                system s
+                message Node { int x }
+                process P { handles Node }
+                """, Literals.MESSAGE, IrisValidator.RESERVED_NAME, Severity.ERROR,
+                "The generated Java code needs the name 'Node' for a type of its own; give the message another name");
+        single("""
+                system s
+                shared String { long[4] x }
+                """, Literals.SHARED_OBJECT, IrisValidator.RESERVED_NAME, Severity.ERROR,
+                "The generated Java code needs the name 'String' for a type of its own; give the shared object "
+                        + "another name");
+    }
+
+    @Test
     void duplicateNames() throws Exception {
         IrisSystem system = parse("""
                 system s
