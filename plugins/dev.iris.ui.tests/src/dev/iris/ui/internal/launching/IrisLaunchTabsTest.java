@@ -2,6 +2,7 @@ package dev.iris.ui.internal.launching;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.iris.core.IrisProjects;
 import dev.iris.core.launching.IrisLaunching;
@@ -10,8 +11,12 @@ import java.util.Arrays;
 import java.util.List;
 import org.eclipse.core.resources.IProject;
 import org.eclipse.core.resources.IncrementalProjectBuilder;
+import org.eclipse.core.runtime.CoreException;
 import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
+import org.eclipse.debug.core.ILaunchManager;
+import org.eclipse.debug.internal.ui.launchConfigurations.LaunchConfigurationPresentationManager;
 import org.eclipse.debug.ui.AbstractLaunchConfigurationTab;
+import org.eclipse.debug.ui.ILaunchConfigurationTabGroup;
 import org.eclipse.jdt.core.JavaCore;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
@@ -34,6 +39,22 @@ class IrisLaunchTabsTest {
     @AfterEach
     void dispose() {
         shell.dispose();
+    }
+
+    /**
+     * Run > Run Configurations... and Debug Configurations... find the Iris tabs: a tab group that
+     * names modes serves only those (naming debug alone left Run Configurations with "No tab group
+     * defined", found by trying the product).
+     */
+    @Test
+    void runAndDebugConfigurationsBothHaveTheIrisTabs() throws CoreException {
+        for (String mode : List.of(ILaunchManager.RUN_MODE, ILaunchManager.DEBUG_MODE)) {
+            // what the dialog asks for when it opens a configuration of the type in the mode; without a
+            // tab group for the mode it throws "No tab group defined for launch configuration type ..."
+            ILaunchConfigurationTabGroup group = LaunchConfigurationPresentationManager.getDefault()
+                    .getTabGroup(IrisLaunching.type(), mode);
+            assertNotNull(group, mode);
+        }
     }
 
     @Test
