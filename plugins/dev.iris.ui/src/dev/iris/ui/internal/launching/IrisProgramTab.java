@@ -81,8 +81,9 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         main.addListener(SWT.Modify, e -> changed());
         new Label(c, SWT.NONE).setText("Debug:");
         suspendAll = new Button(c, SWT.CHECK);
-        suspendAll.setText("Suspend every JVM of the cluster when one stops at a breakpoint (resuming it resumes "
-                + "them all)");
+        suspendAll.setText("Suspend every JVM when one stops at a breakpoint");
+        suspendAll.setToolTipText("A breakpoint hit in one JVM of the launch suspends the others; resuming it "
+                + "resumes them all. Without it only the thread that hit it stops, and the cluster's time stands.");
         suspendAll.addListener(SWT.Selection, e -> changed());
         setControl(c);
     }
