@@ -9,6 +9,7 @@ import java.util.List;
 import org.eclipse.core.resources.IProject;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.NullProgressMonitor;
+import org.eclipse.jdt.core.JavaCore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,8 @@ class ProjectImportTest {
         assertTrue(project.isOpen());
         assertEquals(program.toRealPath().toString(), project.getLocation().toFile().toPath().toRealPath().toString());
         assertTrue(project.getFile("src/main/iris/names.iris").exists(), "the program's files are in the project");
+        assertTrue(IrisNature.isIrisProject(project) && project.hasNature(JavaCore.NATURE_ID),
+                "a program directory becomes an Iris project, which Run As > Iris Cluster launches");
         assertEquals(List.of(), ProjectImport.importProjects(List.of(program), new NullProgressMonitor()),
                 "a second import changes nothing");
     }

@@ -85,24 +85,35 @@ public final class IrisProjects {
             description.setLocation(location);
             project.create(description, steps.split(1));
             project.open(steps.split(1));
-            description = project.getDescription();
-            description.setNatureIds(new String[] {JavaCore.NATURE_ID, IrisNature.ID});
-            project.setDescription(description, steps.split(1));
             copyExample(project, example, steps.split(1));
-            IJavaProject java = JavaCore.create(project);
-            Map<String, String> options = java.getOptions(false);
-            JavaCore.setComplianceOptions("21", options);
-            options.put(JavaCore.COMPILER_RELEASE, JavaCore.ENABLED);
-            java.setOptions(options);
-            folder(project.getFolder(IrisBuilder.SRC_GEN));
-            java.setRawClasspath(new IClasspathEntry[] {
-                JavaCore.newSourceEntry(project.getFolder(SRC).getFullPath()),
-                JavaCore.newSourceEntry(project.getFolder(IrisBuilder.SRC_GEN).getFullPath()),
-                JavaRuntime.getDefaultJREContainerEntry(),
-                IrisRuntimeContainer.entry()
-            }, project.getFolder("bin").getFullPath(), steps.split(1));
+            configure(project, steps.split(2));
         }, workspace.getRoot(), IWorkspace.AVOID_UPDATE, progress.split(5));
         return project;
+    }
+
+    /**
+     * Makes the open {@code project}, whose program is in {@link #IRIS_SRC} and {@link #SRC}, an Iris
+     * project: the Java and Iris natures, Java 21, and a class path of its sources, {@code src-gen},
+     * the JRE and the Iris runtime. Takes the workspace lock.
+     */
+    public static void configure(IProject project, IProgressMonitor monitor) throws CoreException {
+        SubMonitor steps = SubMonitor.convert(monitor, 2);
+        IProjectDescription description = project.getDescription();
+        description.setNatureIds(new String[] {JavaCore.NATURE_ID, IrisNature.ID});
+        project.setDescription(description, steps.split(1));
+        IJavaProject java = JavaCore.create(project);
+        Map<String, String> options = java.getOptions(false);
+        JavaCore.setComplianceOptions("21", options);
+        options.put(JavaCore.COMPILER_RELEASE, JavaCore.ENABLED);
+        java.setOptions(options);
+        folder(project.getFolder(SRC));
+        folder(project.getFolder(IrisBuilder.SRC_GEN));
+        java.setRawClasspath(new IClasspathEntry[] {
+            JavaCore.newSourceEntry(project.getFolder(SRC).getFullPath()),
+            JavaCore.newSourceEntry(project.getFolder(IrisBuilder.SRC_GEN).getFullPath()),
+            JavaRuntime.getDefaultJREContainerEntry(),
+            IrisRuntimeContainer.entry()
+        }, project.getFolder("bin").getFullPath(), steps.split(1));
     }
 
     /** Copies the example's files ({@code src/main/...}) from this bundle into the project. */

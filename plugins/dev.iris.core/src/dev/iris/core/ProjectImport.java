@@ -16,8 +16,10 @@ import org.eclipse.core.runtime.SubMonitor;
 /**
  * Brings program directories into the workspace as projects that stay where they are (the
  * workspace links to them; nothing is copied). A directory with an Eclipse {@code .project} keeps
- * its name and natures; any other becomes a plain project named after the directory. A project
- * of that name already in the workspace is left alone, so importing again changes nothing.
+ * its name and natures; any other becomes a project named after the directory: an Iris project
+ * ({@link IrisProjects#configure}) if it has an Iris program in {@code src/main/iris}, else a plain
+ * one. A project of that name already in the workspace is left alone, so importing again changes
+ * nothing.
  */
 public final class ProjectImport {
     private ProjectImport() {
@@ -44,10 +46,15 @@ public final class ProjectImport {
             }
             description.setLocation(IPath.fromOSString(dir.toString()));
             IProject project = workspace.getRoot().getProject(description.getName());
-            SubMonitor step = progress.split(1).setWorkRemaining(2);
+            SubMonitor step = progress.split(1).setWorkRemaining(3);
             if (!project.exists()) {
+                boolean program = !Files.isRegularFile(dotProject)
+                        && Files.isDirectory(dir.resolve(IrisProjects.IRIS_SRC));
                 project.create(description, step.split(1));
                 project.open(step.split(1));
+                if (program) {
+                    IrisProjects.configure(project, step.split(1));
+                }
                 created.add(project);
             }
         }
