@@ -3,6 +3,7 @@ package dev.iris.cli;
 import dev.iris.dsl.export.NodeBundles;
 
 import dev.iris.dsl.compiler.IrisCompiler;
+import dev.iris.dsl.compiler.IrisCompiler.Origin;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -13,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
@@ -101,7 +104,8 @@ final class Program implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        javac(sources, work.resolve("classes"), work.resolve("iris-runtime.jar"), err);
+        javac(sources, work.resolve("classes"), work.resolve("iris-runtime.jar").toString(), work.resolve("src-gen"),
+                result.origins(), err);
         List<String> generated = result.generated().stream().map(Program::className).toList();
         List<String> userClasses = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(work.resolve("classes"))) {
@@ -130,7 +134,18 @@ final class Program implements AutoCloseable {
         }
     }
 
-    private static void javac(List<Path> sources, Path classes, Path runtime, PrintWriter err) {
+    /**
+     * Compiles {@code sources} into {@code classes}, printing every error as {@code file:line:col:
+     * error: message}. An error in a file generated into {@code srcGen} (one of {@code origins}) is
+     * a bug of Iris: it is printed at the {@code .iris} declaration the file comes from, saying so,
+     * with the generated file's position after it.
+     *
+     * @throws UserError if there are errors
+     */
+    static void javac(List<Path> sources, Path classes, String classpath, Path srcGen, Map<String, Origin> origins,
+            PrintWriter err) {
+        Map<Path, Origin> generated = new HashMap<>();
+        origins.forEach((name, origin) -> generated.put(srcGen.resolve(name).toAbsolutePath().normalize(), origin));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new UserError(2, "compiling the program's Java needs a JDK, and this is a JRE ("
@@ -141,30 +156,43 @@ final class Program implements AutoCloseable {
                 StandardCharsets.UTF_8)) {
             Files.createDirectories(classes);
             boolean ok = javac.getTask(null, files, diagnostics, List.of("--release", "21", "-d", classes.toString(),
-                    "-classpath", runtime.toString(), "-proc:none", "-encoding", "UTF-8", "-nowarn"), null,
+                    "-classpath", classpath, "-proc:none", "-encoding", "UTF-8", "-nowarn"), null,
                     files.getJavaFileObjectsFromPaths(sources)).call();
             long errors = 0;
+            long ours = 0;
             for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-                if (d.getKind() == Diagnostic.Kind.ERROR) {
-                    errors++;
-                    err.println((d.getSource() == null ? "java" : Path.of(d.getSource().toUri())) + ":"
-                            + d.getLineNumber() + ":" + d.getColumnNumber() + ": error: " + d.getMessage(Locale.ROOT));
+                if (d.getKind() != Diagnostic.Kind.ERROR) {
+                    continue;
+                }
+                errors++;
+                Path file = d.getSource() == null ? null : Path.of(d.getSource().toUri()).toAbsolutePath().normalize();
+                String where = (file == null ? "java" : file) + ":" + d.getLineNumber() + ":" + d.getColumnNumber();
+                Origin origin = file == null ? null : generated.get(file);
+                if (origin == null) {
+                    err.println(where + ": error: " + d.getMessage(Locale.ROOT));
+                } else {
+                    ours++;
+                    err.println(origin + ": error: the Java that Iris generated for " + origin.declaration()
+                            + " does not compile. This is a bug in Iris: please report it with this message. "
+                            + file.getFileName() + ":" + d.getLineNumber() + ":" + d.getColumnNumber() + ": "
+                            + d.getMessage(Locale.ROOT));
                 }
             }
             if (!ok) {
-                throw new UserError(1, errors + (errors == 1 ? " error" : " errors") + " in the Java code");
+                throw new UserError(1, errors + (errors == 1 ? " error" : " errors") + " in the Java code"
+                        + (ours == 0 ? "" : " (" + ours + " in the code Iris generated: a bug in Iris)"));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The directory of the compiled classes (generated and the user's). */
     /** The program as the exporter takes it. */
     NodeBundles.Program forExport() {
         return new NodeBundles.Program(classes(), userClasses(), NodeBundles.runtimeOfThisJvm());
     }
 
+    /** The directory of the compiled classes (generated and the user's). */
     Path classes() {
         return work.resolve("classes");
     }

@@ -2,15 +2,20 @@ package dev.iris.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.iris.dsl.compiler.IrisCompiler;
 import dev.iris.runtime.monitor.MonitorMessage;
 import dev.iris.runtime.monitor.TraceFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -197,6 +202,30 @@ class IrisCliTest {
         assertEquals(1, o.status());
         assertTrue(o.err().contains("Greeter.java:6:") && o.err().contains(": error: "), o.err());
         assertTrue(o.err().contains("iris: 1 error in the Java code"), o.err());
+    }
+
+    @Test
+    void aJavaErrorInGeneratedCodeIsReportedAtItsDeclarationAsABugOfIris(@TempDir Path dir) throws Exception {
+        Path program = greeter(dir.resolve("program"), "");
+        Path srcGen = dir.resolve("src-gen");
+        IrisCompiler.Result generated = IrisCompiler.create().compile(program.resolve("src/main/iris"), srcGen);
+        // a generator bug, made by hand: the generated base class refers to a type that does not exist
+        Path base = srcGen.resolve("demo/greet/AbstractGreeter.java");
+        Files.writeString(base, Files.readString(base).replaceFirst("}\\s*$", "    Missing missing;\n}\n"));
+        List<Path> sources = new ArrayList<>(generated.generated().stream().map(srcGen::resolve).toList());
+        sources.add(program.resolve("src/main/java/demo/greet/Greeter.java"));
+        StringWriter err = new StringWriter();
+
+        UserError e = assertThrows(UserError.class, () -> Program.javac(sources, dir.resolve("classes"),
+                System.getProperty("java.class.path"), srcGen, generated.origins(), new PrintWriter(err, true)));
+
+        assertEquals(1, e.status());
+        assertEquals("1 error in the Java code (1 in the code Iris generated: a bug in Iris)", e.getMessage());
+        String greet = program.resolve("src/main/iris/greet.iris").toString();
+        assertTrue(err.toString().startsWith(greet + ":5:9: error: the Java that Iris generated for process Greeter "
+                + "does not compile. This is a bug in Iris: please report it with this message. AbstractGreeter.java:"),
+                err.toString());
+        assertTrue(err.toString().contains("cannot find symbol"), err.toString());
     }
 
     @Test

@@ -36,13 +36,10 @@ final class GroupCall extends Pending {
 
     /** For an asynchronous group send: completed when the mode is satisfied, instead of waking a waiter. */
     private final CompletableFuture<GroupReplies> future;
-    /** The node's time, for {@link #next}. */
-    private final NodeTime time;
 
     GroupCall(long requestId, ProcessId group, GroupTable.View members, ReplyMode mode, long timeoutNanos,
             NodeTime time, CompletableFuture<GroupReplies> future) {
         super(requestId, timeoutNanos, time);
-        this.time = time;
         this.future = future;
         this.group = group;
         this.members = members;
@@ -164,7 +161,7 @@ final class GroupCall extends Pending {
     }
 
     private GroupReplies result() {
-        return new GroupReplies(members.order().size(), List.copyOf(replies), Map.copyOf(failures), replies.size() >= required);
+        return new GroupReplies(members.order().size(), replies, failures, replies.size() >= required);
     }
 
     /** Names at most this many of the members that did not answer. */

@@ -23,7 +23,7 @@ abstract sealed class Pending permits Call, GroupCall {
     final Thread waiter;
     final long timeoutNanos;
     /** The node's time, and the deadline on it. */
-    private final NodeTime time;
+    final NodeTime time;
     private final long deadline;
     /** Where the deadline is kept, or null if nowhere (the waiter's park is timed then). */
     private volatile EventLoop loop;

@@ -3,6 +3,11 @@ package dev.iris.dsl.compiler;
 import com.google.inject.Inject;
 import com.google.inject.Injector;
 import dev.iris.dsl.IrisStandaloneSetup;
+import dev.iris.dsl.generator.IrisGenerator;
+import dev.iris.dsl.iris.IrisSystem;
+import dev.iris.dsl.iris.Message;
+import dev.iris.dsl.iris.Process;
+import dev.iris.dsl.iris.SharedObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +24,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.eclipse.emf.common.util.URI;
+import org.eclipse.emf.ecore.EObject;
+import org.eclipse.emf.ecore.EStructuralFeature;
 import org.eclipse.emf.ecore.resource.Resource;
 import org.eclipse.emf.ecore.resource.ResourceSet;
 import org.eclipse.xtext.diagnostics.Severity;
@@ -26,7 +33,10 @@ import org.eclipse.xtext.generator.GeneratorContext;
 import org.eclipse.xtext.generator.IFileSystemAccess;
 import org.eclipse.xtext.generator.IGenerator2;
 import org.eclipse.xtext.generator.InMemoryFileSystemAccess;
+import org.eclipse.xtext.nodemodel.INode;
+import org.eclipse.xtext.nodemodel.util.NodeModelUtils;
 import org.eclipse.xtext.util.CancelIndicator;
+import org.eclipse.xtext.util.LineAndColumn;
 import org.eclipse.xtext.validation.CheckMode;
 import org.eclipse.xtext.validation.IResourceValidator;
 import org.eclipse.xtext.validation.Issue;
@@ -59,12 +69,26 @@ public class IrisCompiler {
     }
 
     /**
+     * The declaration a generated file comes from: its kind and name ({@code process Teller}) and
+     * where its name is (lines and columns from 1). A Java error in a generated file is a bug of
+     * Iris; this is where to report it, since the user cannot act on the generated file.
+     */
+    public record Origin(Path file, int line, int column, String declaration) {
+        /** {@code file:line:col}. */
+        @Override
+        public String toString() {
+            return file + ":" + line + ":" + column;
+        }
+    }
+
+    /**
      * The outcome of a compilation.
      *
      * @param problems  every error and warning, ordered by file and position
      * @param generated the generated files (relative to the output directory); empty if there were errors
+     * @param origins   the declaration each generated file comes from, by its path in {@code generated}
      */
-    public record Result(List<Problem> problems, List<String> generated) {
+    public record Result(List<Problem> problems, List<String> generated, Map<String, Origin> origins) {
         public boolean hasErrors() {
             return problems.stream().anyMatch(p -> p.severity() == Severity.ERROR);
         }
@@ -110,17 +134,37 @@ public class IrisCompiler {
         problems.sort(Comparator.comparing((Problem p) -> p.file().toString()).thenComparingInt(Problem::line)
                 .thenComparingInt(Problem::column));
         if (problems.stream().anyMatch(p -> p.severity() == Severity.ERROR)) {
-            return new Result(problems, List.of());
+            return new Result(problems, List.of(), Map.of());
         }
         Map<String, CharSequence> generated = new TreeMap<>();
-        for (Resource resource : resources) {
+        Map<String, Origin> origins = new TreeMap<>();
+        for (int i = 0; i < resources.size(); i++) {
+            Resource resource = resources.get(i);
+            Path file = files.get(i);
+            IrisGenerator.sources(resource).forEach((name, declaration) -> origins.put(name, origin(file, declaration)));
             InMemoryFileSystemAccess fsa = new InMemoryFileSystemAccess();
             generator.doGenerate(resource, fsa, new GeneratorContext());
             fsa.getTextFiles().forEach((name, text) -> generated.put(
                     name.substring(IFileSystemAccess.DEFAULT_OUTPUT.length()), text));
         }
         replace(output, generated);
-        return new Result(problems, List.copyOf(generated.keySet()));
+        return new Result(problems, List.copyOf(generated.keySet()), origins);
+    }
+
+    /** Where {@code declaration}'s name is in {@code file}. */
+    private static Origin origin(Path file, EObject declaration) {
+        String kind = switch (declaration) {
+            case IrisSystem s -> "system";
+            case Process p -> "process";
+            case Message m -> "message";
+            case SharedObject o -> "shared object";
+            default -> declaration.eClass().getName();
+        };
+        EStructuralFeature name = declaration.eClass().getEStructuralFeature("name");
+        List<INode> nodes = NodeModelUtils.findNodesForFeature(declaration, name);
+        INode node = nodes.isEmpty() ? NodeModelUtils.getNode(declaration) : nodes.get(0);
+        LineAndColumn at = NodeModelUtils.getLineAndColumn(node, node.getOffset());
+        return new Origin(file, at.getLine(), at.getColumn(), kind + " " + declaration.eGet(name));
     }
 
     /**

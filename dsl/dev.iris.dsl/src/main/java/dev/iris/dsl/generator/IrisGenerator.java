@@ -5,8 +5,12 @@ import dev.iris.dsl.iris.IrisSystem;
 import dev.iris.dsl.iris.Message;
 import dev.iris.dsl.iris.Process;
 import dev.iris.dsl.iris.SharedObject;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.emf.ecore.EObject;
 import org.eclipse.emf.ecore.resource.Resource;
 import org.eclipse.xtext.EcoreUtil2;
 import org.eclipse.xtext.documentation.IEObjectDocumentationProvider;
@@ -38,21 +42,41 @@ public class IrisGenerator extends AbstractGenerator {
 
     @Override
     public void doGenerate(Resource resource, IFileSystemAccess2 fsa, IGeneratorContext context) {
+        Map<IrisSystem, JavaNames> systems = new HashMap<>();
+        sources(resource).forEach((path, declaration) -> {
+            JavaNames names = systems.computeIfAbsent(EcoreUtil2.getContainerOfType(declaration, IrisSystem.class),
+                    JavaNames::new);
+            write(fsa, path, switch (declaration) {
+                case Message message -> new MessageTemplate(names, documentation).generate(message);
+                case Process process -> new ProcessTemplate(names, documentation).generate(process);
+                case SharedObject shared -> new SharedTemplate(names, documentation).generate(shared);
+                case IrisSystem system -> new SystemTemplate(names).generate();
+                default -> throw new IllegalStateException("nothing is generated for " + declaration);
+            });
+        });
+    }
+
+    /**
+     * The files {@link #doGenerate} writes for {@code resource} (paths relative to the output
+     * directory), each with the declaration it is generated from: a message, a process, a shared
+     * object or the system itself; in the order they are written.
+     */
+    public static Map<String, EObject> sources(Resource resource) {
+        Map<String, EObject> files = new LinkedHashMap<>();
         for (IrisSystem system : EcoreUtil2.typeSelect(resource.getContents(), IrisSystem.class)) {
-            JavaNames names = new JavaNames(system);
             String dir = system.getName().replace('.', '/') + "/";
             for (Message message : EcoreUtil2.typeSelect(system.getElements(), Message.class)) {
-                write(fsa, dir + message.getName() + ".java", new MessageTemplate(names, documentation).generate(message));
+                files.put(dir + message.getName() + ".java", message);
             }
             for (Process process : EcoreUtil2.typeSelect(system.getElements(), Process.class)) {
-                write(fsa, dir + "Abstract" + process.getName() + ".java",
-                        new ProcessTemplate(names, documentation).generate(process));
+                files.put(dir + "Abstract" + process.getName() + ".java", process);
             }
             for (SharedObject shared : EcoreUtil2.typeSelect(system.getElements(), SharedObject.class)) {
-                write(fsa, dir + shared.getName() + ".java", new SharedTemplate(names, documentation).generate(shared));
+                files.put(dir + shared.getName() + ".java", shared);
             }
-            write(fsa, dir + names.systemClass() + ".java", new SystemTemplate(names).generate());
+            files.put(dir + new JavaNames(system).systemClass() + ".java", system);
         }
+        return files;
     }
 
     /** Writes {@code java} without the imports it does not use (a template imports what any of its variants needs). */

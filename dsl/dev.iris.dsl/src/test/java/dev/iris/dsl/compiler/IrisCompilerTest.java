@@ -55,6 +55,15 @@ class IrisCompilerTest {
         assertTrue(Files.readString(out.resolve("names/server/AbstractNameServer.java"))
                 .contains("protected abstract names.common.Address onLookup(names.common.Lookup message)"));
         assertFalse(Files.exists(out.resolve("old/pkg/Stale.java")), "files no longer generated are removed");
+        // where each generated file comes from, for errors in it (a bug of Iris) to point at
+        assertEquals(result.generated(), List.copyOf(result.origins().keySet()));
+        Path server = dir.resolve("src/app/server.iris");
+        assertEquals(new IrisCompiler.Origin(server, 4, 9, "process NameServer"),
+                result.origins().get("names/server/AbstractNameServer.java"));
+        assertEquals(new IrisCompiler.Origin(server, 1, 8, "system names.server"),
+                result.origins().get("names/server/ServerSystem.java"));
+        assertEquals(new IrisCompiler.Origin(dir.resolve("src/common.iris"), 3, 9, "message Address"),
+                result.origins().get("names/common/Address.java"));
         assertFalse(Files.exists(dir.resolve("src-gen.new")) || Files.exists(dir.resolve("src-gen.old")));
     }
 
