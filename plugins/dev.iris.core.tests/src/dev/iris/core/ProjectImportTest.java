@@ -41,6 +41,7 @@ class ProjectImportTest {
         assertTrue(project.getFile("src/main/iris/names.iris").exists(), "the program's files are in the project");
         assertTrue(IrisNature.isIrisProject(project) && project.hasNature(JavaCore.NATURE_ID),
                 "a program directory becomes an Iris project, which Run As > Iris Cluster launches");
+        assertEquals("UTF-8", project.getDefaultCharset(false), "no 'no explicit encoding' warning");
         assertEquals(List.of(), ProjectImport.importProjects(List.of(program), new NullProgressMonitor()),
                 "a second import changes nothing");
     }

@@ -1,10 +1,12 @@
 package dev.iris.core;
 
 import com.google.inject.Injector;
+import dev.iris.dsl.generator.GeneratedNames;
 import dev.iris.dsl.ide.symbols.IrisSymbolKinds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -325,8 +327,33 @@ public final class IrisModel {
                 }
             }
         }
-        edits.values().forEach(list -> list.sort(java.util.Comparator.comparingInt(e -> e.region().offset())));
+        edits.values().forEach(list -> list.sort(Comparator.comparingInt(e -> e.region().offset())));
         return edits;
+    }
+
+    /** A generated Java element that a rename follows into the Java code, and the name it gets. */
+    public record JavaRename(GeneratedNames.JavaName element, String newName) {
+    }
+
+    /**
+     * The generated Java elements named after the element named at {@code offset}, each with the
+     * name it gets when the element is renamed to {@code newName} ({@link GeneratedNames}): what a
+     * rename must follow into the handlers and main classes; empty if nothing there names Java.
+     */
+    public List<JavaRename> javaRenames(int offset, String newName) {
+        EObject target = namedAt(offset);
+        if (target == null) {
+            return List.of();
+        }
+        List<GeneratedNames.JavaName> before = GeneratedNames.of(target, nameOf(target));
+        List<GeneratedNames.JavaName> after = GeneratedNames.of(target, newName);
+        List<JavaRename> renames = new ArrayList<>();
+        for (int i = 0; i < before.size(); i++) {
+            if (!before.get(i).equals(after.get(i))) {
+                renames.add(new JavaRename(before.get(i), after.get(i).simpleName()));
+            }
+        }
+        return renames;
     }
 
     private static Path pathOf(Resource r) {

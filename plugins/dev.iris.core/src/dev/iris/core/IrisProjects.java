@@ -4,6 +4,7 @@ import dev.iris.core.internal.IrisBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -93,14 +94,16 @@ public final class IrisProjects {
 
     /**
      * Makes the open {@code project}, whose program is in {@link #IRIS_SRC} and {@link #SRC}, an Iris
-     * project: the Java and Iris natures, Java 21, and a class path of its sources, {@code src-gen},
-     * the JRE and the Iris runtime. Takes the workspace lock.
+     * project: the Java and Iris natures, UTF-8 (the encoding the Iris compiler and javac read),
+     * Java 21, and a class path of its sources, {@code src-gen}, the JRE and the Iris runtime. Takes
+     * the workspace lock.
      */
     public static void configure(IProject project, IProgressMonitor monitor) throws CoreException {
-        SubMonitor steps = SubMonitor.convert(monitor, 2);
+        SubMonitor steps = SubMonitor.convert(monitor, 3);
         IProjectDescription description = project.getDescription();
         description.setNatureIds(new String[] {JavaCore.NATURE_ID, IrisNature.ID});
         project.setDescription(description, steps.split(1));
+        project.setDefaultCharset(StandardCharsets.UTF_8.name(), steps.split(1));
         IJavaProject java = JavaCore.create(project);
         Map<String, String> options = java.getOptions(false);
         JavaCore.setComplianceOptions("21", options);

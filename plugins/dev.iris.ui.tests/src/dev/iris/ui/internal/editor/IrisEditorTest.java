@@ -475,6 +475,8 @@ class IrisEditorTest {
             assertTrue(client.readString().contains("handles Query"), client.readString());
             assertFalse(document.get().contains("Lookup"), document.get());
         } finally {
+            // back, with the Java that the rename changed on disk (the editor closes unsaved)
+            IrisActions.rename(editor, offsetAfter("message Que"), "Lookup");
             client.delete(true, null);
         }
     }

@@ -1,6 +1,7 @@
 package dev.iris.ui.internal.editor;
 
 import dev.iris.core.IrisModel;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -9,22 +10,32 @@ import org.eclipse.core.filebuffers.ITextFileBuffer;
 import org.eclipse.core.filebuffers.ITextFileBufferManager;
 import org.eclipse.core.filebuffers.LocationKind;
 import org.eclipse.core.resources.IFile;
+import org.eclipse.core.resources.IProject;
 import org.eclipse.core.resources.ResourcesPlugin;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IPath;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.SubMonitor;
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.action.IAction;
 import org.eclipse.jface.dialogs.InputDialog;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.text.BadLocationException;
 import org.eclipse.jface.text.IDocument;
+import org.eclipse.jface.text.IRegion;
 import org.eclipse.jface.text.IRewriteTarget;
 import org.eclipse.jface.text.ITextOperationTarget;
 import org.eclipse.jface.text.ITextSelection;
+import org.eclipse.jface.text.Region;
 import org.eclipse.jface.window.Window;
+import org.eclipse.ltk.core.refactoring.Refactoring;
+import org.eclipse.ltk.core.refactoring.RefactoringStatus;
+import org.eclipse.swt.widgets.Shell;
 import org.eclipse.ui.IEditorPart;
 import org.eclipse.ui.PartInitException;
+import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.ide.IDE;
+import org.eclipse.ui.progress.IProgressService;
 import org.eclipse.ui.texteditor.ITextEditor;
 
 /**
@@ -176,12 +187,20 @@ final class IrisActions {
     /**
      * Renames the element at {@code offset} to {@code newName}: this document and the other files'
      * open documents are edited (and stay unsaved, as any edit); files not open are changed on disk.
+     * The Java that uses names generated from the element is renamed first, with JDT's refactorings
+     * ({@link JavaRenames}); if JDT refuses (the new name is taken in the Java code, say), it says
+     * why and nothing changes.
      */
     static void rename(IrisEditor editor, int offset, String newName) {
         IDocument document = editor.document();
         IrisModel model = editor.freshModel(document); // the other files as they are now
         Map<Path, List<IrisModel.Edit>> edits = model.rename(offset, newName);
+        List<IrisModel.JavaRename> java = model.javaRenames(offset, newName);
+        Shell shell = editor.getSite().getShell();
         try {
+            if (!java.isEmpty() && editor.file() != null && !renameJava(shell, editor.file().getProject(), java)) {
+                return;
+            }
             for (Map.Entry<Path, List<IrisModel.Edit>> e : edits.entrySet()) {
                 IFile file = ResourcesPlugin.getWorkspace().getRoot()
                         .getFileForLocation(IPath.fromPath(e.getKey()));
@@ -192,8 +211,48 @@ final class IrisActions {
                 edit(file, e.getValue());
             }
         } catch (CoreException | BadLocationException e) {
-            MessageDialog.openError(editor.getSite().getShell(), "Rename", "The rename did not complete: " + e.getMessage());
+            MessageDialog.openError(shell, "Rename", "The rename did not complete: " + e.getMessage());
         }
+    }
+
+    /**
+     * Renames the generated Java elements and their uses; false if none was renamed because JDT
+     * refused (said to the user).
+     */
+    private static boolean renameJava(Shell shell, IProject project, List<IrisModel.JavaRename> renames)
+            throws CoreException {
+        RefactoringStatus problems = new RefactoringStatus();
+        int[] performed = {0};
+        IProgressService progress = PlatformUI.getWorkbench().getProgressService();
+        try {
+            // as JDT's own rename: on the UI thread (editors' documents change) with a progress dialog
+            progress.runInUI(progress, monitor -> {
+                try {
+                    SubMonitor steps = SubMonitor.convert(monitor, "Rename", 2);
+                    List<Refactoring> planned = JavaRenames.plan(project, renames, problems, steps.split(1));
+                    if (!problems.hasFatalError()) {
+                        performed[0] = JavaRenames.perform(planned, problems, steps.split(1));
+                    }
+                } catch (CoreException e) {
+                    throw new InvocationTargetException(e);
+                }
+            }, ResourcesPlugin.getWorkspace().getRoot());
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof CoreException c ? c
+                    : new CoreException(Status.error("Renaming in the Java code failed", e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (problems.hasError()) {
+            String message = problems.getMessageMatchingSeverity(RefactoringStatus.ERROR);
+            if (performed[0] == 0) {
+                MessageDialog.openError(shell, "Rename", "Nothing was renamed: the Java code says: " + message);
+                return false;
+            }
+            MessageDialog.openWarning(shell, "Rename", "Part of the Java code was not renamed: " + message);
+        }
+        return true;
     }
 
     /**
@@ -218,12 +277,12 @@ final class IrisActions {
 
     private static String word(IDocument document, int offset) {
         String text = document.get();
-        org.eclipse.jface.text.IRegion r = wordAt(text, offset);
+        IRegion r = wordAt(text, offset);
         return text.substring(r.getOffset(), r.getOffset() + r.getLength());
     }
 
     /** The name (Java identifier characters) around {@code offset}, possibly empty. */
-    static org.eclipse.jface.text.IRegion wordAt(String text, int offset) {
+    static IRegion wordAt(String text, int offset) {
         int start = offset;
         int end = offset;
         while (start > 0 && Character.isJavaIdentifierPart(text.charAt(start - 1))) {
@@ -232,6 +291,6 @@ final class IrisActions {
         while (end < text.length() && Character.isJavaIdentifierPart(text.charAt(end))) {
             end++;
         }
-        return new org.eclipse.jface.text.Region(start, end - start);
+        return new Region(start, end - start);
     }
 }

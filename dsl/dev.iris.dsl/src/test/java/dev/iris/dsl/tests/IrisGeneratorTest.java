@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Inject;
 import com.google.inject.Provider;
-import dev.iris.dsl.validation.IrisValidator;
+import dev.iris.dsl.generator.GeneratedNames;
+import dev.iris.dsl.iris.Element;
 import dev.iris.dsl.iris.IrisSystem;
+import dev.iris.dsl.validation.IrisValidator;
 import java.io.InputStream;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,6 +24,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.ToolProvider;
 import org.eclipse.emf.common.util.URI;
+import org.eclipse.emf.ecore.EObject;
 import org.eclipse.emf.ecore.resource.ResourceSet;
 import org.eclipse.xtext.EcoreUtil2;
 import org.eclipse.xtext.generator.GeneratorContext;
@@ -297,7 +301,32 @@ class IrisGeneratorTest {
         try (URLClassLoader loader = new URLClassLoader(new java.net.URL[] {classes.toUri().toURL()},
                 getClass().getClassLoader())) {
             assertEquals("1 2", loader.loadClass("app.b.Run").getMethod("run").invoke(null));
+
+            // the Java names a rename follows exist in the generated code, for every kind of declaration
+            List<String> named = new ArrayList<>();
+            for (EObject declaration : List.<EObject>of(a.getElements().get(0), a.getElements().get(1),
+                    a.getElements().get(2), a.getElements().get(3), b.getElements().get(0), b.getElements().get(1))) {
+                for (GeneratedNames.JavaName n : GeneratedNames.of(declaration, ((Element) declaration).getName())) {
+                    Class<?> type = loader.loadClass(n.type());
+                    switch (n.kind()) {
+                        case TYPE -> assertEquals(n.simpleName(), type.getSimpleName());
+                        case METHOD -> assertTrue(Arrays.stream(type.getDeclaredMethods())
+                                .anyMatch(m -> m.getName().equals(n.member())), n::toString);
+                        case FIELD -> assertEquals(n.member(), type.getDeclaredField(n.member()).getName());
+                    }
+                    named.add(n.kind() + " " + n.type() + (n.member() == null ? "" : "." + n.member()));
+                }
+            }
+            assertEquals(List.of("TYPE hidden.a.Ask", "METHOD app.b.AbstractHelper.onAsk", "TYPE hidden.a.Told",
+                    "FIELD hidden.a.ASystem.HELPERS", "TYPE hidden.a.Tally", "METHOD app.b.AbstractHelper.tally",
+                    "TYPE app.b.AbstractHelper", "FIELD app.b.BSystem.LOCAL"), named);
         }
+        // under a new name, the same elements in the same order
+        assertEquals(List.of(new GeneratedNames.JavaName(GeneratedNames.Kind.TYPE, "hidden.a.Query", null),
+                new GeneratedNames.JavaName(GeneratedNames.Kind.METHOD, "app.b.AbstractHelper", "onQuery")),
+                GeneratedNames.of(a.getElements().get(0), "Query"));
+        assertEquals(List.of(new GeneratedNames.JavaName(GeneratedNames.Kind.FIELD, "hidden.a.ASystem", "MY_HELPERS")),
+                GeneratedNames.of(a.getElements().get(2), "myHelpers"));
     }
 
     /** Compiles {@code sources} as a user's build does (every lint warning an error); returns the classes. */
