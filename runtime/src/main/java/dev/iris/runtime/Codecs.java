@@ -90,6 +90,8 @@ public final class Codecs {
         codecs.add(STRING);
         codecs.add(HandlerFailure.CODEC);
         codecs.add(Ack.CODEC);
+        codecs.add(Names.QUERY);
+        codecs.add(Names.ANSWER);
         for (MessageCodec<?> codec : userCodecs) {
             if (codec.id() < FIRST_USER_ID || codec.id() > 0xFFFF) {
                 throw new IllegalArgumentException("codec " + codec.type().getName() + " has id " + codec.id()

@@ -1,6 +1,9 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.dsm.SharedMemory;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -20,7 +23,7 @@ public interface Kernel {
     NodeId node();
 
     /** The cluster's shared memory as this process's node sees it. */
-    dev.iris.runtime.dsm.SharedMemory memory();
+    SharedMemory memory();
 
     /**
      * Sends {@code message} to process {@code to} and blocks until it replies. If {@code to} is a
@@ -74,7 +77,7 @@ public interface Kernel {
     void leave(ProcessId group);
 
     /** The members of {@code group} as this node knows them. */
-    java.util.Set<ProcessId> members(ProcessId group);
+    Set<ProcessId> members(ProcessId group);
 
     /**
      * Waits until {@code group} has at least {@code n} members as this node knows them (a join is
@@ -99,6 +102,30 @@ public interface Kernel {
      * waiting up to {@code timeout}; {@code null} if none arrives or every member has answered.
      */
     GroupReplies.Reply getReply(Duration timeout) throws InterruptedException;
+
+    /**
+     * Registers this process under {@code name} (V's SetPid): found by {@link #lookup} on this node,
+     * or from every node with {@link NameScope#CLUSTER}. Registering a name again changes its scope.
+     * The name goes when this process exits, {@link #unregister unregisters} it, or its node leaves.
+     *
+     * @param name 1 to 255 bytes of UTF-8
+     * @throws IllegalStateException if another process holds the name on this node or, for
+     *                               {@link NameScope#CLUSTER}, on another node. Of two cluster-wide
+     *                               registrations that race on different nodes, never both succeed
+     *                               (both may fail)
+     */
+    void register(String name, NameScope scope);
+
+    /** Gives up this process's registration of {@code name}; nothing happens if it holds none. */
+    void unregister(String name);
+
+    /**
+     * The process registered under {@code name} (V's GetPid): on this node first (in either scope);
+     * with {@link NameScope#CLUSTER} then among the cluster-wide names of every node, asking their
+     * name servers with one group send (nodes where no process registered a cluster-wide name are not
+     * asked). Empty if no live process holds the name.
+     */
+    Optional<ProcessId> lookup(String name, NameScope scope);
 
     /**
      * Serves requests with {@code handler} for the rest of this process's life: the receive loop of

@@ -4,6 +4,7 @@ import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.internal.Blocking;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.LockSupport;
@@ -123,6 +124,25 @@ final class KernelImpl implements Kernel {
         Blocking.check("getReply");
         GroupCall call = lastGroupSend == 0 ? null : node.ipc().groupCall(lastGroupSend);
         return call == null ? null : call.next(timeout.toNanos());
+    }
+
+    @Override
+    public void register(String name, NameScope scope) {
+        Objects.requireNonNull(scope, "scope");
+        Blocking.check("register");
+        node.names().register(self.pid, name, scope);
+    }
+
+    @Override
+    public void unregister(String name) {
+        node.names().unregister(self.pid, name);
+    }
+
+    @Override
+    public Optional<ProcessId> lookup(String name, NameScope scope) {
+        Objects.requireNonNull(scope, "scope");
+        Blocking.check("lookup");
+        return node.names().lookup(self.pid, name, scope);
     }
 
     @Override

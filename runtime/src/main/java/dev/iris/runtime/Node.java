@@ -64,6 +64,7 @@ public final class Node implements AutoCloseable {
     private final Tracer tracer;
     private final Ipc ipc;
     private final Groups groups;
+    private final Names names;
     private final Dsm memory;
     private volatile Channel server;
     private volatile String advertisedAddress;
@@ -81,6 +82,7 @@ public final class Node implements AutoCloseable {
         this.ipc = new Ipc(id, config, codecs, clock, time, membership, processes, tracer, wiring.protocolLoop);
         this.groups = new Groups(id, config, codecs, clock, membership, processes, ipc, tracer, wiring.protocolLoop,
                 membership::groupsKnown);
+        this.names = new Names(id, clock, groups, ipc, processes::spawn, config.failureTimeout().multipliedBy(2));
         this.memory = new Dsm(new Link(), config.memory());
         membership.listener(new Membership.Listener() {
             @Override
@@ -369,6 +371,11 @@ public final class Node implements AutoCloseable {
         @Override
         public Executor inboundLoop() {
             return wiring.inboundLoop;
+        }
+
+        @Override
+        public Names names() {
+            return names;
         }
 
         @Override

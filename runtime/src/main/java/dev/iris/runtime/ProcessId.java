@@ -32,7 +32,11 @@ public record ProcessId(long value) {
         return new ProcessId(compose(nodeNumber, localId) | GROUP_BIT | (local ? LOCAL_BIT : 0));
     }
 
-    /** The well-known group {@code number}: the same id on every node, known before start. */
+    /**
+     * The well-known group {@code number}: the same id on every node, known before start. Programs
+     * use 1 to {@code MAX_LOCAL_ID - 1}; {@code MAX_LOCAL_ID} is the runtime's (the name servers of
+     * {@link Kernel#lookup}).
+     */
     public static ProcessId wellKnownGroup(int number) {
         if (number <= 0 || number > MAX_LOCAL_ID) {
             throw new IllegalArgumentException("a well-known group number is 1.." + MAX_LOCAL_ID + ": " + number);

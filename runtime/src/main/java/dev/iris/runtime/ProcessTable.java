@@ -70,6 +70,9 @@ final class ProcessTable {
         /** Where handlers run with {@link Dispatch#EVENT_LOOP}: the loop of the connections peers make to the node. */
         Executor inboundLoop();
 
+        /** Logical names. */
+        Names names();
+
         /** Takes a process that exits out of all its groups (unless the node is closing). */
         void leaveAll(ProcessId member);
     }
@@ -210,6 +213,7 @@ final class ProcessTable {
 
     private void exit(Entry entry) {
         entries.remove(entry.pid.localId(), entry);
+        node.names().exited(entry.pid); // before its senders learn that it exited
         // senders first: leaving the groups may wait for acknowledgements
         String reason = "process " + entry.pid + " (" + entry.name + ") exited before replying";
         for (Request r; (r = entry.mailbox.close()) != null; ) {

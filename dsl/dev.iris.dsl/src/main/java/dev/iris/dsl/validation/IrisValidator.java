@@ -39,7 +39,7 @@ public class IrisValidator extends AbstractIrisValidator {
     private static final String PREFIX = "dev.iris.dsl.";
     /** Two groups of one system claim the same well-known id. */
     public static final String DUPLICATE_WELL_KNOWN_ID = PREFIX + "duplicateWellKnownId";
-    /** A well-known id outside 1..2^30-1. */
+    /** A well-known id outside 1..2^30-2. */
     public static final String WELL_KNOWN_ID_RANGE = PREFIX + "wellKnownIdRange";
     /** A count ({@code [n]}) that is 0. */
     public static final String ZERO_COUNT = PREFIX + "zeroCount";
@@ -100,7 +100,8 @@ public class IrisValidator extends AbstractIrisValidator {
             "Runnable", "RuntimeException", "String", "System", "Thread", "Void",
             "ClusterSpec", "Handlers", "NodeSpec", "Placement");
 
-    private static final int MAX_WELL_KNOWN_ID = (1 << 30) - 1;
+    /** The highest number a program's well-known group may have: 2^30 - 1 is the runtime's (its name servers). */
+    private static final int MAX_WELL_KNOWN_ID = (1 << 30) - 2;
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]");
 
     // ------------------------------------------------------------------ groups

@@ -118,7 +118,12 @@ class IrisValidationTest {
                 system s
                 group a = 0
                 """, Literals.GROUP, IrisValidator.WELL_KNOWN_ID_RANGE, Severity.ERROR,
-                "A well-known id is between 1 and 1073741823");
+                "A well-known id is between 1 and 1073741822");
+        single("""
+                system s
+                group a = 1073741823
+                """, Literals.GROUP, IrisValidator.WELL_KNOWN_ID_RANGE, Severity.ERROR,
+                "A well-known id is between 1 and 1073741822");
     }
 
     @Test

@@ -1,0 +1,244 @@
+package dev.iris.runtime;
+
+import dev.iris.runtime.internal.LamportClock;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+
+/**
+ * V's logical names (SetPid and GetPid) on one node: a process registers a name at run time, found
+ * on its node only or in the whole cluster ({@link NameScope}), and processes look names up, on
+ * their own node first.
+ *
+ * <p>Protocol: no frames of its own, only processes that talk. Each node keeps the names its own
+ * processes registered. A node with cluster-wide names runs a name server, a process that joins
+ * the well-known group {@link #SERVERS} and answers on the event loop. A lookup that the asking
+ * node cannot answer itself is a group send of a {@link Query} to that group with all replies;
+ * each server answers with an {@link Answer}: the process that holds the name on its node, with
+ * the Lamport time of its registration, or none. A name goes with its process (when it exits) and
+ * with its node (whose server leaves the group when the node leaves or dies).
+ *
+ * <p>Conflicts: one process holds a name on a node; another's registration fails, naming it. A
+ * cluster-wide registration enters the name in this node's table first and then asks the cluster;
+ * if a process elsewhere holds the name it withdraws and fails. Of two registrations that race on
+ * different nodes at least one therefore sees the other (each server joined {@link #SERVERS}, with
+ * every live node's acknowledgement, before its node entered the name), so they never both
+ * succeed; they may both fail. While a losing registration is being withdrawn, a lookup that sees
+ * two holders answers the earlier (by the Lamport time of the registration, then the lower
+ * process id).
+ *
+ * <p>Threading: the table is a concurrent map; registrations and lookups run on the calling
+ * process's thread; the server answers on the event loop that decoded the query.
+ */
+final class Names {
+    /** The well-known group of the nodes' name servers: the runtime's own number, above a program's. */
+    static final ProcessId SERVERS = ProcessId.wellKnownGroup(ProcessId.MAX_LOCAL_ID);
+    /** The longest name, in UTF-8 bytes. */
+    static final int MAX_NAME_BYTES = 255;
+
+    /** Who holds {@code name} on your node? */
+    record Query(String name) {
+    }
+
+    /** The holder of the name on the answering node ({@code 0}: none), registered at Lamport time {@code stamp}. */
+    record Answer(long holder, long stamp) {
+    }
+
+    /** Built-in codec 5: the name as a short string. */
+    static final MessageCodec<Query> QUERY = new MessageCodec<>() {
+        @Override
+        public int id() {
+            return 5;
+        }
+
+        @Override
+        public Class<Query> type() {
+            return Query.class;
+        }
+
+        @Override
+        public void encode(Query m, ByteBuf out) {
+            byte[] name = m.name().getBytes(StandardCharsets.UTF_8);
+            out.writeByte(name.length);
+            out.writeBytes(name);
+        }
+
+        @Override
+        public Query decode(ByteBuf in) {
+            int length = in.readUnsignedByte();
+            return new Query(in.readCharSequence(length, StandardCharsets.UTF_8).toString());
+        }
+    };
+
+    /** Built-in codec 6: holder and stamp, 8 bytes each. */
+    static final MessageCodec<Answer> ANSWER = new MessageCodec<>() {
+        @Override
+        public int id() {
+            return 6;
+        }
+
+        @Override
+        public Class<Answer> type() {
+            return Answer.class;
+        }
+
+        @Override
+        public void encode(Answer m, ByteBuf out) {
+            out.writeLong(m.holder()).writeLong(m.stamp());
+        }
+
+        @Override
+        public Answer decode(ByteBuf in) {
+            return new Answer(in.readLong(), in.readLong());
+        }
+
+        @Override
+        public int sizeHint(Answer m) {
+            return 16;
+        }
+    };
+
+    private record Entry(ProcessId holder, NameScope scope, long stamp) {
+    }
+
+    private static final Comparator<Answer> EARLIEST = Comparator.comparingLong(Answer::stamp)
+            .thenComparingLong(Answer::holder);
+
+    private final NodeId self;
+    private final LamportClock clock;
+    private final Groups groups;
+    private final Ipc ipc;
+    private final BiFunction<String, ProcessBody, ProcessId> spawn;
+    /** How long a lookup in the cluster, and the start of the name server, may take. */
+    private final Duration patience;
+    private final ConcurrentHashMap<String, Entry> table = new ConcurrentHashMap<>();
+    private final AtomicBoolean serverStarted = new AtomicBoolean();
+    /** Completed once this node's name server is in {@link #SERVERS}. */
+    private final CompletableFuture<ProcessId> server = new CompletableFuture<>();
+
+    Names(NodeId self, LamportClock clock, Groups groups, Ipc ipc, BiFunction<String, ProcessBody, ProcessId> spawn,
+            Duration patience) {
+        this.self = self;
+        this.clock = clock;
+        this.groups = groups;
+        this.ipc = ipc;
+        this.spawn = spawn;
+        this.patience = patience;
+    }
+
+    /** SetPid: {@code process} holds {@code name} in {@code scope} (again, possibly in another scope). */
+    void register(ProcessId process, String name, NameScope scope) {
+        check(name);
+        if (scope == NameScope.CLUSTER) {
+            startServer();
+        }
+        Entry before = table.get(name);
+        Entry mine = new Entry(process, scope, clock.tick());
+        Entry now = table.merge(name, mine, (old, fresh) -> old.holder().equals(process) ? fresh : old);
+        if (now != mine) {
+            throw taken(name, now.holder());
+        }
+        if (scope == NameScope.CLUSTER) {
+            Optional<Answer> elsewhere = askCluster(process, name);
+            if (elsewhere.isPresent()) {
+                // withdraw: back to this process's earlier registration of the name, if it had one
+                if (before != null && before.holder().equals(process)) {
+                    table.replace(name, mine, before);
+                } else {
+                    table.remove(name, mine);
+                }
+                throw taken(name, new ProcessId(elsewhere.get().holder()));
+            }
+        }
+    }
+
+    /** Drops {@code process}'s registration of {@code name}; nothing if it holds none. */
+    void unregister(ProcessId process, String name) {
+        table.computeIfPresent(name, (n, e) -> e.holder().equals(process) ? null : e);
+    }
+
+    /**
+     * GetPid: the holder of {@code name} on this node (in either scope); for {@link NameScope#CLUSTER},
+     * else the cluster's holder of a cluster-wide registration; empty if none.
+     */
+    Optional<ProcessId> lookup(ProcessId asker, String name, NameScope scope) {
+        check(name);
+        Entry here = table.get(name);
+        if (here != null) {
+            return Optional.of(here.holder());
+        }
+        return scope == NameScope.NODE ? Optional.empty()
+                : askCluster(asker, name).map(a -> new ProcessId(a.holder()));
+    }
+
+    /** A process exits: its names go. */
+    void exited(ProcessId process) {
+        table.values().removeIf(e -> e.holder().equals(process));
+    }
+
+    /** The earliest holder of {@code name} that another node's server knows, if any. */
+    private Optional<Answer> askCluster(ProcessId asker, String name) {
+        boolean others = groups.members(SERVERS).stream().anyMatch(p -> p.nodeNumber() != self.number());
+        if (!others) {
+            return Optional.empty();
+        }
+        long[] call = {0};
+        try {
+            GroupReplies replies = groups.sendGroup(asker, SERVERS, new Query(name), ReplyMode.ALL, patience, 0,
+                    id -> call[0] = id);
+            return replies.replies().stream().map(r -> (Answer) r.message())
+                    .filter(a -> a.holder() != 0 && new ProcessId(a.holder()).nodeNumber() != self.number())
+                    .min(EARLIEST);
+        } finally {
+            if (call[0] != 0) {
+                ipc.discard(call[0]);
+            }
+        }
+    }
+
+    /** Starts this node's name server once, and waits until it is in {@link #SERVERS}. */
+    private void startServer() {
+        if (serverStarted.compareAndSet(false, true)) {
+            spawn.apply("names", k -> {
+                k.join(SERVERS);
+                server.complete(k.self());
+                k.serve(r -> k.reply(r, answer((Query) r.message())), Dispatch.EVENT_LOOP);
+            });
+        }
+        try {
+            server.get(patience.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IpcException("the name server of node '" + self + "' did not start within "
+                    + patience.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IpcException("interrupted while the name server of node '" + self + "' started");
+        }
+    }
+
+    private Answer answer(Query query) {
+        Entry e = table.get(query.name());
+        return e != null && e.scope() == NameScope.CLUSTER ? new Answer(e.holder().value(), e.stamp())
+                : new Answer(0, 0);
+    }
+
+    private static void check(String name) {
+        if (name == null || name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            throw new IllegalArgumentException("a name is 1 to " + MAX_NAME_BYTES + " bytes of UTF-8: "
+                    + (name == null ? "null" : "'" + name + "'"));
+        }
+    }
+
+    private static IllegalStateException taken(String name, ProcessId holder) {
+        return new IllegalStateException("the name '" + name + "' is registered by process " + holder);
+    }
+}
