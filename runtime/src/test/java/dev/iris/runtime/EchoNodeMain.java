@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 /**
  * A node JVM for the end-to-end tests: {@code EchoNodeMain NAME CLUSTER SEED [hold]}. Runs an
  * "echo" process (answers "members" with its node's view, anything else with
- * {@code NAME:message}) in well-known groups 7 and 9, and a "hold" process that receives, prints
+ * {@code NAME:message}) in well-known groups 7 and 9, registered cluster-wide as {@code echo-NAME},
+ * and a "hold" process that receives, prints
  * {@code HOLDING} and never replies. With {@code hold}, the hold process is in group 9 instead of
  * the echo. Prints {@code READY <echo pid> <hold pid>} once joined, and exits when its standard
  * input closes (so it never outlives the test).
@@ -28,6 +29,7 @@ public final class EchoNodeMain {
             if (!holdIn9) {
                 k.join(ProcessId.wellKnownGroup(9));
             }
+            k.register("echo-" + name, NameScope.CLUSTER);
             joined.countDown();
             while (true) {
                 Request r = k.receive();

@@ -9,14 +9,21 @@ import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.dsm.PageManagement;
 import dev.iris.runtime.dsm.SharedMemory;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class MultiJvmTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private record NodeJvm(java.lang.Process process, String[] ready, java.util.concurrent.BlockingQueue<String> lines) {
+    private record NodeJvm(java.lang.Process process, String[] ready, BlockingQueue<String> lines) {
         ProcessId echo() {
             return new ProcessId(Long.parseLong(ready[1]));
         }
@@ -35,8 +42,8 @@ class MultiJvmTest {
             return new ProcessId(Long.parseLong(ready[2]));
         }
 
-        void tell(String line) throws java.io.IOException {
-            process.getOutputStream().write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        void tell(String line) throws IOException {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
             process.getOutputStream().flush();
         }
 
@@ -74,13 +81,13 @@ class MultiJvmTest {
         command.addAll(List.of(extra));
         java.lang.Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         jvms.add(p);
-        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread.ofVirtual().start(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
                 for (String line; (line = out.readLine()) != null; ) {
                     lines.add(line);
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // the JVM is gone
             }
         });
@@ -107,6 +114,11 @@ class MultiJvmTest {
             ProcessId echo = nodes.get(i).echo();
             assertEquals("jvm" + (i + 1) + ":ping", call(driver, k -> k.send(echo, "ping", TIMEOUT)));
         }
+        // their names, registered at run time, are found from the driver
+        for (int i = 0; i < 3; i++) {
+            String name = "echo-jvm" + (i + 1);
+            assertEquals(Optional.of(nodes.get(i).echo()), call(driver, k -> k.lookup(name, NameScope.CLUSTER)));
+        }
         // the JVMs found each other through the driver alone
         assertEquals("driver,jvm1,jvm2,jvm3", call(driver, k -> k.send(nodes.get(0).echo(), "members", TIMEOUT)));
 
@@ -114,8 +126,8 @@ class MultiJvmTest {
         ProcessId echoes = ProcessId.wellKnownGroup(7);
         GroupReplies all = call(driver, k -> k.sendGroup(echoes, "hi all", ReplyMode.ALL, TIMEOUT));
         assertEquals(3, all.replies().size());
-        assertEquals(java.util.Set.of("jvm1:hi all", "jvm2:hi all", "jvm3:hi all"),
-                all.replies().stream().map(r -> (String) r.message()).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(Set.of("jvm1:hi all", "jvm2:hi all", "jvm3:hi all"),
+                all.replies().stream().map(r -> (String) r.message()).collect(Collectors.toSet()));
 
         // group 9: the echoes of jvm1 and jvm2, and jvm3's hold, which receives and never replies
         CompletableFuture<GroupReplies> waiting = new CompletableFuture<>();
@@ -128,13 +140,13 @@ class MultiJvmTest {
         GroupReplies replies = waiting.get(10, TimeUnit.SECONDS);
         long detectedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
         assertTrue(detectedMillis < 3_000, "death noticed after " + detectedMillis + " ms, the bound is about 2 s");
-        assertEquals(java.util.Set.of(nodes.get(0).echo(), nodes.get(1).echo()),
-                replies.replies().stream().map(GroupReplies.Reply::from).collect(java.util.stream.Collectors.toSet()),
+        assertEquals(Set.of(nodes.get(0).echo(), nodes.get(1).echo()),
+                replies.replies().stream().map(GroupReplies.Reply::from).collect(Collectors.toSet()),
                 "the survivors replied");
         IpcException dead = replies.failures().get(nodes.get(2).hold());
         assertTrue(dead instanceof NodeUnreachableException, String.valueOf(dead));
         assertTrue(dead.getMessage().contains("jvm3"), dead.getMessage());
-        assertEquals(java.util.Set.of(nodes.get(0).echo(), nodes.get(1).echo()),
+        assertEquals(Set.of(nodes.get(0).echo(), nodes.get(1).echo()),
                 call(driver, k -> k.members(ProcessId.wellKnownGroup(9))), "group 9 without the dead member");
 
         assertTrue(driver.awaitMembers(3, TIMEOUT), () -> "driver sees " + driver.members());
@@ -148,6 +160,10 @@ class MultiJvmTest {
             } while (view.contains("jvm3") && System.nanoTime() < deadline);
             assertEquals("driver,jvm1,jvm2", view);
         }
+        assertEquals(Optional.empty(), call(driver, k -> k.lookup("echo-jvm3", NameScope.CLUSTER)),
+                "the dead node's names went with it");
+        assertEquals(Optional.of(nodes.get(0).echo()),
+                call(driver, k -> k.lookup("echo-jvm1", NameScope.CLUSTER)));
         ProcessId deadEcho = nodes.get(2).echo();
         assertThrows(NodeUnreachableException.class, () -> call(driver, k -> k.send(deadEcho, "anyone?", TIMEOUT)));
     }
