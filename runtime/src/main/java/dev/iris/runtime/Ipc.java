@@ -12,9 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
@@ -53,7 +51,7 @@ final class Ipc {
     private final Tracer tracer;
     /** Times out asynchronous requests that stayed on this node. */
     private final EventLoop timers;
-    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final PendingTable pending = new PendingTable();
     // random start: a late answer to a previous incarnation of this node matches no new request
     private final AtomicLong requestIds = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
 
@@ -80,7 +78,7 @@ final class Ipc {
     }
 
     void register(Pending p) {
-        pending.put(p.requestId, p);
+        pending.put(p);
     }
 
     /** Forgets a request: answers still coming are dropped. */
@@ -250,7 +248,7 @@ final class Ipc {
 
     /** Fails the requests waiting on processes of the nodes {@code which} accepts. */
     void failPending(IntPredicate which, Supplier<IpcException> error) {
-        for (Pending p : pending.values()) {
+        pending.forEach(p -> {
             switch (p) {
                 case Call c -> {
                     if (which.test(c.node) && pending.remove(c.requestId, c)) {
@@ -259,7 +257,7 @@ final class Ipc {
                 }
                 case GroupCall g -> g.failNodes(which, error);
             }
-        }
+        });
     }
 
     /** A reply by {@code replier} arrived for request {@code requestId}, counting as {@code member}'s. */
