@@ -34,7 +34,8 @@ final class Call extends Pending implements Runnable, ChannelFutureListener {
     private record Failed(IpcException error) {
     }
 
-    final int node;
+    /** The node of the process whose answer this waits for: the target's, or where it was forwarded to. */
+    volatile int node;
     final ProcessId target;
     /** The reply, a {@link Failed}, or null while waiting. */
     private volatile Object outcome;

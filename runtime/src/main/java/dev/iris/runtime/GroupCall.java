@@ -3,6 +3,7 @@ package dev.iris.runtime;
 import dev.iris.runtime.internal.NodeTime;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ final class GroupCall extends Pending {
     private int outstanding;
     private final List<GroupReplies.Reply> replies;
     private Map<ProcessId, IpcException> failures = Map.of();
+    /** Members whose request was forwarded to a process on another node: that node. */
+    private Map<ProcessId, Integer> movedTo = Map.of();
     private int handedOut;
     private boolean expired;
     /** The waiter is parked and waits for: MODE (the reply mode), NEXT (one more reply), or NONE. */
@@ -79,12 +82,23 @@ final class GroupCall extends Pending {
         settle(done);
     }
 
+    /** {@code member}'s request was forwarded to a process on {@code node}: its answer depends on that node now. */
+    synchronized void movedTo(ProcessId member, int node) {
+        Integer i = members.index().get(member);
+        if (i != null && !settled.get(i)) {
+            if (movedTo.isEmpty()) {
+                movedTo = new HashMap<>();
+            }
+            movedTo.put(member, node);
+        }
+    }
+
     void failNodes(IntPredicate which, Supplier<IpcException> error) {
         boolean wake = false;
         boolean done;
         synchronized (this) {
             for (ProcessId m : outstanding()) {
-                if (which.test(m.nodeNumber()) && failed(m, error.get())) {
+                if (which.test(movedTo.getOrDefault(m, m.nodeNumber())) && failed(m, error.get())) {
                     wake = true;
                 }
             }

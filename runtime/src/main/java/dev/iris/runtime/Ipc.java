@@ -229,6 +229,50 @@ final class Ipc {
         peer.out.writeAndFlush(new Frame(FrameKind.SEND, IpcWire.FORWARDED, IpcWire.send(peer.out.alloc(), now,
                 request.requestId(), request.sender().value(), to.value(), forward, codec.id(), request.message(),
                 codec.sizeHint(request.message()), codec::encode), true));
+        movedTo(request, to.nodeNumber());
+    }
+
+    /** Tells the sender of {@code request} that its answer will come from node {@code node} (MOVED). */
+    private void movedTo(Request request, int node) {
+        ProcessId member = request.member();
+        if (request.sender().nodeNumber() == self.number()) {
+            moved(request.requestId(), member, node);
+            return;
+        }
+        Channel ch = answerChannel(request);
+        if (ch != null) {
+            ch.writeAndFlush(new Frame(FrameKind.MOVED, 0, IpcWire.moved(ch.alloc(), new IpcWire.Moved(
+                    request.requestId(), member == null ? 0 : member.value(), node))));
+        }
+    }
+
+    /**
+     * Request {@code requestId} (for group member {@code member}, or null) now waits on a process of
+     * node {@code node}; it fails at once if that node is not live, else when it dies.
+     */
+    private void moved(long requestId, ProcessId member, int node) {
+        Pending p = pending.get(requestId);
+        if (p == null) {
+            return; // answered meanwhile
+        }
+        switch (p) {
+            case Call c -> c.node = node;
+            case GroupCall g -> {
+                if (member != null) {
+                    g.movedTo(member, node);
+                }
+            }
+        }
+        if (node != self.number() && peers.live(node) == null) {
+            IpcException gone = new NodeUnreachableException("the request was forwarded to a process on a node that "
+                    + "is not a live member (it died or left): " + peers.nameOf(node));
+            completeExceptionally(requestId, member, gone);
+        }
+    }
+
+    void onMoved(ByteBuf payload) {
+        IpcWire.Moved moved = IpcWire.readMoved(payload);
+        moved(moved.requestId(), moved.member() == 0 ? null : new ProcessId(moved.member()), moved.node());
     }
 
     /** Tells the sender of {@code request} that it will get no reply. */

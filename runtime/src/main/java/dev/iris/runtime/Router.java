@@ -73,6 +73,7 @@ final class Router extends ChannelInboundHandlerAdapter {
                 case SEND -> ipc.onSend(ch, payload, frame.flags());
                 case REPLY -> ipc.onReply(ch, payload, frame.flags());
                 case FAIL -> ipc.onFail(payload, frame.flags());
+                case MOVED -> ipc.onMoved(payload);
                 case GROUP_SEND -> groups.onGroupSend(ch, payload);
                 case GROUP_UPDATE -> groups.onGroupUpdate(ch, payload);
                 case GROUP_ACK -> groups.onGroupAck(ch, payload);

@@ -149,4 +149,48 @@ class ForwardTest {
             assertTrue(refused.get(10, TimeUnit.SECONDS).getMessage().contains("forward to one of the group's members"));
         }
     }
+    /**
+     * The process a request was forwarded to is on a node that dies (here: is closed) while it holds
+     * the request: the sender fails at once with its node's death, for a Send and for a group send's
+     * member, instead of waiting out its time-out.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aForwardTargetWhoseNodeDiesFailsTheSenderAtOnce(Transport transport) throws Exception {
+        try (TestCluster c = transport.start(3, Codecs.of())) {
+            CompletableFuture<Void> held = new CompletableFuture<>();
+            ProcessId holder = c.node(2).spawn("holder", k -> {
+                k.receive();
+                k.receive(); // the group's request too; answers neither
+                held.complete(null);
+                k.receive();
+            });
+            ProcessId relay = c.node(1).spawn("relay", k -> {
+                while (true) {
+                    k.forward(k.receive(), holder);
+                }
+            });
+            member(c.node(1), "member", k -> {
+                while (true) {
+                    k.forward(k.receive(), holder);
+                }
+            });
+            Duration patient = Duration.ofSeconds(40); // far above the test's time for the death to be seen
+            CompletableFuture<Throwable> send = new CompletableFuture<>();
+            CompletableFuture<GroupReplies> group = new CompletableFuture<>();
+            c.node(0).spawn("sender", k -> send.complete(assertThrows(IpcException.class,
+                    () -> k.send(relay, "hold this", patient))));
+            c.node(0).spawn("group-sender", k -> group.complete(k.sendGroup(GROUP, "hold this too", ReplyMode.ALL,
+                    patient)));
+            held.get(10, TimeUnit.SECONDS);
+            c.node(2).close();
+
+            Throwable failed = send.get(15, TimeUnit.SECONDS);
+            assertTrue(failed instanceof NodeUnreachableException, String.valueOf(failed));
+            GroupReplies replies = group.get(15, TimeUnit.SECONDS);
+            assertEquals(List.of(), replies.replies());
+            assertTrue(replies.failures().values().iterator().next() instanceof NodeUnreachableException,
+                    replies.failures().toString());
+        }
+    }
 }

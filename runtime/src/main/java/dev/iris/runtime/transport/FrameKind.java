@@ -56,7 +56,9 @@ public enum FrameKind {
     /** An answer to a CENSUS; payload in {@link ReplicaWire}. */
     CENSUS_REPLY(24),
     /** The sender's node is being closed on purpose; empty payload. Its peers see it leave, not die. */
-    LEAVE(25);
+    LEAVE(25),
+    /** A request was forwarded to a process on another node, whose answer the sender now awaits; payload in {@link IpcWire}. */
+    MOVED(26);
 
     private static final FrameKind[] BY_CODE = new FrameKind[256];
 

@@ -5,14 +5,16 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.function.BiConsumer;
 
 /**
- * Payloads of the V IPC frames: {@link FrameKind#SEND}, {@link FrameKind#REPLY} and
- * {@link FrameKind#FAIL}. Process ids are the 64-bit values of {@code dev.iris.runtime.ProcessId}.
+ * Payloads of the V IPC frames: {@link FrameKind#SEND}, {@link FrameKind#REPLY},
+ * {@link FrameKind#FAIL} and {@link FrameKind#MOVED}. Process ids are the 64-bit values of
+ * {@code dev.iris.runtime.ProcessId}.
  *
  * <pre>
  * send    := clock:u64 requestId:u64 sender:u64 target:u64 forward? codec:u16 body:byte[rest]
  * forward := group:u64 member:u64 forwards:u8                     with flag FORWARDED
  * reply   := clock:u64 requestId:u64 replier:u64 member:u64? codec:u16 body:byte[rest]
  * fail    := requestId:u64 target:u64 code:u8 reason:str member:u64?
+ * moved   := requestId:u64 member:u64 node:u32
  * </pre>
  *
  * {@code requestId} is unique per sender node; with the sender's node (the high half of
@@ -21,7 +23,9 @@ import java.util.function.BiConsumer;
  * {@code forward} part (frame flag {@link #FORWARDED}) says how often it was forwarded, and, for a
  * request that came by a group send, the group and the member it was delivered to (0: none). An
  * answer from a process other than that member carries the member (frame flag {@link #ON_BEHALF}
- * on REPLY and FAIL): the group send counts it in the member's place.
+ * on REPLY and FAIL): the group send counts it in the member's place. A node that forwards a
+ * request to a process on another node tells the sender's node with MOVED (for a group send, which
+ * member's request; 0: none), so that the sender fails at once if that node dies.
  * {@code clock} is the sending node's Lamport clock (a receiver moves its own past it).
  * {@code body} is the message as its codec wrote it; it is never copied out of the frame before
  * the codec reads it.
@@ -66,6 +70,19 @@ public final class IpcWire {
 
     /** A FAIL payload ({@code member} 0 if none). */
     public record Fail(long requestId, long target, FailCode code, String reason, long member) {
+    }
+
+    /** A MOVED payload: request {@code requestId} (of group {@code member}, 0 if none) now waits on {@code node}. */
+    public record Moved(long requestId, long member, int node) {
+    }
+
+    public static ByteBuf moved(ByteBufAllocator alloc, Moved moved) {
+        return alloc.buffer(20).writeLong(moved.requestId()).writeLong(moved.member()).writeInt(moved.node());
+    }
+
+    public static Moved readMoved(ByteBuf in) {
+        require(in, 20, "moved");
+        return new Moved(in.readLong(), in.readLong(), in.readInt());
     }
 
     private static final int MAX_REASON_BYTES = 1024;
