@@ -188,16 +188,11 @@ class ClusterMonitorTest {
     void aNodeThatDiedBeforeTheEndDoesNotComeBackInTheGroupsAfterTheRun() throws Exception {
         ClusterAuthority authority = ClusterAuthority.create("end");
         ProcessId group = ProcessId.wellKnownGroup(5);
-        Node a = Node.start(NodeConfig.of("a", "end", new InetSocketAddress("127.0.0.1", 0), List.of())
-                .withCredentials(authority.issue("a")), Codecs.of());
-        Node b = Node.start(NodeConfig.of("b", "end", new InetSocketAddress("127.0.0.1", 0),
-                List.of(new InetSocketAddress("127.0.0.1", port(a)))).withCredentials(authority.issue("b")),
-                Codecs.of());
+        Node a = node("a", "end", authority, List.of());
+        Node b = node("b", "end", authority, List.of(new InetSocketAddress("127.0.0.1", port(a))));
         MonitorServer ma = MonitorServer.start(a, new InetSocketAddress("127.0.0.1", 0));
         MonitorServer mb = MonitorServer.start(b, new InetSocketAddress("127.0.0.1", 0));
-        try (ClusterMonitor monitor = ClusterMonitor.start("end", List.of(
-                new ClusterMonitor.Target("a", new InetSocketAddress("127.0.0.1", ma.port())),
-                new ClusterMonitor.Target("b", new InetSocketAddress("127.0.0.1", mb.port()))), authority.issue("ide"))) {
+        try (ClusterMonitor monitor = watch("end", authority, ma, mb)) {
             assertTrue(a.awaitMembers(2, Duration.ofSeconds(20)));
             CountDownLatch joined = new CountDownLatch(1);
             ProcessId member = b.spawn("member", k -> {
@@ -220,6 +215,49 @@ class ClusterMonitorTest {
             a.close();
             b.close();
         }
+    }
+
+    /**
+     * A node closed on purpose says so last: the IDE shows it as left (a program's client node after
+     * its main class ended, a node JVM the launch terminated), not as dead; one whose monitor just
+     * went away is dead.
+     */
+    @Test
+    void aNodeClosedOnPurposeHasLeftAndOneThatVanishedIsDead() throws Exception {
+        ClusterAuthority authority = ClusterAuthority.create("bye");
+        Node a = node("a", "bye", authority, List.of());
+        Node b = node("b", "bye", authority, List.of(new InetSocketAddress("127.0.0.1", port(a))));
+        MonitorServer ma = MonitorServer.start(a, new InetSocketAddress("127.0.0.1", 0));
+        MonitorServer mb = MonitorServer.start(b, new InetSocketAddress("127.0.0.1", 0));
+        try (ClusterMonitor monitor = watch("bye", authority, ma, mb)) {
+            await(() -> monitor.connected().equals(Set.of("a", "b")), () -> "connected: " + monitor.connected());
+            mb.leaving();
+            mb.close();
+            b.close();
+            await(() -> monitor.nodeState("b") == ClusterMonitor.NodeState.LEFT, () -> "b: " + monitor.nodeState("b"));
+            assertEquals(ClusterMonitor.NodeState.ALIVE, monitor.nodeState("a"));
+
+            ma.close(); // its monitor goes away without a word
+            await(() -> !monitor.connected().contains("a"), () -> "a still connected");
+            assertEquals(ClusterMonitor.NodeState.DEAD, monitor.nodeState("a"));
+            assertEquals(ClusterMonitor.NodeState.LEFT, monitor.nodeState("b"));
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    /** A node of {@code cluster} with a certificate of {@code authority} on a free port, seeded with {@code seeds}. */
+    private static Node node(String name, String cluster, ClusterAuthority authority, List<InetSocketAddress> seeds) {
+        return Node.start(NodeConfig.of(name, cluster, new InetSocketAddress("127.0.0.1", 0),
+                List.copyOf(seeds)).withCredentials(authority.issue(name)), Codecs.of());
+    }
+
+    /** The IDE's monitor of nodes a and b, by their monitors' addresses. */
+    private static ClusterMonitor watch(String cluster, ClusterAuthority authority, MonitorServer a, MonitorServer b) {
+        return ClusterMonitor.start(cluster, List.of(
+                new ClusterMonitor.Target("a", new InetSocketAddress("127.0.0.1", a.port())),
+                new ClusterMonitor.Target("b", new InetSocketAddress("127.0.0.1", b.port()))), authority.issue("ide"));
     }
 
     private static int port(Node node) {

@@ -65,6 +65,8 @@ public final class ClusterMonitor implements AutoCloseable {
     private final Map<String, MonitorClient> clients = new ConcurrentHashMap<>();
     private volatile boolean timePaused;
     private final Map<String, MonitorMessage.State> states = new ConcurrentHashMap<>();
+    /** Nodes whose monitor said they are being closed on purpose, and that have not come back since. */
+    private final Set<String> left = ConcurrentHashMap.newKeySet();
     private final List<MonitorMessage> inbox = new ArrayList<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
@@ -322,7 +324,9 @@ public final class ClusterMonitor implements AutoCloseable {
         /** The IDE cannot reach its monitor, but a connected node still counts it a member. */
         SUSPECTED,
         /** Neither the IDE nor any connected node reaches it. */
-        DEAD
+        DEAD,
+        /** It was closed on purpose (it said so last, or a connected node saw it leave) and has not come back. */
+        LEFT
     }
 
     /** How {@code node} looks from here. */
@@ -331,6 +335,10 @@ public final class ClusterMonitor implements AutoCloseable {
             return NodeState.ALIVE;
         }
         Set<String> up = connected();
+        if (left.contains(node) || states.values().stream().filter(s -> up.contains(s.node()))
+                .anyMatch(s -> s.left().contains(node))) {
+            return NodeState.LEFT;
+        }
         boolean seen = states.values().stream().filter(s -> up.contains(s.node()))
                 .anyMatch(s -> s.members().contains(node));
         return seen ? NodeState.SUSPECTED : NodeState.DEAD;
@@ -541,6 +549,7 @@ public final class ClusterMonitor implements AutoCloseable {
             }
             try {
                 MonitorClient connected = MonitorClient.connect(address, cluster, credentials, this::arrived);
+                left.remove(target.node()); // it is back
                 clients.put(target.node(), connected);
                 if (timePaused) {
                     connected.pauseTime(true); // it joins the debug time the others are in
@@ -555,6 +564,8 @@ public final class ClusterMonitor implements AutoCloseable {
     private void arrived(MonitorMessage message) {
         if (message instanceof MonitorMessage.State state) {
             states.put(state.node(), state);
+        } else if (message instanceof MonitorMessage.Leaving leaving) {
+            left.add(leaving.node());
         } else if (message instanceof MonitorMessage.Memory || message instanceof MonitorMessage.Message) {
             eventCounts.computeIfAbsent(message.node(), n -> new AtomicLong())
                     .incrementAndGet();

@@ -79,6 +79,9 @@ final class Membership implements Peers {
     private final Set<String> dialing = ConcurrentHashMap.newKeySet();
     /** Addresses of peers declared dead, with when: dialed again for a while (they may come back). */
     private final Map<String, Long> lostPeers = new ConcurrentHashMap<>();
+    /** Names of peers that left on purpose and have not joined again (at most {@link #LEFT_KEPT}). */
+    private final Set<String> leftPeers = ConcurrentHashMap.newKeySet();
+    private static final int LEFT_KEPT = 256;
     private final Object lock = new Object();
     /** Peers declared dead whose death the shared memory is still processing (guarded by lock). */
     private int deathsInProgress;
@@ -122,6 +125,11 @@ final class Membership implements Peers {
         }
         members.sort(Comparator.comparing(NodeId::name));
         return members;
+    }
+
+    /** The names of the nodes that left the cluster on purpose and have not joined again, sorted. */
+    List<String> left() {
+        return leftPeers.stream().sorted().toList();
     }
 
     boolean awaitMembers(int count, Duration timeout) throws InterruptedException {
@@ -329,6 +337,7 @@ final class Membership implements Peers {
                 }
                 peer.out = ch;
                 peersByName.put(peerId.name(), peer);
+                leftPeers.remove(peerId.name());
                 livePeers.put(peerId.number(), peer);
                 lostPeers.remove(peerAddress);
                 if (old != null) {
@@ -495,6 +504,9 @@ final class Membership implements Peers {
         }
         if (!closed) {
             if (peer.leaving) {
+                if (leftPeers.size() < LEFT_KEPT) {
+                    leftPeers.add(peer.id.name());
+                }
                 LOG.log(Level.INFO, "Node ''{0}'': ''{1}'' left the cluster (its node was closed)", self, peer.id);
             } else {
                 LOG.log(stopping ? Level.INFO : Level.WARNING, "Node ''{0}'': ''{1}'' is dead ({2})", self, peer.id, why);

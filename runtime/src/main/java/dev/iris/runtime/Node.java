@@ -173,6 +173,14 @@ public final class Node implements AutoCloseable {
     }
 
     /**
+     * The nodes this node saw leave the cluster on purpose (closed, not dead) that have not joined
+     * again, by name (the most recent few hundred).
+     */
+    public List<String> left() {
+        return membership.left();
+    }
+
+    /**
      * Blocks until this node sees {@code count} members (itself included) and knows the group
      * memberships of each, so that a group send from here reaches every member they host.
      *

@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.core.ClusterRegistry;
-import dev.iris.ui.UiTests;
 import dev.iris.core.IrisProjects;
 import dev.iris.core.launching.IrisLaunching;
 import dev.iris.core.launching.IrisPrograms;
+import dev.iris.core.monitor.ClusterMonitor;
 import dev.iris.runtime.Kernel;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.monitor.MonitorMessage;
+import dev.iris.ui.UiTests;
 import java.lang.reflect.Method;
 import java.net.URLClassLoader;
 import java.time.Duration;
@@ -208,6 +209,11 @@ class IrisLaunchTest {
                         : monitor().traceEvents()));
         assertTrue(Arrays.stream(processes).filter(p -> p != main).noneMatch(IProcess::isTerminated),
                 "the nodes run on");
+        // the client ended on purpose: the views say it left, not that it died
+        processEventsUntil(() -> monitor().nodeState("client") == ClusterMonitor.NodeState.LEFT,
+                () -> "the client shown as left: " + monitor().nodeState("client") + ", connected " + monitor().connected()
+                        + ", states of " + monitor().states().keySet() + ", failures " + monitor().failures()
+                        + ", client said " + output(main));
     }
 
     /** All nodes in one JVM serve their monitors too: the IDE watches them like node JVMs, over TLS. */
@@ -228,7 +234,7 @@ class IrisLaunchTest {
         processEventsUntil(() -> monitor().isClosed(), () -> "the monitor closed with the launch");
     }
 
-    private static dev.iris.core.monitor.ClusterMonitor monitor() {
+    private static ClusterMonitor monitor() {
         return ClusterRegistry.getDefault().clusters().stream().filter(c -> c.name().equals(cluster.name()))
                 .map(ClusterRegistry.Cluster::monitor).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }

@@ -172,11 +172,15 @@ public final class ClusterView extends MonitorView {
                 rate = last == null ? 0 : (count - last[0]) * 1_000_000_000L / Math.max(1, now - last[1]);
                 lastCounts.put(node, new long[] {count, now, rate});
             }
+            ClusterMonitor.NodeState nodeState = monitor.nodeState(node);
             String alive = monitor.isRecording() ? Messages.ClusterView_recorded
                     : monitor.isClosed() ? Messages.ClusterView_stopped
-                    : monitor.nodeState(node).name().toLowerCase(Locale.ROOT);
+                    : nodeState.name().toLowerCase(Locale.ROOT);
+            // a node that left or died runs no process any more, whatever it last reported
+            boolean gone = !monitor.isRecording() && !monitor.isClosed()
+                    && (nodeState == ClusterMonitor.NodeState.LEFT || nodeState == ClusterMonitor.NodeState.DEAD);
             rows.add(new NodeRow(node, state == null ? "" : state.address(), alive,
-                    state == null ? 0 : state.processes().size(), k < 0 ? 0 : owned[k], rate));
+                    state == null || gone ? 0 : state.processes().size(), k < 0 ? 0 : owned[k], rate));
         }
         return rows;
     }

@@ -146,6 +146,7 @@ public final class ClusterSession implements AutoCloseable {
     public void close() {
         if (joined()) {
             if (monitor != null) {
+                monitor.leaving();
                 monitor.close();
             }
             client.close();

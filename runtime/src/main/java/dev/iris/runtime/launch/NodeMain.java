@@ -111,6 +111,7 @@ public final class NodeMain {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (monitor != null) {
+                monitor.leaving(); // stopped on purpose (SIGTERM): the IDE shows it left, not dead
                 monitor.close();
             }
             started.close();

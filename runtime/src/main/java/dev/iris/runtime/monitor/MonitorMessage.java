@@ -13,7 +13,7 @@ import java.util.Set;
  * node's {@link State} and {@link Pages}, then its {@link Memory} and {@link Message} events as they happen, a new
  * {@code State} whenever membership, processes or groups change, and a new {@code Pages} after
  * events were dropped because the client did not keep up (it replaces what the client knew of
- * that node's pages).
+ * that node's pages), and {@link Leaving} last if the node is closed on purpose.
  */
 public sealed interface MonitorMessage {
     /** The node that sent this. */
@@ -27,15 +27,23 @@ public sealed interface MonitorMessage {
      * @param members   the live members it sees, itself included, by name
      * @param processes its live processes, with the names they were spawned with
      * @param groups    its copy of the cluster's group memberships: every group with its members
+     * @param left      the nodes it saw leave on purpose (closed, not dead), by name
      */
     record State(String node, String address, List<String> members, Map<ProcessId, String> processes,
-            Map<ProcessId, Set<ProcessId>> groups) implements MonitorMessage {
+            Map<ProcessId, Set<ProcessId>> groups, List<String> left) implements MonitorMessage {
         public State {
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(address, "address");
             members = List.copyOf(members);
             processes = Map.copyOf(processes);
             groups = Map.copyOf(groups);
+            left = List.copyOf(left);
+        }
+
+        /** A state that names no node that left. */
+        public State(String node, String address, List<String> members, Map<ProcessId, String> processes,
+                Map<ProcessId, Set<ProcessId>> groups) {
+            this(node, address, members, processes, groups, List.of());
         }
     }
 
@@ -61,6 +69,13 @@ public sealed interface MonitorMessage {
         @Override
         public String node() {
             return event.node();
+        }
+    }
+
+    /** The node is being closed on purpose: it leaves the cluster (it did not die). Its last message. */
+    record Leaving(String node) implements MonitorMessage {
+        public Leaving {
+            Objects.requireNonNull(node, "node");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.iris.runtime.monitor;
 import dev.iris.runtime.IpcException;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
+import dev.iris.runtime.NodeId;
 import dev.iris.runtime.NodeListener;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.security.NodeCredentials;
@@ -132,6 +133,7 @@ public final class MonitorServer implements AutoCloseable {
             public void closing(Node node) {
                 MonitorServer monitor = running.remove(node);
                 if (monitor != null) {
+                    monitor.leaving();
                     monitor.close();
                 }
             }
@@ -211,6 +213,17 @@ public final class MonitorServer implements AutoCloseable {
         return dropped.get();
     }
 
+    /**
+     * Tells every client that the node is being closed on purpose ({@link MonitorMessage.Leaving}),
+     * as the last thing it sends them: call {@link #close} next.
+     */
+    public void leaving() {
+        if (poll != null) {
+            poll.cancel(false); // no state after it
+        }
+        broadcast(new MonitorMessage.Leaving(node.id().name()));
+    }
+
     /** Disconnects every client and stops listening. */
     @Override
     public void close() {
@@ -237,7 +250,7 @@ public final class MonitorServer implements AutoCloseable {
     /** {@code node}'s state now. */
     static MonitorMessage.State state(Node node) {
         return new MonitorMessage.State(node.id().name(), node.address(),
-                node.members().stream().map(dev.iris.runtime.NodeId::name).toList(), node.processes(), node.groups());
+                node.members().stream().map(NodeId::name).toList(), node.processes(), node.groups(), node.left());
     }
 
     /** {@code node}'s page table now. */

@@ -26,19 +26,22 @@ import java.util.Set;
  * state   := address:str mcount:u16 member:str{mcount}                    op 1
  *            pcount:u32 (process:u64 name:str){pcount}
  *            gcount:u32 (group:u64 member:u64){gcount}
+ *            (lcount:u16 left:str{lcount})?
  * pages   := last:u8 count:u32 page{count}                                op 2
  * page    := page:u64 region:str state:u8 owner:u8 probableOwner:str version:u64
  *            readFaults:u64 writeFaults:u64 invalidations:u64 ccount:u16 copy:str{ccount}
  * memory  := kind:u8 page:i64 peer:str name:str nanos:u64 clock:u64         op 3
  * message := kind:u8 peer:str requestId:u64 sender:u64 target:u64 type:str   op 4
  *            nanos:u64 clock:u64 content:str?
+ * leaving := (empty)                                                       op 5
  * command := op:u8                                                         client to node:
  *                                                                          16 pause time, 17 resume time
  * </pre>
  *
  * Strings are at most 255 bytes (process names are cut to that; a message's {@code content}, of
  * at most {@link MessageEvent#CONTENT_CHARS} characters, to {@value #MAX_CONTENT}
- * bytes); a {@code message} without {@code content} is one recorded before it was there. {@code state} is a
+ * bytes); a {@code message} without {@code content}, or a {@code state} without the nodes that
+ * {@code left}, is one recorded before it was there. {@code state} is a
  * {@link PageInfo.State} ordinal, {@code kind} a {@link MemoryEvent.Kind} ordinal, an empty
  * {@code peer} means none. A page table larger than one frame comfortably holds goes in several
  * {@code pages} frames, {@link #PAGES_PER_FRAME} pages each; the receiver joins them up to the one
@@ -54,6 +57,7 @@ public final class MonitorWire {
     private static final int PAGES = 2;
     private static final int MEMORY = 3;
     private static final int MESSAGE = 4;
+    private static final int LEAVING = 5;
     private static final int PAUSE_TIME = 16;
     private static final int RESUME_TIME = 17;
     private static final int MAX = 255;
@@ -132,6 +136,12 @@ public final class MonitorWire {
                 out.writeInt(entries);
                 s.groups().forEach((group, members) -> members.forEach(m -> out.writeLong(group.value())
                         .writeLong(m.value())));
+                out.writeShort(s.left().size());
+                for (String l : s.left()) {
+                    WireStrings.write(out, "left", l, MAX);
+                }
+            } else if (message instanceof MonitorMessage.Leaving l) {
+                head(out, LEAVING, l.node());
             } else if (message instanceof MonitorMessage.Message m) {
                 MessageEvent e = m.event();
                 head(out, MESSAGE, e.node());
@@ -210,6 +220,7 @@ public final class MonitorWire {
             case PAGES -> readPages(in, node);
             case MEMORY -> new Whole(readMemory(in, node));
             case MESSAGE -> new Whole(readMessage(in, node));
+            case LEAVING -> new Whole(new MonitorMessage.Leaving(node));
             default -> throw new FrameFormatException("unknown monitor op " + op);
         };
         if (in.isReadable()) {
@@ -239,7 +250,14 @@ public final class MonitorWire {
             ProcessId group = new ProcessId(in.readLong());
             groups.computeIfAbsent(group, g -> new HashSet<>()).add(new ProcessId(in.readLong()));
         }
-        return new MonitorMessage.State(node, address, names, processes, groups);
+        List<String> left = new ArrayList<>();
+        if (in.isReadable()) {
+            int leftCount = count(in, 2, 2, "left");
+            for (int i = 0; i < leftCount; i++) {
+                left.add(WireStrings.read(in, "left", MAX));
+            }
+        }
+        return new MonitorMessage.State(node, address, names, processes, groups, left);
     }
 
     private static PagePiece readPages(ByteBuf in, String node) {

@@ -27,10 +27,11 @@ class TraceFileTest {
         }
         return List.of(
                 new MonitorMessage.State("n1", "127.0.0.1:7001", List.of("n1", "n2"), Map.of(new ProcessId(7), "w"),
-                        Map.of(ProcessId.wellKnownGroup(2), Set.of(new ProcessId(7)))),
+                        Map.of(ProcessId.wellKnownGroup(2), Set.of(new ProcessId(7))), List.of("n9")),
                 new MonitorMessage.Pages("n1", pages),
                 new MonitorMessage.Memory(new MemoryEvent(MemoryEvent.Kind.WRITE_FAULT, "n1", 3, null, "grid", 5, 9)),
-                new MonitorMessage.Memory(new MemoryEvent(MemoryEvent.Kind.LOCK_GRANTED, "n1", -1, "n2", "l", 6, 10)));
+                new MonitorMessage.Memory(new MemoryEvent(MemoryEvent.Kind.LOCK_GRANTED, "n1", -1, "n2", "l", 6, 10)),
+                new MonitorMessage.Leaving("n1"));
     }
 
     /** Writes the sample into {@code file}; returns the records written. */
@@ -46,7 +47,7 @@ class TraceFileTest {
     @Test
     void whatIsWrittenIsReadBackInOrder(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("run.iristrace");
-        assertEquals(1 + 3 + 2, write(file), "the page table of 10,000 pages takes three records");
+        assertEquals(1 + 3 + 2 + 1, write(file), "the page table of 10,000 pages takes three records");
         assertEquals(sample(), TraceFile.read(file));
     }
 
@@ -58,7 +59,7 @@ class TraceFileTest {
         Path cut = dir.resolve("cut.iristrace");
         Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 3));
         IOException e = assertThrows(IOException.class, () -> TraceFile.read(cut));
-        assertTrue(e.getMessage().contains("record 5") && e.getMessage().contains("cut short"), e.getMessage());
+        assertTrue(e.getMessage().contains("record 6") && e.getMessage().contains("cut short"), e.getMessage());
 
         Path damaged = dir.resolve("damaged.iristrace");
         byte[] broken = bytes.clone();
