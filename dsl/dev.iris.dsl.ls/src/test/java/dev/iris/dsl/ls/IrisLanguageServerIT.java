@@ -145,11 +145,16 @@ class IrisLanguageServerIT {
         final ServerCapabilities capabilities;
 
         Session(Path workspace, ClientCapabilities clientCapabilities) throws Exception {
+            this(workspace, clientCapabilities, true);
+        }
+
+        /** With {@code rooted} false, the client names no root (no folder open), and starts the server in {@code workspace}. */
+        Session(Path workspace, ClientCapabilities clientCapabilities, boolean rooted) throws Exception {
             Path jar = Path.of(System.getProperty("iris.ls.jar"));
             assertTrue(Files.isRegularFile(jar), "the build made " + jar);
             log = workspace.resolve("server.log");
             server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                    jar.toString()).redirectError(log.toFile()).start();
+                    jar.toString()).directory(workspace.toFile()).redirectError(log.toFile()).start();
             Launcher<LanguageServer> launcher = LSPLauncher.createClientLauncher(client, server.getInputStream(),
                     server.getOutputStream());
             launcher.startListening();
@@ -157,8 +162,10 @@ class IrisLanguageServerIT {
             InitializeParams init = new InitializeParams();
             init.setCapabilities(clientCapabilities);
             init.setProcessId((int) ProcessHandle.current().pid());
-            init.setWorkspaceFolders(List.of(new WorkspaceFolder(workspace.toUri().toString(), "ws")));
-            init.setRootUri(workspace.toUri().toString()); // Xtext's single-root workspace reads this
+            if (rooted) {
+                init.setWorkspaceFolders(List.of(new WorkspaceFolder(workspace.toUri().toString(), "ws")));
+                init.setRootUri(workspace.toUri().toString()); // Xtext's single-root workspace reads this
+            }
             capabilities = ls.initialize(init).get(60, TimeUnit.SECONDS).getCapabilities();
             ls.initialized(new InitializedParams());
         }
@@ -473,6 +480,22 @@ class IrisLanguageServerIT {
                             s.isLeft() ? s.getLeft().getKind() : s.getRight().getKind()));
             assertEquals(SymbolKind.Struct, kinds.get("Ping"), kinds::toString);
             assertEquals(SymbolKind.Class, kinds.get("P"), kinds::toString);
+            assertQuiet(session.stderr());
+        }
+    }
+
+    /** A client with no folder open sends no root (LSP allows it): the server works in its directory. */
+    @Test
+    void aClientWithoutARoot(@TempDir Path workspace) throws Exception {
+        String uri = Files.writeString(workspace.resolve("demo.iris"), TEXT).toUri().toString();
+        try (Session session = new Session(workspace, editor(false), false)) {
+            PublishDiagnosticsParams published = session.open(uri, TEXT);
+            assertTrue(published.getDiagnostics().stream().anyMatch(d -> d.getMessage().getLeft().contains("'Missing'")),
+                    published::toString);
+            assertEquals(SymbolKind.Struct, session.ls.getTextDocumentService()
+                    .documentSymbol(new DocumentSymbolParams(new TextDocumentIdentifier(uri))).get(30, TimeUnit.SECONDS)
+                    .stream().filter(e -> "Ping".equals(e.isLeft() ? e.getLeft().getName() : e.getRight().getName()))
+                    .map(e -> e.isLeft() ? e.getLeft().getKind() : e.getRight().getKind()).findFirst().orElseThrow());
             assertQuiet(session.stderr());
         }
     }

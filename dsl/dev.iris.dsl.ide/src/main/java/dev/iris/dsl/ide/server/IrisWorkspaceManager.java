@@ -1,5 +1,6 @@
 package dev.iris.dsl.ide.server;
 
+import java.nio.file.Path;
 import org.eclipse.emf.common.util.URI;
 import org.eclipse.lsp4j.Position;
 import org.eclipse.lsp4j.Range;
@@ -8,8 +9,11 @@ import org.eclipse.xtext.ide.server.BuildManager.Buildable;
 import org.eclipse.xtext.ide.server.Document;
 import org.eclipse.xtext.ide.server.WorkspaceManager;
 import org.eclipse.xtext.resource.XtextResource;
+import org.eclipse.xtext.util.CancelIndicator;
 import org.eclipse.xtext.util.ITextRegion;
 import org.eclipse.xtext.util.TextRegion;
+import org.eclipse.xtext.validation.Issue;
+import org.eclipse.xtext.xbase.lib.Procedures.Procedure2;
 
 /**
  * Xtext's workspace whose documents take any position a client sends: as LSP says, a character
@@ -18,6 +22,19 @@ import org.eclipse.xtext.util.TextRegion;
  * put the whole text into the message that is logged.
  */
 class IrisWorkspaceManager extends WorkspaceManager {
+    /**
+     * A client that opens no folder sends no root ({@code rootUri} null, LSP allows it); Xtext then
+     * failed every request with "Internal error". The server's working directory, where such a
+     * client starts it, is the workspace instead.
+     */
+    @Override
+    public void initialize(URI baseDir, Procedure2<? super URI, ? super Iterable<Issue>> issueAcceptor,
+            CancelIndicator cancelIndicator) {
+        super.initialize(baseDir != null ? baseDir
+                : URI.createFileURI(Path.of("").toAbsolutePath().toString()).appendSegment(""), issueAcceptor,
+                cancelIndicator);
+    }
+
     @Override
     public Buildable didOpen(URI uri, Integer version, String contents) {
         Buildable build = super.didOpen(uri, version, contents);
