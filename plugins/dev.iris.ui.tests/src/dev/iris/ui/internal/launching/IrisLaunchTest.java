@@ -203,6 +203,8 @@ class IrisLaunchTest {
                 () -> "Main to end: " + output(main));
         assertEquals(0, main.getExitValue(), output(main));
         assertTrue(output(main).replace("\r", "").contains(EXPECTED), output(main));
+        // its log lines look like the nodes' (INFO on standard output), not JUL's two-line default on standard error
+        assertTrue(output(main).lines().noneMatch(l -> l.startsWith("INFO: ")), output(main));
         processEventsUntil(() -> monitor() != null && monitor().traceEvents().stream()
                 .anyMatch(m -> m instanceof MonitorMessage.Message e && e.event().message().endsWith("Register")),
                 () -> "the main class's Register in the message trace: " + (monitor() == null ? "no monitor"

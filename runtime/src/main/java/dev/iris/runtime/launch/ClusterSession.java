@@ -70,6 +70,7 @@ public final class ClusterSession implements AutoCloseable {
         }
         Path confFile = Path.of(conf.strip());
         Properties properties = NodeMain.read(confFile);
+        ConsoleLogging.install(); // a client JVM of a launch logs as its node JVMs do: INFO is not an error
         Node client = join(confFile, properties, cluster, nodeNames.size(), codecs, memory);
         String monitorAddress = properties.getProperty("iris.monitor", "").strip();
         try {
