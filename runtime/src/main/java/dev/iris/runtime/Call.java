@@ -36,6 +36,8 @@ final class Call extends Pending implements Runnable, ChannelFutureListener {
 
     /** The node of the process whose answer this waits for: the target's, or where it was forwarded to. */
     volatile int node;
+    /** How many forwards {@link #node} is after (guarded by this). */
+    private int forwards;
     final ProcessId target;
     /** The reply, a {@link Failed}, or null while waiting. */
     private volatile Object outcome;
@@ -50,6 +52,16 @@ final class Call extends Pending implements Runnable, ChannelFutureListener {
         this.node = target.nodeNumber();
         this.target = target;
         this.future = future;
+    }
+
+    /** The request, forwarded {@code forwards} times, waits on {@code node} now; false if a later forward is known already. */
+    synchronized boolean movedTo(int node, int forwards) {
+        if (forwards <= this.forwards) {
+            return false;
+        }
+        this.forwards = forwards;
+        this.node = node;
+        return true;
     }
 
     /**

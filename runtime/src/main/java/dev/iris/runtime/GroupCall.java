@@ -28,8 +28,8 @@ final class GroupCall extends Pending {
     private int outstanding;
     private final List<GroupReplies.Reply> replies;
     private Map<ProcessId, IpcException> failures = Map.of();
-    /** Members whose request was forwarded to a process on another node: that node. */
-    private Map<ProcessId, Integer> movedTo = Map.of();
+    /** Members whose request was forwarded to a process on another node: how often and where, as {@link #moved}. */
+    private Map<ProcessId, Long> movedTo = Map.of();
     private int handedOut;
     private boolean expired;
     /** The waiter is parked and waits for: MODE (the reply mode), NEXT (one more reply), or NONE. */
@@ -82,15 +82,29 @@ final class GroupCall extends Pending {
         settle(done);
     }
 
-    /** {@code member}'s request was forwarded to a process on {@code node}: its answer depends on that node now. */
-    synchronized void movedTo(ProcessId member, int node) {
+    /**
+     * {@code member}'s request, forwarded {@code forwards} times, is with a process on {@code node}:
+     * its answer depends on that node now. False if the member is settled or a later forward is known.
+     */
+    synchronized boolean movedTo(ProcessId member, int node, int forwards) {
         Integer i = members.index().get(member);
-        if (i != null && !settled.get(i)) {
-            if (movedTo.isEmpty()) {
-                movedTo = new HashMap<>();
-            }
-            movedTo.put(member, node);
+        if (i == null || settled.get(i)) {
+            return false;
         }
+        Long known = movedTo.get(member);
+        if (known != null && forwards <= (int) (known >>> 32)) {
+            return false;
+        }
+        if (movedTo.isEmpty()) {
+            movedTo = new HashMap<>();
+        }
+        movedTo.put(member, moved(node, forwards));
+        return true;
+    }
+
+    /** Where and after how many forwards, in one value: the count in the high half, the node in the low. */
+    private static long moved(int node, int forwards) {
+        return ((long) forwards << 32) | (node & 0xFFFFFFFFL);
     }
 
     void failNodes(IntPredicate which, Supplier<IpcException> error) {
@@ -98,7 +112,9 @@ final class GroupCall extends Pending {
         boolean done;
         synchronized (this) {
             for (ProcessId m : outstanding()) {
-                if (which.test(movedTo.getOrDefault(m, m.nodeNumber())) && failed(m, error.get())) {
+                Long moved = movedTo.get(m);
+                int node = moved == null ? m.nodeNumber() : (int) moved.longValue();
+                if (which.test(node) && failed(m, error.get())) {
                     wake = true;
                 }
             }

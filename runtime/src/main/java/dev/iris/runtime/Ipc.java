@@ -229,39 +229,40 @@ final class Ipc {
         peer.out.writeAndFlush(new Frame(FrameKind.SEND, IpcWire.FORWARDED, IpcWire.send(peer.out.alloc(), now,
                 request.requestId(), request.sender().value(), to.value(), forward, codec.id(), request.message(),
                 codec.sizeHint(request.message()), codec::encode), true));
-        movedTo(request, to.nodeNumber());
+        movedTo(request, to.nodeNumber(), forwarded.forwards());
     }
 
-    /** Tells the sender of {@code request} that its answer will come from node {@code node} (MOVED). */
-    private void movedTo(Request request, int node) {
+    /** Tells the sender of {@code request} that, after {@code forwards} forwards, its answer will come from node {@code node} (MOVED). */
+    private void movedTo(Request request, int node, int forwards) {
         ProcessId member = request.member();
         if (request.sender().nodeNumber() == self.number()) {
-            moved(request.requestId(), member, node);
+            moved(request.requestId(), member, node, forwards);
             return;
         }
         Channel ch = answerChannel(request);
         if (ch != null) {
             ch.writeAndFlush(new Frame(FrameKind.MOVED, 0, IpcWire.moved(ch.alloc(), new IpcWire.Moved(
-                    request.requestId(), member == null ? 0 : member.value(), node))));
+                    request.requestId(), member == null ? 0 : member.value(), node, forwards))));
         }
     }
 
     /**
-     * Request {@code requestId} (for group member {@code member}, or null) now waits on a process of
-     * node {@code node}; it fails at once if that node is not live, else when it dies.
+     * Request {@code requestId} (for group member {@code member}, or null), forwarded {@code forwards}
+     * times, now waits on a process of node {@code node}; it fails at once if that node is not live,
+     * else when it dies. A notice of fewer forwards than one already taken is ignored.
      */
-    private void moved(long requestId, ProcessId member, int node) {
+    private void moved(long requestId, ProcessId member, int node, int forwards) {
         Pending p = pending.get(requestId);
         if (p == null) {
             return; // answered meanwhile
         }
-        switch (p) {
-            case Call c -> c.node = node;
-            case GroupCall g -> {
-                if (member != null) {
-                    g.movedTo(member, node);
-                }
-            }
+        boolean latest = switch (p) {
+            case Call c -> c.movedTo(node, forwards);
+            // a group request's MOVED names its member; without one there is nothing to move
+            case GroupCall g -> member != null && g.movedTo(member, node, forwards);
+        };
+        if (!latest) {
+            return; // an earlier hop's notice, overtaken by a later one
         }
         if (node != self.number() && peers.live(node) == null) {
             IpcException gone = new NodeUnreachableException("the request was forwarded to a process on a node that "
@@ -272,7 +273,8 @@ final class Ipc {
 
     void onMoved(ByteBuf payload) {
         IpcWire.Moved moved = IpcWire.readMoved(payload);
-        moved(moved.requestId(), moved.member() == 0 ? null : new ProcessId(moved.member()), moved.node());
+        moved(moved.requestId(), moved.member() == 0 ? null : new ProcessId(moved.member()), moved.node(),
+                moved.forwards());
     }
 
     /** Tells the sender of {@code request} that it will get no reply. */

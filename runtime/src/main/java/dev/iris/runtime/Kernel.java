@@ -110,9 +110,9 @@ public interface Kernel {
      *
      * @param name 1 to 255 bytes of UTF-8
      * @throws IllegalStateException if another process holds the name on this node or, for
-     *                               {@link NameScope#CLUSTER}, on another node. Of two cluster-wide
-     *                               registrations that race on different nodes, never both succeed
-     *                               (both may fail)
+     *                               {@link NameScope#CLUSTER}, on another node (or the cluster cannot
+     *                               be asked). Of two cluster-wide registrations that race on nodes
+     *                               that see each other, never both succeed (both may fail)
      */
     void register(String name, NameScope scope);
 

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,8 +80,8 @@ final class Membership implements Peers {
     private final Set<String> dialing = ConcurrentHashMap.newKeySet();
     /** Addresses of peers declared dead, with when: dialed again for a while (they may come back). */
     private final Map<String, Long> lostPeers = new ConcurrentHashMap<>();
-    /** Names of peers that left on purpose and have not joined again (at most {@link #LEFT_KEPT}). */
-    private final Set<String> leftPeers = ConcurrentHashMap.newKeySet();
+    /** Names of peers that left on purpose and have not joined again: the latest {@link #LEFT_KEPT}, oldest first. */
+    private final Set<String> leftPeers = new LinkedHashSet<>(); // guarded by itself
     private static final int LEFT_KEPT = 256;
     private final Object lock = new Object();
     /** Peers declared dead whose death the shared memory is still processing (guarded by lock). */
@@ -129,7 +130,9 @@ final class Membership implements Peers {
 
     /** The names of the nodes that left the cluster on purpose and have not joined again, sorted. */
     List<String> left() {
-        return leftPeers.stream().sorted().toList();
+        synchronized (leftPeers) {
+            return leftPeers.stream().sorted().toList();
+        }
     }
 
     boolean awaitMembers(int count, Duration timeout) throws InterruptedException {
@@ -337,7 +340,9 @@ final class Membership implements Peers {
                 }
                 peer.out = ch;
                 peersByName.put(peerId.name(), peer);
-                leftPeers.remove(peerId.name());
+                synchronized (leftPeers) {
+                    leftPeers.remove(peerId.name());
+                }
                 livePeers.put(peerId.number(), peer);
                 lostPeers.remove(peerAddress);
                 if (old != null) {
@@ -504,8 +509,12 @@ final class Membership implements Peers {
         }
         if (!closed) {
             if (peer.leaving) {
-                if (leftPeers.size() < LEFT_KEPT) {
+                synchronized (leftPeers) {
+                    leftPeers.remove(peer.id.name());
                     leftPeers.add(peer.id.name());
+                    if (leftPeers.size() > LEFT_KEPT) {
+                        leftPeers.remove(leftPeers.iterator().next());
+                    }
                 }
                 LOG.log(Level.INFO, "Node ''{0}'': ''{1}'' left the cluster (its node was closed)", self, peer.id);
             } else {

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 
 /**
@@ -29,10 +29,12 @@ import java.util.function.BiFunction;
  *
  * <p>Conflicts: one process holds a name on a node; another's registration fails, naming it. A
  * cluster-wide registration enters the name in this node's table first and then asks the cluster;
- * if a process elsewhere holds the name it withdraws and fails. Of two registrations that race on
- * different nodes at least one therefore sees the other (each server joined {@link #SERVERS}, with
+ * if a process elsewhere holds the name (or the cluster cannot be asked) it withdraws and fails. Of
+ * two registrations that race on nodes that were live members of each other's view when their
+ * servers joined, at least one therefore sees the other (each server joined {@link #SERVERS}, with
  * every live node's acknowledgement, before its node entered the name), so they never both
- * succeed; they may both fail. While a losing registration is being withdrawn, a lookup that sees
+ * succeed; they may both fail. A node that joins, or a partition that heals, while a name is held
+ * on both sides can leave two holders; lookups then answer the earlier. While a losing registration is being withdrawn, a lookup that sees
  * two holders answers the earlier (by the Lamport time of the registration, then the lower
  * process id).
  *
@@ -121,9 +123,8 @@ final class Names {
     /** How long a lookup in the cluster, and the start of the name server, may take. */
     private final Duration patience;
     private final ConcurrentHashMap<String, Entry> table = new ConcurrentHashMap<>();
-    private final AtomicBoolean serverStarted = new AtomicBoolean();
-    /** Completed once this node's name server is in {@link #SERVERS}. */
-    private final CompletableFuture<ProcessId> server = new CompletableFuture<>();
+    /** Completed once this node's name server is in {@link #SERVERS}; null before the first start. */
+    private final AtomicReference<CompletableFuture<ProcessId>> server = new AtomicReference<>();
 
     Names(NodeId self, LamportClock clock, Groups groups, Ipc ipc, BiFunction<String, ProcessBody, ProcessId> spawn,
             Duration patience) {
@@ -148,16 +149,26 @@ final class Names {
             throw taken(name, now.holder());
         }
         if (scope == NameScope.CLUSTER) {
-            Optional<Answer> elsewhere = askCluster(process, name);
+            Optional<Answer> elsewhere;
+            try {
+                elsewhere = askCluster(process, name);
+            } catch (RuntimeException e) {
+                withdraw(name, mine, before, process);
+                throw e;
+            }
             if (elsewhere.isPresent()) {
-                // withdraw: back to this process's earlier registration of the name, if it had one
-                if (before != null && before.holder().equals(process)) {
-                    table.replace(name, mine, before);
-                } else {
-                    table.remove(name, mine);
-                }
+                withdraw(name, mine, before, process);
                 throw taken(name, new ProcessId(elsewhere.get().holder()));
             }
+        }
+    }
+
+    /** Takes {@code mine} back: to this process's earlier registration of the name, if it had one. */
+    private void withdraw(String name, Entry mine, Entry before, ProcessId process) {
+        if (before != null && before.holder().equals(process)) {
+            table.replace(name, mine, before);
+        } else {
+            table.remove(name, mine);
         }
     }
 
@@ -205,20 +216,33 @@ final class Names {
         }
     }
 
-    /** Starts this node's name server once, and waits until it is in {@link #SERVERS}. */
+    /**
+     * Starts this node's name server once, and waits until it is in {@link #SERVERS}; a server
+     * whose join failed is started again by the next registration.
+     */
     private void startServer() {
-        if (serverStarted.compareAndSet(false, true)) {
-            spawn.apply("names", k -> {
-                k.join(SERVERS);
-                server.complete(k.self());
-                k.serve(r -> k.reply(r, answer((Query) r.message())), Dispatch.EVENT_LOOP);
-            });
+        CompletableFuture<ProcessId> started = server.get();
+        if (started == null || started.isCompletedExceptionally()) {
+            CompletableFuture<ProcessId> fresh = new CompletableFuture<>();
+            if (server.compareAndSet(started, fresh)) {
+                spawn.apply("names", k -> {
+                    try {
+                        k.join(SERVERS);
+                    } catch (RuntimeException e) {
+                        fresh.completeExceptionally(e);
+                        return;
+                    }
+                    fresh.complete(k.self());
+                    k.serve(r -> k.reply(r, answer((Query) r.message())), Dispatch.EVENT_LOOP);
+                });
+            }
+            started = server.get();
         }
         try {
-            server.get(patience.toNanos(), TimeUnit.NANOSECONDS);
+            started.get(patience.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IpcException("the name server of node '" + self + "' did not start within "
-                    + patience.toMillis() + " ms");
+                    + patience.toMillis() + " ms" + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IpcException("interrupted while the name server of node '" + self + "' started");

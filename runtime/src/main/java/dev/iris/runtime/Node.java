@@ -82,7 +82,8 @@ public final class Node implements AutoCloseable {
         this.ipc = new Ipc(id, config, codecs, clock, time, membership, processes, tracer, wiring.protocolLoop);
         this.groups = new Groups(id, config, codecs, clock, membership, processes, ipc, tracer, wiring.protocolLoop,
                 membership::groupsKnown);
-        this.names = new Names(id, clock, groups, ipc, processes::spawn, config.failureTimeout().multipliedBy(2));
+        // a group join waits up to five failure timeouts for its acknowledgements: so may the server's start
+        this.names = new Names(id, clock, groups, ipc, processes::spawn, config.failureTimeout().multipliedBy(5));
         this.memory = new Dsm(new Link(), config.memory());
         membership.listener(new Membership.Listener() {
             @Override

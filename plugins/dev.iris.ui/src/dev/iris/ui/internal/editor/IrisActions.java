@@ -222,7 +222,7 @@ final class IrisActions {
     private static boolean renameJava(Shell shell, IProject project, List<IrisModel.JavaRename> renames)
             throws CoreException {
         RefactoringStatus problems = new RefactoringStatus();
-        int[] performed = {0};
+        boolean[] performed = {false};
         IProgressService progress = PlatformUI.getWorkbench().getProgressService();
         try {
             // as JDT's own rename: on the UI thread (editors' documents change) with a progress dialog
@@ -244,13 +244,10 @@ final class IrisActions {
             Thread.currentThread().interrupt();
             return false;
         }
-        if (problems.hasError()) {
-            String message = problems.getMessageMatchingSeverity(RefactoringStatus.ERROR);
-            if (performed[0] == 0) {
-                MessageDialog.openError(shell, "Rename", "Nothing was renamed: the Java code says: " + message);
-                return false;
-            }
-            MessageDialog.openWarning(shell, "Rename", "Part of the Java code was not renamed: " + message);
+        if (!performed[0]) {
+            MessageDialog.openError(shell, "Rename", "Nothing was renamed: the Java code says: "
+                    + problems.getMessageMatchingSeverity(RefactoringStatus.ERROR));
+            return false;
         }
         return true;
     }

@@ -19,8 +19,8 @@ import org.eclipse.jdt.core.IType;
 import org.eclipse.jdt.core.JavaCore;
 import org.eclipse.jdt.core.refactoring.IJavaRefactorings;
 import org.eclipse.jdt.core.refactoring.descriptors.RenameJavaElementDescriptor;
-import org.eclipse.ltk.core.refactoring.CheckConditionsOperation;
-import org.eclipse.ltk.core.refactoring.PerformRefactoringOperation;
+import org.eclipse.ltk.core.refactoring.Change;
+import org.eclipse.ltk.core.refactoring.PerformChangeOperation;
 import org.eclipse.ltk.core.refactoring.Refactoring;
 import org.eclipse.ltk.core.refactoring.RefactoringCore;
 import org.eclipse.ltk.core.refactoring.RefactoringStatus;
@@ -32,7 +32,7 @@ import org.eclipse.ltk.core.refactoring.RefactoringStatus;
  * updated, and so are the generated files, which the next build writes again alike.
  *
  * <p>Each rename is checked and performed in turn (a later one is computed on the code the earlier
- * ones left), in one workspace operation.
+ * ones left), in one workspace operation; if one is refused, those before it are undone.
  */
 final class JavaRenames {
     private JavaRenames() {
@@ -84,32 +84,41 @@ final class JavaRenames {
     }
 
     /**
-     * Checks and performs {@code refactorings} in turn in one workspace operation; stops at the
-     * first whose conditions fail with an error, leaving it and the rest undone. Adds the errors to
-     * {@code problems} (warnings, such as that the generated files are derived, are left out) and
-     * returns how many were performed.
+     * Checks and performs {@code refactorings} in turn in one workspace operation. If one's
+     * conditions fail with an error, the ones performed before it are undone and its errors go to
+     * {@code problems}: the Java code is renamed whole or not at all (warnings, such as that the
+     * generated files are derived, are left out).
+     *
+     * @return whether all were performed
      */
-    static int perform(List<Refactoring> refactorings, RefactoringStatus problems, IProgressMonitor monitor)
+    static boolean perform(List<Refactoring> refactorings, RefactoringStatus problems, IProgressMonitor monitor)
             throws CoreException {
-        int[] performed = {0};
+        boolean[] done = {false};
         IWorkspaceRunnable all = m -> {
-            SubMonitor progress = SubMonitor.convert(m, "Renaming in the Java code", refactorings.size());
+            SubMonitor progress = SubMonitor.convert(m, "Renaming in the Java code", 3 * refactorings.size());
+            List<Change> undos = new ArrayList<>();
             for (Refactoring refactoring : refactorings) {
-                PerformRefactoringOperation operation = new PerformRefactoringOperation(refactoring,
-                        CheckConditionsOperation.ALL_CONDITIONS);
-                operation.run(progress.split(1));
-                RefactoringStatus status = operation.getConditionStatus();
-                if (status != null && status.hasError()) {
-                    // PerformRefactoringOperation changes nothing when the conditions fail
+                RefactoringStatus status = refactoring.checkAllConditions(progress.split(1));
+                if (status.hasError()) {
                     Arrays.stream(status.getEntries()).filter(e -> e.getSeverity() >= RefactoringStatus.ERROR)
                             .forEach(problems::addEntry);
+                    for (Change undo : undos) {
+                        new PerformChangeOperation(undo).run(progress.split(1));
+                    }
                     return;
                 }
-                performed[0]++;
+                Change change = refactoring.createChange(progress.split(1));
+                change.initializeValidationData(progress.split(0));
+                PerformChangeOperation perform = new PerformChangeOperation(change);
+                perform.run(progress.split(1));
+                if (perform.getUndoChange() != null) {
+                    undos.add(0, perform.getUndoChange()); // undone last first
+                }
             }
+            done[0] = true;
         };
         ResourcesPlugin.getWorkspace().run(all, ResourcesPlugin.getWorkspace().getRoot(), 0, monitor);
-        return performed[0];
+        return done[0];
     }
 
     /** The generated Java element {@code name} in {@code project}, or null if it is not there. */

@@ -14,7 +14,7 @@ import java.util.function.BiConsumer;
  * forward := group:u64 member:u64 forwards:u8                     with flag FORWARDED
  * reply   := clock:u64 requestId:u64 replier:u64 member:u64? codec:u16 body:byte[rest]
  * fail    := requestId:u64 target:u64 code:u8 reason:str member:u64?
- * moved   := requestId:u64 member:u64 node:u32
+ * moved   := requestId:u64 member:u64 node:u32 forwards:u8
  * </pre>
  *
  * {@code requestId} is unique per sender node; with the sender's node (the high half of
@@ -25,7 +25,9 @@ import java.util.function.BiConsumer;
  * answer from a process other than that member carries the member (frame flag {@link #ON_BEHALF}
  * on REPLY and FAIL): the group send counts it in the member's place. A node that forwards a
  * request to a process on another node tells the sender's node with MOVED (for a group send, which
- * member's request; 0: none), so that the sender fails at once if that node dies.
+ * member's request; 0: none) and after how many forwards (MOVED frames of one request come from
+ * different nodes and may arrive in any order: the highest count is where the request is), so that
+ * the sender fails at once if that node dies.
  * {@code clock} is the sending node's Lamport clock (a receiver moves its own past it).
  * {@code body} is the message as its codec wrote it; it is never copied out of the frame before
  * the codec reads it.
@@ -72,17 +74,23 @@ public final class IpcWire {
     public record Fail(long requestId, long target, FailCode code, String reason, long member) {
     }
 
-    /** A MOVED payload: request {@code requestId} (of group {@code member}, 0 if none) now waits on {@code node}. */
-    public record Moved(long requestId, long member, int node) {
+    /**
+     * A MOVED payload: request {@code requestId} (of group {@code member}, 0 if none), forwarded
+     * {@code forwards} times, now waits on {@code node}.
+     */
+    public record Moved(long requestId, long member, int node, int forwards) {
     }
 
+    /** Encodes a MOVED payload. */
     public static ByteBuf moved(ByteBufAllocator alloc, Moved moved) {
-        return alloc.buffer(20).writeLong(moved.requestId()).writeLong(moved.member()).writeInt(moved.node());
+        return alloc.buffer(21).writeLong(moved.requestId()).writeLong(moved.member()).writeInt(moved.node())
+                .writeByte(moved.forwards());
     }
 
+    /** Reads a MOVED payload. */
     public static Moved readMoved(ByteBuf in) {
-        require(in, 20, "moved");
-        return new Moved(in.readLong(), in.readLong(), in.readInt());
+        require(in, 21, "moved");
+        return new Moved(in.readLong(), in.readLong(), in.readInt(), in.readUnsignedByte());
     }
 
     private static final int MAX_REASON_BYTES = 1024;

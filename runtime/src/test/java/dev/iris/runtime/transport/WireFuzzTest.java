@@ -91,7 +91,7 @@ class WireFuzzTest {
                     IpcWire.FailCode.values()[0], "gone", 0))),
             frame("fail on behalf", in -> IpcWire.readFail(in, IpcWire.ON_BEHALF), () -> IpcWire.fail(ALLOC,
                     new IpcWire.Fail(1, 2, IpcWire.FailCode.values()[0], "gone", 5))),
-            frame("moved", IpcWire::readMoved, () -> IpcWire.moved(ALLOC, new IpcWire.Moved(1, 5, 3))),
+            frame("moved", IpcWire::readMoved, () -> IpcWire.moved(ALLOC, new IpcWire.Moved(1, 5, 3, 2))),
             frame("group send", GroupWire::readGroupSend, () -> GroupWire.groupSendHeader(ALLOC.buffer(), 9, 1, 2, 3,
                     new int[] {5, 6, 7}, 4)),
             frame("group update", GroupWire::readUpdate, () -> GroupWire.update(ALLOC, new GroupWire.Update(

@@ -75,7 +75,9 @@ public final class GeneratedNames {
                 }
             }
             case Process p -> names.add(new JavaName(Kind.TYPE, pkg + "Abstract" + name, null));
-            case Group g -> names.add(new JavaName(Kind.FIELD, systemClass, JavaNames.constant(name)));
+            // a local group is a method of the node (every node has its own), any other a constant
+            case Group g -> names.add(new JavaName(g.isLocal() ? Kind.METHOD : Kind.FIELD, systemClass,
+                    JavaNames.constant(name)));
             case Cluster c -> names.add(new JavaName(Kind.FIELD, systemClass, name.toUpperCase(Locale.ROOT)));
             default -> {
             }

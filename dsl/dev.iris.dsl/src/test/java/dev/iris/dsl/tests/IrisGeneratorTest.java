@@ -237,6 +237,7 @@ class IrisGeneratorTest {
                 message Told { long n }
                 group helpers = 9
                 shared Tally { long[4] counts }
+                local group desk
                 """, URI.createURI("a.iris"), resources);
         IrisSystem b = parser.parse("""
                 system app.b
@@ -305,7 +306,8 @@ class IrisGeneratorTest {
             // the Java names a rename follows exist in the generated code, for every kind of declaration
             List<String> named = new ArrayList<>();
             for (EObject declaration : List.<EObject>of(a.getElements().get(0), a.getElements().get(1),
-                    a.getElements().get(2), a.getElements().get(3), b.getElements().get(0), b.getElements().get(1))) {
+                    a.getElements().get(2), a.getElements().get(3), a.getElements().get(4), b.getElements().get(0),
+                    b.getElements().get(1))) {
                 for (GeneratedNames.JavaName n : GeneratedNames.of(declaration, ((Element) declaration).getName())) {
                     Class<?> type = loader.loadClass(n.type());
                     switch (n.kind()) {
@@ -319,7 +321,7 @@ class IrisGeneratorTest {
             }
             assertEquals(List.of("TYPE hidden.a.Ask", "METHOD app.b.AbstractHelper.onAsk", "TYPE hidden.a.Told",
                     "FIELD hidden.a.ASystem.HELPERS", "TYPE hidden.a.Tally", "METHOD app.b.AbstractHelper.tally",
-                    "TYPE app.b.AbstractHelper", "FIELD app.b.BSystem.LOCAL"), named);
+                    "METHOD hidden.a.ASystem.DESK", "TYPE app.b.AbstractHelper", "FIELD app.b.BSystem.LOCAL"), named);
         }
         // under a new name, the same elements in the same order
         assertEquals(List.of(new GeneratedNames.JavaName(GeneratedNames.Kind.TYPE, "hidden.a.Query", null),
