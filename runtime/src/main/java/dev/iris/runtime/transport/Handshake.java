@@ -24,8 +24,11 @@ import java.util.Objects;
 public record Handshake(String cluster, int protocol, String node) {
     /** "IRIS" in ASCII. */
     public static final int MAGIC = 0x49524953;
-    /** The protocol version this runtime speaks. */
-    public static final int PROTOCOL = 2;
+    /**
+     * The protocol version this runtime speaks: 2 put Lamport clocks on IPC frames; 3 added the
+     * MOVED frame of forwards, the monitor's Leaving and the peers that left in its state.
+     */
+    public static final int PROTOCOL = 3;
     /** Upper bound of the UTF-8 length of the cluster name and the node id. */
     public static final int MAX_NAME_BYTES = 255;
 
