@@ -39,11 +39,24 @@ final class GroupCall extends Pending {
 
     /** For an asynchronous group send: completed when the mode is satisfied, instead of waking a waiter. */
     private final CompletableFuture<GroupReplies> future;
+    /** For an asynchronous group send: where it is registered, and forgotten once it settled. */
+    private final Ipc table;
 
+    /** A group send whose process waits in {@link #await} or {@link #next}. */
     GroupCall(long requestId, ProcessId group, GroupTable.View members, ReplyMode mode, long timeoutNanos,
-            NodeTime time, CompletableFuture<GroupReplies> future) {
+            NodeTime time) {
+        this(requestId, group, members, mode, timeoutNanos, time, null, null);
+    }
+
+    /**
+     * An asynchronous group send: {@code future} completes once it settled, and it is then discarded
+     * from {@code table} (if it was registered there), so that later replies are dropped.
+     */
+    GroupCall(long requestId, ProcessId group, GroupTable.View members, ReplyMode mode, long timeoutNanos,
+            NodeTime time, CompletableFuture<GroupReplies> future, Ipc table) {
         super(requestId, timeoutNanos, time);
         this.future = future;
+        this.table = table;
         this.group = group;
         this.members = members;
         this.outstanding = members.order().size();
@@ -174,9 +187,18 @@ final class GroupCall extends Pending {
         settle(isDone());
     }
 
-    /** Completes an asynchronous group send once it is done: with the replies, or with a timeout. */
+    /**
+     * Completes an asynchronous group send once it is done: with the replies, or with a timeout; and
+     * forgets it (also when its program completed or cancelled the future itself).
+     */
     private void settle(boolean done) {
-        if (future == null || !done || future.isDone()) {
+        if (future == null || !done) {
+            return;
+        }
+        if (table != null) {
+            table.discard(requestId);
+        }
+        if (future.isDone()) {
             return;
         }
         GroupReplies result;

@@ -256,7 +256,7 @@ final class Groups {
             ipc.discard(previous);
         }
         GroupTable.View view = table.view(group);
-        GroupCall call = new GroupCall(ipc.nextRequestId(), group, view, mode, timeout.toNanos(), ipc.time(), null);
+        GroupCall call = new GroupCall(ipc.nextRequestId(), group, view, mode, timeout.toNanos(), ipc.time());
         boolean replies = mode.kind() != ReplyMode.Kind.NONE;
         if (replies) {
             ipc.register(call);
@@ -280,11 +280,11 @@ final class Groups {
         requireGroup(group);
         GroupTable.View view = table.view(group);
         CompletableFuture<GroupReplies> done = new CompletableFuture<>();
-        GroupCall call = new GroupCall(ipc.nextRequestId(), group, view, mode, timeout.toNanos(), ipc.time(), done);
         boolean replies = mode.kind() != ReplyMode.Kind.NONE;
+        GroupCall call = new GroupCall(ipc.nextRequestId(), group, view, mode, timeout.toNanos(), ipc.time(), done,
+                replies ? ipc : null);
         if (replies) {
             ipc.register(call);
-            done.whenComplete((r, e) -> ipc.discard(call.requestId)); // later replies are dropped
         }
         if (!start(sender, group, message, view, call, replies) && replies && !call.isDone()) {
             // no frame left this node: no connection's loop times the send out

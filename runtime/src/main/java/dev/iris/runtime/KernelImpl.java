@@ -178,7 +178,7 @@ final class KernelImpl implements Kernel {
     public Request receive() throws InterruptedException {
         Blocking.check("receive");
         Request r = self.mailbox.take(-1);
-        self.unanswered.add(r);
+        processes.unanswered(self, r);
         return r;
     }
 
@@ -187,7 +187,7 @@ final class KernelImpl implements Kernel {
         Blocking.check("receive");
         Request r = self.mailbox.take(Math.max(0, timeout.toNanos()));
         if (r != null) {
-            self.unanswered.add(r);
+            processes.unanswered(self, r);
         }
         return r;
     }
@@ -199,7 +199,8 @@ final class KernelImpl implements Kernel {
         try {
             node.ipc().reply(self.pid, request, message);
         } catch (RuntimeException e) {
-            self.unanswered.add(request); // still unanswered: may be answered again, or failed at exit
+            request.unanswer(); // still unanswered: may be answered again, or failed at exit
+            processes.unanswered(self, request);
             throw e;
         }
     }
@@ -211,13 +212,14 @@ final class KernelImpl implements Kernel {
         try {
             node.ipc().forward(request, to);
         } catch (RuntimeException e) {
-            self.unanswered.add(request);
+            request.unanswer();
+            processes.unanswered(self, request);
             throw e;
         }
     }
 
     private void take(Request request, String what) {
-        if (!self.unanswered.remove(request)) {
+        if (!ProcessTable.answer(self, request)) {
             throw new IllegalStateException("cannot " + what + " " + request
                     + ": it was not received by this process or is already answered");
         }

@@ -80,6 +80,10 @@ final class Mailbox {
         return queue.isEmpty();
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
     /** Closes the mailbox and returns the next request left in it (call until null). */
     Request close() {
         closed = true;

@@ -32,6 +32,7 @@ final class ProcessTable {
         final ProcessId pid;
         final String name;
         final Mailbox mailbox;
+        /** Received and not answered; an answered one may linger a moment (see {@link #answer}). */
         final Set<Request> unanswered = ConcurrentHashMap.newKeySet(); // by identity
         volatile Thread thread;
         /** The handler run by the threads that deliver requests ({@link Dispatch#EVENT_LOOP}), else null. */
@@ -116,16 +117,37 @@ final class ProcessTable {
     }
 
     /**
-     * Puts a request in a process's mailbox, and runs the process's inline handler on it (and on what
-     * else is queued) here, unless another thread is running it; false if there is no such (live)
-     * process.
+     * Hands a request to a process: to its inline handler here, unless another thread runs it or
+     * requests are queued before it, else to its mailbox (and then runs the inline handler on what
+     * is queued, unless another thread does); false if there is no such (live) process.
      */
     boolean deliver(int localId, Request request) {
         Entry entry = entries.get(localId);
-        if (entry == null || !entry.mailbox.offer(request)) {
+        if (entry == null) {
             return false;
         }
-        if (entry.inline != null) {
+        RequestHandler handler = entry.inline;
+        if (handler != null && entry.mailbox.isEmpty() && entry.handling.compareAndSet(false, true)) {
+            try {
+                if (entry.mailbox.isClosed()) {
+                    return false;
+                }
+                boolean forbidden = Blocking.forbid();
+                try {
+                    handleInline(entry, handler, request);
+                } finally {
+                    Blocking.restore(forbidden);
+                }
+            } finally {
+                entry.handling.set(false);
+            }
+            drainInline(entry); // what others queued meanwhile; or wakes the process's thread to take over
+            return true;
+        }
+        if (!entry.mailbox.offer(request)) {
+            return false;
+        }
+        if (handler != null) {
             drainInline(entry);
         }
         return true;
@@ -145,6 +167,7 @@ final class ProcessTable {
     /** Runs the inline handler on the queued requests, one thread at a time. */
     private void drainInline(Entry entry) {
         while (entry.inline != null && !entry.mailbox.isEmpty() && entry.handling.compareAndSet(false, true)) {
+            boolean forbidden = Blocking.forbid();
             try {
                 RequestHandler handler;
                 Request r;
@@ -152,18 +175,19 @@ final class ProcessTable {
                     handleInline(entry, handler, r);
                 }
             } finally {
+                Blocking.restore(forbidden);
                 entry.handling.set(false);
             }
-            if (entry.inline == null) {
-                LockSupport.unpark(entry.thread); // the process's thread waits for the last inline handler
-            }
+        }
+        if (entry.inline == null) {
+            LockSupport.unpark(entry.thread); // the process's thread waits for the last inline handler
         }
     }
 
+    /** Runs an inline handler on a request with {@link Blocking#forbid} in force. */
     private void handleInline(Entry entry, RequestHandler handler, Request r) {
-        entry.unanswered.add(r);
+        r.receiver = entry;
         entry.handlingSince = time.nanos() | 1;
-        Blocking.forbid();
         try {
             handler.handle(r);
         } catch (Blocking.Refused e) {
@@ -173,9 +197,40 @@ final class ProcessTable {
             entry.failure = t;
             entry.inline = null;
         } finally {
-            Blocking.allow();
             entry.handlingSince = 0;
+            if (!r.isAnswered()) {
+                unanswered(entry, r); // answered later, from another thread, or failed at exit
+            }
         }
+    }
+
+    /**
+     * Records a request {@code entry}'s process received and has not answered: its exit fails it. A
+     * request recorded after the exit began (an inline handler's, kept for later) is failed here.
+     */
+    void unanswered(Entry entry, Request r) {
+        r.receiver = entry;
+        r.registered = true;
+        entry.unanswered.add(r);
+        if (entry.mailbox.isClosed() && r.answer()) {
+            entry.unanswered.remove(r);
+            node.ipc().fail(r, entry.pid, FailCode.PROCESS_EXITED,
+                    "process " + entry.pid + " (" + entry.name + ") exited before replying");
+        }
+    }
+
+    /**
+     * Takes the answer of request {@code r} for {@code entry}'s process: false if another process
+     * received it or it was answered already.
+     */
+    static boolean answer(Entry entry, Request r) {
+        if (r.receiver != entry || !r.answer()) {
+            return false;
+        }
+        if (r.registered) {
+            entry.unanswered.remove(r);
+        }
+        return true;
     }
 
     /** Moves a process's handler from the delivering threads to its own thread, for good. */
@@ -220,7 +275,9 @@ final class ProcessTable {
             node.ipc().fail(r, entry.pid, FailCode.PROCESS_EXITED, reason);
         }
         for (Request r : entry.unanswered) {
-            node.ipc().fail(r, entry.pid, FailCode.PROCESS_EXITED, reason);
+            if (r.answer()) {
+                node.ipc().fail(r, entry.pid, FailCode.PROCESS_EXITED, reason);
+            }
         }
         entry.unanswered.clear();
         try {

@@ -1,13 +1,26 @@
 package dev.iris.runtime;
 
 import io.netty.channel.Channel;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Optional;
 
 /**
  * A message received by a process, to be answered with {@link Kernel#reply} or passed on with
- * {@link Kernel#forward}. Immutable; belongs to the process that received it.
+ * {@link Kernel#forward}. What it says cannot change; it belongs to the process that received it,
+ * which answers it once.
  */
 public final class Request {
+    private static final VarHandle ANSWERED;
+
+    static {
+        try {
+            ANSWERED = MethodHandles.lookup().findVarHandle(Request.class, "answered", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final ProcessId sender;
     private final long requestId;
     private final Object message;
@@ -18,6 +31,13 @@ public final class Request {
     private final ProcessId member;
     /** How often it was forwarded. */
     private final int forwards;
+    /** The process that received it: set by its table before the process sees it. */
+    ProcessTable.Entry receiver;
+    /** Answered (replied to, forwarded or failed): only the first answer is taken. */
+    @SuppressWarnings("unused") // through ANSWERED
+    private volatile boolean answered;
+    /** In its receiver's table of unanswered requests, which its exit fails. */
+    volatile boolean registered;
 
     Request(ProcessId sender, long requestId, Object message) {
         this(sender, requestId, message, null);
@@ -69,6 +89,20 @@ public final class Request {
     /** The message, as decoded by its codec. */
     public Object message() {
         return message;
+    }
+
+    /** Takes the one answer this request gets: false if it was answered already. */
+    boolean answer() {
+        return ANSWERED.compareAndSet(this, false, true);
+    }
+
+    /** Undoes {@link #answer} for an answer that could not be sent. */
+    void unanswer() {
+        answered = false;
+    }
+
+    boolean isAnswered() {
+        return answered;
     }
 
     long requestId() {

@@ -16,9 +16,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -95,6 +98,68 @@ class InlineHandlerTest {
             assertTrue(replies.satisfied());
             assertEquals("member:all", replies.first());
         }
+    }
+
+    /**
+     * A request an inline handler keeps (it answers it later, from another thread) is answered once,
+     * only by its receiver; one kept when its process exits fails its sender at once.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aRequestKeptByAnInlineHandlerIsAnsweredOnceByItsProcessOrFailedAtItsExit(Transport transport)
+            throws Exception {
+        try (TestCluster c = transport.start(2, Codecs.of())) {
+            BlockingQueue<Request> kept = new LinkedBlockingQueue<>();
+            CompletableFuture<Kernel> keeperKernel = new CompletableFuture<>();
+            ProcessId keeper = c.node(1).spawn("keeper", k -> {
+                keeperKernel.complete(k);
+                k.serve(r -> {
+                    onVirtualThread.add(Thread.currentThread().isVirtual());
+                    switch ((String) r.message()) {
+                        case "ready?" -> k.reply(r, "handled:ready?");
+                        case "boom" -> throw new IllegalStateException("boom"); // the process ends with it
+                        default -> kept.add(r);
+                    }
+                }, Dispatch.EVENT_LOOP);
+            });
+            awaitServingOnTheLoop(c.node(0), keeper);
+            ProcessId other = Clusters.server(c.node(1), m -> m);
+
+            CompletableFuture<Object> later = async(c.node(0), keeper, "later");
+            Request r = kept.poll(10, TimeUnit.SECONDS);
+            assertEquals("later", r.message());
+            Kernel k = keeperKernel.get();
+            CompletableFuture<Throwable> byAnother = new CompletableFuture<>();
+            c.node(1).spawn("another", another -> byAnother.complete(
+                    assertThrows(IllegalStateException.class, () -> another.reply(r, "not mine"))));
+            assertTrue(byAnother.get(10, TimeUnit.SECONDS).getMessage().contains("not received by this process"));
+            k.reply(r, "answered later");
+            assertEquals("answered later", later.get(10, TimeUnit.SECONDS));
+            assertTrue(assertThrows(IllegalStateException.class, () -> k.reply(r, "again")).getMessage()
+                    .contains("already answered"));
+
+            CompletableFuture<Object> orphan = async(c.node(0), keeper, "orphan");
+            assertEquals("orphan", kept.poll(10, TimeUnit.SECONDS).message());
+            CompletableFuture<Object> boom = async(c.node(0), keeper, "boom");
+            for (CompletableFuture<Object> f : List.of(orphan, boom)) {
+                ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+                assertTrue(e.getCause().getMessage().contains("exited before replying"), e.getCause().toString());
+            }
+            assertEquals("still here", call(c.node(0), x -> x.send(other, "still here", TIMEOUT)));
+        }
+    }
+
+    /** Sends {@code message} to {@code to} from a new process of {@code node}; the future has the answer. */
+    private static CompletableFuture<Object> async(Node node, ProcessId to, Object message) {
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        node.spawn("client", k -> {
+            try {
+                answer.complete(k.send(to, message, TIMEOUT));
+            } catch (IpcException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
     }
 
     @ParameterizedTest

@@ -24,14 +24,25 @@ public final class Blocking {
         return FORBIDDEN.get() == Boolean.TRUE;
     }
 
-    /** Marks the calling thread as one that must not block, until {@link #allow}. */
-    public static void forbid() {
-        FORBIDDEN.set(Boolean.TRUE);
+    /**
+     * Marks the calling thread as one that must not block, until {@link #restore}.
+     *
+     * @return what to pass to {@link #restore}: whether it was marked already (a handler that runs
+     *         another inline)
+     */
+    public static boolean forbid() {
+        boolean was = forbidden();
+        if (!was) {
+            FORBIDDEN.set(Boolean.TRUE);
+        }
+        return was;
     }
 
-    /** Ends {@link #forbid}; the thread keeps its entry (no allocation per handler). */
-    public static void allow() {
-        FORBIDDEN.set(Boolean.FALSE);
+    /** Ends {@link #forbid} unless the thread was marked before it; the thread keeps its entry (no allocation). */
+    public static void restore(boolean wasForbidden) {
+        if (!wasForbidden) {
+            FORBIDDEN.set(Boolean.FALSE);
+        }
     }
 
     /**

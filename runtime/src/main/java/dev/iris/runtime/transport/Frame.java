@@ -3,6 +3,7 @@ package dev.iris.runtime.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.DefaultByteBufHolder;
+import io.netty.util.ResourceLeakDetector;
 import java.util.Objects;
 
 /**
@@ -35,6 +36,9 @@ public final class Frame extends DefaultByteBufHolder {
     public static final int PREFIX_BYTES = LENGTH_FIELD_BYTES + HEADER_BYTES;
     /** The default bound on {@code length}: 1 MiB. Bulk data travels in segments below it. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
+
+    private static final boolean LEAK_HINTS =
+            ResourceLeakDetector.getLevel().compareTo(ResourceLeakDetector.Level.ADVANCED) >= 0;
 
     private final FrameKind kind;
     private final int flags;
@@ -116,15 +120,24 @@ public final class Frame extends DefaultByteBufHolder {
         return this;
     }
 
+    /**
+     * Records {@code hint} on the payload only when Netty's leak detector keeps hints (level
+     * {@code ADVANCED} or {@code PARANOID}): the pipeline touches every frame at every handler, and a
+     * payload's own touch does nothing at the default level.
+     */
     @Override
     public Frame touch(Object hint) {
-        super.touch(hint);
+        if (LEAK_HINTS) {
+            super.touch(hint);
+        }
         return this;
     }
 
     @Override
     public Frame touch() {
-        super.touch();
+        if (LEAK_HINTS) {
+            super.touch();
+        }
         return this;
     }
 
