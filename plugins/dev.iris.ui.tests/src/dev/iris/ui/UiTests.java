@@ -49,7 +49,8 @@ public final class UiTests {
     /**
      * Starts a node named {@code name} in this JVM that joins {@code cluster} of a running launch
      * of {@code project}'s {@code program}: the program's classes from the project's {@code bin},
-     * credentials from the launch's authority. Waits until it sees every node of the cluster.
+     * credentials from the launch's authority, seeded with the addresses its node JVMs listen on.
+     * Waits until it sees every node of the cluster.
      *
      * @param loader receives the class loader of the program's classes (close it after the node)
      */
@@ -59,8 +60,13 @@ public final class UiTests {
         loader.accept(classes);
         GeneratedSystem system = GeneratedSystem.load(program.systemClass(), classes);
         Object spec = system.cluster(cluster.name());
-        List<SocketAddress> seeds = cluster.nodes().stream().map(n -> (SocketAddress) new InetSocketAddress(
-                "127.0.0.1", Integer.parseInt(n.address().substring(n.address().lastIndexOf(':') + 1)))).toList();
+        // where each node listens: as its JVM said (it may run on a free port), else as declared
+        List<SocketAddress> seeds = cluster.nodes().stream().map(n -> {
+            String address = IrisLaunching.nodeProcess(cluster.name(), n.name())
+                    .map(p -> p.getAttribute(IrisLaunching.ATTR_PROCESS_ADDRESS)).orElse(n.address());
+            return (SocketAddress) new InetSocketAddress("127.0.0.1",
+                    Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
+        }).toList();
         NodeConfig config = NodeConfig.of(name, GeneratedSystem.name(spec), new InetSocketAddress("127.0.0.1", 0),
                 seeds).withMemory(system.memory(spec))
                 .withCredentials(IrisLaunching.authority(project, cluster.name()).issue(name));

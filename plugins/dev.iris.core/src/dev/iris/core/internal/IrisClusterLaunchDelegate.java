@@ -90,7 +90,8 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         try {
             IrisCompiler.deleteTree(dir);
             if (embedded) {
-                Path conf = write(dir.resolve("embedded.properties"), program, cluster, null, handlers, null);
+                Path conf = write(dir.resolve("embedded.properties"), program, cluster, null, null, List.of(), handlers,
+                        null);
                 // MonitoredMain serves a monitor for every node the program starts, with its credentials
                 Path credentials = dir.resolve("monitor-credentials");
                 List<String> args = new ArrayList<>(List.of("--credentials", credentials.toString()));
@@ -102,28 +103,40 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                 args.addAll(main.isBlank() ? List.of(conf.toString()) : List.of(arguments.getProgramArgumentsArray()));
                 run(runner, configuration, launch, MonitoredMain.class.getName(), args.toArray(String[]::new),
                         classpath, arguments, environment(configuration, null),
-                        cluster.name() + " — all nodes in one JVM", clusterMonitor, progress.split(9));
+                        cluster.name() + " — all nodes in one JVM", cluster.name(), null, clusterMonitor,
+                        progress.split(9));
             } else {
                 SubMonitor each = progress.split(9).setWorkRemaining(nodes.size() + 1);
+                boolean freePorts = configuration.getAttribute(IrisLaunching.ATTR_FREE_PORTS, false);
+                // with free ports, each node is told where those already up listen: they start in turn
+                List<String> seeds = new ArrayList<>(freePorts ? List.of()
+                        : cluster.nodes().stream().map(IrisPrograms.Node::address).toList());
                 for (IrisPrograms.Node node : nodes) {
                     String host = node.address().substring(0, node.address().lastIndexOf(':'));
+                    String bind = freePorts ? host + ":0" : node.address();
                     Path conf = write(dir.resolve(node.name()).resolve("node.properties"), program, cluster, node,
-                            handlers, host + ":0");
+                            bind, seeds, handlers, host + ":0");
                     authority.issue(node.name()).write(conf.resolveSibling("credentials"));
-                    for (IProcess process : run(runner, configuration, launch, NodeMain.class.getName(),
+                    List<IProcess> started = run(runner, configuration, launch, NodeMain.class.getName(),
                             new String[] {conf.toString()}, classpath, arguments, environment(configuration, null),
-                            node.name() + " — " + node.address(), clusterMonitor, each.split(1))) {
-                        process.setAttribute(IrisLaunching.ATTR_PROCESS_CLUSTER, cluster.name());
-                        process.setAttribute(IrisLaunching.ATTR_PROCESS_NODE, node.name());
+                            node.name() + " — " + (freePorts ? host + " (a free port)" : node.address()),
+                            cluster.name(), node.name(), clusterMonitor, each.split(1));
+                    if (freePorts) {
+                        for (IProcess process : started) {
+                            String address = NodeReady.await(process, node.name(), progress);
+                            seeds.add(address);
+                            process.setAttribute(IProcess.ATTR_PROCESS_LABEL, node.name() + " — " + address + " ["
+                                    + configuration.getName() + "]");
+                        }
                     }
                 }
                 if (!main.isBlank()) {
                     // the program's main class joins the node JVMs as a client node and drives them
-                    Path conf = writeClient(dir.resolve(CLIENT).resolve("client.properties"), cluster);
+                    Path conf = writeClient(dir.resolve(CLIENT).resolve("client.properties"), cluster, seeds);
                     authority.issue(CLIENT).write(conf.resolveSibling("credentials"));
                     run(runner, configuration, launch, main, arguments.getProgramArgumentsArray(), classpath,
-                            arguments, environment(configuration, conf), CLIENT + " — " + main, clusterMonitor,
-                            each.split(1));
+                            arguments, environment(configuration, conf), CLIENT + " — " + main, cluster.name(), null,
+                            clusterMonitor, each.split(1));
                 }
             }
         } catch (IOException e) {
@@ -178,17 +191,18 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         return nodes;
     }
 
+    /** A node's configuration ({@code node} null: the embedded cluster's), listening on {@code bind}, seeded with {@code seeds}. */
     private static Path write(Path file, IrisPrograms.Program program, IrisPrograms.Cluster cluster,
-            IrisPrograms.Node node, String handlers, String monitor) throws IOException {
+            IrisPrograms.Node node, String bind, List<String> seeds, String handlers, String monitor)
+            throws IOException {
         Properties conf = new Properties();
         conf.setProperty("iris.system", program.systemClass());
         conf.setProperty("iris.cluster", cluster.name());
         conf.setProperty("iris.handlers", handlers);
         if (node != null) {
             conf.setProperty("iris.node", node.name());
-            conf.setProperty("iris.bind", node.address());
-            conf.setProperty("iris.seeds", cluster.nodes().stream().map(IrisPrograms.Node::address)
-                    .collect(Collectors.joining(",")));
+            conf.setProperty("iris.bind", bind);
+            conf.setProperty("iris.seeds", String.join(",", seeds));
             conf.setProperty("iris.monitor", monitor);
         }
         Files.createDirectories(file.getParent());
@@ -198,14 +212,13 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         return file;
     }
 
-    /** The configuration of the client node that joins {@code cluster}'s nodes ({@link ClusterSession}). */
-    private static Path writeClient(Path file, IrisPrograms.Cluster cluster) throws IOException {
+    /** The configuration of the client node that joins {@code cluster}'s nodes at {@code seeds} ({@link ClusterSession}). */
+    private static Path writeClient(Path file, IrisPrograms.Cluster cluster, List<String> seeds) throws IOException {
         Properties conf = new Properties();
         conf.setProperty("iris.cluster", cluster.name());
         conf.setProperty("iris.node", CLIENT);
         conf.setProperty("iris.monitor", "127.0.0.1:0");
-        conf.setProperty("iris.seeds", cluster.nodes().stream().map(IrisPrograms.Node::address)
-                .collect(Collectors.joining(",")));
+        conf.setProperty("iris.seeds", String.join(",", seeds));
         Files.createDirectories(file.getParent());
         try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             conf.store(out, "written by the Iris IDE: the main class joins the cluster's node JVMs as this client");
@@ -237,12 +250,13 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
     /**
      * Starts one JVM in {@code launch}, labels its processes {@code label} (through
      * {@link NodeProcessFactory}: the Debug view) and their consoles {@code label [configuration]},
-     * tells {@code monitor} where the JVM's node monitors listen as it prints them, and returns the
-     * new processes.
+     * marks them as {@code clusterName}'s and {@code node}'s (null: no node of its own), tells
+     * {@code monitor} where the JVM's node monitors listen as it prints them, and returns the new
+     * processes.
      */
     private List<IProcess> run(IVMRunner runner, ILaunchConfiguration configuration, ILaunch launch, String main,
             String[] args, String[] classpath, ExecutionArguments arguments, String[] environment, String label,
-            ClusterMonitor monitor, IProgressMonitor progress) throws CoreException {
+            String clusterName, String node, ClusterMonitor monitor, IProgressMonitor progress) throws CoreException {
         VMRunnerConfiguration vm = new VMRunnerConfiguration(main, classpath);
         vm.setProgramArguments(args);
         vm.setVMArguments(arguments.getVMArgumentsArray());
@@ -260,7 +274,11 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         List<IProcess> started = List.of(launch.getProcesses()).subList(before, launch.getProcesses().length);
         for (IProcess process : started) {
             process.setAttribute(IProcess.ATTR_PROCESS_LABEL, label + " [" + configuration.getName() + "]");
-            MonitorAnnouncements.follow(process, monitor);
+            process.setAttribute(IrisLaunching.ATTR_PROCESS_CLUSTER, clusterName);
+            if (node != null) {
+                process.setAttribute(IrisLaunching.ATTR_PROCESS_NODE, node);
+            }
+            MonitorAnnouncements.follow(process, monitor, node);
         }
         return started;
     }

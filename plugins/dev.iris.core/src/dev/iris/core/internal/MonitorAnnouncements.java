@@ -1,5 +1,6 @@
 package dev.iris.core.internal;
 
+import dev.iris.core.launching.IrisLaunching;
 import dev.iris.core.monitor.ClusterMonitor;
 import java.net.InetSocketAddress;
 import org.eclipse.debug.core.IStreamListener;
@@ -10,29 +11,39 @@ import org.eclipse.debug.core.model.IStreamsProxy;
 /**
  * Reads a launched JVM's standard output for the lines {@code MONITOR <node> <host:port>} that
  * {@code NodeMain} and {@code MonitoredMain} print once a node's monitor has bound its port, and
- * tells the cluster's {@link ClusterMonitor} where to connect. The monitors bind port 0 so that no
- * other process can take a port chosen for them in advance.
+ * tells the cluster's {@link ClusterMonitor} where to connect; and for {@code READY <node>
+ * <host:port>}, which {@code NodeMain} prints once its node listens and runs: that address becomes
+ * the process's {@link IrisLaunching#ATTR_PROCESS_ADDRESS} (a change event of the process). The
+ * monitors bind port 0 so that no other process can take a port chosen for them in advance.
  */
 final class MonitorAnnouncements implements IStreamListener {
     /** A longer line is no announcement: it is dropped, not kept, whatever a program prints. */
     private static final int MAX_LINE = 1_024;
 
     private final ClusterMonitor monitor;
+    private final IProcess process;
+    /** The node whose READY line gives {@link #process} its address, or null. */
+    private final String node;
     private final StringBuilder line = new StringBuilder();
     private boolean overlong;
 
-    private MonitorAnnouncements(ClusterMonitor monitor) {
+    private MonitorAnnouncements(ClusterMonitor monitor, IProcess process, String node) {
         this.monitor = monitor;
+        this.process = process;
+        this.node = node;
     }
 
-    /** Follows {@code process}'s standard output from its start, for {@code monitor}. */
-    static void follow(IProcess process, ClusterMonitor monitor) {
+    /**
+     * Follows {@code process}'s standard output from its start, for {@code monitor}, and for the
+     * address of {@code node} (null: the JVM runs no node of its own).
+     */
+    static void follow(IProcess process, ClusterMonitor monitor, String node) {
         IStreamsProxy streams = process.getStreamsProxy();
         if (streams == null) {
             return; // the launch captures no output: nothing to learn
         }
         IStreamMonitor out = streams.getOutputStreamMonitor();
-        MonitorAnnouncements announcements = new MonitorAnnouncements(monitor);
+        MonitorAnnouncements announcements = new MonitorAnnouncements(monitor, process, node);
         // Eclipse's stream monitor appends and notifies holding its own lock, as the console takes what
         // it buffered: nothing printed so far is missed or read twice. (When the console took the buffer
         // first, output before this listener is gone; a node prints MONITOR only after its JVM started.)
@@ -62,15 +73,20 @@ final class MonitorAnnouncements implements IStreamListener {
 
     private void read(String text) {
         String[] words = text.split(" ");
-        if (words.length != 3 || !words[0].equals("MONITOR")) {
+        if (words.length != 3 || !(words[0].equals("MONITOR") || words[0].equals("READY"))) {
             return;
         }
         int colon = words[2].lastIndexOf(':');
+        InetSocketAddress address;
         try {
-            monitor.located(words[1], new InetSocketAddress(words[2].substring(0, colon),
-                    Integer.parseInt(words[2].substring(colon + 1))));
+            address = new InetSocketAddress(words[2].substring(0, colon), Integer.parseInt(words[2].substring(colon + 1)));
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            // not an announcement after all (a program's own output that starts with MONITOR)
+            return; // not an announcement after all (a program's own output, or an embedded node)
+        }
+        if (words[0].equals("MONITOR")) {
+            monitor.located(words[1], address);
+        } else if (words[1].equals(node)) {
+            process.setAttribute(IrisLaunching.ATTR_PROCESS_ADDRESS, words[2]);
         }
     }
 }

@@ -26,7 +26,7 @@ import org.osgi.framework.FrameworkUtil;
  * <p>Attributes: the project ({@link #ATTR_PROJECT}), the generated system class
  * ({@link #ATTR_SYSTEM}), the cluster ({@link #ATTR_CLUSTER}; empty: {@code local}, else the
  * first), the nodes to start ({@link #ATTR_NODES}; empty: all), whether to run embedded
- * ({@link #ATTR_EMBEDDED}) and the main class that drives the cluster ({@link #ATTR_MAIN}; empty:
+ * ({@link #ATTR_EMBEDDED}), whether node JVMs listen on free ports ({@link #ATTR_FREE_PORTS}) and the main class that drives the cluster ({@link #ATTR_MAIN}; empty:
  * the nodes run their processes only), plus JDT's JVM and program arguments, JRE and environment
  * attributes. Embedded, the main class runs with every node in its JVM; with a JVM per node, it
  * runs in a JVM of its own, as a client node that joins them (see
@@ -56,6 +56,14 @@ public final class IrisLaunching {
      * Resuming the JVM that stopped resumes the others; stepping in it keeps them suspended.
      */
     public static final String ATTR_SUSPEND_ALL = "dev.iris.core.suspendAll";
+    /**
+     * Whether each node JVM listens on a free port the system picks as it binds, instead of the
+     * address its cluster declares (boolean; default false). The nodes then start one after the
+     * other, each told where those already up listen, and the main class's client joins them there:
+     * a launch that does not collide with another process on the declared ports, or with another
+     * launch of the same program. {@link #ATTR_PROCESS_ADDRESS} says where each node listens.
+     */
+    public static final String ATTR_FREE_PORTS = "dev.iris.core.freePorts";
     /** The main class that drives the cluster (JDT's attribute); empty: the nodes run their processes only. */
     public static final String ATTR_MAIN = IJavaLaunchConfigurationConstants.ATTR_MAIN_TYPE_NAME;
     /**
@@ -67,6 +75,8 @@ public final class IrisLaunching {
     public static final String ATTR_PROCESS_CLUSTER = "dev.iris.core.process.cluster";
     /** Process attribute: the node a JVM runs. */
     public static final String ATTR_PROCESS_NODE = "dev.iris.core.process.node";
+    /** Process attribute: where a node JVM listens ({@code host:port}), once it is ready. */
+    public static final String ATTR_PROCESS_ADDRESS = "dev.iris.core.process.address";
 
     /** The running JVM of {@code node} of {@code cluster} among the IDE's launches, if there is one. */
     public static java.util.Optional<org.eclipse.debug.core.model.IProcess> nodeProcess(String cluster, String node) {
@@ -138,6 +148,7 @@ public final class IrisLaunching {
         copy.setAttribute(ATTR_CLUSTER, cluster.name());
         copy.setAttribute(ATTR_NODES, List.<String>of());
         copy.setAttribute(ATTR_EMBEDDED, false);
+        copy.setAttribute(ATTR_FREE_PORTS, false);
         List<String> mains = IrisPrograms.mainTypes(JavaCore.create(project));
         copy.setAttribute(ATTR_MAIN, mains.size() == 1 ? mains.get(0) : "");
         copy.setAttribute(DebugPlugin.ATTR_PROCESS_FACTORY_ID, PROCESS_FACTORY_ID);

@@ -106,14 +106,21 @@ class IrisLaunchTest {
     }
 
     /**
-     * Each node JVM is labelled by its node and address ({@code n1 — 127.0.0.1:7201}) in the Debug
-     * view, not by the java executable, date and pid.
+     * Each node JVM is labelled by its node and the address it listens on ({@code n1 —
+     * 127.0.0.1:40123}) in the Debug view, not by the java executable, date and pid; on free ports,
+     * that address is the one it got, not the declared one.
      */
     private static void assertLabelledByNode(IProcess[] processes) {
-        assertEquals(cluster.nodes().stream().map(n -> n.name() + " — " + n.address()).collect(Collectors.toSet()),
-                Arrays.stream(processes).map(IProcess::getLabel).collect(Collectors.toSet()));
+        assertEquals(cluster.nodes().stream().map(IrisPrograms.Node::name).collect(Collectors.toSet()),
+                Arrays.stream(processes).map(p -> p.getAttribute(IrisLaunching.ATTR_PROCESS_NODE))
+                        .collect(Collectors.toSet()));
         for (IProcess p : processes) {
-            assertTrue(p.getLabel().startsWith(p.getAttribute(IrisLaunching.ATTR_PROCESS_NODE) + " — "), p.getLabel());
+            String node = p.getAttribute(IrisLaunching.ATTR_PROCESS_NODE);
+            String address = p.getAttribute(IrisLaunching.ATTR_PROCESS_ADDRESS);
+            String declared = cluster.node(node).orElseThrow().address();
+            assertTrue(address != null && !address.equals(declared) && !address.endsWith(":0"), address);
+            String shown = p.getAttribute(IProcess.ATTR_PROCESS_LABEL);
+            assertTrue(shown.startsWith(node + " — " + address + " ["), shown);
         }
     }
 
@@ -138,9 +145,19 @@ class IrisLaunchTest {
                         ? " (ended)" : "") + ": " + output(p)).toList());
     }
 
+    /**
+     * The default configuration of the example, but with its node JVMs on free ports (its declared
+     * ports may be taken on a test machine; the shortcut's test launches them as declared).
+     */
+    private static ILaunchConfigurationWorkingCopy onFreePorts() throws CoreException {
+        ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program, cluster);
+        config.setAttribute(IrisLaunching.ATTR_FREE_PORTS, true);
+        return config;
+    }
+
     /** The default configuration without its main class: the node JVMs only, driven by {@link #client()}. */
     private static ILaunchConfigurationWorkingCopy nodesOnly() throws CoreException {
-        ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program, cluster);
+        ILaunchConfigurationWorkingCopy config = onFreePorts();
         config.setAttribute(IrisLaunching.ATTR_MAIN, "");
         return config;
     }
@@ -190,7 +207,7 @@ class IrisLaunchTest {
      */
     @Test
     void theDefaultLaunchRunsTheMainClassAsAClientOfTheNodeJvms() throws Exception {
-        ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program, cluster);
+        ILaunchConfigurationWorkingCopy config = onFreePorts();
         assertEquals("demo.names.Main", config.getAttribute(IrisLaunching.ATTR_MAIN, ""),
                 "the project's one main class drives the cluster");
         launch = config.launch(ILaunchManager.RUN_MODE, null);
@@ -243,7 +260,7 @@ class IrisLaunchTest {
 
     @Test
     void allNodesInOneJvmRunTheProgramsMainClass() throws Exception {
-        ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program, cluster);
+        ILaunchConfigurationWorkingCopy config = onFreePorts();
         config.setAttribute(IrisLaunching.ATTR_EMBEDDED, true);
         config.setAttribute(IrisLaunching.ATTR_MAIN, "demo.names.Main");
         launch = config.launch(ILaunchManager.RUN_MODE, null);
@@ -346,7 +363,7 @@ class IrisLaunchTest {
         List<IJavaThread> suspended = new CopyOnWriteArrayList<>();
         IDebugEventSetListener listener = collectBreakpointHits(suspended);
         try {
-            launch = IrisLaunching.newConfiguration(project, program, cluster).launch(ILaunchManager.DEBUG_MODE, null);
+            launch = onFreePorts().launch(ILaunchManager.DEBUG_MODE, null);
             IProcess main = Arrays.stream(launch.getProcesses()).filter(p -> p.getLabel().startsWith("client — "))
                     .findFirst().orElseThrow();
             processEventsUntil(() -> !suspended.isEmpty(), () -> "a name server at the breakpoint: " + output(main));
@@ -380,7 +397,7 @@ class IrisLaunchTest {
         IDebugEventSetListener listener = collectBreakpointHits(suspended);
         try {
             // the default configuration: the main class drives the cluster from a JVM of the launch
-            ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program, cluster);
+            ILaunchConfigurationWorkingCopy config = onFreePorts();
             config.setAttribute(IrisLaunching.ATTR_SUSPEND_ALL, true);
             launch = config.launch(ILaunchManager.DEBUG_MODE, null);
             IProcess main = Arrays.stream(launch.getProcesses()).filter(p -> p.getLabel().startsWith("client — "))

@@ -2,6 +2,7 @@ package dev.iris.ui.internal.views;
 
 import static dev.iris.ui.UiTests.processEventsUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.core.ClusterRegistry;
@@ -18,6 +19,10 @@ import dev.iris.runtime.monitor.MonitorMessage;
 import dev.iris.ui.IrisDebugPerspective;
 import dev.iris.ui.IrisPerspective;
 import dev.iris.ui.UiTests;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +72,12 @@ class PageOwnershipViewTest {
         PageOwnershipView view = (PageOwnershipView) page.showView(IrisDebugPerspective.PAGE_OWNERSHIP_VIEW_ID);
         var config = IrisLaunching.newConfiguration(project, program, cluster);
         config.setAttribute(IrisLaunching.ATTR_MAIN, ""); // the nodes only: this test drives them
-        ILaunch launch = config.launch(ILaunchManager.RUN_MODE, null);
+        // on free ports: the launch works while another process holds n1's declared port
+        config.setAttribute(IrisLaunching.ATTR_FREE_PORTS, true);
+        ILaunch launch;
+        try (ServerSocket declared = holdIfFree(cluster.node("n1").orElseThrow().address())) {
+            launch = config.launch(ILaunchManager.RUN_MODE, null);
+        }
         try {
             page.bringToTop(view); // the nodes' consoles come to the front as they print
             // the status line is redrawn from the next picture, after the monitor counts the third node
@@ -105,7 +115,9 @@ class PageOwnershipViewTest {
             processEventsUntil(() -> clusterView.rows().stream().filter(r -> r.state().equals("alive")).count() == 3,
                     () -> "three alive nodes in the Cluster view: " + clusterView.rows());
             assertEquals(List.of("n1", "n2", "n3"), clusterView.rows().stream().map(ClusterView.NodeRow::node).toList());
-            assertEquals("127.0.0.1:7201", clusterView.rows().get(0).address());
+            assertEquals(IrisLaunching.nodeProcess(cluster.name(), "n1").orElseThrow()
+                    .getAttribute(IrisLaunching.ATTR_PROCESS_ADDRESS), clusterView.rows().get(0).address());
+            assertNotEquals(cluster.node("n1").orElseThrow().address(), clusterView.rows().get(0).address());
             // a page's owner is known once its owner's table has arrived: then every page has one
             processEventsUntil(() -> clusterView.rows().stream().mapToInt(ClusterView.NodeRow::pagesOwned).sum()
                     == view.monitor().picture().size() && view.monitor().picture().size() == 5,
@@ -401,5 +413,21 @@ class PageOwnershipViewTest {
     private static String ownerOf(Picture p, long page) {
         int i = indexOf(p, page);
         return i < 0 || p.owner()[i] < 0 ? null : p.nodes().get(p.owner()[i]);
+    }
+
+    /**
+     * A socket listening on {@code address} (host:port), so that nothing else can; null if something
+     * holds it already, which is what the caller needs either way.
+     */
+    private static ServerSocket holdIfFree(String address) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.bind(new InetSocketAddress(address.substring(0, address.lastIndexOf(':')),
+                    Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))));
+            return socket;
+        } catch (BindException taken) {
+            socket.close();
+            return null;
+        }
     }
 }

@@ -39,6 +39,7 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
     private Button embedded;
     private Text main;
     private Button suspendAll;
+    private Button freePorts;
     private List<IrisPrograms.Program> programs = List.of();
 
     @Override
@@ -53,6 +54,11 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         GridLayoutFactory.fillDefaults().applyTo(modes);
         separate = new Button(modes, SWT.RADIO);
         separate.setText("One JVM per node, over TCP (each node a debug target)");
+        freePorts = new Button(modes, SWT.CHECK);
+        freePorts.setText("on free ports, not the declared ones");
+        freePorts.setToolTipText("Each node listens on a port the system picks, and the nodes start one after the "
+                + "other: the launch runs beside another one, or beside whatever holds the declared ports.");
+        GridDataFactory.fillDefaults().indent(20, 0).applyTo(freePorts);
         embedded = new Button(modes, SWT.RADIO);
         embedded.setText("All nodes in one JVM (embedded)");
         new Label(c, SWT.NONE).setText("Main class:");
@@ -76,7 +82,11 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
             changed();
         });
         cluster.addListener(SWT.Modify, e -> changed());
-        separate.addListener(SWT.Selection, e -> changed());
+        separate.addListener(SWT.Selection, e -> {
+            freePorts.setEnabled(separate.getSelection());
+            changed();
+        });
+        freePorts.addListener(SWT.Selection, e -> changed());
         embedded.addListener(SWT.Selection, e -> changed());
         main.addListener(SWT.Modify, e -> changed());
         new Label(c, SWT.NONE).setText("Debug:");
@@ -158,6 +168,8 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
             boolean inOne = configuration.getAttribute(IrisLaunching.ATTR_EMBEDDED, false);
             embedded.setSelection(inOne);
             separate.setSelection(!inOne);
+            freePorts.setSelection(configuration.getAttribute(IrisLaunching.ATTR_FREE_PORTS, false));
+            freePorts.setEnabled(!inOne);
             main.setText(configuration.getAttribute(IrisLaunching.ATTR_MAIN, ""));
             suspendAll.setSelection(configuration.getAttribute(IrisLaunching.ATTR_SUSPEND_ALL, false));
         } catch (CoreException e) {
@@ -171,6 +183,7 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         configuration.setAttribute(IrisLaunching.ATTR_SYSTEM, system.getText().strip());
         configuration.setAttribute(IrisLaunching.ATTR_CLUSTER, cluster.getText().strip());
         configuration.setAttribute(IrisLaunching.ATTR_EMBEDDED, embedded.getSelection());
+        configuration.setAttribute(IrisLaunching.ATTR_FREE_PORTS, freePorts.getSelection());
         configuration.setAttribute(IrisLaunching.ATTR_MAIN, main.getText().strip());
         configuration.setAttribute(IrisLaunching.ATTR_SUSPEND_ALL, suspendAll.getSelection());
         configuration.setAttribute(DebugPlugin.ATTR_PROCESS_FACTORY_ID, IrisLaunching.PROCESS_FACTORY_ID);
