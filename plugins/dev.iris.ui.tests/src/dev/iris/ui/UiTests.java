@@ -5,8 +5,11 @@ import dev.iris.core.launching.IrisPrograms;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
 import dev.iris.runtime.launch.GeneratedSystem;
+import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.MalformedURLException;
+import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -134,5 +137,21 @@ public final class UiTests {
             throw new AssertionError("project " + name + " has errors: " + errors);
         }
         return project;
+    }
+
+    /**
+     * A socket listening on {@code address} (host:port), so that nothing else can; null if something
+     * holds it already, which is what the caller needs either way.
+     */
+    public static ServerSocket holdIfFree(String address) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.bind(new InetSocketAddress(address.substring(0, address.lastIndexOf(':')),
+                    Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))));
+            return socket;
+        } catch (BindException taken) {
+            socket.close();
+            return null;
+        }
     }
 }

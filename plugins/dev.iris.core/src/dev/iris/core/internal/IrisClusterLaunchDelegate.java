@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -104,31 +105,37 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                 run(runner, configuration, launch, MonitoredMain.class.getName(), args.toArray(String[]::new),
                         classpath, arguments, environment(configuration, null),
                         cluster.name() + " — all nodes in one JVM", cluster.name(), null, clusterMonitor,
-                        progress.split(9));
+                        new HashMap<>(), progress.split(9));
             } else {
                 SubMonitor each = progress.split(9).setWorkRemaining(nodes.size() + 1);
                 boolean freePorts = configuration.getAttribute(IrisLaunching.ATTR_FREE_PORTS, false);
                 // with free ports, each node is told where those already up listen: they start in turn
                 List<String> seeds = new ArrayList<>(freePorts ? List.of()
                         : cluster.nodes().stream().map(IrisPrograms.Node::address).toList());
+                Map<IProcess, String> starting = new LinkedHashMap<>();
+                Map<IProcess, MonitorAnnouncements> outputs = new HashMap<>();
                 for (IrisPrograms.Node node : nodes) {
                     String host = node.address().substring(0, node.address().lastIndexOf(':'));
                     String bind = freePorts ? host + ":0" : node.address();
                     Path conf = write(dir.resolve(node.name()).resolve("node.properties"), program, cluster, node,
                             bind, seeds, handlers, host + ":0");
                     authority.issue(node.name()).write(conf.resolveSibling("credentials"));
-                    List<IProcess> started = run(runner, configuration, launch, NodeMain.class.getName(),
+                    for (IProcess process : run(runner, configuration, launch, NodeMain.class.getName(),
                             new String[] {conf.toString()}, classpath, arguments, environment(configuration, null),
                             node.name() + " — " + (freePorts ? host + " (a free port)" : node.address()),
-                            cluster.name(), node.name(), clusterMonitor, each.split(1));
-                    if (freePorts) {
-                        for (IProcess process : started) {
-                            String address = NodeReady.await(process, node.name(), progress);
+                            cluster.name(), node.name(), clusterMonitor, outputs, each.split(1))) {
+                        starting.put(process, node.name());
+                        if (freePorts) {
+                            String address = NodeReady.await(process, node.name(), outputs.get(process), progress);
                             seeds.add(address);
                             process.setAttribute(IProcess.ATTR_PROCESS_LABEL, node.name() + " — " + address + " ["
                                     + configuration.getName() + "]");
                         }
                     }
+                }
+                // every node up before the main class's client joins them; one that cannot start fails the launch
+                for (Map.Entry<IProcess, String> node : starting.entrySet()) {
+                    NodeReady.await(node.getKey(), node.getValue(), outputs.get(node.getKey()), progress);
                 }
                 if (!main.isBlank()) {
                     // the program's main class joins the node JVMs as a client node and drives them
@@ -136,19 +143,31 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                     authority.issue(CLIENT).write(conf.resolveSibling("credentials"));
                     run(runner, configuration, launch, main, arguments.getProgramArgumentsArray(), classpath,
                             arguments, environment(configuration, conf), CLIENT + " — " + main, cluster.name(), null,
-                            clusterMonitor, each.split(1));
+                            clusterMonitor, outputs, each.split(1));
                 }
             }
         } catch (IOException e) {
             clusterMonitor.close();
+            terminate(launch);
             throw new CoreException(Status.error("cannot write the launch's configuration into " + dir + ": "
                     + e.getMessage(), e));
         } catch (CoreException | RuntimeException e) {
             clusterMonitor.close();
+            terminate(launch); // nothing of a launch that failed keeps running
             throw e;
         }
         register(launch, project.getElementName(), cluster, nodes, clusterMonitor,
                 configuration.getAttribute(IrisLaunching.ATTR_SUSPEND_ALL, false));
+    }
+
+    private static void terminate(ILaunch launch) {
+        try {
+            if (launch.canTerminate()) {
+                launch.terminate();
+            }
+        } catch (DebugException e) {
+            // what did not stop has ended meanwhile, or says so in its console
+        }
     }
 
     /** The node name of the main class's JVM in a launch with a JVM per node. */
@@ -251,12 +270,13 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
      * Starts one JVM in {@code launch}, labels its processes {@code label} (through
      * {@link NodeProcessFactory}: the Debug view) and their consoles {@code label [configuration]},
      * marks them as {@code clusterName}'s and {@code node}'s (null: no node of its own), tells
-     * {@code monitor} where the JVM's node monitors listen as it prints them, and returns the new
-     * processes.
+     * {@code monitor} where the JVM's node monitors listen as it prints them (into {@code outputs},
+     * what each new process's output said), and returns the new processes.
      */
     private List<IProcess> run(IVMRunner runner, ILaunchConfiguration configuration, ILaunch launch, String main,
             String[] args, String[] classpath, ExecutionArguments arguments, String[] environment, String label,
-            String clusterName, String node, ClusterMonitor monitor, IProgressMonitor progress) throws CoreException {
+            String clusterName, String node, ClusterMonitor monitor, Map<IProcess, MonitorAnnouncements> outputs,
+            IProgressMonitor progress) throws CoreException {
         VMRunnerConfiguration vm = new VMRunnerConfiguration(main, classpath);
         vm.setProgramArguments(args);
         vm.setVMArguments(arguments.getVMArgumentsArray());
@@ -278,7 +298,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
             if (node != null) {
                 process.setAttribute(IrisLaunching.ATTR_PROCESS_NODE, node);
             }
-            MonitorAnnouncements.follow(process, monitor, node);
+            outputs.put(process, MonitorAnnouncements.follow(process, monitor, node));
         }
         return started;
     }

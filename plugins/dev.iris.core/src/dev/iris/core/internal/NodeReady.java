@@ -18,7 +18,8 @@ import org.eclipse.debug.core.model.IProcess;
 /**
  * Waits for a launched node JVM to be ready: its {@code READY} line gives the process its
  * {@link IrisLaunching#ATTR_PROCESS_ADDRESS} ({@link MonitorAnnouncements}), which fires a change
- * event. A JVM that ends first is reported at once, with its exit code.
+ * event. A JVM that ends first is reported at once, with its exit code and the last line it wrote
+ * to standard error.
  */
 final class NodeReady {
     /** How long a node JVM may take to start its node and processes. */
@@ -33,18 +34,19 @@ final class NodeReady {
      * @throws CoreException if the JVM ends first or is not ready in time
      * @throws OperationCanceledException if {@code progress} is cancelled meanwhile
      */
-    static String await(IProcess process, String node, IProgressMonitor progress) throws CoreException {
+    static String await(IProcess process, String node, MonitorAnnouncements output, IProgressMonitor progress)
+            throws CoreException {
         CompletableFuture<String> ready = new CompletableFuture<>();
         IDebugEventSetListener listener = events -> {
             for (DebugEvent event : events) {
                 if (event.getSource() == process) {
-                    check(process, ready);
+                    check(process, output, ready);
                 }
             }
         };
         DebugPlugin.getDefault().addDebugEventListener(listener);
         try {
-            check(process, ready); // it may have printed READY, or ended, before the listener was added
+            check(process, output, ready); // it may have printed READY, or ended, before the listener was added
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_SECONDS);
             while (true) {
                 try {
@@ -69,14 +71,15 @@ final class NodeReady {
         }
     }
 
-    private static void check(IProcess process, CompletableFuture<String> ready) {
+    private static void check(IProcess process, MonitorAnnouncements output, CompletableFuture<String> ready) {
         String address = process.getAttribute(IrisLaunching.ATTR_PROCESS_ADDRESS);
         if (address != null) {
             ready.complete(address);
         } else if (process.isTerminated()) {
             ready.completeExceptionally(new IllegalStateException("the JVM of node "
                     + process.getAttribute(IrisLaunching.ATTR_PROCESS_NODE) + " ended before its node was ready"
-                    + exitCode(process) + ": see its console"));
+                    + exitCode(process) + (output.lastError().isEmpty() ? "" : ": " + output.lastError())
+                    + " (see its console)"));
         }
     }
 

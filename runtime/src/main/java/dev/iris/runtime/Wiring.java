@@ -170,7 +170,7 @@ final class Wiring {
         }
         ChannelFuture bound = bootstrap.bind(config.bind()).awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            throw new IpcException("node '" + config.node() + "' cannot listen on " + config.bind() + ": "
+            throw new IpcException("node '" + config.node() + "' cannot listen on " + format(config.bind()) + ": "
                     + bound.cause().getMessage());
         }
         return bound.channel();

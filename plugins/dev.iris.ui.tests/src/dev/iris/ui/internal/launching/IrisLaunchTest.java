@@ -3,6 +3,7 @@ package dev.iris.ui.internal.launching;
 import static dev.iris.ui.UiTests.processEventsUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.core.ClusterRegistry;
@@ -15,6 +16,7 @@ import dev.iris.runtime.Node;
 import dev.iris.runtime.monitor.MonitorMessage;
 import dev.iris.ui.UiTests;
 import java.lang.reflect.Method;
+import java.net.ServerSocket;
 import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -160,6 +162,30 @@ class IrisLaunchTest {
         ILaunchConfigurationWorkingCopy config = onFreePorts();
         config.setAttribute(IrisLaunching.ATTR_MAIN, "");
         return config;
+    }
+
+    /**
+     * A node JVM that cannot start (its declared port is taken) fails the launch with what its JVM
+     * said, and the launch's other JVMs are stopped: nothing of a failed launch runs on.
+     */
+    @Test
+    void aNodeThatCannotStartFailsTheLaunchSayingWhyAndStopsTheOthers() throws Exception {
+        String declared = cluster.node("n1").orElseThrow().address();
+        ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program, cluster);
+        CoreException failed;
+        try (ServerSocket held = UiTests.holdIfFree(declared)) {
+            failed = assertThrows(CoreException.class, () -> config.launch(ILaunchManager.RUN_MODE, null));
+        }
+        String message = failed.getStatus().getMessage();
+        assertTrue(message.contains("node n1 ended before its node was ready"), message);
+        assertTrue(message.contains("cannot listen on " + declared), message);
+        List<ILaunch> launches = Arrays.stream(DebugPlugin.getDefault().getLaunchManager().getLaunches())
+                .filter(l -> l.getLaunchConfiguration() != null
+                        && l.getLaunchConfiguration().getName().equals(config.getName())).toList();
+        processEventsUntil(() -> launches.stream().allMatch(ILaunch::isTerminated),
+                () -> "every JVM of the failed launch stopped: " + launches.stream()
+                        .flatMap(l -> Arrays.stream(l.getProcesses())).map(p -> label(p) + " " + p.isTerminated())
+                        .toList());
     }
 
     @Test

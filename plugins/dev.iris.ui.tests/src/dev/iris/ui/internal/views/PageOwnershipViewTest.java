@@ -19,9 +19,6 @@ import dev.iris.runtime.monitor.MonitorMessage;
 import dev.iris.ui.IrisDebugPerspective;
 import dev.iris.ui.IrisPerspective;
 import dev.iris.ui.UiTests;
-import java.io.IOException;
-import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -75,7 +72,7 @@ class PageOwnershipViewTest {
         // on free ports: the launch works while another process holds n1's declared port
         config.setAttribute(IrisLaunching.ATTR_FREE_PORTS, true);
         ILaunch launch;
-        try (ServerSocket declared = holdIfFree(cluster.node("n1").orElseThrow().address())) {
+        try (ServerSocket declared = UiTests.holdIfFree(cluster.node("n1").orElseThrow().address())) {
             launch = config.launch(ILaunchManager.RUN_MODE, null);
         }
         try {
@@ -413,21 +410,5 @@ class PageOwnershipViewTest {
     private static String ownerOf(Picture p, long page) {
         int i = indexOf(p, page);
         return i < 0 || p.owner()[i] < 0 ? null : p.nodes().get(p.owner()[i]);
-    }
-
-    /**
-     * A socket listening on {@code address} (host:port), so that nothing else can; null if something
-     * holds it already, which is what the caller needs either way.
-     */
-    private static ServerSocket holdIfFree(String address) throws IOException {
-        ServerSocket socket = new ServerSocket();
-        try {
-            socket.bind(new InetSocketAddress(address.substring(0, address.lastIndexOf(':')),
-                    Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))));
-            return socket;
-        } catch (BindException taken) {
-            socket.close();
-            return null;
-        }
     }
 }
