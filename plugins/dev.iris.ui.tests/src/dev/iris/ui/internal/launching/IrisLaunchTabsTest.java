@@ -3,10 +3,12 @@ package dev.iris.ui.internal.launching;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.core.IrisProjects;
 import dev.iris.core.launching.IrisLaunching;
 import dev.iris.core.launching.IrisPrograms;
+import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.List;
 import org.eclipse.core.resources.IProject;
@@ -16,6 +18,8 @@ import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.debug.internal.ui.launchConfigurations.LaunchConfigurationPresentationManager;
 import org.eclipse.debug.ui.AbstractLaunchConfigurationTab;
+import org.eclipse.debug.ui.ILaunchConfigurationDialog;
+import org.eclipse.debug.ui.ILaunchConfigurationTab;
 import org.eclipse.debug.ui.ILaunchConfigurationTabGroup;
 import org.eclipse.jdt.core.JavaCore;
 import org.eclipse.swt.widgets.Combo;
@@ -83,6 +87,55 @@ class IrisLaunchTabsTest {
             project.build(IncrementalProjectBuilder.FULL_BUILD, null);
             assertEquals(List.of("demo.bank.Main"), IrisPrograms.mainTypes(JavaCore.create(project)),
                     "the example's Main, not its handlers nor the generated classes");
+        } finally {
+            project.delete(true, true, null);
+        }
+    }
+
+    /**
+     * The tabs, opened on a project's configuration as the dialog does, keep its project. Found in
+     * the product: opening Run Configurations... emptied it. The dialog initializes the tabs from
+     * its working copy twice (the group, then the active tab) and applies them to that same copy on
+     * every update a tab asks for; filling the project list cleared the combo (GTK), whose Modify
+     * asked for an update, and the empty project was applied before it was read back.
+     */
+    @Test
+    void theTabsKeepTheProjectOfTheConfigurationTheyOpen() throws Throwable {
+        IProject project = IrisProjects.create("tabs-keep", null, IrisProjects.Example.BANK, null);
+        try {
+            project.build(IncrementalProjectBuilder.FULL_BUILD, null);
+            IrisPrograms.Program program = IrisPrograms.of(project).get(0);
+            ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program,
+                    program.cluster(null).orElseThrow());
+            IrisClusterTabGroup group = new IrisClusterTabGroup();
+            group.createTabs(null, ILaunchManager.RUN_MODE);
+            ILaunchConfigurationTab[] tabs = group.getTabs();
+            ILaunchConfigurationDialog dialog = (ILaunchConfigurationDialog) Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {ILaunchConfigurationDialog.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("updateButtons")) {
+                            for (ILaunchConfigurationTab tab : tabs) {
+                                tab.performApply(config); // as LaunchConfigurationTabGroupViewer.refresh
+                            }
+                        }
+                        return method.getReturnType() == boolean.class ? false
+                                : method.getReturnType() == String.class ? ILaunchManager.RUN_MODE : null;
+                    });
+            for (ILaunchConfigurationTab tab : tabs) {
+                tab.setLaunchConfigurationDialog(dialog);
+                tab.createControl(shell);
+            }
+            shell.open();
+            for (int pass = 0; pass < 2; pass++) {
+                for (ILaunchConfigurationTab tab : tabs) {
+                    tab.initializeFrom(config);
+                    assertEquals("tabs-keep", config.getAttribute(IrisLaunching.ATTR_PROJECT, ""), tab.getName());
+                }
+            }
+            Combo combo = (Combo) Arrays.stream(((Composite) tabs[0].getControl()).getChildren())
+                    .filter(Combo.class::isInstance).findFirst().orElseThrow();
+            assertEquals("tabs-keep", combo.getText());
+            assertTrue(tabs[0].isValid(config), tabs[0].getErrorMessage());
         } finally {
             project.delete(true, true, null);
         }

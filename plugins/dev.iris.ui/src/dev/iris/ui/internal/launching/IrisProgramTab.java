@@ -40,6 +40,8 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
     private Text main;
     private Button suspendAll;
     private Button freePorts;
+    /** initializeFrom is filling the widgets. */
+    private boolean filling;
     private List<IrisPrograms.Program> programs = List.of();
 
     @Override
@@ -106,6 +108,9 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
     }
 
     private void changed() {
+        if (filling) {
+            return; // the combos' Modify while initializeFrom fills them: nothing a person changed
+        }
         setDirty(true);
         updateLaunchConfigurationDialog();
     }
@@ -157,23 +162,47 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         configuration.setAttribute(DebugPlugin.ATTR_PROCESS_FACTORY_ID, IrisLaunching.PROCESS_FACTORY_ID);
     }
 
+    /**
+     * Fills the tab from {@code configuration}, read first: the dialog passes its working copy and
+     * applies the tabs to it on every update a tab asks for, and filling the combos fires their
+     * Modify (on GTK, setting a combo's items clears its text), so the tab asks for none meanwhile.
+     */
     @Override
     public void initializeFrom(ILaunchConfiguration configuration) {
-        project.setItems(Arrays.stream(ResourcesPlugin.getWorkspace().getRoot().getProjects())
-                .filter(IrisNature::isIrisProject).map(IProject::getName).toArray(String[]::new));
+        String projectName;
+        String systemClass;
+        String clusterName;
+        boolean inOne;
+        boolean onFreePorts;
+        String mainClass;
+        boolean suspendEvery;
         try {
-            project.setText(configuration.getAttribute(IrisLaunching.ATTR_PROJECT, ""));
-            system.setText(configuration.getAttribute(IrisLaunching.ATTR_SYSTEM, ""));
-            cluster.setText(configuration.getAttribute(IrisLaunching.ATTR_CLUSTER, ""));
-            boolean inOne = configuration.getAttribute(IrisLaunching.ATTR_EMBEDDED, false);
-            embedded.setSelection(inOne);
-            separate.setSelection(!inOne);
-            freePorts.setSelection(configuration.getAttribute(IrisLaunching.ATTR_FREE_PORTS, false));
-            freePorts.setEnabled(!inOne);
-            main.setText(configuration.getAttribute(IrisLaunching.ATTR_MAIN, ""));
-            suspendAll.setSelection(configuration.getAttribute(IrisLaunching.ATTR_SUSPEND_ALL, false));
+            projectName = configuration.getAttribute(IrisLaunching.ATTR_PROJECT, "");
+            systemClass = configuration.getAttribute(IrisLaunching.ATTR_SYSTEM, "");
+            clusterName = configuration.getAttribute(IrisLaunching.ATTR_CLUSTER, "");
+            inOne = configuration.getAttribute(IrisLaunching.ATTR_EMBEDDED, false);
+            onFreePorts = configuration.getAttribute(IrisLaunching.ATTR_FREE_PORTS, false);
+            mainClass = configuration.getAttribute(IrisLaunching.ATTR_MAIN, "");
+            suspendEvery = configuration.getAttribute(IrisLaunching.ATTR_SUSPEND_ALL, false);
         } catch (CoreException e) {
             setErrorMessage(e.getMessage());
+            return;
+        }
+        filling = true;
+        try {
+            project.setItems(Arrays.stream(ResourcesPlugin.getWorkspace().getRoot().getProjects())
+                    .filter(IrisNature::isIrisProject).map(IProject::getName).toArray(String[]::new));
+            project.setText(projectName);
+            system.setText(systemClass);
+            cluster.setText(clusterName);
+            embedded.setSelection(inOne);
+            separate.setSelection(!inOne);
+            freePorts.setSelection(onFreePorts);
+            freePorts.setEnabled(!inOne);
+            main.setText(mainClass);
+            suspendAll.setSelection(suspendEvery);
+        } finally {
+            filling = false;
         }
     }
 
