@@ -76,6 +76,8 @@ public final class ClusterMonitor implements AutoCloseable {
     private long position;
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private volatile PageOwnership.Picture picture;
+    /** Held by a {@link #seek}. */
+    private final Object seeking = new Object();
     private final Map<String, AtomicLong> eventCounts = new ConcurrentHashMap<>();
     private volatile TraceFile.Writer recording;
     /** The latest IPC and memory events, for the message trace. */
@@ -209,11 +211,17 @@ public final class ClusterMonitor implements AutoCloseable {
     /**
      * Shows a recording as it was at {@code clock}: the page tables, then every memory event whose
      * Lamport clock is at most {@code clock}, in causal order. Publishes a picture and tells the
-     * listeners (on the calling thread).
+     * listeners (on the calling thread). Seeks run one at a time: each publishes a whole moment.
      *
      * @throws IllegalStateException if this monitor is live
      */
     public void seek(long clock) {
+        synchronized (seeking) {
+            seekNow(clock);
+        }
+    }
+
+    private void seekNow(long clock) {
         if (recorded == null) {
             throw new IllegalStateException("cluster '" + cluster + "' is live: only a recording can be replayed");
         }
@@ -244,9 +252,13 @@ public final class ClusterMonitor implements AutoCloseable {
         synchronized (lock) {
             model = at;
             applied = count;
+        }
+        // the picture before the position: a view that redraws meanwhile never shows the new
+        // position over the old picture
+        picture = picture(Set.of());
+        synchronized (lock) {
             position = Math.min(clock, clockRange()[1]);
         }
-        picture = picture(Set.of());
         listeners.forEach(Runnable::run);
     }
 
