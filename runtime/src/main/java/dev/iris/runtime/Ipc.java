@@ -12,6 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -200,15 +201,37 @@ final class Ipc {
      */
     void forward(Request request, ProcessId to) {
         if (to.isGroup()) {
-            throw new IllegalArgumentException("cannot forward to group " + to + ": Iris forwards to a process; "
-                    + "forward to one of the group's members");
+            throw new IllegalArgumentException("forward to group " + to + " through forwardToGroup");
         }
+        forward(request, to, false);
+    }
+
+    /**
+     * Forwards {@code request} to every one of {@code members} of {@code group} (VMTP): the first
+     * reply answers the sender, and the members' failures are not reported; a group without members
+     * fails the sender at once.
+     */
+    void forwardToGroup(Request request, ProcessId group, Collection<ProcessId> members) {
+        if (members.isEmpty()) {
+            fail(request, group, FailCode.NO_SUCH_PROCESS, "group " + group + " has no members to forward the request to");
+            return;
+        }
+        if (request.forwards() >= MAX_FORWARDS) {
+            forward(request, group, false); // refused, saying why
+            return;
+        }
+        for (ProcessId member : members) {
+            forward(request, member, true);
+        }
+    }
+
+    private void forward(Request request, ProcessId to, boolean toGroup) {
         if (request.forwards() >= MAX_FORWARDS) {
             fail(request, to, FailCode.BAD_MESSAGE, "the request was forwarded " + MAX_FORWARDS
                     + " times, the most allowed (a forwarding loop?); its forward to " + to + " was refused");
             return;
         }
-        Request forwarded = request.forwarded();
+        Request forwarded = request.forwarded(toGroup);
         if (to.nodeNumber() == self.number()) {
             if (!processes.deliver(to.localId(), forwarded)) {
                 fail(forwarded, to, FailCode.NO_SUCH_PROCESS, "no process " + to + " on node '" + self + "'");
@@ -217,7 +240,8 @@ final class Ipc {
         }
         Peer peer = peers.live(to.nodeNumber());
         if (peer == null) {
-            fail(request, to, FailCode.NODE_UNREACHABLE, "the node of process " + to + " is not a live member");
+            fail(toGroup ? forwarded : request, to, FailCode.NODE_UNREACHABLE, "the node of process " + to
+                    + " is not a live member");
             return;
         }
         MessageCodec<Object> codec = codecs.forMessage(request.message());
@@ -226,10 +250,13 @@ final class Ipc {
                 request.message(), now);
         IpcWire.Forward forward = new IpcWire.Forward(request.group().map(ProcessId::value).orElse(0L),
                 request.member() == null ? 0 : request.member().value(), forwarded.forwards());
-        peer.out.writeAndFlush(new Frame(FrameKind.SEND, IpcWire.FORWARDED, IpcWire.send(peer.out.alloc(), now,
-                request.requestId(), request.sender().value(), to.value(), forward, codec.id(), request.message(),
-                codec.sizeHint(request.message()), codec::encode), true));
-        movedTo(request, to.nodeNumber(), forwarded.forwards());
+        peer.out.writeAndFlush(new Frame(FrameKind.SEND, IpcWire.FORWARDED | (toGroup ? IpcWire.TO_GROUP : 0),
+                IpcWire.send(peer.out.alloc(), now, request.requestId(), request.sender().value(), to.value(),
+                        forward, codec.id(), request.message(), codec.sizeHint(request.message()), codec::encode),
+                true));
+        if (!toGroup) { // a group's members are on several nodes: the sender waits for the first that answers
+            movedTo(request, to.nodeNumber(), forwarded.forwards());
+        }
     }
 
     /** Tells the sender of {@code request} that, after {@code forwards} forwards, its answer will come from node {@code node} (MOVED). */
@@ -279,6 +306,11 @@ final class Ipc {
 
     /** Tells the sender of {@code request} that it will get no reply. */
     void fail(Request request, ProcessId target, FailCode code, String reason) {
+        if (request.toGroup()) {
+            LOG.log(Level.DEBUG, "Node ''{0}'': a failure of {1}, a member the request was forwarded to, is not "
+                    + "reported (another member may answer): {2}", self, target, reason);
+            return;
+        }
         ProcessId sender = request.sender();
         if (sender.nodeNumber() == self.number()) {
             completeExceptionally(request.requestId(), countedAs(request, target), exception(code, reason));
@@ -363,7 +395,8 @@ final class Ipc {
         Request request = forward == null ? new Request(sender, send.requestId(), message, origin)
                 : new Request(sender, send.requestId(), message, origin,
                         forward.group() == 0 ? null : new ProcessId(forward.group()),
-                        forward.member() == 0 ? null : new ProcessId(forward.member()), forward.forwards());
+                        forward.member() == 0 ? null : new ProcessId(forward.member()), forward.forwards(),
+                        (flags & IpcWire.TO_GROUP) != 0);
         if (!processes.deliver(target.localId(), request)) {
             fail(request, target, FailCode.NO_SUCH_PROCESS, "no process " + target + " on node '" + self + "'");
         }

@@ -161,6 +161,15 @@ public interface Kernel {
      * Passes {@code request} on to process {@code to} as if its original sender had sent it there:
      * {@code to} replies directly to that sender (V kernel and VMTP forwarding). This process no
      * longer answers the request. If {@code to} does not exist, the sender gets the error.
+     *
+     * <p>Forwarded to a group, the request goes to every member of the group as this node knows it
+     * (but this process), and the first reply answers the sender (VMTP's forward to a group); later
+     * replies are dropped, and a member that fails (it does not exist, exits or throws) reports
+     * nothing, as another may answer. If none answers, the send times out; a group without other
+     * members fails the sender at once. For a group send's request the reply counts as the member's
+     * that forwarded it. A request that came by a forward to a group may be forwarded on to a
+     * process, not to a group again ({@link IllegalArgumentException}): its copies stay few. A
+     * request is forwarded at most {@value Ipc#MAX_FORWARDS} times.
      */
     void forward(Request request, ProcessId to);
 }

@@ -3,6 +3,7 @@ package dev.iris.runtime;
 import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.internal.Blocking;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -210,7 +211,18 @@ final class KernelImpl implements Kernel {
         Objects.requireNonNull(to, "to");
         take(request, "forward");
         try {
-            node.ipc().forward(request, to);
+            if (to.isGroup()) {
+                if (request.toGroup()) {
+                    throw new IllegalArgumentException("cannot forward " + request + " to group " + to
+                            + ": it came by a forward to a group, and may go on to a process only (one group forward "
+                            + "per request keeps its copies few)");
+                }
+                Set<ProcessId> members = new LinkedHashSet<>(node.groups().members(to));
+                members.remove(self.pid);
+                node.ipc().forwardToGroup(request, to, members);
+            } else {
+                node.ipc().forward(request, to);
+            }
         } catch (RuntimeException e) {
             request.unanswer();
             processes.unanswered(self, request);

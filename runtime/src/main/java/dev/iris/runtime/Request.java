@@ -31,6 +31,8 @@ public final class Request {
     private final ProcessId member;
     /** How often it was forwarded. */
     private final int forwards;
+    /** Forwarded to a group: another member may answer, so its failures are not reported. */
+    private final boolean toGroup;
     /** The process that received it: set by its table before the process sees it. */
     ProcessTable.Entry receiver;
     /** Answered (replied to, forwarded or failed): only the first answer is taken. */
@@ -49,6 +51,12 @@ public final class Request {
 
     Request(ProcessId sender, long requestId, Object message, Channel origin, ProcessId group, ProcessId member,
             int forwards) {
+        this(sender, requestId, message, origin, group, member, forwards, false);
+    }
+
+    Request(ProcessId sender, long requestId, Object message, Channel origin, ProcessId group, ProcessId member,
+            int forwards, boolean toGroup) {
+        this.toGroup = toGroup;
         this.sender = sender;
         this.requestId = requestId;
         this.message = message;
@@ -58,9 +66,14 @@ public final class Request {
         this.forwards = forwards;
     }
 
-    /** This request as its next receiver gets it when it is forwarded on this node. */
-    Request forwarded() {
-        return new Request(sender, requestId, message, origin, group, member, forwards + 1);
+    /** This request as its next receiver gets it when it is forwarded on this node (to one of a group's members if {@code toGroup}). */
+    Request forwarded(boolean toGroup) {
+        return new Request(sender, requestId, message, origin, group, member, forwards + 1, toGroup);
+    }
+
+    /** Whether it was forwarded to a group: its failures are not reported (another member may answer). */
+    boolean toGroup() {
+        return toGroup;
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -24,8 +25,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * V's Forward with process groups: a member that forwards a group request to a process outside
  * the group has that process's answer (its reply or its failure) counted in its place, in every
- * reply mode; the receiver knows the group; a forwarding loop ends after {@value Ipc#MAX_FORWARDS}
- * forwards with a clear failure at the sender.
+ * reply mode; the receiver knows the group; a request forwarded to a group is answered by the first
+ * member that replies (VMTP); a forwarding loop ends after {@value Ipc#MAX_FORWARDS} forwards with a
+ * clear failure at the sender.
  */
 @Timeout(60)
 class ForwardTest {
@@ -135,20 +137,127 @@ class ForwardTest {
         }
     }
 
+    private static final ProcessId WORKERS = ProcessId.wellKnownGroup(12);
+
+    /** What a test process does with each request, with its kernel. */
+    @FunctionalInterface
+    private interface Handler {
+        void handle(Kernel k, Request r) throws Exception;
+    }
+
+    /** Spawns a process on {@code node} that joins {@code group}, then handles each request; waits for the join. */
+    private static ProcessId joined(Node node, String name, ProcessId group, Handler handler) throws Exception {
+        CompletableFuture<Void> joined = new CompletableFuture<>();
+        ProcessId pid = node.spawn(name, k -> {
+            k.join(group);
+            joined.complete(null);
+            while (true) {
+                handler.handle(k, k.receive());
+            }
+        });
+        joined.get(10, TimeUnit.SECONDS);
+        return pid;
+    }
+
+    /** Spawns a process on {@code node} that forwards every request to {@code to}. */
+    private static ProcessId forwarder(Node node, ProcessId to) {
+        return node.spawn("forwarder", k -> {
+            while (true) {
+                k.forward(k.receive(), to);
+            }
+        });
+    }
+
+    /**
+     * VMTP's forward to a group: a Send forwarded to a group is answered by a member that replies;
+     * a member that exits without replying, first, reports nothing, since another may answer.
+     */
     @ParameterizedTest
     @EnumSource(Transport.class)
-    void forwardingToAGroupIdIsRefusedSayingWhatToDo(Transport transport) throws Exception {
-        try (TestCluster c = transport.start(1, Codecs.of())) {
+    void aSendForwardedToAGroupIsAnsweredByAMemberThatRepliesNotByOneThatFailed(Transport transport)
+            throws Exception {
+        try (TestCluster c = transport.start(3, Codecs.of())) {
+            CompletableFuture<Thread> quitter = new CompletableFuture<>();
+            joined(c.node(0), "quitter", WORKERS, (k, r) -> {
+                quitter.complete(Thread.currentThread());
+                throw new InterruptedException("exits without replying"); // its node fails the request here
+            });
+            CompletableFuture<Void> go = new CompletableFuture<>();
+            CompletableFuture<Request> atReplier = new CompletableFuture<>();
+            joined(c.node(2), "replier", WORKERS, (k, r) -> {
+                go.get(10, TimeUnit.SECONDS);
+                atReplier.complete(r);
+                k.reply(r, "replier: " + r.message());
+            });
+            ProcessId dispatcher = forwarder(c.node(1), WORKERS);
+            CompletableFuture<Object> answer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return call(c.node(0), k -> k.send(dispatcher, "job", TIMEOUT));
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            // the quitter's failure is settled on the sender's own node before the replier answers
+            quitter.get(10, TimeUnit.SECONDS).join();
+            go.complete(null);
+            assertEquals("replier: job", answer.get(10, TimeUnit.SECONDS));
+            assertEquals(1, atReplier.get(10, TimeUnit.SECONDS).forwards());
+        }
+    }
+
+    /**
+     * A group send's member forwards its request to another group: the first of that group's
+     * replies counts as the member's answer.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aGroupRequestForwardedToAnotherGroupCountsItsFirstReplyAsTheForwarders(Transport transport)
+            throws Exception {
+        try (TestCluster c = transport.start(3, Codecs.of())) {
+            ProcessId one = joined(c.node(1), "one", WORKERS, (k, r) -> k.reply(r, "one: " + r.message()));
+            ProcessId two = joined(c.node(2), "two", WORKERS, (k, r) -> k.reply(r, "two: " + r.message()));
+            ProcessId member = member(c.node(1), "member", k -> {
+                while (true) {
+                    k.forward(k.receive(), WORKERS);
+                }
+            });
+            GroupReplies replies = call(c.node(0), k -> k.sendGroup(GROUP, "job", ReplyMode.ALL, TIMEOUT));
+            assertEquals(1, replies.addressed());
+            assertEquals(1, replies.replies().size(), replies.toString());
+            assertTrue(Set.of(one, two).contains(replies.replies().get(0).from()), replies.toString());
+            assertTrue(replies.failures().isEmpty(), replies.toString());
+            assertEquals(member.nodeNumber(), c.node(1).id().number());
+        }
+    }
+
+    /** A forward to a group without (other) members fails the sender at once, saying so. */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aForwardToAnEmptyGroupFailsTheSenderAtOnce(Transport transport) throws Exception {
+        try (TestCluster c = transport.start(2, Codecs.of())) {
+            ProcessId dispatcher = forwarder(c.node(1), WORKERS);
+            NoSuchProcessException e = assertThrows(NoSuchProcessException.class,
+                    () -> call(c.node(0), k -> k.send(dispatcher, "job", Duration.ofSeconds(60))));
+            assertTrue(e.getMessage().contains("has no members"), e.getMessage());
+        }
+    }
+
+    /** A request that came by a forward to a group goes on to a process only, so that its copies stay few. */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aRequestForwardedToAGroupIsNotForwardedToAGroupAgain(Transport transport) throws Exception {
+        try (TestCluster c = transport.start(2, Codecs.of())) {
             CompletableFuture<Throwable> refused = new CompletableFuture<>();
-            ProcessId relay = c.node(0).spawn("relay", k -> {
-                Request r = k.receive();
+            joined(c.node(1), "worker", WORKERS, (k, r) -> {
                 refused.complete(assertThrows(IllegalArgumentException.class, () -> k.forward(r, GROUP)));
                 k.reply(r, "answered myself");
             });
-            assertEquals("answered myself", call(c.node(0), k -> k.send(relay, "hi", TIMEOUT)));
-            assertTrue(refused.get(10, TimeUnit.SECONDS).getMessage().contains("forward to one of the group's members"));
+            ProcessId dispatcher = forwarder(c.node(0), WORKERS);
+            assertEquals("answered myself", call(c.node(0), k -> k.send(dispatcher, "hi", TIMEOUT)));
+            assertTrue(refused.get(10, TimeUnit.SECONDS).getMessage().contains("came by a forward to a group"));
         }
     }
+
     /**
      * The process a request was forwarded to is on a node that dies (here: is closed) while it holds
      * the request: the sender fails at once with its node's death, for a Send and for a group send's

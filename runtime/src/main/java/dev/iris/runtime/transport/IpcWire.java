@@ -27,7 +27,9 @@ import java.util.function.BiConsumer;
  * request to a process on another node tells the sender's node with MOVED (for a group send, which
  * member's request; 0: none) and after how many forwards (MOVED frames of one request come from
  * different nodes and may arrive in any order: the highest count is where the request is), so that
- * the sender fails at once if that node dies.
+ * the sender fails at once if that node dies. A SEND forwarded to a group goes to each member with
+ * frame flag {@link #TO_GROUP} as well: its receiver reports no failure, since another member may
+ * answer, and its forwarder sends no MOVED.
  * {@code clock} is the sending node's Lamport clock (a receiver moves its own past it).
  * {@code body} is the message as its codec wrote it; it is never copied out of the frame before
  * the codec reads it.
@@ -55,6 +57,8 @@ public final class IpcWire {
 
     /** Frame flag of a SEND with a {@code forward} part. */
     public static final int FORWARDED = 1;
+    /** Frame flag of a forwarded SEND that went to every member of a group: its failures are not reported. */
+    public static final int TO_GROUP = 2;
     /** Frame flag of a REPLY or FAIL that answers for a group member ({@code member}). */
     public static final int ON_BEHALF = 1;
 
