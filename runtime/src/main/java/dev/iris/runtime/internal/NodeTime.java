@@ -6,9 +6,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A node's time for its time-outs and its failure detection: {@link System#nanoTime()}, except that
- * it stands still while it is paused, as the IDE pauses every node of a launch while a debugger
- * holds one of them at a breakpoint (debug time). A deadline is a reading of this clock plus a
+ * A node's time for its time-outs and its failure detection: the time its JVM ran
+ * ({@link JvmStills}: {@link System#nanoTime()} but for stretches the whole JVM stood still, as a
+ * debugger that suspends the JVM makes it), except that it stands still while it is paused, as the
+ * IDE pauses every node of a launch while a debugger holds one of them at a breakpoint (debug time). A deadline is a reading of this clock plus a
  * time-out; nothing expires while the clock stands, and what waits for a deadline waits again when
  * it wakes before it ({@link #left}).
  *
@@ -23,17 +24,27 @@ public final class NodeTime {
     }
 
     private volatile State state = new State(0, false, 0);
+    private final JvmStills jvm;
 
-    /** The clock: {@link System#nanoTime()} less every pause so far; it stands while paused. */
+    /** The time of a node of this JVM. */
+    public NodeTime() {
+        this(JvmStills.JVM);
+    }
+
+    NodeTime(JvmStills jvm) {
+        this.jvm = jvm;
+    }
+
+    /** The clock: the JVM's running time less every pause so far; it stands while paused. */
     public long nanos() {
         State s = state;
-        return (s.paused ? s.pausedAt : System.nanoTime()) - s.pausedTotal;
+        return (s.paused ? s.pausedAt : jvm.nanos()) - s.pausedTotal;
     }
 
     /** Stops the clock (nothing if it stands already). */
     public synchronized void pause() {
         if (!state.paused) {
-            state = new State(state.pausedTotal, true, System.nanoTime());
+            state = new State(state.pausedTotal, true, jvm.nanos());
         }
     }
 
@@ -41,7 +52,7 @@ public final class NodeTime {
     public synchronized void resume() {
         State s = state;
         if (s.paused) {
-            state = new State(s.pausedTotal + System.nanoTime() - s.pausedAt, false, 0);
+            state = new State(s.pausedTotal + jvm.nanos() - s.pausedAt, false, 0);
         }
     }
 
@@ -59,7 +70,7 @@ public final class NodeTime {
         if (s.paused) {
             return Math.max(deadline - (s.pausedAt - s.pausedTotal), PAUSED_WAIT);
         }
-        return deadline - (System.nanoTime() - s.pausedTotal);
+        return deadline - (jvm.nanos() - s.pausedTotal);
     }
 
     /** Waits on {@code monitor} (held) until notified or {@code deadline}; whether the deadline has passed. */
