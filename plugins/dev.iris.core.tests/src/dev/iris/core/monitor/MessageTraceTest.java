@@ -101,4 +101,29 @@ class MessageTraceTest {
         assertEquals(2, svg.split("class=\"send\"", -1).length - 1);
         assertTrue(svg.contains("<title>invalidation of page 3 (Accounts) by c</title>"), svg);
     }
+
+    /** A forward (V's Forward) is an arrow of its own, from the forwarding node to the new receiver. */
+    @Test
+    void aForwardIsAnArrowFromTheForwardingNodeToItsNewReceiver() {
+        ProcessId worker = ProcessId.process(NodeId.of("c").number(), 3);
+        MessageTrace trace = MessageTrace.of(List.of("a", "b", "c"), List.of(
+                msg(MessageEvent.Kind.SEND, "a", "b", 1, CLIENT, SERVER, 4),
+                msg(MessageEvent.Kind.RECEIVE, "b", "a", 1, CLIENT, SERVER, 5),
+                msg(MessageEvent.Kind.FORWARD, "b", "c", 1, CLIENT, worker, 6),
+                msg(MessageEvent.Kind.RECEIVE, "c", "b", 1, CLIENT, worker, 7),
+                msg(MessageEvent.Kind.REPLY, "c", "a", 1, CLIENT, worker, 8),
+                msg(MessageEvent.Kind.REPLY_RECEIVED, "a", "c", 1, null, worker, 9)));
+        List<MessageTrace.Arrow> arrows = trace.arrows();
+        assertEquals(List.of(MessageTrace.Kind.SEND, MessageTrace.Kind.FORWARD, MessageTrace.Kind.REPLY),
+                arrows.stream().map(MessageTrace.Arrow::kind).toList());
+        MessageTrace.Arrow forward = arrows.get(1);
+        assertEquals("b", forward.fromNode());
+        assertEquals(2, forward.from(), "from the forward's step on b");
+        assertEquals(3, forward.to());
+        String details = trace.details(forward, id -> Optional.of(id.equals(worker) ? "worker" : "client"));
+        assertTrue(details.startsWith("forward of Transfer[from=1, to=2, cents=5] from client (" + CLIENT
+                + "), passed on by b to worker (" + worker + ") on c (request 1)"), details);
+        assertTrue(details.contains("reply Done[ok=true] from worker"), details);
+        assertTrue(MessageTrace.Kind.FORWARD.isMessage());
+    }
 }

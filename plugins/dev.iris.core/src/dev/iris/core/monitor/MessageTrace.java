@@ -8,6 +8,7 @@ import dev.iris.runtime.monitor.MonitorMessage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +26,13 @@ import java.util.function.Function;
 public final class MessageTrace {
     /** What an arrow carries. */
     public enum Kind {
-        SEND, REPLY, GROUP_SEND, PAGE, OWNERSHIP, INVALIDATE;
+        SEND, REPLY, GROUP_SEND, PAGE, OWNERSHIP, INVALIDATE,
+        /** A request passed on by a process that received it (V's Forward), to the process that answers in its place. */
+        FORWARD;
 
         /** Whether it is IPC (else shared memory). */
         public boolean isMessage() {
-            return this == SEND || this == REPLY || this == GROUP_SEND;
+            return this == SEND || this == REPLY || this == GROUP_SEND || this == FORWARD;
         }
     }
 
@@ -103,6 +106,7 @@ public final class MessageTrace {
         List<Step> steps = new ArrayList<>();
         List<Arrow> arrows = new ArrayList<>();
         Map<String, Integer> sends = new HashMap<>(); // key -> step index
+        Set<String> forwards = new HashSet<>(); // keys of the sends that are forwards
         Map<String, MessageEvent> requests = new HashMap<>();
         Map<String, List<MessageEvent>> replies = new HashMap<>();
         Map<String, MessageEvent> answers = new HashMap<>();
@@ -122,13 +126,22 @@ public final class MessageTrace {
                         sends.put(requestKey(m.sender(), m.requestId(), m.peer()), index);
                         requests.putIfAbsent(request(m), m);
                     }
+                    case FORWARD -> {
+                        String key = requestKey(m.sender(), m.requestId(), m.peer());
+                        sends.put(key, index);
+                        forwards.add(key);
+                    }
                     case REPLY -> {
                         sends.put(replyKey(m.target(), m.requestId()), index);
                         replies.computeIfAbsent(request(m), k -> new ArrayList<>()).add(m);
                     }
-                    case RECEIVE -> arrows.add(arrow(m.target() != null && m.target().isGroup() ? Kind.GROUP_SEND
-                            : Kind.SEND, sends.remove(requestKey(m.sender(), m.requestId(), m.node())), m.peer(),
-                            index, summary, m));
+                    case RECEIVE -> {
+                        String key = requestKey(m.sender(), m.requestId(), m.node());
+                        Kind kind = forwards.remove(key) ? Kind.FORWARD
+                                : m.target() != null && m.target().isGroup() ? Kind.GROUP_SEND : Kind.SEND;
+                        arrows.add(arrow(kind, sends.remove(key), m.peer(), index,
+                                (kind == Kind.FORWARD ? "forward " : "") + summary, m));
+                    }
                     case REPLY_RECEIVED -> {
                         arrows.add(arrow(Kind.REPLY, sends.remove(replyKey(m.target(), m.requestId())), m.peer(),
                                 index, "reply " + summary, m));
@@ -186,9 +199,16 @@ public final class MessageTrace {
             }
             return text.toString();
         }
-        text.append(says(sent != null ? sent : m)).append(" from ").append(process(m.sender(), names)).append(" on ")
-                .append(m.peer()).append(" to ").append(process(m.target(), names)).append(" on ").append(m.node())
-                .append(" (request ").append(Long.toHexString(m.requestId())).append(')');
+        if (arrow.kind() == Kind.FORWARD) {
+            text.append("forward of ").append(says(sent != null ? sent : m)).append(" from ")
+                    .append(process(m.sender(), names)).append(", passed on by ").append(m.peer()).append(" to ")
+                    .append(process(m.target(), names)).append(" on ").append(m.node());
+        } else {
+            text.append(says(sent != null ? sent : m)).append(" from ").append(process(m.sender(), names))
+                    .append(" on ").append(m.peer()).append(" to ").append(process(m.target(), names)).append(" on ")
+                    .append(m.node());
+        }
+        text.append(" (request ").append(Long.toHexString(m.requestId())).append(')');
         List<MessageEvent> sentBack = replies.getOrDefault(request(m), List.of()).stream()
                 .filter(r -> r.node().equals(m.node())).toList();
         if (sentBack.isEmpty()) {
@@ -310,6 +330,7 @@ public final class MessageTrace {
             case PAGE -> "#ff7f0e";
             case OWNERSHIP -> "#8c564b";
             case INVALIDATE -> "#d62728";
+            case FORWARD -> "#17becf";
         };
     }
 

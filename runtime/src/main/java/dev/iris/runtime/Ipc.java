@@ -233,6 +233,12 @@ final class Ipc {
         }
         Request forwarded = request.forwarded(toGroup);
         if (to.nodeNumber() == self.number()) {
+            if (tracer.on()) {
+                tracer.traced(MessageEvent.Kind.FORWARD, self.number(), request.requestId(), request.sender(), to,
+                        request.message(), clock.tick());
+                tracer.traced(MessageEvent.Kind.RECEIVE, self.number(), request.requestId(), request.sender(), to,
+                        request.message(), clock.tick());
+            }
             if (!processes.deliver(to.localId(), forwarded)) {
                 fail(forwarded, to, FailCode.NO_SUCH_PROCESS, "no process " + to + " on node '" + self + "'");
             }
@@ -246,7 +252,7 @@ final class Ipc {
         }
         MessageCodec<Object> codec = codecs.forMessage(request.message());
         long now = clock.tick();
-        tracer.traced(MessageEvent.Kind.SEND, to.nodeNumber(), request.requestId(), request.sender(), to,
+        tracer.traced(MessageEvent.Kind.FORWARD, to.nodeNumber(), request.requestId(), request.sender(), to,
                 request.message(), now);
         IpcWire.Forward forward = new IpcWire.Forward(request.group().map(ProcessId::value).orElse(0L),
                 request.member() == null ? 0 : request.member().value(), forwarded.forwards());
@@ -390,8 +396,10 @@ final class Ipc {
                     "cannot decode a " + codec.type().getSimpleName() + " for " + target + ": " + e.getMessage());
             return;
         }
-        tracer.traced(MessageEvent.Kind.RECEIVE, sender.nodeNumber(), send.requestId(), sender, target, message, now);
         IpcWire.Forward forward = send.forward();
+        Peer from = forward == null ? null : peers.of(ch); // a forward comes from the forwarding node
+        tracer.traced(MessageEvent.Kind.RECEIVE, from == null ? sender.nodeNumber() : from.id.number(),
+                send.requestId(), sender, target, message, now);
         Request request = forward == null ? new Request(sender, send.requestId(), message, origin)
                 : new Request(sender, send.requestId(), message, origin,
                         forward.group() == 0 ? null : new ProcessId(forward.group()),

@@ -8,7 +8,7 @@ package dev.iris.runtime;
  * @param kind      what happened
  * @param node      the node it happened on
  * @param peer      the other node: where the request or reply went to or came from (this node for
- *                  a local send)
+ *                  a local send; the forwarding node for a forwarded request's receive)
  * @param requestId with the sender, names the request
  * @param sender    the requesting process
  * @param target    the process or group the request went to; for replies, the replying process
@@ -32,7 +32,7 @@ public record MessageEvent(Kind kind, String node, String peer, long requestId, 
 
     /** The kinds of IPC steps. */
     public enum Kind {
-        /** A request left for {@code peer} (a forward too). */
+        /** A request left for {@code peer}. */
         SEND,
         /** A request from {@code peer} arrived for {@code target} (a process, or a group's members here). */
         RECEIVE,
@@ -41,6 +41,11 @@ public record MessageEvent(Kind kind, String node, String peer, long requestId, 
         /** A reply from {@code peer} arrived for {@code sender}. */
         REPLY_RECEIVED,
         /** A group request left for the members of group {@code target} on {@code peer}. */
-        GROUP_SEND
+        GROUP_SEND,
+        /**
+         * A request a process received was passed on to {@code target} on {@code peer} (V's
+         * Forward): {@code sender} is still its original sender, who gets the reply.
+         */
+        FORWARD
     }
 }

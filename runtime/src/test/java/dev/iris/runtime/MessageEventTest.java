@@ -68,6 +68,30 @@ class MessageEventTest {
                 assertEquals(group, groupReceive.target());
                 assertTrue(groupSend.clock() < groupReceive.clock());
 
+                // a forward: a relay on b passes a's request to a process on a, which answers a
+                ProcessId back2 = a.spawn("echo-a", k -> {
+                    while (true) {
+                        Request r = k.receive();
+                        k.reply(r, "re: " + r.message());
+                    }
+                });
+                ProcessId relay = b.spawn("relay", k -> {
+                    while (true) {
+                        k.forward(k.receive(), back2);
+                    }
+                });
+                events.clear();
+                assertEquals("re: on", a.call("client", Duration.ofSeconds(10), k -> k.send(relay, "on",
+                        Duration.ofSeconds(5))));
+                MessageEvent forward = one(events, MessageEvent.Kind.FORWARD, "b");
+                assertEquals("a", forward.peer());
+                assertEquals(back2, forward.target());
+                MessageEvent forwarded = events.stream().filter(e -> e.kind() == MessageEvent.Kind.RECEIVE
+                        && e.node().equals("a")).findFirst().orElseThrow();
+                assertEquals("b", forwarded.peer(), "a forwarded request comes from the forwarding node");
+                assertEquals(forward.requestId(), forwarded.requestId());
+                assertTrue(forward.clock() < forwarded.clock());
+
                 // nobody listening: nothing is made
                 a.removeMessageListener(listener);
                 b.removeMessageListener(listener);
