@@ -41,6 +41,8 @@ import org.eclipse.debug.core.ILaunch;
 import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.debug.core.model.IProcess;
+import org.eclipse.jdt.debug.core.IJavaBreakpoint;
+import org.eclipse.jdt.debug.core.IJavaLineBreakpoint;
 import org.eclipse.jdt.debug.core.IJavaStackFrame;
 import org.eclipse.jdt.debug.core.IJavaThread;
 import org.eclipse.jdt.debug.core.JDIDebugModel;
@@ -372,6 +374,55 @@ class IrisLaunchTest {
             targets[1].resume();
             processEventsUntil(client::isDone, () -> "the client to complete once both nodes go on");
             assertEquals(EXPECTED, client.get(), "once both go on, the program completes");
+        } finally {
+            DebugPlugin.getDefault().removeDebugEventListener(listener);
+        }
+    }
+
+    /**
+     * Debug time with a breakpoint that suspends its whole JVM (suspend policy VM): held 25 s, more
+     * than twice the sends' 10 s time-out and five failure time-outs, then the JVM resumed, the
+     * program completes. (The example's held node waits on no time-out of its own, so this passes
+     * without {@code JvmStills} too; {@code JvmStillsTest} is what shows a stopped JVM's own
+     * time-outs do not run.)
+     */
+    @Test
+    void aBreakpointThatSuspendsItsWholeJvmDoesNotBreakTheProgram() throws Exception {
+        IFile handler = project.getFile(IrisProjects.SRC + "/demo/names/NameServer.java");
+        List<String> lines = handler.readString().lines().toList();
+        int line = lines.indexOf(lines.stream().filter(l -> l.contains("names.put(")).findFirst().orElseThrow()) + 1;
+        IJavaLineBreakpoint breakpoint = JDIDebugModel.createLineBreakpoint(handler, "demo.names.NameServer", line,
+                -1, -1, 0, true, null);
+        breakpoint.setSuspendPolicy(IJavaBreakpoint.SUSPEND_VM);
+        List<IJavaThread> suspended = new CopyOnWriteArrayList<>();
+        IDebugEventSetListener listener = collectBreakpointHits(suspended);
+        try {
+            launch = onFreePorts().launch(ILaunchManager.DEBUG_MODE, null);
+            IProcess main = Arrays.stream(launch.getProcesses()).filter(p -> p.getLabel().startsWith("client — "))
+                    .findFirst().orElseThrow();
+            processEventsUntil(() -> !suspended.isEmpty(), () -> "a name server at the breakpoint: " + output(main));
+            assertTrue(suspended.get(0).getDebugTarget().isSuspended(), "the whole JVM stands");
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(25);
+            while (System.nanoTime() < until) {
+                long chunk = Math.min(until, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+                processEventsUntil(() -> main.isTerminated() || System.nanoTime() >= chunk, () -> "ten seconds");
+                assertFalse(main.isTerminated(), "the program ended while a node was held: " + output(main));
+            }
+            // Resume on the JVM, as a person resumes a JVM that stands whole (each hit stops it again)
+            processEventsUntil(() -> {
+                for (IJavaThread t : suspended) {
+                    if (t.getDebugTarget().isSuspended()) {
+                        try {
+                            t.getDebugTarget().resume();
+                        } catch (DebugException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+                return main.isTerminated();
+            }, () -> "the program to end once resumed: " + output(main));
+            assertEquals(0, main.getExitValue(), output(main));
+            assertTrue(output(main).replace("\r", "").contains(EXPECTED), output(main));
         } finally {
             DebugPlugin.getDefault().removeDebugEventListener(listener);
         }
