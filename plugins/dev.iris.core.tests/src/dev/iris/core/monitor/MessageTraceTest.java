@@ -126,4 +126,20 @@ class MessageTraceTest {
         assertTrue(details.contains("reply Done[ok=true] from worker"), details);
         assertTrue(MessageTrace.Kind.FORWARD.isMessage());
     }
+
+    /** A forward to a group with two members on one node draws two arrows, each from the forward's step. */
+    @Test
+    void aForwardToTwoMembersOnOneNodeIsTwoArrows() {
+        ProcessId one = ProcessId.process(NodeId.of("c").number(), 3);
+        ProcessId two = ProcessId.process(NodeId.of("c").number(), 4);
+        MessageTrace trace = MessageTrace.of(List.of("b", "c"), List.of(
+                msg(MessageEvent.Kind.FORWARD, "b", "c", 1, CLIENT, one, 6),
+                msg(MessageEvent.Kind.FORWARD, "b", "c", 1, CLIENT, two, 7),
+                msg(MessageEvent.Kind.RECEIVE, "c", "b", 1, CLIENT, two, 8),
+                msg(MessageEvent.Kind.RECEIVE, "c", "b", 1, CLIENT, one, 9)));
+        List<MessageTrace.Arrow> arrows = trace.arrows();
+        assertEquals(List.of(MessageTrace.Kind.FORWARD, MessageTrace.Kind.FORWARD),
+                arrows.stream().map(MessageTrace.Arrow::kind).toList());
+        assertEquals(List.of(1, 0), arrows.stream().map(MessageTrace.Arrow::from).toList());
+    }
 }

@@ -35,6 +35,7 @@ import org.eclipse.debug.core.DebugPlugin;
 import org.eclipse.debug.core.IDebugEventSetListener;
 import org.eclipse.debug.core.ILaunch;
 import org.eclipse.debug.core.ILaunchConfiguration;
+import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.debug.core.model.IDebugElement;
 import org.eclipse.debug.core.model.IDebugTarget;
 import org.eclipse.debug.core.model.IProcess;
@@ -109,6 +110,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
             } else {
                 SubMonitor each = progress.split(9).setWorkRemaining(nodes.size() + 1);
                 boolean freePorts = configuration.getAttribute(IrisLaunching.ATTR_FREE_PORTS, false);
+                boolean debug = ILaunchManager.DEBUG_MODE.equals(mode);
                 // with free ports, each node is told where those already up listen: they start in turn
                 List<String> seeds = new ArrayList<>(freePorts ? List.of()
                         : cluster.nodes().stream().map(IrisPrograms.Node::address).toList());
@@ -126,7 +128,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                             cluster.name(), node.name(), clusterMonitor, outputs, each.split(1))) {
                         starting.put(process, node.name());
                         if (freePorts) {
-                            String address = NodeReady.await(process, node.name(), outputs.get(process), progress);
+                            String address = NodeReady.await(process, node.name(), outputs.get(process), !debug, progress);
                             seeds.add(address);
                             process.setAttribute(IProcess.ATTR_PROCESS_LABEL, node.name() + " — " + address + " ["
                                     + configuration.getName() + "]");
@@ -135,7 +137,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                 }
                 // every node up before the main class's client joins them; one that cannot start fails the launch
                 for (Map.Entry<IProcess, String> node : starting.entrySet()) {
-                    NodeReady.await(node.getKey(), node.getValue(), outputs.get(node.getKey()), progress);
+                    NodeReady.await(node.getKey(), node.getValue(), outputs.get(node.getKey()), !debug, progress);
                 }
                 if (!main.isBlank()) {
                     // the program's main class joins the node JVMs as a client node and drives them

@@ -29,13 +29,15 @@ final class NodeReady {
     }
 
     /**
-     * The address {@code process}, which runs {@code node}, listens on once it is ready.
+     * The address {@code process}, which runs {@code node}, listens on once it is ready; waits at
+     * most {@value #READY_SECONDS} s if {@code bounded} (not in Debug: a breakpoint may hold the
+     * node's start as long as a person likes).
      *
      * @throws CoreException if the JVM ends first or is not ready in time
      * @throws OperationCanceledException if {@code progress} is cancelled meanwhile
      */
-    static String await(IProcess process, String node, MonitorAnnouncements output, IProgressMonitor progress)
-            throws CoreException {
+    static String await(IProcess process, String node, MonitorAnnouncements output, boolean bounded,
+            IProgressMonitor progress) throws CoreException {
         CompletableFuture<String> ready = new CompletableFuture<>();
         IDebugEventSetListener listener = events -> {
             for (DebugEvent event : events) {
@@ -55,7 +57,7 @@ final class NodeReady {
                     if (progress.isCanceled()) {
                         throw new OperationCanceledException();
                     }
-                    if (System.nanoTime() - deadline > 0) {
+                    if (bounded && System.nanoTime() - deadline > 0) {
                         throw new CoreException(Status.error("node " + node + " was not ready within " + READY_SECONDS
                                 + " s: see its console"));
                     }

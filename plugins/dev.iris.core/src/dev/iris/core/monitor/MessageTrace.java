@@ -8,7 +8,6 @@ import dev.iris.runtime.monitor.MonitorMessage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +105,6 @@ public final class MessageTrace {
         List<Step> steps = new ArrayList<>();
         List<Arrow> arrows = new ArrayList<>();
         Map<String, Integer> sends = new HashMap<>(); // key -> step index
-        Set<String> forwards = new HashSet<>(); // keys of the sends that are forwards
         Map<String, MessageEvent> requests = new HashMap<>();
         Map<String, List<MessageEvent>> replies = new HashMap<>();
         Map<String, MessageEvent> answers = new HashMap<>();
@@ -126,21 +124,21 @@ public final class MessageTrace {
                         sends.put(requestKey(m.sender(), m.requestId(), m.peer()), index);
                         requests.putIfAbsent(request(m), m);
                     }
-                    case FORWARD -> {
-                        String key = requestKey(m.sender(), m.requestId(), m.peer());
-                        sends.put(key, index);
-                        forwards.add(key);
-                    }
+                    case FORWARD -> sends.put(forwardKey(m.sender(), m.requestId(), m.peer(), m.target()), index);
                     case REPLY -> {
                         sends.put(replyKey(m.target(), m.requestId()), index);
                         replies.computeIfAbsent(request(m), k -> new ArrayList<>()).add(m);
                     }
                     case RECEIVE -> {
-                        String key = requestKey(m.sender(), m.requestId(), m.node());
-                        Kind kind = forwards.remove(key) ? Kind.FORWARD
-                                : m.target() != null && m.target().isGroup() ? Kind.GROUP_SEND : Kind.SEND;
-                        arrows.add(arrow(kind, sends.remove(key), m.peer(), index,
-                                (kind == Kind.FORWARD ? "forward " : "") + summary, m));
+                        // a forward's copies (one per member, for a group) each meet their own receive
+                        Integer forward = sends.remove(forwardKey(m.sender(), m.requestId(), m.node(), m.target()));
+                        if (forward != null) {
+                            arrows.add(arrow(Kind.FORWARD, forward, m.peer(), index, "forward " + summary, m));
+                        } else {
+                            arrows.add(arrow(m.target() != null && m.target().isGroup() ? Kind.GROUP_SEND : Kind.SEND,
+                                    sends.remove(requestKey(m.sender(), m.requestId(), m.node())), m.peer(), index,
+                                    summary, m));
+                        }
                     }
                     case REPLY_RECEIVED -> {
                         arrows.add(arrow(Kind.REPLY, sends.remove(replyKey(m.target(), m.requestId())), m.peer(),
@@ -267,6 +265,10 @@ public final class MessageTrace {
 
     private static String requestKey(Object sender, long requestId, String receiverNode) {
         return "r:" + sender + ":" + requestId + ":" + receiverNode;
+    }
+
+    private static String forwardKey(Object sender, long requestId, String receiverNode, Object target) {
+        return "f:" + sender + ":" + requestId + ":" + receiverNode + ":" + target;
     }
 
     private static String replyKey(Object replier, long requestId) {

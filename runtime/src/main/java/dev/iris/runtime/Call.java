@@ -2,6 +2,7 @@ package dev.iris.runtime;
 
 import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameEncoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -92,7 +93,7 @@ final class Call extends Pending implements Runnable, ChannelFutureListener {
         Frame f = frame;
         frame = null;
         armDeadline();
-        channel.writeAndFlush(f).addListener(this);
+        FrameEncoder.write(channel, f, true).addListener(this);
     }
 
     /** The write's outcome. */

@@ -400,7 +400,7 @@ final class Groups {
             }
             for (int i = 0; i < channels.size(); i++) {
                 Channel ch = channels.get(i);
-                ch.write(frames.get(i)).addListener(f -> {
+                FrameEncoder.write(ch, frames.get(i), false).addListener(f -> {
                     if (!f.isSuccess()) {
                         failNode(call, ch, "could not send to node " + peers.nameOf(peerNumber(ch)) + ": "
                                 + f.cause().getMessage());

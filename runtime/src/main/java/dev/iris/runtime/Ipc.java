@@ -3,6 +3,7 @@ package dev.iris.runtime;
 import dev.iris.runtime.internal.LamportClock;
 import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameEncoder;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.IpcWire;
@@ -173,9 +174,9 @@ final class Ipc {
         }
         MessageCodec<Object> codec = codecs.forMessage(message);
         long member = onBehalf(request, replier);
-        ch.writeAndFlush(new Frame(FrameKind.REPLY, member == 0 ? 0 : IpcWire.ON_BEHALF, checkSize(IpcWire.reply(
-                ch.alloc(), now, request.requestId(), replier.value(), member, codec.id(), message,
-                codec.sizeHint(message), codec::encode), message), true));
+        FrameEncoder.write(ch, new Frame(FrameKind.REPLY, member == 0 ? 0 : IpcWire.ON_BEHALF, checkSize(
+                IpcWire.reply(ch.alloc(), now, request.requestId(), replier.value(), member, codec.id(), message,
+                        codec.sizeHint(message), codec::encode), message), true), true);
     }
 
     /** Whom an answer to {@code request} by {@code process} counts for: the member a group send addressed, or itself. */
@@ -225,7 +226,8 @@ final class Ipc {
         }
     }
 
-    private void forward(Request request, ProcessId to, boolean toGroup) {
+    private void forward(Request request, ProcessId to, boolean toGroupNow) {
+        boolean toGroup = toGroupNow || request.toGroup(); // a group's copy stays one: its failures unreported
         if (request.forwards() >= MAX_FORWARDS) {
             fail(request, to, FailCode.BAD_MESSAGE, "the request was forwarded " + MAX_FORWARDS
                     + " times, the most allowed (a forwarding loop?); its forward to " + to + " was refused");

@@ -126,11 +126,14 @@ final class ProcessTable {
         if (entry == null) {
             return false;
         }
-        RequestHandler handler = entry.inline;
-        if (handler != null && entry.mailbox.isEmpty() && entry.handling.compareAndSet(false, true)) {
+        if (entry.inline != null && entry.mailbox.isEmpty() && entry.handling.compareAndSet(false, true)) {
+            RequestHandler handler = entry.inline; // again: the process's thread may have taken over meanwhile
             try {
                 if (entry.mailbox.isClosed()) {
                     return false;
+                }
+                if (handler == null) {
+                    return offer(entry, request);
                 }
                 boolean forbidden = Blocking.forbid();
                 try {
@@ -144,10 +147,15 @@ final class ProcessTable {
             drainInline(entry); // what others queued meanwhile; or wakes the process's thread to take over
             return true;
         }
+        return offer(entry, request);
+    }
+
+    /** Queues {@code request} in {@code entry}'s mailbox, and runs the inline handler on the queue unless another thread does. */
+    private boolean offer(Entry entry, Request request) {
         if (!entry.mailbox.offer(request)) {
             return false;
         }
-        if (handler != null) {
+        if (entry.inline != null) {
             drainInline(entry);
         }
         return true;
@@ -212,7 +220,9 @@ final class ProcessTable {
         r.receiver = entry;
         r.registered = true;
         entry.unanswered.add(r);
-        if (entry.mailbox.isClosed() && r.answer()) {
+        if (r.isAnswered()) {
+            entry.unanswered.remove(r); // answered meanwhile, by a thread that did not see it registered
+        } else if (entry.mailbox.isClosed() && r.answer()) {
             entry.unanswered.remove(r);
             node.ipc().fail(r, entry.pid, FailCode.PROCESS_EXITED,
                     "process " + entry.pid + " (" + entry.name + ") exited before replying");

@@ -143,7 +143,9 @@ final class Wiring {
                 ch.pipeline().addLast(
                         new FlushConsolidationHandler(256, true),
                         new FrameDecoder(config.maxFrameBytes()),
-                        new FrameEncoder(config.maxFrameBytes()),
+                        // direct: no handler nearer the tail but the fragmenter sees outbound frames, unless
+                        // a test installs one (a fault layer)
+                        new FrameEncoder(config.maxFrameBytes(), config.connectionHandlers().isEmpty()),
                         new FragmentEncoder(config.maxFrameBytes(), config.maxMessageBytes()),
                         new HandshakeHandler(new Handshake(config.cluster(), Handshake.PROTOCOL, config.node()),
                                 HANDSHAKE_TIMEOUT_MILLIS),

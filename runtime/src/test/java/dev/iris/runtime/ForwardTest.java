@@ -206,6 +206,30 @@ class ForwardTest {
     }
 
     /**
+     * A member that got its copy by a forward to a group passes it on to a process that does not
+     * exist: that failure is not reported either (the copy stays one of the group's), and the
+     * member that replies answers the sender.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aGroupCopyForwardedOnStaysQuietWhenItFails(Transport transport) throws Exception {
+        try (TestCluster c = transport.start(3, Codecs.of())) {
+            ProcessId ghost = ProcessId.process(c.node(0).id().number(), 4242);
+            CompletableFuture<Void> passedOn = new CompletableFuture<>();
+            joined(c.node(0), "passer", WORKERS, (k, r) -> {
+                k.forward(r, ghost); // fails at once, here on the sender's node, and says nothing
+                passedOn.complete(null);
+            });
+            joined(c.node(2), "replier", WORKERS, (k, r) -> {
+                passedOn.get(10, TimeUnit.SECONDS);
+                k.reply(r, "replier: " + r.message());
+            });
+            ProcessId dispatcher = forwarder(c.node(1), WORKERS);
+            assertEquals("replier: job", call(c.node(0), k -> k.send(dispatcher, "job", TIMEOUT)));
+        }
+    }
+
+    /**
      * A group send's member forwards its request to another group: the first of that group's
      * replies counts as the member's answer.
      */

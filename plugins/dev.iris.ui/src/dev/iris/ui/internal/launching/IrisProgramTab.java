@@ -185,8 +185,14 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
             mainClass = configuration.getAttribute(IrisLaunching.ATTR_MAIN, "");
             suspendEvery = configuration.getAttribute(IrisLaunching.ATTR_SUSPEND_ALL, false);
         } catch (CoreException e) {
-            setErrorMessage(e.getMessage());
-            return;
+            setErrorMessage(e.getMessage()); // shown empty rather than as the configuration shown before
+            projectName = "";
+            systemClass = "";
+            clusterName = "";
+            inOne = false;
+            onFreePorts = false;
+            mainClass = "";
+            suspendEvery = false;
         }
         filling = true;
         try {

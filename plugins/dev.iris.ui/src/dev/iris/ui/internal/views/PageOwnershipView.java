@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.osgi.util.NLS;
@@ -44,6 +45,10 @@ public final class PageOwnershipView extends MonitorView {
     private static final RGB[] PALETTE = {new RGB(31, 119, 180), new RGB(255, 127, 14), new RGB(44, 160, 44),
         new RGB(214, 39, 40), new RGB(148, 103, 189), new RGB(140, 86, 75), new RGB(227, 119, 194),
         new RGB(188, 189, 34), new RGB(23, 190, 207), new RGB(127, 127, 127)};
+    /** The seeks asked for, run one after the other. */
+    private CompletableFuture<Void> seeks = CompletableFuture.completedFuture(null);
+    /** The recording's position as of the picture shown. */
+    private long position;
     private static final int LEGEND_HEIGHT = 22;
     private static final int MAX_CELL = 40;
     /** Cells up to this side are drawn as pixels of one image, without marks. */
@@ -165,11 +170,11 @@ public final class PageOwnershipView extends MonitorView {
                 }).schedule();
     }
 
-    /** Moves a recording to {@code clock}, off the UI thread; the picture follows. */
+    /** Moves a recording to {@code clock}, off the UI thread, after the seeks asked before; the picture follows. */
     private void seek(long clock) {
         ClusterMonitor shown = monitor();
         if (shown != null && shown.isRecording()) {
-            java.util.concurrent.CompletableFuture.runAsync(() -> shown.seek(clock));
+            seeks = seeks.thenRunAsync(() -> shown.seek(clock));
         }
     }
 
@@ -177,6 +182,9 @@ public final class PageOwnershipView extends MonitorView {
     @Override
     void monitorChanged() {
         ClusterMonitor monitor = monitor();
+        // the position before the picture: a seek publishes its picture first, so the status never
+        // names a moment later than the picture shown
+        position = monitor == null ? 0 : monitor.position();
         if (monitor == null) {
             picture = null;
         } else if (regionFilter.isEmpty()) {
@@ -227,7 +235,7 @@ public final class PageOwnershipView extends MonitorView {
             time.setMinimum((int) Math.min(Integer.MAX_VALUE - 1, range[0]));
             time.setMaximum((int) Math.min(Integer.MAX_VALUE, Math.max(range[0] + 1, range[1])));
             time.setPageIncrement(Math.max(1, (int) ((range[1] - range[0]) / 20)));
-            time.setSelection((int) Math.min(Integer.MAX_VALUE, monitor.position()));
+            time.setSelection((int) Math.min(Integer.MAX_VALUE, position));
         }
         timeLabel.getParent().layout(true);
     }
@@ -240,7 +248,7 @@ public final class PageOwnershipView extends MonitorView {
         }
         Set<String> up = monitor.connected();
         String connection = monitor.isRecording() ? NLS.bind(Messages.PageOwnershipView_recording,
-                monitor.position(), monitor.clockRange()[1])
+                position, monitor.clockRange()[1])
                 : monitor.isClosed() ? Messages.PageOwnershipView_stopped
                 : NLS.bind(Messages.PageOwnershipView_connected, up.size(), monitor.watched().size());
         status.setText(NLS.bind(Messages.PageOwnershipView_status, new Object[] {picture.size(), monitor.eventsApplied(),

@@ -65,8 +65,8 @@ public final class JvmStills {
 
     /** The clock less the stretches the JVM stood still; it stands from {@value #STILL_MILLIS} ms after a tick until the next. */
     public long nanos() {
+        Mark m = mark; // before the clock: a tick between the two reads never makes the time go back
         long now = clock.getAsLong();
-        Mark m = mark;
         return Math.min(now, m.tick + STILL) - m.still;
     }
 }

@@ -1,6 +1,8 @@
 package dev.iris.runtime.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -23,14 +25,47 @@ public final class FrameEncoder extends MessageToMessageEncoder<Frame> {
     public static final int COPY_BELOW = 1024;
 
     private final int maxFrameBytes;
+    /** Whether {@link #write} may pass frames straight to the handlers before it: no handler after it looks at them. */
+    private final boolean direct;
 
     /** @param maxFrameBytes the largest {@code length} this encoder writes */
     public FrameEncoder(int maxFrameBytes) {
+        this(maxFrameBytes, false);
+    }
+
+    /**
+     * @param maxFrameBytes the largest {@code length} this encoder writes
+     * @param direct        whether no outbound handler after this encoder (nearer the tail) but
+     *                      {@link FragmentEncoder} looks at frames, so {@link #write} may skip them
+     */
+    public FrameEncoder(int maxFrameBytes, boolean direct) {
         super(Frame.class);
+        this.direct = direct;
         if (maxFrameBytes < Frame.HEADER_BYTES) {
             throw new IllegalArgumentException("maxFrameBytes must be at least " + Frame.HEADER_BYTES);
         }
         this.maxFrameBytes = maxFrameBytes;
+    }
+
+    /**
+     * Writes {@code frame} on {@code ch}, and flushes if {@code flush}: a frame with headroom that
+     * fits one frame goes, its prefix written in place, straight to the handlers before this
+     * encoder (it needs neither this encoder's nor {@link FragmentEncoder}'s work, nor their hops:
+     * the request and reply paths), if the encoder is {@code direct}; any other frame through the
+     * whole pipeline. Order is kept:
+     * both ways run on the connection's event loop, in call order.
+     */
+    public static ChannelFuture write(Channel ch, Frame frame, boolean flush) {
+        if (frame.headroom()) {
+            ChannelHandlerContext ctx = ch.pipeline().context(FrameEncoder.class);
+            FrameEncoder encoder = ctx == null ? null : (FrameEncoder) ctx.handler();
+            if (encoder != null && encoder.direct
+                    && Frame.HEADER_BYTES + frame.payload().readableBytes() <= encoder.maxFrameBytes) {
+                ByteBuf wire = inPlace(frame);
+                return flush ? ctx.writeAndFlush(wire) : ctx.write(wire);
+            }
+        }
+        return flush ? ch.writeAndFlush(frame) : ch.write(frame);
     }
 
     /** A frame with headroom that fits is written as its payload's buffer, with no output list or copy. */
