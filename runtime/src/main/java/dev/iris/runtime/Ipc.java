@@ -218,7 +218,7 @@ final class Ipc {
             return;
         }
         if (request.forwards() >= MAX_FORWARDS) {
-            forward(request, group, false); // refused, saying why
+            refuseForward(request, group); // once, reported, rather than quietly for every member
             return;
         }
         for (ProcessId member : members) {
@@ -229,8 +229,7 @@ final class Ipc {
     private void forward(Request request, ProcessId to, boolean toGroupNow) {
         boolean toGroup = toGroupNow || request.toGroup(); // a group's copy stays one: its failures unreported
         if (request.forwards() >= MAX_FORWARDS) {
-            fail(request, to, FailCode.BAD_MESSAGE, "the request was forwarded " + MAX_FORWARDS
-                    + " times, the most allowed (a forwarding loop?); its forward to " + to + " was refused");
+            refuseForward(request, to);
             return;
         }
         Request forwarded = request.forwarded(toGroup);
@@ -265,6 +264,12 @@ final class Ipc {
         if (!toGroup) { // a group's members are on several nodes: the sender waits for the first that answers
             movedTo(request, to.nodeNumber(), forwarded.forwards());
         }
+    }
+
+    /** Fails {@code request}, forwarded as often as allowed, instead of forwarding it to {@code to}. */
+    private void refuseForward(Request request, ProcessId to) {
+        fail(request, to, FailCode.BAD_MESSAGE, "the request was forwarded " + MAX_FORWARDS
+                + " times, the most allowed (a forwarding loop?); its forward to " + to + " was refused");
     }
 
     /** Tells the sender of {@code request} that, after {@code forwards} forwards, its answer will come from node {@code node} (MOVED). */

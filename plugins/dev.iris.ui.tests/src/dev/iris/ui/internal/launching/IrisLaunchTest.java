@@ -151,7 +151,7 @@ class IrisLaunchTest {
 
     /**
      * The default configuration of the example, but with its node JVMs on free ports (its declared
-     * ports may be taken on a test machine; the shortcut's test launches them as declared).
+     * ports may be taken on a test machine).
      */
     private static ILaunchConfigurationWorkingCopy onFreePorts() throws CoreException {
         ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program, cluster);
@@ -301,11 +301,20 @@ class IrisLaunchTest {
     }
 
     /** Sets a line breakpoint where the name server puts a name; returns its line. */
-    private static int breakAtRegister(IFile handler) throws Exception {
+    private static IJavaLineBreakpoint breakAtRegister(IFile handler) throws Exception {
         List<String> lines = handler.readString().lines().toList();
         int line = lines.indexOf(lines.stream().filter(l -> l.contains("names.put(")).findFirst().orElseThrow()) + 1;
-        JDIDebugModel.createLineBreakpoint(handler, "demo.names.NameServer", line, -1, -1, 0, true, null);
-        return line;
+        return JDIDebugModel.createLineBreakpoint(handler, "demo.names.NameServer", line, -1, -1, 0, true, null);
+    }
+
+    /** Lets {@code seconds} pass with a node held, and asserts the program did not end meanwhile. */
+    private static void holdFor(int seconds, IProcess main) {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < until) {
+            long chunk = Math.min(until, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+            processEventsUntil(() -> main.isTerminated() || System.nanoTime() >= chunk, () -> "ten seconds");
+            assertFalse(main.isTerminated(), "the program ended while a node was held: " + output(main));
+        }
     }
 
     /** Adds (and returns) a debug event listener that collects the threads a breakpoint suspends. */
@@ -341,7 +350,7 @@ class IrisLaunchTest {
     @Test
     void aBreakpointInAHandlerStopsThatNodesJvmWhileAnotherGoesOn() throws Exception {
         IFile handler = project.getFile(IrisProjects.SRC + "/demo/names/NameServer.java");
-        int line = breakAtRegister(handler);
+        int line = breakAtRegister(handler).getLineNumber();
         List<IJavaThread> suspended = new CopyOnWriteArrayList<>();
         IDebugEventSetListener listener = collectBreakpointHits(suspended);
         try {
@@ -388,12 +397,8 @@ class IrisLaunchTest {
      */
     @Test
     void aBreakpointThatSuspendsItsWholeJvmDoesNotBreakTheProgram() throws Exception {
-        IFile handler = project.getFile(IrisProjects.SRC + "/demo/names/NameServer.java");
-        List<String> lines = handler.readString().lines().toList();
-        int line = lines.indexOf(lines.stream().filter(l -> l.contains("names.put(")).findFirst().orElseThrow()) + 1;
-        IJavaLineBreakpoint breakpoint = JDIDebugModel.createLineBreakpoint(handler, "demo.names.NameServer", line,
-                -1, -1, 0, true, null);
-        breakpoint.setSuspendPolicy(IJavaBreakpoint.SUSPEND_VM);
+        breakAtRegister(project.getFile(IrisProjects.SRC + "/demo/names/NameServer.java"))
+                .setSuspendPolicy(IJavaBreakpoint.SUSPEND_VM);
         List<IJavaThread> suspended = new CopyOnWriteArrayList<>();
         IDebugEventSetListener listener = collectBreakpointHits(suspended);
         try {
@@ -402,12 +407,7 @@ class IrisLaunchTest {
                     .findFirst().orElseThrow();
             processEventsUntil(() -> !suspended.isEmpty(), () -> "a name server at the breakpoint: " + output(main));
             assertTrue(suspended.get(0).getDebugTarget().isSuspended(), "the whole JVM stands");
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(25);
-            while (System.nanoTime() < until) {
-                long chunk = Math.min(until, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
-                processEventsUntil(() -> main.isTerminated() || System.nanoTime() >= chunk, () -> "ten seconds");
-                assertFalse(main.isTerminated(), "the program ended while a node was held: " + output(main));
-            }
+            holdFor(25, main);
             // Resume on the JVM, as a person resumes a JVM that stands whole (each hit stops it again)
             processEventsUntil(() -> {
                 for (IJavaThread t : suspended) {
@@ -446,12 +446,7 @@ class IrisLaunchTest {
             processEventsUntil(() -> !suspended.isEmpty(), () -> "a name server at the breakpoint: " + output(main));
             processEventsUntil(() -> monitor().timePaused() && monitor().connected().containsAll(
                     List.of("n1", "n2", "client")), () -> "the time of every JVM stopped: " + monitor().connected());
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < until) {
-                long chunk = Math.min(until, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
-                processEventsUntil(() -> main.isTerminated() || System.nanoTime() >= chunk, () -> "ten seconds");
-                assertFalse(main.isTerminated(), "the program ended while a node was held: " + output(main));
-            }
+            holdFor(60, main);
             // resume every held handler, those that reach the breakpoint later too, until the program ends
             resumeUntil(suspended, main::isTerminated, () -> "the program to end once resumed: " + output(main));
             assertEquals(0, main.getExitValue(), output(main));
