@@ -20,8 +20,8 @@ final class GroupTable {
      * A group's members: in a fixed order, each with its index in it, and by node. Immutable, so a
      * send reads it without a lock.
      */
-    record View(List<ProcessId> order, Map<ProcessId, Integer> index, List<NodeMembers> byNode) {
-        static final View EMPTY = new View(List.of(), Map.of(), List.of());
+    record View(List<ProcessId> order, Map<ProcessId, Integer> index, List<NodeMembers> byNode, int mostOnANode) {
+        static final View EMPTY = new View(List.of(), Map.of(), List.of(), 0);
 
         static View of(Set<ProcessId> members) {
             List<ProcessId> order = List.copyOf(members);
@@ -34,7 +34,8 @@ final class GroupTable {
             List<NodeMembers> nodes = new ArrayList<>(byNode.size());
             byNode.forEach((node, list) -> nodes.add(new NodeMembers(node, List.copyOf(list),
                     list.stream().mapToInt(ProcessId::localId).toArray())));
-            return new View(order, Map.copyOf(index), List.copyOf(nodes));
+            int most = byNode.values().stream().mapToInt(List::size).max().orElse(0);
+            return new View(order, Map.copyOf(index), List.copyOf(nodes), most);
         }
 
         Set<ProcessId> members() {

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -36,18 +37,23 @@ class BulkTransferTest {
 
     /** Two nodes with the given limits (node 0 with {@code limits0}, node 1 with {@code limits1}). */
     private List<Node> pair(Transport transport, long[] limits0, long[] limits1) throws InterruptedException {
+        return cluster(transport, limits0, limits1);
+    }
+
+    /** One node per element of {@code limits}, each with those limits, the first one the seed of the others. */
+    private List<Node> cluster(Transport transport, long[]... limits) throws InterruptedException {
         String cluster = "bulk" + CLUSTERS.incrementAndGet();
-        SocketAddress first = transport == Transport.TCP ? new InetSocketAddress("127.0.0.1", 0)
-                : new LocalAddress(cluster + "/a");
-        Node a = Node.start(NodeConfig.of("a", cluster, first, List.of()).withLimits((int) limits0[0], limits0[1]),
-                Codecs.of());
-        nodes.add(a);
-        SocketAddress second = transport == Transport.TCP ? new InetSocketAddress("127.0.0.1", 0)
-                : new LocalAddress(cluster + "/b");
-        Node b = Node.start(NodeConfig.of("b", cluster, second, List.of(Node.parse(a.address())))
-                .withLimits((int) limits1[0], limits1[1]), Codecs.of());
-        nodes.add(b);
-        assertTrue(a.awaitMembers(2, Duration.ofSeconds(10)) && b.awaitMembers(2, Duration.ofSeconds(10)));
+        for (int i = 0; i < limits.length; i++) {
+            String name = String.valueOf((char) ('a' + i));
+            SocketAddress address = transport == Transport.TCP ? new InetSocketAddress("127.0.0.1", 0)
+                    : new LocalAddress(cluster + "/" + name);
+            List<SocketAddress> seeds = i == 0 ? List.of() : List.of(Node.parse(nodes.get(0).address()));
+            nodes.add(Node.start(NodeConfig.of(name, cluster, address, seeds)
+                    .withLimits((int) limits[i][0], limits[i][1]), Codecs.of()));
+        }
+        for (Node node : nodes) {
+            assertTrue(node.awaitMembers(limits.length, Duration.ofSeconds(10)));
+        }
         return nodes;
     }
 
@@ -102,6 +108,36 @@ class BulkTransferTest {
         NodeUnreachableException e = assertThrows(NodeUnreachableException.class,
                 () -> call(n.get(0), k -> k.send(echo, new byte[200 * 1024], TIMEOUT)));
         assertTrue(e.getMessage().contains("'b'"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aGroupSendsBodyArrivesWholeOnEveryNodeWhetherCopiedOrShared(Transport transport) throws Exception {
+        // a 4 KiB frame bound: the larger bodies also travel in pieces
+        long[] limits = {4096, 64 * 1024};
+        List<Node> n = cluster(transport, limits, limits, limits);
+        ProcessId group = ProcessId.wellKnownGroup(42);
+        CountDownLatch joined = new CountDownLatch(2);
+        for (Node member : n.subList(1, 3)) {
+            member.spawn("member", k -> {
+                k.join(group);
+                joined.countDown();
+                while (true) {
+                    Request r = k.receive();
+                    k.reply(r, Arrays.hashCode((byte[]) r.message()) + "/" + ((byte[]) r.message()).length);
+                }
+            });
+        }
+        assertTrue(joined.await(10, TimeUnit.SECONDS));
+        Random random = new Random(42);
+        for (int size : new int[] {0, 1023, 1024, Groups.SHARE_FROM - 1, Groups.SHARE_FROM, 60 * 1024}) {
+            byte[] body = new byte[size];
+            random.nextBytes(body);
+            GroupReplies replies = call(n.get(0), k -> k.sendGroup(group, body, ReplyMode.ALL, TIMEOUT));
+            assertTrue(replies.satisfied() && replies.failures().isEmpty(), replies.toString());
+            assertEquals(List.of(Arrays.hashCode(body) + "/" + size, Arrays.hashCode(body) + "/" + size),
+                    replies.replies().stream().map(GroupReplies.Reply::message).toList(), "replies to a body of " + size + " bytes");
+        }
     }
 
     @ParameterizedTest
