@@ -65,7 +65,7 @@ public class FrameBenchmark {
     }
 
     private Frame frame() {
-        return new Frame(FrameKind.SEND, 0, IpcWire.send(alloc, 3, 7, 1L << 32 | 5, 2L << 32 | 9, null,
+        return new Frame(FrameKind.SEND, 0, IpcWire.send(alloc, 3, 7, 1L << 32 | 5, 2L << 32 | 9, null, null,
                 Codecs.BYTES.id(), message, message.length + 4, Codecs.BYTES::encode));
     }
 

@@ -7,6 +7,7 @@ import dev.iris.runtime.transport.FrameEncoder;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.GroupWire;
+import dev.iris.runtime.transport.IpcWire;
 import dev.iris.runtime.transport.IpcWire.FailCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -46,6 +47,13 @@ import java.util.function.LongConsumer;
  * gets every membership either in its STATE or as an update.
  */
 final class Groups {
+    /**
+     * Group-send bodies of at least this many bytes are shared between the nodes' frames; smaller
+     * ones are copied into each frame, which costs less than the shared frame's extra buffers and
+     * encoder pass (measured at 1 KiB with four members).
+     */
+    static final int SHARE_FROM = 16 * 1024;
+
     private final NodeId self;
     private final NodeConfig config;
     private final Codecs codecs;
@@ -53,6 +61,7 @@ final class Groups {
     private final Peers peers;
     private final ProcessTable processes;
     private final Ipc ipc;
+    private final Segments segments;
     private final Tracer tracer;
     /** Times out asynchronous group sends whose members are all on this node. */
     private final EventLoop timers;
@@ -65,7 +74,8 @@ final class Groups {
     private final Object lock = new Object();
 
     Groups(NodeId self, NodeConfig config, Codecs codecs, LamportClock clock, Peers peers, ProcessTable processes,
-            Ipc ipc, Tracer tracer, EventLoop timers, Consumer<Peer> stateKnown) {
+            Ipc ipc, Segments segments, Tracer tracer, EventLoop timers, Consumer<Peer> stateKnown) {
+        this.segments = segments;
         this.timers = timers;
         this.self = self;
         this.config = config;
@@ -79,13 +89,6 @@ final class Groups {
     }
 
     /** A join or leave waiting until every live peer applied it. */
-    /**
-     * Group-send bodies of at least this many bytes are shared between the nodes' frames; smaller
-     * ones are copied into each frame, which costs less than the shared frame's extra buffers and
-     * encoder pass (measured at 1 KiB with four members).
-     */
-    static final int SHARE_FROM = 16 * 1024;
-
     private static final class AckWait {
         private final Set<Integer> nodes = ConcurrentHashMap.newKeySet();
 
@@ -254,11 +257,13 @@ final class Groups {
      * Group send: one GROUP_SEND per node that hosts members of the sender's view, local delivery
      * for members on this node; returns per {@code mode}.
      *
+     * @param segment  a segment the members may read until this returns, or null
      * @param previous the request id of the sender's previous group send, discarded now (0: none)
      */
-    GroupReplies sendGroup(ProcessId sender, ProcessId group, Object message, ReplyMode mode, Duration timeout,
-            long previous, LongConsumer started) {
+    GroupReplies sendGroup(ProcessId sender, ProcessId group, Object message, Segment segment, ReplyMode mode,
+            Duration timeout, long previous, LongConsumer started) {
         requireGroup(group);
+        requireReadable(segment, mode);
         if (previous != 0) {
             ipc.discard(previous);
         }
@@ -269,15 +274,36 @@ final class Groups {
             ipc.register(call);
             started.accept(call.requestId);
         }
-        start(sender, group, message, view, call, replies);
-        if (!replies) {
-            return new GroupReplies(view.members().size(), List.of(), Map.of(), true);
+        if (segment != null) {
+            segments.open(call.requestId, sender, segment);
         }
         try {
-            return call.await();
-        } catch (IpcException e) {
-            ipc.discard(call.requestId);
-            throw e;
+            start(sender, group, message, segment == null ? null : segment.grant(), view, call, replies);
+            if (!replies) {
+                return new GroupReplies(view.members().size(), List.of(), Map.of(), true);
+            }
+            try {
+                return call.await();
+            } catch (IpcException e) {
+                ipc.discard(call.requestId);
+                throw e;
+            }
+        } finally {
+            if (segment != null) {
+                segments.close(call.requestId);
+            }
+        }
+    }
+
+    /**
+     * Refuses a segment (null: none) that a group send with {@code mode} cannot pass: its members
+     * read it while the sender waits.
+     */
+    static void requireReadable(Segment segment, ReplyMode mode) {
+        if (segment != null && (segment.access() != Segment.Access.READ || mode.kind() == ReplyMode.Kind.NONE)) {
+            throw new IllegalArgumentException("a group send's segment is read by its members while the sender "
+                    + "waits: its access must be READ (not " + segment.access() + ") and its reply mode not "
+                    + mode.kind());
         }
     }
 
@@ -293,7 +319,7 @@ final class Groups {
         if (replies) {
             ipc.register(call);
         }
-        if (!start(sender, group, message, view, call, replies) && replies && !call.isDone()) {
+        if (!start(sender, group, message, null, view, call, replies) && replies && !call.isDone()) {
             // no frame left this node: no connection's loop times the send out
             call.deadlineOn(timers);
             timers.execute(call::armDeadline);
@@ -313,8 +339,11 @@ final class Groups {
      *
      * @return whether any frame left this node
      */
-    private boolean start(ProcessId sender, ProcessId group, Object message, GroupTable.View view, GroupCall call,
-            boolean deadline) {
+    private boolean start(ProcessId sender, ProcessId group, Object message, Segment.Grant segment,
+            GroupTable.View view, GroupCall call, boolean deadline) {
+        IpcWire.SegmentPart part = segment == null ? null
+                : new IpcWire.SegmentPart(segment.access().ordinal(), segment.length());
+        int flags = part == null ? 0 : GroupWire.SEGMENT;
         MessageCodec<Object> codec = codecs.forMessage(message);
         long requestId = call.requestId;
         NodeMembers here = null;
@@ -339,25 +368,25 @@ final class Groups {
                     continue;
                 }
                 Channel ch = peer.out;
-                int headerBytes = GroupWire.groupSendHeaderBytes(nm.localIds().length);
+                int headerBytes = GroupWire.groupSendHeaderBytes(nm.localIds().length, part != null);
                 boolean copy = first == null || bodyBytes < SHARE_FROM;
                 ByteBuf payload = copy
                         ? Frame.buffer(ch.alloc(), headerBytes + (first == null ? codec.sizeHint(message) : bodyBytes))
                         : ch.alloc().buffer(headerBytes);
-                frames.add(new Frame(FrameKind.GROUP_SEND, 0, payload, copy));
+                frames.add(new Frame(FrameKind.GROUP_SEND, flags, payload, copy));
                 channels.add(ch);
                 GroupWire.groupSendHeader(payload, now, requestId, sender.value(), group.value(), nm.localIds(),
-                        codec.id());
+                        part, codec.id());
                 if (first == null) {
                     first = payload;
                     bodyStart = payload.writerIndex();
                     codec.encode(message, payload);
                     bodyBytes = payload.writerIndex() - bodyStart;
-                    checkSize(message, bodyBytes, view);
+                    checkSize(message, bodyBytes, part != null, view);
                 } else if (copy) {
                     payload.writeBytes(first, bodyStart, bodyBytes);
                 } else {
-                    frames.set(frames.size() - 1, new Frame(FrameKind.GROUP_SEND, 0, ch.alloc().compositeBuffer(2)
+                    frames.set(frames.size() - 1, new Frame(FrameKind.GROUP_SEND, flags, ch.alloc().compositeBuffer(2)
                             .addComponents(true, payload, first.retainedSlice(bodyStart, bodyBytes))));
                 }
             }
@@ -373,14 +402,14 @@ final class Groups {
             if (tracer.on()) {
                 tracer.traced(MessageEvent.Kind.RECEIVE, self.number(), requestId, sender, group, message, clock.tick());
             }
-            deliver(sender, requestId, group, here.localIds(), message, null);
+            deliver(sender, requestId, group, here.localIds(), message, segment, null);
         }
         return !frames.isEmpty();
     }
 
     /** Refuses a body too large for the node with the most members, before anything leaves. */
-    private void checkSize(Object message, int bodyBytes, GroupTable.View view) {
-        long largest = (long) bodyBytes + GroupWire.groupSendHeaderBytes(view.mostOnANode());
+    private void checkSize(Object message, int bodyBytes, boolean segment, GroupTable.View view) {
+        long largest = (long) bodyBytes + GroupWire.groupSendHeaderBytes(view.mostOnANode(), segment);
         if (largest > config.maxMessageBytes()) {
             throw new IllegalArgumentException("a " + message.getClass().getSimpleName() + " group message of "
                     + largest + " encoded bytes exceeds the message limit of " + config.maxMessageBytes() + " bytes");
@@ -437,10 +466,10 @@ final class Groups {
 
     /** Delivers a group message to the listed local processes that are still members. */
     private void deliver(ProcessId sender, long requestId, ProcessId group, int[] localIds, Object message,
-            Channel origin) {
+            Segment.Grant segment, Channel origin) {
         for (int localId : localIds) {
             ProcessId member = ProcessId.process(self.number(), localId);
-            Request request = new Request(sender, requestId, message, origin, group, member, 0);
+            Request request = new Request(sender, requestId, message, origin, group, member, 0, false, segment);
             if (!table.contains(group, member)) {
                 ipc.fail(request, member, FailCode.NO_SUCH_PROCESS, member + " is no longer a member of " + group);
             } else if (!processes.deliver(localId, request)) {
@@ -451,8 +480,8 @@ final class Groups {
 
     // ------------------------------------------------------------------ inbound frames, on event loops
 
-    void onGroupSend(Channel ch, ByteBuf payload) {
-        GroupWire.GroupSend send = GroupWire.readGroupSend(payload);
+    void onGroupSend(Channel ch, ByteBuf payload, int flags) {
+        GroupWire.GroupSend send = GroupWire.readGroupSend(payload, flags);
         ProcessId sender = new ProcessId(send.sender());
         ProcessId group = new ProcessId(send.group());
         long now = clock.receive(send.clock());
@@ -477,7 +506,9 @@ final class Groups {
             return;
         }
         tracer.traced(MessageEvent.Kind.RECEIVE, sender.nodeNumber(), send.requestId(), sender, group, message, now);
-        deliver(sender, send.requestId(), group, send.members(), message, origin);
+        IpcWire.SegmentPart part = send.segment();
+        deliver(sender, send.requestId(), group, send.members(), message,
+                part == null ? null : new Segment.Grant(Segment.Access.values()[part.access()], part.length()), origin);
     }
 
     void onGroupUpdate(Channel ch, ByteBuf payload) {

@@ -51,6 +51,7 @@ final class Ipc {
     private final Peers peers;
     private final ProcessTable processes;
     private final Tracer tracer;
+    private final Segments segments;
     /** Times out asynchronous requests that stayed on this node. */
     private final EventLoop timers;
     private final PendingTable pending = new PendingTable();
@@ -58,7 +59,8 @@ final class Ipc {
     private final AtomicLong requestIds = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
 
     Ipc(NodeId self, NodeConfig config, Codecs codecs, LamportClock clock, NodeTime time, Peers peers,
-            ProcessTable processes, Tracer tracer, EventLoop timers) {
+            ProcessTable processes, Tracer tracer, Segments segments, EventLoop timers) {
+        this.segments = segments;
         this.timers = timers;
         this.time = time;
         this.self = self;
@@ -95,14 +97,23 @@ final class Ipc {
 
     // ------------------------------------------------------------------ the sending side
 
-    /** Send: blocks the calling process until the reply, a failure or the timeout. */
-    Object send(ProcessId sender, ProcessId to, Object message, Duration timeout) {
+    /**
+     * Send: blocks the calling process until the reply, a failure or the timeout; its receivers may
+     * move data from and to {@code segment} (null: none) until then.
+     */
+    Object send(ProcessId sender, ProcessId to, Object message, Segment segment, Duration timeout) {
         Call call = new Call(nextRequestId(), to, timeout.toNanos(), time, null);
+        if (segment != null) {
+            segments.open(call.requestId, sender, segment);
+        }
         try {
-            start(sender, to, message, call);
+            start(sender, to, message, segment == null ? null : segment.grant(), call);
             return call.await();
         } finally {
             pending.remove(call.requestId);
+            if (segment != null) {
+                segments.close(call.requestId);
+            }
         }
     }
 
@@ -112,7 +123,7 @@ final class Ipc {
         Call call = new Call(nextRequestId(), to, timeout.toNanos(), time, reply);
         reply.whenComplete((r, e) -> pending.remove(call.requestId, call));
         try {
-            start(sender, to, message, call);
+            start(sender, to, message, null, call);
         } catch (RuntimeException e) {
             pending.remove(call.requestId);
             throw e;
@@ -125,8 +136,8 @@ final class Ipc {
         return reply;
     }
 
-    /** Registers {@code call} and sends its request (or delivers it here). */
-    private void start(ProcessId sender, ProcessId to, Object message, Call call) {
+    /** Registers {@code call} and sends its request, passing {@code segment} (or null), or delivers it here. */
+    private void start(ProcessId sender, ProcessId to, Object message, Segment.Grant segment, Call call) {
         MessageCodec<Object> codec = codecs.forMessage(message);
         long requestId = call.requestId;
         register(call);
@@ -136,7 +147,8 @@ final class Ipc {
             if (tracer.on()) { // a local step needs no clock of its own unless someone watches
                 tracer.traced(MessageEvent.Kind.RECEIVE, self.number(), requestId, sender, to, message, clock.tick());
             }
-            if (!processes.deliver(to.localId(), new Request(sender, requestId, message))) {
+            if (!processes.deliver(to.localId(), new Request(sender, requestId, message, null, null, null, 0, false,
+                    segment))) {
                 throw new NoSuchProcessException("no process " + to + " on node '" + self + "'");
             }
             return;
@@ -148,9 +160,20 @@ final class Ipc {
         }
         Channel ch = peer.out;
         requireBacklogBelowLimit(ch, to);
+        IpcWire.SegmentPart part = wire(segment);
         ByteBuf payload = checkSize(IpcWire.send(ch.alloc(), now, requestId, sender.value(), to.value(), null,
-                codec.id(), message, codec.sizeHint(message), codec::encode), message);
-        call.write(ch, new Frame(FrameKind.SEND, 0, payload, true));
+                part, codec.id(), message, codec.sizeHint(message), codec::encode), message);
+        call.write(ch, new Frame(FrameKind.SEND, IpcWire.flags(null, part), payload, true));
+    }
+
+    /** A segment's grant as a SEND carries it, or null. */
+    private static IpcWire.SegmentPart wire(Segment.Grant segment) {
+        return segment == null ? null : new IpcWire.SegmentPart(segment.access().ordinal(), segment.length());
+    }
+
+    /** A SEND's segment part as its receiver is granted it, or null. */
+    private static Segment.Grant grant(IpcWire.SegmentPart part) {
+        return part == null ? null : new Segment.Grant(Segment.Access.values()[part.access()], part.length());
     }
 
     /** Reply: never blocks; dropped (and logged) if the sender's node is gone. */
@@ -257,10 +280,11 @@ final class Ipc {
                 request.message(), now);
         IpcWire.Forward forward = new IpcWire.Forward(request.group().map(ProcessId::value).orElse(0L),
                 request.member() == null ? 0 : request.member().value(), forwarded.forwards());
-        peer.out.writeAndFlush(new Frame(FrameKind.SEND, IpcWire.FORWARDED | (toGroup ? IpcWire.TO_GROUP : 0),
+        IpcWire.SegmentPart part = wire(request.segment().orElse(null));
+        peer.out.writeAndFlush(new Frame(FrameKind.SEND, IpcWire.flags(forward, part) | (toGroup ? IpcWire.TO_GROUP : 0),
                 IpcWire.send(peer.out.alloc(), now, request.requestId(), request.sender().value(), to.value(),
-                        forward, codec.id(), request.message(), codec.sizeHint(request.message()), codec::encode),
-                true));
+                        forward, part, codec.id(), request.message(), codec.sizeHint(request.message()),
+                        codec::encode), true));
         if (!toGroup) { // a group's members are on several nodes: the sender waits for the first that answers
             movedTo(request, to.nodeNumber(), forwarded.forwards());
         }
@@ -407,11 +431,13 @@ final class Ipc {
         Peer from = forward == null ? null : peers.of(ch); // a forward comes from the forwarding node
         tracer.traced(MessageEvent.Kind.RECEIVE, from == null ? sender.nodeNumber() : from.id.number(),
                 send.requestId(), sender, target, message, now);
-        Request request = forward == null ? new Request(sender, send.requestId(), message, origin)
+        Segment.Grant segment = grant(send.segment());
+        Request request = forward == null
+                ? new Request(sender, send.requestId(), message, origin, null, null, 0, false, segment)
                 : new Request(sender, send.requestId(), message, origin,
                         forward.group() == 0 ? null : new ProcessId(forward.group()),
                         forward.member() == 0 ? null : new ProcessId(forward.member()), forward.forwards(),
-                        (flags & IpcWire.TO_GROUP) != 0);
+                        (flags & IpcWire.TO_GROUP) != 0, segment);
         if (!processes.deliver(target.localId(), request)) {
             fail(request, target, FailCode.NO_SUCH_PROCESS, "no process " + target + " on node '" + self + "'");
         }

@@ -1,6 +1,7 @@
 package dev.iris.runtime;
 
 import dev.iris.runtime.dsm.SharedMemory;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -37,6 +38,44 @@ public interface Kernel {
      * @throws IllegalArgumentException   if there is no codec for the message
      */
     Object send(ProcessId to, Object message, Duration timeout);
+
+    /**
+     * Sends {@code message} to process {@code to} with access to {@code segment}, a part of this
+     * process's memory (V's Send with a segment), and blocks until it replies. Until then the
+     * receiver (or a process it forwards the request to) may read from the segment with
+     * {@link #moveFrom} and write into it with {@link #moveTo}, as the segment's
+     * {@link Segment#access() access} allows; nothing of the segment travels unless it is moved. When
+     * this returns, however it returns, access has ended and the receiver's writes are in the segment.
+     *
+     * @throws IllegalArgumentException if {@code to} is a group, or there is no codec for the message
+     * @see #send(ProcessId, Object, Duration) for the rest
+     */
+    Object send(ProcessId to, Object message, Segment segment, Duration timeout);
+
+    /**
+     * V's MoveFrom: copies bytes of {@code request}'s segment, from {@code offset} on, into
+     * {@code into} until it is full (its remaining bytes), and advances its position. Blocks until
+     * they are copied; between nodes they travel in pieces, a few at a time, so a move may be larger
+     * than either node's heap allows at once (into a file's mapped buffer, say) and a segment is best
+     * read in parts of a size that suits the receiver.
+     *
+     * @throws IllegalStateException      if the request passed no segment, its access forbids reading,
+     *                                    or it was answered (access ends with the answer)
+     * @throws IndexOutOfBoundsException  if the bytes are not all inside the segment
+     * @throws IllegalArgumentException   if {@code into} is read-only
+     * @throws NodeUnreachableException   if the sender's node is not live or dies meanwhile
+     * @throws IpcException               if the sender stopped waiting (it timed out, say), so access
+     *                                    ended, or its segment's file failed; {@code into}'s position
+     *                                    is then where it was
+     */
+    void moveFrom(Request request, long offset, ByteBuffer into);
+
+    /**
+     * V's MoveTo: copies the remaining bytes of {@code from} into {@code request}'s segment at
+     * {@code offset}, and advances its position; blocks until they are in the segment. Like
+     * {@link #moveFrom}, with writing in place of reading.
+     */
+    void moveTo(Request request, long offset, ByteBuffer from);
 
     /**
      * Sends {@code message} to process {@code to} without waiting: one process can keep many
@@ -96,6 +135,18 @@ public interface Kernel {
      * @throws IpcTimeoutException if the mode is not satisfied within {@code timeout}
      */
     GroupReplies sendGroup(ProcessId group, Object message, ReplyMode mode, Duration timeout);
+
+    /**
+     * {@link #sendGroup(ProcessId, Object, ReplyMode, Duration)} with read access to
+     * {@code segment} for every member (and whoever a member forwards the request to), until this
+     * returns: each reads it with {@link #moveFrom}. Replies that {@link #getReply} fetches later
+     * come from members whose access has ended.
+     *
+     * @param segment its access must be {@link Segment.Access#READ}
+     * @throws IllegalArgumentException if the segment's access is not READ, or {@code mode} waits for
+     *                                  no reply
+     */
+    GroupReplies sendGroup(ProcessId group, Object message, Segment segment, ReplyMode mode, Duration timeout);
 
     /**
      * The next reply to this process's latest group send that {@link #sendGroup} did not return,

@@ -2,6 +2,7 @@ package dev.iris.runtime;
 
 import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.internal.Blocking;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -54,7 +55,32 @@ final class KernelImpl implements Kernel {
             throw new NoSuchProcessException("group " + to + " has no members");
         }
         discardGroupReplies();
-        return node.ipc().send(self.pid, to, message, timeout);
+        return node.ipc().send(self.pid, to, message, null, timeout);
+    }
+
+    @Override
+    public Object send(ProcessId to, Object message, Segment segment, Duration timeout) {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(segment, "segment");
+        Blocking.check("send");
+        if (to.isGroup()) {
+            throw new IllegalArgumentException(to + " is a group: a segment goes with a Send to one process");
+        }
+        discardGroupReplies();
+        return node.ipc().send(self.pid, to, message, segment, timeout);
+    }
+
+    @Override
+    public void moveFrom(Request request, long offset, ByteBuffer into) {
+        Blocking.check("moveFrom");
+        node.segments().move(mine(request), offset, into, false);
+    }
+
+    @Override
+    public void moveTo(Request request, long offset, ByteBuffer from) {
+        Blocking.check("moveTo");
+        node.segments().move(mine(request), offset, from, true);
     }
 
     @Override
@@ -113,11 +139,19 @@ final class KernelImpl implements Kernel {
 
     @Override
     public GroupReplies sendGroup(ProcessId group, Object message, ReplyMode mode, Duration timeout) {
+        return sendGroup(group, message, null, mode, timeout);
+    }
+
+    @Override
+    public GroupReplies sendGroup(ProcessId group, Object message, Segment segment, ReplyMode mode,
+            Duration timeout) {
         Objects.requireNonNull(message, "message");
         Blocking.check("sendGroup");
+        Groups.requireReadable(segment, mode);
         long previous = lastGroupSend;
         lastGroupSend = 0;
-        return node.groups().sendGroup(self.pid, group, message, mode, timeout, previous, id -> lastGroupSend = id);
+        return node.groups().sendGroup(self.pid, group, message, segment, mode, timeout, previous,
+                id -> lastGroupSend = id);
     }
 
     @Override
@@ -228,6 +262,15 @@ final class KernelImpl implements Kernel {
             processes.unanswered(self, request);
             throw e;
         }
+    }
+
+    /** {@code request}, if this process received it: only its receiver moves data of its segment. */
+    private Request mine(Request request) {
+        if (request.receiver != self) {
+            throw new IllegalStateException("cannot move data of the segment of " + request
+                    + ": it was not received by this process");
+        }
+        return request;
     }
 
     private void take(Request request, String what) {

@@ -204,7 +204,7 @@ final class Names {
         }
         long[] call = {0};
         try {
-            GroupReplies replies = groups.sendGroup(asker, SERVERS, new Query(name), ReplyMode.ALL, patience, 0,
+            GroupReplies replies = groups.sendGroup(asker, SERVERS, new Query(name), null, ReplyMode.ALL, patience, 0,
                     id -> call[0] = id);
             return replies.replies().stream().map(r -> (Answer) r.message())
                     .filter(a -> a.holder() != 0 && new ProcessId(a.holder()).nodeNumber() != self.number())

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One Iris node: a member of a cluster that hosts processes and talks to the other members over
@@ -63,6 +64,7 @@ public final class Node implements AutoCloseable {
     private final NodeTime time = new NodeTime();
     private final Tracer tracer;
     private final Ipc ipc;
+    private final Segments segments;
     private final Groups groups;
     private final Names names;
     private final Dsm memory;
@@ -79,8 +81,11 @@ public final class Node implements AutoCloseable {
         this.membership = new Membership(id, config, wiring, time, () -> advertisedAddress);
         this.processes = new ProcessTable(new Host(), time);
         this.tracer = new Tracer(id, membership);
-        this.ipc = new Ipc(id, config, codecs, clock, time, membership, processes, tracer, wiring.protocolLoop);
-        this.groups = new Groups(id, config, codecs, clock, membership, processes, ipc, tracer, wiring.protocolLoop,
+        this.segments = new Segments(id, config, membership);
+        this.ipc = new Ipc(id, config, codecs, clock, time, membership, processes, tracer, segments,
+                wiring.protocolLoop);
+        this.groups = new Groups(id, config, codecs, clock, membership, processes, ipc, segments, tracer,
+                wiring.protocolLoop,
                 membership::groupsKnown);
         // a group join waits up to five failure timeouts for its acknowledgements: so may the server's start
         this.names = new Names(id, clock, groups, ipc, processes::spawn, config.failureTimeout().multipliedBy(5));
@@ -99,8 +104,10 @@ public final class Node implements AutoCloseable {
             @Override
             public void left(Peer peer, String why) {
                 groups.nodeDied(peer.id.number());
-                ipc.failPending(n -> n == peer.id.number(), () -> new NodeUnreachableException(
-                        "node '" + peer.id + "' " + (peer.leaving ? "left the cluster (" : "died (") + why + ")"));
+                Supplier<IpcException> gone = () -> new NodeUnreachableException(
+                        "node '" + peer.id + "' " + (peer.leaving ? "left the cluster (" : "died (") + why + ")");
+                ipc.failPending(n -> n == peer.id.number(), gone);
+                segments.failMoves(n -> n == peer.id.number(), gone);
             }
 
             @Override
@@ -143,7 +150,7 @@ public final class Node implements AutoCloseable {
     }
 
     private void bind() {
-        server = wiring.bind(outbound -> new Router(id, outbound, membership, ipc, groups, memory));
+        server = wiring.bind(outbound -> new Router(id, outbound, membership, ipc, segments, groups, memory));
         advertisedAddress = Wiring.format(server.localAddress());
         long tick = config.heartbeatInterval().toNanos();
         ticker = wiring.protocolLoop.scheduleAtFixedRate(membership::tick, 0, tick, TimeUnit.NANOSECONDS);
@@ -310,7 +317,9 @@ public final class Node implements AutoCloseable {
             server.close().awaitUninterruptibly();
         }
         membership.close();
-        ipc.failPending(n -> true, () -> new NodeUnreachableException("node '" + id + "' is shutting down"));
+        Supplier<IpcException> closing = () -> new NodeUnreachableException("node '" + id + "' is shutting down");
+        ipc.failPending(n -> true, closing);
+        segments.failMoves(n -> true, closing);
         processes.interruptAll();
         wiring.shutdown();
         LOG.log(Level.INFO, "Node ''{0}'' closed", id);
@@ -385,6 +394,11 @@ public final class Node implements AutoCloseable {
         @Override
         public Names names() {
             return names;
+        }
+
+        @Override
+        public Segments segments() {
+            return segments;
         }
 
         @Override

@@ -74,6 +74,9 @@ final class ProcessTable {
         /** Logical names. */
         Names names();
 
+        /** The segments of Sends, and moves from and to them. */
+        Segments segments();
+
         /** Takes a process that exits out of all its groups (unless the node is closing). */
         void leaveAll(ProcessId member);
     }

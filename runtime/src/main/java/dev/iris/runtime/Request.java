@@ -33,6 +33,8 @@ public final class Request {
     private final int forwards;
     /** Forwarded to a group: another member may answer, so its failures are not reported. */
     private final boolean toGroup;
+    /** The sender's segment it passes access to, or null. */
+    private final Segment.Grant segment;
     /** The process that received it: set by its table before the process sees it. */
     ProcessTable.Entry receiver;
     /** Answered (replied to, forwarded or failed): only the first answer is taken. */
@@ -51,12 +53,13 @@ public final class Request {
 
     Request(ProcessId sender, long requestId, Object message, Channel origin, ProcessId group, ProcessId member,
             int forwards) {
-        this(sender, requestId, message, origin, group, member, forwards, false);
+        this(sender, requestId, message, origin, group, member, forwards, false, null);
     }
 
     Request(ProcessId sender, long requestId, Object message, Channel origin, ProcessId group, ProcessId member,
-            int forwards, boolean toGroup) {
+            int forwards, boolean toGroup, Segment.Grant segment) {
         this.toGroup = toGroup;
+        this.segment = segment;
         this.sender = sender;
         this.requestId = requestId;
         this.message = message;
@@ -68,7 +71,16 @@ public final class Request {
 
     /** This request as its next receiver gets it when it is forwarded on this node (to one of a group's members if {@code toGroup}). */
     Request forwarded(boolean toGroup) {
-        return new Request(sender, requestId, message, origin, group, member, forwards + 1, toGroup);
+        return new Request(sender, requestId, message, origin, group, member, forwards + 1, toGroup, segment);
+    }
+
+    /**
+     * The segment of the sender's memory that came with the request (V's segment access): what
+     * {@link Kernel#moveFrom} and {@link Kernel#moveTo} may do with it and its length, until the
+     * request is answered. A forward passes it on with the request.
+     */
+    public Optional<Segment.Grant> segment() {
+        return Optional.ofNullable(segment);
     }
 
     /** Whether it was forwarded to a group: its failures are not reported (another member may answer). */

@@ -23,10 +23,12 @@ final class Router extends ChannelInboundHandlerAdapter {
     private final boolean outbound;
     private final Membership membership;
     private final Ipc ipc;
+    private final Segments segments;
     private final Groups groups;
     private final Dsm memory;
 
-    Router(NodeId id, boolean outbound, Membership membership, Ipc ipc, Groups groups, Dsm memory) {
+    Router(NodeId id, boolean outbound, Membership membership, Ipc ipc, Segments segments, Groups groups, Dsm memory) {
+        this.segments = segments;
         this.id = id;
         this.outbound = outbound;
         this.membership = membership;
@@ -74,7 +76,9 @@ final class Router extends ChannelInboundHandlerAdapter {
                 case REPLY -> ipc.onReply(ch, payload, frame.flags());
                 case FAIL -> ipc.onFail(payload, frame.flags());
                 case MOVED -> ipc.onMoved(payload);
-                case GROUP_SEND -> groups.onGroupSend(ch, payload);
+                case SEGMENT_MOVE -> segments.onMove(ch, payload);
+                case SEGMENT_ANSWER -> segments.onAnswer(ch, payload);
+                case GROUP_SEND -> groups.onGroupSend(ch, payload, frame.flags());
                 case GROUP_UPDATE -> groups.onGroupUpdate(ch, payload);
                 case GROUP_ACK -> groups.onGroupAck(ch, payload);
                 case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL, SYNC, DIFF, DIFF_ACK, REPLICA,

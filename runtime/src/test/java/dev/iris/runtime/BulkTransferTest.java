@@ -157,7 +157,7 @@ class BulkTransferTest {
         });
         assertTrue(joined.await(10, TimeUnit.SECONDS));
         // one member on the receiving node: the frame's payload is its header plus the body
-        int largest = 64 * 1024 - GroupWire.groupSendHeaderBytes(1);
+        int largest = 64 * 1024 - GroupWire.groupSendHeaderBytes(1, false);
         GroupReplies at = call(n.get(0), k -> k.sendGroup(group, new byte[largest], ReplyMode.ALL, TIMEOUT));
         assertTrue(at.satisfied() && at.failures().isEmpty(), at.toString());
         assertEquals(String.valueOf(largest), at.first());

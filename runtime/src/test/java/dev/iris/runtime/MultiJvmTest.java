@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -76,7 +77,7 @@ class MultiJvmTest {
     /** Starts {@code main NAME e2e DRIVER-ADDRESS extra...} and waits for its READY line. */
     private NodeJvm startJvm(Class<?> main, String name, String... extra) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 main.getName(), name, "e2e", driver.address()));
         command.addAll(List.of(extra));
         java.lang.Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -210,5 +211,23 @@ class MultiJvmTest {
         assertTrue(driver.awaitMembers(3, Duration.ofSeconds(10)), () -> "driver sees " + driver.members());
         MemoryException lost = assertThrows(MemoryException.class, () -> m.setLong(home, 4));
         assertTrue(lost.getMessage().contains("jvm3") && lost.getMessage().contains("'jvm3home'"), lost.getMessage());
+    }
+
+    /**
+     * V's segments between two node JVMs of 256 MiB heap each: a Send passes a 1 GiB file region,
+     * which the receiver reads whole in 1 MiB parts and writes the end of; neither side could hold
+     * it in its heap.
+     */
+    @Test
+    void aGibibyteSegmentMovesBetweenNodeJvmsWithQuarterGibibyteHeaps(@TempDir Path dir) throws Exception {
+        driver = Node.start(NodeConfig.of("driver", "e2e", new InetSocketAddress("127.0.0.1", 0), List.of()), Codecs.of());
+        NodeJvm holder = startJvm(SegmentNodeMain.class, "holder");
+        NodeJvm reader = startJvm(SegmentNodeMain.class, "reader");
+        assertTrue(driver.awaitMembers(3, Duration.ofSeconds(30)), () -> "driver sees " + driver.members());
+        ProcessId holding = new ProcessId(Long.parseLong(holder.ready()[2]));
+        ProcessId reading = new ProcessId(Long.parseLong(reader.ready()[1]));
+        String job = reading.value() + " " + dir.resolve("segment") + " " + (1L << 30);
+        assertEquals("ok", driver.call("test-call", Duration.ofMinutes(5), k -> k.send(holding, job,
+                Duration.ofMinutes(5))));
     }
 }

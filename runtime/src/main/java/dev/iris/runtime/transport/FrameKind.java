@@ -58,7 +58,11 @@ public enum FrameKind {
     /** The sender's node is being closed on purpose; empty payload. Its peers see it leave, not die. */
     LEAVE(25),
     /** A request was forwarded to a process on another node, whose answer the sender now awaits; payload in {@link IpcWire}. */
-    MOVED(26);
+    MOVED(26),
+    /** A piece of a move from or to the segment a SEND passed, for the sender's node; payload in {@link SegmentWire}. */
+    SEGMENT_MOVE(27),
+    /** The answer to a SEGMENT_MOVE: the bytes read, done, or refused; payload in {@link SegmentWire}. */
+    SEGMENT_ANSWER(28);
 
     private static final FrameKind[] BY_CODE = new FrameKind[256];
 

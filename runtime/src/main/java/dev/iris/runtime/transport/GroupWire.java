@@ -11,14 +11,17 @@ import java.util.List;
  * {@code doc/design/groups.md} for the protocol.
  *
  * <pre>
- * group-send   := clock:u64 requestId:u64 sender:u64 group:u64 count:u16 member:u32{count} codec:u16 body:byte[rest]
+ * group-send   := clock:u64 requestId:u64 sender:u64 group:u64 count:u16 member:u32{count} segment? codec:u16 body:byte[rest]
+ * segment      := access:u8 length:u64                           with frame flag SEGMENT
  * group-update := op:u8 opId:u64 count:u32 (group:u64 member:u64){count}
  * group-ack    := opId:u64
  * </pre>
  *
  * A group send carries the local ids of the members on the receiving node that the sender
  * addressed (one frame per hosting node); replies and failures come back as ordinary REPLY and
- * FAIL frames with the group send's {@code requestId}. In a group update, {@code op} is JOIN (1),
+ * FAIL frames with the group send's {@code requestId}. A group send with frame flag
+ * {@link #SEGMENT} passes its members read access to a segment of the sender's memory, as a SEND
+ * does ({@link IpcWire}; {@code access} is 0, read). In a group update, {@code op} is JOIN (1),
  * LEAVE (2) or STATE (3, the sender's full local membership, sent once to a new peer);
  * {@code opId} 0 asks for no acknowledgement.
  */
@@ -39,8 +42,12 @@ public final class GroupWire {
         }
     }
 
-    /** The header of a GROUP_SEND; the payload's reader index is left at the body. */
-    public record GroupSend(long clock, long requestId, long sender, long group, int[] members, int codec) {
+    /** Frame flag of a GROUP_SEND with a {@code segment} part. */
+    public static final int SEGMENT = 1;
+
+    /** The header of a GROUP_SEND ({@code segment} null if none); the payload's reader index is left at the body. */
+    public record GroupSend(long clock, long requestId, long sender, long group, int[] members,
+            IpcWire.SegmentPart segment, int codec) {
     }
 
     /** One (group, member) pair of an update. */
@@ -57,9 +64,9 @@ public final class GroupWire {
     private GroupWire() {
     }
 
-    /** The bytes of a GROUP_SEND payload before the body, for {@code members} members on the node. */
-    public static int groupSendHeaderBytes(int members) {
-        return 36 + 4 * members;
+    /** The bytes of a GROUP_SEND payload before the body, for {@code members} members on the node, with a segment or not. */
+    public static int groupSendHeaderBytes(int members, boolean segment) {
+        return 36 + 4 * members + (segment ? 9 : 0);
     }
 
     /**
@@ -67,7 +74,7 @@ public final class GroupWire {
      * body can follow the headers of several nodes without being encoded again.
      */
     public static ByteBuf groupSendHeader(ByteBuf out, long clock, long requestId, long sender, long group,
-            int[] members, int codec) {
+            int[] members, IpcWire.SegmentPart segment, int codec) {
         if (members.length > MAX_ENTRIES) {
             throw new IllegalArgumentException(members.length + " members on one node, at most " + MAX_ENTRIES);
         }
@@ -75,10 +82,14 @@ public final class GroupWire {
         for (int m : members) {
             out.writeInt(m);
         }
+        if (segment != null) {
+            out.writeByte(segment.access()).writeLong(segment.length());
+        }
         return out.writeShort(codec);
     }
 
-    public static GroupSend readGroupSend(ByteBuf in) {
+    /** Reads a GROUP_SEND's header; {@code flags} are its frame's. */
+    public static GroupSend readGroupSend(ByteBuf in, int flags) {
         if (in.readableBytes() < 34) {
             throw new FrameFormatException("group send payload of " + in.readableBytes() + " bytes is truncated");
         }
@@ -95,7 +106,18 @@ public final class GroupWire {
         for (int i = 0; i < count; i++) {
             members[i] = in.readInt();
         }
-        return new GroupSend(clock, requestId, sender, group, members, in.readUnsignedShort());
+        IpcWire.SegmentPart segment = null;
+        if ((flags & SEGMENT) != 0) {
+            if (in.readableBytes() < 11) {
+                throw new FrameFormatException("group send with a segment of " + in.readableBytes() + " bytes");
+            }
+            segment = new IpcWire.SegmentPart(in.readUnsignedByte(), in.readLong());
+            if (segment.access() != 0) {
+                throw new FrameFormatException("group send with a segment of access " + segment.access()
+                        + ": its members may only read it");
+            }
+        }
+        return new GroupSend(clock, requestId, sender, group, members, segment, in.readUnsignedShort());
     }
 
     public static ByteBuf update(ByteBufAllocator alloc, Update update) {

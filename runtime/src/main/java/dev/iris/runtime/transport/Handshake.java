@@ -27,9 +27,10 @@ public record Handshake(String cluster, int protocol, String node) {
     /**
      * The protocol version this runtime speaks: 2 put Lamport clocks on IPC frames; 3 added the
      * MOVED frame of forwards, the monitor's Leaving and the peers that left in its state; 4 the
-     * SEND flag TO_GROUP of a forward to a group, whose failures the receiver does not report.
+     * SEND flag TO_GROUP of a forward to a group, whose failures the receiver does not report; 5 the
+     * SEND flag SEGMENT and the segment frames (SEGMENT_MOVE, SEGMENT_ANSWER).
      */
-    public static final int PROTOCOL = 4;
+    public static final int PROTOCOL = 5;
     /** Upper bound of the UTF-8 length of the cluster name and the node id. */
     public static final int MAX_NAME_BYTES = 255;
 

@@ -10,8 +10,9 @@ import java.util.function.BiConsumer;
  * {@code dev.iris.runtime.ProcessId}.
  *
  * <pre>
- * send    := clock:u64 requestId:u64 sender:u64 target:u64 forward? codec:u16 body:byte[rest]
+ * send    := clock:u64 requestId:u64 sender:u64 target:u64 forward? segment? codec:u16 body:byte[rest]
  * forward := group:u64 member:u64 forwards:u8                     with flag FORWARDED
+ * segment := access:u8 length:u64                                 with flag SEGMENT
  * reply   := clock:u64 requestId:u64 replier:u64 member:u64? codec:u16 body:byte[rest]
  * fail    := requestId:u64 target:u64 code:u8 reason:str member:u64?
  * moved   := requestId:u64 member:u64 node:u32 forwards:u8
@@ -29,7 +30,10 @@ import java.util.function.BiConsumer;
  * different nodes and may arrive in any order: the highest count is where the request is), so that
  * the sender fails at once if that node dies. A SEND forwarded to a group goes to each member with
  * frame flag {@link #TO_GROUP} as well: its receiver reports no failure, since another member may
- * answer, and its forwarder sends no MOVED.
+ * answer, and its forwarder sends no MOVED. A SEND with frame flag {@link #SEGMENT} passes access
+ * to a segment of its sender's memory ({@code access}: 0 read, 1 write, 2 both; {@code length} in
+ * bytes), which its receiver, or whoever it forwards the request to, moves data from and to with
+ * {@link SegmentWire}'s frames while the sender waits.
  * {@code clock} is the sending node's Lamport clock (a receiver moves its own past it).
  * {@code body} is the message as its codec wrote it; it is never copied out of the frame before
  * the codec reads it.
@@ -59,6 +63,8 @@ public final class IpcWire {
     public static final int FORWARDED = 1;
     /** Frame flag of a forwarded SEND that went to every member of a group: its failures are not reported. */
     public static final int TO_GROUP = 2;
+    /** Frame flag of a SEND with a {@code segment} part. */
+    public static final int SEGMENT = 4;
     /** Frame flag of a REPLY or FAIL that answers for a group member ({@code member}). */
     public static final int ON_BEHALF = 1;
 
@@ -66,8 +72,21 @@ public final class IpcWire {
     public record Forward(long group, long member, int forwards) {
     }
 
-    /** The header of a SEND ({@code forward} null if it has none); the payload's reader index is left at the body. */
-    public record Send(long clock, long requestId, long sender, long target, Forward forward, int codec) {
+    /** The {@code segment} part of a SEND: access 0 read, 1 write, 2 both. */
+    public record SegmentPart(int access, long length) {
+        public SegmentPart {
+            if (access < 0 || access > 2 || length < 0) {
+                throw new FrameFormatException("a segment with access " + access + " of " + length + " bytes");
+            }
+        }
+    }
+
+    /**
+     * The header of a SEND ({@code forward} and {@code segment} null if it has none); the payload's
+     * reader index is left at the body.
+     */
+    public record Send(long clock, long requestId, long sender, long target, Forward forward, SegmentPart segment,
+            int codec) {
     }
 
     /** The header of a REPLY ({@code member} 0 if none); the payload's reader index is left at the body. */
@@ -107,12 +126,16 @@ public final class IpcWire {
      * payload has the frame's prefix free in front of it ({@link Frame#buffer}); the caller owns it.
      */
     public static <T> ByteBuf send(ByteBufAllocator alloc, long clock, long requestId, long sender, long target,
-            Forward forward, int codec, T message, int bodyHint, BiConsumer<T, ByteBuf> body) {
-        ByteBuf out = Frame.buffer(alloc, 34 + (forward == null ? 0 : 17) + Math.max(0, bodyHint));
+            Forward forward, SegmentPart segment, int codec, T message, int bodyHint, BiConsumer<T, ByteBuf> body) {
+        ByteBuf out = Frame.buffer(alloc, 34 + (forward == null ? 0 : 17) + (segment == null ? 0 : 9)
+                + Math.max(0, bodyHint));
         try {
             out.writeLong(clock).writeLong(requestId).writeLong(sender).writeLong(target);
             if (forward != null) {
                 out.writeLong(forward.group()).writeLong(forward.member()).writeByte(forward.forwards());
+            }
+            if (segment != null) {
+                out.writeByte(segment.access()).writeLong(segment.length());
             }
             out.writeShort(codec);
             body.accept(message, out);
@@ -123,16 +146,23 @@ public final class IpcWire {
         }
     }
 
+    /** The frame flags of a SEND with these parts (either may be null). */
+    public static int flags(Forward forward, SegmentPart segment) {
+        return (forward == null ? 0 : FORWARDED) | (segment == null ? 0 : SEGMENT);
+    }
+
     /** Reads a SEND's header; {@code flags} are its frame's. */
     public static Send readSend(ByteBuf in, int flags) {
         boolean forwarded = (flags & FORWARDED) != 0;
-        require(in, forwarded ? 51 : 34, "send");
+        boolean segmented = (flags & SEGMENT) != 0;
+        require(in, 34 + (forwarded ? 17 : 0) + (segmented ? 9 : 0), "send");
         long clock = in.readLong();
         long requestId = in.readLong();
         long sender = in.readLong();
         long target = in.readLong();
         Forward forward = forwarded ? new Forward(in.readLong(), in.readLong(), in.readUnsignedByte()) : null;
-        return new Send(clock, requestId, sender, target, forward, in.readUnsignedShort());
+        SegmentPart segment = segmented ? new SegmentPart(in.readUnsignedByte(), in.readLong()) : null;
+        return new Send(clock, requestId, sender, target, forward, segment, in.readUnsignedShort());
     }
 
     /**

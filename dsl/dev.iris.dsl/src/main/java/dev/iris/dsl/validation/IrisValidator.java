@@ -80,6 +80,8 @@ public class IrisValidator extends AbstractIrisValidator {
     public static final String UNKNOWN_HOME = PREFIX + "unknownHome";
     /** The same group, message or shared object listed twice in one process (warning). */
     public static final String DUPLICATE_REFERENCE = PREFIX + "duplicateReference";
+    /** A nonblocking process that handles a message with a segment (moving it blocks). */
+    public static final String NONBLOCKING_SEGMENT = PREFIX + "nonblockingSegment";
     /** A message or shared object named like a type the generated Java code needs. */
     public static final String RESERVED_NAME = PREFIX + "reservedName";
 
@@ -90,11 +92,11 @@ public class IrisValidator extends AbstractIrisValidator {
      * {@code IrisGeneratorTest} checks that every import of the generated code is here.
      */
     public static final Set<String> RESERVED_NAMES = Set.of(
-            "Ack", "ArrayList", "ByteBuf", "ClusterSession", "Codecs", "CompletableFuture", "CompletionStage",
+            "Ack", "ArrayList", "ByteBuf", "ByteBuffer", "ClusterSession", "Codecs", "CompletableFuture", "CompletionStage",
             "Consistency", "Dispatch", "DistributedLock", "Duration", "EmbeddedCluster", "ExecutionException",
             "Fields", "GroupReplies", "HandlerFailure", "IpcException", "Kernel", "List", "MemoryConfig",
             "MessageCodec", "Node", "NodeId", "PageManagement", "ProcessBody", "ProcessId", "RemoteHandlerException",
-            "ReplyMode", "Request", "SharedMemory", "TimeUnit", "TimeoutException",
+            "ReplyMode", "Request", "Segment", "SharedMemory", "TimeUnit", "TimeoutException",
             "Boolean", "Byte", "Class", "Double", "Error", "Exception", "IllegalArgumentException",
             "IllegalStateException", "Integer", "InterruptedException", "Long", "Math", "Object", "Override",
             "Runnable", "RuntimeException", "String", "System", "Thread", "Void",
@@ -153,6 +155,21 @@ public class IrisValidator extends AbstractIrisValidator {
         duplicates(process, process.getJoins(), Literals.PROCESS__JOINS);
         duplicates(process, process.getHandles(), Literals.PROCESS__HANDLES);
         duplicates(process, process.getUses(), Literals.PROCESS__USES);
+    }
+
+    @Check
+    public void checkNonblockingHandlesNoSegment(dev.iris.dsl.iris.Process process) {
+        if (!process.isNonblocking()) {
+            return;
+        }
+        List<Message> handles = process.getHandles();
+        for (int i = 0; i < handles.size(); i++) {
+            if (!handles.get(i).eIsProxy() && handles.get(i).isSegment()) {
+                error("A nonblocking process cannot handle '" + handles.get(i).getName() + "': moving data of its "
+                        + "segment waits for the sender's node", process, Literals.PROCESS__HANDLES, i,
+                        NONBLOCKING_SEGMENT);
+            }
+        }
     }
 
     /**

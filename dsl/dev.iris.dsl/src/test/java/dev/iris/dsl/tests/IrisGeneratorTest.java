@@ -1,6 +1,7 @@
 package dev.iris.dsl.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Inject;
@@ -329,6 +330,121 @@ class IrisGeneratorTest {
                 GeneratedNames.of(a.getElements().get(0), "Query"));
         assertEquals(List.of(new GeneratedNames.JavaName(GeneratedNames.Kind.FIELD, "hidden.a.ASystem", "MY_HELPERS")),
                 GeneratedNames.of(a.getElements().get(2), "myHelpers"));
+    }
+
+    /**
+     * A message with a segment: the sender's helper takes the segment (and refuses one with another
+     * access), the handler's base class moves data from and to it, and it runs on an embedded cluster.
+     */
+    @Test
+    void aMessageWithASegmentIsSentWithOneAndItsHandlerMovesData(@TempDir Path dir) throws Exception {
+        IrisSystem system = parser.parse("""
+                system app.seg
+                message Upper { long from } segment readwrite returns Done
+                message Done { long length }
+                message Fill { } segment write
+                group shouters = 5
+                process Shouter { joins shouters  handles Upper, Fill }
+                process Client { }
+                cluster local { node n1 at "127.0.0.1:7001" runs Shouter  node n2 at "127.0.0.1:7002" runs Client }
+                """, URI.createURI("seg.iris"), resourceSets.get());
+        assertEquals(List.of(), system.eResource().getErrors(), "it parses");
+        InMemoryFileSystemAccess fsa = new InMemoryFileSystemAccess();
+        generator.doGenerate(system.eResource(), fsa, new GeneratorContext());
+        List<Path> sources = new ArrayList<>();
+        for (var e : fsa.getTextFiles().entrySet()) {
+            sources.add(write(dir.resolve("src-gen"), e.getKey().substring(IFileSystemAccess.DEFAULT_OUTPUT.length()),
+                    e.getValue().toString()));
+        }
+        String client = fsa.getTextFiles().get(IFileSystemAccess.DEFAULT_OUTPUT + "app/seg/AbstractClient.java")
+                .toString();
+        assertTrue(client.contains("protected final Done call(ProcessId to, Upper message, Segment segment)"), client);
+        assertFalse(client.contains("callAsync(ProcessId to, Upper message"), "no asynchronous send with a segment");
+        sources.add(write(dir.resolve("src"), "app/seg/Shouter.java", """
+                package app.seg;
+
+                import java.nio.ByteBuffer;
+                import java.nio.charset.StandardCharsets;
+                import java.util.Locale;
+
+                public class Shouter extends AbstractShouter {
+                    @Override
+                    protected Done onUpper(Upper upper) {
+                        long length = segment().length();
+                        ByteBuffer text = ByteBuffer.allocate((int) (length - upper.from()));
+                        moveFrom(upper.from(), text);
+                        String upperCase = new String(text.array(), StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
+                        moveTo(upper.from(), ByteBuffer.wrap(upperCase.getBytes(StandardCharsets.US_ASCII)));
+                        return new Done(length);
+                    }
+
+                    @Override
+                    protected void onFill(Fill fill) {
+                        byte[] x = new byte[(int) segment().length()];
+                        java.util.Arrays.fill(x, (byte) 'x');
+                        moveTo(0, ByteBuffer.wrap(x));
+                    }
+                }
+                """));
+        sources.add(write(dir.resolve("src"), "app/seg/Client.java", """
+                package app.seg;
+
+                import dev.iris.runtime.ProcessId;
+                import dev.iris.runtime.Segment;
+                import java.nio.ByteBuffer;
+                import java.nio.charset.StandardCharsets;
+                import java.time.Duration;
+                import java.util.concurrent.CompletableFuture;
+
+                public class Client extends AbstractClient {
+                    final CompletableFuture<String> result = new CompletableFuture<>();
+
+                    @Override
+                    protected void onStart() throws Exception {
+                        kernel().awaitMembers(SegSystem.SHOUTERS, 1, Duration.ofSeconds(10));
+                        ProcessId shouter = kernel().members(SegSystem.SHOUTERS).iterator().next();
+                        byte[] memory = "quiet words".getBytes(StandardCharsets.US_ASCII);
+                        Done done = call(shouter, new Upper(6), Segment.of(ByteBuffer.wrap(memory),
+                                Segment.Access.READ_WRITE));
+                        String refused;
+                        try {
+                            call(shouter, new Upper(0), Segment.reading(memory));
+                            refused = "nothing";
+                        } catch (IllegalArgumentException e) {
+                            refused = e.getMessage();
+                        }
+                        byte[] blank = new byte[3];
+                        call(shouter, new Fill(), Segment.writing(blank));
+                        result.complete(done.length() + " " + new String(memory, StandardCharsets.US_ASCII) + " / "
+                                + refused + " / " + new String(blank, StandardCharsets.US_ASCII));
+                    }
+                }
+                """));
+        sources.add(write(dir.resolve("src"), "app/seg/Run.java", """
+                package app.seg;
+
+                import dev.iris.runtime.EmbeddedCluster;
+                import java.util.concurrent.TimeUnit;
+
+                public final class Run {
+                    public static String run() throws Exception {
+                        Client client = new Client();
+                        EmbeddedCluster cluster = SegSystem.startEmbedded(SegSystem.LOCAL,
+                                new SegSystem.Handlers(Shouter::new, () -> client));
+                        try {
+                            return client.result.get(30, TimeUnit.SECONDS);
+                        } finally {
+                            cluster.close();
+                        }
+                    }
+                }
+                """));
+        Path classes = compile(dir, sources);
+        try (URLClassLoader loader = new URLClassLoader(new java.net.URL[] {classes.toUri().toURL()},
+                getClass().getClassLoader())) {
+            assertEquals("11 quiet WORDS / the message declares segment access READ_WRITE, not READ / xxx",
+                    loader.loadClass("app.seg.Run").getMethod("run").invoke(null));
+        }
     }
 
     /** Compiles {@code sources} as a user's build does (every lint warning an error); returns the classes. */

@@ -76,6 +76,23 @@ class IrisValidationTest {
     }
 
     @Test
+    void aNonblockingProcessCannotHandleAMessageWithASegment() throws Exception {
+        single("""
+                system s
+                message Store { string key } segment read
+                process P { handles Store  nonblocking }
+                """, Literals.PROCESS, IrisValidator.NONBLOCKING_SEGMENT, Severity.ERROR,
+                "A nonblocking process cannot handle 'Store': moving data of its segment waits for the sender's node");
+        validator.assertNoIssues(parse("""
+                system s
+                message Store { string key } segment readwrite returns Stored
+                message Stored { long length }
+                message read { long segment }
+                process P { handles Store, read }
+                """));
+    }
+
+    @Test
     void duplicateNames() throws Exception {
         IrisSystem system = parse("""
                 system s

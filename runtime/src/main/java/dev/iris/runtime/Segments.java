@@ -1,0 +1,414 @@
+package dev.iris.runtime;
+
+import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameEncoder;
+import dev.iris.runtime.transport.FrameFormatException;
+import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.SegmentWire;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
+
+/**
+ * V's segments on one node: the segments this node's waiting Sends passed, which receivers move
+ * data from and to (MoveFrom, MoveTo), and the moves of this node's processes from and to other
+ * nodes' segments.
+ *
+ * <p>Protocol (payloads in {@link SegmentWire}): a move is cut into pieces of at most
+ * {@value #PIECE_BYTES} bytes; the mover's node sends a SEGMENT_MOVE per piece to the sender's node,
+ * at most {@value #WINDOW} pieces ahead of their answers (the flow control: neither side holds more
+ * than that of one move), and the sender's node answers each with a SEGMENT_ANSWER on the same
+ * connection: the bytes read, done, or refused. A segment is accessible from when its Send starts
+ * until it returns (replied, failed or timed out); a piece that arrives after that is refused, and
+ * once the Send has returned no piece touches the segment's memory. A move within one node copies
+ * between the two processes' memory directly.
+ *
+ * <p>Threading: a move runs on the mover's thread, which parks until its last piece is answered;
+ * its pieces are sent and their answers read on the event loop of this node's connection to the
+ * sender's node. The sender's node serves pieces on the event loop that read them, holding the
+ * segment's lock for one piece's copy.
+ */
+final class Segments {
+    /** The most bytes one piece moves. */
+    static final int PIECE_BYTES = 64 * 1024;
+    /** The most pieces of one move in flight. */
+    static final int WINDOW = 8;
+
+    private final NodeId self;
+    private final NodeConfig config;
+    private final Peers peers;
+    private final AtomicLong moveIds = new AtomicLong();
+    /** The segments of this node's waiting Sends, by request id. */
+    private final Map<Long, Held> held = new ConcurrentHashMap<>();
+    /** This node's moves waiting on other nodes, by move id. */
+    private final Map<Long, Move> moves = new ConcurrentHashMap<>();
+
+    Segments(NodeId self, NodeConfig config, Peers peers) {
+        this.self = self;
+        this.config = config;
+        this.peers = peers;
+    }
+
+    /** A waiting Send's segment; moves copy a piece at a time under its lock, and not once it is closed. */
+    private static final class Held {
+        final ProcessId sender;
+        final Segment segment;
+        final ReentrantLock lock = new ReentrantLock();
+        boolean closed; // guarded by lock
+
+        Held(ProcessId sender, Segment segment) {
+            this.sender = sender;
+            this.segment = segment;
+        }
+    }
+
+    // ------------------------------------------------------------------ the sender's side
+
+    /** Makes {@code segment} accessible to the receivers of request {@code requestId} of {@code sender}. */
+    void open(long requestId, ProcessId sender, Segment segment) {
+        held.put(requestId, new Held(sender, segment));
+    }
+
+    /** Ends access to request {@code requestId}'s segment: returns once no move copies from or to it. */
+    void close(long requestId) {
+        Held h = held.remove(requestId);
+        if (h != null) {
+            h.lock.lock();
+            try {
+                h.closed = true;
+            } finally {
+                h.lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Moves {@code buffer}'s remaining bytes from ({@code write} false) or to the segment of request
+     * {@code requestId} of {@code sender} at {@code offset}, a piece at a time, if it is still open:
+     * null, or why not (the buffer's position is then undefined).
+     */
+    private String copy(long requestId, long sender, long offset, ByteBuffer buffer, boolean write) {
+        Held h = held.get(requestId);
+        if (h == null || h.sender.value() != sender) {
+            return "its sender " + new ProcessId(sender) + " no longer waits for the reply (it was answered, "
+                    + "timed out or failed): the segment is no longer accessible";
+        }
+        Segment segment = h.segment;
+        String refused = refusal(segment.grant(), offset, buffer.remaining(), write);
+        if (refused != null) {
+            return refused;
+        }
+        for (long at = offset; buffer.hasRemaining(); ) {
+            ByteBuffer piece = buffer.slice(buffer.position(), Math.min(buffer.remaining(), PIECE_BYTES));
+            h.lock.lock();
+            try {
+                if (h.closed) {
+                    return "its sender " + h.sender + " stopped waiting for the reply: the segment is no longer "
+                            + "accessible";
+                }
+                if (write) {
+                    segment.write(at, piece);
+                } else {
+                    segment.read(at, piece);
+                }
+            } catch (RuntimeException e) { // the file of a segment failed
+                return "the segment could not be " + (write ? "written" : "read") + " on node '" + self + "': " + e;
+            } finally {
+                h.lock.unlock();
+            }
+            at += piece.capacity();
+            buffer.position(buffer.position() + piece.capacity());
+        }
+        return null;
+    }
+
+    /** Why a move of {@code length} bytes at {@code offset} is outside what {@code grant} allows, or null. */
+    private static String refusal(Segment.Grant grant, long offset, long length, boolean write) {
+        if (write ? !grant.access().writes() : !grant.access().reads()) {
+            return "its segment's access is " + grant.access() + ": it may not be " + (write ? "written" : "read");
+        }
+        if (offset < 0 || length > grant.length() - offset) {
+            return "bytes [" + offset + ", " + (offset + length) + ") are outside its segment of " + grant.length()
+                    + " bytes";
+        }
+        return null;
+    }
+
+    /** A piece from another node, on the event loop that read it: answered on the same connection. */
+    void onMove(Channel ch, ByteBuf payload) {
+        SegmentWire.Move move = SegmentWire.readMove(payload);
+        boolean write = move.op() == SegmentWire.WRITE;
+        ByteBuf answer = null;
+        String refused;
+        if (move.length() > PIECE_BYTES) {
+            refused = "a piece of " + move.length() + " bytes is larger than " + PIECE_BYTES;
+        } else if (write) {
+            refused = copy(move.requestId(), move.sender(), move.offset(), payload.nioBuffer(), true);
+        } else {
+            answer = SegmentWire.done(ch.alloc(), move.moveId(), move.offset(), move.length());
+            refused = copy(move.requestId(), move.sender(), move.offset(),
+                    answer.nioBuffer(answer.writerIndex(), move.length()), false);
+            answer.writerIndex(answer.writerIndex() + move.length());
+        }
+        if (refused != null) {
+            if (answer != null) {
+                answer.release();
+            }
+            ch.writeAndFlush(new Frame(FrameKind.SEGMENT_ANSWER, 0, SegmentWire.refused(ch.alloc(), move.moveId(),
+                    move.offset(), "request " + move.requestId() + ": " + refused)));
+            return;
+        }
+        if (answer == null) {
+            answer = SegmentWire.done(ch.alloc(), move.moveId(), move.offset(), 0);
+        }
+        FrameEncoder.write(ch, new Frame(FrameKind.SEGMENT_ANSWER, 0, answer, true), true);
+    }
+
+    // ------------------------------------------------------------------ the mover's side
+
+    /**
+     * V's MoveFrom ({@code write} false) or MoveTo: moves {@code buffer}'s remaining bytes from or to
+     * {@code request}'s segment at {@code offset}, and advances the buffer's position past them.
+     * Blocks until every piece is moved; on the mover's thread.
+     */
+    void move(Request request, long offset, ByteBuffer buffer, boolean write) {
+        ProcessId sender = request.sender();
+        Segment.Grant grant = request.segment().orElseThrow(() -> new IllegalStateException(
+                "the request from " + sender + " passed no segment"));
+        if (request.isAnswered()) {
+            throw new IllegalStateException("the request from " + sender
+                    + " was answered: its segment is no longer accessible");
+        }
+        String refused = refusal(grant, offset, buffer.remaining(), write);
+        if (refused != null) {
+            if (refused.startsWith("bytes")) {
+                throw new IndexOutOfBoundsException("the request from " + sender + ": " + refused);
+            }
+            throw new IllegalStateException("the request from " + sender + ": " + refused);
+        }
+        if (!write && buffer.isReadOnly()) {
+            throw new IllegalArgumentException("cannot move from a segment into a read-only buffer");
+        }
+        if (!buffer.hasRemaining()) {
+            return;
+        }
+        if (sender.nodeNumber() == self.number()) {
+            ByteBuffer moving = buffer.duplicate();
+            String why = copy(request.requestId(), sender.value(), offset, moving, write);
+            if (why != null) {
+                throw new IpcException("cannot move " + (write ? "to" : "from") + " the segment of the request from "
+                        + sender + ": " + why);
+            }
+            buffer.position(moving.position());
+            return;
+        }
+        Peer peer = peers.live(sender.nodeNumber());
+        if (peer == null) {
+            throw new NodeUnreachableException("cannot move " + (write ? "to" : "from") + " the segment of the "
+                    + "request from " + sender + ": its node is not a live member");
+        }
+        Channel ch = peer.out;
+        Move move = new Move(moveIds.incrementAndGet(), sender.nodeNumber(), ch, request.requestId(), sender, offset,
+                buffer, write, (int) Math.min(PIECE_BYTES, config.maxMessageBytes() - SegmentWire.MOVE_HEADER_BYTES));
+        moves.put(move.id, move);
+        // the connection may end before its node is declared dead, or have ended already
+        GenericFutureListener<Future<Void>> closed = f -> move.fail(new NodeUnreachableException("cannot move "
+                + (write ? "to" : "from") + " the segment of the request from " + sender + ": the connection to its "
+                + "node closed"));
+        ch.closeFuture().addListener(closed);
+        try {
+            try {
+                ch.eventLoop().execute(() -> pump(move));
+            } catch (RejectedExecutionException e) {
+                move.fail(new NodeUnreachableException("node '" + self + "' is shutting down"));
+            }
+            move.await();
+            buffer.position(buffer.position() + move.length);
+        } finally {
+            moves.remove(move.id);
+            ch.closeFuture().removeListener(closed);
+        }
+    }
+
+    /** Sends {@code move}'s next pieces, up to the window; on the loop of its connection. */
+    private void pump(Move move) {
+        Channel ch = move.channel;
+        boolean sent = false;
+        try {
+            while (move.inFlight < WINDOW && move.asked < move.length) {
+                int piece = Math.min(move.piece, move.length - move.asked);
+                ByteBuf payload = SegmentWire.move(ch.alloc(), new SegmentWire.Move(move.id, move.requestId,
+                        move.sender.value(), move.offset + move.asked, piece,
+                        move.write ? SegmentWire.WRITE : SegmentWire.READ));
+                synchronized (move) { // a move that failed has returned: its buffer is the process's again
+                    if (move.isDone()) {
+                        payload.release();
+                        break;
+                    }
+                    if (move.write) {
+                        payload.writeBytes(move.buffer.slice(move.start + move.asked, piece));
+                    }
+                }
+                move.asked += piece;
+                move.inFlight++;
+                FrameEncoder.write(ch, new Frame(FrameKind.SEGMENT_MOVE, 0, payload, true), false).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        move.fail(new NodeUnreachableException("could not move " + (move.write ? "to" : "from")
+                                + " the segment of the request from " + move.sender + ": " + f.cause().getMessage()));
+                    }
+                });
+                sent = true;
+            }
+        } catch (RuntimeException e) { // out of buffers, say: the mover must not wait for answers that never come
+            move.fail(new IpcException("could not move " + (move.write ? "to" : "from") + " the segment of the "
+                    + "request from " + move.sender + ": " + e));
+        }
+        if (sent) {
+            ch.flush();
+        }
+    }
+
+    /** The answer to one of this node's pieces, on the loop of the connection it went out on. */
+    void onAnswer(Channel ch, ByteBuf payload) {
+        SegmentWire.Answer answer = SegmentWire.readAnswer(payload);
+        Move move = moves.get(answer.moveId());
+        if (move == null || move.channel != ch) {
+            if (move != null) {
+                throw new FrameFormatException("segment answer for move " + answer.moveId() + " on another connection");
+            }
+            return; // failed meanwhile
+        }
+        if (move.isDone()) {
+            return;
+        }
+        if (answer.status() == SegmentWire.REFUSED) {
+            move.fail(new IpcException("cannot move " + (move.write ? "to" : "from") + " the segment of the request "
+                    + "from " + move.sender + ": " + answer.reason()));
+            return;
+        }
+        // the sender's node answers one connection's pieces in the order they came
+        if (answer.offset() != move.offset + move.moved || move.inFlight == 0) {
+            throw new FrameFormatException("segment answer for offset " + answer.offset() + " where "
+                    + (move.offset + move.moved) + " was due");
+        }
+        int piece = Math.min(move.piece, move.length - move.moved);
+        int at = move.moved;
+        if (move.write) {
+            if (payload.isReadable()) {
+                throw new FrameFormatException("segment answer to a write carries " + payload.readableBytes()
+                        + " bytes");
+            }
+        } else {
+            if (payload.readableBytes() != piece) {
+                throw new FrameFormatException("segment answer of " + payload.readableBytes() + " bytes for a piece of "
+                        + piece);
+            }
+            synchronized (move) { // a move that failed has returned: its buffer is the process's again
+                if (move.isDone()) {
+                    return;
+                }
+                payload.getBytes(payload.readerIndex(), move.buffer.slice(move.start + at, piece));
+            }
+        }
+        move.inFlight--;
+        move.moved += piece;
+        if (move.moved == move.length) {
+            move.complete();
+        } else {
+            pump(move);
+        }
+    }
+
+    /** Fails the moves from and to the segments of the nodes {@code which} accepts. */
+    void failMoves(IntPredicate which, Supplier<IpcException> error) {
+        moves.values().forEach(m -> {
+            if (which.test(m.node)) {
+                m.fail(error.get());
+            }
+        });
+    }
+
+    /** One move to or from another node's segment. */
+    private static final class Move {
+        final long id;
+        final int node;
+        /** The connection its pieces go out and their answers come back on. */
+        final Channel channel;
+        final long requestId;
+        final ProcessId sender;
+        final long offset;
+        final ByteBuffer buffer;
+        /** Where the moved bytes start in {@link #buffer}. */
+        final int start;
+        final int length;
+        final boolean write;
+        final int piece;
+        final Thread waiter = Thread.currentThread();
+        // on the connection's loop
+        int asked;
+        int moved;
+        int inFlight;
+        /** Null while moving, then {@link Boolean#TRUE} or the failure. */
+        private volatile Object outcome;
+
+        Move(long id, int node, Channel channel, long requestId, ProcessId sender, long offset, ByteBuffer buffer,
+                boolean write, int piece) {
+            this.id = id;
+            this.node = node;
+            this.channel = channel;
+            this.requestId = requestId;
+            this.sender = sender;
+            this.offset = offset;
+            this.buffer = buffer;
+            this.start = buffer.position();
+            this.length = buffer.remaining();
+            this.write = write;
+            this.piece = piece;
+        }
+
+        boolean isDone() {
+            return outcome != null;
+        }
+
+        void complete() {
+            settle(Boolean.TRUE);
+        }
+
+        void fail(IpcException error) {
+            settle(error);
+        }
+
+        private synchronized void settle(Object o) {
+            if (outcome == null) {
+                outcome = o;
+                LockSupport.unpark(waiter);
+            }
+        }
+
+        /** Waits until the last piece is answered or the move failed: as long as the sender's node is live. */
+        void await() {
+            Object o;
+            while ((o = outcome) == null) {
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    fail(new IpcException("a move from or to the segment of the request from " + sender
+                            + " was interrupted"));
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (o instanceof IpcException e) {
+                throw e;
+            }
+        }
+    }
+}

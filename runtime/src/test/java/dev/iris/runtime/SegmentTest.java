@@ -1,0 +1,267 @@
+package dev.iris.runtime;
+
+import static dev.iris.runtime.Clusters.call;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.runtime.Clusters.TestCluster;
+import dev.iris.runtime.Clusters.Transport;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * V's segments: a Send passes access to part of the sender's memory, which the receiver reads
+ * (MoveFrom) and writes (MoveTo) while the sender waits, within the access and the bounds it was
+ * given, until the request is answered; between nodes in pieces, on one node directly.
+ */
+@Timeout(60)
+class SegmentTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    /** Each transport, with the receiver on another node and on the sender's own. */
+    static Stream<Arguments> placements() {
+        return Stream.of(Transport.values()).flatMap(t -> Stream.of(Arguments.of(t, 1), Arguments.of(t, 0)));
+    }
+
+    private static long crc(ByteBuffer bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return crc.getValue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("placements")
+    void theReceiverReadsTheSegmentInPartsAndWritesIntoItBeforeItReplies(Transport transport, int receiverNode)
+            throws Exception {
+        try (TestCluster c = transport.start(2, Codecs.of())) {
+            // 1 MiB and a bit, read in parts of more pieces than the window that end inside a piece
+            byte[] memory = new byte[(1 << 20) + 12_345];
+            new Random(7).nextBytes(memory);
+            byte[] before = memory.clone();
+            byte[] pattern = new byte[200_000];
+            Arrays.fill(pattern, (byte) 0x5a);
+            ProcessId receiver = c.node(receiverNode).spawn("receiver", k -> {
+                Request r = k.receive();
+                long length = r.segment().orElseThrow().length();
+                ByteBuffer read = ByteBuffer.allocate((int) length);
+                for (long at = 0; at < length; at += 700_001) {
+                    read.limit((int) Math.min(length, at + 700_001));
+                    k.moveFrom(r, at, read);
+                    assertEquals(read.limit(), read.position(), "a move advances the buffer past what it read");
+                }
+                k.moveTo(r, 1000, ByteBuffer.wrap(pattern));
+                k.reply(r, Long.toString(crc(read.flip())));
+            });
+            Object reply = call(c.node(0), k -> k.send(receiver, "read and write",
+                    Segment.of(ByteBuffer.wrap(memory), Segment.Access.READ_WRITE), TIMEOUT));
+
+            assertEquals(Long.toString(crc(ByteBuffer.wrap(before))), reply, "what the receiver read");
+            assertArrayEquals(pattern, Arrays.copyOfRange(memory, 1000, 1000 + pattern.length), "what it wrote");
+            assertArrayEquals(Arrays.copyOfRange(before, 0, 1000), Arrays.copyOfRange(memory, 0, 1000));
+            assertArrayEquals(Arrays.copyOfRange(before, 1000 + pattern.length, before.length),
+                    Arrays.copyOfRange(memory, 1000 + pattern.length, memory.length));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("placements")
+    void movesStayWithinTheAccessAndTheBoundsAndEndWithTheReply(Transport transport, int receiverNode)
+            throws Exception {
+        try (TestCluster c = transport.start(2, Codecs.of())) {
+            CompletableFuture<List<String>> refusals = new CompletableFuture<>();
+            ProcessId receiver = c.node(receiverNode).spawn("receiver", k -> {
+                Request plain = k.receive();
+                String none = thrown(() -> k.moveFrom(plain, 0, ByteBuffer.allocate(1)));
+                k.reply(plain, "plain");
+                Request r = k.receive();
+                String write = thrown(() -> k.moveTo(r, 0, ByteBuffer.allocate(1)));
+                String past = thrown(() -> k.moveFrom(r, 6, ByteBuffer.allocate(5)));
+                String negative = thrown(() -> k.moveFrom(r, -1, ByteBuffer.allocate(1)));
+                String readOnly = thrown(() -> k.moveFrom(r, 0, ByteBuffer.allocate(1).asReadOnlyBuffer()));
+                ByteBuffer all = ByteBuffer.allocate(10);
+                k.moveFrom(r, 0, all);
+                k.reply(r, new String(all.array(), StandardCharsets.US_ASCII));
+                String answered = thrown(() -> k.moveFrom(r, 0, ByteBuffer.allocate(1)));
+                refusals.complete(List.of(none, write, past, negative, answered, readOnly));
+            });
+            assertEquals("plain", call(c.node(0), k -> k.send(receiver, "no segment", TIMEOUT)));
+            assertEquals("0123456789", call(c.node(0), k -> k.send(receiver, "read only",
+                    Segment.reading("0123456789".getBytes(StandardCharsets.US_ASCII)), TIMEOUT)));
+
+            List<String> why = refusals.get(10, TimeUnit.SECONDS);
+            assertTrue(why.get(0).startsWith("IllegalStateException") && why.get(0).contains("passed no segment"),
+                    why.get(0));
+            assertTrue(why.get(1).startsWith("IllegalStateException") && why.get(1).contains("access is READ"),
+                    why.get(1));
+            assertTrue(why.get(2).startsWith("IndexOutOfBoundsException")
+                    && why.get(2).contains("bytes [6, 11) are outside its segment of 10 bytes"), why.get(2));
+            assertTrue(why.get(3).startsWith("IndexOutOfBoundsException"), why.get(3));
+            assertTrue(why.get(4).startsWith("IllegalStateException") && why.get(4).contains("was answered"),
+                    why.get(4));
+            assertTrue(why.get(5).startsWith("IllegalArgumentException") && why.get(5).contains("read-only"),
+                    why.get(5));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("placements")
+    void aMoveAfterTheSenderStoppedWaitingIsRefusedAndLeavesItsMemoryAlone(Transport transport, int receiverNode)
+            throws Exception {
+        try (TestCluster c = transport.start(2, Codecs.of())) {
+            CountDownLatch senderGaveUp = new CountDownLatch(1);
+            CompletableFuture<String> refusal = new CompletableFuture<>();
+            ProcessId receiver = c.node(receiverNode).spawn("receiver", k -> {
+                Request r = k.receive();
+                senderGaveUp.await();
+                refusal.complete(thrown(() -> k.moveTo(r, 0, ByteBuffer.wrap(new byte[] {1, 2, 3}))));
+            });
+            byte[] memory = new byte[3];
+            assertThrows(IpcTimeoutException.class, () -> call(c.node(0), k -> k.send(receiver, "too slow",
+                    Segment.writing(memory), Duration.ofMillis(300))));
+            senderGaveUp.countDown();
+
+            String why = refusal.get(10, TimeUnit.SECONDS);
+            assertTrue(why.startsWith("IpcException") && why.contains("no longer accessible"), why);
+            assertArrayEquals(new byte[3], memory);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void theProcessARequestIsForwardedToMovesItsSegment(Transport transport) throws Exception {
+        try (TestCluster c = transport.start(3, Codecs.of())) {
+            ProcessId worker = c.node(2).spawn("worker", k -> {
+                Request r = k.receive();
+                ByteBuffer into = ByteBuffer.allocate((int) r.segment().orElseThrow().length());
+                k.moveFrom(r, 0, into);
+                k.moveTo(r, 0, ByteBuffer.wrap("W".getBytes(StandardCharsets.US_ASCII)));
+                k.reply(r, "worker read " + new String(into.array(), StandardCharsets.US_ASCII));
+            });
+            ProcessId forwarder = c.node(1).spawn("forwarder", k -> k.forward(k.receive(), worker));
+            byte[] memory = "segment".getBytes(StandardCharsets.US_ASCII);
+            assertEquals("worker read segment", call(c.node(0), k -> k.send(forwarder, "job",
+                    Segment.of(ByteBuffer.wrap(memory), Segment.Access.READ_WRITE), TIMEOUT)));
+            assertEquals("Wegment", new String(memory, StandardCharsets.US_ASCII));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aMoveFromANodeThatLeftFailsAtOnce(Transport transport) throws Exception {
+        try (TestCluster c = transport.start(3, Codecs.of())) {
+            CompletableFuture<Request> received = new CompletableFuture<>();
+            CountDownLatch senderGone = new CountDownLatch(1);
+            CompletableFuture<String> failure = new CompletableFuture<>();
+            ProcessId receiver = c.node(1).spawn("receiver", k -> {
+                Request r = k.receive();
+                received.complete(r);
+                senderGone.await();
+                failure.complete(thrown(() -> k.moveFrom(r, 0, ByteBuffer.allocate(4))));
+            });
+            c.node(2).spawn("sender", k -> k.send(receiver, "job", Segment.reading(new byte[4]), TIMEOUT));
+            received.get(10, TimeUnit.SECONDS);
+            c.node(2).close();
+            assertTrue(c.node(1).awaitMembers(2, Duration.ofSeconds(10)), "the receiver's node saw the sender's leave");
+            senderGone.countDown();
+
+            String why = failure.get(10, TimeUnit.SECONDS);
+            assertTrue(why.startsWith("NodeUnreachableException") && why.contains("not a live member"), why);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void everyMemberOfAGroupSendReadsItsSegment(Transport transport) throws Exception {
+        ProcessId group = ProcessId.wellKnownGroup(21);
+        try (TestCluster c = transport.start(3, Codecs.of())) {
+            CountDownLatch joined = new CountDownLatch(3);
+            for (int i = 0; i < 3; i++) { // one member on the sender's node, one on each other
+                c.node(i).spawn("member", k -> {
+                    k.join(group);
+                    joined.countDown();
+                    while (true) {
+                        Request r = k.receive();
+                        ByteBuffer all = ByteBuffer.allocate((int) r.segment().orElseThrow().length());
+                        k.moveFrom(r, 0, all);
+                        k.reply(r, Long.toString(crc(all.flip())));
+                    }
+                });
+            }
+            assertTrue(joined.await(10, TimeUnit.SECONDS));
+            byte[] memory = new byte[200_000];
+            new Random(21).nextBytes(memory);
+            GroupReplies replies = call(c.node(0), k -> k.sendGroup(group, "read it", Segment.reading(memory),
+                    ReplyMode.ALL, TIMEOUT));
+            assertTrue(replies.satisfied() && replies.failures().isEmpty(), replies.toString());
+            String expected = Long.toString(crc(ByteBuffer.wrap(memory)));
+            assertEquals(List.of(expected, expected, expected),
+                    replies.replies().stream().map(GroupReplies.Reply::message).toList());
+
+            IllegalArgumentException writable = assertThrows(IllegalArgumentException.class, () -> call(c.node(0),
+                    k -> k.sendGroup(group, "write it", Segment.writing(memory), ReplyMode.ALL, TIMEOUT)));
+            assertTrue(writable.getMessage().contains("its access must be READ"), writable.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aFileRegionIsASegment(Transport transport, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("data");
+        byte[] content = new byte[3 * Segments.PIECE_BYTES + 17];
+        new Random(3).nextBytes(content);
+        Files.write(file, content);
+        try (TestCluster c = transport.start(2, Codecs.of());
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ProcessId receiver = c.node(1).spawn("receiver", k -> {
+                Request r = k.receive();
+                ByteBuffer into = ByteBuffer.allocateDirect((int) r.segment().orElseThrow().length());
+                k.moveFrom(r, 0, into);
+                k.moveTo(r, 0, ByteBuffer.wrap("head".getBytes(StandardCharsets.US_ASCII)));
+                k.reply(r, Long.toString(crc(into.flip())));
+            });
+            // the region from byte 100 to 17 bytes before the end
+            long length = content.length - 117;
+            Object reply = call(c.node(0), k -> k.send(receiver, "file",
+                    Segment.of(channel, 100, length, Segment.Access.READ_WRITE), TIMEOUT));
+            assertEquals(Long.toString(crc(ByteBuffer.wrap(content, 100, (int) length))), reply);
+        }
+        byte[] after = Files.readAllBytes(file);
+        assertEquals("head", new String(after, 100, 4, StandardCharsets.US_ASCII));
+        assertArrayEquals(Arrays.copyOfRange(content, 104, content.length), Arrays.copyOfRange(after, 104, after.length));
+    }
+
+    /** What {@code move} threw, as "SimpleClassName: message", or "nothing". */
+    private static String thrown(Move move) {
+        try {
+            move.run();
+            return "nothing";
+        } catch (Exception e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+
+    private interface Move {
+        void run() throws Exception;
+    }
+}
