@@ -22,7 +22,8 @@ final class Micro {
     record Result(String benchmark, String params, double median, double error, String unit, double allocated) {
     }
 
-    static final String INCLUDE = "dev\\.iris\\.bench\\.(Frame|Codec|MemoryAccess|GroupLookup|RoundTrip)Benchmark";
+    static final String INCLUDE =
+            "dev\\.iris\\.bench\\.(Frame|Codec|MemoryAccess|GroupLookup|RoundTrip|cluster\\.Bulk)Benchmark";
 
     private Micro() {
     }
