@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.runtime.Codecs;
+import dev.iris.runtime.NameScope;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
 import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.RegisteredName;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.MemoryEvent.Kind;
 import dev.iris.runtime.dsm.PageInfo;
@@ -291,7 +293,8 @@ class ClusterMonitorTest {
                 new MonitorMessage.Memory(new MemoryEvent(Kind.OWNERSHIP_LOST, "n1", 0, "n2", "data", 0, 4)),
                 new MonitorMessage.Memory(new MemoryEvent(Kind.OWNERSHIP_GAINED, "n2", 0, "n1", "data", 0, 5)),
                 new MonitorMessage.State("n2", "h:2", List.of("n1", "n2"), java.util.Map.of(teller, "Teller"),
-                        java.util.Map.of(tellers, java.util.Set.of(teller))),
+                        java.util.Map.of(tellers, java.util.Set.of(teller)), List.of(),
+                        List.of(new RegisteredName("cashier", teller, NameScope.CLUSTER))),
                 new MonitorMessage.Memory(new MemoryEvent(Kind.OWNERSHIP_LOST, "n2", 0, "n3", "data", 0, 9)),
                 new MonitorMessage.Memory(new MemoryEvent(Kind.OWNERSHIP_GAINED, "n3", 0, "n2", "data", 0, 10)));
         ClusterMonitor recording = ClusterMonitor.recording("lab", run);
@@ -301,6 +304,7 @@ class ClusterMonitorTest {
         recording.seek(3);
         assertEquals("n1", ownerOf(recording.picture(), 0));
         assertEquals(java.util.Map.of(), recording.groups(), "the teller joined after clock 5");
+        assertEquals(List.of(), recording.names(), "and registered its name then");
         recording.seek(5);
         assertEquals("n2", ownerOf(recording.picture(), 0));
         assertEquals(2, recording.eventsApplied());
@@ -308,6 +312,7 @@ class ClusterMonitorTest {
         recording.seek(10);
         assertEquals("n3", ownerOf(recording.picture(), 0));
         assertEquals(java.util.Map.of(tellers, java.util.Map.of("n2", List.of(teller))), recording.groups());
+        assertEquals(List.of(new RegisteredName("cashier", teller, NameScope.CLUSTER)), recording.names());
         assertEquals(List.of("n1 ownership_lost (n2) @4", "n2 ownership_gained (n1) @5", "n2 ownership_lost (n3) @9",
                 "n3 ownership_gained (n2) @10"), recording.page(0).orElseThrow().lastTransitions());
         assertEquals(List.of("n1", "n2"), recording.watched());

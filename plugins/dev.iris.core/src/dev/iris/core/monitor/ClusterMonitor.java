@@ -3,6 +3,7 @@ package dev.iris.core.monitor;
 import dev.iris.runtime.IpcException;
 import dev.iris.runtime.NodeId;
 import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.RegisteredName;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.monitor.MonitorClient;
 import dev.iris.runtime.monitor.MonitorMessage;
@@ -87,6 +88,8 @@ public final class ClusterMonitor implements AutoCloseable {
     private volatile boolean closed;
     /** The groups as of the last round with a node connected; null before one. */
     private volatile Map<ProcessId, Map<String, List<ProcessId>>> lastLiveGroups;
+    /** The registered names as of the last round with a node connected; null before one. */
+    private volatile List<RegisteredName> lastLiveNames;
     /** The dead nodes when a node last was connected (the pictures after the run show them so). */
     private volatile Set<String> lastDead = Set.of();
     private long applied;
@@ -323,6 +326,29 @@ public final class ClusterMonitor implements AutoCloseable {
         return groups;
     }
 
+    /**
+     * The names the processes registered at run time (V's SetPid), as the connected nodes report
+     * them, by name; once no node is connected, as they last did.
+     */
+    public List<RegisteredName> names() {
+        Set<String> up = connected();
+        if (up.isEmpty()) {
+            List<RegisteredName> last = lastLiveNames;
+            return last != null ? last : names(up);
+        }
+        List<RegisteredName> live = names(up);
+        lastLiveNames = live;
+        return live;
+    }
+
+    /** The names as the nodes {@code up} report them (all nodes if none). */
+    private List<RegisteredName> names(Set<String> up) {
+        return states.values().stream().filter(s -> up.isEmpty() || up.contains(s.node()))
+                .flatMap(s -> s.names().stream())
+                .sorted(Comparator.comparing(RegisteredName::name).thenComparingLong(n -> n.holder().value()))
+                .toList();
+    }
+
     /** The name a process was spawned with, from its node's state, if known. */
     public Optional<String> processName(ProcessId process) {
         return states.values().stream().map(s -> s.processes().get(process)).filter(Objects::nonNull)
@@ -536,7 +562,8 @@ public final class ClusterMonitor implements AutoCloseable {
         refreshSafely();
         Set<String> up = connected();
         if (!up.isEmpty()) {
-            lastLiveGroups = groups(up); // what groups() shows once the run ends
+            lastLiveGroups = groups(up); // what groups() and names() show once the run ends
+            lastLiveNames = names(up);
         }
     }
 

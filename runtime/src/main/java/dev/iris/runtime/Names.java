@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,19 +25,22 @@ import java.util.function.BiFunction;
  * the well-known group {@link #SERVERS} and answers on the event loop. A lookup that the asking
  * node cannot answer itself is a group send of a {@link Query} to that group with all replies;
  * each server answers with an {@link Answer}: the process that holds the name on its node, with
- * the Lamport time of its registration, or none. A name goes with its process (when it exits) and
- * with its node (whose server leaves the group when the node leaves or dies).
+ * the Lamport time of its registration and whether that registration is still pending, or none. A
+ * name goes with its process (when it exits) and with its node (whose server leaves the group when
+ * the node leaves or dies).
  *
  * <p>Conflicts: one process holds a name on a node; another's registration fails, naming it. A
- * cluster-wide registration enters the name in this node's table first and then asks the cluster;
- * if a process elsewhere holds the name (or the cluster cannot be asked) it withdraws and fails. Of
- * two registrations that race on nodes that were live members of each other's view when their
- * servers joined, at least one therefore sees the other (each server joined {@link #SERVERS}, with
- * every live node's acknowledgement, before its node entered the name), so they never both
- * succeed; they may both fail. A node that joins, or a partition that heals, while a name is held
- * on both sides can leave two holders; lookups then answer the earlier. While a losing registration is being withdrawn, a lookup that sees
- * two holders answers the earlier (by the Lamport time of the registration, then the lower
- * process id).
+ * cluster-wide registration enters the name in this node's table, pending, and then asks the
+ * cluster. It withdraws and fails if a process elsewhere holds the name for good, if a pending
+ * registration elsewhere is earlier (by Lamport time, then the lower process id), or if the cluster
+ * cannot be asked; otherwise it holds the name for good. Of two registrations that race on nodes
+ * that were live members of each other's view when their servers joined, at least one sees the
+ * other (each server joined {@link #SERVERS}, with every live node's acknowledgement, before its
+ * node entered the name). If both see each other pending, both compare the same way and exactly one
+ * withdraws; if only one sees the other, the one seen asked before the other entered the name, so
+ * its time is the earlier and the one that sees it withdraws. So exactly one succeeds. A node that
+ * joins, or a partition that heals, while a name is held on both sides can leave two holders;
+ * lookups then answer the earlier, as they do while a losing registration is being withdrawn.
  *
  * <p>Threading: the table is a concurrent map; registrations and lookups run on the calling
  * process's thread; the server answers on the event loop that decoded the query.
@@ -51,8 +55,11 @@ final class Names {
     record Query(String name) {
     }
 
-    /** The holder of the name on the answering node ({@code 0}: none), registered at Lamport time {@code stamp}. */
-    record Answer(long holder, long stamp) {
+    /**
+     * The holder of the name on the answering node ({@code 0}: none), registered at Lamport time
+     * {@code stamp}; {@code pending} while that registration still asks the cluster.
+     */
+    record Answer(long holder, long stamp, boolean pending) {
     }
 
     /** Built-in codec 5: the name as a short string. */
@@ -81,7 +88,7 @@ final class Names {
         }
     };
 
-    /** Built-in codec 6: holder and stamp, 8 bytes each. */
+    /** Built-in codec 6: holder and stamp, 8 bytes each, and whether it is pending (a byte). */
     static final MessageCodec<Answer> ANSWER = new MessageCodec<>() {
         @Override
         public int id() {
@@ -95,21 +102,22 @@ final class Names {
 
         @Override
         public void encode(Answer m, ByteBuf out) {
-            out.writeLong(m.holder()).writeLong(m.stamp());
+            out.writeLong(m.holder()).writeLong(m.stamp()).writeBoolean(m.pending());
         }
 
         @Override
         public Answer decode(ByteBuf in) {
-            return new Answer(in.readLong(), in.readLong());
+            return new Answer(in.readLong(), in.readLong(), in.readBoolean());
         }
 
         @Override
         public int sizeHint(Answer m) {
-            return 16;
+            return 17;
         }
     };
 
-    private record Entry(ProcessId holder, NameScope scope, long stamp) {
+    /** A registration; {@code pending} while it asks the cluster whether another holds the name. */
+    private record Entry(ProcessId holder, NameScope scope, long stamp, boolean pending) {
     }
 
     private static final Comparator<Answer> EARLIEST = Comparator.comparingLong(Answer::stamp)
@@ -136,6 +144,12 @@ final class Names {
         this.patience = patience;
     }
 
+    /** The names this node's processes hold now, by name. */
+    List<RegisteredName> registered() {
+        return table.entrySet().stream().map(e -> new RegisteredName(e.getKey(), e.getValue().holder(),
+                e.getValue().scope())).sorted(Comparator.comparing(RegisteredName::name)).toList();
+    }
+
     /** SetPid: {@code process} holds {@code name} in {@code scope} (again, possibly in another scope). */
     void register(ProcessId process, String name, NameScope scope) {
         check(name);
@@ -143,23 +157,27 @@ final class Names {
             startServer();
         }
         Entry before = table.get(name);
-        Entry mine = new Entry(process, scope, clock.tick());
+        Entry mine = new Entry(process, scope, clock.tick(), scope == NameScope.CLUSTER);
         Entry now = table.merge(name, mine, (old, fresh) -> old.holder().equals(process) ? fresh : old);
         if (now != mine) {
             throw taken(name, now.holder());
         }
         if (scope == NameScope.CLUSTER) {
-            Optional<Answer> elsewhere;
+            Optional<Answer> winner;
             try {
-                elsewhere = askCluster(process, name);
+                Answer me = new Answer(process.value(), mine.stamp(), true);
+                // a confirmed holder elsewhere keeps the name; of pending ones, the earliest gets it
+                winner = askCluster(process, name).stream().filter(a -> !a.pending() || EARLIEST.compare(a, me) < 0)
+                        .min(Comparator.comparing(Answer::pending).thenComparing(EARLIEST));
             } catch (RuntimeException e) {
                 withdraw(name, mine, before, process);
                 throw e;
             }
-            if (elsewhere.isPresent()) {
+            if (winner.isPresent()) {
                 withdraw(name, mine, before, process);
-                throw taken(name, new ProcessId(elsewhere.get().holder()));
+                throw taken(name, new ProcessId(winner.get().holder()));
             }
+            table.replace(name, mine, new Entry(process, scope, mine.stamp(), false));
         }
     }
 
@@ -188,7 +206,7 @@ final class Names {
             return Optional.of(here.holder());
         }
         return scope == NameScope.NODE ? Optional.empty()
-                : askCluster(asker, name).map(a -> new ProcessId(a.holder()));
+                : askCluster(asker, name).stream().min(EARLIEST).map(a -> new ProcessId(a.holder()));
     }
 
     /** A process exits: its names go. */
@@ -196,11 +214,11 @@ final class Names {
         table.values().removeIf(e -> e.holder().equals(process));
     }
 
-    /** The earliest holder of {@code name} that another node's server knows, if any. */
-    private Optional<Answer> askCluster(ProcessId asker, String name) {
+    /** The holders of {@code name} that other nodes' servers know. */
+    private List<Answer> askCluster(ProcessId asker, String name) {
         boolean others = groups.members(SERVERS).stream().anyMatch(p -> p.nodeNumber() != self.number());
         if (!others) {
-            return Optional.empty();
+            return List.of();
         }
         long[] call = {0};
         try {
@@ -208,7 +226,7 @@ final class Names {
                     id -> call[0] = id);
             return replies.replies().stream().map(r -> (Answer) r.message())
                     .filter(a -> a.holder() != 0 && new ProcessId(a.holder()).nodeNumber() != self.number())
-                    .min(EARLIEST);
+                    .toList();
         } finally {
             if (call[0] != 0) {
                 ipc.discard(call[0]);
@@ -251,8 +269,8 @@ final class Names {
 
     private Answer answer(Query query) {
         Entry e = table.get(query.name());
-        return e != null && e.scope() == NameScope.CLUSTER ? new Answer(e.holder().value(), e.stamp())
-                : new Answer(0, 0);
+        return e != null && e.scope() == NameScope.CLUSTER ? new Answer(e.holder().value(), e.stamp(), e.pending())
+                : new Answer(0, 0, false);
     }
 
     private static void check(String name) {

@@ -208,6 +208,11 @@ public final class Node implements AutoCloseable {
         return processes.names();
     }
 
+    /** The names this node's processes registered at run time ({@link Kernel#register}), by name. */
+    public List<RegisteredName> names() {
+        return names.registered();
+    }
+
     /**
      * This node's copy of the cluster's group memberships: every group with a member, and its
      * members (on any node).

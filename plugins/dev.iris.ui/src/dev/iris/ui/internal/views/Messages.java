@@ -49,6 +49,8 @@ public final class Messages extends NLS {
     public static String ProcessGroupsView_wellKnown;
     public static String ProcessGroupsView_local;
     public static String ProcessGroupsView_dynamic;
+    public static String ProcessGroupsView_names;
+    public static String ProcessGroupsView_name;
     public static String PageOwnershipView_cluster;
     public static String PageOwnershipView_sharedObject;
     public static String PageOwnershipView_invalidAt;

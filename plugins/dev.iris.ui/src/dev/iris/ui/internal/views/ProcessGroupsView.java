@@ -2,8 +2,10 @@ package dev.iris.ui.internal.views;
 
 import dev.iris.core.monitor.ClusterMonitor;
 import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.RegisteredName;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
@@ -19,8 +21,10 @@ import org.eclipse.swt.widgets.Label;
  * The Process Groups view: the groups of the shown cluster (see {@link DebugContext}) with their
  * members, by node: a group's name where the program declares it, its flags (well-known with its
  * number, local) and id; under it each node with members, under that each member process with the
- * name it was spawned with. The nodes report their group tables through their monitors; the view
- * follows every join and leave (a node's change reaches it within a refresh, about 0.4 s).
+ * name it was spawned with; last, the names processes registered at run time (V's SetPid), each
+ * with its holder and scope. The nodes report their group and name tables through their monitors;
+ * the view follows every join, leave and registration (a node's change reaches it within a
+ * refresh, about 0.4 s).
  */
 public final class ProcessGroupsView extends MonitorView {
     /** The view id, as declared in plugin.xml. */
@@ -97,6 +101,14 @@ public final class ProcessGroupsView extends MonitorView {
                 nodes.add(new Row(n.getKey() + " (" + processes.size() + ")", processes));
             }
             rows.add(new Row(label(monitor, g.getKey()) + " \u2014 " + members + " member(s)", nodes));
+        }
+        List<RegisteredName> names = monitor.names();
+        if (!names.isEmpty()) {
+            rows.add(new Row(NLS.bind(Messages.ProcessGroupsView_names, names.size()), names.stream()
+                    .map(n -> new Row(NLS.bind(Messages.ProcessGroupsView_name, new Object[] {n.name(),
+                        monitor.processName(n.holder()).orElse("?"), n.holder(),
+                        n.scope().name().toLowerCase(Locale.ROOT)}), List.of()))
+                    .toList()));
         }
         return rows;
     }

@@ -1,6 +1,7 @@
 package dev.iris.runtime.monitor;
 
 import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.RegisteredName;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
 import java.util.List;
@@ -28,9 +29,11 @@ public sealed interface MonitorMessage {
      * @param processes its live processes, with the names they were spawned with
      * @param groups    its copy of the cluster's group memberships: every group with its members
      * @param left      the nodes it saw leave on purpose (closed, not dead), by name
+     * @param names     the names its processes registered at run time
      */
     record State(String node, String address, List<String> members, Map<ProcessId, String> processes,
-            Map<ProcessId, Set<ProcessId>> groups, List<String> left) implements MonitorMessage {
+            Map<ProcessId, Set<ProcessId>> groups, List<String> left, List<RegisteredName> names)
+            implements MonitorMessage {
         public State {
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(address, "address");
@@ -38,12 +41,19 @@ public sealed interface MonitorMessage {
             processes = Map.copyOf(processes);
             groups = Map.copyOf(groups);
             left = List.copyOf(left);
+            names = List.copyOf(names);
+        }
+
+        /** A state without registered names. */
+        public State(String node, String address, List<String> members, Map<ProcessId, String> processes,
+                Map<ProcessId, Set<ProcessId>> groups, List<String> left) {
+            this(node, address, members, processes, groups, left, List.of());
         }
 
         /** A state that names no node that left. */
         public State(String node, String address, List<String> members, Map<ProcessId, String> processes,
                 Map<ProcessId, Set<ProcessId>> groups) {
-            this(node, address, members, processes, groups, List.of());
+            this(node, address, members, processes, groups, List.of(), List.of());
         }
     }
 

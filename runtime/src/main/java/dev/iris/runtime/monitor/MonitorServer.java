@@ -250,7 +250,8 @@ public final class MonitorServer implements AutoCloseable {
     /** {@code node}'s state now. */
     static MonitorMessage.State state(Node node) {
         return new MonitorMessage.State(node.id().name(), node.address(),
-                node.members().stream().map(NodeId::name).toList(), node.processes(), node.groups(), node.left());
+                node.members().stream().map(NodeId::name).toList(), node.processes(), node.groups(), node.left(),
+                node.names());
     }
 
     /** {@code node}'s page table now. */

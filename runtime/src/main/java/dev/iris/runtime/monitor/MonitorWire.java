@@ -1,7 +1,9 @@
 package dev.iris.runtime.monitor;
 
 import dev.iris.runtime.MessageEvent;
+import dev.iris.runtime.NameScope;
 import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.RegisteredName;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.transport.FrameFormatException;
@@ -26,7 +28,7 @@ import java.util.Set;
  * state   := address:str mcount:u16 member:str{mcount}                    op 1
  *            pcount:u32 (process:u64 name:str){pcount}
  *            gcount:u32 (group:u64 member:u64){gcount}
- *            (lcount:u16 left:str{lcount})?
+ *            (lcount:u16 left:str{lcount} (ncount:u16 (name:str holder:u64 scope:u8){ncount})?)?
  * pages   := last:u8 count:u32 page{count}                                op 2
  * page    := page:u64 region:str state:u8 owner:u8 probableOwner:str version:u64
  *            readFaults:u64 writeFaults:u64 invalidations:u64 ccount:u16 copy:str{ccount}
@@ -41,7 +43,8 @@ import java.util.Set;
  * Strings are at most 255 bytes (process names are cut to that; a message's {@code content}, of
  * at most {@link MessageEvent#CONTENT_CHARS} characters, to {@value #MAX_CONTENT}
  * bytes); a {@code message} without {@code content}, or a {@code state} without the nodes that
- * {@code left}, is one recorded before it was there. {@code state} is a
+ * {@code left} or the registered {@code name}s ({@code scope}: a {@link NameScope} ordinal), is one
+ * recorded before they were there. {@code state} is a
  * {@link PageInfo.State} ordinal, {@code kind} a {@link MemoryEvent.Kind} ordinal, an empty
  * {@code peer} means none. A page table larger than one frame comfortably holds goes in several
  * {@code pages} frames, {@link #PAGES_PER_FRAME} pages each; the receiver joins them up to the one
@@ -139,6 +142,11 @@ public final class MonitorWire {
                 out.writeShort(s.left().size());
                 for (String l : s.left()) {
                     WireStrings.write(out, "left", l, MAX);
+                }
+                out.writeShort(s.names().size());
+                for (RegisteredName n : s.names()) {
+                    WireStrings.write(out, "name", n.name(), MAX);
+                    out.writeLong(n.holder().value()).writeByte(n.scope().ordinal());
                 }
             } else if (message instanceof MonitorMessage.Leaving l) {
                 head(out, LEAVING, l.node());
@@ -257,7 +265,22 @@ public final class MonitorWire {
                 left.add(WireStrings.read(in, "left", MAX));
             }
         }
-        return new MonitorMessage.State(node, address, names, processes, groups, left);
+        List<RegisteredName> registered = new ArrayList<>();
+        if (in.isReadable()) {
+            NameScope[] scopes = NameScope.values();
+            int nameCount = count(in, 2, 11, "names");
+            for (int i = 0; i < nameCount; i++) {
+                String name = WireStrings.read(in, "name", MAX);
+                need(in, 9, "name holder");
+                ProcessId holder = new ProcessId(in.readLong());
+                int scope = in.readUnsignedByte();
+                if (scope >= scopes.length) {
+                    throw new FrameFormatException("monitor state: unknown name scope " + scope);
+                }
+                registered.add(new RegisteredName(name, holder, scopes[scope]));
+            }
+        }
+        return new MonitorMessage.State(node, address, names, processes, groups, left, registered);
     }
 
     private static PagePiece readPages(ByteBuf in, String node) {

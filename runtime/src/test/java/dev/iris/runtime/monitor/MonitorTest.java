@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.runtime.Codecs;
 import dev.iris.runtime.IpcException;
+import dev.iris.runtime.NameScope;
 import dev.iris.runtime.Node;
-import dev.iris.runtime.Refusals;
 import dev.iris.runtime.NodeConfig;
 import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.Refusals;
+import dev.iris.runtime.RegisteredName;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
@@ -119,14 +121,17 @@ class MonitorTest {
         ProcessId member = n1.spawn("worker", k -> {
             group[0] = k.createGroup(false);
             k.join(group[0]);
+            k.register("spooler", NameScope.NODE);
             joined.countDown();
             k.receive();
         });
         assertTrue(joined.await(10, TimeUnit.SECONDS));
         MonitorMessage.State after = next(messages, MonitorMessage.State.class,
-                s -> s.groups().containsKey(group[0]));
+                s -> s.groups().containsKey(group[0]) && !s.names().isEmpty());
         assertEquals(java.util.Set.of(member), after.groups().get(group[0]));
         assertEquals("worker", after.processes().get(member));
+        // and so does the name it registered
+        assertEquals(List.of(new RegisteredName("spooler", member, NameScope.NODE)), after.names());
         assertEquals(1, monitor1.clients());
     }
 

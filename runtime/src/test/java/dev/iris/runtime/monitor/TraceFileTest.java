@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.iris.runtime.NameScope;
 import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.RegisteredName;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
 import java.io.IOException;
@@ -27,7 +29,9 @@ class TraceFileTest {
         }
         return List.of(
                 new MonitorMessage.State("n1", "127.0.0.1:7001", List.of("n1", "n2"), Map.of(new ProcessId(7), "w"),
-                        Map.of(ProcessId.wellKnownGroup(2), Set.of(new ProcessId(7))), List.of("n9")),
+                        Map.of(ProcessId.wellKnownGroup(2), Set.of(new ProcessId(7))), List.of("n9"),
+                        List.of(new RegisteredName("printer", new ProcessId(7), NameScope.CLUSTER),
+                                new RegisteredName("spool", new ProcessId(7), NameScope.NODE))),
                 new MonitorMessage.Pages("n1", pages),
                 new MonitorMessage.Memory(new MemoryEvent(MemoryEvent.Kind.WRITE_FAULT, "n1", 3, null, "grid", 5, 9)),
                 new MonitorMessage.Memory(new MemoryEvent(MemoryEvent.Kind.LOCK_GRANTED, "n1", -1, "n2", "l", 6, 10)),

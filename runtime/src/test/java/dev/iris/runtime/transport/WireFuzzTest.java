@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.runtime.Codecs;
 import dev.iris.runtime.MessageCodec;
+import dev.iris.runtime.NameScope;
 import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.RegisteredName;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.monitor.MonitorMessage;
@@ -125,7 +127,8 @@ class WireFuzzTest {
                     3, "lock", "", Map.of(5L, 6L)))),
             frame("monitor state", MonitorWire::decode, () -> MonitorWire.encode(ALLOC, new MonitorMessage.State("n1",
                     "h:1", List.of("n1", "n2"), Map.of(new ProcessId(5), "worker"),
-                    Map.of(new ProcessId(9), java.util.Set.of(new ProcessId(5), new ProcessId(6))))).get(0)),
+                    Map.of(new ProcessId(9), java.util.Set.of(new ProcessId(5), new ProcessId(6))), List.of("n3"),
+                    List.of(new RegisteredName("printer", new ProcessId(5), NameScope.CLUSTER)))).get(0)),
             frame("monitor pages", MonitorWire::decode, () -> MonitorWire.encode(ALLOC, new MonitorMessage.Pages("n1",
                     List.of(new PageInfo(3, "data", PageInfo.State.READ, true, "n1", List.of("n2"), 4, 5, 6, 7),
                             new PageInfo(4, "data", PageInfo.State.INVALID, false, "n2", List.of(), 0, 0, 0, 1))))
