@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -19,9 +20,10 @@ public class FileServer extends AbstractFileServer {
     private final Path directory;
     private final ByteBuffer part = ByteBuffer.allocateDirect(PART);
 
-    /** A server with a new temporary directory. */
+    /** A server with a new temporary directory, deleted when the JVM ends. */
     public FileServer() {
         this(temporaryDirectory());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Main.deleteQuietly(directory)));
     }
 
     /** A server that keeps its files in {@code directory}. */
@@ -37,21 +39,28 @@ public class FileServer extends AbstractFileServer {
         }
     }
 
+    /** Stores the client's bytes beside the file first, so a store that fails leaves the file as it was. */
     @Override
     protected Stored onStore(Store store) throws IOException {
-        long length = segment().length();
-        try (FileChannel file = FileChannel.open(file(store.name()), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (long at = 0; at < length; at += PART) {
-                part.clear().limit((int) Math.min(PART, length - at));
-                moveFrom(at, part);
-                part.flip();
-                while (part.hasRemaining()) {
-                    file.write(part, at + part.position());
+        Path target = file(store.name());
+        Path incoming = Files.createTempFile(directory, ".incoming-", "");
+        try {
+            long length = segment().length();
+            try (FileChannel file = FileChannel.open(incoming, StandardOpenOption.WRITE)) {
+                for (long at = 0; at < length; at += PART) {
+                    part.clear().limit((int) Math.min(PART, length - at));
+                    moveFrom(at, part);
+                    part.flip();
+                    while (part.hasRemaining()) {
+                        file.write(part, at + part.position());
+                    }
                 }
             }
+            Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return new Stored(length);
+        } finally {
+            Files.deleteIfExists(incoming);
         }
-        return new Stored(length);
     }
 
     @Override

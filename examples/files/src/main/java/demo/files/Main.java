@@ -36,7 +36,7 @@ public final class Main {
             // embedded, from the last node; in a launch with a JVM per node, from the client node
             return cluster.nodes().get(cluster.nodes().size() - 1).call("client", Duration.ofSeconds(60), Main::client);
         } finally {
-            delete(served);
+            deleteQuietly(served);
         }
     }
 
@@ -64,7 +64,7 @@ public final class Main {
                         + "a file it does not have: " + missing.length();
             }
         } finally {
-            delete(mine);
+            deleteQuietly(mine);
         }
     }
 
@@ -95,11 +95,14 @@ public final class Main {
         return crc.getValue();
     }
 
-    private static void delete(Path directory) throws IOException {
+    /** Deletes {@code directory} and what it holds, as far as it can: it only cleans up after a run. */
+    static void deleteQuietly(Path directory) {
         try (Stream<Path> all = Files.walk(directory)) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+                Files.deleteIfExists(p);
             }
+        } catch (IOException e) {
+            System.err.println("files: could not delete " + directory + ": " + e.getMessage());
         }
     }
 

@@ -163,7 +163,7 @@ public interface Kernel {
      * @throws IllegalStateException if another process holds the name on this node or, for
      *                               {@link NameScope#CLUSTER}, on another node (or the cluster cannot
      *                               be asked). Of two cluster-wide registrations that race on nodes
-     *                               that see each other, never both succeed (both may fail)
+     *                               that see each other, exactly one succeeds
      */
     void register(String name, NameScope scope);
 

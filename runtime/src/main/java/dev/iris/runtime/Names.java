@@ -38,9 +38,12 @@ import java.util.function.BiFunction;
  * other (each server joined {@link #SERVERS}, with every live node's acknowledgement, before its
  * node entered the name). If both see each other pending, both compare the same way and exactly one
  * withdraws; if only one sees the other, the one seen asked before the other entered the name, so
- * its time is the earlier and the one that sees it withdraws. So exactly one succeeds. A node that
- * joins, or a partition that heals, while a name is held on both sides can leave two holders;
- * lookups then answer the earlier, as they do while a losing registration is being withdrawn.
+ * its time is the earlier and the one that sees it withdraws (a registration takes its time where
+ * it enters the table, and a server reads the table under the same lock). So exactly one succeeds.
+ * A registration still pending holds nothing: lookups and {@link #registered()} skip it, unless only
+ * pending ones are known elsewhere, when a lookup answers the earliest. A node that joins, or a
+ * partition that heals, while a name is held on both sides can leave two holders; lookups then
+ * answer the earlier.
  *
  * <p>Threading: the table is a concurrent map; registrations and lookups run on the calling
  * process's thread; the server answers on the event loop that decoded the query.
@@ -122,6 +125,8 @@ final class Names {
 
     private static final Comparator<Answer> EARLIEST = Comparator.comparingLong(Answer::stamp)
             .thenComparingLong(Answer::holder);
+    /** Final holders before pending ones, then the earliest. */
+    private static final Comparator<Answer> FINAL_FIRST = Comparator.comparing(Answer::pending).thenComparing(EARLIEST);
 
     private final NodeId self;
     private final LamportClock clock;
@@ -144,9 +149,10 @@ final class Names {
         this.patience = patience;
     }
 
-    /** The names this node's processes hold now, by name. */
+    /** The names this node's processes hold now (not those still being registered), by name. */
     List<RegisteredName> registered() {
-        return table.entrySet().stream().map(e -> new RegisteredName(e.getKey(), e.getValue().holder(),
+        return table.entrySet().stream().filter(e -> !e.getValue().pending())
+                .map(e -> new RegisteredName(e.getKey(), e.getValue().holder(),
                 e.getValue().scope())).sorted(Comparator.comparing(RegisteredName::name)).toList();
     }
 
@@ -156,34 +162,48 @@ final class Names {
         if (scope == NameScope.CLUSTER) {
             startServer();
         }
-        Entry before = table.get(name);
-        Entry mine = new Entry(process, scope, clock.tick(), scope == NameScope.CLUSTER);
-        Entry now = table.merge(name, mine, (old, fresh) -> old.holder().equals(process) ? fresh : old);
-        if (now != mine) {
-            throw taken(name, now.holder());
-        }
-        if (scope == NameScope.CLUSTER) {
-            Optional<Answer> winner;
-            try {
-                Answer me = new Answer(process.value(), mine.stamp(), true);
-                // a confirmed holder elsewhere keeps the name; of pending ones, the earliest gets it
-                winner = askCluster(process, name).stream().filter(a -> !a.pending() || EARLIEST.compare(a, me) < 0)
-                        .min(Comparator.comparing(Answer::pending).thenComparing(EARLIEST));
-            } catch (RuntimeException e) {
-                withdraw(name, mine, before, process);
-                throw e;
+        Entry[] before = new Entry[1];
+        Entry[] mine = new Entry[1];
+        // the stamp is taken where the entry becomes visible to this node's server, so that a query
+        // the server answered without it came before it (and moved the clock past the asker's stamp)
+        table.compute(name, (n, old) -> {
+            before[0] = old;
+            if (old != null && (!old.holder().equals(process) || old.pending())) {
+                return old; // another's, or this process's own registration still asking
             }
-            if (winner.isPresent()) {
-                withdraw(name, mine, before, process);
-                throw taken(name, new ProcessId(winner.get().holder()));
+            if (old != null && old.scope() == scope) {
+                mine[0] = old; // held already, as asked
+                return old;
             }
-            table.replace(name, mine, new Entry(process, scope, mine.stamp(), false));
+            mine[0] = new Entry(process, scope, clock.tick(), scope == NameScope.CLUSTER);
+            return mine[0];
+        });
+        if (mine[0] == null) {
+            throw taken(name, before[0].holder());
         }
+        if (!mine[0].pending()) {
+            return;
+        }
+        Optional<Answer> winner;
+        try {
+            Answer me = new Answer(process.value(), mine[0].stamp(), true);
+            // a final holder elsewhere keeps the name; of pending ones, the earliest gets it
+            winner = askCluster(process, name, true).stream()
+                    .filter(a -> !a.pending() || EARLIEST.compare(a, me) < 0).min(FINAL_FIRST);
+        } catch (RuntimeException e) {
+            withdraw(name, mine[0], before[0]);
+            throw e;
+        }
+        if (winner.isPresent()) {
+            withdraw(name, mine[0], before[0]);
+            throw taken(name, new ProcessId(winner.get().holder()));
+        }
+        table.replace(name, mine[0], new Entry(process, scope, mine[0].stamp(), false));
     }
 
-    /** Takes {@code mine} back: to this process's earlier registration of the name, if it had one. */
-    private void withdraw(String name, Entry mine, Entry before, ProcessId process) {
-        if (before != null && before.holder().equals(process)) {
+    /** Takes {@code mine} back: to the process's earlier registration of the name (node-wide), if it had one. */
+    private void withdraw(String name, Entry mine, Entry before) {
+        if (before != null && before.holder().equals(mine.holder())) {
             table.replace(name, mine, before);
         } else {
             table.remove(name, mine);
@@ -202,11 +222,11 @@ final class Names {
     Optional<ProcessId> lookup(ProcessId asker, String name, NameScope scope) {
         check(name);
         Entry here = table.get(name);
-        if (here != null) {
+        if (here != null && !here.pending()) {
             return Optional.of(here.holder());
         }
         return scope == NameScope.NODE ? Optional.empty()
-                : askCluster(asker, name).stream().min(EARLIEST).map(a -> new ProcessId(a.holder()));
+                : askCluster(asker, name, false).stream().min(FINAL_FIRST).map(a -> new ProcessId(a.holder()));
     }
 
     /** A process exits: its names go. */
@@ -214,8 +234,11 @@ final class Names {
         table.values().removeIf(e -> e.holder().equals(process));
     }
 
-    /** The holders of {@code name} that other nodes' servers know. */
-    private List<Answer> askCluster(ProcessId asker, String name) {
+    /**
+     * The holders of {@code name} that other nodes' servers know; if {@code everyone}, a server
+     * that fails to answer fails this (the cluster cannot be asked).
+     */
+    private List<Answer> askCluster(ProcessId asker, String name, boolean everyone) {
         boolean others = groups.members(SERVERS).stream().anyMatch(p -> p.nodeNumber() != self.number());
         if (!others) {
             return List.of();
@@ -224,6 +247,11 @@ final class Names {
         try {
             GroupReplies replies = groups.sendGroup(asker, SERVERS, new Query(name), null, ReplyMode.ALL, patience, 0,
                     id -> call[0] = id);
+            if (everyone && !replies.failures().isEmpty()) {
+                var failed = replies.failures().entrySet().iterator().next();
+                throw new IpcException("the name server " + failed.getKey() + " could not be asked about '" + name
+                        + "': " + failed.getValue().getMessage());
+            }
             return replies.replies().stream().map(r -> (Answer) r.message())
                     .filter(a -> a.holder() != 0 && new ProcessId(a.holder()).nodeNumber() != self.number())
                     .toList();
@@ -268,7 +296,9 @@ final class Names {
     }
 
     private Answer answer(Query query) {
-        Entry e = table.get(query.name());
+        Entry[] found = new Entry[1];
+        table.compute(query.name(), (n, e) -> found[0] = e); // after, or before, a registration's stamp and entry
+        Entry e = found[0];
         return e != null && e.scope() == NameScope.CLUSTER ? new Answer(e.holder().value(), e.stamp(), e.pending())
                 : new Answer(0, 0, false);
     }

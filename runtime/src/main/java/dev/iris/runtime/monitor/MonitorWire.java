@@ -28,7 +28,7 @@ import java.util.Set;
  * state   := address:str mcount:u16 member:str{mcount}                    op 1
  *            pcount:u32 (process:u64 name:str){pcount}
  *            gcount:u32 (group:u64 member:u64){gcount}
- *            (lcount:u16 left:str{lcount} (ncount:u16 (name:str holder:u64 scope:u8){ncount})?)?
+ *            (lcount:u16 left:str{lcount} (ncount:u32 (name:str holder:u64 scope:u8){ncount})?)?
  * pages   := last:u8 count:u32 page{count}                                op 2
  * page    := page:u64 region:str state:u8 owner:u8 probableOwner:str version:u64
  *            readFaults:u64 writeFaults:u64 invalidations:u64 ccount:u16 copy:str{ccount}
@@ -143,7 +143,7 @@ public final class MonitorWire {
                 for (String l : s.left()) {
                     WireStrings.write(out, "left", l, MAX);
                 }
-                out.writeShort(s.names().size());
+                out.writeInt(s.names().size());
                 for (RegisteredName n : s.names()) {
                     WireStrings.write(out, "name", n.name(), MAX);
                     out.writeLong(n.holder().value()).writeByte(n.scope().ordinal());
@@ -268,7 +268,7 @@ public final class MonitorWire {
         List<RegisteredName> registered = new ArrayList<>();
         if (in.isReadable()) {
             NameScope[] scopes = NameScope.values();
-            int nameCount = count(in, 2, 11, "names");
+            int nameCount = count(in, 4, 11, "names");
             for (int i = 0; i < nameCount; i++) {
                 String name = WireStrings.read(in, "name", MAX);
                 need(in, 9, "name holder");
