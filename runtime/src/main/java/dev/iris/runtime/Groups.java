@@ -341,8 +341,7 @@ final class Groups {
      */
     private boolean start(ProcessId sender, ProcessId group, Object message, Segment.Grant segment,
             GroupTable.View view, GroupCall call, boolean deadline) {
-        IpcWire.SegmentPart part = segment == null ? null
-                : new IpcWire.SegmentPart(segment.access().ordinal(), segment.length());
+        IpcWire.SegmentPart part = Segments.wire(segment);
         int flags = part == null ? 0 : GroupWire.SEGMENT;
         MessageCodec<Object> codec = codecs.forMessage(message);
         long requestId = call.requestId;
@@ -506,9 +505,7 @@ final class Groups {
             return;
         }
         tracer.traced(MessageEvent.Kind.RECEIVE, sender.nodeNumber(), send.requestId(), sender, group, message, now);
-        IpcWire.SegmentPart part = send.segment();
-        deliver(sender, send.requestId(), group, send.members(), message,
-                part == null ? null : new Segment.Grant(Segment.Access.values()[part.access()], part.length()), origin);
+        deliver(sender, send.requestId(), group, send.members(), message, Segments.grant(send.segment()), origin);
     }
 
     void onGroupUpdate(Channel ch, ByteBuf payload) {

@@ -160,21 +160,12 @@ final class Ipc {
         }
         Channel ch = peer.out;
         requireBacklogBelowLimit(ch, to);
-        IpcWire.SegmentPart part = wire(segment);
+        IpcWire.SegmentPart part = Segments.wire(segment);
         ByteBuf payload = checkSize(IpcWire.send(ch.alloc(), now, requestId, sender.value(), to.value(), null,
                 part, codec.id(), message, codec.sizeHint(message), codec::encode), message);
         call.write(ch, new Frame(FrameKind.SEND, IpcWire.flags(null, part), payload, true));
     }
 
-    /** A segment's grant as a SEND carries it, or null. */
-    private static IpcWire.SegmentPart wire(Segment.Grant segment) {
-        return segment == null ? null : new IpcWire.SegmentPart(segment.access().ordinal(), segment.length());
-    }
-
-    /** A SEND's segment part as its receiver is granted it, or null. */
-    private static Segment.Grant grant(IpcWire.SegmentPart part) {
-        return part == null ? null : new Segment.Grant(Segment.Access.values()[part.access()], part.length());
-    }
 
     /** Reply: never blocks; dropped (and logged) if the sender's node is gone. */
     void reply(ProcessId replier, Request request, Object message) {
@@ -280,7 +271,7 @@ final class Ipc {
                 request.message(), now);
         IpcWire.Forward forward = new IpcWire.Forward(request.group().map(ProcessId::value).orElse(0L),
                 request.member() == null ? 0 : request.member().value(), forwarded.forwards());
-        IpcWire.SegmentPart part = wire(request.segment().orElse(null));
+        IpcWire.SegmentPart part = Segments.wire(request.segment().orElse(null));
         peer.out.writeAndFlush(new Frame(FrameKind.SEND, IpcWire.flags(forward, part) | (toGroup ? IpcWire.TO_GROUP : 0),
                 IpcWire.send(peer.out.alloc(), now, request.requestId(), request.sender().value(), to.value(),
                         forward, part, codec.id(), request.message(), codec.sizeHint(request.message()),
@@ -431,7 +422,7 @@ final class Ipc {
         Peer from = forward == null ? null : peers.of(ch); // a forward comes from the forwarding node
         tracer.traced(MessageEvent.Kind.RECEIVE, from == null ? sender.nodeNumber() : from.id.number(),
                 send.requestId(), sender, target, message, now);
-        Segment.Grant segment = grant(send.segment());
+        Segment.Grant segment = Segments.grant(send.segment());
         Request request = forward == null
                 ? new Request(sender, send.requestId(), message, origin, null, null, 0, false, segment)
                 : new Request(sender, send.requestId(), message, origin,

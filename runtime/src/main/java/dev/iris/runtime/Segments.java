@@ -4,6 +4,7 @@ import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameEncoder;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.IpcWire;
 import dev.iris.runtime.transport.SegmentWire;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -104,7 +105,10 @@ final class Segments {
                     + "timed out or failed): the segment is no longer accessible";
         }
         Segment segment = h.segment;
-        String refused = refusal(segment.grant(), offset, buffer.remaining(), write);
+        String refused = refusedAccess(segment.access(), write);
+        if (refused == null) {
+            refused = outOfBounds(segment.length(), offset, buffer.remaining());
+        }
         if (refused != null) {
             return refused;
         }
@@ -132,16 +136,32 @@ final class Segments {
         return null;
     }
 
-    /** Why a move of {@code length} bytes at {@code offset} is outside what {@code grant} allows, or null. */
-    private static String refusal(Segment.Grant grant, long offset, long length, boolean write) {
-        if (write ? !grant.access().writes() : !grant.access().reads()) {
-            return "its segment's access is " + grant.access() + ": it may not be " + (write ? "written" : "read");
-        }
-        if (offset < 0 || length > grant.length() - offset) {
-            return "bytes [" + offset + ", " + (offset + length) + ") are outside its segment of " + grant.length()
-                    + " bytes";
-        }
-        return null;
+    /** Why {@code access} forbids a move ({@code write} or read), or null. */
+    private static String refusedAccess(Segment.Access access, boolean write) {
+        return (write ? access.writes() : access.reads()) ? null
+                : "its segment's access is " + access + ": it may not be " + (write ? "written" : "read");
+    }
+
+    /** Why {@code length} bytes at {@code offset} are not all inside a segment of {@code segmentLength} bytes, or null. */
+    private static String outOfBounds(long segmentLength, long offset, long length) {
+        return offset >= 0 && length <= segmentLength - offset ? null
+                : "bytes [" + offset + ", " + (offset + length) + ") are outside its segment of " + segmentLength
+                        + " bytes";
+    }
+
+    /** The start of a failed move's message: "cannot move to (or from) the segment of the request from S". */
+    private static String cannot(boolean write, ProcessId sender) {
+        return "cannot move " + (write ? "to" : "from") + " the segment of the request from " + sender;
+    }
+
+    /** A segment's grant as a SEND or GROUP_SEND carries it, or null. */
+    static IpcWire.SegmentPart wire(Segment.Grant grant) {
+        return grant == null ? null : new IpcWire.SegmentPart(grant.access().ordinal(), grant.length());
+    }
+
+    /** A SEND's or GROUP_SEND's segment part as its receiver is granted it, or null. */
+    static Segment.Grant grant(IpcWire.SegmentPart part) {
+        return part == null ? null : new Segment.Grant(Segment.Access.values()[part.access()], part.length());
     }
 
     /** A piece from another node, on the event loop that read it: answered on the same connection. */
@@ -189,12 +209,13 @@ final class Segments {
             throw new IllegalStateException("the request from " + sender
                     + " was answered: its segment is no longer accessible");
         }
-        String refused = refusal(grant, offset, buffer.remaining(), write);
+        String refused = refusedAccess(grant.access(), write);
         if (refused != null) {
-            if (refused.startsWith("bytes")) {
-                throw new IndexOutOfBoundsException("the request from " + sender + ": " + refused);
-            }
             throw new IllegalStateException("the request from " + sender + ": " + refused);
+        }
+        refused = outOfBounds(grant.length(), offset, buffer.remaining());
+        if (refused != null) {
+            throw new IndexOutOfBoundsException("the request from " + sender + ": " + refused);
         }
         if (!write && buffer.isReadOnly()) {
             throw new IllegalArgumentException("cannot move from a segment into a read-only buffer");
@@ -206,25 +227,22 @@ final class Segments {
             ByteBuffer moving = buffer.duplicate();
             String why = copy(request.requestId(), sender.value(), offset, moving, write);
             if (why != null) {
-                throw new IpcException("cannot move " + (write ? "to" : "from") + " the segment of the request from "
-                        + sender + ": " + why);
+                throw new IpcException(cannot(write, sender) + ": " + why);
             }
             buffer.position(moving.position());
             return;
         }
         Peer peer = peers.live(sender.nodeNumber());
         if (peer == null) {
-            throw new NodeUnreachableException("cannot move " + (write ? "to" : "from") + " the segment of the "
-                    + "request from " + sender + ": its node is not a live member");
+            throw new NodeUnreachableException(cannot(write, sender) + ": its node is not a live member");
         }
         Channel ch = peer.out;
         Move move = new Move(moveIds.incrementAndGet(), sender.nodeNumber(), ch, request.requestId(), sender, offset,
                 buffer, write, (int) Math.min(PIECE_BYTES, config.maxMessageBytes() - SegmentWire.MOVE_HEADER_BYTES));
         moves.put(move.id, move);
         // the connection may end before its node is declared dead, or have ended already
-        GenericFutureListener<Future<Void>> closed = f -> move.fail(new NodeUnreachableException("cannot move "
-                + (write ? "to" : "from") + " the segment of the request from " + sender + ": the connection to its "
-                + "node closed"));
+        GenericFutureListener<Future<Void>> closed = f -> move.fail(new NodeUnreachableException(
+                cannot(write, sender) + ": the connection to its node closed"));
         ch.closeFuture().addListener(closed);
         try {
             try {
@@ -263,15 +281,14 @@ final class Segments {
                 move.inFlight++;
                 FrameEncoder.write(ch, new Frame(FrameKind.SEGMENT_MOVE, 0, payload, true), false).addListener(f -> {
                     if (!f.isSuccess()) {
-                        move.fail(new NodeUnreachableException("could not move " + (move.write ? "to" : "from")
-                                + " the segment of the request from " + move.sender + ": " + f.cause().getMessage()));
+                        move.fail(new NodeUnreachableException(cannot(move.write, move.sender) + ": "
+                                + f.cause().getMessage()));
                     }
                 });
                 sent = true;
             }
         } catch (RuntimeException e) { // out of buffers, say: the mover must not wait for answers that never come
-            move.fail(new IpcException("could not move " + (move.write ? "to" : "from") + " the segment of the "
-                    + "request from " + move.sender + ": " + e));
+            move.fail(new IpcException(cannot(move.write, move.sender) + ": " + e));
         }
         if (sent) {
             ch.flush();
@@ -292,8 +309,7 @@ final class Segments {
             return;
         }
         if (answer.status() == SegmentWire.REFUSED) {
-            move.fail(new IpcException("cannot move " + (move.write ? "to" : "from") + " the segment of the request "
-                    + "from " + move.sender + ": " + answer.reason()));
+            move.fail(new IpcException(cannot(move.write, move.sender) + ": " + answer.reason()));
             return;
         }
         // the sender's node answers one connection's pieces in the order they came
