@@ -138,12 +138,12 @@ final class Call extends Pending implements Runnable, ChannelFutureListener {
     }
 
     @Override
-    boolean isDone() {
+    protected boolean isDone() {
         return outcome != null;
     }
 
     @Override
-    void expire() {
+    protected void expire() {
         fail(new IpcTimeoutException("no reply from " + target + " within "
                 + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
     }

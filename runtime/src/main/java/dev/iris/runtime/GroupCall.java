@@ -170,7 +170,7 @@ final class GroupCall extends Pending {
     }
 
     @Override
-    void expire() {
+    protected void expire() {
         boolean wake;
         synchronized (this) {
             expired = true;
@@ -229,7 +229,7 @@ final class GroupCall extends Pending {
     }
 
     @Override
-    synchronized boolean isDone() {
+    protected synchronized boolean isDone() {
         return outstanding == 0 || replies.size() >= required || expired;
     }
 

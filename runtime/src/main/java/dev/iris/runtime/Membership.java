@@ -1,13 +1,16 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.internal.LoopDeadline;
 import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameEncoder;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.Handshake;
 import dev.iris.runtime.transport.MembershipWire;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import io.netty.util.AttributeKey;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -213,6 +217,15 @@ final class Membership implements Peers {
      * @return false (payload released) if the node is neither live nor joining
      */
     boolean send(int node, FrameKind kind, ByteBuf payload) {
+        return send(node, kind, payload, null);
+    }
+
+    /**
+     * As {@link #send(int, FrameKind, ByteBuf)}; the task that writes the frame on the connection's
+     * event loop also arms {@code deadline} there (if not null; a frame held for a joining peer arms
+     * nothing, and its waiter's park is timed).
+     */
+    boolean send(int node, FrameKind kind, ByteBuf payload, LoopDeadline deadline) {
         Peer peer = livePeers.get(node);
         if (peer == null) {
             synchronized (lock) {
@@ -228,7 +241,28 @@ final class Membership implements Peers {
                 }
             }
         }
-        peer.out.writeAndFlush(new Frame(kind, 0, payload));
+        Frame frame = new Frame(kind, 0, payload);
+        if (deadline == null) {
+            peer.out.writeAndFlush(frame);
+            return true;
+        }
+        Channel out = peer.out;
+        EventLoop loop = out.eventLoop();
+        deadline.deadlineOn(loop);
+        Runnable write = () -> {
+            deadline.armDeadline();
+            FrameEncoder.write(out, frame, true);
+        };
+        if (loop.inEventLoop()) {
+            write.run();
+        } else {
+            try {
+                loop.execute(write);
+            } catch (RejectedExecutionException e) {
+                frame.release();
+                return false; // the loop is shutting down: the node is closing
+            }
+        }
         return true;
     }
 

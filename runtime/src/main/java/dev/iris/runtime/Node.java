@@ -2,6 +2,7 @@ package dev.iris.runtime;
 
 import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.internal.LamportClock;
+import dev.iris.runtime.internal.LoopDeadline;
 import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.internal.PeerLink;
 import dev.iris.runtime.internal.dsm.Dsm;
@@ -445,6 +446,11 @@ public final class Node implements AutoCloseable {
         @Override
         public boolean send(int node, FrameKind kind, ByteBuf payload) {
             return membership.send(node, kind, payload);
+        }
+
+        @Override
+        public boolean send(int node, FrameKind kind, ByteBuf payload, LoopDeadline deadline) {
+            return membership.send(node, kind, payload, deadline);
         }
 
         @Override

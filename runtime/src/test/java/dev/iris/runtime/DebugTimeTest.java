@@ -8,11 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.iris.runtime.Clusters.TestCluster;
 import dev.iris.runtime.Clusters.Transport;
 import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameKind;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -129,6 +136,66 @@ class DebugTimeTest {
             assertEquals("answered: async", async.get(10, TimeUnit.SECONDS));
             resumeAll(c, 2);
         }
+    }
+
+    /**
+     * A page fault's deadline is kept by the event loop that wrote its request (the faulting process
+     * parks without a time-out): it waits out the standing time, and times out once the time runs.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aPageFaultWaitsOutTheStandingTimeAndTimesOutOnceItRuns(Transport transport) throws Exception {
+        MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("cells", 4096))).withFaultTimeout(SHORT);
+        AtomicReference<CompletableFuture<Void>> pages = new AtomicReference<>(new CompletableFuture<>());
+        try (TestCluster c = transport.start(2, Codecs.of(), memory, holdPages("node2", pages))) {
+            long cell = c.node(0).memory().region("cells").base();
+            c.node(0).memory().setLong(cell, 42);
+            pauseAll(c, 2);
+            CompletableFuture<Long> read = read(c.node(1), cell);
+            assertThrows(TimeoutException.class, () -> read.get(HELD_MILLIS, TimeUnit.MILLISECONDS),
+                    "a fault does not time out while the time stands");
+            pages.get().complete(null);
+            assertEquals(42, read.get(10, TimeUnit.SECONDS));
+            resumeAll(c, 2);
+
+            pages.set(new CompletableFuture<>());
+            c.node(0).memory().setLong(cell, 43); // node 2's copy is invalidated; its next read faults
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> read(c.node(1), cell).get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("read fault") && e.getCause().getMessage()
+                    .contains("timed out after 200 ms on node 'node2'"), e.getCause().getMessage());
+            pages.get().complete(null); // the late copy, for a fault that gave up, is dropped
+            assertEquals(43, read(c.node(1), cell).get(10, TimeUnit.SECONDS), "the next fault gets the page");
+        }
+    }
+
+    /** {@code cell}'s value, read by a process of {@code node}. */
+    private static CompletableFuture<Long> read(Node node, long cell) {
+        CompletableFuture<Long> value = new CompletableFuture<>();
+        node.spawn("reader", k -> {
+            try {
+                value.complete(k.memory().getLong(cell));
+            } catch (Throwable t) {
+                value.completeExceptionally(t);
+            }
+        });
+        return value;
+    }
+
+    /** Node {@code node} gets no page from its peers until the future in {@code open} completes. */
+    private static UnaryOperator<NodeConfig> holdPages(String node, AtomicReference<CompletableFuture<Void>> open) {
+        return config -> !config.node().equals(node) ? config
+                : config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        CompletableFuture<Void> held = open.get();
+                        if (msg instanceof Frame frame && frame.kind() == FrameKind.PAGE && !held.isDone()) {
+                            held.thenRunAsync(() -> ctx.fireChannelRead(msg), ctx.executor());
+                        } else {
+                            ctx.fireChannelRead(msg);
+                        }
+                    }
+                });
     }
 
     @Test

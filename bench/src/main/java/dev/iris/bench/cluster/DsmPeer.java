@@ -44,8 +44,8 @@ final class DsmPeer {
      * Client JVM of the fault section: {@code dsm-client <pages> <b's port>}, node a, which faults on
      * the pages b owns and manages. Commands: {@code await NODES}; {@code begin PIDS} starts a
      * histogram and counts the threads woken in this JVM and the JVMs PIDS; {@code pass read|write}
-     * accesses every page once (each access a fault when b has taken the pages back), timing each into
-     * the histogram, and answers the nanoseconds they took; {@code end} answers {@link Driver#result}.
+     * accesses every page once from a virtual thread, as an Iris process does (each access a fault when
+     * b has taken the pages back), timing each into the histogram, and answers the nanoseconds they took; {@code end} answers {@link Driver#result}.
      */
     static Member.Commands client(String[] args) {
         int pages = Integer.parseInt(args[0]);
@@ -64,22 +64,25 @@ final class DsmPeer {
             }
             case "pass" -> {
                 boolean write = command[1].equals("write");
+                long[] total = {0};
                 wakeups[0].start();
-                long total = 0;
-                for (int p = 0; p < pages; p++) {
-                    long address = base + (long) p * PAGE;
-                    long start = System.nanoTime();
-                    if (write) {
-                        memory.setLong(address, p);
-                    } else {
-                        memory.getLong(address);
+                Thread process = Thread.ofVirtual().start(() -> {
+                    for (int p = 0; p < pages; p++) {
+                        long address = base + (long) p * PAGE;
+                        long start = System.nanoTime();
+                        if (write) {
+                            memory.setLong(address, p);
+                        } else {
+                            memory.getLong(address);
+                        }
+                        long t = System.nanoTime() - start;
+                        total[0] += t;
+                        faults[0].recordValue(Math.max(1_000, t));
                     }
-                    long t = System.nanoTime() - start;
-                    total += t;
-                    faults[0].recordValue(Math.max(1_000, t));
-                }
+                });
+                process.join();
                 wakeups[0].stop();
-                yield String.valueOf(total);
+                yield String.valueOf(total[0]);
             }
             case "end" -> Driver.result(faults[0], Double.NaN, wakeups[0].per(faults[0].getTotalCount()));
             default -> Driver.none(command);

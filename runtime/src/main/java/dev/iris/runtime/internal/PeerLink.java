@@ -35,6 +35,12 @@ public interface PeerLink {
     boolean send(int node, FrameKind kind, ByteBuf payload);
 
     /**
+     * As {@link #send(int, FrameKind, ByteBuf)}, and the event loop that writes the frame keeps
+     * {@code deadline}, armed by the same task (no other thread is woken for it).
+     */
+    boolean send(int node, FrameKind kind, ByteBuf payload, LoopDeadline deadline);
+
+    /**
      * Sends a frame whose order against this node's other frames to {@code node} does not matter:
      * called on an event loop, on whichever connection to the peer that loop serves (the peer's own
      * connection to this node, when this node's connection to it runs on another loop), so that no

@@ -68,6 +68,7 @@ final class Coherence {
     long[] readFault(Page p) {
         while (true) {
             Page.Fault f;
+            boolean started = false;
             if (dsm.recovery != null && p.model != Page.RELEASE) {
                 dsm.recovery.admit();
             }
@@ -81,9 +82,10 @@ final class Coherence {
                 f = p.fault;
                 if (f == null) {
                     f = p.model == Page.RELEASE ? dsm.release.startFetch(p) : startRead(p);
+                    started = true;
                 }
             }
-            long[] copy = await(p, f);
+            long[] copy = await(p, f, started);
             if (copy != null) {
                 return copy;
             }
@@ -93,6 +95,7 @@ final class Coherence {
     /** Obtains ownership of {@code p} with the only writable copy; the caller then retries its write. */
     void writeFault(Page p) {
         Page.Fault f;
+        boolean started = false;
         if (dsm.recovery != null) {
             dsm.recovery.admit();
         }
@@ -113,12 +116,13 @@ final class Coherence {
                     return;
                 }
                 f = startWrite(p);
+                started = true;
             } else if (f.orphan && dsm.backup != null && !p.owner && !dsm.isManager(p)) {
                 f.orphan = false; // someone waits again; its request may have been lost with a dead node
                 request(p, f);
             }
         }
-        await(p, f);
+        await(p, f, started);
     }
 
     /** A local write happened in state WRITE: if it was the one the page was held for, serve the queue. */
@@ -129,8 +133,9 @@ final class Coherence {
         }
     }
 
-    private long[] await(Page p, Page.Fault f) {
-        return dsm.await(f.done, () -> (f.mode == PageWire.WRITE ? "the write fault on " : "the read fault on ")
+    /** Waits for {@code f}; {@code started}: by the thread that started it, which may wait on its loop's deadline. */
+    private long[] await(Page p, Page.Fault f, boolean started) {
+        return dsm.await(f.done, started ? f.wait : null, () -> (f.mode == PageWire.WRITE ? "the write fault on " : "the read fault on ")
                 + Dsm.describe(p), timedOut -> {
                     synchronized (p) {
                         if (p.fault == f) {
@@ -206,6 +211,7 @@ final class Coherence {
         p.fault = f;
         p.readFaults++;
         dsm.event(Kind.READ_FAULT, p.number, 0, p.region.name());
+        f.wait = dsm.faultWait(f);
         request(p, f);
         return f;
     }
@@ -227,6 +233,7 @@ final class Coherence {
                 finishWrite(p, f);
             }
         } else {
+            f.wait = dsm.faultWait(f);
             request(p, f);
             if (dsm.isManager(p)) {
                 p.probOwner = dsm.self; // the fixed manager's record: requests from now on queue here
@@ -245,7 +252,7 @@ final class Coherence {
             return;
         }
         boolean sent = dsm.send(target, FrameKind.PAGE_REQUEST, PageWire.request(dsm.link.alloc(),
-                new PageWire.Request(f.mode, p.number, dsm.self, f.id, dsm.tick(), 0)));
+                new PageWire.Request(f.mode, p.number, dsm.self, f.id, dsm.tick(), 0)), f.unarmedWait());
         if (!sent) {
             fail(p, f, "its " + role(p, target) + ", node '" + dsm.nameOf(target) + "', is not a live member");
         }
@@ -266,7 +273,7 @@ final class Coherence {
                 p.probOwner = f.sentTo; // undo the record: this node did not become the owner
             }
         }
-        f.done.completeExceptionally(new dev.iris.runtime.dsm.MemoryException("cannot access " + Dsm.describe(p)
+        f.fail(new dev.iris.runtime.dsm.MemoryException("cannot access " + Dsm.describe(p)
                 + " from node '" + dsm.link.self().name() + "': " + why));
         drain(p);
     }
@@ -422,7 +429,7 @@ final class Coherence {
                 }
                 p.fault = null;
                 dsm.event(Kind.PAGE_RECEIVED, p.number, from, p.region.name());
-                f.done.complete(g.data());
+                f.complete(g.data());
                 drain(p);
                 return;
             }
@@ -470,9 +477,9 @@ final class Coherence {
         p.state = Page.WRITE;
         p.fault = null;
         p.hold = !f.orphan; // the waiting writer writes once before anyone takes the page away
-        f.done.complete(null);
+        f.complete(null);
         if (f.displaced != null) {
-            f.displaced.done.complete(null); // its waiters find the page writable
+            f.displaced.complete(null); // its waiters find the page writable
         }
         drain(p);
     }
@@ -566,7 +573,7 @@ final class Coherence {
                 finishWrite(p, f);
             } else {
                 p.fault = null;
-                f.done.complete(p.data);
+                f.complete(p.data);
             }
         } else {
             request(p, f);

@@ -12,6 +12,7 @@ import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.dsm.SharedRegion;
 import dev.iris.runtime.internal.Blocking;
 import dev.iris.runtime.internal.LamportClock;
+import dev.iris.runtime.internal.LoopDeadline;
 import dev.iris.runtime.internal.PeerLink;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
@@ -22,11 +23,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 
 /**
  * One node's shared memory: the page table, the typed accessors with their fast path, and the
@@ -412,7 +417,7 @@ public final class Dsm implements SharedMemory {
     // ------------------------------------------------------------------ transactions
 
     @Override
-    public <T> T transaction(java.util.function.Supplier<T> body) {
+    public <T> T transaction(Supplier<T> body) {
         if (tx.get() != null) {
             return body.get(); // nested: part of the enclosing transaction
         }
@@ -424,7 +429,7 @@ public final class Dsm implements SharedMemory {
         }
     }
 
-    private <T> T attempts(java.util.function.Supplier<T> body) {
+    private <T> T attempts(Supplier<T> body) {
         for (int attempt = 1; ; attempt++) {
             Transaction attemptTx = new Transaction(this);
             T result;
@@ -548,8 +553,13 @@ public final class Dsm implements SharedMemory {
 
     /** Sends a memory frame to a live peer; false (payload released) if it is not live. */
     boolean send(int node, FrameKind kind, ByteBuf payload) {
+        return send(node, kind, payload, null);
+    }
+
+    /** As {@link #send(int, FrameKind, ByteBuf)}; the loop that writes it keeps {@code deadline} if not null. */
+    boolean send(int node, FrameKind kind, ByteBuf payload, LoopDeadline deadline) {
         messages.incrementAndGet(); // before: the answer may be back before send returns
-        boolean sent = link.send(node, kind, payload);
+        boolean sent = deadline == null ? link.send(node, kind, payload) : link.send(node, kind, payload, deadline);
         if (!sent) {
             messages.decrementAndGet();
         }
@@ -571,7 +581,7 @@ public final class Dsm implements SharedMemory {
     }
 
     /** The first manager from {@code page mod managers} on that {@code accept}s, or 0. */
-    int firstManager(long page, java.util.function.IntPredicate accept) {
+    int firstManager(long page, IntPredicate accept) {
         int start = (int) (page % managers.length);
         for (int k = 0; k < managers.length; k++) {
             int m = managers[(start + k) % managers.length];
@@ -634,7 +644,7 @@ public final class Dsm implements SharedMemory {
      * Waits, holding p's monitor, while {@code busy} holds, up to the fault timeout; then (or when
      * interrupted) fails with a MemoryException: "{@code what} on node N ...".
      */
-    void awaitWhile(Page p, java.util.function.BooleanSupplier busy, String what) {
+    void awaitWhile(Page p, BooleanSupplier busy, String what) {
         if (busy.getAsBoolean()) {
             Blocking.check(what);
         }
@@ -657,8 +667,7 @@ public final class Dsm implements SharedMemory {
      * it into a MemoryException named by {@code what} (built only then). {@code onGiveUp} learns
      * whether the wait timed out (else it was interrupted).
      */
-    <T> T await(java.util.concurrent.CompletableFuture<T> done, java.util.function.Supplier<String> what,
-            Consumer<Boolean> onGiveUp) {
+    <T> T await(CompletableFuture<T> done, Supplier<String> what, Consumer<Boolean> onGiveUp) {
         if (!done.isDone() && Blocking.forbidden()) {
             onGiveUp.accept(false); // as if interrupted: nobody waits any more
             throw new Blocking.Refused(what.get()); // the description is built only now
@@ -666,15 +675,56 @@ public final class Dsm implements SharedMemory {
         try {
             return link.time().get(done, link.time().nanos() + config.faultTimeout().toNanos());
         } catch (TimeoutException e) {
-            onGiveUp.accept(true);
-            throw new MemoryException(what.get() + " timed out after " + config.faultTimeout().toMillis() + " ms on node '"
-                    + link.self().name() + "'");
+            throw timedOut(what, onGiveUp);
         } catch (InterruptedException e) {
-            onGiveUp.accept(false);
-            Thread.currentThread().interrupt();
-            throw new MemoryException(what.get() + " was interrupted on node '" + link.self().name() + "'");
+            throw interrupted(what, onGiveUp);
         } catch (ExecutionException e) {
             throw new MemoryException(e.getCause().getMessage());
         }
+    }
+
+    /**
+     * As {@link #await(CompletableFuture, Supplier, Consumer)} for a fault, by the thread that
+     * started it when {@code wait} is its wait: then, if an event loop keeps its deadline, the thread
+     * parks without a time-out.
+     */
+    long[] await(CompletableFuture<long[]> done, FaultWait wait, Supplier<String> what, Consumer<Boolean> onGiveUp) {
+        if (wait == null || !wait.loopDeadline()) {
+            return await(done, what, onGiveUp);
+        }
+        CompletableFuture<long[]> outcome = wait.outcome();
+        if (!outcome.isDone() && Blocking.forbidden()) {
+            onGiveUp.accept(false);
+            throw new Blocking.Refused(what.get());
+        }
+        try {
+            return outcome.get();
+        } catch (InterruptedException e) {
+            throw interrupted(what, onGiveUp);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                throw timedOut(what, onGiveUp);
+            }
+            throw new MemoryException(e.getCause().getMessage());
+        } finally {
+            wait.taken();
+        }
+    }
+
+    /** A wait for a fault started by this thread, if faults' deadlines are kept by event loops. */
+    FaultWait faultWait(Page.Fault f) {
+        return new FaultWait(link.time(), config.faultTimeout().toNanos(), f.done);
+    }
+
+    private MemoryException timedOut(Supplier<String> what, Consumer<Boolean> onGiveUp) {
+        onGiveUp.accept(true);
+        return new MemoryException(what.get() + " timed out after " + config.faultTimeout().toMillis() + " ms on node '"
+                + link.self().name() + "'");
+    }
+
+    private MemoryException interrupted(Supplier<String> what, Consumer<Boolean> onGiveUp) {
+        onGiveUp.accept(false);
+        Thread.currentThread().interrupt();
+        return new MemoryException(what.get() + " was interrupted on node '" + link.self().name() + "'");
     }
 }

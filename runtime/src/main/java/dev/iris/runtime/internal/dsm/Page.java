@@ -114,10 +114,36 @@ final class Page {
         Fault displaced;
         /** Copy holders that have not yet acknowledged their invalidation. */
         final Set<Integer> awaitingAcks = new LinkedHashSet<>();
+        /** The wait of the thread that started the fault, if its request left with a deadline. */
+        FaultWait wait;
 
         Fault(int mode, long id) {
             this.mode = mode;
             this.id = id;
+        }
+
+        /** The starter's wait while no event loop keeps its deadline: the request that leaves next takes it along. */
+        FaultWait unarmedWait() {
+            return wait != null && !wait.loopDeadline() ? wait : null;
+        }
+
+        /** Completes the fault: {@code copy} (read) or null (write). */
+        void complete(long[] copy) {
+            done.complete(copy);
+            disarm();
+        }
+
+        /** Ends the fault with {@code error}. */
+        void fail(Throwable error) {
+            done.completeExceptionally(error);
+            disarm();
+        }
+
+        /** Drops the starter's deadline when this is its loop (elsewhere it passes later, doing nothing). */
+        private void disarm() {
+            if (wait != null) {
+                wait.disarm();
+            }
         }
     }
 }

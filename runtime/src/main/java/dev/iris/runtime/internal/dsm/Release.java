@@ -54,6 +54,7 @@ final class Release {
         if (p.home == dsm.self) {
             install(p, f, p.master.clone(), p.masterVersion);
         } else {
+            f.wait = dsm.faultWait(f);
             requestFetch(p, f);
         }
         return f;
@@ -61,7 +62,7 @@ final class Release {
 
     private void requestFetch(Page p, Page.Fault f) {
         if (!dsm.send(p.home, FrameKind.PAGE_REQUEST, PageWire.request(dsm.link.alloc(),
-                new PageWire.Request(PageWire.FETCH, p.number, dsm.self, f.id, dsm.tick(), 0)))) {
+                new PageWire.Request(PageWire.FETCH, p.number, dsm.self, f.id, dsm.tick(), 0)), f.unarmedWait())) {
             failed(p, f, "its home, node '" + dsm.nameOf(p.home) + "', is not a live member");
         }
     }
@@ -71,14 +72,14 @@ final class Release {
         p.version = version;
         p.state = Page.READ;
         p.fault = null;
-        f.done.complete(data);
+        f.complete(data);
     }
 
     private void failed(Page p, Page.Fault f, String why) {
         if (p.fault == f) {
             p.fault = null;
         }
-        f.done.completeExceptionally(new MemoryException("cannot access " + Dsm.describe(p) + " from node '"
+        f.fail(new MemoryException("cannot access " + Dsm.describe(p) + " from node '"
                 + dsm.link.self().name() + "': " + why));
     }
 

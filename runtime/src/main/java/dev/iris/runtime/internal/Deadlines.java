@@ -1,17 +1,17 @@
-package dev.iris.runtime;
+package dev.iris.runtime.internal;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The deadlines of the requests armed on one event loop, in the order they expire: a list linked
- * through the requests themselves, and one timer task for the earliest. Arming a request (its
- * timeout is usually the one of the request before, so it goes at the end) and unlinking it when
- * its answer arrives on the loop are a few field writes, where a task of the loop per request
- * cost two objects and a priority queue's insert and removal. The timer finds the earliest
- * deadline gone when its request was answered and waits for the next one: under steady traffic it
- * runs about once per timeout. Only the loop touches it.
+ * The deadlines armed on one event loop ({@link LoopDeadline}: requests, page faults), in the order
+ * they expire: a list linked through the waits themselves, and one timer task for the earliest.
+ * Arming a wait (its timeout is usually the one of the wait before, so it goes at the end) and
+ * unlinking it when its answer arrives on the loop are a few field writes, where a task of the
+ * loop per wait cost two objects and a priority queue's insert and removal. The timer finds the
+ * earliest deadline gone when its wait was answered and waits for the next one: under steady
+ * traffic it runs about once per timeout. Only the loop touches it.
  */
 final class Deadlines {
     private static final FastThreadLocal<Deadlines> OF_LOOP = new FastThreadLocal<>();
@@ -19,8 +19,8 @@ final class Deadlines {
     private static final long NONE = Long.MAX_VALUE;
 
     private final EventExecutor loop;
-    private Pending head;
-    private Pending tail;
+    private LoopDeadline head;
+    private LoopDeadline tail;
     /** When the earliest pending timer task runs ({@link System#nanoTime}), or NONE. */
     private long timerAt = NONE;
 
@@ -39,8 +39,8 @@ final class Deadlines {
     }
 
     /** Adds {@code p}, which expires at {@code p.expiresAt}. */
-    void add(Pending p) {
-        Pending before = tail;
+    void add(LoopDeadline p) {
+        LoopDeadline before = tail;
         while (before != null && before.expiresAt - p.expiresAt > 0) {
             before = before.earlier; // a shorter timeout than those armed last: rare
         }
@@ -63,7 +63,7 @@ final class Deadlines {
     }
 
     /** Takes {@code p} out, its answer having come; nothing if it is not in. */
-    void remove(Pending p) {
+    void remove(LoopDeadline p) {
         if (!p.linked) {
             return;
         }
@@ -94,7 +94,7 @@ final class Deadlines {
         }
         long now = System.nanoTime();
         while (head != null && head.expiresAt - now <= 0) {
-            Pending due = head;
+            LoopDeadline due = head;
             remove(due);
             if (due.putOff()) {
                 add(due); // the node's time stood meanwhile (debug time): later than now
