@@ -79,7 +79,12 @@ public class FileServer extends AbstractFileServer {
                         throw new EOFException(path + " ended at " + (at + part.position()) + " while it was read");
                     }
                 }
-                moveTo(at, part.flip());
+                part.flip();
+                if (at + PART < length) {
+                    moveTo(at, part);
+                } else {
+                    replyWith(at, part); // the last part goes with the reply (V's ReplyWithSegment)
+                }
             }
             return new Fetched(size);
         }

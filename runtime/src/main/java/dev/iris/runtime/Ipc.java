@@ -9,9 +9,11 @@ import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.IpcWire;
 import dev.iris.runtime.transport.IpcWire.FailCode;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
@@ -107,7 +109,7 @@ final class Ipc {
             segments.open(call.requestId, sender, segment);
         }
         try {
-            start(sender, to, message, segment == null ? null : segment.grant(), call);
+            start(sender, to, message, segment, call);
             return call.await();
         } finally {
             pending.remove(call.requestId);
@@ -136,8 +138,11 @@ final class Ipc {
         return reply;
     }
 
-    /** Registers {@code call} and sends its request, passing {@code segment} (or null), or delivers it here. */
-    private void start(ProcessId sender, ProcessId to, Object message, Segment.Grant segment, Call call) {
+    /**
+     * Registers {@code call} and sends its request, passing {@code segment} (or null) and, to another
+     * node, the segment's first bytes if it may be read; or delivers it here.
+     */
+    private void start(ProcessId sender, ProcessId to, Object message, Segment segment, Call call) {
         MessageCodec<Object> codec = codecs.forMessage(message);
         long requestId = call.requestId;
         register(call);
@@ -148,7 +153,7 @@ final class Ipc {
                 tracer.traced(MessageEvent.Kind.RECEIVE, self.number(), requestId, sender, to, message, clock.tick());
             }
             if (!processes.deliver(to.localId(), new Request(sender, requestId, message, null, null, null, 0, false,
-                    segment))) {
+                    segment == null ? null : segment.grant()))) {
                 throw new NoSuchProcessException("no process " + to + " on node '" + self + "'");
             }
             return;
@@ -160,15 +165,25 @@ final class Ipc {
         }
         Channel ch = peer.out;
         requireBacklogBelowLimit(ch, to);
-        IpcWire.SegmentPart part = Segments.wire(segment);
+        IpcWire.SegmentPart part = segment == null ? null : Segments.wire(segment.grant());
+        ByteBuffer head = segment == null ? null : segments.head(segment);
         ByteBuf payload = checkSize(IpcWire.send(ch.alloc(), now, requestId, sender.value(), to.value(), null,
-                part, codec.id(), message, codec.sizeHint(message), codec::encode), message);
-        call.write(ch, new Frame(FrameKind.SEND, IpcWire.flags(null, part), payload, true));
+                part, head, codec.id(), message, codec.sizeHint(message), codec::encode), message);
+        call.write(ch, new Frame(FrameKind.SEND, IpcWire.flags(null, part, head), payload, true));
     }
 
 
     /** Reply: never blocks; dropped (and logged) if the sender's node is gone. */
     void reply(ProcessId replier, Request request, Object message) {
+        reply(replier, request, message, 0, null);
+    }
+
+    /**
+     * Reply carrying {@code data}'s remaining bytes (null: none; checked against the request's
+     * segment by the caller) for the request's segment at {@code offset}, which the sender's node
+     * writes there before the sender wakes.
+     */
+    void reply(ProcessId replier, Request request, Object message, long offset, ByteBuffer data) {
         ProcessId sender = request.sender();
         long now = clock.tick();
         tracer.traced(MessageEvent.Kind.REPLY, sender.nodeNumber(), request.requestId(), sender, replier, message, now);
@@ -176,6 +191,11 @@ final class Ipc {
             if (tracer.on()) {
                 tracer.traced(MessageEvent.Kind.REPLY_RECEIVED, self.number(), request.requestId(), sender, replier,
                         message, clock.tick());
+            }
+            String refused = data == null ? null : segments.deliver(request.requestId(), offset, data);
+            if (refused != null) {
+                throw new IpcException("cannot reply to the request from " + sender + " with bytes for its segment: "
+                        + refused);
             }
             complete(request.requestId(), replier, countedAs(request, replier), message);
             return;
@@ -188,9 +208,10 @@ final class Ipc {
         }
         MessageCodec<Object> codec = codecs.forMessage(message);
         long member = onBehalf(request, replier);
-        FrameEncoder.write(ch, new Frame(FrameKind.REPLY, member == 0 ? 0 : IpcWire.ON_BEHALF, checkSize(
-                IpcWire.reply(ch.alloc(), now, request.requestId(), replier.value(), member, codec.id(), message,
-                        codec.sizeHint(message), codec::encode), message), true), true);
+        int flags = (member == 0 ? 0 : IpcWire.ON_BEHALF) | (data == null ? 0 : IpcWire.DATA);
+        FrameEncoder.write(ch, new Frame(FrameKind.REPLY, flags, checkSize(IpcWire.reply(ch.alloc(), now,
+                request.requestId(), replier.value(), member, offset, data, codec.id(), message,
+                codec.sizeHint(message), codec::encode), message), true), true);
     }
 
     /** Whom an answer to {@code request} by {@code process} counts for: the member a group send addressed, or itself. */
@@ -272,10 +293,11 @@ final class Ipc {
         IpcWire.Forward forward = new IpcWire.Forward(request.group().map(ProcessId::value).orElse(0L),
                 request.member() == null ? 0 : request.member().value(), forwarded.forwards());
         IpcWire.SegmentPart part = Segments.wire(request.segment().orElse(null));
-        peer.out.writeAndFlush(new Frame(FrameKind.SEND, IpcWire.flags(forward, part) | (toGroup ? IpcWire.TO_GROUP : 0),
-                IpcWire.send(peer.out.alloc(), now, request.requestId(), request.sender().value(), to.value(),
-                        forward, part, codec.id(), request.message(), codec.sizeHint(request.message()),
-                        codec::encode), true));
+        ByteBuffer head = request.head == null ? null : ByteBuffer.wrap(request.head);
+        peer.out.writeAndFlush(new Frame(FrameKind.SEND, IpcWire.flags(forward, part, head)
+                | (toGroup ? IpcWire.TO_GROUP : 0), IpcWire.send(peer.out.alloc(), now, request.requestId(),
+                        request.sender().value(), to.value(), forward, part, head, codec.id(), request.message(),
+                        codec.sizeHint(request.message()), codec::encode), true));
         if (!toGroup) { // a group's members are on several nodes: the sender waits for the first that answers
             movedTo(request, to.nodeNumber(), forwarded.forwards());
         }
@@ -429,6 +451,9 @@ final class Ipc {
                         forward.group() == 0 ? null : new ProcessId(forward.group()),
                         forward.member() == 0 ? null : new ProcessId(forward.member()), forward.forwards(),
                         (flags & IpcWire.TO_GROUP) != 0, segment);
+        if (send.head() != null) {
+            request.head = ByteBufUtil.getBytes(send.head());
+        }
         if (!processes.deliver(target.localId(), request)) {
             fail(request, target, FailCode.NO_SUCH_PROCESS, "no process " + target + " on node '" + self + "'");
         }
@@ -453,10 +478,21 @@ final class Ipc {
                     + " has codec id " + reply.codec() + ", unknown on node '" + self + "'"));
             return;
         }
+        if (reply.data() != null && !(p instanceof Call)) {
+            throw new FrameFormatException("reply from " + replier + " carries bytes for the segment of a group send, "
+                    + "which its members may only read");
+        }
         try {
             Object message = codec.decode(payload);
             tracer.traced(MessageEvent.Kind.REPLY_RECEIVED, replier.nodeNumber(), reply.requestId(), null, replier,
                     message, now);
+            String refused = reply.data() == null ? null
+                    : segments.deliver(reply.requestId(), reply.dataOffset(), reply.data().nioBuffer());
+            if (refused != null) {
+                completeExceptionally(reply.requestId(), member, new IpcException("the reply from " + replier
+                        + " carried bytes for the segment that could not be written: " + refused));
+                return;
+            }
             complete(reply.requestId(), replier, member, message);
         } catch (RuntimeException e) {
             completeExceptionally(reply.requestId(), member, new IpcException("cannot decode the reply from "

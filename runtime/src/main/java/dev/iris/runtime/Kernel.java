@@ -78,6 +78,20 @@ public interface Kernel {
     void moveTo(Request request, long offset, ByteBuffer from);
 
     /**
+     * V's ReplyWithSegment: writes the remaining bytes of {@code data} into {@code request}'s segment
+     * at {@code offset} and replies {@code message}; when the sender wakes, the bytes are in its
+     * segment. Up to 64 KiB travel in the reply itself, one message where {@link #moveTo} and
+     * {@link #reply(Request, Object)} take two; more are moved first, as {@link #moveTo} moves them.
+     * Advances {@code data}'s position past them.
+     *
+     * @throws IllegalStateException     if the request passed no segment, its access forbids writing,
+     *                                   or it was already answered (it stays unanswered otherwise)
+     * @throws IndexOutOfBoundsException if the bytes are not all inside the segment
+     * @throws IpcException              as {@link #moveTo} when the bytes are moved first
+     */
+    void reply(Request request, Object message, long offset, ByteBuffer data);
+
+    /**
      * Sends {@code message} to process {@code to} without waiting: one process can keep many
      * requests in flight. The stage completes with the reply, or exceptionally with the
      * {@link IpcException} that {@link #send} would throw. It completes on the thread that has the

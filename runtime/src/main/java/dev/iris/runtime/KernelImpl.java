@@ -229,14 +229,30 @@ final class KernelImpl implements Kernel {
 
     @Override
     public void reply(Request request, Object message) {
+        reply(request, message, 0, null);
+    }
+
+    @Override
+    public void reply(Request request, Object message, long offset, ByteBuffer data) {
         Objects.requireNonNull(message, "message");
+        if (data != null) {
+            Segments.check(mine(request), offset, data.remaining(), true);
+            if (!node.segments().inReply(request, data.remaining())) {
+                node.segments().move(request, offset, data, true);
+                reply(request, message);
+                return;
+            }
+        }
         take(request, "reply to");
         try {
-            node.ipc().reply(self.pid, request, message);
+            node.ipc().reply(self.pid, request, message, offset, data);
         } catch (RuntimeException e) {
             request.unanswer(); // still unanswered: may be answered again, or failed at exit
             processes.unanswered(self, request);
             throw e;
+        }
+        if (data != null) {
+            data.position(data.limit());
         }
     }
 

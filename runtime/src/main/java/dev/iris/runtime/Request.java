@@ -35,6 +35,11 @@ public final class Request {
     private final boolean toGroup;
     /** The sender's segment it passes access to, or null. */
     private final Segment.Grant segment;
+    /**
+     * The first bytes of the sender's segment that came with it from another node (V's
+     * ReceiveWithSegment), or null; its receiver's MoveTo keeps them current.
+     */
+    byte[] head;
     /** The process that received it: set by its table before the process sees it. */
     ProcessTable.Entry receiver;
     /** Answered (replied to, forwarded or failed): only the first answer is taken. */
@@ -71,7 +76,9 @@ public final class Request {
 
     /** This request as its next receiver gets it when it is forwarded on this node (to one of a group's members if {@code toGroup}). */
     Request forwarded(boolean toGroup) {
-        return new Request(sender, requestId, message, origin, group, member, forwards + 1, toGroup, segment);
+        Request next = new Request(sender, requestId, message, origin, group, member, forwards + 1, toGroup, segment);
+        next.head = head;
+        return next;
     }
 
     /**

@@ -34,6 +34,12 @@ import java.util.function.Supplier;
  * once the Send has returned no piece touches the segment's memory. A move within one node copies
  * between the two processes' memory directly.
  *
+ * <p>V's ReceiveWithSegment and ReplyWithSegment: the first bytes of a readable segment (up to
+ * {@value #HEAD_BYTES}) travel with a SEND to another node ({@link IpcWire#HEAD}), and the receiver's
+ * MoveFrom takes them from there (its MoveTo keeps that copy current); a reply may carry up to a
+ * piece of bytes for the segment ({@link IpcWire#DATA}), which the sender's node writes before the
+ * sender wakes. Group sends carry no head.
+ *
  * <p>Threading: a move runs on the mover's thread, which parks until its last piece is answered;
  * its pieces are sent and their answers read on the event loop of this node's connection to the
  * sender's node. The sender's node serves pieces on the event loop that read them, holding the
@@ -44,6 +50,8 @@ final class Segments {
     static final int PIECE_BYTES = 64 * 1024;
     /** The most pieces of one move in flight. */
     static final int WINDOW = 8;
+    /** The most bytes of a readable segment that travel with its request (V's ReceiveWithSegment). */
+    static final int HEAD_BYTES = 16 * 1024;
 
     private final NodeId self;
     private final NodeConfig config;
@@ -100,9 +108,41 @@ final class Segments {
      */
     private String copy(long requestId, long sender, long offset, ByteBuffer buffer, boolean write) {
         Held h = held.get(requestId);
-        if (h == null || h.sender.value() != sender) {
-            return "its sender " + new ProcessId(sender) + " no longer waits for the reply (it was answered, "
-                    + "timed out or failed): the segment is no longer accessible";
+        return copy(h == null || h.sender.value() != sender ? null : h, offset, buffer, write);
+    }
+
+    /**
+     * Writes the bytes a reply carried ({@link IpcWire#DATA}) into the segment of this node's request
+     * {@code requestId} at {@code offset}, before its sender wakes: null, or why not.
+     */
+    String deliver(long requestId, long offset, ByteBuffer data) {
+        return copy(held.get(requestId), offset, data, true);
+    }
+
+    /**
+     * The first bytes of {@code segment} that go with its request to another node (up to
+     * {@value #HEAD_BYTES}, a quarter of the message limit at most), or null if it may not be read or
+     * its file cannot be (then every receiver's move says why).
+     */
+    ByteBuffer head(Segment segment) {
+        int n = (int) Math.min(Math.min(segment.length(), HEAD_BYTES), config.maxMessageBytes() / 4);
+        if (!segment.access().reads() || n == 0) {
+            return null;
+        }
+        byte[] bytes = new byte[n];
+        try {
+            segment.read(0, ByteBuffer.wrap(bytes));
+        } catch (RuntimeException e) {
+            return null;
+        }
+        return ByteBuffer.wrap(bytes);
+    }
+
+    /** {@link #copy(long, long, long, ByteBuffer, boolean)} on {@code h}, null if there is none. */
+    private String copy(Held h, long offset, ByteBuffer buffer, boolean write) {
+        if (h == null) {
+            return "its sender no longer waits for the reply (it was answered, timed out or failed): the segment "
+                    + "is no longer accessible";
         }
         Segment segment = h.segment;
         String refused = refusedAccess(segment.access(), write);
@@ -203,6 +243,32 @@ final class Segments {
      */
     void move(Request request, long offset, ByteBuffer buffer, boolean write) {
         ProcessId sender = request.sender();
+        check(request, offset, buffer.remaining(), write);
+        if (!write && buffer.isReadOnly()) {
+            throw new IllegalArgumentException("cannot move from a segment into a read-only buffer");
+        }
+        byte[] head = request.head;
+        if (!write && head != null && offset < head.length) { // it came with the request: no need to ask
+            int n = (int) Math.min(buffer.remaining(), head.length - offset);
+            buffer.put(head, (int) offset, n);
+            offset += n;
+        }
+        if (!buffer.hasRemaining()) {
+            return;
+        }
+        int start = buffer.position();
+        moveAway(request, offset, buffer, write);
+        if (write && head != null && offset < head.length) { // the head stays what the segment holds
+            buffer.get(start, head, (int) offset, (int) Math.min(buffer.position() - start, head.length - offset));
+        }
+    }
+
+    /**
+     * Throws what a move of {@code length} bytes at {@code offset} from or to {@code request}'s
+     * segment may not do: no segment, answered, its access or its bounds.
+     */
+    static void check(Request request, long offset, long length, boolean write) {
+        ProcessId sender = request.sender();
         Segment.Grant grant = request.segment().orElseThrow(() -> new IllegalStateException(
                 "the request from " + sender + " passed no segment"));
         if (request.isAnswered()) {
@@ -213,16 +279,24 @@ final class Segments {
         if (refused != null) {
             throw new IllegalStateException("the request from " + sender + ": " + refused);
         }
-        refused = outOfBounds(grant.length(), offset, buffer.remaining());
+        refused = outOfBounds(grant.length(), offset, length);
         if (refused != null) {
             throw new IndexOutOfBoundsException("the request from " + sender + ": " + refused);
         }
-        if (!write && buffer.isReadOnly()) {
-            throw new IllegalArgumentException("cannot move from a segment into a read-only buffer");
-        }
-        if (!buffer.hasRemaining()) {
-            return;
-        }
+    }
+
+    /**
+     * Whether {@code bytes} for {@code request}'s segment go in its reply (V's ReplyWithSegment) rather
+     * than by a move before it: a sender on another node, and at most a piece of them.
+     */
+    boolean inReply(Request request, int bytes) {
+        return request.sender().nodeNumber() != self.number() && bytes <= PIECE_BYTES
+                && bytes <= config.maxMessageBytes() / 4;
+    }
+
+    /** Moves {@code buffer}'s remaining bytes, checked, from or to the sender's memory. */
+    private void moveAway(Request request, long offset, ByteBuffer buffer, boolean write) {
+        ProcessId sender = request.sender();
         if (sender.nodeNumber() == self.number()) {
             ByteBuffer moving = buffer.duplicate();
             String why = copy(request.requestId(), sender.value(), offset, moving, write);

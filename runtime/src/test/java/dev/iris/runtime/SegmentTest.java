@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.runtime.Clusters.TestCluster;
 import dev.iris.runtime.Clusters.Transport;
+import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameKind;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -15,12 +20,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Timeout;
@@ -177,16 +185,117 @@ class SegmentTest {
                 Request r = k.receive();
                 received.complete(r);
                 senderGone.await();
-                failure.complete(thrown(() -> k.moveFrom(r, 0, ByteBuffer.allocate(4))));
+                failure.complete(thrown(() -> k.moveFrom(r, 0, ByteBuffer.allocate(4))) + " / "
+                        + thrown(() -> k.moveFrom(r, Segments.HEAD_BYTES, ByteBuffer.allocate(4))));
             });
-            c.node(2).spawn("sender", k -> k.send(receiver, "job", Segment.reading(new byte[4]), TIMEOUT));
+            c.node(2).spawn("sender", k -> k.send(receiver, "job", Segment.reading(new byte[Segments.HEAD_BYTES + 4]),
+                    TIMEOUT));
             received.get(10, TimeUnit.SECONDS);
             c.node(2).close();
             assertTrue(c.node(1).awaitMembers(2, Duration.ofSeconds(10)), "the receiver's node saw the sender's leave");
             senderGone.countDown();
 
             String why = failure.get(10, TimeUnit.SECONDS);
-            assertTrue(why.startsWith("NodeUnreachableException") && why.contains("not a live member"), why);
+            // the segment's first bytes came with the request; the rest is on the node that left
+            assertTrue(why.startsWith("nothing / NodeUnreachableException") && why.contains("not a live member"), why);
+        }
+    }
+
+    /** Node {@code node}'s count of the SEGMENT_MOVE frames it receives. */
+    private static UnaryOperator<NodeConfig> countMoves(String node, AtomicInteger moves) {
+        return config -> !config.node().equals(node) ? config
+                : config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        if (msg instanceof Frame frame && frame.kind() == FrameKind.SEGMENT_MOVE) {
+                            moves.incrementAndGet();
+                        }
+                        ctx.fireChannelRead(msg);
+                    }
+                });
+    }
+
+    /** V's ReceiveWithSegment: the first bytes of a readable segment come with the request to another node. */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void theFirstBytesOfASegmentComeWithTheRequestAndMovesFromThemAskNobody(Transport transport) throws Exception {
+        AtomicInteger moves = new AtomicInteger();
+        try (TestCluster c = transport.start(2, Codecs.of(), MemoryConfig.NONE, countMoves("node1", moves))) {
+            byte[] memory = new byte[40_000];
+            new Random(3).nextBytes(memory);
+            byte[] before = memory.clone();
+            CompletableFuture<List<Integer>> movesSeen = new CompletableFuture<>();
+            ProcessId receiver = c.node(1).spawn("receiver", k -> {
+                Request r = k.receive();
+                List<Integer> seen = new ArrayList<>();
+                ByteBuffer head = ByteBuffer.allocate(Segments.HEAD_BYTES);
+                k.moveFrom(r, 0, head);
+                seen.add(moves.get());
+                k.moveTo(r, 100, ByteBuffer.wrap("abc".getBytes(StandardCharsets.US_ASCII)));
+                seen.add(moves.get());
+                ByteBuffer again = ByteBuffer.allocate(200);
+                k.moveFrom(r, 0, again); // sees its own write, from the head it came with
+                seen.add(moves.get());
+                ByteBuffer across = ByteBuffer.allocate(20_000); // from inside the head to past it
+                k.moveFrom(r, 10_000, across);
+                seen.add(moves.get());
+                movesSeen.complete(seen);
+                k.reply(r, crc(head.flip()) + " " + new String(again.array(), 100, 3, StandardCharsets.US_ASCII) + " "
+                        + crc(across.flip()));
+            });
+            Object reply = call(c.node(0), k -> k.send(receiver, "read",
+                    Segment.of(ByteBuffer.wrap(memory), Segment.Access.READ_WRITE), TIMEOUT));
+
+            assertEquals(crc(ByteBuffer.wrap(before, 0, Segments.HEAD_BYTES)) + " abc "
+                    + crc(ByteBuffer.wrap(memory, 10_000, 20_000)), reply);
+            assertEquals("abc", new String(memory, 100, 3, StandardCharsets.US_ASCII));
+            List<Integer> seen = movesSeen.get(10, TimeUnit.SECONDS);
+            assertEquals(0, seen.get(0), "the first 16 KiB came with the request");
+            assertEquals(1, seen.get(1), "a write goes to the sender");
+            assertEquals(1, seen.get(2), "reading what it wrote asks nobody");
+            assertTrue(seen.get(3) > 1, "bytes past the head are moved: " + seen);
+        }
+    }
+
+    /** V's ReplyWithSegment: a reply carries bytes the sender finds in its segment when it wakes. */
+    @ParameterizedTest
+    @MethodSource("placements")
+    void aReplyCarriesBytesIntoTheSegment(Transport transport, int receiverNode) throws Exception {
+        AtomicInteger moves = new AtomicInteger();
+        try (TestCluster c = transport.start(2, Codecs.of(), MemoryConfig.NONE, countMoves("node1", moves))) {
+            byte[] big = new byte[100_000];
+            new Random(5).nextBytes(big);
+            CompletableFuture<List<String>> refusals = new CompletableFuture<>();
+            ProcessId receiver = c.node(receiverNode).spawn("receiver", k -> {
+                Request small = k.receive();
+                String past = thrown(() -> k.reply(small, "no", 19, ByteBuffer.allocate(2)));
+                k.reply(small, "small", 10, ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
+                Request large = k.receive();
+                ByteBuffer data = ByteBuffer.wrap(big, 1, big.length - 1); // more than a piece: moved first
+                k.reply(large, "large", 1, data);
+                Request readOnly = k.receive();
+                String write = thrown(() -> k.reply(readOnly, "no", 0, ByteBuffer.allocate(1)));
+                k.reply(readOnly, "still unanswered");
+                refusals.complete(List.of(write, past, String.valueOf(data.remaining())));
+            });
+            byte[] memory = new byte[20];
+            assertEquals("small", call(c.node(0), k -> k.send(receiver, "s", Segment.writing(memory), TIMEOUT)));
+            assertEquals("hello", new String(memory, 10, 5, StandardCharsets.US_ASCII));
+            if (receiverNode == 1) {
+                assertEquals(0, moves.get(), "the bytes came in the reply");
+            }
+            byte[] into = new byte[big.length];
+            assertEquals("large", call(c.node(0), k -> k.send(receiver, "l", Segment.writing(into), TIMEOUT)));
+            assertArrayEquals(Arrays.copyOfRange(big, 1, big.length), Arrays.copyOfRange(into, 1, into.length));
+            assertEquals("still unanswered", call(c.node(0), k -> k.send(receiver, "r", Segment.reading(new byte[10]),
+                    TIMEOUT)));
+
+            List<String> why = refusals.get(10, TimeUnit.SECONDS);
+            assertTrue(why.get(0).startsWith("IllegalStateException") && why.get(0).contains("access is READ"),
+                    why.get(0));
+            assertTrue(why.get(1).startsWith("IndexOutOfBoundsException") && why.get(1).contains("[19, 21)"),
+                    why.get(1));
+            assertEquals("0", why.get(2), "the reply advanced the data's position past what it wrote");
         }
     }
 

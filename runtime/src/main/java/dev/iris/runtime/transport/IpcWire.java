@@ -2,6 +2,7 @@ package dev.iris.runtime.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
 
 /**
@@ -10,10 +11,12 @@ import java.util.function.BiConsumer;
  * {@code dev.iris.runtime.ProcessId}.
  *
  * <pre>
- * send    := clock:u64 requestId:u64 sender:u64 target:u64 forward? segment? codec:u16 body:byte[rest]
+ * send    := clock:u64 requestId:u64 sender:u64 target:u64 forward? segment? head? codec:u16 body:byte[rest]
  * forward := group:u64 member:u64 forwards:u8                     with flag FORWARDED
  * segment := access:u8 length:u64                                 with flag SEGMENT
- * reply   := clock:u64 requestId:u64 replier:u64 member:u64? codec:u16 body:byte[rest]
+ * head    := length:u32 bytes:byte[length]                        with flag HEAD
+ * reply   := clock:u64 requestId:u64 replier:u64 member:u64? data? codec:u16 body:byte[rest]
+ * data    := offset:u64 length:u32 bytes:byte[length]             with flag DATA
  * fail    := requestId:u64 target:u64 code:u8 reason:str member:u64?
  * moved   := requestId:u64 member:u64 node:u32 forwards:u8
  * </pre>
@@ -33,7 +36,11 @@ import java.util.function.BiConsumer;
  * answer, and its forwarder sends no MOVED. A SEND with frame flag {@link #SEGMENT} passes access
  * to a segment of its sender's memory ({@code access}: 0 read, 1 write, 2 both; {@code length} in
  * bytes), which its receiver, or whoever it forwards the request to, moves data from and to with
- * {@link SegmentWire}'s frames while the sender waits.
+ * {@link SegmentWire}'s frames while the sender waits. With frame flag {@link #HEAD} the first bytes
+ * of a readable segment travel with the request (V's ReceiveWithSegment): its receiver reads them
+ * without asking the sender's node. A REPLY with frame flag {@link #DATA} carries bytes its
+ * sender's node writes into the request's segment at {@code offset} before the sender wakes (V's
+ * ReplyWithSegment).
  * {@code clock} is the sending node's Lamport clock (a receiver moves its own past it).
  * {@code body} is the message as its codec wrote it; it is never copied out of the frame before
  * the codec reads it.
@@ -65,8 +72,12 @@ public final class IpcWire {
     public static final int TO_GROUP = 2;
     /** Frame flag of a SEND with a {@code segment} part. */
     public static final int SEGMENT = 4;
+    /** Frame flag of a SEND with a {@code head} part: the first bytes of its segment. */
+    public static final int HEAD = 8;
     /** Frame flag of a REPLY or FAIL that answers for a group member ({@code member}). */
     public static final int ON_BEHALF = 1;
+    /** Frame flag of a REPLY with a {@code data} part, bytes for the request's segment. */
+    public static final int DATA = 2;
 
     /** The {@code forward} part of a SEND; {@code group} and {@code member} are 0 for none. */
     public record Forward(long group, long member, int forwards) {
@@ -82,15 +93,19 @@ public final class IpcWire {
     }
 
     /**
-     * The header of a SEND ({@code forward} and {@code segment} null if it has none); the payload's
-     * reader index is left at the body.
+     * The header of a SEND ({@code forward}, {@code segment} and {@code head} null if it has none;
+     * {@code head} a slice of the payload); the payload's reader index is left at the body.
      */
     public record Send(long clock, long requestId, long sender, long target, Forward forward, SegmentPart segment,
-            int codec) {
+            ByteBuf head, int codec) {
     }
 
-    /** The header of a REPLY ({@code member} 0 if none); the payload's reader index is left at the body. */
-    public record Reply(long clock, long requestId, long replier, long member, int codec) {
+    /**
+     * The header of a REPLY ({@code member} 0 if none; {@code data} null if none, else a slice of the
+     * payload for the segment at {@code dataOffset}); the payload's reader index is left at the body.
+     */
+    public record Reply(long clock, long requestId, long replier, long member, long dataOffset, ByteBuf data,
+            int codec) {
     }
 
     /** A FAIL payload ({@code member} 0 if none). */
@@ -127,8 +142,18 @@ public final class IpcWire {
      */
     public static <T> ByteBuf send(ByteBufAllocator alloc, long clock, long requestId, long sender, long target,
             Forward forward, SegmentPart segment, int codec, T message, int bodyHint, BiConsumer<T, ByteBuf> body) {
+        return send(alloc, clock, requestId, sender, target, forward, segment, null, codec, message, bodyHint, body);
+    }
+
+    /**
+     * Encodes a SEND payload with {@code head}'s remaining bytes (if not null; its frame then has flag
+     * {@link #HEAD}) as the first bytes of its segment; {@code head}'s position is left as it was.
+     */
+    public static <T> ByteBuf send(ByteBufAllocator alloc, long clock, long requestId, long sender, long target,
+            Forward forward, SegmentPart segment, ByteBuffer head, int codec, T message, int bodyHint,
+            BiConsumer<T, ByteBuf> body) {
         ByteBuf out = Frame.buffer(alloc, 34 + (forward == null ? 0 : 17) + (segment == null ? 0 : 9)
-                + Math.max(0, bodyHint));
+                + (head == null ? 0 : 4 + head.remaining()) + Math.max(0, bodyHint));
         try {
             out.writeLong(clock).writeLong(requestId).writeLong(sender).writeLong(target);
             if (forward != null) {
@@ -136,6 +161,9 @@ public final class IpcWire {
             }
             if (segment != null) {
                 out.writeByte(segment.access()).writeLong(segment.length());
+            }
+            if (head != null) {
+                out.writeInt(head.remaining()).writeBytes(head.duplicate());
             }
             out.writeShort(codec);
             body.accept(message, out);
@@ -151,18 +179,36 @@ public final class IpcWire {
         return (forward == null ? 0 : FORWARDED) | (segment == null ? 0 : SEGMENT);
     }
 
+    /** The frame flags of a SEND with these parts (any may be null). */
+    public static int flags(Forward forward, SegmentPart segment, ByteBuffer head) {
+        return flags(forward, segment) | (head == null ? 0 : HEAD);
+    }
+
     /** Reads a SEND's header; {@code flags} are its frame's. */
     public static Send readSend(ByteBuf in, int flags) {
         boolean forwarded = (flags & FORWARDED) != 0;
         boolean segmented = (flags & SEGMENT) != 0;
-        require(in, 34 + (forwarded ? 17 : 0) + (segmented ? 9 : 0), "send");
+        boolean headed = (flags & HEAD) != 0;
+        if (headed && !segmented) {
+            throw new FrameFormatException("send with the head of a segment but no segment");
+        }
+        require(in, 34 + (forwarded ? 17 : 0) + (segmented ? 9 : 0) + (headed ? 4 : 0), "send");
         long clock = in.readLong();
         long requestId = in.readLong();
         long sender = in.readLong();
         long target = in.readLong();
         Forward forward = forwarded ? new Forward(in.readLong(), in.readLong(), in.readUnsignedByte()) : null;
         SegmentPart segment = segmented ? new SegmentPart(in.readUnsignedByte(), in.readLong()) : null;
-        return new Send(clock, requestId, sender, target, forward, segment, in.readUnsignedShort());
+        ByteBuf head = null;
+        if (headed) {
+            long length = in.readUnsignedInt();
+            require(in, length + 2, "send's segment head");
+            if (length > segment.length()) {
+                throw new FrameFormatException("a head of " + length + " bytes of a segment of " + segment.length());
+            }
+            head = in.readSlice((int) length);
+        }
+        return new Send(clock, requestId, sender, target, forward, segment, head, in.readUnsignedShort());
     }
 
     /**
@@ -171,11 +217,24 @@ public final class IpcWire {
      */
     public static <T> ByteBuf reply(ByteBufAllocator alloc, long clock, long requestId, long replier, long member,
             int codec, T message, int bodyHint, BiConsumer<T, ByteBuf> body) {
-        ByteBuf out = Frame.buffer(alloc, 34 + Math.max(0, bodyHint));
+        return reply(alloc, clock, requestId, replier, member, 0, null, codec, message, bodyHint, body);
+    }
+
+    /**
+     * Encodes a REPLY payload with {@code data}'s remaining bytes (if not null; its frame then has
+     * flag {@link #DATA}) for the request's segment at {@code dataOffset}; {@code data}'s position is
+     * left as it was.
+     */
+    public static <T> ByteBuf reply(ByteBufAllocator alloc, long clock, long requestId, long replier, long member,
+            long dataOffset, ByteBuffer data, int codec, T message, int bodyHint, BiConsumer<T, ByteBuf> body) {
+        ByteBuf out = Frame.buffer(alloc, 34 + (data == null ? 0 : 12 + data.remaining()) + Math.max(0, bodyHint));
         try {
             out.writeLong(clock).writeLong(requestId).writeLong(replier);
             if (member != 0) {
                 out.writeLong(member);
+            }
+            if (data != null) {
+                out.writeLong(dataOffset).writeInt(data.remaining()).writeBytes(data.duplicate());
             }
             out.writeShort(codec);
             body.accept(message, out);
@@ -189,12 +248,24 @@ public final class IpcWire {
     /** Reads a REPLY's header; {@code flags} are its frame's. */
     public static Reply readReply(ByteBuf in, int flags) {
         boolean onBehalf = (flags & ON_BEHALF) != 0;
-        require(in, onBehalf ? 34 : 26, "reply");
+        boolean withData = (flags & DATA) != 0;
+        require(in, (onBehalf ? 34 : 26) + (withData ? 12 : 0), "reply");
         long clock = in.readLong();
         long requestId = in.readLong();
         long replier = in.readLong();
         long member = onBehalf ? in.readLong() : 0;
-        return new Reply(clock, requestId, replier, member, in.readUnsignedShort());
+        long dataOffset = 0;
+        ByteBuf data = null;
+        if (withData) {
+            dataOffset = in.readLong();
+            long length = in.readUnsignedInt();
+            if (dataOffset < 0) {
+                throw new FrameFormatException("reply with data for offset " + dataOffset);
+            }
+            require(in, length + 2, "reply's data");
+            data = in.readSlice((int) length);
+        }
+        return new Reply(clock, requestId, replier, member, dataOffset, data, in.readUnsignedShort());
     }
 
     public static ByteBuf fail(ByteBufAllocator alloc, Fail fail) {
@@ -227,7 +298,7 @@ public final class IpcWire {
         return new Fail(requestId, target, code, reason, (flags & ON_BEHALF) != 0 ? in.readLong() : 0);
     }
 
-    private static void require(ByteBuf in, int bytes, String what) {
+    private static void require(ByteBuf in, long bytes, String what) {
         if (in.readableBytes() < bytes) {
             throw new FrameFormatException(what + " payload of " + in.readableBytes() + " bytes is shorter than its "
                     + bytes + "-byte header");

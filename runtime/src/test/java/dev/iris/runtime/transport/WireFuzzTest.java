@@ -17,6 +17,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -96,6 +97,13 @@ class WireFuzzTest {
             frame("send with a segment", in -> IpcWire.readSend(in, IpcWire.FORWARDED | IpcWire.SEGMENT),
                     () -> IpcWire.send(ALLOC, 9, 1, 2, 3, new IpcWire.Forward(5, 6, 7), new IpcWire.SegmentPart(2, 1L << 40),
                             4, new byte[8], 12, Codecs.BYTES::encode)),
+            frame("send with a segment's head", in -> IpcWire.readSend(in, IpcWire.SEGMENT | IpcWire.HEAD),
+                    () -> IpcWire.send(ALLOC, 9, 1, 2, 3, null, new IpcWire.SegmentPart(0, 100),
+                            ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5}), 4, new byte[8], 12,
+                            Codecs.BYTES::encode)),
+            frame("reply with data", in -> IpcWire.readReply(in, IpcWire.DATA | IpcWire.ON_BEHALF),
+                    () -> IpcWire.reply(ALLOC, 9, 1, 2, 5, 40, ByteBuffer.wrap(new byte[] {1, 2, 3}), 4, "ok",
+                            8, Codecs.STRING::encode)),
             frame("segment read", SegmentWire::readMove, () -> SegmentWire.move(ALLOC, new SegmentWire.Move(1, 2, 3, 4,
                     5, SegmentWire.READ))),
             frame("segment write", SegmentWire::readMove, () -> SegmentWire.move(ALLOC, new SegmentWire.Move(1, 2, 3, 4,

@@ -177,6 +177,17 @@ final class ProcessTemplate {
                             kernel.moveTo(current, offset, from);
                         }
 
+                        /**
+                         * Has the remaining bytes of {@code data} written into the segment of the message being handled
+                         * at {@code offset} together with the reply (V's ReplyWithSegment; see
+                         * {@link Kernel#reply(Request, Object, long, ByteBuffer)}): the sender finds them there when its
+                         * call returns, with no move of their own. The last call before the handler returns counts.
+                         */
+                        protected final void replyWith(long offset, ByteBuffer data) {
+                            replyOffset = offset;
+                            replyData = data;
+                        }
+
                     """);
         }
         String doc = JavaNames.docLines(documentation.getDocumentation(process));
@@ -211,7 +222,7 @@ final class ProcessTemplate {
                     private Kernel kernel;
                     private Request current;
                     private boolean answered;
-
+                %s
                 %s    /** Called once after the process joined its groups, before the first message. */
                     protected void onStart() throws Exception {
                     }
@@ -283,7 +294,7 @@ final class ProcessTemplate {
                     private void handle(Request request) throws Exception {
                         current = request;
                         answered = false;
-                        Object reply;
+                %s        Object reply;
                         try {
                             reply = switch (request.message()) {
                 %s
@@ -297,18 +308,35 @@ final class ProcessTemplate {
                             reply = new HandlerFailure(kernel.self() + " (%s)", e.toString());
                         }
                         if (!answered) {
-                            kernel.reply(request, reply);
+                %s            kernel.reply(request, reply);
                         }
                     }
                 }
                 """.formatted(MessageTemplate.source(process), names.javaPackage(),
                 sendsSegments || movesSegments ? "import dev.iris.runtime.Segment;\n" : "",
                 movesSegments ? "import java.nio.ByteBuffer;\n" : "",
-                doc, name, base, handlers, senders, shared, joins,
-                process.isNonblocking() ? "EVENT_LOOP" : "PROCESS_THREAD", String.join("\n", cases), name, name,
-                name,
+                doc, name, base,
+                movesSegments ? """
+                            /** Bytes for the segment that go with the reply ({@link #replyWith}), or null. */
+                            private ByteBuffer replyData;
+                            private long replyOffset;
+                        """ : "",
+                handlers, senders, shared, joins,
+                process.isNonblocking() ? "EVENT_LOOP" : "PROCESS_THREAD",
+                movesSegments ? "        replyData = null;\n" : "",
+                String.join("\n", cases), name, name, name,
                 // a handler may throw it (a process without handlers has none to throw it)
                 cases.isEmpty() ? "" : "} catch (InterruptedException e) {\n            throw e;\n        ",
-                name);
+                name,
+                movesSegments ? """
+                                    if (replyData != null && !(reply instanceof HandlerFailure)) {
+                                        try {
+                                            kernel.reply(request, reply, replyOffset, replyData);
+                                            return;
+                                        } catch (IllegalStateException | IndexOutOfBoundsException e) {
+                                            reply = new HandlerFailure(kernel.self() + " (%s)", e.toString());
+                                        }
+                                    }
+                        """.formatted(name) : "");
     }
 }

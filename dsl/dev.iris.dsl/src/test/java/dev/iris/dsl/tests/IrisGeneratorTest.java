@@ -374,7 +374,8 @@ class IrisGeneratorTest {
                         ByteBuffer text = ByteBuffer.allocate((int) (length - upper.from()));
                         moveFrom(upper.from(), text);
                         String upperCase = new String(text.array(), StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
-                        moveTo(upper.from(), ByteBuffer.wrap(upperCase.getBytes(StandardCharsets.US_ASCII)));
+                        // V's ReplyWithSegment: the bytes go with the reply
+                        replyWith(upper.from(), ByteBuffer.wrap(upperCase.getBytes(StandardCharsets.US_ASCII)));
                         return new Done(length);
                     }
 
