@@ -167,8 +167,15 @@ final class Ipc {
         requireBacklogBelowLimit(ch, to);
         IpcWire.SegmentPart part = segment == null ? null : Segments.wire(segment.grant());
         ByteBuffer head = segment == null ? null : segments.head(segment);
-        ByteBuf payload = checkSize(IpcWire.send(ch.alloc(), now, requestId, sender.value(), to.value(), null,
-                part, head, codec.id(), message, codec.sizeHint(message), codec::encode), message);
+        ByteBuf payload = IpcWire.send(ch.alloc(), now, requestId, sender.value(), to.value(), null, part, head,
+                codec.id(), message, codec.sizeHint(message), codec::encode);
+        if (head != null && payload.readableBytes() > config.maxMessageBytes()) {
+            payload.release(); // the message alone may fit: its receiver moves the head like the rest
+            head = null;
+            payload = IpcWire.send(ch.alloc(), now, requestId, sender.value(), to.value(), null, part, null,
+                    codec.id(), message, codec.sizeHint(message), codec::encode);
+        }
+        checkSize(payload, message);
         call.write(ch, new Frame(FrameKind.SEND, IpcWire.flags(null, part, head), payload, true));
     }
 
@@ -293,7 +300,7 @@ final class Ipc {
         IpcWire.Forward forward = new IpcWire.Forward(request.group().map(ProcessId::value).orElse(0L),
                 request.member() == null ? 0 : request.member().value(), forwarded.forwards());
         IpcWire.SegmentPart part = Segments.wire(request.segment().orElse(null));
-        ByteBuffer head = request.head == null ? null : ByteBuffer.wrap(request.head);
+        ByteBuffer head = forwarded.head == null ? null : ByteBuffer.wrap(forwarded.head);
         peer.out.writeAndFlush(new Frame(FrameKind.SEND, IpcWire.flags(forward, part, head)
                 | (toGroup ? IpcWire.TO_GROUP : 0), IpcWire.send(peer.out.alloc(), now, request.requestId(),
                         request.sender().value(), to.value(), forward, part, head, codec.id(), request.message(),

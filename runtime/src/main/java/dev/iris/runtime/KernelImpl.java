@@ -238,6 +238,7 @@ final class KernelImpl implements Kernel {
         if (data != null) {
             Segments.check(mine(request), offset, data.remaining(), true);
             if (!node.segments().inReply(request, data.remaining())) {
+                Blocking.check("a reply with more bytes for the segment than go in one message");
                 node.segments().move(request, offset, data, true);
                 reply(request, message);
                 return;

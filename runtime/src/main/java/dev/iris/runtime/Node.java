@@ -326,6 +326,7 @@ public final class Node implements AutoCloseable {
         Supplier<IpcException> closing = () -> new NodeUnreachableException("node '" + id + "' is shutting down");
         ipc.failPending(n -> true, closing);
         segments.failMoves(n -> true, closing);
+        memory.close();
         processes.interruptAll();
         wiring.shutdown();
         LOG.log(Level.INFO, "Node ''{0}'' closed", id);

@@ -77,7 +77,7 @@ public final class Request {
     /** This request as its next receiver gets it when it is forwarded on this node (to one of a group's members if {@code toGroup}). */
     Request forwarded(boolean toGroup) {
         Request next = new Request(sender, requestId, message, origin, group, member, forwards + 1, toGroup, segment);
-        next.head = head;
+        next.head = toGroup ? null : head; // a group's members could each write it: they ask the sender
         return next;
     }
 

@@ -242,7 +242,6 @@ final class Segments {
      * Blocks until every piece is moved; on the mover's thread.
      */
     void move(Request request, long offset, ByteBuffer buffer, boolean write) {
-        ProcessId sender = request.sender();
         check(request, offset, buffer.remaining(), write);
         if (!write && buffer.isReadOnly()) {
             throw new IllegalArgumentException("cannot move from a segment into a read-only buffer");

@@ -2,12 +2,15 @@ package dev.iris.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.runtime.Clusters.TestCluster;
 import dev.iris.runtime.Clusters.Transport;
 import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.dsm.MemoryEvent;
+import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameKind;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,6 +18,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -166,6 +170,37 @@ class DebugTimeTest {
                     .contains("timed out after 200 ms on node 'node2'"), e.getCause().getMessage());
             pages.get().complete(null); // the late copy, for a fault that gave up, is dropped
             assertEquals(43, read(c.node(1), cell).get(10, TimeUnit.SECONDS), "the next fault gets the page");
+        }
+    }
+
+    /** A fault's waiter parks without a time-out: closing its node fails the fault, for a thread that is not a process too. */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void closingTheNodeFailsAFaultUnderWay(Transport transport) throws Exception {
+        MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("cells", 4096)));
+        AtomicReference<CompletableFuture<Void>> pages = new AtomicReference<>(new CompletableFuture<>());
+        try (TestCluster c = transport.start(2, Codecs.of(), memory, holdPages("node2", pages))) {
+            long cell = c.node(0).memory().region("cells").base();
+            c.node(0).memory().setLong(cell, 42);
+            CountDownLatch faulting = new CountDownLatch(1);
+            c.node(1).memory().addListener(event -> {
+                if (event.kind() == MemoryEvent.Kind.READ_FAULT) {
+                    faulting.countDown();
+                }
+            });
+            CompletableFuture<Long> read = new CompletableFuture<>();
+            Thread reader = Thread.ofPlatform().start(() -> {
+                try {
+                    read.complete(c.node(1).memory().getLong(cell));
+                } catch (Throwable t) {
+                    read.completeExceptionally(t);
+                }
+            });
+            assertTrue(faulting.await(10, TimeUnit.SECONDS));
+            c.node(1).close(); // its page never arrives: only the close ends the fault
+            ExecutionException e = assertThrows(ExecutionException.class, () -> read.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(MemoryException.class, e.getCause());
+            reader.join();
         }
     }
 

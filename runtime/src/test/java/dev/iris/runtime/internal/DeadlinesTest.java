@@ -66,7 +66,7 @@ class DeadlinesTest {
     @Test
     void eachExpiresInItsTurnAnsweredOnesNeverAndAShorterTimeoutGoesFirst() throws Exception {
         Wait slow = arm(1, 600);
-        Wait answered = arm(2, 100);
+        Wait answered = arm(2, 30_000); // answered long before it could pass
         Wait fast = arm(3, 150); // armed after the 600 ms one, expires before it
         loop.submit(() -> answered.answer("reply")).get(5, TimeUnit.SECONDS); // answered on the loop
         assertEquals("reply", answered.answer.get(5, TimeUnit.SECONDS));
@@ -80,10 +80,10 @@ class DeadlinesTest {
 
     @Test
     void aWaitAnsweredOffTheLoopKeepsItsDeadlineUntilItPassesAndThenNothingHappens() throws Exception {
-        Wait wait = arm(7, 100);
+        Wait wait = arm(7, 2_000);
         wait.answer("reply"); // on this thread, not the loop
         assertTrue(loop.submit(() -> wait.linked).get(5, TimeUnit.SECONDS), "only its loop drops a deadline");
-        Wait later = arm(8, 200);
+        Wait later = arm(8, 2_500); // passes after the answered one: by then that one is gone
         assertEquals("expired", later.answer.get(5, TimeUnit.SECONDS));
         assertEquals(List.of(8L), expired, "the answered wait did not expire");
         assertTrue(loop.submit(() -> waits.stream().noneMatch(w -> w.linked)).get(5, TimeUnit.SECONDS));
@@ -92,6 +92,7 @@ class DeadlinesTest {
     @Test
     void aDeadlineThatComesDueWhileTheNodesTimeStandsIsPutOff() throws Exception {
         NodeTime time = new NodeTime();
+        time.pause();
         CompletableFuture<Long> expiredAt = new CompletableFuture<>();
         LoopDeadline wait = new LoopDeadline(time, TimeUnit.MILLISECONDS.toNanos(50)) {
             @Override
@@ -104,7 +105,6 @@ class DeadlinesTest {
                 expiredAt.complete(System.nanoTime());
             }
         };
-        time.pause();
         wait.deadlineOn(loop);
         long armedAt = System.nanoTime();
         loop.submit(wait::armDeadline).get(5, TimeUnit.SECONDS);

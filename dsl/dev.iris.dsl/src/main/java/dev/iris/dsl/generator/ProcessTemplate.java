@@ -181,7 +181,8 @@ final class ProcessTemplate {
                          * Has the remaining bytes of {@code data} written into the segment of the message being handled
                          * at {@code offset} together with the reply (V's ReplyWithSegment; see
                          * {@link Kernel#reply(Request, Object, long, ByteBuffer)}): the sender finds them there when its
-                         * call returns, with no move of their own. The last call before the handler returns counts.
+                         * call returns, with no move of their own. The last call before the handler returns counts;
+                         * none if the handler forwards the message or fails.
                          */
                         protected final void replyWith(long offset, ByteBuffer data) {
                             replyOffset = offset;
@@ -333,7 +334,7 @@ final class ProcessTemplate {
                                         try {
                                             kernel.reply(request, reply, replyOffset, replyData);
                                             return;
-                                        } catch (IllegalStateException | IndexOutOfBoundsException e) {
+                                        } catch (RuntimeException e) { // refused, or the bytes could not be moved
                                             reply = new HandlerFailure(kernel.self() + " (%s)", e.toString());
                                         }
                                     }

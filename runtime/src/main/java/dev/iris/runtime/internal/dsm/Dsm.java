@@ -620,6 +620,23 @@ public final class Dsm implements SharedMemory {
         return backup;
     }
 
+    /**
+     * The node is closing: every fault under way fails (the event loops that keep their waiters'
+     * deadlines are stopping).
+     */
+    public void close() {
+        for (Page p : pages) {
+            synchronized (p) {
+                Page.Fault f = p.fault;
+                if (f != null) {
+                    p.fault = null;
+                    f.fail(new MemoryException("cannot access " + describe(p) + ": node '" + link.self().name()
+                            + "' is shutting down"));
+                }
+            }
+        }
+    }
+
     /** Node {@code node} is dead: forget its copies, fail what waits on it, pass its locks on. */
     public void nodeDied(int node) {
         if (recovery != null) {
@@ -694,6 +711,7 @@ public final class Dsm implements SharedMemory {
         }
         CompletableFuture<long[]> outcome = wait.outcome();
         if (!outcome.isDone() && Blocking.forbidden()) {
+            wait.taken();
             onGiveUp.accept(false);
             throw new Blocking.Refused(what.get());
         }
