@@ -127,6 +127,33 @@ class MessageTraceTest {
         assertTrue(MessageTrace.Kind.FORWARD.isMessage());
     }
 
+    /** A segment move (V's MoveFrom, MoveTo) is a step of the mover with an arrow from the segment's node. */
+    @Test
+    void aSegmentMoveIsAnArrowFromTheSegmentsNodeToTheMover() {
+        MessageTrace trace = MessageTrace.of(List.of("a", "b"), List.of(
+                msg(MessageEvent.Kind.SEND, "a", "b", 1, CLIENT, SERVER, 4),
+                msg(MessageEvent.Kind.RECEIVE, "b", "a", 1, CLIENT, SERVER, 5),
+                new MonitorMessage.Message(new MessageEvent(MessageEvent.Kind.MOVE_FROM, "b", "a", 1, CLIENT, SERVER,
+                        "segment", 6_000, 6, "bytes [0, 65536)")),
+                new MonitorMessage.Message(new MessageEvent(MessageEvent.Kind.MOVE_TO, "b", "a", 1, CLIENT, SERVER,
+                        "segment", 7_000, 7, "bytes [10, 15) (with the reply)")),
+                msg(MessageEvent.Kind.REPLY, "b", "a", 1, CLIENT, SERVER, 8),
+                msg(MessageEvent.Kind.REPLY_RECEIVED, "a", "b", 1, null, SERVER, 9)));
+        List<MessageTrace.Arrow> arrows = trace.arrows();
+        assertEquals(List.of(MessageTrace.Kind.SEND, MessageTrace.Kind.MOVE, MessageTrace.Kind.MOVE,
+                MessageTrace.Kind.REPLY), arrows.stream().map(MessageTrace.Arrow::kind).toList());
+        MessageTrace.Arrow move = arrows.get(1);
+        assertEquals("a", move.fromNode(), "from the lane of the node whose segment it is");
+        assertEquals(2, move.to(), "to the mover's step");
+        Function<ProcessId, Optional<String>> names = id -> Optional.of(id.equals(CLIENT) ? "client" : "server");
+        assertEquals("moveFrom: bytes [0, 65536) of the segment of client (" + CLIENT + ") on a, by server (" + SERVER
+                + ") on b, 2 µs after its Transfer left", trace.details(move, names));
+        assertTrue(trace.details(arrows.get(2), names).startsWith("moveTo: bytes [10, 15) (with the reply) into"),
+                trace.details(arrows.get(2), names));
+        assertTrue(MessageTrace.Kind.MOVE.isMessage());
+        assertTrue(trace.svg(EnumSet.allOf(MessageTrace.Kind.class), 30).contains("class=\"move\""));
+    }
+
     /** A forward to a group with two members on one node draws two arrows, each from the forward's step. */
     @Test
     void aForwardToTwoMembersOnOneNodeIsTwoArrows() {

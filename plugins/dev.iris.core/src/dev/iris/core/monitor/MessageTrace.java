@@ -19,19 +19,23 @@ import java.util.function.Function;
  * A time-space diagram of a run, as a model: one lane per node, the nodes' IPC and page events as
  * steps in causal order (Lamport clock, then node; the clock travels with every request, reply and
  * page message), and arrows from each send to its receive: requests, replies, group sends with
- * their fan-out (one arrow per node), page copies and ownership moving, invalidations. An arrow
- * whose sending node is not watched starts on its node's lane just before the receive.
+ * their fan-out (one arrow per node), forwards, segment moves, page copies and ownership moving,
+ * invalidations. An arrow whose sending node is not watched starts on its node's lane just before
+ * the receive. A segment move (V's MoveFrom and MoveTo) is one step of the mover, when the move
+ * completed, with an arrow from the lane of the node whose segment it was.
  */
 public final class MessageTrace {
     /** What an arrow carries. */
     public enum Kind {
         SEND, REPLY, GROUP_SEND, PAGE, OWNERSHIP, INVALIDATE,
         /** A request passed on by a process that received it (V's Forward), to the process that answers in its place. */
-        FORWARD;
+        FORWARD,
+        /** Bytes moved from or to the segment a request passed (V's MoveFrom and MoveTo), ending at the mover. */
+        MOVE;
 
         /** Whether it is IPC (else shared memory). */
         public boolean isMessage() {
-            return this == SEND || this == REPLY || this == GROUP_SEND || this == FORWARD;
+            return this == SEND || this == REPLY || this == GROUP_SEND || this == FORWARD || this == MOVE;
         }
     }
 
@@ -145,6 +149,10 @@ public final class MessageTrace {
                                 index, "reply " + summary, m));
                         answers.putIfAbsent(request(m) + ":" + m.target(), m);
                     }
+                    case MOVE_FROM, MOVE_TO -> arrows.add(arrow(Kind.MOVE, null, m.peer(), index,
+                            (m.kind() == MessageEvent.Kind.MOVE_FROM ? "moveFrom " : "moveTo ") + m.content()
+                                    + " of the segment of " + m.sender() + " by " + m.target() + " (request "
+                                    + Long.toHexString(m.requestId()) + ")", m));
                     default -> {
                     }
                 }
@@ -194,6 +202,17 @@ public final class MessageTrace {
             if (sent != null) {
                 text.append(", ").append(micros(m.nanos() - sent.nanos())).append(" after its ")
                         .append(sent.message()).append(" left");
+            }
+            return text.toString();
+        }
+        if (arrow.kind() == Kind.MOVE) {
+            boolean from = m.kind() == MessageEvent.Kind.MOVE_FROM;
+            text.append(from ? "moveFrom: " : "moveTo: ").append(m.content()).append(from ? " of" : " into")
+                    .append(" the segment of ").append(process(m.sender(), names)).append(" on ").append(m.peer())
+                    .append(", by ").append(process(m.target(), names)).append(" on ").append(m.node());
+            if (sent != null) {
+                text.append(", ").append(micros(m.nanos() - sent.nanos())).append(" after its ").append(sent.message())
+                        .append(" left");
             }
             return text.toString();
         }
@@ -333,6 +352,7 @@ public final class MessageTrace {
             case OWNERSHIP -> "#8c564b";
             case INVALIDATE -> "#d62728";
             case FORWARD -> "#17becf";
+            case MOVE -> "#e377c2";
         };
     }
 

@@ -74,13 +74,13 @@ final class KernelImpl implements Kernel {
     @Override
     public void moveFrom(Request request, long offset, ByteBuffer into) {
         Blocking.check("moveFrom");
-        node.segments().move(mine(request), offset, into, false);
+        node.segments().move(self.pid, mine(request), offset, into, false);
     }
 
     @Override
     public void moveTo(Request request, long offset, ByteBuffer from) {
         Blocking.check("moveTo");
-        node.segments().move(mine(request), offset, from, true);
+        node.segments().move(self.pid, mine(request), offset, from, true);
     }
 
     @Override
@@ -239,12 +239,15 @@ final class KernelImpl implements Kernel {
             Segments.check(mine(request), offset, data.remaining(), true);
             if (!node.segments().inReply(request, data.remaining())) {
                 Blocking.check("a reply with more bytes for the segment than go in one message");
-                node.segments().move(request, offset, data, true);
+                node.segments().move(self.pid, request, offset, data, true);
                 reply(request, message);
                 return;
             }
         }
         take(request, "reply to");
+        if (data != null) {
+            node.segments().traced(self.pid, request, offset, data.remaining(), true, " (with the reply)");
+        }
         try {
             node.ipc().reply(self.pid, request, message, offset, data);
         } catch (RuntimeException e) {

@@ -46,6 +46,14 @@ public record MessageEvent(Kind kind, String node, String peer, long requestId, 
          * A request a process received was passed on to {@code target} on {@code peer} (V's
          * Forward): {@code sender} is still its original sender, who gets the reply.
          */
-        FORWARD
+        FORWARD,
+        /**
+         * Process {@code target} moved bytes from the segment of request {@code requestId} of
+         * {@code sender}, on node {@code peer} (V's MoveFrom); {@code content} says how many and where.
+         * Recorded once per move, when it completed.
+         */
+        MOVE_FROM,
+        /** As {@link #MOVE_FROM}, bytes moved into the segment (V's MoveTo, or bytes that went with a reply). */
+        MOVE_TO
     }
 }

@@ -82,7 +82,7 @@ public final class Node implements AutoCloseable {
         this.membership = new Membership(id, config, wiring, time, () -> advertisedAddress);
         this.processes = new ProcessTable(new Host(), time);
         this.tracer = new Tracer(id, membership);
-        this.segments = new Segments(id, config, membership);
+        this.segments = new Segments(id, config, membership, tracer, clock);
         this.ipc = new Ipc(id, config, codecs, clock, time, membership, processes, tracer, segments,
                 wiring.protocolLoop);
         this.groups = new Groups(id, config, codecs, clock, membership, processes, ipc, segments, tracer,

@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.internal.LamportClock;
 import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameEncoder;
 import dev.iris.runtime.transport.FrameFormatException;
@@ -56,16 +57,20 @@ final class Segments {
     private final NodeId self;
     private final NodeConfig config;
     private final Peers peers;
+    private final Tracer tracer;
+    private final LamportClock clock;
     private final AtomicLong moveIds = new AtomicLong();
     /** The segments of this node's waiting Sends, by request id. */
     private final Map<Long, Held> held = new ConcurrentHashMap<>();
     /** This node's moves waiting on other nodes, by move id. */
     private final Map<Long, Move> moves = new ConcurrentHashMap<>();
 
-    Segments(NodeId self, NodeConfig config, Peers peers) {
+    Segments(NodeId self, NodeConfig config, Peers peers, Tracer tracer, LamportClock clock) {
         this.self = self;
         this.config = config;
         this.peers = peers;
+        this.tracer = tracer;
+        this.clock = clock;
     }
 
     /** A waiting Send's segment; moves copy a piece at a time under its lock, and not once it is closed. */
@@ -241,24 +246,39 @@ final class Segments {
      * {@code request}'s segment at {@code offset}, and advances the buffer's position past them.
      * Blocks until every piece is moved; on the mover's thread.
      */
-    void move(Request request, long offset, ByteBuffer buffer, boolean write) {
+    void move(ProcessId mover, Request request, long offset, ByteBuffer buffer, boolean write) {
         check(request, offset, buffer.remaining(), write);
         if (!write && buffer.isReadOnly()) {
             throw new IllegalArgumentException("cannot move from a segment into a read-only buffer");
         }
+        long from = offset;
+        int length = buffer.remaining();
         byte[] head = request.head;
         if (!write && head != null && offset < head.length) { // it came with the request: no need to ask
             int n = (int) Math.min(buffer.remaining(), head.length - offset);
             buffer.put(head, (int) offset, n);
             offset += n;
         }
-        if (!buffer.hasRemaining()) {
-            return;
+        if (buffer.hasRemaining()) {
+            int start = buffer.position();
+            moveAway(request, offset, buffer, write);
+            if (write && head != null && offset < head.length) { // the head stays what the segment holds
+                buffer.get(start, head, (int) offset, (int) Math.min(buffer.position() - start, head.length - offset));
+            }
         }
-        int start = buffer.position();
-        moveAway(request, offset, buffer, write);
-        if (write && head != null && offset < head.length) { // the head stays what the segment holds
-            buffer.get(start, head, (int) offset, (int) Math.min(buffer.position() - start, head.length - offset));
+        traced(mover, request, from, length, write, offset == from + length && length > 0 && !write
+                ? " (they came with the request)" : "");
+    }
+
+    /**
+     * Traces a completed move of {@code length} bytes at {@code offset} by {@code mover}, as a step of
+     * its node whose peer is the segment's ({@code how}: what else to say of it).
+     */
+    void traced(ProcessId mover, Request request, long offset, int length, boolean write, String how) {
+        if (tracer.on()) {
+            tracer.traced(write ? MessageEvent.Kind.MOVE_TO : MessageEvent.Kind.MOVE_FROM,
+                    request.sender().nodeNumber(), request.requestId(), request.sender(), mover, "segment",
+                    "bytes [" + offset + ", " + (offset + length) + ")" + how, clock.tick());
         }
     }
 

@@ -40,9 +40,18 @@ final class Tracer {
         if (!on) {
             return;
         }
-        MessageEvent e = new MessageEvent(kind, self.name(), peers.nameOf(peerNode), requestId, sender, target,
-                message == null ? "?" : message.getClass().getSimpleName(), System.nanoTime(), clock,
-                MessageEvent.contentOf(message));
+        traced(kind, peerNode, requestId, sender, target, message == null ? "?" : message.getClass().getSimpleName(),
+                MessageEvent.contentOf(message), clock);
+    }
+
+    /** A step whose message is described by {@code type} and {@code content} (a segment's move, say). */
+    void traced(MessageEvent.Kind kind, int peerNode, long requestId, ProcessId sender, ProcessId target, String type,
+            String content, long clock) {
+        if (!on) {
+            return;
+        }
+        MessageEvent e = new MessageEvent(kind, self.name(), peers.nameOf(peerNode), requestId, sender, target, type,
+                System.nanoTime(), clock, content);
         for (Consumer<MessageEvent> listener : listeners) {
             try {
                 listener.accept(e);

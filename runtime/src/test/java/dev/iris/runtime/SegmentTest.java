@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -221,6 +222,12 @@ class SegmentTest {
     void theFirstBytesOfASegmentComeWithTheRequestAndMovesFromThemAskNobody(Transport transport) throws Exception {
         AtomicInteger moves = new AtomicInteger();
         try (TestCluster c = transport.start(2, Codecs.of(), MemoryConfig.NONE, countMoves("node1", moves))) {
+            List<MessageEvent> traced = new CopyOnWriteArrayList<>();
+            c.node(1).addMessageListener(e -> {
+                if (e.kind() == MessageEvent.Kind.MOVE_FROM || e.kind() == MessageEvent.Kind.MOVE_TO) {
+                    traced.add(e);
+                }
+            });
             byte[] memory = new byte[40_000];
             new Random(3).nextBytes(memory);
             byte[] before = memory.clone();
@@ -254,6 +261,12 @@ class SegmentTest {
             assertEquals(1, seen.get(1), "a write goes to the sender");
             assertEquals(1, seen.get(2), "reading what it wrote asks nobody");
             assertTrue(seen.get(3) > 1, "bytes past the head are moved: " + seen);
+            // each move is a step of the mover's node, whose peer is the segment's (the Message Trace draws them)
+            assertEquals(List.of("MOVE_FROM node1 bytes [0, 16384) (they came with the request)",
+                    "MOVE_TO node1 bytes [100, 103)", "MOVE_FROM node1 bytes [0, 200) (they came with the request)",
+                    "MOVE_FROM node1 bytes [10000, 30000)"), traced.stream().map(e -> e.kind() + " " + e.peer() + " "
+                            + e.content()).toList());
+            assertTrue(traced.stream().allMatch(e -> e.target().equals(receiver) && e.node().equals("node2")));
         }
     }
 
