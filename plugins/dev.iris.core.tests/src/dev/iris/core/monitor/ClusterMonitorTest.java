@@ -281,6 +281,26 @@ class ClusterMonitorTest {
         }
     }
 
+    /** A program without shared memory is replayed by its messages: they span the time slider. */
+    @Test
+    void aRecordingOfMessagesAloneReplaysThem() {
+        dev.iris.runtime.ProcessId client = dev.iris.runtime.ProcessId.process(
+                dev.iris.runtime.NodeId.of("n2").number(), 3);
+        dev.iris.runtime.ProcessId server = dev.iris.runtime.ProcessId.process(
+                dev.iris.runtime.NodeId.of("n1").number(), 4);
+        List<MonitorMessage> run = List.of(
+                new MonitorMessage.Message(new dev.iris.runtime.MessageEvent(dev.iris.runtime.MessageEvent.Kind.SEND,
+                        "n2", "n1", 1, client, server, "Fetch", 0, 3, "")),
+                new MonitorMessage.Message(new dev.iris.runtime.MessageEvent(
+                        dev.iris.runtime.MessageEvent.Kind.MOVE_TO, "n1", "n2", 1, client, server, "segment", 0, 7,
+                        "bytes [0, 10)")));
+        ClusterMonitor recording = ClusterMonitor.recording("lab", run);
+        assertEquals(List.of(3L, 7L), Arrays.stream(recording.clockRange()).boxed().toList());
+        assertEquals(2, recording.traceEvents().size(), "a recording opens at its end, with every message");
+        recording.seek(3);
+        assertEquals(1, recording.traceEvents().size());
+    }
+
     @Test
     void aRecordingReplaysToAnyMoment() {
         dev.iris.runtime.ProcessId tellers = dev.iris.runtime.ProcessId.wellKnownGroup(2);

@@ -152,6 +152,13 @@ class MessageTraceTest {
                 trace.details(arrows.get(2), names));
         assertTrue(MessageTrace.Kind.MOVE.isMessage());
         assertTrue(trace.svg(EnumSet.allOf(MessageTrace.Kind.class), 30).contains("class=\"move\""));
+        // the way the bytes went: MoveFrom arrives at the mover's step from a, MoveTo leaves it for a
+        assertEquals(false, move.outward());
+        assertEquals(true, arrows.get(2).outward());
+        int[] from = trace.line(move, 0, 10, lane -> lane * 100);
+        int[] to = trace.line(arrows.get(2), 0, 10, lane -> lane * 100);
+        assertEquals(List.of(10, 0, 20, 100), List.of(from[0], from[1], from[2], from[3]), "a (lane 0) to b's step 2");
+        assertEquals(List.of(30, 100, 40, 0), List.of(to[0], to[1], to[2], to[3]), "b's step 3 out to a");
     }
 
     /** A forward to a group with two members on one node draws two arrows, each from the forward's step. */

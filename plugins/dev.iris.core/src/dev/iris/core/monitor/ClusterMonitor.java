@@ -189,16 +189,21 @@ public final class ClusterMonitor implements AutoCloseable {
         return recorded != null;
     }
 
-    /** The smallest and largest Lamport clock of the recording's memory events ({0, 0} if none or live). */
+    /**
+     * The smallest and largest Lamport clock of the recording's memory and message events ({0, 0}
+     * if none or live): a program without shared memory is replayed by its messages.
+     */
     public long[] clockRange() {
         if (recorded == null) {
             return new long[] {0, 0};
         }
         long[] range = {Long.MAX_VALUE, 0};
         for (MonitorMessage m : recorded) {
-            if (m instanceof MonitorMessage.Memory e) {
-                range[0] = Math.min(range[0], e.event().clock());
-                range[1] = Math.max(range[1], e.event().clock());
+            long clock = m instanceof MonitorMessage.Memory e ? e.event().clock()
+                    : m instanceof MonitorMessage.Message e ? e.event().clock() : -1;
+            if (clock >= 0) {
+                range[0] = Math.min(range[0], clock);
+                range[1] = Math.max(range[1], clock);
             }
         }
         return range[0] > range[1] ? new long[] {0, 0} : range;

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 
 /**
  * A time-space diagram of a run, as a model: one lane per node, the nodes' IPC and page events as
@@ -22,7 +23,8 @@ import java.util.function.Function;
  * their fan-out (one arrow per node), forwards, segment moves, page copies and ownership moving,
  * invalidations. An arrow whose sending node is not watched starts on its node's lane just before
  * the receive. A segment move (V's MoveFrom and MoveTo) is one step of the mover, when the move
- * completed, with an arrow from the lane of the node whose segment it was.
+ * completed, with an arrow the way the bytes went: from the lane of the node whose segment it was
+ * (MoveFrom), or out of the step to that lane (MoveTo, {@link Arrow#outward}).
  */
 public final class MessageTrace {
     /** What an arrow carries. */
@@ -47,13 +49,33 @@ public final class MessageTrace {
      * A message from one lane to another.
      *
      * @param from      the sending step's index, or -1 if its node is not watched
-     * @param fromNode  the sending node
-     * @param to        the receiving step's index
+     * @param fromNode  the sending node (for an {@link #outward} arrow, the node it goes to)
+     * @param to        the receiving step's index (for an {@link #outward} arrow, the step it leaves)
      * @param summary   what it was (message type, process ids, page), for the selection
      * @param received  the event that ended it: the receive of a request or the arrival of a reply
      *                  (null for a page's arrow)
      */
     public record Arrow(Kind kind, int from, String fromNode, int to, String summary, MessageEvent received) {
+        /** Whether it leaves step {@code to} for {@code fromNode}'s lane: bytes moved into a segment there (MoveTo). */
+        public boolean outward() {
+            return received != null && received.kind() == MessageEvent.Kind.MOVE_TO;
+        }
+    }
+
+    /**
+     * Where {@code arrow} is drawn, {x1, y1, x2, y2}, with steps {@code stepWidth} apart from {@code left}
+     * and {@code laneY} the height of a lane by its index: from its sending step (a step before its
+     * receive if that is not watched) to its receiving step; an outward arrow from its step to the next
+     * step's place on the other lane.
+     */
+    public int[] line(Arrow arrow, int left, int stepWidth, IntUnaryOperator laneY) {
+        int x = left + arrow.to() * stepWidth;
+        int stepLane = laneY.applyAsInt(lanes.indexOf(steps.get(arrow.to()).node()));
+        int otherLane = laneY.applyAsInt(lanes.indexOf(arrow.fromNode()));
+        if (arrow.outward()) {
+            return new int[] {x, stepLane, x + stepWidth, otherLane};
+        }
+        return new int[] {arrow.from() < 0 ? x - stepWidth : left + arrow.from() * stepWidth, otherLane, x, stepLane};
     }
 
     private final List<String> lanes;
@@ -325,10 +347,11 @@ public final class MessageTrace {
                     .append(width - 10).append("\" y2=\"").append(y).append("\" stroke=\"#bbb\"/>\n");
         }
         for (Arrow a : arrows(shown)) {
-            int x2 = left + a.to() * stepWidth;
-            int x1 = a.from() < 0 ? x2 - stepWidth : left + a.from() * stepWidth;
-            int y1 = laneY(lanes.indexOf(a.fromNode()), laneHeight);
-            int y2 = laneY(lanes.indexOf(steps.get(a.to()).node()), laneHeight);
+            int[] l = line(a, left, stepWidth, lane -> laneY(lane, laneHeight));
+            int x1 = l[0];
+            int y1 = l[1];
+            int x2 = l[2];
+            int y2 = l[3];
             svg.append("<line class=\"").append(a.kind().name().toLowerCase(java.util.Locale.ROOT))
                     .append("\" x1=\"").append(x1).append("\" y1=\"").append(y1).append("\" x2=\"").append(x2)
                     .append("\" y2=\"").append(y2).append("\" stroke=\"").append(color(a.kind()))

@@ -169,10 +169,7 @@ public final class MessageTraceView extends MonitorView {
     }
 
     private int[] line(Arrow a, int step) {
-        int x2 = LEFT + a.to() * step;
-        int x1 = a.from() < 0 ? x2 - step : LEFT + a.from() * step;
-        return new int[] {x1, laneY(trace.lanes().indexOf(a.fromNode())), x2,
-            laneY(trace.lanes().indexOf(trace.steps().get(a.to()).node()))};
+        return trace.line(a, LEFT, step, MessageTraceView::laneY);
     }
 
     private static int laneY(int lane) {
