@@ -202,6 +202,56 @@ class SegmentTest {
         }
     }
 
+    /**
+     * The sender's node dies while a move's pieces are out (their answers never come: the receiver's
+     * node drops them): the move fails at once, and the receiver goes on serving.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aSendersNodeThatDiesInTheMiddleOfAMoveFailsItAndTheReceiverGoesOn(Transport transport) throws Exception {
+        CountDownLatch pieceArrived = new CountDownLatch(1);
+        UnaryOperator<NodeConfig> configure = config -> switch (config.node()) {
+            case "node2" -> config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    if (msg instanceof Frame frame && frame.kind() == FrameKind.SEGMENT_ANSWER) {
+                        frame.release(); // lost: the move waits for its pieces
+                    } else {
+                        ctx.fireChannelRead(msg);
+                    }
+                }
+            });
+            case "node3" -> config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    if (msg instanceof Frame frame && frame.kind() == FrameKind.SEGMENT_MOVE) {
+                        pieceArrived.countDown();
+                    }
+                    ctx.fireChannelRead(msg);
+                }
+            });
+            default -> config;
+        };
+        try (TestCluster c = transport.start(3, Codecs.of(), MemoryConfig.NONE, configure)) {
+            CompletableFuture<String> failure = new CompletableFuture<>();
+            ProcessId receiver = c.node(1).spawn("receiver", k -> {
+                Request r = k.receive();
+                failure.complete(thrown(() -> k.moveFrom(r, Segments.HEAD_BYTES, ByteBuffer.allocate(512 * 1024))));
+                while (true) {
+                    Request next = k.receive();
+                    k.reply(next, "still serving");
+                }
+            });
+            c.node(2).spawn("sender", k -> k.send(receiver, "job", Segment.reading(new byte[1 << 20]), TIMEOUT));
+            assertTrue(pieceArrived.await(10, TimeUnit.SECONDS), "a piece reached the sender's node");
+            c.node(2).close();
+
+            String why = failure.get(10, TimeUnit.SECONDS);
+            assertTrue(why.startsWith("NodeUnreachableException"), why);
+            assertEquals("still serving", call(c.node(0), k -> k.send(receiver, "next", TIMEOUT)));
+        }
+    }
+
     /** Node {@code node}'s count of the SEGMENT_MOVE frames it receives. */
     private static UnaryOperator<NodeConfig> countMoves(String node, AtomicInteger moves) {
         return config -> !config.node().equals(node) ? config
