@@ -1,6 +1,7 @@
 package dev.iris.runtime.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
@@ -17,6 +18,19 @@ import io.netty.handler.codec.TooLongFrameException;
  * <p>Not sharable: one instance per channel.
  */
 public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+    /**
+     * Bytes waiting for the rest of their frame from which reads are composed rather than copied
+     * together: a large frame (a segment's piece) arrives in many reads, and merging copies the
+     * bytes so far again at each one that grows the buffer.
+     */
+    static final int COMPOSE_FROM = 64 * 1024;
+
+    /** Merges what waits for the rest of a small frame (the common case), composes it for a large one. */
+    private static final Cumulator CUMULATOR = (alloc, cumulation, in) ->
+            cumulation instanceof CompositeByteBuf || cumulation.readableBytes() + in.readableBytes() >= COMPOSE_FROM
+                    ? COMPOSITE_CUMULATOR.cumulate(alloc, cumulation, in)
+                    : MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
+
     private final int maxFrameBytes;
 
     /** @param maxFrameBytes the largest {@code length} accepted */
@@ -24,6 +38,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         // the super class bounds the whole frame, length prefix included
         super(maxFrameBytes + Frame.LENGTH_FIELD_BYTES, 0, Frame.LENGTH_FIELD_BYTES, 0, Frame.LENGTH_FIELD_BYTES, true);
         this.maxFrameBytes = maxFrameBytes;
+        setCumulator(CUMULATOR);
     }
 
     @Override

@@ -74,6 +74,42 @@ class FrameCodecTest {
         assertNull(in.readInbound());
     }
 
+    /**
+     * Large frames in many reads (composed, not copied together: {@link FrameDecoder#COMPOSE_FROM}),
+     * with small ones before, between and split across the same reads, all arrive intact.
+     */
+    @Test
+    void largeFramesInManyReadsAndSmallOnesAmongThemArriveIntact() {
+        int max = 1 << 20;
+        byte[] large = new byte[3 * FrameDecoder.COMPOSE_FROM + 123];
+        new java.util.Random(11).nextBytes(large);
+        ByteBuf wire = Unpooled.buffer();
+        int[] sizes = {5, large.length, 7, large.length, 3};
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] payload = sizes[i] == large.length ? large : new byte[] {(byte) i, 1, 2, 3, 4, 5, 6}.clone();
+            wire.writeInt(Frame.HEADER_BYTES + sizes[i]).writeByte(Frame.VERSION).writeByte(FrameKind.REJECT.code())
+                    .writeShort(i).writeBytes(payload, 0, sizes[i]);
+        }
+        EmbeddedChannel in = new EmbeddedChannel(new FrameDecoder(max));
+        while (wire.isReadable()) {
+            in.writeInbound(wire.readRetainedSlice(Math.min(wire.readableBytes(), 1_000)));
+        }
+        wire.release();
+        for (int i = 0; i < sizes.length; i++) {
+            Frame frame = in.readInbound();
+            assertEquals(i, frame.flags());
+            assertEquals(sizes[i], frame.payload().readableBytes());
+            if (sizes[i] == large.length) {
+                assertArrayEquals(large, ByteBufUtil.getBytes(frame.payload()));
+            } else {
+                assertEquals(i, frame.payload().getByte(frame.payload().readerIndex()));
+            }
+            frame.release();
+        }
+        assertNull(in.readInbound());
+        assertFalse(in.finish());
+    }
+
     @Test
     void smallPayloadsAreCopiedBehindTheHeaderAndLargeOnesAreNot() {
         for (int size : new int[] {FrameEncoder.COPY_BELOW - 1, FrameEncoder.COPY_BELOW}) {
