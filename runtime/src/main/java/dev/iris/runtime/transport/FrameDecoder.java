@@ -19,17 +19,26 @@ import io.netty.handler.codec.TooLongFrameException;
  */
 public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     /**
-     * Bytes waiting for the rest of their frame from which reads are composed rather than copied
-     * together: a large frame (a segment's piece) arrives in many reads, and merging copies the
-     * bytes so far again at each one that grows the buffer.
+     * The frame length (prefix included) from which the reads that bring a frame are composed
+     * rather than copied together: a large frame (a segment's piece) arrives in many reads, and
+     * merging copies the bytes so far again at each one that grows the buffer.
      */
     static final int COMPOSE_FROM = 64 * 1024;
 
-    /** Merges what waits for the rest of a small frame (the common case), composes it for a large one. */
+    /**
+     * Merges the reads that bring the rest of a small frame (the common case, as Netty does by
+     * default) and composes those of a large one (and what follows it in the same cumulation).
+     */
     private static final Cumulator CUMULATOR = (alloc, cumulation, in) ->
-            cumulation instanceof CompositeByteBuf || cumulation.readableBytes() + in.readableBytes() >= COMPOSE_FROM
+            cumulation instanceof CompositeByteBuf || waitsForLargeFrame(cumulation)
                     ? COMPOSITE_CUMULATOR.cumulate(alloc, cumulation, in)
                     : MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
+
+    /** Whether the frame that {@code cumulation} starts with is at least {@link #COMPOSE_FROM} bytes. */
+    private static boolean waitsForLargeFrame(ByteBuf cumulation) {
+        return cumulation.readableBytes() >= Frame.LENGTH_FIELD_BYTES
+                && cumulation.getUnsignedInt(cumulation.readerIndex()) + Frame.LENGTH_FIELD_BYTES >= COMPOSE_FROM;
+    }
 
     private final int maxFrameBytes;
 
