@@ -147,7 +147,7 @@ class MessageTraceTest {
         assertEquals(2, move.to(), "to the mover's step");
         Function<ProcessId, Optional<String>> names = id -> Optional.of(id.equals(CLIENT) ? "client" : "server");
         assertEquals("moveFrom: bytes [0, 65536) of the segment of client (" + CLIENT + ") on a, by server (" + SERVER
-                + ") on b, 2 µs after its Transfer left", trace.details(move, names));
+                + ") on b, 1 µs after its Transfer arrived", trace.details(move, names));
         assertTrue(trace.details(arrows.get(2), names).startsWith("moveTo: bytes [10, 15) (with the reply) into"),
                 trace.details(arrows.get(2), names));
         assertTrue(MessageTrace.Kind.MOVE.isMessage());

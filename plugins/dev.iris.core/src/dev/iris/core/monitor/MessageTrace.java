@@ -87,15 +87,19 @@ public final class MessageTrace {
     private final Map<String, List<MessageEvent>> replies;
     /** The replies that reached each request's sender, by {@link #request} and replier. */
     private final Map<String, MessageEvent> answers;
+    /** The first arrival of each request on each node, by {@link #request} and node. */
+    private final Map<String, MessageEvent> arrivals;
 
     private MessageTrace(List<String> lanes, List<Step> steps, List<Arrow> arrows, Map<String, MessageEvent> requests,
-            Map<String, List<MessageEvent>> replies, Map<String, MessageEvent> answers) {
+            Map<String, List<MessageEvent>> replies, Map<String, MessageEvent> answers,
+            Map<String, MessageEvent> arrivals) {
         this.lanes = List.copyOf(lanes);
         this.steps = List.copyOf(steps);
         this.arrows = List.copyOf(arrows);
         this.requests = requests;
         this.replies = replies;
         this.answers = answers;
+        this.arrivals = arrivals;
     }
 
     /** The lanes, in order: {@code nodes} first, then any other node the events name. */
@@ -134,6 +138,7 @@ public final class MessageTrace {
         Map<String, MessageEvent> requests = new HashMap<>();
         Map<String, List<MessageEvent>> replies = new HashMap<>();
         Map<String, MessageEvent> answers = new HashMap<>();
+        Map<String, MessageEvent> arrivals = new HashMap<>();
         for (Event e : ordered) {
             int index = steps.size();
             lanes.add(e.node());
@@ -156,6 +161,7 @@ public final class MessageTrace {
                         replies.computeIfAbsent(request(m), k -> new ArrayList<>()).add(m);
                     }
                     case RECEIVE -> {
+                        arrivals.putIfAbsent(request(m) + ":" + m.node(), m);
                         // a forward's copies (one per member, for a group) each meet their own receive
                         Integer forward = sends.remove(forwardKey(m.sender(), m.requestId(), m.node(), m.target()));
                         if (forward != null) {
@@ -200,7 +206,7 @@ public final class MessageTrace {
                 }
             }
         }
-        return new MessageTrace(new ArrayList<>(lanes), steps, arrows, requests, replies, answers);
+        return new MessageTrace(new ArrayList<>(lanes), steps, arrows, requests, replies, answers, arrivals);
     }
 
     /**
@@ -232,9 +238,11 @@ public final class MessageTrace {
             text.append(from ? "moveFrom: " : "moveTo: ").append(m.content()).append(from ? " of" : " into")
                     .append(" the segment of ").append(process(m.sender(), names)).append(" on ").append(m.peer())
                     .append(", by ").append(process(m.target(), names)).append(" on ").append(m.node());
-            if (sent != null) {
-                text.append(", ").append(micros(m.nanos() - sent.nanos())).append(" after its ").append(sent.message())
-                        .append(" left");
+            // the clocks of one node's JVM only: from the request's arrival there
+            MessageEvent arrived = arrivals.get(request(m) + ":" + m.node());
+            if (arrived != null) {
+                text.append(", ").append(micros(m.nanos() - arrived.nanos())).append(" after its ")
+                        .append(arrived.message()).append(" arrived");
             }
             return text.toString();
         }

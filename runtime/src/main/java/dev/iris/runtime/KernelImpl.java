@@ -245,9 +245,7 @@ final class KernelImpl implements Kernel {
             }
         }
         take(request, "reply to");
-        if (data != null) {
-            node.segments().traced(self.pid, request, offset, data.remaining(), true, " (with the reply)");
-        }
+        int bytes = data == null ? 0 : data.remaining();
         try {
             node.ipc().reply(self.pid, request, message, offset, data);
         } catch (RuntimeException e) {
@@ -256,6 +254,7 @@ final class KernelImpl implements Kernel {
             throw e;
         }
         if (data != null) {
+            node.segments().traced(self.pid, request, offset, bytes, true, " (with the reply)");
             data.position(data.limit());
         }
     }

@@ -277,7 +277,7 @@ final class Segments {
      * its node whose peer is the segment's ({@code how}: what else to say of it).
      */
     void traced(ProcessId mover, Request request, long offset, int length, boolean write, String how) {
-        if (tracer.on()) {
+        if (length > 0 && tracer.on()) {
             tracer.traced(write ? MessageEvent.Kind.MOVE_TO : MessageEvent.Kind.MOVE_FROM,
                     request.sender().nodeNumber(), request.requestId(), request.sender(), mover, "segment",
                     "bytes [" + offset + ", " + (offset + length) + ")" + how, clock.tick());
@@ -315,6 +315,13 @@ final class Segments {
                 && bytes <= config.maxMessageBytes() / 4;
     }
 
+    /** The bytes a piece moves here: at most {@value #PIECE_BYTES}, and within one frame (no fragments) and one message. */
+    private int piece() {
+        long fits = Math.min(config.maxFrameBytes() - Frame.HEADER_BYTES, config.maxMessageBytes())
+                - SegmentWire.MOVE_HEADER_BYTES;
+        return (int) Math.max(1, Math.min(PIECE_BYTES, fits));
+    }
+
     /** Moves {@code buffer}'s remaining bytes, checked, from or to the sender's memory. */
     private void moveAway(Request request, long offset, ByteBuffer buffer, boolean write) {
         ProcessId sender = request.sender();
@@ -333,7 +340,7 @@ final class Segments {
         }
         Channel ch = peer.out;
         Move move = new Move(moveIds.incrementAndGet(), sender.nodeNumber(), ch, request.requestId(), sender, offset,
-                buffer, write, (int) Math.min(PIECE_BYTES, config.maxMessageBytes() - SegmentWire.MOVE_HEADER_BYTES));
+                buffer, write, piece());
         moves.put(move.id, move);
         // the connection may end before its node is declared dead, or have ended already
         GenericFutureListener<Future<Void>> closed = f -> move.fail(new NodeUnreachableException(

@@ -27,7 +27,9 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
     /**
      * Merges the reads that bring the rest of a small frame (the common case, as Netty does by
-     * default) and composes those of a large one (and what follows it in the same cumulation).
+     * default) and composes those of a large one. What follows a large frame in the same
+     * cumulation stays composed until the cumulation is read whole: small frames among a stream of
+     * large ones (requests beside a segment's moves) are slices of a composite buffer then.
      */
     private static final Cumulator CUMULATOR = (alloc, cumulation, in) ->
             cumulation instanceof CompositeByteBuf || waitsForLargeFrame(cumulation)

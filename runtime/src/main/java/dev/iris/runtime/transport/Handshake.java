@@ -29,9 +29,10 @@ public record Handshake(String cluster, int protocol, String node) {
      * MOVED frame of forwards, the monitor's Leaving and the peers that left in its state; 4 the
      * SEND flag TO_GROUP of a forward to a group, whose failures the receiver does not report; 5 the
      * SEND flag SEGMENT and the segment frames (SEGMENT_MOVE, SEGMENT_ANSWER); 6 the SEND flag HEAD
-     * (a segment's first bytes with the request) and the REPLY flag DATA (bytes for the segment).
+     * (a segment's first bytes with the request) and the REPLY flag DATA (bytes for the segment); 7
+     * segment pieces of up to 256 KiB (64 KiB before).
      */
-    public static final int PROTOCOL = 6;
+    public static final int PROTOCOL = 7;
     /** Upper bound of the UTF-8 length of the cluster name and the node id. */
     public static final int MAX_NAME_BYTES = 255;
 
