@@ -25,12 +25,13 @@ final class DsmPeer {
 
     /** The configuration every node of the cluster uses; {@code home} may be "-" for none. */
     static NodeConfig config(String name, int port, List<Integer> seeds, List<String> managers, int pages,
-            String home) {
+            String home, int eventLoops) {
         MemoryConfig memory = MemoryConfig.of(List.of(new MemoryConfig.Region(REGION, (long) pages * PAGE,
                 Consistency.SEQUENTIAL, home.equals("-") ? null : home))).withManagers(managers);
         List<InetSocketAddress> seedAddresses = new ArrayList<>();
         seeds.forEach(p -> seedAddresses.add(IrisPeer.loopback(p)));
-        return NodeConfig.of(name, "bench-dsm", IrisPeer.loopback(port), seedAddresses).withMemory(memory);
+        return NodeConfig.of(name, "bench-dsm", IrisPeer.loopback(port), seedAddresses).withMemory(memory)
+                .withEventLoops(eventLoops);
     }
 
     private static String await(Node node, int nodes) throws InterruptedException {
@@ -49,7 +50,7 @@ final class DsmPeer {
      */
     static Member.Commands client(String[] args) {
         int pages = Integer.parseInt(args[0]);
-        Node node = Node.start(config("a", 0, List.of(Integer.parseInt(args[1])), List.of("b"), pages, "b"),
+        Node node = Node.start(config("a", 0, List.of(Integer.parseInt(args[1])), List.of("b"), pages, "b", 2),
                 Codecs.of());
         SharedMemory memory = node.memory();
         long base = memory.region(REGION).base();
@@ -90,14 +91,14 @@ final class DsmPeer {
     }
 
     /**
-     * Member: {@code dsm <name> <port, 0: any> <seed ports, or -> <managers> <pages> <home, or ->};
-     * its READY line says the port it bound.
+     * Member: {@code dsm <name> <port, 0: any> <seed ports, or -> <managers> <pages> <home, or -> [event loops]}
+     * (event loops: 2 unless given); its READY line says the port it bound.
      */
     static Member.Commands member(String[] args) {
         List<Integer> seeds = args[2].equals("-") ? List.of() : JGroupsPeer.ports(args[2]);
         int pages = Integer.parseInt(args[4]);
         Node node = Node.start(config(args[0], Integer.parseInt(args[1]), seeds, List.of(args[3].split(",")), pages,
-                args[5]), Codecs.of());
+                args[5], args.length > 6 ? Integer.parseInt(args[6]) : 2), Codecs.of());
         SharedMemory memory = node.memory();
         long base = memory.region(REGION).base();
         Member.Commands commands = command -> switch (command[0]) {

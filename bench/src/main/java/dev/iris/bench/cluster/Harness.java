@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  *   sections: micro (JMH), group (group request/response), fault (page faults), array (shared array)
  *   -Dbench.memberOptions="..." adds JVM options to every member and client JVM (a profiler, say)
  *   --systems iris-tls measures Iris's group sends over mutual TLS too, iris-thread with the members' handlers
- *   on their processes' threads, iris-1loop with one event loop per node,
+ *   on their processes' threads, iris-1loop with one event loop per node (group sends and the shared array),
  *   iris-async with its throughput from one process keeping the requests in flight (in the default run: the
  *   throughput goals are measured with it)
  * </pre>
@@ -405,7 +405,10 @@ public final class Harness {
             int m = array[0];
             int slots = array[1];
             if (systems.contains("iris")) {
-                dsmArray(m, slots);
+                dsmArray("iris", m, slots, 2);
+            }
+            if (systems.contains("iris-1loop")) {
+                dsmArray("iris-1loop", m, slots, 1);
             }
             if (systems.contains("hazelcast")) {
                 hazelcastArray(m, slots);
@@ -413,7 +416,7 @@ public final class Harness {
         }
     }
 
-    private void dsmArray(int m, int slots) throws Exception {
+    private void dsmArray(String system, int m, int slots, int eventLoops) throws Exception {
         try {
             List<Integer> ports = freePorts(m);
             List<String> names = new ArrayList<>();
@@ -422,14 +425,14 @@ public final class Harness {
             }
             for (int i = 0; i < m; i++) {
                 child("dsm-m" + i, "dsm", "m" + i, String.valueOf(ports.get(i)), i == 0 ? "-" : csv(ports.subList(0, 1)),
-                        String.join(",", names), String.valueOf(slots), "-").awaitReady();
+                        String.join(",", names), String.valueOf(slots), "-", String.valueOf(eventLoops)).awaitReady();
             }
             for (Child c : children) {
                 c.call("await " + m);
             }
             warmArray("mix 50 " + plan.arrayThreads() + " ");
             for (int reads : new int[] {95, 50}) {
-                arrayRow("iris", m, slots, reads, "mix " + reads + " " + plan.arrayThreads() + " ");
+                arrayRow(system, m, slots, reads, "mix " + reads + " " + plan.arrayThreads() + " ");
             }
         } finally {
             Child.closeAll(children);

@@ -424,14 +424,19 @@ final class Report {
         line("pages (one slot a page), Hazelcast's `IMap<Integer, byte[]>` without and with a near cache. No backups on");
         line("either side. Hazelcast's near cache is eventually consistent; Iris's pages are sequentially consistent.");
         line("");
-        line("| Members | Slots | Reads/writes | Iris | Hazelcast | Hazelcast + near cache | Iris/Hazelcast | Iris/near cache |");
-        line("|---:|---:|---|---:|---:|---:|---:|---:|");
+        boolean oneLoop = rows.stream().anyMatch(r -> r.section().equals("array") && r.system().equals("iris-1loop"));
+        line("| Members | Slots | Reads/writes | Iris | Hazelcast | Hazelcast + near cache | Iris/Hazelcast | Iris/near cache |"
+                + (oneLoop ? " Iris, 1 event loop | 1 event loop/near cache |" : ""));
+        line("|---:|---:|---|---:|---:|---:|---:|---:|" + (oneLoop ? "---:|---:|" : ""));
         for (Row r : iris) {
             double hz = array("hazelcast", r.members(), r.payload(), r.mode()).map(Row::opsPerSecond).orElse(Double.NaN);
             double near = array("hazelcast-near", r.members(), r.payload(), r.mode()).map(Row::opsPerSecond)
                     .orElse(Double.NaN);
-            line("| %d | %d | %s | %s | %s | %s | %s | %s |", r.members(), r.payload(), r.mode(), ops(r.opsPerSecond()),
-                    ops(hz), ops(near), ratio(r.opsPerSecond(), hz), ratio(r.opsPerSecond(), near));
+            double one = array("iris-1loop", r.members(), r.payload(), r.mode()).map(Row::opsPerSecond)
+                    .orElse(Double.NaN);
+            line("| %d | %d | %s | %s | %s | %s | %s | %s |%s", r.members(), r.payload(), r.mode(), ops(r.opsPerSecond()),
+                    ops(hz), ops(near), ratio(r.opsPerSecond(), hz), ratio(r.opsPerSecond(), near),
+                    oneLoop ? " " + ops(one) + " | " + ratio(one, near) + " |" : "");
         }
         line("");
     }
