@@ -106,6 +106,15 @@ public abstract sealed class Segment {
     /** Writes the remaining bytes of {@code from} into the segment at {@code offset}; bounds checked by the caller. */
     abstract void write(long offset, ByteBuffer from);
 
+    /**
+     * A view of {@code length} bytes at {@code offset} of the segment's own memory if that memory is
+     * outside the Java heap, so that a piece can go to a socket without a copy; else null. Bounds
+     * checked by the caller.
+     */
+    ByteBuffer offHeap(long offset, int length) {
+        return null;
+    }
+
     private static final class Memory extends Segment {
         private final ByteBuffer bytes;
 
@@ -123,6 +132,11 @@ public abstract sealed class Segment {
         void write(long offset, ByteBuffer from) {
             bytes.put((int) offset, from, from.position(), from.remaining());
             from.position(from.limit());
+        }
+
+        @Override
+        ByteBuffer offHeap(long offset, int length) {
+            return bytes.isDirect() ? bytes.slice((int) offset, length) : null;
         }
     }
 

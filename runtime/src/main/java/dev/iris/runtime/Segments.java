@@ -8,7 +8,9 @@ import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.IpcWire;
 import dev.iris.runtime.transport.SegmentWire;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.local.LocalChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 import java.nio.ByteBuffer;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntPredicate;
@@ -44,13 +47,16 @@ import java.util.function.Supplier;
  * <p>Threading: a move runs on the mover's thread, which parks until its last piece is answered;
  * its pieces are sent and their answers read on the event loop of this node's connection to the
  * sender's node. The sender's node serves pieces on the event loop that read them, holding the
- * segment's lock for one piece's copy.
+ * segment's lock for one piece's copy. A piece read from memory outside the heap (a direct
+ * {@link ByteBuffer}) is not copied: it goes to the socket from the segment's memory, and the Send
+ * returns only once every such piece is written out, so no piece touches the segment's memory after
+ * that.
  */
 final class Segments {
     /** The most bytes one piece moves (256 KiB moved 256 MiB a fifth faster than 64 KiB in BulkBenchmark). */
     static final int PIECE_BYTES = 256 * 1024;
     /** The most pieces of one move in flight. */
-    static final int WINDOW = 4;
+    static final int WINDOW = 16;
     /** The most bytes for the segment that go in a reply itself (V's ReplyWithSegment); more are moved first. */
     static final int REPLY_BYTES = 64 * 1024;
     /** The most bytes of a readable segment that travel with its request (V's ReceiveWithSegment). */
@@ -75,12 +81,18 @@ final class Segments {
         this.clock = clock;
     }
 
-    /** A waiting Send's segment; moves copy a piece at a time under its lock, and not once it is closed. */
+    /**
+     * A waiting Send's segment; moves copy a piece at a time under its lock, and not once it is
+     * closed. Pieces read from memory outside the heap are lent: written to the socket from the
+     * segment's memory itself, and the segment closes only once they are written out.
+     */
     private static final class Held {
         final ProcessId sender;
         final Segment segment;
         final ReentrantLock lock = new ReentrantLock();
+        final Condition returned = lock.newCondition();
         boolean closed; // guarded by lock
+        int lent; // pieces on their way out of the segment's memory; guarded by lock
 
         Held(ProcessId sender, Segment segment) {
             this.sender = sender;
@@ -95,17 +107,64 @@ final class Segments {
         held.put(requestId, new Held(sender, segment));
     }
 
-    /** Ends access to request {@code requestId}'s segment: returns once no move copies from or to it. */
+    /**
+     * Ends access to request {@code requestId}'s segment: returns once no move copies from or to it
+     * and no piece lent from its memory is still being written.
+     */
     void close(long requestId) {
         Held h = held.remove(requestId);
         if (h != null) {
             h.lock.lock();
             try {
                 h.closed = true;
+                while (h.lent > 0) {
+                    h.returned.awaitUninterruptibly();
+                }
             } finally {
                 h.lock.unlock();
             }
         }
+    }
+
+    /**
+     * A read piece of a segment whose memory is outside the heap, answered on {@code ch} with a
+     * view of that memory instead of a copy (the stream's zero-copy write); false if it cannot be
+     * (closed, other memory, the in-JVM transport, refused: then it is copied, or refused, as any).
+     * The in-JVM transport passes buffers to the peer as they are, to be read after the write has
+     * completed, so its pieces are always copied.
+     */
+    private boolean lend(Channel ch, SegmentWire.Move move) {
+        Held h = held.get(move.requestId());
+        if (h == null || h.sender.value() != move.sender() || ch instanceof LocalChannel
+                || refusedAccess(h.segment.access(), false) != null
+                || outOfBounds(h.segment.length(), move.offset(), move.length()) != null) {
+            return false;
+        }
+        ByteBuf data;
+        h.lock.lock();
+        try {
+            ByteBuffer view = h.closed ? null : h.segment.offHeap(move.offset(), move.length());
+            if (view == null) {
+                return false;
+            }
+            data = Unpooled.wrappedBuffer(view);
+            h.lent++;
+        } finally {
+            h.lock.unlock();
+        }
+        ByteBuf answer = ch.alloc().compositeBuffer(2).addComponents(true,
+                SegmentWire.done(ch.alloc(), move.moveId(), move.offset(), 0), data);
+        ch.writeAndFlush(new Frame(FrameKind.SEGMENT_ANSWER, 0, answer)).addListener(f -> {
+            h.lock.lock();
+            try {
+                if (--h.lent == 0) {
+                    h.returned.signalAll();
+                }
+            } finally {
+                h.lock.unlock();
+            }
+        });
+        return true;
     }
 
     /**
@@ -221,6 +280,8 @@ final class Segments {
             refused = "a piece of " + move.length() + " bytes is larger than " + PIECE_BYTES;
         } else if (write) {
             refused = copy(move.requestId(), move.sender(), move.offset(), payload.nioBuffer(), true);
+        } else if (lend(ch, move)) {
+            return;
         } else {
             answer = SegmentWire.done(ch.alloc(), move.moveId(), move.offset(), move.length());
             refused = copy(move.requestId(), move.sender(), move.offset(),

@@ -13,6 +13,8 @@ import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameKind;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -131,6 +135,92 @@ class SegmentTest {
             assertTrue(why.get(5).startsWith("IllegalArgumentException") && why.get(5).contains("read-only"),
                     why.get(5));
         }
+    }
+
+    /** A segment in direct memory, whose pieces go to the socket from that memory itself, reads the same. */
+    @ParameterizedTest
+    @MethodSource("placements")
+    void aSegmentInDirectMemoryReadsTheSame(Transport transport, int receiverNode) throws Exception {
+        try (TestCluster c = transport.start(2, Codecs.of())) {
+            byte[] bytes = new byte[(1 << 20) + 12_345];
+            new Random(11).nextBytes(bytes);
+            ByteBuffer memory = ByteBuffer.allocateDirect(bytes.length).put(bytes).clear();
+            ProcessId receiver = c.node(receiverNode).spawn("receiver", k -> {
+                Request r = k.receive();
+                ByteBuffer read = ByteBuffer.allocate((int) r.segment().orElseThrow().length());
+                for (long at = 0; at < read.capacity(); at += 300_007) {
+                    k.moveFrom(r, at, read.limit((int) Math.min(read.capacity(), at + 300_007)));
+                }
+                k.reply(r, Long.toString(crc(read.flip())));
+            });
+            Object reply = call(c.node(0), k -> k.send(receiver, "read it",
+                    Segment.of(memory.duplicate(), Segment.Access.READ), TIMEOUT));
+
+            assertEquals(Long.toString(crc(ByteBuffer.wrap(bytes))), reply);
+        }
+    }
+
+    /**
+     * A piece of a segment in direct memory leaves from that memory, so its Send returns only once
+     * the piece is written out, even when the mover gave up waiting for it and the receiver replied.
+     */
+    @Test
+    void aSendReturnsOnlyOnceThePiecesFromItsMemoryAreWrittenOut() throws Exception {
+        List<Runnable> held = new CopyOnWriteArrayList<>();
+        CountDownLatch answerHeld = new CountDownLatch(1);
+        UnaryOperator<NodeConfig> configure = config -> !config.node().equals("node1") ? config
+                : config.withConnectionHandler(() -> new ChannelOutboundHandlerAdapter() {
+                    @Override
+                    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                        if (msg instanceof Frame frame && frame.kind() == FrameKind.SEGMENT_ANSWER && held.isEmpty()) {
+                            held.add(() -> ctx.executor().execute(() -> ctx.writeAndFlush(msg, promise)));
+                            answerHeld.countDown();
+                        } else {
+                            ctx.write(msg, promise);
+                        }
+                    }
+                });
+        try (TestCluster c = Transport.TCP.start(2, Codecs.of(), MemoryConfig.NONE, configure)) {
+            CompletableFuture<Thread> receiving = new CompletableFuture<>();
+            CompletableFuture<String> gaveUp = new CompletableFuture<>();
+            ProcessId receiver = c.node(1).spawn("receiver", k -> {
+                Request r = k.receive();
+                receiving.complete(Thread.currentThread());
+                gaveUp.complete(thrown(() -> k.moveFrom(r, Segments.HEAD_BYTES, ByteBuffer.allocate(100_000))));
+                k.reply(r, "gave up");
+            });
+            ByteBuffer memory = ByteBuffer.allocateDirect(1 << 20);
+            CompletableFuture<Thread> sending = new CompletableFuture<>();
+            CompletableFuture<Object> sent = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return call(c.node(0), k -> {
+                        sending.complete(Thread.currentThread());
+                        return k.send(receiver, "read it", Segment.of(memory, Segment.Access.READ), TIMEOUT);
+                    });
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            assertTrue(answerHeld.await(10, TimeUnit.SECONDS), "the sender's node answered the piece from its memory");
+            receiving.get(10, TimeUnit.SECONDS).interrupt();
+            assertTrue(gaveUp.get(10, TimeUnit.SECONDS).contains("interrupted"), gaveUp.get());
+
+            Thread sender = sending.get(10, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!sent.isDone() && !waitsIn(sender, "Segments", "close") && System.nanoTime() < deadline) {
+                Thread.yield();
+            }
+            assertTrue(!sent.isDone() && waitsIn(sender, "Segments", "close"),
+                    "the Send waits for the piece still on its way out of its memory: " + sent);
+            held.forEach(Runnable::run);
+            assertEquals("gave up", sent.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    /** Whether {@code thread} waits in {@code method} of class {@code type}. */
+    private static boolean waitsIn(Thread thread, String type, String method) {
+        return thread.getState() == Thread.State.WAITING && Arrays.stream(thread.getStackTrace()).anyMatch(
+                f -> f.getClassName().endsWith("." + type) && f.getMethodName().equals(method));
     }
 
     @ParameterizedTest
