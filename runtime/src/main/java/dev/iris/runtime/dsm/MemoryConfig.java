@@ -90,7 +90,8 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
             throw new IllegalArgumentException("faultTimeout must be positive");
         }
         if (backup && management != PageManagement.FIXED) {
-            throw new IllegalArgumentException("backup copies of pages need the fixed manager, not " + management);
+            throw new IllegalArgumentException("backup copies of pages need the fixed manager, not " + management
+                    + ": a page's manager is what gives it a new owner, from its backup copy, when its owner dies");
         }
         if (backup && !managers.isEmpty() && managers.size() < 3) {
             throw new IllegalArgumentException("backup copies of pages need at least three managers (the nodes "

@@ -9,6 +9,7 @@ import dev.iris.dsl.iris.IrisSystem;
 import dev.iris.dsl.iris.Message;
 import dev.iris.dsl.iris.MessageTypeRef;
 import dev.iris.dsl.iris.Node;
+import dev.iris.dsl.iris.PageManager;
 import dev.iris.dsl.iris.Placement;
 import dev.iris.dsl.iris.PrimitiveType;
 import dev.iris.dsl.iris.PrimitiveTypeRef;
@@ -313,9 +314,10 @@ public class IrisValidator extends AbstractIrisValidator {
                         cluster, Literals.CLUSTER__PAGE_SIZE, PAGE_SIZE, Integer.toString(nearestPageSize(size)));
             }
         }
-        if (cluster.isBackup() && cluster.getManager() == dev.iris.dsl.iris.PageManager.DYNAMIC) {
-            error("Backup copies need the fixed manager: write 'manager fixed' or drop 'backup copies'", cluster,
-                    Literals.CLUSTER__BACKUP, BACKUP);
+        if (cluster.isBackup() && cluster.getManager() == PageManager.DYNAMIC) {
+            error("Backup copies need the fixed manager: a page's manager is what gives it a new owner, from its "
+                    + "backup copy, when its owner dies, and the dynamic manager gives pages no manager. Write "
+                    + "'manager fixed' or drop 'backup copies'", cluster, Literals.CLUSTER__BACKUP, BACKUP);
         } else if (cluster.isBackup() && cluster.getNodes().size() < 3) {
             error("Backup copies need at least three nodes, so that those left after one dies are a majority; '"
                     + cluster.getName() + "' has " + cluster.getNodes().size(), cluster, Literals.CLUSTER__BACKUP, BACKUP);

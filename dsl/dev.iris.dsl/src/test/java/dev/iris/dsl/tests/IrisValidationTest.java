@@ -283,7 +283,9 @@ class IrisValidationTest {
                 process P { }
                 cluster c { manager dynamic backup copies node a at "h:1" runs P node b at "h:2" node d at "h:3" }
                 """, Literals.CLUSTER, IrisValidator.BACKUP, Severity.ERROR,
-                "Backup copies need the fixed manager: write 'manager fixed' or drop 'backup copies'");
+                "Backup copies need the fixed manager: a page's manager is what gives it a new owner, from its backup "
+                        + "copy, when its owner dies, and the dynamic manager gives pages no manager. Write 'manager "
+                        + "fixed' or drop 'backup copies'");
         single("""
                 system s
                 process P { }
