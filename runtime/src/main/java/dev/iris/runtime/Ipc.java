@@ -101,7 +101,8 @@ final class Ipc {
 
     /**
      * Send: blocks the calling process until the reply, a failure or the timeout; its receivers may
-     * move data from and to {@code segment} (null: none) until then.
+     * move data from and to {@code segment} (null: none) until then, and it returns once no piece of
+     * the segment is still being written from its memory ({@link Segments#close}).
      */
     Object send(ProcessId sender, ProcessId to, Object message, Segment segment, Duration timeout) {
         Call call = new Call(nextRequestId(), to, timeout.toNanos(), time, null);

@@ -11,10 +11,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.local.LocalChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,8 +35,8 @@ import java.util.function.Supplier;
  *
  * <p>Protocol (payloads in {@link SegmentWire}): a move is cut into pieces of at most
  * {@value #PIECE_BYTES} bytes; the mover's node sends a SEGMENT_MOVE per piece to the sender's node,
- * at most {@value #WINDOW} pieces ahead of their answers (the flow control: neither side holds more
- * than that of one move), and the sender's node answers each with a SEGMENT_ANSWER on the same
+ * at most {@value #WINDOW} pieces of a MoveFrom and {@value #WRITE_WINDOW} of a MoveTo ahead of their
+ * answers (the flow control: neither side holds more than that of one move), and the sender's node answers each with a SEGMENT_ANSWER on the same
  * connection: the bytes read, done, or refused. A segment is accessible from when its Send starts
  * until it returns (replied, failed or timed out); a piece that arrives after that is refused, and
  * once the Send has returned no piece touches the segment's memory. A move within one node copies
@@ -53,10 +57,13 @@ import java.util.function.Supplier;
  * that.
  */
 final class Segments {
+    private static final System.Logger LOG = System.getLogger(Segments.class.getName());
     /** The most bytes one piece moves (256 KiB moved 256 MiB a fifth faster than 64 KiB in BulkBenchmark). */
     static final int PIECE_BYTES = 256 * 1024;
-    /** The most pieces of one move in flight. */
+    /** The most pieces of one MoveFrom in flight (their answers are written from the segment's memory when they can be). */
     static final int WINDOW = 16;
+    /** The most pieces of one MoveTo in flight: the mover's node writes them on its connection to the sender's node. */
+    static final int WRITE_WINDOW = 4;
     /** The most bytes for the segment that go in a reply itself (V's ReplyWithSegment); more are moved first. */
     static final int REPLY_BYTES = 64 * 1024;
     /** The most bytes of a readable segment that travel with its request (V's ReceiveWithSegment). */
@@ -93,6 +100,7 @@ final class Segments {
         final Condition returned = lock.newCondition();
         boolean closed; // guarded by lock
         int lent; // pieces on their way out of the segment's memory; guarded by lock
+        final Set<Channel> lentOn = new HashSet<>(); // the connections they go out on; guarded by lock
 
         Held(ProcessId sender, Segment segment) {
             this.sender = sender;
@@ -109,62 +117,99 @@ final class Segments {
 
     /**
      * Ends access to request {@code requestId}'s segment: returns once no move copies from or to it
-     * and no piece lent from its memory is still being written.
+     * and no piece lent from its memory is still being written. A piece still not written out a
+     * failure timeout later (its peer does not read) has its connection closed, which ends its write.
      */
     void close(long requestId) {
         Held h = held.remove(requestId);
-        if (h != null) {
-            h.lock.lock();
-            try {
-                h.closed = true;
-                while (h.lent > 0) {
-                    h.returned.awaitUninterruptibly();
-                }
-            } finally {
-                h.lock.unlock();
+        if (h == null) {
+            return;
+        }
+        List<Channel> stuck;
+        h.lock.lock();
+        try {
+            h.closed = true;
+            long left = config.failureTimeout().toNanos();
+            while (h.lent > 0 && left > 0) {
+                left = h.returned.awaitNanos(left);
             }
+            stuck = List.copyOf(h.lentOn);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the pieces' connections are closed at once
+            stuck = List.copyOf(h.lentOn);
+        } finally {
+            h.lock.unlock();
+        }
+        for (Channel ch : stuck) {
+            LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': a piece of the segment of request {1} was still not "
+                    + "written out a failure timeout after its Send ended (its peer does not read); closing {2}", self,
+                    Long.toString(requestId), ch);
+            ch.close().awaitUninterruptibly(); // once closed on its loop, nothing reads the segment's memory
         }
     }
 
     /**
      * A read piece of a segment whose memory is outside the heap, answered on {@code ch} with a
      * view of that memory instead of a copy (the stream's zero-copy write); false if it cannot be
-     * (closed, other memory, the in-JVM transport, refused: then it is copied, or refused, as any).
-     * The in-JVM transport passes buffers to the peer as they are, to be read after the write has
-     * completed, so its pieces are always copied.
+     * (closed, other memory, refused: then it is copied, or refused, as any). Over TLS the bytes are
+     * copied while being encrypted anyway, and the in-JVM transport passes buffers to the peer as
+     * they are, to be read after the write has completed: there pieces are always copied.
      */
     private boolean lend(Channel ch, SegmentWire.Move move) {
         Held h = held.get(move.requestId());
         if (h == null || h.sender.value() != move.sender() || ch instanceof LocalChannel
-                || refusedAccess(h.segment.access(), false) != null
+                || ch.pipeline().get(SslHandler.class) != null || refusedAccess(h.segment.access(), false) != null
                 || outOfBounds(h.segment.length(), move.offset(), move.length()) != null) {
             return false;
         }
-        ByteBuf data;
+        ByteBuf header = SegmentWire.done(ch.alloc(), move.moveId(), move.offset(), 0);
+        ByteBuf answer;
         h.lock.lock();
         try {
             ByteBuffer view = h.closed ? null : h.segment.offHeap(move.offset(), move.length());
-            if (view == null) {
+            if (view == null || !readable(view)) {
+                header.release();
                 return false;
             }
-            data = Unpooled.wrappedBuffer(view);
+            answer = ch.alloc().compositeBuffer(2).addComponents(true, header, Unpooled.wrappedBuffer(view));
             h.lent++;
+            h.lentOn.add(ch);
+        } catch (RuntimeException | Error e) {
+            header.release();
+            throw e;
         } finally {
             h.lock.unlock();
         }
-        ByteBuf answer = ch.alloc().compositeBuffer(2).addComponents(true,
-                SegmentWire.done(ch.alloc(), move.moveId(), move.offset(), 0), data);
-        ch.writeAndFlush(new Frame(FrameKind.SEGMENT_ANSWER, 0, answer)).addListener(f -> {
-            h.lock.lock();
-            try {
-                if (--h.lent == 0) {
-                    h.returned.signalAll();
-                }
-            } finally {
-                h.lock.unlock();
-            }
-        });
+        try {
+            ch.writeAndFlush(new Frame(FrameKind.SEGMENT_ANSWER, 0, answer)).addListener(f -> returned(h, ch));
+        } catch (RuntimeException e) { // the write never started: nothing reads the memory
+            returned(h, ch);
+            throw e;
+        }
         return true;
+    }
+
+    /** Whether this thread may read {@code view} (memory of a confined arena or a closed one may not be). */
+    private static boolean readable(ByteBuffer view) {
+        try {
+            view.get(0);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** A piece lent from {@code h}'s memory on {@code ch} is written out, or its write failed. */
+    private static void returned(Held h, Channel ch) {
+        h.lock.lock();
+        try {
+            if (--h.lent == 0) {
+                h.lentOn.clear();
+                h.returned.signalAll();
+            }
+        } finally {
+            h.lock.unlock();
+        }
     }
 
     /**
@@ -426,7 +471,7 @@ final class Segments {
         Channel ch = move.channel;
         boolean sent = false;
         try {
-            while (move.inFlight < WINDOW && move.asked < move.length) {
+            while (move.inFlight < (move.write ? WRITE_WINDOW : WINDOW) && move.asked < move.length) {
                 int piece = Math.min(move.piece, move.length - move.asked);
                 ByteBuf payload = SegmentWire.move(ch.alloc(), new SegmentWire.Move(move.id, move.requestId,
                         move.sender.value(), move.offset + move.asked, piece,

@@ -13,7 +13,7 @@ import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameKind;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelPromise;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -166,60 +166,132 @@ class SegmentTest {
      */
     @Test
     void aSendReturnsOnlyOnceThePiecesFromItsMemoryAreWrittenOut() throws Exception {
-        List<Runnable> held = new CopyOnWriteArrayList<>();
-        CountDownLatch answerHeld = new CountDownLatch(1);
-        UnaryOperator<NodeConfig> configure = config -> !config.node().equals("node1") ? config
-                : config.withConnectionHandler(() -> new ChannelOutboundHandlerAdapter() {
-                    @Override
-                    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-                        if (msg instanceof Frame frame && frame.kind() == FrameKind.SEGMENT_ANSWER && held.isEmpty()) {
-                            held.add(() -> ctx.executor().execute(() -> ctx.writeAndFlush(msg, promise)));
-                            answerHeld.countDown();
-                        } else {
-                            ctx.write(msg, promise);
-                        }
-                    }
-                });
-        try (TestCluster c = Transport.TCP.start(2, Codecs.of(), MemoryConfig.NONE, configure)) {
-            CompletableFuture<Thread> receiving = new CompletableFuture<>();
-            CompletableFuture<String> gaveUp = new CompletableFuture<>();
-            ProcessId receiver = c.node(1).spawn("receiver", k -> {
-                Request r = k.receive();
-                receiving.complete(Thread.currentThread());
-                gaveUp.complete(thrown(() -> k.moveFrom(r, Segments.HEAD_BYTES, ByteBuffer.allocate(100_000))));
-                k.reply(r, "gave up");
-            });
-            ByteBuffer memory = ByteBuffer.allocateDirect(1 << 20);
-            CompletableFuture<Thread> sending = new CompletableFuture<>();
-            CompletableFuture<Object> sent = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return call(c.node(0), k -> {
-                        sending.complete(Thread.currentThread());
-                        return k.send(receiver, "read it", Segment.of(memory, Segment.Access.READ), TIMEOUT);
-                    });
-                } catch (Exception e) {
-                    throw new CompletionException(e);
+        HeldAnswers held = new HeldAnswers();
+        try (TestCluster c = Transport.TCP.start(2, Codecs.of(), MemoryConfig.NONE,
+                held.on("node1", Duration.ofSeconds(30)))) {
+            PieceGivenUp run = pieceGivenUp(c, held);
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!run.sent().isDone() && !waitsIn(run.sender(), "Segments", "close")
+                        && System.nanoTime() < deadline) {
+                    Thread.yield();
                 }
-            });
-            assertTrue(answerHeld.await(10, TimeUnit.SECONDS), "the sender's node answered the piece from its memory");
-            receiving.get(10, TimeUnit.SECONDS).interrupt();
-            assertTrue(gaveUp.get(10, TimeUnit.SECONDS).contains("interrupted"), gaveUp.get());
-
-            Thread sender = sending.get(10, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!sent.isDone() && !waitsIn(sender, "Segments", "close") && System.nanoTime() < deadline) {
-                Thread.yield();
+                assertTrue(!run.sent().isDone() && waitsIn(run.sender(), "Segments", "close"),
+                        "the Send waits for the piece still on its way out of its memory: " + run.sent());
+            } finally {
+                held.release();
             }
-            assertTrue(!sent.isDone() && waitsIn(sender, "Segments", "close"),
-                    "the Send waits for the piece still on its way out of its memory: " + sent);
-            held.forEach(Runnable::run);
-            assertEquals("gave up", sent.get(10, TimeUnit.SECONDS));
+            assertEquals("gave up", run.sent().get(10, TimeUnit.SECONDS));
         }
     }
 
-    /** Whether {@code thread} waits in {@code method} of class {@code type}. */
+    /**
+     * A piece lent from a Send's memory that cannot leave (its peer does not read) does not hold the
+     * Send for good: a failure timeout after the reply its connection is closed and the Send returns.
+     */
+    @Test
+    void aPieceThatCannotLeaveHasItsConnectionClosedAndTheSendReturns() throws Exception {
+        HeldAnswers held = new HeldAnswers();
+        try (TestCluster c = Transport.TCP.start(2, Codecs.of(), MemoryConfig.NONE,
+                held.on("node1", Duration.ofSeconds(2)))) {
+            PieceGivenUp run = pieceGivenUp(c, held);
+            try {
+                assertEquals("gave up", run.sent().get(20, TimeUnit.SECONDS));
+                assertTrue(held.closed.await(10, TimeUnit.SECONDS), "the connection the piece was on was closed");
+            } finally {
+                held.fail();
+            }
+        }
+    }
+
+    /** A Send from node 1 whose receiver on node 2 gives up its move while node 1 holds the answer. */
+    private record PieceGivenUp(Thread sender, CompletableFuture<Object> sent) {
+    }
+
+    private static PieceGivenUp pieceGivenUp(TestCluster c, HeldAnswers held) throws Exception {
+        CompletableFuture<Thread> receiving = new CompletableFuture<>();
+        CompletableFuture<String> gaveUp = new CompletableFuture<>();
+        ProcessId receiver = c.node(1).spawn("receiver", k -> {
+            Request r = k.receive();
+            receiving.complete(Thread.currentThread());
+            gaveUp.complete(thrown(() -> k.moveFrom(r, Segments.HEAD_BYTES, ByteBuffer.allocate(100_000))));
+            k.reply(r, "gave up");
+        });
+        ByteBuffer memory = ByteBuffer.allocateDirect(1 << 20);
+        CompletableFuture<Thread> sending = new CompletableFuture<>();
+        CompletableFuture<Object> sent = CompletableFuture.supplyAsync(() -> {
+            try {
+                return call(c.node(0), k -> {
+                    sending.complete(Thread.currentThread());
+                    return k.send(receiver, "read it", Segment.of(memory, Segment.Access.READ), TIMEOUT);
+                });
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        assertTrue(held.answer.await(10, TimeUnit.SECONDS), "the sender's node answered the piece from its memory");
+        receiving.get(10, TimeUnit.SECONDS).interrupt();
+        assertTrue(gaveUp.get(10, TimeUnit.SECONDS).contains("interrupted"), gaveUp.get());
+        return new PieceGivenUp(sending.get(10, TimeUnit.SECONDS), sent);
+    }
+
+    /** Holds the first SEGMENT_ANSWER a node writes, until released or failed; sees its connection close. */
+    private static final class HeldAnswers {
+        final CountDownLatch answer = new CountDownLatch(1);
+        final CountDownLatch closed = new CountDownLatch(1);
+        private final List<Runnable> release = new CopyOnWriteArrayList<>();
+        private final List<Runnable> fail = new CopyOnWriteArrayList<>();
+
+        /** Holds on node {@code node}, whose failure timeout it sets to {@code failureTimeout}. */
+        UnaryOperator<NodeConfig> on(String node, Duration failureTimeout) {
+            return config -> !config.node().equals(node) ? config
+                    : config.withFailureDetection(Duration.ofMillis(500), failureTimeout)
+                            .withConnectionHandler(() -> new ChannelDuplexHandler() {
+                                private boolean holding;
+
+                                @Override
+                                public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                                    if (msg instanceof Frame frame && frame.kind() == FrameKind.SEGMENT_ANSWER
+                                            && answer.getCount() > 0) {
+                                        holding = true;
+                                        release.add(() -> ctx.executor().execute(() -> ctx.writeAndFlush(msg, promise)));
+                                        fail.add(() -> ctx.executor().execute(() -> {
+                                            frame.release();
+                                            promise.tryFailure(new IllegalStateException("held by the test"));
+                                        }));
+                                        answer.countDown();
+                                    } else {
+                                        ctx.write(msg, promise);
+                                    }
+                                }
+
+                                @Override
+                                public void channelInactive(ChannelHandlerContext ctx) {
+                                    if (holding) {
+                                        closed.countDown();
+                                    }
+                                    ctx.fireChannelInactive();
+                                }
+                            });
+        }
+
+        void release() {
+            release.forEach(Runnable::run);
+        }
+
+        void fail() {
+            fail.forEach(Runnable::run);
+        }
+    }
+
+    /** Whether {@code thread} waits in {@code method} of class {@code type}: in it before and after it was seen waiting. */
     private static boolean waitsIn(Thread thread, String type, String method) {
-        return thread.getState() == Thread.State.WAITING && Arrays.stream(thread.getStackTrace()).anyMatch(
+        return in(thread, type, method) && thread.getState() == Thread.State.TIMED_WAITING
+                && in(thread, type, method);
+    }
+
+    private static boolean in(Thread thread, String type, String method) {
+        return Arrays.stream(thread.getStackTrace()).anyMatch(
                 f -> f.getClassName().endsWith("." + type) && f.getMethodName().equals(method));
     }
 
