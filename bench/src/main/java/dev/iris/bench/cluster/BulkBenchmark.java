@@ -37,11 +37,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * 256 MiB from one node to another over loopback TCP in this JVM, three ways: read by the receiver
- * through a segment of the sender's memory (V's MoveFrom, in 4 MiB parts), sent as 16 messages of
+ * 1 GiB from one node to another over loopback TCP in this JVM, three ways: read by the receiver
+ * through a segment of the sender's memory (V's MoveFrom, in 4 MiB parts), sent as 64 messages of
  * 16 MiB (fragmented frames), and, as the floor, a raw Netty stream of the same bytes in 4 MiB
  * writes whose receiver copies them into a 4 MiB buffer, as the segment's reader does. Time per
- * 256 MiB; the ratio of the segment's time to the stream's is the goal.
+ * GiB; the ratio of the segment's time to the stream's is the goal.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,7 +53,7 @@ public class BulkBenchmark {
     /** How the bytes travel. */
     public enum Way { SEGMENT, MESSAGES, NETTY_STREAM }
 
-    private static final int BYTES = 256 << 20;
+    private static final int BYTES = 1 << 30;
     private static final int PART = 4 << 20;
     private static final int MESSAGE = 16 << 20;
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
