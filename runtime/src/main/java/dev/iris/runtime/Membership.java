@@ -43,6 +43,13 @@ import java.util.function.Supplier;
  * and the memory frames held for a peer that is joining, are guarded by the membership lock.
  */
 final class Membership implements Peers {
+    /**
+     * A peer that has not read what this node sent for this many failure timeouts is declared dead
+     * (and a segment's piece it has not read has its connection closed): alive, but what is queued
+     * for it would only grow.
+     */
+    static final int UNREAD_TIMEOUTS = 5;
+
     private static final System.Logger LOG = System.getLogger(Membership.class.getName());
     static final AttributeKey<String> PEER_NAME = AttributeKey.valueOf("iris.peer");
     /** Memory frames held at most for a peer whose connection from this node is not yet up. */
@@ -330,7 +337,8 @@ final class Membership implements Peers {
             }
             if (reading && now - peer.lastHeardNanos > timeout) {
                 declareDead(peer, "nothing heard for " + config.failureTimeout().toMillis() + " ms");
-            } else if (peer.unwritableSinceNanos != 0 && now - peer.unwritableSinceNanos > 5 * timeout) {
+            } else if (peer.unwritableSinceNanos != 0
+                    && now - peer.unwritableSinceNanos > UNREAD_TIMEOUTS * timeout) {
                 // alive, but not reading: what is queued for it would only grow
                 declareDead(peer, "it has not read what this node sent for "
                         + TimeUnit.NANOSECONDS.toMillis(now - peer.unwritableSinceNanos) + " ms ("

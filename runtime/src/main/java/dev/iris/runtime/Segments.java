@@ -117,8 +117,10 @@ final class Segments {
 
     /**
      * Ends access to request {@code requestId}'s segment: returns once no move copies from or to it
-     * and no piece lent from its memory is still being written. A piece still not written out a
-     * failure timeout later (its peer does not read) has its connection closed, which ends its write.
+     * and no piece lent from its memory is still being written. A piece still not written out
+     * {@value Membership#UNREAD_TIMEOUTS} failure timeouts later (its peer does not read: as long as
+     * a node waits before it declares such a peer dead) has its connection closed, which ends its
+     * write.
      */
     void close(long requestId) {
         Held h = held.remove(requestId);
@@ -129,7 +131,7 @@ final class Segments {
         h.lock.lock();
         try {
             h.closed = true;
-            long left = config.failureTimeout().toNanos();
+            long left = Membership.UNREAD_TIMEOUTS * config.failureTimeout().toNanos();
             while (h.lent > 0 && left > 0) {
                 left = h.returned.awaitNanos(left);
             }
@@ -142,8 +144,8 @@ final class Segments {
         }
         for (Channel ch : stuck) {
             LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': a piece of the segment of request {1} was still not "
-                    + "written out a failure timeout after its Send ended (its peer does not read); closing {2}", self,
-                    Long.toString(requestId), ch);
+                    + "written out {2} failure timeouts after its Send ended (its peer does not read); closing {3}",
+                    self, Long.toString(requestId), Membership.UNREAD_TIMEOUTS, ch);
             ch.close().awaitUninterruptibly(); // once closed on its loop, nothing reads the segment's memory
         }
     }

@@ -187,7 +187,8 @@ class SegmentTest {
 
     /**
      * A piece lent from a Send's memory that cannot leave (its peer does not read) does not hold the
-     * Send for good: a failure timeout after the reply its connection is closed and the Send returns.
+     * Send for good: as long after the reply as a node waits before it declares a peer that does not
+     * read dead, its connection is closed and the Send returns.
      */
     @Test
     void aPieceThatCannotLeaveHasItsConnectionClosedAndTheSendReturns() throws Exception {
@@ -196,7 +197,7 @@ class SegmentTest {
                 held.on("node1", Duration.ofSeconds(2)))) {
             PieceGivenUp run = pieceGivenUp(c, held);
             try {
-                assertEquals("gave up", run.sent().get(20, TimeUnit.SECONDS));
+                assertEquals("gave up", run.sent().get(30, TimeUnit.SECONDS));
                 assertTrue(held.closed.await(10, TimeUnit.SECONDS), "the connection the piece was on was closed");
             } finally {
                 held.fail();
