@@ -66,7 +66,12 @@ public abstract sealed class Segment {
         return of(ByteBuffer.wrap(bytes), Access.WRITE);
     }
 
-    /** The bytes of {@code buffer} between its position and its limit (the buffer's own position does not move). */
+    /**
+     * The bytes of {@code buffer} between its position and its limit (the buffer's own position does
+     * not move). The pieces a receiver on another node reads from a direct buffer go to the network
+     * from its memory, without a copy (over TCP without TLS); the send then returns once they have
+     * left it.
+     */
     public static Segment of(ByteBuffer buffer, Access access) {
         if (access.writes() && buffer.isReadOnly()) {
             throw new IllegalArgumentException("a read-only buffer cannot be a segment with access " + access);
