@@ -35,8 +35,9 @@ class HarnessSmokeTest {
             assertEquals(0, r.round(), r::toString);
             assertTrue(r.p50() > 0 && r.p50() <= r.p99() && r.p99() <= r.p999(), r::toString);
             assertTrue(r.opsPerSecond() > 0, r::toString);
-            // every request wakes at least the client's thread or loop that waits for its reply
-            assertTrue(r.wakeups() >= 1, r::toString);
+            // counted: not one per request at least (a loop that finds its reply already read, having been
+            // preempted rather than asleep, wakes nobody: raw Netty measured 0.993 under load), but some
+            assertTrue(r.wakeups() > 0 && Double.isFinite(r.wakeups()), r::toString);
         });
         assertEquals(Set.of("netty", "iris"), systems(rows, "fault"));
         assertEquals(3, rows.stream().filter(r -> r.section().equals("fault")).count());
