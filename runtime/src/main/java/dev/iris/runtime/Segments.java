@@ -15,10 +15,9 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 import java.nio.ByteBuffer;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,9 +35,10 @@ import java.util.function.Supplier;
  * <p>Protocol (payloads in {@link SegmentWire}): a move is cut into pieces of at most
  * {@value #PIECE_BYTES} bytes; the mover's node sends a SEGMENT_MOVE per piece to the sender's node,
  * at most {@value #WINDOW} pieces of a MoveFrom and {@value #WRITE_WINDOW} of a MoveTo ahead of their
- * answers (the flow control: neither side holds more than that of one move), and the sender's node answers each with a SEGMENT_ANSWER on the same
- * connection: the bytes read, done, or refused. A segment is accessible from when its Send starts
- * until it returns (replied, failed or timed out); a piece that arrives after that is refused, and
+ * answers (the flow control: neither side holds more than that of one move), and the sender's node
+ * answers each with a SEGMENT_ANSWER on the same connection: the bytes read, done, or refused. A
+ * segment is accessible from when its Send starts until it returns (replied, failed or timed out); a
+ * piece that arrives after that is refused, and
  * once the Send has returned no piece touches the segment's memory. A move within one node copies
  * between the two processes' memory directly.
  *
@@ -99,8 +99,8 @@ final class Segments {
         final ReentrantLock lock = new ReentrantLock();
         final Condition returned = lock.newCondition();
         boolean closed; // guarded by lock
-        int lent; // pieces on their way out of the segment's memory; guarded by lock
-        final Set<Channel> lentOn = new HashSet<>(); // the connections they go out on; guarded by lock
+        /** The pieces on their way out of the segment's memory, by the connection they go out on; guarded by lock. */
+        final Map<Channel, Integer> lent = new HashMap<>();
 
         Held(ProcessId sender, Segment segment) {
             this.sender = sender;
@@ -132,13 +132,13 @@ final class Segments {
         try {
             h.closed = true;
             long left = Membership.UNREAD_TIMEOUTS * config.failureTimeout().toNanos();
-            while (h.lent > 0 && left > 0) {
+            while (!h.lent.isEmpty() && left > 0) {
                 left = h.returned.awaitNanos(left);
             }
-            stuck = List.copyOf(h.lentOn);
+            stuck = List.copyOf(h.lent.keySet());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the pieces' connections are closed at once
-            stuck = List.copyOf(h.lentOn);
+            stuck = List.copyOf(h.lent.keySet());
         } finally {
             h.lock.unlock();
         }
@@ -174,8 +174,7 @@ final class Segments {
                 return false;
             }
             answer = ch.alloc().compositeBuffer(2).addComponents(true, header, Unpooled.wrappedBuffer(view));
-            h.lent++;
-            h.lentOn.add(ch);
+            h.lent.merge(ch, 1, Integer::sum);
         } catch (RuntimeException | Error e) {
             header.release();
             throw e;
@@ -205,8 +204,8 @@ final class Segments {
     private static void returned(Held h, Channel ch) {
         h.lock.lock();
         try {
-            if (--h.lent == 0) {
-                h.lentOn.clear();
+            h.lent.computeIfPresent(ch, (c, n) -> n == 1 ? null : n - 1);
+            if (h.lent.isEmpty()) {
                 h.returned.signalAll();
             }
         } finally {
