@@ -1,14 +1,28 @@
 package dev.iris.runtime;
 
 import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.dsm.PageManagement;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /** Test fixtures: a cluster over one of the two transports, and running code as a process. */
 final class Clusters {
+    /** Every transport with every page manager, for a parameterized shared memory test. */
+    static Stream<Arguments> transportsAndManagers() {
+        List<Arguments> all = new ArrayList<>();
+        for (Transport t : Transport.values()) {
+            for (PageManagement m : PageManagement.values()) {
+                all.add(Arguments.of(t, m));
+            }
+        }
+        return all.stream();
+    }
+
     /** Writes one frame the way a node does, by hand (for tests that play a hostile peer); releases the payload. */
     static void writeFrame(java.io.DataOutputStream out, dev.iris.runtime.transport.FrameKind kind,
             io.netty.buffer.ByteBuf payload) throws java.io.IOException {

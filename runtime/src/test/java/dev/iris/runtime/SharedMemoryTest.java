@@ -29,11 +29,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -42,22 +40,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SharedMemoryTest {
     private static final int PAGE = 256;
 
-    static Stream<Arguments> setups() {
-        List<Arguments> all = new ArrayList<>();
-        for (Transport t : Transport.values()) {
-            for (PageManagement m : PageManagement.values()) {
-                all.add(Arguments.of(t, m));
-            }
-        }
-        return all.stream();
-    }
-
     private static MemoryConfig memory(PageManagement management, Region... regions) {
         return MemoryConfig.of(List.of(regions)).withPageSize(PAGE).withManagement(management);
     }
 
     @ParameterizedTest
-    @MethodSource("setups")
+    @MethodSource("dev.iris.runtime.Clusters#transportsAndManagers")
     void everyNodeSeesTheLatestWriteOfEveryType(Transport transport, PageManagement management) throws Exception {
         try (TestCluster c = transport.start(3, Codecs.of(), memory(management, Region.of("cell", 64),
                 Region.of("grid", 3 * PAGE + 40)))) {
@@ -233,7 +221,7 @@ class SharedMemoryTest {
 
     /** Two nodes writing one page in turn: the page ping-pongs, and both finish (no livelock). */
     @ParameterizedTest
-    @MethodSource("setups")
+    @MethodSource("dev.iris.runtime.Clusters#transportsAndManagers")
     void atomicsFromEveryNodeLoseNoUpdate(Transport transport, PageManagement management) throws Exception {
         try (TestCluster c = transport.start(3, Codecs.of(), memory(management, Region.of("counters", 16)))) {
             long counter = c.node(0).memory().region("counters").base();
@@ -266,7 +254,7 @@ class SharedMemoryTest {
 
     /** Transfers under a lock keep the total, and every holder sees the total while it holds the lock. */
     @ParameterizedTest
-    @MethodSource("setups")
+    @MethodSource("dev.iris.runtime.Clusters#transportsAndManagers")
     void moneyIsConservedUnderALock(Transport transport, PageManagement management) throws Exception {
         int accounts = 40; // 320 bytes: two pages
         try (TestCluster c = transport.start(3, Codecs.of(), memory(management, Region.of("accounts", 8 * accounts)))) {
@@ -394,7 +382,7 @@ class SharedMemoryTest {
     }
 
     @ParameterizedTest
-    @MethodSource("setups")
+    @MethodSource("dev.iris.runtime.Clusters#transportsAndManagers")
     void aPageWhoseOwnerDiedFailsNamingPageAndNode(Transport transport, PageManagement management) throws Exception {
         MemoryConfig config = memory(management, new Region("lost", 8, dev.iris.runtime.dsm.Consistency.SEQUENTIAL,
                 "node3"), new Region("kept", 8, dev.iris.runtime.dsm.Consistency.SEQUENTIAL, "node1"))
@@ -424,7 +412,7 @@ class SharedMemoryTest {
     }
 
     @ParameterizedTest
-    @MethodSource("setups")
+    @MethodSource("dev.iris.runtime.Clusters#transportsAndManagers")
     void aNodeJoiningLaterUsesEveryRegion(Transport transport, PageManagement management) throws Exception {
         try (TestCluster c = transport.start(2, Codecs.of(), memory(management, Region.of("a", 8),
                 Region.of("b", 2 * PAGE)))) {

@@ -35,6 +35,9 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
     /** The largest region: 1 TiB. */
     public static final long MAX_REGION_BYTES = 1L << 40;
 
+    /** Pages per arena of a heap: a node takes a heap's pages for its allocations this many at a time. */
+    public static final int HEAP_ARENA_PAGES = 16;
+
     /** No shared memory. */
     public static final MemoryConfig NONE = of(List.of());
 
@@ -46,8 +49,10 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
      * @param consistency its consistency model
      * @param home        the node that owns all its pages at start, or {@code null} to spread them
      *                    over the managers
+     * @param heap        whether it is a heap, whose objects are allocated at run time
+     *                    ({@link SharedHeap}) rather than one shared object
      */
-    public record Region(String name, long bytes, Consistency consistency, String home) {
+    public record Region(String name, long bytes, Consistency consistency, String home, boolean heap) {
         public Region {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(consistency, "consistency");
@@ -55,6 +60,23 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
                 throw new IllegalArgumentException("region '" + name + "' must have 1 to " + MAX_REGION_BYTES
                         + " bytes, not " + bytes);
             }
+            if (heap && home != null) {
+                throw new IllegalArgumentException("heap '" + name + "' cannot have a home: the pages of its objects "
+                        + "belong to the nodes that allocate them");
+            }
+        }
+
+        /** A region for one shared object. */
+        public Region(String name, long bytes, Consistency consistency, String home) {
+            this(name, bytes, consistency, home, false);
+        }
+
+        /**
+         * A heap of {@code bytes} bytes in which objects of the given consistency model are
+         * allocated at run time; its first page keeps its own bookkeeping.
+         */
+        public static Region heap(String name, long bytes, Consistency consistency) {
+            return new Region(name, bytes, consistency, null, true);
         }
 
         /** A sequentially consistent region without a home. */
@@ -129,12 +151,24 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
         return new MemoryConfig(pageSize, management, managers, regions, faultTimeout, on);
     }
 
-    /** The regions as laid out in the address space. */
+    /**
+     * The regions as laid out in the address space.
+     *
+     * @throws IllegalArgumentException if a heap is smaller than a page of bookkeeping and one
+     *                                  arena at this page size
+     */
     public List<SharedRegion> layout() {
         List<SharedRegion> layout = new ArrayList<>();
         long base = pageSize;
         for (Region region : regions) {
-            layout.add(new SharedRegion(region.name(), base, region.bytes(), region.consistency(), region.home()));
+            long pages = (region.bytes() + pageSize - 1) / pageSize;
+            if (region.heap() && pages < 1 + HEAP_ARENA_PAGES) {
+                throw new IllegalArgumentException("heap '" + region.name() + "' needs at least " + (1 + HEAP_ARENA_PAGES)
+                        + " pages of " + pageSize + " bytes (a page of bookkeeping and an arena of " + HEAP_ARENA_PAGES
+                        + "), not " + pages);
+            }
+            layout.add(new SharedRegion(region.name(), base, region.bytes(), region.consistency(), region.home(),
+                    region.heap()));
             base += (region.bytes() + pageSize - 1) / pageSize * pageSize;
         }
         return List.copyOf(layout);

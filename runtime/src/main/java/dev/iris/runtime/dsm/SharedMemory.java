@@ -39,6 +39,9 @@ public interface SharedMemory {
      */
     SharedRegion region(String name);
 
+    /** The heaps' objects, allocated at run time in the heap regions ({@link MemoryConfig.Region#heap}). */
+    SharedHeap heap();
+
     int getInt(long address);
 
     void setInt(long address, int value);

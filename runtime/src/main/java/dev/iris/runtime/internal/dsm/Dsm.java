@@ -8,6 +8,7 @@ import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.dsm.PageManagement;
+import dev.iris.runtime.dsm.SharedHeap;
 import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.dsm.SharedRegion;
 import dev.iris.runtime.internal.Blocking;
@@ -61,6 +62,7 @@ public final class Dsm implements SharedMemory {
     /** Backup copies and recovery after deaths; null unless {@link MemoryConfig#backup()}. */
     final Backup backup;
     final Recovery recovery;
+    private final Heap heap;
     /** The calling thread's transaction on this node, or null (per node: in-JVM nodes share threads). */
     private final ThreadLocal<Transaction> tx = new ThreadLocal<>();
     /** Transactions running on this node: accessors look at {@link #tx} only while there are any. */
@@ -135,9 +137,15 @@ public final class Dsm implements SharedMemory {
         sync = new Sync(this);
         backup = config.backup() && !layout.isEmpty() ? new Backup(this) : null;
         recovery = backup != null ? new Recovery(this) : null;
+        heap = new Heap(this, () -> transactions != 0 && tx.get() != null);
     }
 
     // ------------------------------------------------------------------ layout
+
+    @Override
+    public SharedHeap heap() {
+        return heap;
+    }
 
     @Override
     public int pageSize() {
