@@ -42,10 +42,12 @@ class SharedHeapTest {
     private static final HeapType LONGS = HeapType.of("Longs", "heap", 8).withElements(8);
     /** An array of references to cells. */
     private static final HeapType CELLS = HeapType.of("Cells", "heap", 0).withReferenceElements();
+    private static final HeapType ALONE = HeapType.of("Alone", "heap", 8).withOwnPages();
 
     private static MemoryConfig memory(PageManagement management, Consistency consistency, int arenas) {
         return MemoryConfig.of(List.of(Region.of("root", 8), Region.heap("heap", (long) PAGE + arenas * ARENA,
-                consistency))).withPageSize(PAGE).withManagement(management);
+                consistency))).withPageSize(PAGE).withManagement(management)
+                .withHeapTypes(List.of(CELL, LONGS, CELLS, ALONE));
     }
 
     @ParameterizedTest
@@ -122,6 +124,9 @@ class SharedHeapTest {
             String elsewhere = assertThrows(IllegalArgumentException.class,
                     () -> h.allocate(HeapType.of("Lost", "nowhere", 8))).getMessage();
             assertTrue(elsewhere.contains("heap 'nowhere'") && elsewhere.contains("[heap]"), elsewhere);
+            String unlisted = assertThrows(IllegalArgumentException.class,
+                    () -> h.allocate(HeapType.of("Unlisted", "heap", 8))).getMessage();
+            assertTrue(unlisted.contains("'Unlisted' is not a heap type of this memory"), unlisted);
 
             m.setLong(h.field(cell, CELL, 0), 7);
             assertThrows(IllegalArgumentException.class, () -> h.free(cell, LONGS), "freeing as another type");
@@ -235,9 +240,8 @@ class SharedHeapTest {
             assertEquals(99, other.getLong(other.heap().element(big, LONGS, length - 1)));
             assertEquals(0, other.getLong(other.heap().element(big, LONGS, length / 2)));
 
-            HeapType alone = HeapType.of("Alone", "heap", 8).withOwnPages();
-            long a = h.allocate(alone);
-            long b = h.allocate(alone);
+            long a = h.allocate(ALONE);
+            long b = h.allocate(ALONE);
             long cell = h.allocate(CELL);
             assertEquals(0, a % PAGE);
             assertEquals(0, b % PAGE);
@@ -248,10 +252,12 @@ class SharedHeapTest {
 
     @Test
     void releaseAndTransactionalHeaps() throws Exception {
+        HeapType tcell = HeapType.of("Cell", "theap", 16, 8);
         try (TestCluster c = Transport.TCP.start(2, Codecs.of(), MemoryConfig.of(List.of(
                 new Region("root", 8, Consistency.RELEASE, null), Region.heap("heap", PAGE + 4L * ARENA, Consistency.RELEASE),
                 new Region("troot", 8, Consistency.TRANSACTIONAL, null),
-                Region.heap("theap", PAGE + 4L * ARENA, Consistency.TRANSACTIONAL))).withPageSize(PAGE))) {
+                Region.heap("theap", PAGE + 4L * ARENA, Consistency.TRANSACTIONAL))).withPageSize(PAGE)
+                .withHeapTypes(List.of(CELL, tcell)))) {
             SharedMemory m1 = c.node(0).memory();
             SharedMemory m2 = c.node(1).memory();
             DistributedLock lock1 = m1.lock("list");
@@ -272,7 +278,6 @@ class SharedHeapTest {
                 lock2.unlock();
             }
 
-            HeapType tcell = HeapType.of("Cell", "theap", 16, 8);
             long troot = m1.region("troot").base();
             for (int i = 0; i < 10; i++) {
                 int value = i;

@@ -2,8 +2,10 @@ package dev.iris.runtime.dsm;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -25,9 +27,11 @@ import java.util.Set;
  *                     (default off; needs the fixed manager and at least three managers, and the
  *                     shared memory then works only on a side of the cluster that sees a
  *                     majority of the managers: see {@code doc/design/dsm.md})
+ * @param heapTypes    the types of the objects allocated in the heaps ({@link SharedHeap}): the
+ *                     only ones that can be allocated, and what the collector reads objects by
  */
 public record MemoryConfig(int pageSize, PageManagement management, List<String> managers, List<Region> regions,
-        Duration faultTimeout, boolean backup) {
+        Duration faultTimeout, boolean backup, List<HeapType> heapTypes) {
 
     /** The largest page size: a page and its header must fit one frame of the smallest frame bound. */
     public static final int MAX_PAGE_SIZE = 1 << 18;
@@ -51,14 +55,28 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
      *                    over the managers
      * @param heap        whether it is a heap, whose objects are allocated at run time
      *                    ({@link SharedHeap}) rather than one shared object
+     * @param references  the offsets in the region of the words that hold references to heap
+     *                    objects: the roots from which the heaps' collector finds what is live
      */
-    public record Region(String name, long bytes, Consistency consistency, String home, boolean heap) {
+    public record Region(String name, long bytes, Consistency consistency, String home, boolean heap,
+            List<Long> references) {
         public Region {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(consistency, "consistency");
             if (bytes < 1 || bytes > MAX_REGION_BYTES) {
                 throw new IllegalArgumentException("region '" + name + "' must have 1 to " + MAX_REGION_BYTES
                         + " bytes, not " + bytes);
+            }
+            references = List.copyOf(references);
+            for (long offset : references) {
+                if (offset < 0 || offset % 8 != 0 || offset + 8 > bytes) {
+                    throw new IllegalArgumentException("region '" + name + "': a reference must be a whole word of its "
+                            + bytes + " bytes, not at offset " + offset);
+                }
+            }
+            if (heap && !references.isEmpty()) {
+                throw new IllegalArgumentException("heap '" + name + "' cannot have roots: its objects' types say where "
+                        + "their references are");
             }
             if (heap && home != null) {
                 throw new IllegalArgumentException("heap '" + name + "' cannot have a home: the pages of its objects "
@@ -68,7 +86,12 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
 
         /** A region for one shared object. */
         public Region(String name, long bytes, Consistency consistency, String home) {
-            this(name, bytes, consistency, home, false);
+            this(name, bytes, consistency, home, false, List.of());
+        }
+
+        /** This region with references to heap objects at these offsets. */
+        public Region withReferences(List<Long> offsets) {
+            return new Region(name, bytes, consistency, home, heap, offsets);
         }
 
         /**
@@ -76,7 +99,7 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
          * allocated at run time; its first page keeps its own bookkeeping.
          */
         public static Region heap(String name, long bytes, Consistency consistency) {
-            return new Region(name, bytes, consistency, null, true);
+            return new Region(name, bytes, consistency, null, true, List.of());
         }
 
         /** A sequentially consistent region without a home. */
@@ -108,6 +131,19 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
                 throw new IllegalArgumentException("the regions need more than " + Integer.MAX_VALUE / 2 + " pages");
             }
         }
+        heapTypes = List.copyOf(heapTypes);
+        Map<Integer, HeapType> ids = new HashMap<>();
+        for (HeapType type : heapTypes) {
+            if (regions.stream().noneMatch(r -> r.heap() && r.name().equals(type.heap()))) {
+                throw new IllegalArgumentException("heap type '" + type.name() + "' lives in heap '" + type.heap()
+                        + "', which is not a heap region");
+            }
+            HeapType same = ids.putIfAbsent(type.id(), type);
+            if (same != null) {
+                throw new IllegalArgumentException(same.equals(type) ? "heap type '" + type.name() + "' is listed twice"
+                        : "heap types '" + same.name() + "' and '" + type.name() + "' have the same id; rename one");
+            }
+        }
         if (faultTimeout.isNegative() || faultTimeout.isZero()) {
             throw new IllegalArgumentException("faultTimeout must be positive");
         }
@@ -123,32 +159,37 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
 
     /** These regions with 4 KiB pages, the fixed manager, managers filled in by the cluster, 10 s fault timeout. */
     public static MemoryConfig of(List<Region> regions) {
-        return new MemoryConfig(4096, PageManagement.FIXED, List.of(), regions, Duration.ofSeconds(10), false);
+        return new MemoryConfig(4096, PageManagement.FIXED, List.of(), regions, Duration.ofSeconds(10), false, List.of());
     }
 
     /** This configuration with another page size. */
     public MemoryConfig withPageSize(int bytes) {
-        return new MemoryConfig(bytes, management, managers, regions, faultTimeout, backup);
+        return new MemoryConfig(bytes, management, managers, regions, faultTimeout, backup, heapTypes);
     }
 
     /** This configuration with another page manager algorithm. */
     public MemoryConfig withManagement(PageManagement algorithm) {
-        return new MemoryConfig(pageSize, algorithm, managers, regions, faultTimeout, backup);
+        return new MemoryConfig(pageSize, algorithm, managers, regions, faultTimeout, backup, heapTypes);
     }
 
     /** This configuration with other manager nodes. */
     public MemoryConfig withManagers(List<String> nodes) {
-        return new MemoryConfig(pageSize, management, nodes, regions, faultTimeout, backup);
+        return new MemoryConfig(pageSize, management, nodes, regions, faultTimeout, backup, heapTypes);
     }
 
     /** This configuration with another fault timeout. */
     public MemoryConfig withFaultTimeout(Duration timeout) {
-        return new MemoryConfig(pageSize, management, managers, regions, timeout, backup);
+        return new MemoryConfig(pageSize, management, managers, regions, timeout, backup, heapTypes);
+    }
+
+    /** This configuration with these heap types. */
+    public MemoryConfig withHeapTypes(List<HeapType> types) {
+        return new MemoryConfig(pageSize, management, managers, regions, faultTimeout, backup, types);
     }
 
     /** This configuration with backup copies of pages on or off. */
     public MemoryConfig withBackup(boolean on) {
-        return new MemoryConfig(pageSize, management, managers, regions, faultTimeout, on);
+        return new MemoryConfig(pageSize, management, managers, regions, faultTimeout, on, heapTypes);
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.iris.runtime.dsm;
 
+import java.util.List;
+import java.util.function.LongFunction;
+
 /**
  * Objects allocated at run time in the cluster's global address space (Rainbow OS's distributed
  * heap). Any thread of the node may use it.
@@ -8,6 +11,12 @@ package dev.iris.runtime.dsm;
  * region's consistency model and are read and written through {@link SharedMemory} at the
  * addresses {@link #field} and {@link #element} check and return. An object's address is global:
  * any node can follow a reference to it, faulting in its page as for any other access.
+ *
+ * <p>References are written with {@link #setReference} and {@link #compareAndSetReference}
+ * (the generated setters do), so that {@link #collect} sees them change. The collector frees
+ * what no root reaches: the reference words of the shared objects
+ * ({@link MemoryConfig.Region#references}) and every {@link HeapObject} handle reachable in the
+ * JVM of any live node. A bare address kept in a Java {@code long} does not keep its object alive.
  *
  * <p>Each node allocates from arenas (runs of pages) that it takes from the heap in the
  * background before it needs them, so an allocation normally costs no message; the pages of an
@@ -38,6 +47,24 @@ public interface SharedHeap {
     long allocate(HeapType type, int length);
 
     /**
+     * Allocates a zeroed object of {@code type} with {@code length} elements (0 for a type without
+     * an array part) and makes its handle with {@code handle}, given its address, before a
+     * collection can look: the generated classes allocate this way, so that no collection frees
+     * an object between its allocation and its handle.
+     *
+     * @return what {@code handle} returned
+     */
+    <T> T allocate(HeapType type, int length, LongFunction<T> handle);
+
+    /**
+     * Reads the reference at {@code word} and makes a handle for it with {@code handle}, before a
+     * collection can look (the generated getters read references this way).
+     *
+     * @return what {@code handle} returned, or null for a null reference
+     */
+    <T> T getReference(long word, LongFunction<T> handle);
+
+    /**
      * Frees the object at {@code object}, of {@code type}; its memory may be allocated again. A
      * reference to it that remains fails when it is followed.
      *
@@ -51,6 +78,65 @@ public interface SharedHeap {
 
     /** The number of elements of the object at {@code object}, of {@code type}. */
     int length(long object, HeapType type);
+
+    /**
+     * Writes a reference to {@code target} (an object's address, or 0) into the word at
+     * {@code word}: a reference field or element of an object, or a reference of a shared object.
+     */
+    void setReference(long word, long target);
+
+    /**
+     * Atomically sets the reference at {@code word} to {@code target} if it is {@code expected}.
+     *
+     * @return whether it was
+     */
+    boolean compareAndSetReference(long word, long expected, long target);
+
+    /**
+     * Keeps the object of {@code type} at {@code object} alive while {@code holder} is reachable in
+     * this JVM ({@link HeapObject} calls it).
+     *
+     * @throws IllegalArgumentException if it is not a live object of {@code type}
+     */
+    void keepAlive(Object holder, long object, HeapType type);
+
+    /**
+     * Collects the heaps of the whole cluster now: frees every object that no root reaches, while
+     * processes on every node go on using them (they stop once, briefly, while the collector
+     * looks at what they changed). One collection runs at a time in the cluster; a collection
+     * that loses a node frees nothing.
+     *
+     * @return what it found
+     * @throws MemoryException if it could not complete (a node died or did not answer)
+     */
+    Collection collect();
+
+    /**
+     * The live objects of every heap, by type, read from the heap's memory (every page of it):
+     * exact while no node allocates, an estimate otherwise.
+     */
+    List<Usage> usage();
+
+    /**
+     * One heap type's share of its heap.
+     *
+     * @param type    the type
+     * @param objects its live objects
+     * @param bytes   the bytes they take, headers included
+     */
+    record Usage(HeapType type, long objects, long bytes) {
+    }
+
+    /**
+     * What a collection found.
+     *
+     * @param live      objects reached from the roots
+     * @param freed     objects freed
+     * @param bytes     bytes freed
+     * @param pauseNanos how long the processes of the nodes could not change references
+     */
+    record Collection(long live, long freed, long bytes, long pauseNanos) {
+    }
 
     /**
      * The address of the field at {@code offset} (from 0, in the fixed part) of the object at

@@ -62,7 +62,11 @@ public enum FrameKind {
     /** A piece of a move from or to the segment a SEND passed, for the sender's node; payload in {@link SegmentWire}. */
     SEGMENT_MOVE(27),
     /** The answer to a SEGMENT_MOVE: the bytes read, done, or refused; payload in {@link SegmentWire}. */
-    SEGMENT_ANSWER(28);
+    SEGMENT_ANSWER(28),
+    /** A step of a collection of the shared heaps, from the collecting node; payload in {@link HeapWire}. */
+    HEAP(29),
+    /** A node's answer to a HEAP step; payload in {@link HeapWire}. */
+    HEAP_REPLY(30);
 
     private static final FrameKind[] BY_CODE = new FrameKind[256];
 

@@ -154,6 +154,9 @@ class WireFuzzTest {
             frame("census reply", in -> ReplicaWire.readReply(in, PAGE), () -> ReplicaWire.reply(ALLOC, 7, 8, true,
                     List.of(new ReplicaWire.Entry(3, ReplicaWire.OWNER | ReplicaWire.GAVE, 4, 5, 3, null),
                             new ReplicaWire.Entry(4, ReplicaWire.COPY, 2, 0, 0, new long[PAGE / 8])))),
+            frame("heap step", HeapWire::readStep, () -> HeapWire.step(ALLOC, new HeapWire.Step(HeapWire.REMARK, 9))),
+            frame("heap answer", HeapWire::readAnswer, () -> HeapWire.answer(ALLOC, new HeapWire.Answer(HeapWire.REMARK,
+                    9, HeapWire.DONE, new long[] {1, 0x1000, 0, 0, 2, 0x2000, 0x3000}))),
             codec("bytes codec", Codecs.BYTES, new byte[40]),
             codec("string codec", Codecs.STRING, "héllo"));
 

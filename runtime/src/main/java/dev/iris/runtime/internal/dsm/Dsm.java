@@ -610,6 +610,7 @@ public final class Dsm implements SharedMemory {
             case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL -> coherence.onFrame(from, kind, payload);
             case DIFF, DIFF_ACK -> release.onFrame(from, kind, payload);
             case SYNC -> sync.onFrame(from, payload);
+            case HEAP, HEAP_REPLY -> heap.collector.onFrame(from, kind, payload);
             case REPLICA, REPLICA_ACK -> withBackups(kind).onFrame(from, kind, payload);
             case CENSUS, CENSUS_REPLY -> {
                 withBackups(kind);
@@ -653,6 +654,7 @@ public final class Dsm implements SharedMemory {
         coherence.nodeDied(node);
         release.nodeDied(node);
         sync.nodeDied(node);
+        heap.collector.nodeDied(node);
         if (backup != null) {
             backup.nodeDied(node);
         }
@@ -660,6 +662,7 @@ public final class Dsm implements SharedMemory {
 
     /** Peer {@code node} became live (this node's connection to it is up). */
     public void nodeJoined(int node) {
+        heap.collector.nodeJoined(node);
         if (recovery != null) {
             recovery.nodeJoined(node);
         }

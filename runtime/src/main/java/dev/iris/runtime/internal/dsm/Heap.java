@@ -6,19 +6,23 @@ import dev.iris.runtime.dsm.HeapType;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.dsm.SharedHeap;
-import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.dsm.SharedRegion;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongFunction;
 
 /**
- * A node's side of the shared heaps, built on the shared memory's own accesses (no frames of its
- * own).
+ * A node's side of the shared heaps: allocation, checked access and freeing, built on the shared
+ * memory's own accesses. Collections are {@link Collector}'s; every change of a reference and
+ * every allocation passes its gate ({@link Collector#enter}) so that the collector can see and
+ * stop them.
  *
  * <p>Layout of a heap region: its first page is bookkeeping, whose word 0 counts the arenas
  * taken; arena {@code n} is the {@link MemoryConfig#HEAP_ARENA_PAGES} pages from
@@ -26,24 +30,27 @@ import java.util.function.BooleanSupplier;
  * (under the heap's lock in a release-consistent heap), by a thread of its own, so that a taking
  * never joins a caller's transaction. Inside an arena objects are bump-allocated, one header word
  * each: {@code type id | length << 32}; a freed block's header is {@code -1 | words << 32}; a zero
- * word is unallocated (an arena's unused end, or an allocation whose transaction aborted).
+ * word is unallocated (an arena's unused end, or an allocation whose transaction aborted). Objects
+ * never share an arena boundary, so the heap reads as a sequence of blocks from its first arena.
  *
  * <p>Freed blocks are kept per size by the node that freed them and reused for allocations of
- * that exact size; a block freed inside a transaction is not reused (the transaction may yet
- * abort and leave the object live).
+ * that exact size, except during a collection; a block freed inside a transaction is not reused
+ * (the transaction may yet abort and leave the object live).
  */
 final class Heap implements SharedHeap {
-    private static final int FREED = -1;
+    static final int FREED = -1;
+    private static final System.Logger LOG = System.getLogger(Heap.class.getName());
     private static final byte[] ZEROS = new byte[4096];
 
-    private final SharedMemory memory;
+    private final Dsm memory;
     private final BooleanSupplier inTransaction;
     private final int pageSize;
-    private final Map<String, Allocator> heaps = new HashMap<>();
-    /** Types this node has allocated or checked, by id, to name them in messages. */
-    private final Map<Integer, HeapType> types = new ConcurrentHashMap<>();
+    private final Map<String, Allocator> heaps = new LinkedHashMap<>();
+    /** The configured types, by id. */
+    final Map<Integer, HeapType> types = new HashMap<>();
+    final Collector collector;
 
-    Heap(SharedMemory memory, BooleanSupplier inTransaction) {
+    Heap(Dsm memory, BooleanSupplier inTransaction) {
         this.memory = memory;
         this.inTransaction = inTransaction;
         this.pageSize = memory.pageSize();
@@ -52,6 +59,10 @@ final class Heap implements SharedHeap {
                 heaps.put(region.name(), new Allocator(region));
             }
         }
+        for (HeapType type : memory.config.heapTypes()) {
+            types.put(type.id(), type);
+        }
+        this.collector = new Collector(memory, this);
     }
 
     @Override
@@ -64,7 +75,16 @@ final class Heap implements SharedHeap {
 
     @Override
     public long allocate(HeapType type, int length) {
+        return allocate(type, length, address -> address);
+    }
+
+    @Override
+    public <T> T allocate(HeapType type, int length, LongFunction<T> handle) {
         Allocator heap = heap(type);
+        if (!types.containsKey(type.id())) {
+            throw new IllegalArgumentException("'" + type.name() + "' is not a heap type of this memory: list it in "
+                    + "MemoryConfig.heapTypes, on every node, so that the collector can read its objects");
+        }
         if (length < 0 || length > 0 && !type.isArray()) {
             throw new IllegalArgumentException("a '" + type.name() + "' cannot have " + length + " elements");
         }
@@ -73,33 +93,109 @@ final class Heap implements SharedHeap {
             throw new IllegalArgumentException("a '" + type.name() + "' of " + length + " elements needs " + size
                     + " bytes, more than heap '" + heap.region.name() + "' has (" + heap.capacity() + ")");
         }
-        types.putIfAbsent(type.id(), type);
-        long[] reused = new long[1];
-        long address = heap.take(size, type.ownPages(), reused);
-        if (reused[0] != 0) {
-            for (long a = address + 8; a < address + size; a += ZEROS.length) {
-                memory.write(a, ZEROS, 0, (int) Math.min(ZEROS.length, address + size - a));
+        try {
+            return allocate(heap, type, length, size, handle);
+        } catch (HeapFull full) {
+            try {
+                collect(); // outside the gate, which the collection stops
+            } catch (IllegalStateException | MemoryException cannot) {
+                full.addSuppressed(cannot);
+                throw full;
             }
+            return allocate(heap, type, length, size, handle);
         }
-        memory.setLong(address, type.id() & 0xFFFF_FFFFL | (long) length << 32);
-        return address;
+    }
+
+    private <T> T allocate(Allocator heap, HeapType type, int length, long size, LongFunction<T> handle) {
+        long gate = collector.enter();
+        try {
+            long[] reused = new long[1];
+            long address = heap.take(size, type.ownPages(), reused);
+            if (reused[0] != 0) {
+                for (long a = address + 8; a < address + size; a += ZEROS.length) {
+                    memory.write(a, ZEROS, 0, (int) Math.min(ZEROS.length, address + size - a));
+                }
+            }
+            collector.allocated(address); // before the header: a collector that sees the object knows it is new
+            memory.setLong(address, type.id() & 0xFFFF_FFFFL | (long) length << 32);
+            return handle.apply(address);
+        } finally {
+            collector.exit(gate);
+        }
     }
 
     @Override
     public void free(long object, HeapType type) {
         Allocator heap = heap(type);
-        long header = header(object, type);
-        long size = heap.blockSize(type, (int) (header >>> 32));
+        long gate = collector.enter();
+        try {
+            long header = header(object, type);
+            long size = heap.blockSize(type, (int) (header >>> 32));
+            if (!release(heap, object, header, size)) {
+                header(object, type); // names what it is now
+                throw new IllegalArgumentException("the '" + type.name() + "' at " + hex(object)
+                        + " changed while it was freed");
+            }
+            if (!inTransaction.getAsBoolean()) {
+                heap.recycle(object, size);
+            }
+        } finally {
+            collector.exit(gate);
+        }
+    }
+
+    /** Marks the block of {@code size} bytes at {@code object}, whose header was {@code header}, freed. */
+    boolean release(Allocator heap, long object, long header, long size) {
         long freed = FREED & 0xFFFF_FFFFL | (size >>> 3) << 32;
         if (heap.region.consistency() == Consistency.RELEASE) {
             memory.setLong(object, freed);
-        } else if (!memory.compareAndSet(object, header, freed)) {
-            header(object, type); // names what it is now
-            throw new IllegalArgumentException("the '" + type.name() + "' at " + hex(object) + " changed while it was freed");
+            return true;
         }
-        if (!inTransaction.getAsBoolean()) {
-            heap.recycle(object, size);
+        return memory.compareAndSet(object, header, freed);
+    }
+
+    @Override
+    public void setReference(long word, long target) {
+        long gate = collector.enter();
+        try {
+            collector.wrote(word);
+            memory.setLong(word, target);
+        } finally {
+            collector.exit(gate);
         }
+    }
+
+    @Override
+    public boolean compareAndSetReference(long word, long expected, long target) {
+        long gate = collector.enter();
+        try {
+            collector.wrote(word);
+            return memory.compareAndSet(word, expected, target);
+        } finally {
+            collector.exit(gate);
+        }
+    }
+
+    @Override
+    public <T> T getReference(long word, LongFunction<T> handle) {
+        long gate = collector.enter();
+        try {
+            long target = memory.getLong(word);
+            return target == 0 ? null : handle.apply(target);
+        } finally {
+            collector.exit(gate);
+        }
+    }
+
+    @Override
+    public void keepAlive(Object holder, long object, HeapType type) {
+        header(object, type);
+        collector.hold(holder, object);
+    }
+
+    @Override
+    public Collection collect() {
+        return collector.collect();
     }
 
     @Override
@@ -171,12 +267,89 @@ final class Heap implements SharedHeap {
         return heap;
     }
 
-    private static String hex(long address) {
+    @Override
+    public List<Usage> usage() {
+        Map<HeapType, long[]> counts = new LinkedHashMap<>();
+        for (HeapType type : memory.config.heapTypes()) {
+            counts.put(type, new long[2]);
+        }
+        for (Allocator a : heaps.values()) {
+            walk(a, a.taken(), List.of(), (at, header, type, size) -> {
+                long[] c = counts.get(type);
+                c[0]++;
+                c[1] += size;
+            });
+        }
+        List<Usage> usage = new ArrayList<>();
+        counts.forEach((type, c) -> usage.add(new Usage(type, c[0], c[1])));
+        return usage;
+    }
+
+    /** What {@link #walk} calls for each live object. */
+    interface Visitor {
+        void visit(long address, long header, HeapType type, long size);
+    }
+
+    /**
+     * Reads the blocks of {@code heap}'s first {@code arenas} arenas in address order, skipping the
+     * ranges {@code open} (sorted), and calls {@code visit} for each live object. A header of no
+     * configured type (the memory was written past the heap's accessors) ends its arena's walk, with
+     * a warning.
+     */
+    void walk(Allocator heap, long arenas, List<long[]> open, Visitor visit) {
+        long at = heap.arenaBase(0);
+        long end = heap.arenaBase(arenas);
+        int next = 0;
+        while (at < end) {
+            while (next < open.size() && open.get(next)[1] <= at) {
+                next++;
+            }
+            if (next < open.size() && open.get(next)[0] <= at) {
+                at = open.get(next)[1];
+                continue;
+            }
+            long header = memory.getLong(at);
+            int id = (int) header;
+            if (id == 0) {
+                at += 8;
+            } else if (id == FREED) {
+                at += Math.max(8, (header >>> 32) * 8);
+            } else {
+                HeapType type = types.get(id);
+                if (type == null) {
+                    LOG.log(System.Logger.Level.WARNING, "Heap ''{0}'': no heap type has the id {1} of the header at "
+                            + "{2}; the rest of its arena is skipped", heap.region.name(), Integer.toHexString(id),
+                            hex(at));
+                    at += heap.arenaBytes - (at - heap.arenaBase(0)) % heap.arenaBytes;
+                    continue;
+                }
+                long size = heap.blockSize(type, (int) (header >>> 32));
+                visit.visit(at, header, type, size);
+                at += size;
+            }
+        }
+    }
+
+    /** The heaps, in address order. */
+    java.util.Collection<Allocator> heaps() {
+        return heaps.values();
+    }
+
+    static String hex(long address) {
         return "0x" + Long.toHexString(address);
     }
 
+    /** No arena is left in a heap. */
+    static final class HeapFull extends MemoryException {
+        private static final long serialVersionUID = 1L;
+
+        HeapFull(String message) {
+            super(message);
+        }
+    }
+
     /** One heap's arenas as this node takes them, and its blocks freed here. */
-    private final class Allocator {
+    final class Allocator {
         final SharedRegion region;
         final long arenaBytes;
         final long arenas;
@@ -205,7 +378,7 @@ final class Heap implements SharedHeap {
         /** A block of {@code size} bytes; {@code reused[0]} is set when it was freed before (and is not zero). */
         synchronized long take(long size, boolean ownPages, long[] reused) {
             ArrayDeque<Long> sized = freed.get(size);
-            if (sized != null && !sized.isEmpty()) {
+            if (sized != null && !sized.isEmpty() && !collector.collecting()) {
                 reused[0] = 1;
                 return sized.poll();
             }
@@ -230,7 +403,35 @@ final class Heap implements SharedHeap {
             freed.computeIfAbsent(size, s -> new ArrayDeque<>()).add(block);
         }
 
-        private long arenaBase(long arena) {
+        /**
+         * The ranges where this node's next allocations go (the rest of its arena, and the whole of
+         * the one taken ahead), once any taking under way is done; called while allocation is stopped.
+         */
+        List<long[]> open() {
+            CompletableFuture<Long> taken;
+            long from;
+            long to;
+            synchronized (this) {
+                taken = ahead;
+                from = next;
+                to = end;
+            }
+            List<long[]> open = new ArrayList<>();
+            if (from < to) {
+                open.add(new long[] {from, to});
+            }
+            if (taken != null) {
+                try {
+                    long arena = arenaBase(join(taken));
+                    open.add(new long[] {arena, arena + arenaBytes});
+                } catch (RuntimeException e) {
+                    // nothing was taken
+                }
+            }
+            return open;
+        }
+
+        long arenaBase(long arena) {
             return region.base() + pageSize + arena * arenaBytes;
         }
 
@@ -278,6 +479,11 @@ final class Heap implements SharedHeap {
             }
         }
 
+        /** The number of arenas taken so far. */
+        long taken() {
+            return Math.min(memory.getLong(region.base()), arenas);
+        }
+
         /** Takes {@code n} adjacent arenas from the heap's count; returns the first's number. */
         private long claim(int n) {
             long first;
@@ -296,7 +502,7 @@ final class Heap implements SharedHeap {
                 first = memory.getAndAdd(region.base(), n);
             }
             if (first + n > arenas) {
-                throw new MemoryException("heap '" + region.name() + "' is full: all its " + arenas + " arenas of "
+                throw new HeapFull("heap '" + region.name() + "' is full: all its " + arenas + " arenas of "
                         + arenaBytes + " bytes are taken");
             }
             return first;

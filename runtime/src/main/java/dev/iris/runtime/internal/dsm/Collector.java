@@ -1,0 +1,575 @@
+package dev.iris.runtime.internal.dsm;
+
+import dev.iris.runtime.dsm.Consistency;
+import dev.iris.runtime.dsm.DistributedLock;
+import dev.iris.runtime.dsm.HeapType;
+import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.dsm.SharedHeap.Collection;
+import dev.iris.runtime.dsm.SharedRegion;
+import dev.iris.runtime.internal.Blocking;
+import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.HeapWire;
+import dev.iris.runtime.transport.HeapWire.Answer;
+import dev.iris.runtime.transport.HeapWire.Step;
+import io.netty.buffer.ByteBuf;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.StampedLock;
+
+/**
+ * The collection of the shared heaps: a mostly concurrent mark and sweep over the whole cluster,
+ * run by one node at a time (under a cluster-wide lock) while the processes of every node go on.
+ *
+ * <p>The collecting node sends each live node the steps of {@link HeapWire} and waits for every
+ * answer before the next step. <b>Start</b>: each node begins to record the reference words its
+ * processes write and the objects they allocate, and answers with the objects its handles keep
+ * alive; the collector marks from those and from the shared objects' reference words, reading
+ * the heap through the shared memory while it changes. <b>Remark</b>: each node stops its
+ * processes' reference writes and allocations (the gate, {@link #enter}), and answers with its
+ * handles, the words written and objects allocated since start, and where its next allocations
+ * will go; the collector marks from all of that (the words' values now) and from the roots again,
+ * which leaves every object that any root, handle or process can reach marked. <b>Resume</b>:
+ * the nodes go on. The collector then frees every unmarked object in the arenas taken by the
+ * time of the remark, except where allocation went on after it. <b>End</b>: the nodes forget the
+ * collection and reuse freed blocks again.
+ *
+ * <p>A collection is abandoned, and frees nothing, if a node does not answer a step (it died, or
+ * did not within the fault time-out), refuses one, joins before the remark, or resumed by itself:
+ * a node resumes after the fault time-out without a resume, and when its collector dies.
+ * Release-consistent memory cannot be read by the collector in its current state, so references
+ * there are refused ({@link #collect}).
+ *
+ * <p>Threads: steps are answered on a virtual thread each (taking the gate may wait for a process
+ * in a fault); the gate is a {@link StampedLock}, read-locked by every change of the heap,
+ * write-locked for a start (briefly) and from remark to resume.
+ */
+final class Collector {
+    private static final System.Logger LOG = System.getLogger(Collector.class.getName());
+    private static final String LOCK = "iris:heap-collector";
+
+    private final Dsm dsm;
+    private final Heap heap;
+
+    // ------------------------------------------------------------ this node's processes
+    private final StampedLock gate = new StampedLock();
+    private volatile boolean recording;
+    /** The collection this node takes part in, or 0; guarded by this for changes. */
+    private volatile long current;
+    private final Set<Long> written = ConcurrentHashMap.newKeySet();
+    private final Set<Long> allocated = ConcurrentHashMap.newKeySet();
+    private final Set<Hold> holds = ConcurrentHashMap.newKeySet();
+    private final ReferenceQueue<Object> dropped = new ReferenceQueue<>();
+    // guarded by this
+    private int collectorNode;
+    private long ended;
+    private long stopStamp;
+    private CompletableFuture<Boolean> resumed;
+
+    // ------------------------------------------------------------ collecting
+    /** The answer awaited from each node for the step under way. */
+    private final Map<Integer, CompletableFuture<Answer>> answers = new ConcurrentHashMap<>();
+    /** Counts the nodes that joined: a join before the remark abandons a collection. */
+    private volatile long joins;
+
+    /** A handle's hold on an object: the object stays while the handle is reachable. */
+    private static final class Hold extends WeakReference<Object> {
+        final long object;
+
+        Hold(Object holder, long object, ReferenceQueue<Object> queue) {
+            super(holder, queue);
+            this.object = object;
+        }
+    }
+
+    Collector(Dsm dsm, Heap heap) {
+        this.dsm = dsm;
+        this.heap = heap;
+    }
+
+    // ------------------------------------------------------------ the gate
+
+    /** Enters a change of the heap: waits while a collection stops this node. */
+    long enter() {
+        long stamp = gate.tryReadLock();
+        if (stamp != 0) {
+            return stamp;
+        }
+        Blocking.check("a change of a shared heap while a collection stops node '" + dsm.link.self().name() + "'");
+        return gate.readLock();
+    }
+
+    void exit(long stamp) {
+        gate.unlockRead(stamp);
+    }
+
+    /** A reference word is being written (inside the gate). */
+    void wrote(long word) {
+        if (recording) {
+            written.add(word);
+        }
+    }
+
+    /** An object is being allocated (inside the gate, before its header is written). */
+    void allocated(long object) {
+        if (recording) {
+            allocated.add(object);
+        }
+    }
+
+    /** Whether a collection is under way here (freed blocks are not reused then). */
+    boolean collecting() {
+        return current != 0;
+    }
+
+    void hold(Object holder, long object) {
+        Reference<?> gone;
+        while ((gone = dropped.poll()) != null) {
+            holds.remove(gone);
+        }
+        holds.add(new Hold(holder, object, dropped));
+    }
+
+    // ------------------------------------------------------------ answering steps
+
+    /** A HEAP step or answer from live peer {@code from}, on an event loop. */
+    void onFrame(int from, FrameKind kind, ByteBuf payload) {
+        if (kind == FrameKind.HEAP_REPLY) {
+            Answer answer = HeapWire.readAnswer(payload);
+            CompletableFuture<Answer> waiting = answers.get(from);
+            if (waiting != null) {
+                waiting.complete(answer);
+            }
+            return;
+        }
+        Step step = HeapWire.readStep(payload);
+        Thread.ofVirtual().name("iris-heap-step").start(() -> {
+            Answer answer = answer(from, step);
+            dsm.send(from, FrameKind.HEAP_REPLY, HeapWire.answer(dsm.link.alloc(), answer));
+        });
+    }
+
+    private Answer answer(int from, Step step) {
+        long c = step.collection();
+        return switch (step.op()) {
+            case HeapWire.START -> start(from, c);
+            case HeapWire.REMARK -> remark(c);
+            case HeapWire.RESUME -> resume(c);
+            default -> end(c);
+        };
+    }
+
+    private Answer start(int from, long c) {
+        long stamp = stop();
+        if (stamp == 0) {
+            return refused(HeapWire.START, c);
+        }
+        try {
+            synchronized (this) {
+                if (ended == c || current != 0 && resumed != null) {
+                    return refused(HeapWire.START, c);
+                }
+                current = c;
+                collectorNode = from;
+                written.clear();
+                allocated.clear();
+                recording = true;
+            }
+        } finally {
+            gate.unlockWrite(stamp);
+        }
+        return new Answer(HeapWire.START, c, HeapWire.DONE, handles().stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private Answer remark(long c) {
+        synchronized (this) {
+            if (current != c) {
+                return refused(HeapWire.REMARK, c);
+            }
+        }
+        long stamp = stop();
+        if (stamp == 0) {
+            return refused(HeapWire.REMARK, c);
+        }
+        CompletableFuture<Boolean> resume = new CompletableFuture<>();
+        synchronized (this) {
+            if (current != c) {
+                gate.unlockWrite(stamp);
+                return refused(HeapWire.REMARK, c);
+            }
+            recording = false;
+            stopStamp = stamp;
+            resumed = resume;
+        }
+        List<Long> addresses = new ArrayList<>();
+        List<Long> handles = handles();
+        addresses.add((long) handles.size());
+        addresses.addAll(handles);
+        addresses.add((long) written.size());
+        addresses.addAll(written);
+        addresses.add((long) allocated.size());
+        addresses.addAll(allocated);
+        List<long[]> open = new ArrayList<>();
+        for (Heap.Allocator a : heap.heaps()) {
+            open.addAll(a.open());
+        }
+        addresses.add(2L * open.size());
+        for (long[] range : open) {
+            addresses.add(range[0]);
+            addresses.add(range[1]);
+        }
+        written.clear();
+        allocated.clear();
+        if (addresses.size() > HeapWire.MAX_ADDRESSES) {
+            LOG.log(System.Logger.Level.WARNING, "Node ''{0}'' refuses a collection: its processes changed {1} "
+                    + "references and objects during it, more than one answer carries", dsm.link.self().name(),
+                    addresses.size());
+            end(c);
+            return refused(HeapWire.REMARK, c);
+        }
+        Thread.ofVirtual().name("iris-heap-stop").start(() -> {
+            try {
+                resume.get(dsm.config.faultTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | InterruptedException | java.util.concurrent.ExecutionException e) {
+                giveUp(resume);
+            }
+        });
+        return new Answer(HeapWire.REMARK, c, HeapWire.DONE, addresses.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private Answer resume(long c) {
+        CompletableFuture<Boolean> resume;
+        synchronized (this) {
+            if (current != c || resumed == null) {
+                return refused(HeapWire.RESUME, c);
+            }
+            resume = resumed;
+            resumed = null;
+            gate.unlockWrite(stopStamp);
+        }
+        resume.complete(true);
+        return new Answer(HeapWire.RESUME, c, HeapWire.DONE, new long[0]);
+    }
+
+    private Answer end(long c) {
+        synchronized (this) {
+            ended = c;
+            if (current == c) {
+                if (resumed != null) {
+                    resumed.complete(false);
+                    resumed = null;
+                    gate.unlockWrite(stopStamp);
+                }
+                current = 0;
+                recording = false;
+                written.clear();
+                allocated.clear();
+            }
+        }
+        return new Answer(HeapWire.END, c, HeapWire.DONE, new long[0]);
+    }
+
+    /** The stop has lasted the fault time-out without a resume: go on (the collection will be abandoned). */
+    private synchronized void giveUp(CompletableFuture<Boolean> resume) {
+        if (resumed == resume) {
+            LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': the collector stopped its processes for longer "
+                    + "than {1} ms; they go on", dsm.link.self().name(), dsm.config.faultTimeout().toMillis());
+            resumed = null;
+            gate.unlockWrite(stopStamp);
+        }
+    }
+
+    /** Write-locks the gate, waiting for the changes under way up to the fault time-out; 0 if it could not. */
+    private long stop() {
+        try {
+            return gate.tryWriteLock(dsm.config.faultTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    private List<Long> handles() {
+        List<Long> live = new ArrayList<>();
+        for (Hold h : holds) {
+            if (!h.refersTo(null)) {
+                live.add(h.object);
+            }
+        }
+        return live;
+    }
+
+    private static Answer refused(int op, long c) {
+        return new Answer(op, c, HeapWire.REFUSED, new long[0]);
+    }
+
+    /** Peer {@code node} died: a collection it ran here ends; its answers fail. */
+    void nodeDied(int node) {
+        long c;
+        synchronized (this) {
+            c = current != 0 && collectorNode == node ? current : 0;
+        }
+        if (c != 0) {
+            end(c);
+        }
+        CompletableFuture<Answer> waiting = answers.get(node);
+        if (waiting != null) {
+            waiting.completeExceptionally(new MemoryException("it died"));
+        }
+    }
+
+    void nodeJoined(int node) {
+        joins++;
+    }
+
+    // ------------------------------------------------------------ collecting
+
+    /** Collects on a thread of its own: the caller's may be in a transaction, whose reads see its snapshot. */
+    Collection collect() {
+        refuseReleaseReferences();
+        CompletableFuture<Collection> done = new CompletableFuture<>();
+        Thread.ofVirtual().name("iris-heap-collector").start(() -> {
+            try {
+                DistributedLock lock = dsm.lock(LOCK);
+                lock.lock();
+                try {
+                    done.complete(collectOnce());
+                } finally {
+                    lock.unlock();
+                }
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        });
+        try {
+            return done.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    private void refuseReleaseReferences() {
+        for (HeapType type : dsm.config.heapTypes()) {
+            boolean release = dsm.config.regions().stream()
+                    .anyMatch(r -> r.name().equals(type.heap()) && r.consistency() == Consistency.RELEASE);
+            if (release && (!type.references().isEmpty() || type.referenceElements())) {
+                throw new IllegalStateException("cannot collect: heap type '" + type.name() + "' has references in "
+                        + "release-consistent heap '" + type.heap() + "', which the collector cannot read; free its "
+                        + "objects explicitly, or give the heap another consistency model");
+            }
+        }
+        for (MemoryConfig.Region region : dsm.config.regions()) {
+            if (region.consistency() == Consistency.RELEASE && !region.references().isEmpty()) {
+                throw new IllegalStateException("cannot collect: shared object '" + region.name() + "' holds "
+                        + "references in release-consistent memory, which the collector cannot read");
+            }
+        }
+    }
+
+    private Collection collectOnce() {
+        long c = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        int[] peers = dsm.link.peers();
+        int[] nodes = new int[peers.length + 1];
+        nodes[0] = dsm.self;
+        System.arraycopy(peers, 0, nodes, 1, peers.length);
+        Map<Integer, String> names = new java.util.HashMap<>();
+        for (int node : nodes) {
+            names.put(node, dsm.link.nameOf(node));
+        }
+        long joined = joins;
+        Marker marker = new Marker();
+        long freed = 0;
+        long bytes = 0;
+        long pause;
+        try {
+            for (Answer a : ask(nodes, names, HeapWire.START, c).values()) {
+                marker.addAll(a.addresses(), 0, a.addresses().length);
+            }
+            marker.roots();
+            marker.drain();
+            Map<Integer, Answer> remarked = ask(nodes, names, HeapWire.REMARK, c);
+            long stopped = System.nanoTime();
+            if (joins != joined) {
+                throw new MemoryException("a node joined the cluster during it");
+            }
+            List<long[]> open = new ArrayList<>();
+            for (Answer a : remarked.values()) {
+                long[] x = a.addresses();
+                int i = 0;
+                for (int list = 0; list < 4; list++) {
+                    int n = (int) x[i++];
+                    if (list == 1) {
+                        for (int k = i; k < i + n; k++) {
+                            marker.add(dsm.getLong(x[k]));
+                        }
+                    } else if (list == 3) {
+                        for (int k = i; k < i + n; k += 2) {
+                            open.add(new long[] {x[k], x[k + 1]});
+                        }
+                    } else {
+                        marker.addAll(x, i, n);
+                    }
+                    i += n;
+                }
+            }
+            Map<Heap.Allocator, Long> taken = new LinkedHashMap<>();
+            for (Heap.Allocator a : heap.heaps()) {
+                if (a.region.consistency() != Consistency.RELEASE) {
+                    taken.put(a, a.taken());
+                }
+            }
+            marker.roots();
+            marker.drain();
+            ask(nodes, names, HeapWire.RESUME, c);
+            pause = System.nanoTime() - stopped;
+            open.sort(Comparator.comparingLong(r -> r[0]));
+            for (Map.Entry<Heap.Allocator, Long> e : taken.entrySet()) {
+                long[] swept = sweep(e.getKey(), e.getValue(), marker.marked, open);
+                freed += swept[0];
+                bytes += swept[1];
+            }
+        } catch (MemoryException e) {
+            for (int node : nodes) {
+                if (node == dsm.self) {
+                    end(c);
+                } else {
+                    dsm.send(node, FrameKind.HEAP, HeapWire.step(dsm.link.alloc(), new Step(HeapWire.END, c)));
+                }
+            }
+            throw new MemoryException("the collection of the shared heaps from node '" + dsm.link.self().name()
+                    + "' was abandoned" + (freed == 0 ? " and freed nothing" : " after freeing " + freed + " objects")
+                    + ": " + e.getMessage());
+        }
+        try {
+            ask(nodes, names, HeapWire.END, c);
+        } catch (MemoryException e) {
+            // a node that died since has nothing to end
+        }
+        return new Collection(marker.marked.size(), freed, bytes, pause);
+    }
+
+    /** Frees the unmarked objects of {@code heap}'s first {@code arenas} arenas, outside {@code open}. */
+    private long[] sweep(Heap.Allocator a, long arenas, Set<Long> marked, List<long[]> open) {
+        long[] freed = new long[2];
+        heap.walk(a, arenas, open, (at, header, type, size) -> {
+            if (!marked.contains(at) && heap.release(a, at, header, size)) {
+                freed[0]++;
+                freed[1] += size;
+                a.recycle(at, size);
+            }
+        });
+        return freed;
+    }
+
+    /** Sends step {@code op} to every node and waits for every answer; a refusal or a missing answer abandons. */
+    private Map<Integer, Answer> ask(int[] nodes, Map<Integer, String> names, int op, long c) {
+        Map<Integer, CompletableFuture<Answer>> waiting = new LinkedHashMap<>();
+        for (int node : nodes) {
+            if (node == dsm.self) {
+                waiting.put(node, CompletableFuture.completedFuture(answer(node, new Step(op, c))));
+                continue;
+            }
+            CompletableFuture<Answer> answer = new CompletableFuture<>();
+            answers.put(node, answer);
+            waiting.put(node, answer);
+            if (!dsm.send(node, FrameKind.HEAP, HeapWire.step(dsm.link.alloc(), new Step(op, c)))) {
+                answer.completeExceptionally(new MemoryException("node '" + names.get(node) + "' is not live"));
+            }
+        }
+        Map<Integer, Answer> all = new LinkedHashMap<>();
+        for (Map.Entry<Integer, CompletableFuture<Answer>> e : waiting.entrySet()) {
+            String name = names.get(e.getKey());
+            Answer answer;
+            try {
+                answer = dsm.await(e.getValue(), () -> "the answer of node '" + name + "' to a collection step",
+                        timedOut -> { });
+            } catch (MemoryException failed) {
+                throw new MemoryException("node '" + name + "' did not answer step " + op + ": " + failed.getMessage());
+            }
+            answers.remove(e.getKey(), e.getValue());
+            if (answer.status() != HeapWire.DONE || answer.collection() != c || answer.op() != op) {
+                throw new MemoryException("node '" + name + "' refused step " + op
+                        + (op == HeapWire.RESUME ? " (it had resumed by itself)" : ""));
+            }
+            all.put(e.getKey(), answer);
+        }
+        return all;
+    }
+
+    /** The marking: objects reached so far, and those still to read. */
+    private final class Marker {
+        final Set<Long> marked = new HashSet<>();
+        private final ArrayDeque<Long> work = new ArrayDeque<>();
+
+        void add(long object) {
+            if (object != 0 && (object & 7) == 0 && !marked.contains(object) && collectable(object)) {
+                work.push(object);
+            }
+        }
+
+        void addAll(long[] objects, int from, int count) {
+            for (int i = from; i < from + count; i++) {
+                add(objects[i]);
+            }
+        }
+
+        /** The reference words of the shared objects. */
+        void roots() {
+            List<SharedRegion> layout = dsm.regions();
+            for (int r = 0; r < layout.size(); r++) {
+                for (long offset : dsm.config.regions().get(r).references()) {
+                    add(dsm.getLong(layout.get(r).base() + offset));
+                }
+            }
+        }
+
+        void drain() {
+            while (!work.isEmpty()) {
+                long object = work.pop();
+                if (!marked.add(object)) {
+                    continue;
+                }
+                long header = dsm.getLong(object);
+                HeapType type = heap.types.get((int) header);
+                if (type == null) {
+                    continue; // freed, or never allocated: a stale reference holds nothing
+                }
+                for (int offset : type.references()) {
+                    add(dsm.getLong(object + HeapType.HEADER + offset));
+                }
+                if (type.referenceElements()) {
+                    long elements = object + type.elementsOffset();
+                    for (long i = 0, n = header >>> 32; i < n; i++) {
+                        add(dsm.getLong(elements + 8 * i));
+                    }
+                }
+            }
+        }
+
+        private boolean collectable(long address) {
+            for (Heap.Allocator a : heap.heaps()) {
+                if (a.region.contains(address)) {
+                    return a.region.consistency() != Consistency.RELEASE && address >= a.arenaBase(0);
+                }
+            }
+            return false;
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package dev.iris.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.runtime.Clusters.TestCluster;
+import dev.iris.runtime.Clusters.Transport;
+import dev.iris.runtime.dsm.Consistency;
+import dev.iris.runtime.dsm.HeapObject;
+import dev.iris.runtime.dsm.HeapType;
+import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.dsm.MemoryConfig.Region;
+import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.dsm.SharedHeap;
+import dev.iris.runtime.dsm.SharedHeap.Collection;
+import dev.iris.runtime.dsm.SharedMemory;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The collection of the shared heaps: what it frees, what it must never free, and failures during it. */
+@Timeout(120)
+class HeapCollectionTest {
+    private static final int PAGE = 256;
+    private static final int ROOTS = 16;
+    /** {@code long value; Cell next}. */
+    private static final HeapType CELL = HeapType.of("Cell", "heap", 16, 8);
+
+    /** A handle on a cell, as the generated classes make them. */
+    static final class Cell extends HeapObject {
+        Cell(SharedMemory memory, long address) {
+            super(memory, CELL, address);
+        }
+
+        static Cell allocate(SharedMemory memory, long value) {
+            Cell cell = memory.heap().allocate(CELL, 0, a -> new Cell(memory, a));
+            memory.setLong(cell.field(0), value);
+            return cell;
+        }
+
+        long value() {
+            return memory().getLong(field(0));
+        }
+
+        Cell next() {
+            return memory().heap().getReference(field(8), a -> new Cell(memory(), a));
+        }
+
+        void next(Cell next) {
+            memory().heap().setReference(field(8), next == null ? 0 : next.address());
+        }
+    }
+
+    private static MemoryConfig memory(int arenas) {
+        List<Long> roots = LongStream.range(0, ROOTS).map(i -> 8 * i).boxed().toList();
+        return MemoryConfig.of(List.of(new Region("roots", 8 * ROOTS, Consistency.SEQUENTIAL, null).withReferences(roots),
+                Region.heap("heap", PAGE + (long) arenas * PAGE * MemoryConfig.HEAP_ARENA_PAGES, Consistency.SEQUENTIAL)))
+                .withPageSize(PAGE).withHeapTypes(List.of(CELL));
+    }
+
+    private static long root(SharedMemory m, int i) {
+        return m.region("roots").base() + 8L * i;
+    }
+
+    private static Cell head(SharedMemory m, int i) {
+        return m.heap().getReference(root(m, i), a -> new Cell(m, a));
+    }
+
+    private static void head(SharedMemory m, int i, Cell cell) {
+        m.heap().setReference(root(m, i), cell == null ? 0 : cell.address());
+    }
+
+    @Test
+    void aCollectionFreesWhatNoRootOrHandleReachesAndKeepsTheRest() throws Exception {
+        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(16))) {
+            SharedMemory m1 = c.node(0).memory();
+            Cell list = null;
+            for (int i = 0; i < 10; i++) {
+                Cell cell = Cell.allocate(m1, i);
+                cell.next(list);
+                list = cell;
+            }
+            head(m1, 3, list);
+            list = null;
+            List<Long> garbage = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                garbage.add(m1.heap().allocate(CELL)); // a bare address keeps nothing alive
+            }
+            SharedMemory m2 = c.node(1).memory();
+            Cell held = Cell.allocate(m2, 77); // a handle on another node keeps its object
+            Collection done = c.node(2).memory().heap().collect();
+            assertEquals(5, done.freed(), done.toString());
+            assertEquals(11, done.live(), done.toString());
+            assertEquals(5 * 24, done.bytes());
+            for (long g : garbage) {
+                assertFalse(m1.heap().isA(g, CELL));
+            }
+            assertEquals(77, held.value());
+            int n = 0;
+            for (Cell cell = head(m2, 3); cell != null; cell = cell.next()) {
+                assertEquals(9 - n++, cell.value());
+            }
+            assertEquals(10, n);
+            assertEquals(List.of(new SharedHeap.Usage(CELL, 11, 11 * 24)), m2.heap().usage());
+            // the freed blocks are allocated again by the collecting node, once the collection is over
+            long again = c.node(2).memory().heap().allocate(CELL);
+            assertTrue(garbage.contains(again), "a freed block is reused");
+            assertEquals(0, c.node(2).memory().heap().collect().freed() - 1, "the bare address is garbage again");
+        }
+    }
+
+    @Test
+    void processesOnThreeNodesChangingTheGraphDuringCollectionsNeverSeeAFreedObject() throws Exception {
+        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(1024));
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            AtomicBoolean running = new AtomicBoolean(true);
+            ConcurrentLinkedQueue<Throwable> broken = new ConcurrentLinkedQueue<>();
+            List<Future<?>> mutators = new ArrayList<>();
+            for (int t = 0; t < 6; t++) {
+                SharedMemory m = c.node(t % 3).memory();
+                Random random = new Random(t);
+                mutators.add(pool.submit(() -> {
+                    try {
+                        for (int op = 0; op < 1_500 || running.get() && op < 20_000; op++) {
+                            int i = random.nextInt(ROOTS);
+                            int r = random.nextInt(100);
+                            if (r < 25) { // push a new cell
+                                Cell cell = Cell.allocate(m, op);
+                                cell.next(head(m, i));
+                                head(m, i, cell);
+                            } else if (r < 50) { // pop: the cell becomes garbage, unless shared
+                                Cell first = head(m, i);
+                                if (first != null) {
+                                    head(m, i, first.next());
+                                }
+                            } else if (r < 80) { // move a cell to another list, held only by a handle between
+                                Cell first = head(m, i);
+                                if (first != null) {
+                                    head(m, i, first.next());
+                                    int j = random.nextInt(ROOTS);
+                                    first.next(head(m, j));
+                                    head(m, j, first);
+                                }
+                            } else { // walk
+                                Cell cell = head(m, i);
+                                for (int k = 0; k < 20 && cell != null; k++) {
+                                    cell.value();
+                                    cell = cell.next();
+                                }
+                            }
+                        }
+                    } catch (Throwable e) {
+                        broken.add(e);
+                    }
+                    return null;
+                }));
+            }
+            AtomicLong collections = new AtomicLong();
+            AtomicLong freed = new AtomicLong();
+            Future<?> collector = pool.submit(() -> {
+                try {
+                    for (int node = 0; node < 6; node++) { // the mutators go on until these are done
+                        System.gc(); // clears the handles the mutators dropped, as the JVM's collections do in time
+                        Collection done = c.node(node % 3).memory().heap().collect();
+                        collections.incrementAndGet();
+                        freed.addAndGet(done.freed());
+                    }
+                } catch (Throwable e) {
+                    broken.add(e);
+                } finally {
+                    running.set(false);
+                }
+                return null;
+            });
+            collector.get();
+            for (Future<?> f : mutators) {
+                f.get();
+            }
+            assertTrue(broken.isEmpty(), () -> "first failure: " + broken.peek());
+            assertEquals(6, collections.get(), "collections ran");
+
+            // after the mutators: every reachable cell is live and points at live cells, and once
+            // their handles are gone, a collection leaves nothing but what the roots reach
+            SharedMemory m = c.node(1).memory();
+            long reachable = 0;
+            long live = -1;
+            for (int round = 0; round < 10 && live != reachable; round++) {
+                System.gc(); // clears the handles the finished mutators dropped
+                freed.addAndGet(m.heap().collect().freed());
+                reachable = reachable(m);
+                live = m.heap().usage().get(0).objects();
+            }
+            assertEquals(reachable, live, "no leak");
+            assertTrue(freed.get() > 0, "garbage was freed");
+        }
+    }
+
+    /** Walks every list from the roots; fails on a reference to anything but a live cell. */
+    private static long reachable(SharedMemory m) {
+        Set<Long> seen = new HashSet<>();
+        for (int i = 0; i < ROOTS; i++) {
+            for (long at = m.getLong(root(m, i)); at != 0 && seen.add(at); at = m.getLong(m.heap().field(at, CELL, 8))) {
+                assertTrue(m.heap().isA(at, CELL), "a reachable reference to a freed cell at 0x" + Long.toHexString(at));
+            }
+        }
+        return seen.size();
+    }
+
+    @Test
+    void aNodeThatLeavesDuringACollectionAbandonsItWithoutFreeingAnything() throws Exception {
+        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(16).withBackup(true)); // pages outlive node 3
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            SharedMemory m1 = c.node(0).memory();
+            long garbage = m1.heap().allocate(CELL);
+            SharedMemory m3 = c.node(2).memory();
+            CountDownLatch inside = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            // a process of node 3 in the middle of an allocation: the collection's start waits for it
+            Future<?> busy = pool.submit(() -> m3.heap().allocate(CELL, 0, a -> {
+                inside.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return a;
+            }));
+            inside.await();
+            try {
+                Future<Collection> collecting = pool.submit(() -> m1.heap().collect());
+                pool.submit(() -> {
+                    c.node(2).close();
+                    return null;
+                }).get();
+                MemoryException abandoned = assertThrows(MemoryException.class, () -> {
+                    try {
+                        collecting.get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        throw e.getCause();
+                    }
+                });
+                assertTrue(abandoned.getMessage().contains("was abandoned and freed nothing"), abandoned.getMessage());
+                assertTrue(abandoned.getMessage().contains("node 'node3'"), abandoned.getMessage());
+                assertTrue(m1.heap().isA(garbage, CELL), "nothing was freed");
+            } finally {
+                release.countDown();
+            }
+            busy.get();
+            assertEquals(2, m1.heap().collect().freed(), "the next collection, without node 3, frees it and the "
+                    + "object node 3 allocated (its address was returned bare)");
+            assertFalse(m1.heap().isA(garbage, CELL));
+        }
+    }
+}
