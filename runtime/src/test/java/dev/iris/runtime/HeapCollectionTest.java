@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
@@ -128,6 +129,7 @@ class HeapCollectionTest {
         try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(1024));
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             AtomicBoolean running = new AtomicBoolean(true);
+            Semaphore paced = new Semaphore(0);
             ConcurrentLinkedQueue<Throwable> broken = new ConcurrentLinkedQueue<>();
             List<Future<?>> mutators = new ArrayList<>();
             for (int t = 0; t < 6; t++) {
@@ -136,6 +138,9 @@ class HeapCollectionTest {
                 mutators.add(pool.submit(() -> {
                     try {
                         for (int op = 0; op < 1_500 || running.get() && op < 20_000; op++) {
+                            if (op % 200 == 0) {
+                                paced.release();
+                            }
                             int i = random.nextInt(ROOTS);
                             int r = random.nextInt(100);
                             if (r < 25) { // push a new cell
@@ -147,13 +152,19 @@ class HeapCollectionTest {
                                 if (first != null) {
                                     head(m, i, first.next());
                                 }
-                            } else if (r < 80) { // move a cell to another list, held only by a handle between
-                                Cell first = head(m, i);
-                                if (first != null) {
-                                    head(m, i, first.next());
-                                    int j = random.nextInt(ROOTS);
-                                    first.next(head(m, j));
-                                    head(m, j, first);
+                            } else if (r < 80) { // move a cell from one list into another, held only by a handle between
+                                Cell before = walk(head(m, i), random.nextInt(8));
+                                Cell moved = before == null ? null : before.next();
+                                if (moved != null) {
+                                    before.next(moved.next()); // out of the middle of one list
+                                    Cell after = walk(head(m, random.nextInt(ROOTS)), random.nextInt(8));
+                                    if (after == null || after.equals(moved)) {
+                                        moved.next(head(m, i));
+                                        head(m, i, moved);
+                                    } else { // into the middle of another: after a cell the collector may have read
+                                        moved.next(after.next());
+                                        after.next(moved);
+                                    }
                                 }
                             } else { // walk
                                 Cell cell = head(m, i);
@@ -174,7 +185,6 @@ class HeapCollectionTest {
             Future<?> collector = pool.submit(() -> {
                 try {
                     for (int node = 0; node < 6; node++) { // the mutators go on until these are done
-                        System.gc(); // clears the handles the mutators dropped, as the JVM's collections do in time
                         Collection done = c.node(node % 3).memory().heap().collect();
                         collections.incrementAndGet();
                         freed.addAndGet(done.freed());
@@ -183,10 +193,20 @@ class HeapCollectionTest {
                     broken.add(e);
                 } finally {
                     running.set(false);
+                    paced.release();
+                }
+                return null;
+            });
+            // the JVM's own collections clear the handles the mutators drop, during marking too
+            Future<?> jvm = pool.submit(() -> {
+                while (running.get()) {
+                    paced.acquire(); // a permit per 200 operations
+                    System.gc();
                 }
                 return null;
             });
             collector.get();
+            jvm.get();
             for (Future<?> f : mutators) {
                 f.get();
             }
@@ -207,6 +227,18 @@ class HeapCollectionTest {
             assertEquals(reachable, live, "no leak");
             assertTrue(freed.get() > 0, "garbage was freed");
         }
+    }
+
+    /** The cell {@code steps} after {@code cell}, or the last one before the end. */
+    private static Cell walk(Cell cell, int steps) {
+        for (int k = 0; k < steps && cell != null; k++) {
+            Cell next = cell.next();
+            if (next == null) {
+                break;
+            }
+            cell = next;
+        }
+        return cell;
     }
 
     /** Walks every list from the roots; fails on a reference to anything but a live cell. */

@@ -30,6 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.LongConsumer;
 
 /**
  * The collection of the shared heaps: a mostly concurrent mark and sweep over the whole cluster,
@@ -85,6 +86,8 @@ final class Collector {
     private final Map<Integer, CompletableFuture<Answer>> answers = new ConcurrentHashMap<>();
     /** Counts the nodes that joined: a join before the remark abandons a collection. */
     private volatile long joins;
+    /** For tests: told, on the collecting thread, each object the marking has read. */
+    volatile LongConsumer scanned = object -> { };
 
     /** A handle's hold on an object: the object stays while the handle is reachable. */
     private static final class Hold extends WeakReference<Object> {
@@ -560,6 +563,7 @@ final class Collector {
                         add(dsm.getLong(elements + 8 * i));
                     }
                 }
+                scanned.accept(object);
             }
         }
 

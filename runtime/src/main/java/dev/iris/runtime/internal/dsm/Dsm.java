@@ -62,7 +62,7 @@ public final class Dsm implements SharedMemory {
     /** Backup copies and recovery after deaths; null unless {@link MemoryConfig#backup()}. */
     final Backup backup;
     final Recovery recovery;
-    private final Heap heap;
+    final Heap heap;
     /** The calling thread's transaction on this node, or null (per node: in-JVM nodes share threads). */
     private final ThreadLocal<Transaction> tx = new ThreadLocal<>();
     /** Transactions running on this node: accessors look at {@link #tx} only while there are any. */
