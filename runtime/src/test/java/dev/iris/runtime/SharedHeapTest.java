@@ -45,7 +45,7 @@ class SharedHeapTest {
     private static final HeapType ALONE = HeapType.of("Alone", "heap", 8).withOwnPages();
 
     private static MemoryConfig memory(PageManagement management, Consistency consistency, int arenas) {
-        return MemoryConfig.of(List.of(Region.of("root", 8), Region.heap("heap", (long) PAGE + arenas * ARENA,
+        return MemoryConfig.of(List.of(Region.of("root", 8).withReferences(List.of(0L)), Region.heap("heap", (long) PAGE + arenas * ARENA,
                 consistency))).withPageSize(PAGE).withManagement(management)
                 .withHeapTypes(List.of(CELL, LONGS, CELLS, ALONE));
     }
@@ -144,34 +144,46 @@ class SharedHeapTest {
     }
 
     @Test
-    void freedBlocksAreReusedZeroedAndAFullHeapSaysSo() throws Exception {
+    void freedBlocksAreReusedZeroedAndAFullHeapCollectsBeforeItSaysSo() throws Exception {
         try (TestCluster c = Transport.IN_JVM.start(2, Codecs.of(), memory(PageManagement.FIXED, Consistency.SEQUENTIAL, 2))) {
             SharedMemory m = c.node(0).memory();
             SharedHeap h = m.heap();
+            long root = m.region("root").base();
             List<Long> all = new ArrayList<>();
             MemoryException full = null;
-            while (full == null) {
+            while (full == null) { // a list from the root: every cell stays reachable
                 try {
                     long cell = h.allocate(CELL);
                     m.setLong(h.field(cell, CELL, 0), all.size() + 1);
+                    h.setReference(h.field(cell, CELL, 8), m.getLong(root));
+                    h.setReference(root, cell);
                     all.add(cell);
                 } catch (MemoryException e) {
                     full = e;
                 }
             }
             assertEquals("heap 'heap' is full: all its 2 arenas of " + ARENA + " bytes are taken", full.getMessage());
+            assertEquals(0, full.getSuppressed().length, "the collection it ran first freed nothing, and failed in nothing");
             assertEquals(2 * (ARENA / 24), all.size(), "both arenas were used to the end");
             // the other node cannot allocate either, and nothing it did changed the objects
             assertThrows(MemoryException.class, () -> c.node(1).memory().heap().allocate(CELL));
             for (int i = 0; i < all.size(); i++) {
                 assertEquals(i + 1, m.getLong(h.field(all.get(i), CELL, 0)));
             }
-            long freed = all.get(17);
+            long freed = all.get(all.size() - 1); // the head, taken off the list first
+            h.setReference(root, all.get(all.size() - 2));
             h.free(freed, CELL);
             long again = h.allocate(CELL);
             assertEquals(freed, again, "the freed block is allocated again");
             assertEquals(0, m.getLong(h.field(again, CELL, 0)), "zeroed");
+            h.setReference(h.field(again, CELL, 8), m.getLong(root));
+            h.setReference(root, again);
             assertThrows(MemoryException.class, () -> h.allocate(CELL));
+
+            h.setReference(root, 0); // the whole list is garbage now: the next allocation collects it first
+            long after = c.node(1).memory().heap().allocate(CELL);
+            assertTrue(all.contains(after), "a collected block");
+            assertEquals(1, all.stream().filter(cell -> h.isA(cell, CELL)).count(), "the others were collected");
         }
     }
 
