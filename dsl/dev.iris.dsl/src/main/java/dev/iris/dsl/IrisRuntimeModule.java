@@ -4,9 +4,11 @@ import com.google.inject.Binder;
 import com.google.inject.name.Names;
 import dev.iris.dsl.parser.IrisSyntaxErrorMessageProvider;
 import dev.iris.dsl.scoping.IrisImportScopeProvider;
+import dev.iris.dsl.scoping.IrisLinkingDiagnosticMessages;
 import java.util.Map;
 import org.eclipse.xtext.formatting2.FormatterPreferenceKeys;
 import org.eclipse.xtext.formatting2.FormatterPreferences;
+import org.eclipse.xtext.linking.ILinkingDiagnosticMessageProvider;
 import org.eclipse.xtext.parser.antlr.ISyntaxErrorMessageProvider;
 import org.eclipse.xtext.preferences.IPreferenceValuesProvider;
 import org.eclipse.xtext.preferences.MapBasedPreferenceValues;
@@ -18,6 +20,11 @@ public class IrisRuntimeModule extends AbstractIrisRuntimeModule {
     /** Syntax errors that name what was expected in plain words. */
     public Class<? extends ISyntaxErrorMessageProvider> bindISyntaxErrorMessageProvider() {
         return IrisSyntaxErrorMessageProvider.class;
+    }
+
+    /** Unresolved references named in the language's words ("object type", not the model's "DataType"). */
+    public Class<? extends ILinkingDiagnosticMessageProvider> bindILinkingDiagnosticMessageProvider() {
+        return IrisLinkingDiagnosticMessages.class;
     }
 
     /** The formatter indents with four spaces (editors may override it with their own settings). */

@@ -44,6 +44,8 @@ public final class IrisColors {
         STYLES.put(IrisHighlighting.MESSAGE, new Style("Message names", new RGB(0, 110, 140), false));
         STYLES.put(IrisHighlighting.GROUP, new Style("Group names", new RGB(150, 80, 0), false));
         STYLES.put(IrisHighlighting.SHARED, new Style("Shared object names", new RGB(0, 128, 64), false));
+        STYLES.put(IrisHighlighting.HEAP, new Style("Heap names", new RGB(0, 128, 128), false));
+        STYLES.put(IrisHighlighting.OBJECT, new Style("Object type names", new RGB(0, 100, 40), true));
         STYLES.put(IrisHighlighting.PROCESS, new Style("Process names", new RGB(120, 40, 160), true));
         STYLES.put(IrisHighlighting.CLUSTER, new Style("Cluster names", new RGB(0, 0, 192), true));
         STYLES.put(IrisHighlighting.NODE, new Style("Node names", new RGB(0, 0, 192), false));

@@ -63,7 +63,7 @@ class IrisContentAssistTest {
     @Test
     void declarationKeywordsAtTheTopLevel() throws Exception {
         List<String> keywords = proposals("system s\n|");
-        for (String k : List.of("cluster", "group", "import", "local", "message", "process", "shared")) {
+        for (String k : List.of("cluster", "group", "heap", "import", "local", "message", "object", "process", "shared")) {
             assertTrue(keywords.contains(k), () -> k + " in " + keywords);
         }
     }
@@ -116,5 +116,59 @@ class IrisContentAssistTest {
         assertEquals("message Name {\n    long field\n} returns Reply", template.getProposal());
         assertEquals(4, template.getEditPositions().size(), "Name, the field's type and name, the reply");
         assertEquals("message", template.getLabel());
+    }
+
+    @Test
+    void heapsAfterInAndObjectTypesAsFieldTypes() throws Exception {
+        assertEquals(List.of("Index", "Scratch"), proposals("""
+                system s
+                heap Index size 1 MiB
+                heap Scratch size 1 MiB
+                message Ping { }
+                object TreeNode in | { }
+                """).stream().filter(p -> Character.isUpperCase(p.charAt(0))).toList());
+        List<String> types = proposals("""
+                system s
+                heap Index size 1 MiB
+                object TreeNode in Index { }
+                object Leaf in Index { }
+                shared Roots { Tr| }
+                """);
+        assertEquals(List.of("TreeNode"), types);
+        // a field's type: object types in shared and heap objects, messages in messages
+        String program = """
+                system s
+                heap Index size 1 MiB
+                object TreeNode in Index { }
+                message Ping { }
+                %s
+                """;
+        assertEquals(List.of("TreeNode"), proposals(program.formatted("shared Roots { | }")).stream()
+                .filter(p -> Character.isUpperCase(p.charAt(0))).toList());
+        assertEquals(List.of("Leaf", "TreeNode"), proposals(program.formatted("object Leaf in Index { long key  | }"))
+                .stream().filter(p -> Character.isUpperCase(p.charAt(0))).toList());
+        assertEquals(List.of("Ping", "Pong"), proposals(program.formatted("message Pong { | }")).stream()
+                .filter(p -> Character.isUpperCase(p.charAt(0))).toList());
+        assertEquals(List.of("GiB", "KiB", "MiB"), proposals("""
+                system s
+                heap Index size 64 |
+                """).stream().filter(p -> p.matches("[KMG]iB")).toList());
+    }
+
+    @Test
+    void templatesOfHeapsAndObjectTypes() throws Exception {
+        XtextResourceSet set = injector.getInstance(XtextResourceSet.class);
+        String text = "system s\nob";
+        XtextResource resource = (XtextResource) set.createResource(URI.createURI("t.iris"));
+        resource.load(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), null);
+        ContentAssistContextFactory factory = injector.getInstance(ContentAssistContextFactory.class);
+        factory.setPool(pool);
+        ContentAssistContext[] contexts = factory.create(text, new TextRegion(text.length(), 0), text.length(), resource);
+        IdeContentProposalAcceptor acceptor = injector.getInstance(IdeContentProposalAcceptor.class);
+        injector.getInstance(IdeContentProposalProvider.class).createProposals(Arrays.asList(contexts), acceptor);
+        ContentAssistEntry template = java.util.stream.StreamSupport.stream(acceptor.getEntries().spliterator(), false)
+                .filter(e -> !e.getEditPositions().isEmpty()).findFirst().orElseThrow();
+        assertEquals("object Name in Heap {\n    long key\n    Name next\n}", template.getProposal());
+        assertEquals("object", template.getLabel());
     }
 }

@@ -41,4 +41,26 @@ class IrisHighlightingTest {
                 "lab=" + IrisHighlighting.CLUSTER, "n1=" + IrisHighlighting.NODE,
                 "pingers=" + IrisHighlighting.GROUP, "pingers=" + IrisHighlighting.GROUP), seen);
     }
+
+    @Test
+    void heapsAndObjectTypesAreColouredByKind() throws Exception {
+        String text = """
+                system s
+                heap Index size 1 MiB
+                object Node in Index { Node next }
+                shared Roots { Node root }
+                """;
+        Injector injector = new IrisIdeSetup().createInjectorAndDoEMFRegistration();
+        XtextResource resource = (XtextResource) injector.getInstance(XtextResourceSet.class)
+                .createResource(URI.createURI("h.iris"));
+        resource.load(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), null);
+        List<String> seen = new ArrayList<>();
+        injector.getInstance(ISemanticHighlightingCalculator.class).provideHighlightingFor(resource,
+                (offset, length, styles) -> seen.add(text.substring(offset, offset + length) + "=" + String.join(",", styles)),
+                CancelIndicator.NullImpl);
+        seen.sort(null);
+        assertEquals(List.of("Index=" + IrisHighlighting.HEAP, "Index=" + IrisHighlighting.HEAP,
+                "Node=" + IrisHighlighting.OBJECT, "Node=" + IrisHighlighting.OBJECT, "Node=" + IrisHighlighting.OBJECT,
+                "Roots=" + IrisHighlighting.SHARED), seen);
+    }
 }

@@ -6,6 +6,7 @@ import dev.iris.dsl.IrisStandaloneSetup;
 import dev.iris.dsl.generator.IrisGenerator;
 import dev.iris.dsl.iris.IrisSystem;
 import dev.iris.dsl.iris.Message;
+import dev.iris.dsl.iris.ObjectType;
 import dev.iris.dsl.iris.Process;
 import dev.iris.dsl.iris.SharedObject;
 import java.io.IOException;
@@ -158,6 +159,7 @@ public class IrisCompiler {
             case Process p -> "process";
             case Message m -> "message";
             case SharedObject o -> "shared object";
+            case ObjectType o -> "object type";
             default -> declaration.eClass().getName();
         };
         EStructuralFeature name = declaration.eClass().getEStructuralFeature("name");

@@ -4,10 +4,13 @@ import dev.iris.dsl.iris.Cluster;
 import dev.iris.dsl.iris.Element;
 import dev.iris.dsl.iris.Field;
 import dev.iris.dsl.iris.Group;
+import dev.iris.dsl.iris.Heap;
 import dev.iris.dsl.iris.Import;
 import dev.iris.dsl.iris.IrisSystem;
 import dev.iris.dsl.iris.Message;
+import dev.iris.dsl.iris.IrisPackage.Literals;
 import dev.iris.dsl.iris.Node;
+import dev.iris.dsl.iris.ObjectType;
 import dev.iris.dsl.iris.SharedObject;
 import java.util.List;
 import org.eclipse.emf.ecore.EObject;
@@ -50,6 +53,16 @@ public class IrisFormatter extends AbstractJavaFormatter {
         words(shared, doc, "shared", "consistency", "home");
         brackets(shared, doc);
         block(shared, shared.getFields(), doc);
+    }
+
+    protected void format(Heap heap, IFormattableDocument doc) {
+        words(heap, doc, "heap", "size", "consistency");
+        doc.prepend(textRegionExtensions.regionFor(heap).feature(Literals.HEAP__UNIT), it -> it.oneSpace());
+    }
+
+    protected void format(ObjectType type, IFormattableDocument doc) {
+        words(type, doc, "object", "in", "own", "pages");
+        block(type, type.getFields(), doc);
     }
 
     protected void format(Field field, IFormattableDocument doc) {

@@ -4,6 +4,7 @@ import dev.iris.dsl.iris.Cluster;
 import dev.iris.dsl.iris.Group;
 import dev.iris.dsl.iris.IrisSystem;
 import dev.iris.dsl.iris.Message;
+import dev.iris.dsl.iris.ObjectType;
 import dev.iris.dsl.iris.Process;
 import dev.iris.dsl.iris.SharedObject;
 import java.util.ArrayList;
@@ -42,12 +43,12 @@ public final class GeneratedNames {
      * The Java elements named after {@code declaration} as they would be named if it were called
      * {@code name}; their number and order do not depend on {@code name}, so the lists for the
      * old and the new name pair up. Empty for a declaration the generated code names nothing after
-     * (a system, a node, a field).
+     * (a system, a node, a field, a heap).
      *
-     * @param declaration a message, a process, a shared object, a group or a cluster in a
-     *                    resource set with the program's other files loaded (processes of other
-     *                    files that handle a message or use a shared object have methods named
-     *                    after it)
+     * @param declaration a message, a process, a shared object, a heap object type, a group or a
+     *                    cluster in a resource set with the program's other files loaded
+     *                    (processes of other files that handle a message or use a shared object
+     *                    have methods named after it)
      */
     public static List<JavaName> of(EObject declaration, String name) {
         IrisSystem system = EcoreUtil2.getContainerOfType(declaration, IrisSystem.class);
@@ -75,6 +76,7 @@ public final class GeneratedNames {
                 }
             }
             case Process p -> names.add(new JavaName(Kind.TYPE, pkg + "Abstract" + name, null));
+            case ObjectType o -> names.add(new JavaName(Kind.TYPE, pkg + name, null));
             // a local group is a method of the node (every node has its own), any other a constant
             case Group g -> names.add(new JavaName(g.isLocal() ? Kind.METHOD : Kind.FIELD, systemClass,
                     JavaNames.constant(name)));

@@ -3,6 +3,7 @@ package dev.iris.dsl.generator;
 import com.google.inject.Inject;
 import dev.iris.dsl.iris.IrisSystem;
 import dev.iris.dsl.iris.Message;
+import dev.iris.dsl.iris.ObjectType;
 import dev.iris.dsl.iris.Process;
 import dev.iris.dsl.iris.SharedObject;
 import java.util.HashMap;
@@ -27,8 +28,10 @@ import org.eclipse.xtext.generator.IGeneratorContext;
  * send helpers ({@link ProcessTemplate});
  * <li>a class per shared object with typed accessors over the distributed shared memory
  * ({@link SharedTemplate});
- * <li>{@code <Name>System}: group ids, the codecs, the clusters, the memory layout and how to start
- * them ({@link SystemTemplate}).
+ * <li>a class per heap object type: typed handles on the objects allocated in a heap
+ * ({@link ObjectTypeTemplate});
+ * <li>{@code <Name>System}: group ids, the codecs, the clusters, the memory layout (the regions of
+ * shared objects and heaps, the heap types) and how to start them ({@link SystemTemplate}).
  * </ul>
  */
 public class IrisGenerator extends AbstractGenerator {
@@ -50,6 +53,7 @@ public class IrisGenerator extends AbstractGenerator {
                 case Message message -> new MessageTemplate(names, documentation).generate(message);
                 case Process process -> new ProcessTemplate(names, documentation).generate(process);
                 case SharedObject shared -> new SharedTemplate(names, documentation).generate(shared);
+                case ObjectType type -> new ObjectTypeTemplate(names, documentation).generate(type);
                 case IrisSystem system -> new SystemTemplate(names).generate();
                 default -> throw new IllegalStateException("nothing is generated for " + declaration);
             });
@@ -59,7 +63,7 @@ public class IrisGenerator extends AbstractGenerator {
     /**
      * The files {@link #doGenerate} writes for {@code resource} (paths relative to the output
      * directory), each with the declaration it is generated from: a message, a process, a shared
-     * object or the system itself; in the order they are written.
+     * object, a heap object type or the system itself; in the order they are written.
      */
     public static Map<String, EObject> sources(Resource resource) {
         Map<String, EObject> files = new LinkedHashMap<>();
@@ -73,6 +77,9 @@ public class IrisGenerator extends AbstractGenerator {
             }
             for (SharedObject shared : EcoreUtil2.typeSelect(system.getElements(), SharedObject.class)) {
                 files.put(dir + shared.getName() + ".java", shared);
+            }
+            for (ObjectType type : EcoreUtil2.typeSelect(system.getElements(), ObjectType.class)) {
+                files.put(dir + type.getName() + ".java", type);
             }
             files.put(dir + new JavaNames(system).systemClass() + ".java", system);
         }

@@ -1,14 +1,16 @@
 package dev.iris.dsl.generator;
 
+import dev.iris.dsl.iris.DeclaredTypeRef;
 import dev.iris.dsl.iris.Group;
 import dev.iris.dsl.iris.IrisSystem;
 import dev.iris.dsl.iris.Message;
-import dev.iris.dsl.iris.MessageTypeRef;
 import dev.iris.dsl.iris.PrimitiveTypeRef;
 import dev.iris.dsl.iris.TypeRef;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.emf.ecore.EObject;
@@ -126,7 +128,7 @@ final class JavaNames {
                 case STRING -> "String";
                 case BYTES -> "byte[]";
             };
-            case MessageTypeRef m -> messageClass(m.getMessage());
+            case DeclaredTypeRef d -> qualified(d.getDeclaration(), d.getDeclaration().getName());
             default -> throw new IllegalArgumentException("unknown type " + type);
         };
         return type.isArray() ? element + "[]" : element;
@@ -154,7 +156,6 @@ final class JavaNames {
         return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
-    /** A javadoc comment from a documentation text, or an empty string. */
     /** A documentation comment as the first lines (and a blank line) of a class's javadoc; "" if none. */
     static String docLines(String doc) {
         StringBuilder lines = new StringBuilder();
@@ -167,6 +168,52 @@ final class JavaNames {
         return lines.toString();
     }
 
+    /**
+     * {@code members} (generated members of a class, the first with a one-line javadoc) with
+     * {@code doc}, the documentation of the declaration they are generated from, at the start of
+     * that javadoc; {@code members} as they are without documentation. (A comment of its own before
+     * them would be a javadoc attached to nothing.)
+     */
+    static String documented(String doc, String members) {
+        String start = "    /** ";
+        int end = members.indexOf(" */\n");
+        if (doc == null || doc.isBlank() || !members.startsWith(start) || end < 0) {
+            return members;
+        }
+        String comment = javadoc(doc, "    ");
+        return comment.substring(0, comment.length() - "     */\n".length())
+                + "     *\n     * <p>" + members.substring(start.length(), end) + "\n     */\n"
+                + members.substring(end + " */\n".length());
+    }
+
+    /**
+     * {@code text} as lines of at most {@code width} characters (unless a word is longer), each
+     * starting with {@code prefix}; an inline tag (a brace and what it encloses) stays on one line.
+     */
+    static String wrap(String text, String prefix, int width) {
+        List<String> words = new ArrayList<>();
+        for (String word : text.split(" ")) {
+            int last = words.size() - 1;
+            if (last >= 0 && words.get(last).lastIndexOf("{@") > words.get(last).lastIndexOf('}')) {
+                words.set(last, words.get(last) + " " + word); // inside an inline tag
+            } else {
+                words.add(word);
+            }
+        }
+        StringBuilder lines = new StringBuilder();
+        StringBuilder line = new StringBuilder(prefix);
+        for (String word : words) {
+            if (line.length() > prefix.length() && line.length() + 1 + word.length() > width) {
+                lines.append(line).append('\n');
+                line.setLength(0);
+                line.append(prefix);
+            }
+            line.append(line.length() > prefix.length() ? " " : "").append(word);
+        }
+        return lines.append(line).append('\n').toString();
+    }
+
+    /** A javadoc comment from a documentation text, or an empty string. */
     static String javadoc(String doc, String indent) {
         if (doc == null || doc.isBlank()) {
             return "";

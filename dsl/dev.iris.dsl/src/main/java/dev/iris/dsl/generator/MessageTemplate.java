@@ -1,8 +1,8 @@
 package dev.iris.dsl.generator;
 
+import dev.iris.dsl.iris.DeclaredTypeRef;
 import dev.iris.dsl.iris.Field;
 import dev.iris.dsl.iris.Message;
-import dev.iris.dsl.iris.MessageTypeRef;
 import dev.iris.dsl.iris.PrimitiveTypeRef;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,8 +85,8 @@ final class MessageTemplate {
     }
 
     private String encoder(Field f, String value) {
-        if (f.getType() instanceof MessageTypeRef ref) {
-            String type = names.messageClass(ref.getMessage());
+        if (f.getType() instanceof DeclaredTypeRef ref) {
+            String type = names.messageClass((Message) ref.getDeclaration());
             String nested = "(b, v) -> " + type + ".CODEC.encode(v, b)";
             return ref.isArray()
                     ? "Fields.writeArray(out, " + value + ", (a, e) -> Fields.writeNested(a, e, " + nested + "))"
@@ -114,8 +114,8 @@ final class MessageTemplate {
     }
 
     private String decoder(Field f) {
-        if (f.getType() instanceof MessageTypeRef ref) {
-            String type = names.messageClass(ref.getMessage());
+        if (f.getType() instanceof DeclaredTypeRef ref) {
+            String type = names.messageClass((Message) ref.getDeclaration());
             return ref.isArray()
                     ? "Fields.readArray(in, " + type + "[]::new, i -> Fields.readNested(i, " + type + ".CODEC::decode))"
                     : "Fields.readNested(in, " + type + ".CODEC::decode)";

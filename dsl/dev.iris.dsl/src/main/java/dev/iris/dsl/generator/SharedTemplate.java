@@ -2,18 +2,20 @@ package dev.iris.dsl.generator;
 
 import dev.iris.dsl.iris.Consistency;
 import dev.iris.dsl.iris.Field;
+import dev.iris.dsl.iris.ObjectType;
 import dev.iris.dsl.iris.PrimitiveType;
 import dev.iris.dsl.iris.PrimitiveTypeRef;
 import dev.iris.dsl.iris.SharedObject;
+import java.util.List;
 import org.eclipse.xtext.documentation.IEObjectDocumentationProvider;
 
 /**
  * {@code <Shared>}: typed access to a shared object in distributed shared memory. Its instances
  * lie one after the other in the object's region; each field has a fixed offset in an instance
- * (aligned to its size: 8 bytes for long, double and atomic fields, 4 for int and boolean, 1 for
- * bytes) and each instance is a multiple of 8 bytes. Getters and setters per field (and index),
- * compare-and-set and get-and-add for atomic fields, a lock per object and per instance, and the
- * transaction of transactional objects.
+ * ({@link MemoryLayout}) and each instance is a multiple of 8 bytes. Getters and setters per field
+ * (and index), compare-and-set and get-and-add for atomic fields, typed references to heap objects
+ * (whose words are the roots of the heaps' collector: {@code references()}), a lock per object and
+ * per instance, and the transaction of transactional objects.
  */
 final class SharedTemplate {
     private final JavaNames names;
@@ -24,59 +26,55 @@ final class SharedTemplate {
         this.documentation = documentation;
     }
 
-    /** Bytes of one element of a field, which is also its alignment. */
-    static int elementSize(Field field) {
-        PrimitiveTypeRef type = (PrimitiveTypeRef) field.getType();
-        if (field.isAtomic()) {
-            return 8;
-        }
-        return switch (type.getPrimitive()) {
-            case LONG, DOUBLE -> 8;
-            case INT, BOOLEAN -> 4;
-            default -> 1; // bytes[N]
-        };
-    }
-
-    /** Bytes of a field: elements times length (1 for a scalar). */
-    static long fieldSize(Field field) {
-        return (long) elementSize(field) * (field.getType().isArray() ? field.getType().getSize() : 1);
-    }
-
     /** Bytes of one instance: the fields with their alignment, rounded up to 8. */
     static long instanceSize(SharedObject shared) {
-        long offset = 0;
-        for (Field f : shared.getFields()) {
-            offset = align(offset, elementSize(f)) + fieldSize(f);
-        }
-        return Math.max(8, align(offset, 8));
-    }
-
-    private static long align(long offset, int to) {
-        return (offset + to - 1) / to * to;
+        return Math.max(8, MemoryLayout.fixedSize(shared.getFields()));
     }
 
     String generate(SharedObject shared) {
         String cls = shared.getName();
+        Consistency consistency = shared.getConsistency();
         boolean counted = shared.isCounted() && shared.getInstances() > 1;
         int instances = shared.isCounted() ? shared.getInstances() : 1;
         String param = counted ? "int instance, " : "";
         String arg = counted ? "instance, " : "";
         StringBuilder constants = new StringBuilder();
         StringBuilder accessors = new StringBuilder();
-        long offset = 0;
-        for (Field f : shared.getFields()) {
-            int size = elementSize(f);
-            offset = align(offset, size);
+        StringBuilder roots = new StringBuilder();
+        List<Long> offsets = MemoryLayout.offsets(shared.getFields());
+        for (int i = 0; i < shared.getFields().size(); i++) {
+            Field f = shared.getFields().get(i);
+            long offset = offsets.get(i);
+            int size = MemoryLayout.elementSize(f);
             String upper = JavaNames.constant(f.getName());
             String name = Character.toUpperCase(f.getName().charAt(0)) + f.getName().substring(1);
-            PrimitiveType primitive = ((PrimitiveTypeRef) f.getType()).getPrimitive();
-            String doc = JavaNames.javadoc(documentation.getDocumentation(f), "    ");
+            String doc = documentation.getDocumentation(f);
             constants.append("    /** Offset of {@code ").append(f.getName()).append("} in an instance. */\n")
                     .append("    public static final long ").append(upper).append(" = ").append(offset).append(";\n");
             boolean array = f.getType().isArray();
+            if (MemoryLayout.isReference(f)) {
+                if (array) {
+                    constants.append("    /** Elements of {@code ").append(f.getName()).append("}. */\n")
+                            .append("    public static final int ").append(upper).append("_LENGTH = ")
+                            .append(f.getType().getSize()).append(";\n");
+                }
+                String params = param + (array ? "int index" : "");
+                params = params.endsWith(", ") ? params.substring(0, params.length() - 2) : params;
+                String where = array
+                        ? "address(" + arg + upper + ") + (long) java.util.Objects.checkIndex(index, " + upper
+                                + "_LENGTH) * " + size
+                        : "address(" + arg + upper + ")";
+                ObjectType target = MemoryLayout.target(f);
+                accessors.append(JavaNames.documented(doc, ObjectTypeTemplate.referenceAccessors(f.getName(), name,
+                        names.qualified(target, target.getName()), params, where, "memory",
+                        consistency != Consistency.RELEASE)));
+                roots.append(array ? ROOT_ARRAY.formatted(upper) : ROOT.formatted(upper));
+                continue;
+            }
+            PrimitiveType primitive = ((PrimitiveTypeRef) f.getType()).getPrimitive();
             if (primitive == PrimitiveType.BYTES) {
                 int length = f.getType().getSize();
-                accessors.append(doc).append("""
+                accessors.append(JavaNames.documented(doc, """
                             /** {@code %1$s}: all %3$d bytes. */
                             public byte[] get%2$s(%7$s) {
                                 byte[] value = new byte[%3$d];
@@ -94,8 +92,7 @@ final class SharedTemplate {
                             }
 
                         """.formatted(f.getName(), name, length, param, counted ? "instance, " : "", upper,
-                        counted ? "int instance" : ""));
-                offset += fieldSize(f);
+                        counted ? "int instance" : "")));
                 continue;
             }
             String type = switch (primitive) {
@@ -129,7 +126,7 @@ final class SharedTemplate {
                         .append(f.getType().getSize()).append(";\n");
             }
             String getter = (primitive == PrimitiveType.BOOLEAN ? "is" : "get") + name;
-            accessors.append(doc).append("""
+            accessors.append(JavaNames.documented(doc, """
                         /** {@code %1$s}%2$s. */
                         public %3$s %4$s(%5$s) {
                             return %6$s;
@@ -141,7 +138,7 @@ final class SharedTemplate {
                         }
 
                     """.formatted(f.getName(), array ? " at {@code index}" : "", type, getter, params, read, name,
-                    params.isEmpty() ? "" : ", ", write));
+                    params.isEmpty() ? "" : ", ", write)));
             if (f.isAtomic()) {
                 String cast = primitive == PrimitiveType.INT ? "(int) " : "";
                 accessors.append("""
@@ -157,9 +154,7 @@ final class SharedTemplate {
 
                         """.formatted(f.getName(), name, params, params.isEmpty() ? "" : ", ", type, where, cast));
             }
-            offset += fieldSize(f);
         }
-        Consistency consistency = shared.getConsistency();
         String transaction = consistency != Consistency.TRANSACTIONAL ? "" : """
                     /** Runs {@code body} as one optimistic transaction over this and other transactional objects. */
                     public <T> T transaction(java.util.function.Supplier<T> body) {
@@ -199,6 +194,8 @@ final class SharedTemplate {
                 import dev.iris.runtime.dsm.DistributedLock;
                 import dev.iris.runtime.dsm.MemoryConfig;
                 import dev.iris.runtime.dsm.SharedMemory;
+                import java.util.ArrayList;
+                import java.util.List;
 
                 /**
                 %3$s * Shared object {@code %4$s}: %5$d instance(s) of %6$d bytes in region {@code %4$s}, %7$s
@@ -223,10 +220,10 @@ final class SharedTemplate {
 
                     /** The region to declare in the cluster's memory configuration. */
                     public static MemoryConfig.Region region() {
-                        return new MemoryConfig.Region(REGION, INSTANCES * SIZE, Consistency.%9$s, %10$s);
+                        return new MemoryConfig.Region(REGION, INSTANCES * SIZE, Consistency.%9$s, %10$s)%15$s;
                     }
 
-                %11$s
+                %16$s%11$s
                 %12$s    /** The lock of the whole object, the same on every node. */
                     public DistributedLock lock() {
                         return memory.lock(REGION);
@@ -237,6 +234,34 @@ final class SharedTemplate {
                 names.javaPackage(), doc, cls, instances, instanceSize(shared),
                 consistency.getLiteral(), constants, consistency.name(),
                 shared.getHome() == null ? "null" : JavaNames.literal(shared.getHome()), address, accessors,
-                instanceLock, transaction);
+                instanceLock, transaction, roots.isEmpty() ? "" : "\n                .withReferences(references())",
+                roots.isEmpty() ? "" : REFERENCES.formatted(roots));
     }
+
+    /** The offset of a reference field in each instance, in the loop of {@code references()}. */
+    private static final String ROOT = """
+                        offsets.add(instance * SIZE + %s);
+            """;
+
+    /** The offsets of the elements of a fixed array of references in each instance. */
+    private static final String ROOT_ARRAY = """
+                        for (int i = 0; i < %1$s_LENGTH; i++) {
+                            offsets.add(instance * SIZE + %1$s + i * 8L);
+                        }
+            """;
+
+    /** {@code references()}: the roots of the heaps' collector in the object's region. */
+    private static final String REFERENCES = """
+                /**
+                 * The offsets in the region of the words that refer to heap objects, in every instance: the
+                 * roots from which the heaps' collector finds the objects that are live.
+                 */
+                public static List<Long> references() {
+                    List<Long> offsets = new ArrayList<>();
+                    for (long instance = 0; instance < INSTANCES; instance++) {
+            %s        }
+                    return offsets;
+                }
+
+            """;
 }

@@ -1,10 +1,13 @@
 package dev.iris.dsl.generator;
 
 import dev.iris.dsl.iris.Cluster;
+import dev.iris.dsl.iris.Field;
 import dev.iris.dsl.iris.Group;
+import dev.iris.dsl.iris.Heap;
 import dev.iris.dsl.iris.IrisSystem;
 import dev.iris.dsl.iris.Message;
 import dev.iris.dsl.iris.Node;
+import dev.iris.dsl.iris.ObjectType;
 import dev.iris.dsl.iris.Placement;
 import dev.iris.dsl.iris.Process;
 import dev.iris.dsl.iris.SharedObject;
@@ -78,7 +81,26 @@ final class SystemTemplate {
         // a region per shared object of this system, and per one of another system that a process uses
         Set<SharedObject> shared = new LinkedHashSet<>(EcoreUtil2.typeSelect(system.getElements(), SharedObject.class));
         processes.forEach(p -> shared.addAll(p.getUses()));
-        List<String> regions = shared.stream().map(o -> names.qualified(o, o.getName()) + ".region()").toList();
+        List<String> regions = new ArrayList<>(shared.stream().map(o -> names.qualified(o, o.getName()) + ".region()")
+                .toList());
+        // the heap object types of this system and those its objects and shared objects refer to, and their heaps
+        Set<ObjectType> types = new LinkedHashSet<>(EcoreUtil2.typeSelect(system.getElements(), ObjectType.class));
+        Deque<List<Field>> todo = new ArrayDeque<>();
+        shared.forEach(o -> todo.add(o.getFields()));
+        types.forEach(t -> todo.add(t.getFields()));
+        while (!todo.isEmpty()) {
+            for (Field f : todo.removeFirst()) {
+                if (MemoryLayout.isReference(f) && types.add(MemoryLayout.target(f))) {
+                    todo.add(MemoryLayout.target(f).getFields());
+                }
+            }
+        }
+        Set<Heap> heaps = new LinkedHashSet<>(EcoreUtil2.typeSelect(system.getElements(), Heap.class));
+        types.forEach(t -> heaps.add(t.getHeap()));
+        for (Heap heap : heaps) {
+            regions.add("MemoryConfig.Region.heap(" + JavaNames.literal(heap.getName()) + ", " + bytes(heap)
+                    + ", Consistency." + heap.getConsistency().name() + ")");
+        }
         StringBuilder clusters = new StringBuilder();
         List<String> clusterConstants = new ArrayList<>();
         for (Cluster c : EcoreUtil2.typeSelect(system.getElements(), Cluster.class)) {
@@ -120,6 +142,7 @@ final class SystemTemplate {
                 import dev.iris.runtime.NodeId;
                 import dev.iris.runtime.ProcessBody;
                 import dev.iris.runtime.ProcessId;
+                import dev.iris.runtime.dsm.Consistency;
                 import dev.iris.runtime.dsm.MemoryConfig;
                 import dev.iris.runtime.dsm.PageManagement;
                 import dev.iris.runtime.launch.ClusterSession;
@@ -162,17 +185,7 @@ final class SystemTemplate {
                         }
                     }
 
-                %s    /**
-                     * The shared memory of {@code cluster}: a region per shared object, the cluster's page size,
-                     * page manager and backup copies, every node a manager. Every node of the cluster must use it.
-                     */
-                    public static MemoryConfig memory(ClusterSpec cluster) {
-                        return MemoryConfig.of(List.of(%s)).withPageSize(cluster.pageSize())
-                                .withManagement(PageManagement.valueOf(cluster.pageManager().toUpperCase(java.util.Locale.ROOT)))
-                                .withManagers(cluster.nodes().stream().map(NodeSpec::name).toList())
-                                .withBackup(cluster.backup());
-                    }
-
+                %s%s
                     /** The user's class for each process type: a factory per process, called once per instance. */
                     public record Handlers(%s) {
                     }
@@ -228,8 +241,53 @@ final class SystemTemplate {
                 }
                 """.formatted(names.system().eResource() == null ? "an .iris file"
                 : names.system().eResource().getURI().lastSegment(), names.javaPackage(), system.getName(), cls, cls,
-                groups, String.join(", ", codecs), clusters, String.join(", ", regions), String.join(", ", factories),
-                startBody(spawns));
+                groups, String.join(", ", codecs), clusters, memory(regions, heaps.isEmpty() ? List.of()
+                        : types.stream().map(t -> names.qualified(t, t.getName()) + ".TYPE").toList()),
+                String.join(", ", factories), startBody(spawns));
+    }
+
+    /** {@code memory(cluster)}: the regions, and the heap types when there are heaps. */
+    private static String memory(List<String> regions, List<String> types) {
+        if (types.isEmpty() && regions.stream().noneMatch(r -> r.startsWith("MemoryConfig.Region.heap("))) {
+            return """
+                        /**
+                         * The shared memory of {@code cluster}: a region per shared object, the cluster's page size,
+                         * page manager and backup copies, every node a manager. Every node of the cluster must use it.
+                         */
+                        public static MemoryConfig memory(ClusterSpec cluster) {
+                            return MemoryConfig.of(List.of(%s)).withPageSize(cluster.pageSize())
+                                    .withManagement(PageManagement.valueOf(cluster.pageManager().toUpperCase(java.util.Locale.ROOT)))
+                                    .withManagers(cluster.nodes().stream().map(NodeSpec::name).toList())
+                                    .withBackup(cluster.backup());
+                        }
+                    """.formatted(String.join(", ", regions));
+        }
+        return """
+                    /**
+                     * The shared memory of {@code cluster}: a region per shared object and per heap, the types of
+                     * the heaps' objects, the cluster's page size, page manager and backup copies, every node a
+                     * manager. Every node of the cluster must use it.
+                     */
+                    public static MemoryConfig memory(ClusterSpec cluster) {
+                        return MemoryConfig.of(List.of(
+                                        %s))
+                                .withPageSize(cluster.pageSize())
+                                .withManagement(PageManagement.valueOf(cluster.pageManager().toUpperCase(java.util.Locale.ROOT)))
+                                .withManagers(cluster.nodes().stream().map(NodeSpec::name).toList())
+                                .withBackup(cluster.backup())
+                                .withHeapTypes(List.of(%s));
+                    }
+                """.formatted(String.join(",\n                        ", regions), String.join(", ", types));
+    }
+
+    /** The bytes of a heap as a Java expression: {@code 64L * 1024 * 1024} for 64 MiB. */
+    private static String bytes(Heap heap) {
+        return heap.getSize() + "L" + switch (heap.getUnit()) {
+            case BYTES -> "";
+            case KIB -> " * 1024";
+            case MIB -> " * 1024 * 1024";
+            case GIB -> " * 1024 * 1024 * 1024";
+        };
     }
 
     /** The body of {@code start}: the processes of each placement; in a system without processes, none. */

@@ -1,19 +1,23 @@
 package dev.iris.dsl.validation;
 
+import dev.iris.dsl.generator.MemoryLayout;
 import dev.iris.dsl.iris.Cluster;
 import dev.iris.dsl.iris.Consistency;
+import dev.iris.dsl.iris.DeclaredTypeRef;
 import dev.iris.dsl.iris.Field;
 import dev.iris.dsl.iris.Group;
+import dev.iris.dsl.iris.Heap;
 import dev.iris.dsl.iris.IrisPackage.Literals;
 import dev.iris.dsl.iris.IrisSystem;
 import dev.iris.dsl.iris.Message;
-import dev.iris.dsl.iris.MessageTypeRef;
 import dev.iris.dsl.iris.Node;
+import dev.iris.dsl.iris.ObjectType;
 import dev.iris.dsl.iris.PageManager;
 import dev.iris.dsl.iris.Placement;
 import dev.iris.dsl.iris.PrimitiveType;
 import dev.iris.dsl.iris.PrimitiveTypeRef;
 import dev.iris.dsl.iris.SharedObject;
+import dev.iris.runtime.dsm.MemoryConfig;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -48,11 +52,19 @@ public class IrisValidator extends AbstractIrisValidator {
     public static final String SIZED_ARRAY_IN_MESSAGE = PREFIX + "sizedArrayInMessage";
     /** A message that contains itself without an array in between (infinite size). */
     public static final String MESSAGE_CONTAINS_ITSELF = PREFIX + "messageContainsItself";
-    /** A shared-object field of a type without a fixed size (string, bytes without size, message). */
+    /** A field of a shared or heap object of a type without a fixed size (string, bytes without size, message). */
     public static final String SHARED_FIELD_TYPE = PREFIX + "sharedFieldType";
-    /** A shared-object array without a size. */
+    /** A shared-object array without a size, or an array of size 0 in a shared or heap object. */
     public static final String SHARED_ARRAY_WITHOUT_SIZE = PREFIX + "sharedArrayWithoutSize";
-    /** {@code atomic} on something else than a scalar int or long field of a shared object. */
+    /** A heap object's array part (an array without a size) that is not its last field, or a second one. */
+    public static final String ARRAY_PART = PREFIX + "arrayPart";
+    /** A message field that refers to a heap object. */
+    public static final String REFERENCE_IN_MESSAGE = PREFIX + "referenceInMessage";
+    /** A heap smaller than a page of bookkeeping and an arena at a cluster's page size, or larger than a region can be. */
+    public static final String HEAP_SIZE = PREFIX + "heapSize";
+    /** A heap object type whose fixed part does not fit its heap. */
+    public static final String OBJECT_SIZE = PREFIX + "objectSize";
+    /** {@code atomic} on something else than a scalar int or long field of a shared or heap object. */
     public static final String ATOMIC_FIELD_TYPE = PREFIX + "atomicFieldType";
     /** {@code atomic} fields in an object whose consistency model cannot provide them. */
     public static final String ATOMIC_NEEDS_SEQUENTIAL = PREFIX + "atomicNeedsSequential";
@@ -83,13 +95,14 @@ public class IrisValidator extends AbstractIrisValidator {
     public static final String DUPLICATE_REFERENCE = PREFIX + "duplicateReference";
     /** A nonblocking process that handles a message with a segment (moving it blocks). */
     public static final String NONBLOCKING_SEGMENT = PREFIX + "nonblockingSegment";
-    /** A message or shared object named like a type the generated Java code needs. */
+    /** A message, shared object or heap object type named like a type the generated Java code needs. */
     public static final String RESERVED_NAME = PREFIX + "reservedName";
 
     /**
      * The simple names of the types the generated Java code refers to unqualified: what its files
      * import, what it uses of {@code java.lang}, and the records nested in the system class. A
-     * message or shared object of one of these names would shadow it in the generated package.
+     * message, shared object or heap object type of one of these names would shadow it in the
+     * generated package.
      * {@code IrisGeneratorTest} checks that every import of the generated code is here.
      */
     public static final Set<String> RESERVED_NAMES = Set.of(
@@ -101,10 +114,16 @@ public class IrisValidator extends AbstractIrisValidator {
             "Boolean", "Byte", "Class", "Double", "Error", "Exception", "IllegalArgumentException",
             "IllegalStateException", "Integer", "InterruptedException", "Long", "Math", "Object", "Override",
             "Runnable", "RuntimeException", "String", "System", "Thread", "Void",
-            "ClusterSpec", "Handlers", "NodeSpec", "Placement");
+            "ClusterSpec", "Handlers", "NodeSpec", "Placement", "HeapObject", "HeapType");
 
     /** The highest number a program's well-known group may have: 2^30 - 1 is the runtime's (its name servers). */
     private static final int MAX_WELL_KNOWN_ID = (1 << 30) - 2;
+    /** The least number of pages of a heap: a page of bookkeeping and one arena. */
+    static final int HEAP_MIN_PAGES = 1 + MemoryConfig.HEAP_ARENA_PAGES;
+    /** The largest region. */
+    static final long MAX_REGION_BYTES = MemoryConfig.MAX_REGION_BYTES;
+    /** The page size of a cluster that does not give one. */
+    private static final int DEFAULT_PAGE_SIZE = 4096;
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]");
 
     // ------------------------------------------------------------------ groups
@@ -202,6 +221,11 @@ public class IrisValidator extends AbstractIrisValidator {
         checkNameIsFree(shared, shared.getName(), Literals.ELEMENT__NAME, "shared object");
     }
 
+    @Check
+    public void checkObjectTypeNameIsFree(ObjectType type) {
+        checkNameIsFree(type, type.getName(), Literals.ELEMENT__NAME, "object type");
+    }
+
     private void checkNameIsFree(EObject owner, String name, EStructuralFeature feature, String what) {
         if (RESERVED_NAMES.contains(name)) {
             error("The generated Java code needs the name '" + name + "' for a type of its own; give the " + what
@@ -228,32 +252,49 @@ public class IrisValidator extends AbstractIrisValidator {
 
     @Check
     public void checkField(Field field) {
-        boolean inShared = field.eContainer() instanceof SharedObject;
         var type = field.getType();
         if (type == null) {
             return;
         }
-        if (!inShared) {
+        if (field.eContainer() instanceof Message) {
             if (type.isArray() && type.getSize() > 0) {
                 error("Message arrays have no fixed size: write '[]'", type, Literals.TYPE_REF__SIZE,
                         SIZED_ARRAY_IN_MESSAGE, "");
             }
             if (field.isAtomic()) {
-                error("'atomic' is for fields of shared objects", field, Literals.FIELD__ATOMIC, ATOMIC_FIELD_TYPE);
+                error("'atomic' is for fields of shared objects and heap objects", field, Literals.FIELD__ATOMIC,
+                        ATOMIC_FIELD_TYPE);
+            }
+            if (type instanceof DeclaredTypeRef ref && ref.getDeclaration() instanceof ObjectType object
+                    && !object.eIsProxy()) {
+                error("A message carries values, not references to heap objects: send the address of the '"
+                        + object.getName() + "' (a long) and take it with " + object.getName() + ".at(memory, address)",
+                        field, Literals.FIELD__TYPE, REFERENCE_IN_MESSAGE);
             }
             return;
         }
-        if (type instanceof MessageTypeRef) {
-            error("A shared object holds fixed-size data, not messages", field, Literals.FIELD__TYPE, SHARED_FIELD_TYPE);
+        boolean heapObject = field.eContainer() instanceof ObjectType;
+        String what = heapObject ? "A heap object" : "A shared object";
+        if (type instanceof DeclaredTypeRef ref && ref.getDeclaration() instanceof Message message
+                && !message.eIsProxy()) {
+            error(what + " holds fixed-size data" + (heapObject ? " and references to heap objects" : "")
+                    + ", not messages", field, Literals.FIELD__TYPE, SHARED_FIELD_TYPE);
         } else if (type instanceof PrimitiveTypeRef p) {
             if (p.getPrimitive() == PrimitiveType.STRING) {
-                error("A shared object holds fixed-size data: use bytes[N] instead of string", field,
+                error(what + " holds fixed-size data: use bytes[N] instead of string", field,
                         Literals.FIELD__TYPE, SHARED_FIELD_TYPE);
             } else if (p.getPrimitive() == PrimitiveType.BYTES && !p.isArray()) {
-                error("Shared bytes need a size: bytes[N]", field, Literals.FIELD__TYPE, SHARED_FIELD_TYPE);
+                error(heapObject ? "Bytes in a heap object need a size: bytes[N], or bytes[] for its array part"
+                        : "Shared bytes need a size: bytes[N]", field, Literals.FIELD__TYPE, SHARED_FIELD_TYPE);
             }
         }
-        if (type.isArray() && (!type.eIsSet(Literals.TYPE_REF__SIZE) || type.getSize() == 0)) {
+        if (heapObject) {
+            // an array without a size is the object's array part (checkObjectType); [0] is a mistake
+            if (type.isArray() && parsed(type, Literals.TYPE_REF__SIZE) && type.getSize() == 0) {
+                error("An array in a heap object has a size N > 0, or none ([]) for the object's array part", field,
+                        Literals.FIELD__TYPE, SHARED_ARRAY_WITHOUT_SIZE);
+            }
+        } else if (type.isArray() && (!type.eIsSet(Literals.TYPE_REF__SIZE) || type.getSize() == 0)) {
             error("An array in a shared object has a fixed size: write [N] with N > 0", field, Literals.FIELD__TYPE,
                     SHARED_ARRAY_WITHOUT_SIZE);
         }
@@ -285,18 +326,120 @@ public class IrisValidator extends AbstractIrisValidator {
         todo.add(message);
         while (!todo.isEmpty()) {
             for (Field f : todo.pop().getFields()) {
-                if (f.getType() instanceof MessageTypeRef ref && !ref.isArray() && ref.getMessage() != null
-                        && !ref.getMessage().eIsProxy()) {
-                    if (ref.getMessage() == message) {
+                if (f.getType() instanceof DeclaredTypeRef ref && !ref.isArray()
+                        && ref.getDeclaration() instanceof Message inner && !inner.eIsProxy()) {
+                    if (inner == message) {
                         error("Message '" + message.getName() + "' contains itself; use an array (" + message.getName()
                                 + "[]) to nest it", message, Literals.ELEMENT__NAME, MESSAGE_CONTAINS_ITSELF);
                         return;
                     }
-                    if (seen.add(ref.getMessage())) {
-                        todo.add(ref.getMessage());
+                    if (seen.add(inner)) {
+                        todo.add(inner);
                     }
                 }
             }
+        }
+    }
+
+    // ------------------------------------------------------------------ heaps
+
+    @Check
+    public void checkObjectType(ObjectType type) {
+        List<Field> fields = type.getFields();
+        for (int i = 0; i < fields.size(); i++) {
+            Field f = fields.get(i);
+            if (!isArrayPart(f) || i == fields.size() - 1) {
+                continue;
+            }
+            Field second = fields.subList(i + 1, fields.size()).stream().filter(IrisValidator::isArrayPart).findFirst()
+                    .orElse(null);
+            error(second != null
+                    ? "Object type '" + type.getName() + "' has two array parts, '" + f.getName() + "' and '"
+                            + second.getName() + "': an object has one at most, its last field"
+                    : "The array part '" + f.getName() + "' (an array without a size) must be the last field of '"
+                            + type.getName() + "'", f, Literals.FIELD__TYPE, ARRAY_PART);
+            break;
+        }
+        for (Field f : fields) {
+            if ("type".equals(f.getName()) || "Type".equals(f.getName())) { // its offset constant would be TYPE
+                error("The generated class of '" + type.getName() + "' has a constant TYPE for its type; give the field "
+                        + "another name", f, Literals.FIELD__NAME, RESERVED_NAME);
+            }
+        }
+        Heap heap = type.getHeap();
+        if (heap == null || heap.eIsProxy() || !parsed(heap, Literals.HEAP__SIZE)) {
+            return; // the linking or syntax error says it
+        }
+        if (heap.getConsistency() != Consistency.SEQUENTIAL) {
+            for (Field field : fields) {
+                if (field.isAtomic()) {
+                    error("Atomic field '" + field.getName() + "' needs sequential consistency: heap '" + heap.getName()
+                            + "' has " + heap.getConsistency().getLiteral() + " consistency, which has no single writer "
+                            + "to compare-and-set" + (heap.getConsistency() == Consistency.TRANSACTIONAL
+                                    ? " (use a transaction instead)" : ""),
+                            type, Literals.OBJECT_TYPE__HEAP, ATOMIC_NEEDS_SEQUENTIAL);
+                }
+            }
+        }
+        if (fields.stream().anyMatch(f -> f.getType() == null || f.getType() instanceof DeclaredTypeRef ref
+                && (ref.getDeclaration() == null || ref.getDeclaration().eIsProxy()))) {
+            return; // the size is not known
+        }
+        long bytes = MemoryLayout.fixedSize(fields) + 8; // and the header
+        long room = MemoryLayout.bytes(heap);
+        if (bytes > Integer.MAX_VALUE || bytes > room) {
+            error("An object of '" + type.getName() + "' takes " + bytes + " bytes, more than heap '" + heap.getName()
+                    + "' has (" + room + ")", type, Literals.ELEMENT__NAME, OBJECT_SIZE);
+        }
+    }
+
+    /** Whether {@code field} of a heap object is written as its array part: an array without a size. */
+    private static boolean isArrayPart(Field field) {
+        return field.getType() != null && field.getType().isArray() && !parsed(field.getType(), Literals.TYPE_REF__SIZE);
+    }
+
+    /**
+     * A heap takes a page of bookkeeping and at least one arena of 16 pages: at least 17 pages of
+     * the page size of each cluster of its system (of the default page size without clusters).
+     */
+    @Check
+    public void checkHeapSize(Heap heap) {
+        if (!parsed(heap, Literals.HEAP__SIZE)) {
+            return;
+        }
+        long bytes = MemoryLayout.bytes(heap);
+        if (bytes > MAX_REGION_BYTES) {
+            error("A heap has at most 1 TiB (" + MAX_REGION_BYTES + " bytes), not " + bytes, heap, Literals.HEAP__SIZE,
+                    HEAP_SIZE);
+            return;
+        }
+        IrisSystem system = EcoreUtil2.getContainerOfType(heap, IrisSystem.class);
+        List<Cluster> clusters = system == null ? List.of()
+                : EcoreUtil2.typeSelect(system.getElements(), Cluster.class);
+        // the cluster with the largest (valid) page size needs the most
+        Cluster largest = null;
+        int pageSize = DEFAULT_PAGE_SIZE;
+        for (Cluster cluster : clusters) {
+            int size = cluster.isPageSizeSet() ? cluster.getPageSize() : DEFAULT_PAGE_SIZE;
+            if (Integer.bitCount(size) == 1 && size >= 64 && size <= (1 << 18) && (largest == null || size > pageSize)) {
+                largest = cluster;
+                pageSize = size;
+            }
+        }
+        if (!clusters.isEmpty() && largest == null) {
+            return; // every page size is wrong, and says so
+        }
+        long pages = (bytes + pageSize - 1) / pageSize;
+        if (pages < HEAP_MIN_PAGES) {
+            long minimum = (long) HEAP_MIN_PAGES * pageSize;
+            // issue data: the least size in the unit written, and it with its unit (for the quick fix)
+            long unit = MemoryLayout.bytes(heap.getUnit());
+            long least = (minimum + unit - 1) / unit;
+            error("Heap '" + heap.getName() + "' needs at least " + HEAP_MIN_PAGES + " pages of " + pageSize + " bytes ("
+                    + (largest == null ? "the default page size" : "the page size of cluster '" + largest.getName() + "'")
+                    + "): a page of bookkeeping and an arena of " + (HEAP_MIN_PAGES - 1) + " pages. Give it at least "
+                    + MemoryLayout.readable(minimum), heap, Literals.HEAP__SIZE, HEAP_SIZE, Long.toString(least),
+                    least + " " + heap.getUnit().getLiteral());
         }
     }
 
@@ -436,8 +579,8 @@ public class IrisValidator extends AbstractIrisValidator {
                 used.add(message.getReply());
             }
             for (Field f : message.getFields()) {
-                if (f.getType() instanceof MessageTypeRef ref) {
-                    used.add(ref.getMessage());
+                if (f.getType() instanceof DeclaredTypeRef ref && ref.getDeclaration() instanceof Message inner) {
+                    used.add(inner);
                 }
             }
         }

@@ -21,10 +21,10 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Mutated programs through the whole headless compiler (parser, validator, generator), seeded with
- * the example programs: tokens deleted, duplicated, swapped for others, lines cut. Whatever the
- * input, the compiler returns: it never throws, reports problems at positions inside the file,
- * and either writes exactly the files it lists or, on an error, leaves the previous output as it
- * was (never a partly written {@code src-gen/}).
+ * the example programs and the heap test program ({@code tree.iris}): tokens deleted, duplicated,
+ * swapped for others, lines cut. Whatever the input, the compiler returns: it never throws, reports
+ * problems at positions inside the file, and either writes exactly the files it lists or, on an
+ * error, leaves the previous output as it was (never a partly written {@code src-gen/}).
  */
 class IrisFuzzTest {
     private static IrisCompiler compiler;
@@ -38,7 +38,7 @@ class IrisFuzzTest {
             "*/", "//", "message", "process", "group", "shared", "cluster", "node", "runs", "joins", "handles",
             "uses", "nonblocking", "returns", "system", "import", "int", "long", "bytes", "string", "at", "0", "-1", "99999999999",
             "\"127.0.0.1:1\"", "x", "Ünïcødé", "\u0000", "\t", "\n", " ", "sequential", "release", "transactional",
-            "backup copies");
+            "backup copies", "heap", "object", "in", "own pages", "size", "KiB", "MiB", "GiB", "atomic", "[]", "TreeNode");
 
     @BeforeContainer
     static void setUp() throws IOException {
@@ -55,6 +55,9 @@ class IrisFuzzTest {
                     }).toList();
         }
         assertTrue(seeds.size() >= 3, "the example programs seed the fuzzer: " + examples.toAbsolutePath());
+        // and a program with heaps, heap object types and references
+        seeds = Stream.concat(seeds.stream(),
+                Stream.of(Files.readString(Path.of("src/test/resources/dev/iris/dsl/tests/tree.iris")))).toList();
         scratch = Files.createTempDirectory("iris-fuzz");
     }
 

@@ -105,4 +105,42 @@ class IrisFormatterTest {
         }
         assertEquals(text, format(text));
     }
+
+    @Test
+    void heapsAndObjectTypesAreLaidOut() throws Exception {
+        assertEquals("""
+                system demo.tree
+
+                heap Index size 64 MiB consistency release
+
+                heap Scratch size 200000
+
+                object TreeNode in Index {
+                    long key
+                    TreeNode[2] pair
+                    TreeNode[] children
+                } own pages
+
+                object Empty in Index { }
+
+                shared Roots {
+                    TreeNode root
+                }
+                """, format("""
+                system demo.tree
+                heap   Index size 64    MiB consistency   release heap Scratch size
+                200000
+                object TreeNode in Index{long key TreeNode [ 2 ] pair TreeNode[ ]children}own   pages
+                object Empty in Index{}
+                shared Roots{TreeNode root}"""));
+    }
+
+    @Test
+    void theHeapExampleIsAlreadyFormatted() throws Exception {
+        String text;
+        try (InputStream in = getClass().getResourceAsStream("tree.iris")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertEquals(text, format(text));
+    }
 }

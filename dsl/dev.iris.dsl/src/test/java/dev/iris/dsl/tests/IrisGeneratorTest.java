@@ -187,18 +187,7 @@ class IrisGeneratorTest {
                 .contains("kernel.serve(this::handle, Dispatch.PROCESS_THREAD);"));
 
         // generated code reads like code a person wrote: no import it does not use, blocks indented
-        for (var e : generated.entrySet()) {
-            String java = e.getValue().toString();
-            for (String simpleName : java.lines().filter(l -> l.startsWith("import "))
-                    .map(l -> l.substring(l.lastIndexOf('.') + 1, l.length() - 1)).toList()) {
-                assertTrue(java.lines().filter(l -> !l.startsWith("import ")).anyMatch(
-                        l -> l.matches(".*\\b" + simpleName + "\\b.*")), e.getKey() + " imports " + simpleName
-                                + " and does not use it");
-                // a message or shared object of that name would shadow it: the validator refuses the name
-                assertTrue(IrisValidator.RESERVED_NAMES.contains(simpleName), e.getKey() + " imports " + simpleName
-                        + ", which IrisValidator.RESERVED_NAMES lacks");
-            }
-        }
+        assertNoUnusedOrUnreservedImports(generated);
         assertTrue(generated.get("demo/bank/BankSystem.java").toString().contains("""
                                 switch (placement.process()) {
                                     case "Teller" -> {
@@ -445,6 +434,249 @@ class IrisGeneratorTest {
                 getClass().getClassLoader())) {
             assertEquals("11 quiet WORDS / the message declares segment access READ_WRITE, not READ / xxx",
                     loader.loadClass("app.seg.Run").getMethod("run").invoke(null));
+        }
+    }
+
+    /** What a user writes against the heap example: a process class, and a driver that builds trees. */
+    private static final Map<String, String> TREE_CODE = Map.of(
+            "demo/tree/Gardener.java", """
+                    package demo.tree;
+
+                    public class Gardener extends AbstractGardener {
+                    }
+                    """,
+            "demo/tree/Driver.java", """
+                    package demo.tree;
+
+                    import dev.iris.runtime.EmbeddedCluster;
+                    import dev.iris.runtime.dsm.SharedMemory;
+                    import java.nio.charset.StandardCharsets;
+
+                    /** Builds a tree on n1 through the generated classes and reads it back on n2. */
+                    public final class Driver {
+                        public static String run() throws Exception {
+                            try (EmbeddedCluster cluster = TreeSystem.startEmbedded(TreeSystem.LOCAL,
+                                    new TreeSystem.Handlers(Gardener::new))) {
+                                SharedMemory m1 = cluster.node("n1").memory();
+                                SharedMemory m2 = cluster.node("n2").memory();
+                                StringBuilder out = new StringBuilder();
+
+                                TreeNode root = TreeNode.allocate(m1, 2);
+                                root.setKey(50);
+                                root.setValue(0.5);
+                                root.setRed(true);
+                                root.setStamps(1, 7);
+                                root.setTag("root".getBytes(StandardCharsets.US_ASCII));
+                                root.getAndAddVisits(5);
+                                TreeNode left = TreeNode.allocate(m1, 0);
+                                left.setKey(20);
+                                root.setLeft(left);
+                                Leaf leaf = Leaf.allocate(m1, 3);
+                                leaf.setCount(3);
+                                for (int i = 0; i < 3; i++) {
+                                    leaf.setValues(i, 10 + i);
+                                }
+                                root.setLeaves(1, leaf);
+                                Roots roots = new Roots(m1);
+                                roots.setRoot(1, root);
+                                roots.setRecent(1, 2, left);
+                                roots.getAndAddTrees(1, 1);
+                                out.append(roots.compareAndSetRoot(0, null, left)).append(' ')
+                                        .append(roots.compareAndSetRoot(0, null, root)).append('\\n');
+
+                                Roots seen = new Roots(m2);
+                                TreeNode r = seen.getRoot(1);
+                                out.append(r.getKey()).append(' ').append(r.getValue()).append(' ').append(r.isRed())
+                                        .append(' ').append(r.getVisits()).append(' ').append(r.getStamps(1)).append(' ')
+                                        .append(new String(r.getTag(), StandardCharsets.US_ASCII).trim()).append('\\n');
+                                out.append(r.getLeft().getKey()).append(' ').append(r.getRight()).append(' ')
+                                        .append(r.length()).append(' ').append(r.getLeaves(0)).append(' ')
+                                        .append(r.getLeaves(1).getCount()).append(' ').append(r.getLeaves(1).getValues(2))
+                                        .append(' ').append(r.getLeaves(1).length()).append('\\n');
+                                // the same object; handles are equal in one node's memory
+                                out.append(r.address() == root.address() && !r.equals(root)).append(' ')
+                                        .append(r.getLeft().equals(seen.getRecent(1, 2)))
+                                        .append(' ').append(seen.getRoot(0).getKey()).append(' ').append(seen.getTrees(1))
+                                        .append(' ').append(seen.getRecent(0, 0)).append('\\n');
+                                // a reference changes only from what it was
+                                out.append(r.compareAndSetLeft(null, r)).append(' ').append(r.compareAndSetLeft(left, null))
+                                        .append(' ').append(root.getLeft()).append('\\n');
+
+                                // a release-consistent heap: written under a lock, read under it
+                                roots.lock().lock();
+                                try {
+                                    Entry first = Entry.allocate(m1, 5);
+                                    first.setWriter(1);
+                                    first.setText("hello".getBytes(StandardCharsets.US_ASCII));
+                                    Entry second = Entry.allocate(m1, 0);
+                                    second.setPrevious(first);
+                                    roots.setLast(0, second);
+                                } finally {
+                                    roots.lock().unlock();
+                                }
+                                seen.lock().lock();
+                                try {
+                                    Entry last = seen.getLast(0);
+                                    out.append(last.getText().length).append(' ').append(last.getPrevious().getWriter())
+                                            .append(' ').append(new String(last.getPrevious().getText(),
+                                                    StandardCharsets.US_ASCII)).append('\\n');
+                                } finally {
+                                    seen.lock().unlock();
+                                }
+
+                                // what is not there fails, naming it
+                                out.append(TreeNode.at(m2, 0)).append(' ');
+                                try {
+                                    TreeNode.at(m2, leaf.address());
+                                } catch (IllegalArgumentException e) {
+                                    out.append("not a TreeNode");
+                                }
+                                try {
+                                    r.getLeaves(2);
+                                } catch (IndexOutOfBoundsException e) {
+                                    out.append(", no leaf 2");
+                                }
+                                try {
+                                    r.getStamps(2);
+                                } catch (IndexOutOfBoundsException e) {
+                                    out.append(", no stamp 2");
+                                }
+                                leaf.free();
+                                try {
+                                    r.getLeaves(1);
+                                } catch (IllegalArgumentException e) {
+                                    out.append(", leaf freed");
+                                }
+                                return out.toString();
+                            }
+                        }
+                    }
+                    """);
+
+    /**
+     * Heaps and heap object types: the generated classes compile without a warning, the system's
+     * memory declares the heaps and the types, and objects allocated on one node of an embedded
+     * cluster, linked to each other and to a shared object, read back on another through them.
+     */
+    @Test
+    void heapObjectsAreAllocatedLinkedAndReadBackThroughTheGeneratedClasses(@TempDir Path dir) throws Exception {
+        String text;
+        try (InputStream in = getClass().getResourceAsStream("tree.iris")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        IrisSystem system = parser.parse(text, URI.createURI("tree.iris"), resourceSets.get());
+        assertEquals(List.of(), system.eResource().getErrors(), "it parses");
+        InMemoryFileSystemAccess fsa = new InMemoryFileSystemAccess();
+        generator.doGenerate(system.eResource(), fsa, new GeneratorContext());
+        Map<String, CharSequence> generated = new TreeMap<>();
+        fsa.getTextFiles().forEach((k, v) -> generated.put(k.substring(IFileSystemAccess.DEFAULT_OUTPUT.length()), v));
+        assertEquals(List.of("demo/tree/AbstractGardener.java", "demo/tree/Entry.java", "demo/tree/Leaf.java",
+                "demo/tree/Roots.java", "demo/tree/TreeNode.java", "demo/tree/TreeSystem.java"),
+                List.copyOf(generated.keySet()));
+        assertNoUnusedOrUnreservedImports(generated);
+
+        String treeNode = generated.get("demo/tree/TreeNode.java").toString();
+        // key 0, value 8, red 16, visits 24, stamps 32, tag 48, left 56, right 64: 72 bytes; leaves are references
+        assertTrue(treeNode.contains("public final class TreeNode extends HeapObject {"), treeNode);
+        assertTrue(treeNode.contains(
+                "public static final HeapType TYPE = new HeapType(\"TreeNode\", \"Index\", 72, List.of(56, 64), 8, true, false);"),
+                treeNode);
+        assertTrue(treeNode.contains("""
+                    public TreeNode getLeft() {
+                        return memory().heap().getReference(field(LEFT), address -> TreeNode.at(memory(), address));
+                    }
+                """), treeNode);
+        assertTrue(treeNode.contains("""
+                    public void setLeft(TreeNode value) {
+                        memory().heap().setReference(field(LEFT), value == null ? 0 : value.address());
+                    }
+                """), treeNode);
+        assertTrue(treeNode.contains("public boolean compareAndSetLeft(TreeNode expected, TreeNode value) {"), treeNode);
+        assertTrue(treeNode.contains("public Leaf getLeaves(int index) {"), treeNode);
+        assertTrue(treeNode.contains("""
+                    public static TreeNode allocate(SharedMemory memory, int length) {
+                        return memory.heap().allocate(TYPE, length, address -> new TreeNode(memory, address));
+                    }
+                """), treeNode);
+        assertFalse(treeNode.contains("allocate(SharedMemory memory) {"), "an array part has a length");
+        assertTrue(treeNode.contains("Leaves by slot, as many as the node was given."), "field documentation");
+        String leaf = generated.get("demo/tree/Leaf.java").toString();
+        assertTrue(leaf.contains("new HeapType(\"Leaf\", \"Index\", 8, List.of(), 8, false, true);"), leaf);
+        String entry = generated.get("demo/tree/Entry.java").toString();
+        assertTrue(entry.contains("new HeapType(\"Entry\", \"Journal\", 16, List.of(8), 1, false, false);"), entry);
+        assertFalse(entry.contains("compareAndSet"), "a release-consistent heap has no compare-and-set");
+        assertTrue(entry.contains("public static Entry allocate(SharedMemory memory, int length) {"), entry);
+        String roots = generated.get("demo/tree/Roots.java").toString();
+        // trees 0, root 8, recent 16..32, last 40: 48 bytes an instance
+        assertTrue(roots.contains("""
+                        return new MemoryConfig.Region(REGION, INSTANCES * SIZE, Consistency.SEQUENTIAL, null)
+                                .withReferences(references());
+                """), roots);
+        assertTrue(roots.contains("public TreeNode getRecent(int instance, int index) {"), roots);
+        assertTrue(roots.contains("public boolean compareAndSetRoot(int instance, TreeNode expected, TreeNode value) {"),
+                roots);
+        String systemClass = generated.get("demo/tree/TreeSystem.java").toString();
+        assertTrue(systemClass.contains("""
+                        return MemoryConfig.of(List.of(
+                                        Roots.region(),
+                                        MemoryConfig.Region.heap("Index", 1L * 1024 * 1024, Consistency.SEQUENTIAL),
+                                        MemoryConfig.Region.heap("Journal", 288L * 1024, Consistency.RELEASE)))
+                """), systemClass);
+        assertTrue(systemClass.contains(".withHeapTypes(List.of(TreeNode.TYPE, Leaf.TYPE, Entry.TYPE));"), systemClass);
+
+        List<Path> sources = new ArrayList<>();
+        for (var e : generated.entrySet()) {
+            sources.add(write(dir.resolve("src-gen"), e.getKey(), e.getValue().toString()));
+        }
+        for (var e : TREE_CODE.entrySet()) {
+            sources.add(write(dir.resolve("src"), e.getKey(), e.getValue()));
+        }
+        Path classes = compile(dir, sources);
+        try (URLClassLoader loader = new URLClassLoader(new java.net.URL[] {classes.toUri().toURL()},
+                getClass().getClassLoader())) {
+            // every reference word of every instance is a root of the collector
+            assertEquals(List.of(8L, 16L, 24L, 32L, 40L, 56L, 64L, 72L, 80L, 88L),
+                    loader.loadClass("demo.tree.Roots").getMethod("references").invoke(null));
+            var memory = (dev.iris.runtime.dsm.MemoryConfig) loader.loadClass("demo.tree.TreeSystem")
+                    .getMethod("memory", loader.loadClass("demo.tree.TreeSystem$ClusterSpec"))
+                    .invoke(null, loader.loadClass("demo.tree.TreeSystem").getField("LAB").get(null));
+            assertEquals(List.of("TreeNode", "Leaf", "Entry"),
+                    memory.heapTypes().stream().map(dev.iris.runtime.dsm.HeapType::name).toList());
+            assertEquals(16384, memory.pageSize());
+            memory.layout(); // the heaps are large enough for the lab's pages
+
+            assertEquals("""
+                    true false
+                    50 0.5 true 5 7 root
+                    20 null 2 null 3 12 3
+                    true true 20 1 null
+                    false true null
+                    0 1 hello
+                    null not a TreeNode, no leaf 2, no stamp 2, leaf freed""",
+                    loader.loadClass("demo.tree.Driver").getMethod("run").invoke(null));
+
+            // the Java name a rename of the object type follows exists
+            for (GeneratedNames.JavaName n : GeneratedNames.of(system.getElements().get(2), "TreeNode")) {
+                assertEquals(n.simpleName(), loader.loadClass(n.type()).getSimpleName());
+            }
+        }
+    }
+
+    /**
+     * No generated file imports what it does not use, nor a name that the validator lets a
+     * declaration have (a message, shared object or object type of that name would shadow it).
+     */
+    private static void assertNoUnusedOrUnreservedImports(Map<String, CharSequence> generated) {
+        for (var e : generated.entrySet()) {
+            String java = e.getValue().toString();
+            for (String simpleName : java.lines().filter(l -> l.startsWith("import "))
+                    .map(l -> l.substring(l.lastIndexOf('.') + 1, l.length() - 1)).toList()) {
+                assertTrue(java.lines().filter(l -> !l.startsWith("import ")).anyMatch(
+                        l -> l.matches(".*\\b" + simpleName + "\\b.*")), e.getKey() + " imports " + simpleName
+                                + " and does not use it");
+                assertTrue(IrisValidator.RESERVED_NAMES.contains(simpleName), e.getKey() + " imports " + simpleName
+                        + ", which IrisValidator.RESERVED_NAMES lacks");
+            }
         }
     }
 

@@ -396,4 +396,190 @@ class IrisValidationTest {
         validator.assertError(system, Literals.PROCESS, org.eclipse.xtext.diagnostics.Diagnostic.LINKING_DIAGNOSTIC,
                 "Couldn't resolve reference to Message 'Nothing'");
     }
+
+    // ------------------------------------------------------------------ heaps
+
+    @Test
+    void theHeapExampleHasNoIssues() throws Exception {
+        String text;
+        try (InputStream in = getClass().getResourceAsStream("tree.iris")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        validator.assertNoIssues(parse(text));
+    }
+
+    @Test
+    void aHeapHoldsABookkeepingPageAndAnArenaOfTheLargestPageSize() throws Exception {
+        Issue issue = single("""
+                system s
+                heap Index size 100 KiB
+                cluster local { page size 4096  node n1 at "h:1" }
+                cluster lab { page size 8192  node n1 at "h:1" }
+                """, Literals.HEAP, IrisValidator.HEAP_SIZE, Severity.ERROR,
+                "Heap 'Index' needs at least 17 pages of 8192 bytes (the page size of cluster 'lab'): a page of "
+                        + "bookkeeping and an arena of 16 pages. Give it at least 136 KiB");
+        assertEquals(2, issue.getLineNumber());
+        assertEquals(17, issue.getColumn(), "the issue marks the size");
+        assertEquals(List.of("136", "136 KiB"), List.of(issue.getData()), "the quick fix's size and title");
+        single("""
+                system s
+                heap Index size 65536 consistency release
+                """, Literals.HEAP, IrisValidator.HEAP_SIZE, Severity.ERROR,
+                "Heap 'Index' needs at least 17 pages of 4096 bytes (the default page size): a page of bookkeeping "
+                        + "and an arena of 16 pages. Give it at least 68 KiB");
+        single("""
+                system s
+                heap Index size 2048 GiB
+                """, Literals.HEAP, IrisValidator.HEAP_SIZE, Severity.ERROR,
+                "A heap has at most 1 TiB (1099511627776 bytes), not 2199023255552");
+        // 16 pages and one byte take 17 pages
+        validator.assertNoIssues(parse("""
+                system s
+                heap Index size 65537 bytes
+                heap heap size 1 GiB consistency transactional
+                """));
+    }
+
+    @Test
+    void anArrayWithoutASizeIsTheLastFieldOfAHeapObject() throws Exception {
+        single("""
+                system s
+                heap H size 1 MiB
+                object Item in H { long[] values  long key }
+                """, Literals.FIELD, IrisValidator.ARRAY_PART, Severity.ERROR,
+                "The array part 'values' (an array without a size) must be the last field of 'Item'");
+        single("""
+                system s
+                heap H size 1 MiB
+                object Item in H { long[] values  Item[] children }
+                """, Literals.FIELD, IrisValidator.ARRAY_PART, Severity.ERROR,
+                "Object type 'Item' has two array parts, 'values' and 'children': an object has one at most, its last "
+                        + "field");
+        single("""
+                system s
+                heap H size 1 MiB
+                object Item in H { long[0] values }
+                """, Literals.FIELD, IrisValidator.SHARED_ARRAY_WITHOUT_SIZE, Severity.ERROR,
+                "An array in a heap object has a size N > 0, or none ([]) for the object's array part");
+        single("""
+                system s
+                heap H size 1 MiB
+                object Item in H { long key }
+                shared Roots { Item[] nodes }
+                """, Literals.FIELD, IrisValidator.SHARED_ARRAY_WITHOUT_SIZE, Severity.ERROR,
+                "An array in a shared object has a fixed size: write [N] with N > 0");
+    }
+
+    @Test
+    void heapObjectsHoldFixedSizeDataAndReferences() throws Exception {
+        single("""
+                system s
+                heap H size 1 MiB
+                object Item in H { string name }
+                """, Literals.FIELD, IrisValidator.SHARED_FIELD_TYPE, Severity.ERROR,
+                "A heap object holds fixed-size data: use bytes[N] instead of string");
+        single("""
+                system s
+                heap H size 1 MiB
+                object Item in H { bytes name }
+                """, Literals.FIELD, IrisValidator.SHARED_FIELD_TYPE, Severity.ERROR,
+                "Bytes in a heap object need a size: bytes[N], or bytes[] for its array part");
+        single("""
+                system s
+                message Ping { }
+                process P { handles Ping }
+                heap H size 1 MiB
+                object Item in H { Ping ping }
+                """, Literals.FIELD, IrisValidator.SHARED_FIELD_TYPE, Severity.ERROR,
+                "A heap object holds fixed-size data and references to heap objects, not messages");
+        single("""
+                system s
+                heap H size 1 MiB
+                object Item in H { atomic Item next }
+                """, Literals.FIELD, IrisValidator.ATOMIC_FIELD_TYPE, Severity.ERROR,
+                "Only scalar long and int fields can be atomic");
+        single("""
+                system s
+                heap H size 1 MiB
+                object Item in H { long type }
+                """, Literals.FIELD, IrisValidator.RESERVED_NAME, Severity.ERROR,
+                "The generated class of 'Item' has a constant TYPE for its type; give the field another name");
+        single("""
+                system s
+                heap H size 1 MiB
+                object HeapObject in H { long key }
+                """, Literals.OBJECT_TYPE, IrisValidator.RESERVED_NAME, Severity.ERROR,
+                "The generated Java code needs the name 'HeapObject' for a type of its own; give the object type "
+                        + "another name");
+        single("""
+                system s
+                heap H size 68 KiB
+                object Big in H { long[10000] values }
+                """, Literals.OBJECT_TYPE, IrisValidator.OBJECT_SIZE, Severity.ERROR,
+                "An object of 'Big' takes 80008 bytes, more than heap 'H' has (69632)");
+    }
+
+    @Test
+    void atomicFieldsOfHeapObjectsNeedASequentialHeap() throws Exception {
+        single("""
+                system s
+                heap H size 1 MiB consistency release
+                object Counter in H { atomic long n }
+                """, Literals.OBJECT_TYPE, IrisValidator.ATOMIC_NEEDS_SEQUENTIAL, Severity.ERROR,
+                "Atomic field 'n' needs sequential consistency: heap 'H' has release consistency, which has no single "
+                        + "writer to compare-and-set");
+    }
+
+    @Test
+    void aMessageCarriesNoReferenceToAHeapObject() throws Exception {
+        single("""
+                system s
+                heap H size 1 MiB
+                object Item in H { long key }
+                message Find { Item node }
+                process P { handles Find }
+                """, Literals.FIELD, IrisValidator.REFERENCE_IN_MESSAGE, Severity.ERROR,
+                "A message carries values, not references to heap objects: send the address of the 'Item' (a long) "
+                        + "and take it with Item.at(memory, address)");
+    }
+
+    @Test
+    void heapsAndObjectTypesShareTheNamesOfTheSystem() throws Exception {
+        IrisSystem system = parse("""
+                system s
+                heap Index size 1 MiB
+                shared Index { long x }
+                object Ping in Index { long key }
+                message Ping { }
+                process P { handles Ping }
+                """);
+        validator.assertError(system, Literals.HEAP, null, "Duplicate");
+        validator.assertError(system, Literals.SHARED_OBJECT, null, "Duplicate");
+        validator.assertError(system, Literals.OBJECT_TYPE, null, "Duplicate");
+        validator.assertError(system, Literals.MESSAGE, null, "Duplicate");
+    }
+
+    @Test
+    void unresolvedHeapsAndObjectTypesNameWhatIsMissing() throws Exception {
+        IrisSystem system = parse("""
+                system s
+                object Item in Nowhere { long key }
+                heap H size 1 MiB
+                object Tree in H { Missing root }
+                shared Roots { Gone root }
+                message M { Absent a }
+                process P { handles M }
+                """);
+        validator.assertError(system, Literals.OBJECT_TYPE, org.eclipse.xtext.diagnostics.Diagnostic.LINKING_DIAGNOSTIC,
+                "Couldn't resolve reference to Heap 'Nowhere'.");
+        validator.assertError(system, Literals.DECLARED_TYPE_REF,
+                org.eclipse.xtext.diagnostics.Diagnostic.LINKING_DIAGNOSTIC,
+                "Couldn't resolve reference to object type 'Missing' (declared with 'object Missing in <heap> { ... }').");
+        validator.assertError(system, Literals.DECLARED_TYPE_REF,
+                org.eclipse.xtext.diagnostics.Diagnostic.LINKING_DIAGNOSTIC,
+                "Couldn't resolve reference to object type 'Gone' (declared with 'object Gone in <heap> { ... }').");
+        validator.assertError(system, Literals.DECLARED_TYPE_REF,
+                org.eclipse.xtext.diagnostics.Diagnostic.LINKING_DIAGNOSTIC, "Couldn't resolve reference to Message 'Absent'.");
+        assertEquals(4, validator.validate(system).size(), () -> validator.validate(system).toString());
+    }
 }

@@ -21,7 +21,8 @@ public class IrisContentProposals extends IdeContentProposalProvider {
         super._createProposals(keyword, context, acceptor);
         if (Set.of(grammar.getMessageAccess().getMessageKeyword_0(), grammar.getGroupAccess().getGroupKeyword_1(),
                 grammar.getSharedObjectAccess().getSharedKeyword_0(), grammar.getProcessAccess().getProcessKeyword_0(),
-                grammar.getClusterAccess().getClusterKeyword_0()).contains(keyword)) {
+                grammar.getClusterAccess().getClusterKeyword_0(), grammar.getHeapAccess().getHeapKeyword_0(),
+                grammar.getObjectTypeAccess().getObjectKeyword_0()).contains(keyword)) {
             templates.propose(keyword.getValue(), context, acceptor);
         }
     }

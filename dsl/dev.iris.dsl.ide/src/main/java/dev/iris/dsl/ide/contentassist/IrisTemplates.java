@@ -27,6 +27,12 @@ public class IrisTemplates extends AbstractIdeTemplateProposalProvider {
                     template("cluster ", variable("local"), " {", NL, "    node ", variable("n1"), " at \"",
                             variable("127.0.0.1:7001"), "\" runs ", variable("Process"), cursor(), NL, "}"), context,
                     acceptor);
+            case "heap" -> acceptProposal("heap", "a heap: shared memory for objects allocated at run time",
+                    template("heap ", variable("Name"), " size ", variable("64"), " ", variable("MiB"), cursor()), context,
+                    acceptor);
+            case "object" -> acceptProposal("object", "a type of heap object with a reference to another",
+                    template("object ", variable("Name"), " in ", variable("Heap"), " {", NL, "    long ", variable("key"),
+                            NL, "    ", variable("Name"), " ", variable("next"), cursor(), NL, "}"), context, acceptor);
             case "group" -> acceptProposal("group", "a well-known process group",
                     template("group ", variable("name"), " = ", variable("1"), cursor()), context, acceptor);
             default -> {

@@ -1,11 +1,13 @@
 package dev.iris.dsl.ide.highlighting;
 
 import dev.iris.dsl.iris.Cluster;
+import dev.iris.dsl.iris.DeclaredTypeRef;
 import dev.iris.dsl.iris.Group;
+import dev.iris.dsl.iris.Heap;
 import dev.iris.dsl.iris.IrisPackage.Literals;
 import dev.iris.dsl.iris.Message;
-import dev.iris.dsl.iris.MessageTypeRef;
 import dev.iris.dsl.iris.Node;
+import dev.iris.dsl.iris.ObjectType;
 import dev.iris.dsl.iris.Placement;
 import dev.iris.dsl.iris.Process;
 import dev.iris.dsl.iris.SharedObject;
@@ -18,9 +20,9 @@ import org.eclipse.xtext.nodemodel.util.NodeModelUtils;
 import org.eclipse.xtext.util.CancelIndicator;
 
 /**
- * Semantic highlighting: every name of a message, group, shared object, process, cluster and node,
- * where it is declared and wherever it is referred to, gets the style of its kind, so that an
- * editor can colour {@code Transfer} the same in {@code message Transfer} and
+ * Semantic highlighting: every name of a message, group, shared object, heap, heap object type,
+ * process, cluster and node, where it is declared and wherever it is referred to, gets the style of
+ * its kind, so that an editor can colour {@code Transfer} the same in {@code message Transfer} and
  * {@code handles Transfer}. The style ids are the constants below; editors map them to colours.
  */
 public class IrisHighlighting extends DefaultSemanticHighlightingCalculator {
@@ -30,6 +32,8 @@ public class IrisHighlighting extends DefaultSemanticHighlightingCalculator {
     public static final String PROCESS = "iris.process";
     public static final String CLUSTER = "iris.cluster";
     public static final String NODE = "iris.node";
+    public static final String HEAP = "iris.heap";
+    public static final String OBJECT = "iris.object";
 
     @Override
     protected boolean highlightElement(EObject object, IHighlightedPositionAcceptor acceptor, CancelIndicator cancel) {
@@ -40,6 +44,11 @@ public class IrisHighlighting extends DefaultSemanticHighlightingCalculator {
             }
             case Group g -> highlightFeature(acceptor, g, Literals.ELEMENT__NAME, GROUP);
             case SharedObject s -> highlightFeature(acceptor, s, Literals.ELEMENT__NAME, SHARED);
+            case Heap h -> highlightFeature(acceptor, h, Literals.ELEMENT__NAME, HEAP);
+            case ObjectType o -> {
+                highlightFeature(acceptor, o, Literals.ELEMENT__NAME, OBJECT);
+                references(acceptor, o, Literals.OBJECT_TYPE__HEAP, HEAP);
+            }
             case Process p -> {
                 highlightFeature(acceptor, p, Literals.ELEMENT__NAME, PROCESS);
                 references(acceptor, p, Literals.PROCESS__JOINS, GROUP);
@@ -49,7 +58,10 @@ public class IrisHighlighting extends DefaultSemanticHighlightingCalculator {
             case Cluster c -> highlightFeature(acceptor, c, Literals.ELEMENT__NAME, CLUSTER);
             case Node n -> highlightFeature(acceptor, n, Literals.NODE__NAME, NODE);
             case Placement p -> references(acceptor, p, Literals.PLACEMENT__PROCESS, PROCESS);
-            case MessageTypeRef r -> references(acceptor, r, Literals.MESSAGE_TYPE_REF__MESSAGE, MESSAGE);
+            case DeclaredTypeRef r when r.getDeclaration() instanceof Message ->
+                references(acceptor, r, Literals.DECLARED_TYPE_REF__DECLARATION, MESSAGE);
+            case DeclaredTypeRef r when r.getDeclaration() instanceof ObjectType ->
+                references(acceptor, r, Literals.DECLARED_TYPE_REF__DECLARATION, OBJECT);
             default -> {
                 // nothing special
             }

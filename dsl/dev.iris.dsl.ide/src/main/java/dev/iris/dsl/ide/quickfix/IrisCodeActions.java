@@ -5,8 +5,10 @@ import static org.eclipse.xtext.diagnostics.Diagnostic.LINKING_DIAGNOSTIC;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.inject.Inject;
+import dev.iris.dsl.iris.Heap;
 import dev.iris.dsl.iris.IrisPackage.Literals;
 import dev.iris.dsl.iris.IrisSystem;
+import dev.iris.dsl.iris.Message;
 import dev.iris.dsl.validation.IrisValidator;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,7 +47,8 @@ import org.eclipse.xtext.scoping.IScopeProvider;
  * <li>{@code sizedArrayInMessage}: {@code long[8]} becomes {@code long[]};
  * <li>{@code zeroCount}: {@code [0]} becomes {@code [1]};
  * <li>{@code pageSize}: the nearest power of two between 512 and 1 MiB;
- * <li>{@code duplicateWellKnownId}: an id no group of the system uses.
+ * <li>{@code duplicateWellKnownId}: an id no group of the system uses;
+ * <li>{@code heapSize}: the least size a heap needs at the cluster's page size, in the unit written.
  * </ul>
  * A reference to a name that does not resolve (Xtext's linking diagnostic) gets "Change to"
  * the few in-scope names of the reference's type nearest by edit distance, and "Create" a
@@ -89,6 +92,7 @@ public class IrisCodeActions implements ICodeActionService2 {
                 case IrisValidator.ZERO_COUNT -> "Change the count to " + replacement;
                 case IrisValidator.PAGE_SIZE -> "Change the page size to " + replacement;
                 case IrisValidator.DUPLICATE_WELL_KNOWN_ID -> "Change the well-known id to " + replacement;
+                case IrisValidator.HEAP_SIZE -> "Change the heap size to " + data(d, 1);
                 default -> null;
             };
             if (title != null) {
@@ -139,16 +143,28 @@ public class IrisCodeActions implements ICodeActionService2 {
                 .limit(MAX_NAMES)
                 .forEach(n -> fixes.accept("Change to '" + n.name() + "'", new TextEdit(d.getRange(), n.name())));
         EClass type = reference.getEReferenceType();
+        IrisSystem system = EcoreUtil2.getContainerOfType(owner, IrisSystem.class);
+        if (type == Literals.DATA_TYPE) { // a field's type: a message in a message, else a heap object type
+            type = owner.eContainer() != null && owner.eContainer().eContainer() instanceof Message ? Literals.MESSAGE
+                    : Literals.OBJECT_TYPE;
+        }
+        // an object type is created in the system's first heap; without one, it is not offered
+        Heap heap = system == null ? null
+                : EcoreUtil2.typeSelect(system.getElements(), Heap.class).stream().findFirst().orElse(null);
         String keyword = type == Literals.MESSAGE ? "message" : type == Literals.GROUP ? "group"
-                : type == Literals.PROCESS ? "process" : type == Literals.SHARED_OBJECT ? "shared" : null;
+                : type == Literals.PROCESS ? "process" : type == Literals.SHARED_OBJECT ? "shared"
+                : type == Literals.HEAP ? "heap" : type == Literals.OBJECT_TYPE && heap != null ? "object" : null;
         if (keyword != null && written.matches("[A-Za-z_]\\w*")) {
-            IrisSystem system = EcoreUtil2.getContainerOfType(owner, IrisSystem.class);
-            EObject after = system.getElements().stream().filter(type::isInstance).reduce((a, b) -> b)
+            EClass kind = type;
+            EObject after = system.getElements().stream().filter(kind::isInstance).reduce((a, b) -> b)
                     .or(() -> system.getElements().stream().reduce((a, b) -> b)).map(EObject.class::cast).orElse(system);
             var end = document.getPosition(NodeModelUtils.getNode(after).getEndOffset());
-            String declaration = keyword + " " + written + (type == Literals.GROUP ? "" : " { }");
-            fixes.accept("Create " + (type == Literals.SHARED_OBJECT ? "shared object" : keyword) + " '" + written + "'",
-                    new TextEdit(new Range(end, end), "\n\n" + declaration));
+            String declaration = keyword + " " + written + (type == Literals.GROUP ? ""
+                    : type == Literals.HEAP ? " size 1 MiB"
+                    : type == Literals.OBJECT_TYPE ? " in " + heap.getName() + " { }" : " { }");
+            String what = type == Literals.SHARED_OBJECT ? "shared object"
+                    : type == Literals.OBJECT_TYPE ? "object type" : keyword;
+            fixes.accept("Create " + what + " '" + written + "'", new TextEdit(new Range(end, end), "\n\n" + declaration));
         }
     }
 
@@ -174,17 +190,22 @@ public class IrisCodeActions implements ICodeActionService2 {
 
     /** The first issue data string of a diagnostic (as the language server passes it on), or null. */
     private static String firstData(Diagnostic d) {
+        return data(d, 0);
+    }
+
+    /** Issue data string {@code i} of a diagnostic, or null. */
+    private static String data(Diagnostic d, int i) {
         Object data = d.getData();
-        if (data instanceof String[] strings && strings.length > 0) {
-            return strings[0];
+        if (data instanceof String[] strings && strings.length > i) {
+            return strings[i];
         }
-        if (data instanceof JsonArray array && !array.isEmpty() && array.get(0).isJsonPrimitive()) {
-            return array.get(0).getAsString();
+        if (data instanceof JsonArray array && array.size() > i && array.get(i).isJsonPrimitive()) {
+            return array.get(i).getAsString();
         }
-        if (data instanceof JsonElement e && e.isJsonPrimitive()) {
+        if (data instanceof JsonElement e && e.isJsonPrimitive() && i == 0) {
             return e.getAsString();
         }
-        if (data instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof String s) {
+        if (data instanceof List<?> list && list.size() > i && list.get(i) instanceof String s) {
             return s;
         }
         return null;

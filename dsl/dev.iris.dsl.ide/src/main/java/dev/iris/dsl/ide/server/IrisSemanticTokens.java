@@ -20,7 +20,8 @@ final class IrisSemanticTokens {
     private static final Map<String, String> BY_STYLE = Map.of(IrisHighlighting.MESSAGE, SemanticTokenTypes.Struct,
             IrisHighlighting.GROUP, SemanticTokenTypes.Interface, IrisHighlighting.SHARED, SemanticTokenTypes.Variable,
             IrisHighlighting.PROCESS, SemanticTokenTypes.Class, IrisHighlighting.CLUSTER, SemanticTokenTypes.Namespace,
-            IrisHighlighting.NODE, SemanticTokenTypes.Property);
+            IrisHighlighting.NODE, SemanticTokenTypes.Property, IrisHighlighting.HEAP, SemanticTokenTypes.Variable,
+            IrisHighlighting.OBJECT, SemanticTokenTypes.Struct);
 
     /** The token types the server advertises; a token's type is its index here. */
     static final List<String> LEGEND = BY_STYLE.values().stream().distinct().sorted().toList();

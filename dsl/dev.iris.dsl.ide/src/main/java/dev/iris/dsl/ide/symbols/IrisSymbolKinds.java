@@ -19,7 +19,8 @@ public final class IrisSymbolKinds {
     private static final Map<EClass, SymbolKind> KINDS = Map.of(Literals.IRIS_SYSTEM, SymbolKind.Module,
             Literals.MESSAGE, SymbolKind.Struct, Literals.FIELD, SymbolKind.Field, Literals.GROUP, SymbolKind.Interface,
             Literals.SHARED_OBJECT, SymbolKind.Object, Literals.PROCESS, SymbolKind.Class, Literals.CLUSTER,
-            SymbolKind.Package, Literals.NODE, SymbolKind.Variable);
+            SymbolKind.Package, Literals.NODE, SymbolKind.Variable, Literals.HEAP, SymbolKind.Object,
+            Literals.OBJECT_TYPE, SymbolKind.Struct);
 
     private IrisSymbolKinds() {
     }
@@ -29,12 +30,14 @@ public final class IrisSymbolKinds {
         return KINDS.getOrDefault(type, SymbolKind.Property);
     }
 
-    /** The Iris word of a declaration of {@code type}: {@code system}, {@code message}, {@code shared}, ... */
+    /** The Iris word of a declaration of {@code type}: {@code system}, {@code message}, {@code shared}, {@code object}, ... */
     public static String word(EClass type) {
         if (type == Literals.IRIS_SYSTEM) {
             return "system";
         } else if (type == Literals.SHARED_OBJECT) {
             return "shared";
+        } else if (type == Literals.OBJECT_TYPE) {
+            return "object";
         }
         return type.getName().toLowerCase(Locale.ROOT);
     }

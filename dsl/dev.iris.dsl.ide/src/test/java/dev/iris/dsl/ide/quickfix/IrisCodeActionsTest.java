@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Injector;
 import dev.iris.dsl.ide.IrisIdeSetup;
+import dev.iris.dsl.validation.IrisValidator;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,14 +58,20 @@ class IrisCodeActionsTest {
 
     /** The fixes of the one unresolved reference in {@code text}: each title and the text it gives. */
     private static Map<String, String> fixes(String text) throws IOException {
+        return fixes(text, LINKING_DIAGNOSTIC);
+    }
+
+    /** The fixes of the one error with issue code {@code code} in {@code text}. */
+    private static Map<String, String> fixes(String text, String code) throws IOException {
         XtextResource resource = load(text);
-        List<Issue> unresolved = errors(resource).stream().filter(i -> LINKING_DIAGNOSTIC.equals(i.getCode())).toList();
+        List<Issue> unresolved = errors(resource).stream().filter(i -> code.equals(i.getCode())).toList();
         assertEquals(1, unresolved.size(), unresolved::toString);
         Issue issue = unresolved.get(0);
         Document document = new Document(1, text);
         Diagnostic diagnostic = new Diagnostic(new Range(document.getPosition(issue.getOffset()),
                 document.getPosition(issue.getOffset() + issue.getLength())), issue.getMessage(), DiagnosticSeverity.Error,
                 "iris", issue.getCode());
+        diagnostic.setData(issue.getData());
         ICodeActionService2.Options options = new ICodeActionService2.Options();
         options.setDocument(document);
         options.setResource(resource);
@@ -174,6 +181,54 @@ class IrisCodeActionsTest {
                 }
                 """);
         assertEquals(List.of("Create shared object 'Ledger'"), List.copyOf(fixes.keySet()));
+        assertRepairs(fixes);
+    }
+
+    @Test
+    void anUnknownObjectTypeOrHeapIsChangedToTheNearestOrCreated() throws IOException {
+        Map<String, String> fixes = fixes("""
+                system s
+
+                heap Index size 1 MiB
+
+                object TreeNode in Index { long key }
+
+                shared Roots {
+                    TreNode root
+                }
+                """);
+        assertEquals(List.of("Change to 'TreeNode'", "Create object type 'TreNode'"), List.copyOf(fixes.keySet()));
+        assertTrue(fixes.get("Create object type 'TreNode'").contains(
+                "object TreeNode in Index { long key }\n\nobject TreNode in Index { }\n\nshared"), fixes::toString);
+        assertRepairs(fixes);
+
+        fixes = fixes("""
+                system s
+
+                heap Index size 1 MiB
+
+                object TreeNode in Indx { long key }
+                """);
+        assertEquals(List.of("Change to 'Index'", "Create heap 'Indx'"), List.copyOf(fixes.keySet()));
+        assertTrue(fixes.get("Create heap 'Indx'").contains("heap Index size 1 MiB\n\nheap Indx size 1 MiB\n\nobject"),
+                fixes::toString);
+        assertRepairs(fixes);
+    }
+
+    @Test
+    void aHeapTooSmallForItsClusterGetsTheLeastSize() throws IOException {
+        Map<String, String> fixes = fixes("""
+                system s
+
+                heap Index size 100 KiB
+
+                cluster lab {
+                    page size 8192
+                    node n1 at "h:1"
+                }
+                """, IrisValidator.HEAP_SIZE);
+        assertEquals(List.of("Change the heap size to 136 KiB"), List.copyOf(fixes.keySet()));
+        assertTrue(fixes.get("Change the heap size to 136 KiB").contains("heap Index size 136 KiB\n"), fixes::toString);
         assertRepairs(fixes);
     }
 }
