@@ -54,6 +54,11 @@ public final class Dsm implements SharedMemory {
     private final List<SharedRegion> layout;
     /** Page {@code n} (global page number) is {@code pages[n - 1]}. */
     final Page[] pages;
+    /**
+     * The data of every page this node owns at start until it is first written: a large region or
+     * heap costs no memory where nothing was written. Never written itself ({@link #writable}).
+     */
+    private final long[] zeros;
     final int[] managers;
     private final Map<Integer, String> names = new HashMap<>();
     final Coherence coherence;
@@ -103,6 +108,7 @@ public final class Dsm implements SharedMemory {
             throw new IllegalArgumentException("backup copies of pages need at least three managers (the nodes left "
                     + "after one dies must be a majority), not " + config.managers());
         }
+        zeros = new long[config.pageSize() / 8];
         List<Page> table = new ArrayList<>();
         for (SharedRegion region : layout) {
             int homeNumber = 0;
@@ -123,7 +129,7 @@ public final class Dsm implements SharedMemory {
                     }
                 } else if (owner == self) {
                     page.owner = true;
-                    page.data = new long[config.pageSize() / 8];
+                    page.data = zeros; // a page of its own at its first write (writable)
                     page.version = 1;
                     // with backups, writable once the memory opens (a restarted node may have been deposed)
                     page.state = config.backup() ? Page.INVALID : Page.WRITE;
@@ -262,7 +268,7 @@ public final class Dsm implements SharedMemory {
             synchronized (p) {
                 if (p.state == Page.WRITE && p.pinned == null && p.replicating == null) {
                     if (backup == null || p.model == Page.RELEASE) {
-                        result = apply(p.data, off, op, value, expected, from, fromOffset);
+                        result = apply(writable(p), off, op, value, expected, from, fromOffset);
                         if (p.model != Page.RELEASE) {
                             p.version++;
                             coherence.wrote(p);
@@ -291,6 +297,14 @@ public final class Dsm implements SharedMemory {
                 coherence.writeFault(p);
             }
         }
+    }
+
+    /** The words of p to write in place (holding p's monitor): its own copy, made now if it still has none. */
+    long[] writable(Page p) {
+        if (p.data == zeros) {
+            p.data = new long[zeros.length];
+        }
+        return p.data;
     }
 
     /** Applies one write operation to a page's words; returns the CAS result (1/0) or the value before. */

@@ -150,7 +150,7 @@ final class Transaction {
             if (e.written) {
                 synchronized (e.page) {
                     if (data) {
-                        System.arraycopy(e.copy, 0, e.page.data, 0, e.copy.length);
+                        System.arraycopy(e.copy, 0, dsm.writable(e.page), 0, e.copy.length);
                     }
                     e.page.version++;
                 }
