@@ -1,0 +1,90 @@
+package demo.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.runtime.Node;
+import dev.iris.runtime.dsm.SharedHeap;
+import dev.iris.runtime.launch.ClusterSession;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** The example, compiled from index.iris by xtext-maven-plugin, run on an in-JVM cluster. */
+class MainTest {
+    /** What the client reports: 67 keys of 100..199 are not multiples of 3, worth 10 times 10,000. */
+    static final String EXPECTED = """
+            put 300 keys: 300 new
+            deleted every third: 100
+            keys 100 to 199: 67, values adding up to 100000
+            a collection freed 100 entries
+            keys 1 to 300 after it: 200, values adding up to 300000""";
+
+    @Test
+    void theIndexAnswersAndItsDeletedEntriesAreCollected() throws Exception {
+        assertEquals(EXPECTED, Main.run());
+    }
+
+    /**
+     * Clients on the three nodes put, replace and delete keys of their own while collections run
+     * from every node; at the end the index holds exactly what each client's own history says.
+     */
+    @Test
+    void clientsOnEveryNodeChangeTheIndexWhileCollectionsRun() throws Exception {
+        try (ClusterSession cluster = IndexSystem.open(IndexSystem.LOCAL, new IndexSystem.Handlers(Indexer::new));
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Node> nodes = cluster.nodes();
+            AtomicBoolean running = new AtomicBoolean(true);
+            List<Future<TreeMap<Long, Long>>> clients = new ArrayList<>();
+            for (int c = 0; c < nodes.size(); c++) {
+                int client = c;
+                Node node = nodes.get(c);
+                clients.add(pool.submit(() -> node.call("client", Duration.ofSeconds(60), k -> {
+                    TreeMap<Long, Long> mine = new TreeMap<>(); // keys of this client: client mod 3
+                    Random random = new Random(client);
+                    for (int op = 0; op < 300; op++) {
+                        long key = 3L * random.nextInt(100) + client;
+                        if (random.nextInt(3) == 0) {
+                            k.send(IndexSystem.INDEXERS, new Delete(key), Duration.ofSeconds(10));
+                            mine.remove(key);
+                        } else {
+                            long value = random.nextInt(1000);
+                            k.send(IndexSystem.INDEXERS, new Put(key, value), Duration.ofSeconds(10));
+                            mine.put(key, value);
+                        }
+                    }
+                    return mine;
+                })));
+            }
+            Future<Long> collections = pool.submit(() -> {
+                long done = 0;
+                while (running.get()) {
+                    SharedHeap heap = nodes.get((int) (done % nodes.size())).memory().heap();
+                    heap.collect();
+                    done++;
+                }
+                return done;
+            });
+            TreeMap<Long, Long> expected = new TreeMap<>();
+            try {
+                for (Future<TreeMap<Long, Long>> client : clients) {
+                    expected.putAll(client.get());
+                }
+            } finally {
+                running.set(false);
+            }
+            assertTrue(collections.get() > 0, "collections ran alongside");
+            Found all = nodes.get(0).call("client", Duration.ofSeconds(30),
+                    k -> (Found) k.send(IndexSystem.INDEXERS, new Range(Long.MIN_VALUE + 1, Long.MAX_VALUE), Duration.ofSeconds(10)));
+            assertEquals(expected.size(), all.count());
+            assertEquals(expected.values().stream().mapToLong(Long::longValue).sum(), all.sum());
+        }
+    }
+}
