@@ -253,6 +253,11 @@ final class Coherence {
         }
         boolean sent = dsm.send(target, FrameKind.PAGE_REQUEST, PageWire.request(dsm.link.alloc(),
                 new PageWire.Request(f.mode, p.number, dsm.self, f.id, dsm.tick(), 0)), f.unarmedWait());
+        if (!sent && dsm.backup != null && dsm.isManager(p)) {
+            // the owner's death is being declared (the link knows before the memory does): the census
+            // that follows it finds the page's owner or takes it over, and serves this fault (refault)
+            return;
+        }
         if (!sent) {
             fail(p, f, "its " + role(p, target) + ", node '" + dsm.nameOf(target) + "', is not a live member");
         }
