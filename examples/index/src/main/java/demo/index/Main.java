@@ -1,13 +1,16 @@
 package demo.index;
 
 import dev.iris.runtime.Kernel;
+import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.dsm.SharedHeap;
 import dev.iris.runtime.launch.ClusterSession;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 
 /**
- * Runs the index on the cluster {@code local} (see ClusterSession): a client puts 300 keys through
- * the indexers' group (whichever indexer answers allocates the entry on its node's heap pages),
+ * Runs the index on the cluster {@code local} (see ClusterSession): a client puts 300 keys, each
+ * through one of the indexers in turn (which allocates the entry on its node's heap pages),
  * deletes every third, asks for a range, and has the heap collected: the deleted entries, which
  * nothing links to any more, are freed, and the index is unchanged.
  */
@@ -22,26 +25,37 @@ public final class Main {
         }
     }
 
-    /** The client: runs on any node of the cluster. */
+    /** The client: runs on any node of the cluster, and spreads its requests over the indexers. */
     public static String client(Kernel k) {
         Duration timeout = Duration.ofSeconds(10);
+        List<ProcessId> indexers = indexers(k);
         int added = 0;
         for (long key = 1; key <= 300; key++) {
-            added += ((Done) k.send(IndexSystem.INDEXERS, new Put(key, 10 * key), timeout)).changed() ? 1 : 0;
+            ProcessId to = indexers.get((int) (key % indexers.size()));
+            added += ((Done) k.send(to, new Put(key, 10 * key), timeout)).changed() ? 1 : 0;
         }
         int deleted = 0;
         for (long key = 3; key <= 300; key += 3) {
-            deleted += ((Done) k.send(IndexSystem.INDEXERS, new Delete(key), timeout)).changed() ? 1 : 0;
+            ProcessId to = indexers.get((int) (key / 3 % indexers.size()));
+            deleted += ((Done) k.send(to, new Delete(key), timeout)).changed() ? 1 : 0;
         }
-        Found range = (Found) k.send(IndexSystem.INDEXERS, new Range(100, 199), timeout);
+        Found range = (Found) k.send(indexers.get(0), new Range(100, 199), timeout);
         System.gc(); // the handles the indexers dropped are cleared, so that the count below is exact
         SharedHeap.Collection collected = k.memory().heap().collect();
-        Found again = (Found) k.send(IndexSystem.INDEXERS, new Range(1, 300), timeout);
+        Found again = (Found) k.send(indexers.get(1), new Range(1, 300), timeout);
         return "put 300 keys: " + added + " new\n"
                 + "deleted every third: " + deleted + "\n"
                 + "keys 100 to 199: " + range.count() + ", values adding up to " + range.sum() + "\n"
                 + "a collection freed " + collected.freed() + " entries\n"
                 + "keys 1 to 300 after it: " + again.count() + ", values adding up to " + again.sum();
+    }
+
+    /**
+     * The members of the indexers' group, in a fixed order. (A send to the group itself would reach
+     * every member, the first reply answering: each indexer would do every put.)
+     */
+    static List<ProcessId> indexers(Kernel k) {
+        return k.members(IndexSystem.INDEXERS).stream().sorted(Comparator.comparingLong(ProcessId::value)).toList();
     }
 
     public static void main(String[] args) throws Exception {

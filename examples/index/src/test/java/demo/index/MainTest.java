@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.runtime.Node;
+import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.dsm.SharedHeap;
 import dev.iris.runtime.launch.ClusterSession;
 import java.time.Duration;
@@ -49,14 +50,15 @@ class MainTest {
                 clients.add(pool.submit(() -> node.call("client", Duration.ofSeconds(60), k -> {
                     TreeMap<Long, Long> mine = new TreeMap<>(); // keys of this client: client mod 3
                     Random random = new Random(client);
+                    List<ProcessId> indexers = Main.indexers(k);
                     for (int op = 0; op < 300; op++) {
                         long key = 3L * random.nextInt(100) + client;
                         if (random.nextInt(3) == 0) {
-                            k.send(IndexSystem.INDEXERS, new Delete(key), Duration.ofSeconds(10));
+                            k.send(indexers.get(random.nextInt(indexers.size())), new Delete(key), Duration.ofSeconds(10));
                             mine.remove(key);
                         } else {
                             long value = random.nextInt(1000);
-                            k.send(IndexSystem.INDEXERS, new Put(key, value), Duration.ofSeconds(10));
+                            k.send(indexers.get(random.nextInt(indexers.size())), new Put(key, value), Duration.ofSeconds(10));
                             mine.put(key, value);
                         }
                     }
