@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Allocation on a shared heap against a plain {@code new} of the same size: a 16-byte object (24
  * bytes with its header) against a {@code long[3]}. Each iteration starts a fresh two-node cluster
  * and allocates a batch on one node, arenas taken in the background as they fill (one every 2,730
- * objects), so no collection runs. The issue's goal: at most twice a plain {@code new}.
+ * objects), so no collection runs; and, apart from arenas, an allocation and a free of the block it
+ * reuses. The issue's goal: an allocation at most twice a plain {@code new}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -56,6 +57,14 @@ public class HeapAllocationBenchmark {
     @Benchmark
     public long heapAllocate() {
         return heap.allocate(CELL);
+    }
+
+    /** An allocation that reuses the block just freed: the allocation path without taking arenas. */
+    @Benchmark
+    public long heapAllocateAndFree() {
+        long cell = heap.allocate(CELL);
+        heap.free(cell, CELL);
+        return cell;
     }
 
     @Benchmark
