@@ -156,18 +156,18 @@ final class IrisPeer {
          * Netty's client measures its own: each completion records its send's time and issues the next.
          */
         Histogram asyncLatency(Measure.Durations d, Wakeups wakeups) throws Exception {
-            AtomicReference<Histogram> recording = new AtomicReference<>();
+            AtomicReference<Measure.Recording> recording = new AtomicReference<>();
             Measure.Load load = async(recording);
             load.start(1, new LongAdder());
             TimeUnit.MILLISECONDS.sleep(d.warmupMillis());
-            Histogram h = Measure.histogram();
-            recording.set(h);
+            Measure.Recording r = new Measure.Recording();
+            recording.set(r);
             wakeups.start();
-            TimeUnit.MILLISECONDS.sleep(d.latencyMillis());
+            r.await(d);
             recording.set(null);
             wakeups.stop();
             load.stop();
-            return h;
+            return r.histogram;
         }
 
         /**
@@ -176,7 +176,7 @@ final class IrisPeer {
          * it needed) issues the next send from there, and records its latency in {@code recording}'s
          * histogram while there is one.
          */
-        Measure.Load async(AtomicReference<Histogram> recording) {
+        Measure.Load async(AtomicReference<Measure.Recording> recording) {
             return new Measure.Load() {
                 private final AtomicInteger chains = new AtomicInteger();
                 private final CountDownLatch stopped = new CountDownLatch(1);
@@ -200,9 +200,9 @@ final class IrisPeer {
                             System.err.println("Iris async group send failed: " + (failure != null ? failure : replies));
                         } else {
                             done.increment();
-                            Histogram h = recording.get();
-                            if (h != null) {
-                                h.recordValue(Math.max(1_000, System.nanoTime() - sent));
+                            Measure.Recording r = recording.get();
+                            if (r != null) {
+                                r.record(System.nanoTime() - sent);
                             }
                         }
                         if (going && failure == null) {

@@ -1,6 +1,7 @@
 package dev.iris.bench.cluster;
 
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
@@ -34,6 +35,30 @@ final class Measure {
     }
 
     private Measure() {
+    }
+
+    /**
+     * The histogram of a latency window that an event loop records into, which tells when it holds
+     * its first samples: a window is timed, but a loaded machine may run no request in it.
+     */
+    static final class Recording {
+        static final int MIN_SAMPLES = 10;
+        final Histogram histogram = histogram();
+        private final CompletableFuture<Void> enough = new CompletableFuture<>();
+
+        /** Records one latency (by one thread at a time). */
+        void record(long nanos) {
+            histogram.recordValue(Math.max(1_000, nanos));
+            if (histogram.getTotalCount() == MIN_SAMPLES) {
+                enough.complete(null);
+            }
+        }
+
+        /** Waits out the window, then until it holds {@link #MIN_SAMPLES} samples (60 s at most). */
+        void await(Durations d) throws Exception {
+            TimeUnit.MILLISECONDS.sleep(d.latencyMillis());
+            enough.get(60, TimeUnit.SECONDS);
+        }
     }
 
     /** A histogram for latencies from 1 µs to 60 s in nanoseconds, 3 significant digits. */

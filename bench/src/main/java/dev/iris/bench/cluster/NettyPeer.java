@@ -203,7 +203,7 @@ final class NettyPeer {
         private long nextId;
         private boolean running;
         private LongAdder done;
-        private Histogram histogram;
+        private Measure.Recording recording;
 
         Client(List<Integer> ports) throws InterruptedException {
             channels = connect(loop, ports, in -> reply(in.readLong()));
@@ -228,8 +228,8 @@ final class NettyPeer {
                 return;
             }
             pending.remove(id);
-            if (histogram != null) {
-                histogram.recordValue(Math.max(1_000, System.nanoTime() - p[1]));
+            if (recording != null) {
+                recording.record(System.nanoTime() - p[1]);
             }
             done.increment();
             if (running) {
@@ -264,14 +264,14 @@ final class NettyPeer {
         Histogram latency(Measure.Durations d, Wakeups wakeups) throws Exception {
             start(1, new LongAdder());
             TimeUnit.MILLISECONDS.sleep(d.warmupMillis());
-            Histogram h = Measure.histogram();
-            loop.submit(() -> histogram = h).sync();
+            Measure.Recording r = new Measure.Recording();
+            loop.submit(() -> recording = r).sync();
             wakeups.start();
-            TimeUnit.MILLISECONDS.sleep(d.latencyMillis());
-            loop.submit(() -> histogram = null).sync();
+            r.await(d);
+            loop.submit(() -> recording = null).sync();
             wakeups.stop();
             stop();
-            return h;
+            return r.histogram;
         }
     }
 
