@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,13 +37,17 @@ public final class LocalBundles implements AutoCloseable {
     private final dev.iris.runtime.security.ClusterAuthority authority;
     private final String cluster;
     private final List<InetSocketAddress> addresses = new ArrayList<>();
+    /** More environment for every node's launcher. */
+    private final Map<String, String> environment;
     /** Put in a node JVM's output queue when its standard output ends. */
     private static final String EXITED = new String("(exited)");
 
-    private LocalBundles(String cluster, List<Path> bundles, dev.iris.runtime.security.ClusterAuthority authority) {
+    private LocalBundles(String cluster, List<Path> bundles, dev.iris.runtime.security.ClusterAuthority authority,
+            Map<String, String> environment) {
         this.cluster = cluster;
         this.bundles = bundles;
         this.authority = authority;
+        this.environment = Map.copyOf(environment);
     }
 
     /**
@@ -54,6 +59,15 @@ public final class LocalBundles implements AutoCloseable {
      *                               log is in the bundle's {@code node.log})
      */
     public static LocalBundles start(Path program, String cluster, Path out) throws IOException {
+        return start(program, cluster, out, Map.of());
+    }
+
+    /**
+     * {@link #start(Path, String, Path)} with more {@code environment} for every node's launcher
+     * (for example {@code IRIS_PROCESSES_ON_EVENT_LOOP=true}).
+     */
+    public static LocalBundles start(Path program, String cluster, Path out, Map<String, String> environment)
+            throws IOException {
         StringWriter errors = new StringWriter();
         List<Path> bundles;
         String name;
@@ -67,7 +81,7 @@ public final class LocalBundles implements AutoCloseable {
         } catch (UserError e) {
             throw new IllegalStateException("cannot export " + program + ": " + e.getMessage() + "\n" + errors);
         }
-        LocalBundles running = new LocalBundles(name, bundles, authority);
+        LocalBundles running = new LocalBundles(name, bundles, authority, environment);
         try {
             // one after the other, each on a port the system chooses as it binds (port 0; a port picked
             // in advance can be taken meanwhile, e.g. as the source port of another node's dial) and
@@ -123,6 +137,7 @@ public final class LocalBundles implements AutoCloseable {
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("IRIS_BIND", "127.0.0.1:0");
         builder.environment().put("IRIS_SEEDS", String.join(",", seeds));
+        builder.environment().putAll(environment);
         Process jvm = builder.start();
         java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
         outputs.add(lines);

@@ -2,6 +2,7 @@ package dev.iris.runtime;
 
 import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.internal.LamportClock;
+import dev.iris.runtime.internal.LoopCarriers;
 import dev.iris.runtime.internal.LoopDeadline;
 import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.internal.PeerLink;
@@ -59,6 +60,8 @@ public final class Node implements AutoCloseable {
     private final Codecs codecs;
     private final Wiring wiring;
     private final Membership membership;
+    /** Carries the processes' threads on the event loop, if so configured; else null. */
+    private final LoopCarriers carriers;
     private final ProcessTable processes;
     private final LamportClock clock = new LamportClock();
     /** What time-outs and failure detection run on; it stands in debug time ({@link #pauseTime}). */
@@ -80,7 +83,9 @@ public final class Node implements AutoCloseable {
         this.codecs = codecs;
         this.wiring = wiring;
         this.membership = new Membership(id, config, wiring, time, () -> advertisedAddress);
-        this.processes = new ProcessTable(new Host(), time);
+        this.carriers = config.processesOnEventLoop()
+                ? new LoopCarriers(config.node(), wiring.protocolLoop, config.heartbeatInterval().toNanos() / 5) : null;
+        this.processes = new ProcessTable(new Host(), time, carriers == null ? null : carriers::newThread);
         this.tracer = new Tracer(id, membership);
         this.segments = new Segments(id, config, membership, tracer, clock);
         this.ipc = new Ipc(id, config, codecs, clock, time, membership, processes, tracer, segments,
@@ -140,10 +145,14 @@ public final class Node implements AutoCloseable {
     }
 
     private static Node start(NodeConfig config, Codecs codecs, Wiring wiring) {
-        Node node = new Node(config, codecs, wiring);
+        Node node = null;
         try {
+            node = new Node(config, codecs, wiring);
             node.bind();
         } catch (RuntimeException e) {
+            if (node != null && node.carriers != null) {
+                node.carriers.close();
+            }
             wiring.abandon();
             throw e;
         }
@@ -328,6 +337,9 @@ public final class Node implements AutoCloseable {
         segments.failMoves(n -> true, closing);
         memory.close();
         processes.interruptAll();
+        if (carriers != null) {
+            carriers.close();
+        }
         wiring.shutdown();
         LOG.log(Level.INFO, "Node ''{0}'' closed", id);
     }

@@ -42,13 +42,26 @@ import java.util.function.Supplier;
  *                          loop delays no heartbeat; with one, everything shares it. A node of an
  *                          {@link EmbeddedCluster} uses the cluster's loops; the in-JVM transport
  *                          started alone uses one.
+ * @param processesOnEventLoop whether this node's processes run on its event loop (the one of the
+ *                          connections it makes) instead of the JDK's shared carrier threads
+ *                          (default false). A process then waits for a reply or a page, and is
+ *                          resumed when it arrives, without waking another thread: a blocking
+ *                          Send/Reply or page fault costs about what the wire does. The loop runs
+ *                          one process at a time, until it blocks, so a process must not compute for
+ *                          long between blocking calls: one that holds the loop for a fifth of a
+ *                          heartbeat interval is reported with a warning and moved to the shared
+ *                          carrier threads for good. Under a debugger, a process stopped at a
+ *                          breakpoint stops its loop too (and with it the node's I/O and
+ *                          heartbeats): turn this off to debug. Needs Java 24 or newer and the JVM
+ *                          option {@code --add-opens java.base/java.lang=ALL-UNNAMED}; a node
+ *                          started with it where either is missing fails to start, saying which.
  * @param listeners         told when this node starts and closes (monitors, recorders); default none
  * @param connectionHandlers makes a handler for each connection between this node and a peer (see
  *                          {@link #withConnectionHandler}); default none
  */
 public record NodeConfig(String node, String cluster, SocketAddress bind, List<SocketAddress> seeds,
         Duration heartbeatInterval, Duration failureTimeout, int maxFrameBytes, long maxMessageBytes,
-        MemoryConfig memory, NodeCredentials credentials, int eventLoops,
+        MemoryConfig memory, NodeCredentials credentials, int eventLoops, boolean processesOnEventLoop,
         List<NodeListener> listeners, List<Supplier<? extends ChannelHandler>> connectionHandlers) {
 
     /** The default of {@link #maxMessageBytes()}: 64 MiB. */
@@ -88,31 +101,38 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
     /** A node with default timing (heartbeat 500 ms, failure timeout 2 s) and frame bound (1 MiB). */
     public static NodeConfig of(String node, String cluster, SocketAddress bind, List<? extends SocketAddress> seeds) {
         return new NodeConfig(node, cluster, bind, List.copyOf(seeds), Duration.ofMillis(500), Duration.ofSeconds(2),
-                Frame.DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES, MemoryConfig.NONE, null, 2, List.of(), List.of());
+                Frame.DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES, MemoryConfig.NONE, null, 2, false, List.of(),
+                List.of());
     }
 
     /** This configuration with another failure detector timing. */
     public NodeConfig withFailureDetection(Duration heartbeatInterval, Duration failureTimeout) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, listeners, connectionHandlers);
+                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers);
     }
 
     /** This configuration with other size bounds. */
     public NodeConfig withLimits(int maxFrameBytes, long maxMessageBytes) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, listeners, connectionHandlers);
+                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers);
     }
 
     /** This configuration with a shared memory. */
     public NodeConfig withMemory(MemoryConfig memory) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, listeners, connectionHandlers);
+                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers);
     }
 
     /** This configuration with another number of event loops (see {@link #eventLoops()}). */
     public NodeConfig withEventLoops(int eventLoops) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, listeners, connectionHandlers);
+                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers);
+    }
+
+    /** This configuration with processes on the event loop, or not (see {@link #processesOnEventLoop()}). */
+    public NodeConfig withProcessesOnEventLoop(boolean processesOnEventLoop) {
+        return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
+                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers);
     }
 
     /** This configuration with one more listener (see {@link NodeListener}). */
@@ -120,7 +140,7 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
         List<NodeListener> more = new ArrayList<>(listeners);
         more.add(Objects.requireNonNull(listener, "listener"));
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, more, connectionHandlers);
+                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, more, connectionHandlers);
     }
 
     /**
@@ -136,12 +156,12 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
         List<Supplier<? extends ChannelHandler>> more = new ArrayList<>(connectionHandlers);
         more.add(Objects.requireNonNull(handler, "handler"));
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, listeners, more);
+                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, more);
     }
 
     /** This configuration with credentials: mutual TLS with the nodes of the same authority. */
     public NodeConfig withCredentials(NodeCredentials credentials) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, listeners, connectionHandlers);
+                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers);
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiFunction;
 
 /** The live processes of one node: ids, mailboxes, virtual threads, and their end. */
 final class ProcessTable {
@@ -23,6 +24,7 @@ final class ProcessTable {
     private final Host node;
     /** An inline handler held at a breakpoint while the time stands (debug time) is not moved. */
     private final NodeTime time;
+    private final BiFunction<String, Runnable, Thread> threads;
     private final Map<Integer, Entry> entries = new ConcurrentHashMap<>();
     // a random start makes it unlikely that a restarted node reuses the ids of its previous life
     private final AtomicInteger nextLocalId = new AtomicInteger(ThreadLocalRandom.current().nextInt(1, 1 << 20));
@@ -81,9 +83,14 @@ final class ProcessTable {
         void leaveAll(ProcessId member);
     }
 
-    ProcessTable(Host node, NodeTime time) {
+    /**
+     * A table whose processes run on virtual threads made by {@code threads} (name, body), or on the
+     * JDK's, with {@code null}.
+     */
+    ProcessTable(Host node, NodeTime time, BiFunction<String, Runnable, Thread> threads) {
         this.node = node;
         this.time = time;
+        this.threads = threads != null ? threads : (name, body) -> Thread.ofVirtual().name(name).unstarted(body);
     }
 
     ProcessId spawn(String name, ProcessBody body) {
@@ -92,7 +99,7 @@ final class ProcessTable {
         Entry entry = new Entry(pid, name, time);
         entries.put(localId, entry);
         KernelImpl kernel = new KernelImpl(node, this, entry);
-        entry.thread = Thread.ofVirtual().name("iris:" + node.id() + ":" + name + ":" + localId).unstarted(() -> {
+        entry.thread = threads.apply("iris:" + node.id() + ":" + name + ":" + localId, () -> {
             try {
                 body.run(kernel);
             } catch (InterruptedException e) {

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -42,15 +43,17 @@ final class DsmPeer {
     }
 
     /**
-     * Client JVM of the fault section: {@code dsm-client <pages> <b's port>}, node a, which faults on
-     * the pages b owns and manages. Commands: {@code await NODES}; {@code begin PIDS} starts a
+     * Client JVM of the fault section: {@code dsm-client <pages> <b's port> [name [loop]]}, node a (or
+     * {@code name}), which faults on the pages b owns and manages, from a process on its event loop
+     * with {@code loop} ({@link NodeConfig#processesOnEventLoop}). Commands: {@code await NODES}; {@code begin PIDS} starts a
      * histogram and counts the threads woken in this JVM and the JVMs PIDS; {@code pass read|write}
-     * accesses every page once from a virtual thread, as an Iris process does (each access a fault when
+     * accesses every page once from an Iris process (each access a fault when
      * b has taken the pages back), timing each into the histogram, and answers the nanoseconds they took; {@code end} answers {@link Driver#result}.
      */
     static Member.Commands client(String[] args) {
         int pages = Integer.parseInt(args[0]);
-        Node node = Node.start(config("a", 0, List.of(Integer.parseInt(args[1])), List.of("b"), pages, "b", 2),
+        Node node = Node.start(config(args.length > 2 ? args[2] : "a", 0, List.of(Integer.parseInt(args[1])),
+                List.of("b"), pages, "b", 2).withProcessesOnEventLoop(args.length > 3 && args[3].equals("loop")),
                 Codecs.of());
         SharedMemory memory = node.memory();
         long base = memory.region(REGION).base();
@@ -67,7 +70,8 @@ final class DsmPeer {
                 boolean write = command[1].equals("write");
                 long[] total = {0};
                 wakeups[0].start();
-                Thread process = Thread.ofVirtual().start(() -> {
+                CountDownLatch passed = new CountDownLatch(1);
+                node.spawn("faults", k -> {
                     for (int p = 0; p < pages; p++) {
                         long address = base + (long) p * PAGE;
                         long start = System.nanoTime();
@@ -80,8 +84,9 @@ final class DsmPeer {
                         total[0] += t;
                         faults[0].recordValue(Math.max(1_000, t));
                     }
+                    passed.countDown();
                 });
-                process.join();
+                passed.await();
                 wakeups[0].stop();
                 yield String.valueOf(total[0]);
             }

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  *   --systems iris-tls measures Iris's group sends over mutual TLS too, iris-thread with the members' handlers
  *   on their processes' threads, iris-1loop with one event loop per node (group sends and the shared array),
  *   iris-async with its throughput from one process keeping the requests in flight (in the default run: the
- *   throughput goals are measured with it)
+ *   throughput goals are measured with it), iris-loop with the client's processes on its event loop (group
+ *   sends and page faults; in the default run)
  * </pre>
  *
  * Every member and the client of the group and fault sections are JVMs of their own on loopback
@@ -58,10 +59,13 @@ public final class Harness {
         }
     }
 
-    static final List<String> SYSTEMS = List.of("netty", "netty-blocking", "iris", "iris-async", "jgroups", "hazelcast");
+    /** Whether the member and client JVMs (this Java) can carry Iris's processes on the event loop. */
+    static final boolean LOOP_CARRIERS = Runtime.version().feature() >= 24;
+    static final List<String> SYSTEMS = List.of("netty", "netty-blocking", "iris", "iris-loop", "iris-async", "jgroups",
+            "hazelcast");
     /** The systems the group section knows, in the order each round measures them. */
     private static final List<String> GROUP_SYSTEMS = List.of("netty", "netty-blocking", "iris", "iris-thread",
-            "iris-1loop", "iris-async", "iris-tls", "jgroups");
+            "iris-1loop", "iris-loop", "iris-async", "iris-tls", "jgroups");
 
     private final Plan plan;
     private final List<Row> rows = new ArrayList<>();
@@ -98,7 +102,7 @@ public final class Harness {
                 default -> {
                     System.err.println("usage: Harness [--smoke] [--out DIR] [--only micro,group,fault,array] [--rounds 3] "
                             + "[--members 1,2,4,8] [--arrays 2x1024,4x64] [--systems netty,netty-blocking,iris,"
-                            + "iris-thread,iris-1loop,iris-async,iris-tls,jgroups,hazelcast]");
+                            + "iris-thread,iris-1loop,iris-loop,iris-async,iris-tls,jgroups,hazelcast]");
                     System.exit(2);
                 }
             }
@@ -125,6 +129,11 @@ public final class Harness {
         long start = System.nanoTime();
         Harness harness = new Harness(plan);
         harness.systems = systems;
+        if (systems.contains("iris-loop") && !LOOP_CARRIERS) {
+            log("iris-loop not measured: processes on the event loop need Java 24 or newer (this is %d)",
+                    Runtime.version().feature());
+            harness.systems = systems.stream().filter(s -> !s.equals("iris-loop")).toList();
+        }
         List<Micro.Result> micro = sections.contains("micro") ? Micro.run(plan.smoke()) : List.of();
         if (sections.contains("group")) {
             harness.groupSends();
@@ -165,6 +174,9 @@ public final class Harness {
         if (Runtime.version().feature() >= 23) {
             options.add("--sun-misc-unsafe-memory-access=allow");
             options.add("--enable-native-access=ALL-UNNAMED");
+        }
+        if (LOOP_CARRIERS) { // Iris's processes on the event loop (NodeConfig.processesOnEventLoop, system iris-loop)
+            options.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"));
         }
         String extra = System.getProperty("bench.memberOptions", "").trim();
         if (!extra.isEmpty()) {
@@ -246,8 +258,8 @@ public final class Harness {
     /**
      * Starts {@code system}'s {@code n} members and its client JVM. Iris: the client node binds
      * port 0 and is every member's seed; "iris-thread" runs the members' handlers on their processes'
-     * threads, "iris-1loop" one event loop per node, "iris-async" its throughput from one client
-     * process, "iris-tls" mutual TLS with one authority.
+     * threads, "iris-1loop" one event loop per node, "iris-loop" the client's processes on its event
+     * loop, "iris-async" its throughput from one client process, "iris-tls" mutual TLS with one authority.
      */
     private Cluster cluster(String system, int n) throws Exception {
         List<Child> members = new ArrayList<>();
@@ -284,7 +296,7 @@ public final class Harness {
             clientArgs.addAll(tls);
             client = child(system + "-client", "iris-client", clientArgs.toArray(String[]::new));
             String seed = client.awaitReady();
-            String memberSystem = system.equals("iris-tls") || system.equals("iris-async") ? "iris" : system;
+            String memberSystem = List.of("iris-tls", "iris-async", "iris-loop").contains(system) ? "iris" : system;
             for (int i = 0; i < n; i++) {
                 List<String> args = new ArrayList<>(List.of("m" + i, "0", seed));
                 args.addAll(tls);
@@ -348,15 +360,28 @@ public final class Harness {
             Child netty = child("netty-4k-client", "netty-client", floor.awaitReady());
             netty.awaitReady();
             Child b = child("dsm-b", "dsm", "b", "0", "-", "b", String.valueOf(pages), "b");
-            Child a = child("dsm-a", "dsm-client", String.valueOf(pages), b.awaitReady());
+            String port = b.awaitReady();
+            Child a = child("dsm-a", "dsm-client", String.valueOf(pages), port);
             a.awaitReady();
-            b.call("await 2");
-            a.call("await 2");
+            // node c faults from a process on its event loop
+            Child c = systems.contains("iris-loop") ? child("dsm-c", "dsm-client", String.valueOf(pages), port, "c",
+                    "loop") : null;
+            int nodes = c == null ? 2 : 3;
+            if (c != null) {
+                c.awaitReady();
+                c.call("await " + nodes);
+            }
+            b.call("await " + nodes);
+            a.call("await " + nodes);
             if (d.jvmWarmupMillis() > 0) {
                 netty.call(String.format(Locale.ROOT, "measure 16 ALL 1 0 %d 0 %d", d.jvmWarmupMillis() / 2,
                         floor.pid()));
                 faultPasses(a, b, "read", d.jvmWarmupMillis() / 2);
                 faultPasses(a, b, "write", d.jvmWarmupMillis() / 2);
+                if (c != null) {
+                    faultPasses(c, b, "read", d.jvmWarmupMillis() / 2);
+                    faultPasses(c, b, "write", d.jvmWarmupMillis() / 2);
+                }
             }
             for (int round = 0; round < plan.rounds(); round++) {
                 faultRow(Row.of("fault", "netty", 2, 4096, "16 B request, 4 KiB response", round, netty.call(
@@ -365,6 +390,12 @@ public final class Harness {
                 faultRow(Row.of("fault", "iris", 2, 4096, "read fault (page to reader)", round, faults(a, b, "read")));
                 faultRow(Row.of("fault", "iris", 2, 4096, "write fault (page and ownership to writer)", round,
                         faults(a, b, "write")));
+                if (c != null) {
+                    faultRow(Row.of("fault", "iris-loop", 2, 4096, "read fault (page to reader)", round,
+                            faults(c, b, "read")));
+                    faultRow(Row.of("fault", "iris-loop", 2, 4096, "write fault (page and ownership to writer)",
+                            round, faults(c, b, "write")));
+                }
             }
         } finally {
             Child.closeAll(children);

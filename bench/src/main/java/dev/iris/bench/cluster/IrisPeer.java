@@ -83,7 +83,7 @@ final class IrisPeer {
     static Member.Commands client(String[] args) throws Exception {
         String system = args[0];
         Node node = Client.start(0, args.length > 1 ? ClusterAuthority.read(Path.of(args[1])) : null,
-                system.equals("iris-1loop") ? 1 : 2);
+                system.equals("iris-1loop") ? 1 : 2, system.equals("iris-loop"));
         Driver.Group group = new Driver.Group() {
             @Override
             public Histogram latency(int payload, boolean all, Measure.Durations d, Wakeups wakeups) throws Exception {
@@ -121,8 +121,9 @@ final class IrisPeer {
         }
 
         /** The client node; with an {@code authority}, it and the members talk mutual TLS. */
-        static Node start(int port, ClusterAuthority authority, int eventLoops) {
-            NodeConfig config = NodeConfig.of("client", "bench", loopback(port), List.of()).withEventLoops(eventLoops);
+        static Node start(int port, ClusterAuthority authority, int eventLoops, boolean processesOnEventLoop) {
+            NodeConfig config = NodeConfig.of("client", "bench", loopback(port), List.of()).withEventLoops(eventLoops)
+                    .withProcessesOnEventLoop(processesOnEventLoop);
             return Node.start(authority == null ? config : config.withCredentials(authority.issue("client")),
                     Codecs.of());
         }

@@ -232,12 +232,10 @@ final class Report {
         String how = async ? " (Iris: asynchronous sends)" : "";
         goal("Throughput, 16 in flight, 64 B: at least 0.8x raw Netty" + how, throughputToNetty, 1.25, "peer/Iris");
         goal("Throughput, 16 in flight, 64 B: at least 3x JGroups" + how, throughputToJGroups, 1.0 / 3, "peer/Iris");
-        List<Row> readFaults = find(r -> r.section().equals("fault") && r.system().equals("iris")
-                && r.mode().startsWith("read"));
-        if (!readFaults.isEmpty()) {
-            List<Double> toFloor = new ArrayList<>();
-            add(toFloor, ratio(readFaults, find(r -> r.section().equals("fault") && r.system().equals("netty")), Row::p50));
-            goal("Remote 4 KiB read fault: median at most 1.5x raw Netty's 4 KiB request/response", toFloor, 1.5);
+        readFaultGoal("iris", "");
+        if (!find(r -> r.system().equals("iris-loop")).isEmpty()) {
+            loopGoals();
+            readFaultGoal("iris-loop", LOOP);
         }
         List<Double> toNear = new ArrayList<>();
         rows.stream().filter(r -> r.section().equals("array") && r.system().equals("iris") && r.mode().equals("95/5")
@@ -255,6 +253,46 @@ final class Report {
                     read, plain, read - plain, read - plain <= 5 ? "yes" : "no");
         }
         line("");
+    }
+
+    private static final String LOOP = " (Iris: processes on the event loop)";
+
+    /** The blocking client's goals again, its processes on the event loop ({@code iris-loop}). */
+    private void loopGoals() {
+        List<Double> toNetty = new ArrayList<>();
+        List<Double> toJGroups = new ArrayList<>();
+        List<Double> unicastToNetty = new ArrayList<>();
+        List<Double> throughputToNetty = new ArrayList<>();
+        List<Double> throughputToJGroups = new ArrayList<>();
+        for (Config c : groupConfigs()) {
+            List<Row> l = group("iris-loop", c);
+            if (c.payload() == 64 && !l.isEmpty()) {
+                if (c.mode().equals("ALL") && c.members() == 4) {
+                    add(toNetty, ratio(l, group("netty", c), Row::p50));
+                    add(toJGroups, ratio(l, group("jgroups", c), Row::p50));
+                }
+                if (c.mode().equals("ALL") && c.members() == 1) {
+                    add(unicastToNetty, ratio(l, group("netty", c), Row::p50));
+                }
+                add(throughputToNetty, ratio(group("netty", c), l, Row::opsPerSecond));
+                add(throughputToJGroups, ratio(group("jgroups", c), l, Row::opsPerSecond));
+            }
+        }
+        goal("Group send, 4 members, all replies, 64 B: median at most 1.5x raw Netty" + LOOP, toNetty, 1.5);
+        goal("Group send, 4 members, all replies, 64 B: median at most half of JGroups" + LOOP, toJGroups, 0.5);
+        goal("Send/Reply to one member, 64 B: median at most 2x raw Netty" + LOOP, unicastToNetty, 2);
+        goal("Throughput, 16 in flight, 64 B: at least 0.8x raw Netty" + LOOP, throughputToNetty, 1.25, "peer/Iris");
+        goal("Throughput, 16 in flight, 64 B: at least 3x JGroups" + LOOP, throughputToJGroups, 1.0 / 3, "peer/Iris");
+    }
+
+    private void readFaultGoal(String system, String how) {
+        List<Row> readFaults = find(r -> r.section().equals("fault") && r.system().equals(system)
+                && r.mode().startsWith("read"));
+        if (!readFaults.isEmpty()) {
+            List<Double> toFloor = new ArrayList<>();
+            add(toFloor, ratio(readFaults, find(r -> r.section().equals("fault") && r.system().equals("netty")), Row::p50));
+            goal("Remote 4 KiB read fault: median at most 1.5x raw Netty's 4 KiB request/response" + how, toFloor, 1.5);
+        }
     }
 
     private static void add(List<Double> ratios, double ratio) {
@@ -364,6 +402,22 @@ final class Report {
                                 Report::ops), spread(group("jgroups", c), Row::opsPerSecond, Report::ops),
                         ratio(ratio(async, netty, Row::opsPerSecond)),
                         ratio(ratio(async, group("jgroups", c), Row::opsPerSecond)));
+            }
+            line("");
+        }
+        if (!find(r -> r.section().equals("group") && r.system().equals("iris-loop")).isEmpty()) {
+            line("Iris with the client's processes on its event loop (`NodeConfig.withProcessesOnEventLoop`), blocking in");
+            line("`sendGroup` as above: the reply resumes the client process on the loop that read it.");
+            line("");
+            line("| Members | Payload | Replies | Iris on the loop p50 | /Netty | /JGroups | requests/s | /Netty | /JGroups | Threads woken |");
+            line("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+            for (Config c : configs) {
+                List<Row> loop = group("iris-loop", c);
+                line("| %d | %d B | %s | %s | %s | %s | %s | %s | %s | %s |", c.members(), c.payload(), c.mode(),
+                        spread(loop, Row::p50, Report::us), ratio(ratio(loop, group("netty", c), Row::p50)),
+                        ratio(ratio(loop, group("jgroups", c), Row::p50)), spread(loop, Row::opsPerSecond, Report::ops),
+                        ratio(ratio(loop, group("netty", c), Row::opsPerSecond)),
+                        ratio(ratio(loop, group("jgroups", c), Row::opsPerSecond)), wakeups(loop));
             }
             line("");
         }

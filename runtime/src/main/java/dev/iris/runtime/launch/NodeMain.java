@@ -30,6 +30,9 @@ import java.util.Properties;
  * serves the node's monitor there ({@link MonitorServer}, over the same credentials) and prints
  * {@code MONITOR <node> <host:port>}. With {@code IRIS_NODE_ORDINAL_FROM_HOSTNAME=true} the node is
  * the cluster's n-th, n being the number after the last '-' of the host name (a StatefulSet pod).
+ * {@code iris.processesOnEventLoop=true} or {@code IRIS_PROCESSES_ON_EVENT_LOOP=true} runs the node's
+ * processes on its event loop ({@link NodeConfig#processesOnEventLoop}: Java 24 or newer, and the
+ * launcher's {@code --add-opens java.base/java.lang=ALL-UNNAMED}).
  *
  * <p>The node proves it belongs with the credentials in {@code credentials/<node>/} or
  * {@code credentials/} beside CONF ({@code iris.credentials} names another directory); it refuses
@@ -46,7 +49,7 @@ public final class NodeMain {
         ConsoleLogging.install();
         try {
             run(args, System.getenv());
-        } catch (LaunchException | IpcException | IllegalArgumentException e) {
+        } catch (LaunchException | IpcException | IllegalArgumentException | IllegalStateException e) {
             System.err.println("iris-node: " + e.getMessage());
             System.exit(e instanceof LaunchException l && l.getMessage().startsWith("usage") ? 2 : 1);
         }
@@ -95,7 +98,7 @@ public final class NodeMain {
         }
         List<Class<?>> handlers = handlerClasses(conf, loader);
         NodeConfig config = NodeConfig.of(node, GeneratedSystem.name(cluster), address(bind), seedAddresses)
-                .withMemory(system.memory(cluster));
+                .withMemory(system.memory(cluster)).withProcessesOnEventLoop(processesOnEventLoop(conf, env));
         NodeCredentials credentials = credentials(confFile, conf.getProperty("iris.credentials", "credentials"), node);
         if (credentials != null) {
             config = config.withCredentials(credentials);
@@ -177,6 +180,18 @@ public final class NodeMain {
         throw new LaunchException("no credentials for node '" + node + "' in " + base.resolve(node) + " or " + base
                 + " (ca.pem, node.pem, node-key.pem, as iris export writes them; iris.credentials=none runs "
                 + "without authentication)");
+    }
+
+    /** {@code IRIS_PROCESSES_ON_EVENT_LOOP}, else {@code iris.processesOnEventLoop}: true or false (the default). */
+    static boolean processesOnEventLoop(Properties conf, Map<String, String> env) {
+        boolean inEnv = env.containsKey("IRIS_PROCESSES_ON_EVENT_LOOP");
+        String key = inEnv ? "IRIS_PROCESSES_ON_EVENT_LOOP" : "iris.processesOnEventLoop";
+        String value = (inEnv ? env.get(key) : conf.getProperty(key, "false")).strip();
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new LaunchException(key + " must be true or false, not '" + value + "'");
+        };
     }
 
     static String required(Properties conf, String key) {

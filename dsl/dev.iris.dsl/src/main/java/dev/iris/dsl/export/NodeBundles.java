@@ -89,6 +89,9 @@ public final class NodeBundles {
             write(dir.resolve("conf/node.properties"), """
                     # Node %s of cluster %s (system %s), written by iris export.
                     # The environment overrides: IRIS_NODE, IRIS_BIND (host:port), IRIS_SEEDS (host:port,...).
+                    # iris.processesOnEventLoop=true (Java 24+) runs the processes on the node's event loop: a
+                    # blocking send or page fault then wakes no other thread, but a process must not compute for
+                    # long between blocking calls, and a breakpoint in one stops the node's I/O.
                     iris.system=%s
                     iris.cluster=%s
                     iris.node=%s
@@ -121,6 +124,8 @@ public final class NodeBundles {
                     FLAGS=""
                     [ "$FEATURE" -ge 22 ] && FLAGS="--enable-native-access=ALL-UNNAMED"
                     [ "$FEATURE" -ge 23 ] && FLAGS="$FLAGS --sun-misc-unsafe-memory-access=allow"
+                    # iris.processesOnEventLoop reaches the JDK's virtual thread builder that takes a scheduler
+                    [ "$FEATURE" -ge 24 ] && FLAGS="$FLAGS --add-opens=java.base/java.lang=ALL-UNNAMED"
                     exec "$JAVA" $FLAGS ${JAVA_OPTS:-} -cp "$DIR/lib/*" dev.iris.runtime.launch.NodeMain "$DIR/conf/node.properties"
                     """.formatted(node.name(), clusterName));
             Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
