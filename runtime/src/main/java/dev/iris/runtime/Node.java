@@ -145,14 +145,11 @@ public final class Node implements AutoCloseable {
     }
 
     private static Node start(NodeConfig config, Codecs codecs, Wiring wiring) {
-        Node node = null;
+        Node node;
         try {
             node = new Node(config, codecs, wiring);
             node.bind();
         } catch (RuntimeException e) {
-            if (node != null && node.carriers != null) {
-                node.carriers.close();
-            }
             wiring.abandon();
             throw e;
         }
@@ -336,10 +333,10 @@ public final class Node implements AutoCloseable {
         ipc.failPending(n -> true, closing);
         segments.failMoves(n -> true, closing);
         memory.close();
-        processes.interruptAll();
         if (carriers != null) {
-            carriers.close();
+            carriers.close(); // what the processes do from here on runs on shared carriers: the loops stop
         }
+        processes.interruptAll();
         wiring.shutdown();
         LOG.log(Level.INFO, "Node ''{0}'' closed", id);
     }

@@ -2,6 +2,7 @@ package dev.iris.runtime.internal;
 
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.InaccessibleObjectException;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +11,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
@@ -19,34 +21,67 @@ import java.util.stream.Collectors;
  * thread waiting for it without waking another thread, and what the thread writes is flushed by the
  * loop it already runs on.
  *
- * <p>The loop runs one such thread at a time, between its I/O, until the thread blocks (parks). A
- * thread that holds the loop longer than the limit without blocking is reported with a warning and
- * its stack, and is carried by the shared carriers (a {@link ForkJoinPool}) from its next
- * resumption on, for good. So is every thread once the loop no longer takes tasks (the node closes).
- * A watchdog thread, one per JVM, looks every half limit.
+ * <p>Each resumption of such a thread is one task on the loop, which runs it between its I/O until
+ * the thread blocks (parks). A watchdog thread, one per JVM, looks at every loop every half limit:
+ * <ul>
+ * <li>a thread that has held the loop longer than the limit without blocking is reported with a
+ * warning and its stack, and is carried by the shared carriers (a {@link ForkJoinPool}) from its
+ * next resumption on, for good (the stretch in progress cannot be taken off the loop);
+ * <li>a resumption that has waited longer than the limit for the loop to start it runs on the
+ * shared carriers instead, with a warning: the loop is held by something else, possibly blocked on
+ * a monitor that the waiting thread owns (a virtual thread that waits to enter a monitor gives up
+ * its carrier while it keeps the monitors it holds), which would otherwise never end.
+ * </ul>
+ * Virtual threads that a carried thread starts, and every resumption once {@link #close} was
+ * called (the loop may stop taking tasks), run on the shared carriers.
+ *
+ * <p>What still holds the loop: a thread that blocks where the JDK cannot unmount it (in a class
+ * initializer or a native frame) and blocking file I/O, for as long as they last.
  *
  * <p>The JDK has no public API for a virtual thread's scheduler: this uses the constructor of
  * {@code java.lang.ThreadBuilders.VirtualThreadBuilder} that takes one (there since Java 21, "for
- * tests"), which needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}; and Java 24 or newer, where
- * a virtual thread that waits on a monitor no longer pins its carrier (JEP 491), which on a loop would
- * stall the loop's I/O. {@link #unavailable} says what is missing.
+ * tests"), which needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}; and Java 24 or newer,
+ * where a virtual thread that waits on a monitor no longer pins its carrier (JEP 491), which on a
+ * loop would hold the loop for the wait. {@link #unavailable} says what is missing.
  */
 public final class LoopCarriers {
     private static final System.Logger LOG = System.getLogger(LoopCarriers.class.getName());
-    private static final Constructor<?> BUILDER = builder();
-    private static final String UNAVAILABLE = BUILDER != null ? null
-            : Runtime.version().feature() < 24 ? "Java 24 or newer (this is Java " + Runtime.version().feature() + ")"
-            : "the JVM option --add-opens java.base/java.lang=ALL-UNNAMED";
+    private static final String UNAVAILABLE;
+    private static final Constructor<?> BUILDER;
+
+    static {
+        Constructor<?> builder = null;
+        String unavailable = null;
+        if (Runtime.version().feature() < 24) {
+            unavailable = "Java 24 or newer (this is Java " + Runtime.version().feature() + ")";
+        } else {
+            try {
+                builder = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder")
+                        .getDeclaredConstructor(Executor.class);
+                builder.setAccessible(true);
+            } catch (InaccessibleObjectException e) {
+                unavailable = "the JVM option --add-opens java.base/java.lang=ALL-UNNAMED";
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                unavailable = "a JDK whose virtual thread builder takes a scheduler (this one: " + e + ")";
+            }
+        }
+        BUILDER = unavailable == null ? builder : null;
+        UNAVAILABLE = unavailable;
+    }
 
     private final String node;
     private final Executor loop;
     private final long limitNanos;
+    /** The threads made here that have not ended. */
+    private final Set<Carrier> live = ConcurrentHashMap.newKeySet();
     /** The thread running on the loop now (written after {@link #since}, read before it), else null. */
     private volatile Carrier holder;
     private volatile long since;
+    private volatile boolean closed;
 
     /**
-     * Carriers on {@code loop} for the processes of {@code node}, watched until {@link #close}.
+     * Carriers on {@code loop} for the processes of {@code node}; a thread that holds the loop, or
+     * waits for it, longer than {@code limitNanos} moves to the shared carriers.
      *
      * @throws IllegalStateException if {@link #unavailable}
      */
@@ -57,7 +92,6 @@ public final class LoopCarriers {
         this.node = node;
         this.loop = loop;
         this.limitNanos = limitNanos;
-        Watchdog.watch(this);
     }
 
     /** What this JVM lacks to carry virtual threads on an event loop, or null if nothing. */
@@ -68,80 +102,102 @@ public final class LoopCarriers {
     /** An unstarted virtual thread named {@code name} that runs {@code body} on the loop. */
     public Thread newThread(String name, Runnable body) {
         Carrier carrier = new Carrier();
+        Thread thread;
         try {
-            Thread.Builder.OfVirtual builder = (Thread.Builder.OfVirtual) BUILDER.newInstance(carrier);
-            return carrier.thread = builder.name(name).unstarted(body);
+            thread = ((Thread.Builder.OfVirtual) BUILDER.newInstance(carrier)).name(name).unstarted(() -> {
+                try {
+                    body.run();
+                } finally {
+                    live.remove(carrier);
+                }
+            });
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot make a virtual thread on an event loop", e);
         }
+        carrier.thread = thread;
+        live.add(carrier);
+        Watchdog.watch(this);
+        return thread;
     }
 
-    /** Stops watching; threads still running move to the shared carriers once the loop refuses them. */
+    /**
+     * From now on every resumption runs on the shared carriers (the loop may stop taking tasks);
+     * the watchdog still rescues those queued on the loop until the threads end.
+     */
     public void close() {
-        Watchdog.unwatch(this);
+        closed = true;
     }
 
-    private static Constructor<?> builder() {
-        if (Runtime.version().feature() < 24) {
-            return null;
-        }
-        try {
-            Constructor<?> c = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder")
-                    .getDeclaredConstructor(Executor.class);
-            c.setAccessible(true);
-            return c;
-        } catch (ReflectiveOperationException | RuntimeException e) { // InaccessibleObjectException without --add-opens
-            return null;
-        }
-    }
-
-    /** Looks whether a thread has held the loop too long; if so, moves it to the shared carriers. */
+    /** Moves a thread that has held the loop too long, and resumptions that waited too long for it. */
     private void check(long now) {
         Carrier h = holder;
         long start = since;
         if (h != null && !h.shared && now - start > limitNanos) {
             h.toShared(now - start);
         }
+        for (Carrier c : live) {
+            if (c.state.get() == Carrier.QUEUED && now - c.queuedAt > limitNanos) {
+                c.rescue(now - c.queuedAt);
+            }
+        }
     }
 
     /**
-     * The scheduler of one virtual thread: each resumption of the thread is a task on the loop, or on
-     * the shared carriers once it has held the loop too long.
+     * The scheduler of one virtual thread: each resumption is a task on the loop (the carrier itself,
+     * so none is made per resumption), or on the shared carriers.
      */
     private final class Carrier implements Executor, Runnable {
+        static final int IDLE = 0;
+        static final int QUEUED = 1;
+
+        final AtomicInteger state = new AtomicInteger(IDLE);
         volatile Thread thread;
         volatile boolean shared;
-        /** The virtual thread's continuation: the JDK submits the same task at every resumption. */
+        volatile long queuedAt;
+        /** The thread's continuation: the JDK submits the same task at every resumption. */
         private Runnable continuation;
 
         @Override
         public void execute(Runnable task) {
-            if (shared) {
-                Shared.POOL.execute(task);
-                return;
-            }
             if (continuation == null) {
                 continuation = task;
             }
-            try {
-                loop.execute(task == continuation ? this : () -> carry(task));
-            } catch (RejectedExecutionException e) { // the loop shuts down: its node closes
+            if (task != continuation || shared || closed) { // a thread the carried one started; or moved
                 Shared.POOL.execute(task);
+                return;
+            }
+            queuedAt = System.nanoTime();
+            state.set(QUEUED);
+            try {
+                loop.execute(this);
+            } catch (RejectedExecutionException e) { // the loop shut down
+                if (state.compareAndSet(QUEUED, IDLE)) {
+                    Shared.POOL.execute(task);
+                }
             }
         }
 
+        /** The loop's task: runs the resumption unless the watchdog took it to the shared carriers. */
         @Override
         public void run() {
-            carry(continuation);
-        }
-
-        private void carry(Runnable task) {
+            if (!state.compareAndSet(QUEUED, IDLE)) {
+                return;
+            }
             since = System.nanoTime();
             holder = this;
             try {
-                task.run();
+                continuation.run();
             } finally {
                 holder = null;
+            }
+        }
+
+        void rescue(long waitedNanos) {
+            if (state.compareAndSet(QUEUED, IDLE)) {
+                LOG.log(Level.WARNING, "{0} waited {1} ms for the event loop of node ''{2}'' to resume it; it resumes "
+                        + "on a shared carrier thread (the loop is held by something else)", name(),
+                        TimeUnit.NANOSECONDS.toMillis(waitedNanos), node);
+                Shared.POOL.execute(continuation);
             }
         }
 
@@ -153,7 +209,12 @@ public final class LoopCarriers {
             LOG.log(Level.WARNING, "{0} has held the event loop of node ''{1}'' for {2} ms without blocking; it runs "
                     + "on the shared carrier threads from its next resumption on (a process on the event loop must not "
                     + "compute for long between blocking calls; see NodeConfig.processesOnEventLoop){3}",
-                    t == null ? "a process" : t.getName(), node, TimeUnit.NANOSECONDS.toMillis(heldNanos), stack);
+                    name(), node, TimeUnit.NANOSECONDS.toMillis(heldNanos), stack);
+        }
+
+        private String name() {
+            Thread t = thread;
+            return t == null ? "a process" : t.getName();
         }
     }
 
@@ -167,21 +228,21 @@ public final class LoopCarriers {
         }, null, true);
     }
 
-    /** One daemon thread for the JVM that checks every watched loop every half limit, parked while none is watched. */
+    /**
+     * One daemon thread for the JVM that checks every loop with live threads every half limit,
+     * parked while there is none.
+     */
     private static final class Watchdog {
         private static final Set<LoopCarriers> WATCHED = ConcurrentHashMap.newKeySet();
         private static Thread thread;
 
         static synchronized void watch(LoopCarriers carriers) {
-            WATCHED.add(carriers);
-            if (thread == null) {
-                thread = Thread.ofPlatform().daemon().name("iris-loop-watchdog").start(Watchdog::run);
+            if (WATCHED.add(carriers)) {
+                if (thread == null) {
+                    thread = Thread.ofPlatform().daemon().name("iris-loop-watchdog").start(Watchdog::run);
+                }
+                LockSupport.unpark(thread);
             }
-            LockSupport.unpark(thread);
-        }
-
-        static void unwatch(LoopCarriers carriers) {
-            WATCHED.remove(carriers);
         }
 
         private static void run() {
@@ -193,7 +254,15 @@ public final class LoopCarriers {
                 long interval = WATCHED.stream().mapToLong(c -> c.limitNanos / 2).min().orElse(0);
                 LockSupport.parkNanos(interval);
                 long now = System.nanoTime();
-                WATCHED.forEach(c -> c.check(now));
+                for (LoopCarriers c : WATCHED) {
+                    c.check(now);
+                    if (c.live.isEmpty()) {
+                        WATCHED.remove(c);
+                        if (!c.live.isEmpty()) { // a thread made meanwhile
+                            watch(c);
+                        }
+                    }
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.iris.runtime.launch;
 import dev.iris.runtime.IpcException;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
+import dev.iris.runtime.internal.LoopCarriers;
 import dev.iris.runtime.monitor.MonitorServer;
 import dev.iris.runtime.security.NodeCredentials;
 import java.io.IOException;
@@ -49,7 +50,7 @@ public final class NodeMain {
         ConsoleLogging.install();
         try {
             run(args, System.getenv());
-        } catch (LaunchException | IpcException | IllegalArgumentException | IllegalStateException e) {
+        } catch (LaunchException | IpcException | IllegalArgumentException e) {
             System.err.println("iris-node: " + e.getMessage());
             System.exit(e instanceof LaunchException l && l.getMessage().startsWith("usage") ? 2 : 1);
         }
@@ -187,11 +188,15 @@ public final class NodeMain {
         boolean inEnv = env.containsKey("IRIS_PROCESSES_ON_EVENT_LOOP");
         String key = inEnv ? "IRIS_PROCESSES_ON_EVENT_LOOP" : "iris.processesOnEventLoop";
         String value = (inEnv ? env.get(key) : conf.getProperty(key, "false")).strip();
-        return switch (value) {
+        boolean on = switch (value) {
             case "true" -> true;
             case "false" -> false;
             default -> throw new LaunchException(key + " must be true or false, not '" + value + "'");
         };
+        if (on && LoopCarriers.unavailable() != null) {
+            throw new LaunchException(key + "=true: processes on the event loop need " + LoopCarriers.unavailable());
+        }
+        return on;
     }
 
     static String required(Properties conf, String key) {
