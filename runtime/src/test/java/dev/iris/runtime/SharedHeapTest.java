@@ -102,7 +102,6 @@ class SharedHeapTest {
             SharedHeap h = m.heap();
             long cell = h.allocate(CELL);
             long longs = h.allocate(LONGS, 3);
-            long hex = cell;
 
             assertEquals("a null reference to a 'Cell'",
                     assertThrows(NullPointerException.class, () -> h.field(0, CELL, 0)).getMessage());
@@ -136,7 +135,7 @@ class SharedHeapTest {
             SharedHeap other = c.node(1).memory().heap();
             other.free(cell, CELL);
             assertFalse(h.isA(cell, CELL));
-            assertEquals("the 'Cell' at 0x" + Long.toHexString(hex) + " was freed",
+            assertEquals("the 'Cell' at 0x" + Long.toHexString(cell) + " was freed",
                     assertThrows(IllegalArgumentException.class, () -> h.field(cell, CELL, 0)).getMessage());
             assertThrows(IllegalArgumentException.class, () -> other.free(cell, CELL), "freeing twice");
             assertEquals(3, h.length(longs, LONGS), "the other object is intact");

@@ -28,6 +28,17 @@ public final class HeapWire {
     public static final int RESUME = 3;
     public static final int END = 4;
 
+    /** "start", "remark", "resume" or "end" (or the number of another). */
+    public static String stepName(int op) {
+        return switch (op) {
+            case START -> "start";
+            case REMARK -> "remark";
+            case RESUME -> "resume";
+            case END -> "end";
+            default -> String.valueOf(op);
+        };
+    }
+
     public static final int DONE = 0;
     public static final int REFUSED = 1;
 

@@ -179,12 +179,14 @@ final class Collector {
     private Answer start(int from, long c) {
         long stamp = stop();
         if (stamp == 0) {
-            return refused(HeapWire.START, c);
+            return refused(HeapWire.START, c, "its processes' changes of the heap did not pause within the fault "
+                    + "time-out");
         }
         try {
             synchronized (this) {
                 if (ended == c || current != 0 && resumed != null) {
-                    return refused(HeapWire.START, c);
+                    return refused(HeapWire.START, c, ended == c ? "that collection has ended here"
+                            : "another collection has stopped it");
                 }
                 current = c;
                 collectorNode = from;
@@ -201,18 +203,19 @@ final class Collector {
     private Answer remark(long c) {
         synchronized (this) {
             if (current != c) {
-                return refused(HeapWire.REMARK, c);
+                return refused(HeapWire.REMARK, c, "it does not take part in that collection (any more)");
             }
         }
         long stamp = stop();
         if (stamp == 0) {
-            return refused(HeapWire.REMARK, c);
+            return refused(HeapWire.REMARK, c, "its processes' changes of the heap did not pause within the fault "
+                    + "time-out");
         }
         CompletableFuture<Boolean> resume = new CompletableFuture<>();
         synchronized (this) {
             if (current != c) {
                 gate.unlockWrite(stamp);
-                return refused(HeapWire.REMARK, c);
+                return refused(HeapWire.REMARK, c, "that collection ended here meanwhile");
             }
             recording = false;
             stopStamp = stamp;
@@ -238,11 +241,9 @@ final class Collector {
         written.clear();
         allocated.clear();
         if (addresses.size() > HeapWire.MAX_ADDRESSES) {
-            LOG.log(System.Logger.Level.WARNING, "Node ''{0}'' refuses a collection: its processes changed {1} "
-                    + "references and objects during it, more than one answer carries", dsm.link.self().name(),
-                    addresses.size());
             end(c);
-            return refused(HeapWire.REMARK, c);
+            return refused(HeapWire.REMARK, c, "its processes changed " + addresses.size()
+                    + " references and objects during it, more than one answer carries");
         }
         Thread.ofVirtual().name("iris-heap-stop").start(() -> {
             try {
@@ -258,7 +259,8 @@ final class Collector {
         CompletableFuture<Boolean> resume;
         synchronized (this) {
             if (current != c || resumed == null) {
-                return refused(HeapWire.RESUME, c);
+                return refused(HeapWire.RESUME, c, current != c ? "it does not take part in that collection (any "
+                        + "more)" : "it has resumed by itself");
             }
             resume = resumed;
             resumed = null;
@@ -316,7 +318,10 @@ final class Collector {
         return live;
     }
 
-    private static Answer refused(int op, long c) {
+    /** A refusal; the reason goes to this node's log (the collecting node learns only that it was refused). */
+    private Answer refused(int op, long c, String why) {
+        LOG.log(System.Logger.Level.WARNING, "Node ''{0}'' refuses step {1} ({2}) of heap collection {3}: {4}",
+                dsm.link.self().name(), op, HeapWire.stepName(op), Long.toHexString(c), why);
         return new Answer(op, c, HeapWire.REFUSED, new long[0]);
     }
 
@@ -508,8 +513,8 @@ final class Collector {
             }
             answers.remove(e.getKey(), e.getValue());
             if (answer.status() != HeapWire.DONE || answer.collection() != c || answer.op() != op) {
-                throw new MemoryException("node '" + name + "' refused step " + op
-                        + (op == HeapWire.RESUME ? " (it had resumed by itself)" : ""));
+                throw new MemoryException("node '" + name + "' refused step " + op + " ("
+                        + HeapWire.stepName(op) + "; its log says why)");
             }
             all.put(e.getKey(), answer);
         }
