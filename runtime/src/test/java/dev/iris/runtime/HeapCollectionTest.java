@@ -16,6 +16,10 @@ import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.dsm.SharedHeap;
 import dev.iris.runtime.dsm.SharedHeap.Collection;
 import dev.iris.runtime.dsm.SharedMemory;
+import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameKind;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,8 +31,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -254,7 +260,19 @@ class HeapCollectionTest {
 
     @Test
     void aNodeThatLeavesDuringACollectionAbandonsItWithoutFreeingAnything() throws Exception {
-        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(16).withBackup(true)); // pages outlive node 3
+        CountDownLatch stepReached = new CountDownLatch(1); // node 3 read a step of the collection
+        UnaryOperator<NodeConfig> watchNode3 = config -> !config.node().equals("node3") ? config
+                : config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        if (msg instanceof Frame frame && frame.kind() == FrameKind.HEAP) {
+                            stepReached.countDown();
+                        }
+                        ctx.fireChannelRead(msg);
+                    }
+                });
+        // backup copies: node 3's pages outlive it
+        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(16).withBackup(true), watchNode3);
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             SharedMemory m1 = c.node(0).memory();
             long garbage = m1.heap().allocate(CELL);
@@ -274,6 +292,7 @@ class HeapCollectionTest {
             inside.await();
             try {
                 Future<Collection> collecting = pool.submit(() -> m1.heap().collect());
+                assertTrue(stepReached.await(30, TimeUnit.SECONDS), "the collection's start reached node 3");
                 pool.submit(() -> {
                     c.node(2).close();
                     return null;

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,6 +69,8 @@ final class Collector {
 
     // ------------------------------------------------------------ this node's processes
     private final StampedLock gate = new StampedLock();
+    /** Counted down once a pending stop has the gate, or gave up; null when none is pending. */
+    private volatile CountDownLatch stopping;
     private volatile boolean recording;
     /** The collection this node takes part in, or 0; guarded by this for changes. */
     private volatile long current;
@@ -106,14 +109,37 @@ final class Collector {
 
     // ------------------------------------------------------------ the gate
 
-    /** Enters a change of the heap: waits while a collection stops this node. */
+    /**
+     * Enters a change of the heap: waits while a collection stops this node, or is about to. (A
+     * {@link StampedLock}'s readers pass a writer that waits: changes that overlap would keep a stop
+     * waiting for ever, so none enters while one is pending.)
+     */
     long enter() {
-        long stamp = gate.tryReadLock();
-        if (stamp != 0) {
-            return stamp;
+        if (stopping == null) {
+            long stamp = gate.tryReadLock();
+            if (stamp != 0) {
+                return stamp;
+            }
         }
         Blocking.check("a change of a shared heap while a collection stops node '" + dsm.link.self().name() + "'");
-        return gate.readLock();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                CountDownLatch pending = stopping;
+                if (pending == null) {
+                    return gate.readLock(); // waits while stopped
+                }
+                try {
+                    pending.await();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     void exit(long stamp) {
@@ -300,11 +326,29 @@ final class Collector {
 
     /** Write-locks the gate, waiting for the changes under way up to the fault time-out; 0 if it could not. */
     private long stop() {
+        CountDownLatch pending = new CountDownLatch(1);
+        synchronized (this) { // one stop pending at a time (a start and a remark may overlap)
+            while (stopping != null) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return 0;
+                }
+            }
+            stopping = pending;
+        }
         try {
             return gate.tryWriteLock(dsm.config.faultTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
+        } finally {
+            synchronized (this) {
+                stopping = null;
+                notifyAll();
+            }
+            pending.countDown();
         }
     }
 
