@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -70,8 +69,7 @@ final class DsmPeer {
                 boolean write = command[1].equals("write");
                 long[] total = {0};
                 wakeups[0].start();
-                CountDownLatch passed = new CountDownLatch(1);
-                node.spawn("faults", k -> {
+                node.call("faults", Duration.ofMinutes(10), k -> {
                     for (int p = 0; p < pages; p++) {
                         long address = base + (long) p * PAGE;
                         long start = System.nanoTime();
@@ -84,9 +82,8 @@ final class DsmPeer {
                         total[0] += t;
                         faults[0].recordValue(Math.max(1_000, t));
                     }
-                    passed.countDown();
+                    return null;
                 });
-                passed.await();
                 wakeups[0].stop();
                 yield String.valueOf(total[0]);
             }
