@@ -2,20 +2,31 @@ package dev.iris.cli;
 
 import dev.iris.dsl.export.NodeBundles;
 import dev.iris.dsl.ide.server.IrisLanguageServer;
-
+import dev.iris.runtime.IpcException;
+import dev.iris.runtime.Node;
+import dev.iris.runtime.launch.GeneratedSystem;
+import dev.iris.runtime.launch.LaunchException;
+import dev.iris.runtime.launch.NodeMain;
+import dev.iris.runtime.monitor.Recorder;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import dev.iris.runtime.launch.GeneratedSystem;
-import dev.iris.runtime.launch.LaunchException;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,15 +59,15 @@ public final class Iris implements Runnable {
 
     /** The runtime logs membership changes at INFO: shown only with IRIS_LOG=INFO (or FINE, ...). */
     private static void quietLogs() {
-        java.util.logging.Level level;
+        Level level;
         try {
-            level = java.util.logging.Level.parse(System.getenv().getOrDefault("IRIS_LOG", "WARNING"));
+            level = Level.parse(System.getenv().getOrDefault("IRIS_LOG", "WARNING"));
         } catch (IllegalArgumentException e) {
-            level = java.util.logging.Level.WARNING;
+            level = Level.WARNING;
         }
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        Logger root = Logger.getLogger("");
         root.setLevel(level);
-        for (java.util.logging.Handler handler : root.getHandlers()) {
+        for (Handler handler : root.getHandlers()) {
             handler.setLevel(level);
         }
     }
@@ -108,7 +119,7 @@ public final class Iris implements Runnable {
         @Option(names = "--record", paramLabel = "FILE",
                 description = "record what every node does (page tables, memory events, groups) into FILE, "
                         + "for the IDE's debug views to open")
-        private java.nio.file.Path record;
+        private Path record;
 
         @Override
         public Integer call() throws Exception {
@@ -116,11 +127,11 @@ public final class Iris implements Runnable {
             if (nodes != null && nodes < 1) {
                 throw new UserError(2, "--nodes must be at least 1, not " + nodes);
             }
-            dev.iris.runtime.monitor.Recorder recorder = null;
+            Recorder recorder = null;
             if (record != null) {
                 try {
-                    recorder = dev.iris.runtime.monitor.Recorder.start(record);
-                } catch (java.io.IOException e) {
+                    recorder = Recorder.start(record);
+                } catch (IOException e) {
                     throw new UserError(2, "cannot record into " + record + ": " + e.getMessage());
                 }
             }
@@ -203,7 +214,8 @@ public final class Iris implements Runnable {
             Object handlers = system.handlers(p.userClasses());
             AutoCloseable running;
             try {
-                running = system.startEmbedded(spec, handlers);
+                boolean onLoop = NodeMain.processesOnEventLoop(new Properties(), System.getenv());
+                running = system.startEmbedded(spec, handlers, config -> config.withProcessesOnEventLoop(onLoop));
             } catch (LaunchException e) {
                 throw new UserError(1, "the cluster did not start: " + e.getMessage());
             }
@@ -272,7 +284,7 @@ public final class Iris implements Runnable {
                 List<Path> bundles;
                 try {
                     bundles = NodeBundles.write(p.forExport(), system, chosen, out);
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new UserError(1, "cannot write the bundles to " + out + ": " + e.getMessage());
                 }
                 PrintWriter printed = spec.commandLine().getOut();
@@ -296,15 +308,15 @@ public final class Iris implements Runnable {
         @Override
         public Integer call() throws Exception {
             Path conf = bundle.resolve("conf/node.properties");
-            if (!java.nio.file.Files.isRegularFile(conf)) {
+            if (!Files.isRegularFile(conf)) {
                 throw new UserError(2, bundle + " is not a node bundle (it has no conf/node.properties)");
             }
-            try (var program = new java.net.URLClassLoader(new java.net.URL[] {bundle.resolve("lib/program.jar").toUri()
+            try (var program = new URLClassLoader(new URL[] {bundle.resolve("lib/program.jar").toUri()
                     .toURL()}, Iris.class.getClassLoader())) {
-                dev.iris.runtime.Node node;
+                Node node;
                 try {
-                    node = dev.iris.runtime.launch.NodeMain.start(conf, System.getenv(), program);
-                } catch (dev.iris.runtime.IpcException e) {
+                    node = NodeMain.start(conf, System.getenv(), program);
+                } catch (IpcException e) {
                     throw new UserError(1, e.getMessage());
                 }
                 Runtime.getRuntime().addShutdownHook(new Thread(node::close));

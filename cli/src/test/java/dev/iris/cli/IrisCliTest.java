@@ -314,7 +314,7 @@ class IrisCliTest {
             assertTrue(Files.isRegularFile(out.resolve("docker/conf/credentials/" + node + "/node-key.pem")));
             assertFalse(Files.exists(out.resolve(node + "/conf/credentials/ca-key.pem")), "no node can admit others");
         }
-        assertTrue(Files.readString(out.resolve("docker/Dockerfile")).contains("FROM eclipse-temurin:21-jre"));
+        assertTrue(Files.readString(out.resolve("docker/Dockerfile")).contains("FROM eclipse-temurin:25-jre"));
         kubernetesRecipeMatchesTheCluster(Files.readString(out.resolve("k8s/iris-names-local.yaml")));
 
         // the bundles as node JVMs on free ports, and a client node here

@@ -33,6 +33,9 @@ import java.util.function.Function;
  * ({@code host:port}): where the client serves its monitor, as a node does (the IDE watches it,
  * and stops its time while a debugger holds a node); it prints {@code MONITOR <client> <host:port>}.
  * </ul>
+ * In both, {@code IRIS_PROCESSES_ON_EVENT_LOOP=true} (or {@code iris.processesOnEventLoop=true} in
+ * the client configuration) runs the processes of the nodes this JVM starts on their event loops,
+ * as it does for a node bundle ({@link NodeMain}).
  * Closing the session closes the nodes it started; the nodes of a joined cluster keep running.
  */
 public final class ClusterSession implements AutoCloseable {
@@ -65,13 +68,15 @@ public final class ClusterSession implements AutoCloseable {
             throws InterruptedException {
         String conf = env.get(CLIENT_ENV);
         if (conf == null || conf.isBlank()) {
-            return new ClusterSession(startProcesses.apply(EmbeddedCluster.start(cluster, nodeNames, codecs, memory)),
-                    null, null);
+            boolean onLoop = NodeMain.processesOnEventLoop(new Properties(), env);
+            return new ClusterSession(startProcesses.apply(EmbeddedCluster.start(cluster, nodeNames, codecs, memory,
+                    config -> config.withProcessesOnEventLoop(onLoop))), null, null);
         }
         Path confFile = Path.of(conf.strip());
         Properties properties = NodeMain.read(confFile);
         ConsoleLogging.install(); // a client JVM of a launch logs as its node JVMs do: INFO is not an error
-        Node client = join(confFile, properties, cluster, nodeNames.size(), codecs, memory);
+        Node client = join(confFile, properties, cluster, nodeNames.size(), codecs, memory,
+                NodeMain.processesOnEventLoop(properties, env));
         String monitorAddress = properties.getProperty("iris.monitor", "").strip();
         try {
             MonitorServer monitor = monitorAddress.isEmpty() ? null
@@ -88,7 +93,7 @@ public final class ClusterSession implements AutoCloseable {
     }
 
     private static Node join(Path confFile, Properties conf, String cluster, int nodes, Codecs codecs,
-            MemoryConfig memory) throws InterruptedException {
+            MemoryConfig memory, boolean processesOnEventLoop) throws InterruptedException {
         String configured = NodeMain.required(conf, "iris.cluster");
         if (!configured.equals(cluster)) {
             throw new LaunchException("the client configuration " + confFile + " (" + CLIENT_ENV + ") is for cluster '"
@@ -102,7 +107,8 @@ public final class ClusterSession implements AutoCloseable {
             }
         }
         InetSocketAddress bind = NodeMain.address(conf.getProperty("iris.bind", "127.0.0.1:0").strip());
-        NodeConfig config = NodeConfig.of(name, cluster, bind, seeds).withMemory(memory);
+        NodeConfig config = NodeConfig.of(name, cluster, bind, seeds).withMemory(memory)
+                .withProcessesOnEventLoop(processesOnEventLoop);
         NodeCredentials credentials = NodeMain.credentials(confFile, conf.getProperty("iris.credentials", "credentials"),
                 name);
         if (credentials != null) {

@@ -36,7 +36,9 @@ public final class EmbeddedMain {
         Properties conf = NodeMain.read(confFile);
         GeneratedSystem system = GeneratedSystem.load(NodeMain.required(conf, "iris.system"), loader);
         Object cluster = system.cluster(conf.getProperty("iris.cluster"));
-        EmbeddedCluster running = system.startEmbedded(cluster, system.handlers(NodeMain.handlerClasses(conf, loader)));
+        boolean onLoop = NodeMain.processesOnEventLoop(conf, System.getenv());
+        EmbeddedCluster running = system.startEmbedded(cluster, system.handlers(NodeMain.handlerClasses(conf, loader)),
+                config -> config.withProcessesOnEventLoop(onLoop));
         Runtime.getRuntime().addShutdownHook(new Thread(running::close, "iris-embedded-stop"));
         for (Node node : running.nodes()) {
             System.out.println("READY " + node.id().name() + " embedded");

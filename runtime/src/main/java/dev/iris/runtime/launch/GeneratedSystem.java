@@ -2,6 +2,7 @@ package dev.iris.runtime.launch;
 
 import dev.iris.runtime.EmbeddedCluster;
 import dev.iris.runtime.Node;
+import dev.iris.runtime.NodeConfig;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.dsm.MemoryConfig;
 import java.lang.reflect.Constructor;
@@ -13,12 +14,13 @@ import java.lang.reflect.WildcardType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A generated {@code <Name>System} class, used without compiling against it: the command line and
  * node bundles load a program's classes at run time. Its clusters ({@code ClusterSpec} constants),
- * its handler record ({@code Handlers}: one factory per process type) and its {@code memory},
- * {@code start} and {@code startEmbedded} methods are reached by reflection.
+ * its handler record ({@code Handlers}: one factory per process type) and its {@code codecs},
+ * {@code memory} and {@code start} methods are reached by reflection.
  */
 public final class GeneratedSystem {
     /** A node of a cluster: its name, its {@code host:port}, and the processes it runs. */
@@ -221,10 +223,22 @@ public final class GeneratedSystem {
                 handlers.getClass()).invoke(null, node, cluster, handlers));
     }
 
-    /** Starts {@code cluster} in this JVM with its processes. */
-    public EmbeddedCluster startEmbedded(Object cluster, Object handlers) {
-        return (EmbeddedCluster) invoke(() -> system.getMethod("startEmbedded", cluster.getClass(),
-                handlers.getClass()).invoke(null, cluster, handlers));
+    /**
+     * Starts {@code cluster} in this JVM, each node with the configuration {@code configure} makes of
+     * its default one, and then its processes; closes the cluster if they fail to start.
+     */
+    public EmbeddedCluster startEmbedded(Object cluster, Object handlers, UnaryOperator<NodeConfig> configure) {
+        EmbeddedCluster embedded = EmbeddedCluster.start(name(cluster),
+                nodes(cluster).stream().map(NodeSpec::name).toList(), codecs(), memory(cluster), configure);
+        try {
+            for (Node node : embedded.nodes()) {
+                start(node, cluster, handlers);
+            }
+            return embedded;
+        } catch (RuntimeException | Error e) {
+            embedded.close(); // nothing of a cluster that did not start stays behind
+            throw e;
+        }
     }
 
     private Class<?> handlersType() {

@@ -183,8 +183,16 @@ public final class NodeMain {
                 + "without authentication)");
     }
 
-    /** {@code IRIS_PROCESSES_ON_EVENT_LOOP}, else {@code iris.processesOnEventLoop}: true or false (the default). */
-    static boolean processesOnEventLoop(Properties conf, Map<String, String> env) {
+    /**
+     * Whether a launch runs its nodes' processes on their event loops
+     * ({@link NodeConfig#processesOnEventLoop}): the environment variable
+     * {@code IRIS_PROCESSES_ON_EVENT_LOOP}, else {@code iris.processesOnEventLoop} in {@code conf}; true
+     * or false (the default).
+     *
+     * @throws LaunchException if the value is neither, or if it is true and this JVM cannot carry
+     *                         processes on an event loop (the message says what it lacks)
+     */
+    public static boolean processesOnEventLoop(Properties conf, Map<String, String> env) {
         boolean inEnv = env.containsKey("IRIS_PROCESSES_ON_EVENT_LOOP");
         String key = inEnv ? "IRIS_PROCESSES_ON_EVENT_LOOP" : "iris.processesOnEventLoop";
         String value = (inEnv ? env.get(key) : conf.getProperty(key, "false")).strip();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.iris.runtime.Codecs;
 import dev.iris.runtime.EmbeddedCluster;
@@ -13,6 +14,7 @@ import dev.iris.runtime.NodeId;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.Request;
 import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.internal.LoopCarriers;
 import dev.iris.runtime.security.ClusterAuthority;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -112,5 +114,31 @@ class ClusterSessionTest {
                 Map.of(ClusterSession.CLIENT_ENV, conf.toString())));
         assertTrue(e.getMessage().contains("'production'") && e.getMessage().contains("'lab'")
                 && e.getMessage().contains(conf.toString()), e.getMessage());
+    }
+
+    @Test
+    void theEnvironmentPutsTheProcessesOfAnEmbeddedClusterOnItsEventLoops() throws Exception {
+        assumeTrue(LoopCarriers.unavailable() == null, "this JVM cannot carry processes on an event loop");
+        Map<String, String> env = Map.of("IRIS_PROCESSES_ON_EVENT_LOOP", "true");
+        try (ClusterSession session = ClusterSession.open("lab", List.of("n1", "n2"), Codecs.of(),
+                MemoryConfig.of(List.of()), embedded -> embedded, env)) {
+            Node n1 = session.nodes().get(0);
+            assertTrue(session.nodes().stream().allMatch(n -> n.config().processesOnEventLoop()));
+            ProcessId echo = session.nodes().get(1).spawn("echo", k -> k.reply(k.receive(), "pong"));
+            assertEquals("pong", n1.call("client", TIMEOUT, k -> k.send(echo, "ping", TIMEOUT)));
+        }
+        try (ClusterSession session = ClusterSession.open("lab", List.of("n1"), Codecs.of(),
+                MemoryConfig.of(List.of()), embedded -> embedded, Map.of())) {
+            assertFalse(session.nodes().get(0).config().processesOnEventLoop(), "off by default");
+        }
+    }
+
+    @Test
+    void aValueOtherThanTrueOrFalseIsRefusedBeforeANodeStarts() {
+        LaunchException e = assertThrows(LaunchException.class, () -> ClusterSession.open("lab", List.of("n1"),
+                Codecs.of(), MemoryConfig.of(List.of()), embedded -> {
+                    throw new AssertionError("no cluster starts");
+                }, Map.of("IRIS_PROCESSES_ON_EVENT_LOOP", "yes")));
+        assertEquals("IRIS_PROCESSES_ON_EVENT_LOOP must be true or false, not 'yes'", e.getMessage());
     }
 }

@@ -207,12 +207,16 @@ public final class NodeBundles {
         write(docker.resolve("Dockerfile"), """
                 # The nodes of cluster %1$s of %2$s: one image, the node chosen by the pod's ordinal.
                 #   docker build -t %3$s docker/
-                FROM eclipse-temurin:21-jre
+                # Java 25: IRIS_PROCESSES_ON_EVENT_LOOP=true (or iris.processesOnEventLoop=true in conf/) runs
+                # the processes on the node's event loop, which needs Java 24 or newer and the --add-opens.
+                FROM eclipse-temurin:25-jre
                 COPY lib/ /opt/iris/lib/
                 COPY conf/ /opt/iris/conf/
                 ENV IRIS_NODE_ORDINAL_FROM_HOSTNAME=true
                 EXPOSE %4$d
-                ENTRYPOINT ["java", "-cp", "/opt/iris/lib/*", "dev.iris.runtime.launch.NodeMain", "/opt/iris/conf/node.properties"]
+                ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", \\
+                    "--add-opens=java.base/java.lang=ALL-UNNAMED", "-cp", "/opt/iris/lib/*", \\
+                    "dev.iris.runtime.launch.NodeMain", "/opt/iris/conf/node.properties"]
                 """.formatted(cluster, system.type().getName(), image(system, cluster), CONTAINER_PORT));
     }
 
