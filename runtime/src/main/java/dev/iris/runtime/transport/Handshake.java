@@ -31,9 +31,10 @@ public record Handshake(String cluster, int protocol, String node) {
      * SEND flag SEGMENT and the segment frames (SEGMENT_MOVE, SEGMENT_ANSWER); 6 the SEND flag HEAD
      * (a segment's first bytes with the request) and the REPLY flag DATA (bytes for the segment); 7
      * segment pieces of up to 256 KiB (64 KiB before); 8 the heap's collection frames (HEAP,
-     * HEAP_REPLY).
+     * HEAP_REPLY); 9 the locate flag of PAGE_REQUEST and the code, round, node and version of
+     * PAGE_FAIL (the dynamic manager's broadcast).
      */
-    public static final int PROTOCOL = 8;
+    public static final int PROTOCOL = 9;
     /** Upper bound of the UTF-8 length of the cluster name and the node id. */
     public static final int MAX_NAME_BYTES = 255;
 

@@ -14,7 +14,7 @@ import java.nio.ByteOrder;
  * page           := mode:u8 page:u64 faultId:u64 clock:u64 version:u64 count:u16 copyset:u32{count} data:byte[rest]
  * invalidate     := page:u64 version:u64 faultId:u64 clock:u64
  * invalidate-ack := page:u64 faultId:u64 clock:u64
- * page-fail      := page:u64 faultId:u64 clock:u64 reason:str
+ * page-fail      := page:u64 faultId:u64 clock:u64 code:u8 round:u8 node:u32 version:u64 reason:str
  * diff           := page:u64 diffId:u64 clock:u64 count:u32 (index:u16 word:u64){count}
  * diff-ack       := page:u64 diffId:u64 clock:u64 version:u64
  * </pre>
@@ -22,7 +22,19 @@ import java.nio.ByteOrder;
  * {@code mode} is 1 (read) or 2 (write) under sequential consistency, 3 (fetch the home's master
  * copy) under release consistency. A {@code diff} lists the 64-bit words (by index in the page)
  * that differ from the writer's twin; the home applies them to its master copy and answers with
- * the master's new version. Node numbers are those of {@code dev.iris.runtime.NodeId};
+ * the master's new version.
+ *
+ * <p>A request whose {@code mode} has the flag {@value #LOCATE} set is a <em>locate</em>: IVY's
+ * broadcast, sent to every live node when the dynamic manager's chain of probable owners ends at a
+ * dead node; the owner serves it as any request, and every other node answers at once with a
+ * {@code page-fail} of {@code code} 1 (not the owner) instead of forwarding or queuing it.
+ * Its {@code hops} is then the round of the search, which the answer repeats.
+ *
+ * <p>{@code page-fail}'s {@code code}: 0 the fault fails for {@code reason} ({@code round},
+ * {@code node} and {@code version} are 0); 1 not the owner, the answer to a locate: {@code node} is
+ * where this node last gave the page's ownership (0: never) and {@code version} the page's version
+ * then; 2 lost track: the request reached a node whose probable owner, {@code node}, is dead, and
+ * the requester should locate the owner. Node numbers are those of {@code dev.iris.runtime.NodeId};
  * {@code requester} and {@code faultId} name the waiting fault; {@code hops} counts forwards. A
  * write {@code page} carries ownership and the copyset the new owner must invalidate;
  * {@code data} is the whole page, little-endian 64-bit words (its length is checked against the page
@@ -37,8 +49,21 @@ public final class PageWire {
     /** A release-consistent page's copy from its home. */
     public static final int FETCH = 3;
 
-    /** A PAGE_REQUEST. */
-    public record Request(int mode, long page, int requester, long faultId, long clock, int hops) {
+    /** The flag of a locate in a request's mode byte. */
+    public static final int LOCATE = 0x80;
+    /** A page-fail's code: the fault fails. */
+    public static final int FAILED = 0;
+    /** A page-fail's code: the answer to a locate from a node that does not own the page. */
+    public static final int NOT_OWNER = 1;
+    /** A page-fail's code: the request met a dead probable owner; the requester should locate the owner. */
+    public static final int LOST_TRACK = 2;
+
+    /** A PAGE_REQUEST; {@code hops} is a locate's round. */
+    public record Request(int mode, long page, int requester, long faultId, long clock, int hops, boolean locate) {
+        /** A request that is not a locate. */
+        public Request(int mode, long page, int requester, long faultId, long clock, int hops) {
+            this(mode, page, requester, faultId, clock, hops, false);
+        }
     }
 
     /** A PAGE; {@code data} is a fresh array of the page's 64-bit words. */
@@ -54,7 +79,12 @@ public final class PageWire {
     }
 
     /** A PAGE_FAIL. */
-    public record Fail(long page, long faultId, long clock, String reason) {
+    public record Fail(long page, long faultId, long clock, int code, int round, int node, long version,
+            String reason) {
+        /** A fault that fails for {@code reason}. */
+        public Fail(long page, long faultId, long clock, String reason) {
+            this(page, faultId, clock, FAILED, 0, 0, 0, reason);
+        }
     }
 
     /** A DIFF: {@code words[i]} is the new value of word {@code indexes[i]}. */
@@ -71,14 +101,19 @@ public final class PageWire {
     }
 
     public static ByteBuf request(ByteBufAllocator alloc, Request r) {
-        return alloc.buffer(30).writeByte(r.mode()).writeLong(r.page()).writeInt(r.requester()).writeLong(r.faultId())
-                .writeLong(r.clock()).writeByte(r.hops());
+        return alloc.buffer(30).writeByte(r.mode() | (r.locate() ? LOCATE : 0)).writeLong(r.page())
+                .writeInt(r.requester()).writeLong(r.faultId()).writeLong(r.clock()).writeByte(r.hops());
     }
 
     public static Request readRequest(ByteBuf in) {
         require(in, 30, "page request");
-        return new Request(mode(in.readUnsignedByte()), in.readLong(), in.readInt(), in.readLong(), in.readLong(),
-                in.readUnsignedByte());
+        int mode = in.readUnsignedByte();
+        boolean locate = (mode & LOCATE) != 0;
+        if (locate && (mode & ~LOCATE) == FETCH) {
+            throw new FrameFormatException("a locate of a release-consistent page's master copy");
+        }
+        return new Request(mode(mode & ~LOCATE), in.readLong(), in.readInt(), in.readLong(), in.readLong(),
+                in.readUnsignedByte(), locate);
     }
 
     /** Encodes a PAGE with the words of {@code data}, little-endian (copied now). */
@@ -143,16 +178,24 @@ public final class PageWire {
     public static ByteBuf fail(ByteBufAllocator alloc, Fail f) {
         String reason = f.reason().length() > MAX_REASON_BYTES / 4 ? f.reason().substring(0, MAX_REASON_BYTES / 4)
                 : f.reason();
-        ByteBuf out = alloc.buffer(26 + reason.length());
-        out.writeLong(f.page()).writeLong(f.faultId()).writeLong(f.clock());
+        ByteBuf out = alloc.buffer(40 + reason.length());
+        out.writeLong(f.page()).writeLong(f.faultId()).writeLong(f.clock()).writeByte(f.code()).writeByte(f.round())
+                .writeInt(f.node()).writeLong(f.version());
         WireStrings.write(out, "page fail reason", reason, MAX_REASON_BYTES);
         return out;
     }
 
     public static Fail readFail(ByteBuf in) {
-        require(in, 24, "page fail");
-        return new Fail(in.readLong(), in.readLong(), in.readLong(), WireStrings.read(in, "page fail reason",
-                MAX_REASON_BYTES));
+        require(in, 38, "page fail");
+        long page = in.readLong();
+        long faultId = in.readLong();
+        long clock = in.readLong();
+        int code = in.readUnsignedByte();
+        if (code > LOST_TRACK) {
+            throw new FrameFormatException("page fail of page " + page + ": unknown code " + code);
+        }
+        return new Fail(page, faultId, clock, code, in.readUnsignedByte(), in.readInt(), in.readLong(),
+                WireStrings.read(in, "page fail reason", MAX_REASON_BYTES));
     }
 
     public static ByteBuf diff(ByteBufAllocator alloc, Diff d) {

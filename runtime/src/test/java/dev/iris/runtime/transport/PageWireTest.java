@@ -2,6 +2,8 @@ package dev.iris.runtime.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -9,6 +11,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -56,5 +59,32 @@ class PageWireTest {
 
         assertArrayEquals(data, PageWire.readPage(in, PAGE).data());
         assertEquals(0, in.readableBytes());
+    }
+
+    /** A locate is a request with the flag in its mode byte; its answer carries code, round, node and version. */
+    @Test
+    void aLocateAndItsAnswerRoundTrip() {
+        ByteBuf request = PageWire.request(UnpooledByteBufAllocator.DEFAULT,
+                new PageWire.Request(PageWire.WRITE, 5, 2, 9, 10, 3, true));
+        assertEquals(PageWire.WRITE | PageWire.LOCATE, request.getUnsignedByte(0));
+        assertEquals(new PageWire.Request(PageWire.WRITE, 5, 2, 9, 10, 3, true), PageWire.readRequest(request));
+        request.release();
+        PageWire.Fail answer = new PageWire.Fail(5, 9, 11, PageWire.NOT_OWNER, 3, 4, 77, "");
+        ByteBuf encoded = PageWire.fail(UnpooledByteBufAllocator.DEFAULT, answer);
+        assertEquals(answer, PageWire.readFail(encoded));
+        encoded.release();
+    }
+
+    @Test
+    void aLocateOfAMasterCopyAndAnUnknownFailCodeAreRefused() {
+        ByteBuf request = PageWire.request(UnpooledByteBufAllocator.DEFAULT,
+                new PageWire.Request(PageWire.FETCH, 5, 2, 9, 10, 1, true));
+        FrameFormatException e = assertThrows(FrameFormatException.class, () -> PageWire.readRequest(request));
+        assertTrue(e.getMessage().contains("locate"), e.getMessage());
+        request.release();
+        ByteBuf fail = PageWire.fail(UnpooledByteBufAllocator.DEFAULT, new PageWire.Fail(5, 9, 11, 7, 0, 0, 0, "?"));
+        e = assertThrows(FrameFormatException.class, () -> PageWire.readFail(fail));
+        assertTrue(e.getMessage().contains("unknown code 7"), e.getMessage());
+        fail.release();
     }
 }

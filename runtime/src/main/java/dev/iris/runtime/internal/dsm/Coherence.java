@@ -2,6 +2,7 @@ package dev.iris.runtime.internal.dsm;
 
 import dev.iris.runtime.dsm.MemoryEvent.Kind;
 import dev.iris.runtime.dsm.PageManagement;
+import dev.iris.runtime.internal.LoopDeadline;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.PageWire;
@@ -50,6 +51,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Coherence {
     /** A request forwarded more often than this is refused (a probable-owner cycle would be a bug). */
     private static final int MAX_HOPS = 64;
+    /** A search for the owner by broadcast gives up after this many rounds that found it moving. */
+    static final int MAX_ROUNDS = 16;
 
     private final Dsm dsm;
     private final AtomicLong faultIds = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
@@ -247,12 +250,20 @@ final class Coherence {
         int target = dsm.config.management() == PageManagement.FIXED && !dsm.isManager(p) ? dsm.manager(p)
                 : p.probOwner;
         f.sentTo = target;
+        if (dynamic() && (target == dsm.self || !dsm.link.isLive(target))) {
+            locate(p, f); // IVY's broadcast: the chain of probable owners ends here
+            return;
+        }
         if (target == dsm.self) {
             fail(p, f, "it routes to this node, which does not own it");
             return;
         }
         boolean sent = dsm.send(target, FrameKind.PAGE_REQUEST, PageWire.request(dsm.link.alloc(),
                 new PageWire.Request(f.mode, p.number, dsm.self, f.id, dsm.tick(), 0)), f.unarmedWait());
+        if (!sent && dynamic()) {
+            locate(p, f);
+            return;
+        }
         if (!sent && dsm.backup != null && dsm.isManager(p)) {
             // the owner's death is being declared (the link knows before the memory does): the census
             // that follows it finds the page's owner or takes it over, and serves this fault (refault)
@@ -268,6 +279,83 @@ final class Coherence {
             return "manager";
         }
         return dsm.config.management() == PageManagement.FIXED ? "owner" : "probable owner";
+    }
+
+    private boolean dynamic() {
+        return dsm.config.management() == PageManagement.DYNAMIC;
+    }
+
+    /**
+     * Starts the next round of IVY's broadcast for {@code f}: a locate to every live peer. The owner
+     * serves it as a request; every other node answers at once where it last gave the page
+     * ({@link #onNotOwner}), also one that waits for the page itself.
+     */
+    private void locate(Page p, Page.Fault f) {
+        Page.Locate l = f.locate == null ? f.locate = new Page.Locate() : f.locate;
+        if (++l.round > MAX_ROUNDS) {
+            fail(p, f, "no node was found to own it: it changed hands during each of " + MAX_ROUNDS
+                    + " searches of every live node");
+            return;
+        }
+        l.waiting.clear();
+        l.gaveTo = p.gave ? p.gaveTo : 0; // this node's own hand-over counts as an answer
+        l.gaveVersion = p.gave ? p.gaveVersion : -1;
+        LoopDeadline deadline = f.unarmedWait(); // the first request that leaves takes it along
+        for (int node : dsm.link.peers()) {
+            if (dsm.send(node, FrameKind.PAGE_REQUEST, PageWire.request(dsm.link.alloc(), new PageWire.Request(f.mode,
+                    p.number, dsm.self, f.id, dsm.tick(), l.round, true)), deadline)) {
+                l.waiting.add(node);
+                deadline = null;
+            }
+        }
+        if (l.waiting.isEmpty()) {
+            settle(p, f);
+        }
+    }
+
+    /** A live node does not own {@code p}: it last gave its ownership to {@code gaveTo} at {@code version}. */
+    private void onNotOwner(Page p, Page.Fault f, int from, PageWire.Fail answer) {
+        Page.Locate l = f.locate;
+        if (l == null || answer.round() != l.round || !l.waiting.remove(from)) {
+            return; // an answer to an earlier round
+        }
+        if (answer.node() != 0 && answer.version() > l.gaveVersion) {
+            l.gaveTo = answer.node();
+            l.gaveVersion = answer.version();
+        }
+        if (l.waiting.isEmpty()) {
+            settle(p, f);
+        }
+    }
+
+    /**
+     * Every live node answered a round and none owns the page (holding its monitor). The newest
+     * hand-over says where it went last: to this node (ownership is on its way: the fault waits
+     * for it), to a live node (it moved while the round asked: ask again), or to a dead node, or
+     * never from its dead home; then it is lost with that node, once a second round finds the same.
+     */
+    private void settle(Page p, Page.Fault f) {
+        Page.Locate l = f.locate;
+        if (l.gaveTo == dsm.self && l.gaveVersion >= p.version) {
+            return; // the page's ownership was sent here and has not arrived: its arrival ends the fault
+        }
+        int holder = l.gaveTo != 0 ? l.gaveTo : p.home;
+        if (holder != dsm.self && !dsm.link.isLive(holder)) {
+            if (l.deadHolder == holder && l.deadVersion == l.gaveVersion) {
+                // nodes that forwarded this fault's write request point here; from here on the chain
+                // ends at the dead node, as every other chain to the page does (no cycle of waiting
+                // requesters can form: each would queue the other's request)
+                p.probOwner = holder;
+                fail(p, f, "its owner, node '" + dsm.nameOf(holder) + "', is not a live member (the page is lost "
+                        + "with it; no live node owns it)");
+                return;
+            }
+            l.deadHolder = holder;
+            l.deadVersion = l.gaveVersion;
+        } else {
+            l.deadHolder = 0;
+        }
+        locate(p, f);
     }
 
     /** Ends a fault with an error; requests queued behind it move on. */
@@ -291,7 +379,7 @@ final class Coherence {
             case PAGE -> onPage(from, PageWire.readPage(in, dsm.config.pageSize()));
             case INVALIDATE -> onInvalidate(from, PageWire.readInvalidate(in));
             case INVALIDATE_ACK -> onAck(from, PageWire.readAck(in));
-            case PAGE_FAIL -> onFail(PageWire.readFail(in));
+            case PAGE_FAIL -> onFail(from, PageWire.readFail(in));
             default -> throw new FrameFormatException("not a page frame: " + kind);
         }
     }
@@ -323,12 +411,19 @@ final class Coherence {
     /** Serves, queues or forwards a request (holding the page's monitor). */
     private void handle(Page p, PageWire.Request r) {
         if (r.requester() == dsm.self) {
-            if (!p.owner && p.fault != null && p.fault.id == r.faultId() && dsm.backup == null) {
+            if (!p.owner && p.fault != null && p.fault.id == r.faultId() && dsm.backup == null
+                    && p.fault.locate == null) {
                 fail(p, p.fault, "its request came back to this node without finding the owner");
             }
-            return; // else: a request of an earlier fault, answered meanwhile
+            return; // else: a request of an earlier fault, answered meanwhile, or passed by its locate
         }
-        if (p.busy()) {
+        if (r.locate() && !p.owner) {
+            // at once, also while this node waits for the page: two nodes that search for a page
+            // must not wait for each other's answers; a hand-over on its way shows in the answers
+            dsm.send(r.requester(), FrameKind.PAGE_FAIL, PageWire.fail(dsm.link.alloc(), new PageWire.Fail(p.number,
+                    r.faultId(), dsm.tick(), PageWire.NOT_OWNER, r.hops(), p.gave ? p.gaveTo : 0,
+                    p.gave ? p.gaveVersion : 0, "")));
+        } else if (p.busy()) {
             p.queued.add(r);
         } else if (p.owner) {
             serve(p, r);
@@ -382,6 +477,12 @@ final class Coherence {
         } else if (target == dsm.self || !dsm.link.isLive(target)) {
             why = "its " + role(p, target) + ", node '" + dsm.nameOf(target) + "', is not a live member (the page is "
                     + "lost with it)";
+        }
+        if (why != null && dynamic() && r.hops() < MAX_HOPS) {
+            // IVY's fallback: the requester asks every live node
+            dsm.send(r.requester(), FrameKind.PAGE_FAIL, PageWire.fail(dsm.link.alloc(), new PageWire.Fail(p.number,
+                    r.faultId(), dsm.tick(), PageWire.LOST_TRACK, 0, target == dsm.self ? 0 : target, 0, why)));
+            return;
         }
         if (why != null && dsm.backup != null && r.hops() < MAX_HOPS && target != dsm.self) {
             if (dsm.isManager(p)) {
@@ -440,10 +541,11 @@ final class Coherence {
             }
             // ownership: taken even if its fault gave up, or the page would be lost; but only for a
             // write fault this node made (with backups: also an earlier one, whose request was sent again)
-            if (p.owner && dsm.backup != null) {
+            boolean resent = dsm.backup != null || dynamic(); // a request may be sent again after a death
+            if (p.owner && resent) {
                 return; // a request sent again after a death was served twice
             }
-            if (!matches && g.faultId() != p.lastWriteFault && !(dsm.backup != null && g.faultId() > firstFaultId
+            if (!matches && g.faultId() != p.lastWriteFault && !(resent && g.faultId() > firstFaultId
                     && g.faultId() <= p.lastWriteFault)) {
                 throw new FrameFormatException("node '" + dsm.nameOf(from) + "' sent ownership of " + Dsm.describe(p)
                         + " that node '" + dsm.link.self().name() + "' did not ask for");
@@ -521,13 +623,22 @@ final class Coherence {
         }
     }
 
-    private void onFail(PageWire.Fail fail) {
+    private void onFail(int from, PageWire.Fail fail) {
         Page p = page(fail.page());
         dsm.receive(fail.clock());
         synchronized (p) {
             Page.Fault f = p.fault;
-            if (f != null && f.id == fail.faultId()) {
-                fail(p, f, fail.reason());
+            if (f == null || f.id != fail.faultId()) {
+                return;
+            }
+            switch (fail.code()) {
+                case PageWire.NOT_OWNER -> onNotOwner(p, f, from, fail);
+                case PageWire.LOST_TRACK -> {
+                    if (f.locate == null && dynamic()) {
+                        locate(p, f);
+                    }
+                }
+                default -> fail(p, f, fail.reason());
             }
         }
     }
@@ -604,6 +715,13 @@ final class Coherence {
                 } else if (!p.owner && dsm.backup != null) {
                     if (!p.recovering) {
                         request(p, f); // it may have been lost with the dead node; an answer to both is harmless
+                    }
+                } else if (!p.owner && dynamic() && p.model != Page.RELEASE) {
+                    Page.Locate l = f.locate;
+                    if (l == null) {
+                        locate(p, f); // its request may have been lost with the dead node; answers to both are harmless
+                    } else if (l.waiting.remove(node) && l.waiting.isEmpty()) {
+                        settle(p, f);
                     }
                 } else if (!p.owner && f.sentTo == node) {
                     fail(p, f, "node '" + dsm.nameOf(node) + "' died while serving the fault");

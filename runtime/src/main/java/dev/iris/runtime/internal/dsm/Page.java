@@ -100,6 +100,24 @@ final class Page {
                 || fault != null && (owner || fault.mode == PageWire.WRITE);
     }
 
+    /**
+     * IVY's broadcast for a fault whose chain of probable owners ended at a dead node: a round asks
+     * every live node; the newest hand-over of ownership that the answers (and this node) know tells
+     * where the page went last.
+     */
+    static final class Locate {
+        /** The round in progress (1 to {@code Coherence.MAX_ROUNDS}). */
+        int round;
+        /** The nodes whose answer to this round is outstanding. */
+        final Set<Integer> waiting = new LinkedHashSet<>();
+        /** The newest hand-over known in this round: to {@code gaveTo} at {@code gaveVersion} (gaveTo 0: none). */
+        int gaveTo;
+        long gaveVersion = -1;
+        /** The previous round's verdict: the page's last holder is the dead node {@code deadHolder} (0: not so). */
+        int deadHolder;
+        long deadVersion = -1;
+    }
+
     /** A fault this node started: one per page at a time; concurrent local accesses wait for it. */
     static final class Fault {
         final int mode;
@@ -116,6 +134,8 @@ final class Page {
         final Set<Integer> awaitingAcks = new LinkedHashSet<>();
         /** The wait of the thread that started the fault, if its request left with a deadline. */
         FaultWait wait;
+        /** The dynamic manager's search for the owner by broadcast, once one started; then stays. */
+        Locate locate;
 
         Fault(int mode, long id) {
             this.mode = mode;

@@ -1,0 +1,176 @@
+package dev.iris.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.runtime.Clusters.TestCluster;
+import dev.iris.runtime.Clusters.Transport;
+import dev.iris.runtime.dsm.Consistency;
+import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.dsm.MemoryConfig.Region;
+import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.dsm.PageInfo;
+import dev.iris.runtime.dsm.PageManagement;
+import dev.iris.runtime.dsm.SharedMemory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The dynamic manager after a death (IVY's broadcast): a fault whose chain of probable owners ends
+ * at a dead node asks every live node, and finds a live owner; only the pages the dead node owned
+ * are lost, and their faults say so.
+ */
+@Timeout(120)
+class OwnerSearchTest {
+    private static final int PAGE = 256;
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private static MemoryConfig memory(Region region) {
+        return MemoryConfig.of(List.of(region)).withPageSize(PAGE).withManagement(PageManagement.DYNAMIC);
+    }
+
+    private static String probableOwner(SharedMemory m, long address) {
+        return m.snapshot().stream().filter(i -> i.page() == address / PAGE).findFirst().orElseThrow().probableOwner();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aLiveOwnerIsFoundWhereTheChainOfProbableOwnersRunsThroughADeadNode(Transport transport) throws Exception {
+        try (TestCluster c = transport.start(4, Codecs.of(), memory(new Region("cell", 8,
+                Consistency.SEQUENTIAL, "node1")))) {
+            SharedMemory m1 = c.node(0).memory();
+            SharedMemory m2 = c.node(1).memory();
+            SharedMemory m3 = c.node(2).memory();
+            SharedMemory m4 = c.node(3).memory();
+            long cell = m1.region("cell").base();
+            m2.setLong(cell, 1); // node1 -> node2
+            assertEquals(1, m3.getLong(cell)); // node3's probable owner: node2
+            m3.setLong(cell, 2); // node2 -> node3 directly: node1 still points at node2
+            assertEquals("node2", probableOwner(m1, cell));
+            assertEquals("node1", probableOwner(m4, cell));
+            c.node(1).close();
+            for (int i : new int[] {0, 2, 3}) {
+                assertTrue(c.node(i).awaitMembers(3, TIMEOUT));
+            }
+            assertEquals(2, m4.getLong(cell), "node4 -> node1, whose probable owner is dead: node4 asks everyone");
+            m1.setLong(cell, 3); // node1's own probable owner is dead
+            assertEquals(3, m3.getLong(cell));
+            assertEquals(3, m4.getLong(cell));
+            assertEquals("node1", probableOwner(m4, cell), "the search mended node4's chain");
+        }
+    }
+
+    /**
+     * Nodes add to counters on random pages while one of them dies: afterwards every page a live
+     * node owns is reachable from every live node with every add that returned, and every other
+     * page fails, naming the dead node.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aDeathCostsOnlyThePagesTheDeadNodeOwned(Transport transport) throws Exception {
+        int pages = 12;
+        int nodes = 4;
+        try (TestCluster c = transport.start(nodes, Codecs.of(), memory(Region.of("counters", pages * PAGE)))) {
+            long base = c.node(0).memory().region("counters").base();
+            AtomicLongArray added = new AtomicLongArray(pages);
+            AtomicBoolean stop = new AtomicBoolean();
+            int opsBefore = 150;
+            int opsAfter = 150;
+            CountDownLatch warmedUp = new CountDownLatch(2 * nodes);
+            CountDownLatch dead = new CountDownLatch(1);
+            CountDownLatch done = new CountDownLatch(2 * (nodes - 1));
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> work = new ArrayList<>();
+                for (int n = 0; n < nodes; n++) {
+                    SharedMemory m = c.node(n).memory();
+                    boolean survives = n < nodes - 1;
+                    for (int t = 0; t < 2; t++) {
+                        work.add(pool.submit(() -> {
+                            int ops = 0;
+                            int afterDeath = 0;
+                            while (!stop.get()) {
+                                int page = ThreadLocalRandom.current().nextInt(pages);
+                                try {
+                                    m.getAndAdd(base + (long) page * PAGE, 1);
+                                    added.incrementAndGet(page);
+                                } catch (RuntimeException e) {
+                                    if (!survives) {
+                                        return null; // its node is gone
+                                    }
+                                    if (!(e instanceof MemoryException)) {
+                                        throw e;
+                                    }
+                                }
+                                if (++ops == opsBefore) {
+                                    warmedUp.countDown();
+                                }
+                                if (dead.getCount() == 0 && ++afterDeath == opsAfter) {
+                                    done.countDown();
+                                }
+                            }
+                            return null;
+                        }));
+                    }
+                }
+                try {
+                    assertTrue(warmedUp.await(60, TimeUnit.SECONDS), "every worker made progress");
+                    c.node(nodes - 1).close();
+                    dead.countDown();
+                    assertTrue(done.await(60, TimeUnit.SECONDS), "the survivors went on: " + added);
+                } finally {
+                    stop.set(true);
+                }
+                for (Future<?> f : work) {
+                    f.get();
+                }
+            }
+            int lost = 0;
+            for (int page = 0; page < pages; page++) {
+                long address = base + (long) page * PAGE;
+                List<Long> seen = new ArrayList<>();
+                List<String> failures = new ArrayList<>();
+                for (int n = 0; n < nodes - 1; n++) {
+                    try {
+                        seen.add(c.node(n).memory().getLong(address));
+                    } catch (MemoryException e) {
+                        failures.add(e.getMessage());
+                    }
+                }
+                boolean ownedByALiveNode = false;
+                for (int n = 0; n < nodes - 1; n++) {
+                    for (PageInfo info : c.node(n).memory().snapshot()) {
+                        ownedByALiveNode |= info.page() == address / PAGE && info.owner();
+                    }
+                }
+                if (failures.isEmpty()) {
+                    assertTrue(ownedByALiveNode, "page " + page + " is read, so a live node owns it");
+                    for (long value : seen) {
+                        assertEquals(added.get(page), value, "page " + page + " has every add that returned");
+                    }
+                } else {
+                    lost++;
+                    assertTrue(seen.isEmpty(), "page " + page + " is lost for some nodes only: " + failures);
+                    assertFalse(ownedByALiveNode, "page " + page + " was reported lost, but a live node owns it: "
+                            + failures);
+                    for (String failure : failures) {
+                        assertTrue(failure.contains("node" + nodes) && failure.contains("lost"), failure);
+                    }
+                }
+            }
+            assertTrue(lost < pages, "some pages outlived the death");
+        }
+    }
+}
