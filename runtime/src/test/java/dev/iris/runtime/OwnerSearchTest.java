@@ -29,17 +29,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The dynamic manager after a death (IVY's broadcast): a fault whose chain of probable owners ends
- * at a dead node asks every live node, and finds a live owner; only the pages the dead node owned
- * are lost, and their faults say so.
+ * The shared memory after a death, without backup copies (IVY's broadcast): a fault whose chain of
+ * probable owners, or whose fixed manager's record, ends at a dead node asks every live node, and
+ * finds a live owner; only the pages the dead node owned are lost, and their faults say so.
  */
 @Timeout(120)
 class OwnerSearchTest {
     private static final int PAGE = 256;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private static MemoryConfig memory(Region region) {
-        return MemoryConfig.of(List.of(region)).withPageSize(PAGE).withManagement(PageManagement.DYNAMIC);
+    private static MemoryConfig memory(PageManagement management, Region region) {
+        return MemoryConfig.of(List.of(region)).withPageSize(PAGE).withManagement(management);
     }
 
     private static String probableOwner(SharedMemory m, long address) {
@@ -49,7 +49,7 @@ class OwnerSearchTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void aLiveOwnerIsFoundWhereTheChainOfProbableOwnersRunsThroughADeadNode(Transport transport) throws Exception {
-        try (TestCluster c = transport.start(4, Codecs.of(), memory(new Region("cell", 8,
+        try (TestCluster c = transport.start(4, Codecs.of(), memory(PageManagement.DYNAMIC, new Region("cell", 8,
                 Consistency.SEQUENTIAL, "node1")))) {
             SharedMemory m1 = c.node(0).memory();
             SharedMemory m2 = c.node(1).memory();
@@ -73,6 +73,31 @@ class OwnerSearchTest {
         }
     }
 
+    /** A fixed manager that dies takes no live owner's page with it: its pages are found as the dynamic manager's are. */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aPageWhoseFixedManagerDiedIsFoundAtItsLiveOwner(Transport transport) throws Exception {
+        try (TestCluster c = transport.start(3, Codecs.of(), memory(PageManagement.FIXED,
+                Region.of("cells", 3 * PAGE)))) {
+            SharedMemory m1 = c.node(0).memory();
+            SharedMemory m2 = c.node(1).memory();
+            long base = m1.region("cells").base();
+            long cell = base;
+            while (cell / PAGE % 3 != 2) {
+                cell += PAGE; // the page node3 manages (managers: node1, node2, node3)
+            }
+            m1.setLong(cell, 5); // node1 owns it; node3's record says so
+            assertEquals(5, m2.getLong(cell));
+            c.node(2).close();
+            assertTrue(c.node(0).awaitMembers(2, TIMEOUT));
+            assertTrue(c.node(1).awaitMembers(2, TIMEOUT));
+            assertEquals(5, m2.getLong(cell), "node2 finds node1 without node3's record");
+            m2.setLong(cell, 6);
+            assertEquals(6, m1.getLong(cell));
+            assertEquals(6, m2.getLong(cell));
+        }
+    }
+
     /**
      * Nodes add to counters on random pages while one of them dies: afterwards every page a live
      * node owns is reachable from every live node with every add that returned, and every other
@@ -83,7 +108,8 @@ class OwnerSearchTest {
     void aDeathCostsOnlyThePagesTheDeadNodeOwned(Transport transport) throws Exception {
         int pages = 12;
         int nodes = 4;
-        try (TestCluster c = transport.start(nodes, Codecs.of(), memory(Region.of("counters", pages * PAGE)))) {
+        try (TestCluster c = transport.start(nodes, Codecs.of(), memory(PageManagement.DYNAMIC,
+                Region.of("counters", pages * PAGE)))) {
             long base = c.node(0).memory().region("counters").base();
             AtomicLongArray added = new AtomicLongArray(pages);
             AtomicBoolean stop = new AtomicBoolean();

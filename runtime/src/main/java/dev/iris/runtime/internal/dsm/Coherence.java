@@ -247,10 +247,9 @@ final class Coherence {
 
     /** Sends the fault's request to the manager or probable owner; fails the fault if it is dead. */
     void request(Page p, Page.Fault f) {
-        int target = dsm.config.management() == PageManagement.FIXED && !dsm.isManager(p) ? dsm.manager(p)
-                : p.probOwner;
+        int target = !dynamic(p) && !dsm.isManager(p) ? dsm.manager(p) : p.probOwner;
         f.sentTo = target;
-        if (dynamic() && (target == dsm.self || !dsm.link.isLive(target))) {
+        if (dynamic(p) && (target == dsm.self || !dsm.link.isLive(target))) {
             locate(p, f); // IVY's broadcast: the chain of probable owners ends here
             return;
         }
@@ -260,7 +259,7 @@ final class Coherence {
         }
         boolean sent = dsm.send(target, FrameKind.PAGE_REQUEST, PageWire.request(dsm.link.alloc(),
                 new PageWire.Request(f.mode, p.number, dsm.self, f.id, dsm.tick(), 0)), f.unarmedWait());
-        if (!sent && dynamic()) {
+        if (!sent && dynamic(p)) {
             locate(p, f);
             return;
         }
@@ -275,14 +274,20 @@ final class Coherence {
     }
 
     private String role(Page p, int node) {
-        if (dsm.config.management() == PageManagement.FIXED && node == dsm.manager(p)) {
+        if (!dynamic(p) && node == dsm.manager(p)) {
             return "manager";
         }
-        return dsm.config.management() == PageManagement.FIXED ? "owner" : "probable owner";
+        return dynamic(p) ? "probable owner" : "owner";
     }
 
-    private boolean dynamic() {
-        return dsm.config.management() == PageManagement.DYNAMIC;
+    /**
+     * Whether requests for {@code p} follow probable owners, as IVY's dynamic manager's do: with the
+     * dynamic manager, and with a fixed manager that died where no backup copies rebuild its records
+     * (the owners it recorded still point on to whom they gave the page).
+     */
+    private boolean dynamic(Page p) {
+        return dsm.config.management() == PageManagement.DYNAMIC
+                || dsm.backup == null && !dsm.link.isLive(dsm.manager(p));
     }
 
     /**
@@ -478,8 +483,11 @@ final class Coherence {
             why = "its " + role(p, target) + ", node '" + dsm.nameOf(target) + "', is not a live member (the page is "
                     + "lost with it)";
         }
-        if (why != null && dynamic() && r.hops() < MAX_HOPS) {
+        if (why != null && dynamic(p) && r.hops() < MAX_HOPS) {
             // IVY's fallback: the requester asks every live node
+            if (r.mode() == PageWire.WRITE) {
+                p.probOwner = r.requester(); // it owns the page after its search, or points at the dead node
+            }
             dsm.send(r.requester(), FrameKind.PAGE_FAIL, PageWire.fail(dsm.link.alloc(), new PageWire.Fail(p.number,
                     r.faultId(), dsm.tick(), PageWire.LOST_TRACK, 0, target == dsm.self ? 0 : target, 0, why)));
             return;
@@ -530,7 +538,7 @@ final class Coherence {
                 p.data = g.data();
                 p.version = g.version();
                 p.state = Page.READ;
-                if (dsm.config.management() == PageManagement.DYNAMIC) {
+                if (dynamic(p)) {
                     p.probOwner = from;
                 }
                 p.fault = null;
@@ -540,13 +548,11 @@ final class Coherence {
                 return;
             }
             // ownership: taken even if its fault gave up, or the page would be lost; but only for a
-            // write fault this node made (with backups: also an earlier one, whose request was sent again)
-            boolean resent = dsm.backup != null || dynamic(); // a request may be sent again after a death
-            if (p.owner && resent) {
-                return; // a request sent again after a death was served twice
+            // write fault this node made (also an earlier one, whose request was sent again after a death)
+            if (p.owner) {
+                return; // a request sent again after a death (or its search) was served twice
             }
-            if (!matches && g.faultId() != p.lastWriteFault && !(resent && g.faultId() > firstFaultId
-                    && g.faultId() <= p.lastWriteFault)) {
+            if (!matches && !(g.faultId() > firstFaultId && g.faultId() <= p.lastWriteFault)) {
                 throw new FrameFormatException("node '" + dsm.nameOf(from) + "' sent ownership of " + Dsm.describe(p)
                         + " that node '" + dsm.link.self().name() + "' did not ask for");
             }
@@ -602,7 +608,7 @@ final class Coherence {
                     p.invalidations++;
                     dsm.event(Kind.INVALIDATED, p.number, from, p.region.name());
                 }
-                if (dsm.config.management() == PageManagement.DYNAMIC) {
+                if (dynamic(p)) {
                     p.probOwner = from;
                 }
             }
@@ -634,7 +640,7 @@ final class Coherence {
             switch (fail.code()) {
                 case PageWire.NOT_OWNER -> onNotOwner(p, f, from, fail);
                 case PageWire.LOST_TRACK -> {
-                    if (f.locate == null && dynamic()) {
+                    if (f.locate == null) {
                         locate(p, f);
                     }
                 }
@@ -716,7 +722,7 @@ final class Coherence {
                     if (!p.recovering) {
                         request(p, f); // it may have been lost with the dead node; an answer to both is harmless
                     }
-                } else if (!p.owner && dynamic() && p.model != Page.RELEASE) {
+                } else if (!p.owner && dynamic(p) && p.model != Page.RELEASE) {
                     Page.Locate l = f.locate;
                     if (l == null) {
                         locate(p, f); // its request may have been lost with the dead node; answers to both are harmless
