@@ -23,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,52 +100,58 @@ class OwnerSearchTest {
     }
 
     /**
-     * Nodes add to counters on random pages while one of them dies: afterwards every page a live
-     * node owns is reachable from every live node with every add that returned, and every other
-     * page fails, naming the dead node.
+     * Nodes add to counters on random pages while two of them die, one after the other: afterwards
+     * every page a live node owns is reachable from every live node with every add that returned,
+     * and every other page fails, naming a dead node.
      */
     @ParameterizedTest
     @EnumSource(Transport.class)
     void aDeathCostsOnlyThePagesTheDeadNodeOwned(Transport transport) throws Exception {
         int pages = 12;
-        int nodes = 4;
+        int nodes = 5;
+        int deaths = 2;
+        int survivors = nodes - deaths;
         try (TestCluster c = transport.start(nodes, Codecs.of(), memory(PageManagement.DYNAMIC,
                 Region.of("counters", pages * PAGE)))) {
             long base = c.node(0).memory().region("counters").base();
             AtomicLongArray added = new AtomicLongArray(pages);
             AtomicBoolean stop = new AtomicBoolean();
-            int opsBefore = 150;
-            int opsAfter = 150;
-            CountDownLatch warmedUp = new CountDownLatch(2 * nodes);
-            CountDownLatch dead = new CountDownLatch(1);
-            CountDownLatch done = new CountDownLatch(2 * (nodes - 1));
+            AtomicInteger died = new AtomicInteger();
+            AtomicBoolean[] closed = new AtomicBoolean[nodes];
+            int opsPerPhase = 120;
+            CountDownLatch[] progressed = new CountDownLatch[deaths + 1]; // [k]: the survivors' workers after k deaths
+            for (int k = 0; k <= deaths; k++) {
+                progressed[k] = new CountDownLatch(2 * survivors);
+            }
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 List<Future<?>> work = new ArrayList<>();
                 for (int n = 0; n < nodes; n++) {
                     SharedMemory m = c.node(n).memory();
-                    boolean survives = n < nodes - 1;
+                    boolean survives = n < survivors;
+                    AtomicBoolean gone = closed[n] = new AtomicBoolean();
                     for (int t = 0; t < 2; t++) {
                         work.add(pool.submit(() -> {
+                            int phase = 0;
                             int ops = 0;
-                            int afterDeath = 0;
                             while (!stop.get()) {
                                 int page = ThreadLocalRandom.current().nextInt(pages);
                                 try {
                                     m.getAndAdd(base + (long) page * PAGE, 1);
                                     added.incrementAndGet(page);
                                 } catch (RuntimeException e) {
-                                    if (!survives) {
-                                        return null; // its node is gone
+                                    if (gone.get()) {
+                                        return null; // its node is closed
                                     }
                                     if (!(e instanceof MemoryException)) {
                                         throw e;
                                     }
                                 }
-                                if (++ops == opsBefore) {
-                                    warmedUp.countDown();
+                                if (died.get() != phase) {
+                                    phase = died.get();
+                                    ops = 0;
                                 }
-                                if (dead.getCount() == 0 && ++afterDeath == opsAfter) {
-                                    done.countDown();
+                                if (++ops == opsPerPhase && survives) {
+                                    progressed[phase].countDown();
                                 }
                             }
                             return null;
@@ -152,10 +159,13 @@ class OwnerSearchTest {
                     }
                 }
                 try {
-                    assertTrue(warmedUp.await(60, TimeUnit.SECONDS), "every worker made progress");
-                    c.node(nodes - 1).close();
-                    dead.countDown();
-                    assertTrue(done.await(60, TimeUnit.SECONDS), "the survivors went on: " + added);
+                    for (int k = 0; k < deaths; k++) {
+                        assertTrue(progressed[k].await(60, TimeUnit.SECONDS), "the survivors went on: " + added);
+                        closed[nodes - 1 - k].set(true);
+                        c.node(nodes - 1 - k).close();
+                        died.incrementAndGet();
+                    }
+                    assertTrue(progressed[deaths].await(60, TimeUnit.SECONDS), "the survivors went on: " + added);
                 } finally {
                     stop.set(true);
                 }
@@ -168,7 +178,7 @@ class OwnerSearchTest {
                 long address = base + (long) page * PAGE;
                 List<Long> seen = new ArrayList<>();
                 List<String> failures = new ArrayList<>();
-                for (int n = 0; n < nodes - 1; n++) {
+                for (int n = 0; n < survivors; n++) {
                     try {
                         seen.add(c.node(n).memory().getLong(address));
                     } catch (MemoryException e) {
@@ -176,7 +186,7 @@ class OwnerSearchTest {
                     }
                 }
                 boolean ownedByALiveNode = false;
-                for (int n = 0; n < nodes - 1; n++) {
+                for (int n = 0; n < survivors; n++) {
                     for (PageInfo info : c.node(n).memory().snapshot()) {
                         ownedByALiveNode |= info.page() == address / PAGE && info.owner();
                     }
@@ -192,7 +202,8 @@ class OwnerSearchTest {
                     assertFalse(ownedByALiveNode, "page " + page + " was reported lost, but a live node owns it: "
                             + failures);
                     for (String failure : failures) {
-                        assertTrue(failure.contains("node" + nodes) && failure.contains("lost"), failure);
+                        assertTrue((failure.contains("node" + nodes) || failure.contains("node" + (nodes - 1)))
+                                && failure.contains("lost"), failure);
                     }
                 }
             }

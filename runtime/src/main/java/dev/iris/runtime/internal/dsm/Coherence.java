@@ -7,6 +7,8 @@ import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.PageWire;
 import io.netty.buffer.ByteBuf;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -55,6 +57,8 @@ final class Coherence {
     static final int MAX_ROUNDS = 16;
 
     private final Dsm dsm;
+    /** The nodes this node has seen die (a fixed manager among them no longer routes its pages). */
+    private final Set<Integer> died = ConcurrentHashMap.newKeySet();
     private final AtomicLong faultIds = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
     private final long firstFaultId = faultIds.get();
 
@@ -283,11 +287,15 @@ final class Coherence {
     /**
      * Whether requests for {@code p} follow probable owners, as IVY's dynamic manager's do: with the
      * dynamic manager, and with a fixed manager that died where no backup copies rebuild its records
-     * (the owners it recorded still point on to whom they gave the page).
+     * (the owners it recorded still point on to whom they gave the page), also once it is back:
+     * it has lost its records.
      */
     private boolean dynamic(Page p) {
-        return dsm.config.management() == PageManagement.DYNAMIC
-                || dsm.backup == null && !dsm.link.isLive(dsm.manager(p));
+        if (dsm.config.management() == PageManagement.DYNAMIC) {
+            return true;
+        }
+        int manager = dsm.manager(p);
+        return dsm.backup == null && (died.contains(manager) || !dsm.link.isLive(manager));
     }
 
     /**
@@ -315,6 +323,13 @@ final class Coherence {
         }
         if (l.waiting.isEmpty()) {
             settle(p, f);
+        }
+    }
+
+    /** Starts a round for {@code f} unless one waits for answers (holding p's monitor). */
+    private void searchAgain(Page p, Page.Fault f) {
+        if (f.locate == null || f.locate.waiting.isEmpty()) {
+            locate(p, f);
         }
     }
 
@@ -416,11 +431,15 @@ final class Coherence {
     /** Serves, queues or forwards a request (holding the page's monitor). */
     private void handle(Page p, PageWire.Request r) {
         if (r.requester() == dsm.self) {
-            if (!p.owner && p.fault != null && p.fault.id == r.faultId() && dsm.backup == null
-                    && p.fault.locate == null) {
-                fail(p, p.fault, "its request came back to this node without finding the owner");
+            Page.Fault f = p.fault;
+            if (!p.owner && f != null && f.id == r.faultId() && dsm.backup == null) {
+                if (dynamic(p)) {
+                    searchAgain(p, f); // probable owners that point back here: ask everyone
+                } else {
+                    fail(p, f, "its request came back to this node without finding the owner");
+                }
             }
-            return; // else: a request of an earlier fault, answered meanwhile, or passed by its locate
+            return; // else: a request of an earlier fault, answered meanwhile
         }
         if (r.locate() && !p.owner) {
             // at once, also while this node waits for the page: two nodes that search for a page
@@ -483,13 +502,12 @@ final class Coherence {
             why = "its " + role(p, target) + ", node '" + dsm.nameOf(target) + "', is not a live member (the page is "
                     + "lost with it)";
         }
-        if (why != null && dynamic(p) && r.hops() < MAX_HOPS) {
-            // IVY's fallback: the requester asks every live node
-            if (r.mode() == PageWire.WRITE) {
-                p.probOwner = r.requester(); // it owns the page after its search, or points at the dead node
-            }
+        if (why != null && dynamic(p)) {
+            // IVY's fallback: the requester asks every live node (the request may be a stale copy of
+            // one already answered, so this node's probable owner stays as it is)
             dsm.send(r.requester(), FrameKind.PAGE_FAIL, PageWire.fail(dsm.link.alloc(), new PageWire.Fail(p.number,
-                    r.faultId(), dsm.tick(), PageWire.LOST_TRACK, 0, target == dsm.self ? 0 : target, 0, why)));
+                    r.faultId(), dsm.tick(), PageWire.LOST_TRACK, 0,
+                    target == dsm.self || dsm.link.isLive(target) ? 0 : target, 0, why)));
             return;
         }
         if (why != null && dsm.backup != null && r.hops() < MAX_HOPS && target != dsm.self) {
@@ -639,12 +657,12 @@ final class Coherence {
             }
             switch (fail.code()) {
                 case PageWire.NOT_OWNER -> onNotOwner(p, f, from, fail);
-                case PageWire.LOST_TRACK -> {
-                    if (f.locate == null) {
-                        locate(p, f);
+                case PageWire.LOST_TRACK -> searchAgain(p, f);
+                default -> {
+                    if (f.locate == null) { // a search in progress decides (a forwarder may not know of a death yet)
+                        fail(p, f, fail.reason());
                     }
                 }
-                default -> fail(p, f, fail.reason());
             }
         }
     }
@@ -703,6 +721,7 @@ final class Coherence {
     }
 
     void nodeDied(int node) {
+        died.add(node);
         for (Page p : dsm.pages) {
             synchronized (p) {
                 p.copyset.remove(node);
@@ -724,10 +743,14 @@ final class Coherence {
                     }
                 } else if (!p.owner && dynamic(p) && p.model != Page.RELEASE) {
                     Page.Locate l = f.locate;
-                    if (l == null) {
-                        locate(p, f); // its request may have been lost with the dead node; answers to both are harmless
-                    } else if (l.waiting.remove(node) && l.waiting.isEmpty()) {
-                        settle(p, f);
+                    if (l != null && l.waiting.remove(node)) {
+                        if (l.waiting.isEmpty()) {
+                            settle(p, f);
+                        }
+                    } else {
+                        // its request may have been lost with the dead node, or the hand-over a search
+                        // waits for; answers to both are harmless
+                        searchAgain(p, f);
                     }
                 } else if (!p.owner && f.sentTo == node) {
                     fail(p, f, "node '" + dsm.nameOf(node) + "' died while serving the fault");
