@@ -4,6 +4,7 @@ import dev.iris.runtime.dsm.Consistency;
 import dev.iris.runtime.dsm.DistributedLock;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryConfig.Region;
+import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.dsm.PageManagement;
 import dev.iris.runtime.dsm.SharedMemory;
 import java.io.BufferedReader;
@@ -16,8 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A node JVM for the shared-memory end-to-end test: {@code MemoryNodeMain NAME CLUSTER SEED
  * MANAGEMENT}. Prints {@code READY} once started, then obeys lines on its standard input: {@code work N} (once it sees the driver and two other node JVMs:
- * N transfers under the lock {@code bank} and N adds to {@code counter}, then {@code DONE}) and {@code own} (writes 3 to {@code jvm3home}, then
- * {@code OWNED}). Exits when its standard input closes.
+ * N transfers under the lock {@code bank} and N adds to {@code counter}, then {@code DONE}), {@code own} (writes 3 to {@code jvm3home}, then
+ * {@code OWNED}) and {@code sum} ({@code SUM} and the total of the accounts, or {@code SUM failed:} and
+ * why). Exits when its standard input closes.
  */
 public final class MemoryNodeMain {
     static final int ACCOUNTS = 32;
@@ -53,6 +55,19 @@ public final class MemoryNodeMain {
         }
     }
 
+    private static String sum(SharedMemory m) {
+        long accounts = m.region("accounts").base();
+        long total = 0;
+        try {
+            for (int i = 0; i < ACCOUNTS; i++) {
+                total += m.getLong(accounts + 8L * i);
+            }
+            return "SUM " + total;
+        } catch (MemoryException e) {
+            return "SUM failed: " + e.getMessage();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Node node = Node.start(NodeConfig.of(args[0], args[1], new InetSocketAddress("127.0.0.1", 0),
                 List.of(Node.parse(args[2]))).withMemory(memory(PageManagement.valueOf(args[3]))), Codecs.of());
@@ -67,6 +82,8 @@ public final class MemoryNodeMain {
                 }
                 work(node.memory(), Integer.parseInt(line.substring(5)));
                 System.out.println("DONE");
+            } else if (line.equals("sum")) {
+                System.out.println(sum(node.memory()));
             } else if (line.equals("own")) {
                 node.memory().setLong(node.memory().region("jvm3home").base(), 3);
                 System.out.println("OWNED");

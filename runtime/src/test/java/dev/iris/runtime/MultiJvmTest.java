@@ -57,6 +57,16 @@ class MultiJvmTest {
             }
             throw new AssertionError("node JVM did not print " + line);
         }
+
+        /** The next line the node JVM prints that starts with {@code prefix}. */
+        String next(String prefix) throws InterruptedException {
+            for (String l; (l = lines.poll(30, TimeUnit.SECONDS)) != null; ) {
+                if (l.startsWith(prefix)) {
+                    return l;
+                }
+            }
+            throw new AssertionError("node JVM did not print " + prefix + "...");
+        }
     }
 
     private final List<java.lang.Process> jvms = new ArrayList<>();
@@ -171,7 +181,8 @@ class MultiJvmTest {
 
     /**
      * Shared memory across four JVMs: transfers under a distributed lock and atomic adds from every
-     * node conserve the totals; a page owned by a killed node fails with an error naming it.
+     * node conserve the totals; a page owned by a killed node fails with an error naming it, and
+     * only such a page.
      */
     @ParameterizedTest
     @EnumSource(PageManagement.class)
@@ -202,6 +213,9 @@ class MultiJvmTest {
         }
         assertEquals(100L * MemoryNodeMain.ACCOUNTS, total, "money is conserved");
         assertEquals(4L * rounds, m.getLong(m.region("counter").base()), "no add is lost");
+        for (int i = 0; i < MemoryNodeMain.ACCOUNTS; i++) {
+            m.setLong(accounts + 8L * i, m.getLong(accounts + 8L * i)); // the driver owns every account's page
+        }
 
         long home = m.region("jvm3home").base();
         nodes.get(2).tell("own");
@@ -211,6 +225,12 @@ class MultiJvmTest {
         assertTrue(driver.awaitMembers(3, Duration.ofSeconds(10)), () -> "driver sees " + driver.members());
         MemoryException lost = assertThrows(MemoryException.class, () -> m.setLong(home, 4));
         assertTrue(lost.getMessage().contains("jvm3") && lost.getMessage().contains("'jvm3home'"), lost.getMessage());
+        // jvm3 managed one of the accounts' pages (fixed manager), and chains of probable owners may run
+        // through it (dynamic): the pages the driver owns are found from the other node JVMs all the same
+        for (NodeJvm node : nodes.subList(0, 2)) {
+            node.tell("sum");
+            assertEquals("SUM " + 100L * MemoryNodeMain.ACCOUNTS, node.next("SUM"));
+        }
     }
 
     /**
