@@ -1,0 +1,304 @@
+package dev.iris.runtime.internal.store;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * A node's durable log of page images: what the shared memory of a persistent cluster writes before
+ * a write may return, and reads back when the node starts again. One file, appended to only.
+ *
+ * <pre>
+ * file   := header record*
+ * header := magic:u64 format:u32 pageSize:u32                      magic "IRISPLOG", format 1
+ * record := length:u32 crc:u32 lsn:u64 page:u64 version:u64 data:u64le{pageSize / 8}
+ * </pre>
+ *
+ * {@code length} counts the bytes after {@code crc} (24 + pageSize); {@code crc} is the CRC-32C of
+ * those bytes; {@code lsn} (log sequence number) grows by one per record. Integers are big-endian;
+ * {@code data} is the page's 64-bit words, little-endian, as on the wire.
+ *
+ * <p><b>Durability.</b> {@link #append} writes a record; {@link #sync} returns once every record up
+ * to a sequence number is on the disk. A force covers every record written before it began, so
+ * writers whose records a force in progress covers wait for it instead of forcing again (group
+ * commit: many writes share one {@code fsync}); a writer that no force in progress covers starts one
+ * at once, beside the others, which the disk merges (serializing the forces measured half the
+ * throughput of a raw append and force per writer, with 16 writers). The header is forced when the
+ * file is made, before any record.
+ *
+ * <p><b>Recovery.</b> {@link #open} reads the records in order and keeps, per page, the one with
+ * the highest version. It stops at the first record that is cut off by the end of the file or fails
+ * its checksum or length: what a power cut leaves of writes that were not synced, whose pages the
+ * disk may have written in any order. That record and everything after it are never loaded as
+ * data; the file is truncated there, and {@link #dropped} says what was dropped from which offset.
+ * (Damage to synced records would be dropped the same way; one copy on one disk cannot survive
+ * that, backup copies on another node can.) A file that is not a page log, of another format or of
+ * another page size is refused with an {@link IOException} that names it.
+ *
+ * <p>Thread-safe: appends are serialized; syncs run beside appends and beside each other.
+ */
+public final class PageLog implements AutoCloseable {
+    /** The format this code reads and writes. */
+    public static final int FORMAT = 1;
+    private static final long MAGIC = 0x4952_4953_504C_4F47L; // "IRISPLOG"
+    private static final int HEADER_BYTES = 16;
+    private static final int RECORD_HEAD_BYTES = 8; // length, crc
+
+    /** A record: page {@code page} at {@code version} was {@code data}, at sequence number {@code lsn}. */
+    public record Entry(long lsn, long page, long version, long[] data) {
+    }
+
+    /** How the log makes a file's writes durable; tests stand in for the disk here. */
+    @FunctionalInterface
+    public interface Disk {
+        /** The real disk: {@link FileChannel#force} of the file's contents. */
+        Disk REAL = (channel, file) -> channel.force(false);
+
+        /** Returns once every byte written to {@code channel} (the file {@code file}) before the call is durable. */
+        void force(FileChannel channel, Path file) throws IOException;
+    }
+
+    private final Path file;
+    private final int pageSize;
+    private final Disk disk;
+    private final FileChannel channel;
+    private final Map<Long, Entry> latest;
+    private final String dropped;
+    private final Object syncLock = new Object();
+    private final ByteBuffer record;
+    private final CRC32C crc = new CRC32C();
+    // guarded by this
+    private long lastLsn;
+    private volatile long syncedLsn;
+    // guarded by syncLock
+    /** The highest sequence number a force in progress covers. */
+    private long forcing;
+    /** Why a force failed; then no sync succeeds any more. */
+    private IOException broken;
+
+    private PageLog(Path file, int pageSize, Disk disk, FileChannel channel, Map<Long, Entry> latest, long lastLsn,
+            String dropped) {
+        this.file = file;
+        this.pageSize = pageSize;
+        this.disk = disk;
+        this.channel = channel;
+        this.latest = latest;
+        this.lastLsn = lastLsn;
+        this.syncedLsn = lastLsn;
+        this.dropped = dropped;
+        this.record = ByteBuffer.allocate(RECORD_HEAD_BYTES + 24 + pageSize);
+    }
+
+    /**
+     * Opens the page log {@code file} of pages of {@code pageSize} bytes, making it if it does not
+     * exist, and reads what it holds (see the class comment).
+     *
+     * @throws IOException if the file cannot be read or written, or is not a page log of this format
+     *                     and page size (the message names the file)
+     */
+    public static PageLog open(Path file, int pageSize, Disk disk) throws IOException {
+        if (pageSize <= 0 || pageSize % 8 != 0) {
+            throw new IllegalArgumentException("a page size of " + pageSize + " bytes");
+        }
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            if (channel.size() < HEADER_BYTES) {
+                // new, or made by a node that stopped before its header was durable: no record was
+                // acknowledged from it
+                channel.truncate(0);
+                ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).putLong(MAGIC).putInt(FORMAT).putInt(pageSize)
+                        .flip();
+                write(channel, header, 0);
+                disk.force(channel, file);
+                return new PageLog(file, pageSize, disk, channel, new HashMap<>(), 0, null);
+            }
+            readHeader(channel, file, pageSize);
+            return recover(file, pageSize, disk, channel);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static void readHeader(FileChannel channel, Path file, int pageSize) throws IOException {
+        ByteBuffer header = read(channel, HEADER_BYTES, 0);
+        if (header.getLong() != MAGIC) {
+            throw new IOException(file + " is not an Iris page log (its first bytes are not \"IRISPLOG\")");
+        }
+        int format = header.getInt();
+        if (format != FORMAT) {
+            throw new IOException(file + " is a page log of format " + format + "; this Iris reads format " + FORMAT);
+        }
+        int size = header.getInt();
+        if (size != pageSize) {
+            throw new IOException(file + " holds pages of " + size + " bytes; this memory's pages have " + pageSize);
+        }
+    }
+
+    private static PageLog recover(Path file, int pageSize, Disk disk, FileChannel channel) throws IOException {
+        long size = channel.size();
+        int length = 24 + pageSize;
+        Map<Long, Entry> latest = new HashMap<>();
+        CRC32C crc = new CRC32C();
+        long lastLsn = 0;
+        long offset = HEADER_BYTES;
+        String why = null;
+        while (offset < size && why == null) {
+            if (offset + RECORD_HEAD_BYTES + length > size) {
+                why = "a record cut off by the end of the file";
+                break;
+            }
+            ByteBuffer in = read(channel, RECORD_HEAD_BYTES + length, offset);
+            int recorded = in.getInt();
+            int sum = in.getInt();
+            crc.reset();
+            crc.update(in.duplicate());
+            if (recorded != length) {
+                why = "a record whose length is " + recorded + ", not " + length;
+            } else if ((int) crc.getValue() != sum) {
+                why = "a record that fails its checksum";
+            } else {
+                long lsn = in.getLong();
+                long page = in.getLong();
+                long version = in.getLong();
+                long[] data = new long[pageSize / 8];
+                in.order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(data);
+                Entry previous = latest.get(page);
+                if (previous == null || version >= previous.version()) {
+                    latest.put(page, new Entry(lsn, page, version, data));
+                }
+                lastLsn = Math.max(lastLsn, lsn);
+                offset += RECORD_HEAD_BYTES + length;
+            }
+        }
+        String dropped = null;
+        if (why != null) {
+            dropped = file + ": dropped " + (size - offset) + " bytes from offset " + offset + ", starting with " + why
+                    + " (writes not synced before the node stopped)";
+            channel.truncate(offset);
+            disk.force(channel, file);
+        }
+        return new PageLog(file, pageSize, disk, channel, latest, lastLsn, dropped);
+    }
+
+    /** Per page, the newest record the log held when it was opened. */
+    public Map<Long, Entry> latest() {
+        return Collections.unmodifiableMap(latest);
+    }
+
+    /** What {@link #open} dropped from the end of the file, naming the file and the offset; null if nothing. */
+    public String dropped() {
+        return dropped;
+    }
+
+    /**
+     * Writes a record of page {@code page} at {@code version} holding {@code data} (the page's words);
+     * durable once {@link #sync} of the returned sequence number returns.
+     *
+     * @throws IOException if the write fails
+     */
+    public synchronized long append(long page, long version, long[] data) throws IOException {
+        if (data.length * 8 != pageSize) {
+            throw new IllegalArgumentException(data.length * 8 + " bytes of data for a page of " + pageSize);
+        }
+        long lsn = lastLsn + 1;
+        record.clear();
+        record.putInt(24 + pageSize).putInt(0).putLong(lsn).putLong(page).putLong(version);
+        record.order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(data);
+        record.order(ByteOrder.BIG_ENDIAN).position(record.capacity()).flip();
+        crc.reset();
+        crc.update(record.duplicate().position(RECORD_HEAD_BYTES));
+        record.putInt(4, (int) crc.getValue());
+        write(channel, record, channel.size());
+        lastLsn = lsn;
+        return lsn;
+    }
+
+    /**
+     * Returns once every record up to {@code lsn} is durable. A caller whose record a force in
+     * progress covers waits for it; any other starts a force at once, beside those in progress (the
+     * disk merges them).
+     *
+     * @throws IOException if the disk failed to make records durable, now or before (a log whose
+     *                     force failed may have lost writes; it is not used further)
+     */
+    public void sync(long lsn) throws IOException {
+        if (syncedLsn >= lsn) {
+            return;
+        }
+        long upTo;
+        synchronized (syncLock) {
+            while (syncedLsn < lsn && forcing >= lsn && broken == null) {
+                try {
+                    syncLock.wait(); // a force in progress covers it
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while " + file + " was forced");
+                }
+            }
+            if (broken != null) {
+                throw new IOException(file + ": the disk failed to make records durable; the log is not used "
+                        + "further", broken);
+            }
+            if (syncedLsn >= lsn) {
+                return;
+            }
+            synchronized (this) {
+                upTo = lastLsn; // everything written so far: this force covers it
+            }
+            forcing = Math.max(forcing, upTo);
+        }
+        IOException failed = null;
+        try {
+            disk.force(channel, file);
+        } catch (IOException e) {
+            failed = e;
+        }
+        synchronized (syncLock) {
+            if (failed != null) {
+                broken = failed;
+            } else if (upTo > syncedLsn) {
+                syncedLsn = upTo; // a force covers every byte written before it began
+            }
+            syncLock.notifyAll();
+        }
+        if (failed != null) {
+            throw new IOException(file + ": the disk failed to make records durable", failed);
+        }
+    }
+
+    /** The highest sequence number known durable. */
+    public long synced() {
+        return syncedLsn;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    private static void write(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        while (buffer.hasRemaining()) {
+            position += channel.write(buffer, position);
+        }
+    }
+
+    private static ByteBuffer read(FileChannel channel, int bytes, long position) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(bytes);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                throw new IOException("the file ended while reading " + bytes + " bytes at offset " + position);
+            }
+        }
+        return buffer.flip();
+    }
+}

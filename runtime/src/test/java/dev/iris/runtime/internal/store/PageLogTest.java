@@ -1,0 +1,251 @@
+package dev.iris.runtime.internal.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class PageLogTest {
+    private static final int PAGE = 256;
+    private static final int RECORD = 8 + 24 + PAGE;
+    @TempDir
+    Path dir;
+
+    /** The words of {@code page} at {@code version}: different for every page and version. */
+    private static long[] words(long page, long version) {
+        long[] words = new long[PAGE / 8];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = page * 1_000_003L + version * 7_919L + i;
+        }
+        return words;
+    }
+
+    /**
+     * A disk that loses at a power cut every byte not forced: it notes each file's size when a
+     * force starts (what was written before is durable once it returns).
+     */
+    private static final class PowerCutDisk implements PageLog.Disk {
+        final Map<Path, Long> durable = new ConcurrentHashMap<>();
+        final AtomicInteger forces = new AtomicInteger();
+
+        @Override
+        public void force(FileChannel channel, Path file) throws IOException {
+            long size = channel.size();
+            channel.force(false);
+            durable.put(file, size);
+            forces.incrementAndGet();
+        }
+
+        /** The power cut: the file keeps what was forced, then {@code torn}, the remains of the next write. */
+        void cut(Path file, byte[] torn) throws IOException {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                long keep = durable.getOrDefault(file, 0L);
+                channel.truncate(keep);
+                channel.write(ByteBuffer.wrap(torn), keep);
+            }
+        }
+    }
+
+    @Test
+    void recordsComeBackNewestVersionFirstAndNumberingGoesOn() throws IOException {
+        Path file = dir.resolve("pages.log");
+        try (PageLog log = PageLog.open(file, PAGE, PageLog.Disk.REAL)) {
+            assertTrue(log.latest().isEmpty());
+            assertEquals(1, log.append(3, 1, words(3, 1)));
+            assertEquals(2, log.append(5, 1, words(5, 1)));
+            assertEquals(3, log.append(3, 2, words(3, 2)));
+            log.sync(3);
+            assertEquals(3, log.synced());
+        }
+        try (PageLog log = PageLog.open(file, PAGE, PageLog.Disk.REAL)) {
+            assertNull(log.dropped());
+            assertEquals(2, log.latest().size());
+            assertEquals(2, log.latest().get(3L).version());
+            assertArrayEquals(words(3, 2), log.latest().get(3L).data());
+            assertArrayEquals(words(5, 1), log.latest().get(5L).data());
+            assertEquals(4, log.append(5, 2, words(5, 2)), "sequence numbers go on where the file ended");
+        }
+    }
+
+    /**
+     * Writers whose records a force in progress covers wait for it: while the first writer's force
+     * runs, eight more write and sync, and one force covers them all.
+     */
+    @Test
+    void writersWaitingForAForceShareTheNextOne() throws Exception {
+        CountDownLatch firstForceStarted = new CountDownLatch(1);
+        CountDownLatch othersWrote = new CountDownLatch(8);
+        CountDownLatch othersSyncing = new CountDownLatch(8);
+        AtomicInteger forces = new AtomicInteger();
+        PageLog.Disk disk = (channel, file) -> {
+            if (forces.incrementAndGet() == 2) { // the first is the new file's header
+                firstForceStarted.countDown();
+                try {
+                    assertTrue(othersSyncing.await(30, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            }
+            channel.force(false);
+        };
+        try (PageLog log = PageLog.open(dir.resolve("pages.log"), PAGE, disk);
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> writers = new ArrayList<>();
+            writers.add(pool.submit(() -> {
+                log.sync(log.append(0, 1, words(0, 1)));
+                return null;
+            }));
+            assertTrue(firstForceStarted.await(30, TimeUnit.SECONDS));
+            for (int i = 1; i <= 8; i++) {
+                long page = i;
+                writers.add(pool.submit(() -> {
+                    long lsn = log.append(page, 1, words(page, 1));
+                    othersWrote.countDown();
+                    assertTrue(othersWrote.await(30, TimeUnit.SECONDS)); // all written before any syncs
+                    othersSyncing.countDown();
+                    log.sync(lsn);
+                    return null;
+                }));
+            }
+            for (Future<?> w : writers) {
+                w.get();
+            }
+            assertEquals(9, log.synced());
+        }
+        assertEquals(3, forces.get(), "the header, the first writer's force, and one for the eight others");
+    }
+
+    @Test
+    void aFailedForceFailsItsWritersAndEverySyncAfterIt() throws IOException {
+        AtomicInteger forces = new AtomicInteger();
+        PageLog.Disk disk = (channel, file) -> {
+            if (forces.incrementAndGet() == 2) {
+                throw new IOException("no space left on device");
+            }
+            channel.force(false);
+        };
+        try (PageLog log = PageLog.open(dir.resolve("pages.log"), PAGE, disk)) {
+            long first = log.append(1, 1, words(1, 1));
+            IOException e = assertThrows(IOException.class, () -> log.sync(first));
+            assertTrue(e.getMessage().contains("pages.log") && e.getCause().getMessage().contains("no space"),
+                    e.getMessage());
+            long second = log.append(2, 1, words(2, 1));
+            e = assertThrows(IOException.class, () -> log.sync(second));
+            assertTrue(e.getMessage().contains("not used further"), e.getMessage());
+            assertEquals(0, log.synced());
+        }
+    }
+
+    /**
+     * Twenty power cuts, each while records are written and some synced: every synced record is
+     * there after it, nothing torn is loaded, and the log goes on. Without the force in
+     * {@link PageLog#sync} synced records are lost and this fails.
+     */
+    @Test
+    void aPowerCutLosesOnlyWhatWasNotSynced() throws IOException {
+        Path file = dir.resolve("pages.log");
+        PowerCutDisk disk = new PowerCutDisk();
+        SplittableRandom random = new SplittableRandom(20261206);
+        Map<Long, Long> acknowledged = new HashMap<>(); // page -> newest version whose record was synced
+        long version = 0;
+        int dropped = 0;
+        for (int cut = 0; cut < 20; cut++) {
+            try (PageLog log = PageLog.open(file, PAGE, disk)) {
+                dropped += log.dropped() != null ? 1 : 0;
+                for (Map.Entry<Long, Long> a : acknowledged.entrySet()) {
+                    PageLog.Entry e = log.latest().get(a.getKey());
+                    assertNotNull(e, "page " + a.getKey() + " was synced before cut " + cut);
+                    assertTrue(e.version() >= a.getValue(), "page " + a.getKey() + " lost a synced version");
+                }
+                for (PageLog.Entry e : log.latest().values()) {
+                    assertArrayEquals(words(e.page(), e.version()), e.data(), "nothing torn is loaded");
+                }
+                List<long[]> written = new ArrayList<>(); // lsn, page, version
+                for (int i = 0; i < 30; i++) {
+                    long page = random.nextInt(8);
+                    long lsn = log.append(page, ++version, words(page, version));
+                    written.add(new long[] {lsn, page, version});
+                    if (random.nextInt(4) == 0) {
+                        log.sync(lsn);
+                        for (long[] w : written) {
+                            if (w[0] <= lsn) {
+                                acknowledged.merge(w[1], w[2], Math::max);
+                            }
+                        }
+                    }
+                }
+            }
+            byte[] torn = new byte[random.nextInt(RECORD + 40)];
+            random.nextBytes(torn);
+            disk.cut(file, torn);
+        }
+        assertTrue(acknowledged.size() > 4, "the test synced records of several pages");
+        assertTrue(dropped > 10, "most cuts left a torn record behind, and it was dropped: " + dropped);
+    }
+
+    @Test
+    void aDamagedRecordAndAllAfterItAreDroppedNamingFileAndOffset() throws IOException {
+        Path file = dir.resolve("pages.log");
+        try (PageLog log = PageLog.open(file, PAGE, PageLog.Disk.REAL)) {
+            for (int i = 1; i <= 5; i++) {
+                log.append(i, 1, words(i, 1));
+            }
+            log.sync(5);
+        }
+        long second = 16 + RECORD;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            channel.read(b, second + 100);
+            channel.write(ByteBuffer.wrap(new byte[] {(byte) ~b.get(0)}), second + 100);
+        }
+        try (PageLog log = PageLog.open(file, PAGE, PageLog.Disk.REAL)) {
+            assertArrayEquals(words(1, 1), log.latest().get(1L).data());
+            assertEquals(1, log.latest().size(), "nothing from the damaged record on is loaded");
+            assertTrue(log.dropped().contains(file.toString()) && log.dropped().contains("offset " + second)
+                    && log.dropped().contains("checksum"), log.dropped());
+        }
+        assertEquals(second, Files.size(file), "the file ends where the damage began");
+    }
+
+    @Test
+    void aFileOfAnotherKindFormatOrPageSizeIsRefusedByName() throws IOException {
+        Path other = Files.writeString(dir.resolve("notes.txt"), "not a page log at all");
+        IOException e = assertThrows(IOException.class, () -> PageLog.open(other, PAGE, PageLog.Disk.REAL));
+        assertTrue(e.getMessage().contains(other.toString()) && e.getMessage().contains("not an Iris page log"),
+                e.getMessage());
+        Path file = dir.resolve("pages.log");
+        PageLog.open(file, PAGE, PageLog.Disk.REAL).close();
+        e = assertThrows(IOException.class, () -> PageLog.open(file, 2 * PAGE, PageLog.Disk.REAL));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains(PAGE + " bytes"), e.getMessage());
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate(4).putInt(0, 2), 8);
+        }
+        e = assertThrows(IOException.class, () -> PageLog.open(file, PAGE, PageLog.Disk.REAL));
+        assertEquals(file + " is a page log of format 2; this Iris reads format 1", e.getMessage());
+    }
+}
