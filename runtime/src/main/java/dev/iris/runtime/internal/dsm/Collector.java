@@ -86,7 +86,7 @@ final class Collector {
 
     // ------------------------------------------------------------ collecting
     /** The answer awaited from each node for the step under way. */
-    private final Map<Integer, CompletableFuture<Answer>> answers = new ConcurrentHashMap<>();
+    private final Map<Integer, Awaited> answers = new ConcurrentHashMap<>();
     /** Counts the nodes that joined: a join before the remark abandons a collection. */
     private volatile long joins;
     /** For tests: told, on the collecting thread, each object the marking has read. */
@@ -179,10 +179,10 @@ final class Collector {
     void onFrame(int from, FrameKind kind, ByteBuf payload) {
         if (kind == FrameKind.HEAP_REPLY) {
             Answer answer = HeapWire.readAnswer(payload);
-            CompletableFuture<Answer> waiting = answers.get(from);
-            if (waiting != null) {
-                waiting.complete(answer);
-            }
+            Awaited waiting = answers.get(from);
+            if (waiting != null && waiting.op() == answer.op() && waiting.collection() == answer.collection()) {
+                waiting.answer().complete(answer);
+            } // else the answer to an earlier step: the END of a collection that was abandoned
             return;
         }
         Step step = HeapWire.readStep(payload);
@@ -378,9 +378,9 @@ final class Collector {
         if (c != 0) {
             end(c);
         }
-        CompletableFuture<Answer> waiting = answers.get(node);
+        Awaited waiting = answers.get(node);
         if (waiting != null) {
-            waiting.completeExceptionally(new MemoryException("it died"));
+            waiting.answer().completeExceptionally(new MemoryException("it died"));
         }
     }
 
@@ -530,6 +530,10 @@ final class Collector {
         return freed;
     }
 
+    /** Step {@code op} of collection {@code collection}, sent to a node: its answer completes {@code answer}. */
+    private record Awaited(int op, long collection, CompletableFuture<Answer> answer) {
+    }
+
     /** Sends step {@code op} to every node and waits for every answer; a refusal or a missing answer abandons. */
     private Map<Integer, Answer> ask(int[] nodes, Map<Integer, String> names, int op, long c) {
         Map<Integer, CompletableFuture<Answer>> waiting = new LinkedHashMap<>();
@@ -539,7 +543,8 @@ final class Collector {
                 continue;
             }
             CompletableFuture<Answer> answer = new CompletableFuture<>();
-            answers.put(node, answer);
+            Awaited awaited = new Awaited(op, c, answer);
+            answers.put(node, awaited);
             waiting.put(node, answer);
             if (!dsm.send(node, FrameKind.HEAP, HeapWire.step(dsm.link.alloc(), new Step(op, c)))) {
                 answer.completeExceptionally(new MemoryException("node '" + names.get(node) + "' is not live"));
@@ -555,7 +560,7 @@ final class Collector {
             } catch (MemoryException failed) {
                 throw new MemoryException("node '" + name + "' did not answer step " + op + ": " + failed.getMessage());
             }
-            answers.remove(e.getKey(), e.getValue());
+            answers.computeIfPresent(e.getKey(), (node, a) -> a.answer() == e.getValue() ? null : a);
             if (answer.status() != HeapWire.DONE || answer.collection() != c || answer.op() != op) {
                 throw new MemoryException("node '" + name + "' refused step " + op + " ("
                         + HeapWire.stepName(op) + "; its log says why)");

@@ -40,10 +40,16 @@ import java.util.zip.CRC32C;
  * disk may have written in any order. That record and everything after it are never loaded as
  * data; the file is truncated there, and {@link #dropped} says what was dropped from which offset.
  * (Damage to synced records would be dropped the same way; one copy on one disk cannot survive
- * that, backup copies on another node can.) A file that is not a page log, of another format or of
+ * that, backup copies on another node can; the dropped bytes are kept beside the log, in
+ * {@code <file>.dropped-at-<offset>}, for whoever looks.) Records read back are forced before the
+ * log is used: a node killed before it synced them may already have shown them to readers. A file
+ * that is not a page log, of another format or of
  * another page size is refused with an {@link IOException} that names it.
  *
- * <p>Thread-safe: appends are serialized; syncs run beside appends and beside each other.
+ * <p>Thread-safe: appends are serialized; syncs run beside appends and beside each other. A write
+ * or force that fails makes the log unusable: every later append and sync fails. A thread
+ * interrupted in a write or force closes the file for every thread ({@link FileChannel}'s rule): the
+ * memory must do the log's I/O on threads of its own.
  */
 public final class PageLog implements AutoCloseable {
     /** The format this code reads and writes. */
@@ -64,6 +70,22 @@ public final class PageLog implements AutoCloseable {
 
         /** Returns once every byte written to {@code channel} (the file {@code file}) before the call is durable. */
         void force(FileChannel channel, Path file) throws IOException;
+
+        /**
+         * Makes the entry of a file just made in directory {@code dir} durable (else a power cut can
+         * take the whole file). Where the platform cannot open a directory, nothing is done.
+         */
+        default void forceDirectory(Path dir) throws IOException {
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(dir, StandardOpenOption.READ);
+            } catch (IOException notOnThisPlatform) {
+                return;
+            }
+            try (channel) {
+                channel.force(true);
+            }
+        }
     }
 
     private final Path file;
@@ -72,20 +94,23 @@ public final class PageLog implements AutoCloseable {
     private final FileChannel channel;
     private final Map<Long, Entry> latest;
     private final String dropped;
+    private final Object appendLock = new Object();
     private final Object syncLock = new Object();
     private final ByteBuffer record;
     private final CRC32C crc = new CRC32C();
-    // guarded by this
+    // guarded by appendLock
     private long lastLsn;
+    /** Where the next record goes: the end of the last one written whole. */
+    private long end;
     private volatile long syncedLsn;
+    /** Why a write or a force failed; then no append or sync succeeds any more. */
+    private volatile IOException broken;
     // guarded by syncLock
     /** The highest sequence number a force in progress covers. */
     private long forcing;
-    /** Why a force failed; then no sync succeeds any more. */
-    private IOException broken;
 
     private PageLog(Path file, int pageSize, Disk disk, FileChannel channel, Map<Long, Entry> latest, long lastLsn,
-            String dropped) {
+            long end, String dropped) {
         this.file = file;
         this.pageSize = pageSize;
         this.disk = disk;
@@ -93,6 +118,7 @@ public final class PageLog implements AutoCloseable {
         this.latest = latest;
         this.lastLsn = lastLsn;
         this.syncedLsn = lastLsn;
+        this.end = end;
         this.dropped = dropped;
         this.record = ByteBuffer.allocate(RECORD_HEAD_BYTES + 24 + pageSize);
     }
@@ -111,22 +137,32 @@ public final class PageLog implements AutoCloseable {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
-            if (channel.size() < HEADER_BYTES) {
-                // new, or made by a node that stopped before its header was durable: no record was
-                // acknowledged from it
+            if (channel.size() < HEADER_BYTES || isZero(read(channel, HEADER_BYTES, 0))) {
+                // new, or made by a node that stopped before its header was durable (the header is
+                // forced before any record is written): no record was acknowledged from it
                 channel.truncate(0);
                 ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).putLong(MAGIC).putInt(FORMAT).putInt(pageSize)
                         .flip();
                 write(channel, header, 0);
                 disk.force(channel, file);
-                return new PageLog(file, pageSize, disk, channel, new HashMap<>(), 0, null);
+                disk.forceDirectory(file.toAbsolutePath().getParent());
+                return new PageLog(file, pageSize, disk, channel, new HashMap<>(), 0, HEADER_BYTES, null);
             }
             readHeader(channel, file, pageSize);
             return recover(file, pageSize, disk, channel);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             channel.close();
             throw e;
         }
+    }
+
+    private static boolean isZero(ByteBuffer bytes) {
+        while (bytes.hasRemaining()) {
+            if (bytes.get() != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void readHeader(FileChannel channel, Path file, int pageSize) throws IOException {
@@ -182,12 +218,18 @@ public final class PageLog implements AutoCloseable {
         }
         String dropped = null;
         if (why != null) {
+            Path kept = file.resolveSibling(file.getFileName() + ".dropped-at-" + offset);
+            try (FileChannel copy = FileChannel.open(kept, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                channel.transferTo(offset, size - offset, copy); // evidence, should it be damage after all
+            }
             dropped = file + ": dropped " + (size - offset) + " bytes from offset " + offset + ", starting with " + why
-                    + " (writes not synced before the node stopped)";
+                    + " (writes not synced before the node stopped; the bytes are kept in " + kept.getFileName() + ")";
             channel.truncate(offset);
-            disk.force(channel, file);
         }
-        return new PageLog(file, pageSize, disk, channel, latest, lastLsn, dropped);
+        // what was read back is what the cluster may adopt: durable before it is used, even if the
+        // node was killed before it synced it (a power cut now must not take back what readers saw)
+        disk.force(channel, file);
+        return new PageLog(file, pageSize, disk, channel, latest, lastLsn, offset, dropped);
     }
 
     /** Per page, the newest record the log held when it was opened. */
@@ -206,21 +248,35 @@ public final class PageLog implements AutoCloseable {
      *
      * @throws IOException if the write fails
      */
-    public synchronized long append(long page, long version, long[] data) throws IOException {
+    public long append(long page, long version, long[] data) throws IOException {
         if (data.length * 8 != pageSize) {
             throw new IllegalArgumentException(data.length * 8 + " bytes of data for a page of " + pageSize);
         }
-        long lsn = lastLsn + 1;
-        record.clear();
-        record.putInt(24 + pageSize).putInt(0).putLong(lsn).putLong(page).putLong(version);
-        record.order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(data);
-        record.order(ByteOrder.BIG_ENDIAN).position(record.capacity()).flip();
-        crc.reset();
-        crc.update(record.duplicate().position(RECORD_HEAD_BYTES));
-        record.putInt(4, (int) crc.getValue());
-        write(channel, record, channel.size());
-        lastLsn = lsn;
-        return lsn;
+        synchronized (appendLock) {
+            if (broken != null) {
+                throw unusable();
+            }
+            long lsn = lastLsn + 1;
+            record.clear();
+            record.putInt(24 + pageSize).putInt(0).putLong(lsn).putLong(page).putLong(version);
+            record.order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(data);
+            record.order(ByteOrder.BIG_ENDIAN).position(record.capacity()).flip();
+            crc.reset();
+            crc.update(record.duplicate().position(RECORD_HEAD_BYTES));
+            record.putInt(4, (int) crc.getValue());
+            try {
+                write(channel, record, end);
+            } catch (IOException | RuntimeException | Error e) {
+                // part of the record may be in the file: later records after it would be cut off
+                // at recovery, so none is written
+                broken = e instanceof IOException io ? io : new IOException(e);
+                throw new IOException(file + ": a record could not be written whole; the log is not used further",
+                        e);
+            }
+            end += record.capacity();
+            lastLsn = lsn;
+            return lsn;
+        }
     }
 
     /**
@@ -229,10 +285,10 @@ public final class PageLog implements AutoCloseable {
      * disk merges them).
      *
      * @throws IOException if the disk failed to make records durable, now or before (a log whose
-     *                     force failed may have lost writes; it is not used further)
+     *                     write or force failed may have lost records; it is not used further)
      */
     public void sync(long lsn) throws IOException {
-        if (syncedLsn >= lsn) {
+        if (syncedLsn >= lsn && broken == null) {
             return;
         }
         long upTo;
@@ -246,34 +302,46 @@ public final class PageLog implements AutoCloseable {
                 }
             }
             if (broken != null) {
-                throw new IOException(file + ": the disk failed to make records durable; the log is not used "
-                        + "further", broken);
+                throw unusable();
             }
             if (syncedLsn >= lsn) {
                 return;
             }
-            synchronized (this) {
+            synchronized (appendLock) {
+                if (lsn > lastLsn) {
+                    throw new IllegalArgumentException("record " + lsn + " was not written (the last is " + lastLsn
+                            + ")");
+                }
                 upTo = lastLsn; // everything written so far: this force covers it
             }
             forcing = Math.max(forcing, upTo);
         }
-        IOException failed = null;
+        Throwable failed = null;
         try {
             disk.force(channel, file);
-        } catch (IOException e) {
+        } catch (Throwable e) {
             failed = e;
-        }
-        synchronized (syncLock) {
-            if (failed != null) {
-                broken = failed;
-            } else if (upTo > syncedLsn) {
-                syncedLsn = upTo; // a force covers every byte written before it began
+        } finally {
+            synchronized (syncLock) {
+                if (failed != null && broken == null) {
+                    broken = failed instanceof IOException io ? io : new IOException(failed);
+                }
+                // a force that overlapped a failed one may report success for pages the kernel
+                // dropped (it tells one caller per file of a write error): none counts after a failure
+                if (broken == null && upTo > syncedLsn) {
+                    syncedLsn = upTo; // a force covers every byte written before it began
+                }
+                syncLock.notifyAll();
             }
-            syncLock.notifyAll();
         }
-        if (failed != null) {
-            throw new IOException(file + ": the disk failed to make records durable", failed);
+        if (broken != null) {
+            throw unusable();
         }
+    }
+
+    private IOException unusable() {
+        return new IOException(file + ": the disk failed to make records durable; the log is not used further",
+                broken);
     }
 
     /** The highest sequence number known durable. */
