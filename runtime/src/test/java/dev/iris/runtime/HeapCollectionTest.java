@@ -18,6 +18,7 @@ import dev.iris.runtime.dsm.SharedHeap.Collection;
 import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.HeapWire;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -261,18 +263,41 @@ class HeapCollectionTest {
     @Test
     void aNodeThatLeavesDuringACollectionAbandonsItWithoutFreeingAnything() throws Exception {
         CountDownLatch stepReached = new CountDownLatch(1); // node 3 read a step of the collection
-        UnaryOperator<NodeConfig> watchNode3 = config -> !config.node().equals("node3") ? config
-                : config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        if (msg instanceof Frame frame && frame.kind() == FrameKind.HEAP) {
-                            stepReached.countDown();
-                        }
-                        ctx.fireChannelRead(msg);
+        // node 2's answer to the END of the abandoned collection reaches node 1 just before node 2's
+        // answer to the next collection's START: it must not be taken for that answer
+        AtomicReference<Object> lateEnd = new AtomicReference<>();
+        AtomicBoolean held = new AtomicBoolean();
+        UnaryOperator<NodeConfig> watch = config -> switch (config.node()) {
+            case "node3" -> config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    if (msg instanceof Frame frame && frame.kind() == FrameKind.HEAP) {
+                        stepReached.countDown();
                     }
-                });
+                    ctx.fireChannelRead(msg);
+                }
+            });
+            case "node1" -> config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    if (msg instanceof Frame frame && frame.kind() == FrameKind.HEAP_REPLY) {
+                        int op = HeapWire.readAnswer(frame.payload().duplicate()).op();
+                        if (op == HeapWire.END && held.compareAndSet(false, true)) {
+                            lateEnd.set(msg); // the only END reply before the next START's: node 3 is gone
+                            return;
+                        }
+                        Object end = op == HeapWire.START ? lateEnd.getAndSet(null) : null;
+                        if (end != null) {
+                            ctx.fireChannelRead(end); // from node 2 too, whichever of its connections
+                        }
+                    }
+                    ctx.fireChannelRead(msg);
+                }
+            });
+            default -> config;
+        };
         // backup copies: node 3's pages outlive it
-        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(16).withBackup(true), watchNode3);
+        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(16).withBackup(true), watch);
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             SharedMemory m1 = c.node(0).memory();
             long garbage = m1.heap().allocate(CELL);
