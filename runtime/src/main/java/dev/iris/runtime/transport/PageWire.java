@@ -81,10 +81,6 @@ public final class PageWire {
     /** A PAGE_FAIL. */
     public record Fail(long page, long faultId, long clock, int code, int round, int node, long version,
             String reason) {
-        /** A fault that fails for {@code reason}. */
-        public Fail(long page, long faultId, long clock, String reason) {
-            this(page, faultId, clock, FAILED, 0, 0, 0, reason);
-        }
     }
 
     /** A DIFF: {@code words[i]} is the new value of word {@code indexes[i]}. */

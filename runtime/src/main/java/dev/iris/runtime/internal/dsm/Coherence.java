@@ -251,9 +251,10 @@ final class Coherence {
 
     /** Sends the fault's request to the manager or probable owner; fails the fault if it is dead. */
     void request(Page p, Page.Fault f) {
-        int target = !dynamic(p) && !dsm.isManager(p) ? dsm.manager(p) : p.probOwner;
+        boolean dynamic = dynamic(p);
+        int target = !dynamic && !dsm.isManager(p) ? dsm.manager(p) : p.probOwner;
         f.sentTo = target;
-        if (dynamic(p) && (target == dsm.self || !dsm.link.isLive(target))) {
+        if (dynamic && (target == dsm.self || !dsm.link.isLive(target))) {
             locate(p, f); // IVY's broadcast: the chain of probable owners ends here
             return;
         }
@@ -263,7 +264,7 @@ final class Coherence {
         }
         boolean sent = dsm.send(target, FrameKind.PAGE_REQUEST, PageWire.request(dsm.link.alloc(),
                 new PageWire.Request(f.mode, p.number, dsm.self, f.id, dsm.tick(), 0)), f.unarmedWait());
-        if (!sent && dynamic(p)) {
+        if (!sent && dynamic) {
             locate(p, f);
             return;
         }
@@ -444,9 +445,7 @@ final class Coherence {
         if (r.locate() && !p.owner) {
             // at once, also while this node waits for the page: two nodes that search for a page
             // must not wait for each other's answers; a hand-over on its way shows in the answers
-            dsm.send(r.requester(), FrameKind.PAGE_FAIL, PageWire.fail(dsm.link.alloc(), new PageWire.Fail(p.number,
-                    r.faultId(), dsm.tick(), PageWire.NOT_OWNER, r.hops(), p.gave ? p.gaveTo : 0,
-                    p.gave ? p.gaveVersion : 0, "")));
+            answer(p, r, PageWire.NOT_OWNER, r.hops(), p.gave ? p.gaveTo : 0, p.gave ? p.gaveVersion : 0, "");
         } else if (p.busy()) {
             p.queued.add(r);
         } else if (p.owner) {
@@ -505,9 +504,7 @@ final class Coherence {
         if (why != null && dynamic(p)) {
             // IVY's fallback: the requester asks every live node (the request may be a stale copy of
             // one already answered, so this node's probable owner stays as it is)
-            dsm.send(r.requester(), FrameKind.PAGE_FAIL, PageWire.fail(dsm.link.alloc(), new PageWire.Fail(p.number,
-                    r.faultId(), dsm.tick(), PageWire.LOST_TRACK, 0,
-                    target == dsm.self || dsm.link.isLive(target) ? 0 : target, 0, why)));
+            answer(p, r, PageWire.LOST_TRACK, 0, target == dsm.self || dsm.link.isLive(target) ? 0 : target, 0, why);
             return;
         }
         if (why != null && dsm.backup != null && r.hops() < MAX_HOPS && target != dsm.self) {
@@ -518,8 +515,7 @@ final class Coherence {
             return;
         }
         if (why != null) {
-            dsm.send(r.requester(), FrameKind.PAGE_FAIL, PageWire.fail(dsm.link.alloc(), new PageWire.Fail(p.number,
-                    r.faultId(), dsm.tick(), why)));
+            answer(p, r, PageWire.FAILED, 0, 0, 0, why);
             return;
         }
         if (r.mode() == PageWire.WRITE) {
@@ -529,6 +525,12 @@ final class Coherence {
                 new PageWire.Request(r.mode(), r.page(), r.requester(), r.faultId(), dsm.tick(), r.hops() + 1)));
     }
 
+
+    /** Answers request {@code r} with a PAGE_FAIL of {@code code} (see {@link PageWire}). */
+    private void answer(Page p, PageWire.Request r, int code, int round, int node, long version, String why) {
+        dsm.send(r.requester(), FrameKind.PAGE_FAIL, PageWire.fail(dsm.link.alloc(), new PageWire.Fail(p.number,
+                r.faultId(), dsm.tick(), code, round, node, version, why)));
+    }
 
     /** Ownership and forwarded requests: in order with this node's replicas and census replies when there are backups. */
     private boolean sendUnorderedWithoutBackups(int node, FrameKind kind, ByteBuf payload) {
