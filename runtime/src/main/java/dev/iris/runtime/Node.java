@@ -95,7 +95,7 @@ public final class Node implements AutoCloseable {
                 membership::groupsKnown);
         // a group join waits up to five failure timeouts for its acknowledgements: so may the server's start
         this.names = new Names(id, clock, groups, ipc, processes::spawn, config.failureTimeout().multipliedBy(5));
-        this.memory = new Dsm(new Link(), config.memory());
+        this.memory = new Dsm(new Link(), config.memory(), config.dataDirectory());
         membership.listener(new Membership.Listener() {
             @Override
             public void admitting(Channel ch, Runnable register) {

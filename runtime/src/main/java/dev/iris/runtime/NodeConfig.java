@@ -6,6 +6,7 @@ import dev.iris.runtime.transport.Frame;
 import io.netty.channel.ChannelHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,11 +59,16 @@ import java.util.function.Supplier;
  * @param listeners         told when this node starts and closes (monitors, recorders); default none
  * @param connectionHandlers makes a handler for each connection between this node and a peer (see
  *                          {@link #withConnectionHandler}); default none
+ * @param dataDirectory     where this node keeps what must outlive it: the log of its pages when the
+ *                          shared memory is {@linkplain MemoryConfig#persistent() persistent}, which
+ *                          needs one (created if missing; one node's, never shared); {@code null}
+ *                          (the default) for none
  */
 public record NodeConfig(String node, String cluster, SocketAddress bind, List<SocketAddress> seeds,
         Duration heartbeatInterval, Duration failureTimeout, int maxFrameBytes, long maxMessageBytes,
         MemoryConfig memory, NodeCredentials credentials, int eventLoops, boolean processesOnEventLoop,
-        List<NodeListener> listeners, List<Supplier<? extends ChannelHandler>> connectionHandlers) {
+        List<NodeListener> listeners, List<Supplier<? extends ChannelHandler>> connectionHandlers,
+        Path dataDirectory) {
 
     /** The default of {@link #maxMessageBytes()}: 64 MiB. */
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 64L << 20;
@@ -102,37 +108,42 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
     public static NodeConfig of(String node, String cluster, SocketAddress bind, List<? extends SocketAddress> seeds) {
         return new NodeConfig(node, cluster, bind, List.copyOf(seeds), Duration.ofMillis(500), Duration.ofSeconds(2),
                 Frame.DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES, MemoryConfig.NONE, null, 2, false, List.of(),
-                List.of());
+                List.of(), null);
     }
 
     /** This configuration with another failure detector timing. */
     public NodeConfig withFailureDetection(Duration heartbeatInterval, Duration failureTimeout) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers);
+                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers,
+                dataDirectory);
     }
 
     /** This configuration with other size bounds. */
     public NodeConfig withLimits(int maxFrameBytes, long maxMessageBytes) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers);
+                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers,
+                dataDirectory);
     }
 
     /** This configuration with a shared memory. */
     public NodeConfig withMemory(MemoryConfig memory) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers);
+                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers,
+                dataDirectory);
     }
 
     /** This configuration with another number of event loops (see {@link #eventLoops()}). */
     public NodeConfig withEventLoops(int eventLoops) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers);
+                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers,
+                dataDirectory);
     }
 
     /** This configuration with processes on the event loop, or not (see {@link #processesOnEventLoop()}). */
     public NodeConfig withProcessesOnEventLoop(boolean processesOnEventLoop) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers);
+                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers,
+                dataDirectory);
     }
 
     /** This configuration with one more listener (see {@link NodeListener}). */
@@ -140,7 +151,8 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
         List<NodeListener> more = new ArrayList<>(listeners);
         more.add(Objects.requireNonNull(listener, "listener"));
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, more, connectionHandlers);
+                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, more, connectionHandlers,
+                dataDirectory);
     }
 
     /**
@@ -156,12 +168,21 @@ public record NodeConfig(String node, String cluster, SocketAddress bind, List<S
         List<Supplier<? extends ChannelHandler>> more = new ArrayList<>(connectionHandlers);
         more.add(Objects.requireNonNull(handler, "handler"));
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, more);
+                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, more,
+                dataDirectory);
+    }
+
+    /** This configuration with a data directory (see {@link #dataDirectory()}). */
+    public NodeConfig withDataDirectory(Path directory) {
+        return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
+                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers,
+                Objects.requireNonNull(directory, "directory"));
     }
 
     /** This configuration with credentials: mutual TLS with the nodes of the same authority. */
     public NodeConfig withCredentials(NodeCredentials credentials) {
         return new NodeConfig(node, cluster, bind, seeds, heartbeatInterval, failureTimeout, maxFrameBytes,
-                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers);
+                maxMessageBytes, memory, credentials, eventLoops, processesOnEventLoop, listeners, connectionHandlers,
+                dataDirectory);
     }
 }

@@ -29,9 +29,17 @@ import java.util.Set;
  *                     majority of the managers: see {@code doc/design/dsm.md})
  * @param heapTypes    the types of the objects allocated in the heaps ({@link SharedHeap}): the
  *                     only ones that can be allocated, and what the collector reads objects by
+ * @param persistent   whether the memory outlives its nodes: each node logs the pages it owns in
+ *                     its data directory ({@code NodeConfig.dataDirectory}), a write returns once
+ *                     its page's new contents are on its owner's disk (writes on one node share a
+ *                     force: group commit), and a cluster whose nodes all stopped at once comes
+ *                     back, when they start again from the same directories, with every write that
+ *                     returned. Its memory opens once every manager has said what its log holds,
+ *                     so every node must be a manager. For now only sequentially consistent
+ *                     regions, without backup copies (default off; see {@code doc/design/dsm.md})
  */
 public record MemoryConfig(int pageSize, PageManagement management, List<String> managers, List<Region> regions,
-        Duration faultTimeout, boolean backup, List<HeapType> heapTypes) {
+        Duration faultTimeout, boolean backup, List<HeapType> heapTypes, boolean persistent) {
 
     /** The largest page size: a page and its header must fit one frame of the smallest frame bound. */
     public static final int MAX_PAGE_SIZE = 1 << 18;
@@ -151,6 +159,19 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
             throw new IllegalArgumentException("backup copies of pages need the fixed manager, not " + management
                     + ": a page's manager is what gives it a new owner, from its backup copy, when its owner dies");
         }
+        if (persistent) {
+            if (backup) {
+                throw new IllegalArgumentException("a persistent memory cannot keep backup copies yet: each page is "
+                        + "durable on its owner's disk only");
+            }
+            for (Region region : regions) {
+                if (region.heap() || region.consistency() != Consistency.SEQUENTIAL) {
+                    throw new IllegalArgumentException("region '" + region.name() + "' cannot be persistent: a "
+                            + "persistent memory keeps only sequentially consistent shared objects so far, not "
+                            + (region.heap() ? "heaps" : region.consistency().toString().toLowerCase() + " ones"));
+                }
+            }
+        }
         if (backup && !managers.isEmpty() && managers.size() < 3) {
             throw new IllegalArgumentException("backup copies of pages need at least three managers (the nodes "
                     + "left after one dies must be a majority), not " + managers);
@@ -159,37 +180,43 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
 
     /** These regions with 4 KiB pages, the fixed manager, managers filled in by the cluster, 10 s fault timeout. */
     public static MemoryConfig of(List<Region> regions) {
-        return new MemoryConfig(4096, PageManagement.FIXED, List.of(), regions, Duration.ofSeconds(10), false, List.of());
+        return new MemoryConfig(4096, PageManagement.FIXED, List.of(), regions, Duration.ofSeconds(10), false, List.of(),
+                false);
     }
 
     /** This configuration with another page size. */
     public MemoryConfig withPageSize(int bytes) {
-        return new MemoryConfig(bytes, management, managers, regions, faultTimeout, backup, heapTypes);
+        return new MemoryConfig(bytes, management, managers, regions, faultTimeout, backup, heapTypes, persistent);
     }
 
     /** This configuration with another page manager algorithm. */
     public MemoryConfig withManagement(PageManagement algorithm) {
-        return new MemoryConfig(pageSize, algorithm, managers, regions, faultTimeout, backup, heapTypes);
+        return new MemoryConfig(pageSize, algorithm, managers, regions, faultTimeout, backup, heapTypes, persistent);
     }
 
     /** This configuration with other manager nodes. */
     public MemoryConfig withManagers(List<String> nodes) {
-        return new MemoryConfig(pageSize, management, nodes, regions, faultTimeout, backup, heapTypes);
+        return new MemoryConfig(pageSize, management, nodes, regions, faultTimeout, backup, heapTypes, persistent);
     }
 
     /** This configuration with another fault timeout. */
     public MemoryConfig withFaultTimeout(Duration timeout) {
-        return new MemoryConfig(pageSize, management, managers, regions, timeout, backup, heapTypes);
+        return new MemoryConfig(pageSize, management, managers, regions, timeout, backup, heapTypes, persistent);
     }
 
     /** This configuration with these heap types. */
     public MemoryConfig withHeapTypes(List<HeapType> types) {
-        return new MemoryConfig(pageSize, management, managers, regions, faultTimeout, backup, types);
+        return new MemoryConfig(pageSize, management, managers, regions, faultTimeout, backup, types, persistent);
+    }
+
+    /** This configuration with a persistent memory, or not (see {@link #persistent()}). */
+    public MemoryConfig withPersistent(boolean on) {
+        return new MemoryConfig(pageSize, management, managers, regions, faultTimeout, backup, heapTypes, on);
     }
 
     /** This configuration with backup copies of pages on or off. */
     public MemoryConfig withBackup(boolean on) {
-        return new MemoryConfig(pageSize, management, managers, regions, faultTimeout, on, heapTypes);
+        return new MemoryConfig(pageSize, management, managers, regions, faultTimeout, on, heapTypes, persistent);
     }
 
     /**

@@ -66,7 +66,9 @@ public enum FrameKind {
     /** A step of a collection of the shared heaps, from the collecting node; payload in {@link HeapWire}. */
     HEAP(29),
     /** A node's answer to a HEAP step; payload in {@link HeapWire}. */
-    HEAP_REPLY(30);
+    HEAP_REPLY(30),
+    /** What a node of a persistent memory holds in its page log, for its peers as it starts; payload in {@link StoreWire}. */
+    LOGGED(31);
 
     private static final FrameKind[] BY_CODE = new FrameKind[256];
 

@@ -162,6 +162,8 @@ class WireFuzzTest {
             frame("heap step", HeapWire::readStep, () -> HeapWire.step(ALLOC, new HeapWire.Step(HeapWire.REMARK, 9))),
             frame("heap answer", HeapWire::readAnswer, () -> HeapWire.answer(ALLOC, new HeapWire.Answer(HeapWire.REMARK,
                     9, HeapWire.DONE, new long[] {1, 0x1000, 0, 0, 2, 0x2000, 0x3000}))),
+            frame("logged", StoreWire::readLogged, () -> StoreWire.logged(ALLOC, new StoreWire.Logged(StoreWire.LAST,
+                    new long[] {3, 4, 9}, new long[] {2, 7, 1}))),
             codec("bytes codec", Codecs.BYTES, new byte[40]),
             codec("string codec", Codecs.STRING, "héllo"));
 

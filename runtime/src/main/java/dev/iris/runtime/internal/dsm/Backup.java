@@ -104,11 +104,6 @@ final class Backup {
         dsm.await(w.done, () -> what + " was not confirmed by its backup (it may still take effect)", timedOut -> { });
     }
 
-    /** Waits (holding p's monitor) until p's pending write has reached its backup. */
-    void awaitStored(Page p) {
-        dsm.awaitWhile(p, () -> p.replicating != null, "a write of " + Dsm.describe(p) + " waited for its backup copy");
-    }
-
     private void start(Pending w) {
         pending.put(w.token, w);
         String failure;

@@ -81,7 +81,7 @@ final class Coherence {
             }
             synchronized (p) {
                 if (p.recovering) {
-                    dsm.recovery.awaitRecovered(p);
+                    dsm.awaitRecovered(p);
                 }
                 if (p.state != Page.INVALID) {
                     return p.data;
@@ -108,7 +108,7 @@ final class Coherence {
         }
         synchronized (p) {
             if (p.recovering) {
-                dsm.recovery.awaitRecovered(p);
+                dsm.awaitRecovered(p);
             }
             if (p.state == Page.WRITE) {
                 return;
@@ -172,7 +172,7 @@ final class Coherence {
         while (true) {
             synchronized (p) {
                 if (p.replicating != null) {
-                    dsm.backup.awaitStored(p);
+                    dsm.awaitStored(p);
                     continue;
                 }
                 if (p.state == Page.WRITE && p.pinned == null) {

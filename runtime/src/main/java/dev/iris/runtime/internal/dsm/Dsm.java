@@ -15,11 +15,14 @@ import dev.iris.runtime.internal.Blocking;
 import dev.iris.runtime.internal.LamportClock;
 import dev.iris.runtime.internal.LoopDeadline;
 import dev.iris.runtime.internal.PeerLink;
+import dev.iris.runtime.internal.store.PageLog;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
 import io.netty.buffer.ByteBuf;
 import java.lang.invoke.MethodHandles;
+import java.io.IOException;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -67,6 +70,9 @@ public final class Dsm implements SharedMemory {
     /** Backup copies and recovery after deaths; null unless {@link MemoryConfig#backup()}. */
     final Backup backup;
     final Recovery recovery;
+    /** The page log and the agreement at start; null unless {@link MemoryConfig#persistent()}. */
+    private final Durable durable;
+    private final Restart restart;
     final Heap heap;
     /** The calling thread's transaction on this node, or null (per node: in-JVM nodes share threads). */
     private final ThreadLocal<Transaction> tx = new ThreadLocal<>();
@@ -81,12 +87,15 @@ public final class Dsm implements SharedMemory {
     private volatile boolean listening;
 
     /**
-     * The memory of the node behind {@code link}.
+     * The memory of the node behind {@code link}; a persistent one keeps its log in
+     * {@code dataDirectory}.
      *
      * @throws IllegalArgumentException if regions are configured but no managers, or a region's
-     *                                  home is not a manager or a node name
+     *                                  home is not a manager or a node name, or the memory is
+     *                                  persistent and this node has no data directory or is no manager
+     * @throws MemoryException          if the page log of a persistent memory cannot be opened
      */
-    public Dsm(PeerLink link, MemoryConfig config) {
+    public Dsm(PeerLink link, MemoryConfig config, Path dataDirectory) {
         this.link = link;
         this.clock = link.clock();
         this.config = config;
@@ -144,6 +153,47 @@ public final class Dsm implements SharedMemory {
         backup = config.backup() && !layout.isEmpty() ? new Backup(this) : null;
         recovery = backup != null ? new Recovery(this) : null;
         heap = new Heap(this, () -> transactions != 0 && tx.get() != null);
+        if (config.persistent() && !layout.isEmpty()) {
+            durable = openLog(dataDirectory);
+            restart = new Restart(this, durable.logged());
+            restart.tryOpen(); // at once if this node is the only manager
+        } else {
+            durable = null;
+            restart = null;
+        }
+    }
+
+    private Durable openLog(Path dataDirectory) {
+        if (dataDirectory == null) {
+            throw new IllegalArgumentException("node '" + link.self().name() + "' has no data directory: a persistent "
+                    + "shared memory keeps each node's pages in its own (NodeConfig.withDataDirectory)");
+        }
+        if (!isManagerNode(self)) {
+            throw new IllegalArgumentException("node '" + link.self().name() + "' is not a manager of the persistent "
+                    + "shared memory (" + config.managers() + "): at a restart the managers are the nodes asked for "
+                    + "the newest copy of each page, so every node of a persistent cluster must be one");
+        }
+        try {
+            return new Durable(this, dataDirectory, PageLog.Disk.REAL);
+        } catch (IOException | RuntimeException e) {
+            throw new MemoryException("node '" + link.self().name() + "' cannot open its page log in " + dataDirectory
+                    + ": " + e.getMessage());
+        }
+    }
+
+    /** The zero page every owned page starts as until its first write. */
+    long[] zeros() {
+        return zeros;
+    }
+
+    /** Whether {@code node} is one of the memory's managers. */
+    boolean isManagerNode(int node) {
+        for (int m : managers) {
+            if (m == node) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ layout
@@ -267,7 +317,7 @@ public final class Dsm implements SharedMemory {
             long result = 0;
             synchronized (p) {
                 if (p.state == Page.WRITE && p.pinned == null && p.replicating == null) {
-                    if (backup == null || p.model == Page.RELEASE) {
+                    if (durable == null && (backup == null || p.model == Page.RELEASE)) {
                         result = apply(writable(p), off, op, value, expected, from, fromOffset);
                         if (p.model != Page.RELEASE) {
                             p.version++;
@@ -275,20 +325,25 @@ public final class Dsm implements SharedMemory {
                         }
                         return result;
                     }
-                    // with backups: the write takes effect when the backup has the page's new contents
+                    // the write takes effect when the page's new contents are durable, or kept by its backup
                     long[] next = p.data.clone();
                     result = apply(next, off, op, value, expected, from, fromOffset);
-                    stored = backup.write(p, next, p.version + 1);
+                    stored = durable != null ? durable.write(p, next, p.version + 1)
+                            : backup.write(p, next, p.version + 1);
                 } else if (p.pinned != null) {
                     coherence.awaitUnpinned(p);
                     continue;
                 } else if (p.replicating != null) {
-                    backup.awaitStored(p);
+                    awaitStored(p);
                     continue;
                 }
             }
             if (stored != null) {
-                backup.await(stored, "a write of " + describe(p) + " on node '" + link.self().name() + "'");
+                if (durable != null) {
+                    durable.await(stored, p);
+                } else {
+                    backup.await(stored, "a write of " + describe(p) + " on node '" + link.self().name() + "'");
+                }
                 return result;
             }
             if (p.model == Page.RELEASE) {
@@ -630,6 +685,13 @@ public final class Dsm implements SharedMemory {
                 withBackups(kind);
                 recovery.onFrame(from, kind, payload);
             }
+            case LOGGED -> {
+                if (restart == null) {
+                    throw new FrameFormatException("LOGGED frame to node '" + link.self().name() + "', whose shared "
+                            + "memory is not persistent: do all nodes run the same system?");
+                }
+                restart.onFrame(from, payload);
+            }
             default -> throw new FrameFormatException("not a memory frame: " + kind);
         }
     }
@@ -648,6 +710,9 @@ public final class Dsm implements SharedMemory {
      * deadlines are stopping).
      */
     public void close() {
+        if (durable != null) {
+            durable.close(); // the writes under way end first; those that wait fail below
+        }
         for (Page p : pages) {
             synchronized (p) {
                 Page.Fault f = p.fault;
@@ -662,6 +727,9 @@ public final class Dsm implements SharedMemory {
 
     /** Node {@code node} is dead: forget its copies, fail what waits on it, pass its locks on. */
     public void nodeDied(int node) {
+        if (restart != null) {
+            restart.nodeDied(node);
+        }
         if (recovery != null) {
             recovery.nodeDied(node); // first: pages it manages now wait for their census
         }
@@ -676,9 +744,27 @@ public final class Dsm implements SharedMemory {
 
     /** Peer {@code node} became live (this node's connection to it is up). */
     public void nodeJoined(int node) {
+        if (restart != null) {
+            restart.nodeJoined(node);
+        }
         heap.collector.nodeJoined(node);
         if (recovery != null) {
             recovery.nodeJoined(node);
+        }
+    }
+
+    /** Waits (holding p's monitor) until p's pending write is stored: durable, or kept by its backup. */
+    void awaitStored(Page p) {
+        awaitWhile(p, () -> p.replicating != null, "a write of " + describe(p) + " waited for the one before to be "
+                + (durable != null ? "made durable" : "stored by its backup"));
+    }
+
+    /** Waits (holding p's monitor) while {@code p} is recovering: its owner is being found after a death, or at start. */
+    void awaitRecovered(Page p) {
+        if (restart != null) {
+            restart.awaitOpen(p);
+        } else {
+            recovery.awaitRecovered(p);
         }
     }
 

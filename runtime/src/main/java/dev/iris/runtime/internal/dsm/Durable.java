@@ -1,0 +1,141 @@
+package dev.iris.runtime.internal.dsm;
+
+import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.internal.store.PageLog;
+import dev.iris.runtime.transport.ReplicaWire;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The writes of a persistent memory ({@code MemoryConfig.persistent}) on one node: before a write
+ * to an owned page returns, the page's new contents are appended to the node's {@link PageLog} and
+ * forced to its disk; only then does the write take effect here (the page is busy meanwhile, as for
+ * a backup copy), so no reader on any node sees a write that a power cut could take back. Writes
+ * of several pages force together ({@link PageLog#sync}: group commit).
+ *
+ * <p>The log's I/O runs on threads of its own, never on a process's thread or an event loop: a
+ * thread interrupted in a write closes the file for every thread, and a process carried by an
+ * event loop must not hold it through an {@code fsync}. A write whose record could not be made
+ * durable fails, and the log is used no further: every later write to an owned page fails, naming
+ * the file. Such a write did not take effect here, but its record may be on the disk and come back
+ * when the cluster restarts: its outcome is unknown, as the exception says.
+ */
+final class Durable {
+    /** The log's file in the node's data directory. */
+    static final String LOG_FILE = "pages.log";
+    private static final System.Logger LOG = System.getLogger(Durable.class.getName());
+    /** Threads that append and force at once: a force covers the records written before it began. */
+    private static final int WRITERS = 8;
+
+    private final Dsm dsm;
+    private final PageLog log;
+    private final ExecutorService io;
+
+    /**
+     * Opens (or makes) the page log in {@code directory}, reading what it holds.
+     *
+     * @throws IOException if the directory or log cannot be made or read, or is not a page log of
+     *                     this format and page size (the message names the file)
+     */
+    Durable(Dsm dsm, Path directory, PageLog.Disk disk) throws IOException {
+        this.dsm = dsm;
+        Files.createDirectories(directory);
+        this.log = PageLog.open(directory.resolve(LOG_FILE), dsm.config.pageSize(), disk);
+        if (log.dropped() != null) {
+            LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': {1}", dsm.link.self().name(), log.dropped());
+        }
+        AtomicInteger threads = new AtomicInteger();
+        String name = "iris-log-" + dsm.link.self().name() + "-";
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(WRITERS, WRITERS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, name + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        this.io = pool;
+    }
+
+    /** Per page, the newest record the log held when the node started. */
+    Map<Long, PageLog.Entry> logged() {
+        return log.latest();
+    }
+
+    /**
+     * Starts making {@code next}, the contents of owned page {@code p} after a write, durable
+     * (holding p's monitor). The write takes effect ({@code p.data = next}, {@code p.version =
+     * version}) once it is; until then the page is busy, and readers see it as it was.
+     */
+    Backup.Pending write(Page p, long[] next, long version) {
+        Backup.Pending w = new Backup.Pending(version, List.of(new ReplicaWire.Copy(p.number, version, next)),
+                stored -> { });
+        p.replicating = w;
+        io.execute(() -> {
+            try {
+                log.sync(log.append(p.number, version, next));
+            } catch (IOException | RuntimeException e) {
+                failed(p, w, version, e);
+                return;
+            }
+            synchronized (p) {
+                if (p.replicating == w) {
+                    p.data = next;
+                    p.version = version;
+                    p.replicating = null;
+                    p.notifyAll();
+                    dsm.coherence.wrote(p);
+                    dsm.coherence.drain(p);
+                }
+            }
+            w.done.complete(null);
+        });
+        return w;
+    }
+
+    private void failed(Page p, Backup.Pending w, long version, Exception e) {
+        synchronized (p) {
+            if (p.replicating == w) {
+                p.version = Math.max(p.version, version); // the record may be on the disk: no other write gets its version
+                p.replicating = null; // the write does not take effect here
+                p.notifyAll();
+                dsm.coherence.drain(p);
+            }
+        }
+        w.done.completeExceptionally(new MemoryException("a write of " + Dsm.describe(p) + " on node '"
+                + dsm.link.self().name() + "' could not be made durable (" + e.getMessage() + "); it did not take "
+                + "effect, but may come back when the cluster restarts"));
+    }
+
+    /** Waits until {@code w} is durable. */
+    void await(Backup.Pending w, Page p) {
+        dsm.await(w.done, () -> "a write of " + Dsm.describe(p) + " waited to be made durable (it may still take "
+                + "effect)", timedOut -> { });
+    }
+
+    /** Stops: a write still under way may finish or fail; the log is closed after. */
+    void close() {
+        io.shutdown();
+        try {
+            if (!io.awaitTermination(dsm.config.faultTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': writes to its page log were still under way "
+                        + "when it closed", dsm.link.self().name());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            log.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': closing its page log: {1}", dsm.link.self().name(),
+                    e.toString());
+        }
+    }
+}

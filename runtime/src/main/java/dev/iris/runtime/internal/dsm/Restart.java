@@ -1,0 +1,235 @@
+package dev.iris.runtime.internal.dsm;
+
+import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.internal.store.PageLog;
+import dev.iris.runtime.transport.FrameFormatException;
+import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.StoreWire;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * How the nodes of a persistent memory agree, as they start, on the owner of each page: every node
+ * sends every peer that joins what its page log holds (page and version, {@link FrameKind#LOGGED});
+ * once a node has heard from every manager (every node of a persistent cluster is one), it gives
+ * each page to the node whose log holds its highest version (the lowest node number on a tie; the
+ * page's first owner if no log holds it), takes the pages that are its own from its log, and opens.
+ * Every node decides alike from the same lists, so no further round is needed. Until then its pages
+ * are recovering: local accesses and peers' requests wait.
+ *
+ * <p>Each node sends the list its log held when the node started, also after it opened, so that
+ * all decide on the same lists. A node whose memory was open before a peer joined says so
+ * ({@link StoreWire#OPEN}): that peer is starting into a running cluster, whose pages have moved
+ * on since its log was written, and its memory stays closed with a message saying so. A peer that
+ * died is heard afresh when it comes back.
+ */
+final class Restart {
+    private static final System.Logger LOG = System.getLogger(Restart.class.getName());
+
+    private final Dsm dsm;
+    /** What this node's log held at start, in page order: sent to every peer that joins. */
+    private final long[] pages;
+    private final long[] versions;
+    /** The managers whose whole list is in (until the memory opens). */
+    private final Set<Integer> heard = ConcurrentHashMap.newKeySet();
+    // guarded by this
+    private Map<Long, PageLog.Entry> mine;
+    /** Per page, the highest version heard of, and from whom. */
+    private final Map<Long, long[]> best = new HashMap<>();
+    /** The peers whose lists this node's decision counted (they start with it, not into it). */
+    private final Set<Integer> counted = new java.util.HashSet<>();
+    private boolean open;
+    /** Why this node's memory cannot open; then it never does. */
+    private volatile String refused;
+
+    Restart(Dsm dsm, Map<Long, PageLog.Entry> logged) {
+        this.dsm = dsm;
+        this.mine = new HashMap<>(logged);
+        List<Long> sorted = new ArrayList<>(logged.keySet());
+        sorted.sort(null);
+        pages = new long[sorted.size()];
+        versions = new long[sorted.size()];
+        for (int i = 0; i < pages.length; i++) {
+            pages[i] = sorted.get(i);
+            versions[i] = logged.get(pages[i]).version();
+            if (dsm.pageNumber(pages[i]) == null) {
+                throw new IllegalArgumentException("node '" + dsm.link.self().name() + "': its page log holds page "
+                        + pages[i] + ", which this shared memory does not have: were its regions changed?");
+            }
+            consider(pages[i], versions[i], dsm.self);
+        }
+        for (Page p : dsm.pages) {
+            p.recovering = true;
+            p.owner = false;
+            p.state = Page.INVALID;
+        }
+    }
+
+    // ------------------------------------------------------------------ membership
+
+    /** Sends {@code node}, if it is a manager, this node's list (from the event loop that saw it join). */
+    void nodeJoined(int node) {
+        if (!dsm.isManagerNode(node)) {
+            return; // a client of the cluster, without a share in its memory
+        }
+        boolean running;
+        synchronized (this) {
+            running = open && !counted.contains(node);
+        }
+        int at = 0;
+        do {
+            int n = Math.min(StoreWire.MAX_ENTRIES, pages.length - at);
+            boolean last = at + n == pages.length;
+            int flags = (last ? StoreWire.LAST : 0) | (running ? StoreWire.OPEN : 0);
+            long[] p = Arrays.copyOfRange(pages, at, at + n);
+            long[] v = Arrays.copyOfRange(versions, at, at + n);
+            if (!dsm.send(node, FrameKind.LOGGED, StoreWire.logged(dsm.link.alloc(), new StoreWire.Logged(flags, p, v)))) {
+                return; // it died again: it is heard afresh when it comes back
+            }
+            at += n;
+        } while (at < pages.length);
+    }
+
+    /** {@code node} died: when it comes back, it is heard afresh. */
+    synchronized void nodeDied(int node) {
+        counted.remove(node);
+        if (!open) {
+            heard.remove(node);
+        }
+    }
+
+    // ------------------------------------------------------------------ frames
+
+    void onFrame(int from, ByteBuf in) {
+        StoreWire.Logged logged = StoreWire.readLogged(in);
+        for (long page : logged.pages()) {
+            if (dsm.pageNumber(page) == null) {
+                throw new FrameFormatException("LOGGED frame names page " + page + ", which this shared memory "
+                        + "does not have");
+            }
+        }
+        if (!dsm.isManagerNode(from)) {
+            throw new FrameFormatException("LOGGED frame from node '" + dsm.nameOf(from) + "', which is not a "
+                    + "manager of this persistent memory");
+        }
+        synchronized (this) {
+            if (open || refused != null) {
+                return; // its list was counted already, or it is starting into this running cluster
+            }
+            if (logged.open()) {
+                refuse("node '" + dsm.nameOf(from) + "' says the cluster's persistent memory was already open: node '"
+                        + dsm.link.self().name() + "' cannot start into a running persistent cluster (its log may be "
+                        + "older than the pages the others hold); stop every node and start them together");
+                return;
+            }
+            for (int i = 0; i < logged.pages().length; i++) {
+                consider(logged.pages()[i], logged.versions()[i], from);
+            }
+            if (!logged.last()) {
+                return;
+            }
+            heard.add(from);
+        }
+        tryOpen();
+    }
+
+    /** Opens once every other manager's whole list is in (at start, a node that is the only manager). */
+    void tryOpen() {
+        Map<Long, long[]> owners;
+        Map<Long, PageLog.Entry> own;
+        synchronized (this) {
+            if (open || refused != null || !missing().isEmpty()) {
+                return;
+            }
+            open = true;
+            counted.addAll(heard);
+            owners = new HashMap<>(best);
+            own = mine;
+            mine = null;
+            best.clear();
+        }
+        open(owners, own);
+    }
+
+    // ------------------------------------------------------------------ deciding
+
+    /** Keeps (page, version, node) if it is the highest version heard of the page (holding this). */
+    private void consider(long page, long version, int node) {
+        long[] b = best.get(page);
+        if (b == null || version > b[0] || version == b[0] && Integer.compareUnsigned(node, (int) b[1]) < 0) {
+            best.put(page, new long[] {version, node});
+        }
+    }
+
+    /** The managers this node has not yet heard from. */
+    private List<String> missing() {
+        List<String> names = new ArrayList<>();
+        for (int m : dsm.managers) {
+            if (m != dsm.self && !heard.contains(m)) {
+                names.add(dsm.nameOf(m));
+            }
+        }
+        return names;
+    }
+
+    /** Gives each page to the node that logged its highest version, and opens (once, not holding this). */
+    private void open(Map<Long, long[]> owners, Map<Long, PageLog.Entry> own) {
+        int taken = 0;
+        for (Page p : dsm.pages) {
+            long[] b = owners.get(p.number);
+            int owner = b != null ? (int) b[1] : p.home;
+            synchronized (p) {
+                p.probOwner = owner;
+                if (owner == dsm.self && p.model != Page.RELEASE) {
+                    PageLog.Entry e = b != null ? own.get(p.number) : null;
+                    p.owner = true;
+                    if (e != null) {
+                        p.data = e.data();
+                        p.version = e.version();
+                        taken++;
+                    } else {
+                        p.data = dsm.zeros();
+                        p.version = 1;
+                    }
+                    p.state = Page.WRITE;
+                }
+                p.recovering = false;
+                p.notifyAll();
+                dsm.coherence.drain(p);
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "Node ''{0}'': its persistent memory is open; it took {1} pages from its "
+                + "log", dsm.link.self().name(), taken);
+    }
+
+    /** Closes this node's memory for good (holding this): waiting accesses fail with {@code why}. */
+    private void refuse(String why) {
+        refused = why;
+        LOG.log(System.Logger.Level.ERROR, "Node ''{0}'': {1}", dsm.link.self().name(), why);
+        for (Page p : dsm.pages) {
+            synchronized (p) {
+                p.notifyAll();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ waiting
+
+    /** Waits (holding p's monitor) while the memory has not opened; fails at once if it cannot. */
+    void awaitOpen(Page p) {
+        if (refused == null) {
+            dsm.awaitWhile(p, () -> p.recovering && refused == null, "the persistent memory has not opened (it "
+                    + "opens once every manager has said what its page log holds; not yet " + missing() + "): "
+                    + Dsm.describe(p) + " waited");
+        }
+        if (p.recovering) {
+            throw new MemoryException(refused);
+        }
+    }
+}

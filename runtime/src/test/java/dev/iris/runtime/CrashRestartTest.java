@@ -1,0 +1,165 @@
+package dev.iris.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A persistent memory across three node JVMs, every one of them killed (SIGKILL) at a random moment
+ * while twelve writers on them write, then all started again from the same data directories, round
+ * after round: every write that returned is there (at most the one each writer had under way when
+ * killed is there too, and nothing else), and the counter every writer adds to has every add that
+ * returned.
+ */
+@Timeout(600)
+class CrashRestartTest {
+    private static final int ROUNDS = 20;
+
+    private record NodeJvm(java.lang.Process process, BlockingQueue<String> lines, Thread reader) {
+        void tell(String line) throws IOException {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
+        String next(String prefix) throws InterruptedException {
+            for (String l; (l = lines.poll(60, TimeUnit.SECONDS)) != null; ) {
+                if (l.startsWith(prefix)) {
+                    return l;
+                }
+            }
+            throw new AssertionError("node JVM did not print " + prefix + "..." + (process.isAlive() ? ""
+                    : " (it exited with " + process.exitValue() + ")"));
+        }
+    }
+
+    @TempDir
+    Path data;
+    private final List<java.lang.Process> jvms = new ArrayList<>();
+    private Node seed;
+
+    @AfterEach
+    void stop() {
+        jvms.forEach(java.lang.Process::destroyForcibly);
+        if (seed != null) {
+            seed.close();
+        }
+    }
+
+    private NodeJvm start(int index) throws IOException {
+        String name = "jvm" + (index + 1);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        java.lang.Process p = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), DurableNodeMain.class.getName(), name, "crash", seed.address(),
+                data.resolve(name).toString(), String.valueOf(index)).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        jvms.add(p);
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // the JVM is gone
+            }
+        });
+        return new NodeJvm(p, lines, reader);
+    }
+
+    /** Notes a write that returned in {@code acked}; returns 1 for an add that returned, else 0. */
+    private static int absorb(String line, long[] acked) {
+        if (line.startsWith("ACK ")) {
+            String[] ack = line.split(" ");
+            int slot = Integer.parseInt(ack[1]);
+            acked[slot] = Math.max(acked[slot], Long.parseLong(ack[2]));
+        }
+        return line.equals("ADD") ? 1 : 0;
+    }
+
+    @Test
+    void everyWriteThatReturnedSurvivesTheDeathOfEveryNode() throws Exception {
+        // the node JVMs find each other through this one, which has no share in their memory
+        seed = Node.start(NodeConfig.of("seed", "crash", new InetSocketAddress("127.0.0.1", 0), List.of()),
+                Codecs.of());
+        long[] acked = new long[DurableNodeMain.SLOTS];
+        long adds = 0;
+        int writersUnderWay = DurableNodeMain.SLOTS;
+        for (int round = 1; round <= ROUNDS + 1; round++) {
+            List<NodeJvm> nodes = new ArrayList<>();
+            for (int i = 0; i < DurableNodeMain.NODES; i++) {
+                nodes.add(start(i));
+            }
+            for (NodeJvm node : nodes) {
+                node.next("READY");
+            }
+            long[] values = null;
+            for (NodeJvm node : nodes) {
+                node.tell("read");
+                long[] read = Arrays.stream(node.next("VALUES").split(" ")).skip(1).mapToLong(Long::parseLong)
+                        .toArray();
+                if (values != null) {
+                    assertEquals(Arrays.toString(values), Arrays.toString(read), "every node reads the same");
+                }
+                values = read;
+            }
+            for (int s = 0; s < DurableNodeMain.SLOTS; s++) {
+                long value = values[s];
+                int slot = s;
+                int r = round;
+                assertTrue(value == acked[s] || value == acked[s] + 1, () -> "after kill " + (r - 1) + ", slot " + slot
+                        + " holds " + value + ": its last write that returned wrote " + acked[slot]);
+                acked[s] = value;
+            }
+            long counter = values[DurableNodeMain.SLOTS];
+            long returned = adds;
+            int underWay = writersUnderWay;
+            assertTrue(counter >= returned && counter <= returned + underWay, () -> "the counter holds " + counter
+                    + " after " + returned + " adds returned and " + underWay + " were under way");
+            adds = counter;
+            if (round > ROUNDS) {
+                break;
+            }
+            for (NodeJvm node : nodes) {
+                node.tell("write");
+            }
+            // kill them all once a random number of writes returned: a random moment of the writing
+            int writes = ThreadLocalRandom.current().nextInt(1, 60);
+            NodeJvm watched = nodes.get(round % DurableNodeMain.NODES);
+            for (int seen = 0; seen < writes; ) {
+                String line = watched.lines().poll(60, TimeUnit.SECONDS);
+                assertTrue(line != null, "node JVM wrote nothing for 60 s");
+                adds += absorb(line, acked);
+                seen += line.startsWith("ACK ") ? 1 : 0;
+            }
+            for (NodeJvm node : nodes) {
+                node.process().destroyForcibly();
+            }
+            for (NodeJvm node : nodes) {
+                assertTrue(node.process().waitFor(30, TimeUnit.SECONDS));
+                node.reader().join(); // every line it printed before it died is in
+                for (String line; (line = node.lines().poll()) != null; ) {
+                    adds += absorb(line, acked);
+                }
+            }
+            jvms.clear();
+        }
+        assertTrue(Arrays.stream(acked).sum() > 0, "writes happened");
+    }
+}

@@ -1,0 +1,81 @@
+package dev.iris.runtime;
+
+import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.dsm.MemoryConfig.Region;
+import dev.iris.runtime.dsm.PageManagement;
+import dev.iris.runtime.dsm.SharedMemory;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A node JVM of a persistent memory for the crash test: {@code DurableNodeMain NAME CLUSTER SEED
+ * DATA-DIRECTORY INDEX}. Prints {@code READY} once started, then obeys lines on its standard input:
+ * {@code read} prints {@code VALUES} and every slot's value, then the counter (once the memory has
+ * opened); {@code write} starts {@link #WRITERS} threads, each of which writes its slot (node
+ * {@code INDEX}'s share) with the numbers after its value, one by one, printing {@code ACK slot
+ * value} after each write returns, and adds one to the counter, printing {@code ADD} after each add
+ * returns. They write until the JVM is killed.
+ */
+public final class DurableNodeMain {
+    static final int NODES = 3;
+    static final int WRITERS = 4;
+    static final int SLOTS = NODES * WRITERS;
+
+    private DurableNodeMain() {
+    }
+
+    /** 64-byte pages: the twelve slots share two pages, which move between the nodes all the time. */
+    static MemoryConfig memory() {
+        return MemoryConfig.of(List.of(Region.of("slots", 8 * SLOTS), Region.of("counter", 8))).withPageSize(64)
+                .withManagement(PageManagement.DYNAMIC).withManagers(List.of("jvm1", "jvm2", "jvm3"))
+                .withPersistent(true);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Node node = Node.start(NodeConfig.of(args[0], args[1], new InetSocketAddress("127.0.0.1", 0),
+                List.of(Node.parse(args[2]))).withMemory(memory()).withDataDirectory(Path.of(args[3])), Codecs.of());
+        int index = Integer.parseInt(args[4]);
+        PrintStream out = System.out;
+        out.println("READY " + args[0]);
+        out.flush();
+        SharedMemory m = node.memory();
+        long slots = m.region("slots").base();
+        long counter = m.region("counter").base();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.equals("read")) {
+                StringBuilder values = new StringBuilder("VALUES");
+                for (int s = 0; s < SLOTS; s++) {
+                    values.append(' ').append(m.getLong(slots + 8L * s));
+                }
+                out.println(values.append(' ').append(m.getLong(counter)));
+            } else if (line.equals("write")) {
+                for (int w = 0; w < WRITERS; w++) {
+                    int slot = index * WRITERS + w;
+                    Thread.ofPlatform().daemon().start(() -> {
+                        long address = slots + 8L * slot;
+                        for (long value = m.getLong(address) + 1; ; value++) {
+                            m.setLong(address, value);
+                            synchronized (out) {
+                                out.println("ACK " + slot + " " + value);
+                                out.flush();
+                            }
+                            m.getAndAdd(counter, 1);
+                            synchronized (out) {
+                                out.println("ADD");
+                                out.flush();
+                            }
+                        }
+                    });
+                }
+            }
+            out.flush();
+        }
+        node.close();
+        System.exit(0);
+    }
+}

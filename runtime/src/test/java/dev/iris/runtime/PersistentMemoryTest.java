@@ -1,0 +1,186 @@
+package dev.iris.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.runtime.Clusters.TestCluster;
+import dev.iris.runtime.Clusters.Transport;
+import dev.iris.runtime.dsm.Consistency;
+import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.dsm.MemoryConfig.Region;
+import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.dsm.PageInfo;
+import dev.iris.runtime.dsm.PageManagement;
+import dev.iris.runtime.dsm.SharedMemory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A persistent shared memory: each node logs the pages it owns in its data directory before a
+ * write returns, and a cluster whose nodes all stopped comes back from the same directories with
+ * every write, whichever node wrote it last, under both managers and over both transports.
+ */
+@Timeout(120)
+class PersistentMemoryTest {
+    private static final int PAGE = 256;
+    private static final int PAGES = 8;
+    private static final int WORDS = PAGE / 8;
+
+    @TempDir
+    Path data;
+
+    private static MemoryConfig memory(PageManagement management) {
+        return MemoryConfig.of(List.of(Region.of("cells", (long) PAGES * PAGE))).withPageSize(PAGE)
+                .withManagement(management).withPersistent(true);
+    }
+
+    private UnaryOperator<NodeConfig> directories() {
+        return c -> c.withDataDirectory(data.resolve(c.node()));
+    }
+
+    /** What {@code round} wrote into word {@code w} of the region, written by node {@code w % 3}. */
+    private static long value(int round, int w) {
+        return round * 1_000_000L + w * 7L + 1;
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.iris.runtime.Clusters#transportsAndManagers")
+    void everyWriteComesBackWhenTheWholeClusterStartsAgain(Transport transport, PageManagement management)
+            throws Exception {
+        int total = PAGES * WORDS;
+        for (int round = 1; round <= 3; round++) {
+            try (TestCluster c = transport.start(3, Codecs.of(), memory(management), directories())) {
+                long base = c.node(0).memory().region("cells").base();
+                for (int w = 0; w < total; w++) {
+                    SharedMemory m = c.node(0).memory();
+                    long expected = round == 1 ? 0 : value(round - 1, w);
+                    assertEquals(expected, m.getLong(base + 8L * w), "word " + w + " after restart " + (round - 1));
+                }
+                // every node writes a third of the words: pages move between owners as they do
+                for (int w = 0; w < total; w++) {
+                    c.node(w % 3).memory().setLong(base + 8L * w, value(round, w));
+                }
+                for (int n = 0; n < 3; n++) {
+                    for (int w = 0; w < total; w += 5) {
+                        assertEquals(value(round, w), c.node(n).memory().getLong(base + 8L * w));
+                    }
+                }
+            }
+        }
+        for (int n = 1; n <= 3; n++) {
+            assertTrue(Files.size(data.resolve("node" + n).resolve("pages.log")) > 16, "node" + n + " logged pages");
+        }
+    }
+
+    /** Writes from many threads on several nodes at once are all durable: they share forces, none is lost. */
+    @Test
+    void concurrentWritersOnEveryNodeLoseNothing() throws Exception {
+        int writers = 12;
+        int writes = 20;
+        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(PageManagement.DYNAMIC), directories())) {
+            long base = c.node(0).memory().region("cells").base();
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < writers; t++) {
+                    int writer = t;
+                    done.add(pool.submit(() -> {
+                        SharedMemory m = c.node(writer % 3).memory();
+                        long word = base + 8L * (writer * WORDS / 2); // two writers per page, on different nodes
+                        for (int i = 1; i <= writes; i++) {
+                            m.setLong(word, i);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(PageManagement.DYNAMIC), directories())) {
+            long base = c.node(1).memory().region("cells").base();
+            for (int t = 0; t < writers; t++) {
+                assertEquals(writes, c.node(2).memory().getLong(base + 8L * (t * WORDS / 2)), "writer " + t);
+            }
+            long owned = c.node(0).memory().snapshot().stream().filter(PageInfo::owner).count()
+                    + c.node(1).memory().snapshot().stream().filter(PageInfo::owner).count()
+                    + c.node(2).memory().snapshot().stream().filter(PageInfo::owner).count();
+            assertEquals(PAGES, owned, "every page has exactly one owner after the restart");
+        }
+    }
+
+    /** A node that starts again into a running persistent cluster is refused, with a message that says why. */
+    @Test
+    void aNodeStartingIntoARunningClusterIsRefused() throws Exception {
+        try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), memory(PageManagement.FIXED), directories())) {
+            long base = c.node(0).memory().region("cells").base();
+            for (int w = 0; w < PAGES * WORDS; w += WORDS) {
+                c.node(2).memory().setLong(base + 8L * w, 9);
+            }
+            c.node(2).close();
+            assertTrue(c.node(0).awaitMembers(2, Duration.ofSeconds(10)));
+            Node again = c.join("node3");
+            assertTrue(again.awaitMembers(3, Duration.ofSeconds(10)));
+            MemoryException e = assertThrows(MemoryException.class, () -> again.memory().getLong(base));
+            assertTrue(e.getMessage().contains("cannot start into a running persistent cluster"), e.getMessage());
+        }
+    }
+
+    /** The memory opens only once every manager said what its log holds; until then an access waits, then says who is missing. */
+    @Test
+    void theMemoryWaitsForEveryManager() throws Exception {
+        MemoryConfig config = memory(PageManagement.FIXED).withManagers(List.of("node1", "node2"))
+                .withFaultTimeout(Duration.ofMillis(300));
+        try (Node alone = Node.start(NodeConfig.of("node1", "test", new InetSocketAddress("127.0.0.1", 0), List.of())
+                .withMemory(config).withDataDirectory(data.resolve("node1")), Codecs.of())) {
+            long base = alone.memory().region("cells").base();
+            MemoryException e = assertThrows(MemoryException.class, () -> alone.memory().getLong(base));
+            assertTrue(e.getMessage().contains("has not opened") && e.getMessage().contains("[node2]"), e.getMessage());
+        }
+    }
+
+    @Test
+    void configurationsThatCannotBePersistentAreRefused() throws IOException {
+        IllegalArgumentException backup = assertThrows(IllegalArgumentException.class,
+                () -> memory(PageManagement.FIXED).withBackup(true));
+        assertTrue(backup.getMessage().contains("backup copies"), backup.getMessage());
+        IllegalArgumentException model = assertThrows(IllegalArgumentException.class, () -> MemoryConfig.of(
+                List.of(new Region("ledger", 64, Consistency.TRANSACTIONAL, null))).withPersistent(true));
+        assertTrue(model.getMessage().contains("'ledger' cannot be persistent"), model.getMessage());
+        NodeConfig noDirectory = NodeConfig.of("node1", "test", new InetSocketAddress("127.0.0.1", 0), List.of())
+                .withMemory(memory(PageManagement.FIXED).withManagers(List.of("node1")));
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> Node.start(noDirectory, Codecs.of()));
+        assertTrue(missing.getMessage().contains("has no data directory"), missing.getMessage());
+        NodeConfig notManager = NodeConfig.of("node3", "test", new InetSocketAddress("127.0.0.1", 0), List.of())
+                .withMemory(memory(PageManagement.FIXED).withManagers(List.of("node1", "node2")))
+                .withDataDirectory(data.resolve("node3"));
+        IllegalArgumentException manager = assertThrows(IllegalArgumentException.class,
+                () -> Node.start(notManager, Codecs.of()));
+        assertTrue(manager.getMessage().contains("is not a manager"), manager.getMessage());
+        Path notALog = Files.createDirectories(data.resolve("node1"));
+        Files.writeString(notALog.resolve("pages.log"), "not a page log, but long enough to have a header");
+        MemoryException foreign = assertThrows(MemoryException.class, () -> Node.start(NodeConfig.of("node1", "test",
+                new InetSocketAddress("127.0.0.1", 0), List.of()).withMemory(memory(PageManagement.FIXED)
+                .withManagers(List.of("node1"))).withDataDirectory(notALog), Codecs.of()));
+        assertTrue(foreign.getMessage().contains("pages.log"), foreign.getMessage());
+    }
+}
