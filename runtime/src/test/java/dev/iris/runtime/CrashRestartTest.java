@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A persistent memory across three node JVMs, every one of them killed (SIGKILL) at a random moment
  * while twelve writers on them write, then all started again from the same data directories, round
  * after round: every write that returned is there (at most the one each writer had under way when
- * killed is there too, and nothing else), and the counter every writer adds to has every add that
- * returned.
+ * killed is there too, and nothing else), the counter every writer adds to has every add that
+ * returned, and transfers between accounts on two pages, in transactions, add up and are all there.
  */
 @Timeout(600)
 class CrashRestartTest {
@@ -100,6 +100,7 @@ class CrashRestartTest {
                 Codecs.of());
         long[] acked = new long[DurableNodeMain.SLOTS];
         long adds = 0;
+        long moves = 0;
         int writersUnderWay = DurableNodeMain.SLOTS;
         for (int round = 1; round <= ROUNDS + 1; round++) {
             List<NodeJvm> nodes = new ArrayList<>();
@@ -119,11 +120,11 @@ class CrashRestartTest {
                 }
                 values = read;
             }
+            int kill = round - 1;
             for (int s = 0; s < DurableNodeMain.SLOTS; s++) {
                 long value = values[s];
                 int slot = s;
-                int r = round;
-                assertTrue(value == acked[s] || value == acked[s] + 1, () -> "after kill " + (r - 1) + ", slot " + slot
+                assertTrue(value == acked[s] || value == acked[s] + 1, () -> "after kill " + kill + ", slot " + slot
                         + " holds " + value + ": its last write that returned wrote " + acked[slot]);
                 acked[s] = value;
             }
@@ -133,6 +134,14 @@ class CrashRestartTest {
             assertTrue(counter >= returned && counter <= returned + underWay, () -> "the counter holds " + counter
                     + " after " + returned + " adds returned and " + underWay + " were under way");
             adds = counter;
+            long[] vault = Arrays.copyOfRange(values, DurableNodeMain.SLOTS + 1, values.length);
+            assertEquals(0, Arrays.stream(vault, 0, DurableNodeMain.ACCOUNTS).sum(), () -> "after kill " + kill
+                    + " the vault's accounts do not add up: " + Arrays.toString(vault));
+            long transfers = vault[DurableNodeMain.ACCOUNTS];
+            long committed = moves;
+            assertTrue(transfers >= committed && transfers <= committed + DurableNodeMain.NODES, () -> "the vault "
+                    + "counts " + transfers + " transfers after " + committed + " commits returned");
+            moves = transfers;
             if (round > ROUNDS) {
                 break;
             }
@@ -146,6 +155,7 @@ class CrashRestartTest {
                 String line = watched.lines().poll(60, TimeUnit.SECONDS);
                 assertTrue(line != null, "node JVM wrote nothing for 60 s");
                 adds += absorb(line, acked);
+                moves += line.equals("MOVED") ? 1 : 0;
                 seen += line.startsWith("ACK ") ? 1 : 0;
             }
             for (NodeJvm node : nodes) {
@@ -156,10 +166,11 @@ class CrashRestartTest {
                 node.reader().join(); // every line it printed before it died is in
                 for (String line; (line = node.lines().poll()) != null; ) {
                     adds += absorb(line, acked);
+                    moves += line.equals("MOVED") ? 1 : 0;
                 }
             }
             jvms.clear();
         }
-        assertTrue(Arrays.stream(acked).sum() > 0, "writes happened");
+        assertTrue(Arrays.stream(acked).sum() > 0 && moves > 0, "writes and transfers happened");
     }
 }

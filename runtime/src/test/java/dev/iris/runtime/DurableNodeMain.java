@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.dsm.Consistency;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryConfig.Region;
 import dev.iris.runtime.dsm.PageManagement;
@@ -10,27 +11,34 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A node JVM of a persistent memory for the crash test: {@code DurableNodeMain NAME CLUSTER SEED
  * DATA-DIRECTORY INDEX}. Prints {@code READY} once started, then obeys lines on its standard input:
- * {@code read} prints {@code VALUES} and every slot's value, then the counter (once the memory has
- * opened); {@code write} starts {@link #WRITERS} threads, each of which writes its slot (node
- * {@code INDEX}'s share) with the numbers after its value, one by one, printing {@code ACK slot
- * value} after each write returns, and adds one to the counter, printing {@code ADD} after each add
- * returns. They write until the JVM is killed.
+ * {@code read} prints {@code VALUES} and every slot's value, then the counter, then the vault's
+ * accounts and its count of transfers, read in one transaction (once the memory has opened);
+ * {@code write} starts {@link #WRITERS} threads, each of which writes its slot (node {@code INDEX}'s
+ * share) with the numbers after its value, one by one, printing {@code ACK slot value} after each
+ * write returns, and adds one to the counter, printing {@code ADD} after each add returns; and one
+ * thread that moves random amounts between the vault's accounts in transactions that also count
+ * the transfer, printing {@code MOVED} after each commit returns. They write until the JVM is
+ * killed.
  */
 public final class DurableNodeMain {
     static final int NODES = 3;
     static final int WRITERS = 4;
     static final int SLOTS = NODES * WRITERS;
+    /** Vault accounts, on two pages; the word after them counts the transfers. */
+    static final int ACCOUNTS = 14;
 
     private DurableNodeMain() {
     }
 
     /** 64-byte pages: the twelve slots share two pages, which move between the nodes all the time. */
     static MemoryConfig memory() {
-        return MemoryConfig.of(List.of(Region.of("slots", 8 * SLOTS), Region.of("counter", 8))).withPageSize(64)
+        return MemoryConfig.of(List.of(Region.of("slots", 8 * SLOTS), Region.of("counter", 8),
+                new Region("vault", 8 * (ACCOUNTS + 1), Consistency.TRANSACTIONAL, null))).withPageSize(64)
                 .withManagement(PageManagement.DYNAMIC).withManagers(List.of("jvm1", "jvm2", "jvm3"))
                 .withPersistent(true);
     }
@@ -52,7 +60,19 @@ public final class DurableNodeMain {
                 for (int s = 0; s < SLOTS; s++) {
                     values.append(' ').append(m.getLong(slots + 8L * s));
                 }
-                out.println(values.append(' ').append(m.getLong(counter)));
+                values.append(' ').append(m.getLong(counter));
+                long vault = m.region("vault").base();
+                long[] read = m.transaction(() -> {
+                    long[] words = new long[ACCOUNTS + 1];
+                    for (int a = 0; a <= ACCOUNTS; a++) {
+                        words[a] = m.getLong(vault + 8L * a);
+                    }
+                    return words;
+                });
+                for (long word : read) {
+                    values.append(' ').append(word);
+                }
+                out.println(values);
             } else if (line.equals("write")) {
                 for (int w = 0; w < WRITERS; w++) {
                     int slot = index * WRITERS + w;
@@ -72,6 +92,24 @@ public final class DurableNodeMain {
                         }
                     });
                 }
+                Thread.ofPlatform().daemon().start(() -> {
+                    long vault = m.region("vault").base();
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    while (true) {
+                        long from = vault + 8L * random.nextInt(ACCOUNTS);
+                        long to = vault + 8L * random.nextInt(ACCOUNTS);
+                        long cents = random.nextLong(1, 100);
+                        m.transaction(() -> {
+                            m.setLong(from, m.getLong(from) - cents);
+                            m.setLong(to, m.getLong(to) + cents);
+                            m.setLong(vault + 8L * ACCOUNTS, m.getLong(vault + 8L * ACCOUNTS) + 1);
+                        });
+                        synchronized (out) {
+                            out.println("MOVED");
+                            out.flush();
+                        }
+                    }
+                });
             }
             out.flush();
         }

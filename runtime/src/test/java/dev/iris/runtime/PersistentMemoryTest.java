@@ -127,6 +127,35 @@ class PersistentMemoryTest {
         }
     }
 
+    /** A transaction's pages are durable together: after restarts, the transfers between two pages add up. */
+    @ParameterizedTest
+    @MethodSource("dev.iris.runtime.Clusters#transportsAndManagers")
+    void transactionsComeBackWhole(Transport transport, PageManagement management) throws Exception {
+        MemoryConfig config = MemoryConfig.of(List.of(new Region("vault", 2L * PAGE, Consistency.TRANSACTIONAL, null)))
+                .withPageSize(PAGE).withManagement(management).withPersistent(true);
+        long[] expected = new long[2 * WORDS];
+        for (int round = 1; round <= 3; round++) {
+            try (TestCluster c = transport.start(3, Codecs.of(), config, directories())) {
+                long base = c.node(0).memory().region("vault").base();
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(expected[i], c.node(i % 3).memory().getLong(base + 8L * i), "word " + i);
+                }
+                for (int t = 0; t < 12; t++) {
+                    int from = (t * 5) % WORDS; // on the first page
+                    int to = WORDS + (t * 7) % WORDS; // on the second
+                    long cents = t + round;
+                    SharedMemory m = c.node(t % 3).memory();
+                    m.transaction(() -> {
+                        m.setLong(base + 8L * from, m.getLong(base + 8L * from) - cents);
+                        m.setLong(base + 8L * to, m.getLong(base + 8L * to) + cents);
+                    });
+                    expected[from] -= cents;
+                    expected[to] += cents;
+                }
+            }
+        }
+    }
+
     /** A node that starts again into a running persistent cluster is refused, with a message that says why. */
     @Test
     void aNodeStartingIntoARunningClusterIsRefused() throws Exception {
@@ -163,7 +192,7 @@ class PersistentMemoryTest {
                 () -> memory(PageManagement.FIXED).withBackup(true));
         assertTrue(backup.getMessage().contains("backup copies"), backup.getMessage());
         IllegalArgumentException model = assertThrows(IllegalArgumentException.class, () -> MemoryConfig.of(
-                List.of(new Region("ledger", 64, Consistency.TRANSACTIONAL, null))).withPersistent(true));
+                List.of(new Region("ledger", 64, Consistency.RELEASE, null))).withPersistent(true));
         assertTrue(model.getMessage().contains("'ledger' cannot be persistent"), model.getMessage());
         NodeConfig noDirectory = NodeConfig.of("node1", "test", new InetSocketAddress("127.0.0.1", 0), List.of())
                 .withMemory(memory(PageManagement.FIXED).withManagers(List.of("node1")));

@@ -36,7 +36,8 @@ import java.util.Set;
  *                     back, when they start again from the same directories, with every write that
  *                     returned. Its memory opens once every manager has said what its log holds,
  *                     so every node must be a manager. For now only sequentially consistent
- *                     regions, without backup copies (default off; see {@code doc/design/dsm.md})
+ *                     and transactional regions (a commit is durable whole), without backup
+ *                     copies (default off; see {@code doc/design/dsm.md})
  */
 public record MemoryConfig(int pageSize, PageManagement management, List<String> managers, List<Region> regions,
         Duration faultTimeout, boolean backup, List<HeapType> heapTypes, boolean persistent) {
@@ -165,10 +166,10 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
                         + "durable on its owner's disk only");
             }
             for (Region region : regions) {
-                if (region.heap() || region.consistency() != Consistency.SEQUENTIAL) {
+                if (region.heap() || region.consistency() == Consistency.RELEASE) {
                     throw new IllegalArgumentException("region '" + region.name() + "' cannot be persistent: a "
-                            + "persistent memory keeps only sequentially consistent shared objects so far, not "
-                            + (region.heap() ? "heaps" : region.consistency().toString().toLowerCase() + " ones"));
+                            + "persistent memory keeps only sequentially consistent and transactional shared objects "
+                            + "so far, not " + (region.heap() ? "heaps" : "release-consistent ones"));
                 }
             }
         }

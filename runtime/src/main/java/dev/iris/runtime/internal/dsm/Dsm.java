@@ -71,7 +71,7 @@ public final class Dsm implements SharedMemory {
     final Backup backup;
     final Recovery recovery;
     /** The page log and the agreement at start; null unless {@link MemoryConfig#persistent()}. */
-    private final Durable durable;
+    final Durable durable;
     private final Restart restart;
     final Heap heap;
     /** The calling thread's transaction on this node, or null (per node: in-JVM nodes share threads). */
@@ -340,7 +340,7 @@ public final class Dsm implements SharedMemory {
             }
             if (stored != null) {
                 if (durable != null) {
-                    durable.await(stored, p);
+                    durable.await(stored, "a write of " + describe(p));
                 } else {
                     backup.await(stored, "a write of " + describe(p) + " on node '" + link.self().name() + "'");
                 }

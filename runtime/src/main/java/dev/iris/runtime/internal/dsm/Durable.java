@@ -109,15 +109,38 @@ final class Durable {
                 dsm.coherence.drain(p);
             }
         }
-        w.done.completeExceptionally(new MemoryException("a write of " + Dsm.describe(p) + " on node '"
-                + dsm.link.self().name() + "' could not be made durable (" + e.getMessage() + "); it did not take "
-                + "effect, but may come back when the cluster restarts"));
+        w.done.completeExceptionally(notDurable("a write of " + Dsm.describe(p), e));
     }
 
-    /** Waits until {@code w} is durable. */
-    void await(Backup.Pending w, Page p) {
-        dsm.await(w.done, () -> "a write of " + Dsm.describe(p) + " waited to be made durable (it may still take "
-                + "effect)", timedOut -> { });
+    /**
+     * Starts making a committing transaction's pages (all pinned by it) durable, in one record: a
+     * restart finds all of them or none. The transaction installs them once they are.
+     */
+    Backup.Pending commit(List<ReplicaWire.Copy> pages) {
+        Backup.Pending w = new Backup.Pending(pages.get(0).version(), pages, stored -> { });
+        List<PageLog.Image> images = pages.stream().map(c -> new PageLog.Image(c.page(), c.version(), c.data()))
+                .toList();
+        io.execute(() -> {
+            try {
+                log.sync(log.append(images));
+            } catch (IOException | RuntimeException e) {
+                w.done.completeExceptionally(notDurable("the commit of a transaction on pages "
+                        + pages.stream().map(ReplicaWire.Copy::page).toList(), e));
+                return;
+            }
+            w.done.complete(null);
+        });
+        return w;
+    }
+
+    private MemoryException notDurable(String what, Exception e) {
+        return new MemoryException(what + " on node '" + dsm.link.self().name() + "' could not be made durable ("
+                + e.getMessage() + "); it did not take effect, but may come back when the cluster restarts");
+    }
+
+    /** Waits until {@code w} is durable; {@code what} names the write or commit. */
+    void await(Backup.Pending w, String what) {
+        dsm.await(w.done, () -> what + " waited to be made durable (it may still take effect)", timedOut -> { });
     }
 
     /** Stops: a write still under way may finish or fail; the log is closed after. */

@@ -1,5 +1,6 @@
 package dev.iris.runtime.internal.dsm;
 
+import dev.iris.runtime.transport.ReplicaWire;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -116,12 +117,18 @@ final class Transaction {
                     return false;
                 }
             }
-            Backup.Pending copied = dsm.backup != null && !pinned.isEmpty() ? replicate() : null;
+            Backup.Pending copied = pinned.isEmpty() ? null : dsm.durable != null ? dsm.durable.commit(copies())
+                    : dsm.backup != null ? dsm.backup.commit(copies()) : null;
             if (copied != null) {
                 try {
-                    dsm.backup.await(copied, "the commit of a transaction on pages " + pages());
+                    String what = "the commit of a transaction on pages " + pages();
+                    if (dsm.durable != null) {
+                        dsm.durable.await(copied, what);
+                    } else {
+                        dsm.backup.await(copied, what);
+                    }
                 } catch (RuntimeException notConfirmed) {
-                    // the backups may still store it: the pages stay pinned until they have, or it failed
+                    // the log or the backups may still store it: the pages stay pinned until they have, or it failed
                     handedOver = true;
                     copied.done.whenComplete((stored, failed) -> {
                         install(failed == null);
@@ -158,18 +165,17 @@ final class Transaction {
         }
     }
 
-    /** Starts sending the written pages (pinned), all together, to the backup of each. */
-    private Backup.Pending replicate() {
-        List<dev.iris.runtime.transport.ReplicaWire.Copy> copies = new ArrayList<>();
+    /** The written pages' new contents (pinned), at their next versions: what the log or the backups keep. */
+    private List<ReplicaWire.Copy> copies() {
+        List<ReplicaWire.Copy> copies = new ArrayList<>();
         for (Entry e : entries.values()) {
             if (e.written) {
                 synchronized (e.page) {
-                    copies.add(new dev.iris.runtime.transport.ReplicaWire.Copy(e.page.number, e.page.version + 1,
-                            e.copy));
+                    copies.add(new ReplicaWire.Copy(e.page.number, e.page.version + 1, e.copy));
                 }
             }
         }
-        return dsm.backup.commit(copies);
+        return copies;
     }
 
     /** The pages this attempt touched, for messages. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -18,13 +19,16 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * file   := header record*
- * header := magic:u64 format:u32 pageSize:u32                      magic "IRISPLOG", format 1
- * record := length:u32 crc:u32 lsn:u64 page:u64 version:u64 data:u64le{pageSize / 8}
+ * header := magic:u64 format:u32 pageSize:u32                      magic "IRISPLOG", format 2
+ * record := length:u32 crc:u32 lsn:u64 count:u32 image{count}      1 <= count <= 65535
+ * image  := page:u64 version:u64 data:u64le{pageSize / 8}
  * </pre>
  *
- * {@code length} counts the bytes after {@code crc} (24 + pageSize); {@code crc} is the CRC-32C of
- * those bytes; {@code lsn} (log sequence number) grows by one per record. Integers are big-endian;
- * {@code data} is the page's 64-bit words, little-endian, as on the wire.
+ * {@code length} counts the bytes after {@code crc} (12 + count * (16 + pageSize)); {@code crc} is
+ * the CRC-32C of those bytes; {@code lsn} (log sequence number) grows by one per record. A record
+ * holds one page image for a write, and all the pages of a transaction's commit, which recovery
+ * loads all or none. Integers are big-endian; {@code data} is the page's 64-bit words,
+ * little-endian, as on the wire. (Format 1 had one image per record.)
  *
  * <p><b>Durability.</b> {@link #append} writes a record; {@link #sync} returns once every record up
  * to a sequence number is on the disk. A force covers every record written before it began, so
@@ -53,13 +57,19 @@ import java.util.zip.CRC32C;
  */
 public final class PageLog implements AutoCloseable {
     /** The format this code reads and writes. */
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
+    /** The most page images in one record. */
+    public static final int MAX_IMAGES = 65535;
     private static final long MAGIC = 0x4952_4953_504C_4F47L; // "IRISPLOG"
     private static final int HEADER_BYTES = 16;
     private static final int RECORD_HEAD_BYTES = 8; // length, crc
 
     /** A record: page {@code page} at {@code version} was {@code data}, at sequence number {@code lsn}. */
     public record Entry(long lsn, long page, long version, long[] data) {
+    }
+
+    /** A page image to append: page {@code page} at {@code version} is {@code data}. */
+    public record Image(long page, long version, long[] data) {
     }
 
     /** How the log makes a file's writes durable; tests stand in for the disk here. */
@@ -96,7 +106,8 @@ public final class PageLog implements AutoCloseable {
     private final String dropped;
     private final Object appendLock = new Object();
     private final Object syncLock = new Object();
-    private final ByteBuffer record;
+    /** The buffer of records of one image; larger ones get their own. */
+    private final ByteBuffer single;
     private final CRC32C crc = new CRC32C();
     // guarded by appendLock
     private long lastLsn;
@@ -120,7 +131,7 @@ public final class PageLog implements AutoCloseable {
         this.syncedLsn = lastLsn;
         this.end = end;
         this.dropped = dropped;
-        this.record = ByteBuffer.allocate(RECORD_HEAD_BYTES + 24 + pageSize);
+        this.single = ByteBuffer.allocate(RECORD_HEAD_BYTES + 12 + 16 + pageSize);
     }
 
     /**
@@ -182,35 +193,49 @@ public final class PageLog implements AutoCloseable {
 
     private static PageLog recover(Path file, int pageSize, Disk disk, FileChannel channel) throws IOException {
         long size = channel.size();
-        int length = 24 + pageSize;
+        int image = 16 + pageSize;
         Map<Long, Entry> latest = new HashMap<>();
         CRC32C crc = new CRC32C();
         long lastLsn = 0;
         long offset = HEADER_BYTES;
         String why = null;
         while (offset < size && why == null) {
+            if (offset + RECORD_HEAD_BYTES > size) {
+                why = "a record cut off by the end of the file";
+                break;
+            }
+            int length = read(channel, 4, offset).getInt();
+            if (length < 12 + image || (length - 12) % image != 0 || (length - 12) / image > MAX_IMAGES) {
+                why = "a record whose length is " + length + ", which no record of pages of " + pageSize
+                        + " bytes has";
+                break;
+            }
             if (offset + RECORD_HEAD_BYTES + length > size) {
                 why = "a record cut off by the end of the file";
                 break;
             }
             ByteBuffer in = read(channel, RECORD_HEAD_BYTES + length, offset);
-            int recorded = in.getInt();
+            in.getInt();
             int sum = in.getInt();
             crc.reset();
             crc.update(in.duplicate());
-            if (recorded != length) {
-                why = "a record whose length is " + recorded + ", not " + length;
-            } else if ((int) crc.getValue() != sum) {
+            if ((int) crc.getValue() != sum) {
                 why = "a record that fails its checksum";
+            } else if (in.getInt(RECORD_HEAD_BYTES + 8) != (length - 12) / image) {
+                why = "a record whose count is not its length's";
             } else {
                 long lsn = in.getLong();
-                long page = in.getLong();
-                long version = in.getLong();
-                long[] data = new long[pageSize / 8];
-                in.order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(data);
-                Entry previous = latest.get(page);
-                if (previous == null || version >= previous.version()) {
-                    latest.put(page, new Entry(lsn, page, version, data));
+                int count = in.getInt();
+                for (int i = 0; i < count; i++) {
+                    long page = in.getLong();
+                    long version = in.getLong();
+                    long[] data = new long[pageSize / 8];
+                    in.order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(data);
+                    in.order(ByteOrder.BIG_ENDIAN).position(in.position() + pageSize);
+                    Entry previous = latest.get(page);
+                    if (previous == null || version >= previous.version()) {
+                        latest.put(page, new Entry(lsn, page, version, data));
+                    }
                 }
                 lastLsn = Math.max(lastLsn, lsn);
                 offset += RECORD_HEAD_BYTES + length;
@@ -249,18 +274,39 @@ public final class PageLog implements AutoCloseable {
      * @throws IOException if the write fails
      */
     public long append(long page, long version, long[] data) throws IOException {
-        if (data.length * 8 != pageSize) {
-            throw new IllegalArgumentException(data.length * 8 + " bytes of data for a page of " + pageSize);
+        return append(List.of(new Image(page, version, data)));
+    }
+
+    /**
+     * Writes one record of several page images (a transaction's commit), which recovery loads all or
+     * none; durable once {@link #sync} of the returned sequence number returns.
+     *
+     * @throws IOException if the write fails
+     */
+    public long append(List<Image> images) throws IOException {
+        if (images.isEmpty() || images.size() > MAX_IMAGES) {
+            throw new IllegalArgumentException("a record of " + images.size() + " pages");
         }
+        for (Image image : images) {
+            if (image.data().length * 8 != pageSize) {
+                throw new IllegalArgumentException(image.data().length * 8 + " bytes of data for a page of "
+                        + pageSize);
+            }
+        }
+        int length = 12 + images.size() * (16 + pageSize);
         synchronized (appendLock) {
             if (broken != null) {
                 throw unusable();
             }
             long lsn = lastLsn + 1;
-            record.clear();
-            record.putInt(24 + pageSize).putInt(0).putLong(lsn).putLong(page).putLong(version);
-            record.order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(data);
-            record.order(ByteOrder.BIG_ENDIAN).position(record.capacity()).flip();
+            ByteBuffer record = images.size() == 1 ? single.clear() : ByteBuffer.allocate(RECORD_HEAD_BYTES + length);
+            record.putInt(length).putInt(0).putLong(lsn).putInt(images.size());
+            for (Image image : images) {
+                record.putLong(image.page()).putLong(image.version());
+                record.order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(image.data());
+                record.order(ByteOrder.BIG_ENDIAN).position(record.position() + pageSize);
+            }
+            record.flip();
             crc.reset();
             crc.update(record.duplicate().position(RECORD_HEAD_BYTES));
             record.putInt(4, (int) crc.getValue());
@@ -273,7 +319,7 @@ public final class PageLog implements AutoCloseable {
                 throw new IOException(file + ": a record could not be written whole; the log is not used further",
                         e);
             }
-            end += record.capacity();
+            end += RECORD_HEAD_BYTES + length;
             lastLsn = lsn;
             return lsn;
         }

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class PageLogTest {
     private static final int PAGE = 256;
-    private static final int RECORD = 8 + 24 + PAGE;
+    private static final int RECORD = 8 + 12 + 16 + PAGE;
     @TempDir
     Path dir;
 
@@ -290,9 +290,45 @@ class PageLogTest {
         e = assertThrows(IOException.class, () -> PageLog.open(file, 2 * PAGE, PageLog.Disk.REAL));
         assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains(PAGE + " bytes"), e.getMessage());
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.allocate(4).putInt(0, 2), 8);
+            channel.write(ByteBuffer.allocate(4).putInt(0, 1), 8);
         }
         e = assertThrows(IOException.class, () -> PageLog.open(file, PAGE, PageLog.Disk.REAL));
-        assertEquals(file + " is a page log of format 2; this Iris reads format 1", e.getMessage());
+        assertEquals(file + " is a page log of format 1; this Iris reads format 2", e.getMessage());
+    }
+
+    /** A record of several pages (a transaction's commit) comes back whole or not at all. */
+    @Test
+    void theImagesOfOneRecordComeBackAllOrNone() throws IOException {
+        Path file = dir.resolve("pages.log");
+        List<PageLog.Image> commit = List.of(new PageLog.Image(4, 2, words(4, 2)), new PageLog.Image(7, 3, words(7, 3)),
+                new PageLog.Image(9, 5, words(9, 5)));
+        try (PageLog log = PageLog.open(file, PAGE, PageLog.Disk.REAL)) {
+            log.sync(log.append(4, 1, words(4, 1)));
+            log.sync(log.append(commit));
+        }
+        long first = 16 + RECORD;
+        long whole = Files.size(file);
+        assertEquals(first + 8 + 12 + 3 * (16 + PAGE), whole);
+        try (PageLog log = PageLog.open(file, PAGE, PageLog.Disk.REAL)) {
+            assertEquals(3, log.latest().size());
+            for (PageLog.Image image : commit) {
+                PageLog.Entry e = log.latest().get(image.page());
+                assertEquals(image.version(), e.version());
+                assertArrayEquals(image.data(), e.data());
+                assertEquals(2, e.lsn());
+            }
+        }
+        for (long cut : new long[] {whole - 1, first + 8 + 12 + 16 + PAGE + 3, first + 6}) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.truncate(cut);
+            }
+            try (PageLog log = PageLog.open(file, PAGE, PageLog.Disk.REAL)) {
+                assertEquals(1, log.latest().size(), "cut at " + cut + ": none of the commit's pages");
+                assertEquals(1, log.latest().get(4L).version());
+                assertTrue(log.dropped().contains("offset " + first), log.dropped());
+                log.sync(log.append(commit)); // and the log goes on after it
+            }
+            Files.deleteIfExists(dir.resolve("pages.log.dropped-at-" + first));
+        }
     }
 }
