@@ -4,6 +4,7 @@ import dev.iris.dsl.export.NodeBundles;
 import dev.iris.dsl.ide.server.IrisLanguageServer;
 import dev.iris.runtime.IpcException;
 import dev.iris.runtime.Node;
+import dev.iris.runtime.launch.ClusterSession;
 import dev.iris.runtime.launch.GeneratedSystem;
 import dev.iris.runtime.launch.LaunchException;
 import dev.iris.runtime.launch.NodeMain;
@@ -214,8 +215,8 @@ public final class Iris implements Runnable {
             Object handlers = system.handlers(p.userClasses());
             AutoCloseable running;
             try {
-                boolean onLoop = NodeMain.processesOnEventLoop(new Properties(), System.getenv());
-                running = system.startEmbedded(spec, handlers, config -> config.withProcessesOnEventLoop(onLoop));
+                running = system.startEmbedded(spec, handlers, ClusterSession.embedded(GeneratedSystem.name(spec),
+                        System.getenv()));
             } catch (LaunchException e) {
                 throw new UserError(1, "the cluster did not start: " + e.getMessage());
             }

@@ -145,11 +145,14 @@ public final class Node implements AutoCloseable {
     }
 
     private static Node start(NodeConfig config, Codecs codecs, Wiring wiring) {
-        Node node;
+        Node node = null;
         try {
             node = new Node(config, codecs, wiring);
             node.bind();
         } catch (RuntimeException e) {
+            if (node != null) {
+                node.memory.close(); // its page log, if it opened one
+            }
             wiring.abandon();
             throw e;
         }

@@ -20,9 +20,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -156,6 +158,29 @@ class PersistentMemoryTest {
         }
     }
 
+    /**
+     * A handler on the event loop may not wait for the disk: its write is refused before it is under
+     * way, and the handler runs again on its process's thread, so each request adds one, not two.
+     */
+    @Test
+    void aWriteFromAHandlerOnTheEventLoopTakesEffectOnce() throws Exception {
+        try (TestCluster c = Transport.TCP.start(2, Codecs.of(), memory(PageManagement.FIXED), directories())) {
+            long counter = c.node(1).memory().region("cells").base();
+            c.node(1).memory().setLong(counter, 0); // node2 owns it: its writes wait only for its log
+            CountDownLatch serving = new CountDownLatch(1);
+            ProcessId server = c.node(1).spawn("counter", k -> {
+                serving.countDown();
+                k.serve(r -> k.reply(r, String.valueOf(k.memory().getAndAdd(counter, 1))), Dispatch.EVENT_LOOP);
+            });
+            assertTrue(serving.await(10, TimeUnit.SECONDS));
+            for (long i = 0; i < 20; i++) {
+                Object before = Clusters.call(c.node(0), k -> k.send(server, "add", Duration.ofSeconds(10)));
+                assertEquals(String.valueOf(i), before);
+            }
+            assertEquals(20, c.node(0).memory().getLong(counter));
+        }
+    }
+
     /** A node that starts again into a running persistent cluster is refused, with a message that says why. */
     @Test
     void aNodeStartingIntoARunningClusterIsRefused() throws Exception {
@@ -211,5 +236,14 @@ class PersistentMemoryTest {
                 new InetSocketAddress("127.0.0.1", 0), List.of()).withMemory(memory(PageManagement.FIXED)
                 .withManagers(List.of("node1"))).withDataDirectory(notALog), Codecs.of()));
         assertTrue(foreign.getMessage().contains("pages.log"), foreign.getMessage());
+        MemoryConfig two = memory(PageManagement.FIXED).withManagers(List.of("node1", "node2"));
+        Path shared = data.resolve("shared");
+        try (Node first = Node.start(NodeConfig.of("node1", "test", new InetSocketAddress("127.0.0.1", 0), List.of())
+                .withMemory(two).withDataDirectory(shared), Codecs.of())) {
+            MemoryException inUse = assertThrows(MemoryException.class, () -> Node.start(NodeConfig.of("node2", "test",
+                    new InetSocketAddress("127.0.0.1", 0), List.of()).withMemory(two).withDataDirectory(shared),
+                    Codecs.of()));
+            assertTrue(inUse.getMessage().contains("is in use"), inUse.getMessage());
+        }
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The cluster a program's main class works with, and the nodes it drives the cluster from: what a
@@ -35,7 +36,9 @@ import java.util.function.Function;
  * </ul>
  * In both, {@code IRIS_PROCESSES_ON_EVENT_LOOP=true} (or {@code iris.processesOnEventLoop=true} in
  * the client configuration) runs the processes of the nodes this JVM starts on their event loops,
- * as it does for a node bundle ({@link NodeMain}).
+ * as it does for a node bundle ({@link NodeMain}). Embedded nodes of a persistent shared memory keep
+ * their pages in {@code iris-data/<cluster>/<node>} in the working directory, or under
+ * {@code IRIS_DATA_DIR} ({@link #embedded}).
  * Closing the session closes the nodes it started; the nodes of a joined cluster keep running.
  */
 public final class ClusterSession implements AutoCloseable {
@@ -68,9 +71,8 @@ public final class ClusterSession implements AutoCloseable {
             throws InterruptedException {
         String conf = env.get(CLIENT_ENV);
         if (conf == null || conf.isBlank()) {
-            boolean onLoop = NodeMain.processesOnEventLoop(new Properties(), env);
             return new ClusterSession(startProcesses.apply(EmbeddedCluster.start(cluster, nodeNames, codecs, memory,
-                    config -> config.withProcessesOnEventLoop(onLoop))), null, null);
+                    embedded(cluster, env))), null, null);
         }
         Path confFile = Path.of(conf.strip());
         Properties properties = NodeMain.read(confFile);
@@ -90,6 +92,26 @@ public final class ClusterSession implements AutoCloseable {
             client.close();
             throw e;
         }
+    }
+
+    /**
+     * How the embedded nodes of {@code cluster} that a launch starts in this JVM are configured from
+     * the environment: their processes on their event loops or not, as for a node bundle
+     * ({@code IRIS_PROCESSES_ON_EVENT_LOOP}), and their data directories (where a persistent shared
+     * memory keeps its pages): {@code <root>/<node>}, the root being {@code IRIS_DATA_DIR}, else
+     * {@code iris-data/<cluster>} in the working directory.
+     *
+     * @throws LaunchException if a setting is malformed
+     */
+    public static UnaryOperator<NodeConfig> embedded(String cluster, Map<String, String> env) {
+        return embedded(cluster, new Properties(), env);
+    }
+
+    /** As {@link #embedded(String, Map)}, with {@code conf}'s settings where the environment has none. */
+    static UnaryOperator<NodeConfig> embedded(String cluster, Properties conf, Map<String, String> env) {
+        boolean onLoop = NodeMain.processesOnEventLoop(conf, env);
+        Path root = NodeMain.dataDirectory(conf, env, Path.of(""), "iris-data/" + cluster);
+        return config -> config.withProcessesOnEventLoop(onLoop).withDataDirectory(root.resolve(config.node()));
     }
 
     private static Node join(Path confFile, Properties conf, String cluster, int nodes, Codecs codecs,

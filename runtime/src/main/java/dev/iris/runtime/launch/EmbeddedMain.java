@@ -36,9 +36,8 @@ public final class EmbeddedMain {
         Properties conf = NodeMain.read(confFile);
         GeneratedSystem system = GeneratedSystem.load(NodeMain.required(conf, "iris.system"), loader);
         Object cluster = system.cluster(conf.getProperty("iris.cluster"));
-        boolean onLoop = NodeMain.processesOnEventLoop(conf, System.getenv());
         EmbeddedCluster running = system.startEmbedded(cluster, system.handlers(NodeMain.handlerClasses(conf, loader)),
-                config -> config.withProcessesOnEventLoop(onLoop));
+                ClusterSession.embedded(GeneratedSystem.name(cluster), conf, System.getenv()));
         Runtime.getRuntime().addShutdownHook(new Thread(running::close, "iris-embedded-stop"));
         for (Node node : running.nodes()) {
             System.out.println("READY " + node.id().name() + " embedded");

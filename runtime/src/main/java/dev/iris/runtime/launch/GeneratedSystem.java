@@ -128,12 +128,15 @@ public final class GeneratedSystem {
             }
         }
         Constructor<?> spec = cluster.getClass().getDeclaredConstructors()[0];
-        if (spec.getParameterCount() == 4) { // generated before backup copies
-            return invoke(() -> spec.newInstance(name(cluster), call(cluster, "pageSize"), call(cluster, "pageManager"),
-                    List.copyOf(nodes)));
+        // components added since: backup (after the first four), persistent
+        List<Object> components = new ArrayList<>(List.of(name(cluster), call(cluster, "pageSize"),
+                call(cluster, "pageManager"), List.copyOf(nodes)));
+        for (String added : List.of("backup", "persistent")) {
+            if (components.size() < spec.getParameterCount()) {
+                components.add(call(cluster, added));
+            }
         }
-        return invoke(() -> spec.newInstance(name(cluster), call(cluster, "pageSize"), call(cluster, "pageManager"),
-                List.copyOf(nodes), call(cluster, "backup")));
+        return invoke(() -> spec.newInstance(components.toArray()));
     }
 
     /** {@code node<i>}, or {@code node<i>-2}, ... if a declared node has that name. */

@@ -31,7 +31,9 @@ import java.util.Properties;
  * serves the node's monitor there ({@link MonitorServer}, over the same credentials) and prints
  * {@code MONITOR <node> <host:port>}. With {@code IRIS_NODE_ORDINAL_FROM_HOSTNAME=true} the node is
  * the cluster's n-th, n being the number after the last '-' of the host name (a StatefulSet pod).
- * {@code iris.processesOnEventLoop=true} or {@code IRIS_PROCESSES_ON_EVENT_LOOP=true} runs the node's
+ * {@code iris.dataDirectory} or {@code IRIS_DATA_DIR} is where the node keeps its data (the log of a
+ * persistent shared memory's pages; default {@code data} in the bundle, a relative path being
+ * relative to the bundle). {@code iris.processesOnEventLoop=true} or {@code IRIS_PROCESSES_ON_EVENT_LOOP=true} runs the node's
  * processes on its event loop ({@link NodeConfig#processesOnEventLoop}: Java 24 or newer, and the
  * launcher's {@code --add-opens java.base/java.lang=ALL-UNNAMED}).
  *
@@ -99,7 +101,8 @@ public final class NodeMain {
         }
         List<Class<?>> handlers = handlerClasses(conf, loader);
         NodeConfig config = NodeConfig.of(node, GeneratedSystem.name(cluster), address(bind), seedAddresses)
-                .withMemory(system.memory(cluster)).withProcessesOnEventLoop(processesOnEventLoop(conf, env));
+                .withMemory(system.memory(cluster)).withProcessesOnEventLoop(processesOnEventLoop(conf, env))
+                .withDataDirectory(dataDirectory(conf, env, bundleDirectory(confFile)));
         NodeCredentials credentials = credentials(confFile, conf.getProperty("iris.credentials", "credentials"), node);
         if (credentials != null) {
             config = config.withCredentials(credentials);
@@ -205,6 +208,30 @@ public final class NodeMain {
             throw new LaunchException(key + "=true: processes on the event loop need " + LoopCarriers.unavailable());
         }
         return on;
+    }
+
+    /**
+     * Where a launch's node keeps its data ({@link NodeConfig#dataDirectory}): the environment
+     * variable {@code IRIS_DATA_DIR}, else {@code iris.dataDirectory} in {@code conf}, else
+     * {@code fallback}; a relative path is relative to {@code base}.
+     */
+    static Path dataDirectory(Properties conf, Map<String, String> env, Path base, String fallback) {
+        String value = env.getOrDefault("IRIS_DATA_DIR", "").strip();
+        if (value.isEmpty()) {
+            value = conf.getProperty("iris.dataDirectory", fallback).strip();
+        }
+        return base.resolve(value).normalize();
+    }
+
+    /** A node bundle's data directory: as above, {@code data} by default, relative to the bundle. */
+    static Path dataDirectory(Properties conf, Map<String, String> env, Path bundle) {
+        return dataDirectory(conf, env, bundle, "data");
+    }
+
+    /** The bundle a configuration file belongs to: the directory above its {@code conf/}. */
+    private static Path bundleDirectory(Path confFile) {
+        Path conf = confFile.toAbsolutePath().getParent();
+        return conf.getParent() != null ? conf.getParent() : conf;
     }
 
     static String required(Properties conf, String key) {

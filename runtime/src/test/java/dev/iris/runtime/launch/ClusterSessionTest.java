@@ -14,6 +14,7 @@ import dev.iris.runtime.NodeId;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.Request;
 import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.internal.LoopCarriers;
 import dev.iris.runtime.security.ClusterAuthority;
 import java.io.IOException;
@@ -131,6 +132,23 @@ class ClusterSessionTest {
                 MemoryConfig.of(List.of()), embedded -> embedded, Map.of())) {
             assertFalse(session.nodes().get(0).config().processesOnEventLoop(), "off by default");
         }
+    }
+
+    /** An embedded persistent cluster keeps its pages under IRIS_DATA_DIR, a directory per node, from run to run. */
+    @Test
+    void anEmbeddedPersistentClusterKeepsItsMemoryInTheDataDirectory(@TempDir Path data) throws Exception {
+        MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("cells", 64))).withPageSize(64)
+                .withPersistent(true);
+        Map<String, String> env = Map.of("IRIS_DATA_DIR", data.toString());
+        for (long run = 0; run < 2; run++) {
+            try (ClusterSession session = ClusterSession.open("lab", List.of("n1", "n2"), Codecs.of(), memory,
+                    embedded -> embedded, env)) {
+                SharedMemory m = session.nodes().get(1).memory();
+                assertEquals(run, m.getAndAdd(m.region("cells").base(), 1), "what the runs before added");
+            }
+        }
+        assertTrue(Files.isRegularFile(data.resolve("n1").resolve("pages.log")));
+        assertTrue(Files.isRegularFile(data.resolve("n2").resolve("pages.log")));
     }
 
     @Test

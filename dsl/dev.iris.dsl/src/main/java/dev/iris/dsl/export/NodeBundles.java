@@ -57,6 +57,9 @@ public final class NodeBundles {
     private NodeBundles() {
     }
 
+    /** The data directory in a bundle, kept when the bundles are written again. */
+    private static final String DATA = "data";
+
     /**
      * Writes the bundles of {@code cluster} (a cluster of {@code system}) into {@code out}; returns
      * the node bundle directories.
@@ -83,7 +86,7 @@ public final class NodeBundles {
         List<Path> bundles = new ArrayList<>();
         for (NodeSpec node : nodes) {
             Path dir = out.resolve(node.name());
-            deleteTree(dir);
+            deleteAllBut(dir, DATA); // a persistent cluster's pages outlive a new export of its bundles
             copyTree(lib, dir.resolve("lib"));
             List<String> seeds = nodes.stream().filter(n -> !n.equals(node)).map(NodeSpec::address).toList();
             write(dir.resolve("conf/node.properties"), """
@@ -92,6 +95,8 @@ public final class NodeBundles {
                     # iris.processesOnEventLoop=true (Java 24+) runs the processes on the node's event loop: a
                     # blocking send or page fault then wakes no other thread, but a process must not compute for
                     # long between blocking calls, and a breakpoint in one stops the node's I/O.
+                    # iris.dataDirectory (default data/ in this bundle; IRIS_DATA_DIR overrides) is where the node
+                    # keeps the pages of a persistent cluster. A new export keeps it.
                     iris.system=%s
                     iris.cluster=%s
                     iris.node=%s
@@ -151,11 +156,12 @@ public final class NodeBundles {
             zip(dir, out.resolve(node.name() + ".zip"));
             bundles.add(dir);
         }
-        container(system, clusterName, handlers, lib, out);
+        boolean persistent = system.memory(cluster).persistent();
+        container(system, clusterName, handlers, lib, out, persistent);
         for (NodeSpec node : nodes) {
             authority.issue(node.name()).write(out.resolve("docker/conf/credentials").resolve(node.name()));
         }
-        kubernetes(system, clusterName, nodes, out);
+        kubernetes(system, clusterName, nodes, out, persistent);
         deleteTree(staging);
         return bundles;
     }
@@ -190,8 +196,8 @@ public final class NodeBundles {
         return authority;
     }
 
-    private static void container(GeneratedSystem system, String cluster, List<String> handlers, Path lib, Path out)
-            throws IOException {
+    private static void container(GeneratedSystem system, String cluster, List<String> handlers, Path lib, Path out,
+            boolean persistent) throws IOException {
         Path docker = out.resolve("docker");
         deleteTree(docker);
         copyTree(lib, docker.resolve("lib"));
@@ -213,15 +219,17 @@ public final class NodeBundles {
                 COPY lib/ /opt/iris/lib/
                 COPY conf/ /opt/iris/conf/
                 ENV IRIS_NODE_ORDINAL_FROM_HOSTNAME=true
-                EXPOSE %4$d
+                %5$sEXPOSE %4$d
                 ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", \\
                     "--add-opens=java.base/java.lang=ALL-UNNAMED", "-cp", "/opt/iris/lib/*", \\
                     "dev.iris.runtime.launch.NodeMain", "/opt/iris/conf/node.properties"]
-                """.formatted(cluster, system.type().getName(), image(system, cluster), CONTAINER_PORT));
+                """.formatted(cluster, system.type().getName(), image(system, cluster), CONTAINER_PORT, persistent
+                ? "# the persistent memory's pages: a volume, which the StatefulSet claims per pod\nVOLUME /opt/iris/data\n"
+                : ""));
     }
 
-    private static void kubernetes(GeneratedSystem system, String cluster, List<NodeSpec> nodes, Path out)
-            throws IOException {
+    private static void kubernetes(GeneratedSystem system, String cluster, List<NodeSpec> nodes, Path out,
+            boolean persistent) throws IOException {
         String name = resourceName(system, cluster);
         List<String> seeds = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -279,10 +287,25 @@ public final class NodeBundles {
                               value: "$(POD_NAME).%3$s:%5$d"
                             - name: IRIS_SEEDS
                               value: "%8$s"
-                """.formatted(cluster, system.type().getName(), name,
+                %9$s""".formatted(cluster, system.type().getName(), name,
                 String.join(", ", nodes.stream().map(NodeSpec::name).toList()), CONTAINER_PORT, nodes.size(),
-                image(system, cluster), String.join(",", seeds)));
+                image(system, cluster), String.join(",", seeds), persistent ? PERSISTENT_VOLUME : ""));
     }
+
+    /** A persistent cluster's pages: a volume per pod, claimed by the StatefulSet, where the nodes keep them. */
+    private static final String PERSISTENT_VOLUME = """
+                      volumeMounts:
+                        - name: data
+                          mountPath: /opt/iris/data
+              volumeClaimTemplates:
+                - metadata:
+                    name: data
+                  spec:
+                    accessModes: ["ReadWriteOnce"]
+                    resources:
+                      requests:
+                        storage: 1Gi
+            """;
 
     /** {@code demo.names} cluster {@code local}: {@code iris-names-local}, a valid DNS label. */
     public static String resourceName(GeneratedSystem system, String cluster) {
@@ -411,6 +434,19 @@ public final class NodeBundles {
                 } else {
                     Files.copy(p, target);
                 }
+            }
+        }
+    }
+
+    /** Deletes {@code dir} but its entry {@code kept}, if any. */
+    private static void deleteAllBut(Path dir, String kept) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            deleteTree(dir);
+            return;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path entry : entries.filter(e -> !e.getFileName().toString().equals(kept)).toList()) {
+                deleteTree(entry);
             }
         }
     }

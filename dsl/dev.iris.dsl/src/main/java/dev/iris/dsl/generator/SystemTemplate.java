@@ -121,11 +121,11 @@ final class SystemTemplate {
             clusters.append("""
                         /** Cluster {@code %s}. */
                         public static final ClusterSpec %s = new ClusterSpec(%s, %d, %s, List.of(
-                                %s), %s);
+                                %s), %s, %s);
 
                     """.formatted(c.getName(), c.getName().toUpperCase(java.util.Locale.ROOT), JavaNames.literal(c.getName()),
                     c.isPageSizeSet() ? c.getPageSize() : 4096, JavaNames.literal(c.getManager().getLiteral()),
-                    String.join(",\n                ", nodes), c.isBackup()));
+                    String.join(",\n                ", nodes), c.isBackup(), c.isPersistent()));
         }
         clusters.append("""
                     /** Every cluster, in the order the file declares them. */
@@ -171,9 +171,12 @@ final class SystemTemplate {
                     public record NodeSpec(String name, String address, List<Placement> runs) {
                     }
 
-                    /** A cluster of the system; {@code backup}: every page keeps a backup copy on another node. */
+                    /**
+                     * A cluster of the system; {@code backup}: every page keeps a backup copy on another node;
+                     * {@code persistent}: the shared memory outlives the nodes, kept in their data directories.
+                     */
                     public record ClusterSpec(String name, int pageSize, String pageManager, List<NodeSpec> nodes,
-                            boolean backup) {
+                            boolean backup, boolean persistent) {
                         /** The node called {@code name}; {@link IllegalArgumentException} if there is none. */
                         public NodeSpec node(String name) {
                             for (NodeSpec node : nodes) {
@@ -202,12 +205,13 @@ final class SystemTemplate {
 
                     /**
                      * Starts every node of {@code cluster} in this JVM (in-JVM transport) with its processes:
-                     * the embedded default of {@code iris run}.
+                     * the embedded default of {@code iris run}. The environment configures the nodes as
+                     * {@link ClusterSession#embedded} says (a persistent cluster's data directories).
                      */
                     public static EmbeddedCluster startEmbedded(ClusterSpec cluster, Handlers handlers) {
                         return startProcesses(EmbeddedCluster.start(cluster.name(),
-                                cluster.nodes().stream().map(NodeSpec::name).toList(), codecs(), memory(cluster)),
-                                cluster, handlers);
+                                cluster.nodes().stream().map(NodeSpec::name).toList(), codecs(), memory(cluster),
+                                ClusterSession.embedded(cluster.name(), System.getenv())), cluster, handlers);
                     }
 
                     /**
@@ -252,21 +256,23 @@ final class SystemTemplate {
             return """
                         /**
                          * The shared memory of {@code cluster}: a region per shared object, the cluster's page size,
-                         * page manager and backup copies, every node a manager. Every node of the cluster must use it.
+                         * page manager, backup copies and persistence, every node a manager. Every node of the cluster
+                         * must use it.
                          */
                         public static MemoryConfig memory(ClusterSpec cluster) {
                             return MemoryConfig.of(List.of(%s)).withPageSize(cluster.pageSize())
                                     .withManagement(PageManagement.valueOf(cluster.pageManager().toUpperCase(java.util.Locale.ROOT)))
                                     .withManagers(cluster.nodes().stream().map(NodeSpec::name).toList())
-                                    .withBackup(cluster.backup());
+                                    .withBackup(cluster.backup())
+                                    .withPersistent(cluster.persistent());
                         }
                     """.formatted(String.join(", ", regions));
         }
         return """
                     /**
                      * The shared memory of {@code cluster}: a region per shared object and per heap, the types of
-                     * the heaps' objects, the cluster's page size, page manager and backup copies, every node a
-                     * manager. Every node of the cluster must use it.
+                     * the heaps' objects, the cluster's page size, page manager, backup copies and persistence,
+                     * every node a manager. Every node of the cluster must use it.
                      */
                     public static MemoryConfig memory(ClusterSpec cluster) {
                         return MemoryConfig.of(List.of(
@@ -275,6 +281,7 @@ final class SystemTemplate {
                                 .withManagement(PageManagement.valueOf(cluster.pageManager().toUpperCase(java.util.Locale.ROOT)))
                                 .withManagers(cluster.nodes().stream().map(NodeSpec::name).toList())
                                 .withBackup(cluster.backup())
+                                .withPersistent(cluster.persistent())
                                 .withHeapTypes(List.of(%s));
                     }
                 """.formatted(String.join(",\n                        ", regions), String.join(", ", types));

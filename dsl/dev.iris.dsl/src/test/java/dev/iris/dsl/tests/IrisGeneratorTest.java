@@ -215,6 +215,59 @@ class IrisGeneratorTest {
     }
 
     /**
+     * A persistent cluster's generated memory keeps its shared objects in the nodes' data
+     * directories: a second embedded run of the cluster from the same directories reads what the
+     * first wrote.
+     */
+    @Test
+    void aPersistentClusterKeepsItsSharedObjectsAcrossRuns(@TempDir Path dir) throws Exception {
+        ResourceSet resources = resourceSets.get();
+        IrisSystem system = parser.parse("""
+                system app.p
+                shared Total { long[4] values }
+                cluster local { persistent node n1 at "127.0.0.1:7001" node n2 at "127.0.0.1:7002" }
+                """, URI.createURI("p.iris"), resources);
+        assertEquals(List.of(), system.eResource().getErrors(), "it parses");
+        InMemoryFileSystemAccess fsa = new InMemoryFileSystemAccess();
+        generator.doGenerate(system.eResource(), fsa, new GeneratorContext());
+        List<Path> sources = new ArrayList<>();
+        for (var e : fsa.getTextFiles().entrySet()) {
+            sources.add(write(dir.resolve("src-gen"), e.getKey().substring(IFileSystemAccess.DEFAULT_OUTPUT.length()),
+                    e.getValue().toString()));
+        }
+        sources.add(write(dir.resolve("src"), "app/p/Run.java", """
+                package app.p;
+
+                import dev.iris.runtime.EmbeddedCluster;
+                import dev.iris.runtime.dsm.SharedMemory;
+                import java.nio.file.Path;
+                import java.util.List;
+
+                public final class Run {
+                    /** Adds {@code add} to the second value, from node n2, and returns what it was. */
+                    public static long run(String data, long add) {
+                        try (EmbeddedCluster cluster = EmbeddedCluster.start("local", List.of("n1", "n2"),
+                                PSystem.codecs(), PSystem.memory(PSystem.LOCAL),
+                                node -> node.withDataDirectory(Path.of(data, node.node())))) {
+                            SharedMemory memory = cluster.node(1).memory();
+                            long address = memory.region(Total.REGION).base() + 8;
+                            return memory.getAndAdd(address, add);
+                        }
+                    }
+                }
+                """));
+        Path classes = compile(dir, sources);
+        try (URLClassLoader loader = new URLClassLoader(new java.net.URL[] {classes.toUri().toURL()},
+                getClass().getClassLoader())) {
+            var run = loader.loadClass("app.p.Run").getMethod("run", String.class, long.class);
+            String data = dir.resolve("data").toString();
+            assertEquals(0L, run.invoke(null, data, 5L));
+            assertEquals(5L, run.invoke(null, data, 7L), "the second run reads what the first wrote");
+            assertTrue(Files.isRegularFile(dir.resolve("data/n2/pages.log")), "node n2 keeps a page log");
+        }
+    }
+
+    /**
      * A system that imports another's message, group and shared object: its generated code names the
      * other system's classes, compiles without a warning, and runs on an embedded cluster.
      */

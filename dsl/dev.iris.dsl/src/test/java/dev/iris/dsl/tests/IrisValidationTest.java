@@ -295,6 +295,31 @@ class IrisValidationTest {
     }
 
     @Test
+    void aPersistentClusterKeepsNoBackupCopiesReleaseConsistentObjectsOrHeapsYet() throws Exception {
+        single("""
+                system s
+                process P { }
+                cluster c { manager fixed backup copies persistent node a at "h:1" runs P node b at "h:2" node d at "h:3" }
+                """, Literals.CLUSTER, IrisValidator.PERSISTENT, Severity.ERROR,
+                "A persistent cluster cannot keep backup copies yet: each page is durable on its owner's disk. Drop "
+                        + "'backup copies' or 'persistent'");
+        single("""
+                system s
+                shared Board { long[8] cells } consistency release
+                cluster c { persistent node a at "h:1" }
+                """, Literals.CLUSTER, IrisValidator.PERSISTENT, Severity.ERROR,
+                "A persistent cluster keeps sequentially consistent and transactional shared objects only so far, "
+                        + "not the release-consistent shared object 'Board'");
+        single("""
+                system s
+                heap store size 1 MiB
+                cluster c { persistent node a at "h:1" }
+                """, Literals.CLUSTER, IrisValidator.PERSISTENT, Severity.ERROR,
+                "A persistent cluster keeps sequentially consistent and transactional shared objects only so far, "
+                        + "not the heap 'store'");
+    }
+
+    @Test
     void emptyCluster() throws Exception {
         single("""
                 system s

@@ -155,7 +155,12 @@ public final class Dsm implements SharedMemory {
         heap = new Heap(this, () -> transactions != 0 && tx.get() != null);
         if (config.persistent() && !layout.isEmpty()) {
             durable = openLog(dataDirectory);
-            restart = new Restart(this, durable.logged());
+            try {
+                restart = new Restart(this, durable.logged());
+            } catch (RuntimeException e) {
+                durable.close();
+                throw e;
+            }
             restart.tryOpen(); // at once if this node is the only manager
         } else {
             durable = null;
@@ -325,9 +330,15 @@ public final class Dsm implements SharedMemory {
                         }
                         return result;
                     }
-                    // the write takes effect when the page's new contents are durable, or kept by its backup
+                    // the write takes effect when the page's new contents are durable, or kept by its backup:
+                    // a thread that must not wait is refused before the write is under way
+                    Blocking.check("a write of " + describe(p) + ", which waits until it is "
+                            + (durable != null ? "durable" : "kept by its backup"));
                     long[] next = p.data.clone();
                     result = apply(next, off, op, value, expected, from, fromOffset);
+                    if (op == CAS && result == 0) {
+                        return result; // nothing changed: nothing to store
+                    }
                     stored = durable != null ? durable.write(p, next, p.version + 1)
                             : backup.write(p, next, p.version + 1);
                 } else if (p.pinned != null) {

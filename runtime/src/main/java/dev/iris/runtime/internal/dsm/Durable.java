@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,8 +78,7 @@ final class Durable {
     Backup.Pending write(Page p, long[] next, long version) {
         Backup.Pending w = new Backup.Pending(version, List.of(new ReplicaWire.Copy(p.number, version, next)),
                 stored -> { });
-        p.replicating = w;
-        io.execute(() -> {
+        execute(() -> {
             try {
                 log.sync(log.append(p.number, version, next));
             } catch (IOException | RuntimeException e) {
@@ -97,7 +97,18 @@ final class Durable {
             }
             w.done.complete(null);
         });
+        p.replicating = w; // the task waits for p's monitor, which the caller holds
         return w;
+    }
+
+    /** Runs {@code task} on a log thread; a closing node takes no more writes. */
+    private void execute(Runnable task) {
+        try {
+            io.execute(task);
+        } catch (RejectedExecutionException e) {
+            throw new MemoryException("node '" + dsm.link.self().name() + "' is shutting down: its page log takes no "
+                    + "more writes");
+        }
     }
 
     private void failed(Page p, Backup.Pending w, long version, Exception e) {
@@ -106,6 +117,7 @@ final class Durable {
                 p.version = Math.max(p.version, version); // the record may be on the disk: no other write gets its version
                 p.replicating = null; // the write does not take effect here
                 p.notifyAll();
+                dsm.coherence.wrote(p); // a page held for this writer serves its queue all the same
                 dsm.coherence.drain(p);
             }
         }
@@ -120,7 +132,7 @@ final class Durable {
         Backup.Pending w = new Backup.Pending(pages.get(0).version(), pages, stored -> { });
         List<PageLog.Image> images = pages.stream().map(c -> new PageLog.Image(c.page(), c.version(), c.data()))
                 .toList();
-        io.execute(() -> {
+        execute(() -> {
             try {
                 log.sync(log.append(images));
             } catch (IOException | RuntimeException e) {

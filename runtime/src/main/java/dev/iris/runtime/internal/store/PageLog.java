@@ -5,6 +5,8 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
@@ -148,6 +150,10 @@ public final class PageLog implements AutoCloseable {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
+            if (lock(channel) == null) {
+                throw new IOException(file + " is in use: another node, in this process or another, has it open (each "
+                        + "node needs a data directory of its own)");
+            }
             if (channel.size() < HEADER_BYTES || isZero(read(channel, HEADER_BYTES, 0))) {
                 // new, or made by a node that stopped before its header was durable (the header is
                 // forced before any record is written): no record was acknowledged from it
@@ -164,6 +170,15 @@ public final class PageLog implements AutoCloseable {
         } catch (IOException | RuntimeException | Error e) {
             channel.close();
             throw e;
+        }
+    }
+
+    /** Locks the whole file against other processes and other channels of this one; null if it is locked. */
+    private static FileLock lock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException lockedInThisJvm) {
+            return null;
         }
     }
 
