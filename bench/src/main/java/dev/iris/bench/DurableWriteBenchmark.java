@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(16)
 public class DurableWriteBenchmark {
     private static final int PAGE = 4096;
-    private static final int RECORD = 8 + 24 + PAGE; // a page log record of the same page
+    private static final int RECORD = 8 + 12 + 16 + PAGE; // a page log record of the same page
 
     private Path dir;
     private PageLog log;

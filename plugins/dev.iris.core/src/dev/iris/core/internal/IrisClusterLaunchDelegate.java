@@ -123,7 +123,8 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                             bind, seeds, handlers, host + ":0");
                     authority.issue(node.name()).write(conf.resolveSibling("credentials"));
                     for (IProcess process : run(runner, configuration, launch, NodeMain.class.getName(),
-                            new String[] {conf.toString()}, classpath, arguments, environment(configuration, null),
+                            new String[] {conf.toString()}, classpath, arguments,
+                            nodeEnvironment(configuration, cluster.name(), node.name()),
                             node.name() + " — " + (freePorts ? host + " (a free port)" : node.address()),
                             cluster.name(), node.name(), clusterMonitor, outputs, each.split(1))) {
                         starting.put(process, node.name());
@@ -252,10 +253,29 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
      * {@code client} if that is not null.
      */
     private String[] environment(ILaunchConfiguration configuration, Path client) throws CoreException {
+        return client == null ? getEnvironment(configuration)
+                : with(configuredEnvironment(configuration), ClusterSession.CLIENT_ENV, client.toString());
+    }
+
+    /**
+     * A node JVM's environment: the configuration's, with {@code IRIS_DATA_DIR} naming the node's
+     * own data directory, {@code <root>/<node>}; the root is the configuration's {@code IRIS_DATA_DIR}
+     * or {@code iris-data/<cluster>} in the working directory, as for all nodes in one JVM
+     * ({@link ClusterSession#embedded}), so that a persistent cluster keeps its pages when the
+     * launch switches between the two.
+     */
+    private String[] nodeEnvironment(ILaunchConfiguration configuration, String cluster, String node)
+            throws CoreException {
+        List<String> env = configuredEnvironment(configuration);
+        String root = env.stream().filter(e -> e.startsWith("IRIS_DATA_DIR=")).map(e -> e.substring(14).strip())
+                .filter(r -> !r.isEmpty()).reduce((a, b) -> b).orElse("iris-data/" + cluster);
+        File workingDirectory = verifyWorkingDirectory(configuration);
+        Path base = workingDirectory == null ? Path.of("") : workingDirectory.toPath();
+        return with(env, "IRIS_DATA_DIR", base.resolve(root).resolve(node).normalize().toString());
+    }
+
+    private List<String> configuredEnvironment(ILaunchConfiguration configuration) throws CoreException {
         String[] configured = getEnvironment(configuration);
-        if (client == null) {
-            return configured;
-        }
         List<String> env = new ArrayList<>();
         if (configured == null) {
             DebugPlugin.getDefault().getLaunchManager().getNativeEnvironmentCasePreserved()
@@ -263,9 +283,15 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         } else {
             env.addAll(List.of(configured));
         }
-        env.removeIf(e -> e.startsWith(ClusterSession.CLIENT_ENV + "="));
-        env.add(ClusterSession.CLIENT_ENV + "=" + client);
-        return env.toArray(String[]::new);
+        return env;
+    }
+
+    /** {@code env} with {@code name} set to {@code value}. */
+    private static String[] with(List<String> env, String name, String value) {
+        List<String> changed = new ArrayList<>(env);
+        changed.removeIf(e -> e.startsWith(name + "="));
+        changed.add(name + "=" + value);
+        return changed.toArray(String[]::new);
     }
 
     /**

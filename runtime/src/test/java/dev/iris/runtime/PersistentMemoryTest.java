@@ -198,6 +198,31 @@ class PersistentMemoryTest {
         }
     }
 
+    /**
+     * A node whose data directory was wiped starts with a new log among logs of an earlier run: the
+     * pages whose newest copy only it held cannot be known, so no node opens its memory, and every
+     * access says why (a silent restart would hand out older versions of its pages).
+     */
+    @Test
+    void aWipedDataDirectoryKeepsTheMemoryClosedAndSaysWhy() throws Exception {
+        MemoryConfig config = memory(PageManagement.FIXED).withFaultTimeout(Duration.ofSeconds(5));
+        try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), config, directories())) {
+            long base = c.node(0).memory().region("cells").base();
+            c.node(1).memory().setLong(base, 1);
+            c.node(2).memory().setLong(base, 2); // the newest copy is node3's only
+        }
+        Files.delete(data.resolve("node3").resolve("pages.log"));
+        try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), config, directories())) {
+            long base = c.node(0).memory().region("cells").base();
+            for (int n = 0; n < 3; n++) {
+                SharedMemory m = c.node(n).memory();
+                MemoryException e = assertThrows(MemoryException.class, () -> m.getLong(base));
+                assertTrue(e.getMessage().contains("node [node3] starts with a new page log while [node1, node2] have "
+                        + "logs from an earlier run"), e.getMessage());
+            }
+        }
+    }
+
     /** The memory opens only once every manager said what its log holds; until then an access waits, then says who is missing. */
     @Test
     void theMemoryWaitsForEveryManager() throws Exception {

@@ -14,13 +14,16 @@ import io.netty.buffer.ByteBufAllocator;
  *
  * Each entry is a page the sender's log holds and the version of its newest record there. The list
  * may take several frames; the last has flag {@link #LAST}. Flag {@link #OPEN} says the sender's
- * memory was open before it heard of the receiver: a running node, not one starting with it.
+ * memory was open before it heard of the receiver: a running node, not one starting with it. Flag
+ * {@link #NEW} says the sender's log was made at this start (set on every frame of its list).
  */
 public final class StoreWire {
     /** The sender's last LOGGED frame to this peer. */
     public static final int LAST = 1;
     /** The sender's memory is open, and was before this peer joined. */
     public static final int OPEN = 2;
+    /** The sender's log was made at this start: it has none from an earlier run. */
+    public static final int NEW = 4;
     /** The most entries in one frame. */
     public static final int MAX_ENTRIES = 1 << 16;
 
@@ -32,6 +35,10 @@ public final class StoreWire {
 
         public boolean open() {
             return (flags & OPEN) != 0;
+        }
+
+        public boolean newLog() {
+            return (flags & NEW) != 0;
         }
     }
 
@@ -63,7 +70,7 @@ public final class StoreWire {
         }
         int flags = in.readUnsignedByte();
         long count = in.readUnsignedInt();
-        if ((flags & ~(LAST | OPEN)) != 0) {
+        if ((flags & ~(LAST | OPEN | NEW)) != 0) {
             throw new FrameFormatException("LOGGED frame with unknown flags " + flags);
         }
         if (count > MAX_ENTRIES || in.readableBytes() != count * 16) {

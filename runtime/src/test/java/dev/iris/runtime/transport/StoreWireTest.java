@@ -29,7 +29,7 @@ class StoreWireTest {
 
     @Test
     void malformedListsAreRefusedByWhatIsWrong() {
-        assertRefused("unknown flags 4", Unpooled.buffer().writeByte(4).writeInt(0));
+        assertRefused("unknown flags 8", Unpooled.buffer().writeByte(8).writeInt(0));
         assertRefused("of 2 pages in 16 bytes", Unpooled.buffer().writeByte(1).writeInt(2).writeLong(1).writeLong(1));
         assertRefused("of 70000 pages", Unpooled.buffer().writeByte(1).writeInt(70_000));
         assertRefused("page 0 at version 1", Unpooled.buffer().writeByte(1).writeInt(1).writeLong(0).writeLong(1));

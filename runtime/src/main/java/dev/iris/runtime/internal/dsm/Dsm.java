@@ -156,7 +156,8 @@ public final class Dsm implements SharedMemory {
         if (config.persistent() && !layout.isEmpty()) {
             durable = openLog(dataDirectory);
             try {
-                restart = new Restart(this, durable.logged());
+                restart = new Restart(this, durable.logged(), durable.created());
+                durable.forgetLogged();
             } catch (RuntimeException e) {
                 durable.close();
                 throw e;

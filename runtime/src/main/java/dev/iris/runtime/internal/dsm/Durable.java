@@ -13,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,10 +36,13 @@ final class Durable {
     private static final System.Logger LOG = System.getLogger(Durable.class.getName());
     /** Threads that append and force at once: a force covers the records written before it began. */
     private static final int WRITERS = 8;
+    /** A log smaller than this is not compacted. */
+    static final long COMPACT_BYTES = 64L << 20;
 
     private final Dsm dsm;
     private final PageLog log;
     private final ExecutorService io;
+    private final AtomicBoolean compacting = new AtomicBoolean();
 
     /**
      * Opens (or makes) the page log in {@code directory}, reading what it holds.
@@ -65,9 +69,19 @@ final class Durable {
         this.io = pool;
     }
 
-    /** Per page, the newest record the log held when the node started. */
+    /** Per page, the newest record the log held when the node started (until {@link #forgetLogged}). */
     Map<Long, PageLog.Entry> logged() {
         return log.latest();
+    }
+
+    /** Whether the log was made at this start: the node has no log from an earlier run. */
+    boolean created() {
+        return log.created();
+    }
+
+    /** The memory took what the log held at start: the log need not keep it too. */
+    void forgetLogged() {
+        log.forgetLatest();
     }
 
     /**
@@ -85,6 +99,7 @@ final class Durable {
                 failed(p, w, version, e);
                 return;
             }
+            maybeCompact();
             synchronized (p) {
                 if (p.replicating == w) {
                     p.data = next;
@@ -140,9 +155,33 @@ final class Durable {
                         + pages.stream().map(ReplicaWire.Copy::page).toList(), e));
                 return;
             }
+            maybeCompact();
             w.done.complete(null);
         });
         return w;
+    }
+
+    /**
+     * Compacts the log on a log thread once it holds four times what its newest images need (and at
+     * least {@link #COMPACT_BYTES}): it would otherwise grow by a page image per write.
+     */
+    private void maybeCompact() {
+        if (log.size() > Math.max(COMPACT_BYTES, 4 * log.liveSize()) && compacting.compareAndSet(false, true)) {
+            try {
+                io.execute(() -> {
+                    try {
+                        log.compact();
+                    } catch (IOException e) {
+                        LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': compacting its page log: {1}",
+                                dsm.link.self().name(), e.getMessage());
+                    } finally {
+                        compacting.set(false);
+                    }
+                });
+            } catch (RejectedExecutionException closing) {
+                compacting.set(false);
+            }
+        }
     }
 
     private MemoryException notDurable(String what, Exception e) {

@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,13 +44,20 @@ final class Restart {
     /** Per page, the highest version heard of, and from whom. */
     private final Map<Long, long[]> best = new HashMap<>();
     /** The peers whose lists this node's decision counted (they start with it, not into it). */
-    private final Set<Integer> counted = new java.util.HashSet<>();
+    private final Set<Integer> counted = new HashSet<>();
     private boolean open;
+    /** Whether this node's log was made at this start. */
+    private final boolean newLog;
+    /** The managers heard from (and this node) whose logs were made at this start, and those whose were not. */
+    private final Set<Integer> newLogs = new HashSet<>();
+    private final Set<Integer> oldLogs = new HashSet<>();
     /** Why this node's memory cannot open; then it never does. */
     private volatile String refused;
 
-    Restart(Dsm dsm, Map<Long, PageLog.Entry> logged) {
+    Restart(Dsm dsm, Map<Long, PageLog.Entry> logged, boolean newLog) {
         this.dsm = dsm;
+        this.newLog = newLog;
+        (newLog ? newLogs : oldLogs).add(dsm.self);
         this.mine = new HashMap<>(logged);
         List<Long> sorted = new ArrayList<>(logged.keySet());
         sorted.sort(null);
@@ -86,7 +94,7 @@ final class Restart {
         do {
             int n = Math.min(StoreWire.MAX_ENTRIES, pages.length - at);
             boolean last = at + n == pages.length;
-            int flags = (last ? StoreWire.LAST : 0) | (running ? StoreWire.OPEN : 0);
+            int flags = (last ? StoreWire.LAST : 0) | (running ? StoreWire.OPEN : 0) | (newLog ? StoreWire.NEW : 0);
             long[] p = Arrays.copyOfRange(pages, at, at + n);
             long[] v = Arrays.copyOfRange(versions, at, at + n);
             if (!dsm.send(node, FrameKind.LOGGED, StoreWire.logged(dsm.link.alloc(), new StoreWire.Logged(flags, p, v)))) {
@@ -99,8 +107,10 @@ final class Restart {
     /** {@code node} died: when it comes back, it is heard afresh. */
     synchronized void nodeDied(int node) {
         counted.remove(node);
-        if (!open) {
+        if (!open && node != dsm.self) {
             heard.remove(node);
+            newLogs.remove(node);
+            oldLogs.remove(node);
         }
     }
 
@@ -135,6 +145,7 @@ final class Restart {
                 return;
             }
             heard.add(from);
+            (logged.newLog() ? newLogs : oldLogs).add(from);
         }
         tryOpen();
     }
@@ -145,6 +156,16 @@ final class Restart {
         Map<Long, PageLog.Entry> own;
         synchronized (this) {
             if (open || refused != null || !missing().isEmpty()) {
+                return;
+            }
+            if (!newLogs.isEmpty() && !oldLogs.isEmpty()) {
+                List<String> lost = newLogs.stream().map(dsm::nameOf).sorted().toList();
+                refuse("node" + (lost.size() > 1 ? "s " : " ") + lost + " start" + (lost.size() > 1 ? "" : "s")
+                        + " with a new page log while " + oldLogs.stream().map(dsm::nameOf).sorted().toList() + " have logs "
+                        + "from an earlier run (was a data directory wiped or replaced?): the pages whose newest "
+                        + "copy only " + (lost.size() > 1 ? "they" : "it") + " held are lost, and which they are "
+                        + "cannot be known. Give " + (lost.size() > 1 ? "them their" : "it its") + " data directory "
+                        + "back, or move every node's log aside to start the memory empty");
                 return;
             }
             open = true;

@@ -7,12 +7,17 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.zip.CRC32C;
 
 /**
@@ -72,6 +77,9 @@ public final class PageLog implements AutoCloseable {
 
     /** A page image to append: page {@code page} at {@code version} is {@code data}. */
     public record Image(long page, long version, long[] data) {
+        /** Where an image is in the file: its {@code page} field at {@code offset}, in record {@code lsn}. */
+        record At(long offset, long lsn, long version) {
+        }
     }
 
     /** How the log makes a file's writes durable; tests stand in for the disk here. */
@@ -103,8 +111,16 @@ public final class PageLog implements AutoCloseable {
     private final Path file;
     private final int pageSize;
     private final Disk disk;
-    private final FileChannel channel;
-    private final Map<Long, Entry> latest;
+    /** The file's channel; another once {@link #compact} replaced the file (guarded by appendLock and swap). */
+    private FileChannel channel;
+    private Map<Long, Entry> latest;
+    /** Where the newest image of each page is (guarded by appendLock). */
+    private Map<Long, Image.At> index;
+    /** Forces hold it to read, {@link #compact} to write when it replaces the file. */
+    private final ReentrantReadWriteLock swap = new ReentrantReadWriteLock();
+    private final Object compactLock = new Object();
+    /** Whether {@link #open} made the file (or found a header that never reached the disk). */
+    private boolean created;
     private final String dropped;
     private final Object appendLock = new Object();
     private final Object syncLock = new Object();
@@ -122,13 +138,14 @@ public final class PageLog implements AutoCloseable {
     /** The highest sequence number a force in progress covers. */
     private long forcing;
 
-    private PageLog(Path file, int pageSize, Disk disk, FileChannel channel, Map<Long, Entry> latest, long lastLsn,
-            long end, String dropped) {
+    private PageLog(Path file, int pageSize, Disk disk, FileChannel channel, Map<Long, Entry> latest,
+            Map<Long, Image.At> index, long lastLsn, long end, String dropped) {
         this.file = file;
         this.pageSize = pageSize;
         this.disk = disk;
         this.channel = channel;
         this.latest = latest;
+        this.index = index;
         this.lastLsn = lastLsn;
         this.syncedLsn = lastLsn;
         this.end = end;
@@ -147,6 +164,7 @@ public final class PageLog implements AutoCloseable {
         if (pageSize <= 0 || pageSize % 8 != 0) {
             throw new IllegalArgumentException("a page size of " + pageSize + " bytes");
         }
+        Files.deleteIfExists(compacting(file)); // a compaction the node did not finish: the log is whole without it
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
@@ -163,7 +181,10 @@ public final class PageLog implements AutoCloseable {
                 write(channel, header, 0);
                 disk.force(channel, file);
                 disk.forceDirectory(file.toAbsolutePath().getParent());
-                return new PageLog(file, pageSize, disk, channel, new HashMap<>(), 0, HEADER_BYTES, null);
+                PageLog log = new PageLog(file, pageSize, disk, channel, new HashMap<>(), new HashMap<>(), 0,
+                        HEADER_BYTES, null);
+                log.created = true;
+                return log;
             }
             readHeader(channel, file, pageSize);
             return recover(file, pageSize, disk, channel);
@@ -210,6 +231,7 @@ public final class PageLog implements AutoCloseable {
         long size = channel.size();
         int image = 16 + pageSize;
         Map<Long, Entry> latest = new HashMap<>();
+        Map<Long, Image.At> index = new HashMap<>();
         CRC32C crc = new CRC32C();
         long lastLsn = 0;
         long offset = HEADER_BYTES;
@@ -242,6 +264,7 @@ public final class PageLog implements AutoCloseable {
                 long lsn = in.getLong();
                 int count = in.getInt();
                 for (int i = 0; i < count; i++) {
+                    long at = offset + in.position();
                     long page = in.getLong();
                     long version = in.getLong();
                     long[] data = new long[pageSize / 8];
@@ -250,6 +273,7 @@ public final class PageLog implements AutoCloseable {
                     Entry previous = latest.get(page);
                     if (previous == null || version >= previous.version()) {
                         latest.put(page, new Entry(lsn, page, version, data));
+                        index.put(page, new Image.At(at, lsn, version));
                     }
                 }
                 lastLsn = Math.max(lastLsn, lsn);
@@ -269,12 +293,22 @@ public final class PageLog implements AutoCloseable {
         // what was read back is what the cluster may adopt: durable before it is used, even if the
         // node was killed before it synced it (a power cut now must not take back what readers saw)
         disk.force(channel, file);
-        return new PageLog(file, pageSize, disk, channel, latest, lastLsn, offset, dropped);
+        return new PageLog(file, pageSize, disk, channel, latest, index, lastLsn, offset, dropped);
     }
 
-    /** Per page, the newest record the log held when it was opened. */
+    /** Per page, the newest record the log held when it was opened (until {@link #forgetLatest}). */
     public Map<Long, Entry> latest() {
         return Collections.unmodifiableMap(latest);
+    }
+
+    /** Whether {@link #open} made a new log: there was none (or nothing of it reached the disk). */
+    public boolean created() {
+        return created;
+    }
+
+    /** Drops what {@link #latest} holds: the memory took it (else the log would keep every page twice). */
+    public void forgetLatest() {
+        latest = Map.of();
     }
 
     /** What {@link #open} dropped from the end of the file, naming the file and the offset; null if nothing. */
@@ -325,6 +359,7 @@ public final class PageLog implements AutoCloseable {
             crc.reset();
             crc.update(record.duplicate().position(RECORD_HEAD_BYTES));
             record.putInt(4, (int) crc.getValue());
+            long at = end + RECORD_HEAD_BYTES + 12;
             try {
                 write(channel, record, end);
             } catch (IOException | RuntimeException | Error e) {
@@ -333,6 +368,11 @@ public final class PageLog implements AutoCloseable {
                 broken = e instanceof IOException io ? io : new IOException(e);
                 throw new IOException(file + ": a record could not be written whole; the log is not used further",
                         e);
+            }
+            for (Image image : images) {
+                index.merge(image.page(), new Image.At(at, lsn, image.version()),
+                        (was, now) -> now.version() >= was.version() ? now : was);
+                at += 16 + pageSize;
             }
             end += RECORD_HEAD_BYTES + length;
             lastLsn = lsn;
@@ -352,6 +392,15 @@ public final class PageLog implements AutoCloseable {
         if (syncedLsn >= lsn && broken == null) {
             return;
         }
+        swap.readLock().lock(); // the file is not replaced under a force
+        try {
+            syncHeld(lsn);
+        } finally {
+            swap.readLock().unlock();
+        }
+    }
+
+    private void syncHeld(long lsn) throws IOException {
         long upTo;
         synchronized (syncLock) {
             while (syncedLsn < lsn && forcing >= lsn && broken == null) {
@@ -405,6 +454,128 @@ public final class PageLog implements AutoCloseable {
                 broken);
     }
 
+    /** The bytes of the file. */
+    public long size() {
+        synchronized (appendLock) {
+            return end;
+        }
+    }
+
+    /** The bytes a log holding only the newest image of each page would have. */
+    public long liveSize() {
+        synchronized (appendLock) {
+            return HEADER_BYTES + (long) index.size() * (RECORD_HEAD_BYTES + 12 + 16 + pageSize);
+        }
+    }
+
+    /**
+     * Rewrites the log with only the newest image of each page, so that it stops growing with every
+     * write: copies those images to {@code <file>.compacting} while appends go on, then, with appends
+     * held, the records appended meanwhile; forces it and renames it over the log (the rename is what
+     * makes it the log: a node stopped before it finds the old log whole and deletes the copy).
+     * Records keep their sequence numbers; one of several images becomes a record of its own (the
+     * commit it was part of is durable whole already). Every record written before it returns is
+     * durable after it.
+     *
+     * @throws IOException if the copy cannot be written (the log goes on as it was), or if the
+     *                     directory cannot be made durable after the rename (the log is then not
+     *                     used further: a power cut could bring the old file back)
+     */
+    public void compact() throws IOException {
+        synchronized (compactLock) {
+            Path next = compacting(file);
+            Map<Long, Image.At> snapshot;
+            long upTo;
+            synchronized (appendLock) {
+                if (broken != null) {
+                    throw unusable();
+                }
+                snapshot = new HashMap<>(index);
+                upTo = end;
+            }
+            FileChannel out = FileChannel.open(next, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE);
+            boolean swapped = false;
+            try {
+                write(out, ByteBuffer.allocate(HEADER_BYTES).putLong(MAGIC).putInt(FORMAT).putInt(pageSize).flip(), 0);
+                Map<Long, Image.At> moved = new HashMap<>();
+                long outEnd = HEADER_BYTES;
+                List<Map.Entry<Long, Image.At>> images = new ArrayList<>(snapshot.entrySet());
+                images.sort(Comparator.comparingLong(e -> e.getValue().offset())); // read the old file in order
+                ByteBuffer record = ByteBuffer.allocate(RECORD_HEAD_BYTES + 12 + 16 + pageSize);
+                CRC32C sum = new CRC32C();
+                for (Map.Entry<Long, Image.At> e : images) {
+                    Image.At at = e.getValue();
+                    record.clear().putInt(12 + 16 + pageSize).putInt(0).putLong(at.lsn()).putInt(1);
+                    ByteBuffer image = read(channel, 16 + pageSize, at.offset());
+                    record.put(image).flip();
+                    sum.reset();
+                    sum.update(record.duplicate().position(RECORD_HEAD_BYTES));
+                    record.putInt(4, (int) sum.getValue());
+                    write(out, record, outEnd);
+                    moved.put(e.getKey(), new Image.At(outEnd + RECORD_HEAD_BYTES + 12, at.lsn(), at.version()));
+                    outEnd += record.capacity();
+                }
+                disk.force(out, next);
+                if (lock(out) == null) {
+                    throw new IOException(next + " is in use");
+                }
+                long forced;
+                swap.writeLock().lock(); // no force under way from here on
+                try {
+                    synchronized (appendLock) {
+                        if (broken != null) {
+                            throw unusable();
+                        }
+                        long tail = end - upTo; // whole records appended meanwhile
+                        for (long done = 0; done < tail; ) {
+                            done += channel.transferTo(upTo + done, tail - done, out.position(outEnd + done));
+                        }
+                        long shift = outEnd - upTo;
+                        for (Map.Entry<Long, Image.At> e : index.entrySet()) {
+                            Image.At at = e.getValue();
+                            if (at.offset() >= upTo) {
+                                moved.put(e.getKey(), new Image.At(at.offset() + shift, at.lsn(), at.version()));
+                            }
+                        }
+                        disk.force(out, next);
+                        Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                        FileChannel old = channel;
+                        channel = out;
+                        end = outEnd + tail;
+                        index = moved;
+                        swapped = true;
+                        try {
+                            disk.forceDirectory(file.toAbsolutePath().getParent());
+                        } catch (IOException e) {
+                            broken = e;
+                            throw new IOException(file + ": compacted, but its directory could not be forced; the "
+                                    + "log is not used further", e);
+                        } finally {
+                            old.close();
+                        }
+                        forced = lastLsn; // all of it, in the new file
+                    }
+                    synchronized (syncLock) {
+                        syncedLsn = Math.max(syncedLsn, forced);
+                        syncLock.notifyAll();
+                    }
+                } finally {
+                    swap.writeLock().unlock();
+                }
+            } finally {
+                if (!swapped) {
+                    out.close();
+                    Files.deleteIfExists(next);
+                }
+            }
+        }
+    }
+
+    private static Path compacting(Path file) {
+        return file.resolveSibling(file.getFileName() + ".compacting");
+    }
+
     /** The highest sequence number known durable. */
     public long synced() {
         return syncedLsn;
@@ -412,7 +583,9 @@ public final class PageLog implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        synchronized (appendLock) {
+            channel.close();
+        }
     }
 
     private static void write(FileChannel channel, ByteBuffer buffer, long position) throws IOException {

@@ -2,6 +2,7 @@ package dev.iris.runtime.internal.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -330,5 +331,79 @@ class PageLogTest {
             }
             Files.deleteIfExists(dir.resolve("pages.log.dropped-at-" + first));
         }
+    }
+
+    /** Compaction keeps the newest image of each page, and what was appended while it ran. */
+    @Test
+    void compactionKeepsTheNewestImageOfEachPageAndShrinksTheLog() throws Exception {
+        Path file = dir.resolve("pages.log");
+        int pages = 16;
+        int writers = 4;
+        long[] newest = new long[pages];
+        try (PageLog log = PageLog.open(file, PAGE, PageLog.Disk.REAL)) {
+            for (long v = 1; v <= 20; v++) {
+                for (int p = 0; p < pages; p++) {
+                    log.append(p + 1, v, words(p + 1, v));
+                    newest[p] = v;
+                }
+            }
+            log.sync(20L * pages);
+            long before = log.size();
+            assertEquals(16 + 16L * RECORD, log.liveSize());
+            // writers go on during compactions: each page p belongs to writer p % writers
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            try {
+                List<Future<?>> running = new ArrayList<>();
+                for (int w = 0; w < writers; w++) {
+                    int writer = w;
+                    running.add(pool.submit(() -> {
+                        for (long v = 21; v <= 60; v++) {
+                            for (int p = writer; p < pages; p += writers) {
+                                log.sync(log.append(p + 1, v, words(p + 1, v)));
+                                newest[p] = v;
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (int i = 0; i < 5; i++) {
+                    log.compact();
+                }
+                for (Future<?> f : running) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            log.compact();
+            assertTrue(log.size() < before, "the log shrank: " + log.size() + " of " + before);
+            assertEquals(log.liveSize(), log.size(), "one record per page after a compaction with no writer");
+            log.sync(log.append(1, 61, words(1, 61))); // and it goes on
+            newest[0] = 61;
+        }
+        assertEquals(List.of("pages.log"), Files.list(dir).map(p -> p.getFileName().toString()).toList());
+        try (PageLog log = PageLog.open(file, PAGE, PageLog.Disk.REAL)) {
+            assertNull(log.dropped());
+            assertEquals(pages, log.latest().size());
+            for (int p = 0; p < pages; p++) {
+                assertEquals(newest[p], log.latest().get(p + 1L).version(), "page " + (p + 1));
+                assertArrayEquals(words(p + 1, newest[p]), log.latest().get(p + 1L).data());
+            }
+            assertEquals(20L * pages + 40L * pages + 2, log.append(2, 99, words(2, 99)), "numbering goes on");
+        }
+    }
+
+    /** A node stopped while it compacted finds the old log whole and the unfinished copy gone. */
+    @Test
+    void anUnfinishedCompactionIsDroppedAtOpen() throws IOException {
+        Path file = dir.resolve("pages.log");
+        try (PageLog log = PageLog.open(file, PAGE, PageLog.Disk.REAL)) {
+            log.sync(log.append(7, 3, words(7, 3)));
+        }
+        Files.write(dir.resolve("pages.log.compacting"), new byte[100]);
+        try (PageLog log = PageLog.open(file, PAGE, PageLog.Disk.REAL)) {
+            assertEquals(3, log.latest().get(7L).version());
+        }
+        assertFalse(Files.exists(dir.resolve("pages.log.compacting")));
     }
 }
