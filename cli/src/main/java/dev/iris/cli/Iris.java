@@ -276,6 +276,11 @@ public final class Iris implements Runnable {
         private ProgramAndCluster target;
         @Option(names = "--out", paramLabel = "DIR", required = true, description = "where to write the bundles")
         private Path out;
+        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = NodeBundles.DATA,
+                description = "where each node keeps a persistent cluster's pages: a directory of its bundle "
+                        + "(default ${DEFAULT-VALUE}, kept when the bundles are written again) or an absolute path "
+                        + "(a directory per node under it)")
+        private String dataDirectory;
 
         @Override
         public Integer call() throws Exception {
@@ -284,9 +289,11 @@ public final class Iris implements Runnable {
                 Object chosen = system.cluster(target.cluster);
                 List<Path> bundles;
                 try {
-                    bundles = NodeBundles.write(p.forExport(), system, chosen, out);
+                    bundles = NodeBundles.write(p.forExport(), system, chosen, out, dataDirectory);
                 } catch (IOException e) {
                     throw new UserError(1, "cannot write the bundles to " + out + ": " + e.getMessage());
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(2, e.getMessage());
                 }
                 PrintWriter printed = spec.commandLine().getOut();
                 for (Path bundle : bundles) {

@@ -130,6 +130,7 @@ class IrisCliTest {
                         dev.iris.runtime.ProcessId.wellKnownGroup(2), java.util.Set.of()).stream()
                         .map(dev.iris.runtime.ProcessId::nodeNumber).distinct().count() == 3;
                 case MonitorMessage.Leaving l -> { } // a node's monitor says so as it closes; a recording may end first
+                case MonitorMessage.Durable d -> { } // the bank's clusters are not persistent
             }
         }
         assertEquals(java.util.Set.of("n1", "n2", "n3"), tables);
@@ -278,6 +279,12 @@ class IrisCliTest {
         assertEquals("n1", n1.getProperty("iris.node"));
         assertEquals("127.0.0.1:7102", n1.getProperty("iris.seeds"));
         assertEquals("demo.names.NameServer", n1.getProperty("iris.handlers"));
+        assertEquals("data", n1.getProperty("iris.dataDirectory"), "a persistent memory's pages: data/ in the bundle");
+        Outcome outside = iris("export", NAMES.toString(), "--out", out.resolve("elsewhere").toString(), "--data-dir",
+                "../shared");
+        assertEquals(2, outside.status(), outside.err());
+        assertTrue(outside.err().contains("must be a directory of each bundle or an absolute path, not '../shared'"),
+                outside.err());
         try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
                 new java.util.zip.GZIPInputStream(Files.newInputStream(out.resolve("n2.tar.gz"))))) {
             java.util.Map<String, Integer> modes = new java.util.HashMap<>();

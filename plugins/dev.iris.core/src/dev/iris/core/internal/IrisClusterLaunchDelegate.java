@@ -104,7 +104,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                 args.addAll(List.of("--", main.isBlank() ? EmbeddedMain.class.getName() : main));
                 args.addAll(main.isBlank() ? List.of(conf.toString()) : List.of(arguments.getProgramArgumentsArray()));
                 run(runner, configuration, launch, MonitoredMain.class.getName(), args.toArray(String[]::new),
-                        classpath, arguments, environment(configuration, null),
+                        classpath, arguments, environment(configuration, cluster.name(), null, null),
                         cluster.name() + " — all nodes in one JVM", cluster.name(), null, clusterMonitor,
                         new HashMap<>(), progress.split(9));
             } else {
@@ -124,7 +124,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                     authority.issue(node.name()).write(conf.resolveSibling("credentials"));
                     for (IProcess process : run(runner, configuration, launch, NodeMain.class.getName(),
                             new String[] {conf.toString()}, classpath, arguments,
-                            nodeEnvironment(configuration, cluster.name(), node.name()),
+                            environment(configuration, cluster.name(), node.name(), null),
                             node.name() + " — " + (freePorts ? host + " (a free port)" : node.address()),
                             cluster.name(), node.name(), clusterMonitor, outputs, each.split(1))) {
                         starting.put(process, node.name());
@@ -145,7 +145,8 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                     Path conf = writeClient(dir.resolve(CLIENT).resolve("client.properties"), cluster, seeds);
                     authority.issue(CLIENT).write(conf.resolveSibling("credentials"));
                     run(runner, configuration, launch, main, arguments.getProgramArgumentsArray(), classpath,
-                            arguments, environment(configuration, conf), CLIENT + " — " + main, cluster.name(), null,
+                            arguments, environment(configuration, cluster.name(), null, conf), CLIENT + " — " + main,
+                            cluster.name(), null,
                             clusterMonitor, outputs, each.split(1));
                 }
             }
@@ -175,6 +176,12 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
 
     /** The node name of the main class's JVM in a launch with a JVM per node. */
     private static final String CLIENT = "client";
+    /** The environment variable of a JVM's data directory ({@code NodeMain}, {@link ClusterSession#embedded}). */
+    private static final String DATA_DIR = "IRIS_DATA_DIR";
+    /** The environment variable that puts a JVM's processes on its nodes' event loops. */
+    private static final String ON_EVENT_LOOP = "IRIS_PROCESSES_ON_EVENT_LOOP";
+    /** The JVM option processes on an event loop need. */
+    private static final String ADD_OPENS = "--add-opens=java.base/java.lang=ALL-UNNAMED";
 
     /** The name the IDE's monitor connections go by (their certificate's subject). */
     private static final String IDE_CLIENT = "iris-ide";
@@ -249,50 +256,51 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
     }
 
     /**
-     * The configuration's environment (null: this one's, inherited), with {@code IRIS_CLIENT} naming
-     * {@code client} if that is not null.
+     * The environment of a JVM of the launch: the configuration's (the Environment tab's), and
+     * <ul>
+     * <li>{@code IRIS_DATA_DIR}, where a persistent cluster keeps its pages: the data directory of
+     * the Program tab, else the configuration's {@code IRIS_DATA_DIR}, else {@code iris-data/<cluster>}
+     * in the working directory; all nodes in one JVM get it as the root of a directory per node
+     * ({@link ClusterSession#embedded}), and the JVM of node {@code node} its own directory under it,
+     * so that the nodes keep their pages when the launch switches between the two;
+     * <li>{@code IRIS_PROCESSES_ON_EVENT_LOOP=true} when the Program tab says so;
+     * <li>{@code IRIS_CLIENT} naming {@code client}, the main class's client configuration, if that
+     * is not null.
+     * </ul>
      */
-    private String[] environment(ILaunchConfiguration configuration, Path client) throws CoreException {
-        return client == null ? getEnvironment(configuration)
-                : with(configuredEnvironment(configuration), ClusterSession.CLIENT_ENV, client.toString());
-    }
-
-    /**
-     * A node JVM's environment: the configuration's, with {@code IRIS_DATA_DIR} naming the node's
-     * own data directory, {@code <root>/<node>}; the root is the configuration's {@code IRIS_DATA_DIR}
-     * or {@code iris-data/<cluster>} in the working directory, as for all nodes in one JVM
-     * ({@link ClusterSession#embedded}), so that a persistent cluster keeps its pages when the
-     * launch switches between the two.
-     */
-    private String[] nodeEnvironment(ILaunchConfiguration configuration, String cluster, String node)
+    private String[] environment(ILaunchConfiguration configuration, String cluster, String node, Path client)
             throws CoreException {
-        List<String> env = configuredEnvironment(configuration);
-        String root = env.stream().filter(e -> e.startsWith("IRIS_DATA_DIR=")).map(e -> e.substring(14).strip())
-                .filter(r -> !r.isEmpty()).reduce((a, b) -> b).orElse("iris-data/" + cluster);
-        File workingDirectory = verifyWorkingDirectory(configuration);
-        Path base = workingDirectory == null ? Path.of("") : workingDirectory.toPath();
-        return with(env, "IRIS_DATA_DIR", base.resolve(root).resolve(node).normalize().toString());
-    }
-
-    private List<String> configuredEnvironment(ILaunchConfiguration configuration) throws CoreException {
-        String[] configured = getEnvironment(configuration);
         List<String> env = new ArrayList<>();
+        String[] configured = getEnvironment(configuration);
         if (configured == null) {
             DebugPlugin.getDefault().getLaunchManager().getNativeEnvironmentCasePreserved()
                     .forEach((k, v) -> env.add(k + "=" + v));
         } else {
             env.addAll(List.of(configured));
         }
-        return env;
+        String root = configuration.getAttribute(IrisLaunching.ATTR_DATA_DIRECTORY, "").strip();
+        if (root.isEmpty()) {
+            root = env.stream().filter(e -> e.startsWith(DATA_DIR + "=")).map(e -> e.substring(DATA_DIR.length() + 1))
+                    .map(String::strip).filter(r -> !r.isEmpty()).reduce((a, b) -> b).orElse("iris-data/" + cluster);
+        }
+        File workingDirectory = verifyWorkingDirectory(configuration); // default: the project's folder
+        Path data = (workingDirectory == null ? Path.of("") : workingDirectory.toPath()).resolve(root);
+        set(env, DATA_DIR, (node == null ? data : data.resolve(node)).toAbsolutePath().normalize().toString());
+        if (configuration.getAttribute(IrisLaunching.ATTR_PROCESSES_ON_EVENT_LOOP, false)) {
+            set(env, ON_EVENT_LOOP, "true");
+        }
+        if (client != null) {
+            set(env, ClusterSession.CLIENT_ENV, client.toString());
+        }
+        return env.toArray(String[]::new);
     }
 
-    /** {@code env} with {@code name} set to {@code value}. */
-    private static String[] with(List<String> env, String name, String value) {
-        List<String> changed = new ArrayList<>(env);
-        changed.removeIf(e -> e.startsWith(name + "="));
-        changed.add(name + "=" + value);
-        return changed.toArray(String[]::new);
+    /** Sets {@code name} to {@code value} in {@code env}. */
+    private static void set(List<String> env, String name, String value) {
+        env.removeIf(e -> e.startsWith(name + "="));
+        env.add(name + "=" + value);
     }
+
 
     /**
      * Starts one JVM in {@code launch}, labels its processes {@code label} (through
@@ -307,7 +315,11 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
             IProgressMonitor progress) throws CoreException {
         VMRunnerConfiguration vm = new VMRunnerConfiguration(main, classpath);
         vm.setProgramArguments(args);
-        vm.setVMArguments(arguments.getVMArgumentsArray());
+        List<String> vmArguments = new ArrayList<>(List.of(arguments.getVMArgumentsArray()));
+        if (configuration.getAttribute(IrisLaunching.ATTR_PROCESSES_ON_EVENT_LOOP, false)) {
+            vmArguments.add(ADD_OPENS); // what carrying processes on an event loop needs (LoopCarriers)
+        }
+        vm.setVMArguments(vmArguments.toArray(String[]::new));
         vm.setEnvironment(environment);
         vm.setVMSpecificAttributesMap(getVMSpecificAttributesMap(configuration));
         File workingDirectory = verifyWorkingDirectory(configuration); // default: the project's folder

@@ -28,6 +28,9 @@ import org.eclipse.jdt.core.JavaCore;
  * (a job's): it reads the project's compiled classes, so build the project first.
  */
 public final class IrisExport {
+    /** Where a node bundle keeps a persistent cluster's pages unless told otherwise: {@code data/} in it. */
+    public static final String DEFAULT_DATA_DIRECTORY = NodeBundles.DATA;
+
     private IrisExport() {
     }
 
@@ -40,6 +43,17 @@ public final class IrisExport {
      */
     public static List<Path> export(IProject project, IrisPrograms.Program program, String cluster, Path out,
             IProgressMonitor monitor) throws CoreException {
+        return export(project, program, cluster, out, NodeBundles.DATA, monitor);
+    }
+
+    /**
+     * As {@link #export(IProject, IrisPrograms.Program, String, Path, IProgressMonitor)}, each node
+     * keeping a persistent memory's pages in {@code dataDirectory} ({@link NodeBundles}).
+     *
+     * @throws CoreException as there, or if {@code dataDirectory} is blank or leaves the bundle
+     */
+    public static List<Path> export(IProject project, IrisPrograms.Program program, String cluster, Path out,
+            String dataDirectory, IProgressMonitor monitor) throws CoreException {
         SubMonitor progress = SubMonitor.convert(monitor, "Exporting the node bundles of cluster " + cluster, 3);
         if (project.findMaxProblemSeverity(IMarker.PROBLEM, true, IResource.DEPTH_INFINITE) == IMarker.SEVERITY_ERROR) {
             throw new CoreException(Status.error("project " + project.getName()
@@ -66,11 +80,13 @@ public final class IrisExport {
             }
             progress.worked(1);
             List<Path> bundles = NodeBundles.write(new NodeBundles.Program(classes, userClasses, runtime), system, spec,
-                    out);
+                    out, dataDirectory);
             progress.worked(1);
             return bundles;
         } catch (IOException e) {
             throw new CoreException(Status.error("cannot write the node bundles into " + out + ": " + e.getMessage(), e));
+        } catch (IllegalArgumentException e) {
+            throw new CoreException(Status.error(e.getMessage(), e));
         } catch (ClassNotFoundException | RuntimeException e) {
             throw new CoreException(Status.error("cannot load the program's classes from " + classes
                     + " (build the project first): " + e.getMessage(), e));

@@ -64,6 +64,20 @@ public final class IrisLaunching {
      * launch of the same program. {@link #ATTR_PROCESS_ADDRESS} says where each node listens.
      */
     public static final String ATTR_FREE_PORTS = "dev.iris.core.freePorts";
+    /**
+     * Whether the processes of every JVM of the launch run on their nodes' event loops (boolean;
+     * default false): a blocking send or page fault then wakes no other thread, but a process must
+     * not compute for long between blocking calls, and a breakpoint stops its node's I/O. The launch
+     * sets {@code IRIS_PROCESSES_ON_EVENT_LOOP=true} and the {@code --add-opens} it needs; the JRE
+     * must be Java 24 or newer.
+     */
+    public static final String ATTR_PROCESSES_ON_EVENT_LOOP = "dev.iris.core.processesOnEventLoop";
+    /**
+     * Where a persistent cluster's nodes keep their pages (string): a directory per node under it,
+     * relative to the working directory; empty (the default): the Environment tab's
+     * {@code IRIS_DATA_DIR}, else {@code iris-data/<cluster>} in the working directory.
+     */
+    public static final String ATTR_DATA_DIRECTORY = "dev.iris.core.dataDirectory";
     /** The main class that drives the cluster (JDT's attribute); empty: the nodes run their processes only. */
     public static final String ATTR_MAIN = IJavaLaunchConfigurationConstants.ATTR_MAIN_TYPE_NAME;
     /**

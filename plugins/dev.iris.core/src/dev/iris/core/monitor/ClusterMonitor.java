@@ -4,6 +4,7 @@ import dev.iris.runtime.IpcException;
 import dev.iris.runtime.NodeId;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.RegisteredName;
+import dev.iris.runtime.dsm.Durability;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.monitor.MonitorClient;
 import dev.iris.runtime.monitor.MonitorMessage;
@@ -66,6 +67,7 @@ public final class ClusterMonitor implements AutoCloseable {
     private final Map<String, MonitorClient> clients = new ConcurrentHashMap<>();
     private volatile boolean timePaused;
     private final Map<String, MonitorMessage.State> states = new ConcurrentHashMap<>();
+    private final Map<String, Durability> durabilities = new ConcurrentHashMap<>();
     /** Nodes whose monitor said they are being closed on purpose, and that have not come back since. */
     private final Set<String> left = ConcurrentHashMap.newKeySet();
     private final List<MonitorMessage> inbox = new ArrayList<>();
@@ -419,6 +421,9 @@ public final class ClusterMonitor implements AutoCloseable {
             for (MonitorMessage.State state : states.values()) {
                 writer.write(state);
             }
+            for (var durable : durabilities.entrySet()) {
+                writer.write(new MonitorMessage.Durable(durable.getKey(), durable.getValue()));
+            }
             for (String node : nodes()) {
                 writer.write(new MonitorMessage.Pages(node, model.tableOf(node)));
             }
@@ -504,6 +509,11 @@ public final class ClusterMonitor implements AutoCloseable {
     /** Why the last connection attempt to each node not connected failed. */
     public Map<String, String> failures() {
         return Map.copyOf(failures);
+    }
+
+    /** Where each node of a persistent memory stands, as it last reported (none for other memories). */
+    public Map<String, Durability> durabilities() {
+        return Map.copyOf(durabilities);
     }
 
     /** The latest state each node reported. */
@@ -610,6 +620,8 @@ public final class ClusterMonitor implements AutoCloseable {
             states.put(state.node(), state);
         } else if (message instanceof MonitorMessage.Leaving leaving) {
             left.add(leaving.node());
+        } else if (message instanceof MonitorMessage.Durable durable) {
+            durabilities.put(durable.node(), durable.durability());
         } else if (message instanceof MonitorMessage.Memory || message instanceof MonitorMessage.Message) {
             eventCounts.computeIfAbsent(message.node(), n -> new AtomicLong())
                     .incrementAndGet();

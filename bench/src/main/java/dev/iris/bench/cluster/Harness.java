@@ -41,7 +41,7 @@ public final class Harness {
             int faultPages, List<int[]> arrays, int arrayThreads, boolean smoke) {
         static final Plan FULL = new Plan(3, Measure.Durations.FULL, List.of(1, 2, 4, 8), List.of(64, 1024), 16, 2048,
                 List.of(new int[] {2, 1024}, new int[] {4, 1024}, new int[] {4, 64}, new int[] {4, 4096}), 2, false);
-        static final Plan SMOKE = new Plan(1, Measure.Durations.SMOKE, List.of(1, 2), List.of(64), 4, 64,
+        static final Plan SMOKE = new Plan(1, Measure.Durations.SMOKE, List.of(2), List.of(64), 4, 64,
                 List.of(new int[] {2, 64}), 1, true);
     }
 

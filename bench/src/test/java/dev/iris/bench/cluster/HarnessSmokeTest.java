@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The harness in smoke mode (tiny counts, 1 and 2 members, one round), so it keeps working: every
+ * The harness in smoke mode (tiny counts, 2 members, one round), so it keeps working: every
  * system of every section starts, its client JVM answers, and the report, the CSV and the plot are
  * written.
  * The numbers themselves are not checked: a smoke run on a busy CI machine measures nothing.
@@ -32,8 +32,8 @@ class HarnessSmokeTest {
         Set<String> group = Harness.LOOP_CARRIERS ? Set.of("netty", "netty-blocking", "iris", "iris-loop", "iris-async",
                 "jgroups") : Set.of("netty", "netty-blocking", "iris", "iris-async", "jgroups");
         assertEquals(group, systems(rows, "group"));
-        // 2 member counts x 1 payload x ALL and FIRST, per system, in one round
-        assertEquals(group.size() * 2 * 2, rows.stream().filter(r -> r.section().equals("group")).count());
+        // 1 member count x 1 payload x ALL and FIRST, per system, in one round
+        assertEquals(group.size() * 2, rows.stream().filter(r -> r.section().equals("group")).count());
         rows.stream().filter(r -> r.section().equals("group")).forEach(r -> {
             assertEquals(0, r.round(), r::toString);
             assertTrue(r.p50() > 0 && r.p50() <= r.p99() && r.p99() <= r.p999(), r::toString);

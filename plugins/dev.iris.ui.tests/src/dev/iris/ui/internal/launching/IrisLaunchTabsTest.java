@@ -22,12 +22,14 @@ import org.eclipse.debug.ui.ILaunchConfigurationDialog;
 import org.eclipse.debug.ui.ILaunchConfigurationTab;
 import org.eclipse.debug.ui.ILaunchConfigurationTabGroup;
 import org.eclipse.jdt.core.JavaCore;
+import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Table;
+import org.eclipse.swt.widgets.Text;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.ThrowingConsumer;
@@ -139,6 +141,70 @@ class IrisLaunchTabsTest {
         } finally {
             project.delete(true, true, null);
         }
+    }
+
+    /**
+     * The Program tab shows and applies whether processes run on the event loops and the data
+     * directory, and refuses a data directory that is a file.
+     */
+    @Test
+    void theProgramTabKeepsTheEventLoopOptionAndTheDataDirectory() throws Throwable {
+        IProject project = IrisProjects.create("tabs-data", null, IrisProjects.Example.BANK, null);
+        try {
+            project.build(IncrementalProjectBuilder.FULL_BUILD, null);
+            IrisPrograms.Program program = IrisPrograms.of(project).get(0);
+            ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program,
+                    program.cluster(null).orElseThrow());
+            config.setAttribute(IrisLaunching.ATTR_PROCESSES_ON_EVENT_LOOP, true);
+            config.setAttribute(IrisLaunching.ATTR_DATA_DIRECTORY, "state/pages");
+            IrisProgramTab tab = new IrisProgramTab();
+            tab.setLaunchConfigurationDialog(quietDialog());
+            tab.createControl(shell);
+            tab.initializeFrom(config);
+            Button loops = descendants(tab.getControl(), Button.class).stream()
+                    .filter(b -> b.getText().startsWith("On the nodes' event loops")).findFirst().orElseThrow();
+            Text data = descendants(tab.getControl(), Text.class).stream()
+                    .filter(t -> t.getMessage().startsWith("iris-data/")).findFirst().orElseThrow();
+            assertTrue(loops.getSelection());
+            assertEquals("state/pages", data.getText());
+            assertTrue(tab.isValid(config), tab.getErrorMessage());
+
+            loops.setSelection(false);
+            data.setText("  elsewhere ");
+            ILaunchConfigurationWorkingCopy applied = config.copy("applied");
+            tab.performApply(applied);
+            assertFalse(applied.getAttribute(IrisLaunching.ATTR_PROCESSES_ON_EVENT_LOOP, true));
+            assertEquals("elsewhere", applied.getAttribute(IrisLaunching.ATTR_DATA_DIRECTORY, ""));
+
+            java.nio.file.Files.writeString(project.getLocation().toPath().resolve("a-file"), "not a directory");
+            data.setText("a-file");
+            assertFalse(tab.isValid(config));
+            assertEquals("The data directory a-file is a file", tab.getErrorMessage());
+        } finally {
+            project.delete(true, true, null);
+        }
+    }
+
+    /** A dialog that answers every question with nothing. */
+    private ILaunchConfigurationDialog quietDialog() {
+        return (ILaunchConfigurationDialog) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ILaunchConfigurationDialog.class}, (proxy, method, args) ->
+                        method.getReturnType() == boolean.class ? false
+                                : method.getReturnType() == String.class ? ILaunchManager.RUN_MODE : null);
+    }
+
+    /** The controls of {@code type} in {@code control}'s tree. */
+    private static <T extends Control> List<T> descendants(Control control, Class<T> type) {
+        List<T> found = new java.util.ArrayList<>();
+        if (type.isInstance(control)) {
+            found.add(type.cast(control));
+        }
+        if (control instanceof Composite composite) {
+            for (Control child : composite.getChildren()) {
+                found.addAll(descendants(child, type));
+            }
+        }
+        return found;
     }
 
     @Test

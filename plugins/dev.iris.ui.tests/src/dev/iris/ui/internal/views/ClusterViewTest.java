@@ -112,4 +112,49 @@ class ClusterViewTest {
             }
         }
     }
+
+    /**
+     * A node of a persistent memory shows where its pages on disk stand: waiting for the other
+     * manager's log (one of two heard, with a bar), then how far its log is synced after a write.
+     */
+    @Test
+    void showsHowFarEachNodesPagesAreOnDisk(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        var authority = dev.iris.runtime.security.ClusterAuthority.create("lab");
+        authority.issue("ide").write(dir.resolve("ide"));
+        var memory = dev.iris.runtime.dsm.MemoryConfig.of(List.of(dev.iris.runtime.dsm.MemoryConfig.Region.of("data",
+                1024))).withPageSize(1024).withManagers(List.of("a", "b")).withPersistent(true);
+        List<AutoCloseable> open = new java.util.ArrayList<>();
+        try {
+            dev.iris.runtime.Node a = dev.iris.runtime.Node.start(dev.iris.runtime.NodeConfig.of("a", "lab",
+                    new java.net.InetSocketAddress("127.0.0.1", 0), List.of()).withMemory(memory)
+                    .withCredentials(authority.issue("a")).withDataDirectory(dir.resolve("a")),
+                    dev.iris.runtime.Codecs.of());
+            open.add(0, a);
+            var server = dev.iris.runtime.monitor.MonitorServer.start(a, new java.net.InetSocketAddress("127.0.0.1", 0));
+            open.add(0, server);
+            var job = view.attach(AttachClusterDialog.parse("lab", "127.0.0.1:" + server.port(),
+                    dir.resolve("ide").toString()));
+            processEventsUntil(() -> job.getResult() != null, () -> "the attach job");
+            assertTrue(job.getResult().isOK(), job.getResult().toString());
+            processEventsUntil(() -> view.rows().size() == 1 && view.rows().get(0).disk()
+                    .equals("waiting for the managers' logs: 1 of 2"), () -> "a waiting: " + view.rows());
+
+            dev.iris.runtime.Node b = dev.iris.runtime.Node.start(dev.iris.runtime.NodeConfig.of("b", "lab",
+                    new java.net.InetSocketAddress("127.0.0.1", 0), List.of(new java.net.InetSocketAddress("127.0.0.1",
+                            Integer.parseInt(a.address().substring(a.address().lastIndexOf(':') + 1)))))
+                    .withMemory(memory).withCredentials(authority.issue("b")).withDataDirectory(dir.resolve("b")),
+                    dev.iris.runtime.Codecs.of());
+            open.add(0, b);
+            a.memory().setLong(a.memory().region("data").base(), 7);
+            processEventsUntil(() -> view.rows().get(0).disk().equals("synced to record 1"),
+                    () -> "a open, its write on disk: " + view.rows());
+        } finally {
+            ClusterRegistry.getDefault().clusters().stream().filter(c -> c.name().equals("lab") && c.monitor() != null)
+                    .forEach(c -> c.monitor().close());
+            for (AutoCloseable c : open) {
+                c.close();
+            }
+        }
+    }
 }

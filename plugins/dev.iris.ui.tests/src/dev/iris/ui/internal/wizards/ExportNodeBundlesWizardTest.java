@@ -65,6 +65,12 @@ class ExportNodeBundlesWizardTest {
             assertEquals("Choose a destination directory", wizard.page().getErrorMessage(), "cleared by the user");
             wizard.page().setDestination(out);
             assertTrue(wizard.page().isPageComplete(), wizard.page().getErrorMessage());
+            assertEquals("data", wizard.page().dataDirectory(), "a directory of each bundle by default");
+            wizard.page().setDataDirectory("../outside");
+            assertEquals("The data directory must be in each bundle or an absolute path",
+                    wizard.page().getErrorMessage());
+            wizard.page().setDataDirectory("state/pages");
+            assertTrue(wizard.page().isPageComplete(), wizard.page().getErrorMessage());
             assertEquals("local", wizard.page().cluster());
             assertTrue(wizard.performFinish());
         } finally {
@@ -86,6 +92,7 @@ class ExportNodeBundlesWizardTest {
             assertEquals(node, conf.getProperty("iris.node"));
             assertEquals("demo.names.NamesSystem", conf.getProperty("iris.system"));
             assertEquals("demo.names.NameServer", conf.getProperty("iris.handlers"));
+            assertEquals("state/pages", conf.getProperty("iris.dataDirectory"));
             assertTrue(Files.isRegularFile(bundle.resolve("conf/credentials/node-key.pem")));
             try (JarFile program = new JarFile(bundle.resolve("lib/program.jar").toFile());
                     JarFile runtime = new JarFile(bundle.resolve("lib/iris-runtime.jar").toFile())) {

@@ -3,6 +3,7 @@ package dev.iris.ui.internal.launching;
 import dev.iris.core.IrisNature;
 import dev.iris.core.launching.IrisLaunching;
 import dev.iris.core.launching.IrisPrograms;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.DirectoryDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Text;
 import org.eclipse.ui.dialogs.ElementListSelectionDialog;
@@ -29,7 +31,8 @@ import org.eclipse.ui.dialogs.ElementListSelectionDialog;
 /**
  * The Program tab: project, system, cluster, how to run it (one JVM per node, or all nodes in one
  * JVM), and the main class that drives the cluster: embedded, it runs the whole cluster in its JVM;
- * with a JVM per node, it runs in a JVM of its own as a client node that joins them.
+ * with a JVM per node, it runs in a JVM of its own as a client node that joins them. Also whether
+ * processes run on their nodes' event loops, and where a persistent cluster keeps its pages.
  */
 public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
     private Combo project;
@@ -40,6 +43,8 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
     private Text main;
     private Button suspendAll;
     private Button freePorts;
+    private Button onEventLoop;
+    private Text dataDirectory;
     /** initializeFrom is filling the widgets. */
     private boolean filling;
     private List<IrisPrograms.Program> programs = List.of();
@@ -91,6 +96,33 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         freePorts.addListener(SWT.Selection, e -> changed());
         embedded.addListener(SWT.Selection, e -> changed());
         main.addListener(SWT.Modify, e -> changed());
+        new Label(c, SWT.NONE).setText("Processes:");
+        onEventLoop = new Button(c, SWT.CHECK);
+        onEventLoop.setText("On the nodes' event loops (Java 24 or newer; not while debugging)");
+        onEventLoop.setToolTipText("A blocking send or page fault then wakes no other thread: about the cost of the "
+                + "wire. A process must not compute for long between blocking calls (one that holds the loop for a "
+                + "fifth of a heartbeat is moved off it, with a warning), and a breakpoint stops its node's I/O.");
+        onEventLoop.addListener(SWT.Selection, e -> changed());
+        new Label(c, SWT.NONE).setText("Data directory:");
+        Composite dataRow = new Composite(c, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).applyTo(dataRow);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(dataRow);
+        dataDirectory = new Text(dataRow, SWT.BORDER);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(dataDirectory);
+        dataDirectory.setMessage("iris-data/<cluster> in the working directory");
+        dataDirectory.setToolTipText("Where a persistent cluster's nodes keep their pages, a directory per node; "
+                + "relative to the working directory. Launched again from it, the cluster finds every write.");
+        dataDirectory.addListener(SWT.Modify, e -> changed());
+        Button browse = new Button(dataRow, SWT.PUSH);
+        browse.setText("Browse...");
+        browse.addListener(SWT.Selection, e -> {
+            DirectoryDialog dialog = new DirectoryDialog(getShell());
+            dialog.setMessage("Where the nodes of a persistent cluster keep their pages");
+            String chosen = dialog.open();
+            if (chosen != null) {
+                dataDirectory.setText(chosen);
+            }
+        });
         new Label(c, SWT.NONE).setText("Debug:");
         suspendAll = new Button(c, SWT.CHECK);
         suspendAll.setText("Suspend every JVM when one stops at a breakpoint");
@@ -176,6 +208,8 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         boolean onFreePorts;
         String mainClass;
         boolean suspendEvery;
+        boolean loops;
+        String data;
         try {
             projectName = configuration.getAttribute(IrisLaunching.ATTR_PROJECT, "");
             systemClass = configuration.getAttribute(IrisLaunching.ATTR_SYSTEM, "");
@@ -184,6 +218,8 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
             onFreePorts = configuration.getAttribute(IrisLaunching.ATTR_FREE_PORTS, false);
             mainClass = configuration.getAttribute(IrisLaunching.ATTR_MAIN, "");
             suspendEvery = configuration.getAttribute(IrisLaunching.ATTR_SUSPEND_ALL, false);
+            loops = configuration.getAttribute(IrisLaunching.ATTR_PROCESSES_ON_EVENT_LOOP, false);
+            data = configuration.getAttribute(IrisLaunching.ATTR_DATA_DIRECTORY, "");
         } catch (CoreException e) {
             setErrorMessage(e.getMessage()); // shown empty rather than as the configuration shown before
             projectName = "";
@@ -193,6 +229,8 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
             onFreePorts = false;
             mainClass = "";
             suspendEvery = false;
+            loops = false;
+            data = "";
         }
         filling = true;
         try {
@@ -207,6 +245,8 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
             freePorts.setEnabled(!inOne);
             main.setText(mainClass);
             suspendAll.setSelection(suspendEvery);
+            onEventLoop.setSelection(loops);
+            dataDirectory.setText(data);
         } finally {
             filling = false;
         }
@@ -221,6 +261,8 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         configuration.setAttribute(IrisLaunching.ATTR_FREE_PORTS, freePorts.getSelection());
         configuration.setAttribute(IrisLaunching.ATTR_MAIN, main.getText().strip());
         configuration.setAttribute(IrisLaunching.ATTR_SUSPEND_ALL, suspendAll.getSelection());
+        configuration.setAttribute(IrisLaunching.ATTR_PROCESSES_ON_EVENT_LOOP, onEventLoop.getSelection());
+        configuration.setAttribute(IrisLaunching.ATTR_DATA_DIRECTORY, dataDirectory.getText().strip());
         configuration.setAttribute(DebugPlugin.ATTR_PROCESS_FACTORY_ID, IrisLaunching.PROCESS_FACTORY_ID);
     }
 
@@ -240,6 +282,11 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         }
         if (program.cluster(cluster.getText().strip()).isEmpty()) {
             setErrorMessage("Choose a cluster of " + program.system());
+            return false;
+        }
+        String data = dataDirectory.getText().strip();
+        if (!data.isEmpty() && Files.isRegularFile(p.getLocation().toPath().resolve(data))) {
+            setErrorMessage("The data directory " + data + " is a file");
             return false;
         }
         return true;

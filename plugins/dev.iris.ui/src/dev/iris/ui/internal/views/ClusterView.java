@@ -5,6 +5,7 @@ import dev.iris.core.ClusterRegistry.Cluster;
 import dev.iris.core.launching.IrisLaunching;
 import dev.iris.core.monitor.ClusterMonitor;
 import dev.iris.core.monitor.PageOwnership;
+import dev.iris.runtime.dsm.Durability;
 import dev.iris.runtime.monitor.MonitorMessage;
 import dev.iris.runtime.transport.Handshake;
 import java.util.ArrayList;
@@ -19,13 +20,19 @@ import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.viewers.ArrayContentProvider;
 import org.eclipse.jface.viewers.ColumnLabelProvider;
 import org.eclipse.jface.viewers.IStructuredSelection;
+import org.eclipse.jface.viewers.OwnerDrawLabelProvider;
 import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.jface.viewers.TableViewer;
 import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.osgi.util.NLS;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.Color;
+import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.TableItem;
 
 /**
  * The Cluster view: every cluster the IDE knows about (from {@link ClusterRegistry}) with its
@@ -35,8 +42,20 @@ import org.eclipse.swt.widgets.Label;
  * Changes come from any thread; the view refreshes on the UI thread.
  */
 public final class ClusterView extends MonitorView {
-    /** One node of the shown cluster. */
-    record NodeRow(String node, String address, String state, int processes, int pagesOwned, long eventsPerSecond) {
+    /** One node of the shown cluster; {@code durability} null unless its memory is persistent. */
+    record NodeRow(String node, String address, String state, int processes, int pagesOwned, long eventsPerSecond,
+            Durability durability) {
+        /** What the Pages on disk column says. */
+        String disk() {
+            if (durability == null) {
+                return "";
+            }
+            return switch (durability.phase()) {
+                case WAITING -> NLS.bind(Messages.ClusterView_disk_waiting, durability.heard(), durability.managers());
+                case OPEN -> NLS.bind(Messages.ClusterView_disk_open, durability.synced());
+                case CLOSED -> NLS.bind(Messages.ClusterView_disk_closed, durability.problem());
+            };
+        }
     }
 
     private TableViewer viewer;
@@ -66,6 +85,7 @@ public final class ClusterView extends MonitorView {
         column(nodes, Messages.ClusterView_column_processes, 90, r -> String.valueOf(((NodeRow) r).processes()));
         column(nodes, Messages.ClusterView_column_pages, 100, r -> String.valueOf(((NodeRow) r).pagesOwned()));
         column(nodes, Messages.ClusterView_column_events, 130, r -> String.valueOf(((NodeRow) r).eventsPerSecond()));
+        diskColumn(nodes);
         nodes.addSelectionChangedListener(e -> {
             updateActions();
             if (e.getStructuredSelection().getFirstElement() instanceof NodeRow row) {
@@ -123,6 +143,41 @@ public final class ClusterView extends MonitorView {
         });
     }
 
+    /**
+     * The Pages on disk column: how far each node's page log is on its disk, or, while its
+     * persistent memory waits for the other managers' logs, a bar of those heard from.
+     */
+    private static void diskColumn(TableViewer table) {
+        TableViewerColumn column = new TableViewerColumn(table, SWT.LEFT);
+        column.getColumn().setText(Messages.ClusterView_column_disk);
+        column.getColumn().setWidth(260);
+        column.setLabelProvider(new OwnerDrawLabelProvider() {
+            @Override
+            protected void measure(Event event, Object element) {
+                event.width = event.gc.textExtent(((NodeRow) element).disk()).x + 8;
+            }
+
+            @Override
+            protected void paint(Event event, Object element) {
+                NodeRow row = (NodeRow) element;
+                Rectangle cell = ((TableItem) event.item).getBounds(event.index);
+                Durability d = row.durability();
+                if (d != null && d.phase() == Durability.Phase.WAITING && d.managers() > 0) {
+                    Color before = event.gc.getBackground();
+                    event.gc.setBackground(event.display.getSystemColor(SWT.COLOR_LIST_SELECTION));
+                    event.gc.setAlpha(90);
+                    event.gc.fillRectangle(cell.x + 1, cell.y + 1, (cell.width - 2) * d.heard() / d.managers(),
+                            cell.height - 2);
+                    event.gc.setAlpha(255);
+                    event.gc.setBackground(before);
+                }
+                String text = row.disk();
+                Point size = event.gc.textExtent(text);
+                event.gc.drawText(text, cell.x + 4, cell.y + (cell.height - size.y) / 2, true);
+            }
+        });
+    }
+
     @Override
     void clustersChanged() {
         var clusters = ClusterRegistry.getDefault().clusters();
@@ -160,6 +215,7 @@ public final class ClusterView extends MonitorView {
         int[] owned = picture.owned();
         Map<String, MonitorMessage.State> states = monitor.states();
         Map<String, Long> counts = monitor.eventCounts();
+        Map<String, Durability> durabilities = monitor.durabilities();
         long now = System.nanoTime();
         List<NodeRow> rows = new ArrayList<>();
         for (String node : monitor.watched()) {
@@ -180,7 +236,8 @@ public final class ClusterView extends MonitorView {
             boolean gone = !monitor.isRecording() && !monitor.isClosed()
                     && (nodeState == ClusterMonitor.NodeState.LEFT || nodeState == ClusterMonitor.NodeState.DEAD);
             rows.add(new NodeRow(node, state == null ? "" : state.address(), alive,
-                    state == null || gone ? 0 : state.processes().size(), k < 0 ? 0 : owned[k], rate));
+                    state == null || gone ? 0 : state.processes().size(), k < 0 ? 0 : owned[k], rate,
+                    durabilities.get(node)));
         }
         return rows;
     }

@@ -29,6 +29,10 @@ public final class Messages extends NLS {
     public static String ClusterView_column_processes;
     public static String ClusterView_column_pages;
     public static String ClusterView_column_events;
+    public static String ClusterView_column_disk;
+    public static String ClusterView_disk_waiting;
+    public static String ClusterView_disk_open;
+    public static String ClusterView_disk_closed;
     public static String ClusterView_kill;
     public static String ClusterView_record;
     public static String ClusterView_recorded;

@@ -48,6 +48,7 @@ public final class ExportNodeBundlesWizard extends Wizard implements IExportWiza
         private Combo system;
         private Combo cluster;
         private Text destination;
+        private Text dataDirectory;
         private List<IrisPrograms.Program> programs = List.of();
         private boolean destinationTouched;
 
@@ -70,6 +71,14 @@ public final class ExportNodeBundlesWizard extends Wizard implements IExportWiza
             GridDataFactory.fillDefaults().grab(true, false).applyTo(destination);
             Button browse = new Button(c, SWT.PUSH);
             browse.setText("Browse...");
+            new Label(c, SWT.NONE).setText("Data directory:");
+            dataDirectory = new Text(c, SWT.BORDER);
+            dataDirectory.setText(IrisExport.DEFAULT_DATA_DIRECTORY);
+            dataDirectory.setToolTipText("Where each node keeps a persistent cluster's pages: a directory of its bundle "
+                    + "(kept when the bundles are exported again), or an absolute path (a directory per node under "
+                    + "it). IRIS_DATA_DIR overrides it where a node runs.");
+            GridDataFactory.fillDefaults().grab(true, false).span(2, 1).applyTo(dataDirectory);
+            dataDirectory.addListener(SWT.Modify, e -> validate());
             Label what = new Label(c, SWT.WRAP);
             what.setText("Each node gets bin/iris-node, lib/ and conf/ with its credentials, as a folder, a .tar.gz "
                     + "and a .zip; the cluster gets a Dockerfile and a Kubernetes StatefulSet.");
@@ -129,7 +138,11 @@ public final class ExportNodeBundlesWizard extends Wizard implements IExportWiza
             String error = project() == null ? "Choose an Iris project"
                     : program() == null ? "The project declares no system"
                     : cluster.getText().isEmpty() ? "The system declares no cluster"
-                    : destination.getText().isBlank() ? NO_DESTINATION : null;
+                    : destination.getText().isBlank() ? NO_DESTINATION
+                    : dataDirectory.getText().isBlank() ? "Name the data directory: where each node keeps a persistent "
+                            + "cluster's pages (data, in its bundle, by default)"
+                    : dataDirectory.getText().strip().startsWith("..") ? "The data directory must be in each bundle "
+                            + "or an absolute path" : null;
             // a destination not chosen yet is the next step, not an error (until the user clears it)
             boolean nextStep = NO_DESTINATION.equals(error) && !destinationTouched;
             setErrorMessage(nextStep ? null : error);
@@ -152,6 +165,16 @@ public final class ExportNodeBundlesWizard extends Wizard implements IExportWiza
 
         Path destination() {
             return Path.of(destination.getText().strip());
+        }
+
+        /** Where each node keeps a persistent cluster's pages. */
+        String dataDirectory() {
+            return dataDirectory.getText().strip();
+        }
+
+        /** Sets the data directory (also for tests). */
+        void setDataDirectory(String dir) {
+            dataDirectory.setText(dir);
         }
 
         /** Sets the destination (also for tests). */
@@ -194,9 +217,10 @@ public final class ExportNodeBundlesWizard extends Wizard implements IExportWiza
         IrisPrograms.Program program = page.program();
         String cluster = page.cluster();
         Path out = page.destination();
+        String data = page.dataDirectory();
         job = Job.create("Exporting the node bundles of cluster " + cluster + " to " + out, monitor -> {
             try {
-                List<Path> bundles = IrisExport.export(project, program, cluster, out, monitor);
+                List<Path> bundles = IrisExport.export(project, program, cluster, out, data, monitor);
                 return Status.info("Exported " + bundles.size() + " node bundles to " + out);
             } catch (org.eclipse.core.runtime.CoreException e) {
                 return e.getStatus(); // shown to the user: the job is a user job

@@ -1,6 +1,7 @@
 package dev.iris.runtime.dsm;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -96,6 +97,14 @@ public interface SharedMemory {
 
     /** The cluster-wide barrier called {@code name} for {@code parties} processes. */
     DistributedBarrier barrier(String name, int parties);
+
+    /**
+     * Where this node's persistent memory stands ({@link MemoryConfig#persistent}): whether it has
+     * opened, and how far its page log is on the disk; empty for a memory that is not persistent.
+     */
+    default Optional<Durability> durability() {
+        return Optional.empty();
+    }
 
     /** This node's page table, one entry per page of every region, in page order. */
     List<PageInfo> snapshot();

@@ -2,6 +2,7 @@ package dev.iris.runtime.monitor;
 
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.RegisteredName;
+import dev.iris.runtime.dsm.Durability;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.Set;
  * node's {@link State} and {@link Pages}, then its {@link Memory} and {@link Message} events as they happen, a new
  * {@code State} whenever membership, processes or groups change, and a new {@code Pages} after
  * events were dropped because the client did not keep up (it replaces what the client knew of
- * that node's pages), and {@link Leaving} last if the node is closed on purpose.
+ * that node's pages), and {@link Leaving} last if the node is closed on purpose. A node of a
+ * persistent memory also sends its {@link Durable} state first and whenever it changes.
  */
 public sealed interface MonitorMessage {
     /** The node that sent this. */
@@ -86,6 +88,17 @@ public sealed interface MonitorMessage {
     record Leaving(String node) implements MonitorMessage {
         public Leaving {
             Objects.requireNonNull(node, "node");
+        }
+    }
+
+    /**
+     * Where a node's persistent memory stands: open or waiting for the other managers, and how far
+     * its page log is on the disk ({@link dev.iris.runtime.dsm.SharedMemory#durability()}).
+     */
+    record Durable(String node, Durability durability) implements MonitorMessage {
+        public Durable {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(durability, "durability");
         }
     }
 

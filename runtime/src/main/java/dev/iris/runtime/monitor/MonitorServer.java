@@ -84,6 +84,7 @@ public final class MonitorServer implements AutoCloseable {
     /** The sessions that hold the node's time stopped (guarded by itself). */
     private final Set<Session> holdingTime = new HashSet<>();
     private volatile MonitorMessage.State lastState;
+    private volatile MonitorMessage.Durable lastDurable;
     private Channel server;
     private ScheduledFuture<?> poll;
 
@@ -278,6 +279,26 @@ public final class MonitorServer implements AutoCloseable {
             lastState = state;
             sessions.forEach(s -> s.send(state));
         }
+        MonitorMessage.Durable durable = durable();
+        if (durable != null && !durable.equals(lastDurable)) {
+            lastDurable = durable;
+            sessions.forEach(s -> s.send(durable));
+        }
+    }
+
+    /** Where the node's persistent memory stands, or null if it is not persistent. */
+    private MonitorMessage.Durable durable() {
+        return node.memory().durability().map(d -> new MonitorMessage.Durable(node.id().name(), d)).orElse(null);
+    }
+
+    /** Sends a client the node's state, page table and durable state, as a client that connects gets them. */
+    private void sendAll(Session s) {
+        s.send(state());
+        s.send(pages());
+        MonitorMessage.Durable durable = durable();
+        if (durable != null) {
+            s.send(durable);
+        }
     }
 
     /** One client's connection, from its accepted handshake on. */
@@ -307,8 +328,7 @@ public final class MonitorServer implements AutoCloseable {
             sessions.add(this);
             node.memory().addListener(listener);
             node.addMessageListener(messages);
-            send(state());
-            send(pages());
+            sendAll(this);
         }
 
         void send(MonitorMessage message) {
@@ -328,8 +348,7 @@ public final class MonitorServer implements AutoCloseable {
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             if (ctx.channel().isWritable() && lagging.compareAndSet(true, false)) {
-                send(state());
-                send(pages()); // replaces what the client knew: it missed events
+                sendAll(this); // replaces what the client knew: it missed events
             }
             ctx.fireChannelWritabilityChanged();
         }

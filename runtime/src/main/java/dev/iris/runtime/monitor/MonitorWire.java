@@ -4,6 +4,7 @@ import dev.iris.runtime.MessageEvent;
 import dev.iris.runtime.NameScope;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.RegisteredName;
+import dev.iris.runtime.dsm.Durability;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.transport.FrameFormatException;
@@ -36,6 +37,7 @@ import java.util.Set;
  * message := kind:u8 peer:str requestId:u64 sender:u64 target:u64 type:str   op 4
  *            nanos:u64 clock:u64 content:str?
  * leaving := (empty)                                                       op 5
+ * durable := phase:u8 synced:u64 heard:u16 managers:u16 problem:str        op 6
  * command := op:u8                                                         client to node:
  *                                                                          16 pause time, 17 resume time
  * </pre>
@@ -61,6 +63,7 @@ public final class MonitorWire {
     private static final int MEMORY = 3;
     private static final int MESSAGE = 4;
     private static final int LEAVING = 5;
+    private static final int DURABLE = 6;
     private static final int PAUSE_TIME = 16;
     private static final int RESUME_TIME = 17;
     private static final int MAX = 255;
@@ -150,6 +153,13 @@ public final class MonitorWire {
                 }
             } else if (message instanceof MonitorMessage.Leaving l) {
                 head(out, LEAVING, l.node());
+            } else if (message instanceof MonitorMessage.Durable d) {
+                Durability state = d.durability();
+                head(out, DURABLE, d.node());
+                out.writeByte(state.phase().ordinal()).writeLong(state.synced()).writeShort(state.heard())
+                        .writeShort(state.managers());
+                WireStrings.write(out, "problem", state.problem() == null ? "" : cutTo(state.problem(), MAX_CONTENT),
+                        MAX_CONTENT);
             } else if (message instanceof MonitorMessage.Message m) {
                 MessageEvent e = m.event();
                 head(out, MESSAGE, e.node());
@@ -205,8 +215,12 @@ public final class MonitorWire {
     }
 
     private static String cut(String name) {
-        String s = name;
-        while (s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX) {
+        return cutTo(name, MAX);
+    }
+
+    private static String cutTo(String text, int bytes) {
+        String s = text;
+        while (s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > bytes) {
             s = s.substring(0, s.length() - 1);
         }
         return s;
@@ -229,12 +243,31 @@ public final class MonitorWire {
             case MEMORY -> new Whole(readMemory(in, node));
             case MESSAGE -> new Whole(readMessage(in, node));
             case LEAVING -> new Whole(new MonitorMessage.Leaving(node));
+            case DURABLE -> new Whole(readDurable(in, node));
             default -> throw new FrameFormatException("unknown monitor op " + op);
         };
         if (in.isReadable()) {
             throw new FrameFormatException("monitor payload has " + in.readableBytes() + " trailing bytes");
         }
         return decoded;
+    }
+
+    private static MonitorMessage.Durable readDurable(ByteBuf in, String node) {
+        need(in, 13, "durable state");
+        int phase = in.readUnsignedByte();
+        if (phase >= Durability.Phase.values().length) {
+            throw new FrameFormatException("unknown durable phase " + phase);
+        }
+        long synced = in.readLong();
+        int heard = in.readUnsignedShort();
+        int managers = in.readUnsignedShort();
+        String problem = WireStrings.read(in, "problem", MAX_CONTENT);
+        if (synced < 0 || heard > managers) {
+            throw new FrameFormatException("durable state with record " + synced + " synced and " + heard + " of "
+                    + managers + " managers heard");
+        }
+        return new MonitorMessage.Durable(node, new Durability(Durability.Phase.values()[phase], synced, heard,
+                managers, problem.isEmpty() ? null : problem));
     }
 
     private static MonitorMessage.State readState(ByteBuf in, String node) {

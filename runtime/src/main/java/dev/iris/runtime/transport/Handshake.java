@@ -32,9 +32,10 @@ public record Handshake(String cluster, int protocol, String node) {
      * (a segment's first bytes with the request) and the REPLY flag DATA (bytes for the segment); 7
      * segment pieces of up to 256 KiB (64 KiB before); 8 the heap's collection frames (HEAP,
      * HEAP_REPLY); 9 the locate flag of PAGE_REQUEST and the code, round, node and version of
-     * PAGE_FAIL (the dynamic manager's broadcast); 10 the persistent memory's LOGGED.
+     * PAGE_FAIL (the dynamic manager's broadcast); 10 the persistent memory's LOGGED; 11 the
+     * monitor's durable state.
      */
-    public static final int PROTOCOL = 10;
+    public static final int PROTOCOL = 11;
     /** Upper bound of the UTF-8 length of the cluster name and the node id. */
     public static final int MAX_NAME_BYTES = 255;
 

@@ -14,12 +14,14 @@ import dev.iris.runtime.NodeConfig;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.Refusals;
 import dev.iris.runtime.RegisteredName;
+import dev.iris.runtime.dsm.Durability;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.security.ClusterAuthority;
 import dev.iris.runtime.security.NodeCredentials;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -133,6 +136,39 @@ class MonitorTest {
         // and so does the name it registered
         assertEquals(List.of(new RegisteredName("spooler", member, NameScope.NODE)), after.names());
         assertEquals(1, monitor1.clients());
+    }
+
+    /**
+     * A node of a persistent memory reports where it stands: waiting for the other manager (heard 1
+     * of 2), open once it joined, and how far its log is on the disk after a write.
+     */
+    @Test
+    void aNodeOfAPersistentMemoryReportsWhetherItOpenedAndWhatItsLogSynced(@TempDir Path data) throws Exception {
+        MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("data", PAGE))).withPageSize(PAGE)
+                .withManagers(List.of("p1", "p2")).withPersistent(true);
+        Node p1 = Node.start(NodeConfig.of("p1", "lab", new InetSocketAddress("127.0.0.1", 0), List.of())
+                .withMemory(memory).withCredentials(AUTHORITY.issue("p1")).withDataDirectory(data.resolve("p1")),
+                Codecs.of());
+        open.add(p1);
+        MonitorServer monitor = MonitorServer.start(p1, new InetSocketAddress("127.0.0.1", 0));
+        open.add(0, monitor);
+        LinkedBlockingQueue<MonitorMessage> messages = new LinkedBlockingQueue<>();
+        open.add(0, MonitorClient.connect(new InetSocketAddress("127.0.0.1", monitor.port()), "lab",
+                AUTHORITY.issue("ide"), messages::add));
+        Durability waiting = next(messages, MonitorMessage.Durable.class, d -> true).durability();
+        assertEquals(new Durability(Durability.Phase.WAITING, 0, 1, 2, null), waiting);
+
+        Node p2 = Node.start(NodeConfig.of("p2", "lab", new InetSocketAddress("127.0.0.1", 0),
+                List.of(new InetSocketAddress("127.0.0.1", Integer.parseInt(p1.address().substring(
+                        p1.address().lastIndexOf(':') + 1))))).withMemory(memory).withCredentials(AUTHORITY.issue("p2"))
+                .withDataDirectory(data.resolve("p2")), Codecs.of());
+        open.add(p2);
+        next(messages, MonitorMessage.Durable.class, d -> d.durability().phase() == Durability.Phase.OPEN);
+        p1.memory().setLong(p1.memory().region("data").base(), 5);
+        MonitorMessage.Durable synced = next(messages, MonitorMessage.Durable.class,
+                d -> d.durability().synced() > 0);
+        assertEquals(new Durability(Durability.Phase.OPEN, 1, 2, 2, null), synced.durability());
+        assertEquals(java.util.Optional.empty(), n1.memory().durability(), "a memory that is not persistent");
     }
 
     /** Waits up to 20 s until {@code holders} clients hold n1's time (stopped if any). */

@@ -7,6 +7,7 @@ import dev.iris.runtime.MessageCodec;
 import dev.iris.runtime.NameScope;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.RegisteredName;
+import dev.iris.runtime.dsm.Durability;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.monitor.MonitorMessage;
@@ -151,6 +152,9 @@ class WireFuzzTest {
                             new ProcessId(5), new ProcessId(6), "Done", 10, 11, "Done[ok=true]"))).get(0)),
             frame("monitor memory", MonitorWire::decode, () -> MonitorWire.encode(ALLOC, new MonitorMessage.Memory(
                     new MemoryEvent(MemoryEvent.Kind.OWNERSHIP_LOST, "n1", 3, "n2", "data", 10, 11))).get(0)),
+            frame("monitor durable", MonitorWire::decode, () -> MonitorWire.encode(ALLOC, new MonitorMessage.Durable("n1",
+                    new Durability(Durability.Phase.CLOSED, 7, 1, 3,
+                            "node [n3] starts with a new page log"))).get(0)),
             frame("replica", in -> ReplicaWire.readReplica(in, PAGE), () -> ReplicaWire.replica(ALLOC, 7, 8, List.of(
                     new ReplicaWire.Copy(3, 2, new long[PAGE / 8]), new ReplicaWire.Copy(4, 9, new long[PAGE / 8])))),
             frame("replica ack", ReplicaWire::readAck, () -> ReplicaWire.ack(ALLOC, new ReplicaWire.Ack(7, 8))),

@@ -57,8 +57,8 @@ public final class NodeBundles {
     private NodeBundles() {
     }
 
-    /** The data directory in a bundle, kept when the bundles are written again. */
-    private static final String DATA = "data";
+    /** A node bundle's default data directory, in the bundle; kept when the bundles are written again. */
+    public static final String DATA = "data";
 
     /**
      * Writes the bundles of {@code cluster} (a cluster of {@code system}) into {@code out}; returns
@@ -67,6 +67,31 @@ public final class NodeBundles {
      * @throws IOException if a file cannot be read or written
      */
     public static List<Path> write(Program program, GeneratedSystem system, Object cluster, Path out) throws IOException {
+        return write(program, system, cluster, out, DATA);
+    }
+
+    /**
+     * Writes the bundles as {@link #write(Program, GeneratedSystem, Object, Path)} does, each node's
+     * {@code conf/node.properties} naming {@code dataDirectory} as where it keeps a persistent
+     * memory's pages: relative to its bundle (a directory of the bundle, kept when the bundles are
+     * written again) or absolute (then a directory per node under it, so that bundles run on one
+     * machine keep their logs apart).
+     *
+     * @throws IOException if a file cannot be read or written
+     * @throws IllegalArgumentException if {@code dataDirectory} is blank or leaves the bundle
+     */
+    public static List<Path> write(Program program, GeneratedSystem system, Object cluster, Path out,
+            String dataDirectory) throws IOException {
+        Path data = Path.of(dataDirectory.strip());
+        if (dataDirectory.isBlank() || !data.isAbsolute() && data.normalize().startsWith("..")) {
+            throw new IllegalArgumentException("the data directory must be a directory of each bundle or an absolute "
+                    + "path, not '" + dataDirectory + "'");
+        }
+        String kept = data.isAbsolute() ? DATA : data.normalize().getName(0).toString();
+        if (List.of("bin", "lib", "conf").contains(kept)) {
+            throw new IllegalArgumentException("the data directory cannot be in a bundle's " + kept + "/, which an "
+                    + "export writes anew: not '" + dataDirectory + "'");
+        }
         String clusterName = GeneratedSystem.name(cluster);
         List<NodeSpec> nodes = GeneratedSystem.nodes(cluster);
         List<String> handlers = new ArrayList<>();
@@ -86,7 +111,7 @@ public final class NodeBundles {
         List<Path> bundles = new ArrayList<>();
         for (NodeSpec node : nodes) {
             Path dir = out.resolve(node.name());
-            deleteAllBut(dir, DATA); // a persistent cluster's pages outlive a new export of its bundles
+            deleteAllBut(dir, kept); // a persistent cluster's pages outlive a new export of its bundles
             copyTree(lib, dir.resolve("lib"));
             List<String> seeds = nodes.stream().filter(n -> !n.equals(node)).map(NodeSpec::address).toList();
             write(dir.resolve("conf/node.properties"), """
@@ -95,15 +120,18 @@ public final class NodeBundles {
                     # iris.processesOnEventLoop=true (Java 24+) runs the processes on the node's event loop: a
                     # blocking send or page fault then wakes no other thread, but a process must not compute for
                     # long between blocking calls, and a breakpoint in one stops the node's I/O.
-                    # iris.dataDirectory (default data/ in this bundle; IRIS_DATA_DIR overrides) is where the node
-                    # keeps the pages of a persistent cluster. A new export keeps it.
+                    # iris.dataDirectory (relative to this bundle; IRIS_DATA_DIR overrides) is where the node keeps
+                    # the pages of a persistent cluster. A new export keeps it.
+                    iris.dataDirectory=%s
                     iris.system=%s
                     iris.cluster=%s
                     iris.node=%s
                     iris.bind=%s
                     iris.seeds=%s
                     iris.handlers=%s
-                    """.formatted(node.name(), clusterName, system.type().getName(), system.type().getName(),
+                    """.formatted(node.name(), clusterName, system.type().getName(),
+                    (data.isAbsolute() ? data.resolve(node.name()) : data).toString().replace('\\', '/'),
+                    system.type().getName(),
                     clusterName, node.name(), node.address(), String.join(",", seeds), String.join(",", handlers)));
             authority.issue(node.name()).write(dir.resolve("conf/credentials"));
             Path launcher = dir.resolve("bin/iris-node");
@@ -152,8 +180,8 @@ public final class NodeBundles {
                     certificate (`ca.pem`). Nodes talk mutual TLS and refuse peers without such credentials.
                     """.formatted(node.name(), clusterName, system.type().getName(), node.address(),
                     seeds.isEmpty() ? "none" : String.join(", ", seeds), String.join(", ", node.runs())));
-            tarGz(dir, out.resolve(node.name() + ".tar.gz"));
-            zip(dir, out.resolve(node.name() + ".zip"));
+            tarGz(dir, out.resolve(node.name() + ".tar.gz"), kept);
+            zip(dir, out.resolve(node.name() + ".zip"), kept);
             bundles.add(dir);
         }
         boolean persistent = system.memory(cluster).persistent();
@@ -391,12 +419,17 @@ public final class NodeBundles {
         }
     }
 
-    private static void tarGz(Path dir, Path target) throws IOException {
+    /** The bundle's files to archive: not its data directory {@code kept}, where a node that ran keeps pages. */
+    private static List<Path> files(Stream<Path> walk, Path dir, String kept) {
+        return walk.filter(Files::isRegularFile).filter(f -> !dir.relativize(f).startsWith(kept)).sorted().toList();
+    }
+
+    private static void tarGz(Path dir, Path target, String kept) throws IOException {
         try (OutputStream archive = Files.newOutputStream(target);
                 TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(archive));
                 Stream<Path> walk = Files.walk(dir)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+            for (Path file : files(walk, dir, kept)) {
                 TarArchiveEntry entry = new TarArchiveEntry(file.toFile(), dir.getFileName() + "/" + dir.relativize(file));
                 entry.setMode(mode(file));
                 tar.putArchiveEntry(entry);
@@ -406,10 +439,10 @@ public final class NodeBundles {
         }
     }
 
-    private static void zip(Path dir, Path target) throws IOException {
+    private static void zip(Path dir, Path target, String kept) throws IOException {
         try (var zip = new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(target.toFile());
                 Stream<Path> walk = Files.walk(dir)) {
-            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+            for (Path file : files(walk, dir, kept)) {
                 var entry = new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(
                         dir.getFileName() + "/" + dir.relativize(file));
                 entry.setUnixMode(mode(file)); // unzip keeps the launcher runnable and the keys private

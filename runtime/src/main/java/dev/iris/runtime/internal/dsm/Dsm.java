@@ -3,6 +3,7 @@ package dev.iris.runtime.internal.dsm;
 import dev.iris.runtime.NodeId;
 import dev.iris.runtime.dsm.DistributedBarrier;
 import dev.iris.runtime.dsm.DistributedLock;
+import dev.iris.runtime.dsm.Durability;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.MemoryException;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -185,6 +187,11 @@ public final class Dsm implements SharedMemory {
             throw new MemoryException("node '" + link.self().name() + "' cannot open its page log in " + dataDirectory
                     + ": " + e.getMessage());
         }
+    }
+
+    @Override
+    public Optional<Durability> durability() {
+        return restart == null ? Optional.empty() : Optional.of(restart.durability(durable.synced()));
     }
 
     /** The zero page every owned page starts as until its first write. */

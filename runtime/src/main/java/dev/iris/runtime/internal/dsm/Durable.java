@@ -74,6 +74,11 @@ final class Durable {
         return log.latest();
     }
 
+    /** The sequence number of the last record known to be on the disk. */
+    long synced() {
+        return log.synced();
+    }
+
     /** Whether the log was made at this start: the node has no log from an earlier run. */
     boolean created() {
         return log.created();

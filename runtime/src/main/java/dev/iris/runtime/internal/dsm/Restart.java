@@ -1,5 +1,6 @@
 package dev.iris.runtime.internal.dsm;
 
+import dev.iris.runtime.dsm.Durability;
 import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.internal.store.PageLog;
 import dev.iris.runtime.transport.FrameFormatException;
@@ -238,6 +239,15 @@ final class Restart {
                 p.notifyAll();
             }
         }
+    }
+
+    /** Where the start stands, with {@code synced} from the log. */
+    synchronized Durability durability(long synced) {
+        Durability.Phase phase = refused != null ? Durability.Phase.CLOSED
+                : open ? Durability.Phase.OPEN : Durability.Phase.WAITING;
+        int known = open ? dsm.managers.length : (int) Arrays.stream(dsm.managers)
+                .filter(m -> m == dsm.self || heard.contains(m)).count();
+        return new Durability(phase, synced, known, dsm.managers.length, refused);
     }
 
     // ------------------------------------------------------------------ waiting
