@@ -236,12 +236,13 @@ public final class PageLog implements AutoCloseable {
         long lastLsn = 0;
         long offset = HEADER_BYTES;
         String why = null;
+        Chunks chunks = new Chunks(channel, size);
         while (offset < size && why == null) {
             if (offset + RECORD_HEAD_BYTES > size) {
                 why = "a record cut off by the end of the file";
                 break;
             }
-            int length = read(channel, 4, offset).getInt();
+            int length = chunks.at(offset, 4).getInt();
             if (length < 12 + image || (length - 12) % image != 0 || (length - 12) / image > MAX_IMAGES) {
                 why = "a record whose length is " + length + ", which no record of pages of " + pageSize
                         + " bytes has";
@@ -251,7 +252,7 @@ public final class PageLog implements AutoCloseable {
                 why = "a record cut off by the end of the file";
                 break;
             }
-            ByteBuffer in = read(channel, RECORD_HEAD_BYTES + length, offset);
+            ByteBuffer in = chunks.at(offset, RECORD_HEAD_BYTES + length);
             in.getInt();
             int sum = in.getInt();
             crc.reset();
@@ -294,6 +295,42 @@ public final class PageLog implements AutoCloseable {
         // node was killed before it synced it (a power cut now must not take back what readers saw)
         disk.force(channel, file);
         return new PageLog(file, pageSize, disk, channel, latest, index, lastLsn, offset, dropped);
+    }
+
+    /**
+     * The file read back in large pieces: a read per record (two with its length) and a buffer per
+     * record took most of a restart's time (JFR, 1 GiB of pages).
+     */
+    private static final class Chunks {
+        private static final int BYTES = 1 << 20;
+        private final FileChannel channel;
+        private final long size;
+        private ByteBuffer buffer = ByteBuffer.allocate(BYTES).limit(0);
+        /** The file offset of the buffer's first byte. */
+        private long start;
+
+        Chunks(FileChannel channel, long size) {
+            this.channel = channel;
+            this.size = size;
+        }
+
+        /** The {@code bytes} bytes at {@code offset}, which the file has, as a buffer of their own. */
+        ByteBuffer at(long offset, int bytes) throws IOException {
+            if (offset < start || offset + bytes > start + buffer.limit()) {
+                if (buffer.capacity() < bytes) {
+                    buffer = ByteBuffer.allocate(bytes); // a record of many pages
+                }
+                buffer.clear().limit((int) Math.min(buffer.capacity(), size - offset));
+                while (buffer.hasRemaining()) {
+                    if (channel.read(buffer, offset + buffer.position()) < 0) {
+                        throw new IOException("the file ended while reading " + bytes + " bytes at offset " + offset);
+                    }
+                }
+                buffer.flip();
+                start = offset;
+            }
+            return buffer.slice((int) (offset - start), bytes);
+        }
     }
 
     /** Per page, the newest record the log held when it was opened (until {@link #forgetLatest}). */
