@@ -5,6 +5,7 @@ import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
 import dev.iris.runtime.NodeId;
 import dev.iris.runtime.NodeListener;
+import dev.iris.runtime.dsm.Durability;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.security.NodeCredentials;
 import dev.iris.runtime.transport.FragmentAssembler;
@@ -281,8 +282,17 @@ public final class MonitorServer implements AutoCloseable {
         }
         MonitorMessage.Durable durable = durable();
         if (durable != null && !durable.equals(lastDurable)) {
+            // the memory opening gives pages their owners without a memory event: the page table is sent again
+            boolean opened = durable.durability().phase() != Durability.Phase.WAITING && (lastDurable == null
+                    || lastDurable.durability().phase() == Durability.Phase.WAITING);
             lastDurable = durable;
-            sessions.forEach(s -> s.send(durable));
+            MonitorMessage.Pages pages = opened ? pages() : null;
+            sessions.forEach(s -> {
+                s.send(durable);
+                if (pages != null) {
+                    s.send(pages);
+                }
+            });
         }
     }
 

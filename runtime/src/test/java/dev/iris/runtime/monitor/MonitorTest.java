@@ -164,6 +164,11 @@ class MonitorTest {
                 .withDataDirectory(data.resolve("p2")), Codecs.of());
         open.add(p2);
         next(messages, MonitorMessage.Durable.class, d -> d.durability().phase() == Durability.Phase.OPEN);
+        // its pages got owners as it opened, without a memory event: the page table comes again
+        long page = p1.memory().region("data").base() / PAGE;
+        boolean ownsIt = p1.memory().snapshot().stream().anyMatch(p -> p.page() == page && p.owner());
+        MonitorMessage.Pages table = next(messages, MonitorMessage.Pages.class, t -> true);
+        assertEquals(ownsIt, table.pages().stream().anyMatch(p -> p.page() == page && p.owner()), table.toString());
         p1.memory().setLong(p1.memory().region("data").base(), 5);
         MonitorMessage.Durable synced = next(messages, MonitorMessage.Durable.class,
                 d -> d.durability().synced() > 0);
