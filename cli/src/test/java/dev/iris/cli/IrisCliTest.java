@@ -285,6 +285,19 @@ class IrisCliTest {
         assertEquals(2, outside.status(), outside.err());
         assertTrue(outside.err().contains("must be a directory of each bundle or an absolute path, not '../shared'"),
                 outside.err());
+        Outcome itself = iris("export", NAMES.toString(), "--out", out.resolve("elsewhere").toString(), "--data-dir",
+                "data/..");
+        assertEquals(2, itself.status(), itself.err());
+        // a new export deletes only what an export writes: a node's pages stay, and stay out of the archives
+        Files.createDirectories(out.resolve("n1/state"));
+        Files.writeString(out.resolve("n1/state/pages.log"), "pages");
+        Outcome again = iris("export", NAMES.toString(), "--out", out.toString());
+        assertEquals(0, again.status(), again.err());
+        assertEquals("pages", Files.readString(out.resolve("n1/state/pages.log")));
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(out.resolve("n1.zip").toFile())) {
+            assertTrue(zip.stream().noneMatch(e -> e.getName().contains("state/")), "no node's pages in the archive");
+            assertTrue(zip.getEntry("n1/bin/iris-node") != null);
+        }
         try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
                 new java.util.zip.GZIPInputStream(Files.newInputStream(out.resolve("n2.tar.gz"))))) {
             java.util.Map<String, Integer> modes = new java.util.HashMap<>();

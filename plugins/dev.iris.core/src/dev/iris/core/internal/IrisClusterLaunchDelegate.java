@@ -15,6 +15,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -284,7 +285,12 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                     .map(String::strip).filter(r -> !r.isEmpty()).reduce((a, b) -> b).orElse("iris-data/" + cluster);
         }
         File workingDirectory = verifyWorkingDirectory(configuration); // default: the project's folder
-        Path data = (workingDirectory == null ? Path.of("") : workingDirectory.toPath()).resolve(root);
+        Path data;
+        try {
+            data = (workingDirectory == null ? Path.of("") : workingDirectory.toPath()).resolve(root);
+        } catch (InvalidPathException e) {
+            throw new CoreException(Status.error("the data directory " + root + " is not a path: " + e.getReason()));
+        }
         set(env, DATA_DIR, (node == null ? data : data.resolve(node)).toAbsolutePath().normalize().toString());
         if (configuration.getAttribute(IrisLaunching.ATTR_PROCESSES_ON_EVENT_LOOP, false)) {
             set(env, ON_EVENT_LOOP, "true");

@@ -34,6 +34,16 @@ public final class IrisExport {
     private IrisExport() {
     }
 
+    /** What is wrong with {@code dataDirectory} as the bundles' data directory, or null if nothing. */
+    public static String dataDirectoryProblem(String dataDirectory) {
+        try {
+            NodeBundles.dataDirectory(dataDirectory);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return Character.toUpperCase(e.getMessage().charAt(0)) + e.getMessage().substring(1);
+        }
+    }
+
     /**
      * Writes the bundles of {@code cluster} of {@code program} into {@code out}; returns the node
      * bundle directories.

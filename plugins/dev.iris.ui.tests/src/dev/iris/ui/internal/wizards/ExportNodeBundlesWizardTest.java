@@ -67,7 +67,10 @@ class ExportNodeBundlesWizardTest {
             assertTrue(wizard.page().isPageComplete(), wizard.page().getErrorMessage());
             assertEquals("data", wizard.page().dataDirectory(), "a directory of each bundle by default");
             wizard.page().setDataDirectory("../outside");
-            assertEquals("The data directory must be in each bundle or an absolute path",
+            assertEquals("The data directory must be a directory of each bundle or an absolute path, not '../outside'",
+                    wizard.page().getErrorMessage());
+            wizard.page().setDataDirectory("./lib");
+            assertEquals("The data directory cannot be in a bundle's lib, which an export writes anew: not './lib'",
                     wizard.page().getErrorMessage());
             wizard.page().setDataDirectory("state/pages");
             assertTrue(wizard.page().isPageComplete(), wizard.page().getErrorMessage());

@@ -4,6 +4,7 @@ import dev.iris.core.IrisNature;
 import dev.iris.core.launching.IrisLaunching;
 import dev.iris.core.launching.IrisPrograms;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -285,9 +286,16 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
             return false;
         }
         String data = dataDirectory.getText().strip();
-        if (!data.isEmpty() && Files.isRegularFile(p.getLocation().toPath().resolve(data))) {
-            setErrorMessage("The data directory " + data + " is a file");
-            return false;
+        if (!data.isEmpty()) {
+            try {
+                if (p.getLocation() != null && Files.isRegularFile(p.getLocation().toPath().resolve(data))) {
+                    setErrorMessage("The data directory " + data + " is a file");
+                    return false;
+                }
+            } catch (InvalidPathException e) {
+                setErrorMessage("The data directory " + data + " is not a path: " + e.getReason());
+                return false;
+            }
         }
         return true;
     }

@@ -158,22 +158,35 @@ public final class ClusterView extends MonitorView {
             }
 
             @Override
+            protected void erase(Event event, Object element) {
+                event.detail &= ~SWT.FOREGROUND; // the background and the selection stay native; paint draws the rest
+            }
+
+            @Override
             protected void paint(Event event, Object element) {
                 NodeRow row = (NodeRow) element;
                 Rectangle cell = ((TableItem) event.item).getBounds(event.index);
+                boolean selected = (event.detail & SWT.SELECTED) != 0;
                 Durability d = row.durability();
+                Color before = event.gc.getBackground();
+                Color foreground = event.gc.getForeground();
                 if (d != null && d.phase() == Durability.Phase.WAITING && d.managers() > 0) {
-                    Color before = event.gc.getBackground();
-                    event.gc.setBackground(event.display.getSystemColor(SWT.COLOR_LIST_SELECTION));
+                    event.gc.setBackground(event.display.getSystemColor(selected ? SWT.COLOR_LIST_SELECTION_TEXT
+                            : SWT.COLOR_LIST_SELECTION));
                     event.gc.setAlpha(90);
                     event.gc.fillRectangle(cell.x + 1, cell.y + 1, (cell.width - 2) * d.heard() / d.managers(),
                             cell.height - 2);
                     event.gc.setAlpha(255);
+                    event.gc.setAdvanced(false); // back to the plain GC (alpha made it advanced on some platforms)
                     event.gc.setBackground(before);
+                }
+                if (selected) {
+                    event.gc.setForeground(event.display.getSystemColor(SWT.COLOR_LIST_SELECTION_TEXT));
                 }
                 String text = row.disk();
                 Point size = event.gc.textExtent(text);
                 event.gc.drawText(text, cell.x + 4, cell.y + (cell.height - size.y) / 2, true);
+                event.gc.setForeground(foreground);
             }
         });
     }

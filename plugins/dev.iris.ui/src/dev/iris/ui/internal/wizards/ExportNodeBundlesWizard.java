@@ -139,10 +139,7 @@ public final class ExportNodeBundlesWizard extends Wizard implements IExportWiza
                     : program() == null ? "The project declares no system"
                     : cluster.getText().isEmpty() ? "The system declares no cluster"
                     : destination.getText().isBlank() ? NO_DESTINATION
-                    : dataDirectory.getText().isBlank() ? "Name the data directory: where each node keeps a persistent "
-                            + "cluster's pages (data, in its bundle, by default)"
-                    : dataDirectory.getText().strip().startsWith("..") ? "The data directory must be in each bundle "
-                            + "or an absolute path" : null;
+                    : IrisExport.dataDirectoryProblem(dataDirectory.getText());
             // a destination not chosen yet is the next step, not an error (until the user clears it)
             boolean nextStep = NO_DESTINATION.equals(error) && !destinationTouched;
             setErrorMessage(nextStep ? null : error);

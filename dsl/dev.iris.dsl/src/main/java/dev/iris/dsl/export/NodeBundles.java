@@ -62,7 +62,9 @@ public final class NodeBundles {
 
     /**
      * Writes the bundles of {@code cluster} (a cluster of {@code system}) into {@code out}; returns
-     * the node bundle directories.
+     * the node bundle directories. Writing them again replaces only what an export writes
+     * ({@code bin/}, {@code lib/}, {@code conf/}, {@code README.md}): the pages a node that ran
+     * keeps in its bundle stay, and stay out of the archives.
      *
      * @throws IOException if a file cannot be read or written
      */
@@ -78,20 +80,12 @@ public final class NodeBundles {
      * machine keep their logs apart).
      *
      * @throws IOException if a file cannot be read or written
-     * @throws IllegalArgumentException if {@code dataDirectory} is blank or leaves the bundle
+     * @throws IllegalArgumentException if {@code dataDirectory} is not one a bundle can name
+     *                                  ({@link #dataDirectory(String)})
      */
     public static List<Path> write(Program program, GeneratedSystem system, Object cluster, Path out,
             String dataDirectory) throws IOException {
-        Path data = Path.of(dataDirectory.strip());
-        if (dataDirectory.isBlank() || !data.isAbsolute() && data.normalize().startsWith("..")) {
-            throw new IllegalArgumentException("the data directory must be a directory of each bundle or an absolute "
-                    + "path, not '" + dataDirectory + "'");
-        }
-        String kept = data.isAbsolute() ? DATA : data.normalize().getName(0).toString();
-        if (List.of("bin", "lib", "conf").contains(kept)) {
-            throw new IllegalArgumentException("the data directory cannot be in a bundle's " + kept + "/, which an "
-                    + "export writes anew: not '" + dataDirectory + "'");
-        }
+        Path data = dataDirectory(dataDirectory);
         String clusterName = GeneratedSystem.name(cluster);
         List<NodeSpec> nodes = GeneratedSystem.nodes(cluster);
         List<String> handlers = new ArrayList<>();
@@ -111,7 +105,7 @@ public final class NodeBundles {
         List<Path> bundles = new ArrayList<>();
         for (NodeSpec node : nodes) {
             Path dir = out.resolve(node.name());
-            deleteAllBut(dir, kept); // a persistent cluster's pages outlive a new export of its bundles
+            deleteWritten(dir); // only what an export writes: a persistent cluster's pages outlive a new export
             copyTree(lib, dir.resolve("lib"));
             List<String> seeds = nodes.stream().filter(n -> !n.equals(node)).map(NodeSpec::address).toList();
             write(dir.resolve("conf/node.properties"), """
@@ -180,8 +174,8 @@ public final class NodeBundles {
                     certificate (`ca.pem`). Nodes talk mutual TLS and refuse peers without such credentials.
                     """.formatted(node.name(), clusterName, system.type().getName(), node.address(),
                     seeds.isEmpty() ? "none" : String.join(", ", seeds), String.join(", ", node.runs())));
-            tarGz(dir, out.resolve(node.name() + ".tar.gz"), kept);
-            zip(dir, out.resolve(node.name() + ".zip"), kept);
+            tarGz(dir, out.resolve(node.name() + ".tar.gz"));
+            zip(dir, out.resolve(node.name() + ".zip"));
             bundles.add(dir);
         }
         boolean persistent = system.memory(cluster).persistent();
@@ -419,17 +413,52 @@ public final class NodeBundles {
         }
     }
 
-    /** The bundle's files to archive: not its data directory {@code kept}, where a node that ran keeps pages. */
-    private static List<Path> files(Stream<Path> walk, Path dir, String kept) {
-        return walk.filter(Files::isRegularFile).filter(f -> !dir.relativize(f).startsWith(kept)).sorted().toList();
+    /** What an export writes into a node's bundle: all it deletes and archives (never a node's data). */
+    private static final List<String> WRITTEN = List.of("bin", "lib", "conf", "README.md");
+
+    /**
+     * {@code dataDirectory} as a path, if it is one a bundle can name: absolute, or a directory of
+     * the bundle that an export does not write.
+     *
+     * @throws IllegalArgumentException if it is blank, leaves the bundle, is the bundle itself, or
+     *                                  is in what an export writes
+     */
+    public static Path dataDirectory(String dataDirectory) {
+        Path data;
+        try {
+            data = Path.of(dataDirectory.strip());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("the data directory '" + dataDirectory + "' is not a path: "
+                    + e.getMessage());
+        }
+        if (data.isAbsolute()) {
+            return data;
+        }
+        Path normal = data.normalize();
+        if (dataDirectory.isBlank() || normal.toString().isEmpty() || normal.startsWith("..")) {
+            throw new IllegalArgumentException("the data directory must be a directory of each bundle or an absolute "
+                    + "path, not '" + dataDirectory + "'");
+        }
+        String first = normal.getName(0).toString();
+        if (WRITTEN.stream().anyMatch(first::equalsIgnoreCase)) {
+            throw new IllegalArgumentException("the data directory cannot be in a bundle's " + first + ", which an "
+                    + "export writes anew: not '" + dataDirectory + "'");
+        }
+        return normal;
     }
 
-    private static void tarGz(Path dir, Path target, String kept) throws IOException {
+    /** The bundle's files to archive: what the export wrote, never the pages a node that ran keeps. */
+    private static List<Path> files(Stream<Path> walk, Path dir) {
+        return walk.filter(Files::isRegularFile).filter(f -> WRITTEN.contains(dir.relativize(f).getName(0).toString()))
+                .sorted().toList();
+    }
+
+    private static void tarGz(Path dir, Path target) throws IOException {
         try (OutputStream archive = Files.newOutputStream(target);
                 TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(archive));
                 Stream<Path> walk = Files.walk(dir)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            for (Path file : files(walk, dir, kept)) {
+            for (Path file : files(walk, dir)) {
                 TarArchiveEntry entry = new TarArchiveEntry(file.toFile(), dir.getFileName() + "/" + dir.relativize(file));
                 entry.setMode(mode(file));
                 tar.putArchiveEntry(entry);
@@ -439,10 +468,10 @@ public final class NodeBundles {
         }
     }
 
-    private static void zip(Path dir, Path target, String kept) throws IOException {
+    private static void zip(Path dir, Path target) throws IOException {
         try (var zip = new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(target.toFile());
                 Stream<Path> walk = Files.walk(dir)) {
-            for (Path file : files(walk, dir, kept)) {
+            for (Path file : files(walk, dir)) {
                 var entry = new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(
                         dir.getFileName() + "/" + dir.relativize(file));
                 entry.setUnixMode(mode(file)); // unzip keeps the launcher runnable and the keys private
@@ -471,16 +500,10 @@ public final class NodeBundles {
         }
     }
 
-    /** Deletes {@code dir} but its entry {@code kept}, if any. */
-    private static void deleteAllBut(Path dir, String kept) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            deleteTree(dir);
-            return;
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            for (Path entry : entries.filter(e -> !e.getFileName().toString().equals(kept)).toList()) {
-                deleteTree(entry);
-            }
+    /** Deletes what an earlier export wrote into bundle {@code dir}, and nothing else. */
+    private static void deleteWritten(Path dir) {
+        for (String entry : WRITTEN) {
+            deleteTree(dir.resolve(entry));
         }
     }
 

@@ -52,6 +52,8 @@ final class Restart {
     /** The managers heard from (and this node) whose logs were made at this start, and those whose were not. */
     private final Set<Integer> newLogs = new HashSet<>();
     private final Set<Integer> oldLogs = new HashSet<>();
+    /** Every page has its owner: the memory is open (set at the end of {@link #open}). */
+    private volatile boolean assigned;
     /** Why this node's memory cannot open; then it never does. */
     private volatile String refused;
 
@@ -226,6 +228,7 @@ final class Restart {
                 dsm.coherence.drain(p);
             }
         }
+        assigned = true;
         LOG.log(System.Logger.Level.INFO, "Node ''{0}'': its persistent memory is open; it took {1} pages from its "
                 + "log", dsm.link.self().name(), taken);
     }
@@ -244,7 +247,7 @@ final class Restart {
     /** Where the start stands, with {@code synced} from the log. */
     synchronized Durability durability(long synced) {
         Durability.Phase phase = refused != null ? Durability.Phase.CLOSED
-                : open ? Durability.Phase.OPEN : Durability.Phase.WAITING;
+                : assigned ? Durability.Phase.OPEN : Durability.Phase.WAITING;
         int known = open ? dsm.managers.length : (int) Arrays.stream(dsm.managers)
                 .filter(m -> m == dsm.self || heard.contains(m)).count();
         return new Durability(phase, synced, known, dsm.managers.length, refused);
