@@ -102,7 +102,7 @@ public final class NodeMain {
         List<Class<?>> handlers = handlerClasses(conf, loader);
         NodeConfig config = NodeConfig.of(node, GeneratedSystem.name(cluster), address(bind), seedAddresses)
                 .withMemory(system.memory(cluster)).withProcessesOnEventLoop(processesOnEventLoop(conf, env))
-                .withDataDirectory(dataDirectory(conf, env, bundleDirectory(confFile)));
+                .withDataDirectory(dataDirectory(conf, env, bundleDirectory(confFile), "data"));
         NodeCredentials credentials = credentials(confFile, conf.getProperty("iris.credentials", "credentials"), node);
         if (credentials != null) {
             config = config.withCredentials(credentials);
@@ -221,11 +221,6 @@ public final class NodeMain {
             value = conf.getProperty("iris.dataDirectory", fallback).strip();
         }
         return base.resolve(value).normalize();
-    }
-
-    /** A node bundle's data directory: as above, {@code data} by default, relative to the bundle. */
-    static Path dataDirectory(Properties conf, Map<String, String> env, Path bundle) {
-        return dataDirectory(conf, env, bundle, "data");
     }
 
     /** The bundle a configuration file belongs to: the directory above its {@code conf/}. */

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * transaction's commit sends all its pages together to the backup of each, which keeps them all or
  * none. The backups' copies are what {@link Recovery} gives a dead owner's pages from.
  */
-final class Backup {
+final class Backup implements PageStore {
     private final Dsm dsm;
     private final AtomicLong tokens = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
@@ -63,7 +63,8 @@ final class Backup {
      * = version}) when the backup has it; until then the page is busy, and readers and
      * transactions see it as it was.
      */
-    Pending write(Page p, long[] next, long version) {
+    @Override
+    public Pending write(Page p, long[] next, long version) {
         Pending w = new Pending(tokens.incrementAndGet(), List.of(new ReplicaWire.Copy(p.number, version, next)),
                 stored -> {
                     synchronized (p) {
@@ -74,9 +75,7 @@ final class Backup {
                             if (!dsm.link.isLive(p.backupNode)) {
                                 protect(p); // the backup that has it died just now
                             }
-                            p.notifyAll();
-                            dsm.coherence.wrote(p);
-                            dsm.coherence.drain(p);
+                            dsm.released(p);
                         }
                     }
                 });
@@ -93,14 +92,16 @@ final class Backup {
     }
 
     /** Starts copying a committing transaction's pages (all pinned by it), together, to the backups of each. */
-    Pending commit(List<ReplicaWire.Copy> pages) {
+    @Override
+    public Pending commit(List<ReplicaWire.Copy> pages) {
         Pending w = new Pending(tokens.incrementAndGet(), pages, stored -> { });
         start(w);
         return w;
     }
 
     /** Waits until {@code w}'s backups have it; a write that is not confirmed in time may still take effect. */
-    void await(Pending w, String what) {
+    @Override
+    public void await(Pending w, String what) {
         dsm.await(w.done, () -> what + " was not confirmed by its backup (it may still take effect)", timedOut -> { });
     }
 
@@ -165,8 +166,7 @@ final class Backup {
                     if (p.replicating == w) {
                         p.version = Math.max(p.version, c.version()); // a backup may keep the copy
                         p.replicating = null; // the write does not take effect
-                        p.notifyAll();
-                        dsm.coherence.drain(p);
+                        dsm.released(p);
                     }
                 }
             }

@@ -20,8 +20,8 @@ import dev.iris.runtime.internal.store.PageLog;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
 import io.netty.buffer.ByteBuf;
-import java.lang.invoke.MethodHandles;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,8 +73,10 @@ public final class Dsm implements SharedMemory {
     final Backup backup;
     final Recovery recovery;
     /** The page log and the agreement at start; null unless {@link MemoryConfig#persistent()}. */
-    final Durable durable;
+    private final Durable durable;
     private final Restart restart;
+    /** Where owned pages' new contents go before a write takes effect: the log, a backup, or null (nowhere). */
+    final PageStore store;
     final Heap heap;
     /** The calling thread's transaction on this node, or null (per node: in-JVM nodes share threads). */
     private final ThreadLocal<Transaction> tx = new ThreadLocal<>();
@@ -169,6 +171,7 @@ public final class Dsm implements SharedMemory {
             durable = null;
             restart = null;
         }
+        store = durable != null ? durable : backup;
     }
 
     private Durable openLog(Path dataDirectory) {
@@ -330,7 +333,7 @@ public final class Dsm implements SharedMemory {
             long result = 0;
             synchronized (p) {
                 if (p.state == Page.WRITE && p.pinned == null && p.replicating == null) {
-                    if (durable == null && (backup == null || p.model == Page.RELEASE)) {
+                    if (store == null || p.model == Page.RELEASE) {
                         result = apply(writable(p), off, op, value, expected, from, fromOffset);
                         if (p.model != Page.RELEASE) {
                             p.version++;
@@ -347,8 +350,7 @@ public final class Dsm implements SharedMemory {
                     if (op == CAS && result == 0) {
                         return result; // nothing changed: nothing to store
                     }
-                    stored = durable != null ? durable.write(p, next, p.version + 1)
-                            : backup.write(p, next, p.version + 1);
+                    stored = store.write(p, next, p.version + 1);
                 } else if (p.pinned != null) {
                     coherence.awaitUnpinned(p);
                     continue;
@@ -358,11 +360,7 @@ public final class Dsm implements SharedMemory {
                 }
             }
             if (stored != null) {
-                if (durable != null) {
-                    durable.await(stored, "a write of " + describe(p));
-                } else {
-                    backup.await(stored, "a write of " + describe(p) + " on node '" + link.self().name() + "'");
-                }
+                store.await(stored, "a write of " + describe(p) + " on node '" + link.self().name() + "'");
                 return result;
             }
             if (p.model == Page.RELEASE) {
@@ -770,6 +768,16 @@ public final class Dsm implements SharedMemory {
         if (recovery != null) {
             recovery.nodeJoined(node);
         }
+    }
+
+    /**
+     * p's pending write ended, stored or not (holding p's monitor): waiting writers and readers go
+     * on, and so do the requests queued meanwhile; a page held for its writer is held no longer.
+     */
+    void released(Page p) {
+        p.notifyAll();
+        coherence.wrote(p);
+        coherence.drain(p);
     }
 
     /** Waits (holding p's monitor) until p's pending write is stored: durable, or kept by its backup. */

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the file. Such a write did not take effect here, but its record may be on the disk and come back
  * when the cluster restarts: its outcome is unknown, as the exception says.
  */
-final class Durable {
+final class Durable implements PageStore {
     /** The log's file in the node's data directory. */
     static final String LOG_FILE = "pages.log";
     private static final System.Logger LOG = System.getLogger(Durable.class.getName());
@@ -94,7 +94,8 @@ final class Durable {
      * (holding p's monitor). The write takes effect ({@code p.data = next}, {@code p.version =
      * version}) once it is; until then the page is busy, and readers see it as it was.
      */
-    Backup.Pending write(Page p, long[] next, long version) {
+    @Override
+    public Backup.Pending write(Page p, long[] next, long version) {
         Backup.Pending w = new Backup.Pending(version, List.of(new ReplicaWire.Copy(p.number, version, next)),
                 stored -> { });
         execute(() -> {
@@ -110,9 +111,7 @@ final class Durable {
                     p.data = next;
                     p.version = version;
                     p.replicating = null;
-                    p.notifyAll();
-                    dsm.coherence.wrote(p);
-                    dsm.coherence.drain(p);
+                    dsm.released(p);
                 }
             }
             w.done.complete(null);
@@ -136,9 +135,7 @@ final class Durable {
             if (p.replicating == w) {
                 p.version = Math.max(p.version, version); // the record may be on the disk: no other write gets its version
                 p.replicating = null; // the write does not take effect here
-                p.notifyAll();
-                dsm.coherence.wrote(p); // a page held for this writer serves its queue all the same
-                dsm.coherence.drain(p);
+                dsm.released(p);
             }
         }
         w.done.completeExceptionally(notDurable("a write of " + Dsm.describe(p), e));
@@ -148,7 +145,8 @@ final class Durable {
      * Starts making a committing transaction's pages (all pinned by it) durable, in one record: a
      * restart finds all of them or none. The transaction installs them once they are.
      */
-    Backup.Pending commit(List<ReplicaWire.Copy> pages) {
+    @Override
+    public Backup.Pending commit(List<ReplicaWire.Copy> pages) {
         Backup.Pending w = new Backup.Pending(pages.get(0).version(), pages, stored -> { });
         List<PageLog.Image> images = pages.stream().map(c -> new PageLog.Image(c.page(), c.version(), c.data()))
                 .toList();
@@ -195,7 +193,8 @@ final class Durable {
     }
 
     /** Waits until {@code w} is durable; {@code what} names the write or commit. */
-    void await(Backup.Pending w, String what) {
+    @Override
+    public void await(Backup.Pending w, String what) {
         dsm.await(w.done, () -> what + " waited to be made durable (it may still take effect)", timedOut -> { });
     }
 

@@ -49,9 +49,8 @@ final class Restart {
     private boolean open;
     /** Whether this node's log was made at this start. */
     private final boolean newLog;
-    /** The managers heard from (and this node) whose logs were made at this start, and those whose were not. */
+    /** The managers heard from (and this node) whose logs were made at this start. */
     private final Set<Integer> newLogs = new HashSet<>();
-    private final Set<Integer> oldLogs = new HashSet<>();
     /** Every page has its owner: the memory is open (set at the end of {@link #open}). */
     private volatile boolean assigned;
     /** Why this node's memory cannot open; then it never does. */
@@ -60,14 +59,13 @@ final class Restart {
     Restart(Dsm dsm, Map<Long, PageLog.Entry> logged, boolean newLog) {
         this.dsm = dsm;
         this.newLog = newLog;
-        (newLog ? newLogs : oldLogs).add(dsm.self);
+        if (newLog) {
+            newLogs.add(dsm.self);
+        }
         this.mine = new HashMap<>(logged);
-        List<Long> sorted = new ArrayList<>(logged.keySet());
-        sorted.sort(null);
-        pages = new long[sorted.size()];
-        versions = new long[sorted.size()];
+        pages = logged.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        versions = new long[pages.length];
         for (int i = 0; i < pages.length; i++) {
-            pages[i] = sorted.get(i);
             versions[i] = logged.get(pages[i]).version();
             if (dsm.pageNumber(pages[i]) == null) {
                 throw new IllegalArgumentException("node '" + dsm.link.self().name() + "': its page log holds page "
@@ -113,7 +111,6 @@ final class Restart {
         if (!open && node != dsm.self) {
             heard.remove(node);
             newLogs.remove(node);
-            oldLogs.remove(node);
         }
     }
 
@@ -148,7 +145,9 @@ final class Restart {
                 return;
             }
             heard.add(from);
-            (logged.newLog() ? newLogs : oldLogs).add(from);
+            if (logged.newLog()) {
+                newLogs.add(from);
+            }
         }
         tryOpen();
     }
@@ -161,10 +160,12 @@ final class Restart {
             if (open || refused != null || !missing().isEmpty()) {
                 return;
             }
-            if (!newLogs.isEmpty() && !oldLogs.isEmpty()) {
+            if (!newLogs.isEmpty() && newLogs.size() < dsm.managers.length) { // every manager is heard from here
                 List<String> lost = newLogs.stream().map(dsm::nameOf).sorted().toList();
+                List<String> old = Arrays.stream(dsm.managers).filter(m -> !newLogs.contains(m)).mapToObj(dsm::nameOf)
+                        .sorted().toList();
                 refuse("node" + (lost.size() > 1 ? "s " : " ") + lost + " start" + (lost.size() > 1 ? "" : "s")
-                        + " with a new page log while " + oldLogs.stream().map(dsm::nameOf).sorted().toList() + " have logs "
+                        + " with a new page log while " + old + " have logs "
                         + "from an earlier run (was a data directory wiped or replaced?): the pages whose newest "
                         + "copy only " + (lost.size() > 1 ? "they" : "it") + " held are lost, and which they are "
                         + "cannot be known. Give " + (lost.size() > 1 ? "them their" : "it its") + " data directory "

@@ -117,16 +117,10 @@ final class Transaction {
                     return false;
                 }
             }
-            Backup.Pending copied = pinned.isEmpty() ? null : dsm.durable != null ? dsm.durable.commit(copies())
-                    : dsm.backup != null ? dsm.backup.commit(copies()) : null;
+            Backup.Pending copied = dsm.store != null && !pinned.isEmpty() ? dsm.store.commit(copies()) : null;
             if (copied != null) {
                 try {
-                    String what = "the commit of a transaction on pages " + pages();
-                    if (dsm.durable != null) {
-                        dsm.durable.await(copied, what);
-                    } else {
-                        dsm.backup.await(copied, what);
-                    }
+                    dsm.store.await(copied, "the commit of a transaction on pages " + pages());
                 } catch (RuntimeException notConfirmed) {
                     // the log or the backups may still store it: the pages stay pinned until they have, or it failed
                     handedOver = true;
