@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * while twelve writers on them write, then all started again from the same data directories, round
  * after round: every write that returned is there (at most the one each writer had under way when
  * killed is there too, and nothing else), the counter every writer adds to has every add that
- * returned, and transfers between accounts on two pages, in transactions, add up and are all there.
+ * returned, transfers between accounts on two pages, in transactions, add up and are all there, and
+ * a list on the shared heap, pushed onto from every node while one node collects the heap, has
+ * every cell whose push returned and no freed one.
  */
 @Timeout(600)
 class CrashRestartTest {
@@ -83,12 +87,18 @@ class CrashRestartTest {
         return new NodeJvm(p, lines, reader);
     }
 
-    /** Notes a write that returned in {@code acked}; returns 1 for an add that returned, else 0. */
-    private static int absorb(String line, long[] acked) {
+    /**
+     * Notes a write that returned in {@code acked} and a push that returned in {@code pushed};
+     * returns 1 for an add that returned, else 0.
+     */
+    private static int absorb(String line, long[] acked, Set<Long> pushed) {
+        assertTrue(!line.startsWith("FAILED "), line);
         if (line.startsWith("ACK ")) {
             String[] ack = line.split(" ");
             int slot = Integer.parseInt(ack[1]);
             acked[slot] = Math.max(acked[slot], Long.parseLong(ack[2]));
+        } else if (line.startsWith("PUSHED ")) {
+            pushed.add(Long.parseLong(line.substring(7)));
         }
         return line.equals("ADD") ? 1 : 0;
     }
@@ -99,6 +109,7 @@ class CrashRestartTest {
         seed = Node.start(NodeConfig.of("seed", "crash", new InetSocketAddress("127.0.0.1", 0), List.of()),
                 Codecs.of());
         long[] acked = new long[DurableNodeMain.SLOTS];
+        Set<Long> pushed = new HashSet<>();
         long adds = 0;
         long moves = 0;
         int writersUnderWay = DurableNodeMain.SLOTS;
@@ -111,16 +122,28 @@ class CrashRestartTest {
                 node.next("READY");
             }
             long[] values = null;
+            List<Long> list = null;
             for (NodeJvm node : nodes) {
                 node.tell("read");
                 long[] read = Arrays.stream(node.next("VALUES").split(" ")).skip(1).mapToLong(Long::parseLong)
                         .toArray();
+                List<Long> cells = Arrays.stream(node.next("LIST").split(" ")).skip(1).map(Long::valueOf).toList();
                 if (values != null) {
                     assertEquals(Arrays.toString(values), Arrays.toString(read), "every node reads the same");
+                    assertEquals(list, cells, "every node walks the same list");
                 }
                 values = read;
+                list = cells;
             }
             int kill = round - 1;
+            Set<Long> cells = new HashSet<>(list);
+            assertEquals(list.size(), cells.size(), () -> "after kill " + kill + " the list has a cell twice");
+            Set<Long> lost = new HashSet<>(pushed);
+            lost.removeAll(cells);
+            assertTrue(lost.isEmpty(), () -> "after kill " + kill + " the list lacks pushed cells " + lost);
+            assertTrue(cells.size() - pushed.size() <= DurableNodeMain.NODES, () -> "after kill " + kill + " the list "
+                    + "has " + (cells.size() - pushed.size()) + " cells more than the pushes that returned");
+            pushed.addAll(cells);
             for (int s = 0; s < DurableNodeMain.SLOTS; s++) {
                 long value = values[s];
                 int slot = s;
@@ -154,7 +177,7 @@ class CrashRestartTest {
             for (int seen = 0; seen < writes; ) {
                 String line = watched.lines().poll(60, TimeUnit.SECONDS);
                 assertTrue(line != null, "node JVM wrote nothing for 60 s");
-                adds += absorb(line, acked);
+                adds += absorb(line, acked, pushed);
                 moves += line.equals("MOVED") ? 1 : 0;
                 seen += line.startsWith("ACK ") ? 1 : 0;
             }
@@ -165,12 +188,13 @@ class CrashRestartTest {
                 assertTrue(node.process().waitFor(30, TimeUnit.SECONDS));
                 node.reader().join(); // every line it printed before it died is in
                 for (String line; (line = node.lines().poll()) != null; ) {
-                    adds += absorb(line, acked);
+                    adds += absorb(line, acked, pushed);
                     moves += line.equals("MOVED") ? 1 : 0;
                 }
             }
             jvms.clear();
         }
-        assertTrue(Arrays.stream(acked).sum() > 0 && moves > 0, "writes and transfers happened");
+        assertTrue(Arrays.stream(acked).sum() > 0 && moves > 0 && !pushed.isEmpty(),
+                "writes, transfers and pushes happened");
     }
 }

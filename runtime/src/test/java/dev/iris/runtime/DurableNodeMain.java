@@ -1,9 +1,12 @@
 package dev.iris.runtime;
 
 import dev.iris.runtime.dsm.Consistency;
+import dev.iris.runtime.dsm.HeapObject;
+import dev.iris.runtime.dsm.HeapType;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryConfig.Region;
 import dev.iris.runtime.dsm.PageManagement;
+import dev.iris.runtime.dsm.SharedHeap;
 import dev.iris.runtime.dsm.SharedMemory;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -22,8 +25,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * share) with the numbers after its value, one by one, printing {@code ACK slot value} after each
  * write returns, and adds one to the counter, printing {@code ADD} after each add returns; and one
  * thread that moves random amounts between the vault's accounts in transactions that also count
- * the transfer, printing {@code MOVED} after each commit returns. They write until the JVM is
- * killed.
+ * the transfer, printing {@code MOVED} after each commit returns; and one that pushes cells onto a
+ * list on the shared heap, printing {@code PUSHED value} once a cell is linked, and leaves a cell
+ * of garbage every third push, while node 0 collects the heap every tenth. They write until the
+ * JVM is killed. {@code read} also walks the list and prints {@code LIST} and its cells' values.
  */
 public final class DurableNodeMain {
     static final int NODES = 3;
@@ -31,6 +36,16 @@ public final class DurableNodeMain {
     static final int SLOTS = NODES * WRITERS;
     /** Vault accounts, on two pages; the word after them counts the transfers. */
     static final int ACCOUNTS = 14;
+    /** {@code long value; Cell next}, on the heap; a cell of node {@code i} holds {@code (i + 1) * PUSHES + n}. */
+    static final HeapType CELL = HeapType.of("Cell", "heap", 16, 8);
+    static final long PUSHES = 1_000_000;
+
+    /** A handle on a cell: keeps it alive from its allocation until it is linked. */
+    private static final class Cell extends HeapObject {
+        Cell(SharedMemory memory, long address) {
+            super(memory, CELL, address);
+        }
+    }
 
     private DurableNodeMain() {
     }
@@ -38,9 +53,11 @@ public final class DurableNodeMain {
     /** 64-byte pages: the twelve slots share two pages, which move between the nodes all the time. */
     static MemoryConfig memory() {
         return MemoryConfig.of(List.of(Region.of("slots", 8 * SLOTS), Region.of("counter", 8),
-                new Region("vault", 8 * (ACCOUNTS + 1), Consistency.TRANSACTIONAL, null))).withPageSize(64)
-                .withManagement(PageManagement.DYNAMIC).withManagers(List.of("jvm1", "jvm2", "jvm3"))
-                .withPersistent(true);
+                new Region("vault", 8 * (ACCOUNTS + 1), Consistency.TRANSACTIONAL, null),
+                new Region("list", 8, Consistency.SEQUENTIAL, null).withReferences(List.of(0L)),
+                Region.heap("heap", 64 + 512L * 64 * MemoryConfig.HEAP_ARENA_PAGES, Consistency.SEQUENTIAL)))
+                .withPageSize(64).withHeapTypes(List.of(CELL)).withManagement(PageManagement.DYNAMIC)
+                .withManagers(List.of("jvm1", "jvm2", "jvm3")).withPersistent(true);
     }
 
     public static void main(String[] args) throws Exception {
@@ -53,6 +70,8 @@ public final class DurableNodeMain {
         SharedMemory m = node.memory();
         long slots = m.region("slots").base();
         long counter = m.region("counter").base();
+        long list = m.region("list").base();
+        long[] nextPush = {1};
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
         for (String line; (line = in.readLine()) != null; ) {
             if (line.equals("read")) {
@@ -73,6 +92,18 @@ public final class DurableNodeMain {
                     values.append(' ').append(word);
                 }
                 out.println(values);
+                StringBuilder cells = new StringBuilder("LIST");
+                SharedHeap heap = m.heap();
+                int walked = 0;
+                for (long cell = m.getLong(list); cell != 0 && walked++ < 10 * PUSHES;
+                        cell = m.getLong(heap.field(cell, CELL, 8))) {
+                    long value = m.getLong(heap.field(cell, CELL, 0)); // fails on a freed cell, naming it
+                    cells.append(' ').append(value);
+                    if (value / PUSHES == index + 1) {
+                        nextPush[0] = Math.max(nextPush[0], value % PUSHES + 1);
+                    }
+                }
+                out.println(cells);
             } else if (line.equals("write")) {
                 for (int w = 0; w < WRITERS; w++) {
                     int slot = index * WRITERS + w;
@@ -110,10 +141,45 @@ public final class DurableNodeMain {
                         }
                     }
                 });
+                Thread.ofPlatform().daemon().start(() -> {
+                    try {
+                        push(m, list, index, nextPush[0], out);
+                    } catch (RuntimeException e) {
+                        synchronized (out) {
+                            out.println("FAILED " + e);
+                            out.flush();
+                        }
+                    }
+                });
             }
             out.flush();
         }
         node.close();
         System.exit(0);
+    }
+
+    /** Pushes cells of node {@code index}, numbered from {@code first}, onto the heap's list, until killed. */
+    private static void push(SharedMemory m, long list, int index, long first, PrintStream out) {
+        SharedHeap heap = m.heap();
+        for (long n = first; ; n++) {
+            Cell cell = heap.allocate(CELL, 0, a -> new Cell(m, a));
+            long value = (index + 1) * PUSHES + n;
+            m.setLong(heap.field(cell.address(), CELL, 0), value);
+            long head;
+            do {
+                head = m.getLong(list);
+                heap.setReference(heap.field(cell.address(), CELL, 8), head);
+            } while (!heap.compareAndSetReference(list, head, cell.address()));
+            synchronized (out) {
+                out.println("PUSHED " + value);
+                out.flush();
+            }
+            if (n % 3 == 0) {
+                heap.allocate(CELL); // garbage: a bare address keeps nothing alive
+            }
+            if (index == 0 && n % 10 == 0) {
+                heap.collect();
+            }
+        }
     }
 }

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.iris.runtime.Clusters.TestCluster;
 import dev.iris.runtime.Clusters.Transport;
 import dev.iris.runtime.dsm.Consistency;
+import dev.iris.runtime.dsm.HeapType;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryConfig.Region;
 import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.dsm.PageManagement;
+import dev.iris.runtime.dsm.SharedHeap;
 import dev.iris.runtime.dsm.SharedMemory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -35,7 +37,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A persistent shared memory: each node logs the pages it owns in its data directory before a
  * write returns, and a cluster whose nodes all stopped comes back from the same directories with
- * every write, whichever node wrote it last, under both managers and over both transports.
+ * every write, whichever node wrote it last, and every object of its heaps, under both managers and
+ * over both transports.
  */
 @Timeout(120)
 class PersistentMemoryTest {
@@ -178,6 +181,58 @@ class PersistentMemoryTest {
                 assertEquals(String.valueOf(i), before);
             }
             assertEquals(20, c.node(0).memory().getLong(counter));
+        }
+    }
+
+    /**
+     * A heap comes back with its objects and references: a list pushed onto from three nodes is
+     * whole after each restart, what is allocated after a restart lands beside what was (never on
+     * it), and a collection after a restart frees the garbage from before it and keeps the list.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.iris.runtime.Clusters#transportsAndManagers")
+    void aHeapComesBackWithItsObjectsAndReferences(Transport transport, PageManagement management) throws Exception {
+        HeapType cell = HeapType.of("Cell", "heap", 16, 8); // long value; Cell next
+        MemoryConfig memory = MemoryConfig.of(List.of(new Region("list", 8, Consistency.SEQUENTIAL, null)
+                .withReferences(List.of(0L)), Region.heap("heap", PAGE + 16L * PAGE * MemoryConfig.HEAP_ARENA_PAGES,
+                Consistency.SEQUENTIAL))).withPageSize(PAGE).withHeapTypes(List.of(cell)).withManagement(management)
+                .withPersistent(true);
+        List<Long> pushed = new ArrayList<>(); // values, the newest first
+        List<Long> addresses = new ArrayList<>();
+        for (int round = 1; round <= 3; round++) {
+            try (TestCluster c = transport.start(3, Codecs.of(), memory, directories())) {
+                SharedMemory reader = c.node(round % 3).memory();
+                long list = reader.region("list").base();
+                List<Long> values = new ArrayList<>();
+                List<Long> cells = new ArrayList<>();
+                for (long at = reader.getLong(list); at != 0; at = reader.getLong(reader.heap().field(at, cell, 8))) {
+                    values.add(reader.getLong(reader.heap().field(at, cell, 0)));
+                    cells.add(at);
+                }
+                assertEquals(pushed, values, "the list after restart " + (round - 1));
+                assertEquals(addresses, cells);
+                if (round == 2) {
+                    SharedHeap.Collection collection = reader.heap().collect();
+                    assertEquals(3, collection.freed(), "the garbage of the first round: " + collection);
+                    assertEquals(pushed.size(), collection.live(), collection.toString());
+                }
+                for (int i = 0; i < 12; i++) {
+                    SharedMemory m = c.node(i % 3).memory();
+                    long at = m.heap().allocate(cell); // linked before any collection: a bare address will do
+                    long value = round * 100L + i;
+                    m.setLong(m.heap().field(at, cell, 0), value);
+                    m.heap().setReference(m.heap().field(at, cell, 8), m.getLong(list));
+                    m.heap().setReference(list, at);
+                    assertTrue(!addresses.contains(at), "a new cell at " + at + " lands on a cell from before");
+                    pushed.add(0, value);
+                    addresses.add(0, at);
+                }
+                if (round == 1) {
+                    for (int n = 0; n < 3; n++) {
+                        c.node(n).memory().heap().allocate(cell); // garbage, for the collection after the restart
+                    }
+                }
+            }
         }
     }
 

@@ -36,7 +36,8 @@ import java.util.Set;
  *                     back, when they start again from the same directories, with every write that
  *                     returned. Its memory opens once every manager has said what its log holds,
  *                     so every node must be a manager. For now only sequentially consistent
- *                     and transactional regions (a commit is durable whole), without backup
+ *                     and transactional regions and heaps (a commit is durable whole, and a
+ *                     heap's objects and references come back as they were), without backup
  *                     copies (default off; see {@code doc/design/dsm.md})
  */
 public record MemoryConfig(int pageSize, PageManagement management, List<String> managers, List<Region> regions,
@@ -166,10 +167,10 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
                         + "durable on its owner's disk only");
             }
             for (Region region : regions) {
-                if (region.heap() || region.consistency() == Consistency.RELEASE) {
+                if (region.consistency() == Consistency.RELEASE) {
                     throw new IllegalArgumentException("region '" + region.name() + "' cannot be persistent: a "
                             + "persistent memory keeps only sequentially consistent and transactional shared objects "
-                            + "so far, not " + (region.heap() ? "heaps" : "release-consistent ones"));
+                            + "and heaps so far, not release-consistent ones");
                 }
             }
         }

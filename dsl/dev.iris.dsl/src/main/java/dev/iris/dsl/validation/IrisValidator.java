@@ -446,7 +446,7 @@ public class IrisValidator extends AbstractIrisValidator {
 
     // ------------------------------------------------------------------ clusters
 
-    /** What a persistent cluster cannot keep yet: backup copies, release-consistent shared objects, heaps. */
+    /** What a persistent cluster cannot keep yet: backup copies, release-consistent shared objects and heaps. */
     private void checkPersistent(Cluster cluster) {
         if (cluster.isBackup()) {
             error("A persistent cluster cannot keep backup copies yet: each page is durable on its owner's disk. "
@@ -456,12 +456,13 @@ public class IrisValidator extends AbstractIrisValidator {
             return;
         }
         for (EObject element : system.getElements()) {
-            String what = element instanceof Heap heap ? "heap '" + heap.getName() + "'"
+            String what = element instanceof Heap heap && heap.getConsistency() == Consistency.RELEASE
+                    ? "release-consistent heap '" + heap.getName() + "'"
                     : element instanceof SharedObject shared && shared.getConsistency() == Consistency.RELEASE
                             ? "release-consistent shared object '" + shared.getName() + "'" : null;
             if (what != null) {
-                error("A persistent cluster keeps sequentially consistent and transactional shared objects only so "
-                        + "far, not the " + what, cluster, Literals.CLUSTER__PERSISTENT, PERSISTENT);
+                error("A persistent cluster keeps sequentially consistent and transactional shared objects and heaps "
+                        + "only so far, not the " + what, cluster, Literals.CLUSTER__PERSISTENT, PERSISTENT);
             }
         }
     }

@@ -295,7 +295,7 @@ class IrisValidationTest {
     }
 
     @Test
-    void aPersistentClusterKeepsNoBackupCopiesReleaseConsistentObjectsOrHeapsYet() throws Exception {
+    void aPersistentClusterKeepsNoBackupCopiesOrReleaseConsistentObjectsYet() throws Exception {
         single("""
                 system s
                 process P { }
@@ -308,15 +308,22 @@ class IrisValidationTest {
                 shared Board { long[8] cells } consistency release
                 cluster c { persistent node a at "h:1" }
                 """, Literals.CLUSTER, IrisValidator.PERSISTENT, Severity.ERROR,
-                "A persistent cluster keeps sequentially consistent and transactional shared objects only so far, "
-                        + "not the release-consistent shared object 'Board'");
+                "A persistent cluster keeps sequentially consistent and transactional shared objects and heaps only "
+                        + "so far, not the release-consistent shared object 'Board'");
         single("""
                 system s
-                heap store size 1 MiB
+                heap store size 1 MiB consistency release
                 cluster c { persistent node a at "h:1" }
                 """, Literals.CLUSTER, IrisValidator.PERSISTENT, Severity.ERROR,
-                "A persistent cluster keeps sequentially consistent and transactional shared objects only so far, "
-                        + "not the heap 'store'");
+                "A persistent cluster keeps sequentially consistent and transactional shared objects and heaps only "
+                        + "so far, not the release-consistent heap 'store'");
+        validator.assertNoIssues(parse("""
+                system s
+                heap store size 1 MiB
+                object Cell in store { long value Cell next }
+                shared Roots { Cell first }
+                cluster c { persistent node a at "h:1" }
+                """));
     }
 
     @Test
