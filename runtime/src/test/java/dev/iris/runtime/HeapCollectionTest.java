@@ -132,6 +132,33 @@ class HeapCollectionTest {
         }
     }
 
+    /**
+     * A block freed on one node and met by another node's collection is listed on both: it is
+     * allocated once, by whichever claims it first, and the other allocates elsewhere.
+     */
+    @Test
+    void aBlockListedOnTwoNodesIsAllocatedOnce() throws Exception {
+        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(16))) {
+            SharedMemory m1 = c.node(0).memory();
+            SharedMemory m2 = c.node(1).memory();
+            Cell kept = Cell.allocate(m1, 5);
+            head(m1, 0, kept);
+            long block = m1.heap().allocate(CELL);
+            m1.heap().free(block, CELL); // listed on node 1
+            Collection done = m2.heap().collect(); // which meets the freed block, and lists it on node 2
+            assertEquals(0, done.freed(), done.toString());
+            Cell second = Cell.allocate(m2, 2);
+            assertEquals(block, second.address(), "node 2 reuses the block its collection listed");
+            Cell first = Cell.allocate(m1, 1);
+            assertTrue(first.address() != block, "node 1 finds its block taken and allocates elsewhere");
+            assertEquals(1, first.value());
+            assertEquals(2, second.value());
+            assertEquals(5, head(m2, 0).value());
+            second.free(); // freed again, listed on node 2 only: node 1 dropped it
+            assertEquals(block, Cell.allocate(m2, 3).address());
+        }
+    }
+
     @Test
     void processesOnThreeNodesChangingTheGraphDuringCollectionsNeverSeeAFreedObject() throws Exception {
         try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(1024));

@@ -21,7 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -187,7 +189,8 @@ class PersistentMemoryTest {
     /**
      * A heap comes back with its objects and references: a list pushed onto from three nodes is
      * whole after each restart, what is allocated after a restart lands beside what was (never on
-     * it), and a collection after a restart frees the garbage from before it and keeps the list.
+     * it), and a collection after a restart frees the garbage from before it and lists for reuse
+     * the blocks freed before it, whose lists died with their nodes.
      */
     @ParameterizedTest
     @MethodSource("dev.iris.runtime.Clusters#transportsAndManagers")
@@ -199,6 +202,7 @@ class PersistentMemoryTest {
                 .withPersistent(true);
         List<Long> pushed = new ArrayList<>(); // values, the newest first
         List<Long> addresses = new ArrayList<>();
+        Set<Long> dead = new HashSet<>(); // blocks that are garbage or freed when the cluster stops
         for (int round = 1; round <= 3; round++) {
             try (TestCluster c = transport.start(3, Codecs.of(), memory, directories())) {
                 SharedMemory reader = c.node(round % 3).memory();
@@ -211,25 +215,40 @@ class PersistentMemoryTest {
                 }
                 assertEquals(pushed, values, "the list after restart " + (round - 1));
                 assertEquals(addresses, cells);
+                List<SharedMemory> pushers = new ArrayList<>();
                 if (round == 2) {
                     SharedHeap.Collection collection = reader.heap().collect();
                     assertEquals(3, collection.freed(), "the garbage of the first round: " + collection);
                     assertEquals(pushed.size(), collection.live(), collection.toString());
+                    for (int i = 0; i < dead.size(); i++) {
+                        pushers.add(reader); // the collecting node reuses what was freed before the restart
+                    }
                 }
                 for (int i = 0; i < 12; i++) {
-                    SharedMemory m = c.node(i % 3).memory();
+                    pushers.add(c.node(i % 3).memory());
+                }
+                for (int i = 0; i < pushers.size(); i++) {
+                    SharedMemory m = pushers.get(i);
                     long at = m.heap().allocate(cell); // linked before any collection: a bare address will do
                     long value = round * 100L + i;
                     m.setLong(m.heap().field(at, cell, 0), value);
                     m.heap().setReference(m.heap().field(at, cell, 8), m.getLong(list));
                     m.heap().setReference(list, at);
                     assertTrue(!addresses.contains(at), "a new cell at " + at + " lands on a cell from before");
+                    if (round == 2 && i < dead.size()) {
+                        assertTrue(dead.contains(at), "cell " + i + " after the collection reuses a block from before "
+                                + "the restart " + dead + ", not " + at);
+                    }
                     pushed.add(0, value);
                     addresses.add(0, at);
                 }
                 if (round == 1) {
                     for (int n = 0; n < 3; n++) {
-                        c.node(n).memory().heap().allocate(cell); // garbage, for the collection after the restart
+                        SharedHeap heap = c.node(n).memory().heap();
+                        dead.add(heap.allocate(cell)); // garbage, for the collection after the restart
+                        long freed = heap.allocate(cell);
+                        heap.free(freed, cell); // listed for reuse on this node, which forgets it at the stop
+                        dead.add(freed);
                     }
                 }
             }

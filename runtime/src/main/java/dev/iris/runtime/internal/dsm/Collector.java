@@ -517,10 +517,17 @@ final class Collector {
         return new Collection(marker.marked.size(), freed, bytes, pause);
     }
 
-    /** Frees the unmarked objects of {@code heap}'s first {@code arenas} arenas, outside {@code open}. */
+    /**
+     * Frees the unmarked objects of {@code heap}'s first {@code arenas} arenas, outside {@code open},
+     * and lists them for reuse here, with the blocks freed before (outside a release-consistent
+     * heap, where a reuse claims a block by a compare-and-set, so that a block another node lists
+     * too is allocated once).
+     */
     private long[] sweep(Heap.Allocator a, long arenas, Set<Long> marked, List<long[]> open) {
         long[] freed = new long[2];
-        heap.walk(a, arenas, open, (at, header, type, size) -> {
+        Heap.Visitor before = a.region.consistency() == Consistency.RELEASE ? null
+                : (at, header, type, size) -> a.recycle(at, size);
+        heap.walk(a, arenas, open, before, (at, header, type, size) -> {
             if (!marked.contains(at) && heap.release(a, at, header, size)) {
                 freed[0]++;
                 freed[1] += size;

@@ -7,10 +7,11 @@ import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.dsm.SharedHeap;
 import dev.iris.runtime.dsm.SharedRegion;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,9 +34,13 @@ import java.util.function.LongFunction;
  * word is unallocated (an arena's unused end, or an allocation whose transaction aborted). Objects
  * never share an arena boundary, so the heap reads as a sequence of blocks from its first arena.
  *
- * <p>Freed blocks are kept per size by the node that freed them and reused for allocations of
- * that exact size, except during a collection; a block freed inside a transaction is not reused
- * (the transaction may yet abort and leave the object live).
+ * <p>Freed blocks are kept per size by the node that freed them, and by the node whose collection
+ * swept them (every freed block it meets: so a block freed before a restart, whose list died with
+ * its node, is found again), and reused for allocations of that exact size, except during a
+ * collection. A block listed on two nodes is allocated once: a reuse claims it with a
+ * compare-and-set of its freed header to the new one (in a release-consistent heap, where only
+ * the node that freed a block lists it, with a write). A block freed inside a transaction is not
+ * listed (the transaction may yet abort and leave the object live).
  */
 final class Heap implements SharedHeap {
     static final int FREED = -1;
@@ -109,19 +114,41 @@ final class Heap implements SharedHeap {
     private <T> T allocate(Allocator heap, HeapType type, int length, long size, LongFunction<T> handle) {
         long gate = collector.enter();
         try {
+            long header = type.id() & 0xFFFF_FFFFL | (long) length << 32;
+            boolean shared = heap.region.consistency() != Consistency.RELEASE;
             long[] reused = new long[1];
-            long address = heap.take(size, type.ownPages(), reused);
-            if (reused[0] != 0) {
-                for (long a = address + 8; a < address + size; a += ZEROS.length) {
-                    memory.write(a, ZEROS, 0, (int) Math.min(ZEROS.length, address + size - a));
+            while (true) {
+                reused[0] = 0;
+                long address = heap.take(size, type.ownPages(), reused);
+                collector.allocated(address); // before the header: a collector that sees the object knows it is new
+                if (reused[0] != 0 && shared) {
+                    if (!memory.compareAndSet(address, freedHeader(size), header)) {
+                        continue; // another node, which listed the block too, allocated it
+                    }
+                    zero(address, size);
+                } else {
+                    if (reused[0] != 0) {
+                        zero(address, size);
+                    }
+                    memory.setLong(address, header);
                 }
+                return handle.apply(address);
             }
-            collector.allocated(address); // before the header: a collector that sees the object knows it is new
-            memory.setLong(address, type.id() & 0xFFFF_FFFFL | (long) length << 32);
-            return handle.apply(address);
         } finally {
             collector.exit(gate);
         }
+    }
+
+    /** Zeroes the block of {@code size} bytes at {@code address} past its header. */
+    private void zero(long address, long size) {
+        for (long a = address + 8; a < address + size; a += ZEROS.length) {
+            memory.write(a, ZEROS, 0, (int) Math.min(ZEROS.length, address + size - a));
+        }
+    }
+
+    /** The header of a freed block of {@code size} bytes. */
+    private static long freedHeader(long size) {
+        return FREED & 0xFFFF_FFFFL | (size >>> 3) << 32;
     }
 
     @Override
@@ -146,7 +173,7 @@ final class Heap implements SharedHeap {
 
     /** Marks the block of {@code size} bytes at {@code object}, whose header was {@code header}, freed. */
     boolean release(Allocator heap, long object, long header, long size) {
-        long freed = FREED & 0xFFFF_FFFFL | (size >>> 3) << 32;
+        long freed = freedHeader(size);
         if (heap.region.consistency() == Consistency.RELEASE) {
             memory.setLong(object, freed);
             return true;
@@ -274,7 +301,7 @@ final class Heap implements SharedHeap {
             counts.put(type, new long[2]);
         }
         for (Allocator a : heaps.values()) {
-            walk(a, a.taken(), List.of(), (at, header, type, size) -> {
+            walk(a, a.taken(), List.of(), null, (at, header, type, size) -> {
                 long[] c = counts.get(type);
                 c[0]++;
                 c[1] += size;
@@ -292,11 +319,11 @@ final class Heap implements SharedHeap {
 
     /**
      * Reads the blocks of {@code heap}'s first {@code arenas} arenas in address order, skipping the
-     * ranges {@code open} (sorted), and calls {@code visit} for each live object. A header of no
-     * configured type (the memory was written past the heap's accessors) ends its arena's walk, with
-     * a warning.
+     * ranges {@code open} (sorted), and calls {@code visit} for each live object and, unless it is
+     * null, {@code freed} for each freed block (its type null). A header of no configured type (the
+     * memory was written past the heap's accessors) ends its arena's walk, with a warning.
      */
-    void walk(Allocator heap, long arenas, List<long[]> open, Visitor visit) {
+    void walk(Allocator heap, long arenas, List<long[]> open, Visitor freed, Visitor visit) {
         long at = heap.arenaBase(0);
         long end = heap.arenaBase(arenas);
         int next = 0;
@@ -313,7 +340,11 @@ final class Heap implements SharedHeap {
             if (id == 0) {
                 at += 8;
             } else if (id == FREED) {
-                at += Math.max(8, (header >>> 32) * 8);
+                long size = Math.max(8, (header >>> 32) * 8);
+                if (freed != null) {
+                    freed.visit(at, header, null, size);
+                }
+                at += size;
             } else {
                 HeapType type = types.get(id);
                 if (type == null) {
@@ -358,7 +389,7 @@ final class Heap implements SharedHeap {
         private long end;
         /** Guarded by this: the next arena, being taken in the background; null before the first. */
         private CompletableFuture<Long> ahead;
-        private final Map<Long, ArrayDeque<Long>> freed = new HashMap<>();
+        private final Map<Long, LinkedHashSet<Long>> freed = new HashMap<>();
 
         Allocator(SharedRegion region) {
             this.region = region;
@@ -377,10 +408,13 @@ final class Heap implements SharedHeap {
 
         /** A block of {@code size} bytes; {@code reused[0]} is set when it was freed before (and is not zero). */
         synchronized long take(long size, boolean ownPages, long[] reused) {
-            ArrayDeque<Long> sized = freed.get(size);
+            LinkedHashSet<Long> sized = freed.get(size);
             if (sized != null && !sized.isEmpty() && !collector.collecting()) {
                 reused[0] = 1;
-                return sized.poll();
+                Iterator<Long> first = sized.iterator();
+                long block = first.next();
+                first.remove();
+                return block;
             }
             if (size > arenaBytes) {
                 return arenaBase(fetch((int) ((size + arenaBytes - 1) / arenaBytes)));
@@ -400,7 +434,7 @@ final class Heap implements SharedHeap {
         }
 
         synchronized void recycle(long block, long size) {
-            freed.computeIfAbsent(size, s -> new ArrayDeque<>()).add(block);
+            freed.computeIfAbsent(size, s -> new LinkedHashSet<>()).add(block);
         }
 
         /**
