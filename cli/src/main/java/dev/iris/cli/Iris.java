@@ -95,7 +95,7 @@ public final class Iris implements Runnable {
 
     /** The program a command works on, and which of its clusters. */
     static final class ProgramAndCluster {
-        @Parameters(paramLabel = "PROGRAM", description = "a program directory or an .iris file")
+        @Parameters(index = "0", paramLabel = "PROGRAM", description = "a program directory or an .iris file")
         Path program;
         @Option(names = "--cluster", paramLabel = "NAME",
                 description = "the cluster (default: 'local' if declared, else the first)")
@@ -117,6 +117,8 @@ public final class Iris implements Runnable {
         private Integer nodes;
         @Option(names = "--main", paramLabel = "CLASS", description = "the main class, if there are several")
         private String main;
+        @Parameters(index = "1..*", paramLabel = "ARGS", description = "arguments for the program's main class")
+        private List<String> arguments = List.of();
         @Option(names = "--record", paramLabel = "FILE",
                 description = "record what every node does (page tables, memory events, groups) into FILE, "
                         + "for the IDE's debug views to open")
@@ -157,9 +159,14 @@ public final class Iris implements Runnable {
                     if (entry != null) {
                         if (target.cluster != null || nodes != null) {
                             throw new UserError(2, "--cluster and --nodes are for programs without a main class; "
-                                    + entry.getDeclaringClass().getName() + " starts the cluster itself");
+                                    + entry.getDeclaringClass().getName() + " starts the cluster itself (give it "
+                                    + "arguments after the program)");
                         }
                         return runMain(entry, err);
+                    }
+                    if (!arguments.isEmpty()) {
+                        throw new UserError(2, "arguments " + arguments + " are for a program's main class, and "
+                                + target.program + " has none");
                     }
                     return runCluster(p, err);
                 } finally {
@@ -195,7 +202,7 @@ public final class Iris implements Runnable {
 
         private int runMain(Method entry, PrintWriter err) {
             try {
-                entry.invoke(null, (Object) new String[0]);
+                entry.invoke(null, (Object) arguments.toArray(String[]::new));
                 return 0;
             } catch (InvocationTargetException e) {
                 err.println("iris: the program failed:");

@@ -92,6 +92,25 @@ class IrisCliTest {
                 scanner found: false"""), o.out());
     }
 
+    /** Arguments after the program go to its main class. */
+    @Test
+    void argumentsAfterTheProgramGoToItsMainClass(@TempDir Path dir) throws Exception {
+        Path program = greeter(dir, "");
+        Path main = program.resolve("src/main/java/demo/greet/Main.java");
+        Files.writeString(main, """
+                package demo.greet;
+
+                public class Main {
+                    public static void main(String[] args) {
+                        System.out.println("main got " + String.join("|", args));
+                    }
+                }
+                """);
+        Outcome o = iris("run", program.toString(), "durable", "two words");
+        assertEquals(0, o.status(), o.err());
+        assertTrue(o.out().contains("main got durable|two words"), o.out());
+    }
+
     /**
      * {@code --record}: the bank example's run, recorded, holds every node's page table before its
      * events, the transfers' memory events (pages moving to several nodes), and the tellers group
@@ -240,6 +259,11 @@ class IrisCliTest {
         assertEquals(2, unknown.status());
         assertTrue(unknown.err().endsWith("iris: the program has no cluster 'lab'; its clusters: local\n"),
                 unknown.err());
+
+        Outcome arguments = iris("run", greeter(dir.resolve("args"), "").toString(), "durable");
+        assertEquals(2, arguments.status());
+        assertTrue(arguments.err().endsWith("iris: arguments [durable] are for a program's main class, and "
+                + dir.resolve("args") + " has none\n"), arguments.err());
 
         Path homed = greeter(dir.resolve("homed"), "");
         Path iris = homed.resolve("src/main/iris/greet.iris");

@@ -1,6 +1,7 @@
 package demo.index;
 
 import dev.iris.runtime.Kernel;
+import dev.iris.runtime.Node;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.dsm.SharedHeap;
 import dev.iris.runtime.launch.ClusterSession;
@@ -9,7 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Runs the index on the cluster {@code local} (see ClusterSession): a client puts 300 keys, each
+ * Runs the index on a cluster ({@code local}, see ClusterSession): a client puts 300 keys, each
  * through one of the indexers in turn (which allocates the entry on its node's heap pages),
  * deletes every third, asks for a range, and has the heap collected: the deleted entries, which
  * nothing links to any more, are freed, and the index is unchanged.
@@ -18,10 +19,16 @@ public final class Main {
     private Main() {
     }
 
-    /** What the client saw, one line per step. */
+    /** What the client saw on cluster {@code local}, one line per step. */
     public static String run() throws Exception {
-        try (ClusterSession cluster = IndexSystem.open(IndexSystem.LOCAL, new IndexSystem.Handlers(Indexer::new))) {
-            return cluster.nodes().get(cluster.nodes().size() - 1).call("client", Duration.ofSeconds(60), Main::client);
+        return run(IndexSystem.LOCAL);
+    }
+
+    /** What the client saw on {@code cluster}, one line per step. */
+    public static String run(IndexSystem.ClusterSpec cluster) throws Exception {
+        try (ClusterSession session = IndexSystem.open(cluster, new IndexSystem.Handlers(Indexer::new))) {
+            List<Node> nodes = session.nodes();
+            return nodes.get(nodes.size() - 1).call("client", Duration.ofSeconds(60), Main::client);
         }
     }
 
@@ -58,7 +65,12 @@ public final class Main {
         return k.members(IndexSystem.INDEXERS).stream().sorted(Comparator.comparingLong(ProcessId::value)).toList();
     }
 
+    /** Runs the client on cluster {@code local}, or on the cluster named by the first argument ({@code durable}). */
     public static void main(String[] args) throws Exception {
-        System.out.println(run());
+        String name = args.length == 0 ? "local" : args[0];
+        IndexSystem.ClusterSpec cluster = IndexSystem.CLUSTERS.stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no cluster '" + name + "'; the clusters are "
+                        + IndexSystem.CLUSTERS.stream().map(IndexSystem.ClusterSpec::name).toList()));
+        System.out.println(run(cluster));
     }
 }

@@ -7,8 +7,11 @@ import dev.iris.runtime.Node;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.dsm.SharedHeap;
 import dev.iris.runtime.launch.ClusterSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
@@ -16,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The example, compiled from index.iris by xtext-maven-plugin, run on an in-JVM cluster. */
@@ -31,6 +35,26 @@ class MainTest {
     @Test
     void theIndexAnswersAndItsDeletedEntriesAreCollected() throws Exception {
         assertEquals(EXPECTED, Main.run());
+    }
+
+    /**
+     * On the persistent cluster the index outlives the cluster: run again from the same data
+     * directories (under IRIS_DATA_DIR, which the build points into target/), only the 100 keys
+     * deleted the first time are new, and the heap holds just the entries the index reaches.
+     */
+    @Test
+    void onThePersistentClusterTheIndexOutlivesTheNodes() throws Exception {
+        Path data = Path.of(System.getenv("IRIS_DATA_DIR"));
+        if (Files.exists(data)) {
+            try (Stream<Path> files = Files.walk(data)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        assertEquals(EXPECTED, Main.run(IndexSystem.DURABLE));
+        assertEquals(EXPECTED.replace("put 300 keys: 300 new", "put 300 keys: 100 new"), Main.run(IndexSystem.DURABLE));
+        for (String node : List.of("d1", "d2", "d3")) {
+            assertTrue(Files.size(data.resolve(node).resolve("pages.log")) > 4096, node + " logged its pages");
+        }
     }
 
     /**

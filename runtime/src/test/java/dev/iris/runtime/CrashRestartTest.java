@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * killed is there too, and nothing else), the counter every writer adds to has every add that
  * returned, transfers between accounts on two pages, in transactions, add up and are all there, and
  * a list on the shared heap, pushed onto from every node while one node collects the heap, has
- * every cell whose push returned and no freed one.
+ * every cell whose push returned and no freed one, and a release-consistent tally raised under a
+ * lock has every raise whose release returned.
  */
 @Timeout(600)
 class CrashRestartTest {
@@ -88,11 +89,13 @@ class CrashRestartTest {
     }
 
     /**
-     * Notes a write that returned in {@code acked} and a push that returned in {@code pushed};
+     * Notes a write that returned in {@code acked}, a push that returned in {@code pushed} and a
+     * release of the tally that returned in {@code tallied};
      * returns 1 for an add that returned, else 0.
      */
-    private static int absorb(String line, long[] acked, Set<Long> pushed) {
+    private static int absorb(String line, long[] acked, Set<Long> pushed, long[] tallied) {
         assertTrue(!line.startsWith("FAILED "), line);
+        tallied[0] += line.equals("TALLIED") ? 1 : 0;
         if (line.startsWith("ACK ")) {
             String[] ack = line.split(" ");
             int slot = Integer.parseInt(ack[1]);
@@ -110,6 +113,7 @@ class CrashRestartTest {
                 Codecs.of());
         long[] acked = new long[DurableNodeMain.SLOTS];
         Set<Long> pushed = new HashSet<>();
+        long[] tallied = {0};
         long adds = 0;
         long moves = 0;
         int writersUnderWay = DurableNodeMain.SLOTS;
@@ -123,11 +127,16 @@ class CrashRestartTest {
             }
             long[] values = null;
             List<Long> list = null;
+            long tally = -1;
             for (NodeJvm node : nodes) {
                 node.tell("read");
                 long[] read = Arrays.stream(node.next("VALUES").split(" ")).skip(1).mapToLong(Long::parseLong)
                         .toArray();
                 List<Long> cells = Arrays.stream(node.next("LIST").split(" ")).skip(1).map(Long::valueOf).toList();
+                long tallyRead = Long.parseLong(node.next("TALLY ").substring(6));
+                assertTrue(tally < 0 || tally == tallyRead, "every node reads the same tally: " + tally + ", "
+                        + tallyRead);
+                tally = tallyRead;
                 if (values != null) {
                     assertEquals(Arrays.toString(values), Arrays.toString(read), "every node reads the same");
                     assertEquals(list, cells, "every node walks the same list");
@@ -144,6 +153,10 @@ class CrashRestartTest {
             assertTrue(cells.size() - pushed.size() <= DurableNodeMain.NODES, () -> "after kill " + kill + " the list "
                     + "has " + (cells.size() - pushed.size()) + " cells more than the pushes that returned");
             pushed.addAll(cells);
+            long counted = tally;
+            assertTrue(counted >= tallied[0] && counted <= tallied[0] + DurableNodeMain.NODES, () -> "after kill " + kill
+                    + " the release-consistent tally is " + counted + " after " + tallied[0] + " releases returned");
+            tallied[0] = counted;
             for (int s = 0; s < DurableNodeMain.SLOTS; s++) {
                 long value = values[s];
                 int slot = s;
@@ -177,7 +190,7 @@ class CrashRestartTest {
             for (int seen = 0; seen < writes; ) {
                 String line = watched.lines().poll(60, TimeUnit.SECONDS);
                 assertTrue(line != null, "node JVM wrote nothing for 60 s");
-                adds += absorb(line, acked, pushed);
+                adds += absorb(line, acked, pushed, tallied);
                 moves += line.equals("MOVED") ? 1 : 0;
                 seen += line.startsWith("ACK ") ? 1 : 0;
             }
@@ -188,13 +201,13 @@ class CrashRestartTest {
                 assertTrue(node.process().waitFor(30, TimeUnit.SECONDS));
                 node.reader().join(); // every line it printed before it died is in
                 for (String line; (line = node.lines().poll()) != null; ) {
-                    adds += absorb(line, acked, pushed);
+                    adds += absorb(line, acked, pushed, tallied);
                     moves += line.equals("MOVED") ? 1 : 0;
                 }
             }
             jvms.clear();
         }
-        assertTrue(Arrays.stream(acked).sum() > 0 && moves > 0 && !pushed.isEmpty(),
-                "writes, transfers and pushes happened");
+        assertTrue(Arrays.stream(acked).sum() > 0 && moves > 0 && !pushed.isEmpty() && tallied[0] > 0,
+                "writes, transfers, pushes and releases happened");
     }
 }

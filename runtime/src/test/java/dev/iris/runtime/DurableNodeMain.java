@@ -1,6 +1,7 @@
 package dev.iris.runtime;
 
 import dev.iris.runtime.dsm.Consistency;
+import dev.iris.runtime.dsm.DistributedLock;
 import dev.iris.runtime.dsm.HeapObject;
 import dev.iris.runtime.dsm.HeapType;
 import dev.iris.runtime.dsm.MemoryConfig;
@@ -28,7 +29,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * the transfer, printing {@code MOVED} after each commit returns; and one that pushes cells onto a
  * list on the shared heap, printing {@code PUSHED value} once a cell is linked, and leaves a cell
  * of garbage every third push, while node 0 collects the heap every tenth. They write until the
- * JVM is killed. {@code read} also walks the list and prints {@code LIST} and its cells' values.
+ * JVM is killed; and one that adds one to a release-consistent tally under a lock, printing
+ * {@code TALLIED} after each unlock returns. {@code read} also walks the list and prints {@code
+ * LIST} and its cells' values, and prints {@code TALLY} and the tally.
  */
 public final class DurableNodeMain {
     static final int NODES = 3;
@@ -55,6 +58,7 @@ public final class DurableNodeMain {
         return MemoryConfig.of(List.of(Region.of("slots", 8 * SLOTS), Region.of("counter", 8),
                 new Region("vault", 8 * (ACCOUNTS + 1), Consistency.TRANSACTIONAL, null),
                 new Region("list", 8, Consistency.SEQUENTIAL, null).withReferences(List.of(0L)),
+                new Region("tally", 8, Consistency.RELEASE, null),
                 Region.heap("heap", 64 + 512L * 64 * MemoryConfig.HEAP_ARENA_PAGES, Consistency.SEQUENTIAL)))
                 .withPageSize(64).withHeapTypes(List.of(CELL)).withManagement(PageManagement.DYNAMIC)
                 .withManagers(List.of("jvm1", "jvm2", "jvm3")).withPersistent(true);
@@ -104,6 +108,7 @@ public final class DurableNodeMain {
                     }
                 }
                 out.println(cells);
+                out.println("TALLY " + tally(m));
             } else if (line.equals("write")) {
                 for (int w = 0; w < WRITERS; w++) {
                     int slot = index * WRITERS + w;
@@ -142,6 +147,21 @@ public final class DurableNodeMain {
                     }
                 });
                 Thread.ofPlatform().daemon().start(() -> {
+                    while (true) {
+                        DistributedLock lock = m.lock("tally");
+                        lock.lock();
+                        try {
+                            m.setLong(m.region("tally").base(), m.getLong(m.region("tally").base()) + 1);
+                        } finally {
+                            lock.unlock();
+                        }
+                        synchronized (out) {
+                            out.println("TALLIED");
+                            out.flush();
+                        }
+                    }
+                });
+                Thread.ofPlatform().daemon().start(() -> {
                     try {
                         push(m, list, index, nextPush[0], out);
                     } catch (RuntimeException e) {
@@ -156,6 +176,17 @@ public final class DurableNodeMain {
         }
         node.close();
         System.exit(0);
+    }
+
+    /** The release-consistent tally, read under its lock. */
+    private static long tally(SharedMemory m) {
+        DistributedLock lock = m.lock("tally");
+        lock.lock();
+        try {
+            return m.getLong(m.region("tally").base());
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Pushes cells of node {@code index}, numbered from {@code first}, onto the heap's list, until killed. */

@@ -35,10 +35,11 @@ import java.util.Set;
  *                     force: group commit), and a cluster whose nodes all stopped at once comes
  *                     back, when they start again from the same directories, with every write that
  *                     returned. Its memory opens once every manager has said what its log holds,
- *                     so every node must be a manager. For now only sequentially consistent
- *                     and transactional regions and heaps (a commit is durable whole, and a
- *                     heap's objects and references come back as they were), without backup
- *                     copies (default off; see {@code doc/design/dsm.md})
+ *                     so every node must be a manager. A commit is durable whole; a
+ *                     release-consistent page is durable at the release that publishes its
+ *                     writes (the home logs each new master before it acknowledges); a heap's
+ *                     objects and references come back as they were. Not yet with backup copies
+ *                     (default off; see {@code doc/design/dsm.md})
  */
 public record MemoryConfig(int pageSize, PageManagement management, List<String> managers, List<Region> regions,
         Duration faultTimeout, boolean backup, List<HeapType> heapTypes, boolean persistent) {
@@ -161,18 +162,9 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
             throw new IllegalArgumentException("backup copies of pages need the fixed manager, not " + management
                     + ": a page's manager is what gives it a new owner, from its backup copy, when its owner dies");
         }
-        if (persistent) {
-            if (backup) {
-                throw new IllegalArgumentException("a persistent memory cannot keep backup copies yet: each page is "
-                        + "durable on its owner's disk only");
-            }
-            for (Region region : regions) {
-                if (region.consistency() == Consistency.RELEASE) {
-                    throw new IllegalArgumentException("region '" + region.name() + "' cannot be persistent: a "
-                            + "persistent memory keeps only sequentially consistent and transactional shared objects "
-                            + "and heaps so far, not release-consistent ones");
-                }
-            }
+        if (persistent && backup) {
+            throw new IllegalArgumentException("a persistent memory cannot keep backup copies yet: each page is "
+                    + "durable on its owner's disk only");
         }
         if (backup && !managers.isEmpty() && managers.size() < 3) {
             throw new IllegalArgumentException("backup copies of pages need at least three managers (the nodes "

@@ -446,24 +446,11 @@ public class IrisValidator extends AbstractIrisValidator {
 
     // ------------------------------------------------------------------ clusters
 
-    /** What a persistent cluster cannot keep yet: backup copies, release-consistent shared objects and heaps. */
+    /** What a persistent cluster cannot keep yet: backup copies. */
     private void checkPersistent(Cluster cluster) {
         if (cluster.isBackup()) {
             error("A persistent cluster cannot keep backup copies yet: each page is durable on its owner's disk. "
                     + "Drop 'backup copies' or 'persistent'", cluster, Literals.CLUSTER__PERSISTENT, PERSISTENT);
-        }
-        if (!(cluster.eContainer() instanceof IrisSystem system)) {
-            return;
-        }
-        for (EObject element : system.getElements()) {
-            String what = element instanceof Heap heap && heap.getConsistency() == Consistency.RELEASE
-                    ? "release-consistent heap '" + heap.getName() + "'"
-                    : element instanceof SharedObject shared && shared.getConsistency() == Consistency.RELEASE
-                            ? "release-consistent shared object '" + shared.getName() + "'" : null;
-            if (what != null) {
-                error("A persistent cluster keeps sequentially consistent and transactional shared objects and heaps "
-                        + "only so far, not the " + what, cluster, Literals.CLUSTER__PERSISTENT, PERSISTENT);
-            }
         }
     }
 

@@ -295,7 +295,7 @@ class IrisValidationTest {
     }
 
     @Test
-    void aPersistentClusterKeepsNoBackupCopiesOrReleaseConsistentObjectsYet() throws Exception {
+    void aPersistentClusterKeepsNoBackupCopiesYet() throws Exception {
         single("""
                 system s
                 process P { }
@@ -303,23 +303,11 @@ class IrisValidationTest {
                 """, Literals.CLUSTER, IrisValidator.PERSISTENT, Severity.ERROR,
                 "A persistent cluster cannot keep backup copies yet: each page is durable on its owner's disk. Drop "
                         + "'backup copies' or 'persistent'");
-        single("""
-                system s
-                shared Board { long[8] cells } consistency release
-                cluster c { persistent node a at "h:1" }
-                """, Literals.CLUSTER, IrisValidator.PERSISTENT, Severity.ERROR,
-                "A persistent cluster keeps sequentially consistent and transactional shared objects and heaps only "
-                        + "so far, not the release-consistent shared object 'Board'");
-        single("""
-                system s
-                heap store size 1 MiB consistency release
-                cluster c { persistent node a at "h:1" }
-                """, Literals.CLUSTER, IrisValidator.PERSISTENT, Severity.ERROR,
-                "A persistent cluster keeps sequentially consistent and transactional shared objects and heaps only "
-                        + "so far, not the release-consistent heap 'store'");
         validator.assertNoIssues(parse("""
                 system s
+                shared Board { long[8] cells } consistency release
                 heap store size 1 MiB
+                heap notes size 1 MiB consistency release
                 object Cell in store { long value Cell next }
                 shared Roots { Cell first }
                 cluster c { persistent node a at "h:1" }

@@ -192,6 +192,11 @@ public final class Dsm implements SharedMemory {
         }
     }
 
+    /** The page log of a persistent memory; null otherwise. */
+    Durable durable() {
+        return durable;
+    }
+
     @Override
     public Optional<Durability> durability() {
         return restart == null ? Optional.empty() : Optional.of(restart.durability(durable.synced()));

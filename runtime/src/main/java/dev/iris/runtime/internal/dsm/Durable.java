@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -98,47 +99,54 @@ final class Durable implements PageStore {
     public Backup.Pending write(Page p, long[] next, long version) {
         Backup.Pending w = new Backup.Pending(version, List.of(new ReplicaWire.Copy(p.number, version, next)),
                 stored -> { });
-        execute(() -> {
-            try {
-                log.sync(log.append(p.number, version, next));
-            } catch (IOException | RuntimeException e) {
-                failed(p, w, version, e);
-                return;
-            }
-            maybeCompact();
+        if (io.isShutdown()) {
+            throw closing();
+        }
+        p.replicating = w; // the log's thread waits for p's monitor, which the caller holds
+        log(p.number, version, next, "a write of " + Dsm.describe(p)).whenComplete((durable, failure) -> {
             synchronized (p) {
                 if (p.replicating == w) {
-                    p.data = next;
-                    p.version = version;
+                    if (failure == null) {
+                        p.data = next;
+                    }
+                    // a failed write does not take effect here, but its record may be on the disk: no
+                    // other write gets its version
+                    p.version = Math.max(p.version, version);
                     p.replicating = null;
                     dsm.released(p);
                 }
             }
-            w.done.complete(null);
+            if (failure == null) {
+                w.done.complete(null);
+            } else {
+                w.done.completeExceptionally(failure);
+            }
         });
-        p.replicating = w; // the task waits for p's monitor, which the caller holds
         return w;
     }
 
-    /** Runs {@code task} on a log thread; a closing node takes no more writes. */
-    private void execute(Runnable task) {
+    /**
+     * Appends {@code image}, page {@code page}'s contents at {@code version}, to the log and forces
+     * it, on a log thread; the result completes then, or fails with a {@link MemoryException} that
+     * names {@code what} (whose outcome is then unknown: its record may be on the disk).
+     */
+    CompletableFuture<Void> log(long page, long version, long[] image, String what) {
+        CompletableFuture<Void> durable = new CompletableFuture<>();
         try {
-            io.execute(task);
+            io.execute(() -> {
+                try {
+                    log.sync(log.append(page, version, image));
+                } catch (IOException | RuntimeException e) {
+                    durable.completeExceptionally(notDurable(what, e));
+                    return;
+                }
+                maybeCompact();
+                durable.complete(null);
+            });
         } catch (RejectedExecutionException e) {
-            throw new MemoryException("node '" + dsm.link.self().name() + "' is shutting down: its page log takes no "
-                    + "more writes");
+            durable.completeExceptionally(closing());
         }
-    }
-
-    private void failed(Page p, Backup.Pending w, long version, Exception e) {
-        synchronized (p) {
-            if (p.replicating == w) {
-                p.version = Math.max(p.version, version); // the record may be on the disk: no other write gets its version
-                p.replicating = null; // the write does not take effect here
-                dsm.released(p);
-            }
-        }
-        w.done.completeExceptionally(notDurable("a write of " + Dsm.describe(p), e));
+        return durable;
     }
 
     /**
@@ -150,18 +158,27 @@ final class Durable implements PageStore {
         Backup.Pending w = new Backup.Pending(pages.get(0).version(), pages, stored -> { });
         List<PageLog.Image> images = pages.stream().map(c -> new PageLog.Image(c.page(), c.version(), c.data()))
                 .toList();
-        execute(() -> {
-            try {
-                log.sync(log.append(images));
-            } catch (IOException | RuntimeException e) {
-                w.done.completeExceptionally(notDurable("the commit of a transaction on pages "
-                        + pages.stream().map(ReplicaWire.Copy::page).toList(), e));
-                return;
-            }
-            maybeCompact();
-            w.done.complete(null);
-        });
+        try {
+            io.execute(() -> {
+                try {
+                    log.sync(log.append(images));
+                } catch (IOException | RuntimeException e) {
+                    w.done.completeExceptionally(notDurable("the commit of a transaction on pages "
+                            + pages.stream().map(ReplicaWire.Copy::page).toList(), e));
+                    return;
+                }
+                maybeCompact();
+                w.done.complete(null);
+            });
+        } catch (RejectedExecutionException e) {
+            throw closing();
+        }
         return w;
+    }
+
+    private MemoryException closing() {
+        return new MemoryException("node '" + dsm.link.self().name() + "' is shutting down: its page log takes no "
+                + "more writes");
     }
 
     /**

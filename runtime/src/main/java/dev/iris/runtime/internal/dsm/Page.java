@@ -62,6 +62,10 @@ final class Page {
     /** At the home under release consistency: the master copy, where diffs are applied, and its version. */
     long[] master;
     long masterVersion;
+    /** At the home of a persistent page under release consistency: a new master is being logged. */
+    boolean masterLogging;
+    /** What waits for the master: while it is being logged, and at start until the memory opens (null: nothing yet). */
+    ArrayDeque<Runnable> masterWaiting;
     // backup copies (MemoryConfig.backup)
     /** A write of this node waiting for its backup's acknowledgement: requests and other writers wait. */
     Backup.Pending replicating;

@@ -6,6 +6,7 @@ import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.PageWire;
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * Release consistency with multiple writers, home based (Munin, TreadMarks; HLRC). Every page has
@@ -26,8 +28,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A diff is sent while its page's monitor is held, and a fetch of that page only later, on the
  * same connection to the home: the home has applied a node's own writes before it answers that
  * node's next fetch.
+ *
+ * <p>In a persistent memory the home logs each new master, and only once it is on the disk does
+ * the master change and the diff's acknowledgement go: the release that publishes a write returns
+ * once the write is durable, and no fetch sees a master that a crash could take back. Diffs and
+ * fetches of a page wait while its master is being logged, and at start until the memory opens,
+ * and are then served in the order they came.
  */
 final class Release {
+    private static final System.Logger LOG = System.getLogger(Release.class.getName());
     private final Dsm dsm;
     private final AtomicLong ids = new AtomicLong();
     /** Pages this node wrote since its last release. */
@@ -44,6 +53,30 @@ final class Release {
         this.dsm = dsm;
     }
 
+    /**
+     * Runs {@code task} on home page p's master (holding p's monitor): now, or once the memory has
+     * opened and no change of the master is being logged.
+     */
+    private void atHome(Page p, Runnable task) {
+        synchronized (p) {
+            if (p.recovering || p.masterLogging) {
+                if (p.masterWaiting == null) {
+                    p.masterWaiting = new ArrayDeque<>();
+                }
+                p.masterWaiting.add(task);
+            } else {
+                task.run();
+            }
+        }
+    }
+
+    /** Runs what waits for p's master, in order, until a change is being logged again (holding p's monitor). */
+    void drain(Page p) {
+        while (p.masterWaiting != null && !p.masterWaiting.isEmpty() && !p.recovering && !p.masterLogging) {
+            p.masterWaiting.poll().run();
+        }
+    }
+
     /** Starts fetching {@code p} from its home's master (holding p's monitor; see {@link Coherence#readFault}). */
     Page.Fault startFetch(Page p) {
         Page.Fault f = new Page.Fault(PageWire.FETCH, ids.incrementAndGet());
@@ -52,7 +85,12 @@ final class Release {
         dsm.event(Kind.READ_FAULT, p.number, 0, p.region.name());
         f.sentTo = p.home;
         if (p.home == dsm.self) {
-            install(p, f, p.master.clone(), p.masterVersion);
+            // after this node's own diffs that are being logged, as a peer's fetch is
+            atHome(p, () -> {
+                if (p.fault == f) {
+                    install(p, f, p.master.clone(), p.masterVersion);
+                }
+            });
         } else {
             f.wait = dsm.faultWait(f);
             requestFetch(p, f);
@@ -122,12 +160,12 @@ final class Release {
         PageWire.Diff diff = new PageWire.Diff(p.number, ids.incrementAndGet(), dsm.tick(),
                 indexes.stream().mapToInt(Integer::intValue).toArray(),
                 words.stream().mapToLong(Long::longValue).toArray());
-        if (p.home == dsm.self) {
-            published.merge(p.number, apply(p, diff), Math::max);
-            return;
-        }
         Pending diffPending = new Pending(p.home, p.number, new CompletableFuture<>());
         pending.put(diff.diffId(), diffPending);
+        if (p.home == dsm.self) {
+            atHome(p, () -> apply(p, diff, version -> applied(diff.diffId(), diffPending, version)));
+            return;
+        }
         if (!dsm.send(p.home, FrameKind.DIFF, PageWire.diff(dsm.link.alloc(), diff))) {
             pending.remove(diff.diffId());
             diffPending.applied().completeExceptionally(new MemoryException("cannot publish the writes to "
@@ -184,13 +222,52 @@ final class Release {
         }
     }
 
-    private long apply(Page p, PageWire.Diff diff) {
-        synchronized (p) {
-            for (int i = 0; i < diff.indexes().length; i++) {
-                p.master[diff.indexes()[i]] = diff.words()[i];
-            }
-            return ++p.masterVersion;
+    /**
+     * Applies {@code diff} to home page p's master (holding p's monitor) and tells {@code applied}
+     * the master's new version: at once, or in a persistent memory once the new master is durable
+     * (-1 if it could not be made so: the master stays as it was, and the log takes no more).
+     */
+    private void apply(Page p, PageWire.Diff diff, LongConsumer applied) {
+        long[] next = dsm.durable() != null ? p.master.clone() : p.master;
+        for (int i = 0; i < diff.indexes().length; i++) {
+            next[diff.indexes()[i]] = diff.words()[i];
         }
+        long version = p.masterVersion + 1;
+        if (dsm.durable() == null) {
+            p.masterVersion = version;
+            applied.accept(version);
+            return;
+        }
+        p.masterLogging = true;
+        dsm.durable().log(p.number, version, next, "the writes released to " + Dsm.describe(p))
+                .whenComplete((durable, failure) -> {
+                    synchronized (p) {
+                        if (failure == null) {
+                            p.master = next;
+                        } else {
+                            LOG.log(System.Logger.Level.ERROR, "Node ''{0}'': {1}", dsm.link.self().name(),
+                                    failure.getMessage());
+                        }
+                        p.masterVersion = version; // a failed record may be on the disk: its version is used
+                        p.masterLogging = false;
+                        applied.accept(failure == null ? version : -1);
+                        drain(p);
+                    }
+                });
+    }
+
+    /** This node's diff {@code id} was applied at its home as {@code version} (-1: it failed there). */
+    private void applied(long id, Pending diff, long version) {
+        if (version < 0) {
+            pending.remove(id);
+            diff.applied().completeExceptionally(new MemoryException("the writes released to page " + diff.page()
+                    + " could not be made durable on its home, node '" + dsm.nameOf(diff.home()) + "' (its log "
+                    + "says why); they may come back when the cluster restarts"));
+            return;
+        }
+        published.merge(diff.page(), version, Math::max); // before anyone waiting sees it applied
+        pending.remove(id);
+        diff.applied().complete(version);
     }
 
     // ------------------------------------------------------------------ frames
@@ -199,11 +276,11 @@ final class Release {
         if (p.master == null) {
             throw new FrameFormatException("node '" + dsm.link.self().name() + "' is not the home of " + Dsm.describe(p));
         }
-        synchronized (p) {
+        atHome(p, () -> {
             dsm.send(r.requester(), FrameKind.PAGE, PageWire.page(dsm.link.alloc(), PageWire.FETCH, p.number,
                     r.faultId(), dsm.tick(), p.masterVersion, new int[0], p.master));
-        }
-        dsm.event(Kind.PAGE_SENT, p.number, r.requester(), p.region.name());
+            dsm.event(Kind.PAGE_SENT, p.number, r.requester(), p.region.name());
+        });
     }
 
     void onPage(int from, Page p, PageWire.Page g) {
@@ -230,17 +307,14 @@ final class Release {
                 throw new FrameFormatException("diff for page " + diff.page() + ", whose home is not node '"
                         + dsm.link.self().name() + "'");
             }
-            long version = apply(p, diff);
-            dsm.send(from, FrameKind.DIFF_ACK, PageWire.diffAck(dsm.link.alloc(),
-                    new PageWire.DiffAck(diff.page(), diff.diffId(), dsm.tick(), version)));
+            atHome(p, () -> apply(p, diff, version -> dsm.send(from, FrameKind.DIFF_ACK, PageWire.diffAck(
+                    dsm.link.alloc(), new PageWire.DiffAck(diff.page(), diff.diffId(), dsm.tick(), version)))));
         } else {
             PageWire.DiffAck ack = PageWire.readDiffAck(in);
             dsm.receive(ack.clock());
             Pending p = pending.get(ack.diffId());
             if (p != null && p.home() == from && p.page() == ack.page()) {
-                published.merge(p.page(), ack.version(), Math::max); // before anyone waiting sees it applied
-                pending.remove(ack.diffId());
-                p.applied().complete(ack.version());
+                applied(ack.diffId(), p, ack.version());
             }
         }
     }

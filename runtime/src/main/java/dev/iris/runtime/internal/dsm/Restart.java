@@ -211,7 +211,14 @@ final class Restart {
             int owner = b != null ? (int) b[1] : p.home;
             synchronized (p) {
                 p.probOwner = owner;
-                if (owner == dsm.self && p.model != Page.RELEASE) {
+                if (p.model == Page.RELEASE) {
+                    PageLog.Entry e = p.home == dsm.self ? own.get(p.number) : null; // only a home logs its master
+                    if (e != null) {
+                        p.master = e.data();
+                        p.masterVersion = e.version();
+                        taken++;
+                    }
+                } else if (owner == dsm.self) {
                     PageLog.Entry e = b != null ? own.get(p.number) : null;
                     p.owner = true;
                     if (e != null) {
@@ -227,6 +234,7 @@ final class Restart {
                 p.recovering = false;
                 p.notifyAll();
                 dsm.coherence.drain(p);
+                dsm.release.drain(p);
             }
         }
         assigned = true;
