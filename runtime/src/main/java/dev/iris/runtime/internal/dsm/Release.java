@@ -59,7 +59,7 @@ final class Release {
      */
     private void atHome(Page p, Runnable task) {
         synchronized (p) {
-            if (p.recovering || p.masterLogging) {
+            if (p.recovering || p.masterLogging || p.masterWaiting != null && !p.masterWaiting.isEmpty()) {
                 if (p.masterWaiting == null) {
                     p.masterWaiting = new ArrayDeque<>();
                 }
@@ -73,7 +73,12 @@ final class Release {
     /** Runs what waits for p's master, in order, until a change is being logged again (holding p's monitor). */
     void drain(Page p) {
         while (p.masterWaiting != null && !p.masterWaiting.isEmpty() && !p.recovering && !p.masterLogging) {
-            p.masterWaiting.poll().run();
+            try {
+                p.masterWaiting.poll().run();
+            } catch (RuntimeException e) { // the rest must not be stranded
+                LOG.log(System.Logger.Level.ERROR, "Node ''{0}'': serving " + Dsm.describe(p) + " failed",
+                        dsm.link.self().name(), e);
+            }
         }
     }
 
@@ -154,14 +159,15 @@ final class Release {
                 words.add(p.data[i]);
             }
         }
-        p.twin = null;
-        p.state = Page.READ;
-        dirty.remove(p);
         PageWire.Diff diff = new PageWire.Diff(p.number, ids.incrementAndGet(), dsm.tick(),
                 indexes.stream().mapToInt(Integer::intValue).toArray(),
                 words.stream().mapToLong(Long::longValue).toArray());
         Pending diffPending = new Pending(p.home, p.number, new CompletableFuture<>());
+        // pending before the page leaves the dirty set: a flush of another thread finds one or the other
         pending.put(diff.diffId(), diffPending);
+        p.twin = null;
+        p.state = Page.READ;
+        dirty.remove(p);
         if (p.home == dsm.self) {
             atHome(p, () -> apply(p, diff, version -> applied(diff.diffId(), diffPending, version)));
             return;
@@ -189,10 +195,27 @@ final class Release {
                 }
             }
         }
+        MemoryException failed = null;
         for (Map.Entry<Long, Pending> e : List.copyOf(pending.entrySet())) {
-            dsm.await(e.getValue().applied(), () -> "publishing the writes to page " + e.getValue().page(),
-                    timedOut -> pending.remove(e.getKey()));
+            try {
+                dsm.await(e.getValue().applied(), () -> "publishing the writes to page " + e.getValue().page(),
+                        timedOut -> pending.remove(e.getKey()));
+            } catch (MemoryException x) {
+                failed = failed != null ? failed : x;
+            } finally {
+                if (e.getValue().applied().isDone()) {
+                    pending.remove(e.getKey(), e.getValue()); // a failed diff stays until a flush reports it
+                }
+            }
         }
+        if (failed != null) {
+            throw failed;
+        }
+        return Map.copyOf(published);
+    }
+
+    /** The write notices of this node's releases so far: per page, the newest master version with its writes. */
+    Map<Long, Long> published() {
         return Map.copyOf(published);
     }
 
@@ -250,8 +273,11 @@ final class Release {
                         }
                         p.masterVersion = version; // a failed record may be on the disk: its version is used
                         p.masterLogging = false;
-                        applied.accept(failure == null ? version : -1);
-                        drain(p);
+                        try {
+                            applied.accept(failure == null ? version : -1);
+                        } finally {
+                            drain(p);
+                        }
                     }
                 });
     }
@@ -259,7 +285,13 @@ final class Release {
     /** This node's diff {@code id} was applied at its home as {@code version} (-1: it failed there). */
     private void applied(long id, Pending diff, long version) {
         if (version < 0) {
-            pending.remove(id);
+            Page p = dsm.pageNumber(diff.page());
+            synchronized (p) {
+                if (p.state == Page.READ) {
+                    p.state = Page.INVALID; // its copy has writes the master does not: fetch the master again
+                }
+            }
+            // stays pending until a flush reports it (the release that sent it, or the next one)
             diff.applied().completeExceptionally(new MemoryException("the writes released to page " + diff.page()
                     + " could not be made durable on its home, node '" + dsm.nameOf(diff.home()) + "' (its log "
                     + "says why); they may come back when the cluster restarts"));

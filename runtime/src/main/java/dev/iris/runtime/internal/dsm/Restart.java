@@ -172,6 +172,17 @@ final class Restart {
                         + "back, or move every node's log aside to start the memory empty");
                 return;
             }
+            for (Map.Entry<Long, long[]> e : best.entrySet()) {
+                Page p = dsm.pageNumber(e.getKey());
+                int holder = (int) e.getValue()[1];
+                if (p.model == Page.RELEASE && holder != p.home) {
+                    refuse(Dsm.describe(p) + " is release-consistent and its newest master is in the page log of "
+                            + "node '" + dsm.nameOf(holder) + "', but its home is node '" + dsm.nameOf(p.home)
+                            + "' now: were the regions, their homes or the managers changed since the last run? "
+                            + "Start the cluster as it was configured then");
+                    return;
+                }
+            }
             open = true;
             counted.addAll(heard);
             owners = new HashMap<>(best);
