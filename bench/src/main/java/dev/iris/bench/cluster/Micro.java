@@ -24,13 +24,16 @@ final class Micro {
 
     static final String INCLUDE =
             "dev\\.iris\\.bench\\.(Frame|Codec|MemoryAccess|GroupLookup|RoundTrip|cluster\\.Bulk)Benchmark";
+    /** The smoke run's: the benchmarks whose results it checks (round trips and bulk moves take the longest). */
+    static final String SMOKE_INCLUDE =
+            "dev\\.iris\\.bench\\.((Frame|Codec|GroupLookup)Benchmark|MemoryAccessBenchmark\\.sharedRead)";
 
     private Micro() {
     }
 
     static List<Result> run(boolean smoke) throws RunnerException {
-        ChainedOptionsBuilder options = new OptionsBuilder().include(INCLUDE).shouldFailOnError(true)
-                .forks(smoke ? 1 : 2)
+        ChainedOptionsBuilder options = new OptionsBuilder().include(smoke ? SMOKE_INCLUDE : INCLUDE)
+                .shouldFailOnError(true).forks(smoke ? 1 : 2)
                 .warmupIterations(smoke ? 0 : 3).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(smoke ? 1 : 3)
                 .measurementTime(smoke ? TimeValue.milliseconds(100) : TimeValue.seconds(1))

@@ -35,7 +35,7 @@ public record Handshake(String cluster, int protocol, String node) {
      * PAGE_FAIL (the dynamic manager's broadcast); 10 the persistent memory's LOGGED; 11 the
      * monitor's durable state.
      */
-    public static final int PROTOCOL = 12;
+    public static final int PROTOCOL = 11;
     /** Upper bound of the UTF-8 length of the cluster name and the node id. */
     public static final int MAX_NAME_BYTES = 255;
 

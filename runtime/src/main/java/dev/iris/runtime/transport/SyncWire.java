@@ -13,13 +13,9 @@ import io.netty.buffer.ByteBufAllocator;
  *
  * {@code op}: 1 acquire, 2 grant, 3 release, 4 arrive, 5 pass (the barrier released its
  * parties), 6 fail, 7 withdraw (an interrupted acquire or arrival; confirmed with a fail unless
- * it was already granted or passed), 8 held (with backup copies, after a manager's death: the
- * sender holds lock {@code name} under {@code ticket}, granted by the dead manager; to the lock's
- * new manager), 9 synced (the sender has reported every lock it holds of dead manager number
- * {@code parties}, and its releases' notices; to every live manager). Acquire, release, arrive and
- * withdraw go to the lock's or barrier's manager node; grant, pass and fail come back to the
- * requesting node with its {@code ticket}. {@code parties} is used by arrive and synced only;
- * {@code reason} by fail only (else empty).
+ * it was already granted or passed). Acquire, release, arrive and withdraw go to the lock's or
+ * barrier's manager node; grant, pass and fail come back to the requesting node with its
+ * {@code ticket}. {@code parties} is used by arrive only; {@code reason} by fail only (else empty).
  * Names are at most 255 bytes. The {@code (page, version)} pairs are write notices of release
  * consistency: a release or an arrival reports the pages whose changes it published (with the
  * version of the home's master copy that has them), a grant or a pass hands the notices of the
@@ -28,7 +24,7 @@ import io.netty.buffer.ByteBufAllocator;
 public final class SyncWire {
     /** The operations. */
     public enum Op {
-        ACQUIRE, GRANT, RELEASE, ARRIVE, PASS, FAIL, WITHDRAW, HELD, SYNCED;
+        ACQUIRE, GRANT, RELEASE, ARRIVE, PASS, FAIL, WITHDRAW;
 
         static Op of(int code) {
             if (code < 1 || code > values().length) {

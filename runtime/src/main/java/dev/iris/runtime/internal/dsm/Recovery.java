@@ -106,16 +106,6 @@ final class Recovery {
         return m != 0 ? m : dsm.managers[(int) (page % dsm.managers.length)];
     }
 
-    /** Whether {@code dead} managed what starts its search for a manager at {@code start}, before it was deposed. */
-    boolean managedBefore(long start, int dead) {
-        return dsm.firstManager(start, n -> n == dead || !deposed.contains(n)) == dead;
-    }
-
-    /** Whether manager {@code node} is deposed: its pages and locks are managed by the next manager. */
-    boolean deposed(int node) {
-        return deposed.contains(node);
-    }
-
     private int liveManagers() {
         int live = 0;
         for (int m : dsm.managers) {

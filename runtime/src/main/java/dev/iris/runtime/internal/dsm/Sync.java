@@ -14,10 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,49 +26,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * the managers) that queues lock requests first come first served and counts barrier arrivals.
  * Every request carries a ticket, unique on its node, that the answer names. Re-entrancy is
  * local: only a process's first acquire and last release travel.
- *
- * <p>With backup copies ({@link Recovery}) a lock outlives its manager: a deposed manager's locks
- * pass to the next manager that is not deposed, as its pages do. Every node that counts the dead
- * manager as dead tells each lock's new manager that it holds it ({@code HELD}, with its ticket),
- * sends its waiting acquires there again, and then tells every live manager that it has reported
- * ({@code SYNCED}, with the write notices of its releases). A new manager grants none of the
- * dead manager's locks until every live node has reported, so a lock held through the death is
- * never granted twice; the notices reported stand in for the lost ones of those locks. Barrier
- * arrivals at the dead manager fail, as before.
  */
 final class Sync {
-    private static final System.Logger LOG = System.getLogger(Sync.class.getName());
     private final Dsm dsm;
     private final AtomicLong tickets = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
     /** Requests of this node waiting for an answer, by ticket. */
     private final Map<Long, Waiter> waiting = new ConcurrentHashMap<>();
-    /** Which manager granted a request (another than first asked, if that one died), until the requester takes it. */
-    private final Map<Long, Integer> answeredBy = new ConcurrentHashMap<>();
     private final Map<String, LockHandle> handles = new ConcurrentHashMap<>();
     // manager side, guarded by this
     private final Map<String, LockQueue> locks = new HashMap<>();
     private final Map<String, Arrivals> barriers = new HashMap<>();
     /** Write notices published by the releases of each lock (release consistency). */
     private final Map<String, Map<Long, Long>> lockNotices = new HashMap<>();
-    /** Per dead manager whose locks this node may take over, the live nodes whose reports are still to come. */
-    private final Map<Integer, Set<Integer>> reporting = new HashMap<>();
-    /** Per dead manager, the nodes that reported already (a report may come before this node counts it dead). */
-    private final Map<Integer, Set<Integer>> reported = new HashMap<>();
-    /** The dead managers this node has failed over (reported to the new managers). */
-    private final Set<Integer> failedOver = new HashSet<>();
-    /** Acquires that wait until this node manages their lock and every report about it is in. */
-    private final List<Deferred> deferred = new ArrayList<>();
-    /** The notices the reports brought: the grants of locks taken over hand them on. */
-    private final Map<Long, Long> takenOverNotices = new HashMap<>();
 
-    private record Deferred(Ticket ticket, String name) {
+    private record Waiter(int manager, String name, CompletableFuture<Map<Long, Long>> answer) {
     }
 
-    private record Waiter(Op op, int manager, String name, CompletableFuture<Map<Long, Long>> answer) {
-    }
-
-    /** A granted request: its ticket, the manager that granted it and the write notices that came with the answer. */
-    private record Answer(long ticket, int manager, Map<Long, Long> notices) {
+    /** A granted request: its ticket and the write notices that came with the answer. */
+    private record Answer(long ticket, Map<Long, Long> notices) {
     }
 
     private record Ticket(int node, long ticket) {
@@ -119,13 +92,7 @@ final class Sync {
         if (dsm.managers.length == 0) {
             throw new MemoryException("no manager nodes are configured for locks and barriers");
         }
-        int start = start(name);
-        return dsm.recovery != null ? dsm.recovery.manager(start) : dsm.managers[start];
-    }
-
-    /** Where the search for {@code name}'s manager starts in the list of managers. */
-    private int start(String name) {
-        return Math.floorMod(NodeId.of(name).number(), dsm.managers.length);
+        return dsm.managers[Math.floorMod(NodeId.of(name).number(), dsm.managers.length)];
     }
 
     // ------------------------------------------------------------------ requesting side
@@ -135,15 +102,14 @@ final class Sync {
         Blocking.check(what);
         int manager = managerOf(name);
         long ticket = tickets.incrementAndGet();
-        Waiter w = new Waiter(op, manager, name, new CompletableFuture<>());
+        Waiter w = new Waiter(manager, name, new CompletableFuture<>());
         waiting.put(ticket, w);
         if (!send(manager, new SyncWire.Sync(op, ticket, dsm.tick(), parties, name, "", notices))) {
             waiting.remove(ticket);
             throw new MemoryException(what + ": its manager, node '" + dsm.nameOf(manager) + "', is not a live member");
         }
         try {
-            Map<Long, Long> granted = w.answer().get();
-            return new Answer(ticket, waitingManager(ticket, w), granted);
+            return new Answer(ticket, w.answer().get());
         } catch (InterruptedException e) {
             return withdraw(ticket, w, what);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -165,7 +131,7 @@ final class Sync {
             while (true) {
                 try {
                     Map<Long, Long> answer = dsm.link.time().get(w.answer(), deadline);
-                    return new Answer(ticket, waitingManager(ticket, w), answer);
+                    return new Answer(ticket, answer);
                 } catch (InterruptedException again) {
                     interrupted = true;
                 } catch (java.util.concurrent.ExecutionException withdrawn) {
@@ -181,12 +147,6 @@ final class Sync {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /** The manager that granted {@code ticket} (another than {@code w}'s, if the request moved after a death). */
-    private int waitingManager(long ticket, Waiter w) {
-        Integer moved = answeredBy.remove(ticket);
-        return moved != null ? moved : w.manager();
     }
 
     private boolean send(int node, SyncWire.Sync s) {
@@ -205,9 +165,7 @@ final class Sync {
         private final String name;
         private volatile Thread holder;
         private int holds;
-        /** Guarded by this: the held lock's ticket, and the manager that has it. */
         private long ticket;
-        private int manager;
 
         LockHandle(String name) {
             this.name = name;
@@ -225,17 +183,15 @@ final class Sync {
                 return;
             }
             Answer granted = call(Op.ACQUIRE, name, 0, Map.of(), "acquiring lock '" + name + "'");
-            synchronized (this) {
-                holder = Thread.currentThread();
-                holds = 1;
-                ticket = granted.ticket();
-                manager = granted.manager();
-            }
+            holder = Thread.currentThread();
+            holds = 1;
+            ticket = granted.ticket();
             try {
                 dsm.release.acquire(granted.notices());
             } catch (RuntimeException e) {
-                holds = 0; // the caller never holds a lock whose acquire failed
-                released(Map.of());
+                holder = null; // the caller never holds a lock whose acquire failed
+                holds = 0;
+                send(managerOf(name), new SyncWire.Sync(Op.RELEASE, ticket, dsm.tick(), 0, name, ""));
                 throw e;
             }
             dsm.event(Kind.LOCK_GRANTED, -1, 0, name);
@@ -255,25 +211,12 @@ final class Sync {
                     failure = e; // the lock is released all the same, or it would be held forever
                     notices = dsm.release.published(); // with the notices of the diffs that were applied
                 }
-                released(notices);
+                holder = null;
+                send(managerOf(name), new SyncWire.Sync(Op.RELEASE, ticket, dsm.tick(), 0, name, "", notices));
                 dsm.event(Kind.LOCK_RELEASED, -1, 0, name);
                 if (failure != null) {
                     throw failure;
                 }
-            }
-        }
-
-        /** Gives the lock back to the manager that has it (in order with a report to a new manager). */
-        private synchronized void released(Map<Long, Long> notices) {
-            holder = null;
-            send(manager, new SyncWire.Sync(Op.RELEASE, ticket, dsm.tick(), 0, name, "", notices));
-        }
-
-        /** Tells the new manager of this lock, if it is held and its manager was {@code dead}, that this node holds it. */
-        private synchronized void report(int dead) {
-            if (holder != null && manager == dead) {
-                manager = managerOf(name);
-                send(manager, new SyncWire.Sync(Op.HELD, ticket, dsm.tick(), 0, name, ""));
             }
         }
 
@@ -325,8 +268,6 @@ final class Sync {
             case ARRIVE -> arrive(new Ticket(from, s.ticket()), s.name(), s.parties(), s.notices());
             case GRANT, PASS -> answer(from, s.ticket(), null, s.notices());
             case FAIL -> answer(from, s.ticket(), s.reason(), Map.of());
-            case HELD -> held(new Ticket(from, s.ticket()), s.name());
-            case SYNCED -> synced(from, s.parties(), s.notices());
         }
     }
 
@@ -336,7 +277,6 @@ final class Sync {
             return; // withdrawn, or not from the manager that was asked
         }
         if (failure == null) {
-            answeredBy.put(ticket, from); // the manager the holder releases to: its request may have moved
             w.answer().complete(notices);
         } else {
             w.answer().completeExceptionally(new MemoryException(failure));
@@ -354,19 +294,10 @@ final class Sync {
     }
 
     private Map<Long, Long> noticesOf(String lock) {
-        if (takenOverNotices.isEmpty()) {
-            return Map.copyOf(lockNotices.getOrDefault(lock, Map.of()));
-        }
-        Map<Long, Long> notices = new HashMap<>(takenOverNotices); // more than the lock's: never fewer
-        lockNotices.getOrDefault(lock, Map.of()).forEach((page, version) -> notices.merge(page, version, Math::max));
-        return notices;
+        return Map.copyOf(lockNotices.getOrDefault(lock, Map.of()));
     }
 
     private synchronized void acquire(Ticket t, String name) {
-        if (waitsForReports(name)) {
-            deferred.add(new Deferred(t, name));
-            return;
-        }
         LockQueue q = locks.computeIfAbsent(name, n -> new LockQueue());
         q.waiting.add(t);
         if (q.holder == null) {
@@ -432,110 +363,9 @@ final class Sync {
         }
     }
 
-    // ------------------------------------------------------------------ a manager's death, with backup copies
-
-    /**
-     * Whether an acquire of {@code name} must wait (holding this): this node does not manage the
-     * lock in its view yet, or took it over from a dead manager whose reports are not all in.
-     */
-    private boolean waitsForReports(String name) {
-        if (dsm.recovery == null) {
-            return false;
-        }
-        if (managerOf(name) != dsm.self) {
-            return true; // the asker counts a manager dead that this node does not yet
-        }
-        for (int m : dsm.managers) {
-            // a manager deposed just now, before this node's failOver, is waited for as one whose reports are due
-            if ((reporting.containsKey(m) || dsm.recovery.deposed(m) && !failedOver.contains(m))
-                    && dsm.recovery.managedBefore(start(name), m)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** {@code from} holds lock {@code name}, granted by a manager that died since. */
-    private synchronized void held(Ticket t, String name) {
-        LockQueue q = locks.computeIfAbsent(name, n -> new LockQueue());
-        if (q.holder == null) {
-            q.holder = t;
-        } else if (!q.holder.equals(t)) {
-            LOG.log(System.Logger.Level.ERROR, "Node ''{0}'': lock ''{1}'' is reported held by node ''{2}'' and by "
-                    + "node ''{3}''", dsm.link.self().name(), name, dsm.nameOf(t.node()), dsm.nameOf(q.holder.node()));
-        }
-    }
-
-    /** {@code from} reported what it holds of dead manager {@code dead}'s locks, and its releases' notices. */
-    private synchronized void synced(int from, int dead, Map<Long, Long> notices) {
-        notices.forEach((page, version) -> takenOverNotices.merge(page, version, Math::max));
-        reported.computeIfAbsent(dead, d -> new HashSet<>()).add(from);
-        Set<Integer> due = reporting.get(dead);
-        if (due != null) {
-            due.remove(from);
-            resumeIfReported(dead);
-        }
-    }
-
-    /** Once every report about {@code dead} is in (holding this), the acquires that waited go on. */
-    private void resumeIfReported(int dead) {
-        Set<Integer> due = reporting.get(dead);
-        if (due != null && due.isEmpty()) {
-            reporting.remove(dead);
-            reported.remove(dead);
-        }
-        List<Deferred> again = List.copyOf(deferred);
-        deferred.clear();
-        for (Deferred d : again) {
-            acquire(d.ticket(), d.name());
-        }
-    }
-
-    /**
-     * Manager {@code dead} was deposed: this node reports the locks it holds of it to their new
-     * managers, sends its acquires waiting there again, and tells every live manager it reported;
-     * as a manager, it waits for every live node's report before granting any of the dead one's.
-     */
-    private void failOver(int dead) {
-        synchronized (this) {
-            Set<Integer> due = new HashSet<>();
-            for (int peer : dsm.link.peers()) {
-                due.add(peer);
-            }
-            due.add(dsm.self);
-            due.removeAll(reported.getOrDefault(dead, Set.of()));
-            reporting.put(dead, due);
-            failedOver.add(dead);
-            resumeIfReported(dead); // also: acquires deferred until this node counted it dead
-        }
-        for (LockHandle h : handles.values()) {
-            h.report(dead);
-        }
-        waiting.forEach((ticket, w) -> {
-            if (w.manager() == dead && w.op() == Op.ACQUIRE) {
-                Waiter moved = new Waiter(w.op(), managerOf(w.name()), w.name(), w.answer());
-                if (waiting.replace(ticket, w, moved)) {
-                    send(moved.manager(), new SyncWire.Sync(Op.ACQUIRE, ticket, dsm.tick(), 0, w.name(), ""));
-                }
-            }
-        });
-        Map<Long, Long> notices = dsm.release.published();
-        for (int m : dsm.managers) {
-            if (m == dsm.self || dsm.link.isLive(m)) {
-                send(m, new SyncWire.Sync(Op.SYNCED, 0, dsm.tick(), dead, "", "", notices));
-            }
-        }
-    }
-
     void nodeDied(int node) {
         String who = "node '" + dsm.nameOf(node) + "'";
         synchronized (this) {
-            for (Set<Integer> due : reporting.values()) {
-                due.remove(node); // what it held dies with it
-            }
-            for (int dead : List.copyOf(reporting.keySet())) {
-                resumeIfReported(dead);
-            }
             for (Map.Entry<String, LockQueue> e : new ArrayList<>(locks.entrySet())) {
                 LockQueue q = e.getValue();
                 q.waiting.removeIf(t -> t.node() == node);
@@ -554,9 +384,6 @@ final class Sync {
                     }
                 }
             }
-        }
-        if (dsm.recovery != null && dsm.recovery.deposed(node)) {
-            failOver(node);
         }
         waiting.forEach((ticket, w) -> {
             if (w.manager() == node) {
