@@ -258,6 +258,15 @@ class SharedHeapTest {
             assertEquals(0, b % PAGE);
             assertNotEquals(a / PAGE, b / PAGE);
             assertNotEquals(b / PAGE, cell / PAGE, "nothing shares a page with an object that has its own");
+
+            // a freed block of a page's size that does not start a page is not reused for an object
+            // with pages of its own (it would share its pages), but is for another of its size
+            long array = h.allocate(LONGS, (PAGE - 16) / 8); // a header, a long, and 30 elements: 256 bytes
+            assertNotEquals(0, array % PAGE, "after the cell, the array does not start a page");
+            h.free(array, LONGS);
+            long alone = h.allocate(ALONE);
+            assertEquals(0, alone % PAGE, "an object with its own page is never put in a block that shares pages");
+            assertEquals(array, h.allocate(LONGS, (PAGE - 16) / 8), "the block goes to an object without its own pages");
         }
     }
 

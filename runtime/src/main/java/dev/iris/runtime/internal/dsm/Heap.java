@@ -410,11 +410,14 @@ final class Heap implements SharedHeap {
         synchronized long take(long size, boolean ownPages, long[] reused) {
             LinkedHashSet<Long> sized = freed.get(size);
             if (sized != null && !sized.isEmpty() && !collector.collecting()) {
-                reused[0] = 1;
-                Iterator<Long> first = sized.iterator();
-                long block = first.next();
-                first.remove();
-                return block;
+                for (Iterator<Long> blocks = sized.iterator(); blocks.hasNext(); ) {
+                    long block = blocks.next();
+                    if (!ownPages || block % pageSize == 0) { // an object with pages of its own takes none that shares them
+                        blocks.remove();
+                        reused[0] = 1;
+                        return block;
+                    }
+                }
             }
             if (size > arenaBytes) {
                 return arenaBase(fetch((int) ((size + arenaBytes - 1) / arenaBytes)));
