@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The writes of a persistent memory ({@code MemoryConfig.persistent}) on one node: before a write
@@ -103,41 +104,42 @@ final class Durable implements PageStore {
             throw closing();
         }
         p.replicating = w; // the log's thread waits for p's monitor, which the caller holds
-        log(p.number, version, next, "a write of " + Dsm.describe(p)).whenComplete((durable, failure) -> {
-            synchronized (p) {
-                if (p.replicating == w) {
-                    if (failure == null) {
-                        p.data = next;
+        log(List.of(new PageLog.Image(p.number, version, next)), () -> "a write of " + Dsm.describe(p))
+                .whenComplete((durable, failure) -> {
+                    synchronized (p) {
+                        if (p.replicating == w) {
+                            if (failure == null) {
+                                p.data = next;
+                            }
+                            // a failed write does not take effect here, but its record may be on the disk: no
+                            // other write gets its version
+                            p.version = Math.max(p.version, version);
+                            p.replicating = null;
+                            dsm.released(p);
+                        }
                     }
-                    // a failed write does not take effect here, but its record may be on the disk: no
-                    // other write gets its version
-                    p.version = Math.max(p.version, version);
-                    p.replicating = null;
-                    dsm.released(p);
-                }
-            }
-            if (failure == null) {
-                w.done.complete(null);
-            } else {
-                w.done.completeExceptionally(failure);
-            }
-        });
+                    if (failure == null) {
+                        w.done.complete(null);
+                    } else {
+                        w.done.completeExceptionally(failure);
+                    }
+                });
         return w;
     }
 
     /**
-     * Appends {@code image}, page {@code page}'s contents at {@code version}, to the log and forces
-     * it, on a log thread; the result completes then, or fails with a {@link MemoryException} that
-     * names {@code what} (whose outcome is then unknown: its record may be on the disk).
+     * Appends {@code images} to the log as one record (a restart finds all of them or none) and
+     * forces it, on a log thread; the result completes then, or fails with a {@link MemoryException}
+     * that names {@code what} (whose outcome is then unknown: its record may be on the disk).
      */
-    CompletableFuture<Void> log(long page, long version, long[] image, String what) {
+    CompletableFuture<Void> log(List<PageLog.Image> images, Supplier<String> what) {
         CompletableFuture<Void> durable = new CompletableFuture<>();
         try {
             io.execute(() -> {
                 try {
-                    log.sync(log.append(page, version, image));
+                    log.sync(log.append(images));
                 } catch (IOException | RuntimeException e) {
-                    durable.completeExceptionally(notDurable(what, e));
+                    durable.completeExceptionally(notDurable(what.get(), e));
                     return;
                 }
                 maybeCompact();
@@ -158,21 +160,14 @@ final class Durable implements PageStore {
         Backup.Pending w = new Backup.Pending(pages.get(0).version(), pages, stored -> { });
         List<PageLog.Image> images = pages.stream().map(c -> new PageLog.Image(c.page(), c.version(), c.data()))
                 .toList();
-        try {
-            io.execute(() -> {
-                try {
-                    log.sync(log.append(images));
-                } catch (IOException | RuntimeException e) {
-                    w.done.completeExceptionally(notDurable("the commit of a transaction on pages "
-                            + pages.stream().map(ReplicaWire.Copy::page).toList(), e));
-                    return;
-                }
-                maybeCompact();
-                w.done.complete(null);
-            });
-        } catch (RejectedExecutionException e) {
-            throw closing();
-        }
+        log(images, () -> "the commit of a transaction on pages "
+                + pages.stream().map(ReplicaWire.Copy::page).toList()).whenComplete((durable, failure) -> {
+                    if (failure == null) {
+                        w.done.complete(null);
+                    } else {
+                        w.done.completeExceptionally(failure);
+                    }
+                });
         return w;
     }
 

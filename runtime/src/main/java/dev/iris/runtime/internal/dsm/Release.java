@@ -2,6 +2,7 @@ package dev.iris.runtime.internal.dsm;
 
 import dev.iris.runtime.dsm.MemoryEvent.Kind;
 import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.internal.store.PageLog;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.PageWire;
@@ -262,7 +263,8 @@ final class Release {
             return;
         }
         p.masterLogging = true;
-        dsm.durable().log(p.number, version, next, "the writes released to " + Dsm.describe(p))
+        dsm.durable().log(List.of(new PageLog.Image(p.number, version, next)),
+                () -> "the writes released to " + Dsm.describe(p))
                 .whenComplete((durable, failure) -> {
                     synchronized (p) {
                         if (failure == null) {
