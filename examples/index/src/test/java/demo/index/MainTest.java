@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -44,7 +45,8 @@ class MainTest {
      */
     @Test
     void onThePersistentClusterTheIndexOutlivesTheNodes() throws Exception {
-        Path data = Path.of(System.getenv("IRIS_DATA_DIR"));
+        Path data = Path.of(Objects.requireNonNull(System.getenv("IRIS_DATA_DIR"),
+                "IRIS_DATA_DIR is not set: examples/index/pom.xml sets it for the tests"));
         if (Files.exists(data)) {
             try (Stream<Path> files = Files.walk(data)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

@@ -77,8 +77,8 @@ final class Release {
             try {
                 p.masterWaiting.poll().run();
             } catch (RuntimeException e) { // the rest must not be stranded
-                LOG.log(System.Logger.Level.ERROR, "Node ''{0}'': serving " + Dsm.describe(p) + " failed",
-                        dsm.link.self().name(), e);
+                LOG.log(System.Logger.Level.ERROR, "Node '" + dsm.link.self().name() + "': serving "
+                        + Dsm.describe(p) + " failed", e);
             }
         }
     }
