@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.runtime.Node;
 import dev.iris.runtime.ProcessId;
+import dev.iris.runtime.dsm.HeapCensus;
 import dev.iris.runtime.dsm.SharedHeap;
 import dev.iris.runtime.launch.ClusterSession;
+import dev.iris.runtime.monitor.MonitorMessage;
+import dev.iris.runtime.monitor.Recorder;
+import dev.iris.runtime.monitor.TraceFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The example, compiled from index.iris by xtext-maven-plugin, run on an in-JVM cluster. */
 class MainTest {
@@ -36,6 +41,27 @@ class MainTest {
     @Test
     void theIndexAnswersAndItsDeletedEntriesAreCollected() throws Exception {
         assertEquals(EXPECTED, Main.run());
+    }
+
+    /**
+     * A recording of the run (as {@code iris run --record} makes one) holds the census the
+     * collecting node took after its collection, which the IDE's Heap view shows: the entries the
+     * index still links, and the deleted ones as freed blocks.
+     */
+    @Test
+    void aRecordingHoldsACensusOfTheHeapAfterTheCollection(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("index.iristrace");
+        try (Recorder recorder = Recorder.start(trace)) {
+            assertEquals(EXPECTED, Main.run());
+        }
+        List<MonitorMessage.Heap> censuses = TraceFile.read(trace).stream()
+                .filter(MonitorMessage.Heap.class::isInstance).map(MonitorMessage.Heap.class::cast).toList();
+        assertEquals(1, censuses.size(), "one collection, one census");
+        HeapCensus census = censuses.get(0).census();
+        assertTrue(census.complete());
+        // the 200 keys left and the skip list's head, an entry too
+        assertEquals(201, census.blocks().stream().filter(b -> "Entry".equals(b.type())).count());
+        assertTrue(census.blocks().stream().filter(HeapCensus.Block::freed).count() >= 100, "the deleted entries");
     }
 
     /**

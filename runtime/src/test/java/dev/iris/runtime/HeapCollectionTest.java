@@ -2,12 +2,15 @@ package dev.iris.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.runtime.Clusters.TestCluster;
 import dev.iris.runtime.Clusters.Transport;
 import dev.iris.runtime.dsm.Consistency;
+import dev.iris.runtime.dsm.HeapCensus;
+import dev.iris.runtime.dsm.HeapCensus.Block;
 import dev.iris.runtime.dsm.HeapObject;
 import dev.iris.runtime.dsm.HeapType;
 import dev.iris.runtime.dsm.MemoryConfig;
@@ -31,11 +34,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -129,6 +134,47 @@ class HeapCollectionTest {
             long again = c.node(2).memory().heap().allocate(CELL);
             assertTrue(garbage.contains(again), "a freed block is reused");
             assertEquals(1, c.node(2).memory().heap().collect().freed(), "the bare address is garbage again");
+        }
+    }
+
+    /**
+     * A census, read from a node that allocated nothing, lists every block in address order with
+     * its type and references, the freed ones too, and stops at its limit; a collection sends one
+     * to those who listen on the collecting node, with the garbage it freed as freed blocks.
+     */
+    @Test
+    void aCensusListsEveryBlockAndACollectionSendsOneToItsListeners() throws Exception {
+        try (TestCluster c = Transport.TCP.start(2, Codecs.of(), memory(4))) {
+            SharedMemory m1 = c.node(0).memory();
+            Cell second = Cell.allocate(m1, 2);
+            Cell first = Cell.allocate(m1, 1);
+            first.next(second);
+            head(m1, 0, first);
+            long garbage = m1.heap().allocate(CELL);
+            long freed = m1.heap().allocate(CELL);
+            m1.heap().free(freed, CELL);
+            SharedMemory m2 = c.node(1).memory();
+            HeapCensus census = m2.heap().census(100);
+            assertTrue(census.complete());
+            assertEquals(List.of(new Block("heap", second.address(), "Cell", 0, 24, List.of(0L)),
+                    new Block("heap", first.address(), "Cell", 0, 24, List.of(second.address())),
+                    new Block("heap", garbage, "Cell", 0, 24, List.of(0L)),
+                    new Block("heap", freed, null, 0, 24, List.of())), census.blocks());
+            HeapCensus cut = m2.heap().census(3);
+            assertFalse(cut.complete());
+            assertEquals(census.blocks().subList(0, 3), cut.blocks());
+
+            LinkedBlockingQueue<HeapCensus> heard = new LinkedBlockingQueue<>();
+            Consumer<HeapCensus> listener = heard::add;
+            m2.heap().addCensusListener(listener);
+            assertEquals(1, m2.heap().collect().freed());
+            HeapCensus after = heard.poll(20, TimeUnit.SECONDS);
+            assertNotNull(after, "no census after the collection");
+            assertEquals(new Block("heap", garbage, null, 0, 24, List.of()), after.blocks().get(2));
+            assertEquals(census.blocks().subList(0, 2), after.blocks().subList(0, 2));
+            assertTrue(after.clock() > census.clock(), after.clock() + " after " + census.clock());
+            m2.heap().removeCensusListener(listener);
+            assertEquals(2, first.next().value()); // the handles kept both cells
         }
     }
 

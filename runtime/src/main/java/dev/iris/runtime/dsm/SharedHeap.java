@@ -1,6 +1,7 @@
 package dev.iris.runtime.dsm;
 
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
@@ -116,6 +117,28 @@ public interface SharedHeap {
      * exact while no node allocates, an estimate otherwise.
      */
     List<Usage> usage();
+
+    /**
+     * Every block of every heap, read from the heaps' memory like any other read (this node takes
+     * read copies of the pages it did not hold): for a debugger, exact while no node allocates or
+     * changes references, a picture of a moving heap otherwise. A node's monitor answers a client's
+     * request with it, and {@link #collect} makes one on the collecting node at its end, which the
+     * monitor and the recorder pass on.
+     *
+     * @param maxBlocks the most blocks to list, with at most 8 times as many references in all; the
+     *                  census says whether it stopped there
+     */
+    HeapCensus census(int maxBlocks);
+
+    /**
+     * Makes {@code listener} hear of a census ({@link #census}, of at most {@link HeapCensus#MAX_BLOCKS}
+     * blocks) after each collection this node runs, taken before {@link #collect} returns (which a
+     * listener should not hold up). No census is taken while nobody listens.
+     */
+    void addCensusListener(Consumer<HeapCensus> listener);
+
+    /** Stops {@code listener} hearing of censuses. */
+    void removeCensusListener(Consumer<HeapCensus> listener);
 
     /**
      * One heap type's share of its heap.

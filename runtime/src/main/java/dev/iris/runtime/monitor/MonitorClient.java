@@ -117,6 +117,15 @@ public final class MonitorClient implements AutoCloseable {
         channel.writeAndFlush(new Frame(FrameKind.MONITOR, 0, MonitorWire.timeCommand(channel.alloc(), pause)));
     }
 
+    /**
+     * Asks the watched node for a census of its heaps ({@link dev.iris.runtime.dsm.SharedHeap#census}); it
+     * comes as a {@link MonitorMessage.Heap} among the node's other messages. The node reads its heaps
+     * for it, taking read copies of their pages.
+     */
+    public void census() {
+        channel.writeAndFlush(new Frame(FrameKind.MONITOR, 0, MonitorWire.censusCommand(channel.alloc())));
+    }
+
     /** Whether the connection is still open. */
     public boolean isConnected() {
         return channel.isActive();

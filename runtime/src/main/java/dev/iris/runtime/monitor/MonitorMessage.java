@@ -3,6 +3,7 @@ package dev.iris.runtime.monitor;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.RegisteredName;
 import dev.iris.runtime.dsm.Durability;
+import dev.iris.runtime.dsm.HeapCensus;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
 import java.util.List;
@@ -99,6 +100,17 @@ public sealed interface MonitorMessage {
         public Durable {
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(durability, "durability");
+        }
+    }
+
+    /**
+     * The blocks of a node's heaps as it read them ({@link dev.iris.runtime.dsm.SharedHeap#census}):
+     * sent when a client asks ({@link MonitorClient#census()}) and after each collection the node runs.
+     */
+    record Heap(String node, HeapCensus census) implements MonitorMessage {
+        public Heap {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(census, "census");
         }
     }
 

@@ -6,6 +6,7 @@ import dev.iris.runtime.NodeConfig;
 import dev.iris.runtime.NodeId;
 import dev.iris.runtime.NodeListener;
 import dev.iris.runtime.dsm.Durability;
+import dev.iris.runtime.dsm.HeapCensus;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.security.NodeCredentials;
 import dev.iris.runtime.transport.FragmentAssembler;
@@ -51,9 +52,10 @@ import java.util.function.Consumer;
  * A node's monitor endpoint: a TCP port (beside the node's own) where a debugger such as the Iris
  * IDE or {@link MonitorClient} watches the node: its {@link MonitorMessage.State} and
  * {@link MonitorMessage.Pages} when it connects, then every memory event and each change of
- * state. Frames are {@link FrameKind#MONITOR} ({@link MonitorWire}); a client sends its handshake,
- * then at most the command to stop or restart the node's time (debug time: the IDE stops it while a
- * debugger holds a node of the launch). The time stands while any client that stopped it is
+ * state, and a census of its heaps after each collection it runs. Frames are
+ * {@link FrameKind#MONITOR} ({@link MonitorWire}); a client sends its handshake, then commands: to
+ * stop or restart the node's time (debug time: the IDE stops it while a debugger holds a node of
+ * the launch), and to take a census of the node's heaps, which every client gets. The time stands while any client that stopped it is
  * connected and has not restarted it; a client that goes away restarts what it stopped. Anything
  * else a client sends closes its connection.
  *
@@ -81,6 +83,9 @@ public final class MonitorServer implements AutoCloseable {
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final Consumer<MemoryEvent> listener = this::broadcast;
     private final Consumer<dev.iris.runtime.MessageEvent> messages = e -> broadcast(new MonitorMessage.Message(e));
+    private final Consumer<HeapCensus> censuses = c -> broadcast(new MonitorMessage.Heap(nodeName(), c));
+    /** Whether a census a client asked for is being taken: one at a time. */
+    private final AtomicBoolean counting = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
     /** The sessions that hold the node's time stopped (guarded by itself). */
     private final Set<Session> holdingTime = new HashSet<>();
@@ -234,6 +239,7 @@ public final class MonitorServer implements AutoCloseable {
         }
         node.memory().removeListener(listener);
         node.removeMessageListener(messages);
+        node.memory().heap().removeCensusListener(censuses);
         if (server != null) {
             server.close().awaitUninterruptibly();
         }
@@ -243,6 +249,10 @@ public final class MonitorServer implements AutoCloseable {
 
     private MonitorMessage.State state() {
         return state(node);
+    }
+
+    private String nodeName() {
+        return node.id().name();
     }
 
     private MonitorMessage.Pages pages() {
@@ -311,7 +321,28 @@ public final class MonitorServer implements AutoCloseable {
         }
     }
 
-    /** One client's connection, from its accepted handshake on. */
+    /**
+     * Takes a census of the node's heaps on a thread of its own (it reads pages, which may fault) and
+     * sends it to {@code asking}; while one is being taken, another request waits for none and is
+     * answered by it.
+     */
+    private void census(Session asking) {
+        if (!counting.compareAndSet(false, true)) {
+            return; // the census under way goes to every client when it is done
+        }
+        Thread.ofVirtual().name("iris-monitor-census").start(() -> {
+            try {
+                HeapCensus census = node.memory().heap().census(HeapCensus.MAX_BLOCKS);
+                broadcast(new MonitorMessage.Heap(node.id().name(), census));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Node ''{0}'': no census of the heaps for monitor client ''{1}'': {2}",
+                        node.id(), asking.client, e.getMessage());
+            } finally {
+                counting.set(false);
+            }
+        });
+    }
+
     /** How many connected clients hold the node's time stopped. */
     public int holdingTime() {
         synchronized (holdingTime) {
@@ -319,6 +350,7 @@ public final class MonitorServer implements AutoCloseable {
         }
     }
 
+    /** One client's connection, from its accepted handshake on. */
     private final class Session extends ChannelInboundHandlerAdapter {
         private Channel ch;
         private String client;
@@ -338,6 +370,7 @@ public final class MonitorServer implements AutoCloseable {
             sessions.add(this);
             node.memory().addListener(listener);
             node.addMessageListener(messages);
+            node.memory().heap().addCensusListener(censuses);
             sendAll(this);
         }
 
@@ -369,7 +402,11 @@ public final class MonitorServer implements AutoCloseable {
                 if (!(msg instanceof Frame frame) || frame.kind() != FrameKind.MONITOR) {
                     throw new FrameFormatException("a monitor client sends nothing but commands");
                 }
-                holdTime(MonitorWire.decodeTimeCommand(frame.payload()));
+                switch (MonitorWire.decodeCommand(frame.payload())) {
+                    case PAUSE_TIME -> holdTime(true);
+                    case RESUME_TIME -> holdTime(false);
+                    case CENSUS -> census(this);
+                }
             } catch (FrameFormatException e) {
                 LOG.log(Level.WARNING, "Node ''{0}'': closing the monitor connection from {1}: {2}", node.id(),
                         ctx.channel().remoteAddress(), e.getMessage());
@@ -404,6 +441,7 @@ public final class MonitorServer implements AutoCloseable {
             if (sessions.remove(this) && sessions.isEmpty()) {
                 node.memory().removeListener(listener);
                 node.removeMessageListener(messages);
+                node.memory().heap().removeCensusListener(censuses);
             }
             ctx.fireChannelInactive();
         }

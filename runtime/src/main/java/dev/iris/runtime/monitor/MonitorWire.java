@@ -5,6 +5,7 @@ import dev.iris.runtime.NameScope;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.RegisteredName;
 import dev.iris.runtime.dsm.Durability;
+import dev.iris.runtime.dsm.HeapCensus;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.transport.FrameFormatException;
@@ -15,14 +16,15 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Payload of {@link FrameKind#MONITOR}: what a node's monitor endpoint streams to a debugger
- * ({@link MonitorMessage}), and the one command a debugger sends it: stop or restart the node's
- * time (debug time, {@link dev.iris.runtime.Node#pauseTime}).
+ * ({@link MonitorMessage}), and the commands a debugger sends it: stop or restart the node's
+ * time (debug time, {@link dev.iris.runtime.Node#pauseTime}), and take a census of its heaps.
  *
  * <pre>
  * monitor := op:u8 node:str body
@@ -38,8 +40,12 @@ import java.util.Set;
  *            nanos:u64 clock:u64 content:str?
  * leaving := (empty)                                                       op 5
  * durable := phase:u8 synced:u64 heard:u16 managers:u16 problem:str        op 6
+ * heap    := clock:u64 complete:u8 hcount:u8 heap:str{hcount}              op 7
+ *            tcount:u16 type:str{tcount} bcount:u32 block{bcount}
+ * block   := heap:u8 address:u64 type:u16 length:u32 bytes:u64 rcount:u16 reference:u64{rcount}
  * command := op:u8                                                         client to node:
- *                                                                          16 pause time, 17 resume time
+ *                                                                          16 pause time, 17 resume time,
+ *                                                                          18 census of the heaps
  * </pre>
  *
  * Strings are at most 255 bytes (process names are cut to that; a message's {@code content}, of
@@ -48,7 +54,8 @@ import java.util.Set;
  * {@code left} or the registered {@code name}s ({@code scope}: a {@link NameScope} ordinal), is one
  * recorded before they were there. {@code state} is a
  * {@link PageInfo.State} ordinal, {@code kind} a {@link MemoryEvent.Kind} ordinal, an empty
- * {@code peer} means none. A page table larger than one frame comfortably holds goes in several
+ * {@code peer} means none. In a {@code heap} census a block's {@code heap} indexes the heaps
+ * listed before it and its {@code type} the types, from 1; type 0 is a freed block. A page table larger than one frame comfortably holds goes in several
  * {@code pages} frames, {@link #PAGES_PER_FRAME} pages each; the receiver joins them up to the one
  * with {@code last} = 1 ({@link PagesAssembler}). Every count is checked against the bytes that
  * remain before anything is allocated for it.
@@ -64,8 +71,10 @@ public final class MonitorWire {
     private static final int MESSAGE = 4;
     private static final int LEAVING = 5;
     private static final int DURABLE = 6;
+    private static final int HEAP = 7;
     private static final int PAUSE_TIME = 16;
     private static final int RESUME_TIME = 17;
+    private static final int CENSUS = 18;
     private static final int MAX = 255;
     private static final int MAX_CONTENT = 4 * MessageEvent.CONTENT_CHARS;
 
@@ -84,26 +93,43 @@ public final class MonitorWire {
     private MonitorWire() {
     }
 
+    /** What a client asks of the node it watches. */
+    public enum Command {
+        /** Stop the node's time. */
+        PAUSE_TIME,
+        /** Let the node's time run again. */
+        RESUME_TIME,
+        /** Send a census of the node's heaps ({@link MonitorMessage.Heap}). */
+        CENSUS
+    }
+
     /** A client's command: stop the node's time ({@code pause}) or let it run again. */
     public static ByteBuf timeCommand(ByteBufAllocator alloc, boolean pause) {
         return alloc.buffer(1).writeByte(pause ? PAUSE_TIME : RESUME_TIME);
     }
 
+    /** A client's command: send a census of the node's heaps. */
+    public static ByteBuf censusCommand(ByteBufAllocator alloc) {
+        return alloc.buffer(1).writeByte(CENSUS);
+    }
+
     /**
-     * The time command in {@code payload} (a client's frame): true to pause, false to resume.
+     * The command in {@code payload} (a client's frame).
      *
      * @throws FrameFormatException if it is no command
      */
-    public static boolean decodeTimeCommand(ByteBuf payload) {
+    public static Command decodeCommand(ByteBuf payload) {
         if (payload.readableBytes() != 1) {
             throw new FrameFormatException("a monitor client sent " + payload.readableBytes()
                     + " bytes where a one-byte command belongs");
         }
         int op = payload.readUnsignedByte();
-        if (op != PAUSE_TIME && op != RESUME_TIME) {
-            throw new FrameFormatException("a monitor client sent the unknown command " + op);
-        }
-        return op == PAUSE_TIME;
+        return switch (op) {
+            case PAUSE_TIME -> Command.PAUSE_TIME;
+            case RESUME_TIME -> Command.RESUME_TIME;
+            case CENSUS -> Command.CENSUS;
+            default -> throw new FrameFormatException("a monitor client sent the unknown command " + op);
+        };
     }
 
     /** The payloads that carry {@code message}: one frame, or several for a large page table. */
@@ -126,7 +152,9 @@ public final class MonitorWire {
         }
         ByteBuf out = alloc.buffer(64);
         try {
-            if (message instanceof MonitorMessage.State s) {
+            if (message instanceof MonitorMessage.Heap h) {
+                heap(out, h);
+            } else if (message instanceof MonitorMessage.State s) {
                 head(out, STATE, s.node());
                 WireStrings.write(out, "address", s.address(), MAX);
                 out.writeShort(s.members().size());
@@ -209,6 +237,85 @@ public final class MonitorWire {
         }
     }
 
+    private static void heap(ByteBuf out, MonitorMessage.Heap message) {
+        HeapCensus census = message.census();
+        Map<String, Integer> heaps = new LinkedHashMap<>();
+        Map<String, Integer> types = new LinkedHashMap<>();
+        for (HeapCensus.Block b : census.blocks()) {
+            heaps.putIfAbsent(b.heap(), heaps.size());
+            if (b.type() != null) {
+                types.putIfAbsent(b.type(), types.size() + 1);
+            }
+        }
+        if (heaps.size() > 255 || types.size() > 0xFFFF) {
+            throw new IllegalArgumentException("a census of " + heaps.size() + " heaps and " + types.size()
+                    + " types: at most 255 and 65535");
+        }
+        head(out, HEAP, message.node());
+        out.writeLong(census.clock()).writeByte(census.complete() ? 1 : 0).writeByte(heaps.size());
+        for (String h : heaps.keySet()) {
+            WireStrings.write(out, "heap", h, MAX);
+        }
+        out.writeShort(types.size());
+        for (String t : types.keySet()) {
+            WireStrings.write(out, "heap type", t, MAX);
+        }
+        out.writeInt(census.blocks().size());
+        for (HeapCensus.Block b : census.blocks()) {
+            if (b.references().size() > 0xFFFF) {
+                throw new IllegalArgumentException("a heap block with " + b.references().size()
+                        + " references: at most 65535");
+            }
+            out.writeByte(heaps.get(b.heap())).writeLong(b.address())
+                    .writeShort(b.type() == null ? 0 : types.get(b.type())).writeInt(b.length())
+                    .writeLong(b.bytes()).writeShort(b.references().size());
+            for (long r : b.references()) {
+                out.writeLong(r);
+            }
+        }
+    }
+
+    private static MonitorMessage.Heap readHeap(ByteBuf in, String node) {
+        need(in, 10, "heap census");
+        long clock = in.readLong();
+        int complete = in.readUnsignedByte();
+        if (complete > 1) {
+            throw new FrameFormatException("monitor heap census: complete is " + complete);
+        }
+        int heapCount = in.readUnsignedByte();
+        List<String> heaps = new ArrayList<>(heapCount);
+        for (int i = 0; i < heapCount; i++) {
+            heaps.add(WireStrings.read(in, "heap", MAX));
+        }
+        int typeCount = count(in, 2, 1, "heap types");
+        List<String> types = new ArrayList<>(typeCount);
+        for (int i = 0; i < typeCount; i++) {
+            types.add(WireStrings.read(in, "heap type", MAX));
+        }
+        int count = count(in, 4, 25, "heap blocks");
+        List<HeapCensus.Block> blocks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            need(in, 25, "heap block");
+            int heap = in.readUnsignedByte();
+            long address = in.readLong();
+            int type = in.readUnsignedShort();
+            long length = in.readUnsignedInt();
+            long bytes = in.readLong();
+            if (heap >= heaps.size() || type > types.size() || length > Integer.MAX_VALUE || bytes <= 0) {
+                throw new FrameFormatException("monitor heap block " + i + ": heap " + heap + " of " + heaps.size()
+                        + ", type " + type + " of " + types.size() + ", length " + length + ", " + bytes + " bytes");
+            }
+            int refCount = count(in, 2, 8, "block references");
+            List<Long> references = new ArrayList<>(refCount);
+            for (int r = 0; r < refCount; r++) {
+                references.add(in.readLong());
+            }
+            blocks.add(new HeapCensus.Block(heaps.get(heap), address, type == 0 ? null : types.get(type - 1),
+                    (int) length, bytes, references));
+        }
+        return new MonitorMessage.Heap(node, new HeapCensus(clock, blocks, complete == 1));
+    }
+
     private static void head(ByteBuf out, int op, String node) {
         out.writeByte(op);
         WireStrings.write(out, "node", node, MAX);
@@ -244,6 +351,7 @@ public final class MonitorWire {
             case MESSAGE -> new Whole(readMessage(in, node));
             case LEAVING -> new Whole(new MonitorMessage.Leaving(node));
             case DURABLE -> new Whole(readDurable(in, node));
+            case HEAP -> new Whole(readHeap(in, node));
             default -> throw new FrameFormatException("unknown monitor op " + op);
         };
         if (in.isReadable()) {

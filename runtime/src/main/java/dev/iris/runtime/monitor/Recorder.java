@@ -2,6 +2,7 @@ package dev.iris.runtime.monitor;
 
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeListener;
+import dev.iris.runtime.dsm.HeapCensus;
 import dev.iris.runtime.dsm.MemoryEvent;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -15,8 +16,8 @@ import java.util.function.Consumer;
 
 /**
  * Records every node started in this JVM while it is active into one {@link TraceFile}: each
- * node's state and page table when it starts, its memory events as they happen, and its state
- * whenever it changes. {@code iris run --record FILE} uses it; so can a program's own main.
+ * node's state and page table when it starts, its memory events as they happen, its state
+ * whenever it changes, and a census of its heaps after each collection it runs. {@code iris run --record FILE} uses it; so can a program's own main.
  *
  * <p>It is a {@link NodeListener}: {@link #start} makes it hear of every node the JVM starts.
  */
@@ -24,7 +25,7 @@ public final class Recorder implements NodeListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Recorder.class.getName());
 
     private final TraceFile.Writer writer;
-    private final Map<Node, Consumer<MemoryEvent>> nodes = new ConcurrentHashMap<>();
+    private final Map<Node, Listeners> nodes = new ConcurrentHashMap<>();
     private final Consumer<dev.iris.runtime.MessageEvent> messages = e -> write(new MonitorMessage.Message(e));
     private final Map<Node, MonitorMessage.State> states = new ConcurrentHashMap<>();
     private final ScheduledExecutorService poll;
@@ -60,27 +61,38 @@ public final class Recorder implements NodeListener, AutoCloseable {
         detach(node); // its last state
     }
 
-    /** Records {@code node} from now on (its state and page table first). */
+    /** What this recorder listens to on one node. */
+    private record Listeners(Consumer<MemoryEvent> events, Consumer<HeapCensus> censuses) {
+    }
+
+    /** Records {@code node} from now on (its state and page table first, then a census after each of its collections). */
     public void attach(Node node) {
-        Consumer<MemoryEvent> listener = e -> write(new MonitorMessage.Memory(e));
-        if (nodes.putIfAbsent(node, listener) == null) {
+        Listeners listeners = new Listeners(e -> write(new MonitorMessage.Memory(e)),
+                c -> write(new MonitorMessage.Heap(node.id().name(), c)));
+        if (nodes.putIfAbsent(node, listeners) == null) {
             MonitorMessage.State state = MonitorServer.state(node);
             states.put(node, state);
             write(state);
-            node.memory().addListener(listener);
+            node.memory().addListener(listeners.events());
             node.addMessageListener(messages);
+            node.memory().heap().addCensusListener(listeners.censuses());
             write(MonitorServer.pages(node));
         }
     }
 
     private void detach(Node node) {
-        Consumer<MemoryEvent> listener = nodes.remove(node);
-        if (listener != null) {
-            node.memory().removeListener(listener);
-            node.removeMessageListener(messages);
+        Listeners listeners = nodes.remove(node);
+        if (listeners != null) {
+            stopListening(node, listeners);
             write(MonitorServer.state(node));
             states.remove(node);
         }
+    }
+
+    private void stopListening(Node node, Listeners listeners) {
+        node.memory().removeListener(listeners.events());
+        node.removeMessageListener(messages);
+        node.memory().heap().removeCensusListener(listeners.censuses());
     }
 
     private void pollStates() {
@@ -117,10 +129,7 @@ public final class Recorder implements NodeListener, AutoCloseable {
     public void close() throws IOException {
         NodeListener.stopListening(this);
         poll.shutdownNow();
-        nodes.forEach((node, listener) -> {
-            node.memory().removeListener(listener);
-            node.removeMessageListener(messages);
-        });
+        nodes.forEach(this::stopListening);
         nodes.keySet().forEach(node -> write(MonitorServer.state(node)));
         nodes.clear();
         writer.close();

@@ -14,12 +14,16 @@ import dev.iris.runtime.NodeConfig;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.Refusals;
 import dev.iris.runtime.RegisteredName;
+import dev.iris.runtime.dsm.Consistency;
 import dev.iris.runtime.dsm.Durability;
+import dev.iris.runtime.dsm.HeapCensus;
+import dev.iris.runtime.dsm.HeapType;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.security.ClusterAuthority;
 import dev.iris.runtime.security.NodeCredentials;
+import java.lang.ref.Reference;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +47,7 @@ import org.junit.jupiter.api.Timeout;
 class MonitorTest {
     private static final ClusterAuthority AUTHORITY = ClusterAuthority.create("lab");
     private static final int PAGE = 4096;
+    private static final HeapType CELL = HeapType.of("Cell", "heap", 16, 8);
     private final List<AutoCloseable> open = new ArrayList<>();
     private Refusals refusals;
     private Node n1;
@@ -52,8 +57,9 @@ class MonitorTest {
     @BeforeEach
     void start() throws Exception {
         refusals = new Refusals();
-        MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("data", 2 * PAGE))).withPageSize(PAGE)
-                .withManagers(List.of("n1", "n2"));
+        MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("data", 2 * PAGE),
+                MemoryConfig.Region.heap("heap", PAGE + 2L * PAGE * MemoryConfig.HEAP_ARENA_PAGES, Consistency.SEQUENTIAL)))
+                .withPageSize(PAGE).withManagers(List.of("n1", "n2")).withHeapTypes(List.of(CELL));
         n1 = node("n1", memory, List.of());
         n2 = node("n2", memory, List.of(new InetSocketAddress("127.0.0.1", Integer.parseInt(n1.address().substring(n1.address().lastIndexOf(':') + 1)))));
         assertTrue(n1.awaitMembers(2, Duration.ofSeconds(20)));
@@ -136,6 +142,34 @@ class MonitorTest {
         // and so does the name it registered
         assertEquals(List.of(new RegisteredName("spooler", member, NameScope.NODE)), after.names());
         assertEquals(1, monitor1.clients());
+    }
+
+    /**
+     * A client that asks gets a census of the node's heaps, read on that node; a collection the
+     * node runs sends every client another, with the garbage it freed as a freed block.
+     */
+    @Test
+    void aClientGetsACensusOfTheHeapsWhenItAsksAndAfterEachCollection() throws Exception {
+        Object holder = new Object();
+        long kept = n2.memory().heap().allocate(CELL);
+        n2.memory().heap().keepAlive(holder, kept, CELL);
+        long garbage = n2.memory().heap().allocate(CELL);
+        n2.memory().setLong(n2.memory().heap().field(kept, CELL, 8), garbage);
+        n2.memory().heap().setReference(n2.memory().heap().field(kept, CELL, 8), 0);
+        LinkedBlockingQueue<MonitorMessage> messages = new LinkedBlockingQueue<>();
+        MonitorClient client = connect(AUTHORITY.issue("ide"), messages);
+        client.census();
+        MonitorMessage.Heap asked = next(messages, MonitorMessage.Heap.class, h -> true);
+        assertEquals("n1", asked.node());
+        assertTrue(asked.census().complete());
+        assertEquals(List.of(new HeapCensus.Block("heap", kept, "Cell", 0, 24, List.of(0L)),
+                new HeapCensus.Block("heap", garbage, "Cell", 0, 24, List.of(0L))), asked.census().blocks());
+
+        assertEquals(1, n1.memory().heap().collect().freed());
+        MonitorMessage.Heap collected = next(messages, MonitorMessage.Heap.class, h -> true);
+        assertEquals(List.of(asked.census().blocks().get(0), new HeapCensus.Block("heap", garbage, null, 0, 24,
+                List.of())), collected.census().blocks());
+        Reference.reachabilityFence(holder);
     }
 
     /**

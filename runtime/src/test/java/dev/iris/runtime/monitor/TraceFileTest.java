@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.iris.runtime.NameScope;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.RegisteredName;
+import dev.iris.runtime.dsm.HeapCensus;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
 import java.io.IOException;
@@ -35,6 +36,10 @@ class TraceFileTest {
                 new MonitorMessage.Pages("n1", pages),
                 new MonitorMessage.Memory(new MemoryEvent(MemoryEvent.Kind.WRITE_FAULT, "n1", 3, null, "grid", 5, 9)),
                 new MonitorMessage.Memory(new MemoryEvent(MemoryEvent.Kind.LOCK_GRANTED, "n1", -1, "n2", "l", 6, 10)),
+                new MonitorMessage.Heap("n1", new HeapCensus(11, List.of(
+                        new HeapCensus.Block("heap", 8192, "Cell", 0, 24, List.of(8216L)),
+                        new HeapCensus.Block("heap", 8216, null, 0, 24, List.of()),
+                        new HeapCensus.Block("heap", 8240, "Cells", 3, 40, List.of(0L, 8192L, 8192L))), true)),
                 new MonitorMessage.Leaving("n1"));
     }
 
@@ -51,7 +56,7 @@ class TraceFileTest {
     @Test
     void whatIsWrittenIsReadBackInOrder(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("run.iristrace");
-        assertEquals(1 + 3 + 2 + 1, write(file), "the page table of 10,000 pages takes three records");
+        assertEquals(1 + 3 + 2 + 1 + 1, write(file), "the page table of 10,000 pages takes three records");
         assertEquals(sample(), TraceFile.read(file));
     }
 
@@ -63,7 +68,7 @@ class TraceFileTest {
         Path cut = dir.resolve("cut.iristrace");
         Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 3));
         IOException e = assertThrows(IOException.class, () -> TraceFile.read(cut));
-        assertTrue(e.getMessage().contains("record 6") && e.getMessage().contains("cut short"), e.getMessage());
+        assertTrue(e.getMessage().contains("record 7") && e.getMessage().contains("cut short"), e.getMessage());
 
         Path damaged = dir.resolve("damaged.iristrace");
         byte[] broken = bytes.clone();

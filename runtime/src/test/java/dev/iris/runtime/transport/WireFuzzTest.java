@@ -8,6 +8,7 @@ import dev.iris.runtime.NameScope;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.RegisteredName;
 import dev.iris.runtime.dsm.Durability;
+import dev.iris.runtime.dsm.HeapCensus;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.monitor.MonitorMessage;
@@ -155,6 +156,11 @@ class WireFuzzTest {
             frame("monitor durable", MonitorWire::decode, () -> MonitorWire.encode(ALLOC, new MonitorMessage.Durable("n1",
                     new Durability(Durability.Phase.CLOSED, 7, 1, 3,
                             "node [n3] starts with a new page log"))).get(0)),
+            frame("monitor heap", MonitorWire::decode, () -> MonitorWire.encode(ALLOC, new MonitorMessage.Heap("n1",
+                    new HeapCensus(12, List.of(new HeapCensus.Block("heap", 4096, "Cell", 0, 24, List.of(8192L, 0L)),
+                            new HeapCensus.Block("heap", 4120, null, 0, 16, List.of()),
+                            new HeapCensus.Block("heap", 8192, "Array", 2, 32, List.of(4096L, 0L))), false)))
+                    .get(0)),
             frame("replica", in -> ReplicaWire.readReplica(in, PAGE), () -> ReplicaWire.replica(ALLOC, 7, 8, List.of(
                     new ReplicaWire.Copy(3, 2, new long[PAGE / 8]), new ReplicaWire.Copy(4, 9, new long[PAGE / 8])))),
             frame("replica ack", ReplicaWire::readAck, () -> ReplicaWire.ack(ALLOC, new ReplicaWire.Ack(7, 8))),

@@ -640,6 +640,11 @@ public final class Dsm implements SharedMemory {
 
     // ------------------------------------------------------------------ clock, frames, membership
 
+    /** The node's Lamport clock now, without advancing it. */
+    long clockNow() {
+        return clock.now();
+    }
+
     /** Advances the node's Lamport clock ({@link PeerLink#clock()}) for a local step or a send. */
     long tick() {
         return clock.tick();

@@ -2,6 +2,7 @@ package dev.iris.runtime.internal.dsm;
 
 import dev.iris.runtime.dsm.Consistency;
 import dev.iris.runtime.dsm.DistributedLock;
+import dev.iris.runtime.dsm.HeapCensus;
 import dev.iris.runtime.dsm.HeapType;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryException;
@@ -16,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
@@ -54,6 +57,7 @@ final class Heap implements SharedHeap {
     /** The configured types, by id. */
     final Map<Integer, HeapType> types = new HashMap<>();
     final Collector collector;
+    private final List<Consumer<HeapCensus>> censusListeners = new CopyOnWriteArrayList<>();
 
     Heap(Dsm memory, BooleanSupplier inTransaction) {
         this.memory = memory;
@@ -222,7 +226,85 @@ final class Heap implements SharedHeap {
 
     @Override
     public Collection collect() {
-        return collector.collect();
+        Collection collection = collector.collect();
+        if (!censusListeners.isEmpty()) { // those listening see the heap as the collection left it
+            try {
+                HeapCensus census = census(HeapCensus.MAX_BLOCKS);
+                censusListeners.forEach(l -> l.accept(census));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "No census of the heaps after a collection: {0}", e.getMessage());
+            }
+        }
+        return collection;
+    }
+
+    @Override
+    public void addCensusListener(Consumer<HeapCensus> listener) {
+        censusListeners.add(listener);
+    }
+
+    @Override
+    public void removeCensusListener(Consumer<HeapCensus> listener) {
+        censusListeners.remove(listener);
+    }
+
+    @Override
+    public HeapCensus census(int maxBlocks) {
+        List<HeapCensus.Block> blocks = new ArrayList<>();
+        long[] references = {8L * maxBlocks}; // what may still be listed
+        boolean complete = true;
+        for (Allocator a : heaps.values()) {
+            String name = a.region.name();
+            try {
+                walk(a, a.taken(), List.of(), (at, header, type, size) -> {
+                    add(blocks, maxBlocks, new HeapCensus.Block(name, at, null, 0, size, List.of()));
+                }, (at, header, type, size) -> {
+                    int length = (int) (header >>> 32);
+                    List<Long> held = references(at, type, length);
+                    references[0] -= held.size();
+                    if (references[0] < 0) {
+                        throw CensusFull.INSTANCE;
+                    }
+                    add(blocks, maxBlocks, new HeapCensus.Block(name, at, type.name(), length, size, held));
+                });
+            } catch (CensusFull full) {
+                complete = false;
+                break;
+            }
+        }
+        return new HeapCensus(memory.clockNow(), blocks, complete);
+    }
+
+    private static void add(List<HeapCensus.Block> blocks, int maxBlocks, HeapCensus.Block block) {
+        if (blocks.size() >= maxBlocks) {
+            throw CensusFull.INSTANCE;
+        }
+        blocks.add(block);
+    }
+
+    /** The first {@link HeapCensus#MAX_REFERENCES} references of the {@code type} at {@code object}. */
+    private List<Long> references(long object, HeapType type, int length) {
+        List<Long> references = new ArrayList<>();
+        for (int offset : type.references()) {
+            references.add(memory.getLong(object + HeapType.HEADER + offset));
+        }
+        if (type.referenceElements()) {
+            long elements = object + type.elementsOffset();
+            for (int i = 0; i < length && references.size() < HeapCensus.MAX_REFERENCES; i++) {
+                references.add(memory.getLong(elements + 8L * i));
+            }
+        }
+        return references;
+    }
+
+    /** Ends a census's walk at its limit. */
+    private static final class CensusFull extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final CensusFull INSTANCE = new CensusFull();
+
+        private CensusFull() {
+            super(null, null, false, false);
+        }
     }
 
     @Override
