@@ -132,6 +132,23 @@ final class Coherence {
         await(p, f, started);
     }
 
+    /**
+     * Starts a write fault on {@code p} if it needs one from another node and none is under way,
+     * without waiting for it: a caller that starts several this way, then writes each page, waits
+     * about one round trip for all of them instead of one each (a heap's new arena).
+     */
+    void startWriteFault(Page p) {
+        if (dsm.recovery != null) {
+            dsm.recovery.admit();
+        }
+        synchronized (p) {
+            if (!p.recovering && p.state != Page.WRITE && p.fault == null && !p.owner && p.model != Page.RELEASE
+                    && p.pinned == null && p.replicating == null) {
+                startWrite(p);
+            }
+        }
+    }
+
     /** A local write happened in state WRITE: if it was the one the page was held for, serve the queue. */
     void wrote(Page p) {
         if (p.hold) {

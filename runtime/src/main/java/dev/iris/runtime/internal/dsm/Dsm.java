@@ -376,6 +376,21 @@ public final class Dsm implements SharedMemory {
         }
     }
 
+    /**
+     * Makes the pages from {@code from} to {@code to} this node's, each written once (a compare-and-set
+     * of its first word, 0 for 0), with the write faults of all of them under way at once: for a
+     * heap's new arena, whose pages then cost about one round trip instead of one each.
+     */
+    void own(long from, long to) {
+        int size = config.pageSize();
+        for (long a = from; a < to; a += size) {
+            coherence.startWriteFault(page(a, 8));
+        }
+        for (long a = from; a < to; a += size) {
+            compareAndSet(a, 0, 0); // waits for the fault started above, which held the page for this write
+        }
+    }
+
     /** The words of p to write in place (holding p's monitor): its own copy, made now if it still has none. */
     long[] writable(Page p) {
         if (p.data == zeros) {

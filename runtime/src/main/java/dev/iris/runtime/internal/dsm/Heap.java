@@ -562,9 +562,7 @@ final class Heap implements SharedHeap {
                     long n = claim(1);
                     if (region.consistency() != Consistency.RELEASE) {
                         long base = arenaBase(n);
-                        for (long page = base; page < base + arenaBytes; page += pageSize) {
-                            memory.compareAndSet(page, 0, 0); // a write fault: the page becomes ours
-                        }
+                        memory.own(base, base + arenaBytes); // write faults, all under way at once: the pages become ours
                     }
                     arena.complete(n);
                 } catch (Throwable t) {
