@@ -101,7 +101,17 @@ def trace(c):
     c.arrow(2.7, 3, 13.3, 7.5, 1.6, 3.6, BLUE)
     c.arrow(13.3, 9, 2.7, 13.5, 1.6, 3.6, ORANGE)
 
-for name, draw in [('cluster', cluster), ('page-ownership', pages), ('process-groups', groups), ('message-trace', trace)]:
+def heap(c):
+    # objects piled up: blocks of a heap, one referring to another
+    for x0, y0, col in [(1, 10.5, BLUE), (6, 10.5, GREEN), (11, 10.5, BLUE), (3.5, 6, ORANGE), (8.5, 6, BLUE)]:
+        c.rect(x0, y0, x0 + 4, y0 + 4, col)
+    c.rect(6, 1.5, 10, 5.5, GREEN)
+    c.line(10.5, 3.5, 13.5, 3.5, 1.2, GREY)
+    c.line(13.5, 3.5, 13.5, 6.5, 1.2, GREY)
+    c.triangle([(13.5, 9.6), (11.7, 6.5), (15.3, 6.5)], GREY)
+
+for name, draw in [('cluster', cluster), ('page-ownership', pages), ('process-groups', groups), ('message-trace', trace),
+                   ('heap', heap)]:
     for size, suffix in [(16, ''), (32, '@2x')]:
         c = Canvas(size)
         draw(c)

@@ -31,7 +31,8 @@ class IrisPerspectiveTest {
     @Test
     void everyIrisViewHasItsOwnIcon() {
         List<String> views = List.of(IrisPerspective.CLUSTER_VIEW_ID, IrisDebugPerspective.PAGE_OWNERSHIP_VIEW_ID,
-                IrisDebugPerspective.PROCESS_GROUPS_VIEW_ID, IrisDebugPerspective.MESSAGE_TRACE_VIEW_ID);
+                IrisDebugPerspective.HEAP_VIEW_ID, IrisDebugPerspective.PROCESS_GROUPS_VIEW_ID,
+                IrisDebugPerspective.MESSAGE_TRACE_VIEW_ID);
         Set<List<Integer>> icons = new HashSet<>();
         for (String id : views) {
             ImageData icon = PlatformUI.getWorkbench().getViewRegistry().find(id).getImageDescriptor().getImageData(100);

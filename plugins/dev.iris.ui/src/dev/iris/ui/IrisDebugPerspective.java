@@ -16,6 +16,8 @@ public final class IrisDebugPerspective implements IPerspectiveFactory {
     public static final String ID = "dev.iris.ui.debugPerspective";
     /** The Page Ownership view id, as declared in plugin.xml. */
     public static final String PAGE_OWNERSHIP_VIEW_ID = "dev.iris.ui.views.pageOwnership";
+    /** The Heap view id, as declared in plugin.xml. */
+    public static final String HEAP_VIEW_ID = "dev.iris.ui.views.heap";
     /** The Message Trace view id, as declared in plugin.xml. */
     public static final String MESSAGE_TRACE_VIEW_ID = "dev.iris.ui.views.messageTrace";
     /** Debug's action set with Toggle Breakpoint (no constant in {@link IDebugUIConstants}). */
@@ -37,11 +39,13 @@ public final class IrisDebugPerspective implements IPerspectiveFactory {
         right.addView(IDebugUIConstants.ID_BREAKPOINT_VIEW);
         IFolderLayout bottom = layout.createFolder("dev.iris.ui.debug.bottom", IPageLayout.BOTTOM, 0.3f, editors);
         bottom.addView(PAGE_OWNERSHIP_VIEW_ID);
+        bottom.addView(HEAP_VIEW_ID);
         bottom.addView(MESSAGE_TRACE_VIEW_ID);
         bottom.addView(IrisPerspective.CLUSTER_VIEW_ID);
         bottom.addView(IConsoleConstants.ID_CONSOLE_VIEW);
 
         layout.addShowViewShortcut(PAGE_OWNERSHIP_VIEW_ID);
+        layout.addShowViewShortcut(HEAP_VIEW_ID);
         layout.addShowViewShortcut(PROCESS_GROUPS_VIEW_ID);
         layout.addShowViewShortcut(MESSAGE_TRACE_VIEW_ID);
         layout.addShowViewShortcut(IrisPerspective.CLUSTER_VIEW_ID);

@@ -9,6 +9,9 @@ import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.RegisteredName;
+import dev.iris.runtime.dsm.Consistency;
+import dev.iris.runtime.dsm.HeapType;
+import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.MemoryEvent.Kind;
 import dev.iris.runtime.dsm.PageInfo;
@@ -246,6 +249,50 @@ class ClusterMonitorTest {
         } finally {
             a.close();
             b.close();
+        }
+    }
+
+    /**
+     * Refresh in the Heap view, live: the monitor asks a node for a census without waiting, the
+     * census arrives like any message, and its pages are found at the memory's page size.
+     */
+    @Test
+    void asksALiveNodeForACensusOfItsHeapsAndPlacesItsObjectsOnTheirPages() throws Exception {
+        int pageSize = 1024;
+        HeapType cell = HeapType.of("Cell", "heap", 16, 8);
+        MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("data", 4096),
+                MemoryConfig.Region.heap("heap", pageSize * (1L + MemoryConfig.HEAP_ARENA_PAGES),
+                        Consistency.SEQUENTIAL))).withPageSize(pageSize).withManagers(List.of("a"))
+                .withHeapTypes(List.of(cell));
+        ClusterAuthority authority = ClusterAuthority.create("heaps");
+        Object holder = new Object();
+        try (Node a = Node.start(NodeConfig.of("a", "heaps", new InetSocketAddress("127.0.0.1", 0), List.of())
+                .withMemory(memory).withCredentials(authority.issue("a")), Codecs.of());
+                MonitorServer server = MonitorServer.start(a, new InetSocketAddress("127.0.0.1", 0));
+                ClusterMonitor monitor = ClusterMonitor.start("heaps", List.of(new ClusterMonitor.Target("a",
+                        new InetSocketAddress("127.0.0.1", server.port()))), authority.issue("ide"))) {
+            long first = a.memory().heap().allocate(cell);
+            a.memory().heap().keepAlive(holder, first, cell);
+            long second = a.memory().heap().allocate(cell);
+            a.memory().heap().setReference(a.memory().heap().field(first, cell, 8), second);
+            await(() -> monitor.connected().contains("a") && monitor.picture().size() > 0,
+                    () -> "a's page table: " + monitor.failures());
+            assertEquals(null, monitor.heap());
+
+            assertEquals(java.util.Optional.of("a"), monitor.requestCensus());
+            await(() -> monitor.heap() != null, () -> "a census from a");
+            HeapPicture heap = monitor.heap();
+            assertEquals("a", heap.node());
+            assertEquals(pageSize, heap.pageSize(), "the cluster's page size, from the census");
+            long firstPage = a.memory().region("heap").base() / pageSize + 1; // after the bookkeeping page
+            assertEquals(List.of(new HeapPicture.TypeRow("heap", "Cell", 2, 48, 1, List.of("a"))), heap.types());
+            assertEquals(List.of(firstPage, firstPage), heap.items().stream().map(HeapPicture.Item::firstPage)
+                    .toList());
+            HeapPicture.Item kept = heap.at(first).orElseThrow();
+            assertEquals(second, heap.at(kept.block().references().get(0)).orElseThrow().address(),
+                    "the reference leads to the second cell");
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(holder);
         }
     }
 

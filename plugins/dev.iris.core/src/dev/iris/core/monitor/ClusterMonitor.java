@@ -30,6 +30,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,7 +39,8 @@ import java.util.stream.Collectors;
 /**
  * The IDE's live view of one running cluster: a connection to the monitor of each of its nodes
  * (tried again until the node is up, and after it went away), merged into one
- * {@link PageOwnership} and the nodes' latest {@link MonitorMessage.State}s.
+ * {@link PageOwnership} and the nodes' latest {@link MonitorMessage.State}s, and the newest census
+ * of the heaps ({@link MonitorMessage.Heap}, shown as a {@link HeapPicture}).
  *
  * <p>Threading: messages arrive on the connections' threads and wait in an inbox; a thread of the
  * monitor applies them {@link #REFRESH_MILLIS} apart, in causal order, and then publishes a new
@@ -79,6 +81,11 @@ public final class ClusterMonitor implements AutoCloseable {
     private long position;
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private volatile PageOwnership.Picture picture;
+    /** Each node's newest census (in a recording: as of the position). */
+    private final Map<String, MonitorMessage.Heap> censuses = new ConcurrentHashMap<>();
+    /** The census that arrived last (in a recording: the newest as of the position), or null. */
+    private volatile MonitorMessage.Heap newestCensus;
+    private volatile HeapPicture heap;
     /** Held by a {@link #seek}. */
     private final Object seeking = new Object();
     private final Map<String, AtomicLong> eventCounts = new ConcurrentHashMap<>();
@@ -192,8 +199,9 @@ public final class ClusterMonitor implements AutoCloseable {
     }
 
     /**
-     * The smallest and largest Lamport clock of the recording's memory and message events ({0, 0}
-     * if none or live): a program without shared memory is replayed by its messages.
+     * The smallest and largest Lamport clock of the recording's memory and message events and
+     * censuses ({0, 0} if none or live): a program without shared memory is replayed by its
+     * messages.
      */
     public long[] clockRange() {
         if (recorded == null) {
@@ -202,7 +210,8 @@ public final class ClusterMonitor implements AutoCloseable {
         long[] range = {Long.MAX_VALUE, 0};
         for (MonitorMessage m : recorded) {
             long clock = m instanceof MonitorMessage.Memory e ? e.event().clock()
-                    : m instanceof MonitorMessage.Message e ? e.event().clock() : -1;
+                    : m instanceof MonitorMessage.Message e ? e.event().clock()
+                    : m instanceof MonitorMessage.Heap h ? h.census().clock() : -1;
             if (clock >= 0) {
                 range[0] = Math.min(range[0], clock);
                 range[1] = Math.max(range[1], clock);
@@ -220,8 +229,10 @@ public final class ClusterMonitor implements AutoCloseable {
 
     /**
      * Shows a recording as it was at {@code clock}: the page tables, then every memory event whose
-     * Lamport clock is at most {@code clock}, in causal order. Publishes a picture and tells the
-     * listeners (on the calling thread). Seeks run one at a time: each publishes a whole moment.
+     * Lamport clock is at most {@code clock}, in causal order; each node's newest census taken at
+     * or before {@code clock} ({@link #heap()} shows the newest of them). Publishes a picture and
+     * tells the listeners (on the calling thread). Seeks run one at a time: each publishes a whole
+     * moment.
      *
      * @throws IllegalStateException if this monitor is live
      */
@@ -259,6 +270,19 @@ public final class ClusterMonitor implements AutoCloseable {
         }
         states.clear();
         states.putAll(then);
+        Map<String, MonitorMessage.Heap> taken = new HashMap<>();
+        MonitorMessage.Heap newest = null;
+        for (MonitorMessage m : recorded) {
+            if (m instanceof MonitorMessage.Heap h && h.census().clock() <= clock) {
+                taken.put(h.node(), h); // the later of two at the same clock
+                if (newest == null || h.census().clock() >= newest.census().clock()) {
+                    newest = h;
+                }
+            }
+        }
+        censuses.clear();
+        censuses.putAll(taken);
+        newestCensus = newest;
         synchronized (lock) {
             model = at;
             applied = count;
@@ -266,6 +290,7 @@ public final class ClusterMonitor implements AutoCloseable {
         // the picture before the position: a view that redraws meanwhile never shows the new
         // position over the old picture
         picture = picture(Set.of());
+        heap = heapPicture(newest, picture);
         synchronized (lock) {
             position = Math.min(clock, clockRange()[1]);
         }
@@ -413,7 +438,7 @@ public final class ClusterMonitor implements AutoCloseable {
 
     /**
      * Records what arrives from now on into {@code file} ({@link TraceFile}),
-     * after the nodes' states and page tables as the model knows them now.
+     * after the nodes' states, page tables and newest censuses as the model knows them now.
      */
     public void startRecording(Path file) throws IOException {
         TraceFile.Writer writer = new TraceFile.Writer(file);
@@ -426,6 +451,9 @@ public final class ClusterMonitor implements AutoCloseable {
             }
             for (String node : nodes()) {
                 writer.write(new MonitorMessage.Pages(node, model.tableOf(node)));
+            }
+            for (MonitorMessage.Heap census : censuses.values()) {
+                writer.write(census);
             }
             recording = writer;
         }
@@ -531,6 +559,58 @@ public final class ClusterMonitor implements AutoCloseable {
         synchronized (lock) {
             return model.page(page);
         }
+    }
+
+    /**
+     * The newest census of the heaps with the owners of its pages as of {@link #picture()}: of a
+     * live cluster the census that arrived last, of a recording the newest taken at or before its
+     * {@link #position()}; null if there is none. A new one follows each refresh.
+     */
+    public HeapPicture heap() {
+        return heap;
+    }
+
+    /** Each node's newest census (of a recording: as of its {@link #position()}). */
+    public Map<String, MonitorMessage.Heap> censuses() {
+        return Map.copyOf(censuses);
+    }
+
+    /**
+     * Asks the first connected node, in the order of {@link #watched()}, for a census of its heaps
+     * ({@link #requestCensus(String)}); returns the node asked, or empty if none is connected.
+     */
+    public Optional<String> requestCensus() {
+        Set<String> up = connected();
+        return watched().stream().filter(up::contains).filter(this::requestCensus).findFirst();
+    }
+
+    /**
+     * Asks {@code node} for a census of its heaps ({@link MonitorClient#census()}): it reads its
+     * heaps through the shared memory, taking read copies of their pages, and its answer arrives
+     * like any message, then {@link #heap()} shows it and the listeners hear of it. Does not wait:
+     * the request leaves on the monitor's thread. Returns false if {@code node} is not connected.
+     */
+    public boolean requestCensus(String node) {
+        MonitorClient client = clients.get(node);
+        if (closed || client == null || !client.isConnected()) {
+            return false;
+        }
+        try {
+            thread.execute(() -> {
+                try {
+                    client.census();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "asking node '" + node + "' for a census failed", e);
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false; // closed meanwhile
+        }
+    }
+
+    private static HeapPicture heapPicture(MonitorMessage.Heap census, PageOwnership.Picture pages) {
+        return census == null ? null : HeapPicture.of(census.node(), census.census(), pages);
     }
 
     /** Memory events applied so far. */
@@ -651,7 +731,7 @@ public final class ClusterMonitor implements AutoCloseable {
 
     /**
      * Applies what arrived (page tables replace their node's part, events in causal order between
-     * them) and publishes a new picture; the monitor's thread calls this every
+     * them, a census its node's) and publishes a new picture and heap picture; the monitor's thread calls this every
      * {@link #REFRESH_MILLIS}. Returns whether anything arrived.
      */
     public boolean refresh() {
@@ -671,11 +751,15 @@ public final class ClusterMonitor implements AutoCloseable {
                 } else if (m instanceof MonitorMessage.Pages pages) {
                     apply(events);
                     model.replaceNode(pages.node(), pages.pages());
+                } else if (m instanceof MonitorMessage.Heap census) {
+                    censuses.put(census.node(), census);
+                    newestCensus = census;
                 }
             }
             apply(events);
         }
         picture = picture(Set.of());
+        heap = heapPicture(newestCensus, picture);
         listeners.forEach(Runnable::run);
         return true;
     }

@@ -8,16 +8,21 @@ import java.util.Objects;
  * view shows ({@link SharedHeap#census}).
  *
  * @param clock    the node's Lamport clock when it finished reading, as in its {@link MemoryEvent}s
+ * @param pageSize the cluster's page size, in bytes: a block lies on the pages from
+ *                 {@code address / pageSize} to {@code (address + bytes - 1) / pageSize}
  * @param blocks   the live objects and the freed blocks, in address order
  * @param complete false if the census stopped at its limit of blocks (the blocks past it are left out)
  */
-public record HeapCensus(long clock, List<Block> blocks, boolean complete) {
+public record HeapCensus(long clock, int pageSize, List<Block> blocks, boolean complete) {
     /** The most blocks a census for a debugger lists: a node's monitor and recorder ask for no more. */
     public static final int MAX_BLOCKS = 100_000;
     /** The most references a block lists: the first ones of an array of references longer than that. */
     public static final int MAX_REFERENCES = 1_024;
 
     public HeapCensus {
+        if (pageSize <= 0) {
+            throw new IllegalArgumentException("a page size of " + pageSize + " bytes");
+        }
         blocks = List.copyOf(blocks);
     }
 

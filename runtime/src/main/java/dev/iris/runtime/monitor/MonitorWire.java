@@ -40,7 +40,7 @@ import java.util.Set;
  *            nanos:u64 clock:u64 content:str?
  * leaving := (empty)                                                       op 5
  * durable := phase:u8 synced:u64 heard:u16 managers:u16 problem:str        op 6
- * heap    := clock:u64 complete:u8 hcount:u8 heap:str{hcount}              op 7
+ * heap    := clock:u64 pageSize:u32 complete:u8 hcount:u8 heap:str{hcount} op 7
  *            tcount:u16 type:str{tcount} bcount:u32 block{bcount}
  * block   := heap:u8 address:u64 type:u16 length:u32 bytes:u64 rcount:u16 reference:u64{rcount}
  * command := op:u8                                                         client to node:
@@ -252,7 +252,8 @@ public final class MonitorWire {
                     + " types: at most 255 and 65535");
         }
         head(out, HEAP, message.node());
-        out.writeLong(census.clock()).writeByte(census.complete() ? 1 : 0).writeByte(heaps.size());
+        out.writeLong(census.clock()).writeInt(census.pageSize()).writeByte(census.complete() ? 1 : 0)
+                .writeByte(heaps.size());
         for (String h : heaps.keySet()) {
             WireStrings.write(out, "heap", h, MAX);
         }
@@ -276,8 +277,12 @@ public final class MonitorWire {
     }
 
     private static MonitorMessage.Heap readHeap(ByteBuf in, String node) {
-        need(in, 10, "heap census");
+        need(in, 14, "heap census");
         long clock = in.readLong();
+        int pageSize = in.readInt();
+        if (pageSize <= 0) {
+            throw new FrameFormatException("monitor heap census: a page size of " + pageSize + " bytes");
+        }
         int complete = in.readUnsignedByte();
         if (complete > 1) {
             throw new FrameFormatException("monitor heap census: complete is " + complete);
@@ -313,7 +318,7 @@ public final class MonitorWire {
             blocks.add(new HeapCensus.Block(heaps.get(heap), address, type == 0 ? null : types.get(type - 1),
                     (int) length, bytes, references));
         }
-        return new MonitorMessage.Heap(node, new HeapCensus(clock, blocks, complete == 1));
+        return new MonitorMessage.Heap(node, new HeapCensus(clock, pageSize, blocks, complete == 1));
     }
 
     private static void head(ByteBuf out, int op, String node) {

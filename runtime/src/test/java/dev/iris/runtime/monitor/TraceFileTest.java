@@ -36,7 +36,7 @@ class TraceFileTest {
                 new MonitorMessage.Pages("n1", pages),
                 new MonitorMessage.Memory(new MemoryEvent(MemoryEvent.Kind.WRITE_FAULT, "n1", 3, null, "grid", 5, 9)),
                 new MonitorMessage.Memory(new MemoryEvent(MemoryEvent.Kind.LOCK_GRANTED, "n1", -1, "n2", "l", 6, 10)),
-                new MonitorMessage.Heap("n1", new HeapCensus(11, List.of(
+                new MonitorMessage.Heap("n1", new HeapCensus(11, 4096, List.of(
                         new HeapCensus.Block("heap", 8192, "Cell", 0, 24, List.of(8216L)),
                         new HeapCensus.Block("heap", 8216, null, 0, 24, List.of()),
                         new HeapCensus.Block("heap", 8240, "Cells", 3, 40, List.of(0L, 8192L, 8192L))), true)),

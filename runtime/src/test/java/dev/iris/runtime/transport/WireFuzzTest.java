@@ -157,7 +157,7 @@ class WireFuzzTest {
                     new Durability(Durability.Phase.CLOSED, 7, 1, 3,
                             "node [n3] starts with a new page log"))).get(0)),
             frame("monitor heap", MonitorWire::decode, () -> MonitorWire.encode(ALLOC, new MonitorMessage.Heap("n1",
-                    new HeapCensus(12, List.of(new HeapCensus.Block("heap", 4096, "Cell", 0, 24, List.of(8192L, 0L)),
+                    new HeapCensus(12, 4096, List.of(new HeapCensus.Block("heap", 4096, "Cell", 0, 24, List.of(8192L, 0L)),
                             new HeapCensus.Block("heap", 4120, null, 0, 16, List.of()),
                             new HeapCensus.Block("heap", 8192, "Array", 2, 32, List.of(4096L, 0L))), false)))
                     .get(0)),

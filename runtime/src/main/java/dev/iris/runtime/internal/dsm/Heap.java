@@ -272,7 +272,7 @@ final class Heap implements SharedHeap {
                 break;
             }
         }
-        return new HeapCensus(memory.clockNow(), blocks, complete);
+        return new HeapCensus(memory.clockNow(), pageSize, blocks, complete);
     }
 
     private static void add(List<HeapCensus.Block> blocks, int maxBlocks, HeapCensus.Block block) {
