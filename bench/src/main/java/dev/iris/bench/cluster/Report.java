@@ -252,6 +252,12 @@ final class Report {
             line("| Read fast path within a few nanoseconds of a plain read | %.1f ns against %.1f ns (+%.1f ns) | %s |",
                     read, plain, read - plain, read - plain <= 5 ? "yes" : "no");
         }
+        double allocate = microMedian("HeapAllocationBenchmark.heapAllocate");
+        double plainNew = microMedian("HeapAllocationBenchmark.plainNew");
+        if (!Double.isNaN(allocate)) {
+            line("| Shared heap: an allocation at most 2x a plain `new long[3]` | %.1fx (%.1f against %.1f ms a batch) | %s |",
+                    allocate / plainNew, allocate, plainNew, allocate <= 2 * plainNew ? "yes" : "no");
+        }
         line("");
     }
 

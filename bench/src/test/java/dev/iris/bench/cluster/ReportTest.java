@@ -92,4 +92,18 @@ class ReportTest {
         assertTrue(md.contains("| Send/Reply to one member, 64 B: median at most 2x raw Netty | Iris/peer 3.00 to 3.00; "
                 + "0 of 1 configurations within | no |"), md);
     }
+
+    /** The heap's allocation against a plain {@code new}, from the microbenchmarks, with its goal. */
+    @Test
+    void theHeapAllocationGoalComparesTheBatchesOfTheMicrobenchmark(@TempDir Path out) throws Exception {
+        List<Micro.Result> micro = List.of(
+                new Micro.Result("HeapAllocationBenchmark.heapAllocate", "", 55.0, 10, "ms/op", 48),
+                new Micro.Result("HeapAllocationBenchmark.plainNew", "", 11.0, 2, "ms/op", 32));
+
+        Report.write(out, List.of(row("netty", 0, 40, 300), row("iris", 0, 120, 60)), micro, true, 1, 1);
+
+        String md = Files.readString(out.resolve("benchmarks.md"));
+        assertTrue(md.contains("| Shared heap: an allocation at most 2x a plain `new long[3]` | 5.0x (55.0 against 11.0 ms "
+                + "a batch) | no |"), md);
+    }
 }
