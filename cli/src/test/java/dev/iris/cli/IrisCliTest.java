@@ -150,6 +150,7 @@ class IrisCliTest {
                         .map(dev.iris.runtime.ProcessId::nodeNumber).distinct().count() == 3;
                 case MonitorMessage.Leaving l -> { } // a node's monitor says so as it closes; a recording may end first
                 case MonitorMessage.Durable d -> { } // the bank's clusters are not persistent
+                case MonitorMessage.Heap h -> { } // the bank has no heap
             }
         }
         assertEquals(java.util.Set.of("n1", "n2", "n3"), tables);
