@@ -255,8 +255,11 @@ public final class HeapView extends MonitorView {
             objectsLabel.setText("");
         }
         objects.setInput(items);
-        objects.setSelection(select != null && items.contains(select) ? new StructuredSelection(select)
-                : StructuredSelection.EMPTY, true);
+        boolean selected = select != null && items.contains(select);
+        objects.setSelection(selected ? new StructuredSelection(select) : StructuredSelection.EMPTY, true);
+        if (!selected && !items.isEmpty()) {
+            objects.getTable().setTopIndex(0); // a new list starts at its top, not where the last one was scrolled
+        }
         objectsLabel.getParent().layout();
         showReferences();
     }
