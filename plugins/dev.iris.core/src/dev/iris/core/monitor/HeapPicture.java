@@ -5,7 +5,6 @@ import dev.iris.runtime.dsm.HeapCensus.Block;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,7 @@ public final class HeapPicture {
      * @param pages   how many distinct pages they span (0 if the page size is unknown)
      * @param owners  the nodes that own those pages, sorted
      */
-    public record TypeRow(String heap, String type, int objects, long bytes, int pages, List<String> owners) {
+    public record TypeRow(String heap, String type, int objects, long bytes, long pages, List<String> owners) {
         public TypeRow {
             owners = List.copyOf(owners);
         }
@@ -107,7 +106,7 @@ public final class HeapPicture {
         }
         List<TypeRow> types = new ArrayList<>();
         byType.forEach((key, tally) -> types.add(new TypeRow(key.get(0), key.get(1), tally.objects, tally.bytes,
-                tally.pages.size(), List.copyOf(tally.owners))));
+                tally.pages, List.copyOf(tally.owners))));
         // the live types by heap, the largest first; each heap's freed blocks last
         types.sort(Comparator.comparing(TypeRow::freed).thenComparing(TypeRow::heap)
                 .thenComparing(Comparator.comparingLong(TypeRow::bytes).reversed())
@@ -115,21 +114,32 @@ public final class HeapPicture {
         return new HeapPicture(node, census, List.copyOf(items), List.copyOf(types));
     }
 
+    /** One type's objects, added in address order: the pages they span are counted as runs, not one by one. */
     private static final class Tally {
         int objects;
         long bytes;
-        final Set<Long> pages = new HashSet<>();
+        long pages;
+        /** The last page counted. */
+        long counted = -1;
         final Set<String> owners = new TreeSet<>();
 
         void add(Item item, PageOwnership.Picture picture) {
             objects++;
             bytes += item.block().bytes();
-            for (long p = item.firstPage(); p <= item.lastPage(); p++) {
-                if (pages.add(p)) {
-                    String owner = ownerOf(picture, p);
-                    if (owner != null) {
-                        owners.add(owner);
-                    }
+            long from = Math.max(item.firstPage(), counted + 1);
+            if (from > item.lastPage()) {
+                return;
+            }
+            pages += item.lastPage() - from + 1;
+            counted = item.lastPage();
+            if (picture == null) {
+                return;
+            }
+            long[] known = picture.pages(); // in page order: only those with a row can have an owner
+            int i = Arrays.binarySearch(known, from);
+            for (i = i < 0 ? -i - 1 : i; i < known.length && known[i] <= item.lastPage(); i++) {
+                if (picture.owner()[i] >= 0) {
+                    owners.add(picture.nodes().get(picture.owner()[i]));
                 }
             }
         }

@@ -254,7 +254,7 @@ final class Report {
         }
         double allocate = microMedian("HeapAllocationBenchmark.heapAllocate");
         double plainNew = microMedian("HeapAllocationBenchmark.plainNew");
-        if (!Double.isNaN(allocate)) {
+        if (!Double.isNaN(allocate) && !Double.isNaN(plainNew)) {
             line("| Shared heap: an allocation at most 2x a plain `new long[3]` | %.1fx (%.1f against %.1f ms a batch) | %s |",
                     allocate / plainNew, allocate, plainNew, allocate <= 2 * plainNew ? "yes" : "no");
         }

@@ -200,17 +200,23 @@ public final class HeapView extends MonitorView {
             if (next != null && next.census() != askedOver) {
                 asked = null; // the census asked for (or a newer one) is here
             }
-            // a live cluster's census gets new owners at every refresh: redraw only what changed
-            if (!sameCensus || !next.types().equals(before.types()) || !listing().equals(objects.getInput())) {
-                showTypes();
+            // a live cluster's census gets new owners at every refresh: redraw only what changed, in place
+            if (!sameCensus) {
+                showTypes(false);
+            } else if (!next.types().equals(before.types()) || !listing().equals(objects.getInput())) {
+                showTypes(true);
             }
         }
         refresh.setEnabled(monitor != null && !monitor.isRecording() && !monitor.connected().isEmpty());
         updateStatus();
     }
 
-    /** Fills the types, keeping the selected type (or page) and object where the census shown has them. */
-    private void showTypes() {
+    /**
+     * Fills the types, keeping the selected type (or page) and object where the census shown has
+     * them; {@code inPlace}: the same census with new owners, shown without scrolling the tables.
+     */
+    private void showTypes(boolean inPlace) {
+        int top = objects.getTable().getTopIndex();
         TypeRow selected = types.getStructuredSelection().getFirstElement() instanceof TypeRow r ? r : null;
         Item object = objects.getStructuredSelection().getFirstElement() instanceof Item i ? i : null;
         List<TypeRow> rows = shown == null ? List.of() : shown.types();
@@ -226,7 +232,10 @@ public final class HeapView extends MonitorView {
         Item keep = object == null || shown == null ? null : shown.at(object.address())
                 .filter(i -> i.address() == object.address() && Objects.equals(i.block().type(), object.block()
                         .type())).orElse(null);
-        showObjects(keep);
+        showObjects(keep, inPlace);
+        if (inPlace) {
+            objects.getTable().setTopIndex(top);
+        }
     }
 
     /** The blocks on {@link #page}, or the objects of the selected type. */
@@ -243,6 +252,11 @@ public final class HeapView extends MonitorView {
 
     /** Lists the objects of the selected type, or the blocks on {@link #page}; then selects {@code select}. */
     private void showObjects(Item select) {
+        showObjects(select, false);
+    }
+
+    /** As {@link #showObjects(Item)}; {@code inPlace}: without scrolling to the selection or the top. */
+    private void showObjects(Item select, boolean inPlace) {
         List<Item> items = listing();
         listed = null;
         if (shown != null && page >= 0) {
@@ -256,8 +270,8 @@ public final class HeapView extends MonitorView {
         }
         objects.setInput(items);
         boolean selected = select != null && items.contains(select);
-        objects.setSelection(selected ? new StructuredSelection(select) : StructuredSelection.EMPTY, true);
-        if (!selected && !items.isEmpty()) {
+        objects.setSelection(selected ? new StructuredSelection(select) : StructuredSelection.EMPTY, !inPlace);
+        if (!selected && !items.isEmpty() && !inPlace) {
             objects.getTable().setTopIndex(0); // a new list starts at its top, not where the last one was scrolled
         }
         objectsLabel.getParent().layout();

@@ -80,6 +80,7 @@ public final class MonitorServer implements AutoCloseable {
     private final Node node;
     private final EventLoopGroup group;
     private final Tls tls;
+    /** The connected clients; its monitor guards adding the first and removing the last, with the listeners. */
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final Consumer<MemoryEvent> listener = this::broadcast;
     private final Consumer<dev.iris.runtime.MessageEvent> messages = e -> broadcast(new MonitorMessage.Message(e));
@@ -237,9 +238,7 @@ public final class MonitorServer implements AutoCloseable {
         if (poll != null) {
             poll.cancel(false);
         }
-        node.memory().removeListener(listener);
-        node.removeMessageListener(messages);
-        node.memory().heap().removeCensusListener(censuses);
+        stopListening();
         if (server != null) {
             server.close().awaitUninterruptibly();
         }
@@ -249,6 +248,13 @@ public final class MonitorServer implements AutoCloseable {
 
     private MonitorMessage.State state() {
         return state(node);
+    }
+
+    /** Stops hearing of the node's events: its listeners are registered once, while any client is connected. */
+    private void stopListening() {
+        node.memory().removeListener(listener);
+        node.removeMessageListener(messages);
+        node.memory().heap().removeCensusListener(censuses);
     }
 
     private String nodeName() {
@@ -367,10 +373,14 @@ public final class MonitorServer implements AutoCloseable {
             LOG.log(Level.INFO, "Node ''{0}'': monitor client ''{1}'' connected from {2}", node.id(), client.node(),
                     ch.remoteAddress());
             // on this channel's loop: every event another thread sends from now on is queued after these
-            sessions.add(this);
-            node.memory().addListener(listener);
-            node.addMessageListener(messages);
-            node.memory().heap().addCensusListener(censuses);
+            synchronized (sessions) {
+                if (sessions.isEmpty()) {
+                    node.memory().addListener(listener);
+                    node.addMessageListener(messages);
+                    node.memory().heap().addCensusListener(censuses);
+                }
+                sessions.add(this);
+            }
             sendAll(this);
         }
 
@@ -438,10 +448,10 @@ public final class MonitorServer implements AutoCloseable {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             holdTime(false);
-            if (sessions.remove(this) && sessions.isEmpty()) {
-                node.memory().removeListener(listener);
-                node.removeMessageListener(messages);
-                node.memory().heap().removeCensusListener(censuses);
+            synchronized (sessions) {
+                if (sessions.remove(this) && sessions.isEmpty()) {
+                    stopListening();
+                }
             }
             ctx.fireChannelInactive();
         }

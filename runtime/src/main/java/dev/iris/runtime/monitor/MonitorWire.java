@@ -6,6 +6,7 @@ import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.RegisteredName;
 import dev.iris.runtime.dsm.Durability;
 import dev.iris.runtime.dsm.HeapCensus;
+import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.transport.FrameFormatException;
@@ -77,6 +78,8 @@ public final class MonitorWire {
     private static final int CENSUS = 18;
     private static final int MAX = 255;
     private static final int MAX_CONTENT = 4 * MessageEvent.CONTENT_CHARS;
+    /** The largest heap block a census may list: the largest shared memory a cluster can have. */
+    private static final long MAX_BLOCK_BYTES = (long) MAX_PAGES * MemoryConfig.MAX_PAGE_SIZE;
 
     /** One decoded frame: a whole message, or a piece of a page table. */
     public sealed interface Decoded {
@@ -242,9 +245,9 @@ public final class MonitorWire {
         Map<String, Integer> heaps = new LinkedHashMap<>();
         Map<String, Integer> types = new LinkedHashMap<>();
         for (HeapCensus.Block b : census.blocks()) {
-            heaps.putIfAbsent(b.heap(), heaps.size());
+            heaps.putIfAbsent(cut(b.heap()), heaps.size());
             if (b.type() != null) {
-                types.putIfAbsent(b.type(), types.size() + 1);
+                types.putIfAbsent(cut(b.type()), types.size() + 1);
             }
         }
         if (heaps.size() > 255 || types.size() > 0xFFFF) {
@@ -267,8 +270,8 @@ public final class MonitorWire {
                 throw new IllegalArgumentException("a heap block with " + b.references().size()
                         + " references: at most 65535");
             }
-            out.writeByte(heaps.get(b.heap())).writeLong(b.address())
-                    .writeShort(b.type() == null ? 0 : types.get(b.type())).writeInt(b.length())
+            out.writeByte(heaps.get(cut(b.heap()))).writeLong(b.address())
+                    .writeShort(b.type() == null ? 0 : types.get(cut(b.type()))).writeInt(b.length())
                     .writeLong(b.bytes()).writeShort(b.references().size());
             for (long r : b.references()) {
                 out.writeLong(r);
@@ -306,7 +309,8 @@ public final class MonitorWire {
             int type = in.readUnsignedShort();
             long length = in.readUnsignedInt();
             long bytes = in.readLong();
-            if (heap >= heaps.size() || type > types.size() || length > Integer.MAX_VALUE || bytes <= 0) {
+            if (heap >= heaps.size() || type > types.size() || length > Integer.MAX_VALUE || bytes <= 0
+                    || bytes > MAX_BLOCK_BYTES) {
                 throw new FrameFormatException("monitor heap block " + i + ": heap " + heap + " of " + heaps.size()
                         + ", type " + type + " of " + types.size() + ", length " + length + ", " + bytes + " bytes");
             }

@@ -146,29 +146,44 @@ class MonitorTest {
 
     /**
      * A client that asks gets a census of the node's heaps, read on that node; a collection the
-     * node runs sends every client another, with the garbage it freed as a freed block.
+     * node runs sends every client another, with the garbage it freed as a freed block. With two
+     * clients connected each gets each census once (the node's listeners were registered once per
+     * client, and every client got every census and event twice).
      */
     @Test
     void aClientGetsACensusOfTheHeapsWhenItAsksAndAfterEachCollection() throws Exception {
+        long data = n1.memory().region("data").base();
+        n1.memory().setLong(data, 1); // n1 owns the page
         Object holder = new Object();
         long kept = n2.memory().heap().allocate(CELL);
         n2.memory().heap().keepAlive(holder, kept, CELL);
         long garbage = n2.memory().heap().allocate(CELL);
-        n2.memory().setLong(n2.memory().heap().field(kept, CELL, 8), garbage);
-        n2.memory().heap().setReference(n2.memory().heap().field(kept, CELL, 8), 0);
         LinkedBlockingQueue<MonitorMessage> messages = new LinkedBlockingQueue<>();
         MonitorClient client = connect(AUTHORITY.issue("ide"), messages);
+        LinkedBlockingQueue<MonitorMessage> other = new LinkedBlockingQueue<>();
+        connect(AUTHORITY.issue("other-ide"), other);
         client.census();
         MonitorMessage.Heap asked = next(messages, MonitorMessage.Heap.class, h -> true);
         assertEquals("n1", asked.node());
         assertTrue(asked.census().complete());
         assertEquals(List.of(new HeapCensus.Block("heap", kept, "Cell", 0, 24, List.of(0L)),
                 new HeapCensus.Block("heap", garbage, "Cell", 0, 24, List.of(0L))), asked.census().blocks());
+        assertEquals(asked, next(other, MonitorMessage.Heap.class, h -> true), "every client gets it");
 
         assertEquals(1, n1.memory().heap().collect().freed());
-        MonitorMessage.Heap collected = next(messages, MonitorMessage.Heap.class, h -> true);
-        assertEquals(List.of(asked.census().blocks().get(0), new HeapCensus.Block("heap", garbage, null, 0, 24,
-                List.of())), collected.census().blocks());
+        HeapCensus.Block freed = new HeapCensus.Block("heap", garbage, null, 0, 24, List.of());
+        for (LinkedBlockingQueue<MonitorMessage> queue : List.of(messages, other)) {
+            MonitorMessage.Heap collected = next(queue, MonitorMessage.Heap.class, h -> true);
+            assertEquals(List.of(asked.census().blocks().get(0), freed), collected.census().blocks());
+        }
+        // a page moving between the nodes moves n1's clock on; the next census each client gets is the new one
+        long before = n1.memory().heap().census(10).clock();
+        n2.memory().setLong(data, 2);
+        client.census();
+        for (LinkedBlockingQueue<MonitorMessage> queue : List.of(messages, other)) {
+            MonitorMessage.Heap next = next(queue, MonitorMessage.Heap.class, h -> true);
+            assertTrue(next.census().clock() > before, "a census twice: " + next.census().clock() + " after " + before);
+        }
         Reference.reachabilityFence(holder);
     }
 

@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -23,7 +24,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.eclipse.emf.common.util.URI;
 import org.eclipse.emf.ecore.EObject;
 import org.eclipse.emf.ecore.EStructuralFeature;
@@ -171,13 +171,15 @@ public class IrisCompiler {
 
     /**
      * Whether a path below a program's directory is not part of the program: build output
-     * ({@code target}, {@code bin}), generated code ({@code src-gen}), tests ({@code src/test})
-     * and hidden directories.
+     * ({@code target}, {@code bin}), generated code ({@code src-gen}, and the {@code src-gen.new} and
+     * {@code src-gen.old} a generation swaps in and out), tests ({@code src/test}) and hidden
+     * directories.
      */
     public static boolean skipped(Path relative) {
         for (Path part : relative) {
             String name = part.toString();
-            if (name.equals("target") || name.equals("src-gen") || name.equals("bin") || name.startsWith(".")) {
+            if (name.equals("target") || name.equals("src-gen") || name.startsWith("src-gen.") || name.equals("bin")
+                    || name.startsWith(".")) {
                 return true;
             }
         }
@@ -194,12 +196,38 @@ public class IrisCompiler {
         if (Files.isRegularFile(sources)) {
             return List.of(sources);
         }
-        try (Stream<Path> walk = Files.walk(sources)) {
-            return walk.filter(p -> p.toString().endsWith(".iris") && Files.isRegularFile(p))
-                    .filter(p -> !skipped(sources.relativize(p))).sorted().toList();
+        List<Path> found = new ArrayList<>();
+        try {
+            // skipped directories are not entered: a build may be swapping its output there meanwhile
+            Files.walkFileTree(sources, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                    return dir.equals(sources) || !skipped(sources.relativize(dir)) ? FileVisitResult.CONTINUE
+                            : FileVisitResult.SKIP_SUBTREE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (attributes.isRegularFile() && file.toString().endsWith(".iris")
+                            && !skipped(sources.relativize(file))) {
+                        found.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException && !file.equals(sources)) {
+                        return FileVisitResult.CONTINUE; // deleted while the walk ran
+                    }
+                    throw e;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + sources, e);
         }
+        found.sort(Comparator.naturalOrder());
+        return found;
     }
 
     /** Writes the files into a fresh sibling directory, then swaps it in for {@code output}. */

@@ -67,6 +67,23 @@ class IrisCompilerTest {
         assertFalse(Files.exists(dir.resolve("src-gen.new")) || Files.exists(dir.resolve("src-gen.old")));
     }
 
+    /**
+     * A program's sources are its {@code .iris} files outside build output, generated code (with
+     * the directories a generation swaps in and out, which a build may be deleting while the walk
+     * runs: a workbench test failed so), tests and hidden directories.
+     */
+    @Test
+    void theSourcesLeaveOutGeneratedCodeBuildOutputTestsAndHiddenDirectories() throws Exception {
+        for (String path : List.of("a.iris", "sub/b.iris", "src-gen/x.iris", "src-gen.old/x.iris", "src-gen.new/x.iris",
+                "target/x.iris", "bin/x.iris", ".hidden/x.iris", "src/test/x.iris", "sub/notes.txt")) {
+            Path file = dir.resolve("program").resolve(path);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "system s");
+        }
+        Path program = dir.resolve("program");
+        assertEquals(List.of(program.resolve("a.iris"), program.resolve("sub/b.iris")), IrisCompiler.sources(program));
+    }
+
     /** Found by IrisFuzzTest: a system keyword with no name yet made linking throw. */
     @Test
     void aSystemWithoutANameIsASyntaxErrorNotACrash() throws Exception {

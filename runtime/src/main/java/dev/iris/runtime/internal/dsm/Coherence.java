@@ -149,6 +149,21 @@ final class Coherence {
         }
     }
 
+    /**
+     * The write a fault started with {@link #startWriteFault} was for will not come: its fault, if
+     * still under way, completes without holding the page, and a page it already holds is served.
+     */
+    void abandonWrite(Page p) {
+        synchronized (p) {
+            Page.Fault f = p.fault;
+            if (f != null && f.mode == PageWire.WRITE) {
+                f.orphan = true;
+            } else if (p.hold) {
+                wrote(p);
+            }
+        }
+    }
+
     /** A local write happened in state WRITE: if it was the one the page was held for, serve the queue. */
     void wrote(Page p) {
         if (p.hold) {

@@ -353,7 +353,8 @@ public final class Dsm implements SharedMemory {
                     long[] next = p.data.clone();
                     result = apply(next, off, op, value, expected, from, fromOffset);
                     if (op == CAS && result == 0) {
-                        return result; // nothing changed: nothing to store
+                        coherence.wrote(p); // nothing changed, nothing to store; a fault held the page for this try
+                        return result;
                     }
                     stored = store.write(p, next, p.version + 1);
                 } else if (p.pinned != null) {
@@ -379,15 +380,25 @@ public final class Dsm implements SharedMemory {
     /**
      * Makes the pages from {@code from} to {@code to} this node's, each written once (a compare-and-set
      * of its first word, 0 for 0), with the write faults of all of them under way at once: for a
-     * heap's new arena, whose pages then cost about one round trip instead of one each.
+     * heap's new arena, whose pages then cost about one round trip instead of one each. If one
+     * fails, the faults of the pages not written yet hold them for nobody, and their requests are
+     * served again.
      */
     void own(long from, long to) {
         int size = config.pageSize();
-        for (long a = from; a < to; a += size) {
-            coherence.startWriteFault(page(a, 8));
-        }
-        for (long a = from; a < to; a += size) {
-            compareAndSet(a, 0, 0); // waits for the fault started above, which held the page for this write
+        long written = from;
+        try {
+            for (long a = from; a < to; a += size) {
+                coherence.startWriteFault(page(a, 8));
+            }
+            for (; written < to; written += size) {
+                compareAndSet(written, 0, 0); // waits for the fault started above, which held the page for this write
+            }
+        } catch (RuntimeException | Error e) {
+            for (long a = written; a < to; a += size) {
+                coherence.abandonWrite(page(a, 8)); // nobody will write them: their faults hold them for nobody
+            }
+            throw e;
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 /**
  * A node's side of the shared heaps: allocation, checked access and freeing, built on the shared
@@ -228,11 +229,19 @@ final class Heap implements SharedHeap {
     public Collection collect() {
         Collection collection = collector.collect();
         if (!censusListeners.isEmpty()) { // those listening see the heap as the collection left it
+            HeapCensus census;
             try {
-                HeapCensus census = census(HeapCensus.MAX_BLOCKS);
-                censusListeners.forEach(l -> l.accept(census));
+                census = apart("iris-heap-census", () -> census(HeapCensus.MAX_BLOCKS));
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "No census of the heaps after a collection: {0}", e.getMessage());
+                return collection;
+            }
+            for (Consumer<HeapCensus> listener : censusListeners) {
+                try {
+                    listener.accept(census);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "A listener failed on the census after a collection", e);
+                }
             }
         }
         return collection;
@@ -257,8 +266,10 @@ final class Heap implements SharedHeap {
             String name = a.region.name();
             try {
                 walk(a, a.taken(), List.of(), (at, header, type, size) -> {
+                    whole(a, at, size);
                     add(blocks, maxBlocks, new HeapCensus.Block(name, at, null, 0, size, List.of()));
                 }, (at, header, type, size) -> {
+                    whole(a, at, size);
                     int length = (int) (header >>> 32);
                     List<Long> held = references(at, type, length);
                     references[0] -= held.size();
@@ -273,6 +284,18 @@ final class Heap implements SharedHeap {
             }
         }
         return new HeapCensus(memory.clockNow(), pageSize, blocks, complete);
+    }
+
+    /**
+     * Ends the census where a block read while the heap changes under it would cross its arena's
+     * end (only an object larger than an arena starts at an arena and takes whole ones): a word of
+     * an object's body read as a header.
+     */
+    private static void whole(Allocator heap, long at, long size) {
+        long offset = (at - heap.arenaBase(0)) % heap.arenaBytes;
+        if (offset + size > heap.arenaBytes && (offset != 0 || size <= heap.arenaBytes)) {
+            throw CensusFull.INSTANCE;
+        }
     }
 
     private static void add(List<HeapCensus.Block> blocks, int maxBlocks, HeapCensus.Block block) {
@@ -295,6 +318,31 @@ final class Heap implements SharedHeap {
             }
         }
         return references;
+    }
+
+    /** What {@code work} returns, computed on a thread of its own ({@code name}): never in the caller's transaction. */
+    private static <T> T apart(String name, Supplier<T> work) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        Thread.ofVirtual().name(name).start(() -> {
+            try {
+                done.complete(work.get());
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        });
+        return join(done);
+    }
+
+    /** What {@code done} completes with; its failure's cause rethrown as it is when it is unchecked. */
+    private static <T> T join(CompletableFuture<T> done) {
+        try {
+            return done.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     /** Ends a census's walk at its limit. */
@@ -574,26 +622,11 @@ final class Heap implements SharedHeap {
 
         /** {@code n} adjacent arenas, taken by a thread of its own; returns the first. */
         private long fetch(int n) {
-            CompletableFuture<Long> arenas = new CompletableFuture<>();
-            Thread.ofVirtual().name("iris-heap-" + region.name()).start(() -> {
-                try {
-                    arenas.complete(claim(n));
-                } catch (Throwable t) {
-                    arenas.completeExceptionally(t);
-                }
-            });
-            return join(arenas);
+            return apart("iris-heap-" + region.name(), () -> claim(n));
         }
 
         private long join(CompletableFuture<Long> arena) {
-            try {
-                return arena.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw e;
-            }
+            return Heap.join(arena);
         }
 
         /** The number of arenas taken so far. */
