@@ -23,7 +23,7 @@ final class Micro {
     }
 
     static final String INCLUDE =
-            "dev\\.iris\\.bench\\.(Frame|Codec|MemoryAccess|GroupLookup|RoundTrip|HeapAllocation|cluster\\.Bulk)Benchmark";
+            "dev\\.iris\\.bench\\.(Frame|Codec|MemoryAccess|GroupLookup|RoundTrip|HeapAllocation|HeapCollection|cluster\\.Bulk)Benchmark";
     /** The smoke run's: the benchmarks whose results it checks (round trips and bulk moves take the longest). */
     static final String SMOKE_INCLUDE =
             "dev\\.iris\\.bench\\.((Frame|Codec|GroupLookup)Benchmark|MemoryAccessBenchmark\\.sharedRead)";

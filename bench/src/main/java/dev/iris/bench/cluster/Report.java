@@ -252,6 +252,7 @@ final class Report {
             line("| Read fast path within a few nanoseconds of a plain read | %.1f ns against %.1f ns (+%.1f ns) | %s |",
                     read, plain, read - plain, read - plain <= 5 ? "yes" : "no");
         }
+        collectionLine();
         double allocate = microMedian("HeapAllocationBenchmark.heapAllocate");
         double plainNew = microMedian("HeapAllocationBenchmark.plainNew");
         if (!Double.isNaN(allocate) && !Double.isNaN(plainNew)) {
@@ -262,6 +263,22 @@ final class Report {
     }
 
     private static final String LOOP = " (Iris: processes on the event loop)";
+
+    /** The heap's collection (no goal: the issue asks for its throughput and pause), from the microbenchmarks. */
+    private void collectionLine() {
+        double[] millis = new double[2];
+        for (int i = 0; i < 2; i++) {
+            String collector = "collector=n" + (i + 1);
+            millis[i] = micro.stream().filter(r -> r.benchmark().equals("HeapCollectionBenchmark.collect")
+                    && r.params().equals(collector)).mapToDouble(Micro.Result::median).findFirst().orElse(Double.NaN);
+        }
+        if (!Double.isNaN(millis[0]) && !Double.isNaN(millis[1])) {
+            // each collection visits 50,000 live cells and frees 50,000 garbage ones
+            line("| Shared heap: a collection of 50,000 live and 50,000 garbage cells (no goal) | %.0f ms from the node "
+                    + "owning every page (%,.0f objects a second), %.0f ms from the other node (%,.0f) | – |",
+                    millis[0], 100_000 / millis[0] * 1000, millis[1], 100_000 / millis[1] * 1000);
+        }
+    }
 
     /** The blocking client's goals again, its processes on the event loop ({@code iris-loop}). */
     private void loopGoals() {
