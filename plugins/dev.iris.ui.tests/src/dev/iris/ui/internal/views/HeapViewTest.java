@@ -105,9 +105,15 @@ class HeapViewTest {
             view.enterPage("eight");
             assertEquals("'eight' is not a page number.", view.statusText());
 
-            // the time slider before the newest census: n1's older one, which stopped at its limit
+            // a page clicked in Page Ownership: its blocks are listed here too
             PageOwnershipView ownership = (PageOwnershipView) page.showView(
                     IrisDebugPerspective.PAGE_OWNERSHIP_VIEW_ID);
+            ownership.selectPage(8);
+            assertEquals("Page 8: 2 block(s)", view.objectsText());
+            assertEquals(List.of(List.of("0x1868", "Longs", "300", "2408", "6\u20138", "n1"),
+                    List.of("0x21d0", "Cell", "0", "40", "8", "n2")), rows(view.objectsViewer()));
+
+            // the time slider before the newest census: n1's older one, which stopped at its limit
             ownership.slideTo(20);
             processEventsUntil(() -> view.shown() != null && view.shown().census().clock() == 10,
                     () -> "the census of clock 10: " + view.statusText());

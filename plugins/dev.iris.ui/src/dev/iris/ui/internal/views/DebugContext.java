@@ -27,6 +27,7 @@ final class DebugContext {
     private static String node;
     private static final List<Consumer<ClusterMonitor>> LISTENERS = new CopyOnWriteArrayList<>();
     private static final List<Consumer<String>> NODE_LISTENERS = new CopyOnWriteArrayList<>();
+    private static final List<Consumer<Long>> PAGE_LISTENERS = new CopyOnWriteArrayList<>();
     /** The windows whose Debug view this follows (a closed window goes with its context service). */
     private static final Set<IWorkbenchWindow> FOLLOWED = Collections.newSetFromMap(new WeakHashMap<>());
 
@@ -114,6 +115,19 @@ final class DebugContext {
             pick(named.get(named.size() - 1).monitor());
             selectNode(selected);
         }
+    }
+
+    /** A person picked {@code page} of the shown cluster (a click in Page Ownership): the views that list pages show it. */
+    static void selectPage(long page) {
+        PAGE_LISTENERS.forEach(l -> l.accept(page));
+    }
+
+    static void addPageListener(Consumer<Long> listener) {
+        PAGE_LISTENERS.add(listener);
+    }
+
+    static void removePageListener(Consumer<Long> listener) {
+        PAGE_LISTENERS.remove(listener);
     }
 
     static void addNodeListener(Consumer<String> listener) {

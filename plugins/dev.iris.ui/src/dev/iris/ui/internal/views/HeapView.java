@@ -30,8 +30,8 @@ import org.eclipse.swt.widgets.Text;
  * recording. Left, the types of each heap with their objects, bytes, the pages they span and the
  * nodes owning those pages, and a row of freed blocks per heap; selecting one lists its objects
  * (address, type, length, bytes, page, owner of the page), and so does a page number entered above
- * (the blocks on that page). Selecting an object lists its references with the type of each
- * target; double-click or Enter on one selects the target. Refresh asks a node (the one selected
+ * or a page clicked in Page Ownership (the blocks on that page). Selecting an object lists its
+ * references with the type of each target; double-click or Enter on one selects the target. Refresh asks a node (the one selected
  * in the debug views, else the first connected) for a new census; a node also sends one after each
  * collection it runs. In a recording the census shown is the newest one at or before the time
  * slider of Page Ownership.
@@ -167,6 +167,13 @@ public final class HeapView extends MonitorView {
             GridDataFactory.fillDefaults().grab(true, true).applyTo(table.getControl());
         }
         return table;
+    }
+
+    /** A page clicked in Page Ownership: its blocks are listed, as if its number were entered above. */
+    @Override
+    void pageSelected(long page) {
+        pageField.setText(String.valueOf(page));
+        showPage(pageField.getText());
     }
 
     @Override

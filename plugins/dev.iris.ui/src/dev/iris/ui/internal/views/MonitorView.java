@@ -16,6 +16,7 @@ abstract class MonitorView extends ViewPart {
     private final Consumer<ClusterMonitor> pickListener = m -> follow();
     private final Runnable monitorListener = () -> runOnUi(this::monitorChanged);
     private final Consumer<String> nodeListener = this::nodeSelected;
+    private final Consumer<Long> pageListener = this::pageSelected;
     private Control control;
     private ClusterMonitor monitor;
 
@@ -25,6 +26,7 @@ abstract class MonitorView extends ViewPart {
         ClusterRegistry.getDefault().addListener(registryListener);
         DebugContext.addListener(pickListener);
         DebugContext.addNodeListener(nodeListener);
+        DebugContext.addPageListener(pageListener);
         DebugContext.followDebugView(getSite().getWorkbenchWindow());
         follow();
         if (DebugContext.node() != null) {
@@ -37,6 +39,10 @@ abstract class MonitorView extends ViewPart {
      * show it selected.
      */
     void nodeSelected(String node) {
+    }
+
+    /** A person picked a page of the shown cluster in another debug view (a click in Page Ownership). */
+    void pageSelected(long page) {
     }
 
     /** The monitor shown, or null. */
@@ -88,6 +94,7 @@ abstract class MonitorView extends ViewPart {
         ClusterRegistry.getDefault().removeListener(registryListener);
         DebugContext.removeListener(pickListener);
         DebugContext.removeNodeListener(nodeListener);
+        DebugContext.removePageListener(pageListener);
         if (monitor != null) {
             monitor.removeListener(monitorListener);
         }

@@ -105,7 +105,10 @@ public final class PageOwnershipView extends MonitorView {
         GridDataFactory.fillDefaults().grab(true, true).span(6, 1).hint(400, 220).applyTo(canvas);
         canvas.addPaintListener(e -> paint(e.gc));
         canvas.addListener(SWT.MouseMove, e -> canvas.setToolTipText(describe(cellAt(e.x, e.y))));
-        canvas.addListener(SWT.MouseDown, e -> select(cellAt(e.x, e.y)));
+        canvas.addListener(SWT.MouseDown, e -> {
+            int cell = cellAt(e.x, e.y);
+            clicked(cell < 0 ? -1 : picture.pages()[cell]);
+        });
         details = new Text(parent, SWT.READ_ONLY | SWT.MULTI | SWT.WRAP);
         GridDataFactory.fillDefaults().grab(true, false).span(6, 1).hint(SWT.DEFAULT, 48).applyTo(details);
         status = new Label(parent, SWT.NONE);
@@ -421,8 +424,12 @@ public final class PageOwnershipView extends MonitorView {
             p.lastTransitions().isEmpty() ? "-" : String.join(", ", p.lastTransitions()), p.version()});
     }
 
-    private void select(int cell) {
-        select(cell < 0 ? -1 : picture.pages()[cell]);
+    /** A person clicked {@code page} (-1: no cell): its details stay here, and the other debug views show it. */
+    private void clicked(long page) {
+        select(page);
+        if (page >= 0) {
+            DebugContext.selectPage(page);
+        }
     }
 
     private void select(long page) {
@@ -476,7 +483,7 @@ public final class PageOwnershipView extends MonitorView {
 
     /** Selects the cell of {@code page}, as a click on it does. */
     void selectPage(long page) {
-        select(page);
+        clicked(page);
     }
 
     @Override
