@@ -283,7 +283,6 @@ class ClusterMonitorTest {
             await(() -> monitor.heap() != null, () -> "a census from a");
             HeapPicture heap = monitor.heap();
             assertEquals("a", heap.node());
-            assertEquals(pageSize, heap.pageSize(), "the cluster's page size, from the census");
             long firstPage = a.memory().region("heap").base() / pageSize + 1; // after the bookkeeping page
             assertEquals(List.of(new HeapPicture.TypeRow("heap", "Cell", 2, 48, 1, List.of("a"))), heap.types());
             assertEquals(List.of(firstPage, firstPage), heap.items().stream().map(HeapPicture.Item::firstPage)

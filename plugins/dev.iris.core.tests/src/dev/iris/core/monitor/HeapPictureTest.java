@@ -132,7 +132,6 @@ class HeapPictureTest {
             HeapPicture heap = monitor.heap();
             assertNotNull(heap);
             assertEquals("n2", heap.node());
-            assertEquals(PAGE, heap.pageSize());
             assertEquals(List.of("n1", "n2"), heap.types().get(1).owners());
 
             // page 8 moves to n1: the census stays, its owners follow

@@ -164,11 +164,6 @@ public final class HeapPicture {
         return census;
     }
 
-    /** The page size the pages were computed with: the census's. */
-    public int pageSize() {
-        return census.pageSize();
-    }
-
     /** The live types, by heap and then the most bytes first, then a row of freed blocks per heap that has any. */
     public List<TypeRow> types() {
         return types;

@@ -55,8 +55,8 @@ import java.util.function.Consumer;
  * state, and a census of its heaps after each collection it runs. Frames are
  * {@link FrameKind#MONITOR} ({@link MonitorWire}); a client sends its handshake, then commands: to
  * stop or restart the node's time (debug time: the IDE stops it while a debugger holds a node of
- * the launch), and to take a census of the node's heaps, which every client gets. The time stands while any client that stopped it is
- * connected and has not restarted it; a client that goes away restarts what it stopped. Anything
+ * the launch), and to take a census of the node's heaps, which every client gets. The time stands
+ * while any client that stopped it is connected and has not restarted it; a client that goes away restarts what it stopped. Anything
  * else a client sends closes its connection.
  *
  * <p>Security: a node with credentials ({@link NodeConfig#credentials()}) serves the monitor over
@@ -329,8 +329,7 @@ public final class MonitorServer implements AutoCloseable {
 
     /**
      * Takes a census of the node's heaps on a thread of its own (it reads pages, which may fault) and
-     * sends it to {@code asking}; while one is being taken, another request waits for none and is
-     * answered by it.
+     * sends it to every client; a request that comes while one is being taken is answered by it.
      */
     private void census(Session asking) {
         if (!counting.compareAndSet(false, true)) {
@@ -338,8 +337,7 @@ public final class MonitorServer implements AutoCloseable {
         }
         Thread.ofVirtual().name("iris-monitor-census").start(() -> {
             try {
-                HeapCensus census = node.memory().heap().census(HeapCensus.MAX_BLOCKS);
-                broadcast(new MonitorMessage.Heap(node.id().name(), census));
+                censuses.accept(node.memory().heap().census(HeapCensus.MAX_BLOCKS));
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Node ''{0}'': no census of the heaps for monitor client ''{1}'': {2}",
                         node.id(), asking.client, e.getMessage());

@@ -56,8 +56,8 @@ import java.util.Set;
  * recorded before they were there. {@code state} is a
  * {@link PageInfo.State} ordinal, {@code kind} a {@link MemoryEvent.Kind} ordinal, an empty
  * {@code peer} means none. In a {@code heap} census a block's {@code heap} indexes the heaps
- * listed before it and its {@code type} the types, from 1; type 0 is a freed block. A page table larger than one frame comfortably holds goes in several
- * {@code pages} frames, {@link #PAGES_PER_FRAME} pages each; the receiver joins them up to the one
+ * listed before it and its {@code type} the types, from 1; type 0 is a freed block. A page table
+ * larger than one frame comfortably holds goes in several {@code pages} frames, {@link #PAGES_PER_FRAME} pages each; the receiver joins them up to the one
  * with {@code last} = 1 ({@link PagesAssembler}). Every count is checked against the bytes that
  * remain before anything is allocated for it.
  */
@@ -244,10 +244,10 @@ public final class MonitorWire {
         HeapCensus census = message.census();
         Map<String, Integer> heaps = new LinkedHashMap<>();
         Map<String, Integer> types = new LinkedHashMap<>();
-        for (HeapCensus.Block b : census.blocks()) {
-            heaps.putIfAbsent(cut(b.heap()), heaps.size());
+        for (HeapCensus.Block b : census.blocks()) { // by name; each cut to a string's limit once, when written
+            heaps.putIfAbsent(b.heap(), heaps.size());
             if (b.type() != null) {
-                types.putIfAbsent(cut(b.type()), types.size() + 1);
+                types.putIfAbsent(b.type(), types.size() + 1);
             }
         }
         if (heaps.size() > 255 || types.size() > 0xFFFF) {
@@ -258,11 +258,11 @@ public final class MonitorWire {
         out.writeLong(census.clock()).writeInt(census.pageSize()).writeByte(census.complete() ? 1 : 0)
                 .writeByte(heaps.size());
         for (String h : heaps.keySet()) {
-            WireStrings.write(out, "heap", h, MAX);
+            WireStrings.write(out, "heap", cut(h), MAX);
         }
         out.writeShort(types.size());
         for (String t : types.keySet()) {
-            WireStrings.write(out, "heap type", t, MAX);
+            WireStrings.write(out, "heap type", cut(t), MAX);
         }
         out.writeInt(census.blocks().size());
         for (HeapCensus.Block b : census.blocks()) {
@@ -270,8 +270,8 @@ public final class MonitorWire {
                 throw new IllegalArgumentException("a heap block with " + b.references().size()
                         + " references: at most 65535");
             }
-            out.writeByte(heaps.get(cut(b.heap()))).writeLong(b.address())
-                    .writeShort(b.type() == null ? 0 : types.get(cut(b.type()))).writeInt(b.length())
+            out.writeByte(heaps.get(b.heap())).writeLong(b.address())
+                    .writeShort(b.type() == null ? 0 : types.get(b.type())).writeInt(b.length())
                     .writeLong(b.bytes()).writeShort(b.references().size());
             for (long r : b.references()) {
                 out.writeLong(r);

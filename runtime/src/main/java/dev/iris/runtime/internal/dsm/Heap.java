@@ -625,10 +625,6 @@ final class Heap implements SharedHeap {
             return apart("iris-heap-" + region.name(), () -> claim(n));
         }
 
-        private long join(CompletableFuture<Long> arena) {
-            return Heap.join(arena);
-        }
-
         /** The number of arenas taken so far. */
         long taken() {
             return Math.min(memory.getLong(region.base()), arenas);
