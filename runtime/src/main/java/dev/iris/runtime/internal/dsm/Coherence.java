@@ -300,9 +300,11 @@ final class Coherence {
             locate(p, f);
             return;
         }
-        if (!sent && dsm.backup != null && dsm.isManager(p)) {
-            // the owner's death is being declared (the link knows before the memory does): the census
-            // that follows it finds the page's owner or takes it over, and serves this fault (refault)
+        if (!sent && dsm.backup != null) {
+            // the death of the owner (this node manages the page) or of the manager is being declared:
+            // the link knows before the memory does. The census that follows it finds the page's owner
+            // or takes it over and serves this fault: here if this node manages the page now (refault),
+            // else the new manager's question makes this node send it again (Recovery.refaultAt)
             return;
         }
         if (!sent) {
