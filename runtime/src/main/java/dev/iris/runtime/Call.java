@@ -155,12 +155,11 @@ final class Call extends Pending implements Runnable, ChannelFutureListener {
             if (loopDeadline()) {
                 LockSupport.park(this);
             } else {
-                long left = left();
-                if (left <= 0) {
+                if (left() <= 0) {
                     expire();
                     continue;
                 }
-                LockSupport.parkNanos(this, left);
+                parkTimed();
             }
             if (Thread.interrupted()) {
                 fail(new IpcException("send to " + target + " interrupted"));

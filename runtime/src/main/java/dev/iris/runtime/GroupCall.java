@@ -277,7 +277,7 @@ final class GroupCall extends Pending {
             if (loopDeadline()) {
                 LockSupport.park(this);
             } else {
-                LockSupport.parkNanos(this, left());
+                parkTimed();
             }
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
@@ -306,7 +306,7 @@ final class GroupCall extends Pending {
                 }
                 waiting = Wait.NEXT;
             }
-            LockSupport.parkNanos(this, left);
+            time.park(this, deadline);
             if (Thread.interrupted()) {
                 synchronized (this) {
                     waiting = Wait.NONE;

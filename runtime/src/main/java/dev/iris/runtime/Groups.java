@@ -2,6 +2,7 @@ package dev.iris.runtime;
 
 import dev.iris.runtime.GroupTable.NodeMembers;
 import dev.iris.runtime.internal.LamportClock;
+import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameEncoder;
 import dev.iris.runtime.transport.FrameFormatException;
@@ -23,11 +24,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 import java.util.function.LongConsumer;
 
 /**
@@ -70,11 +71,13 @@ final class Groups {
     private final GroupTable table = new GroupTable();
     private final Map<Long, AckWait> ackWaits = new ConcurrentHashMap<>();
     private final AtomicLong opIds = new AtomicLong();
-    private final AtomicInteger groupIds = new AtomicInteger(ThreadLocalRandom.current().nextInt(1, 1 << 20));
+    private final AtomicInteger groupIds;
     private final Object lock = new Object();
 
     Groups(NodeId self, NodeConfig config, Codecs codecs, LamportClock clock, Peers peers, ProcessTable processes,
-            Ipc ipc, Segments segments, Tracer tracer, EventLoop timers, Consumer<Peer> stateKnown) {
+            Ipc ipc, Segments segments, Tracer tracer, EventLoop timers, Consumer<Peer> stateKnown,
+            RandomGenerator random) {
+        this.groupIds = new AtomicInteger(random.nextInt(1, 1 << 20));
         this.segments = segments;
         this.timers = timers;
         this.self = self;
@@ -88,35 +91,39 @@ final class Groups {
         this.stateKnown = stateKnown;
     }
 
-    /** A join or leave waiting until every live peer applied it. */
+    /** A join or leave waiting until every live peer applied it; made by the thread that waits. */
     private static final class AckWait {
         private final Set<Integer> nodes = ConcurrentHashMap.newKeySet();
+        private final Thread waiter = Thread.currentThread();
 
         AckWait(Set<Integer> nodes) {
             this.nodes.addAll(nodes);
         }
 
-        synchronized void done(int nodeNumber) {
-            if (nodes.remove(nodeNumber)) {
-                notifyAll();
+        void done(int nodeNumber) {
+            if (nodes.remove(nodeNumber) && nodes.isEmpty()) {
+                LockSupport.unpark(waiter);
             }
         }
 
         /** Stops waiting for nodes that are no longer live (died before the wait was registered). */
-        synchronized void retainLive(Set<Integer> live) {
-            if (nodes.retainAll(live)) {
-                notifyAll();
+        void retainLive(Set<Integer> live) {
+            if (nodes.retainAll(live) && nodes.isEmpty()) {
+                LockSupport.unpark(waiter);
             }
         }
 
-        synchronized boolean await(long timeoutNanos) throws InterruptedException {
-            long deadline = System.nanoTime() + timeoutNanos;
+        /** Parks (no monitor: a simulation resumes the thread itself) until every node acknowledged, or the time-out. */
+        boolean await(NodeTime time, long timeoutNanos) throws InterruptedException {
+            long deadline = time.nanos() + timeoutNanos;
             while (!nodes.isEmpty()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                if (time.left(deadline) <= 0) {
                     return false;
                 }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
+                time.park(this, deadline);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
             }
             return true;
         }
@@ -204,7 +211,7 @@ final class Groups {
         }
         Duration patience = config.failureTimeout().multipliedBy(5);
         try {
-            if (!wait.await(patience.toNanos())) {
+            if (!wait.await(ipc.time(), patience.toNanos())) {
                 throw new IpcTimeoutException("group " + op.name().toLowerCase(Locale.ROOT)
                         + " not acknowledged by every live node within " + patience.toMillis() + " ms");
             }

@@ -17,8 +17,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
@@ -58,10 +58,11 @@ final class Ipc {
     private final EventLoop timers;
     private final PendingTable pending = new PendingTable();
     // random start: a late answer to a previous incarnation of this node matches no new request
-    private final AtomicLong requestIds = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
+    private final AtomicLong requestIds;
 
     Ipc(NodeId self, NodeConfig config, Codecs codecs, LamportClock clock, NodeTime time, Peers peers,
-            ProcessTable processes, Tracer tracer, Segments segments, EventLoop timers) {
+            ProcessTable processes, Tracer tracer, Segments segments, EventLoop timers, RandomGenerator random) {
+        this.requestIds = new AtomicLong(random.nextLong(1, Long.MAX_VALUE / 2));
         this.segments = segments;
         this.timers = timers;
         this.time = time;

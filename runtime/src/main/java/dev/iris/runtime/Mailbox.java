@@ -56,11 +56,10 @@ final class Mailbox {
                 if (timeoutNanos < 0) {
                     LockSupport.park(this);
                 } else {
-                    long left = time.left(deadline);
-                    if (left <= 0) {
+                    if (time.left(deadline) <= 0) {
                         return null;
                     }
-                    LockSupport.parkNanos(this, left);
+                    time.park(this, deadline);
                 }
                 if (Thread.interrupted()) {
                     throw new InterruptedException();

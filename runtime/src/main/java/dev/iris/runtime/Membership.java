@@ -587,7 +587,7 @@ final class Membership implements Peers {
             }
         }
         for (ChannelFuture f : closing) {
-            f.awaitUninterruptibly(2, TimeUnit.SECONDS); // before the event loops may stop
+            wiring.await(f, 2_000); // before the event loops may stop
         }
     }
 

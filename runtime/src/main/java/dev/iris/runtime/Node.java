@@ -65,7 +65,7 @@ public final class Node implements AutoCloseable {
     private final ProcessTable processes;
     private final LamportClock clock = new LamportClock();
     /** What time-outs and failure detection run on; it stands in debug time ({@link #pauseTime}). */
-    private final NodeTime time = new NodeTime();
+    private final NodeTime time;
     private final Tracer tracer;
     private final Ipc ipc;
     private final Segments segments;
@@ -77,22 +77,24 @@ public final class Node implements AutoCloseable {
     private volatile boolean closed;
     private ScheduledFuture<?> ticker;
 
-    private Node(NodeConfig config, Codecs codecs, Wiring wiring) {
+    private Node(NodeConfig config, Codecs codecs, Wiring wiring, NodeEnvironment env) {
         this.config = config;
+        this.time = env.time();
         this.id = NodeId.of(config.node());
         this.codecs = codecs;
         this.wiring = wiring;
         this.membership = new Membership(id, config, wiring, time, () -> advertisedAddress);
-        this.carriers = config.processesOnEventLoop()
+        this.carriers = env.threads() == null && config.processesOnEventLoop()
                 ? new LoopCarriers(config.node(), wiring.protocolLoop, config.heartbeatInterval().toNanos() / 5) : null;
-        this.processes = new ProcessTable(new Host(), time, carriers == null ? null : carriers::newThread);
-        this.tracer = new Tracer(id, membership);
+        this.processes = new ProcessTable(new Host(), time, env.threads() != null ? env.threads()
+                : carriers == null ? null : carriers::newThread, env.random());
+        this.tracer = new Tracer(id, membership, env.eventNanos());
         this.segments = new Segments(id, config, membership, tracer, clock);
         this.ipc = new Ipc(id, config, codecs, clock, time, membership, processes, tracer, segments,
-                wiring.protocolLoop);
+                wiring.protocolLoop, env.random());
         this.groups = new Groups(id, config, codecs, clock, membership, processes, ipc, segments, tracer,
                 wiring.protocolLoop,
-                membership::groupsKnown);
+                membership::groupsKnown, env.random());
         // a group join waits up to five failure timeouts for its acknowledgements: so may the server's start
         this.names = new Names(id, clock, groups, ipc, processes::spawn, config.failureTimeout().multipliedBy(5));
         this.memory = new Dsm(new Link(), config.memory(), config.dataDirectory());
@@ -136,18 +138,24 @@ public final class Node implements AutoCloseable {
      * @throws IpcException if the address cannot be bound (for example, the port is in use)
      */
     public static Node start(NodeConfig config, Codecs codecs) {
-        return start(config, codecs, Wiring.of(config));
+        NodeEnvironment env = NodeEnvironment.jvm();
+        return start(config, codecs, Wiring.of(config, env.waiter()), env);
     }
 
     /** Starts a node on a shared event loop group (of the matching transport); see {@link EmbeddedCluster}. */
     static Node start(NodeConfig config, Codecs codecs, EventLoopGroup group) {
-        return start(config, codecs, Wiring.shared(config, group));
+        return start(config, codecs, group, NodeEnvironment.jvm());
     }
 
-    private static Node start(NodeConfig config, Codecs codecs, Wiring wiring) {
+    /** Starts a node on a shared event loop group, in {@code env} (a simulation's); see {@link SimulatedCluster}. */
+    static Node start(NodeConfig config, Codecs codecs, EventLoopGroup group, NodeEnvironment env) {
+        return start(config, codecs, Wiring.shared(config, group, env.waiter()), env);
+    }
+
+    private static Node start(NodeConfig config, Codecs codecs, Wiring wiring, NodeEnvironment env) {
         Node node = null;
         try {
-            node = new Node(config, codecs, wiring);
+            node = new Node(config, codecs, wiring, env);
             node.bind();
         } catch (RuntimeException e) {
             if (node != null) {
@@ -329,7 +337,7 @@ public final class Node implements AutoCloseable {
             ticker.cancel(false);
         }
         if (server != null) {
-            server.close().awaitUninterruptibly();
+            wiring.await(server.close(), Long.MAX_VALUE);
         }
         membership.close();
         Supplier<IpcException> closing = () -> new NodeUnreachableException("node '" + id + "' is shutting down");

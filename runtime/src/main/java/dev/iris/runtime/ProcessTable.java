@@ -10,12 +10,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
+import java.util.random.RandomGenerator;
 
 /** The live processes of one node: ids, mailboxes, virtual threads, and their end. */
 final class ProcessTable {
@@ -27,7 +27,7 @@ final class ProcessTable {
     private final BiFunction<String, Runnable, Thread> threads;
     private final Map<Integer, Entry> entries = new ConcurrentHashMap<>();
     // a random start makes it unlikely that a restarted node reuses the ids of its previous life
-    private final AtomicInteger nextLocalId = new AtomicInteger(ThreadLocalRandom.current().nextInt(1, 1 << 20));
+    private final AtomicInteger nextLocalId;
 
     /** One process. Its mailbox closes when it exits. */
     static final class Entry {
@@ -85,9 +85,10 @@ final class ProcessTable {
 
     /**
      * A table whose processes run on virtual threads made by {@code threads} (name, body), or on the
-     * JDK's, with {@code null}.
+     * JDK's, with {@code null}; their ids start at a number drawn from {@code random}.
      */
-    ProcessTable(Host node, NodeTime time, BiFunction<String, Runnable, Thread> threads) {
+    ProcessTable(Host node, NodeTime time, BiFunction<String, Runnable, Thread> threads, RandomGenerator random) {
+        this.nextLocalId = new AtomicInteger(random.nextInt(1, 1 << 20));
         this.node = node;
         this.time = time;
         this.threads = threads != null ? threads : (name, body) -> Thread.ofVirtual().name(name).unstarted(body);

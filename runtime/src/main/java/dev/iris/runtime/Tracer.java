@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /** The node's {@link MessageEvent} listeners: nothing is made while nobody listens. */
 final class Tracer {
@@ -14,10 +15,13 @@ final class Tracer {
     private final Peers peers;
     private final List<Consumer<MessageEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean on;
+    private final LongSupplier nanos;
 
-    Tracer(NodeId self, Peers peers) {
+    /** Events of node {@code self}, stamped by {@code nanos}. */
+    Tracer(NodeId self, Peers peers, LongSupplier nanos) {
         this.self = self;
         this.peers = peers;
+        this.nanos = nanos;
     }
 
     /** Whether someone listens: a local step takes a tick of the clock of its own only then. */
@@ -51,7 +55,7 @@ final class Tracer {
             return;
         }
         MessageEvent e = new MessageEvent(kind, self.name(), peers.nameOf(peerNode), requestId, sender, target, type,
-                System.nanoTime(), clock, content);
+                nanos.getAsLong(), clock, content);
         for (Consumer<MessageEvent> listener : listeners) {
             try {
                 listener.accept(e);

@@ -62,6 +62,7 @@ final class Wiring {
     private final boolean local;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
+    private final NodeEnvironment.Waiter waiter;
     /** Mutual TLS between nodes, when the configuration has credentials and the transport is TCP. */
     private final Tls tls;
     final EventLoop protocolLoop;
@@ -69,8 +70,10 @@ final class Wiring {
     /** Makes the last handler of a connection (given whether this node made it); set by {@link #bind}. */
     private Function<Boolean, ChannelHandler> router;
 
-    private Wiring(NodeConfig config, String transport, EventLoopGroup group, boolean ownsGroup) {
+    private Wiring(NodeConfig config, String transport, EventLoopGroup group, boolean ownsGroup,
+            NodeEnvironment.Waiter waiter) {
         this.config = config;
+        this.waiter = waiter;
         this.transport = transport;
         this.local = config.bind() instanceof LocalAddress;
         this.group = group;
@@ -85,7 +88,7 @@ final class Wiring {
     }
 
     /** Wiring on event loops of its own: {@link NodeConfig#eventLoops()} for TCP, one for the in-JVM transport. */
-    static Wiring of(NodeConfig config) {
+    static Wiring of(NodeConfig config, NodeEnvironment.Waiter waiter) {
         boolean local = config.bind() instanceof LocalAddress;
         String transport = local ? "local" : EPOLL ? "epoll" : "nio";
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(local ? 1 : config.eventLoops(), switch (transport) {
@@ -93,12 +96,12 @@ final class Wiring {
             case "epoll" -> EpollIoHandler.newFactory();
             default -> NioIoHandler.newFactory();
         });
-        return new Wiring(config, transport, group, true);
+        return new Wiring(config, transport, group, true, waiter);
     }
 
     /** Wiring on a shared event loop group of the matching transport (in-JVM or NIO); see {@link EmbeddedCluster}. */
-    static Wiring shared(NodeConfig config, EventLoopGroup group) {
-        return new Wiring(config, config.bind() instanceof LocalAddress ? "local" : "nio", group, false);
+    static Wiring shared(NodeConfig config, EventLoopGroup group, NodeEnvironment.Waiter waiter) {
+        return new Wiring(config, config.bind() instanceof LocalAddress ? "local" : "nio", group, false, waiter);
     }
 
     private static boolean epollAvailable() {
@@ -170,12 +173,18 @@ final class Wiring {
         if (!local) {
             bootstrap.childOption(ChannelOption.TCP_NODELAY, true);
         }
-        ChannelFuture bound = bootstrap.bind(config.bind()).awaitUninterruptibly();
+        ChannelFuture bound = bootstrap.bind(config.bind());
+        await(bound, Long.MAX_VALUE);
         if (!bound.isSuccess()) {
             throw new IpcException("node '" + config.node() + "' cannot listen on " + format(config.bind()) + ": "
                     + bound.cause().getMessage());
         }
         return bound.channel();
+    }
+
+    /** Waits until {@code future} is done, at most {@code millis}; whether it is. */
+    boolean await(io.netty.util.concurrent.Future<?> future, long millis) {
+        return waiter.await(future, millis);
     }
 
     /** Dials a peer on {@link #protocolLoop}. */

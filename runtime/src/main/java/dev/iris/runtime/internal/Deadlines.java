@@ -21,7 +21,7 @@ final class Deadlines {
     private final EventExecutor loop;
     private LoopDeadline head;
     private LoopDeadline tail;
-    /** When the earliest pending timer task runs ({@link System#nanoTime}), or NONE. */
+    /** When the earliest pending timer task runs (by the loop's ticker), or NONE. */
     private long timerAt = NONE;
 
     private Deadlines(EventExecutor loop) {
@@ -84,7 +84,7 @@ final class Deadlines {
 
     private void schedule(long at) {
         timerAt = at;
-        loop.schedule(() -> expireDue(at), Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+        loop.schedule(() -> expireDue(at), Math.max(0, at - loop.ticker().nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     /** The timer task planned for {@code plannedAt}: expires what is due, then waits for the next. */
@@ -92,7 +92,7 @@ final class Deadlines {
         if (timerAt == plannedAt) {
             timerAt = NONE;
         }
-        long now = System.nanoTime();
+        long now = loop.ticker().nanoTime();
         while (head != null && head.expiresAt - now <= 0) {
             LoopDeadline due = head;
             remove(due);

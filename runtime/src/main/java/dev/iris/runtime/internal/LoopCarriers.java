@@ -1,8 +1,6 @@
 package dev.iris.runtime.internal;
 
 import java.lang.System.Logger.Level;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InaccessibleObjectException;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,36 +36,12 @@ import java.util.stream.Collectors;
  * <p>What still holds the loop: a thread that blocks where the JDK cannot unmount it (in a class
  * initializer or a native frame) and blocking file I/O, for as long as they last.
  *
- * <p>The JDK has no public API for a virtual thread's scheduler: this uses the constructor of
- * {@code java.lang.ThreadBuilders.VirtualThreadBuilder} that takes one (there since Java 21, "for
- * tests"), which needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}; and Java 24 or newer,
- * where a virtual thread that waits on a monitor no longer pins its carrier (JEP 491), which on a
- * loop would hold the loop for the wait. {@link #unavailable} says what is missing.
+ * <p>It needs {@link VirtualThreads} (Java 24 or newer, where a virtual thread that waits on a
+ * monitor does not hold its carrier, here the loop, for the wait). {@link #unavailable} says what
+ * is missing.
  */
 public final class LoopCarriers {
     private static final System.Logger LOG = System.getLogger(LoopCarriers.class.getName());
-    private static final String UNAVAILABLE;
-    private static final Constructor<?> BUILDER;
-
-    static {
-        Constructor<?> builder = null;
-        String unavailable = null;
-        if (Runtime.version().feature() < 24) {
-            unavailable = "Java 24 or newer (this is Java " + Runtime.version().feature() + ")";
-        } else {
-            try {
-                builder = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder")
-                        .getDeclaredConstructor(Executor.class);
-                builder.setAccessible(true);
-            } catch (InaccessibleObjectException e) {
-                unavailable = "the JVM option --add-opens java.base/java.lang=ALL-UNNAMED";
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                unavailable = "a JDK whose virtual thread builder takes a scheduler (this one: " + e + ")";
-            }
-        }
-        BUILDER = unavailable == null ? builder : null;
-        UNAVAILABLE = unavailable;
-    }
 
     private final String node;
     private final Executor loop;
@@ -86,8 +60,9 @@ public final class LoopCarriers {
      * @throws IllegalStateException if {@link #unavailable}
      */
     public LoopCarriers(String node, Executor loop, long limitNanos) {
-        if (UNAVAILABLE != null) {
-            throw new IllegalStateException("node '" + node + "': processes on the event loop need " + UNAVAILABLE);
+        if (VirtualThreads.unavailable() != null) {
+            throw new IllegalStateException("node '" + node + "': processes on the event loop need "
+                    + VirtualThreads.unavailable());
         }
         this.node = node;
         this.loop = loop;
@@ -96,24 +71,19 @@ public final class LoopCarriers {
 
     /** What this JVM lacks to carry virtual threads on an event loop, or null if nothing. */
     public static String unavailable() {
-        return UNAVAILABLE;
+        return VirtualThreads.unavailable();
     }
 
     /** An unstarted virtual thread named {@code name} that runs {@code body} on the loop. */
     public Thread newThread(String name, Runnable body) {
         Carrier carrier = new Carrier();
-        Thread thread;
-        try {
-            thread = ((Thread.Builder.OfVirtual) BUILDER.newInstance(carrier)).name(name).unstarted(() -> {
-                try {
-                    body.run();
-                } finally {
-                    live.remove(carrier);
-                }
-            });
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot make a virtual thread on an event loop", e);
-        }
+        Thread thread = VirtualThreads.builder(carrier).name(name).unstarted(() -> {
+            try {
+                body.run();
+            } finally {
+                live.remove(carrier);
+            }
+        });
         carrier.thread = thread;
         live.add(carrier);
         Watchdog.watch(this);

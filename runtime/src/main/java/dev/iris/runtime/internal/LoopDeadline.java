@@ -43,7 +43,7 @@ public abstract class LoopDeadline {
         if (left <= 0) {
             return false;
         }
-        expiresAt = System.nanoTime() + left;
+        expiresAt = loop.ticker().nanoTime() + left;
         return true;
     }
 
@@ -55,9 +55,14 @@ public abstract class LoopDeadline {
     /** Arms the deadline; on {@link #deadlineOn its loop}, by the task that writes the request. */
     public final void armDeadline() {
         if (!isDone()) {
-            expiresAt = System.nanoTime() + Math.max(0, left());
+            expiresAt = loop.ticker().nanoTime() + Math.max(0, left());
             Deadlines.of(loop).add(this);
         }
+    }
+
+    /** Parks the waiting thread until the deadline at the latest (a wait no loop keeps); it may return earlier. */
+    protected final void parkTimed() {
+        time.park(this, deadline);
     }
 
     /** Whether a loop keeps the deadline (the waiter parks untimed) rather than the waiter's timed park. */

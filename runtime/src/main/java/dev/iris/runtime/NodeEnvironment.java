@@ -1,0 +1,38 @@
+package dev.iris.runtime;
+
+import dev.iris.runtime.internal.NodeTime;
+import io.netty.util.concurrent.Future;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * What a node runs on besides its configuration: the JVM's time, threads and randomness, or a
+ * simulation's ({@link SimulatedCluster}), under which the same protocol classes run unchanged.
+ *
+ * @param time       the node's time, on which its time-outs and failure detection run
+ * @param random     draws the first numbers of the node's requests, processes and groups (a late
+ *                   answer to an earlier incarnation of the node then matches nothing new)
+ * @param threads    makes its processes' threads (name, body); null: the JDK's virtual threads, or
+ *                   the event loop's with {@link NodeConfig#processesOnEventLoop()}
+ * @param eventNanos stamps the node's message events
+ * @param waiter     waits for a channel's future (binding, closing)
+ */
+record NodeEnvironment(NodeTime time, RandomGenerator random, BiFunction<String, Runnable, Thread> threads,
+        LongSupplier eventNanos, Waiter waiter) {
+
+    /** Waits for a Netty future. */
+    interface Waiter {
+        /** Waits until {@code future} is done, at most {@code millis}; whether it is. */
+        boolean await(Future<?> future, long millis);
+    }
+
+    /** The JVM's: its running time, a random seed, blocking waits. */
+    static NodeEnvironment jvm() {
+        return new NodeEnvironment(new NodeTime(), new SplittableRandom(), null, System::nanoTime,
+                (future, millis) -> millis == Long.MAX_VALUE ? future.awaitUninterruptibly().isDone()
+                        : future.awaitUninterruptibly(millis, TimeUnit.MILLISECONDS));
+    }
+}

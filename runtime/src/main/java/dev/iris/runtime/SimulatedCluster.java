@@ -1,0 +1,151 @@
+package dev.iris.runtime;
+
+import dev.iris.runtime.internal.NodeTime;
+import dev.iris.runtime.internal.simulation.Scheduler;
+import io.netty.channel.local.LocalAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * The nodes of one cluster in a deterministic simulation: in this JVM, on the in-JVM transport,
+ * with the real protocol classes, but on a simulated clock, with one thing running at a time
+ * (a protocol step or a process until it blocks), and every choice (which ready process runs next,
+ * how long each frame takes on its connection, the first numbers of ids) drawn from one seed. Two
+ * runs with the same seed do the same steps in the same order at the same simulated times; time-outs,
+ * heartbeats and failure detection run on the simulated clock, so a simulated minute of a quiet
+ * cluster passes in a fraction of a second.
+ *
+ * <p>The simulation runs on the thread that {@linkplain #start starts} it, and only while that thread
+ * is in one of its methods ({@link #call}, {@link #run}). Processes must not wait outside the
+ * runtime (sleep, or wait on a lock or a monitor of their own with a time-out, or start threads of
+ * their own): the run would then depend on more than the seed, and the simulation fails with an error
+ * that names the thread that woke a process. Needs what {@link
+ * dev.iris.runtime.internal.VirtualThreads} needs (Java 24 or newer, and {@code --add-opens
+ * java.base/java.lang=ALL-UNNAMED}). The in-JVM addresses are {@code sim:CLUSTER/NODE}: one
+ * simulation of a cluster name at a time per JVM.
+ *
+ * <p>Not thread-safe: one thread starts, runs and closes it.
+ */
+public final class SimulatedCluster implements AutoCloseable {
+    /** How long the cluster has to form its mesh, in simulated time. */
+    private static final Duration MESH = Duration.ofSeconds(10);
+
+    private final String name;
+    private final long seed;
+    private final Scheduler scheduler;
+    private final List<Node> nodes = new ArrayList<>();
+
+    private SimulatedCluster(String name, long seed) {
+        this.name = name;
+        this.seed = seed;
+        this.scheduler = new Scheduler(seed);
+    }
+
+    /**
+     * Starts one node per name (the first is every other node's seed node) and runs the
+     * simulation until each sees all others. Each frame takes from {@code minLatency} to
+     * {@code maxLatency} on its connection (drawn from the seed); {@code configure} may change each
+     * node's configuration (its timing, a listener).
+     *
+     * @throws IpcException if the mesh does not form within 10 simulated seconds
+     * @throws IllegalStateException if this JVM cannot run a simulation (see above)
+     */
+    public static SimulatedCluster start(String name, List<String> nodeNames, Codecs codecs, long seed,
+            Duration minLatency, Duration maxLatency, UnaryOperator<NodeConfig> configure) {
+        SimulatedCluster cluster = new SimulatedCluster(name, seed);
+        try {
+            SocketAddress first = null;
+            for (String nodeName : nodeNames) {
+                SocketAddress address = new LocalAddress("sim:" + name + "/" + nodeName);
+                NodeConfig config = configure.apply(NodeConfig.of(nodeName, name, address,
+                        first == null ? List.of() : List.of(first)).withConnectionHandler(
+                                () -> cluster.scheduler.latency(minLatency.toNanos(), maxLatency.toNanos())));
+                first = first == null ? address : first;
+                cluster.nodes.add(Node.start(config, codecs, cluster.scheduler.loop(), cluster.environment()));
+            }
+            long until = cluster.scheduler.nanos() + MESH.toNanos();
+            if (!cluster.scheduler.runUntil(cluster::meshed, until)) {
+                throw new IpcException("the simulated cluster '" + name + "' (seed " + seed + ") did not form its "
+                        + "mesh within " + MESH.toSeconds() + " simulated seconds: " + cluster.nodes.stream()
+                                .map(n -> n.id().name() + " sees " + n.members().size()).toList());
+            }
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private NodeEnvironment environment() {
+        return new NodeEnvironment(new NodeTime(scheduler), scheduler.ids(), scheduler::newThread, scheduler::nanos,
+                scheduler::await);
+    }
+
+    private boolean meshed() {
+        for (Node node : nodes) {
+            if (node.members().size() < nodes.size()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The seed the simulation runs on. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The nodes, in the order they were started. */
+    public List<Node> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    /** Node {@code i}, counting from 0. */
+    public Node node(int i) {
+        return nodes.get(i);
+    }
+
+    /** The simulated time since the simulation began. */
+    public Duration elapsed() {
+        return Duration.ofNanos(scheduler.nanos());
+    }
+
+    /** How many steps the simulation ran. */
+    public long steps() {
+        return scheduler.steps();
+    }
+
+    /** Runs the simulation for {@code time} of simulated time. */
+    public void run(Duration time) {
+        long until = scheduler.nanos() + time.toNanos();
+        scheduler.runUntil(() -> scheduler.nanos() >= until, until);
+    }
+
+    /**
+     * Runs {@code body} as a process on node {@code node} and runs the simulation until it returns.
+     *
+     * @throws Exception           what {@code body} threw
+     * @throws IpcTimeoutException if it has not returned within {@code timeout} of simulated time
+     */
+    public <T> T call(int node, String process, Duration timeout, ProcessFunction<T> body) throws Exception {
+        return nodes.get(node).call(process, timeout, body); // its wait, on the simulation's time, runs the simulation
+    }
+
+    /** Closes the nodes, running the simulation while they leave, and then its event loop. */
+    @Override
+    public void close() {
+        nodes.forEach(Node::stopping);
+        for (Node node : nodes) {
+            node.close();
+        }
+        scheduler.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SimulatedCluster[" + name + ", seed " + seed + ", " + elapsed().toMillis() + " simulated ms]";
+    }
+}

@@ -1,0 +1,249 @@
+package dev.iris.runtime.internal.simulation;
+
+import dev.iris.runtime.internal.NodeTime;
+import dev.iris.runtime.internal.VirtualThreads;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Runs a simulation on the thread that made it (the driver), one step at a time: the tasks of the
+ * one event loop that every node shares until none is left, else one process thread among those
+ * ready to run, chosen by the seed, until it blocks, else the clock moves on to the next timer. So
+ * only one thing runs at a time, and what runs next is decided by the seed alone.
+ *
+ * <p>The processes' threads are virtual threads whose scheduler this is ({@link #newThread}); a
+ * thread's wait with a time-out is a timer of the loop that wakes it ({@link #park}), so the JDK's
+ * timer never resumes one. A process resumed by a thread other than the driver (the JDK's timer
+ * after a timed wait the node's time did not make, its unblocker after a monitor wait, or a thread
+ * of the program's own) is a {@linkplain #violation() violation}: it means the run depends on more
+ * than the seed, and the next step fails naming that thread.
+ *
+ * <p>Threads: everything is called on the driver, or by a process while the driver runs it.
+ */
+public final class Scheduler implements NodeTime.Source {
+    private final Thread driver = Thread.currentThread();
+    private final Clock clock = new Clock();
+    private final SimulatedLoop loop = new SimulatedLoop(driver, clock);
+    private final SplittableRandom choices;
+    private final SplittableRandom ids;
+    private final SplittableRandom network;
+    /** The continuations of the threads ready to run; guarded by itself (a violation adds from elsewhere). */
+    private final List<Runnable> ready = new ArrayList<>();
+    private final Executor carrier = this::resume;
+    /** The threads made here that may not have ended; only the driver touches it. */
+    private final List<Thread> threads = new ArrayList<>();
+    /** Whether the driver runs a process now. */
+    private volatile boolean inProcess;
+    private volatile String violation;
+    private long steps;
+
+    /** A scheduler whose choices {@code seed} makes; its thread is the caller's. */
+    public Scheduler(long seed) {
+        SplittableRandom root = new SplittableRandom(seed);
+        this.choices = root.split();
+        this.ids = root.split();
+        this.network = root.split();
+    }
+
+    /** The event loop of every node. */
+    public EventLoopGroup loop() {
+        return loop;
+    }
+
+    /** The simulated time, in nanoseconds since the simulation began. */
+    @Override
+    public long nanos() {
+        return clock.nanoTime();
+    }
+
+    /** How many steps ran. */
+    public long steps() {
+        return steps;
+    }
+
+    /** What made the run depend on more than the seed, or null. */
+    public String violation() {
+        return violation;
+    }
+
+    /** Draws the first ids of a node (one draw per node, in the order they start). */
+    public RandomGenerator ids() {
+        return ids.split();
+    }
+
+    /** A handler for one connection that delays each frame it reads by a seeded time ({@link Latency}). */
+    public ChannelHandler latency(long minNanos, long maxNanos) {
+        return new Latency(network, minNanos, maxNanos);
+    }
+
+    /** An unstarted thread for a process, which this runs. */
+    public Thread newThread(String name, Runnable body) {
+        Thread t = VirtualThreads.builder(carrier).name(name).unstarted(body);
+        threads.add(t);
+        return t;
+    }
+
+    private void resume(Runnable continuation) {
+        Thread t = Thread.currentThread();
+        if (t != driver && !(inProcess && t.isVirtual()) && violation == null) {
+            violation = "a process was resumed by thread '" + t.getName() + "', outside the simulation (a wait with a "
+                    + "time-out or on a monitor that the simulation does not control, or a thread of the program's own)";
+        }
+        synchronized (ready) {
+            ready.add(continuation);
+        }
+    }
+
+    /**
+     * Runs one step: the loop's tasks, or one ready process, or else moves the clock on to the next
+     * timer; false if nothing is left to run at all.
+     *
+     * @throws IllegalStateException on a {@link #violation()}, or on another thread than the driver
+     */
+    public boolean step() {
+        if (Thread.currentThread() != driver) {
+            throw new IllegalStateException("only the thread that made the simulation runs it");
+        }
+        if (violation != null) {
+            throw new IllegalStateException("the simulation is not deterministic: " + violation);
+        }
+        steps++;
+        if (loop.runNow() > 0) {
+            return true;
+        }
+        Runnable next;
+        synchronized (ready) {
+            next = ready.isEmpty() ? null : ready.remove(choices.nextInt(ready.size()));
+        }
+        if (next != null) {
+            inProcess = true;
+            try {
+                next.run();
+            } finally {
+                inProcess = false;
+            }
+            return true;
+        }
+        lookForTimedWaits();
+        long due = loop.nextDeadline();
+        if (due < 0) {
+            return false;
+        }
+        clock.advanceTo(due);
+        return true;
+    }
+
+    /**
+     * Before the clock moves: a process that waits with a time-out waits on the JDK's timer, in real
+     * time (the simulation's waits park without one), and would be resumed at a moment no seed decides.
+     */
+    private void lookForTimedWaits() {
+        threads.removeIf(t -> t.getState() == Thread.State.TERMINATED);
+        for (Thread t : threads) {
+            if (t.getState() == Thread.State.TIMED_WAITING && violation == null) {
+                violation = "process thread '" + t.getName() + "' waits with a time-out in real time, outside the "
+                        + "simulation (Thread.sleep, or a timed get, wait or park), at " + where(t);
+            }
+        }
+    }
+
+    /** The first frame of {@code t}'s stack outside the JDK. */
+    private static String where(Thread t) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (!e.getClassName().startsWith("java.") && !e.getClassName().startsWith("jdk.")) {
+                return e.toString();
+            }
+        }
+        return "(no frame outside the JDK)";
+    }
+
+    /** Runs steps until {@code done}, or the clock passes {@code untilNanos}, or nothing is left; whether done. */
+    public boolean runUntil(BooleanSupplier done, long untilNanos) {
+        while (!done.getAsBoolean()) {
+            if (nanos() > untilNanos || !step()) {
+                return done.getAsBoolean();
+            }
+        }
+        return true;
+    }
+
+    /** Waits for {@code future}: the driver runs the simulation meanwhile, a process parks. */
+    public boolean await(Future<?> future, long millis) {
+        if (Thread.currentThread() == driver) {
+            long until = millis == Long.MAX_VALUE ? Long.MAX_VALUE : nanos() + TimeUnit.MILLISECONDS.toNanos(millis);
+            return runUntil(future::isDone, until);
+        }
+        Thread t = Thread.currentThread();
+        future.addListener(f -> LockSupport.unpark(t));
+        while (!future.isDone()) {
+            LockSupport.park(future);
+        }
+        return true;
+    }
+
+    @Override
+    public void park(Object blocker, long nanos) {
+        Thread t = Thread.currentThread();
+        if (t == driver) {
+            throw new IllegalStateException("the simulation's driver cannot wait on its clock");
+        }
+        ScheduledFuture<?> timer = loop.schedule(() -> LockSupport.unpark(t), nanos, TimeUnit.NANOSECONDS);
+        LockSupport.park(blocker);
+        timer.cancel(false);
+    }
+
+    @Override
+    public <T> T get(CompletableFuture<T> future, long nanos)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (Thread.currentThread() == driver) {
+            runUntil(future::isDone, nanos() + nanos);
+        } else if (!future.isDone()) {
+            Thread t = Thread.currentThread();
+            future.whenComplete((value, failure) -> LockSupport.unpark(t));
+            park(future, nanos);
+        }
+        if (future.isDone()) {
+            return future.get();
+        }
+        throw new TimeoutException();
+    }
+
+    @Override
+    public void timedWait(Object monitor, long nanos) throws InterruptedException {
+        if (Thread.currentThread() == driver) {
+            throw new IllegalStateException("the simulation's driver cannot wait on its clock");
+        }
+        ScheduledFuture<?> timer = loop.schedule(() -> {
+            synchronized (monitor) {
+                monitor.notifyAll();
+            }
+        }, nanos, TimeUnit.NANOSECONDS);
+        try {
+            monitor.wait();
+        } finally {
+            timer.cancel(false);
+        }
+    }
+
+    /** Stops the loop, running what its shutdown still runs (its quiet period passes on the clock). */
+    public void close() {
+        loop.shutdownGracefully(0, 0, TimeUnit.NANOSECONDS);
+        for (int i = 0; i < 1_000 && !loop.isTerminated(); i++) {
+            clock.advanceTo(clock.nanoTime() + 1);
+            loop.runNow();
+        }
+    }
+}

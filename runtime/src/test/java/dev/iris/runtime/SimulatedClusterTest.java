@@ -1,0 +1,137 @@
+package dev.iris.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.iris.runtime.internal.VirtualThreads;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@link SimulatedCluster}: a run is decided by its seed alone, and time-outs run on its clock. */
+@Timeout(120)
+class SimulatedClusterTest {
+    private static final List<String> NODES = List.of("n1", "n2", "n3");
+    private static final Duration LATENCY_MIN = Duration.ofNanos(50_000);
+    private static final Duration LATENCY_MAX = Duration.ofMillis(2);
+
+    /** Java 24 or newer with java.lang open (the build's JDK and options here). */
+    @BeforeEach
+    void canSimulate() {
+        assumeTrue(VirtualThreads.unavailable() == null, VirtualThreads::unavailable);
+    }
+
+    private static SimulatedCluster start(String name, long seed) {
+        return SimulatedCluster.start(name, NODES, Codecs.of(), seed, LATENCY_MIN, LATENCY_MAX,
+                UnaryOperator.identity());
+    }
+
+    /**
+     * Three nodes; an echo server on n2 and one on n3; clients on n1 and n3 send to both at once;
+     * then a group with a member on each node, and a group send. Returns every message event of
+     * every node, with its simulated time.
+     */
+    private static List<String> history(long seed) throws Exception {
+        List<String> events = new ArrayList<>();
+        try (SimulatedCluster c = start("history", seed)) {
+            for (Node n : c.nodes()) {
+                n.addMessageListener(e -> events.add(e.nanos() + " " + e.node() + " " + e.kind() + " " + e.peer()
+                        + " " + e.requestId() + " " + e.sender() + "->" + e.target() + " " + e.content()));
+            }
+            ProcessId echo2 = c.node(1).spawn("echo", k -> {
+                while (true) {
+                    Request r = k.receive();
+                    k.reply(r, "n2:" + r.message());
+                }
+            });
+            ProcessId echo3 = c.node(2).spawn("echo", k -> {
+                while (true) {
+                    Request r = k.receive();
+                    k.reply(r, "n3:" + r.message());
+                }
+            });
+            c.node(2).spawn("client", k -> {
+                for (int i = 0; i < 20; i++) {
+                    k.send(i % 2 == 0 ? echo2 : echo3, "b" + i, Duration.ofSeconds(5));
+                }
+            });
+            List<Object> answers = c.call(0, "client", Duration.ofSeconds(30), k -> {
+                List<Object> got = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    got.add(k.send(i % 2 == 0 ? echo2 : echo3, "a" + i, Duration.ofSeconds(5)));
+                }
+                return got;
+            });
+            assertEquals("n2:a0", answers.get(0));
+            assertEquals("n3:a19", answers.get(19));
+            // a group with a member on every node; a group send from n1 gets every reply
+            ProcessId group = c.call(0, "creator", Duration.ofSeconds(10), k -> k.createGroup(false));
+            for (Node n : c.nodes()) {
+                n.spawn("member", k -> {
+                    k.join(group);
+                    while (true) {
+                        Request r = k.receive();
+                        k.reply(r, k.node().name());
+                    }
+                });
+            }
+            c.run(Duration.ofSeconds(1));
+            List<String> replied = c.call(0, "caster", Duration.ofSeconds(10), k -> k.sendGroup(group, "all",
+                    ReplyMode.ALL, Duration.ofSeconds(5)).replies().stream().map(r -> (String) r.message()).sorted()
+                    .toList());
+            assertEquals(NODES, replied);
+            c.run(Duration.ofSeconds(1)); // the other client finishes
+        }
+        return events;
+    }
+
+    @Test
+    void theSameSeedGivesTheSameHistoryStepForStep() throws Exception {
+        List<String> first = history(42);
+        List<String> second = history(42);
+        assertTrue(first.size() >= 160, "80 sends and their replies, seen at both ends: " + first.size());
+        assertEquals(first, second);
+        List<String> other = history(43);
+        assertNotEquals(first.stream().map(e -> e.substring(0, e.indexOf(' '))).toList(),
+                other.stream().map(e -> e.substring(0, e.indexOf(' '))).toList(),
+                "another seed, other latencies: the events' times differ");
+    }
+
+    /** A receive's time-out of a simulated minute passes on the simulated clock, while heartbeats keep the members. */
+    @Test
+    void timeOutsRunOnTheSimulatedClock() throws Exception {
+        try (SimulatedCluster c = start("timeouts", 7)) {
+            Duration before = c.elapsed();
+            Request nothing = c.call(0, "waiter", Duration.ofMinutes(2), k -> k.receive(Duration.ofMinutes(1)));
+            assertNull(nothing);
+            Duration waited = c.elapsed().minus(before);
+            assertTrue(waited.compareTo(Duration.ofMinutes(1)) >= 0 && waited.compareTo(Duration.ofSeconds(61)) < 0,
+                    "a simulated minute passed: " + waited);
+            assertTrue(c.node(1).members().size() == 3, "heartbeats kept the members alive meanwhile: "
+                    + c.node(1).members());
+        }
+    }
+
+    /** A process that sleeps (a wait the simulation does not control) makes the run fail, naming it and where it sleeps. */
+    @Test
+    void aProcessThatSleepsIsReported() throws Exception {
+        try (SimulatedCluster c = start("sleeper", 1)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> c.call(0, "sleeper", Duration.ofSeconds(10), k -> {
+                        Thread.sleep(60_000); // its timer cannot fire before the simulation looks
+                        return null;
+                    }));
+            assertTrue(e.getMessage().contains("not deterministic") && e.getMessage().contains("'iris:n1:sleeper:")
+                    && e.getMessage().contains("waits with a time-out") && e.getMessage().contains("SimulatedClusterTest"),
+                    e.getMessage());
+        }
+    }
+}
