@@ -13,7 +13,7 @@ package dev.iris.runtime;
  * @param sender    the requesting process
  * @param target    the process or group the request went to; for replies, the replying process
  * @param message   the message's type (its simple class name)
- * @param nanos     when, by {@link System#nanoTime()} of the node's JVM
+ * @param nanos     when, by {@link System#nanoTime()} of the node's JVM (in a simulation, by its clock)
  * @param clock     the node's Lamport clock, the same that orders its shared-memory events
  * @param content   what the message says, for a person: a record's fields, a string in quotes, a
  *                  {@code byte[]}'s length; at most {@value #CONTENT_CHARS} characters, empty if unknown

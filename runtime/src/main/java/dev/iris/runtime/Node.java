@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -66,6 +67,8 @@ public final class Node implements AutoCloseable {
     private final LamportClock clock = new LamportClock();
     /** What time-outs and failure detection run on; it stands in debug time ({@link #pauseTime}). */
     private final NodeTime time;
+    /** Stamps message and memory events. */
+    private final LongSupplier eventNanos;
     private final Tracer tracer;
     private final Ipc ipc;
     private final Segments segments;
@@ -80,6 +83,7 @@ public final class Node implements AutoCloseable {
     private Node(NodeConfig config, Codecs codecs, Wiring wiring, NodeEnvironment env) {
         this.config = config;
         this.time = env.time();
+        this.eventNanos = env.eventNanos();
         this.id = NodeId.of(config.node());
         this.codecs = codecs;
         this.wiring = wiring;
@@ -88,7 +92,7 @@ public final class Node implements AutoCloseable {
                 ? new LoopCarriers(config.node(), wiring.protocolLoop, config.heartbeatInterval().toNanos() / 5) : null;
         this.processes = new ProcessTable(new Host(), time, env.threads() != null ? env.threads()
                 : carriers == null ? null : carriers::newThread, env.random());
-        this.tracer = new Tracer(id, membership, env.eventNanos());
+        this.tracer = new Tracer(id, membership, eventNanos);
         this.segments = new Segments(id, config, membership, tracer, clock);
         this.ipc = new Ipc(id, config, codecs, clock, time, membership, processes, tracer, segments,
                 wiring.protocolLoop, env.random());
@@ -488,6 +492,11 @@ public final class Node implements AutoCloseable {
         @Override
         public NodeTime time() {
             return time;
+        }
+
+        @Override
+        public long eventNanos() {
+            return eventNanos.getAsLong();
         }
 
         @Override

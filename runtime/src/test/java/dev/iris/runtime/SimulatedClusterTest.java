@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.iris.runtime.dsm.DistributedLock;
+import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.internal.VirtualThreads;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,6 +105,62 @@ class SimulatedClusterTest {
         assertNotEquals(first.stream().map(e -> e.substring(0, e.indexOf(' '))).toList(),
                 other.stream().map(e -> e.substring(0, e.indexOf(' '))).toList(),
                 "another seed, other latencies: the events' times differ");
+    }
+
+    /** Three nodes add to one shared counter page, each ten times, under sequential consistency (and a lock). */
+    private static List<String> memoryHistory(long seed, boolean locked) throws Exception {
+        List<String> events = new ArrayList<>();
+        MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("data", 4096))).withManagers(NODES);
+        try (SimulatedCluster c = SimulatedCluster.start("memory", NODES, Codecs.of(), seed, LATENCY_MIN,
+                LATENCY_MAX, config -> config.withMemory(memory))) {
+            for (Node n : c.nodes()) {
+                n.memory().addListener(e -> events.add(e.nanos() + " " + e.node() + " " + e.kind() + " " + e.page()
+                        + " " + e.peer()));
+            }
+            long counter = c.node(0).memory().region("data").base();
+            for (int i = 0; i < 3; i++) {
+                c.node(i).spawn("adder", k -> {
+                    DistributedLock lock = k.memory().lock("counter");
+                    for (int j = 0; j < 10; j++) {
+                        if (locked) {
+                            lock.lock();
+                        }
+                        k.memory().setLong(counter, k.memory().getLong(counter) + 1);
+                        if (locked) {
+                            lock.unlock();
+                        }
+                    }
+                });
+            }
+            c.run(Duration.ofSeconds(5));
+            events.add("counter " + c.call(1, "reader", Duration.ofSeconds(5), k -> k.memory().getLong(counter)));
+        }
+        return events;
+    }
+
+    /**
+     * The shared memory runs under the simulation, a seed deciding its history too; and the
+     * simulation finds the bug in the adders (a read and a write that are not one atomic step lose
+     * updates) within a few seeds, and a failing seed fails again; with a lock, no seed loses one.
+     */
+    @Test
+    void sharedMemoryRunsUnderTheSimulationWhichFindsALostUpdate() throws Exception {
+        List<String> first = memoryHistory(5, false);
+        assertTrue(first.size() > 20, "faults, transfers and invalidations: " + first);
+        assertEquals(first, memoryHistory(5, false));
+        Long failing = null;
+        for (long seed = 1; seed <= 20 && failing == null; seed++) {
+            List<String> h = memoryHistory(seed, false);
+            if (!h.get(h.size() - 1).equals("counter 30")) {
+                failing = seed;
+                assertEquals(h, memoryHistory(seed, false), "the failing seed " + seed + " replays its history");
+            }
+        }
+        assertTrue(failing != null, "no seed of 20 lost an update");
+        for (long seed = 1; seed <= 5; seed++) {
+            List<String> h = memoryHistory(seed, true);
+            assertEquals("counter 30", h.get(h.size() - 1), "with the lock, seed " + seed);
+        }
     }
 
     /** A receive's time-out of a simulated minute passes on the simulated clock, while heartbeats keep the members. */

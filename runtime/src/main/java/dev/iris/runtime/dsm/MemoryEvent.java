@@ -9,7 +9,7 @@ package dev.iris.runtime.dsm;
  * @param peer  the other node involved (the node a page came from or went to, the new owner
  *              that invalidated, the node granted a lock), or {@code null}
  * @param name  the lock or barrier name for synchronization events, else the page's region
- * @param nanos when, by {@link System#nanoTime()} of the node's JVM
+ * @param nanos when, by {@link System#nanoTime()} of the node's JVM (in a simulation, by its clock)
  * @param clock the node's Lamport clock: an event that caused another has the smaller clock
  */
 public record MemoryEvent(Kind kind, String node, long page, String peer, String name, long nanos, long clock) {

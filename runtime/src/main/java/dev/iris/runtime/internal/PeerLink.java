@@ -57,6 +57,9 @@ public interface PeerLink {
     /** The node's time, on which time-outs run (it stands in debug time). */
     NodeTime time();
 
+    /** The time stamp of an event: {@link System#nanoTime()}, or a simulation's clock. */
+    long eventNanos();
+
     /** The allocator for payloads. */
     ByteBufAllocator alloc();
 

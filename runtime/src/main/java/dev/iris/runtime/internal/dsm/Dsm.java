@@ -647,7 +647,7 @@ public final class Dsm implements SharedMemory {
     void event(MemoryEvent.Kind kind, long page, int peer, String name) {
         if (listening) {
             MemoryEvent e = new MemoryEvent(kind, link.self().name(), page, peer == 0 ? null : nameOf(peer), name,
-                    System.nanoTime(), clock.now());
+                    link.eventNanos(), clock.now());
             for (Consumer<MemoryEvent> listener : listeners) {
                 try {
                     listener.accept(e);
