@@ -30,6 +30,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * One Iris node: a member of a cluster that hosts processes and talks to the other members over
@@ -67,6 +68,7 @@ public final class Node implements AutoCloseable {
     private final LamportClock clock = new LamportClock();
     /** What time-outs and failure detection run on; it stands in debug time ({@link #pauseTime}). */
     private final NodeTime time;
+    private final RandomGenerator random;
     /** Stamps message and memory events. */
     private final LongSupplier eventNanos;
     private final Tracer tracer;
@@ -84,6 +86,7 @@ public final class Node implements AutoCloseable {
         this.config = config;
         this.time = env.time();
         this.eventNanos = env.eventNanos();
+        this.random = env.random();
         this.id = NodeId.of(config.node());
         this.codecs = codecs;
         this.wiring = wiring;
@@ -91,14 +94,14 @@ public final class Node implements AutoCloseable {
         this.carriers = env.threads() == null && config.processesOnEventLoop()
                 ? new LoopCarriers(config.node(), wiring.protocolLoop, config.heartbeatInterval().toNanos() / 5) : null;
         this.processes = new ProcessTable(new Host(), time, env.threads() != null ? env.threads()
-                : carriers == null ? null : carriers::newThread, env.random());
+                : carriers == null ? null : carriers::newThread, random);
         this.tracer = new Tracer(id, membership, eventNanos);
         this.segments = new Segments(id, config, membership, tracer, clock);
         this.ipc = new Ipc(id, config, codecs, clock, time, membership, processes, tracer, segments,
-                wiring.protocolLoop, env.random());
+                wiring.protocolLoop, random);
         this.groups = new Groups(id, config, codecs, clock, membership, processes, ipc, segments, tracer,
                 wiring.protocolLoop,
-                membership::groupsKnown, env.random());
+                membership::groupsKnown, random);
         // a group join waits up to five failure timeouts for its acknowledgements: so may the server's start
         this.names = new Names(id, clock, groups, ipc, processes::spawn, config.failureTimeout().multipliedBy(5));
         this.memory = new Dsm(new Link(), config.memory(), config.dataDirectory());
@@ -495,6 +498,11 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
+        public RandomGenerator random() {
+            return random;
+        }
+
+        @Override
         public long eventNanos() {
             return eventNanos.getAsLong();
         }
@@ -512,6 +520,11 @@ public final class Node implements AutoCloseable {
         @Override
         public Executor executor() {
             return wiring.protocolLoop;
+        }
+
+        @Override
+        public void schedule(Runnable task, long delayNanos) {
+            wiring.protocolLoop.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
         }
     }
 }

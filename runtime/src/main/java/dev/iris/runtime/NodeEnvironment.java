@@ -2,7 +2,7 @@ package dev.iris.runtime;
 
 import dev.iris.runtime.internal.NodeTime;
 import io.netty.util.concurrent.Future;
-import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
@@ -13,8 +13,10 @@ import java.util.random.RandomGenerator;
  * simulation's ({@link SimulatedCluster}), under which the same protocol classes run unchanged.
  *
  * @param time       the node's time, on which its time-outs and failure detection run
- * @param random     draws the first numbers of the node's requests, processes and groups (a late
- *                   answer to an earlier incarnation of the node then matches nothing new)
+ * @param random     draws the first numbers of the node's ids (requests, processes, groups, page
+ *                   faults: a late answer to an earlier incarnation of the node then matches nothing
+ *                   new) and its random back-offs; the JVM's is thread-safe, a simulation's runs on
+ *                   its one thread
  * @param threads    makes its processes' threads (name, body); null: the JDK's virtual threads, or
  *                   the event loop's with {@link NodeConfig#processesOnEventLoop()}
  * @param eventNanos stamps the node's message events
@@ -29,9 +31,9 @@ record NodeEnvironment(NodeTime time, RandomGenerator random, BiFunction<String,
         boolean await(Future<?> future, long millis);
     }
 
-    /** The JVM's: its running time, a random seed, blocking waits. */
+    /** The JVM's: its running time, {@link ThreadLocalRandom}, blocking waits. */
     static NodeEnvironment jvm() {
-        return new NodeEnvironment(new NodeTime(), new SplittableRandom(), null, System::nanoTime,
+        return new NodeEnvironment(new NodeTime(), () -> ThreadLocalRandom.current().nextLong(), null, System::nanoTime,
                 (future, millis) -> millis == Long.MAX_VALUE ? future.awaitUninterruptibly().isDone()
                         : future.awaitUninterruptibly(millis, TimeUnit.MILLISECONDS));
     }

@@ -1,11 +1,13 @@
 package dev.iris.runtime;
 
 import dev.iris.runtime.internal.NodeTime;
+import dev.iris.runtime.internal.simulation.Network;
 import dev.iris.runtime.internal.simulation.Scheduler;
 import io.netty.channel.local.LocalAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -36,12 +38,14 @@ public final class SimulatedCluster implements AutoCloseable {
     private final String name;
     private final long seed;
     private final Scheduler scheduler;
+    private final Network network;
     private final List<Node> nodes = new ArrayList<>();
 
-    private SimulatedCluster(String name, long seed) {
+    private SimulatedCluster(String name, long seed, Duration minLatency, Duration maxLatency) {
         this.name = name;
         this.seed = seed;
         this.scheduler = new Scheduler(seed);
+        this.network = scheduler.network(minLatency.toNanos(), maxLatency.toNanos());
     }
 
     /**
@@ -55,14 +59,14 @@ public final class SimulatedCluster implements AutoCloseable {
      */
     public static SimulatedCluster start(String name, List<String> nodeNames, Codecs codecs, long seed,
             Duration minLatency, Duration maxLatency, UnaryOperator<NodeConfig> configure) {
-        SimulatedCluster cluster = new SimulatedCluster(name, seed);
+        SimulatedCluster cluster = new SimulatedCluster(name, seed, minLatency, maxLatency);
         try {
             SocketAddress first = null;
             for (String nodeName : nodeNames) {
                 SocketAddress address = new LocalAddress("sim:" + name + "/" + nodeName);
                 NodeConfig config = configure.apply(NodeConfig.of(nodeName, name, address,
                         first == null ? List.of() : List.of(first)).withConnectionHandler(
-                                () -> cluster.scheduler.latency(minLatency.toNanos(), maxLatency.toNanos())));
+                                () -> cluster.network.connection(nodeName)));
                 first = first == null ? address : first;
                 cluster.nodes.add(Node.start(config, codecs, cluster.scheduler.loop(), cluster.environment()));
             }
@@ -132,6 +136,45 @@ public final class SimulatedCluster implements AutoCloseable {
      */
     public <T> T call(int node, String process, Duration timeout, ProcessFunction<T> body) throws Exception {
         return nodes.get(node).call(process, timeout, body); // its wait, on the simulation's time, runs the simulation
+    }
+
+    /**
+     * Cuts the network between {@code side} and the other nodes, both ways, from now on: frames
+     * on their way are lost too, and each side's failure detector declares the other dead after
+     * its failure timeout (the majority goes on; a minority without it stops, as it would).
+     */
+    public void partition(Collection<String> side) {
+        for (Node a : nodes) {
+            for (Node b : nodes) {
+                if (side.contains(a.id().name()) && !side.contains(b.id().name())) {
+                    network.cut(a.id().name(), b.id().name());
+                    network.cut(b.id().name(), a.id().name());
+                }
+            }
+        }
+    }
+
+    /** Ends every cut: what is sent from now on arrives (a declared death stands: a node joins again). */
+    public void heal() {
+        network.heal();
+    }
+
+    /**
+     * Node {@code node} crashes: it is cut off from the others, and closed (its processes are
+     * interrupted, and what it says on the way out is lost). The others find it dead with their failure
+     * detector, as when a machine loses its power.
+     */
+    public void crash(String node) {
+        Node dead = node(node);
+        partition(List.of(node));
+        dead.stopping();
+        dead.close();
+    }
+
+    /** The node called {@code nodeName}. */
+    public Node node(String nodeName) {
+        return nodes.stream().filter(n -> n.id().name().equals(nodeName)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("the simulated cluster '" + name + "' has no node '" + nodeName + "'"));
     }
 
     /** Closes the nodes, running the simulation while they leave, and then its event loop. */

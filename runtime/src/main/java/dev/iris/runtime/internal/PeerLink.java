@@ -57,6 +57,9 @@ public interface PeerLink {
     /** The node's time, on which time-outs run (it stands in debug time). */
     NodeTime time();
 
+    /** Draws the first numbers of ids and random back-offs (the node's; a simulation's is seeded). */
+    java.util.random.RandomGenerator random();
+
     /** The time stamp of an event: {@link System#nanoTime()}, or a simulation's clock. */
     long eventNanos();
 
@@ -65,6 +68,9 @@ public interface PeerLink {
 
     /** Runs protocol work off the caller's thread (in order of submission). */
     Executor executor();
+
+    /** Runs {@code task} as protocol work {@code delayNanos} from now, by the event loop's clock. */
+    void schedule(Runnable task, long delayNanos);
 
     /**
      * How long this node waits without hearing from a peer before it declares it dead; a peer that

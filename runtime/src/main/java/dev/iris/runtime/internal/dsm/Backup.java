@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Backup implements PageStore {
     private final Dsm dsm;
-    private final AtomicLong tokens = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
+    private final AtomicLong tokens;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     /** Held while a replica is stored or a census answer is built: a commit's pages are seen all or none. */
     final Object store = new Object();
@@ -50,6 +49,7 @@ final class Backup implements PageStore {
 
     Backup(Dsm dsm) {
         this.dsm = dsm;
+        this.tokens = new AtomicLong(dsm.link.random().nextLong(1, Long.MAX_VALUE / 2));
     }
 
     /** The backup for this node's page {@code page}: the first live manager from the page's manager on, not this node. */

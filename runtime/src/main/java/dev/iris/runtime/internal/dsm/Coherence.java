@@ -9,7 +9,6 @@ import dev.iris.runtime.transport.PageWire;
 import io.netty.buffer.ByteBuf;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -59,11 +58,14 @@ final class Coherence {
     private final Dsm dsm;
     /** The nodes this node has seen die (a fixed manager among them no longer routes its pages). */
     private final Set<Integer> died = ConcurrentHashMap.newKeySet();
-    private final AtomicLong faultIds = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
-    private final long firstFaultId = faultIds.get();
+    // random start: a late answer to a previous incarnation of this node matches no new fault
+    private final long firstFaultId;
+    private final AtomicLong faultIds;
 
     Coherence(Dsm dsm) {
         this.dsm = dsm;
+        this.firstFaultId = dsm.link.random().nextLong(1, Long.MAX_VALUE / 2);
+        this.faultIds = new AtomicLong(firstFaultId);
     }
 
     // ------------------------------------------------------------------ faults of local accesses
@@ -718,14 +720,13 @@ final class Coherence {
      * than a write that completed (the partition test checks this with a one-sided cut).
      */
     private void copyGone(Page p, Page.Fault f, int node) {
-        java.util.concurrent.CompletableFuture.delayedExecutor(dsm.link.failureTimeout().toNanos(),
-                java.util.concurrent.TimeUnit.NANOSECONDS, dsm.link.executor()).execute(() -> {
-                    synchronized (p) {
-                        if (p.fault == f && f.awaitingAcks.remove(node) && f.awaitingAcks.isEmpty() && p.owner) {
-                            finishWrite(p, f);
-                        }
-                    }
-                });
+        dsm.link.schedule(() -> {
+            synchronized (p) {
+                if (p.fault == f && f.awaitingAcks.remove(node) && f.awaitingAcks.isEmpty() && p.owner) {
+                    finishWrite(p, f);
+                }
+            }
+        }, dsm.link.failureTimeout().toNanos());
     }
 
     /** Fails the fault in progress, if any (holding p's monitor). */

@@ -27,7 +27,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.StampedLock;
@@ -436,7 +435,7 @@ final class Collector {
     }
 
     private Collection collectOnce() {
-        long c = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        long c = dsm.link.random().nextLong(1, Long.MAX_VALUE);
         int[] peers = dsm.link.peers();
         int[] nodes = new int[peers.length + 1];
         nodes[0] = dsm.self;

@@ -585,8 +585,7 @@ public final class Dsm implements SharedMemory {
             }
             // randomized exponential backoff, so that conflicting transactions stop colliding
             long ceiling = 1_000L << Math.min(attempt, 10);
-            java.util.concurrent.locks.LockSupport.parkNanos(
-                    java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling));
+            link.time().park(this, link.time().nanos() + link.random().nextLong(ceiling));
         }
     }
 

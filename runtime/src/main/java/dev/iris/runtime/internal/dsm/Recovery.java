@@ -12,9 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -75,7 +73,7 @@ final class Recovery {
     }
 
     private static final class Census {
-        final long id = ThreadLocalRandom.current().nextLong();
+        final long id;
         final long generation;
         final int subject;
         final Set<Long> pages;
@@ -83,7 +81,8 @@ final class Recovery {
         final Map<Long, Findings> findings = new HashMap<>();
         boolean resolved;
 
-        Census(long generation, int subject, Set<Long> pages, Set<Integer> waiting) {
+        Census(long id, long generation, int subject, Set<Long> pages, Set<Integer> waiting) {
+            this.id = id;
             this.generation = generation;
             this.subject = subject;
             this.pages = pages;
@@ -134,18 +133,17 @@ final class Recovery {
         if (ready) {
             return;
         }
-        long deadline = System.nanoTime() + dsm.config.faultTimeout().toNanos();
+        long deadline = dsm.link.time().nanos() + dsm.config.faultTimeout().toNanos();
         synchronized (lock) {
             try {
                 while (!ready && !fenced) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
+                    if (dsm.link.time().left(deadline) <= 0) {
                         throw new MemoryException("the shared memory of node '" + dsm.link.self().name() + "' did "
                                 + "not open within " + dsm.config.faultTimeout().toMillis() + " ms: it opens once every "
                                 + "manager that is not deposed has joined; heard from " + names(statusFrom) + " of "
                                 + names(managerSet));
                     }
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                    dsm.link.time().timedWait(lock, deadline);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -274,8 +272,7 @@ final class Recovery {
         synchronized (lock) {
             gen = ++generation;
         }
-        CompletableFuture.delayedExecutor(dsm.link.failureTimeout().toNanos(), TimeUnit.NANOSECONDS,
-                dsm.link.executor()).execute(() -> startCensus(gen, node));
+        dsm.link.schedule(() -> startCensus(gen, node), dsm.link.failureTimeout().toNanos());
     }
 
     private void fence(String why) {
@@ -337,7 +334,7 @@ final class Recovery {
             for (int peer : dsm.link.peers()) {
                 waiting.add(peer);
             }
-            c = new Census(gen, subject, pages, waiting);
+            c = new Census(dsm.link.random().nextLong(), gen, subject, pages, waiting);
             census = c;
             merge(c, dsm.self, entries(dsm.self, null));
         }
@@ -558,8 +555,7 @@ final class Recovery {
         }
         if (retry) {
             long gen = generationNow();
-            CompletableFuture.delayedExecutor(RETRY_NANOS, TimeUnit.NANOSECONDS, dsm.link.executor())
-                    .execute(() -> startCensus(gen, c.subject));
+            dsm.link.schedule(() -> startCensus(gen, c.subject), RETRY_NANOS);
         }
     }
 

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Sync {
     private final Dsm dsm;
-    private final AtomicLong tickets = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
+    private final AtomicLong tickets;
     /** Requests of this node waiting for an answer, by ticket. */
     private final Map<Long, Waiter> waiting = new ConcurrentHashMap<>();
     private final Map<String, LockHandle> handles = new ConcurrentHashMap<>();
@@ -66,6 +65,7 @@ final class Sync {
 
     Sync(Dsm dsm) {
         this.dsm = dsm;
+        this.tickets = new AtomicLong(dsm.link.random().nextLong(1, Long.MAX_VALUE / 2));
     }
 
     DistributedLock lock(String name) {

@@ -2,12 +2,14 @@ package dev.iris.runtime.internal.simulation;
 
 import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.internal.VirtualThreads;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.WeakHashMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -34,14 +36,21 @@ import java.util.random.RandomGenerator;
  * <p>Threads: everything is called on the driver, or by a process while the driver runs it.
  */
 public final class Scheduler implements NodeTime.Source {
+    /** The JDK's thread that resumes virtual threads that waited for a monitor. */
+    private static final String UNBLOCKER = "VirtualThread-unblocker";
+    /** How long a process may stay blocked on a monitor between steps before the run fails (real time; a diagnosis). */
+    private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(10);
     private final Thread driver = Thread.currentThread();
     private final Clock clock = new Clock();
     private final SimulatedLoop loop = new SimulatedLoop(driver, clock);
     private final SplittableRandom choices;
     private final SplittableRandom ids;
     private final SplittableRandom network;
-    /** The continuations of the threads ready to run; guarded by itself (a violation adds from elsewhere). */
-    private final List<Runnable> ready = new ArrayList<>();
+    /** The continuations of the threads ready to run, by their {@link #order}; guarded by itself. */
+    private final TreeMap<Long, Runnable> ready = new TreeMap<>();
+    /** A thread's continuation's place among the ready: the order in which the threads first ran. */
+    private final Map<Runnable, Long> order = new WeakHashMap<>();
+    private long nextOrder;
     private final Executor carrier = this::resume;
     /** The threads made here that may not have ended; only the driver touches it. */
     private final List<Thread> threads = new ArrayList<>();
@@ -84,9 +93,9 @@ public final class Scheduler implements NodeTime.Source {
         return ids.split();
     }
 
-    /** A handler for one connection that delays each frame it reads by a seeded time ({@link Latency}). */
-    public ChannelHandler latency(long minNanos, long maxNanos) {
-        return new Latency(network, minNanos, maxNanos);
+    /** A network whose frames take from {@code minNanos} to {@code maxNanos}, drawn from the seed. */
+    public Network network(long minNanos, long maxNanos) {
+        return new Network(network, minNanos, maxNanos);
     }
 
     /** An unstarted thread for a process, which this runs. */
@@ -96,14 +105,53 @@ public final class Scheduler implements NodeTime.Source {
         return t;
     }
 
+    /**
+     * The JDK resumes a thread: from the driver or a process it runs, or from the JDK's unblocker
+     * once a monitor the thread waits for (or was notified on) is free, which {@link #settle} waits for.
+     */
     private void resume(Runnable continuation) {
         Thread t = Thread.currentThread();
-        if (t != driver && !(inProcess && t.isVirtual()) && violation == null) {
+        if (t != driver && !(inProcess && t.isVirtual()) && !t.getName().equals(UNBLOCKER) && violation == null) {
             violation = "a process was resumed by thread '" + t.getName() + "', outside the simulation (a wait with a "
-                    + "time-out or on a monitor that the simulation does not control, or a thread of the program's own)";
+                    + "time-out that the simulation does not control, or a thread of the program's own)";
         }
         synchronized (ready) {
-            ready.add(continuation);
+            ready.put(order.computeIfAbsent(continuation, c -> nextOrder++), continuation);
+        }
+    }
+
+    /**
+     * Waits until no thread is on its way to the ready ones: a thread notified on a monitor, or
+     * waiting to enter one that is free now, is resumed by the JDK's unblocker thread a moment later.
+     * Nothing runs meanwhile, so no monitor is held but by a thread that waits (parked): one blocked
+     * on such a monitor for long is reported.
+     */
+    private void settle() {
+        long since = 0;
+        while (true) {
+            int runnable = 0;
+            boolean blocked = false;
+            for (Thread t : threads) {
+                Thread.State state = t.getState();
+                blocked |= state == Thread.State.BLOCKED;
+                runnable += state == Thread.State.RUNNABLE ? 1 : 0;
+            }
+            int queued;
+            synchronized (ready) {
+                queued = ready.size();
+            }
+            if (!blocked && runnable <= queued) { // fewer: threads a process started, not counted here
+                return;
+            }
+            if (since == 0) {
+                since = System.nanoTime();
+            } else if (System.nanoTime() - since > STUCK_NANOS && violation == null) {
+                violation = "a process is blocked on a monitor that a waiting process holds: "
+                        + threads.stream().filter(t -> t.getState() == Thread.State.BLOCKED).map(t -> "'" + t.getName()
+                                + "' at " + where(t)).toList();
+                return;
+            }
+            Thread.onSpinWait();
         }
     }
 
@@ -124,9 +172,17 @@ public final class Scheduler implements NodeTime.Source {
         if (loop.runNow() > 0) {
             return true;
         }
-        Runnable next;
+        threads.removeIf(t -> t.getState() == Thread.State.TERMINATED);
+        settle();
+        Runnable next = null;
         synchronized (ready) {
-            next = ready.isEmpty() ? null : ready.remove(choices.nextInt(ready.size()));
+            if (!ready.isEmpty()) {
+                Long key = ready.firstKey();
+                for (int skip = choices.nextInt(ready.size()); skip > 0; skip--) {
+                    key = ready.higherKey(key);
+                }
+                next = ready.remove(key);
+            }
         }
         if (next != null) {
             inProcess = true;
@@ -151,7 +207,6 @@ public final class Scheduler implements NodeTime.Source {
      * time (the simulation's waits park without one), and would be resumed at a moment no seed decides.
      */
     private void lookForTimedWaits() {
-        threads.removeIf(t -> t.getState() == Thread.State.TERMINATED);
         for (Thread t : threads) {
             if (t.getState() == Thread.State.TIMED_WAITING && violation == null) {
                 violation = "process thread '" + t.getName() + "' waits with a time-out in real time, outside the "

@@ -1,0 +1,104 @@
+package dev.iris.runtime.internal.simulation;
+
+import dev.iris.runtime.transport.Handshake;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The network of a simulation, between the nodes' in-JVM connections and their protocols: each
+ * frame a connection reads takes a time drawn from the seed, in order (as TCP keeps it: a frame is
+ * read no earlier than the one before it), and frames between nodes that are {@linkplain #cut cut
+ * off} from each other are lost: a frame is looked at when it would be read, so one in flight when the
+ * cut comes is lost too. A cut connection's end goes unnoticed, so only the failure detector finds a
+ * cut (as with a network that drops everything, or a machine that lost its power).
+ *
+ * <p>Only the simulation's thread uses it.
+ */
+public final class Network {
+    private final SplittableRandom random;
+    private final long min;
+    private final long spread;
+    /** Directed cuts: "receiver sender". */
+    private final Set<String> cuts = new HashSet<>();
+
+    Network(SplittableRandom random, long minNanos, long maxNanos) {
+        if (minNanos < 0 || maxNanos < minNanos) {
+            throw new IllegalArgumentException("latency from " + minNanos + " to " + maxNanos + " ns");
+        }
+        this.random = random;
+        this.min = minNanos;
+        this.spread = maxNanos - minNanos + 1;
+    }
+
+    /** The handler of one connection of node {@code self} ({@code NodeConfig.withConnectionHandler}). */
+    public ChannelHandler connection(String self) {
+        return new Connection(self);
+    }
+
+    /** From now on {@code receiver} reads nothing {@code sender} sent, also what is on its way. */
+    public void cut(String receiver, String sender) {
+        cuts.add(receiver + " " + sender);
+    }
+
+    /** Every cut ends: what is sent from now on arrives. */
+    public void heal() {
+        cuts.clear();
+    }
+
+    private boolean isCut(String receiver, String sender) {
+        return sender != null && cuts.contains(receiver + " " + sender);
+    }
+
+    /** One end of a connection of node {@code self}; its peer is known from the handshake. */
+    private final class Connection extends ChannelInboundHandlerAdapter {
+        private final String self;
+        private String peer;
+        /** When the last frame is read, on the clock. */
+        private long last;
+
+        Connection(String self) {
+            this.self = self;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof Handshake hs) {
+                peer = hs.node();
+                if (isCut(self, peer)) {
+                    ctx.close(); // as if the connection could not be made
+                    return;
+                }
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            long now = ctx.executor().ticker().nanoTime();
+            last = Math.max(last, now + min + random.nextLong(spread));
+            ctx.executor().schedule(() -> {
+                if (isCut(self, peer)) {
+                    ReferenceCountUtil.release(msg);
+                } else {
+                    ctx.fireChannelRead(msg);
+                }
+            }, last - now, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            long now = ctx.executor().ticker().nanoTime();
+            ctx.executor().schedule(() -> {
+                if (!isCut(self, peer)) {
+                    ctx.fireChannelInactive();
+                }
+            }, Math.max(0, last - now), TimeUnit.NANOSECONDS);
+        }
+    }
+}
