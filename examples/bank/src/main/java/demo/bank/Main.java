@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the bank on the cluster {@code local} (see ClusterSession): every account starts with 1,000 cents; one
@@ -62,7 +61,8 @@ public final class Main {
                 }
             });
         }
-        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        // on the node's time: under a simulation (SimulationTest) the simulation runs meanwhile
+        clients.get(0).await(CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)), Duration.ofSeconds(120));
         Totals totals = clients.get(clients.size() - 1).call("auditor", timeout,
                 k -> (Totals) k.send(BankSystem.TELLERS, new Audit(), Duration.ofSeconds(10)));
         long expected = START * Accounts.CENTS_LENGTH;

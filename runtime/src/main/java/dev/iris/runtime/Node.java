@@ -300,6 +300,20 @@ public final class Node implements AutoCloseable {
     }
 
     /**
+     * Waits for {@code future} on this node's time, which stands in debug time; in a {@link
+     * SimulatedCluster}, on the thread that runs it, the simulation runs meanwhile.
+     *
+     * @return its value
+     * @throws ExecutionException   what it failed with
+     * @throws TimeoutException     if it is not done within {@code timeout}
+     * @throws InterruptedException if the waiting thread was interrupted
+     */
+    public <T> T await(CompletableFuture<T> future, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return time.get(future, time.nanos() + timeout.toNanos());
+    }
+
+    /**
      * Runs {@code body} as a process on this node and waits for its result: a client or a one-off
      * task in the cluster (a program's driver, a tool, a test). The process exits when {@code body}
      * returns.

@@ -184,6 +184,7 @@ public final class SimulatedCluster implements AutoCloseable {
         for (Node node : nodes) {
             node.close();
         }
+        network.close();
         scheduler.close();
     }
 

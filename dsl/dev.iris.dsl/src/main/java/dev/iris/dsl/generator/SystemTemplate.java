@@ -146,11 +146,11 @@ final class SystemTemplate {
                 import dev.iris.runtime.dsm.MemoryConfig;
                 import dev.iris.runtime.dsm.PageManagement;
                 import dev.iris.runtime.launch.ClusterSession;
+                import java.time.Duration;
                 import java.util.ArrayList;
                 import java.util.List;
                 import java.util.concurrent.CompletableFuture;
                 import java.util.concurrent.ExecutionException;
-                import java.util.concurrent.TimeUnit;
                 import java.util.concurrent.TimeoutException;
 
                 /** System {@code %s}: its groups, codecs and clusters, and how to start its processes. */
@@ -195,7 +195,8 @@ final class SystemTemplate {
 
                     /**
                      * Starts the processes that {@code cluster} places on {@code node} and waits until each has
-                     * joined its groups and run its {@code onStart}; returns their ids.
+                     * joined its groups and run its {@code onStart} (on the node's time: in a simulation, running it);
+                     * returns their ids.
                      *
                      * @throws IllegalStateException if a process fails to start within 30 s
                      */
@@ -318,7 +319,7 @@ final class SystemTemplate {
                     }
                 }
                 try {
-                    CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+                    node.await(CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)), Duration.ofSeconds(30));
                 } catch (ExecutionException e) {
                     throw new IllegalStateException("a process on node '" + node.id() + "' failed to start: "
                             + e.getCause(), e.getCause());

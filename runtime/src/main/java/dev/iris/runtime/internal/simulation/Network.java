@@ -5,7 +5,9 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,8 @@ public final class Network {
     private final long spread;
     /** Directed cuts: "receiver sender". */
     private final Set<String> cuts = new HashSet<>();
+    /** The frames on their way (released if the simulation ends before they arrive). */
+    private final Set<Object> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
 
     Network(SplittableRandom random, long minNanos, long maxNanos) {
         if (minNanos < 0 || maxNanos < minNanos) {
@@ -49,6 +53,12 @@ public final class Network {
     /** Every cut ends: what is sent from now on arrives. */
     public void heal() {
         cuts.clear();
+    }
+
+    /** Releases the frames still on their way; the simulation is over. */
+    public void close() {
+        inFlight.forEach(ReferenceCountUtil::release);
+        inFlight.clear();
     }
 
     private boolean isCut(String receiver, String sender) {
@@ -82,7 +92,11 @@ public final class Network {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             long now = ctx.executor().ticker().nanoTime();
             last = Math.max(last, now + min + random.nextLong(spread));
+            inFlight.add(msg);
             ctx.executor().schedule(() -> {
+                if (!inFlight.remove(msg)) {
+                    return; // released by close
+                }
                 if (isCut(self, peer)) {
                     ReferenceCountUtil.release(msg);
                 } else {
