@@ -1,5 +1,7 @@
 package dev.iris.runtime;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +22,7 @@ public record GroupReplies(int addressed, List<Reply> replies, Map<ProcessId, Ip
 
     public GroupReplies {
         replies = List.copyOf(replies);
-        failures = Map.copyOf(failures);
+        failures = Collections.unmodifiableMap(new LinkedHashMap<>(failures)); // in order, unlike Map.copyOf
     }
 
     /** The first reply's message, or {@code null} if there is none. */

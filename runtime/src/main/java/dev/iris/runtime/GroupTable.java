@@ -2,6 +2,7 @@ package dev.iris.runtime;
 
 import dev.iris.runtime.internal.NodeTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,7 +26,7 @@ final class GroupTable {
 
         static View of(Set<ProcessId> members) {
             List<ProcessId> order = List.copyOf(members);
-            Map<ProcessId, Integer> index = new HashMap<>();
+            Map<ProcessId, Integer> index = new LinkedHashMap<>(); // in order: the same in every JVM
             Map<Integer, List<ProcessId>> byNode = new LinkedHashMap<>();
             for (ProcessId m : order) {
                 index.put(m, index.size());
@@ -35,7 +36,7 @@ final class GroupTable {
             byNode.forEach((node, list) -> nodes.add(new NodeMembers(node, List.copyOf(list),
                     list.stream().mapToInt(ProcessId::localId).toArray())));
             int most = byNode.values().stream().mapToInt(List::size).max().orElse(0);
-            return new View(order, Map.copyOf(index), List.copyOf(nodes), most);
+            return new View(order, Collections.unmodifiableMap(index), List.copyOf(nodes), most);
         }
 
         Set<ProcessId> members() {
@@ -124,7 +125,7 @@ final class GroupTable {
                 next.put(g, View.of(left));
             }
         });
-        views = Map.copyOf(next);
+        views = Collections.unmodifiableMap(next); // not Map.copyOf: its order changes from JVM to JVM
         notifyAll(); // awaitMembers
     }
 
@@ -149,7 +150,7 @@ final class GroupTable {
         } else {
             next.put(group, View.of(members));
         }
-        views = Map.copyOf(next);
+        views = Collections.unmodifiableMap(next); // not Map.copyOf: its order changes from JVM to JVM
         notifyAll(); // awaitMembers
     }
 }

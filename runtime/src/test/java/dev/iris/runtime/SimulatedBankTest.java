@@ -39,7 +39,7 @@ class SimulatedBankTest {
     }
 
     /** One run: what it did, for comparing runs; fails if the bank lost or made money. */
-    private static String run(long seed) throws Exception {
+    static String run(long seed) throws Exception {
         MemoryConfig memory = MemoryConfig.of(List.of(new MemoryConfig.Region("vault", ACCOUNTS * 8L,
                 Consistency.TRANSACTIONAL, null))).withPageSize(PAGE).withBackup(true)
                 .withFaultTimeout(Duration.ofSeconds(20)).withManagers(NODES);

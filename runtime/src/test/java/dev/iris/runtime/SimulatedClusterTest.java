@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.iris.runtime.dsm.DistributedLock;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.internal.VirtualThreads;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +45,7 @@ class SimulatedClusterTest {
      * then a group with a member on each node, and a group send. Returns every message event of
      * every node, with its simulated time.
      */
-    private static List<String> history(long seed) throws Exception {
+    static List<String> history(long seed) throws Exception {
         List<String> events = new ArrayList<>();
         try (SimulatedCluster c = start("history", seed)) {
             for (Node n : c.nodes()) {
@@ -108,7 +112,7 @@ class SimulatedClusterTest {
     }
 
     /** Three nodes add to one shared counter page, each ten times, under sequential consistency (and a lock). */
-    private static List<String> memoryHistory(long seed, boolean locked) throws Exception {
+    static List<String> memoryHistory(long seed, boolean locked) throws Exception {
         List<String> events = new ArrayList<>();
         MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("data", 4096))).withManagers(NODES);
         try (SimulatedCluster c = SimulatedCluster.start("memory", NODES, Codecs.of(), seed, LATENCY_MIN,
@@ -161,6 +165,25 @@ class SimulatedClusterTest {
             List<String> h = memoryHistory(seed, true);
             assertEquals("counter 30", h.get(h.size() - 1), "with the lock, seed " + seed);
         }
+    }
+
+    /**
+     * Another JVM (other identity hashes, another salt for the JDK's immutable maps, other Netty
+     * channel ids) replays the histories of one seed byte for byte.
+     */
+    @Test
+    void anotherJvmReplaysTheSameHistories() throws Exception {
+        String here = SimulationReplayMain.fingerprint(3);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), SimulationReplayMain.class.getName(), "3")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String there;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            there = out.lines().filter(l -> l.startsWith("FINGERPRINT ")).findFirst().orElse("(none)");
+        }
+        assertEquals(0, p.waitFor(), "the other JVM ran the histories");
+        assertEquals("FINGERPRINT " + here, there);
     }
 
     /** A receive's time-out of a simulated minute passes on the simulated clock, while heartbeats keep the members. */

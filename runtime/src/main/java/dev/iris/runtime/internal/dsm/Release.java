@@ -9,9 +9,11 @@ import dev.iris.runtime.transport.PageWire;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -189,7 +191,7 @@ final class Release {
      * @return the write notices: per page, the newest master version with this node's writes
      */
     Map<Long, Long> flush() {
-        for (Page p : List.copyOf(dirty)) {
+        for (Page p : dirty.stream().sorted(Comparator.comparingLong(d -> d.number)).toList()) {
             synchronized (p) {
                 if (p.state == Page.WRITE) {
                     sendDiff(p);
@@ -212,12 +214,12 @@ final class Release {
         if (failed != null) {
             throw failed;
         }
-        return Map.copyOf(published);
+        return new TreeMap<>(published); // by page: the same order in every JVM
     }
 
     /** The write notices of this node's releases so far: per page, the newest master version with its writes. */
     Map<Long, Long> published() {
-        return Map.copyOf(published);
+        return new TreeMap<>(published); // by page: the same order in every JVM
     }
 
     /**

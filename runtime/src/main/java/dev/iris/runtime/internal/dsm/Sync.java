@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -294,7 +295,7 @@ final class Sync {
     }
 
     private Map<Long, Long> noticesOf(String lock) {
-        return Map.copyOf(lockNotices.getOrDefault(lock, Map.of()));
+        return new TreeMap<>(lockNotices.getOrDefault(lock, Map.of())); // by page: the same order in every JVM
     }
 
     private synchronized void acquire(Ticket t, String name) {
