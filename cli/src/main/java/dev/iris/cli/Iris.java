@@ -4,11 +4,13 @@ import dev.iris.dsl.export.NodeBundles;
 import dev.iris.dsl.ide.server.IrisLanguageServer;
 import dev.iris.runtime.IpcException;
 import dev.iris.runtime.Node;
+import dev.iris.runtime.internal.VirtualThreads;
 import dev.iris.runtime.launch.ClusterSession;
 import dev.iris.runtime.launch.GeneratedSystem;
 import dev.iris.runtime.launch.LaunchException;
 import dev.iris.runtime.launch.NodeMain;
 import dev.iris.runtime.monitor.Recorder;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -22,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -43,7 +46,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "iris", mixinStandardHelpOptions = true, version = "iris 0.1.0",
         description = "Write, check and run distributed programs: V-kernel process groups and distributed shared "
                 + "memory on the JVM.",
-        subcommands = {Iris.Run.class, Iris.Check.class, Iris.Export.class, Iris.NodeCommand.class, Iris.Lsp.class})
+        subcommands = {Iris.Run.class, Iris.Test.class, Iris.Check.class, Iris.Export.class, Iris.NodeCommand.class, Iris.Lsp.class})
 public final class Iris implements Runnable {
     @Spec
     private CommandSpec spec;
@@ -150,7 +153,7 @@ public final class Iris implements Runnable {
 
         private Integer run(PrintWriter err) throws Exception {
             try (Program p = Program.compile(target.program, err)) {
-                Method entry = mainMethod(p);
+                Method entry = mainMethod(p, main, target.program);
                 PrintStream original = System.out;
                 System.setOut(new NodeOutput(original).stream());
                 ClassLoader context = Thread.currentThread().getContextClassLoader();
@@ -177,7 +180,8 @@ public final class Iris implements Runnable {
             }
         }
 
-        private Method mainMethod(Program p) {
+        /** The main class {@code main} names (or the only one) of {@code p}, or null if it has none. */
+        static Method mainMethod(Program p, String main, Path program) {
             List<Method> mains = new ArrayList<>();
             for (Class<?> c : p.userClasses()) {
                 try {
@@ -191,7 +195,7 @@ public final class Iris implements Runnable {
                 }
             }
             if (main != null && mains.isEmpty()) {
-                throw new UserError(2, "no main class " + main + " in " + target.program);
+                throw new UserError(2, "no main class " + main + " in " + program);
             }
             if (mains.size() > 1) {
                 throw new UserError(2, "several main classes (" + mains.stream().map(m -> m.getDeclaringClass()
@@ -250,6 +254,89 @@ public final class Iris implements Runnable {
                 c.close();
             } catch (Exception e) {
                 // stopping anyway
+            }
+        }
+    }
+
+    @Command(name = "test", mixinStandardHelpOptions = true,
+            description = {"Compile a program and run its main class in a deterministic simulation, once per seed: every "
+                    + "node in this JVM with the real protocols, on a simulated clock, every choice (which process runs "
+                    + "next, how long each frame takes) drawn from the seed.",
+                    "A seed fails when the main class throws; its output is shown, and the same seed replays the same "
+                            + "run. Needs Java 24 or newer."})
+    static final class Test implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "PROGRAM", description = "a program directory or an .iris file")
+        private Path program;
+        @Option(names = "--simulate", required = true,
+                description = "run the program in the simulation (the way a program is tested, for now)")
+        private boolean simulate;
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "the first seed (default 1)")
+        private long seed;
+        @Option(names = "--runs", paramLabel = "K", defaultValue = "1", description = "how many seeds, from the first on")
+        private int runs;
+        @Option(names = "--main", paramLabel = "CLASS", description = "the main class, if there are several")
+        private String main;
+        @Parameters(index = "1..*", paramLabel = "ARGS", description = "arguments for the program's main class")
+        private List<String> arguments = List.of();
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter err = spec.commandLine().getErr();
+            if (runs < 1) {
+                throw new UserError(2, "--runs must be at least 1, not " + runs);
+            }
+            try (Program p = Program.compile(program, err)) {
+                Method entry = Run.mainMethod(p, main, program);
+                if (entry == null) {
+                    throw new UserError(2, program + " has no main class: a test runs the program's main class, "
+                            + "which opens its cluster (the generated system's open)");
+                }
+                ClassLoader context = Thread.currentThread().getContextClassLoader();
+                Thread.currentThread().setContextClassLoader(p.loader());
+                PrintStream original = System.out;
+                int failed = 0;
+                try {
+                    for (long s = seed; s < seed + runs; s++) {
+                        ByteArrayOutputStream output = new ByteArrayOutputStream();
+                        System.setOut(new PrintStream(output, true, StandardCharsets.UTF_8));
+                        Throwable failure = run(entry, s);
+                        System.out.flush();
+                        System.setOut(original);
+                        if (failure == null) {
+                            err.println("iris: seed " + s + " passed");
+                            continue;
+                        }
+                        failed++;
+                        err.println("iris: seed " + s + " FAILED; what the program printed:");
+                        err.print(output.toString(StandardCharsets.UTF_8));
+                        failure.printStackTrace(err);
+                        err.println("iris: run it again with: iris test " + program + " --simulate --seed " + s);
+                    }
+                } finally {
+                    System.setOut(original);
+                    Thread.currentThread().setContextClassLoader(context);
+                }
+                err.println("iris: " + (runs - failed) + " of " + runs + " seeds passed");
+                return failed == 0 ? 0 : 1;
+            }
+        }
+
+        /** Runs the main class under {@code seed}; what it threw, or null. */
+        private Throwable run(Method entry, long seed) throws Exception {
+            try {
+                ClusterSession.withEnvironment(Map.of(ClusterSession.SIMULATE_ENV, Long.toString(seed)), () ->
+                        entry.invoke(null, (Object) arguments.toArray(String[]::new)));
+                return null;
+            } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof IllegalStateException ise && VirtualThreads.unavailable() != null) {
+                    throw new UserError(2, "a simulation needs " + VirtualThreads.unavailable() + " (" + ise.getMessage()
+                            + ")");
+                }
+                return e.getCause();
+            } catch (IllegalAccessException e) {
+                throw new UserError(2, entry.getDeclaringClass().getName() + ".main is not public");
             }
         }
     }

@@ -112,6 +112,45 @@ class IrisCliTest {
     }
 
     /**
+     * {@code iris test --simulate}: the program's main class runs once per seed in a simulation
+     * (its cluster opened by the generated system); a seed that throws is reported with what the
+     * program printed and how to run it again. This program fails on even seeds on purpose.
+     */
+    @Test
+    void testRunsTheMainClassUnderEachSeedAndReportsTheFailingOnes(@TempDir Path dir) throws Exception {
+        Path program = greeter(dir, "");
+        Files.writeString(program.resolve("src/main/java/demo/greet/Main.java"), """
+                package demo.greet;
+
+                import dev.iris.runtime.launch.ClusterSession;
+
+                public class Main {
+                    public static void main(String[] args) throws Exception {
+                        try (ClusterSession s = GreetSystem.open(GreetSystem.LOCAL, new GreetSystem.Handlers(Greeter::new))) {
+                            String seed = ClusterSession.environment().get(ClusterSession.SIMULATE_ENV);
+                            System.out.println("simulated: " + (s.simulated() != null) + " on " + s.nodes().size()
+                                    + " nodes, seed " + seed);
+                            if (Long.parseLong(seed) % 2 == 0) {
+                                throw new IllegalStateException("planted: seed " + seed);
+                            }
+                        }
+                    }
+                }
+                """);
+        Outcome o = iris("test", program.toString(), "--simulate", "--seed", "1", "--runs", "2");
+        assertEquals(1, o.status(), o.err());
+        assertTrue(o.err().contains("iris: seed 1 passed"), o.err());
+        assertTrue(o.err().contains("iris: seed 2 FAILED; what the program printed:\nsimulated: true on 2 nodes, seed 2"),
+                o.err());
+        assertTrue(o.err().contains("IllegalStateException: planted: seed 2"), o.err());
+        assertTrue(o.err().contains("iris: run it again with: iris test " + program + " --simulate --seed 2"), o.err());
+        assertTrue(o.err().contains("iris: 1 of 2 seeds passed"), o.err());
+        Outcome bank = iris("test", Path.of("..", "examples", "bank").toString(), "--simulate", "--runs", "2");
+        assertEquals(0, bank.status(), bank.err());
+        assertTrue(bank.err().contains("iris: 2 of 2 seeds passed"), bank.err());
+    }
+
+    /**
      * {@code --record}: the bank example's run, recorded, holds every node's page table before its
      * events, the transfers' memory events (pages moving to several nodes), and the tellers group
      * with a member on every node. (Events of one node are in the file in the order its threads

@@ -86,7 +86,12 @@ public final class Main {
         }
     }
 
+    /** Prints the report; fails if money was lost or made (so that {@code iris test --simulate} finds it). */
     public static void main(String[] args) throws Exception {
-        System.out.println(run());
+        String report = run();
+        System.out.println(report);
+        if (report.contains("(WRONG)")) {
+            throw new IllegalStateException("the bank lost or made money");
+        }
     }
 }

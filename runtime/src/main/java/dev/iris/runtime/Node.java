@@ -24,9 +24,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -69,6 +71,8 @@ public final class Node implements AutoCloseable {
     /** What time-outs and failure detection run on; it stands in debug time ({@link #pauseTime}). */
     private final NodeTime time;
     private final RandomGenerator random;
+    /** Makes the threads of the node's own work, or null for the JDK's virtual threads. */
+    private final BiFunction<String, Runnable, Thread> threads;
     /** Stamps message and memory events. */
     private final LongSupplier eventNanos;
     private final Tracer tracer;
@@ -87,6 +91,7 @@ public final class Node implements AutoCloseable {
         this.time = env.time();
         this.eventNanos = env.eventNanos();
         this.random = env.random();
+        this.threads = env.threads();
         this.id = NodeId.of(config.node());
         this.codecs = codecs;
         this.wiring = wiring;
@@ -537,8 +542,17 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
+        public Thread newThread(String name, Runnable body) {
+            return threads != null ? threads.apply(name, body) : Thread.ofVirtual().name(name).unstarted(body);
+        }
+
+        @Override
         public void schedule(Runnable task, long delayNanos) {
-            wiring.protocolLoop.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            try {
+                wiring.protocolLoop.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                LOG.log(Level.DEBUG, "Node ''{0}'': its event loop stopped; work for later dropped", id);
+            }
         }
     }
 }

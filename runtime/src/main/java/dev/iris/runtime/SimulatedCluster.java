@@ -1,6 +1,7 @@
 package dev.iris.runtime;
 
 import dev.iris.runtime.internal.NodeTime;
+import dev.iris.runtime.internal.VirtualThreads;
 import dev.iris.runtime.internal.simulation.Network;
 import dev.iris.runtime.internal.simulation.Scheduler;
 import io.netty.channel.local.LocalAddress;
@@ -21,7 +22,9 @@ import java.util.function.UnaryOperator;
  * cluster passes in a fraction of a second.
  *
  * <p>The simulation runs on the thread that {@linkplain #start starts} it, and only while that thread
- * is in one of its methods ({@link #call}, {@link #run}). Processes must not wait outside the
+ * is in one of its methods ({@link #call}, {@link #run}) or waits on a node's time ({@link
+ * Node#call}, {@link Node#await}). That thread must not use a node's shared memory or send itself:
+ * it would wait for the simulation that only it runs (use a process, {@link #call}). Processes must not wait outside the
  * runtime (sleep, or wait on a lock or a monitor of their own with a time-out, or start threads of
  * their own): the run would then depend on more than the seed, and the simulation fails with an error
  * that names the thread that woke a process. Needs what {@link
@@ -59,6 +62,12 @@ public final class SimulatedCluster implements AutoCloseable {
      */
     public static SimulatedCluster start(String name, List<String> nodeNames, Codecs codecs, long seed,
             Duration minLatency, Duration maxLatency, UnaryOperator<NodeConfig> configure) {
+        if (nodeNames.isEmpty()) {
+            throw new IllegalArgumentException("the simulated cluster '" + name + "' needs at least one node");
+        }
+        if (VirtualThreads.unavailable() != null) {
+            throw new IllegalStateException("a simulation needs " + VirtualThreads.unavailable());
+        }
         SimulatedCluster cluster = new SimulatedCluster(name, seed, minLatency, maxLatency);
         try {
             SocketAddress first = null;
@@ -68,7 +77,12 @@ public final class SimulatedCluster implements AutoCloseable {
                         first == null ? List.of() : List.of(first)).withConnectionHandler(
                                 () -> cluster.network.connection(nodeName)));
                 first = first == null ? address : first;
-                cluster.nodes.add(Node.start(config, codecs, cluster.scheduler.loop(), cluster.environment()));
+                try {
+                    cluster.nodes.add(Node.start(config, codecs, cluster.scheduler.loop(), cluster.environment()));
+                } catch (IpcException e) {
+                    throw new IpcException(e.getMessage() + " (one simulation of a cluster name runs at a time in a "
+                            + "JVM: is another of '" + name + "' open?)");
+                }
             }
             long until = cluster.scheduler.nanos() + MESH.toNanos();
             if (!cluster.scheduler.runUntil(cluster::meshed, until)) {
@@ -78,7 +92,11 @@ public final class SimulatedCluster implements AutoCloseable {
             }
             return cluster;
         } catch (RuntimeException e) {
-            cluster.close();
+            try {
+                cluster.close();
+            } catch (RuntimeException failure) {
+                e.addSuppressed(failure);
+            }
             throw e;
         }
     }
@@ -181,11 +199,23 @@ public final class SimulatedCluster implements AutoCloseable {
     @Override
     public void close() {
         nodes.forEach(Node::stopping);
+        RuntimeException failed = null;
         for (Node node : nodes) {
-            node.close();
+            try {
+                node.close();
+            } catch (RuntimeException e) { // the other nodes close all the same: their addresses are freed
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
         }
         network.close();
         scheduler.close();
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     @Override

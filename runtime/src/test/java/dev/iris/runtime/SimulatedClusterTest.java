@@ -201,6 +201,26 @@ class SimulatedClusterTest {
         }
     }
 
+    /**
+     * A send to a process that never answers times out on the simulated clock, also in a simulation
+     * that follows another on this thread (each loop keeps its own deadlines).
+     */
+    @Test
+    void aSendTimesOutInEachSimulationOnAThread() throws Exception {
+        for (long seed = 1; seed <= 2; seed++) {
+            try (SimulatedCluster c = start("deadlines", seed)) {
+                ProcessId silent = c.node(1).spawn("silent", k -> {
+                    while (true) {
+                        k.receive();
+                    }
+                });
+                IpcTimeoutException e = assertThrows(IpcTimeoutException.class, () -> c.call(0, "sender",
+                        Duration.ofMinutes(1), k -> k.send(silent, "hello?", Duration.ofSeconds(5))));
+                assertTrue(e.getMessage().contains("no reply from"), "simulation " + seed + ": " + e.getMessage());
+            }
+        }
+    }
+
     /** A process that sleeps (a wait the simulation does not control) makes the run fail, naming it and where it sleeps. */
     @Test
     void aProcessThatSleepsIsReported() throws Exception {

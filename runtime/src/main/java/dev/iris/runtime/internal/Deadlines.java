@@ -31,7 +31,7 @@ final class Deadlines {
     /** The deadlines of {@code loop}, whose thread calls this. */
     static Deadlines of(EventExecutor loop) {
         Deadlines d = OF_LOOP.get();
-        if (d == null) {
+        if (d == null || d.loop != loop) { // another loop on this thread: a simulation's, after an earlier one's
             d = new Deadlines(loop);
             OF_LOOP.set(d);
         }

@@ -69,6 +69,9 @@ public interface PeerLink {
     /** Runs protocol work off the caller's thread (in order of submission). */
     Executor executor();
 
+    /** An unstarted thread for the memory's own work beside the processes (a virtual thread; a simulation's). */
+    Thread newThread(String name, Runnable body);
+
     /** Runs {@code task} as protocol work {@code delayNanos} from now, by the event loop's clock. */
     void schedule(Runnable task, long delayNanos);
 

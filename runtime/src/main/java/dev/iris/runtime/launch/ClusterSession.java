@@ -4,6 +4,7 @@ import dev.iris.runtime.Codecs;
 import dev.iris.runtime.EmbeddedCluster;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
+import dev.iris.runtime.SimulatedCluster;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.monitor.MonitorServer;
 import dev.iris.runtime.security.NodeCredentials;
@@ -12,10 +13,12 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Function;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,8 +36,13 @@ import java.util.function.UnaryOperator;
  * {@code 127.0.0.1:0}), {@code iris.credentials} as for {@link NodeMain}, and {@code iris.monitor}
  * ({@code host:port}): where the client serves its monitor, as a node does (the IDE watches it,
  * and stops its time while a debugger holds a node); it prints {@code MONITOR <client> <host:port>}.
+ * <li><b>Simulated</b>: when {@value #SIMULATE_ENV} is a seed (a whole number), every node of the
+ * cluster starts in this JVM in a {@link SimulatedCluster} on that seed, with its processes; the
+ * simulation runs on the thread that opens the session, while it waits on a node's time
+ * ({@link Node#call}, {@link Node#await}). {@code iris test --simulate} runs a program so.
  * </ul>
- * In both, {@code IRIS_PROCESSES_ON_EVENT_LOOP=true} (or {@code iris.processesOnEventLoop=true} in
+ * The environment is the process's, with what a launcher in this JVM set for the thread that runs
+ * the program ({@link #environment()}). In embedded and joined sessions, {@code IRIS_PROCESSES_ON_EVENT_LOOP=true} (or {@code iris.processesOnEventLoop=true} in
  * the client configuration) runs the processes of the nodes this JVM starts on their event loops,
  * as it does for a node bundle ({@link NodeMain}). Embedded nodes of a persistent shared memory keep
  * their pages in {@code iris-data/<cluster>/<node>} in the working directory, or under
@@ -44,35 +52,95 @@ import java.util.function.UnaryOperator;
 public final class ClusterSession implements AutoCloseable {
     /** The environment variable that names a client configuration. */
     public static final String CLIENT_ENV = "IRIS_CLIENT";
+    /** The environment variable whose seed runs the cluster in a simulation. */
+    public static final String SIMULATE_ENV = "IRIS_SIMULATE";
+    /** What a launcher in this JVM sets over the process's environment for the program it runs. */
+    private static final InheritableThreadLocal<Map<String, String>> LAUNCH = new InheritableThreadLocal<>();
     /** How long a joining client waits to see every node of the cluster. */
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a frame takes in a simulated session: from this ... */
+    private static final Duration SIMULATED_LATENCY_MIN = Duration.ofNanos(50_000);
+    /** ... to this, drawn from the seed. */
+    private static final Duration SIMULATED_LATENCY_MAX = Duration.ofMillis(2);
 
     private final EmbeddedCluster embedded;
+    private final SimulatedCluster simulated;
     private final Node client;
     private final MonitorServer monitor;
 
-    private ClusterSession(EmbeddedCluster embedded, Node client, MonitorServer monitor) {
+    private ClusterSession(EmbeddedCluster embedded, SimulatedCluster simulated, Node client, MonitorServer monitor) {
         this.embedded = embedded;
+        this.simulated = simulated;
         this.client = client;
         this.monitor = monitor;
     }
 
+    /** The process's environment, with what a launcher set for this thread over it ({@link #withEnvironment}). */
+    public static Map<String, String> environment() {
+        Map<String, String> set = LAUNCH.get();
+        if (set == null) {
+            return System.getenv();
+        }
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(set);
+        return env;
+    }
+
+    /** Runs {@code program} with {@code settings} over the environment, in this thread and the threads it starts. */
+    public static <T> T withEnvironment(Map<String, String> settings, Callable<T> program) throws Exception {
+        Map<String, String> before = LAUNCH.get();
+        LAUNCH.set(Map.copyOf(settings));
+        try {
+            return program.call();
+        } finally {
+            LAUNCH.set(before);
+        }
+    }
+
+    /** The seed of {@value #SIMULATE_ENV} in {@code env}, or null. */
+    private static Long seed(Map<String, String> env) {
+        String seed = env.get(SIMULATE_ENV);
+        if (seed == null || seed.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(seed.strip());
+        } catch (NumberFormatException e) {
+            throw new LaunchException(SIMULATE_ENV + " must be a seed (a whole number), not '" + seed + "'");
+        }
+    }
+
     /**
      * Opens cluster {@code cluster} (with nodes {@code nodeNames}): joins it when {@code env}
-     * names a client configuration, else starts it embedded and calls {@code startProcesses}.
+     * names a client configuration, else starts it embedded (or simulated) and calls
+     * {@code startNode} for each node.
      *
-     * @param startProcesses starts the program's processes on the embedded cluster's nodes and
-     *                       returns it (closing it if they fail to start)
+     * @param startNode starts the program's processes on a node that this session started (if it
+     *                  throws, the cluster is closed and the exception passed on)
      * @throws LaunchException if the client configuration is unreadable, incomplete, for another
      *                         cluster, or the client does not see every node within 60 s
      */
     public static ClusterSession open(String cluster, List<String> nodeNames, Codecs codecs, MemoryConfig memory,
-            Function<EmbeddedCluster, EmbeddedCluster> startProcesses, Map<String, String> env)
-            throws InterruptedException {
+            Consumer<Node> startNode, Map<String, String> env) throws InterruptedException {
         String conf = env.get(CLIENT_ENV);
+        Long seed = seed(env);
+        if (seed != null && conf != null && !conf.isBlank()) {
+            throw new LaunchException(SIMULATE_ENV + " and " + CLIENT_ENV + " are both set: a simulation runs every "
+                    + "node in this JVM, it cannot join a cluster");
+        }
+        if (seed != null) {
+            if (memory.persistent()) {
+                throw new LaunchException("cluster '" + cluster + "' is persistent: its page log runs on threads of its "
+                        + "own, which a simulation cannot run (" + SIMULATE_ENV + ")");
+            }
+            SimulatedCluster simulation = SimulatedCluster.start(cluster, nodeNames, codecs, seed,
+                    SIMULATED_LATENCY_MIN, SIMULATED_LATENCY_MAX, config -> config.withMemory(
+                            memory.managers().isEmpty() ? memory.withManagers(nodeNames) : memory));
+            return started(new ClusterSession(null, simulation, null, null), startNode);
+        }
         if (conf == null || conf.isBlank()) {
-            return new ClusterSession(startProcesses.apply(EmbeddedCluster.start(cluster, nodeNames, codecs, memory,
-                    embedded(cluster, env))), null, null);
+            return started(new ClusterSession(EmbeddedCluster.start(cluster, nodeNames, codecs, memory,
+                    embedded(cluster, env)), null, null, null), startNode);
         }
         Path confFile = Path.of(conf.strip());
         Properties properties = NodeMain.read(confFile);
@@ -87,9 +155,20 @@ public final class ClusterSession implements AutoCloseable {
                 System.out.println("MONITOR " + client.id().name() + " " + monitor.address());
                 System.out.flush();
             }
-            return new ClusterSession(null, client, monitor);
+            return new ClusterSession(null, null, client, monitor);
         } catch (RuntimeException e) {
             client.close();
+            throw e;
+        }
+    }
+
+    /** {@code session} once {@code startNode} started the program's processes on each of its nodes; else closed. */
+    private static ClusterSession started(ClusterSession session, Consumer<Node> startNode) {
+        try {
+            session.nodes().forEach(startNode);
+            return session;
+        } catch (RuntimeException | Error e) {
+            session.close(); // nothing of a cluster that did not start stays behind
             throw e;
         }
     }
@@ -160,13 +239,19 @@ public final class ClusterSession implements AutoCloseable {
      * order; the client node of a joined one.
      */
     public List<Node> nodes() {
-        return joined() ? List.of(client) : embedded.nodes();
+        return joined() ? List.of(client) : simulated != null ? simulated.nodes() : embedded.nodes();
     }
 
-    /** The embedded cluster; {@link IllegalStateException} if this session joined one. */
+    /** The simulation this session runs the cluster in, or null if it does not. */
+    public SimulatedCluster simulated() {
+        return simulated;
+    }
+
+    /** The embedded cluster; {@link IllegalStateException} if this session joined or simulates one. */
     public EmbeddedCluster embedded() {
         if (embedded == null) {
-            throw new IllegalStateException("this session joined its cluster; it embeds none");
+            throw new IllegalStateException("this session " + (joined() ? "joined its cluster" : "simulates its cluster")
+                    + "; it embeds none");
         }
         return embedded;
     }
@@ -179,6 +264,8 @@ public final class ClusterSession implements AutoCloseable {
                 monitor.close();
             }
             client.close();
+        } else if (simulated != null) {
+            simulated.close();
         } else {
             embedded.close();
         }

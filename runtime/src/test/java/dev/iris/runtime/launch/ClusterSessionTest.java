@@ -68,13 +68,10 @@ class ClusterSessionTest {
     void withoutAClientConfigurationTheClusterRunsEmbeddedWithItsProcesses() throws Exception {
         AtomicInteger started = new AtomicInteger();
         try (ClusterSession session = ClusterSession.open("lab", List.of("n1", "n2"), Codecs.of(),
-                MemoryConfig.of(List.of()), embedded -> {
-                    started.incrementAndGet();
-                    return embedded;
-                }, Map.of())) {
+                MemoryConfig.of(List.of()), node -> started.incrementAndGet(), Map.of())) {
             assertFalse(session.joined());
             assertEquals(List.of("n1", "n2"), session.nodes().stream().map(n -> n.id().name()).toList());
-            assertEquals(1, started.get(), "the program's processes were started once");
+            assertEquals(2, started.get(), "the program's processes were started once on each node");
             assertEquals(session.embedded().nodes(), session.nodes());
         }
     }
@@ -91,7 +88,7 @@ class ClusterSessionTest {
         });
         Path conf = clientConf("lab");
         try (ClusterSession session = ClusterSession.open("lab", List.of("n1", "n2"), Codecs.of(),
-                MemoryConfig.of(List.of()), embedded -> {
+                MemoryConfig.of(List.of()), node -> {
                     throw new AssertionError("a joining session starts no embedded cluster");
                 }, Map.of(ClusterSession.CLIENT_ENV, conf.toString()))) {
             assertTrue(session.joined());
@@ -111,7 +108,7 @@ class ClusterSessionTest {
         node("n1");
         Path conf = clientConf("production");
         LaunchException e = assertThrows(LaunchException.class, () -> ClusterSession.open("lab", List.of("n1"),
-                Codecs.of(), MemoryConfig.of(List.of()), embedded -> embedded,
+                Codecs.of(), MemoryConfig.of(List.of()), node -> { },
                 Map.of(ClusterSession.CLIENT_ENV, conf.toString())));
         assertTrue(e.getMessage().contains("'production'") && e.getMessage().contains("'lab'")
                 && e.getMessage().contains(conf.toString()), e.getMessage());
@@ -122,14 +119,14 @@ class ClusterSessionTest {
         assumeTrue(LoopCarriers.unavailable() == null, "this JVM cannot carry processes on an event loop");
         Map<String, String> env = Map.of("IRIS_PROCESSES_ON_EVENT_LOOP", "true");
         try (ClusterSession session = ClusterSession.open("lab", List.of("n1", "n2"), Codecs.of(),
-                MemoryConfig.of(List.of()), embedded -> embedded, env)) {
+                MemoryConfig.of(List.of()), node -> { }, env)) {
             Node n1 = session.nodes().get(0);
             assertTrue(session.nodes().stream().allMatch(n -> n.config().processesOnEventLoop()));
             ProcessId echo = session.nodes().get(1).spawn("echo", k -> k.reply(k.receive(), "pong"));
             assertEquals("pong", n1.call("client", TIMEOUT, k -> k.send(echo, "ping", TIMEOUT)));
         }
         try (ClusterSession session = ClusterSession.open("lab", List.of("n1"), Codecs.of(),
-                MemoryConfig.of(List.of()), embedded -> embedded, Map.of())) {
+                MemoryConfig.of(List.of()), node -> { }, Map.of())) {
             assertFalse(session.nodes().get(0).config().processesOnEventLoop(), "off by default");
         }
     }
@@ -142,7 +139,7 @@ class ClusterSessionTest {
         Map<String, String> env = Map.of("IRIS_DATA_DIR", data.toString());
         for (long run = 0; run < 2; run++) {
             try (ClusterSession session = ClusterSession.open("lab", List.of("n1", "n2"), Codecs.of(), memory,
-                    embedded -> embedded, env)) {
+                    node -> { }, env)) {
                 SharedMemory m = session.nodes().get(1).memory();
                 assertEquals(run, m.getAndAdd(m.region("cells").base(), 1), "what the runs before added");
             }
@@ -154,9 +151,31 @@ class ClusterSessionTest {
     @Test
     void aValueOtherThanTrueOrFalseIsRefusedBeforeANodeStarts() {
         LaunchException e = assertThrows(LaunchException.class, () -> ClusterSession.open("lab", List.of("n1"),
-                Codecs.of(), MemoryConfig.of(List.of()), embedded -> {
+                Codecs.of(), MemoryConfig.of(List.of()), node -> {
                     throw new AssertionError("no cluster starts");
                 }, Map.of("IRIS_PROCESSES_ON_EVENT_LOOP", "yes")));
         assertEquals("IRIS_PROCESSES_ON_EVENT_LOOP must be true or false, not 'yes'", e.getMessage());
+    }
+
+    /** With a seed in IRIS_SIMULATE (set by a launcher for this thread), the cluster runs in a simulation. */
+    @Test
+    void aSeedRunsTheClusterInASimulation() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.iris.runtime.internal.VirtualThreads.unavailable() == null);
+        List<String> started = new java.util.ArrayList<>();
+        String answer = ClusterSession.withEnvironment(Map.of(ClusterSession.SIMULATE_ENV, "5"), () -> {
+            try (ClusterSession session = ClusterSession.open("lab", List.of("n1", "n2"), Codecs.of(),
+                    MemoryConfig.of(List.of()), node -> started.add(node.id().name()), ClusterSession.environment())) {
+                assertTrue(session.simulated() != null && !session.joined());
+                ProcessId echo = session.nodes().get(1).spawn("echo", k -> k.reply(k.receive(), "pong"));
+                String pong = (String) session.nodes().get(0).call("client", TIMEOUT, k -> k.send(echo, "ping", TIMEOUT));
+                return pong + " after " + session.simulated().elapsed().toMillis() + " simulated ms";
+            }
+        });
+        assertEquals(List.of("n1", "n2"), started);
+        assertTrue(answer.startsWith("pong after "), answer);
+        assertEquals(null, ClusterSession.environment().get(ClusterSession.SIMULATE_ENV), "set for the launch only");
+        LaunchException e = assertThrows(LaunchException.class, () -> ClusterSession.open("lab", List.of("n1"),
+                Codecs.of(), MemoryConfig.of(List.of()), node -> { }, Map.of(ClusterSession.SIMULATE_ENV, "x")));
+        assertEquals("IRIS_SIMULATE must be a seed (a whole number), not 'x'", e.getMessage());
     }
 }

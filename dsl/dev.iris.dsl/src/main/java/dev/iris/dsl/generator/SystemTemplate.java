@@ -212,22 +212,23 @@ final class SystemTemplate {
                     public static EmbeddedCluster startEmbedded(ClusterSpec cluster, Handlers handlers) {
                         return startProcesses(EmbeddedCluster.start(cluster.name(),
                                 cluster.nodes().stream().map(NodeSpec::name).toList(), codecs(), memory(cluster),
-                                ClusterSession.embedded(cluster.name(), System.getenv())), cluster, handlers);
+                                ClusterSession.embedded(cluster.name(), ClusterSession.environment())), cluster, handlers);
                     }
 
                     /**
                      * The cluster a main class works with, in every kind of launch: {@code cluster} started in
                      * this JVM as {@link #startEmbedded} does, or, where the environment variable
                      * {@code IRIS_CLIENT} names a client configuration (an IDE launch with a JVM per node writes
-                     * one), a client node joined to the cluster's running node JVMs. Drive the cluster from
+                     * one), a client node joined to the cluster's running node JVMs, or, where {@code IRIS_SIMULATE}
+                     * is a seed ({@code iris test --simulate}), the cluster in a simulation. Drive the cluster from
                      * {@link ClusterSession#nodes()}.
                      *
                      * @throws InterruptedException if interrupted while the client joins
                      */
                     public static ClusterSession open(ClusterSpec cluster, Handlers handlers) throws InterruptedException {
                         return ClusterSession.open(cluster.name(), cluster.nodes().stream().map(NodeSpec::name).toList(),
-                                codecs(), memory(cluster), embedded -> startProcesses(embedded, cluster, handlers),
-                                System.getenv());
+                                codecs(), memory(cluster), node -> start(node, cluster, handlers),
+                                ClusterSession.environment());
                     }
 
                     /** Starts the processes of every node of {@code embedded}; closes it if one fails to start. */

@@ -185,10 +185,10 @@ final class Collector {
             return;
         }
         Step step = HeapWire.readStep(payload);
-        Thread.ofVirtual().name("iris-heap-step").start(() -> {
+        dsm.link.newThread("iris-heap-step", () -> {
             Answer answer = answer(from, step);
             dsm.send(from, FrameKind.HEAP_REPLY, HeapWire.answer(dsm.link.alloc(), answer));
-        });
+        }).start();
     }
 
     private Answer answer(int from, Step step) {
@@ -270,13 +270,13 @@ final class Collector {
             return refused(HeapWire.REMARK, c, "its processes changed " + addresses.size()
                     + " references and objects during it, more than one answer carries");
         }
-        Thread.ofVirtual().name("iris-heap-stop").start(() -> {
+        dsm.link.newThread("iris-heap-stop", () -> {
             try {
-                resume.get(dsm.config.faultTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                dsm.link.time().get(resume, dsm.link.time().nanos() + dsm.config.faultTimeout().toNanos());
             } catch (TimeoutException | InterruptedException | java.util.concurrent.ExecutionException e) {
                 giveUp(resume);
             }
-        });
+        }).start();
         return new Answer(HeapWire.REMARK, c, HeapWire.DONE, addresses.stream().mapToLong(Long::longValue).toArray());
     }
 
@@ -393,7 +393,7 @@ final class Collector {
     Collection collect() {
         refuseReleaseReferences();
         CompletableFuture<Collection> done = new CompletableFuture<>();
-        Thread.ofVirtual().name("iris-heap-collector").start(() -> {
+        dsm.link.newThread("iris-heap-collector", () -> {
             try {
                 DistributedLock lock = dsm.lock(LOCK);
                 lock.lock();
@@ -405,7 +405,7 @@ final class Collector {
             } catch (Throwable t) {
                 done.completeExceptionally(t);
             }
-        });
+        }).start();
         try {
             return done.join();
         } catch (java.util.concurrent.CompletionException e) {

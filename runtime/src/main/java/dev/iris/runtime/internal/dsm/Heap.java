@@ -321,15 +321,15 @@ final class Heap implements SharedHeap {
     }
 
     /** What {@code work} returns, computed on a thread of its own ({@code name}): never in the caller's transaction. */
-    private static <T> T apart(String name, Supplier<T> work) {
+    private <T> T apart(String name, Supplier<T> work) {
         CompletableFuture<T> done = new CompletableFuture<>();
-        Thread.ofVirtual().name(name).start(() -> {
+        memory.link.newThread(name, () -> {
             try {
                 done.complete(work.get());
             } catch (Throwable t) {
                 done.completeExceptionally(t);
             }
-        });
+        }).start();
         return join(done);
     }
 
@@ -605,7 +605,7 @@ final class Heap implements SharedHeap {
         /** The next arena, taken by a thread of its own and with its pages made this node's. */
         private CompletableFuture<Long> taking() {
             CompletableFuture<Long> arena = new CompletableFuture<>();
-            Thread.ofVirtual().name("iris-heap-" + region.name()).start(() -> {
+            memory.link.newThread("iris-heap-" + region.name(), () -> {
                 try {
                     long n = claim(1);
                     if (region.consistency() != Consistency.RELEASE) {
@@ -616,7 +616,7 @@ final class Heap implements SharedHeap {
                 } catch (Throwable t) {
                     arena.completeExceptionally(t);
                 }
-            });
+            }).start();
             return arena;
         }
 

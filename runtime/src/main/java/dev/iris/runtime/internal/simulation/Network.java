@@ -90,6 +90,10 @@ public final class Network {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (isCut(self, peer)) {
+                ReferenceCountUtil.release(msg); // sent into a cut: lost, even if the cut heals before it would arrive
+                return;
+            }
             long now = ctx.executor().ticker().nanoTime();
             last = Math.max(last, now + min + random.nextLong(spread));
             inFlight.add(msg);

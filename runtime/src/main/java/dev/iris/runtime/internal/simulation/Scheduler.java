@@ -239,7 +239,10 @@ public final class Scheduler implements NodeTime.Source {
     public boolean await(Future<?> future, long millis) {
         if (Thread.currentThread() == driver) {
             long until = millis == Long.MAX_VALUE ? Long.MAX_VALUE : nanos() + TimeUnit.MILLISECONDS.toNanos(millis);
-            return runUntil(future::isDone, until);
+            if (!runUntil(future::isDone, until) && until != Long.MAX_VALUE) {
+                clock.advanceTo(until); // nothing is left to run before it
+            }
+            return future.isDone();
         }
         Thread t = Thread.currentThread();
         future.addListener(f -> LockSupport.unpark(t));
@@ -264,7 +267,10 @@ public final class Scheduler implements NodeTime.Source {
     public <T> T get(CompletableFuture<T> future, long nanos)
             throws InterruptedException, ExecutionException, TimeoutException {
         if (Thread.currentThread() == driver) {
-            runUntil(future::isDone, nanos() + nanos);
+            long until = nanos() + nanos;
+            if (!runUntil(future::isDone, until)) {
+                clock.advanceTo(until); // nothing is left to run before it: the time-out has come
+            }
         } else if (!future.isDone()) {
             Thread t = Thread.currentThread();
             future.whenComplete((value, failure) -> LockSupport.unpark(t));
@@ -293,8 +299,16 @@ public final class Scheduler implements NodeTime.Source {
         }
     }
 
-    /** Stops the loop, running what its shutdown still runs (its quiet period passes on the clock). */
+    /**
+     * Lets the processes end (their nodes are closed: they were interrupted), for at most a
+     * simulated minute, then stops the loop, running what its shutdown still runs (its quiet period
+     * passes on the clock). A process thread that never ends would keep the whole simulation reachable.
+     */
     public void close() {
+        if (violation == null) { // else stepping would only report it again
+            runUntil(() -> threads.stream().allMatch(t -> t.getState() == Thread.State.TERMINATED
+                    || t.getState() == Thread.State.NEW), nanos() + TimeUnit.MINUTES.toNanos(1));
+        }
         loop.shutdownGracefully(0, 0, TimeUnit.NANOSECONDS);
         for (int i = 0; i < 1_000 && !loop.isTerminated(); i++) {
             clock.advanceTo(clock.nanoTime() + 1);
