@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.iris.runtime.dsm.DistributedLock;
 import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.internal.Blocking;
 import dev.iris.runtime.internal.VirtualThreads;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -17,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -218,6 +221,34 @@ class SimulatedClusterTest {
                         Duration.ofMinutes(1), k -> k.send(silent, "hello?", Duration.ofSeconds(5))));
                 assertTrue(e.getMessage().contains("no reply from"), "simulation " + seed + ": " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * The thread that runs the simulation may not wait on a node itself (it alone runs the
+     * simulation that would answer): a page fault from it is refused with an error that says why.
+     * A thread outside the simulation may not wait on its time.
+     */
+    @Test
+    void theSimulationsOwnThreadMayNotBlockOnANode() throws Exception {
+        MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("data", 4096))).withManagers(NODES);
+        try (SimulatedCluster c = SimulatedCluster.start("driver", NODES, Codecs.of(), 1, LATENCY_MIN, LATENCY_MAX,
+                config -> config.withMemory(memory))) {
+            long address = c.node(0).memory().region("data").base();
+            Blocking.Refused e = assertThrows(Blocking.Refused.class, () -> c.node(2).memory().getLong(address));
+            assertTrue(e.getMessage().contains("the thread that runs a simulation may not block"), e.getMessage());
+            assertEquals(0L, (long) c.call(2, "reader", Duration.ofSeconds(5), k -> k.memory().getLong(address)),
+                    "a process may");
+            AtomicReference<Throwable> outside = new AtomicReference<>();
+            Thread.ofPlatform().start(() -> {
+                try {
+                    c.node(0).await(new CompletableFuture<>(), Duration.ofSeconds(1));
+                } catch (Throwable x) {
+                    outside.set(x);
+                }
+            }).join();
+            assertTrue(outside.get() instanceof IllegalStateException
+                    && outside.get().getMessage().contains("is outside the simulation"), String.valueOf(outside.get()));
         }
     }
 

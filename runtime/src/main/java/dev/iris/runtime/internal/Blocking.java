@@ -2,12 +2,15 @@ package dev.iris.runtime.internal;
 
 /**
  * Threads that must not block: a thread running a process's request handler on an event loop
- * ({@code Dispatch.EVENT_LOOP}). Every blocking operation of the runtime (sends, receives, joins,
- * page faults, locks, barriers) calls {@link #check} first; on such a thread it throws
- * {@link Refused}, which the runtime catches around the handler.
+ * ({@code Dispatch.EVENT_LOOP}), and the thread that runs a simulation (it would wait for what
+ * only it runs). Every blocking operation of the runtime (sends, receives, joins, page faults,
+ * locks, barriers) calls {@link #check} first; on such a thread it throws {@link Refused}, which
+ * the runtime catches around an inline handler.
  */
 public final class Blocking {
-    private static final ThreadLocal<Boolean> FORBIDDEN = new ThreadLocal<>();
+    /** Why the thread must not block, or null or empty if it may. */
+    private static final ThreadLocal<String> FORBIDDEN = new ThreadLocal<>();
+    private static final String HANDLER = "a handler running on an event loop may not block";
 
     private Blocking() {
     }
@@ -21,7 +24,8 @@ public final class Blocking {
 
     /** Whether the calling thread must not block (for callers that build their description only then). */
     public static boolean forbidden() {
-        return FORBIDDEN.get() == Boolean.TRUE;
+        String why = FORBIDDEN.get();
+        return why != null && !why.isEmpty();
     }
 
     /**
@@ -31,9 +35,14 @@ public final class Blocking {
      *         another inline)
      */
     public static boolean forbid() {
+        return forbid(HANDLER);
+    }
+
+    /** As {@link #forbid()}, saying {@code why} the thread may not block. */
+    public static boolean forbid(String why) {
         boolean was = forbidden();
         if (!was) {
-            FORBIDDEN.set(Boolean.TRUE);
+            FORBIDDEN.set(why);
         }
         return was;
     }
@@ -41,7 +50,7 @@ public final class Blocking {
     /** Ends {@link #forbid} unless the thread was marked before it; the thread keeps its entry (no allocation). */
     public static void restore(boolean wasForbidden) {
         if (!wasForbidden) {
-            FORBIDDEN.set(Boolean.FALSE);
+            FORBIDDEN.set("");
         }
     }
 
@@ -53,8 +62,13 @@ public final class Blocking {
         private final String operation;
 
         public Refused(String operation) {
-            super("a handler running on an event loop may not block: " + operation, null, false, false);
+            super(why() + ": " + operation, null, false, false);
             this.operation = operation;
+        }
+
+        private static String why() {
+            String why = FORBIDDEN.get();
+            return why == null || why.isEmpty() ? HANDLER : why;
         }
 
         /** What the handler tried. */

@@ -1,5 +1,6 @@
 package dev.iris.runtime.internal.simulation;
 
+import dev.iris.runtime.internal.Blocking;
 import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.internal.VirtualThreads;
 import io.netty.channel.EventLoopGroup;
@@ -8,10 +9,12 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.WeakHashMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +55,13 @@ public final class Scheduler implements NodeTime.Source {
     private final Map<Runnable, Long> order = new WeakHashMap<>();
     private long nextOrder;
     private final Executor carrier = this::resume;
-    /** The threads made here that may not have ended; only the driver touches it. */
+    /** The threads made here that may not have ended; only the driver (and the processes it runs) touch it. */
     private final List<Thread> threads = new ArrayList<>();
+    /** The same, to look up (a resumption from one of them is the simulation's own). */
+    private final Set<Thread> known = ConcurrentHashMap.newKeySet();
+    /** Whether the driver was marked as a thread that must not block before (see {@link Blocking}). */
+    private final boolean wasForbidden = Blocking.forbid("the thread that runs a simulation may not block on a node "
+            + "itself, as it alone runs the simulation (use SimulatedCluster.call, or Node.call or Node.await)");
     /** Whether the driver runs a process now. */
     private volatile boolean inProcess;
     private volatile String violation;
@@ -102,6 +110,7 @@ public final class Scheduler implements NodeTime.Source {
     public Thread newThread(String name, Runnable body) {
         Thread t = VirtualThreads.builder(carrier).name(name).unstarted(body);
         threads.add(t);
+        known.add(t);
         return t;
     }
 
@@ -111,7 +120,7 @@ public final class Scheduler implements NodeTime.Source {
      */
     private void resume(Runnable continuation) {
         Thread t = Thread.currentThread();
-        if (t != driver && !(inProcess && t.isVirtual()) && !t.getName().equals(UNBLOCKER) && violation == null) {
+        if (t != driver && !(inProcess && known.contains(t)) && !t.getName().equals(UNBLOCKER) && violation == null) {
             violation = "a process was resumed by thread '" + t.getName() + "', outside the simulation (a wait with a "
                     + "time-out that the simulation does not control, or a thread of the program's own)";
         }
@@ -172,7 +181,7 @@ public final class Scheduler implements NodeTime.Source {
         if (loop.runNow() > 0) {
             return true;
         }
-        threads.removeIf(t -> t.getState() == Thread.State.TERMINATED);
+        threads.removeIf(t -> t.getState() == Thread.State.TERMINATED && known.remove(t));
         settle();
         Runnable next = null;
         synchronized (ready) {
@@ -245,6 +254,7 @@ public final class Scheduler implements NodeTime.Source {
             return future.isDone();
         }
         Thread t = Thread.currentThread();
+        checkWaiter(t);
         future.addListener(f -> LockSupport.unpark(t));
         while (!future.isDone()) {
             LockSupport.park(future);
@@ -252,9 +262,18 @@ public final class Scheduler implements NodeTime.Source {
         return true;
     }
 
+    /** Refuses a wait on the simulation's time by a thread that is neither its driver nor one of its processes. */
+    private void checkWaiter(Thread t) {
+        if (t != driver && !known.contains(t)) {
+            throw new IllegalStateException("thread '" + t.getName() + "' is outside the simulation: only its own "
+                    + "thread and its processes can wait on its time");
+        }
+    }
+
     @Override
     public void park(Object blocker, long nanos) {
         Thread t = Thread.currentThread();
+        checkWaiter(t);
         if (t == driver) {
             throw new IllegalStateException("the simulation's driver cannot wait on its clock");
         }
@@ -266,6 +285,7 @@ public final class Scheduler implements NodeTime.Source {
     @Override
     public <T> T get(CompletableFuture<T> future, long nanos)
             throws InterruptedException, ExecutionException, TimeoutException {
+        checkWaiter(Thread.currentThread());
         if (Thread.currentThread() == driver) {
             long until = nanos() + nanos;
             if (!runUntil(future::isDone, until)) {
@@ -284,6 +304,7 @@ public final class Scheduler implements NodeTime.Source {
 
     @Override
     public void timedWait(Object monitor, long nanos) throws InterruptedException {
+        checkWaiter(Thread.currentThread());
         if (Thread.currentThread() == driver) {
             throw new IllegalStateException("the simulation's driver cannot wait on its clock");
         }
@@ -314,5 +335,6 @@ public final class Scheduler implements NodeTime.Source {
             clock.advanceTo(clock.nanoTime() + 1);
             loop.runNow();
         }
+        Blocking.restore(wasForbidden);
     }
 }
