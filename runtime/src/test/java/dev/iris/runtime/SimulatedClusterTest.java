@@ -189,6 +189,49 @@ class SimulatedClusterTest {
         assertEquals("FINGERPRINT " + here, there);
     }
 
+    /**
+     * A client that takes a group send's first reply for all of them: it sends to a group with a
+     * member on n2 and one on n3 and, once the send returns, expects both to have the message.
+     * Whether the second member has it by then depends on the frames' latencies: under FIRST some
+     * seed of the first 20 finds the bug, and under ALL no seed does.
+     */
+    private static boolean everyMemberHadIt(long seed, ReplyMode mode) throws Exception {
+        try (SimulatedCluster c = start("first", seed)) {
+            ProcessId group = c.call(0, "creator", Duration.ofSeconds(10), k -> k.createGroup(false));
+            java.util.Set<String> had = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            for (int n = 1; n <= 2; n++) {
+                c.node(n).spawn("member", k -> {
+                    k.join(group);
+                    while (true) {
+                        Request r = k.receive();
+                        had.add(k.node().name());
+                        k.reply(r, "done");
+                    }
+                });
+            }
+            c.run(Duration.ofSeconds(1));
+            return c.call(0, "client", Duration.ofSeconds(10), k -> {
+                k.sendGroup(group, "do it", mode, Duration.ofSeconds(5));
+                return had.size() == 2;
+            });
+        }
+    }
+
+    @Test
+    void theSimulationFindsAClientThatTakesTheFirstReplyForAll() throws Exception {
+        Long found = null;
+        for (long seed = 1; seed <= 20 && found == null; seed++) {
+            if (!everyMemberHadIt(seed, ReplyMode.FIRST)) {
+                found = seed;
+            }
+        }
+        assertTrue(found != null, "no seed of 20 found the bug");
+        assertTrue(!everyMemberHadIt(found, ReplyMode.FIRST), "seed " + found + " finds it again");
+        for (long seed = 1; seed <= 5; seed++) {
+            assertTrue(everyMemberHadIt(seed, ReplyMode.ALL), "with ALL, seed " + seed);
+        }
+    }
+
     /** A receive's time-out of a simulated minute passes on the simulated clock, while heartbeats keep the members. */
     @Test
     void timeOutsRunOnTheSimulatedClock() throws Exception {
