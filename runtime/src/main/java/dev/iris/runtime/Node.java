@@ -403,6 +403,11 @@ public final class Node implements AutoCloseable {
     }
 
     /** Tells this node that its cluster is being stopped (see {@link EmbeddedCluster#close()}). */
+    /** Whether this node was closed. */
+    boolean closed() {
+        return closed;
+    }
+
     void stopping() {
         membership.clusterStopping();
     }

@@ -43,6 +43,9 @@ public final class SimulatedCluster implements AutoCloseable {
     private final Scheduler scheduler;
     private final Network network;
     private final List<Node> nodes = new ArrayList<>();
+    /** Each node's configuration and codecs, to start it again ({@link #restart}). */
+    private final List<NodeConfig> configs = new ArrayList<>();
+    private Codecs codecs;
 
     private SimulatedCluster(String name, long seed, Duration minLatency, Duration maxLatency) {
         this.name = name;
@@ -77,6 +80,8 @@ public final class SimulatedCluster implements AutoCloseable {
                         first == null ? List.of() : List.of(first)).withConnectionHandler(
                                 () -> cluster.network.connection(nodeName)));
                 first = first == null ? address : first;
+                cluster.codecs = codecs;
+                cluster.configs.add(config);
                 try {
                     cluster.nodes.add(Node.start(config, codecs, cluster.scheduler.loop(), cluster.environment()));
                 } catch (IpcException e) {
@@ -187,6 +192,26 @@ public final class SimulatedCluster implements AutoCloseable {
         partition(List.of(node));
         dead.stopping();
         dead.close();
+    }
+
+    /**
+     * Starts node {@code node}, which {@linkplain #crash crashed}, again: a new incarnation with
+     * none of its processes, cut off from nobody, that joins the others through the first node as
+     * at the start. Its new id numbers are drawn from the seed too.
+     *
+     * @return the new node (it replaces the old one in {@link #nodes()})
+     * @throws IllegalStateException if the node has not crashed (or been closed)
+     */
+    public Node restart(String node) {
+        int i = nodes.indexOf(node(node));
+        if (!nodes.get(i).closed()) {
+            throw new IllegalStateException("node '" + node + "' of the simulated cluster '" + name + "' runs: crash it "
+                    + "first");
+        }
+        network.reconnect(node);
+        Node again = Node.start(configs.get(i), codecs, scheduler.loop(), environment());
+        nodes.set(i, again);
+        return again;
     }
 
     /** The node called {@code nodeName}. */

@@ -232,6 +232,24 @@ class SimulatedClusterTest {
         }
     }
 
+    /** A crashed node is declared dead by the others; started again, it joins them, and a process on it answers. */
+    @Test
+    void aCrashedNodeRestartsAndJoinsAgain() throws Exception {
+        try (SimulatedCluster c = start("restart", 9)) {
+            c.crash("n3");
+            c.run(Duration.ofSeconds(5));
+            assertEquals(2, c.node(0).members().size(), "n3 was declared dead: " + c.node(0).members());
+            assertThrows(IllegalStateException.class, () -> c.restart("n1"), "n1 runs");
+            Node n3 = c.restart("n3");
+            c.run(Duration.ofSeconds(5));
+            assertEquals(3, c.node(0).members().size(), "n3 joined again: " + c.node(0).members());
+            assertEquals(3, n3.members().size(), n3.members().toString());
+            ProcessId echo = n3.spawn("echo", k -> k.reply(k.receive(), "back"));
+            assertEquals("back", c.call(0, "client", Duration.ofSeconds(10), k -> k.send(echo, "hi",
+                    Duration.ofSeconds(5))));
+        }
+    }
+
     /** A receive's time-out of a simulated minute passes on the simulated clock, while heartbeats keep the members. */
     @Test
     void timeOutsRunOnTheSimulatedClock() throws Exception {

@@ -50,6 +50,11 @@ public final class Network {
         cuts.add(receiver + " " + sender);
     }
 
+    /** Every cut to or from {@code node} ends (it starts again). */
+    public void reconnect(String node) {
+        cuts.removeIf(c -> c.startsWith(node + " ") || c.endsWith(" " + node));
+    }
+
     /** Every cut ends: what is sent from now on arrives. */
     public void heal() {
         cuts.clear();
