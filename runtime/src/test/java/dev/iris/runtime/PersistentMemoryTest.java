@@ -128,6 +128,13 @@ class PersistentMemoryTest {
             for (int t = 0; t < writers; t++) {
                 assertEquals(writes, c.node(2).memory().getLong(base + 8L * (t * WORDS / 2)), "writer " + t);
             }
+            // every node has given every page its owner once its own access to each page got through
+            // (a node opens on its own, page by page, once it heard every manager's log)
+            for (int n = 0; n < 3; n++) {
+                for (int page = 0; page < PAGES; page++) {
+                    c.node(n).memory().getLong(base + (long) page * PAGE);
+                }
+            }
             long owned = c.node(0).memory().snapshot().stream().filter(PageInfo::owner).count()
                     + c.node(1).memory().snapshot().stream().filter(PageInfo::owner).count()
                     + c.node(2).memory().snapshot().stream().filter(PageInfo::owner).count();
