@@ -27,6 +27,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
@@ -139,9 +141,68 @@ class SharedMemoryTest {
         }
     }
 
+    /**
+     * A copy is fetched again with its invalidation's acknowledgement once it was read twice between
+     * two writes (the fault that brought it and a read that found it), and then as long as it is read
+     * at all: a page written over and over between a reader's reads costs each write only the
+     * invalidation, and the writer keeps it writable.
+     */
+    @ParameterizedTest
+    @EnumSource(PageManagement.class)
+    void aCopyThatIsReadAgainIsFetchedWithTheAcknowledgement(PageManagement management) throws Exception {
+        try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), memory(management,
+                new Region("data", PAGE, dev.iris.runtime.dsm.Consistency.SEQUENTIAL, "node1")))) {
+            SharedMemory writer = c.node(1).memory();
+            SharedMemory reader = c.node(2).memory();
+            long a = writer.region("data").base();
+            long page = a / PAGE;
+            Semaphore copies = new Semaphore(0);
+            reader.addListener(e -> {
+                if (e.kind() == MemoryEvent.Kind.PAGE_RECEIVED) {
+                    copies.release();
+                }
+            });
+            writer.setLong(a, 1);
+            assertEquals(1, reader.getLong(a)); // a fault: the access that brought the copy is no use of it
+            long before = sent(c, 3);
+            writer.setLong(a, 2);
+            assertEquals(2, sent(c, 3) - before, "invalidation and acknowledgement, no copy");
+            assertEquals(PageInfo.State.WRITE, info(writer, page).state());
+
+            assertEquals(2, reader.getLong(a)); // a fault
+            assertEquals(2, reader.getLong(a)); // and a use
+            copies.drainPermits();
+            before = sent(c, 3);
+            writer.setLong(a, 3);
+            assertEquals(3, sent(c, 3) - before, "invalidation, acknowledgement asking for the copy, the copy");
+            assertEquals(PageInfo.State.READ, info(writer, page).state(), "the writer served the reader");
+            assertTrue(copies.tryAcquire(30, TimeUnit.SECONDS), "the copy came");
+            assertEquals(3, reader.getLong(a)); // found there: a use
+            assertEquals(2, info(reader, page).readFaults(), "no fault for the copy that came ahead");
+
+            writer.setLong(a, 4); // fetched again
+            assertTrue(copies.tryAcquire(30, TimeUnit.SECONDS), "the copy came");
+            before = sent(c, 3);
+            writer.setLong(a, 5); // the copy of 4 was not read: only invalidated
+            assertEquals(2, sent(c, 3) - before, "invalidation and acknowledgement, no copy");
+            assertEquals(PageInfo.State.WRITE, info(writer, page).state(), "no reader to serve");
+            assertEquals(PageInfo.State.INVALID, info(reader, page).state());
+            assertEquals(5, reader.getLong(a));
+            assertEquals(3, info(reader, page).readFaults(), "the reader faults again");
+        }
+    }
+
+    private static PageInfo info(SharedMemory memory, long page) {
+        return memory.snapshot().stream().filter(i -> i.page() == page).findFirst().orElseThrow();
+    }
+
     private static long sent(TestCluster c) {
+        return sent(c, 4);
+    }
+
+    private static long sent(TestCluster c, int nodes) {
         long sum = 0;
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < nodes; i++) {
             sum += c.node(i).memory().messagesSent();
         }
         return sum;

@@ -111,17 +111,7 @@ final class DsmPeer {
                 }
                 yield String.valueOf(pages);
             }
-            case "mix" -> String.valueOf(Measure.mix(new Measure.Slots() {
-                @Override
-                public void read(int slot, byte[] into) {
-                    memory.read(base + (long) slot * PAGE, into, 0, PAGE);
-                }
-
-                @Override
-                public void write(int slot, byte[] from) {
-                    memory.write(base + (long) slot * PAGE, from, 0, PAGE);
-                }
-            }, pages, Integer.parseInt(command[1]), Integer.parseInt(command[2]), Long.parseLong(command[3])));
+            case "mix" -> mix(memory, base, pages, command);
             default -> throw new IllegalArgumentException("unknown command " + command[0]);
         };
         return new Member.Commands() {
@@ -135,5 +125,22 @@ final class DsmPeer {
                 return String.valueOf(IrisPeer.port(node));
             }
         };
+    }
+
+    /** {@code mix <read %> <threads> <millis>}: the operations done and the memory frames this member sent meanwhile. */
+    private static String mix(SharedMemory memory, long base, int pages, String[] command) throws InterruptedException {
+        long frames = memory.messagesSent();
+        long ops = Measure.mix(new Measure.Slots() {
+                @Override
+                public void read(int slot, byte[] into) {
+                    memory.read(base + (long) slot * PAGE, into, 0, PAGE);
+                }
+
+                @Override
+                public void write(int slot, byte[] from) {
+                    memory.write(base + (long) slot * PAGE, from, 0, PAGE);
+                }
+            }, pages, Integer.parseInt(command[1]), Integer.parseInt(command[2]), Long.parseLong(command[3]));
+        return ops + " " + (memory.messagesSent() - frames);
     }
 }

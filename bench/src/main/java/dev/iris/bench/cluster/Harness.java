@@ -505,23 +505,33 @@ public final class Harness {
         runTogether(command + plan.durations().warmupMillis());
         long millis = plan.durations().throughputMillis();
         double[] rates = new double[plan.rounds()];
+        long ops = 0;
+        long frames = 0;
         for (int r = 0; r < rates.length; r++) {
-            rates[r] = runTogether(command + millis) * 1000.0 / millis;
+            long[] done = runTogether(command + millis);
+            rates[r] = done[0] * 1000.0 / millis;
+            ops += done[0];
+            frames += done[1];
         }
         Row row = new Row("array", system, m, slots, reads + "/" + (100 - reads), 0, Double.NaN, Double.NaN, Double.NaN,
                 Measure.median(rates), Double.NaN);
         rows.add(row);
-        log("%-15s %d members %5d slots %s  %,12.0f ops/s", system, m, slots, row.mode(), row.opsPerSecond());
+        // Iris's members count the memory frames they send: a figure the machine's noise does not move
+        log("%-15s %d members %5d slots %s  %,12.0f ops/s%s", system, m, slots, row.mode(), row.opsPerSecond(),
+                frames > 0 ? String.format("  %.2f frames/op", (double) frames / ops) : "");
     }
 
-    private long runTogether(String command) throws Exception {
+    /** Runs {@code command} on every member at once: the operations they did and the frames they counted (0: none). */
+    private long[] runTogether(String command) throws Exception {
         for (Child c : children) {
             c.post(command);
         }
-        long ops = 0;
+        long[] done = new long[2];
         for (Child c : children) {
-            ops += Long.parseLong(c.answer());
+            String[] answer = c.answer().split(" ");
+            done[0] += Long.parseLong(answer[0]);
+            done[1] += answer.length > 1 ? Long.parseLong(answer[1]) : 0;
         }
-        return ops;
+        return done;
     }
 }

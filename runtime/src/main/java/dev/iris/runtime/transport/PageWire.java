@@ -13,7 +13,7 @@ import java.nio.ByteOrder;
  * page-request   := mode:u8 page:u64 requester:u32 faultId:u64 clock:u64 hops:u8
  * page           := mode:u8 page:u64 faultId:u64 clock:u64 version:u64 count:u16 copyset:u32{count} data:byte[rest]
  * invalidate     := page:u64 version:u64 faultId:u64 clock:u64
- * invalidate-ack := page:u64 faultId:u64 clock:u64
+ * invalidate-ack := page:u64 faultId:u64 clock:u64 refetch:u64
  * page-fail      := page:u64 faultId:u64 clock:u64 code:u8 round:u8 node:u32 version:u64 reason:str
  * diff           := page:u64 diffId:u64 clock:u64 count:u32 (index:u16 word:u64){count}
  * diff-ack       := page:u64 diffId:u64 clock:u64 version:u64
@@ -40,6 +40,11 @@ import java.nio.ByteOrder;
  * {@code data} is the whole page, little-endian 64-bit words (its length is checked against the page
  * size by the receiver).
  * {@code clock} is the sender's Lamport clock.
+ *
+ * <p>An {@code invalidate-ack}'s {@code refetch} is not 0 when the acknowledging node read its copy
+ * since it arrived: it is then also a read request ({@code requester} the acknowledging node,
+ * {@code faultId} the refetch, no hops) to the invalidating node, which serves it once its write is
+ * done, so a reader of a page written now and then gets the next copy in one frame, without a fault.
  */
 public final class PageWire {
     /** A fault wants a read copy. */
@@ -74,8 +79,8 @@ public final class PageWire {
     public record Invalidate(long page, long version, long faultId, long clock) {
     }
 
-    /** An INVALIDATE_ACK. */
-    public record Ack(long page, long faultId, long clock) {
+    /** An INVALIDATE_ACK; {@code refetch}: the fault id of the read request it carries, 0 for none. */
+    public record Ack(long page, long faultId, long clock, long refetch) {
     }
 
     /** A PAGE_FAIL. */
@@ -163,12 +168,12 @@ public final class PageWire {
     }
 
     public static ByteBuf ack(ByteBufAllocator alloc, Ack a) {
-        return alloc.buffer(24).writeLong(a.page()).writeLong(a.faultId()).writeLong(a.clock());
+        return alloc.buffer(32).writeLong(a.page()).writeLong(a.faultId()).writeLong(a.clock()).writeLong(a.refetch());
     }
 
     public static Ack readAck(ByteBuf in) {
-        require(in, 24, "invalidate ack");
-        return new Ack(in.readLong(), in.readLong(), in.readLong());
+        require(in, 32, "invalidate ack");
+        return new Ack(in.readLong(), in.readLong(), in.readLong(), in.readLong());
     }
 
     public static ByteBuf fail(ByteBufAllocator alloc, Fail f) {

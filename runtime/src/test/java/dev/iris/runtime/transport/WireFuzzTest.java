@@ -130,7 +130,7 @@ class WireFuzzTest {
                     new int[] {1, 2}, new long[PAGE / 8])),
             frame("invalidate", PageWire::readInvalidate, () -> PageWire.invalidate(ALLOC,
                     new PageWire.Invalidate(3, 2, 7, 8))),
-            frame("invalidate ack", PageWire::readAck, () -> PageWire.ack(ALLOC, new PageWire.Ack(3, 7, 8))),
+            frame("invalidate ack", PageWire::readAck, () -> PageWire.ack(ALLOC, new PageWire.Ack(3, 7, 8, 9))),
             frame("page fail", PageWire::readFail, () -> PageWire.fail(ALLOC, new PageWire.Fail(3, 7, 8,
                     PageWire.FAILED, 0, 0, 0, "dead"))),
             frame("page not owner", PageWire::readFail, () -> PageWire.fail(ALLOC, new PageWire.Fail(3, 7, 8,

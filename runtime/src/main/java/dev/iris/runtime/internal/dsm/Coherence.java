@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * proceeds. A node that is becoming the owner, or holds a page that just arrived for a waiting
  * writer, queues requests until that writer wrote once: concurrent faults wait, they are not
  * duplicated, and two nodes writing one page in turn both make progress. Versions (one per write
- * epoch) let a node discard a copy that was invalidated before it arrived.
+ * epoch) let a node discard a copy that was invalidated before it arrived. A node whose
+ * invalidated copy was read since it arrived asks for the next one with the acknowledgement
+ * ({@link #startRefetch}).
  *
  * <p>Some frames leave on whichever connection to their peer the event loop that handles the
  * step serves ({@link dev.iris.runtime.internal.PeerLink#sendUnordered}), so that a step on a loop
@@ -46,7 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * longer owns the page is forwarded along its probable owners.
  * <li>A copy whose fault gave up, passed by a later fault's answer, matches no fault and is dropped.
  * <li>A writer counts acknowledgements by node and fault id only, and queues every request for the
- * page until its write is done, whichever connection brought it.
+ * page until its write is done, whichever connection brought it; also the read request an
+ * acknowledgement carries, which a node that gave the page away meanwhile forwards as any other.
  * </ul>
  */
 final class Coherence {
@@ -86,6 +89,7 @@ final class Coherence {
                     dsm.awaitRecovered(p);
                 }
                 if (p.state != Page.INVALID) {
+                    p.used = true;
                     return p.data;
                 }
                 f = p.fault;
@@ -96,7 +100,7 @@ final class Coherence {
             }
             long[] copy = await(p, f, started);
             if (copy != null) {
-                return copy;
+                return copy; // not a use of the copy: it came for this access
             }
         }
     }
@@ -593,6 +597,7 @@ final class Coherence {
                 }
                 p.data = g.data();
                 p.version = g.version();
+                p.used = false;
                 p.state = Page.READ;
                 if (dynamic(p)) {
                     p.probOwner = from;
@@ -653,9 +658,14 @@ final class Coherence {
         drain(p);
     }
 
+    /**
+     * Drops this node's copy and acknowledges; a copy that was read since it arrived, by an access
+     * that found it there, is asked for again with the acknowledgement ({@link #startRefetch}).
+     */
     private void onInvalidate(int from, PageWire.Invalidate inv) {
         Page p = page(inv.page());
         dsm.receive(inv.clock());
+        Page.Fault refetch = null;
         synchronized (p) {
             p.minValid = Math.max(p.minValid, inv.version());
             if (!p.owner && p.version < inv.version()) {
@@ -663,24 +673,57 @@ final class Coherence {
                     p.state = Page.INVALID;
                     p.invalidations++;
                     dsm.event(Kind.INVALIDATED, p.number, from, p.region.name());
+                    if (p.used && p.fault == null && dsm.backup == null) {
+                        refetch = startRefetch(p, from);
+                    }
                 }
                 if (dynamic(p)) {
                     p.probOwner = from;
                 }
             }
         }
-        dsm.sendUnordered(from, FrameKind.INVALIDATE_ACK, PageWire.ack(dsm.link.alloc(), new PageWire.Ack(inv.page(),
-                inv.faultId(), dsm.tick())));
+        if (!dsm.sendUnordered(from, FrameKind.INVALIDATE_ACK, PageWire.ack(dsm.link.alloc(), new PageWire.Ack(
+                inv.page(), inv.faultId(), dsm.tick(), refetch == null ? 0 : refetch.id))) && refetch != null) {
+            synchronized (p) {
+                if (p.fault == refetch) {
+                    refetch.refetch = false;
+                    request(p, refetch); // the writer is gone: ask the usual way
+                }
+            }
+        }
+    }
+
+    /**
+     * A read fault whose request goes to {@code writer} with the acknowledgement of its
+     * invalidation, so that a page that is read by many and written by one now and then costs a
+     * reader one frame per write (the copy) instead of a fault. Nobody waits for it yet; local reads
+     * that come meanwhile wait for it as for any fault. Not with backup copies, whose census must
+     * see every request the usual way.
+     */
+    private Page.Fault startRefetch(Page p, int writer) {
+        Page.Fault f = new Page.Fault(PageWire.READ, faultIds.incrementAndGet());
+        f.refetch = true;
+        f.sentTo = writer;
+        p.fault = f;
+        return f;
     }
 
     private void onAck(int from, PageWire.Ack a) {
         Page p = page(a.page());
         dsm.receive(a.clock());
+        if (a.refetch() != 0 && p.model == Page.RELEASE) {
+            throw new FrameFormatException("a refetch of " + Dsm.describe(p) + ", which is release-consistent");
+        }
         synchronized (p) {
             Page.Fault f = p.fault;
             if (f != null && f.id == a.faultId() && f.awaitingAcks.remove(from) && f.awaitingAcks.isEmpty()
                     && p.owner) {
                 finishWrite(p, f);
+            }
+            if (a.refetch() != 0) {
+                // served once the write is done (the page is held for it), or forwarded if this
+                // node gave the page away meanwhile
+                handle(p, new PageWire.Request(PageWire.READ, a.page(), from, a.refetch(), a.clock(), 0));
             }
         }
     }
@@ -697,7 +740,10 @@ final class Coherence {
                 case PageWire.NOT_OWNER -> onNotOwner(p, f, from, fail);
                 case PageWire.LOST_TRACK -> searchAgain(p, f);
                 default -> {
-                    if (f.locate == null) { // a search in progress decides (a forwarder may not know of a death yet)
+                    if (f.refetch) {
+                        f.refetch = false;
+                        request(p, f); // the writer's hint led nowhere: ask the usual way
+                    } else if (f.locate == null) { // a search in progress decides (a forwarder may not know of a death yet)
                         fail(p, f, fail.reason());
                     }
                 }
@@ -789,6 +835,9 @@ final class Coherence {
                         // waits for; answers to both are harmless
                         searchAgain(p, f);
                     }
+                } else if (!p.owner && f.sentTo == node && f.refetch) {
+                    f.refetch = false;
+                    request(p, f); // the writer may have passed the page on before it died
                 } else if (!p.owner && f.sentTo == node) {
                     fail(p, f, "node '" + dsm.nameOf(node) + "' died while serving the fault");
                 }

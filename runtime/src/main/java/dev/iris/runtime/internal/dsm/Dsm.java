@@ -289,6 +289,9 @@ public final class Dsm implements SharedMemory {
             }
         }
         if (p.state != Page.INVALID) {
+            if (!p.used) {
+                p.used = true; // written once per copy: readers on other threads do not contend for it
+            }
             return p.data;
         }
         return coherence.readFault(p);

@@ -30,6 +30,13 @@ final class Page {
     volatile int state;
     /** This node's copy; a new array for every copy that arrives, written in place only in state WRITE. */
     volatile long[] data;
+    /**
+     * Whether an access found this node's copy here since it arrived (the accesses that waited for it
+     * do not count): an invalidated copy that was so read is fetched again with the acknowledgement.
+     * A page is thus fetched ahead once it was read twice between two writes (a fault and a read),
+     * and goes on being fetched while it is read once. Set without a lock on the read path: a hint.
+     */
+    boolean used;
 
     // guarded by this
     boolean owner;
@@ -132,6 +139,8 @@ final class Page {
         int sentTo;
         /** Made for ownership that arrived after its fault gave up: nobody waits to write. */
         boolean orphan;
+        /** A read request sent with an invalidation's acknowledgement, not by a local access (until it fails once). */
+        boolean refetch;
         /** A read fault this one replaced; completed with it. */
         Fault displaced;
         /** Copy holders that have not yet acknowledged their invalidation. */

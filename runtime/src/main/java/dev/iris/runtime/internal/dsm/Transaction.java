@@ -62,14 +62,17 @@ final class Transaction {
         if (e != null) {
             return e;
         }
+        boolean faulted = false;
         while (e == null) {
             synchronized (p) {
                 if (p.state != Page.INVALID) {
                     e = new Entry(p, p.data.clone(), p.version);
+                    p.used |= !faulted; // as Dsm's reads: an access that waited for the copy is not a use
                 }
             }
             if (e == null) {
                 dsm.coherence.readFault(p);
+                faulted = true;
             }
         }
         // opacity: the pages copied before must still be as they were, so that the body only ever
