@@ -28,9 +28,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -70,11 +68,8 @@ public final class Node implements AutoCloseable {
     private final LamportClock clock = new LamportClock();
     /** What time-outs and failure detection run on; it stands in debug time ({@link #pauseTime}). */
     private final NodeTime time;
-    private final RandomGenerator random;
-    /** Makes the threads of the node's own work, or null for the JDK's virtual threads. */
-    private final BiFunction<String, Runnable, Thread> threads;
-    /** Stamps message and memory events. */
-    private final LongSupplier eventNanos;
+    /** Randomness, the threads of the node's own work, and the stamps of events. */
+    private final NodeEnvironment env;
     private final Tracer tracer;
     private final Ipc ipc;
     private final Segments segments;
@@ -89,9 +84,7 @@ public final class Node implements AutoCloseable {
     private Node(NodeConfig config, Codecs codecs, Wiring wiring, NodeEnvironment env) {
         this.config = config;
         this.time = env.time();
-        this.eventNanos = env.eventNanos();
-        this.random = env.random();
-        this.threads = env.threads();
+        this.env = env;
         this.id = NodeId.of(config.node());
         this.codecs = codecs;
         this.wiring = wiring;
@@ -99,14 +92,14 @@ public final class Node implements AutoCloseable {
         this.carriers = env.threads() == null && config.processesOnEventLoop()
                 ? new LoopCarriers(config.node(), wiring.protocolLoop, config.heartbeatInterval().toNanos() / 5) : null;
         this.processes = new ProcessTable(new Host(), time, env.threads() != null ? env.threads()
-                : carriers == null ? null : carriers::newThread, random);
-        this.tracer = new Tracer(id, membership, eventNanos);
+                : carriers == null ? null : carriers::newThread, env.random());
+        this.tracer = new Tracer(id, membership, env.eventNanos());
         this.segments = new Segments(id, config, membership, tracer, clock);
         this.ipc = new Ipc(id, config, codecs, clock, time, membership, processes, tracer, segments,
-                wiring.protocolLoop, random);
+                wiring.protocolLoop, env.random());
         this.groups = new Groups(id, config, codecs, clock, membership, processes, ipc, segments, tracer,
                 wiring.protocolLoop,
-                membership::groupsKnown, random);
+                membership::groupsKnown, env.random());
         // a group join waits up to five failure timeouts for its acknowledgements: so may the server's start
         this.names = new Names(id, clock, groups, ipc, processes::spawn, config.failureTimeout().multipliedBy(5));
         this.memory = new Dsm(new Link(), config.memory(), config.dataDirectory());
@@ -523,12 +516,12 @@ public final class Node implements AutoCloseable {
 
         @Override
         public RandomGenerator random() {
-            return random;
+            return env.random();
         }
 
         @Override
         public long eventNanos() {
-            return eventNanos.getAsLong();
+            return env.eventNanos().getAsLong();
         }
 
         @Override
@@ -548,7 +541,7 @@ public final class Node implements AutoCloseable {
 
         @Override
         public Thread newThread(String name, Runnable body) {
-            return threads != null ? threads.apply(name, body) : Thread.ofVirtual().name(name).unstarted(body);
+            return env.threads() != null ? env.threads().apply(name, body) : Thread.ofVirtual().name(name).unstarted(body);
         }
 
         @Override

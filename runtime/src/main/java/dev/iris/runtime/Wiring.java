@@ -33,6 +33,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -183,7 +184,7 @@ final class Wiring {
     }
 
     /** Waits until {@code future} is done, at most {@code millis}; whether it is. */
-    boolean await(io.netty.util.concurrent.Future<?> future, long millis) {
+    boolean await(Future<?> future, long millis) {
         return waiter.await(future, millis);
     }
 

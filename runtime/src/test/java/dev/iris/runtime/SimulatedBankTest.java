@@ -40,6 +40,14 @@ class SimulatedBankTest {
 
     /** One run: what it did, for comparing runs; fails if the bank lost or made money. */
     static String run(long seed) throws Exception {
+        return run(seed, false);
+    }
+
+    /**
+     * One run; with {@code restart}, the crashed node starts again once the survivors finished, and a
+     * teller on it moves money too before the audit.
+     */
+    static String run(long seed, boolean restart) throws Exception {
         MemoryConfig memory = MemoryConfig.of(List.of(new MemoryConfig.Region("vault", ACCOUNTS * 8L,
                 Consistency.TRANSACTIONAL, null))).withPageSize(PAGE).withBackup(true)
                 .withFaultTimeout(Duration.ofSeconds(20)).withManagers(NODES);
@@ -63,29 +71,7 @@ class SimulatedBankTest {
             AtomicInteger finished = new AtomicInteger();
             for (Node node : c.nodes()) {
                 boolean dies = node.id().name().equals(victim);
-                SplittableRandom random = plan.split();
-                node.spawn("teller", k -> {
-                    SharedMemory m = k.memory();
-                    for (int t = 0; t < TRANSFERS; t++) {
-                        int from = random.nextInt(ACCOUNTS);
-                        int to = (from + PER_PAGE * (1 + random.nextInt(3)) + random.nextInt(PER_PAGE)) % ACCOUNTS;
-                        try {
-                            m.transaction(() -> {
-                                m.setLong(base + 8L * from, m.getLong(base + 8L * from) - 1);
-                                m.setLong(base + 8L * to, m.getLong(base + 8L * to) + 1);
-                            });
-                            returned.add(new int[] {from, to});
-                        } catch (RuntimeException e) {
-                            if (dies) {
-                                unknown.add(new int[] {from, to});
-                                return;
-                            }
-                            failures.add(k.node().name() + ": " + e);
-                            return;
-                        }
-                    }
-                    finished.incrementAndGet();
-                });
+                teller(node, plan.split(), base, dies, returned, unknown, failures, finished);
             }
             c.run(crashAt);
             c.crash(victim);
@@ -93,6 +79,16 @@ class SimulatedBankTest {
             String run = "seed " + seed + ": " + victim + " crashed at " + crashAt.toMillis() + " ms";
             assertTrue(failures.isEmpty(), run + "; the survivors' transfers failed: " + failures);
             assertTrue(finished.get() >= 2, run + "; the survivors finished: " + finished);
+            if (restart) {
+                int done = finished.get();
+                Node again = c.restart(victim);
+                c.run(Duration.ofSeconds(10)); // it joins
+                teller(again, plan.split(), base, false, returned, unknown, failures, finished);
+                c.run(Duration.ofSeconds(60));
+                run += ", restarted";
+                assertTrue(failures.isEmpty(), run + "; transfers failed: " + failures);
+                assertEquals(done + 1, finished.get(), run + "; the restarted node's teller finished");
+            }
             long[] balances = c.call(0, "audit", Duration.ofSeconds(30), k -> k.memory().transaction(() -> {
                 long[] b = new long[ACCOUNTS];
                 for (int i = 0; i < ACCOUNTS; i++) {
@@ -119,10 +115,45 @@ class SimulatedBankTest {
         }
     }
 
+    /** A process on {@code node} that makes {@link #TRANSFERS} transfers, noting each that returned. */
+    private static void teller(Node node, SplittableRandom random, long base, boolean dies, Queue<int[]> returned,
+            Queue<int[]> unknown, Queue<String> failures, AtomicInteger finished) {
+        node.spawn("teller", k -> {
+            SharedMemory m = k.memory();
+            for (int t = 0; t < TRANSFERS; t++) {
+                int from = random.nextInt(ACCOUNTS);
+                int to = (from + PER_PAGE * (1 + random.nextInt(3)) + random.nextInt(PER_PAGE)) % ACCOUNTS;
+                try {
+                    m.transaction(() -> {
+                        m.setLong(base + 8L * from, m.getLong(base + 8L * from) - 1);
+                        m.setLong(base + 8L * to, m.getLong(base + 8L * to) + 1);
+                    });
+                    returned.add(new int[] {from, to});
+                } catch (RuntimeException e) {
+                    if (dies) {
+                        unknown.add(new int[] {from, to});
+                        return;
+                    }
+                    failures.add(k.node().name() + ": " + e);
+                    return;
+                }
+            }
+            finished.incrementAndGet();
+        });
+    }
+
     @Test
     void noSeedLosesOrMakesMoneyWhenANodeCrashes() throws Exception {
         for (long seed = 1; seed <= 8; seed++) {
             run(seed);
+        }
+    }
+
+    /** The crashed node starts again and its teller moves money with the others' backup copies. */
+    @Test
+    void aCrashedNodeRestartsAndMovesMoneyAgain() throws Exception {
+        for (long seed = 1; seed <= 4; seed++) {
+            run(seed, true);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.iris.runtime.internal.dsm;
 
 import dev.iris.runtime.dsm.MemoryEvent.Kind;
+import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.dsm.PageManagement;
 import dev.iris.runtime.internal.LoopDeadline;
 import dev.iris.runtime.transport.FrameFormatException;
@@ -129,6 +130,13 @@ final class Coherence {
                     return;
                 }
                 f = startWrite(p);
+                started = true;
+            } else if (f.refetch) {
+                // a copy nobody asked for yet: the write does not wait for it (it is dropped when it
+                // comes); readers waiting for it are completed with the write and find the page writable
+                Page.Fault w = startWrite(p);
+                w.displaced = f;
+                f = w;
                 started = true;
             } else if (f.orphan && dsm.backup != null && !p.owner && !dsm.isManager(p)) {
                 f.orphan = false; // someone waits again; its request may have been lost with a dead node
@@ -427,8 +435,12 @@ final class Coherence {
                 p.probOwner = f.sentTo; // undo the record: this node did not become the owner
             }
         }
-        f.fail(new dev.iris.runtime.dsm.MemoryException("cannot access " + Dsm.describe(p)
-                + " from node '" + dsm.link.self().name() + "': " + why));
+        MemoryException failure = new MemoryException("cannot access " + Dsm.describe(p) + " from node '"
+                + dsm.link.self().name() + "': " + why);
+        f.fail(failure);
+        if (f.displaced != null) {
+            f.displaced.fail(failure); // its waiters waited for this one
+        }
         drain(p);
     }
 
@@ -824,6 +836,11 @@ final class Coherence {
                     if (!p.recovering) {
                         request(p, f); // it may have been lost with the dead node; an answer to both is harmless
                     }
+                } else if (!p.owner && f.refetch) {
+                    // the writer may have passed it on to the dead node: nobody would send it again,
+                    // and the next access would wait for it in vain; an answer to both is harmless
+                    f.refetch = false;
+                    request(p, f);
                 } else if (!p.owner && dynamic(p) && p.model != Page.RELEASE) {
                     Page.Locate l = f.locate;
                     if (l != null && l.waiting.remove(node)) {
@@ -835,9 +852,6 @@ final class Coherence {
                         // waits for; answers to both are harmless
                         searchAgain(p, f);
                     }
-                } else if (!p.owner && f.sentTo == node && f.refetch) {
-                    f.refetch = false;
-                    request(p, f); // the writer may have passed the page on before it died
                 } else if (!p.owner && f.sentTo == node) {
                     fail(p, f, "node '" + dsm.nameOf(node) + "' died while serving the fault");
                 }

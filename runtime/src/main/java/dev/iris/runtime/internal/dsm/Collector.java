@@ -468,7 +468,7 @@ final class Collector {
                     int n = (int) x[i++];
                     if (list == 1) {
                         for (int k = i; k < i + n; k++) {
-                            marker.add(dsm.getLong(x[k]));
+                            marker.add(dsm.scanLong(x[k]));
                         }
                     } else if (list == 3) {
                         for (int k = i; k < i + n; k += 2) {
@@ -598,7 +598,7 @@ final class Collector {
             List<SharedRegion> layout = dsm.regions();
             for (int r = 0; r < layout.size(); r++) {
                 for (long offset : dsm.config.regions().get(r).references()) {
-                    add(dsm.getLong(layout.get(r).base() + offset));
+                    add(dsm.scanLong(layout.get(r).base() + offset));
                 }
             }
         }
@@ -609,18 +609,18 @@ final class Collector {
                 if (!marked.add(object)) {
                     continue;
                 }
-                long header = dsm.getLong(object);
+                long header = dsm.scanLong(object);
                 HeapType type = heap.types.get((int) header);
                 if (type == null) {
                     continue; // freed, or never allocated: a stale reference holds nothing
                 }
                 for (int offset : type.references()) {
-                    add(dsm.getLong(object + HeapType.HEADER + offset));
+                    add(dsm.scanLong(object + HeapType.HEADER + offset));
                 }
                 if (type.referenceElements()) {
                     long elements = object + type.elementsOffset();
                     for (long i = 0, n = header >>> 32; i < n; i++) {
-                        add(dsm.getLong(elements + 8 * i));
+                        add(dsm.scanLong(elements + 8 * i));
                     }
                 }
                 scanned.accept(object);

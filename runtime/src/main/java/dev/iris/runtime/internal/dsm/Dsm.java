@@ -282,6 +282,11 @@ public final class Dsm implements SharedMemory {
 
     /** The words to read {@code p} from: this node's copy (faulting it in) or the transaction's. */
     private long[] readable(Page p) {
+        return readable(p, true);
+    }
+
+    /** As {@link #readable(Page)}; {@code use}: whether the read counts as a use of the copy ({@link Page#used}). */
+    private long[] readable(Page p, boolean use) {
         if (p.model == Page.TRANSACTIONAL && transactions != 0) {
             Transaction tx = this.tx.get();
             if (tx != null) {
@@ -289,7 +294,7 @@ public final class Dsm implements SharedMemory {
             }
         }
         if (p.state != Page.INVALID) {
-            if (!p.used) {
+            if (use && !p.used) {
                 p.used = true; // written once per copy: readers on other threads do not contend for it
             }
             return p.data;
@@ -308,6 +313,15 @@ public final class Dsm implements SharedMemory {
     public long getLong(long address) {
         Page p = page(address, 8);
         return (long) WORDS.getVolatile(readable(p), (int) (address & offsetMask) >>> 3);
+    }
+
+    /**
+     * As {@link #getLong} for the heap's collector, whose reads of every live object are no sign
+     * that this node will read them again: the copies it reads are not fetched ahead after a write.
+     */
+    long scanLong(long address) {
+        Page p = page(address, 8);
+        return (long) WORDS.getVolatile(readable(p, false), (int) (address & offsetMask) >>> 3);
     }
 
     @Override
