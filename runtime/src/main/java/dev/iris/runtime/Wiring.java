@@ -175,7 +175,10 @@ final class Wiring {
             bootstrap.childOption(ChannelOption.TCP_NODELAY, true);
         }
         ChannelFuture bound = bootstrap.bind(config.bind());
-        await(bound, Long.MAX_VALUE);
+        if (!await(bound, Long.MAX_VALUE)) { // only in a simulation that has nothing left to run
+            throw new IpcException("node '" + config.node() + "' cannot listen on " + format(config.bind())
+                    + ": its event loop stopped before the bind completed");
+        }
         if (!bound.isSuccess()) {
             throw new IpcException("node '" + config.node() + "' cannot listen on " + format(config.bind()) + ": "
                     + bound.cause().getMessage());

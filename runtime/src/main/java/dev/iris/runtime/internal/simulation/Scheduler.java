@@ -256,8 +256,15 @@ public final class Scheduler implements NodeTime.Source {
         Thread t = Thread.currentThread();
         checkWaiter(t);
         future.addListener(f -> LockSupport.unpark(t));
+        long until = millis == Long.MAX_VALUE ? Long.MAX_VALUE : nanos() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (!future.isDone()) {
-            LockSupport.park(future);
+            if (until == Long.MAX_VALUE) {
+                LockSupport.park(future);
+            } else if (nanos() >= until) {
+                return false;
+            } else {
+                park(future, until - nanos()); // a timer on the loop wakes it, on the simulated clock
+            }
         }
         return true;
     }
