@@ -131,16 +131,16 @@ final class DsmPeer {
     private static String mix(SharedMemory memory, long base, int pages, String[] command) throws InterruptedException {
         long frames = memory.messagesSent();
         long ops = Measure.mix(new Measure.Slots() {
-                @Override
-                public void read(int slot, byte[] into) {
-                    memory.read(base + (long) slot * PAGE, into, 0, PAGE);
-                }
+            @Override
+            public void read(int slot, byte[] into) {
+                memory.read(base + (long) slot * PAGE, into, 0, PAGE);
+            }
 
-                @Override
-                public void write(int slot, byte[] from) {
-                    memory.write(base + (long) slot * PAGE, from, 0, PAGE);
-                }
-            }, pages, Integer.parseInt(command[1]), Integer.parseInt(command[2]), Long.parseLong(command[3]));
+            @Override
+            public void write(int slot, byte[] from) {
+                memory.write(base + (long) slot * PAGE, from, 0, PAGE);
+            }
+        }, pages, Integer.parseInt(command[1]), Integer.parseInt(command[2]), Long.parseLong(command[3]));
         return ops + " " + (memory.messagesSent() - frames);
     }
 }

@@ -90,8 +90,7 @@ final class Coherence {
                     dsm.awaitRecovered(p);
                 }
                 if (p.state != Page.INVALID) {
-                    p.used = true;
-                    return p.data;
+                    return p.data; // it came meanwhile: as for the access it came for, no use of it
                 }
                 f = p.fault;
                 if (f == null) {
