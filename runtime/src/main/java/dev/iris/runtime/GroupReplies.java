@@ -22,7 +22,8 @@ public record GroupReplies(int addressed, List<Reply> replies, Map<ProcessId, Ip
 
     public GroupReplies {
         replies = List.copyOf(replies);
-        failures = Collections.unmodifiableMap(new LinkedHashMap<>(failures)); // in order, unlike Map.copyOf
+        failures = failures.isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(failures)); // in order, unlike Map.copyOf
     }
 
     /** The first reply's message, or {@code null} if there is none. */

@@ -79,6 +79,18 @@ public record ProcessId(long value) {
         return isGroup() && nodeNumber() == 0;
     }
 
+    // Written out: the record's generated equals goes through method handles that the JIT does not
+    // always inline, and ids are hash keys on every send and reply.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ProcessId other && other.value == value;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(value);
+    }
+
     @Override
     public String toString() {
         if (isWellKnownGroup()) {

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.MessageToMessageEncoder;
+import io.netty.util.AttributeKey;
 import java.util.List;
 
 /**
@@ -23,6 +24,9 @@ import java.util.List;
 public final class FrameEncoder extends MessageToMessageEncoder<Frame> {
     /** Payloads smaller than this are copied into the header's buffer. */
     public static final int COPY_BELOW = 1024;
+
+    /** A direct encoder's context, on its channel: {@link #write} looks it up per frame. */
+    private static final AttributeKey<ChannelHandlerContext> DIRECT = AttributeKey.valueOf(FrameEncoder.class, "direct");
 
     private final int maxFrameBytes;
     /** Whether {@link #write} may pass frames straight to the handlers before it: no handler after it looks at them. */
@@ -57,15 +61,28 @@ public final class FrameEncoder extends MessageToMessageEncoder<Frame> {
      */
     public static ChannelFuture write(Channel ch, Frame frame, boolean flush) {
         if (frame.headroom()) {
-            ChannelHandlerContext ctx = ch.pipeline().context(FrameEncoder.class);
-            FrameEncoder encoder = ctx == null ? null : (FrameEncoder) ctx.handler();
-            if (encoder != null && encoder.direct
-                    && Frame.HEADER_BYTES + frame.payload().readableBytes() <= encoder.maxFrameBytes) {
+            ChannelHandlerContext ctx = ch.attr(DIRECT).get();
+            if (ctx != null && Frame.HEADER_BYTES + frame.payload().readableBytes()
+                    <= ((FrameEncoder) ctx.handler()).maxFrameBytes) {
                 ByteBuf wire = inPlace(frame);
                 return flush ? ctx.writeAndFlush(wire) : ctx.write(wire);
             }
         }
         return flush ? ch.writeAndFlush(frame) : ch.write(frame);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (direct) {
+            ctx.channel().attr(DIRECT).set(ctx);
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (direct) {
+            ctx.channel().attr(DIRECT).set(null);
+        }
     }
 
     /** A frame with headroom that fits is written as its payload's buffer, with no output list or copy. */
