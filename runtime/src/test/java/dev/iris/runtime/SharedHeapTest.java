@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Objects allocated at run time on a shared heap, the references between them, and freeing. */
 @Timeout(60)
@@ -142,9 +143,15 @@ class SharedHeapTest {
         }
     }
 
-    @Test
-    void freedBlocksAreReusedZeroedAndAFullHeapCollectsBeforeItSaysSo() throws Exception {
-        try (TestCluster c = Transport.IN_JVM.start(2, Codecs.of(), memory(PageManagement.FIXED, Consistency.SEQUENTIAL, 2))) {
+    /**
+     * With 48 arenas a node that allocates faster than it takes arenas takes up to 3 at once (a 16th
+     * of the heap), and the last taking gets what is left: still every arena is used to the end.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 48})
+    void freedBlocksAreReusedZeroedAndAFullHeapCollectsBeforeItSaysSo(int arenas) throws Exception {
+        try (TestCluster c = Transport.IN_JVM.start(2, Codecs.of(), memory(PageManagement.FIXED, Consistency.SEQUENTIAL,
+                arenas))) {
             SharedMemory m = c.node(0).memory();
             SharedHeap h = m.heap();
             long root = m.region("root").base();
@@ -161,9 +168,10 @@ class SharedHeapTest {
                     full = e;
                 }
             }
-            assertEquals("heap 'heap' is full: all its 2 arenas of " + ARENA + " bytes are taken", full.getMessage());
+            assertEquals("heap 'heap' is full: all its " + arenas + " arenas of " + ARENA + " bytes are taken",
+                    full.getMessage());
             assertEquals(0, full.getSuppressed().length, "the collection it ran first freed nothing, and failed in nothing");
-            assertEquals(2 * (ARENA / 24), all.size(), "both arenas were used to the end");
+            assertEquals(arenas * (ARENA / 24), all.size(), "every arena was used to the end");
             // the other node cannot allocate either, and nothing it did changed the objects
             assertThrows(MemoryException.class, () -> c.node(1).memory().heap().allocate(CELL));
             for (int i = 0; i < all.size(); i++) {

@@ -50,6 +50,8 @@ final class Heap implements SharedHeap {
     static final int FREED = -1;
     private static final System.Logger LOG = System.getLogger(Heap.class.getName());
     private static final byte[] ZEROS = new byte[4096];
+    /** The most arenas a node takes at once, when allocating faster than one at a time can be taken. */
+    private static final int MOST_TAKEN = 16;
 
     private final Dsm memory;
     private final BooleanSupplier inTransaction;
@@ -85,15 +87,45 @@ final class Heap implements SharedHeap {
 
     @Override
     public long allocate(HeapType type, int length) {
-        return allocate(type, length, address -> address);
+        Allocator heap = checked(type, length);
+        long size = heap.blockSize(type, length);
+        try {
+            return allocate(heap, type, length, size);
+        } catch (HeapFull full) {
+            collectFor(full);
+            return allocate(heap, type, length, size);
+        }
     }
 
     @Override
     public <T> T allocate(HeapType type, int length, LongFunction<T> handle) {
-        Allocator heap = heap(type);
-        if (!types.containsKey(type.id())) {
-            throw new IllegalArgumentException("'" + type.name() + "' is not a heap type of this memory: list it in "
-                    + "MemoryConfig.heapTypes, on every node, so that the collector can read its objects");
+        Allocator heap = checked(type, length);
+        long size = heap.blockSize(type, length);
+        try {
+            return allocate(heap, type, length, size, handle);
+        } catch (HeapFull full) {
+            collectFor(full);
+            return allocate(heap, type, length, size, handle);
+        }
+    }
+
+    /** The last type allocated and its heap, checked: most programs allocate one type at a time. */
+    private record Checked(HeapType type, Allocator heap) {
+    }
+
+    private volatile Checked lastChecked;
+
+    /** {@code type}'s heap, after checking that {@code type} and {@code length} may be allocated. */
+    private Allocator checked(HeapType type, int length) {
+        Checked last = lastChecked;
+        Allocator heap = last != null && last.type == type ? last.heap : null;
+        if (heap == null) {
+            heap = heap(type);
+            if (!types.containsKey(type.id())) {
+                throw new IllegalArgumentException("'" + type.name() + "' is not a heap type of this memory: list it "
+                        + "in MemoryConfig.heapTypes, on every node, so that the collector can read its objects");
+            }
+            lastChecked = new Checked(type, heap);
         }
         if (length < 0 || length > 0 && !type.isArray()) {
             throw new IllegalArgumentException("a '" + type.name() + "' cannot have " + length + " elements");
@@ -103,44 +135,58 @@ final class Heap implements SharedHeap {
             throw new IllegalArgumentException("a '" + type.name() + "' of " + length + " elements needs " + size
                     + " bytes, more than heap '" + heap.region.name() + "' has (" + heap.capacity() + ")");
         }
+        return heap;
+    }
+
+    /** Collects once a heap is full, outside the gate (which the collection stops); {@code full} if it cannot. */
+    private void collectFor(HeapFull full) {
         try {
-            return allocate(heap, type, length, size, handle);
-        } catch (HeapFull full) {
-            try {
-                collect(); // outside the gate, which the collection stops
-            } catch (IllegalStateException | MemoryException cannot) {
-                full.addSuppressed(cannot);
-                throw full;
-            }
-            return allocate(heap, type, length, size, handle);
+            collect();
+        } catch (IllegalStateException | MemoryException cannot) {
+            full.addSuppressed(cannot);
+            throw full;
         }
     }
 
     private <T> T allocate(Allocator heap, HeapType type, int length, long size, LongFunction<T> handle) {
         long gate = collector.enter();
         try {
-            long header = type.id() & 0xFFFF_FFFFL | (long) length << 32;
-            boolean shared = heap.region.consistency() != Consistency.RELEASE;
-            long[] reused = new long[1];
-            while (true) {
-                reused[0] = 0;
-                long address = heap.take(size, type.ownPages(), reused);
-                collector.allocated(address); // before the header: a collector that sees the object knows it is new
-                if (reused[0] != 0 && shared) {
-                    if (!memory.compareAndSet(address, freedHeader(size), header)) {
-                        continue; // another node, which listed the block too, allocated it
-                    }
-                    zero(address, size);
-                } else {
-                    if (reused[0] != 0) {
-                        zero(address, size);
-                    }
-                    memory.setLong(address, header);
-                }
-                return handle.apply(address);
-            }
+            return handle.apply(place(heap, type, length, size)); // inside the gate: a collection sees the handle
         } finally {
             collector.exit(gate);
+        }
+    }
+
+    private long allocate(Allocator heap, HeapType type, int length, long size) {
+        long gate = collector.enter();
+        try {
+            return place(heap, type, length, size);
+        } finally {
+            collector.exit(gate);
+        }
+    }
+
+    /** Takes a block and writes its header (inside the gate); returns its address. */
+    private long place(Allocator heap, HeapType type, int length, long size) {
+        long header = type.id() & 0xFFFF_FFFFL | (long) length << 32;
+        boolean shared = heap.region.consistency() != Consistency.RELEASE;
+        long[] reused = new long[1];
+        while (true) {
+            reused[0] = 0;
+            long address = heap.take(size, type.ownPages(), reused);
+            collector.allocated(address); // before the header: a collector that sees the object knows it is new
+            if (reused[0] != 0 && shared) {
+                if (!memory.compareAndSet(address, freedHeader(size), header)) {
+                    continue; // another node, which listed the block too, allocated it
+                }
+                zero(address, size);
+            } else {
+                if (reused[0] != 0) {
+                    zero(address, size);
+                }
+                memory.setLong(address, header);
+            }
+            return address;
         }
     }
 
@@ -514,17 +560,28 @@ final class Heap implements SharedHeap {
         final SharedRegion region;
         final long arenaBytes;
         final long arenas;
+        /** The most arenas one taking claims: a node keeps at most this many unused, and a 16th of the heap. */
+        private final int mostTaken;
         /** Guarded by this: the part of the current arena not yet allocated. */
         private long next;
         private long end;
-        /** Guarded by this: the next arena, being taken in the background; null before the first. */
-        private CompletableFuture<Long> ahead;
+        /** Guarded by this: arenas taken and not begun yet, {@code reserved} of them from {@code reserve}. */
+        private long reserve;
+        private int reserved;
+        /**
+         * Guarded by this: the next arenas, being taken in the background (the first's number and how
+         * many); null before the first.
+         */
+        private CompletableFuture<long[]> ahead;
+        /** Guarded by this: how many arenas a taking claims; doubled each time an allocation waits for one. */
+        private int batch = 1;
         private final Map<Long, LinkedHashSet<Long>> freed = new HashMap<>();
 
         Allocator(SharedRegion region) {
             this.region = region;
             this.arenaBytes = (long) MemoryConfig.HEAP_ARENA_PAGES * pageSize;
             this.arenas = (region.bytes() / pageSize - 1) / MemoryConfig.HEAP_ARENA_PAGES;
+            this.mostTaken = (int) Math.max(1, Math.min(MOST_TAKEN, arenas / 16));
         }
 
         long capacity() {
@@ -538,7 +595,7 @@ final class Heap implements SharedHeap {
 
         /** A block of {@code size} bytes; {@code reused[0]} is set when it was freed before (and is not zero). */
         synchronized long take(long size, boolean ownPages, long[] reused) {
-            LinkedHashSet<Long> sized = freed.get(size);
+            LinkedHashSet<Long> sized = freed.isEmpty() ? null : freed.get(size);
             if (sized != null && !sized.isEmpty() && !collector.collecting()) {
                 for (Iterator<Long> blocks = sized.iterator(); blocks.hasNext(); ) {
                     long block = blocks.next();
@@ -554,14 +611,23 @@ final class Heap implements SharedHeap {
             }
             long start = ownPages ? (next + pageSize - 1) / pageSize * pageSize : next;
             if (start + size > end) {
-                CompletableFuture<Long> arena = ahead != null ? ahead : taking();
-                ahead = null; // a failed taking is tried again next time
-                start = next = arenaBase(join(arena));
+                if (reserved == 0) {
+                    CompletableFuture<long[]> arenas = ahead != null ? ahead : taking(batch);
+                    ahead = null; // a failed taking is tried again next time
+                    if (!arenas.isDone()) {
+                        batch = Math.min(2 * batch, mostTaken); // allocation outran the taking
+                    }
+                    long[] taken = join(arenas);
+                    reserve = taken[0];
+                    reserved = (int) taken[1];
+                }
+                start = next = arenaBase(reserve++);
                 end = next + arenaBytes;
+                reserved--;
             }
             next = start + size;
-            if (ahead == null && next - (end - arenaBytes) >= arenaBytes / 2) {
-                ahead = taking();
+            if (ahead == null && end - next + reserved * arenaBytes <= batch * arenaBytes / 2) {
+                ahead = taking(batch);
             }
             return start;
         }
@@ -571,26 +637,26 @@ final class Heap implements SharedHeap {
         }
 
         /**
-         * The ranges where this node's next allocations go (the rest of its arena, and the whole of
-         * the one taken ahead), once any taking under way is done; called while allocation is stopped.
+         * The ranges where this node's next allocations go (the rest of its arena, the arenas it
+         * has not begun, and those taken ahead), once any taking under way is done; called while
+         * allocation is stopped.
          */
         List<long[]> open() {
-            CompletableFuture<Long> taken;
-            long from;
-            long to;
+            CompletableFuture<long[]> taken;
+            List<long[]> open = new ArrayList<>();
             synchronized (this) {
                 taken = ahead;
-                from = next;
-                to = end;
-            }
-            List<long[]> open = new ArrayList<>();
-            if (from < to) {
-                open.add(new long[] {from, to});
+                if (next < end) {
+                    open.add(new long[] {next, end});
+                }
+                if (reserved > 0) {
+                    open.add(new long[] {arenaBase(reserve), arenaBase(reserve + reserved)});
+                }
             }
             if (taken != null) {
                 try {
-                    long arena = arenaBase(join(taken));
-                    open.add(new long[] {arena, arena + arenaBytes});
+                    long[] arenas = join(taken);
+                    open.add(new long[] {arenaBase(arenas[0]), arenaBase(arenas[0] + arenas[1])});
                 } catch (RuntimeException e) {
                     // nothing was taken
                 }
@@ -602,27 +668,30 @@ final class Heap implements SharedHeap {
             return region.base() + pageSize + arena * arenaBytes;
         }
 
-        /** The next arena, taken by a thread of its own and with its pages made this node's. */
-        private CompletableFuture<Long> taking() {
-            CompletableFuture<Long> arena = new CompletableFuture<>();
+        /**
+         * The next {@code n} arenas, or as many as are left, taken by a thread of its own and with
+         * their pages made this node's: the first's number and how many.
+         */
+        private CompletableFuture<long[]> taking(int n) {
+            CompletableFuture<long[]> taken = new CompletableFuture<>();
             memory.link.newThread("iris-heap-" + region.name(), () -> {
                 try {
-                    long n = claim(1);
+                    long[] arenas = claim(n, true);
                     if (region.consistency() != Consistency.RELEASE) {
-                        long base = arenaBase(n);
-                        memory.own(base, base + arenaBytes); // write faults, all under way at once: the pages become ours
+                        long base = arenaBase(arenas[0]);
+                        memory.own(base, arenaBase(arenas[0] + arenas[1])); // write faults, all under way at once
                     }
-                    arena.complete(n);
+                    taken.complete(arenas);
                 } catch (Throwable t) {
-                    arena.completeExceptionally(t);
+                    taken.completeExceptionally(t);
                 }
             }).start();
-            return arena;
+            return taken;
         }
 
         /** {@code n} adjacent arenas, taken by a thread of its own; returns the first. */
         private long fetch(int n) {
-            return apart("iris-heap-" + region.name(), () -> claim(n));
+            return apart("iris-heap-" + region.name(), () -> claim(n, false)[0]);
         }
 
         /** The number of arenas taken so far. */
@@ -630,16 +699,20 @@ final class Heap implements SharedHeap {
             return Math.min(memory.getLong(region.base()), arenas);
         }
 
-        /** Takes {@code n} adjacent arenas from the heap's count; returns the first's number. */
-        private long claim(int n) {
+        /**
+         * Takes {@code n} adjacent arenas from the heap's count, or, if {@code fewer}, as many of
+         * them as are left; returns the first's number and how many.
+         */
+        private long[] claim(int n, boolean fewer) {
             long first;
             if (region.consistency() == Consistency.RELEASE) {
                 DistributedLock lock = memory.lock("heap:" + region.name());
                 lock.lock();
                 try {
                     first = memory.getLong(region.base());
-                    if (first + n <= arenas) {
-                        memory.setLong(region.base(), first + n);
+                    long count = fewer ? Math.min(n, arenas - first) : n;
+                    if (count > 0 && first + count <= arenas) {
+                        memory.setLong(region.base(), first + count);
                     }
                 } finally {
                     lock.unlock();
@@ -647,11 +720,12 @@ final class Heap implements SharedHeap {
             } else {
                 first = memory.getAndAdd(region.base(), n);
             }
-            if (first + n > arenas) {
+            long count = fewer ? Math.min(n, arenas - first) : n;
+            if (count <= 0 || first + count > arenas) {
                 throw new HeapFull("heap '" + region.name() + "' is full: all its " + arenas + " arenas of "
                         + arenaBytes + " bytes are taken");
             }
-            return first;
+            return new long[] {first, count};
         }
     }
 }
