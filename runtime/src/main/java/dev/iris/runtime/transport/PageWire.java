@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
  *
  * <pre>
  * page-request   := mode:u8 page:u64 requester:u32 faultId:u64 clock:u64 hops:u8
- * page           := mode:u8 page:u64 faultId:u64 clock:u64 version:u64 count:u16 copyset:u32{count} data:byte[rest]
+ * page           := mode:u8 page:u64 faultId:u64 clock:u64 version:u64 count:u16 copyset:u32{count} data:u64le{pageSize / 8}?
  * invalidate     := page:u64 version:u64 faultId:u64 clock:u64
  * invalidate-ack := page:u64 faultId:u64 clock:u64 refetch:u64
  * page-fail      := page:u64 faultId:u64 clock:u64 code:u8 round:u8 node:u32 version:u64 reason:str
@@ -38,7 +38,8 @@ import java.nio.ByteOrder;
  * {@code requester} and {@code faultId} name the waiting fault; {@code hops} counts forwards. A
  * write {@code page} carries ownership and the copyset the new owner must invalidate;
  * {@code data} is the whole page, little-endian 64-bit words (its length is checked against the page
- * size by the receiver).
+ * size by the receiver), or nothing for a page whose every word is 0 (one nobody wrote yet: a
+ * heap's new arena, a region's first use).
  * {@code clock} is the sender's Lamport clock.
  *
  * <p>An {@code invalidate-ack}'s {@code refetch} is not 0 when the acknowledging node read its copy
@@ -117,10 +118,13 @@ public final class PageWire {
                 in.readUnsignedByte(), locate);
     }
 
-    /** Encodes a PAGE with the words of {@code data}, little-endian (copied now). */
+    /**
+     * Encodes a PAGE with the words of {@code data}, little-endian (copied now), or with none if
+     * {@code data} is {@code zeros}: the sender's page that nobody wrote, by identity.
+     */
     public static ByteBuf page(ByteBufAllocator alloc, int mode, long page, long faultId, long clock, long version,
-            int[] copyset, long[] data) {
-        int length = data.length * 8;
+            int[] copyset, long[] data, long[] zeros) {
+        int length = data == zeros ? 0 : data.length * 8;
         if (copyset.length > 65535) {
             throw new IllegalArgumentException("a copyset of " + copyset.length + " nodes");
         }
@@ -130,13 +134,19 @@ public final class PageWire {
         for (int node : copyset) {
             out.writeInt(node);
         }
+        if (length == 0) {
+            return out;
+        }
         out.ensureWritable(length);
         out.internalNioBuffer(out.writerIndex(), length).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(data);
         return out.writerIndex(out.writerIndex() + length);
     }
 
-    /** Reads a PAGE whose data must be exactly {@code pageSize} bytes. */
-    public static Page readPage(ByteBuf in, int pageSize) {
+    /**
+     * Reads a PAGE whose data must be exactly {@code pageSize} bytes, or none: its data is then
+     * {@code zeros} (shared: the receiver copies it before a write).
+     */
+    public static Page readPage(ByteBuf in, int pageSize, long[] zeros) {
         require(in, 35, "page");
         int mode = mode(in.readUnsignedByte());
         long page = in.readLong();
@@ -144,13 +154,18 @@ public final class PageWire {
         long clock = in.readLong();
         long version = in.readLong();
         int count = in.readUnsignedShort();
-        if (in.readableBytes() != 4L * count + pageSize) {
+        boolean zero = in.readableBytes() == 4L * count;
+        if (!zero && in.readableBytes() != 4L * count + pageSize) {
             throw new FrameFormatException("page " + page + ": " + in.readableBytes() + " bytes follow a copyset of "
-                    + count + ", expected " + (4L * count + pageSize) + " (page size " + pageSize + ")");
+                    + count + ", expected " + (4L * count + pageSize) + " (page size " + pageSize + ") or "
+                    + 4L * count + " (a page of zeros)");
         }
         int[] copyset = new int[count];
         for (int i = 0; i < count; i++) {
             copyset[i] = in.readInt();
+        }
+        if (zero) {
+            return new Page(mode, page, faultId, clock, version, copyset, zeros);
         }
         long[] data = new long[pageSize / 8];
         in.nioBuffer(in.readerIndex(), pageSize).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(data);

@@ -78,6 +78,7 @@ class WireFuzzTest {
     }
 
     private static final int PAGE = 256;
+    private static final long[] ZEROS = new long[PAGE / 8];
 
     static final List<Reader> READERS = List.of(
             frame("handshake", Handshake::decode, () -> new Handshake("lab", 1, "n1").encode(ALLOC)),
@@ -126,8 +127,10 @@ class WireFuzzTest {
                     new PageWire.Request(PageWire.WRITE, 3, 1, 7, 8, 0))),
             frame("page locate", PageWire::readRequest, () -> PageWire.request(ALLOC,
                     new PageWire.Request(PageWire.READ, 3, 1, 7, 8, 2, true))),
-            frame("page", in -> PageWire.readPage(in, PAGE), () -> PageWire.page(ALLOC, PageWire.WRITE, 3, 7, 8, 2,
-                    new int[] {1, 2}, new long[PAGE / 8])),
+            frame("page", in -> PageWire.readPage(in, PAGE, ZEROS), () -> PageWire.page(ALLOC, PageWire.WRITE, 3, 7, 8,
+                    2, new int[] {1, 2}, new long[PAGE / 8], ZEROS)),
+            frame("zero page", in -> PageWire.readPage(in, PAGE, ZEROS), () -> PageWire.page(ALLOC, PageWire.READ, 3, 7,
+                    8, 2, new int[0], ZEROS, ZEROS)),
             frame("invalidate", PageWire::readInvalidate, () -> PageWire.invalidate(ALLOC,
                     new PageWire.Invalidate(3, 2, 7, 8))),
             frame("invalidate ack", PageWire::readAck, () -> PageWire.ack(ALLOC, new PageWire.Ack(3, 7, 8, 9))),

@@ -448,7 +448,7 @@ final class Coherence {
     void onFrame(int from, FrameKind kind, ByteBuf in) {
         switch (kind) {
             case PAGE_REQUEST -> onRequest(PageWire.readRequest(in));
-            case PAGE -> onPage(from, PageWire.readPage(in, dsm.config.pageSize()));
+            case PAGE -> onPage(from, PageWire.readPage(in, dsm.config.pageSize(), dsm.zeros()));
             case INVALIDATE -> onInvalidate(from, PageWire.readInvalidate(in));
             case INVALIDATE_ACK -> onAck(from, PageWire.readAck(in));
             case PAGE_FAIL -> onFail(from, PageWire.readFail(in));
@@ -516,7 +516,7 @@ final class Coherence {
             int before = p.state;
             p.state = Page.READ;
             if (dsm.sendUnordered(r.requester(), FrameKind.PAGE, PageWire.page(dsm.link.alloc(), PageWire.READ,
-                    p.number, r.faultId(), dsm.tick(), p.version, new int[0], p.data))) {
+                    p.number, r.faultId(), dsm.tick(), p.version, new int[0], p.data, dsm.zeros()))) {
                 p.copyset.add(r.requester());
                 dsm.event(Kind.PAGE_SENT, p.number, r.requester(), p.region.name());
             } else {
@@ -528,7 +528,7 @@ final class Coherence {
             int before = p.state;
             p.state = Page.INVALID;
             ByteBuf page = PageWire.page(dsm.link.alloc(), PageWire.WRITE, p.number, r.faultId(), dsm.tick(),
-                    p.version, copies, p.data);
+                    p.version, copies, p.data, dsm.zeros());
             if (sendUnorderedWithoutBackups(r.requester(), FrameKind.PAGE, page)) {
                 p.owner = false;
                 p.copyset.clear();

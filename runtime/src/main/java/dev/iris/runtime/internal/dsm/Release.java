@@ -314,7 +314,7 @@ final class Release {
         }
         atHome(p, () -> {
             dsm.send(r.requester(), FrameKind.PAGE, PageWire.page(dsm.link.alloc(), PageWire.FETCH, p.number,
-                    r.faultId(), dsm.tick(), p.masterVersion, new int[0], p.master));
+                    r.faultId(), dsm.tick(), p.masterVersion, new int[0], p.master, null));
             dsm.event(Kind.PAGE_SENT, p.number, r.requester(), p.region.name());
         });
     }
