@@ -97,16 +97,20 @@ class ReportTest {
     @Test
     void theHeapAllocationGoalComparesTheBatchesOfTheMicrobenchmark(@TempDir Path out) throws Exception {
         List<Micro.Result> micro = List.of(
-                new Micro.Result("HeapAllocationBenchmark.heapAllocate", "", 55.0, 10, "ms/op", 48),
-                new Micro.Result("HeapAllocationBenchmark.plainNew", "", 11.0, 2, "ms/op", 32),
+                new Micro.Result("HeapAllocationBenchmark.heapAllocate", "nodes=1", 55.0, 10, "ms/op", 48),
+                new Micro.Result("HeapAllocationBenchmark.heapAllocate", "nodes=2", 88.0, 10, "ms/op", 48),
+                new Micro.Result("HeapAllocationBenchmark.plainNew", "nodes=1", 11.0, 2, "ms/op", 32),
+                new Micro.Result("HeapAllocationBenchmark.plainNew", "nodes=2", 99.0, 2, "ms/op", 32),
                 new Micro.Result("HeapCollectionBenchmark.collect", "collector=n1", 50.0, 9, "ms/op", 1e6),
                 new Micro.Result("HeapCollectionBenchmark.collect", "collector=n2", 125.0, 30, "ms/op", 2e6));
 
         Report.write(out, List.of(row("netty", 0, 40, 300), row("iris", 0, 120, 60)), micro, true, 1, 1);
 
         String md = Files.readString(out.resolve("benchmarks.md"));
-        assertTrue(md.contains("| Shared heap: an allocation at most 2x a plain `new long[3]` | 5.0x (55.0 against 11.0 ms "
-                + "a batch) | no |"), md);
+        assertTrue(md.contains("| Shared heap: an allocation from a local arena at most 2x a plain `new long[3]` | 5.0x "
+                + "(55.0 against 11.0 ms a batch) | no |"), md);
+        assertTrue(md.contains("| Shared heap: an allocation whose arenas' pages another node manages (no goal: the cost "
+                + "of fetching arenas) | 8.0x (88.0 ms a batch) | – |"), md);
         assertTrue(md.contains("| Shared heap: a collection of 50,000 live and 50,000 garbage cells (no goal) | 50 ms from "
                 + "the node owning every page (2,000,000 objects a second), 125 ms from the other node (800,000) | – |"), md);
     }
