@@ -25,6 +25,7 @@ import dev.iris.runtime.transport.HeapWire;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -134,6 +135,69 @@ class HeapCollectionTest {
             long again = c.node(2).memory().heap().allocate(CELL);
             assertTrue(garbage.contains(again), "a freed block is reused");
             assertEquals(1, c.node(2).memory().heap().collect().freed(), "the bare address is garbage again");
+        }
+    }
+
+    /**
+     * A named root is the same word on every node, and keeps what it reaches through collections
+     * until it is cleared. Nodes that name roots at once agree on each name's word; the heap's first
+     * page (256 bytes here) has room for 15 names, then naming one more fails and says why.
+     */
+    @Test
+    void aNamedRootIsOneWordOnEveryNodeAndKeepsWhatItReaches() throws Exception {
+        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(16));
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            SharedMemory m1 = c.node(0).memory();
+            SharedHeap h1 = m1.heap();
+            long index = h1.root("heap", "index");
+            for (int i = 0; i < 4; i++) { // bare addresses: no handle keeps a cell alive
+                long cell = h1.allocate(CELL);
+                m1.setLong(h1.field(cell, CELL, 0), i);
+                h1.setReference(h1.field(cell, CELL, 8), m1.getLong(index));
+                h1.setReference(index, cell);
+            }
+            for (int i = 0; i < 3; i++) {
+                m1.heap().allocate(CELL);
+            }
+            SharedMemory m2 = c.node(1).memory();
+            assertEquals(index, m2.heap().root("heap", "index"));
+            Collection done = c.node(2).memory().heap().collect();
+            assertEquals(3, done.freed(), done.toString());
+            assertEquals(4, done.live(), done.toString());
+            int n = 0;
+            for (long cell = m2.getLong(index); cell != 0; cell = m2.getLong(m2.heap().field(cell, CELL, 8))) {
+                assertEquals(3 - n++, m2.getLong(m2.heap().field(cell, CELL, 0)));
+            }
+            assertEquals(4, n);
+            m2.heap().setReference(index, 0);
+            assertEquals(4, c.node(2).memory().heap().collect().freed(), "cleared, the root holds nothing");
+
+            List<String> names = LongStream.range(0, 14).mapToObj(i -> "root " + i).toList();
+            List<Future<List<Long>>> named = new ArrayList<>();
+            for (int node = 0; node < 3; node++) {
+                SharedHeap heap = c.node(node).memory().heap();
+                List<String> order = new ArrayList<>(names);
+                Collections.shuffle(order, new Random(node));
+                named.add(pool.submit(() -> {
+                    order.forEach(name -> heap.root("heap", name));
+                    return names.stream().map(name -> heap.root("heap", name)).toList();
+                }));
+            }
+            List<Long> words = named.get(0).get();
+            assertEquals(words, named.get(1).get());
+            assertEquals(words, named.get(2).get());
+            Set<Long> distinct = new HashSet<>(words);
+            distinct.add(index);
+            assertEquals(15, distinct.size(), "one word per name");
+            IllegalStateException full = assertThrows(IllegalStateException.class, () -> m2.heap().root("heap", "one more"));
+            assertEquals("heap 'heap' has no room for the root 'one more': its first page holds 15 named roots, all taken",
+                    full.getMessage());
+            assertEquals(index, c.node(2).memory().heap().root("heap", "index"), "a full directory still finds its names");
+
+            IllegalArgumentException notAHeap = assertThrows(IllegalArgumentException.class,
+                    () -> m1.heap().root("roots", "index"));
+            assertEquals("'roots' is not a heap of this shared memory; the heaps are [heap]", notAHeap.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> m1.heap().root("heap", ""));
         }
     }
 

@@ -223,6 +223,8 @@ class PersistentMemoryTest {
                 }
                 assertEquals(pushed, values, "the list after restart " + (round - 1));
                 assertEquals(addresses, cells);
+                long newest = reader.heap().root("heap", "newest"); // a named root comes back as well
+                assertEquals(addresses.isEmpty() ? 0 : addresses.get(0), reader.getLong(newest));
                 List<SharedMemory> pushers = new ArrayList<>();
                 if (round == 2) {
                     SharedHeap.Collection collection = reader.heap().collect();
@@ -250,6 +252,7 @@ class PersistentMemoryTest {
                     pushed.add(0, value);
                     addresses.add(0, at);
                 }
+                reader.heap().setReference(newest, addresses.get(0));
                 if (round == 1) {
                     for (int n = 0; n < 3; n++) {
                         SharedHeap heap = c.node(n).memory().heap();

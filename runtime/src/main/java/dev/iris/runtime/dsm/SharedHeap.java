@@ -16,8 +16,8 @@ import java.util.function.LongFunction;
  * <p>References are written with {@link #setReference} and {@link #compareAndSetReference}
  * (the generated setters do), so that {@link #collect} sees them change. The collector frees
  * what no root reaches: the reference words of the shared objects
- * ({@link MemoryConfig.Region#references}) and every {@link HeapObject} handle reachable in the
- * JVM of any live node. A bare address kept in a Java {@code long} does not keep its object alive.
+ * ({@link MemoryConfig.Region#references}), the {@linkplain #root named roots} and every
+ * {@link HeapObject} handle reachable in the JVM of any live node. A bare address kept in a Java {@code long} does not keep its object alive.
  *
  * <p>Each node allocates from arenas (runs of pages) that it takes from the heap in the
  * background before it needs them, so an allocation normally costs no message; the pages of an
@@ -92,6 +92,21 @@ public interface SharedHeap {
      * @return whether it was
      */
     boolean compareAndSetReference(long word, long expected, long target);
+
+    /**
+     * The reference word of the root named {@code name} in {@code heap}: every node gets the same
+     * word for the same name, made on first use (null until a reference is set). It is read and
+     * written as any reference ({@link #getReference}, {@link #setReference},
+     * {@link #compareAndSetReference}), and the collector marks from it, so a program finds the
+     * structures it built by name instead of declaring a shared object to hold them. The roots
+     * live in the heap's first page: a heap has room for {@code (pageSize / 8 - 1) / 2} names, and
+     * a name is never removed (set its reference to 0). Names are told apart by a 64-bit hash.
+     *
+     * @throws IllegalArgumentException if {@code heap} is not a heap region of this memory, or
+     *                                  {@code name} is empty
+     * @throws IllegalStateException    if the heap has no room for another name
+     */
+    long root(String heap, String name);
 
     /**
      * Keeps the object of {@code type} at {@code object} alive while {@code holder} is reachable in

@@ -593,13 +593,16 @@ final class Collector {
             }
         }
 
-        /** The reference words of the shared objects. */
+        /** The reference words of the shared objects, and the heaps' named roots. */
         void roots() {
             List<SharedRegion> layout = dsm.regions();
             for (int r = 0; r < layout.size(); r++) {
                 for (long offset : dsm.config.regions().get(r).references()) {
                     add(dsm.scanLong(layout.get(r).base() + offset));
                 }
+            }
+            for (Heap.Allocator a : heap.heaps()) {
+                a.roots(this::add);
             }
         }
 

@@ -8,6 +8,10 @@ import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.dsm.SharedHeap;
 import dev.iris.runtime.dsm.SharedRegion;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -17,9 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
@@ -251,6 +257,30 @@ final class Heap implements SharedHeap {
             return memory.compareAndSet(word, expected, target);
         } finally {
             collector.exit(gate);
+        }
+    }
+
+    @Override
+    public long root(String heap, String name) {
+        Allocator a = heaps.get(heap);
+        if (a == null) {
+            throw new IllegalArgumentException("'" + heap + "' is not a heap of this shared memory; the heaps are "
+                    + heaps.keySet());
+        }
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("a root of heap '" + heap + "' needs a name");
+        }
+        return a.root(name);
+    }
+
+    /** The 64-bit hash that tells named roots apart, never 0 (an empty slot); the same in every JVM. */
+    static long rootHash(String name) {
+        try {
+            long hash = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256")
+                    .digest(name.getBytes(StandardCharsets.UTF_8))).getLong();
+            return hash == 0 ? 1 : hash;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 
@@ -576,12 +606,76 @@ final class Heap implements SharedHeap {
         /** Guarded by this: how many arenas a taking claims; doubled each time an allocation waits for one. */
         private int batch = 1;
         private final Map<Long, LinkedHashSet<Long>> freed = new HashMap<>();
+        /**
+         * How many named roots the heap's first page holds: after the count of arenas, a slot of two
+         * words each, the name's hash (0: empty) and the reference.
+         */
+        final int rootSlots;
+        /** The words of the named roots found from here, by name: a root's word never moves. */
+        private final Map<String, Long> roots = new ConcurrentHashMap<>();
 
         Allocator(SharedRegion region) {
             this.region = region;
             this.arenaBytes = (long) MemoryConfig.HEAP_ARENA_PAGES * pageSize;
             this.arenas = (region.bytes() / pageSize - 1) / MemoryConfig.HEAP_ARENA_PAGES;
             this.mostTaken = (int) Math.max(1, Math.min(MOST_TAKEN, arenas / 16));
+            this.rootSlots = (pageSize / 8 - 1) / 2;
+        }
+
+        /** The reference word of the root {@code name}: its slot found by linear probing from its hash, or claimed. */
+        long root(String name) {
+            Long known = roots.get(name);
+            if (known != null) {
+                return known;
+            }
+            long hash = rootHash(name);
+            int start = (int) Long.remainderUnsigned(hash, rootSlots);
+            for (int i = 0; i < rootSlots; i++) {
+                long slot = rootSlot((start + i) % rootSlots);
+                long held = memory.getLong(slot);
+                if (held == 0) {
+                    held = claimRoot(slot, hash);
+                }
+                if (held == hash) {
+                    roots.put(name, slot + 8);
+                    return slot + 8;
+                }
+            }
+            throw new IllegalStateException("heap '" + region.name() + "' has no room for the root '" + name
+                    + "': its first page holds " + rootSlots + " named roots, all taken");
+        }
+
+        private long rootSlot(int i) {
+            return region.base() + 8 + 16L * i;
+        }
+
+        /** Claims the empty slot at {@code slot} for {@code hash}; returns the hash it holds then. */
+        private long claimRoot(long slot, long hash) {
+            if (region.consistency() != Consistency.RELEASE) {
+                return memory.compareAndSet(slot, 0, hash) ? hash : memory.getLong(slot);
+            }
+            DistributedLock lock = memory.lock("heap:" + region.name());
+            lock.lock();
+            try {
+                long held = memory.getLong(slot);
+                if (held == 0) {
+                    memory.setLong(slot, hash);
+                    return hash;
+                }
+                return held;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Gives {@code reference} the value of each named root, read for the collector. */
+        void roots(LongConsumer reference) {
+            for (int i = 0; i < rootSlots; i++) {
+                long slot = rootSlot(i);
+                if (memory.scanLong(slot) != 0) {
+                    reference.accept(memory.scanLong(slot + 8));
+                }
+            }
         }
 
         long capacity() {
