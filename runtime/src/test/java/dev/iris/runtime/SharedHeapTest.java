@@ -323,6 +323,30 @@ class SharedHeapTest {
                 count++;
             }
             assertEquals(10, count);
+
+            // a named root of a release-consistent heap is claimed under the heap's lock
+            assertEquals(m1.heap().root("heap", "first"), m2.heap().root("heap", "first"));
+        }
+    }
+
+    /** A root named inside a transaction that aborts is named for good: the collector marks from it. */
+    @Test
+    void aRootNamedInATransactionThatAbortsIsNamedForGood() throws Exception {
+        HeapType tcell = HeapType.of("Cell", "theap", 16, 8);
+        try (TestCluster c = Transport.IN_JVM.start(2, Codecs.of(), MemoryConfig.of(List.of(
+                Region.heap("theap", PAGE + 4L * ARENA, Consistency.TRANSACTIONAL))).withPageSize(PAGE)
+                .withHeapTypes(List.of(tcell)))) {
+            SharedMemory m1 = c.node(0).memory();
+            assertThrows(IllegalStateException.class, () -> m1.transaction(() -> {
+                m1.heap().root("theap", "kept");
+                throw new IllegalStateException("aborted");
+            }));
+            long kept = m1.heap().root("theap", "kept");
+            long object = m1.heap().allocate(tcell);
+            m1.heap().setReference(kept, object);
+            c.node(1).memory().heap().collect();
+            assertTrue(m1.heap().isA(object, tcell), "the root named in the aborted transaction keeps its object");
+            assertEquals(kept, c.node(1).memory().heap().root("theap", "kept"));
         }
     }
 }

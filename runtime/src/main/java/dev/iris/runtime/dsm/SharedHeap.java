@@ -95,7 +95,8 @@ public interface SharedHeap {
 
     /**
      * The reference word of the root named {@code name} in {@code heap}: every node gets the same
-     * word for the same name, made on first use (null until a reference is set). It is read and
+     * word for the same name, made on first use (for good, also inside a transaction that then
+     * aborts; null until a reference is set). It is read and
      * written as any reference ({@link #getReference}, {@link #setReference},
      * {@link #compareAndSetReference}), and the collector marks from it, so a program finds the
      * structures it built by name instead of declaring a shared object to hold them. The roots

@@ -81,7 +81,7 @@ public final class FrameEncoder extends MessageToMessageEncoder<Frame> {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         if (direct) {
-            ctx.channel().attr(DIRECT).set(null);
+            ctx.channel().attr(DIRECT).compareAndSet(ctx, null); // not a replacement's, added before
         }
     }
 

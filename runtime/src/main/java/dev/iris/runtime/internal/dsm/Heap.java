@@ -270,7 +270,8 @@ final class Heap implements SharedHeap {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("a root of heap '" + heap + "' needs a name");
         }
-        return a.root(name);
+        // a name is claimed for good: never inside the caller's transaction, which may yet abort
+        return inTransaction.getAsBoolean() ? apart("iris-heap-root", () -> a.root(name)) : a.root(name);
     }
 
     /** The 64-bit hash that tells named roots apart, never 0 (an empty slot); the same in every JVM. */
@@ -590,7 +591,11 @@ final class Heap implements SharedHeap {
         final SharedRegion region;
         final long arenaBytes;
         final long arenas;
-        /** The most arenas one taking claims: a node keeps at most this many unused, and a 16th of the heap. */
+        /**
+         * The most arenas one taking claims (16, and a 16th of the heap): a node keeps at most one and
+         * a half times this many unused beside its current one, and one at a time once three
+         * quarters of the heap are taken.
+         */
         private final int mostTaken;
         /** Guarded by this: the part of the current arena not yet allocated. */
         private long next;
@@ -603,7 +608,7 @@ final class Heap implements SharedHeap {
          * many); null before the first.
          */
         private CompletableFuture<long[]> ahead;
-        /** Guarded by this: how many arenas a taking claims; doubled each time an allocation waits for one. */
+        /** Guarded by this: how many arenas a taking claims; doubled each time an allocation waits for one taken ahead. */
         private int batch = 1;
         private final Map<Long, LinkedHashSet<Long>> freed = new HashMap<>();
         /**
@@ -668,8 +673,14 @@ final class Heap implements SharedHeap {
             }
         }
 
-        /** Gives {@code reference} the value of each named root, read for the collector. */
+        /**
+         * Gives {@code reference} the value of each named root, read for the collector; none of a
+         * release-consistent heap, whose objects (and what they refer to) the collector never reads.
+         */
         void roots(LongConsumer reference) {
+            if (region.consistency() == Consistency.RELEASE) {
+                return;
+            }
             for (int i = 0; i < rootSlots; i++) {
                 long slot = rootSlot(i);
                 if (memory.scanLong(slot) != 0) {
@@ -707,10 +718,10 @@ final class Heap implements SharedHeap {
             if (start + size > end) {
                 if (reserved == 0) {
                     CompletableFuture<long[]> arenas = ahead != null ? ahead : taking(batch);
-                    ahead = null; // a failed taking is tried again next time
-                    if (!arenas.isDone()) {
+                    if (ahead != null && !arenas.isDone()) {
                         batch = Math.min(2 * batch, mostTaken); // allocation outran the taking
                     }
+                    ahead = null; // a failed taking is tried again next time
                     long[] taken = join(arenas);
                     reserve = taken[0];
                     reserved = (int) taken[1];
@@ -770,12 +781,11 @@ final class Heap implements SharedHeap {
             CompletableFuture<long[]> taken = new CompletableFuture<>();
             memory.link.newThread("iris-heap-" + region.name(), () -> {
                 try {
-                    long[] arenas = claim(n, true);
+                    long[] got = claim(taken() < arenas - arenas / 4 ? n : 1, true);
                     if (region.consistency() != Consistency.RELEASE) {
-                        long base = arenaBase(arenas[0]);
-                        memory.own(base, arenaBase(arenas[0] + arenas[1])); // write faults, all under way at once
+                        memory.own(arenaBase(got[0]), arenaBase(got[0] + got[1])); // write faults, all under way at once
                     }
-                    taken.complete(arenas);
+                    taken.complete(got);
                 } catch (Throwable t) {
                     taken.completeExceptionally(t);
                 }
