@@ -147,15 +147,13 @@ final class Membership implements Peers {
     }
 
     boolean awaitMembers(int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = time.nanos() + timeout.toNanos(); // the node's time: simulated in a simulation
         synchronized (lock) {
             while (livePeers.size() + 1 != count || deathsInProgress > 0
                     || !livePeers.values().stream().allMatch(p -> p.groupsKnown)) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                if (time.timedWait(lock, deadline)) {
                     return false;
                 }
-                TimeUnit.NANOSECONDS.timedWait(lock, left);
             }
             return true;
         }

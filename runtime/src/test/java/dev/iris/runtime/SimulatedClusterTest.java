@@ -1,6 +1,7 @@
 package dev.iris.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -262,6 +263,16 @@ class SimulatedClusterTest {
                     "a simulated minute passed: " + waited);
             assertTrue(c.node(1).members().size() == 3, "heartbeats kept the members alive meanwhile: "
                     + c.node(1).members());
+
+            // so does a wait for members that do not come
+            boolean three = c.call(0, "counter", Duration.ofMinutes(2), k -> c.node(0).awaitMembers(3, Duration.ofMinutes(1)));
+            assertTrue(three);
+            before = c.elapsed();
+            boolean four = c.call(0, "counter", Duration.ofMinutes(2), k -> c.node(0).awaitMembers(4, Duration.ofMinutes(1)));
+            assertFalse(four);
+            waited = c.elapsed().minus(before);
+            assertTrue(waited.compareTo(Duration.ofMinutes(1)) >= 0 && waited.compareTo(Duration.ofSeconds(61)) < 0,
+                    "a simulated minute passed: " + waited);
         }
     }
 
