@@ -215,7 +215,8 @@ public final class Node implements AutoCloseable {
      * Blocks until this node sees {@code count} members (itself included) and knows the group
      * memberships of each, so that a group send from here reaches every member they host.
      *
-     * @return whether it did within {@code timeout}
+     * @return whether it did within {@code timeout}, on the node's time (which stands while a
+     *         debugger holds it, and is the simulated clock in a simulation)
      */
     public boolean awaitMembers(int count, Duration timeout) throws InterruptedException {
         return membership.awaitMembers(count, timeout);

@@ -17,6 +17,11 @@ import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.dsm.PageManagement;
 import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.dsm.SharedRegion;
+import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.PageWire;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -189,6 +194,61 @@ class SharedMemoryTest {
             assertEquals(PageInfo.State.INVALID, info(reader, page).state());
             assertEquals(5, reader.getLong(a));
             assertEquals(3, info(reader, page).readFaults(), "the reader faults again");
+        }
+    }
+
+    /**
+     * A reader that writes the page while the copy it asked for with its acknowledgement is still on
+     * its way does not wait for that copy: its write fault takes the refetch's place, and the copy,
+     * when it comes, changes nothing. Here the copy is held at the reader until the write is done;
+     * a write that waited for it would wait until the copy came or the fault timed out.
+     */
+    @ParameterizedTest
+    @EnumSource(PageManagement.class)
+    void aLocalWriteDoesNotWaitForACopyFetchedAhead(PageManagement management) throws Exception {
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        AtomicBoolean holding = new AtomicBoolean();
+        CountDownLatch held = new CountDownLatch(1);
+        try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), memory(management,
+                new Region("data", PAGE, dev.iris.runtime.dsm.Consistency.SEQUENTIAL, "node1"))
+                        .withFaultTimeout(Duration.ofMinutes(1)),
+                config -> !config.node().equals("node3") ? config
+                        : config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                if (holding.get() && msg instanceof Frame frame && frame.kind() == FrameKind.PAGE
+                                        && frame.payload().getUnsignedByte(frame.payload().readerIndex())
+                                                == PageWire.READ) {
+                                    held.countDown();
+                                    release.thenRunAsync(() -> ctx.fireChannelRead(msg), ctx.executor());
+                                } else {
+                                    ctx.fireChannelRead(msg);
+                                }
+                            }
+                        }));
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            SharedMemory writer = c.node(1).memory();
+            SharedMemory reader = c.node(2).memory();
+            long a = writer.region("data").base();
+            writer.setLong(a, 1);
+            assertEquals(1, reader.getLong(a)); // a fault
+            assertEquals(1, reader.getLong(a)); // and a use: the next invalidation asks for a copy
+            holding.set(true);
+            writer.setLong(a, 2);
+            assertTrue(held.await(30, TimeUnit.SECONDS), "the copy fetched ahead is on its way");
+
+            Future<?> write = pool.submit(() -> reader.setLong(a + 8, 7));
+            try {
+                write.get(20, TimeUnit.SECONDS); // the fault timeout is a minute: a write waiting for the copy fails here
+                assertEquals(PageInfo.State.WRITE, info(reader, a / PAGE).state());
+            } finally {
+                release.complete(null);
+            }
+            assertEquals(2, reader.getLong(a));
+            assertEquals(7, reader.getLong(a + 8));
+            assertEquals(PageInfo.State.WRITE, info(reader, a / PAGE).state(), "the late copy changed nothing");
+            assertEquals(7, writer.getLong(a + 8));
+            assertEquals(2, writer.getLong(a));
         }
     }
 
