@@ -203,18 +203,14 @@ class BackupTest {
                 java.util.SplittableRandom random = new java.util.SplittableRandom(n);
                 threads.add(Thread.ofPlatform().start(() -> {
                     while (!stop.get()) {
-                        int from = random.nextInt(accounts);
-                        int to = (from + perPage * (1 + random.nextInt(3)) + random.nextInt(perPage)) % accounts;
+                        int[] pair = Transfers.pick(random, accounts, perPage);
                         try {
-                            m.transaction(() -> {
-                                m.setLong(base + 8L * from, m.getLong(base + 8L * from) - 1);
-                                m.setLong(base + 8L * to, m.getLong(base + 8L * to) + 1);
-                            });
-                            returned.add(new int[] {from, to});
+                            Transfers.move(m, base, pair);
+                            returned.add(pair);
                             (dead.get() ? after : warm).countDown();
                         } catch (RuntimeException e) {
                             if (dies) {
-                                unknown.add(new int[] {from, to});
+                                unknown.add(pair);
                             } else {
                                 failures.add(e);
                             }

@@ -121,17 +121,13 @@ class SimulatedBankTest {
         node.spawn("teller", k -> {
             SharedMemory m = k.memory();
             for (int t = 0; t < TRANSFERS; t++) {
-                int from = random.nextInt(ACCOUNTS);
-                int to = (from + PER_PAGE * (1 + random.nextInt(3)) + random.nextInt(PER_PAGE)) % ACCOUNTS;
+                int[] pair = Transfers.pick(random, ACCOUNTS, PER_PAGE);
                 try {
-                    m.transaction(() -> {
-                        m.setLong(base + 8L * from, m.getLong(base + 8L * from) - 1);
-                        m.setLong(base + 8L * to, m.getLong(base + 8L * to) + 1);
-                    });
-                    returned.add(new int[] {from, to});
+                    Transfers.move(m, base, pair);
+                    returned.add(pair);
                 } catch (RuntimeException e) {
                     if (dies) {
-                        unknown.add(new int[] {from, to});
+                        unknown.add(pair);
                         return;
                     }
                     failures.add(k.node().name() + ": " + e);

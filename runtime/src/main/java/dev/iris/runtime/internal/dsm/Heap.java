@@ -93,14 +93,7 @@ final class Heap implements SharedHeap {
 
     @Override
     public long allocate(HeapType type, int length) {
-        Allocator heap = checked(type, length);
-        long size = heap.blockSize(type, length);
-        try {
-            return allocate(heap, type, length, size);
-        } catch (HeapFull full) {
-            collectFor(full);
-            return allocate(heap, type, length, size);
-        }
+        return allocate(type, length, address -> address);
     }
 
     @Override
@@ -110,7 +103,12 @@ final class Heap implements SharedHeap {
         try {
             return allocate(heap, type, length, size, handle);
         } catch (HeapFull full) {
-            collectFor(full);
+            try {
+                collect(); // outside the gate, which the collection stops
+            } catch (IllegalStateException | MemoryException cannot) {
+                full.addSuppressed(cannot);
+                throw full;
+            }
             return allocate(heap, type, length, size, handle);
         }
     }
@@ -144,29 +142,10 @@ final class Heap implements SharedHeap {
         return heap;
     }
 
-    /** Collects once a heap is full, outside the gate (which the collection stops); {@code full} if it cannot. */
-    private void collectFor(HeapFull full) {
-        try {
-            collect();
-        } catch (IllegalStateException | MemoryException cannot) {
-            full.addSuppressed(cannot);
-            throw full;
-        }
-    }
-
     private <T> T allocate(Allocator heap, HeapType type, int length, long size, LongFunction<T> handle) {
         long gate = collector.enter();
         try {
             return handle.apply(place(heap, type, length, size)); // inside the gate: a collection sees the handle
-        } finally {
-            collector.exit(gate);
-        }
-    }
-
-    private long allocate(Allocator heap, HeapType type, int length, long size) {
-        long gate = collector.enter();
-        try {
-            return place(heap, type, length, size);
         } finally {
             collector.exit(gate);
         }
