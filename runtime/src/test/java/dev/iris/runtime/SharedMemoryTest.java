@@ -252,6 +252,83 @@ class SharedMemoryTest {
         }
     }
 
+    /**
+     * The copy a reader asks for with its acknowledgement is forwarded by the writer, which gave the
+     * page to a third node meanwhile, and that node dies before it serves it: the reader asks again
+     * the usual way and learns that the page was lost with that node, at once, not after its fault
+     * timed out. Here the writer holds the acknowledgement until the third node's write request is
+     * queued behind the write, and the third node holds the forwarded request until it closes.
+     */
+    @ParameterizedTest
+    @EnumSource(PageManagement.class)
+    void aCopyFetchedAheadFromANodeThatDiesIsAskedForAgain(PageManagement management) throws Exception {
+        CompletableFuture<Void> releaseAck = new CompletableFuture<>();
+        CompletableFuture<Void> writeQueued = new CompletableFuture<>();
+        AtomicBoolean holding = new AtomicBoolean();
+        CountDownLatch ackHeld = new CountDownLatch(1);
+        CountDownLatch refetchHeld = new CountDownLatch(1);
+        try (TestCluster c = Transport.IN_JVM.start(4, Codecs.of(), memory(management,
+                new Region("data", PAGE, dev.iris.runtime.dsm.Consistency.SEQUENTIAL, "node1"))
+                        .withFaultTimeout(Duration.ofMinutes(1)),
+                config -> switch (config.node()) {
+                    case "node2" -> config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                            if (holding.get() && msg instanceof Frame frame && frame.kind() == FrameKind.INVALIDATE_ACK) {
+                                ackHeld.countDown();
+                                releaseAck.thenRunAsync(() -> ctx.fireChannelRead(msg), ctx.executor());
+                                return;
+                            }
+                            boolean write = holding.get() && msg instanceof Frame frame
+                                    && frame.kind() == FrameKind.PAGE_REQUEST
+                                    && PageWire.readRequest(frame.payload().duplicate()).mode() == PageWire.WRITE;
+                            ctx.fireChannelRead(msg);
+                            if (write) {
+                                writeQueued.complete(null);
+                            }
+                        }
+                    });
+                    case "node4" -> config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                            if (holding.get() && msg instanceof Frame frame && frame.kind() == FrameKind.PAGE_REQUEST
+                                    && PageWire.readRequest(frame.payload().duplicate()).mode() == PageWire.READ) {
+                                frame.release(); // never served: this node closes first
+                                refetchHeld.countDown();
+                            } else {
+                                ctx.fireChannelRead(msg);
+                            }
+                        }
+                    });
+                    default -> config;
+                });
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            SharedMemory writer = c.node(1).memory();
+            SharedMemory reader = c.node(2).memory();
+            SharedMemory third = c.node(3).memory();
+            long a = writer.region("data").base();
+            writer.setLong(a, 1);
+            assertEquals(1, reader.getLong(a)); // a fault
+            assertEquals(1, reader.getLong(a)); // and a use: the next invalidation asks for a copy
+            holding.set(true);
+            Future<?> write = pool.submit(() -> writer.setLong(a, 2));
+            assertTrue(ackHeld.await(30, TimeUnit.SECONDS), "the reader acknowledged, asking for a copy");
+            Future<?> thirdWrite = pool.submit(() -> third.setLong(a + 8, 9));
+            writeQueued.get(30, TimeUnit.SECONDS);
+            releaseAck.complete(null);
+            write.get(30, TimeUnit.SECONDS);
+            thirdWrite.get(30, TimeUnit.SECONDS);
+            assertTrue(refetchHeld.await(30, TimeUnit.SECONDS), "the writer forwarded the copy's request to node4");
+
+            c.node(3).close();
+            Future<Long> read = pool.submit(() -> reader.getLong(a));
+            // the fault timeout is a minute: a read waiting for the forwarded copy fails here
+            ExecutionException e = assertThrows(ExecutionException.class, () -> read.get(20, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof MemoryException && e.getCause().getMessage().contains("node4"),
+                    () -> "the page was lost with node4: " + e.getCause());
+        }
+    }
+
     private static PageInfo info(SharedMemory memory, long page) {
         return memory.snapshot().stream().filter(i -> i.page() == page).findFirst().orElseThrow();
     }
