@@ -82,7 +82,7 @@ final class Router extends ChannelInboundHandlerAdapter {
                 case GROUP_UPDATE -> groups.onGroupUpdate(ch, payload);
                 case GROUP_ACK -> groups.onGroupAck(ch, payload);
                 case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL, SYNC, DIFF, DIFF_ACK, REPLICA,
-                        REPLICA_ACK, CENSUS, CENSUS_REPLY, HEAP, HEAP_REPLY, LOGGED -> {
+                        REPLICA_ACK, CENSUS, CENSUS_REPLY, HEAP, HEAP_REPLY, LOGGED, PLACE, PLACED -> {
                     if (peer == null) {
                         throw new FrameFormatException(frame.kind() + " frame before the peer is known");
                     }

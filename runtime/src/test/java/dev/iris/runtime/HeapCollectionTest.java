@@ -22,16 +22,20 @@ import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.HeapWire;
+import dev.iris.runtime.transport.PlaceWire;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -371,6 +375,85 @@ class HeapCollectionTest {
             }
             assertEquals(reachable, live, "no leak");
             assertTrue(freed.get() > 0, "garbage was freed");
+        }
+    }
+
+    /**
+     * An object allocated on a named node stays alive until the asking node's handle exists: here a
+     * collection runs while the answer with its address is held on its way, and frees nothing. Once
+     * the asking node took it (here as a bare address, which keeps nothing), a collection frees it:
+     * the named node keeps nothing for good.
+     */
+    @Test
+    void anObjectPlacedOnANamedNodeIsKeptUntilTheAskingNodeHoldsIt() throws Exception {
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        CountDownLatch held = new CountDownLatch(1);
+        AtomicBoolean holding = new AtomicBoolean(true);
+        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(16), config -> !config.node().equals("node1")
+                ? config : config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        if (holding.get() && msg instanceof Frame frame && frame.kind() == FrameKind.PLACED) {
+                            held.countDown();
+                            release.thenRunAsync(() -> ctx.fireChannelRead(msg), ctx.executor());
+                        } else {
+                            ctx.fireChannelRead(msg);
+                        }
+                    }
+                }));
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            SharedMemory m1 = c.node(0).memory();
+            Future<Cell> placing = pool.submit(() -> m1.heap().allocate(CELL, 0, "node3", a -> new Cell(m1, a)));
+            assertTrue(held.await(30, TimeUnit.SECONDS), "node3 answered");
+            assertEquals(0, c.node(1).memory().heap().collect().freed(), "node3 keeps the object while its answer travels");
+            holding.set(false);
+            release.complete(null);
+            Cell cell = placing.get(30, TimeUnit.SECONDS);
+            assertTrue(m1.heap().isA(cell.address(), CELL));
+            assertEquals(0, c.node(2).memory().heap().collect().freed(), "node1's handle keeps it now");
+
+            long bare = m1.heap().allocate(CELL, 0, "node3");
+            for (int round = 0; round < 10 && m1.heap().isA(bare, CELL); round++) {
+                System.gc(); // clears node3's holder once node3 heard it was taken
+                m1.heap().collect();
+            }
+            assertFalse(m1.heap().isA(bare, CELL), "nothing keeps an object placed for an address only");
+            assertTrue(m1.heap().isA(cell.address(), CELL));
+        }
+    }
+
+    /** An object placed for a node that dies before its answer arrives is kept no longer: a collection frees it. */
+    @Test
+    void anObjectPlacedForANodeThatDiesIsCollected() throws Exception {
+        CompletableFuture<Long> answered = new CompletableFuture<>();
+        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(16), config -> !config.node().equals("node2")
+                ? config : config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        if (msg instanceof Frame frame && frame.kind() == FrameKind.PLACED) {
+                            answered.complete(PlaceWire.readPlaced(frame.payload().duplicate()).address());
+                            frame.release(); // never arrives: node2 closes first
+                        } else {
+                            ctx.fireChannelRead(msg);
+                        }
+                    }
+                }));
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            SharedMemory m2 = c.node(0).memory(); // node1, which manages the collector's lock
+            head(m2, 0, null); // and owns the roots' page from now on: node2 takes no page with it
+            SharedMemory asking = c.node(1).memory();
+            Future<Long> placing = pool.submit(() -> asking.heap().allocate(CELL, 0, "node3"));
+            long address = answered.get(30, TimeUnit.SECONDS);
+            assertEquals(0, m2.heap().collect().freed(), "kept for node2");
+            c.node(1).close();
+            assertThrows(ExecutionException.class, () -> placing.get(30, TimeUnit.SECONDS));
+            assertTrue(c.node(0).awaitMembers(2, Duration.ofSeconds(30)), "node1 saw node2 leave");
+            assertTrue(c.node(2).awaitMembers(2, Duration.ofSeconds(30)), "node3 saw node2 leave");
+            for (int round = 0; round < 10 && m2.heap().isA(address, CELL); round++) {
+                System.gc(); // clears the holder node3 dropped when node2 left
+                m2.heap().collect();
+            }
+            assertFalse(m2.heap().isA(address, CELL), "nothing keeps an object placed for a dead node");
         }
     }
 

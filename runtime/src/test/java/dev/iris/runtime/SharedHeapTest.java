@@ -349,4 +349,59 @@ class SharedHeapTest {
             assertEquals(kept, c.node(1).memory().heap().root("theap", "kept"));
         }
     }
+
+    /**
+     * An object allocated on a named node comes from that node's arena: the node owns its page, so
+     * its own writes there fault no more, and the asking node reads it like any other. Bad names and
+     * refusals fail with what and where.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.iris.runtime.Clusters#transportsAndManagers")
+    void anObjectAllocatedOnANamedNodeStartsOnItsPages(Transport transport, PageManagement management)
+            throws Exception {
+        try (TestCluster c = transport.start(3, Codecs.of(), memory(management, Consistency.SEQUENTIAL, 3))) {
+            SharedMemory m1 = c.node(0).memory();
+            SharedMemory m3 = c.node(2).memory();
+            long placed = m1.heap().allocate(LONGS, 5, "node3");
+            assertEquals(PageInfo.State.WRITE, page(m3, placed).state(), "node3 owns the page of the object it placed");
+            long faults = page(m3, placed).writeFaults();
+            for (int i = 0; i < 5; i++) {
+                m3.setLong(m3.heap().element(placed, LONGS, i), 10 + i);
+            }
+            assertEquals(faults, page(m3, placed).writeFaults(), "node3's writes of its object are local");
+            assertEquals(5, m1.heap().length(placed, LONGS));
+            assertEquals(14, m1.getLong(m1.heap().element(placed, LONGS, 4)));
+            assertTrue(m1.snapshot().stream().noneMatch(p -> p.page() == placed / PAGE && p.writeFaults() > 0),
+                    "node1 never wrote the page");
+
+            long mine = m1.heap().allocate(CELL, 0, "node1", a -> a); // its own name: a local allocation
+            assertEquals(PageInfo.State.WRITE, page(m1, mine).state());
+            assertTrue(m1.heap().isA(mine, CELL));
+
+            MemoryException unknown = assertThrows(MemoryException.class, () -> m1.heap().allocate(CELL, 0, "node9"));
+            assertEquals("no live node is named 'node9' (the live nodes: node1, node2, node3)", unknown.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> m1.heap().allocate(CELL, 3, "node3"),
+                    "checked before anything is sent");
+
+            // node2 fills the heap with a list from the root; then a placement there is refused, saying why
+            SharedMemory m2 = c.node(1).memory();
+            long root = m2.region("root").base();
+            while (true) {
+                try {
+                    long cell = m2.heap().allocate(CELL, 0, "node2");
+                    m2.heap().setReference(m2.heap().field(cell, CELL, 8), m2.getLong(root));
+                    m2.heap().setReference(root, cell);
+                } catch (MemoryException full) {
+                    break;
+                }
+            }
+            MemoryException refused = assertThrows(MemoryException.class, () -> m1.heap().allocate(CELL, 0, "node2"));
+            assertTrue(refused.getMessage().startsWith("the allocation of a 'Cell' on node 'node2' was refused there: "
+                    + "heap 'heap' is full"), refused.getMessage());
+        }
+    }
+
+    private static PageInfo page(SharedMemory m, long address) {
+        return m.snapshot().stream().filter(p -> p.page() == address / PAGE).findFirst().orElseThrow();
+    }
 }

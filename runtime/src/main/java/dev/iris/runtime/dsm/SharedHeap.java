@@ -58,6 +58,29 @@ public interface SharedHeap {
     <T> T allocate(HeapType type, int length, LongFunction<T> handle);
 
     /**
+     * Allocates a zeroed object of {@code type} with {@code length} elements (0 for a type without
+     * an array part) on the node named {@code node}: from that node's arenas, so that its pages are
+     * that node's and its accesses there are local, until another node writes them (a write fault
+     * moves a page to its writer, as for any page). On another node than this one it costs a round
+     * trip, and the object is not part of this thread's transaction, if it is in one.
+     *
+     * @return its address
+     * @throws MemoryException          if no live node is named {@code node}, or it refused (its
+     *                                  heap is full, say) or did not answer within the fault
+     *                                  time-out; the message says which
+     * @throws IllegalArgumentException as {@link #allocate(HeapType, int)}
+     */
+    long allocate(HeapType type, int length, String node);
+
+    /**
+     * As {@link #allocate(HeapType, int, String)}, making the object's handle with {@code handle}
+     * before a collection can look (the named node keeps the object alive until then).
+     *
+     * @return what {@code handle} returned
+     */
+    <T> T allocate(HeapType type, int length, String node, LongFunction<T> handle);
+
+    /**
      * Reads the reference at {@code word} and makes a handle for it with {@code handle}, before a
      * collection can look (the generated getters read references this way).
      *

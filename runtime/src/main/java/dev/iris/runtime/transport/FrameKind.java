@@ -68,7 +68,11 @@ public enum FrameKind {
     /** A node's answer to a HEAP step; payload in {@link HeapWire}. */
     HEAP_REPLY(30),
     /** What a node of a persistent memory holds in its page log, for its peers as it starts; payload in {@link StoreWire}. */
-    LOGGED(31);
+    LOGGED(31),
+    /** A request to allocate a heap object on the receiving node, or word that its object is taken; payload in {@link PlaceWire}. */
+    PLACE(32),
+    /** The answer to a PLACE that allocates: the object's address, or why not; payload in {@link PlaceWire}. */
+    PLACED(33);
 
     private static final FrameKind[] BY_CODE = new FrameKind[256];
 

@@ -33,9 +33,10 @@ public record Handshake(String cluster, int protocol, String node) {
      * segment pieces of up to 256 KiB (64 KiB before); 8 the heap's collection frames (HEAP,
      * HEAP_REPLY); 9 the locate flag of PAGE_REQUEST and the code, round, node and version of
      * PAGE_FAIL (the dynamic manager's broadcast); 10 the persistent memory's LOGGED; 11 the
-     * monitor's durable state; 12 the refetch of INVALIDATE_ACK; 13 a PAGE without data (all zeros).
+     * monitor's durable state; 12 the refetch of INVALIDATE_ACK; 13 a PAGE without data (all zeros); 14 the heap's
+     * placement on a named node (PLACE, PLACED).
      */
-    public static final int PROTOCOL = 13;
+    public static final int PROTOCOL = 14;
     /** Upper bound of the UTF-8 length of the cluster name and the node id. */
     public static final int MAX_NAME_BYTES = 255;
 

@@ -103,6 +103,16 @@ final class ObjectTypeTemplate {
                     public static %1$s allocate(SharedMemory memory) {
                         return memory.heap().allocate(TYPE, 0, address -> new %1$s(memory, address));
                     }
+
+                    /**
+                     * Allocates a zeroed {@code %1$s} in heap {@code %2$s} on the node named {@code node}, whose
+                     * pages it starts on (a round trip unless that is this node).
+                     *
+                     * @throws dev.iris.runtime.dsm.MemoryException if no live node has that name, or its heap is full
+                     */
+                    public static %1$s allocateOn(SharedMemory memory, String node) {
+                        return memory.heap().allocate(TYPE, 0, node, address -> new %1$s(memory, address));
+                    }
                 """.formatted(cls, heap.getName()) : """
                     /**
                      * Allocates a zeroed {@code %1$s} with {@code length} elements of {@code %3$s} in heap
@@ -114,6 +124,17 @@ final class ObjectTypeTemplate {
                      */
                     public static %1$s allocate(SharedMemory memory, int length) {
                         return memory.heap().allocate(TYPE, length, address -> new %1$s(memory, address));
+                    }
+
+                    /**
+                     * Allocates a zeroed {@code %1$s} with {@code length} elements in heap {@code %2$s} on the node
+                     * named {@code node}, whose pages it starts on (a round trip unless that is this node).
+                     *
+                     * @throws IllegalArgumentException if {@code length} is negative or too large for the heap
+                     * @throws dev.iris.runtime.dsm.MemoryException if no live node has that name, or its heap is full
+                     */
+                    public static %1$s allocateOn(SharedMemory memory, String node, int length) {
+                        return memory.heap().allocate(TYPE, length, node, address -> new %1$s(memory, address));
                     }
                 """.formatted(cls, heap.getName(), arrayPart.getName());
         String description = "Heap object type {@code " + cls + "}, allocated in heap {@code " + heapName + "} ("

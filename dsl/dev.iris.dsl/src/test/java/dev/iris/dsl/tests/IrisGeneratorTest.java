@@ -577,6 +577,11 @@ class IrisGeneratorTest {
                                     seen.lock().unlock();
                                 }
 
+                                // allocated by n1 on n2, which writes it on its own pages; n1 reads it
+                                Leaf far = Leaf.allocateOn(m1, "n2", 2);
+                                Leaf.at(m2, far.address()).setValues(1, 99);
+                                out.append(far.getValues(1)).append(' ').append(far.length()).append('\\n');
+
                                 // what is not there fails, naming it
                                 out.append(TreeNode.at(m2, 0)).append(' ');
                                 try {
@@ -651,6 +656,11 @@ class IrisGeneratorTest {
                         return memory.heap().allocate(TYPE, length, address -> new TreeNode(memory, address));
                     }
                 """), treeNode);
+        assertTrue(treeNode.contains("""
+                    public static TreeNode allocateOn(SharedMemory memory, String node, int length) {
+                        return memory.heap().allocate(TYPE, length, node, address -> new TreeNode(memory, address));
+                    }
+                """), treeNode);
         assertFalse(treeNode.contains("allocate(SharedMemory memory) {"), "an array part has a length");
         assertTrue(treeNode.contains("Leaves by slot, as many as the node was given."), "field documentation");
         String leaf = generated.get("demo/tree/Leaf.java").toString();
@@ -705,6 +715,7 @@ class IrisGeneratorTest {
                     true true 20 1 null
                     false true null
                     0 1 hello
+                    99 2
                     null not a TreeNode, no leaf 2, no stamp 2, leaf freed""",
                     loader.loadClass("demo.tree.Driver").getMethod("run").invoke(null));
 

@@ -749,6 +749,7 @@ public final class Dsm implements SharedMemory {
             case DIFF, DIFF_ACK -> release.onFrame(from, kind, payload);
             case SYNC -> sync.onFrame(from, payload);
             case HEAP, HEAP_REPLY -> heap.collector.onFrame(from, kind, payload);
+            case PLACE, PLACED -> heap.placement.onFrame(from, kind, payload);
             case REPLICA, REPLICA_ACK -> withBackups(kind).onFrame(from, kind, payload);
             case CENSUS, CENSUS_REPLY -> {
                 withBackups(kind);
@@ -806,6 +807,7 @@ public final class Dsm implements SharedMemory {
         release.nodeDied(node);
         sync.nodeDied(node);
         heap.collector.nodeDied(node);
+        heap.placement.nodeDied(node);
         if (backup != null) {
             backup.nodeDied(node);
         }

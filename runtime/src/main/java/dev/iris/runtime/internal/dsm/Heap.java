@@ -66,6 +66,7 @@ final class Heap implements SharedHeap {
     /** The configured types, by id. */
     final Map<Integer, HeapType> types = new HashMap<>();
     final Collector collector;
+    final Placement placement;
     private final List<Consumer<HeapCensus>> censusListeners = new CopyOnWriteArrayList<>();
 
     Heap(Dsm memory, BooleanSupplier inTransaction) {
@@ -81,6 +82,7 @@ final class Heap implements SharedHeap {
             types.put(type.id(), type);
         }
         this.collector = new Collector(memory, this);
+        this.placement = new Placement(memory, this);
     }
 
     @Override
@@ -110,6 +112,31 @@ final class Heap implements SharedHeap {
                 throw full;
             }
             return allocate(heap, type, length, size, handle);
+        }
+    }
+
+    @Override
+    public long allocate(HeapType type, int length, String node) {
+        return allocate(type, length, node, address -> address);
+    }
+
+    @Override
+    public <T> T allocate(HeapType type, int length, String node, LongFunction<T> handle) {
+        int on = placement.node(node);
+        if (on == memory.self) {
+            return allocate(type, length, handle);
+        }
+        checked(type, length);
+        Placement.Placed placed = placement.place(on, type, length);
+        try {
+            long gate = collector.enter();
+            try {
+                return handle.apply(placed.address()); // inside the gate: a collection sees the handle
+            } finally {
+                collector.exit(gate);
+            }
+        } finally {
+            placement.taken(placed); // the node that placed it stops keeping it alive
         }
     }
 
