@@ -389,7 +389,8 @@ class HeapCollectionTest {
         CompletableFuture<Void> release = new CompletableFuture<>();
         CountDownLatch held = new CountDownLatch(1);
         AtomicBoolean holding = new AtomicBoolean(true);
-        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(16), config -> !config.node().equals("node1")
+        // a fault time-out longer than the collection that runs while node1 waits for the answer
+        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(16).withFaultTimeout(Duration.ofMinutes(1)), config -> !config.node().equals("node1")
                 ? config : config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {

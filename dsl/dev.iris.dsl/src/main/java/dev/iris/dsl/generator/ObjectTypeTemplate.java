@@ -108,7 +108,8 @@ final class ObjectTypeTemplate {
                      * Allocates a zeroed {@code %1$s} in heap {@code %2$s} on the node named {@code node}, whose
                      * pages it starts on (a round trip unless that is this node).
                      *
-                     * @throws dev.iris.runtime.dsm.MemoryException if no live node has that name, or its heap is full
+                     * @throws dev.iris.runtime.dsm.MemoryException if no live node has that name, its heap is full,
+                     *         or it did not answer within the fault time-out
                      */
                     public static %1$s allocateOn(SharedMemory memory, String node) {
                         return memory.heap().allocate(TYPE, 0, node, address -> new %1$s(memory, address));
@@ -131,7 +132,8 @@ final class ObjectTypeTemplate {
                      * named {@code node}, whose pages it starts on (a round trip unless that is this node).
                      *
                      * @throws IllegalArgumentException if {@code length} is negative or too large for the heap
-                     * @throws dev.iris.runtime.dsm.MemoryException if no live node has that name, or its heap is full
+                     * @throws dev.iris.runtime.dsm.MemoryException if no live node has that name, its heap is full,
+                     *         or it did not answer within the fault time-out
                      */
                     public static %1$s allocateOn(SharedMemory memory, String node, int length) {
                         return memory.heap().allocate(TYPE, length, node, address -> new %1$s(memory, address));

@@ -793,6 +793,7 @@ public final class Dsm implements SharedMemory {
                 }
             }
         }
+        heap.placement.close();
     }
 
     /** Node {@code node} is dead: forget its copies, fail what waits on it, pass its locks on. */

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Placement {
     private final Dsm dsm;
     private final Heap heap;
-    private final AtomicLong requests = new AtomicLong();
+    /** The last request number; random at start, so that a node started again under its name asks with others. */
+    private final AtomicLong requests;
     /** The answers this node waits for, by request. */
     private final Map<Long, Awaited> awaited = new ConcurrentHashMap<>();
     /** The objects this node keeps alive for peers that have not taken them yet: their holders. */
@@ -44,9 +45,13 @@ final class Placement {
     record Placed(int node, long request, long address) {
     }
 
+    /** The most objects a node keeps for its peers at once; more allocations are refused until some are taken. */
+    static final int MOST_LENT = 4096;
+
     Placement(Dsm dsm, Heap heap) {
         this.dsm = dsm;
         this.heap = heap;
+        this.requests = new AtomicLong(dsm.link.random().nextLong(1, Long.MAX_VALUE / 2));
     }
 
     /**
@@ -67,6 +72,7 @@ final class Placement {
                 live.add(dsm.nameOf(peer));
             }
         }
+        live.sort(null);
         throw new MemoryException("no live node is named '" + name + "' (the live nodes: " + String.join(", ", live)
                 + ")");
     }
@@ -130,12 +136,19 @@ final class Placement {
     private void allocate(Lent key, HeapType type, PlaceWire.Place place) {
         Object holder = new Object();
         PlaceWire.Placed answer;
+        Error error = null;
         try {
             if (type == null) {
                 throw new IllegalArgumentException("no heap type of node '" + dsm.link.self().name() + "' has id "
                         + place.type() + ": list the same types in MemoryConfig.heapTypes on every node");
             }
-            lent.put(key, holder);
+            if (lent.size() >= MOST_LENT) {
+                throw new IllegalStateException("node '" + dsm.link.self().name() + "' keeps " + MOST_LENT
+                        + " objects allocated for other nodes that have not taken them yet");
+            }
+            if (lent.putIfAbsent(key, holder) != null) {
+                throw new IllegalStateException("request " + place.request() + " is under way already");
+            }
             if (!dsm.link.isLive(key.node())) {
                 throw new IllegalStateException("the asking node died"); // its holds may have been dropped already
             }
@@ -144,13 +157,27 @@ final class Placement {
                 return a;
             });
             answer = new PlaceWire.Placed(place.request(), PlaceWire.PLACED, address, "");
-        } catch (RuntimeException e) {
-            lent.remove(key);
+        } catch (RuntimeException | Error e) {
+            lent.remove(key, holder);
             answer = new PlaceWire.Placed(place.request(), PlaceWire.REFUSED, 0, String.valueOf(e.getMessage()));
+            error = e instanceof Error err ? err : null;
         }
         if (!dsm.send(key.node(), FrameKind.PLACED, PlaceWire.placed(dsm.link.alloc(), answer))) {
-            lent.remove(key);
+            lent.remove(key, holder);
         }
+        if (error != null) {
+            throw error;
+        }
+    }
+
+    /** This node closes: the allocations it waits for fail. */
+    void close() {
+        awaited.forEach((request, waiting) -> {
+            if (awaited.remove(request, waiting)) {
+                waiting.address().completeExceptionally(new MemoryException(waiting.what() + " failed: node '"
+                        + dsm.link.self().name() + "' is shutting down"));
+            }
+        });
     }
 
     void nodeDied(int node) {
