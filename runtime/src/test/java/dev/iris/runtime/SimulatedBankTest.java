@@ -138,9 +138,10 @@ class SimulatedBankTest {
         });
     }
 
+    /** Sixteen seeds (seed 10 ran on for ever once: a crashed node's interrupted process spun on a standing clock). */
     @Test
     void noSeedLosesOrMakesMoneyWhenANodeCrashes() throws Exception {
-        for (long seed = 1; seed <= 8; seed++) {
+        for (long seed = 1; seed <= 16; seed++) {
             run(seed);
         }
     }

@@ -277,6 +277,35 @@ class SimulatedClusterTest {
     }
 
     /**
+     * A process interrupted while it waits on the simulated clock stops waiting, as it would on the
+     * JVM's: its wait must not return at once, again and again, while the clock stands still. (A
+     * crashed node's process, interrupted in its wait for a commit's backup copies, once ran on for
+     * ever at one simulated instant: the bank's seed 10 never ended.)
+     */
+    @Test
+    @Timeout(30) // without the fix it never ends
+    void anInterruptedWaitEndsAndTheClockGoesOn() throws Exception {
+        try (SimulatedCluster c = start("interrupted", 3)) {
+            CompletableFuture<Void> never = new CompletableFuture<>();
+            CompletableFuture<Throwable> ended = new CompletableFuture<>();
+            c.node(1).spawn("waiter", k -> {
+                try {
+                    c.node(1).await(never, Duration.ofMinutes(10));
+                } catch (Throwable e) {
+                    ended.complete(e);
+                }
+            });
+            c.run(Duration.ofSeconds(1));
+            assertFalse(ended.isDone(), "it waits");
+            Duration crashed = c.elapsed();
+            c.crash("n2"); // interrupts its processes
+            c.run(Duration.ofSeconds(1));
+            assertTrue(ended.getNow(null) instanceof InterruptedException, "its wait ended: " + ended.getNow(null));
+            assertTrue(c.elapsed().compareTo(crashed.plusSeconds(1)) >= 0, "the clock went on: " + c.elapsed());
+        }
+    }
+
+    /**
      * A send to a process that never answers times out on the simulated clock, also in a simulation
      * that follows another on this thread (each loop keeps its own deadlines).
      */

@@ -257,16 +257,26 @@ public final class Scheduler implements NodeTime.Source {
         checkWaiter(t);
         future.addListener(f -> LockSupport.unpark(t));
         long until = millis == Long.MAX_VALUE ? Long.MAX_VALUE : nanos() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (!future.isDone()) {
-            if (until == Long.MAX_VALUE) {
-                LockSupport.park(future);
-            } else if (nanos() >= until) {
-                return false;
-            } else {
-                park(future, until - nanos()); // a timer on the loop wakes it, on the simulated clock
+        // uninterruptibly, as the JVM's wait it stands for: a park returns at once while the thread is
+        // interrupted, so the interrupt is kept aside, or the thread would run on and the clock stand still
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (!future.isDone()) {
+                if (until == Long.MAX_VALUE) {
+                    LockSupport.park(future);
+                } else if (nanos() >= until) {
+                    return false;
+                } else {
+                    park(future, until - nanos()); // a timer on the loop wakes it, on the simulated clock
+                }
+                interrupted |= Thread.interrupted();
+            }
+            return true;
+        } finally {
+            if (interrupted) {
+                t.interrupt();
             }
         }
-        return true;
     }
 
     /** Refuses a wait on the simulation's time by a thread that is neither its driver nor one of its processes. */
@@ -299,9 +309,17 @@ public final class Scheduler implements NodeTime.Source {
                 clock.advanceTo(until); // nothing is left to run before it: the time-out has come
             }
         } else if (!future.isDone()) {
+            // as a CompletableFuture's own get: an interrupted thread does not wait (its park would
+            // return at once, and its caller's next try with it, while the clock stands still)
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
             Thread t = Thread.currentThread();
             future.whenComplete((value, failure) -> LockSupport.unpark(t));
             park(future, nanos);
+            if (!future.isDone() && Thread.interrupted()) {
+                throw new InterruptedException();
+            }
         }
         if (future.isDone()) {
             return future.get();
