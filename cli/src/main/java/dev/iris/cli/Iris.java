@@ -276,6 +276,9 @@ public final class Iris implements Runnable {
         private long seed;
         @Option(names = "--runs", paramLabel = "K", defaultValue = "1", description = "how many seeds, from the first on")
         private int runs;
+        @Option(names = "--faults", paramLabel = "FAULTS", description = "faults the simulation injects, drawn "
+                + "from the seed, about one every 2 simulated seconds, comma-separated: kill, restart, partition, delay")
+        private String faults = "";
         @Option(names = "--main", paramLabel = "CLASS", description = "the main class, if there are several")
         private String main;
         @Parameters(index = "1..*", paramLabel = "ARGS", description = "arguments for the program's main class")
@@ -287,6 +290,12 @@ public final class Iris implements Runnable {
             if (runs < 1) {
                 throw new UserError(2, "--runs must be at least 1, not " + runs);
             }
+            try {
+                ClusterSession.faults(Map.of(ClusterSession.SIMULATE_ENV, "1", ClusterSession.FAULTS_ENV, faults));
+            } catch (LaunchException e) {
+                throw new UserError(2, "--faults: " + e.getMessage());
+            }
+            String again = "iris test " + program + " --simulate" + (faults.isBlank() ? "" : " --faults " + faults);
             try (Program p = Program.compile(program, err)) {
                 Method entry = Run.mainMethod(p, main, program);
                 if (entry == null) {
@@ -305,14 +314,17 @@ public final class Iris implements Runnable {
                         System.out.flush();
                         System.setOut(original);
                         if (failure == null) {
-                            err.println("iris: seed " + s + " passed");
+                            long injected = output.toString(StandardCharsets.UTF_8).lines()
+                                    .filter(line -> line.startsWith(ClusterSession.FAULT_LINE)).count();
+                            err.println("iris: seed " + s + " passed" + (faults.isBlank() ? ""
+                                    : " through " + injected + (injected == 1 ? " fault" : " faults")));
                             continue;
                         }
                         failed++;
                         err.println("iris: seed " + s + " FAILED; what the program printed:");
                         err.print(output.toString(StandardCharsets.UTF_8));
                         failure.printStackTrace(err);
-                        err.println("iris: run it again with: iris test " + program + " --simulate --seed " + s);
+                        err.println("iris: run it again with: " + again + " --seed " + s);
                     }
                 } finally {
                     System.setOut(original);
@@ -326,7 +338,8 @@ public final class Iris implements Runnable {
         /** Runs the main class under {@code seed}; what it threw, or null. */
         private Throwable run(Method entry, long seed) throws Exception {
             try {
-                ClusterSession.withEnvironment(Map.of(ClusterSession.SIMULATE_ENV, Long.toString(seed)), () ->
+                ClusterSession.withEnvironment(Map.of(ClusterSession.SIMULATE_ENV, Long.toString(seed),
+                        ClusterSession.FAULTS_ENV, faults), () ->
                         entry.invoke(null, (Object) arguments.toArray(String[]::new)));
                 return null;
             } catch (InvocationTargetException e) {

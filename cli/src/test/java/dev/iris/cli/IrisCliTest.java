@@ -151,6 +151,83 @@ class IrisCliTest {
     }
 
     /**
+     * {@code iris test --simulate --faults}: the simulation injects faults drawn from the seed, prints
+     * each, and a program that assumes every node stays up fails on a seed that kills one, with the
+     * fault in its report and the command that replays it; without faults every seed passes, and a
+     * fault that TCP connections do not have is refused.
+     */
+    @Test
+    void testInjectsFaultsFromTheSeedAndReportsThemWithAFailure(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("src/main/iris"));
+        Files.writeString(dir.resolve("src/main/iris/trio.iris"), """
+                system demo.trio
+
+                message Ping { } returns Ping
+
+                process Peer {
+                    handles Ping
+                }
+
+                cluster local {
+                    node n1 at "127.0.0.1:7401" runs Peer
+                    node n2 at "127.0.0.1:7402" runs Peer
+                    node n3 at "127.0.0.1:7403" runs Peer
+                }
+                """);
+        Path java = dir.resolve("src/main/java/demo/trio");
+        Files.createDirectories(java);
+        Files.writeString(java.resolve("Peer.java"), """
+                package demo.trio;
+
+                public class Peer extends AbstractPeer {
+                    @Override
+                    protected Ping onPing(Ping ping) {
+                        return ping;
+                    }
+                }
+                """);
+        Files.writeString(java.resolve("Main.java"), """
+                package demo.trio;
+
+                import dev.iris.runtime.Node;
+                import dev.iris.runtime.launch.ClusterSession;
+                import java.time.Duration;
+
+                /** Planted: it takes for granted that all three nodes stay up for 20 seconds. */
+                public class Main {
+                    public static void main(String[] args) throws Exception {
+                        try (ClusterSession s = TrioSystem.open(TrioSystem.LOCAL, new TrioSystem.Handlers(Peer::new))) {
+                            Node n1 = s.nodes().get(0);
+                            for (int second = 0; second < 20; second++) {
+                                n1.call("tick", Duration.ofSeconds(5), k -> k.receive(Duration.ofSeconds(1)));
+                                if (n1.members().size() != 3) {
+                                    throw new IllegalStateException("planted: a node is gone: " + n1.members());
+                                }
+                            }
+                        }
+                    }
+                }
+                """);
+        Outcome calm = iris("test", dir.toString(), "--simulate", "--runs", "2");
+        assertEquals(0, calm.status(), calm.err());
+        assertTrue(calm.err().contains("iris: 2 of 2 seeds passed"), calm.err());
+        Outcome slow = iris("test", dir.toString(), "--simulate", "--runs", "2", "--faults", "delay");
+        assertEquals(0, slow.status(), slow.err());
+        assertTrue(slow.err().matches("(?s).*iris: seed 1 passed through [1-9][0-9]* faults?\n.*"), slow.err());
+
+        Outcome o = iris("test", dir.toString(), "--simulate", "--runs", "3", "--faults", "kill");
+        assertEquals(1, o.status(), o.err());
+        assertTrue(o.err().contains("iris: fault at ") && o.err().contains(": crashed n"), o.err());
+        assertTrue(o.err().contains("IllegalStateException: planted: a node is gone"), o.err());
+        assertTrue(o.err().contains("iris: run it again with: iris test " + dir + " --simulate --faults kill --seed "),
+                o.err());
+
+        Outcome drop = iris("test", dir.toString(), "--simulate", "--faults", "kill,drop");
+        assertEquals(2, drop.status(), drop.err());
+        assertTrue(drop.err().contains("'drop' is not a fault of Iris's connections"), drop.err());
+    }
+
+    /**
      * {@code --record}: the bank example's run, recorded, holds every node's page table before its
      * events, the transfers' memory events (pages moving to several nodes), and the tellers group
      * with a member on every node. (Events of one node are in the file in the order its threads

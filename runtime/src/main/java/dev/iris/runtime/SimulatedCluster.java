@@ -9,8 +9,13 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
 
 /**
  * The nodes of one cluster in a deterministic simulation: in this JVM, on the in-JVM transport,
@@ -46,12 +51,42 @@ public final class SimulatedCluster implements AutoCloseable {
     /** Each node's configuration and codecs, to start it again ({@link #restart}). */
     private final List<NodeConfig> configs = new ArrayList<>();
     private Codecs codecs;
+    /** The thread that injects faults ({@link #injectFaults}), or null. */
+    private Thread injecting;
+    private final List<String> faults = new ArrayList<>();
+    private boolean closing;
+
+    /** A fault that a simulation injects by itself, drawn from its seed ({@link #injectFaults}). */
+    public enum Fault {
+        /**
+         * A node {@linkplain #crash crashes}: never the first (a node that starts again joins
+         * through it), and never so many that the live nodes are not a majority.
+         */
+        KILL,
+        /** A node that crashed {@linkplain #restart starts again}. */
+        RESTART,
+        /**
+         * A minority of the live nodes, not the first, is cut off from the other live nodes, both
+         * ways, for 0.5 to 5 simulated seconds; then the cut heals (each side may have declared the
+         * other dead meanwhile, as after a real partition).
+         */
+        PARTITION,
+        /** For 0.5 to 5 simulated seconds every frame takes up to ten times the longest latency longer. */
+        DELAY
+    }
+
+    /** The shortest and longest a partition or a delay lasts. */
+    private static final long FAULT_MIN_NANOS = 500_000_000L;
+    private static final long FAULT_MAX_NANOS = 5_000_000_000L;
+
+    private final long maxLatencyNanos;
 
     private SimulatedCluster(String name, long seed, Duration minLatency, Duration maxLatency) {
         this.name = name;
         this.seed = seed;
         this.scheduler = new Scheduler(seed);
         this.network = scheduler.network(minLatency.toNanos(), maxLatency.toNanos());
+        this.maxLatencyNanos = maxLatency.toNanos();
     }
 
     /**
@@ -214,6 +249,155 @@ public final class SimulatedCluster implements AutoCloseable {
         return again;
     }
 
+    /**
+     * From now on, injects faults of {@code kinds} by itself, one every {@code meanInterval} of
+     * simulated time on average (the intervals, the kinds, the nodes and the durations drawn from
+     * the seed, so a seed injects the same faults at the same times again), until the simulation
+     * closes. A fault that cannot happen then (a restart with no node down) is skipped. Each fault
+     * is told to {@code log} as it happens, with its simulated time, and kept in {@link #faults()};
+     * a node that starts again is given to {@code restarted}, which may start its processes (it
+     * runs as a process of the simulation).
+     *
+     * @throws IllegalStateException    if faults are injected already
+     * @throws IllegalArgumentException if {@code kinds} is empty or the interval is not positive
+     */
+    public void injectFaults(Set<Fault> kinds, Duration meanInterval, Consumer<String> log,
+            Consumer<Node> restarted) {
+        if (injecting != null) {
+            throw new IllegalStateException("the simulated cluster '" + name + "' injects faults already");
+        }
+        if (kinds.isEmpty() || meanInterval.isNegative() || meanInterval.isZero()) {
+            throw new IllegalArgumentException("faults to inject: some kinds (not " + kinds + ") and a positive mean "
+                    + "interval (not " + meanInterval + ")");
+        }
+        List<Fault> chosen = List.copyOf(EnumSet.copyOf(kinds)); // in a fixed order, whatever the set
+        RandomGenerator random = scheduler.faults();
+        injecting = scheduler.newThread("iris-faults", () -> inject(chosen, meanInterval.toNanos(), random, log,
+                restarted));
+        injecting.start();
+    }
+
+    /** The faults injected so far, each as {@code "<simulated seconds> s: <what>"}. */
+    public List<String> faults() {
+        return List.copyOf(faults);
+    }
+
+    /** The injecting thread's body: a fault, then a wait, until the simulation closes. */
+    private void inject(List<Fault> kinds, long meanNanos, RandomGenerator random, Consumer<String> log,
+            Consumer<Node> restarted) {
+        try {
+            while (true) {
+                sleep((long) (-Math.log(1 - random.nextDouble()) * meanNanos)); // exponential: faults come at random
+                List<Fault> possible = kinds.stream().filter(this::possible).toList();
+                if (!possible.isEmpty()) {
+                    inject(possible.get(random.nextInt(possible.size())), random, log, restarted);
+                }
+            }
+        } catch (InterruptedException e) {
+            // the simulation closes
+        }
+    }
+
+    private boolean possible(Fault kind) {
+        return switch (kind) {
+            case KILL -> !killable().isEmpty();
+            case RESTART -> nodes.stream().anyMatch(Node::closed);
+            case PARTITION -> !cuttable().isEmpty() && live().size() >= 3;
+            case DELAY -> true;
+        };
+    }
+
+    private List<Node> live() {
+        return nodes.stream().filter(n -> !n.closed()).toList();
+    }
+
+    /** The nodes a crash may take: not the first, and only while one more down leaves a majority up. */
+    private List<Node> killable() {
+        return live().size() - 1 > nodes.size() / 2 ? cuttable() : List.of();
+    }
+
+    /** The live nodes but the first: those a crash or a partition's minority is drawn from. */
+    private List<Node> cuttable() {
+        return live().stream().filter(n -> n != nodes.get(0)).toList();
+    }
+
+    private void inject(Fault kind, RandomGenerator random, Consumer<String> log, Consumer<Node> restarted)
+            throws InterruptedException {
+        switch (kind) {
+            case KILL -> {
+                List<Node> candidates = killable();
+                String victim = candidates.get(random.nextInt(candidates.size())).id().name();
+                told(log, "crashed " + victim);
+                crash(victim);
+            }
+            case RESTART -> {
+                List<Node> down = nodes.stream().filter(Node::closed).toList();
+                String again = down.get(random.nextInt(down.size())).id().name();
+                told(log, "restarted " + again);
+                restarted.accept(restart(again));
+            }
+            case PARTITION -> {
+                List<Node> candidates = new ArrayList<>(cuttable());
+                List<Node> others = live();
+                int size = 1 + random.nextInt(Math.max(1, (others.size() - 1) / 2));
+                List<String> side = new ArrayList<>();
+                for (int i = 0; i < size; i++) {
+                    side.add(candidates.remove(random.nextInt(candidates.size())).id().name());
+                }
+                List<String> rest = others.stream().map(n -> n.id().name()).filter(n -> !side.contains(n)).toList();
+                long lasting = random.nextLong(FAULT_MIN_NANOS, FAULT_MAX_NANOS + 1);
+                told(log, "cut " + String.join(", ", side) + " off from " + String.join(", ", rest) + " for "
+                        + seconds(lasting));
+                cut(side, rest, true);
+                sleep(lasting);
+                cut(side, rest, false);
+                told(log, "healed the cut of " + String.join(", ", side));
+            }
+            case DELAY -> {
+                long lasting = random.nextLong(FAULT_MIN_NANOS, FAULT_MAX_NANOS + 1);
+                long by = 10 * maxLatencyNanos;
+                told(log, "slowed every frame by up to " + seconds(by) + " for " + seconds(lasting));
+                network.slow(scheduler.nanos() + lasting, by);
+            }
+        }
+    }
+
+    /** Cuts (or heals) the connections between {@code side} and {@code rest}, both ways. */
+    private void cut(List<String> side, List<String> rest, boolean cut) {
+        for (String a : side) {
+            for (String b : rest) {
+                if (cut) {
+                    network.cut(a, b);
+                    network.cut(b, a);
+                } else {
+                    network.uncut(a, b);
+                    network.uncut(b, a);
+                }
+            }
+        }
+    }
+
+    private void told(Consumer<String> log, String what) {
+        String line = seconds(scheduler.nanos()) + ": " + what;
+        faults.add(line);
+        log.accept(line);
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.3f s", nanos / 1e9);
+    }
+
+    /** Waits {@code nanos} of simulated time (the injecting thread). */
+    private void sleep(long nanos) throws InterruptedException {
+        long until = scheduler.nanos() + nanos;
+        while (scheduler.nanos() < until) {
+            if (closing || Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            scheduler.park(this, until - scheduler.nanos());
+        }
+    }
+
     /** The node called {@code nodeName}. */
     public Node node(String nodeName) {
         return nodes.stream().filter(n -> n.id().name().equals(nodeName)).findFirst().orElseThrow(
@@ -223,6 +407,10 @@ public final class SimulatedCluster implements AutoCloseable {
     /** Closes the nodes, running the simulation while they leave, and then its event loop. */
     @Override
     public void close() {
+        closing = true;
+        if (injecting != null) {
+            injecting.interrupt();
+        }
         nodes.forEach(Node::stopping);
         RuntimeException failed = null;
         for (Node node : nodes) {

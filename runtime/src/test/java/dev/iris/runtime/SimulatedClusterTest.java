@@ -18,7 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
@@ -302,6 +305,48 @@ class SimulatedClusterTest {
             c.run(Duration.ofSeconds(1));
             assertTrue(ended.getNow(null) instanceof InterruptedException, "its wait ended: " + ended.getNow(null));
             assertTrue(c.elapsed().compareTo(crashed.plusSeconds(1)) >= 0, "the clock went on: " + c.elapsed());
+        }
+    }
+
+    /**
+     * Faults the simulation injects by itself come from the seed: the same seed injects the same
+     * faults at the same simulated times again, another seed others. Never the first node and never
+     * more than a minority is down; a node that starts again is handed over (to start its
+     * processes), and its peers see it again.
+     */
+    @Test
+    void injectedFaultsComeFromTheSeed() throws Exception {
+        List<String> five = injected(5);
+        assertEquals(five, injected(5), "replayed");
+        assertNotEquals(five, injected(6));
+        Set<String> kinds = new TreeSet<>();
+        for (long seed = 5; seed <= 8; seed++) {
+            for (String fault : injected(seed)) {
+                kinds.add(fault.replaceAll("^[0-9.]+ s: (\\w+).*", "$1"));
+            }
+        }
+        assertEquals(Set.of("crashed", "restarted", "cut", "healed", "slowed"), kinds);
+    }
+
+    /** A minute of seed {@code seed}'s faults on three nodes; checks what must hold after each simulated second. */
+    private static List<String> injected(long seed) {
+        try (SimulatedCluster c = start("faults", seed)) {
+            List<String> told = new ArrayList<>();
+            List<Node> restarted = new ArrayList<>();
+            c.injectFaults(EnumSet.allOf(SimulatedCluster.Fault.class), Duration.ofSeconds(2), told::add,
+                    restarted::add);
+            for (int second = 0; second < 60; second++) {
+                c.run(Duration.ofSeconds(1));
+                assertFalse(c.node(0).closed(), "the first node is never killed");
+                assertTrue(c.nodes().stream().filter(Node::closed).count() <= 1, "at most a minority down: " + told);
+            }
+            assertEquals(told, c.faults());
+            assertEquals(told.stream().filter(f -> f.contains("restarted")).count(), restarted.size());
+            for (Node again : restarted) {
+                assertTrue(c.nodes().contains(again) || again.closed(), "a restarted node is one of the cluster's");
+            }
+            assertTrue(told.size() > 10, "about one fault every 2 s: " + told);
+            return told;
         }
     }
 

@@ -13,10 +13,13 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -54,6 +57,15 @@ public final class ClusterSession implements AutoCloseable {
     public static final String CLIENT_ENV = "IRIS_CLIENT";
     /** The environment variable whose seed runs the cluster in a simulation. */
     public static final String SIMULATE_ENV = "IRIS_SIMULATE";
+    /**
+     * The environment variable that names the faults a simulated session injects, comma-separated
+     * ({@code kill}, {@code restart}, {@code partition}, {@code delay}; {@link SimulatedCluster.Fault}).
+     */
+    public static final String FAULTS_ENV = "IRIS_SIMULATE_FAULTS";
+    /** What starts the line a simulated session prints on its standard output for each fault it injects. */
+    public static final String FAULT_LINE = "iris: fault at ";
+    /** How often a simulated session injects a fault, on average, in simulated time. */
+    public static final Duration FAULT_INTERVAL = Duration.ofSeconds(2);
     /** What a launcher in this JVM sets over the process's environment for the program it runs. */
     private static final InheritableThreadLocal<Map<String, String>> LAUNCH = new InheritableThreadLocal<>();
     /** How long a joining client waits to see every node of the cluster. */
@@ -111,6 +123,37 @@ public final class ClusterSession implements AutoCloseable {
     }
 
     /**
+     * The faults {@value #FAULTS_ENV} in {@code env} names (none if it is unset).
+     *
+     * @throws LaunchException if it names something else, or is set without {@value #SIMULATE_ENV}
+     */
+    public static Set<SimulatedCluster.Fault> faults(Map<String, String> env) {
+        Set<SimulatedCluster.Fault> faults = EnumSet.noneOf(SimulatedCluster.Fault.class);
+        String named = env.getOrDefault(FAULTS_ENV, "");
+        for (String fault : named.split(",")) {
+            String f = fault.strip().toLowerCase(Locale.ROOT);
+            if (f.isEmpty()) {
+                continue;
+            }
+            if (f.equals("drop") || f.equals("duplicate")) {
+                throw new LaunchException(FAULTS_ENV + ": '" + f + "' is not a fault of Iris's connections, which are "
+                        + "TCP's and lose or repeat no frame; a connection that loses everything is 'partition'");
+            }
+            try {
+                faults.add(SimulatedCluster.Fault.valueOf(f.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new LaunchException(FAULTS_ENV + ": no fault is called '" + f + "'; the faults are kill, "
+                        + "restart, partition and delay");
+            }
+        }
+        if (!faults.isEmpty() && seed(env) == null) {
+            throw new LaunchException(FAULTS_ENV + " is set, but " + SIMULATE_ENV + " is not: faults are injected "
+                    + "into a simulation");
+        }
+        return faults;
+    }
+
+    /**
      * Opens cluster {@code cluster} (with nodes {@code nodeNames}): joins it when {@code env}
      * names a client configuration, else starts it embedded (or simulated) and calls
      * {@code startNode} for each node.
@@ -124,6 +167,7 @@ public final class ClusterSession implements AutoCloseable {
             Consumer<Node> startNode, Map<String, String> env) throws InterruptedException {
         String conf = env.get(CLIENT_ENV);
         Long seed = seed(env);
+        Set<SimulatedCluster.Fault> faults = faults(env);
         if (seed != null && conf != null && !conf.isBlank()) {
             throw new LaunchException(SIMULATE_ENV + " and " + CLIENT_ENV + " are both set: a simulation runs every "
                     + "node in this JVM, it cannot join a cluster");
@@ -136,7 +180,12 @@ public final class ClusterSession implements AutoCloseable {
             SimulatedCluster simulation = SimulatedCluster.start(cluster, nodeNames, codecs, seed,
                     SIMULATED_LATENCY_MIN, SIMULATED_LATENCY_MAX, config -> config.withMemory(
                             memory.managers().isEmpty() ? memory.withManagers(nodeNames) : memory));
-            return started(new ClusterSession(null, simulation, null, null), startNode);
+            ClusterSession session = started(new ClusterSession(null, simulation, null, null), startNode);
+            if (!faults.isEmpty()) {
+                simulation.injectFaults(faults, FAULT_INTERVAL, fault -> System.out.println(FAULT_LINE + fault),
+                        startNode);
+            }
+            return session;
         }
         if (conf == null || conf.isBlank()) {
             return started(new ClusterSession(EmbeddedCluster.start(cluster, nodeNames, codecs, memory,

@@ -28,6 +28,9 @@ public final class Network {
     private final long spread;
     /** Directed cuts: "receiver sender". */
     private final Set<String> cuts = new HashSet<>();
+    /** Until when frames are slowed down ({@link #slow}), on the clock, and by up to how much more. */
+    private long slowUntil;
+    private long slowBy;
     /** The frames on their way (released if the simulation ends before they arrive). */
     private final Set<Object> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -48,6 +51,20 @@ public final class Network {
     /** From now on {@code receiver} reads nothing {@code sender} sent, also what is on its way. */
     public void cut(String receiver, String sender) {
         cuts.add(receiver + " " + sender);
+    }
+
+    /** The cut that made {@code receiver} read nothing {@code sender} sent ends. */
+    public void uncut(String receiver, String sender) {
+        cuts.remove(receiver + " " + sender);
+    }
+
+    /**
+     * Until {@code untilNanos} on the clock, every frame read takes up to {@code byNanos} longer
+     * (drawn from the seed; still in order).
+     */
+    public void slow(long untilNanos, long byNanos) {
+        slowUntil = untilNanos;
+        slowBy = byNanos;
     }
 
     /** Every cut to or from {@code node} ends (it starts again). */
@@ -100,7 +117,8 @@ public final class Network {
                 return;
             }
             long now = ctx.executor().ticker().nanoTime();
-            last = Math.max(last, now + min + random.nextLong(spread));
+            long slower = now < slowUntil ? random.nextLong(slowBy + 1) : 0; // no draw unless slowed: seeds keep their runs
+            last = Math.max(last, now + min + random.nextLong(spread) + slower);
             inFlight.add(msg);
             ctx.executor().schedule(() -> {
                 if (!inFlight.remove(msg)) {

@@ -49,6 +49,7 @@ public final class Scheduler implements NodeTime.Source {
     private final SplittableRandom choices;
     private final SplittableRandom ids;
     private final SplittableRandom network;
+    private final SplittableRandom faults;
     /** The continuations of the threads ready to run, by their {@link #order}; guarded by itself. */
     private final TreeMap<Long, Runnable> ready = new TreeMap<>();
     /** A thread's continuation's place among the ready: the order in which the threads first ran. */
@@ -73,6 +74,7 @@ public final class Scheduler implements NodeTime.Source {
         this.choices = root.split();
         this.ids = root.split();
         this.network = root.split();
+        this.faults = root.split(); // last: the streams split before it draw as they did before faults existed
     }
 
     /** The event loop of every node. */
@@ -104,6 +106,11 @@ public final class Scheduler implements NodeTime.Source {
     /** A network whose frames take from {@code minNanos} to {@code maxNanos}, drawn from the seed. */
     public Network network(long minNanos, long maxNanos) {
         return new Network(network, minNanos, maxNanos);
+    }
+
+    /** Draws the faults the simulation injects by itself. */
+    public RandomGenerator faults() {
+        return faults;
     }
 
     /** An unstarted thread for a process, which this runs. */
