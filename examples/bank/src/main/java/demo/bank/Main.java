@@ -61,7 +61,7 @@ public final class Main {
                 }
             });
         }
-        // on the node's time: under a simulation (SimulationTest) the simulation runs meanwhile
+        // on the node's time: under a simulation (BankSimulationTest) the simulation runs meanwhile
         clients.get(0).await(CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)), Duration.ofSeconds(120));
         Totals totals = clients.get(clients.size() - 1).call("auditor", timeout,
                 k -> (Totals) k.send(BankSystem.TELLERS, new Audit(), Duration.ofSeconds(10)));
