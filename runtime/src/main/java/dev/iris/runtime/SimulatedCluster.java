@@ -54,6 +54,8 @@ public final class SimulatedCluster implements AutoCloseable {
     /** The thread that injects faults ({@link #injectFaults}), or null. */
     private Thread injecting;
     private final List<String> faults = new ArrayList<>();
+    /** The nodes the injected faults crashed and did not restart yet (a node closed otherwise stays closed). */
+    private final List<String> crashedByFaults = new ArrayList<>();
     private boolean closing;
 
     /** A fault that a simulation injects by itself, drawn from its seed ({@link #injectFaults}). */
@@ -63,12 +65,13 @@ public final class SimulatedCluster implements AutoCloseable {
          * through it), and never so many that the live nodes are not a majority.
          */
         KILL,
-        /** A node that crashed {@linkplain #restart starts again}. */
+        /** A node that an injected fault crashed {@linkplain #restart starts again}. */
         RESTART,
         /**
-         * A minority of the live nodes, not the first, is cut off from the other live nodes, both
-         * ways, for 0.5 to 5 simulated seconds; then the cut heals (each side may have declared the
-         * other dead meanwhile, as after a real partition).
+         * Some live nodes, not the first, are cut off from the other live nodes, both ways, for 0.5
+         * to 5 simulated seconds, so few that the first node's side keeps a majority of all nodes;
+         * then those cuts heal (each side may have declared the other dead meanwhile, as after a
+         * real partition).
          */
         PARTITION,
         /** For 0.5 to 5 simulated seconds every frame takes up to ten times the longest latency longer. */
@@ -238,6 +241,9 @@ public final class SimulatedCluster implements AutoCloseable {
      * @throws IllegalStateException if the node has not crashed (or been closed)
      */
     public Node restart(String node) {
+        if (closing) {
+            throw new IllegalStateException("the simulated cluster '" + name + "' is closing");
+        }
         int i = nodes.indexOf(node(node));
         if (!nodes.get(i).closed()) {
             throw new IllegalStateException("node '" + node + "' of the simulated cluster '" + name + "' runs: crash it "
@@ -282,15 +288,24 @@ public final class SimulatedCluster implements AutoCloseable {
         return List.copyOf(faults);
     }
 
-    /** The injecting thread's body: a fault, then a wait, until the simulation closes. */
+    /**
+     * The injecting thread's body: a wait, then a fault, until the simulation closes. A fault that
+     * fails (a node that does not start again, say) is told as such, and injecting goes on.
+     */
     private void inject(List<Fault> kinds, long meanNanos, RandomGenerator random, Consumer<String> log,
             Consumer<Node> restarted) {
         try {
             while (true) {
-                sleep((long) (-Math.log(1 - random.nextDouble()) * meanNanos)); // exponential: faults come at random
+                // exponential, so faults come at random; StrictMath: the same on every platform
+                sleep((long) (-StrictMath.log(1 - random.nextDouble()) * meanNanos));
                 List<Fault> possible = kinds.stream().filter(this::possible).toList();
                 if (!possible.isEmpty()) {
-                    inject(possible.get(random.nextInt(possible.size())), random, log, restarted);
+                    Fault kind = possible.get(random.nextInt(possible.size()));
+                    try {
+                        inject(kind, random, log, restarted);
+                    } catch (RuntimeException e) {
+                        told(log, "could not inject " + kind.name().toLowerCase(Locale.ROOT) + ": " + e);
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -301,8 +316,8 @@ public final class SimulatedCluster implements AutoCloseable {
     private boolean possible(Fault kind) {
         return switch (kind) {
             case KILL -> !killable().isEmpty();
-            case RESTART -> nodes.stream().anyMatch(Node::closed);
-            case PARTITION -> !cuttable().isEmpty() && live().size() >= 3;
+            case RESTART -> !crashedByFaults.isEmpty();
+            case PARTITION -> largestSide() >= 1;
             case DELAY -> true;
         };
     }
@@ -311,14 +326,24 @@ public final class SimulatedCluster implements AutoCloseable {
         return nodes.stream().filter(n -> !n.closed()).toList();
     }
 
-    /** The nodes a crash may take: not the first, and only while one more down leaves a majority up. */
-    private List<Node> killable() {
-        return live().size() - 1 > nodes.size() / 2 ? cuttable() : List.of();
+    /** A majority of all the nodes: so many stay up, and together, through any fault. */
+    private int majority() {
+        return nodes.size() / 2 + 1;
     }
 
-    /** The live nodes but the first: those a crash or a partition's minority is drawn from. */
+    /** The nodes a crash may take: not the first, and only while one more down leaves a majority up. */
+    private List<Node> killable() {
+        return live().size() - 1 >= majority() ? cuttable() : List.of();
+    }
+
+    /** The live nodes but the first: those a crash or a partition's side is drawn from. */
     private List<Node> cuttable() {
         return live().stream().filter(n -> n != nodes.get(0)).toList();
+    }
+
+    /** The most nodes a partition may cut off: the first node's side keeps a majority of all nodes. */
+    private int largestSide() {
+        return Math.min(cuttable().size(), live().size() - majority());
     }
 
     private void inject(Fault kind, RandomGenerator random, Consumer<String> log, Consumer<Node> restarted)
@@ -328,18 +353,21 @@ public final class SimulatedCluster implements AutoCloseable {
                 List<Node> candidates = killable();
                 String victim = candidates.get(random.nextInt(candidates.size())).id().name();
                 told(log, "crashed " + victim);
+                crashedByFaults.add(victim);
                 crash(victim);
             }
             case RESTART -> {
-                List<Node> down = nodes.stream().filter(Node::closed).toList();
-                String again = down.get(random.nextInt(down.size())).id().name();
+                List<String> down = List.copyOf(crashedByFaults);
+                String again = down.get(random.nextInt(down.size()));
+                crashedByFaults.remove(again);
+                Node node = restart(again);
                 told(log, "restarted " + again);
-                restarted.accept(restart(again));
+                restarted.accept(node);
             }
             case PARTITION -> {
                 List<Node> candidates = new ArrayList<>(cuttable());
                 List<Node> others = live();
-                int size = 1 + random.nextInt(Math.max(1, (others.size() - 1) / 2));
+                int size = 1 + random.nextInt(largestSide());
                 List<String> side = new ArrayList<>();
                 for (int i = 0; i < size; i++) {
                     side.add(candidates.remove(random.nextInt(candidates.size())).id().name());
@@ -349,8 +377,11 @@ public final class SimulatedCluster implements AutoCloseable {
                 told(log, "cut " + String.join(", ", side) + " off from " + String.join(", ", rest) + " for "
                         + seconds(lasting));
                 cut(side, rest, true);
-                sleep(lasting);
-                cut(side, rest, false);
+                try {
+                    sleep(lasting);
+                } finally {
+                    cut(side, rest, false);
+                }
                 told(log, "healed the cut of " + String.join(", ", side));
             }
             case DELAY -> {
@@ -387,12 +418,15 @@ public final class SimulatedCluster implements AutoCloseable {
         return String.format(Locale.ROOT, "%.3f s", nanos / 1e9);
     }
 
-    /** Waits {@code nanos} of simulated time (the injecting thread). */
+    /** Waits {@code nanos} of simulated time (the injecting thread); interrupted once the simulation closes. */
     private void sleep(long nanos) throws InterruptedException {
         long until = scheduler.nanos() + nanos;
-        while (scheduler.nanos() < until) {
+        while (true) {
             if (closing || Thread.interrupted()) {
                 throw new InterruptedException();
+            }
+            if (scheduler.nanos() >= until) {
+                return;
             }
             scheduler.park(this, until - scheduler.nanos());
         }
@@ -408,8 +442,10 @@ public final class SimulatedCluster implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        if (injecting != null) {
+        if (injecting != null) { // first: it may be starting a node again
             injecting.interrupt();
+            scheduler.runUntil(() -> injecting.getState() == Thread.State.TERMINATED,
+                    scheduler.nanos() + MESH.toNanos());
         }
         nodes.forEach(Node::stopping);
         RuntimeException failed = null;

@@ -128,27 +128,42 @@ public final class ClusterSession implements AutoCloseable {
      * @throws LaunchException if it names something else, or is set without {@value #SIMULATE_ENV}
      */
     public static Set<SimulatedCluster.Fault> faults(Map<String, String> env) {
+        Set<SimulatedCluster.Fault> faults;
+        try {
+            faults = faults(env.getOrDefault(FAULTS_ENV, ""));
+        } catch (IllegalArgumentException e) {
+            throw new LaunchException(FAULTS_ENV + ": " + e.getMessage());
+        }
+        if (!faults.isEmpty() && seed(env) == null) {
+            throw new LaunchException(FAULTS_ENV + " is set, but " + SIMULATE_ENV + " is not: faults are injected "
+                    + "into a simulation");
+        }
+        return faults;
+    }
+
+    /**
+     * The faults {@code names} names, comma-separated ({@code kill}, {@code restart},
+     * {@code partition}, {@code delay}; blank for none).
+     *
+     * @throws IllegalArgumentException naming what is not a fault, and why
+     */
+    public static Set<SimulatedCluster.Fault> faults(String names) {
         Set<SimulatedCluster.Fault> faults = EnumSet.noneOf(SimulatedCluster.Fault.class);
-        String named = env.getOrDefault(FAULTS_ENV, "");
-        for (String fault : named.split(",")) {
+        for (String fault : names.split(",")) {
             String f = fault.strip().toLowerCase(Locale.ROOT);
             if (f.isEmpty()) {
                 continue;
             }
             if (f.equals("drop") || f.equals("duplicate")) {
-                throw new LaunchException(FAULTS_ENV + ": '" + f + "' is not a fault of Iris's connections, which are "
-                        + "TCP's and lose or repeat no frame; a connection that loses everything is 'partition'");
+                throw new IllegalArgumentException("'" + f + "' is not a fault of Iris's connections, which are TCP's "
+                        + "and lose or repeat no frame; a connection that loses everything is 'partition'");
             }
             try {
                 faults.add(SimulatedCluster.Fault.valueOf(f.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new LaunchException(FAULTS_ENV + ": no fault is called '" + f + "'; the faults are kill, "
-                        + "restart, partition and delay");
+                throw new IllegalArgumentException("no fault is called '" + f + "'; the faults are kill, restart, "
+                        + "partition and delay");
             }
-        }
-        if (!faults.isEmpty() && seed(env) == null) {
-            throw new LaunchException(FAULTS_ENV + " is set, but " + SIMULATE_ENV + " is not: faults are injected "
-                    + "into a simulation");
         }
         return faults;
     }
