@@ -423,6 +423,50 @@ class HeapCollectionTest {
         }
     }
 
+    /**
+     * The asking thread gives up (here it is interrupted) before the answer arrives: when the
+     * answer comes, the asking node says it took the object, so the named node keeps it no longer.
+     */
+    @Test
+    void anAnswerThatComesAfterTheAskerGaveUpEndsTheHold() throws Exception {
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        CompletableFuture<Long> answered = new CompletableFuture<>();
+        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(16), config -> !config.node().equals("node1")
+                ? config : config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        if (!release.isDone() && msg instanceof Frame frame && frame.kind() == FrameKind.PLACED) {
+                            answered.complete(PlaceWire.readPlaced(frame.payload().duplicate()).address());
+                            release.thenRunAsync(() -> ctx.fireChannelRead(msg), ctx.executor());
+                        } else {
+                            ctx.fireChannelRead(msg);
+                        }
+                    }
+                }))) {
+            SharedMemory m1 = c.node(0).memory();
+            CompletableFuture<Throwable> gaveUp = new CompletableFuture<>();
+            Thread asker = Thread.ofVirtual().start(() -> {
+                try {
+                    m1.heap().allocate(CELL, 0, "node3");
+                    gaveUp.complete(null);
+                } catch (Throwable t) {
+                    gaveUp.complete(t);
+                }
+            });
+            long address = answered.get(30, TimeUnit.SECONDS);
+            assertEquals(0, m1.heap().collect().freed(), "kept for node1 while it waits");
+            asker.interrupt(); // it gives up
+            Throwable t = gaveUp.get(30, TimeUnit.SECONDS);
+            assertTrue(t instanceof MemoryException && t.getMessage().contains("was interrupted"), String.valueOf(t));
+            release.complete(null); // the answer arrives now, for nobody
+            for (int round = 0; round < 10 && m1.heap().isA(address, CELL); round++) {
+                System.gc(); // clears node3's holder once it heard the answer was taken
+                m1.heap().collect();
+            }
+            assertFalse(m1.heap().isA(address, CELL), "nothing keeps an object whose asker gave up");
+        }
+    }
+
     /** An object placed for a node that dies before its answer arrives is kept no longer: a collection frees it. */
     @Test
     void anObjectPlacedForANodeThatDiesIsCollected() throws Exception {
