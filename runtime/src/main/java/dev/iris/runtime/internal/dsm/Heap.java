@@ -136,7 +136,7 @@ final class Heap implements SharedHeap {
                 collector.exit(gate);
             }
         } finally {
-            placement.taken(placed); // the node that placed it stops keeping it alive
+            placement.taken(placed.node(), placed.request()); // the node that placed it stops keeping it alive
         }
     }
 

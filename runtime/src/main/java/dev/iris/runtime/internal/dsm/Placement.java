@@ -91,15 +91,15 @@ final class Placement {
         }
         long placed = dsm.await(address, () -> what, timedOut -> {
             awaited.remove(request);
-            address.thenRun(() -> taken(new Placed(node, request, 0))); // an answer taken meanwhile ends its hold
+            address.thenRun(() -> taken(node, request)); // an answer taken meanwhile ends its hold
         });
         return new Placed(node, request, placed);
     }
 
-    /** Tells the node of {@code placed} that this node holds its object now (or gave up on it). */
-    void taken(Placed placed) {
-        dsm.send(placed.node(), FrameKind.PLACE, PlaceWire.place(dsm.link.alloc(),
-                new PlaceWire.Place(PlaceWire.TAKEN, placed.request(), 0, 0)));
+    /** Tells {@code node} that this node holds the object of {@code request} now (or gave up on it). */
+    void taken(int node, long request) {
+        dsm.send(node, FrameKind.PLACE, PlaceWire.place(dsm.link.alloc(),
+                new PlaceWire.Place(PlaceWire.TAKEN, request, 0, 0)));
     }
 
     /** A PLACE or PLACED from live peer {@code from}, on an event loop. */
@@ -109,7 +109,7 @@ final class Placement {
             Awaited waiting = awaited.get(answer.request());
             if (waiting == null || waiting.node() != from) {
                 if (answer.status() == PlaceWire.PLACED) {
-                    taken(new Placed(from, answer.request(), answer.address())); // nobody waits for it any more
+                    taken(from, answer.request()); // nobody waits for it any more
                 }
                 return;
             }
