@@ -486,12 +486,13 @@ final class Groups {
 
     // ------------------------------------------------------------------ inbound frames, on event loops
 
-    void onGroupSend(Channel ch, ByteBuf payload, int flags) {
+    /** A group send that came on {@code ch} from node {@code fromNode} (0 if not known). */
+    void onGroupSend(Channel ch, int fromNode, ByteBuf payload, int flags) {
         GroupWire.GroupSend send = GroupWire.readGroupSend(payload, flags);
         ProcessId sender = new ProcessId(send.sender());
         ProcessId group = new ProcessId(send.group());
         long now = clock.receive(send.clock());
-        Channel origin = ipc.origin(ch, sender);
+        Channel origin = Ipc.origin(ch, fromNode, sender);
         MessageCodec<?> codec = codecs.forId(send.codec());
         Object message = null;
         String problem = null;

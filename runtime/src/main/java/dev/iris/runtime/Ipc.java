@@ -425,12 +425,13 @@ final class Ipc {
 
     // ------------------------------------------------------------------ inbound frames, on event loops
 
-    void onSend(Channel ch, ByteBuf payload, int flags) {
+    /** A request that came on {@code ch} from node {@code fromNode} (0 if not known). */
+    void onSend(Channel ch, int fromNode, ByteBuf payload, int flags) {
         IpcWire.Send send = IpcWire.readSend(payload, flags);
         ProcessId sender = new ProcessId(send.sender());
         ProcessId target = new ProcessId(send.target());
         long now = clock.receive(send.clock());
-        Channel origin = origin(ch, sender);
+        Channel origin = origin(ch, fromNode, sender);
         if (target.nodeNumber() != self.number()) {
             fail(new Request(sender, send.requestId(), null, origin), target, FailCode.NODE_UNREACHABLE, "process " + target + " is not on node '" + self + "'");
             return;
@@ -468,7 +469,8 @@ final class Ipc {
         }
     }
 
-    void onReply(Channel ch, ByteBuf payload, int flags) {
+    /** A reply from node {@code fromNode} (0 if not known). */
+    void onReply(int fromNode, ByteBuf payload, int flags) {
         IpcWire.Reply reply = IpcWire.readReply(payload, flags);
         ProcessId replier = new ProcessId(reply.replier());
         ProcessId member = reply.member() == 0 ? replier : new ProcessId(reply.member());
@@ -477,8 +479,8 @@ final class Ipc {
         if (p == null) {
             return; // timed out or discarded meanwhile
         }
-        if (p instanceof GroupCall && !fromNodeOf(ch, replier)) {
-            throw new FrameFormatException("reply from " + ch.remoteAddress() + " claims to come from member "
+        if (p instanceof GroupCall && fromNode != replier.nodeNumber()) {
+            throw new FrameFormatException("reply from node " + peers.nameOf(fromNode) + " claims to come from member "
                     + replier + " of another node");
         }
         MessageCodec<?> codec = codecs.forId(reply.codec());
@@ -510,17 +512,12 @@ final class Ipc {
     }
 
     /**
-     * The connection an answer to a request from {@code sender} that arrived on {@code ch} goes back
-     * on: {@code ch} itself if it comes from the sender's node (not for a forward), else null.
+     * The connection an answer to a request from {@code sender} that arrived on {@code ch} from node
+     * {@code fromNode} goes back on: {@code ch} itself if it comes from the sender's node (not for a
+     * forward), else null.
      */
-    Channel origin(Channel ch, ProcessId sender) {
-        return fromNodeOf(ch, sender) ? ch : null;
-    }
-
-    /** Whether {@code ch} connects this node with the node of {@code process}. */
-    private boolean fromNodeOf(Channel ch, ProcessId process) {
-        Peer from = peers.of(ch);
-        return from != null && from.id.number() == process.nodeNumber();
+    static Channel origin(Channel ch, int fromNode, ProcessId sender) {
+        return fromNode == sender.nodeNumber() ? ch : null;
     }
 
     void onFail(ByteBuf payload, int flags) {

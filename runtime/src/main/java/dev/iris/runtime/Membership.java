@@ -12,6 +12,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.AttributeKey;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -87,7 +89,8 @@ final class Membership implements Peers {
     private final NodeTime time;
     private Listener listener;
     private final Map<String, Peer> peersByName = new ConcurrentHashMap<>();
-    private final Map<Integer, Peer> livePeers = new ConcurrentHashMap<>();
+    /** The live peers by number: read on every send without a lock or a boxed key, replaced whole under the lock. */
+    private volatile IntObjectMap<Peer> livePeers = new IntObjectHashMap<>();
     private final Set<String> dialing = ConcurrentHashMap.newKeySet();
     /** Addresses of peers declared dead, with when: dialed again for a while (they may come back). */
     private final Map<String, Long> lostPeers = new ConcurrentHashMap<>();
@@ -383,7 +386,10 @@ final class Membership implements Peers {
                 synchronized (leftPeers) {
                     leftPeers.remove(peerId.name());
                 }
-                livePeers.put(peerId.number(), peer);
+                IntObjectHashMap<Peer> live = new IntObjectHashMap<>(livePeers.size() + 1);
+                live.putAll(livePeers);
+                live.put(peerId.number(), peer);
+                livePeers = live;
                 lostPeers.remove(peerAddress);
                 if (old != null) {
                     // on ch's event loop: these go out before any frame another thread sends from now on
@@ -528,7 +534,12 @@ final class Membership implements Peers {
                 return;
             }
             peersByName.remove(peer.id.name());
-            livePeers.remove(peer.id.number(), peer);
+            if (livePeers.get(peer.id.number()) == peer) {
+                IntObjectHashMap<Peer> live = new IntObjectHashMap<>(livePeers.size());
+                live.putAll(livePeers);
+                live.remove(peer.id.number());
+                livePeers = live;
+            }
             peer.early.forEach(Frame::release);
             peer.early.clear();
             // under the lock: a new incarnation of the node cannot register in between and lose its state

@@ -26,6 +26,10 @@ final class Router extends ChannelInboundHandlerAdapter {
     private final Segments segments;
     private final Groups groups;
     private final Dsm memory;
+    /** The number of the node at the other end, from its admitted handshake; 0 before. */
+    private int peerNode;
+    /** A frame came in the read under way; the peer is noted as heard once, when the read completes. */
+    private boolean framed;
 
     Router(NodeId id, boolean outbound, Membership membership, Ipc ipc, Segments segments, Groups groups, Dsm memory) {
         this.segments = segments;
@@ -45,6 +49,9 @@ final class Router extends ChannelInboundHandlerAdapter {
             } else {
                 membership.inboundEstablished(ctx.channel(), hs);
             }
+            if (ctx.channel().hasAttr(Membership.PEER_NAME)) { // not refused
+                peerNode = NodeId.of(hs.node()).number();
+            }
         } else {
             ctx.fireUserEventTriggered(event);
         }
@@ -61,28 +68,26 @@ final class Router extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        framed = true;
         try {
             Channel ch = ctx.channel();
-            Peer peer = membership.of(ch);
-            if (peer != null) {
-                membership.heard(peer);
-            }
             ByteBuf payload = frame.payload();
             switch (frame.kind()) {
                 case HEARTBEAT -> { }
                 case LEAVE -> membership.onLeave(ch);
                 case MEMBERS -> membership.onMembers(payload);
-                case SEND -> ipc.onSend(ch, payload, frame.flags());
-                case REPLY -> ipc.onReply(ch, payload, frame.flags());
+                case SEND -> ipc.onSend(ch, peerNode, payload, frame.flags());
+                case REPLY -> ipc.onReply(peerNode, payload, frame.flags());
                 case FAIL -> ipc.onFail(payload, frame.flags());
                 case MOVED -> ipc.onMoved(payload);
                 case SEGMENT_MOVE -> segments.onMove(ch, payload);
                 case SEGMENT_ANSWER -> segments.onAnswer(ch, payload);
-                case GROUP_SEND -> groups.onGroupSend(ch, payload, frame.flags());
+                case GROUP_SEND -> groups.onGroupSend(ch, peerNode, payload, frame.flags());
                 case GROUP_UPDATE -> groups.onGroupUpdate(ch, payload);
                 case GROUP_ACK -> groups.onGroupAck(ch, payload);
                 case PAGE_REQUEST, PAGE, INVALIDATE, INVALIDATE_ACK, PAGE_FAIL, SYNC, DIFF, DIFF_ACK, REPLICA,
                         REPLICA_ACK, CENSUS, CENSUS_REPLY, HEAP, HEAP_REPLY, LOGGED, PLACE, PLACED -> {
+                    Peer peer = membership.of(ch);
                     if (peer == null) {
                         throw new FrameFormatException(frame.kind() + " frame before the peer is known");
                     }
@@ -93,6 +98,19 @@ final class Router extends ChannelInboundHandlerAdapter {
         } finally {
             frame.release();
         }
+    }
+
+    /** The frames of a read tell that the peer lives: noted once per read, not per frame. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (framed) {
+            framed = false;
+            Peer peer = membership.of(ctx.channel());
+            if (peer != null) {
+                membership.heard(peer);
+            }
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override
