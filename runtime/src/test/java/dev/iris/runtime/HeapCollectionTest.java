@@ -502,6 +502,54 @@ class HeapCollectionTest {
         }
     }
 
+    /**
+     * Collections go on when the manager of the collectors' lock is dead, without the lock; two that
+     * overlap then cannot both run: a node refuses to start one while another is under way there
+     * (else the later one's end would let blocks be reused while the earlier one still sweeps).
+     */
+    @Test
+    void withTheLocksManagerDeadACollectionRunsWithoutItAndOneThatOverlapsIsAbandoned() throws Exception {
+        AtomicBoolean holding = new AtomicBoolean();
+        CompletableFuture<Runnable> held = new CompletableFuture<>(); // lets the held answer go on
+        UnaryOperator<NodeConfig> hold = config -> !config.node().equals("node2") ? config
+                : config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        if (msg instanceof Frame frame && frame.kind() == FrameKind.HEAP_REPLY
+                                && HeapWire.readAnswer(frame.payload().duplicate()).op() == HeapWire.START
+                                && holding.compareAndSet(true, false)) {
+                            held.complete(() -> ctx.executor().execute(() -> ctx.fireChannelRead(msg)));
+                        } else {
+                            ctx.fireChannelRead(msg);
+                        }
+                    }
+                });
+        // backup copies: the memory outlives node1
+        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(16).withBackup(true), hold);
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            assertEquals(0, Math.floorMod(NodeId.of("iris:heap-collector").number(), 3), "node1 manages the lock");
+            SharedMemory m2 = c.node(1).memory();
+            SharedMemory m3 = c.node(2).memory();
+            long garbage = m2.heap().allocate(CELL);
+            c.node(0).close();
+            assertTrue(c.node(1).awaitMembers(2, Duration.ofSeconds(30)), "node2 saw node1 leave");
+            assertTrue(c.node(2).awaitMembers(2, Duration.ofSeconds(30)), "node3 saw node1 leave");
+            holding.set(true);
+            CompletableFuture<Collection> first = CompletableFuture.supplyAsync(() -> m2.heap().collect(), pool);
+            CompletableFuture.anyOf(held, first).get(60, TimeUnit.SECONDS);
+            assertFalse(first.isDone(), () -> "the first collection ended early: " + first.join());
+            Runnable goOn = held.join(); // node3 started the first one, node2 waits for its answer
+            MemoryException overlapping = assertThrows(MemoryException.class, () -> m3.heap().collect());
+            assertTrue(overlapping.getMessage().contains("was abandoned and freed nothing"), overlapping.getMessage());
+            goOn.run();
+            assertEquals(1, first.get(60, TimeUnit.SECONDS).freed(), "the first one goes on and frees the garbage");
+            assertFalse(m3.heap().isA(garbage, CELL));
+            long more = m3.heap().allocate(CELL);
+            assertEquals(1, m3.heap().collect().freed(), "and the next one runs");
+            assertFalse(m2.heap().isA(more, CELL));
+        }
+    }
+
     /** The cell {@code steps} after {@code cell}, or the last one before the end. */
     private static Cell walk(Cell cell, int steps) {
         for (int k = 0; k < steps && cell != null; k++) {

@@ -51,7 +51,10 @@ import java.util.function.LongConsumer;
  *
  * <p>A collection is abandoned, and frees nothing, if a node does not answer a step (it died, or
  * did not within the fault time-out), refuses one, joins before the remark, or resumed by itself:
- * a node resumes after the fault time-out without a resume, and when its collector dies.
+ * a node resumes after the fault time-out without a resume, and when its collector dies. A node
+ * refuses to start a collection while another is under way there (from its start to its end), so
+ * two collections never overlap, even without the lock: a collector whose lock's manager is dead
+ * collects without it.
  * Release-consistent memory cannot be read by the collector in its current state, so references
  * there are refused ({@link #collect}).
  *
@@ -209,9 +212,9 @@ final class Collector {
         }
         try {
             synchronized (this) {
-                if (ended == c || current != 0 && resumed != null) {
+                if (ended == c || current != 0) { // another one's sweep must not meet blocks reused after its end
                     return refused(HeapWire.START, c, ended == c ? "that collection has ended here"
-                            : "another collection has stopped it");
+                            : "collection " + Long.toHexString(current) + " is under way here");
                 }
                 current = c;
                 collectorNode = from;
@@ -396,11 +399,25 @@ final class Collector {
         dsm.link.newThread("iris-heap-collector", () -> {
             try {
                 DistributedLock lock = dsm.lock(LOCK);
-                lock.lock();
+                boolean locked = false;
+                try {
+                    lock.lock();
+                    locked = true;
+                } catch (MemoryException e) {
+                    if (dsm.sync.managerLive(LOCK)) {
+                        throw e;
+                    }
+                    // safe without it: a node refuses to start a collection while another is under way there
+                    LOG.log(System.Logger.Level.WARNING, "Node ''{0}'' collects without the collectors'' lock: {1}; "
+                            + "a collection started elsewhere meanwhile abandons this one or that one",
+                            dsm.link.self().name(), e.getMessage());
+                }
                 try {
                     done.complete(collectOnce());
                 } finally {
-                    lock.unlock();
+                    if (locked) {
+                        lock.unlock();
+                    }
                 }
             } catch (Throwable t) {
                 done.completeExceptionally(t);
@@ -497,23 +514,27 @@ final class Collector {
                 bytes += swept[1];
             }
         } catch (MemoryException e) {
-            for (int node : nodes) {
-                if (node == dsm.self) {
-                    end(c);
-                } else {
-                    dsm.send(node, FrameKind.HEAP, HeapWire.step(dsm.link.alloc(), new Step(HeapWire.END, c)));
-                }
-            }
+            end(nodes, names, c);
             throw new MemoryException("the collection of the shared heaps from node '" + dsm.link.self().name()
                     + "' was abandoned" + (freed == 0 ? " and freed nothing" : " after freeing " + freed + " objects")
                     + ": " + e.getMessage());
         }
-        try {
-            ask(nodes, names, HeapWire.END, c);
-        } catch (MemoryException e) {
-            // a node that died since has nothing to end
-        }
+        end(nodes, names, c);
         return new Collection(marker.marked.size(), freed, bytes, pause);
+    }
+
+    /**
+     * Ends collection {@code c} on every node that answers, before the lock is passed on: a node
+     * refuses the next collection's start until this one's end has reached it.
+     */
+    private void end(int[] nodes, Map<Integer, String> names, long c) {
+        for (int node : nodes) {
+            try {
+                ask(new int[] {node}, names, HeapWire.END, c);
+            } catch (MemoryException e) {
+                // a node that died since has nothing to end
+            }
+        }
     }
 
     /**

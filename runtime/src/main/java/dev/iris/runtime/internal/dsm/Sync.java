@@ -96,6 +96,12 @@ final class Sync {
         return dsm.managers[Math.floorMod(NodeId.of(name).number(), dsm.managers.length)];
     }
 
+    /** Whether the manager of lock or barrier {@code name} is this node or a live peer. */
+    boolean managerLive(String name) {
+        int manager = managerOf(name);
+        return manager == dsm.self || dsm.link.isLive(manager);
+    }
+
     // ------------------------------------------------------------------ requesting side
 
     /** Sends a request to the manager of {@code name} and waits for its answer. */
