@@ -1,12 +1,14 @@
 package dev.iris.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.runtime.Clusters.TestCluster;
 import dev.iris.runtime.Clusters.Transport;
 import dev.iris.runtime.dsm.Consistency;
+import dev.iris.runtime.dsm.DistributedLock;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.dsm.SharedMemory;
@@ -15,8 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,6 +78,61 @@ class BackupTest {
             for (int i = 0; i < pages; i++) {
                 assertEquals(301 + i, m1.getLong(base + (long) i * PAGE), "page " + i + " written after the death");
             }
+        }
+    }
+
+    /**
+     * A lock whose manager dies moves to the next manager, which asks the live nodes what they
+     * hold: the holder keeps it and releases it there, the acquire that waited at the dead manager
+     * gets it then, never before, and the lock goes on working.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aLockOutlivesItsManager(Transport transport) throws Exception {
+        List<String> node1s = IntStream.range(0, 1_000).mapToObj(i -> "lock" + i)
+                .filter(n -> Math.floorMod(NodeId.of(n).number(), 3) == 0).limit(2).toList(); // managed by node1
+        try (TestCluster c = transport.start(3, Codecs.of(), memory(MemoryConfig.Region.of("data", PAGE)));
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            DistributedLock held2 = c.node(1).memory().lock(node1s.get(0));
+            DistributedLock wanted3 = c.node(2).memory().lock(node1s.get(0));
+            AtomicBoolean node2Holds = new AtomicBoolean();
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> node2 = pool.submit(() -> {
+                held2.lock();
+                node2Holds.set(true);
+                holding.countDown();
+                release.await();
+                node2Holds.set(false);
+                held2.unlock();
+                return null;
+            });
+            holding.await();
+            Future<Boolean> node3 = pool.submit(() -> {
+                wanted3.lock();
+                try {
+                    return node2Holds.get();
+                } finally {
+                    wanted3.unlock();
+                }
+            });
+            try {
+                c.node(0).close();
+                assertTrue(c.node(1).awaitMembers(2, Duration.ofSeconds(30)), "node2 saw node1 leave");
+                assertTrue(c.node(2).awaitMembers(2, Duration.ofSeconds(30)), "node3 saw node1 leave");
+                // another lock of node1's, taken by node3 from the new manager: granted once its census is over
+                DistributedLock probe = c.node(2).memory().lock(node1s.get(1));
+                probe.lock();
+                probe.unlock();
+                // a lock granted to node3 by a census that missed node2's hold would come at once
+                assertThrows(TimeoutException.class, () -> node3.get(2, TimeUnit.SECONDS), "node2 still holds it");
+            } finally {
+                release.countDown();
+            }
+            node2.get(30, TimeUnit.SECONDS);
+            assertFalse(node3.get(30, TimeUnit.SECONDS), "node3 got the lock once node2 released it, not before");
+            held2.lock();
+            held2.unlock();
         }
     }
 

@@ -16,6 +16,11 @@ import io.netty.buffer.ByteBufAllocator;
  * it was already granted or passed). Acquire, release, arrive and withdraw go to the lock's or
  * barrier's manager node; grant, pass and fail come back to the requesting node with its
  * {@code ticket}. {@code parties} is used by arrive only; {@code reason} by fail only (else empty).
+ * With backup copies a lock whose manager died moves to the next manager, which asks every live
+ * node what it holds: 8 ask ({@code ticket} the census, {@code parties} the dead manager's
+ * number), answered, once the asked node counts that manager as dead too, by 9 held (one per lock
+ * the node holds and the asker now manages: {@code name}, and the {@code ticket} it was granted)
+ * and then 10 told ({@code ticket} the census).
  * Names are at most 255 bytes. The {@code (page, version)} pairs are write notices of release
  * consistency: a release or an arrival reports the pages whose changes it published (with the
  * version of the home's master copy that has them), a grant or a pass hands the notices of the
@@ -24,7 +29,7 @@ import io.netty.buffer.ByteBufAllocator;
 public final class SyncWire {
     /** The operations. */
     public enum Op {
-        ACQUIRE, GRANT, RELEASE, ARRIVE, PASS, FAIL, WITHDRAW;
+        ACQUIRE, GRANT, RELEASE, ARRIVE, PASS, FAIL, WITHDRAW, ASK, HELD, TOLD;
 
         static Op of(int code) {
             if (code < 1 || code > values().length) {

@@ -105,6 +105,16 @@ final class Recovery {
         return m != 0 ? m : dsm.managers[(int) (page % dsm.managers.length)];
     }
 
+    /** Whether {@code node} is a manager deposed on this node (declared dead by it while it saw a majority). */
+    boolean deposed(int node) {
+        return deposed.contains(node);
+    }
+
+    /** Whether this node lost the majority of the managers, and its memory is closed. */
+    boolean fenced() {
+        return fenced;
+    }
+
     private int liveManagers() {
         int live = 0;
         for (int m : dsm.managers) {

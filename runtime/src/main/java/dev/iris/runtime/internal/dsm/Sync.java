@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +28,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * the managers) that queues lock requests first come first served and counts barrier arrivals.
  * Every request carries a ticket, unique on its node, that the answer names. Re-entrancy is
  * local: only a process's first acquire and last release travel.
+ *
+ * <p>With backup copies a lock outlives its manager: its manager is the first manager from that
+ * index on that is not deposed ({@link Recovery}), waiting acquires go to the new one, and every
+ * live manager, after a manager's death, asks every live node which of the locks it now manages
+ * the node holds (a census), granting nothing until all have told. A barrier whose manager died
+ * fails for its parties, as without backup copies.
  */
 final class Sync {
     private final Dsm dsm;
@@ -38,8 +46,29 @@ final class Sync {
     private final Map<String, Arrivals> barriers = new HashMap<>();
     /** Write notices published by the releases of each lock (release consistency). */
     private final Map<String, Map<Long, Long>> lockNotices = new HashMap<>();
+    /** The census of held locks under way here, or null: no lock is granted meanwhile. */
+    private Census census;
+    /** Asks about a manager this node does not count as dead yet: answered once it does. */
+    private final List<Ask> deferred = new ArrayList<>();
 
-    private record Waiter(int manager, String name, CompletableFuture<Map<Long, Long>> answer) {
+    /** A request waiting for its answer from {@code manager} (an acquire moves to a new manager). */
+    private static final class Waiter {
+        final Op op;
+        final String name;
+        final CompletableFuture<Map<Long, Long>> answer = new CompletableFuture<>();
+        volatile int manager;
+
+        Waiter(Op op, int manager, String name) {
+            this.op = op;
+            this.manager = manager;
+            this.name = name;
+        }
+    }
+
+    private record Census(long id, Set<Integer> waiting) {
+    }
+
+    private record Ask(int asker, long census, int subject) {
     }
 
     /** A granted request: its ticket and the write notices that came with the answer. */
@@ -93,7 +122,9 @@ final class Sync {
         if (dsm.managers.length == 0) {
             throw new MemoryException("no manager nodes are configured for locks and barriers");
         }
-        return dsm.managers[Math.floorMod(NodeId.of(name).number(), dsm.managers.length)];
+        int start = Math.floorMod(NodeId.of(name).number(), dsm.managers.length);
+        int manager = dsm.recovery == null ? 0 : dsm.firstManager(start, n -> !dsm.recovery.deposed(n));
+        return manager != 0 ? manager : dsm.managers[start];
     }
 
     /** Whether the manager of lock or barrier {@code name} is this node or a live peer. */
@@ -109,14 +140,14 @@ final class Sync {
         Blocking.check(what);
         int manager = managerOf(name);
         long ticket = tickets.incrementAndGet();
-        Waiter w = new Waiter(manager, name, new CompletableFuture<>());
+        Waiter w = new Waiter(op, manager, name);
         waiting.put(ticket, w);
         if (!send(manager, new SyncWire.Sync(op, ticket, dsm.tick(), parties, name, "", notices))) {
             waiting.remove(ticket);
             throw new MemoryException(what + ": its manager, node '" + dsm.nameOf(manager) + "', is not a live member");
         }
         try {
-            return new Answer(ticket, w.answer().get());
+            return new Answer(ticket, w.answer.get());
         } catch (InterruptedException e) {
             return withdraw(ticket, w, what);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -131,13 +162,13 @@ final class Sync {
      * manager confirms a withdrawal with a FAIL.
      */
     private Answer withdraw(long ticket, Waiter w, String what) {
-        send(w.manager(), new SyncWire.Sync(Op.WITHDRAW, ticket, dsm.tick(), 0, w.name(), ""));
+        send(w.manager, new SyncWire.Sync(Op.WITHDRAW, ticket, dsm.tick(), 0, w.name, ""));
         boolean interrupted = true;
         try {
             long deadline = dsm.link.time().nanos() + dsm.config.faultTimeout().toNanos();
             while (true) {
                 try {
-                    Map<Long, Long> answer = dsm.link.time().get(w.answer(), deadline);
+                    Map<Long, Long> answer = dsm.link.time().get(w.answer, deadline);
                     return new Answer(ticket, answer);
                 } catch (InterruptedException again) {
                     interrupted = true;
@@ -172,7 +203,7 @@ final class Sync {
         private final String name;
         private volatile Thread holder;
         private int holds;
-        private long ticket;
+        private volatile long ticket;
 
         LockHandle(String name) {
             this.name = name;
@@ -190,9 +221,9 @@ final class Sync {
                 return;
             }
             Answer granted = call(Op.ACQUIRE, name, 0, Map.of(), "acquiring lock '" + name + "'");
+            ticket = granted.ticket(); // before the holder: a census reads the ticket of a lock held
             holder = Thread.currentThread();
             holds = 1;
-            ticket = granted.ticket();
             try {
                 dsm.release.acquire(granted.notices());
             } catch (RuntimeException e) {
@@ -275,18 +306,21 @@ final class Sync {
             case ARRIVE -> arrive(new Ticket(from, s.ticket()), s.name(), s.parties(), s.notices());
             case GRANT, PASS -> answer(from, s.ticket(), null, s.notices());
             case FAIL -> answer(from, s.ticket(), s.reason(), Map.of());
+            case ASK -> tell(new Ask(from, s.ticket(), s.parties()));
+            case HELD -> held(new Ticket(from, s.ticket()), s.name());
+            case TOLD -> told(from, s.ticket());
         }
     }
 
     private void answer(int from, long ticket, String failure, Map<Long, Long> notices) {
         Waiter w = waiting.get(ticket);
-        if (w == null || w.manager() != from || !waiting.remove(ticket, w)) {
+        if (w == null || w.manager != from || !waiting.remove(ticket, w)) {
             return; // withdrawn, or not from the manager that was asked
         }
         if (failure == null) {
-            w.answer().complete(notices);
+            w.answer.complete(notices);
         } else {
-            w.answer().completeExceptionally(new MemoryException(failure));
+            w.answer.completeExceptionally(new MemoryException(failure));
         }
     }
 
@@ -307,7 +341,9 @@ final class Sync {
     private synchronized void acquire(Ticket t, String name) {
         LockQueue q = locks.computeIfAbsent(name, n -> new LockQueue());
         q.waiting.add(t);
-        if (q.holder == null) {
+        // a node that counts the lock's manager as dead before this one does asks here early: it
+        // waits until this node takes the lock over after its census
+        if (q.holder == null && managerOf(name) == dsm.self) {
             passOn(q, name);
         }
     }
@@ -340,8 +376,12 @@ final class Sync {
         }
     }
 
-    /** Grants the lock to the first waiter that can take it (its node is live). */
+    /** Grants the lock to the first waiter that can take it (its node is live); none while a census runs. */
     private void passOn(LockQueue q, String name) {
+        if (census != null) {
+            q.holder = null; // passed on once every node has told what it holds
+            return;
+        }
         do {
             q.holder = q.waiting.poll();
         } while (q.holder != null && !reply(q.holder, Op.GRANT, name, "", noticesOf(name)));
@@ -372,7 +412,19 @@ final class Sync {
 
     void nodeDied(int node) {
         String who = "node '" + dsm.nameOf(node) + "'";
+        // backup copies: the locks it managed move to the next managers, which take a census
+        boolean moved = dsm.recovery != null && isManager(node) && dsm.recovery.deposed(node)
+                && !dsm.recovery.fenced();
+        // a node being stopped sees its peers go: it passes no lock on (its grants would reach
+        // nodes that do not count it as dead yet, while the holder it dropped still holds)
         synchronized (this) {
+            if (dsm.link.stopping()) {
+                locks.clear();
+                barriers.clear();
+            }
+            if (census != null && census.waiting().remove(node)) {
+                endCensusIfTold();
+            }
             for (Map.Entry<String, LockQueue> e : new ArrayList<>(locks.entrySet())) {
                 LockQueue q = e.getValue();
                 q.waiting.removeIf(t -> t.node() == node);
@@ -392,10 +444,115 @@ final class Sync {
                 }
             }
         }
+        if (moved && isManager(dsm.self)) {
+            startCensus(node);
+        }
         waiting.forEach((ticket, w) -> {
-            if (w.manager() == node) {
-                answer(node, ticket, "lock or barrier '" + w.name() + "': its manager, " + who + ", died", Map.of());
+            if (w.manager != node) {
+                return;
             }
+            int manager = moved && w.op == Op.ACQUIRE ? managerOf(w.name) : node;
+            if (manager != node) {
+                w.manager = manager; // the new manager queues it, and grants it after its census
+                if (send(manager, new SyncWire.Sync(Op.ACQUIRE, ticket, dsm.tick(), 0, w.name, ""))) {
+                    return;
+                }
+            }
+            answer(w.manager, ticket, "lock or barrier '" + w.name + "': its manager, " + who + ", died", Map.of());
         });
+        List<Ask> due = new ArrayList<>();
+        synchronized (deferred) {
+            deferred.removeIf(a -> a.subject() == node && due.add(a));
+        }
+        due.forEach(this::tell);
+    }
+
+    private boolean isManager(int node) {
+        for (int m : dsm.managers) {
+            if (m == node) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ census of held locks (backup copies)
+
+    /**
+     * Asks every live node which locks that this node manages now it holds, once it counts
+     * {@code dead} as dead too; grants nothing until all told.
+     */
+    private void startCensus(int dead) {
+        Census c;
+        synchronized (this) {
+            Set<Integer> peers = new HashSet<>();
+            for (int peer : dsm.link.peers()) {
+                peers.add(peer);
+            }
+            c = new Census(dsm.link.random().nextLong(), peers);
+            census = c; // an earlier census's answers are not awaited any more: all are asked again
+            for (LockHandle h : handles.values()) {
+                if (h.holder != null && managerOf(h.name) == dsm.self) {
+                    held(new Ticket(dsm.self, h.ticket), h.name); // written before the holder
+                }
+            }
+        }
+        for (int peer : List.copyOf(c.waiting())) {
+            if (!send(peer, new SyncWire.Sync(Op.ASK, c.id(), dsm.tick(), dead, "", ""))) {
+                synchronized (this) {
+                    c.waiting().remove(peer); // it died: no lock is held there any more
+                }
+            }
+        }
+        synchronized (this) {
+            endCensusIfTold();
+        }
+    }
+
+    /**
+     * Tells {@code ask}'s asker which locks this node holds that it manages now, once this node counts
+     * the dead manager as dead too (before, a grant of the old manager may still come).
+     */
+    private void tell(Ask ask) {
+        if (dsm.link.isLive(ask.subject()) && dsm.recovery != null && !dsm.recovery.deposed(ask.subject())) {
+            synchronized (deferred) {
+                deferred.add(ask);
+            }
+            return;
+        }
+        for (LockHandle h : handles.values()) {
+            if (h.holder != null && managerOf(h.name) == ask.asker()) {
+                send(ask.asker(), new SyncWire.Sync(Op.HELD, h.ticket, dsm.tick(), 0, h.name, "")); // after the holder
+            }
+        }
+        send(ask.asker(), new SyncWire.Sync(Op.TOLD, ask.census(), dsm.tick(), 0, "", ""));
+    }
+
+    /** A node holds {@code name} with {@code t}: it is the lock's holder here. */
+    private synchronized void held(Ticket t, String name) {
+        LockQueue q = locks.computeIfAbsent(name, n -> new LockQueue());
+        q.waiting.remove(t);
+        if (q.holder == null) {
+            q.holder = t;
+        }
+    }
+
+    private synchronized void told(int from, long id) {
+        if (census != null && census.id() == id && census.waiting().remove(from)) {
+            endCensusIfTold();
+        }
+    }
+
+    /** Once every live node told (holding this): the locks nobody holds go to their first waiters. */
+    private void endCensusIfTold() {
+        if (census == null || !census.waiting().isEmpty()) {
+            return;
+        }
+        census = null;
+        for (Map.Entry<String, LockQueue> e : new ArrayList<>(locks.entrySet())) {
+            if (e.getValue().holder == null && managerOf(e.getKey()) == dsm.self) {
+                passOn(e.getValue(), e.getKey());
+            }
+        }
     }
 }
