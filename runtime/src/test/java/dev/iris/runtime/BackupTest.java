@@ -12,6 +12,11 @@ import dev.iris.runtime.dsm.DistributedLock;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.dsm.SharedMemory;
+import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.SyncWire;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +29,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Backup copies of pages ({@link MemoryConfig#backup()}): when a node dies, no write that
@@ -84,56 +93,79 @@ class BackupTest {
     /**
      * A lock whose manager dies moves to the next manager, which asks the live nodes what they
      * hold: the holder keeps it and releases it there, the acquire that waited at the dead manager
-     * gets it then, never before, and the lock goes on working.
+     * gets it then, never before, and the lock goes on working. The next manager is node2: once it
+     * holds the lock itself, once node3 does (and tells node2 so when asked).
      */
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void aLockOutlivesItsManager(Transport transport) throws Exception {
+    @MethodSource("transportsAndHolders")
+    void aLockOutlivesItsManager(Transport transport, int holder) throws Exception {
         List<String> node1s = IntStream.range(0, 1_000).mapToObj(i -> "lock" + i)
                 .filter(n -> Math.floorMod(NodeId.of(n).number(), 3) == 0).limit(2).toList(); // managed by node1
-        try (TestCluster c = transport.start(3, Codecs.of(), memory(MemoryConfig.Region.of("data", PAGE)));
+        int waiter = 3 - holder;
+        CountDownLatch acquires = new CountDownLatch(2); // the holder's, then the waiter's, at node1
+        UnaryOperator<NodeConfig> watch = config -> !config.node().equals("node1") ? config
+                : config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        if (msg instanceof Frame frame && frame.kind() == FrameKind.SYNC) {
+                            SyncWire.Sync sync = SyncWire.readSync(frame.payload().duplicate());
+                            if (sync.op() == SyncWire.Op.ACQUIRE && sync.name().equals(node1s.get(0))) {
+                                acquires.countDown();
+                            }
+                        }
+                        ctx.fireChannelRead(msg);
+                    }
+                });
+        try (TestCluster c = transport.start(3, Codecs.of(), memory(MemoryConfig.Region.of("data", PAGE)), watch);
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            DistributedLock held2 = c.node(1).memory().lock(node1s.get(0));
-            DistributedLock wanted3 = c.node(2).memory().lock(node1s.get(0));
-            AtomicBoolean node2Holds = new AtomicBoolean();
+            DistributedLock held = c.node(holder).memory().lock(node1s.get(0));
+            DistributedLock wanted = c.node(waiter).memory().lock(node1s.get(0));
+            AtomicBoolean holds = new AtomicBoolean();
             CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Future<?> node2 = pool.submit(() -> {
-                held2.lock();
-                node2Holds.set(true);
+            Future<?> holderDone = pool.submit(() -> {
+                held.lock();
+                holds.set(true);
                 holding.countDown();
                 release.await();
-                node2Holds.set(false);
-                held2.unlock();
+                holds.set(false);
+                held.unlock();
                 return null;
             });
-            holding.await();
-            Future<Boolean> node3 = pool.submit(() -> {
-                wanted3.lock();
-                try {
-                    return node2Holds.get();
-                } finally {
-                    wanted3.unlock();
-                }
-            });
+            Future<Boolean> waiterDone = null;
             try {
+                holding.await();
+                waiterDone = pool.submit(() -> {
+                    wanted.lock();
+                    try {
+                        return holds.get();
+                    } finally {
+                        wanted.unlock();
+                    }
+                });
+                assertTrue(acquires.await(30, TimeUnit.SECONDS), "the waiter's acquire is queued at node1");
                 c.node(0).close();
                 assertTrue(c.node(1).awaitMembers(2, Duration.ofSeconds(30)), "node2 saw node1 leave");
                 assertTrue(c.node(2).awaitMembers(2, Duration.ofSeconds(30)), "node3 saw node1 leave");
-                // another lock of node1's, taken by node3 from the new manager: granted once its census is over
-                DistributedLock probe = c.node(2).memory().lock(node1s.get(1));
+                // another lock of node1's, taken from the new manager: granted once its census is over
+                DistributedLock probe = c.node(waiter).memory().lock(node1s.get(1));
                 probe.lock();
                 probe.unlock();
-                // a lock granted to node3 by a census that missed node2's hold would come at once
-                assertThrows(TimeoutException.class, () -> node3.get(2, TimeUnit.SECONDS), "node2 still holds it");
+                // a lock granted to the waiter by a census that missed the hold would come at once
+                Future<Boolean> early = waiterDone;
+                assertThrows(TimeoutException.class, () -> early.get(2, TimeUnit.SECONDS), "the holder still holds it");
             } finally {
                 release.countDown();
             }
-            node2.get(30, TimeUnit.SECONDS);
-            assertFalse(node3.get(30, TimeUnit.SECONDS), "node3 got the lock once node2 released it, not before");
-            held2.lock();
-            held2.unlock();
+            holderDone.get(30, TimeUnit.SECONDS);
+            assertFalse(waiterDone.get(30, TimeUnit.SECONDS), "the waiter got the lock once it was released, not before");
+            held.lock();
+            held.unlock();
         }
+    }
+
+    static Stream<Arguments> transportsAndHolders() {
+        return Stream.of(Transport.values()).flatMap(t -> Stream.of(Arguments.of(t, 1), Arguments.of(t, 2)));
     }
 
     /**

@@ -513,8 +513,11 @@ final class Collector {
                 freed += swept[0];
                 bytes += swept[1];
             }
-        } catch (MemoryException e) {
-            end(nodes, names, c);
+        } catch (RuntimeException | Error e) {
+            end(nodes, names, c); // else the nodes would refuse every later collection
+            if (!(e instanceof MemoryException)) {
+                throw e;
+            }
             throw new MemoryException("the collection of the shared heaps from node '" + dsm.link.self().name()
                     + "' was abandoned" + (freed == 0 ? " and freed nothing" : " after freeing " + freed + " objects")
                     + ": " + e.getMessage());

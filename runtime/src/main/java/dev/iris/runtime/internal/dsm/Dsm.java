@@ -801,6 +801,7 @@ public final class Dsm implements SharedMemory {
         if (restart != null) {
             restart.nodeDied(node);
         }
+        sync.managerDying(node); // before a new manager is known: it grants nothing until its census
         if (recovery != null) {
             recovery.nodeDied(node); // first: pages it manages now wait for their census
         }
@@ -820,6 +821,7 @@ public final class Dsm implements SharedMemory {
             restart.nodeJoined(node);
         }
         heap.collector.nodeJoined(node);
+        sync.nodeJoined(node);
         if (recovery != null) {
             recovery.nodeJoined(node);
         }

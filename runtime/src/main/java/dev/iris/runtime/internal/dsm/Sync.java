@@ -48,8 +48,17 @@ final class Sync {
     private final Map<String, Map<Long, Long>> lockNotices = new HashMap<>();
     /** The census of held locks under way here, or null: no lock is granted meanwhile. */
     private Census census;
-    /** Asks about a manager this node does not count as dead yet: answered once it does. */
+    /** A manager's death is being taken in: no lock is granted until its census is set up. */
+    private boolean frozen;
+    /** Tickets released while a census runs: a later held for one of them is stale. */
+    private final Set<Ticket> releasedInCensus = new HashSet<>();
+    // guarded by deferred
+    /** Asks about a death this node has not taken in yet: answered once it has. */
     private final List<Ask> deferred = new ArrayList<>();
+    /** The nodes whose death Sync has taken in here (until they join again). */
+    private final Set<Integer> dead = new HashSet<>();
+    /** Grants that arrived and whose process has not taken the lock yet, by ticket: a census counts them as held. */
+    private final Map<Long, String> granted = new ConcurrentHashMap<>();
 
     /** A request waiting for its answer from {@code manager} (an acquire moves to a new manager). */
     private static final class Waiter {
@@ -119,11 +128,17 @@ final class Sync {
     }
 
     private int managerOf(String name) {
+        return managerOf(name, 0);
+    }
+
+    /** The manager of {@code name}, with {@code gone} (if not 0) counted as deposed too. */
+    private int managerOf(String name, int gone) {
         if (dsm.managers.length == 0) {
             throw new MemoryException("no manager nodes are configured for locks and barriers");
         }
         int start = Math.floorMod(NodeId.of(name).number(), dsm.managers.length);
-        int manager = dsm.recovery == null ? 0 : dsm.firstManager(start, n -> !dsm.recovery.deposed(n));
+        int manager = dsm.recovery == null ? 0
+                : dsm.firstManager(start, n -> n != gone && !dsm.recovery.deposed(n));
         return manager != 0 ? manager : dsm.managers[start];
     }
 
@@ -224,6 +239,7 @@ final class Sync {
             ticket = granted.ticket(); // before the holder: a census reads the ticket of a lock held
             holder = Thread.currentThread();
             holds = 1;
+            Sync.this.granted.remove(ticket);
             try {
                 dsm.release.acquire(granted.notices());
             } catch (RuntimeException e) {
@@ -304,7 +320,13 @@ final class Sync {
             case RELEASE -> release(new Ticket(from, s.ticket()), s.name(), s.notices());
             case WITHDRAW -> withdrawn(new Ticket(from, s.ticket()), s.name());
             case ARRIVE -> arrive(new Ticket(from, s.ticket()), s.name(), s.parties(), s.notices());
-            case GRANT, PASS -> answer(from, s.ticket(), null, s.notices());
+            case GRANT -> {
+                if (!answer(from, s.ticket(), null, s.notices()) && dsm.recovery != null) {
+                    // nobody waits for it (the acquire gave up while its manager moved): let it go
+                    send(from, new SyncWire.Sync(Op.RELEASE, s.ticket(), dsm.tick(), 0, s.name(), ""));
+                }
+            }
+            case PASS -> answer(from, s.ticket(), null, s.notices());
             case FAIL -> answer(from, s.ticket(), s.reason(), Map.of());
             case ASK -> tell(new Ask(from, s.ticket(), s.parties()));
             case HELD -> held(new Ticket(from, s.ticket()), s.name());
@@ -312,16 +334,21 @@ final class Sync {
         }
     }
 
-    private void answer(int from, long ticket, String failure, Map<Long, Long> notices) {
+    /** Completes the request {@code ticket} with an answer from {@code from}; false if none waits for it. */
+    private boolean answer(int from, long ticket, String failure, Map<Long, Long> notices) {
         Waiter w = waiting.get(ticket);
         if (w == null || w.manager != from || !waiting.remove(ticket, w)) {
-            return; // withdrawn, or not from the manager that was asked
+            return false; // withdrawn, or not from the manager that was asked
         }
         if (failure == null) {
+            if (w.op == Op.ACQUIRE) {
+                granted.put(ticket, w.name);
+            }
             w.answer.complete(notices);
         } else {
             w.answer.completeExceptionally(new MemoryException(failure));
         }
+        return true;
     }
 
     private void reply(Ticket to, Op op, String name, String reason) {
@@ -351,7 +378,13 @@ final class Sync {
     private synchronized void release(Ticket t, String name, Map<Long, Long> notices) {
         LockQueue q = locks.get(name);
         if (q == null) {
+            if (census != null) {
+                releasedInCensus.add(t); // before its held, which is stale then
+            }
             return;
+        }
+        if (census != null) {
+            releasedInCensus.add(t);
         }
         if (t.equals(q.holder)) {
             if (!notices.isEmpty()) {
@@ -378,8 +411,8 @@ final class Sync {
 
     /** Grants the lock to the first waiter that can take it (its node is live); none while a census runs. */
     private void passOn(LockQueue q, String name) {
-        if (census != null) {
-            q.holder = null; // passed on once every node has told what it holds
+        if (census != null || frozen || dsm.link.stopping()) {
+            q.holder = null; // passed on once every node has told what it holds; never by a node being stopped
             return;
         }
         do {
@@ -415,13 +448,9 @@ final class Sync {
         // backup copies: the locks it managed move to the next managers, which take a census
         boolean moved = dsm.recovery != null && isManager(node) && dsm.recovery.deposed(node)
                 && !dsm.recovery.fenced();
-        // a node being stopped sees its peers go: it passes no lock on (its grants would reach
-        // nodes that do not count it as dead yet, while the holder it dropped still holds)
+        // a node being stopped sees its peers go, and passes no lock on (passOn): its grants would
+        // reach nodes that do not count it as dead yet, while the holder it dropped still holds
         synchronized (this) {
-            if (dsm.link.stopping()) {
-                locks.clear();
-                barriers.clear();
-            }
             if (census != null && census.waiting().remove(node)) {
                 endCensusIfTold();
             }
@@ -446,6 +475,12 @@ final class Sync {
         }
         if (moved && isManager(dsm.self)) {
             startCensus(node);
+        } else {
+            synchronized (this) {
+                frozen = false;
+                endCensusIfTold(); // grants held back while the death was taken in
+                passOnFree();
+            }
         }
         waiting.forEach((ticket, w) -> {
             if (w.manager != node) {
@@ -462,9 +497,23 @@ final class Sync {
         });
         List<Ask> due = new ArrayList<>();
         synchronized (deferred) {
+            dead.add(node);
             deferred.removeIf(a -> a.subject() == node && due.add(a));
         }
         due.forEach(this::tell);
+    }
+
+    /** Before the rest of the memory hears of a death: a new manager grants nothing until its census is set up. */
+    synchronized void managerDying(int node) {
+        if (dsm.recovery != null && isManager(node)) {
+            frozen = true;
+        }
+    }
+
+    void nodeJoined(int node) {
+        synchronized (deferred) {
+            dead.remove(node); // a death of its next incarnation is a new one
+        }
     }
 
     private boolean isManager(int node) {
@@ -484,6 +533,7 @@ final class Sync {
      */
     private void startCensus(int dead) {
         Census c;
+        List<Integer> asked;
         synchronized (this) {
             Set<Integer> peers = new HashSet<>();
             for (int peer : dsm.link.peers()) {
@@ -491,13 +541,20 @@ final class Sync {
             }
             c = new Census(dsm.link.random().nextLong(), peers);
             census = c; // an earlier census's answers are not awaited any more: all are asked again
+            frozen = false;
             for (LockHandle h : handles.values()) {
                 if (h.holder != null && managerOf(h.name) == dsm.self) {
                     held(new Ticket(dsm.self, h.ticket), h.name); // written before the holder
                 }
             }
+            granted.forEach((ticket, name) -> {
+                if (managerOf(name) == dsm.self) {
+                    held(new Ticket(dsm.self, ticket), name);
+                }
+            });
+            asked = List.copyOf(c.waiting());
         }
-        for (int peer : List.copyOf(c.waiting())) {
+        for (int peer : asked) {
             if (!send(peer, new SyncWire.Sync(Op.ASK, c.id(), dsm.tick(), dead, "", ""))) {
                 synchronized (this) {
                     c.waiting().remove(peer); // it died: no lock is held there any more
@@ -514,22 +571,31 @@ final class Sync {
      * the dead manager as dead too (before, a grant of the old manager may still come).
      */
     private void tell(Ask ask) {
-        if (dsm.link.isLive(ask.subject()) && dsm.recovery != null && !dsm.recovery.deposed(ask.subject())) {
-            synchronized (deferred) {
+        synchronized (deferred) { // with the drain in nodeDied: an ask deferred is answered
+            if (dsm.link.isLive(ask.subject()) && !dead.contains(ask.subject())) { // its grants may still come
                 deferred.add(ask);
+                return;
             }
-            return;
         }
         for (LockHandle h : handles.values()) {
-            if (h.holder != null && managerOf(h.name) == ask.asker()) {
+            if (h.holder != null && managerOf(h.name, ask.subject()) == ask.asker()) {
                 send(ask.asker(), new SyncWire.Sync(Op.HELD, h.ticket, dsm.tick(), 0, h.name, "")); // after the holder
             }
         }
+        granted.forEach((ticket, name) -> {
+            if (managerOf(name, ask.subject()) == ask.asker()) {
+                send(ask.asker(), new SyncWire.Sync(Op.HELD, ticket, dsm.tick(), 0, name, ""));
+            }
+        });
         send(ask.asker(), new SyncWire.Sync(Op.TOLD, ask.census(), dsm.tick(), 0, "", ""));
     }
 
     /** A node holds {@code name} with {@code t}: it is the lock's holder here. */
     private synchronized void held(Ticket t, String name) {
+        if (census == null || releasedInCensus.contains(t)
+                || t.node() != dsm.self && !census.waiting().contains(t.node())) {
+            return; // not asked, or released since
+        }
         LockQueue q = locks.computeIfAbsent(name, n -> new LockQueue());
         q.waiting.remove(t);
         if (q.holder == null) {
@@ -549,6 +615,12 @@ final class Sync {
             return;
         }
         census = null;
+        releasedInCensus.clear();
+        passOnFree();
+    }
+
+    /** Grants each lock this node manages that nobody holds to its first waiter (holding this). */
+    private void passOnFree() {
         for (Map.Entry<String, LockQueue> e : new ArrayList<>(locks.entrySet())) {
             if (e.getValue().holder == null && managerOf(e.getKey()) == dsm.self) {
                 passOn(e.getValue(), e.getKey());
