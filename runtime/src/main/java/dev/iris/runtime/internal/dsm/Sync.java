@@ -376,15 +376,12 @@ final class Sync {
     }
 
     private synchronized void release(Ticket t, String name, Map<Long, Long> notices) {
+        if (census != null) {
+            releasedInCensus.add(t); // a held for it that comes later is stale
+        }
         LockQueue q = locks.get(name);
         if (q == null) {
-            if (census != null) {
-                releasedInCensus.add(t); // before its held, which is stale then
-            }
             return;
-        }
-        if (census != null) {
-            releasedInCensus.add(t);
         }
         if (t.equals(q.holder)) {
             if (!notices.isEmpty()) {
@@ -446,7 +443,7 @@ final class Sync {
     void nodeDied(int node) {
         String who = "node '" + dsm.nameOf(node) + "'";
         // backup copies: the locks it managed move to the next managers, which take a census
-        boolean moved = dsm.recovery != null && isManager(node) && dsm.recovery.deposed(node)
+        boolean moved = dsm.recovery != null && dsm.isManagerNode(node) && dsm.recovery.deposed(node)
                 && !dsm.recovery.fenced();
         // a node being stopped sees its peers go, and passes no lock on (passOn): its grants would
         // reach nodes that do not count it as dead yet, while the holder it dropped still holds
@@ -473,7 +470,7 @@ final class Sync {
                 }
             }
         }
-        if (moved && isManager(dsm.self)) {
+        if (moved && dsm.isManagerNode(dsm.self)) {
             startCensus(node);
         } else {
             synchronized (this) {
@@ -505,7 +502,7 @@ final class Sync {
 
     /** Before the rest of the memory hears of a death: a new manager grants nothing until its census is set up. */
     synchronized void managerDying(int node) {
-        if (dsm.recovery != null && isManager(node)) {
+        if (dsm.recovery != null && dsm.isManagerNode(node)) {
             frozen = true;
         }
     }
@@ -514,15 +511,6 @@ final class Sync {
         synchronized (deferred) {
             dead.remove(node); // a death of its next incarnation is a new one
         }
-    }
-
-    private boolean isManager(int node) {
-        for (int m : dsm.managers) {
-            if (m == node) {
-                return true;
-            }
-        }
-        return false;
     }
 
     // ------------------------------------------------------------------ census of held locks (backup copies)
