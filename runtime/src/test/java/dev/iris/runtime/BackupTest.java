@@ -319,12 +319,13 @@ class BackupTest {
             assertTrue(c.node(0).awaitMembers(2, Duration.ofSeconds(10)));
             int atDeath = returned.size();
             dead.set(true);
-            after.await(15, java.util.concurrent.TimeUnit.SECONDS);
+            boolean wentOn = after.await(15, java.util.concurrent.TimeUnit.SECONDS);
             stop.set(true);
             for (Thread t : threads) {
                 t.join();
             }
             assertTrue(failures.isEmpty(), "survivors' transfers: " + failures);
+            assertTrue(wentOn, "100 transfers returned after node3's death");
             assertTrue(returned.size() >= atDeath + 100, "the survivors went on: " + returned.size() + " after "
                     + atDeath);
             long[] balances = m1.transaction(() -> {

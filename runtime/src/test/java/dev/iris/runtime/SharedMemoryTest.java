@@ -628,6 +628,31 @@ class SharedMemoryTest {
         }
     }
 
+    /**
+     * An access on a node that closed fails at once, saying so: its request finds no connection to
+     * leave on, and with backup copies it waited out the fault timeout (the default 10 s), holding
+     * up whoever closed the node, for a time-out that named the wrong cause.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void anAccessOnAClosedNodeFailsAtOnceSayingItIsShuttingDown(Transport transport) throws Exception {
+        try (TestCluster c = transport.start(3, Codecs.of(), memory(PageManagement.FIXED,
+                new Region("x", 8, dev.iris.runtime.dsm.Consistency.SEQUENTIAL, null)).withBackup(true))) {
+            SharedMemory m1 = c.node(0).memory();
+            SharedMemory m2 = c.node(1).memory();
+            long x = m1.region("x").base();
+            m1.setLong(x, 7);
+            c.node(1).close();
+
+            MemoryException read = assertThrows(MemoryException.class, () -> m2.getLong(x));
+            assertTrue(read.getMessage().contains("node 'node2' is shutting down"), read.getMessage());
+            assertTrue(read.getMessage().contains("read fault on page"), read.getMessage());
+            MemoryException write = assertThrows(MemoryException.class, () -> m2.setLong(x, 8));
+            assertTrue(write.getMessage().contains("node 'node2' is shutting down"), write.getMessage());
+            assertEquals(7, m1.getLong(x), "nothing changed");
+        }
+    }
+
     @Test
     void snapshotAndEventsShowWhoHoldsWhat() throws Exception {
         try (TestCluster c = Transport.IN_JVM.start(2, Codecs.of(), memory(PageManagement.FIXED,

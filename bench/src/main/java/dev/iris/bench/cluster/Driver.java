@@ -1,6 +1,7 @@
 package dev.iris.bench.cluster;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
@@ -13,7 +14,8 @@ import org.HdrHistogram.Histogram;
  * <pre>
  * measure PAYLOAD ALL|FIRST IN_FLIGHT WARMUP_MS LATENCY_MS THROUGHPUT_MS PIDS
  *     the latency, then the throughput (none when THROUGHPUT_MS is 0), counting the threads woken in
- *     this JVM and the JVMs PIDS (comma-separated) meanwhile; answers {@link #result}
+ *     this JVM and the JVMs PIDS (comma-separated) meanwhile; answers {@link #result}, followed
+ *     after a throughput by the CPU µs per request of this JVM and of the JVMs PIDS together
  * </pre>
  */
 final class Driver {
@@ -40,11 +42,18 @@ final class Driver {
                         boolean all = c[2].equals("ALL");
                         Measure.Durations d = new Measure.Durations(0, Long.parseLong(c[4]), Long.parseLong(c[5]),
                                 Long.parseLong(c[6]));
-                        Wakeups wakeups = wakeups(c[7]);
+                        List<Long> members = pids(c[7]);
+                        Wakeups wakeups = new Wakeups(withThis(members));
                         Histogram latency = group.latency(payload, all, d, wakeups);
-                        double ops = d.throughputMillis() == 0 ? Double.NaN
-                                : Measure.throughput(group.load(payload, all), Integer.parseInt(c[3]), d);
-                        yield result(latency, ops, wakeups.per(latency.getTotalCount()));
+                        if (d.throughputMillis() == 0) {
+                            yield result(latency, Double.NaN, wakeups.per(latency.getTotalCount()));
+                        }
+                        CpuTime cpu = new CpuTime(ProcessHandle.current().pid(), members);
+                        Measure.Throughput t = Measure.throughput(group.load(payload, all), Integer.parseInt(c[3]), d,
+                                cpu);
+                        yield result(latency, t.opsPerSecond(), wakeups.per(latency.getTotalCount()))
+                                + String.format(Locale.ROOT, " %.3f %.3f", cpu.clientPer(t.operations()),
+                                        cpu.membersPer(t.operations()));
                     }
                     default -> more.run(c);
                 };
@@ -59,11 +68,17 @@ final class Driver {
 
     /** Counts the threads woken in this JVM and the JVMs {@code pids} (comma-separated). */
     static Wakeups wakeups(String pids) {
+        return new Wakeups(withThis(pids(pids)));
+    }
+
+    private static List<Long> pids(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(Long::parseLong).toList();
+    }
+
+    private static List<Long> withThis(List<Long> pids) {
         List<Long> all = new ArrayList<>(List.of(ProcessHandle.current().pid()));
-        for (String pid : pids.split(",")) {
-            all.add(Long.parseLong(pid));
-        }
-        return new Wakeups(all);
+        all.addAll(pids);
+        return all;
     }
 
     /** What a measurement answers: {@code p50 p99 p99.9} (µs), operations/s and threads woken per operation. */

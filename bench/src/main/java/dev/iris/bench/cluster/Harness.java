@@ -47,15 +47,24 @@ public final class Harness {
 
     /**
      * One configuration measured in one round (from 0; the shared array's rows are all round 0);
-     * latencies in µs, throughput in operations per second, threads woken per operation (NaN: not
-     * measured).
+     * latencies in µs, throughput in operations per second, threads woken per operation, and the CPU
+     * µs per operation of the client's JVM and of the members' JVMs together during the throughput
+     * (NaN: not measured).
      */
     record Row(String section, String system, int members, int payload, String mode, int round, double p50,
-            double p99, double p999, double opsPerSecond, double wakeups) {
-        /** The row of a client JVM's {@link Driver#result}. */
+            double p99, double p999, double opsPerSecond, double wakeups, double clientCpu, double membersCpu) {
+        /** A row without CPU times. */
+        Row(String section, String system, int members, int payload, String mode, int round, double p50, double p99,
+                double p999, double opsPerSecond, double wakeups) {
+            this(section, system, members, payload, mode, round, p50, p99, p999, opsPerSecond, wakeups, Double.NaN,
+                    Double.NaN);
+        }
+
+        /** The row of a client JVM's {@link Driver#result}, with the CPU times that follow it if any. */
         static Row of(String section, String system, int members, int payload, String mode, int round, String result) {
             double[] v = Arrays.stream(result.split(" ")).mapToDouble(Double::parseDouble).toArray();
-            return new Row(section, system, members, payload, mode, round, v[0], v[1], v[2], v[3], v[4]);
+            return new Row(section, system, members, payload, mode, round, v[0], v[1], v[2], v[3], v[4],
+                    v.length > 6 ? v[5] : Double.NaN, v.length > 6 ? v[6] : Double.NaN);
         }
     }
 
@@ -341,8 +350,9 @@ public final class Harness {
                 d.throughputMillis(), c.pids())));
         rows.add(row);
         log("round %d %-14s %d members %5d B %-5s p50 %8.1f µs  p99 %8.1f µs  p99.9 %8.1f µs  %,10.0f req/s  "
-                + "%4.1f wakeups/req", round + 1, c.system(), n, payload, mode, row.p50(), row.p99(), row.p999(),
-                row.opsPerSecond(), row.wakeups());
+                + "%4.1f wakeups/req  CPU µs/req client %.2f members %.2f", round + 1, c.system(), n, payload, mode,
+                row.p50(), row.p99(), row.p999(), row.opsPerSecond(), row.wakeups(), row.clientCpu(),
+                row.membersCpu());
     }
 
     // ---- page faults ---------------------------------------------------------------------

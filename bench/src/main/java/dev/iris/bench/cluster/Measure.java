@@ -89,16 +89,27 @@ final class Measure {
         return h;
     }
 
-    /** Starts {@code load}, lets it warm up, counts completions in the window; returns ops/s. */
-    static double throughput(Load load, int inFlight, Durations d) throws Exception {
+    /** A throughput window's result: operations per second, and how many operations completed in it. */
+    record Throughput(double opsPerSecond, long operations) {
+    }
+
+    /**
+     * Starts {@code load}, lets it warm up, counts completions in the window, with the CPU time spent
+     * meanwhile taken by {@code cpu}.
+     */
+    static Throughput throughput(Load load, int inFlight, Durations d, CpuTime cpu) throws Exception {
         LongAdder done = new LongAdder();
         load.start(inFlight, done);
         try {
             TimeUnit.MILLISECONDS.sleep(d.warmupMillis());
+            cpu.start();
             long before = done.sum();
             long start = System.nanoTime();
             TimeUnit.MILLISECONDS.sleep(d.throughputMillis());
-            return (done.sum() - before) * 1e9 / (System.nanoTime() - start);
+            long operations = done.sum() - before;
+            long took = System.nanoTime() - start;
+            cpu.stop();
+            return new Throughput(operations * 1e9 / took, operations);
         } finally {
             load.stop();
         }

@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.function.DoubleFunction;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /**
  * Writes a run's results: {@code benchmarks.md} (tables with Iris/peer ratios, the goals, the
@@ -50,17 +51,22 @@ final class Report {
 
     static String csv(List<Row> rows) {
         StringBuilder out = new StringBuilder(
-                "section,system,members,payload_or_slots,mode,round,p50_us,p99_us,p999_us,ops_per_s,wakeups_per_op\n");
+                "section,system,members,payload_or_slots,mode,round,p50_us,p99_us,p999_us,ops_per_s,wakeups_per_op,"
+                        + "client_cpu_us_per_op,members_cpu_us_per_op\n");
         for (Row r : rows) {
-            out.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%d,%s,%s,%s,%s,%s%n", r.section(), r.system(),
+            out.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%d,%s,%s,%s,%s,%s,%s,%s%n", r.section(), r.system(),
                     r.members(), r.payload(), r.mode(), r.round() + 1, num(r.p50()), num(r.p99()), num(r.p999()),
-                    num(r.opsPerSecond()), num(r.wakeups())));
+                    num(r.opsPerSecond()), num(r.wakeups()), cpu(r.clientCpu()), cpu(r.membersCpu())));
         }
         return out.toString();
     }
 
     private static String num(double v) {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String cpu(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static String us(double v) {
@@ -464,6 +470,38 @@ final class Report {
         for (Config c : configs) {
             line("| %d | %d B | %s | %s | %s | %s | %s |", c.members(), c.payload(), c.mode(), wakeups(group("netty", c)),
                     wakeups(group("netty-blocking", c)), wakeups(group("iris", c)), wakeups(group("jgroups", c)));
+        }
+        line("");
+        cpuTable(configs);
+    }
+
+    /** The CPU per request while the throughput is measured, for the systems that ran. */
+    private void cpuTable(List<Config> configs) {
+        List<String> systems = Stream.of("netty", "netty-blocking", "iris", "iris-async", "iris-loop", "jgroups")
+                .filter(s -> !find(r -> r.section().equals("group") && r.system().equals(s)
+                        && !Double.isNaN(r.clientCpu())).isEmpty())
+                .toList();
+        if (systems.isEmpty()) {
+            return;
+        }
+        line("### CPU per request in the throughput");
+        line("");
+        line("User and system time of the client's JVM / of the member JVMs together, in µs per request, over the");
+        line("throughput window (`/proc/<pid>/stat`). The client and the members take turns (bench/README.md, \"Lock");
+        line("step\"), so the throughput is about one over the sum of the two, on two cores.");
+        line("");
+        line("| Members | Payload | Replies | " + String.join(" | ", systems) + " |");
+        line("|---:|---:|---|" + "---:|".repeat(systems.size()));
+        for (Config c : configs) {
+            StringBuilder cells = new StringBuilder();
+            for (String s : systems) {
+                List<Row> rounds = group(s, c);
+                double client = median(rounds, Row::clientCpu);
+                double members = median(rounds, Row::membersCpu);
+                cells.append(" | ").append(Double.isNaN(client) ? "–"
+                        : String.format(Locale.ROOT, "%.2f / %.2f", client, members));
+            }
+            line("| %d | %d B | %s%s |", c.members(), c.payload(), c.mode(), cells);
         }
         line("");
     }

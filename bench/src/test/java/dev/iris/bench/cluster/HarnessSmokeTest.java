@@ -41,6 +41,8 @@ class HarnessSmokeTest {
             // counted: not one per request at least (a loop that finds its reply already read, having been
             // preempted rather than asleep, wakes nobody: raw Netty measured 0.993 under load), but some
             assertTrue(r.wakeups() > 0 && Double.isFinite(r.wakeups()), r::toString);
+            // the CPU of the client's JVM and the members' during the throughput, read from /proc
+            assertTrue(r.clientCpu() >= 0 && r.membersCpu() >= 0 && r.clientCpu() + r.membersCpu() > 0, r::toString);
         });
         assertEquals(Harness.LOOP_CARRIERS ? Set.of("netty", "iris", "iris-loop") : Set.of("netty", "iris"),
                 systems(rows, "fault"));

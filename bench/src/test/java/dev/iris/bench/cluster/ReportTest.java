@@ -53,6 +53,25 @@ class ReportTest {
         assertTrue(Files.readString(out.resolve("benchmarks.csv")).contains("group,iris,1,64,ALL,3,110.0,"));
     }
 
+    /** A client's answer with CPU times after a throughput fills them in; the report shows them per system. */
+    @Test
+    void theCpuPerRequestOfClientAndMembersIsReadAndShown(@TempDir Path out) throws Exception {
+        Row netty = Row.of("group", "netty", 1, 64, "ALL", 0, "40 80 120 300 2 0.70 0.85");
+        Row iris = Row.of("group", "iris-async", 1, 64, "ALL", 0, "44 88 130 240 2 1.60 0.90");
+        Row latencyOnly = Row.of("group", "iris", 1, 64, "ALL", 0, "120 240 360 NaN 5");
+        assertEquals(1.60, iris.clientCpu(), 1e-9);
+        assertEquals(0.90, iris.membersCpu(), 1e-9);
+        assertTrue(Double.isNaN(latencyOnly.clientCpu()));
+
+        Report.write(out, List.of(netty, iris, latencyOnly), List.of(), true, 1, 1);
+
+        String md = Files.readString(out.resolve("benchmarks.md"));
+        assertTrue(md.contains("| Members | Payload | Replies | netty | iris-async |"), md);
+        assertTrue(md.contains("| 1 | 64 B | ALL | 0.70 / 0.85 | 1.60 / 0.90 |"), md);
+        assertTrue(Files.readString(out.resolve("benchmarks.csv")).contains("group,iris-async,1,64,ALL,1,44.0,88.0,130.0,"
+                + "240.0,2.0,1.60,0.90"));
+    }
+
     /** With {@code iris-async} measured, its own table shows it and the throughput goals are computed from it. */
     @Test
     void asynchronousSendsHaveTheirThroughputTableAndMakeTheThroughputGoal(@TempDir Path out) throws Exception {

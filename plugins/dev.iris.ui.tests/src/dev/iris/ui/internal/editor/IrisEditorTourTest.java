@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * marker and the outline ({@code target/screenshots/iris-editor.png}, copied to {@code doc/} when
  * it changes), and what typing costs in a 2,000-line file ({@code target/editor-timings.txt}:
  * medians of parse + validation, which the markers wait for, and of content assist). The timings
- * are measured and reported, not asserted.
+ * are measured and reported, not asserted; the same work without the editor, warmed up, is
+ * measured by the benchmarks ({@code LanguageBenchmark}).
  */
 class IrisEditorTourTest {
     private static IProject project;
@@ -123,38 +124,14 @@ class IrisEditorTourTest {
         processEventsUntil(editor::reconciled, () -> "the first reconcile");
         IrisContentAssistProcessor processor = new IrisContentAssistProcessor(editor);
         List<List<Long>> cold = keystrokes(editor, document, processor);
-
-        // the work without the editor around it (no reconciler beside it), which also warms the JIT up
-        List<Long> parse = new ArrayList<>();
-        List<Long> validate = new ArrayList<>();
-        List<Long> propose = new ArrayList<>();
-        String text = document.get();
-        int at = text.indexOf("handles M399") + "handles M39".length();
-        for (int i = 0; i < 100; i++) {
-            long t0 = System.nanoTime();
-            IrisModel m = dev.iris.core.IrisLanguage.get().parse(big, text);
-            long t1 = System.nanoTime();
-            m.problems(org.eclipse.xtext.util.CancelIndicator.NullImpl);
-            long t2 = System.nanoTime();
-            IrisModel m2 = dev.iris.core.IrisLanguage.get().parse(big, text);
-            long t3 = System.nanoTime();
-            m2.proposals(at);
-            long t4 = System.nanoTime();
-            if (i >= 50) {
-                parse.add(t1 - t0);
-                validate.add(t2 - t1);
-                propose.add(t4 - t3);
-            }
-        }
         List<List<Long>> warm = keystrokes(editor, document, processor);
         String report = "Iris editor, 2,000-line file, 25 keystrokes each (ms; median / p90):\n"
                 + "  first after opening:  markers (partial parse + validation) " + ms(median(cold.get(0))) + " / "
                 + ms(p90(cold.get(0))) + ", content assist (partial parse + proposals) " + ms(median(cold.get(1))) + " / "
                 + ms(p90(cold.get(1))) + "\n"
-                + "  after 100 rounds:     markers " + ms(median(warm.get(0))) + " / " + ms(p90(warm.get(0)))
+                + "  the next 25:          markers " + ms(median(warm.get(0))) + " / " + ms(p90(warm.get(0)))
                 + ", content assist " + ms(median(warm.get(1))) + " / " + ms(p90(warm.get(1))) + "\n"
-                + "  without the editor (rounds 51-100, medians): whole parse " + ms(median(parse)) + ", validation "
-                + ms(median(validate)) + ", proposals " + ms(median(propose)) + "\n";
+                + "  (the work without the editor, warmed up: bench's LanguageBenchmark)\n";
         System.out.print(report);
         Files.writeString(target().resolve("editor-timings.txt"), report);
         page.closeEditor(editor, false);

@@ -18,6 +18,7 @@ import dev.iris.ui.UiTests;
 import java.lang.reflect.Method;
 import java.net.ServerSocket;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +33,8 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IProject;
+import org.eclipse.core.resources.IResource;
+import org.eclipse.core.resources.IncrementalProjectBuilder;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.debug.core.DebugEvent;
 import org.eclipse.debug.core.DebugException;
@@ -71,6 +74,8 @@ class IrisLaunchTest {
     private static IrisPrograms.Program program;
     private static IrisPrograms.Cluster cluster;
     private ILaunch launch;
+    /** The example's client as it was before {@link #shortTimeOuts}, put back after the test; null if unchanged. */
+    private String mainSource;
 
     @BeforeAll
     static void createProject() throws CoreException {
@@ -95,6 +100,37 @@ class IrisLaunchTest {
         }
         // the delegate marks the cluster stopped on the terminate event, which may come after isTerminated
         processEventsUntil(() -> state() != ClusterRegistry.Cluster.State.RUNNING, () -> "the cluster marked stopped");
+        if (mainSource != null) {
+            setMainSource(mainSource);
+            mainSource = null;
+        }
+    }
+
+    /** The example client's time-out for each send, and for the whole client, once {@link #shortTimeOuts} cut them. */
+    private static final int SEND_TIMEOUT_S = 3;
+    private static final int CLIENT_TIMEOUT_S = 8;
+
+    /**
+     * Cuts the example client's time-outs (10 s a send, 30 s in all) to {@value #SEND_TIMEOUT_S} s and
+     * {@value #CLIENT_TIMEOUT_S} s in the project's copy, and builds it, so that a node held for some
+     * seconds outlasts them more than twice over; the test's end puts them back.
+     */
+    private void shortTimeOuts() throws CoreException {
+        String source = main().readString();
+        assertTrue(source.contains("Duration.ofSeconds(10)") && source.contains("Duration.ofSeconds(30)"),
+                "the example's client time-outs, where this test cuts them");
+        mainSource = source;
+        setMainSource(source.replace("Duration.ofSeconds(10)", "Duration.ofSeconds(" + SEND_TIMEOUT_S + ")")
+                .replace("Duration.ofSeconds(30)", "Duration.ofSeconds(" + CLIENT_TIMEOUT_S + ")"));
+    }
+
+    private static IFile main() {
+        return project.getFile(IrisProjects.SRC + "/demo/names/Main.java");
+    }
+
+    private static void setMainSource(String source) throws CoreException {
+        main().setContents(source.getBytes(StandardCharsets.UTF_8), IResource.FORCE, null);
+        project.build(IncrementalProjectBuilder.INCREMENTAL_BUILD, null);
     }
 
     /** What the process's console shows (standard output and error). */
@@ -389,14 +425,15 @@ class IrisLaunchTest {
     }
 
     /**
-     * Debug time with a breakpoint that suspends its whole JVM (suspend policy VM): held 25 s, more
-     * than twice the sends' 10 s time-out and five failure time-outs, then the JVM resumed, the
+     * Debug time with a breakpoint that suspends its whole JVM (suspend policy VM): held 12 s, four
+     * times the sends' time-out (cut to 3 s) and six failure time-outs, then the JVM resumed, the
      * program completes. (The example's held node waits on no time-out of its own, so this passes
      * without {@code JvmStills} too; {@code JvmStillsTest} is what shows a stopped JVM's own
      * time-outs do not run.)
      */
     @Test
     void aBreakpointThatSuspendsItsWholeJvmDoesNotBreakTheProgram() throws Exception {
+        shortTimeOuts();
         breakAtRegister(project.getFile(IrisProjects.SRC + "/demo/names/NameServer.java"))
                 .setSuspendPolicy(IJavaBreakpoint.SUSPEND_VM);
         List<IJavaThread> suspended = new CopyOnWriteArrayList<>();
@@ -407,7 +444,7 @@ class IrisLaunchTest {
                     .findFirst().orElseThrow();
             processEventsUntil(() -> !suspended.isEmpty(), () -> "a name server at the breakpoint: " + output(main));
             assertTrue(suspended.get(0).getDebugTarget().isSuspended(), "the whole JVM stands");
-            holdFor(25, main);
+            holdFor(12, main);
             // Resume on the JVM, as a person resumes a JVM that stands whole (each hit stops it again)
             processEventsUntil(() -> {
                 for (IJavaThread t : suspended) {
@@ -429,13 +466,14 @@ class IrisLaunchTest {
     }
 
     /**
-     * Debug time: the program's main class, in Debug, is held for a minute at a breakpoint in a
-     * name server's handler, six times its sends' 10 s time-out and twice its client's 30 s; the IDE
-     * stops the time of every JVM of the launch meanwhile, and once the threads are resumed the
-     * program completes as if nothing had happened.
+     * Debug time: the program's main class, in Debug, is held for 20 s at a breakpoint in a name
+     * server's handler, more than six times its sends' time-out and twice its client's (cut to 3 s
+     * and 8 s); the IDE stops the time of every JVM of the launch meanwhile, and once the threads
+     * are resumed the program completes as if nothing had happened.
      */
     @Test
-    void aBreakpointHeldForAMinuteDoesNotBreakTheProgram() throws Exception {
+    void aBreakpointHeldLongerThanEveryTimeOutDoesNotBreakTheProgram() throws Exception {
+        shortTimeOuts();
         breakAtRegister(project.getFile(IrisProjects.SRC + "/demo/names/NameServer.java"));
         List<IJavaThread> suspended = new CopyOnWriteArrayList<>();
         IDebugEventSetListener listener = collectBreakpointHits(suspended);
@@ -446,7 +484,7 @@ class IrisLaunchTest {
             processEventsUntil(() -> !suspended.isEmpty(), () -> "a name server at the breakpoint: " + output(main));
             processEventsUntil(() -> monitor().timePaused() && monitor().connected().containsAll(
                     List.of("n1", "n2", "client")), () -> "the time of every JVM stopped: " + monitor().connected());
-            holdFor(60, main);
+            holdFor(20, main);
             // resume every held handler, those that reach the breakpoint later too, until the program ends
             resumeUntil(suspended, main::isTerminated, () -> "the program to end once resumed: " + output(main));
             assertEquals(0, main.getExitValue(), output(main));

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -89,6 +90,10 @@ public final class Dsm implements SharedMemory {
     private final AtomicLong messages = new AtomicLong();
     private final CopyOnWriteArrayList<Consumer<MemoryEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean listening;
+    /** Set first when the node closes: a wait that begins later fails at once. */
+    private volatile boolean closed;
+    /** What each thread waits for in {@link #await}, failed when the node closes. */
+    private final Map<Thread, CompletableFuture<?>> awaited = new ConcurrentHashMap<>();
 
     /**
      * The memory of the node behind {@code link}; a persistent one keeps its log in
@@ -777,12 +782,15 @@ public final class Dsm implements SharedMemory {
 
     /**
      * The node is closing: every fault under way fails (the event loops that keep their waiters'
-     * deadlines are stopping).
+     * deadlines are stopping), and every other wait in {@link #await}; a wait that begins later
+     * fails at once, as its request may find no connection to leave on.
      */
     public void close() {
+        closed = true; // first: a wait registered before a waiter reads this is failed below
         if (durable != null) {
             durable.close(); // the writes under way end first; those that wait fail below
         }
+        awaited.values().forEach(w -> w.completeExceptionally(shuttingDown()));
         for (Page p : pages) {
             synchronized (p) {
                 Page.Fault f = p.fault;
@@ -884,14 +892,21 @@ public final class Dsm implements SharedMemory {
             onGiveUp.accept(false); // as if interrupted: nobody waits any more
             throw new Blocking.Refused(what.get()); // the description is built only now
         }
+        Thread self = Thread.currentThread();
+        awaited.put(self, done);
         try {
+            if (closed && !done.isDone()) {
+                throw closedUnder(what, onGiveUp);
+            }
             return link.time().get(done, link.time().nanos() + config.faultTimeout().toNanos());
         } catch (TimeoutException e) {
             throw timedOut(what, onGiveUp);
         } catch (InterruptedException e) {
             throw interrupted(what, onGiveUp);
         } catch (ExecutionException e) {
-            throw new MemoryException(e.getCause().getMessage());
+            throw closed ? closedUnder(what, onGiveUp) : new MemoryException(e.getCause().getMessage());
+        } finally {
+            awaited.remove(self);
         }
     }
 
@@ -911,6 +926,9 @@ public final class Dsm implements SharedMemory {
             throw new Blocking.Refused(what.get());
         }
         try {
+            if (closed && !outcome.isDone()) {
+                throw closedUnder(what, onGiveUp); // a fault the closing node's sweep did not see
+            }
             return outcome.get();
         } catch (InterruptedException e) {
             throw interrupted(what, onGiveUp);
@@ -933,6 +951,15 @@ public final class Dsm implements SharedMemory {
         onGiveUp.accept(true);
         return new MemoryException(what.get() + " timed out after " + config.faultTimeout().toMillis() + " ms on node '"
                 + link.self().name() + "'");
+    }
+
+    private MemoryException shuttingDown() {
+        return new MemoryException("node '" + link.self().name() + "' is shutting down");
+    }
+
+    private MemoryException closedUnder(Supplier<String> what, Consumer<Boolean> onGiveUp) {
+        onGiveUp.accept(false);
+        return new MemoryException(what.get() + " cannot complete: node '" + link.self().name() + "' is shutting down");
     }
 
     private MemoryException interrupted(Supplier<String> what, Consumer<Boolean> onGiveUp) {
