@@ -617,8 +617,10 @@ class HeapCollectionTest {
             });
             default -> config;
         };
-        // backup copies: node 3's pages outlive it
-        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(16).withBackup(true), watch);
+        // backup copies: node 3's pages outlive it. The abandoned collection waits for node 2's END
+        // answer, held back above, until the fault time-out: 3 s rather than the default 10 s
+        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(16).withBackup(true)
+                .withFaultTimeout(Duration.ofSeconds(3)), watch);
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             SharedMemory m1 = c.node(0).memory();
             long garbage = m1.heap().allocate(CELL);
