@@ -2,7 +2,6 @@ package dev.iris.runtime;
 
 import dev.iris.runtime.internal.NodeTime;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +22,8 @@ final class GroupCall extends Pending {
     private final GroupTable.View members;
     private final int required;
     // guarded by this
-    /** The members that answered or failed, by their index in the view. */
-    private final BitSet settled;
+    /** The members that answered or failed, by their index in the view: bit {@code i % 64} of word {@code i / 64}. */
+    private final long[] settled;
     private int outstanding;
     private final List<GroupReplies.Reply> replies;
     private Map<ProcessId, IpcException> failures = Map.of();
@@ -61,7 +60,7 @@ final class GroupCall extends Pending {
         this.members = members;
         this.outstanding = members.order().size();
         this.required = mode.required(outstanding);
-        this.settled = new BitSet(outstanding);
+        this.settled = new long[(outstanding + 63) >>> 6];
         this.replies = new ArrayList<>(Math.min(outstanding, 16));
     }
 
@@ -101,7 +100,7 @@ final class GroupCall extends Pending {
      */
     synchronized boolean movedTo(ProcessId member, int node, int forwards) {
         Integer i = members.index().get(member);
-        if (i == null || settled.get(i)) {
+        if (i == null || isSettled(i)) {
             return false;
         }
         Long known = movedTo.get(member);
@@ -141,19 +140,25 @@ final class GroupCall extends Pending {
     /** Marks a member that has not answered or failed yet as settled; false for any other process. */
     private boolean settle(ProcessId member) {
         Integer i = members.index().get(member);
-        if (i == null || settled.get(i)) {
+        if (i == null || isSettled(i)) {
             return false;
         }
-        settled.set(i);
+        settled[i >>> 6] |= 1L << i;
         outstanding--;
         return true;
+    }
+
+    private boolean isSettled(int i) {
+        return (settled[i >>> 6] & (1L << i)) != 0;
     }
 
     /** The members that have neither answered nor failed, in the view's order. */
     private List<ProcessId> outstanding() {
         List<ProcessId> left = new ArrayList<>(outstanding);
-        for (int i = settled.nextClearBit(0); i < members.order().size(); i = settled.nextClearBit(i + 1)) {
-            left.add(members.order().get(i));
+        for (int i = 0; i < members.order().size(); i++) {
+            if (!isSettled(i)) {
+                left.add(members.order().get(i));
+            }
         }
         return left;
     }
@@ -213,7 +218,13 @@ final class GroupCall extends Pending {
     }
 
     private GroupReplies result() {
-        return new GroupReplies(members.order().size(), replies, failures, replies.size() >= required);
+        // one or two replies (most sends): the list is made once, and GroupReplies keeps it as it is
+        List<GroupReplies.Reply> made = switch (replies.size()) {
+            case 1 -> List.of(replies.get(0));
+            case 2 -> List.of(replies.get(0), replies.get(1));
+            default -> replies;
+        };
+        return new GroupReplies(members.order().size(), made, failures, replies.size() >= required);
     }
 
     /** Names at most this many of the members that did not answer. */

@@ -12,6 +12,7 @@ import dev.iris.runtime.transport.IpcWire;
 import dev.iris.runtime.transport.IpcWire.FailCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -356,8 +357,9 @@ final class Groups {
         ByteBuf first = null;
         int bodyStart = 0;
         int bodyBytes = 0;
-        List<Channel> channels = new ArrayList<>(view.byNode().size());
-        List<Frame> frames = new ArrayList<>(view.byNode().size());
+        Channel[] channels = new Channel[view.byNode().size()];
+        Frame[] frames = new Frame[channels.length];
+        int n = 0;
         try {
             long now = clock.tick();
             for (NodeMembers nm : view.byNode()) {
@@ -379,8 +381,8 @@ final class Groups {
                 ByteBuf payload = copy
                         ? Frame.buffer(ch.alloc(), headerBytes + (first == null ? codec.sizeHint(message) : bodyBytes))
                         : ch.alloc().buffer(headerBytes);
-                frames.add(new Frame(FrameKind.GROUP_SEND, flags, payload, copy));
-                channels.add(ch);
+                frames[n] = new Frame(FrameKind.GROUP_SEND, flags, payload, copy);
+                channels[n++] = ch;
                 GroupWire.groupSendHeader(payload, now, requestId, sender.value(), group.value(), nm.localIds(),
                         part, codec.id());
                 if (first == null) {
@@ -392,17 +394,19 @@ final class Groups {
                 } else if (copy) {
                     payload.writeBytes(first, bodyStart, bodyBytes);
                 } else {
-                    frames.set(frames.size() - 1, new Frame(FrameKind.GROUP_SEND, flags, ch.alloc().compositeBuffer(2)
-                            .addComponents(true, payload, first.retainedSlice(bodyStart, bodyBytes))));
+                    frames[n - 1] = new Frame(FrameKind.GROUP_SEND, flags, ch.alloc().compositeBuffer(2)
+                            .addComponents(true, payload, first.retainedSlice(bodyStart, bodyBytes)));
                 }
             }
         } catch (RuntimeException e) {
-            frames.forEach(Frame::release);
+            for (int i = 0; i < n; i++) {
+                frames[i].release();
+            }
             ipc.discard(requestId);
             throw e;
         }
-        if (!frames.isEmpty()) {
-            writeAll(channels, frames, call, deadline);
+        if (n > 0) {
+            writeAll(channels, frames, n, call, deadline);
         }
         if (here != null) {
             if (tracer.on()) {
@@ -410,7 +414,7 @@ final class Groups {
             }
             deliver(sender, requestId, group, here.localIds(), message, segment, null);
         }
-        return !frames.isEmpty();
+        return n > 0;
     }
 
     /** Refuses a body too large for the node with the most members, before anything leaves. */
@@ -423,39 +427,45 @@ final class Groups {
     }
 
     /**
-     * Writes a group send's frames in one task on the event loop of this node's connections (they
-     * all run on one loop: {@link Wiring} dials every peer on its protocol loop), which arms the
-     * deadline, writes each frame and flushes each connection once.
+     * Writes a group send's {@code n} frames in one task on the event loop of this node's
+     * connections (they all run on one loop: {@link Wiring} dials every peer on its protocol loop);
+     * here if this is that loop.
      */
-    private void writeAll(List<Channel> channels, List<Frame> frames, GroupCall call, boolean deadline) {
-        EventLoop loop = channels.get(0).eventLoop();
+    private void writeAll(Channel[] channels, Frame[] frames, int n, GroupCall call, boolean deadline) {
+        EventLoop loop = channels[0].eventLoop();
         if (deadline) {
             call.deadlineOn(loop);
         }
-        Runnable task = () -> {
-            if (deadline) {
-                call.armDeadline();
-            }
-            for (int i = 0; i < channels.size(); i++) {
-                Channel ch = channels.get(i);
-                FrameEncoder.write(ch, frames.get(i), false).addListener(f -> {
-                    if (!f.isSuccess()) {
-                        failNode(call, ch, "could not send to node " + peers.nameOf(peerNumber(ch)) + ": "
-                                + f.cause().getMessage());
-                    }
-                });
-            }
-            channels.forEach(Channel::flush);
-        };
         if (loop.inEventLoop()) {
-            task.run();
+            write(channels, frames, n, call, deadline);
             return;
         }
         try {
-            loop.execute(task);
+            loop.execute(() -> write(channels, frames, n, call, deadline));
         } catch (RejectedExecutionException rejected) {
-            frames.forEach(Frame::release);
-            channels.forEach(ch -> failNode(call, ch, "node '" + self + "' is shutting down"));
+            for (int i = 0; i < n; i++) {
+                frames[i].release();
+                failNode(call, channels[i], "node '" + self + "' is shutting down");
+            }
+        }
+    }
+
+    /** On the connections' loop: arms the deadline, writes each frame and flushes each connection once. */
+    private void write(Channel[] channels, Frame[] frames, int n, GroupCall call, boolean deadline) {
+        if (deadline) {
+            call.armDeadline();
+        }
+        ChannelFutureListener unsent = f -> {
+            if (!f.isSuccess()) {
+                failNode(call, f.channel(), "could not send to node " + peers.nameOf(peerNumber(f.channel())) + ": "
+                        + f.cause().getMessage());
+            }
+        };
+        for (int i = 0; i < n; i++) {
+            FrameEncoder.write(channels[i], frames[i], false).addListener(unsent);
+        }
+        for (int i = 0; i < n; i++) {
+            channels[i].flush();
         }
     }
 
