@@ -92,6 +92,8 @@ public final class Dsm implements SharedMemory {
     private volatile boolean listening;
     /** Set first when the node closes: a wait that begins later fails at once. */
     private volatile boolean closed;
+    /** What {@link #close} fails the waits under way with. */
+    private final MemoryException shutdown;
     /** What each thread waits for in {@link #await}, failed when the node closes. */
     private final Map<Thread, CompletableFuture<?>> awaited = new ConcurrentHashMap<>();
 
@@ -108,6 +110,7 @@ public final class Dsm implements SharedMemory {
         this.link = link;
         this.clock = link.clock();
         this.config = config;
+        this.shutdown = new MemoryException("node '" + link.self().name() + "' is shutting down");
         this.self = link.self().number();
         this.shift = Integer.numberOfTrailingZeros(config.pageSize());
         this.offsetMask = config.pageSize() - 1;
@@ -790,14 +793,18 @@ public final class Dsm implements SharedMemory {
         if (durable != null) {
             durable.close(); // the writes under way end first; those that wait fail below
         }
-        awaited.values().forEach(w -> w.completeExceptionally(shuttingDown()));
+        awaited.values().forEach(w -> w.completeExceptionally(shutdown));
         for (Page p : pages) {
             synchronized (p) {
                 Page.Fault f = p.fault;
                 if (f != null) {
                     p.fault = null;
-                    f.fail(new MemoryException("cannot access " + describe(p) + ": node '" + link.self().name()
-                            + "' is shutting down"));
+                    MemoryException failure = new MemoryException("cannot access " + describe(p) + ": node '"
+                            + link.self().name() + "' is shutting down");
+                    f.fail(failure);
+                    if (f.displaced != null) {
+                        f.displaced.fail(failure); // its waiters waited for this one
+                    }
                 }
             }
         }
@@ -893,7 +900,7 @@ public final class Dsm implements SharedMemory {
             throw new Blocking.Refused(what.get()); // the description is built only now
         }
         Thread self = Thread.currentThread();
-        awaited.put(self, done);
+        CompletableFuture<?> outer = awaited.put(self, done); // a wait inside a wait (simulation: loop tasks)
         try {
             if (closed && !done.isDone()) {
                 throw closedUnder(what, onGiveUp);
@@ -904,9 +911,14 @@ public final class Dsm implements SharedMemory {
         } catch (InterruptedException e) {
             throw interrupted(what, onGiveUp);
         } catch (ExecutionException e) {
-            throw closed ? closedUnder(what, onGiveUp) : new MemoryException(e.getCause().getMessage());
+            throw e.getCause() == shutdown ? new MemoryException(what.get() + " cannot complete: "
+                    + shutdown.getMessage()) : new MemoryException(e.getCause().getMessage());
         } finally {
-            awaited.remove(self);
+            if (outer != null) {
+                awaited.put(self, outer);
+            } else {
+                awaited.remove(self, done);
+            }
         }
     }
 
@@ -951,10 +963,6 @@ public final class Dsm implements SharedMemory {
         onGiveUp.accept(true);
         return new MemoryException(what.get() + " timed out after " + config.faultTimeout().toMillis() + " ms on node '"
                 + link.self().name() + "'");
-    }
-
-    private MemoryException shuttingDown() {
-        return new MemoryException("node '" + link.self().name() + "' is shutting down");
     }
 
     private MemoryException closedUnder(Supplier<String> what, Consumer<Boolean> onGiveUp) {
