@@ -56,6 +56,8 @@ final class Heap implements SharedHeap {
     static final int FREED = -1;
     private static final System.Logger LOG = System.getLogger(Heap.class.getName());
     private static final byte[] ZEROS = new byte[4096];
+    /** The bit of a taken block's address that says it was freed before ({@link Allocator#take}). */
+    private static final long REUSED = 1;
     /** The most arenas a node takes at once, when allocating faster than one at a time can be taken. */
     private static final int MOST_TAKEN = 16;
 
@@ -95,7 +97,14 @@ final class Heap implements SharedHeap {
 
     @Override
     public long allocate(HeapType type, int length) {
-        return allocate(type, length, address -> address);
+        Allocator heap = checked(type, length);
+        long size = heap.blockSize(type, length);
+        try {
+            return allocate(heap, type, length, size);
+        } catch (HeapFull full) {
+            collectFor(full);
+            return allocate(heap, type, length, size);
+        }
     }
 
     @Override
@@ -105,13 +114,18 @@ final class Heap implements SharedHeap {
         try {
             return allocate(heap, type, length, size, handle);
         } catch (HeapFull full) {
-            try {
-                collect(); // outside the gate, which the collection stops
-            } catch (IllegalStateException | MemoryException cannot) {
-                full.addSuppressed(cannot);
-                throw full;
-            }
+            collectFor(full);
             return allocate(heap, type, length, size, handle);
+        }
+    }
+
+    /** Collects after {@code full} (outside the gate, which the collection stops), or throws it. */
+    private void collectFor(HeapFull full) {
+        try {
+            collect();
+        } catch (IllegalStateException | MemoryException cannot) {
+            full.addSuppressed(cannot);
+            throw full;
         }
     }
 
@@ -178,22 +192,32 @@ final class Heap implements SharedHeap {
         }
     }
 
+    /** As above for a caller that keeps the bare address (no handle to make, nothing boxed). */
+    private long allocate(Allocator heap, HeapType type, int length, long size) {
+        long gate = collector.enter();
+        try {
+            return place(heap, type, length, size);
+        } finally {
+            collector.exit(gate);
+        }
+    }
+
     /** Takes a block and writes its header (inside the gate); returns its address. */
     private long place(Allocator heap, HeapType type, int length, long size) {
         long header = type.id() & 0xFFFF_FFFFL | (long) length << 32;
         boolean shared = heap.region.consistency() != Consistency.RELEASE;
-        long[] reused = new long[1];
         while (true) {
-            reused[0] = 0;
-            long address = heap.take(size, type.ownPages(), reused);
+            long taken = heap.take(size, type.ownPages());
+            long address = taken & ~REUSED;
+            boolean reused = taken != address;
             collector.allocated(address); // before the header: a collector that sees the object knows it is new
-            if (reused[0] != 0 && shared) {
+            if (reused && shared) {
                 if (!memory.compareAndSet(address, freedHeader(size), header)) {
                     continue; // another node, which listed the block too, allocated it
                 }
                 zero(address, size);
             } else {
-                if (reused[0] != 0) {
+                if (reused) {
                     zero(address, size);
                 }
                 memory.setLong(address, header);
@@ -704,16 +728,18 @@ final class Heap implements SharedHeap {
             return type.ownPages() ? (size + pageSize - 1) / pageSize * pageSize : size;
         }
 
-        /** A block of {@code size} bytes; {@code reused[0]} is set when it was freed before (and is not zero). */
-        synchronized long take(long size, boolean ownPages, long[] reused) {
+        /**
+         * The address of a block of {@code size} bytes, with {@link #REUSED} set when the block was
+         * freed before (and is not zero); a block is 8-byte aligned, so that bit is free.
+         */
+        synchronized long take(long size, boolean ownPages) {
             LinkedHashSet<Long> sized = freed.isEmpty() ? null : freed.get(size);
             if (sized != null && !sized.isEmpty() && !collector.collecting()) {
                 for (Iterator<Long> blocks = sized.iterator(); blocks.hasNext(); ) {
                     long block = blocks.next();
                     if (!ownPages || block % pageSize == 0) { // an object with pages of its own takes none that shares them
                         blocks.remove();
-                        reused[0] = 1;
-                        return block;
+                        return block | REUSED;
                     }
                 }
             }
