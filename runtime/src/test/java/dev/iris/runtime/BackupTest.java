@@ -20,6 +20,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -103,19 +105,12 @@ class BackupTest {
                 .filter(n -> Math.floorMod(NodeId.of(n).number(), 3) == 0).limit(2).toList(); // managed by node1
         int waiter = 3 - holder;
         CountDownLatch acquires = new CountDownLatch(2); // the holder's, then the waiter's, at node1
-        UnaryOperator<NodeConfig> watch = config -> !config.node().equals("node1") ? config
-                : config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        if (msg instanceof Frame frame && frame.kind() == FrameKind.SYNC) {
-                            SyncWire.Sync sync = SyncWire.readSync(frame.payload().duplicate());
-                            if (sync.op() == SyncWire.Op.ACQUIRE && sync.name().equals(node1s.get(0))) {
-                                acquires.countDown();
-                            }
-                        }
-                        ctx.fireChannelRead(msg);
-                    }
-                });
+        UnaryOperator<NodeConfig> watch = syncsAtNode1(sync -> {
+            if (sync.op() == SyncWire.Op.ACQUIRE && sync.name().equals(node1s.get(0))) {
+                acquires.countDown();
+            }
+            return true;
+        });
         try (TestCluster c = transport.start(3, Codecs.of(), memory(MemoryConfig.Region.of("data", PAGE)), watch);
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             DistributedLock held = c.node(holder).memory().lock(node1s.get(0));
@@ -162,6 +157,85 @@ class BackupTest {
             held.lock();
             held.unlock();
         }
+    }
+
+    /**
+     * An acquire interrupted while it waits asks its manager to withdraw it; when that manager dies
+     * before it has done so, the acquire ends there, withdrawn (it was not granted: no frame of the
+     * dead manager comes any more), instead of moving to the new manager and waiting out the fault
+     * time-out for a withdrawal nobody will confirm. The lock is then free for others.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void anInterruptedAcquireWhoseManagerDiesIsWithdrawnThere(Transport transport) throws Exception {
+        String name = IntStream.range(0, 1_000).mapToObj(i -> "lock" + i)
+                .filter(n -> Math.floorMod(NodeId.of(n).number(), 3) == 0).findFirst().orElseThrow(); // managed by node1
+        CountDownLatch acquires = new CountDownLatch(2); // the holder's, then the waiter's, at node1
+        CountDownLatch withdrawals = new CountDownLatch(1); // the waiter's, which node1 never reads
+        UnaryOperator<NodeConfig> watch = syncsAtNode1(sync -> {
+            if (sync.name().equals(name) && sync.op() == SyncWire.Op.ACQUIRE) {
+                acquires.countDown();
+            } else if (sync.name().equals(name) && sync.op() == SyncWire.Op.WITHDRAW) {
+                withdrawals.countDown();
+                return false;
+            }
+            return true;
+        });
+        MemoryConfig memory = memory(MemoryConfig.Region.of("data", PAGE)).withFaultTimeout(Duration.ofSeconds(60));
+        try (TestCluster c = transport.start(3, Codecs.of(), memory, watch);
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> holderDone = pool.submit(() -> {
+                DistributedLock held = c.node(1).memory().lock(name);
+                held.lock();
+                holding.countDown();
+                release.await();
+                held.unlock();
+                return null;
+            });
+            try {
+                assertTrue(holding.await(30, TimeUnit.SECONDS), "node2 holds the lock");
+                CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+                Thread waiter = Thread.ofVirtual().start(() -> {
+                    try {
+                        c.node(2).memory().lock(name).lock();
+                        outcome.complete(null);
+                    } catch (Throwable t) {
+                        outcome.complete(t);
+                    }
+                });
+                assertTrue(acquires.await(30, TimeUnit.SECONDS), "node3's acquire is queued at node1");
+                waiter.interrupt();
+                assertTrue(withdrawals.await(30, TimeUnit.SECONDS), "node3 asked node1 to withdraw it");
+                c.node(0).close();
+                Throwable failure = outcome.get(30, TimeUnit.SECONDS); // the fault time-out is 60 s
+                assertTrue(failure instanceof MemoryException && failure.getMessage().contains("was interrupted"),
+                        String.valueOf(failure));
+            } finally {
+                release.countDown();
+            }
+            holderDone.get(30, TimeUnit.SECONDS);
+            DistributedLock again = c.node(2).memory().lock(name); // granted by node2 or node3, the new manager
+            again.lock();
+            again.unlock();
+        }
+    }
+
+    /** Shows node1 every SYNC frame it receives before it reads it; those {@code pass} says false to are dropped. */
+    private static UnaryOperator<NodeConfig> syncsAtNode1(Predicate<SyncWire.Sync> pass) {
+        return config -> !config.node().equals("node1") ? config
+                : config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        if (msg instanceof Frame frame && frame.kind() == FrameKind.SYNC
+                                && !pass.test(SyncWire.readSync(frame.payload().duplicate()))) {
+                            frame.release();
+                            return;
+                        }
+                        ctx.fireChannelRead(msg);
+                    }
+                });
     }
 
     static Stream<Arguments> transportsAndHolders() {

@@ -66,6 +66,8 @@ final class Sync {
         final String name;
         final CompletableFuture<Map<Long, Long>> answer = new CompletableFuture<>();
         volatile int manager;
+        /** The requester gave up: a manager that dies meanwhile leaves it withdrawn, not moved. */
+        volatile boolean withdrawing;
 
         Waiter(Op op, int manager, String name) {
             this.op = op;
@@ -177,7 +179,12 @@ final class Sync {
      * manager confirms a withdrawal with a FAIL.
      */
     private Answer withdraw(long ticket, Waiter w, String what) {
-        send(w.manager, new SyncWire.Sync(Op.WITHDRAW, ticket, dsm.tick(), 0, w.name, ""));
+        w.withdrawing = true;
+        int manager;
+        do { // to the manager the acquire moved to, if its manager died meanwhile
+            manager = w.manager;
+            send(manager, new SyncWire.Sync(Op.WITHDRAW, ticket, dsm.tick(), 0, w.name, ""));
+        } while (manager != w.manager);
         boolean interrupted = true;
         try {
             long deadline = dsm.link.time().nanos() + dsm.config.faultTimeout().toNanos();
@@ -483,19 +490,22 @@ final class Sync {
             if (w.manager != node) {
                 return;
             }
-            int manager = moved && w.op == Op.ACQUIRE ? managerOf(w.name) : node;
+            // a request being withdrawn was not granted (no frame of the dead manager comes now): it is withdrawn
+            int manager = moved && w.op == Op.ACQUIRE && !w.withdrawing ? managerOf(w.name) : node;
             if (manager != node) {
                 w.manager = manager; // the new manager queues it, and grants it after its census
                 if (send(manager, new SyncWire.Sync(Op.ACQUIRE, ticket, dsm.tick(), 0, w.name, ""))) {
                     return;
                 }
             }
-            answer(w.manager, ticket, "lock or barrier '" + w.name + "': its manager, " + who + ", died", Map.of());
+            answer(w.manager, ticket, w.withdrawing ? "withdrawn"
+                    : "lock or barrier '" + w.name + "': its manager, " + who + ", died", Map.of());
         });
         List<Ask> due = new ArrayList<>();
         synchronized (deferred) {
             dead.add(node);
-            deferred.removeIf(a -> a.subject() == node && due.add(a));
+            // an ask from the dead node goes unanswered; one about it is answered now
+            deferred.removeIf(a -> a.asker() == node || a.subject() == node && due.add(a));
         }
         due.forEach(this::tell);
     }
