@@ -396,12 +396,17 @@ public final class Node implements AutoCloseable {
         return codecs;
     }
 
-    /** Tells this node that its cluster is being stopped (see {@link EmbeddedCluster#close()}). */
     /** Whether this node was closed. */
     boolean closed() {
         return closed;
     }
 
+    /** The shared memory itself, for the runtime's own checks. */
+    Dsm dsm() {
+        return memory;
+    }
+
+    /** Tells this node that its cluster is being stopped (see {@link EmbeddedCluster#close()}). */
     void stopping() {
         membership.clusterStopping();
     }

@@ -32,7 +32,9 @@ import java.util.random.RandomGenerator;
  * it would wait for the simulation that only it runs (use a process, {@link #call}). Processes must not wait outside the
  * runtime (sleep, or wait on a lock or a monitor of their own with a time-out, or start threads of
  * their own): the run would then depend on more than the seed, and the simulation fails with an error
- * that names the thread that woke a process. Needs what {@link
+ * that names the thread that woke a process. A deadlock on distributed locks (processes that each
+ * wait for a lock another of them holds, for 10 simulated seconds) fails the run too, naming the
+ * processes and the locks. Needs what {@link
  * dev.iris.runtime.internal.VirtualThreads} needs (Java 24 or newer, and {@code --add-opens
  * java.base/java.lang=ALL-UNNAMED}). The in-JVM addresses are {@code sim:CLUSTER/NODE}: one
  * simulation of a cluster name at a time per JVM.
@@ -42,6 +44,8 @@ import java.util.random.RandomGenerator;
 public final class SimulatedCluster implements AutoCloseable {
     /** How long the cluster has to form its mesh, in simulated time. */
     private static final Duration MESH = Duration.ofSeconds(10);
+    /** How long a cycle of processes waiting for each other's locks lasts before it is reported. */
+    private static final Duration DEADLOCK = Duration.ofSeconds(10);
 
     private final String name;
     private final long seed;
@@ -90,6 +94,7 @@ public final class SimulatedCluster implements AutoCloseable {
         this.scheduler = new Scheduler(seed);
         this.network = scheduler.network(minLatency.toNanos(), maxLatency.toNanos());
         this.maxLatencyNanos = maxLatency.toNanos();
+        scheduler.checkWhenIdle(new Deadlocks(() -> nodes, scheduler::nanos, DEADLOCK));
     }
 
     /**

@@ -35,6 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
@@ -623,6 +624,15 @@ public final class Dsm implements SharedMemory {
     }
 
     // ------------------------------------------------------------------ synchronization
+
+    /**
+     * Gives {@code waits} each thread of this node that waits for a distributed lock, with the
+     * lock's name, and {@code holds} each lock held on this node with its holder (a simulation's
+     * deadlock check).
+     */
+    public void locks(BiConsumer<Thread, String> waits, BiConsumer<String, Thread> holds) {
+        sync.locks(waits, holds);
+    }
 
     @Override
     public DistributedLock lock(String name) {

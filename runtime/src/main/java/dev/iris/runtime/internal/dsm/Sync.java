@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * Distributed locks and barriers. Each lock or barrier has a manager node (its name's hash modulo
@@ -65,6 +66,8 @@ final class Sync {
         final Op op;
         final String name;
         final CompletableFuture<Map<Long, Long>> answer = new CompletableFuture<>();
+        /** The thread that waits for the answer. */
+        final Thread thread = Thread.currentThread();
         volatile int manager;
         /** The requester gave up: a manager that dies meanwhile leaves it withdrawn, not moved. */
         volatile boolean withdrawing;
@@ -148,6 +151,25 @@ final class Sync {
     boolean managerLive(String name) {
         int manager = managerOf(name);
         return manager == dsm.self || dsm.link.isLive(manager);
+    }
+
+    /**
+     * Gives {@code waits} each thread that waits here for a lock (not one giving up), with the
+     * lock's name, and {@code holds} each lock held here with its holder: what a simulation looks
+     * for a deadlock in.
+     */
+    void locks(BiConsumer<Thread, String> waits, BiConsumer<String, Thread> holds) {
+        for (Waiter w : waiting.values()) {
+            if (w.op == Op.ACQUIRE && !w.withdrawing) {
+                waits.accept(w.thread, w.name);
+            }
+        }
+        for (LockHandle h : handles.values()) {
+            Thread holder = h.holder;
+            if (holder != null) {
+                holds.accept(h.name, holder);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ requesting side

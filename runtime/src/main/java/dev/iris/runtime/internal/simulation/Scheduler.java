@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -67,6 +68,8 @@ public final class Scheduler implements NodeTime.Source {
     private volatile boolean inProcess;
     private volatile String violation;
     private long steps;
+    /** What {@link #step} asks before the clock moves on ({@link #checkWhenIdle}). */
+    private final List<Supplier<String>> checks = new ArrayList<>();
 
     /** A scheduler whose choices {@code seed} makes; its thread is the caller's. */
     public Scheduler(long seed) {
@@ -111,6 +114,15 @@ public final class Scheduler implements NodeTime.Source {
     /** Draws the faults the simulation injects by itself. */
     public RandomGenerator faults() {
         return faults;
+    }
+
+    /**
+     * Asks {@code check} whenever nothing is left to run before the clock moves on (every monitor
+     * free but those parked processes hold); a finding it returns fails that step, with it as the
+     * message. Once one check has found something, none runs again, so the simulation can close.
+     */
+    public void checkWhenIdle(Supplier<String> check) {
+        checks.add(check);
     }
 
     /** An unstarted thread for a process, which this runs. */
@@ -210,6 +222,13 @@ public final class Scheduler implements NodeTime.Source {
             return true;
         }
         lookForTimedWaits();
+        for (Supplier<String> check : checks) {
+            String finding = check.get();
+            if (finding != null) {
+                checks.clear();
+                throw new IllegalStateException(finding);
+            }
+        }
         long due = loop.nextDeadline();
         if (due < 0) {
             return false;
