@@ -264,8 +264,9 @@ public final class Iris implements Runnable {
             description = {"Compile a program and run its main class in a deterministic simulation, once per seed: every "
                     + "node in this JVM with the real protocols, on a simulated clock, every choice (which process runs "
                     + "next, how long each frame takes) drawn from the seed.",
-                    "A seed fails when the main class throws; its output is shown, and the same seed replays the same "
-                            + "run. Needs Java 24 or newer."})
+                    "A seed fails when the main class throws, or when the simulation finds processes deadlocked on "
+                            + "locks; its output is shown, the same seed replays the same run, and that run is "
+                            + "recorded for the IDE's debug views. Needs Java 24 or newer."})
     static final class Test implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
@@ -283,6 +284,10 @@ public final class Iris implements Runnable {
         private String faults = "";
         @Option(names = "--main", paramLabel = "CLASS", description = "the main class, if there are several")
         private String main;
+        @Option(names = "--record", paramLabel = "DIR", description = "where the recording of each failing seed goes, "
+                + "seed-N.iristrace, for Open Recording... in the IDE (default: target/iris-test in the program's "
+                + "directory)")
+        private Path record;
         @Parameters(index = "1..*", paramLabel = "ARGS", description = "arguments for the program's main class")
         private List<String> arguments = List.of();
 
@@ -329,6 +334,7 @@ public final class Iris implements Runnable {
                         err.println("iris: seed " + s + " FAILED; what the program printed:");
                         err.print(output.toString(StandardCharsets.UTF_8));
                         failure.printStackTrace(err);
+                        record(entry, s, injected, failure, err);
                         err.println("iris: run it again with: " + again + " --seed " + s);
                     }
                 } finally {
@@ -338,6 +344,46 @@ public final class Iris implements Runnable {
                 err.println("iris: " + (runs - failed) + " of " + runs + " seeds passed");
                 return failed == 0 ? 0 : 1;
             }
+        }
+
+        /**
+         * Runs failing {@code seed} again with a {@link Recorder} (the same seed, the same run), into
+         * seed-N.iristrace of the recordings' directory, and says where; or says that the run did not
+         * fail the same way, which means it depends on more than the seed.
+         */
+        private void record(Method entry, long seed, String injected, Throwable failure, PrintWriter err)
+                throws Exception {
+            Path home = Files.isDirectory(program) ? program : program.toAbsolutePath().getParent();
+            Path directory = record != null ? record : home.resolve("target/iris-test");
+            Path file = directory.resolve("seed-" + seed + ".iristrace");
+            Recorder recorder;
+            try {
+                Files.createDirectories(directory);
+                recorder = Recorder.start(file);
+            } catch (IOException e) {
+                err.println("iris: cannot record seed " + seed + " into " + file + ": " + e.getMessage());
+                return;
+            }
+            PrintStream original = System.out;
+            Throwable again;
+            try {
+                System.setOut(new PrintStream(PrintStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+                again = run(entry, seed, injected);
+            } finally {
+                System.setOut(original);
+                try {
+                    recorder.close();
+                } catch (IOException e) {
+                    err.println("iris: the recording of seed " + seed + " in " + file + " is cut short: " + e.getMessage());
+                }
+            }
+            if (again == null || !String.valueOf(again.getMessage()).equals(String.valueOf(failure.getMessage()))) {
+                err.println("iris: seed " + seed + " did not fail the same way when run again to record it, so the run "
+                        + "depends on more than the seed: " + (again == null ? "it passed" : again));
+                return;
+            }
+            err.println("iris: recorded seed " + seed + " (" + recorder.records() + " records) into " + file
+                    + ": open it in the IDE with Open Recording... (Page Ownership or Cluster view)");
         }
 
         /** Runs the main class under {@code seed}, injecting the faults {@code injected} names; what it threw, or null. */

@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -145,6 +147,18 @@ class IrisCliTest {
         assertTrue(o.err().contains("IllegalStateException: planted: seed 2"), o.err());
         assertTrue(o.err().contains("iris: run it again with: iris test " + program + " --simulate --seed 2"), o.err());
         assertTrue(o.err().contains("iris: 1 of 2 seeds passed"), o.err());
+        // the failing seed, run again with a recorder: the same run, for the IDE's debug views
+        Path recording = program.resolve("target/iris-test/seed-2.iristrace");
+        assertTrue(o.err().contains("iris: recorded seed 2 (") && o.err().contains(" records) into " + recording), o.err());
+        assertFalse(Files.exists(program.resolve("target/iris-test/seed-1.iristrace")), "a passing seed is not recorded");
+        Set<String> tables = new TreeSet<>();
+        boolean states = false;
+        for (MonitorMessage m : TraceFile.read(recording)) {
+            tables.addAll(m instanceof MonitorMessage.Pages p ? List.of(p.node()) : List.of());
+            states |= m instanceof MonitorMessage.State;
+        }
+        assertEquals(Set.of("n1", "n2"), tables, "a page table of each simulated node");
+        assertTrue(states, "the nodes' states");
         Outcome bank = iris("test", Path.of("..", "examples", "bank").toString(), "--simulate", "--runs", "2");
         assertEquals(0, bank.status(), bank.err());
         assertTrue(bank.err().contains("iris: 2 of 2 seeds passed"), bank.err());
