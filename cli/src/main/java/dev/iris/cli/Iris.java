@@ -4,6 +4,7 @@ import dev.iris.dsl.export.NodeBundles;
 import dev.iris.dsl.ide.server.IrisLanguageServer;
 import dev.iris.runtime.IpcException;
 import dev.iris.runtime.Node;
+import dev.iris.runtime.PlannedFault;
 import dev.iris.runtime.internal.VirtualThreads;
 import dev.iris.runtime.launch.ClusterSession;
 import dev.iris.runtime.launch.GeneratedSystem;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -268,6 +270,8 @@ public final class Iris implements Runnable {
                             + "locks; its output is shown, the same seed replays the same run, and that run is "
                             + "recorded for the IDE's debug views. Needs Java 24 or newer."})
     static final class Test implements Callable<Integer> {
+        /** The most runs that look for fewer faults of one failing seed. */
+        private static final int MOST_SHRINKING_RUNS = 40;
         @Spec
         private CommandSpec spec;
         @Parameters(index = "0", paramLabel = "PROGRAM", description = "a program directory or an .iris file")
@@ -282,6 +286,10 @@ public final class Iris implements Runnable {
         @Option(names = "--faults", paramLabel = "FAULTS", description = "faults the simulation injects, drawn "
                 + "from the seed, about one every 2 simulated seconds, comma-separated: kill, restart, partition, delay")
         private String faults = "";
+        @Option(names = "--fault-plan", paramLabel = "PLAN", description = "faults to inject at given moments, as a "
+                + "failing seed's report gives them: '<seconds>s kill <node>; <seconds>s partition <node>,... for "
+                + "<seconds>s; ...' (instead of --faults)")
+        private String faultPlan;
         @Option(names = "--main", paramLabel = "CLASS", description = "the main class, if there are several")
         private String main;
         @Option(names = "--record", paramLabel = "DIR", description = "where the recording of each failing seed goes, "
@@ -304,7 +312,19 @@ public final class Iris implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UserError(2, "--faults: " + e.getMessage());
             }
-            String again = "iris test " + program + " --simulate" + (injected.isEmpty() ? "" : " --faults " + injected);
+            if (faultPlan != null) {
+                if (!injected.isEmpty()) {
+                    throw new UserError(2, "--faults and --fault-plan: a simulation draws its faults or takes them "
+                            + "from a plan, not both");
+                }
+                try {
+                    faultPlan = PlannedFault.format(PlannedFault.parse(faultPlan));
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(2, "--fault-plan: " + e.getMessage());
+                }
+            }
+            String again = "iris test " + program + " --simulate" + (injected.isEmpty() ? "" : " --faults " + injected)
+                    + (faultPlan == null ? "" : " --fault-plan '" + faultPlan + "'");
             try (Program p = Program.compile(program, err)) {
                 Method entry = Run.mainMethod(p, main, program);
                 if (entry == null) {
@@ -319,7 +339,7 @@ public final class Iris implements Runnable {
                     for (long s = seed; s < seed + runs; s++) {
                         ByteArrayOutputStream output = new ByteArrayOutputStream();
                         System.setOut(new PrintStream(output, true, StandardCharsets.UTF_8));
-                        Throwable failure = run(entry, s, injected);
+                        Throwable failure = run(entry, s, injected, faultPlan);
                         System.out.flush();
                         System.setOut(original);
                         if (failure == null) {
@@ -336,6 +356,12 @@ public final class Iris implements Runnable {
                         failure.printStackTrace(err);
                         record(entry, s, injected, failure, err);
                         err.println("iris: run it again with: " + again + " --seed " + s);
+                        String plan = output.toString(StandardCharsets.UTF_8).lines()
+                                .filter(line -> line.startsWith(ClusterSession.FAULT_PLAN_LINE)).reduce((a, b) -> b)
+                                .map(line -> line.substring(ClusterSession.FAULT_PLAN_LINE.length())).orElse("");
+                        if (!plan.isBlank()) {
+                            shrink(entry, s, PlannedFault.parse(plan), err);
+                        }
                     }
                 } finally {
                     System.setOut(original);
@@ -368,7 +394,7 @@ public final class Iris implements Runnable {
             Throwable again;
             try {
                 System.setOut(new PrintStream(PrintStream.nullOutputStream(), true, StandardCharsets.UTF_8));
-                again = run(entry, seed, injected);
+                again = run(entry, seed, injected, faultPlan);
             } finally {
                 System.setOut(original);
                 try {
@@ -386,12 +412,63 @@ public final class Iris implements Runnable {
                     + ": open it in the IDE with Open Recording... (Page Ownership or Cluster view)");
         }
 
-        /** Runs the main class under {@code seed}, injecting the faults {@code injected} names; what it threw, or null. */
-        private Throwable run(Method entry, long seed, String injected) throws Exception {
+        /**
+         * Looks for fewer of failing {@code seed}'s faults that still make it fail: leaves out one
+         * fault at a time, the last first, keeping it out while the run still fails (of its own
+         * output nothing is shown), until no single one can go; and tells what is left, with the
+         * command that runs it.
+         */
+        private void shrink(Method entry, long seed, List<PlannedFault> plan, PrintWriter err) throws Exception {
+            List<PlannedFault> kept = new ArrayList<>(plan);
+            int tries = 0;
+            boolean fewer = true;
+            while (fewer && tries < MOST_SHRINKING_RUNS) {
+                fewer = false;
+                for (int i = kept.size() - 1; i >= 0 && tries < MOST_SHRINKING_RUNS; i--) {
+                    List<PlannedFault> without = new ArrayList<>(kept);
+                    without.remove(i);
+                    tries++;
+                    PrintStream original = System.out;
+                    Throwable failure;
+                    try {
+                        System.setOut(new PrintStream(PrintStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+                        failure = run(entry, seed, "", PlannedFault.format(without));
+                    } finally {
+                        System.setOut(original);
+                    }
+                    if (failure != null) {
+                        kept = without;
+                        fewer = true;
+                    }
+                }
+            }
+            String command = "iris test " + program + " --simulate --seed " + seed;
+            if (kept.size() == plan.size()) {
+                err.println("iris: seed " + seed + (plan.size() == 1 ? " needs its fault to fail (it passes without it)"
+                        : " needs each of its " + plan.size() + " faults to fail (" + tries + " runs without one)"));
+            } else if (kept.isEmpty()) {
+                err.println("iris: seed " + seed + " fails without any of its " + plan.size() + " faults (" + tries
+                        + " runs); run that with: " + command);
+            } else {
+                String shrunk = PlannedFault.format(kept);
+                err.println("iris: seed " + seed + " still fails with " + kept.size() + " of its " + plan.size()
+                        + " faults (" + tries + " runs): " + shrunk + "; run that with: " + command + " --fault-plan '"
+                        + shrunk + "'");
+            }
+        }
+
+        /**
+         * Runs the main class under {@code seed}, injecting the faults {@code injected} names or those
+         * of {@code plan} (if not null); what it threw, or null.
+         */
+        private Throwable run(Method entry, long seed, String injected, String plan) throws Exception {
+            Map<String, String> env = new HashMap<>(Map.of(ClusterSession.SIMULATE_ENV, Long.toString(seed),
+                    ClusterSession.FAULTS_ENV, injected));
+            if (plan != null) {
+                env.put(ClusterSession.FAULT_PLAN_ENV, plan);
+            }
             try {
-                ClusterSession.withEnvironment(Map.of(ClusterSession.SIMULATE_ENV, Long.toString(seed),
-                        ClusterSession.FAULTS_ENV, injected), () ->
-                        entry.invoke(null, (Object) arguments.toArray(String[]::new)));
+                ClusterSession.withEnvironment(env, () -> entry.invoke(null, (Object) arguments.toArray(String[]::new)));
                 return null;
             } catch (InvocationTargetException e) {
                 if (e.getCause() instanceof IllegalStateException ise && VirtualThreads.unavailable() != null) {

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -235,6 +237,29 @@ class IrisCliTest {
         assertTrue(o.err().contains("IllegalStateException: planted: a node is gone"), o.err());
         assertTrue(o.err().contains("iris: run it again with: iris test " + dir + " --simulate --faults kill --seed "),
                 o.err());
+
+        // a failing seed's faults are shrunk to those it needs (a kill or a cut), into a plan that fails again
+        Pattern shrunk = Pattern.compile("iris: seed (\\d+) still fails with 1 of its (\\d+) faults \\(\\d+ runs\\): "
+                + "([0-9.]+s (?:kill n\\d|partition [n0-9,]+ for [0-9.]+s)); run that with: iris test "
+                + Pattern.quote(dir.toString()) + " --simulate --seed \\1 --fault-plan '\\3'");
+        Matcher found = null;
+        for (int seed = 1; seed <= 6 && found == null; seed++) {
+            Outcome many = iris("test", dir.toString(), "--simulate", "--seed", Integer.toString(seed), "--faults",
+                    "kill,partition,delay");
+            assertEquals(1, many.status(), many.err());
+            Matcher m = shrunk.matcher(many.err());
+            found = m.find() ? m : null;
+        }
+        assertTrue(found != null, "a seed of six with more faults than it needs");
+        String seed = found.group(1);
+        Outcome planned = iris("test", dir.toString(), "--simulate", "--seed", seed, "--fault-plan", found.group(3));
+        assertEquals(1, planned.status(), planned.err());
+        assertTrue(planned.err().contains("IllegalStateException: planted: a node is gone")
+                && planned.err().contains("iris: seed " + seed + " needs its fault to fail (it passes without it)"),
+                planned.err());
+        Outcome bad = iris("test", dir.toString(), "--simulate", "--fault-plan", "4s explode n2");
+        assertEquals(2, bad.status(), bad.err());
+        assertTrue(bad.err().contains("iris: --fault-plan: '4s explode n2' is not a fault"), bad.err());
 
         Outcome drop = iris("test", dir.toString(), "--simulate", "--faults", "kill,drop");
         assertEquals(2, drop.status(), drop.err());

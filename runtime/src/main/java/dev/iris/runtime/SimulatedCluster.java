@@ -9,6 +9,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +59,8 @@ public final class SimulatedCluster implements AutoCloseable {
     /** The thread that injects faults ({@link #injectFaults}), or null. */
     private Thread injecting;
     private final List<String> faults = new ArrayList<>();
+    /** The faults injected so far, as a plan that replays them ({@link #faultPlan}). */
+    private final List<PlannedFault> plan = new ArrayList<>();
     /** The nodes the injected faults crashed and did not restart yet (a node closed otherwise stays closed). */
     private final List<String> crashedByFaults = new ArrayList<>();
     private boolean closing;
@@ -288,9 +291,46 @@ public final class SimulatedCluster implements AutoCloseable {
         injecting.start();
     }
 
+    /**
+     * From now on, injects the faults of {@code plan} (what {@link #faultPlan()} gave for an earlier
+     * run, perhaps with some left out), each at its moment, or as soon after it as the fault before
+     * has ended (a partition lasts); one that cannot happen then (the kill of a node that is down,
+     * or one that would leave no majority up; the restart of a node no fault crashed) is skipped and
+     * told as such. So a run of the same seed with the same plan is the same run, and a run with
+     * fewer of its faults tells whether those were needed for a failure.
+     *
+     * @throws IllegalStateException if faults are injected already
+     */
+    public void injectFaults(List<PlannedFault> plan, Consumer<String> log, Consumer<Node> restarted) {
+        if (injecting != null) {
+            throw new IllegalStateException("the simulated cluster '" + name + "' injects faults already");
+        }
+        List<PlannedFault> planned = plan.stream().sorted(Comparator.comparingLong(PlannedFault::atNanos)).toList();
+        injecting = scheduler.newThread("iris-faults", () -> {
+            try {
+                for (PlannedFault f : planned) {
+                    sleep(Math.max(0, f.atNanos() - scheduler.nanos()));
+                    if (possible(f)) {
+                        apply(f, log, restarted);
+                    } else {
+                        told(log, "skipped " + f + ": it cannot happen now");
+                    }
+                }
+            } catch (InterruptedException e) {
+                // the simulation closes
+            }
+        });
+        injecting.start();
+    }
+
     /** The faults injected so far, each as {@code "<simulated seconds> s: <what>"}. */
     public List<String> faults() {
         return List.copyOf(faults);
+    }
+
+    /** The faults injected so far, as a plan that {@link #injectFaults(List, Consumer, Consumer)} replays. */
+    public List<PlannedFault> faultPlan() {
+        return List.copyOf(plan);
     }
 
     /**
@@ -307,7 +347,7 @@ public final class SimulatedCluster implements AutoCloseable {
                 if (!possible.isEmpty()) {
                     Fault kind = possible.get(random.nextInt(possible.size()));
                     try {
-                        inject(kind, random, log, restarted);
+                        apply(choose(kind, random), log, restarted);
                     } catch (RuntimeException e) {
                         told(log, "could not inject " + kind.name().toLowerCase(Locale.ROOT) + ": " + e);
                     }
@@ -351,49 +391,76 @@ public final class SimulatedCluster implements AutoCloseable {
         return Math.min(cuttable().size(), live().size() - majority());
     }
 
-    private void inject(Fault kind, RandomGenerator random, Consumer<String> log, Consumer<Node> restarted)
-            throws InterruptedException {
-        switch (kind) {
+    /** Whether planned fault {@code f} can happen now. */
+    private boolean possible(PlannedFault f) {
+        List<String> cuttable = cuttable().stream().map(n -> n.id().name()).toList();
+        return switch (f.kind()) {
+            case KILL -> killable().stream().anyMatch(n -> n.id().name().equals(f.nodes().get(0)));
+            case RESTART -> crashedByFaults.contains(f.nodes().get(0));
+            case PARTITION -> cuttable.containsAll(f.nodes()) && f.nodes().size() <= largestSide();
+            case DELAY -> true;
+        };
+    }
+
+    /** A fault of {@code kind}, which can happen now, with its node, side or duration drawn from {@code random}. */
+    private PlannedFault choose(Fault kind, RandomGenerator random) {
+        long now = scheduler.nanos();
+        return switch (kind) {
             case KILL -> {
                 List<Node> candidates = killable();
-                String victim = candidates.get(random.nextInt(candidates.size())).id().name();
+                yield new PlannedFault(now, kind, List.of(candidates.get(random.nextInt(candidates.size())).id().name()), 0);
+            }
+            case RESTART -> {
+                List<String> down = List.copyOf(crashedByFaults);
+                yield new PlannedFault(now, kind, List.of(down.get(random.nextInt(down.size()))), 0);
+            }
+            case PARTITION -> {
+                List<Node> candidates = new ArrayList<>(cuttable());
+                int size = 1 + random.nextInt(largestSide());
+                List<String> side = new ArrayList<>();
+                for (int i = 0; i < size; i++) {
+                    side.add(candidates.remove(random.nextInt(candidates.size())).id().name());
+                }
+                yield new PlannedFault(now, kind, side, random.nextLong(FAULT_MIN_NANOS, FAULT_MAX_NANOS + 1));
+            }
+            case DELAY -> new PlannedFault(now, kind, List.of(), random.nextLong(FAULT_MIN_NANOS, FAULT_MAX_NANOS + 1));
+        };
+    }
+
+    /** Injects {@code f}, which can happen now; a partition returns once it healed. */
+    private void apply(PlannedFault f, Consumer<String> log, Consumer<Node> restarted) throws InterruptedException {
+        plan.add(new PlannedFault(scheduler.nanos(), f.kind(), f.nodes(), f.lastingNanos()));
+        switch (f.kind()) {
+            case KILL -> {
+                String victim = f.nodes().get(0);
                 told(log, "crashed " + victim);
                 crashedByFaults.add(victim);
                 crash(victim);
             }
             case RESTART -> {
-                List<String> down = List.copyOf(crashedByFaults);
-                String again = down.get(random.nextInt(down.size()));
+                String again = f.nodes().get(0);
                 crashedByFaults.remove(again);
                 Node node = restart(again);
                 told(log, "restarted " + again);
                 restarted.accept(node);
             }
             case PARTITION -> {
-                List<Node> candidates = new ArrayList<>(cuttable());
-                List<Node> others = live();
-                int size = 1 + random.nextInt(largestSide());
-                List<String> side = new ArrayList<>();
-                for (int i = 0; i < size; i++) {
-                    side.add(candidates.remove(random.nextInt(candidates.size())).id().name());
-                }
-                List<String> rest = others.stream().map(n -> n.id().name()).filter(n -> !side.contains(n)).toList();
-                long lasting = random.nextLong(FAULT_MIN_NANOS, FAULT_MAX_NANOS + 1);
+                List<String> side = f.nodes();
+                List<String> rest = live().stream().map(n -> n.id().name()).filter(n -> !side.contains(n)).toList();
                 told(log, "cut " + String.join(", ", side) + " off from " + String.join(", ", rest) + " for "
-                        + seconds(lasting));
+                        + seconds(f.lastingNanos()));
                 cut(side, rest, true);
                 try {
-                    sleep(lasting);
+                    sleep(f.lastingNanos());
                 } finally {
                     cut(side, rest, false);
                 }
                 told(log, "healed the cut of " + String.join(", ", side));
             }
             case DELAY -> {
-                long lasting = random.nextLong(FAULT_MIN_NANOS, FAULT_MAX_NANOS + 1);
                 long by = 10 * maxLatencyNanos;
-                told(log, "slowed every frame by up to " + seconds(by) + " for " + seconds(lasting));
-                network.slow(scheduler.nanos() + lasting, by);
+                told(log, "slowed every frame by up to " + seconds(by) + " for " + seconds(f.lastingNanos()));
+                network.slow(scheduler.nanos() + f.lastingNanos(), by);
             }
         }
     }

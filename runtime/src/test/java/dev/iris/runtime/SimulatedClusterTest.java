@@ -400,22 +400,63 @@ class SimulatedClusterTest {
         }
     }
 
+    /**
+     * The faults of a plan come at their moments: replayed on the seed that drew them, the run's
+     * faults are those it drew, told alike; the plan's text reads back as the plan; a plan without
+     * its first fault injects the others (those that can still happen) at their moments. A plan that
+     * is not one is refused, saying what a fault looks like.
+     */
+    @Test
+    void aFaultPlanReplaysTheFaultsASeedDrew() throws Exception {
+        List<PlannedFault> drawn = new ArrayList<>();
+        List<String> told = injected(7, NODES, null, drawn);
+        List<PlannedFault> replayed = new ArrayList<>();
+        assertEquals(told, injected(7, NODES, drawn, replayed), "the faults told, from the plan");
+        assertEquals(drawn, replayed);
+        assertEquals(drawn, PlannedFault.parse(PlannedFault.format(drawn)), "the plan read back from its text");
+        List<PlannedFault> fewer = drawn.subList(1, drawn.size());
+        List<PlannedFault> without = new ArrayList<>();
+        injected(7, NODES, fewer, without);
+        assertFalse(without.contains(drawn.get(0)), "the fault left out: " + drawn.get(0));
+        assertTrue(fewer.containsAll(without) && without.size() > fewer.size() / 2, without + " of " + fewer);
+        assertEquals(List.of(new PlannedFault(4_211_538_112L, SimulatedCluster.Fault.KILL, List.of("n2"), 0),
+                new PlannedFault(7_500_000_000L, SimulatedCluster.Fault.PARTITION, List.of("n2", "n3"), 2_100_000_000L),
+                new PlannedFault(9_000_000_000L, SimulatedCluster.Fault.DELAY, List.of(), 3_000_000_000L)),
+                PlannedFault.parse("4.211538112s kill n2; 7.5s partition n2,n3 for 2.1s;9s delay for 3s"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PlannedFault.parse("1s kill n2; 3s explode n2"));
+        assertTrue(e.getMessage().startsWith("'3s explode n2' is not a fault: a fault is '<seconds>s kill <node>'"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PlannedFault.parse("1s kill"));
+        assertTrue(e.getMessage().startsWith("a kill names one node and lasts no time"), e.getMessage());
+    }
+
     private static List<String> injected(long seed) {
         return injected(seed, NODES);
     }
 
-    /**
-     * A minute of seed {@code seed}'s faults on {@code names}; checks what must hold after each
-     * simulated second, and that every cut leaves a majority on the first node's side.
-     */
     private static List<String> injected(long seed, List<String> names) {
+        return injected(seed, names, null, new ArrayList<>());
+    }
+
+    /**
+     * A minute of seed {@code seed}'s faults on {@code names}, drawn or those of {@code plan}, with
+     * the plan of those injected into {@code injected}; checks what must hold after each simulated
+     * second, and that every cut leaves a majority on the first node's side.
+     */
+    private static List<String> injected(long seed, List<String> names, List<PlannedFault> plan,
+            List<PlannedFault> injected) {
         int majority = names.size() / 2 + 1;
         try (SimulatedCluster c = SimulatedCluster.start("faults", names, Codecs.of(), seed, LATENCY_MIN, LATENCY_MAX,
                 UnaryOperator.identity())) {
             List<String> told = new ArrayList<>();
             List<Node> restarted = new ArrayList<>();
-            c.injectFaults(EnumSet.allOf(SimulatedCluster.Fault.class), Duration.ofSeconds(2), told::add,
-                    restarted::add);
+            if (plan == null) {
+                c.injectFaults(EnumSet.allOf(SimulatedCluster.Fault.class), Duration.ofSeconds(2), told::add,
+                        restarted::add);
+            } else {
+                c.injectFaults(plan, told::add, restarted::add);
+            }
             for (int second = 0; second < 60; second++) {
                 c.run(Duration.ofSeconds(1));
                 assertFalse(c.node(0).closed(), "the first node is never killed");
@@ -430,7 +471,8 @@ class SimulatedClusterTest {
                     assertTrue(rest.startsWith(names.get(0)) && rest.split(", ").length >= majority, fault);
                 }
             }
-            assertTrue(told.size() > 10, "about one fault every 2 s: " + told);
+            assertTrue(told.size() > 10 || plan != null, "about one fault every 2 s: " + told);
+            injected.addAll(c.faultPlan());
             return told;
         }
     }

@@ -4,6 +4,7 @@ import dev.iris.runtime.Codecs;
 import dev.iris.runtime.EmbeddedCluster;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
+import dev.iris.runtime.PlannedFault;
 import dev.iris.runtime.SimulatedCluster;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.monitor.MonitorServer;
@@ -64,6 +65,16 @@ public final class ClusterSession implements AutoCloseable {
     public static final String FAULTS_ENV = "IRIS_SIMULATE_FAULTS";
     /** What starts the line a simulated session prints on its standard output for each fault it injects. */
     public static final String FAULT_LINE = "iris: fault at ";
+    /**
+     * The environment variable that holds the faults a simulated session injects, each at its
+     * moment ({@link PlannedFault#parse}), instead of drawing them as {@value #FAULTS_ENV} does.
+     */
+    public static final String FAULT_PLAN_ENV = "IRIS_SIMULATE_FAULT_PLAN";
+    /**
+     * What starts the line a simulated session that injected faults prints on its standard output as
+     * it closes, followed by those faults as a plan ({@value #FAULT_PLAN_ENV} replays them).
+     */
+    public static final String FAULT_PLAN_LINE = "iris: fault plan: ";
     /** How often a simulated session injects a fault, on average, in simulated time. */
     public static final Duration FAULT_INTERVAL = Duration.ofSeconds(2);
     /** What a launcher in this JVM sets over the process's environment for the program it runs. */
@@ -142,6 +153,32 @@ public final class ClusterSession implements AutoCloseable {
     }
 
     /**
+     * The faults {@value #FAULT_PLAN_ENV} in {@code env} holds, or null if it is unset.
+     *
+     * @throws LaunchException if it holds something else, or is set without {@value #SIMULATE_ENV} or
+     *                         together with {@value #FAULTS_ENV}
+     */
+    static List<PlannedFault> plan(Map<String, String> env) {
+        String text = env.get(FAULT_PLAN_ENV);
+        if (text == null) {
+            return null;
+        }
+        if (seed(env) == null) {
+            throw new LaunchException(FAULT_PLAN_ENV + " is set, but " + SIMULATE_ENV + " is not: faults are injected "
+                    + "into a simulation");
+        }
+        if (!env.getOrDefault(FAULTS_ENV, "").isBlank()) {
+            throw new LaunchException(FAULT_PLAN_ENV + " and " + FAULTS_ENV + " are both set: a simulation injects "
+                    + "the faults of a plan or draws them, not both");
+        }
+        try {
+            return PlannedFault.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new LaunchException(FAULT_PLAN_ENV + ": " + e.getMessage());
+        }
+    }
+
+    /**
      * The faults {@code names} names, comma-separated ({@code kill}, {@code restart},
      * {@code partition}, {@code delay}; blank for none).
      *
@@ -183,6 +220,7 @@ public final class ClusterSession implements AutoCloseable {
         String conf = env.get(CLIENT_ENV);
         Long seed = seed(env);
         Set<SimulatedCluster.Fault> faults = faults(env);
+        List<PlannedFault> plan = plan(env);
         if (seed != null && conf != null && !conf.isBlank()) {
             throw new LaunchException(SIMULATE_ENV + " and " + CLIENT_ENV + " are both set: a simulation runs every "
                     + "node in this JVM, it cannot join a cluster");
@@ -196,7 +234,9 @@ public final class ClusterSession implements AutoCloseable {
                     SIMULATED_LATENCY_MIN, SIMULATED_LATENCY_MAX, config -> config.withMemory(
                             memory.managers().isEmpty() ? memory.withManagers(nodeNames) : memory));
             ClusterSession session = started(new ClusterSession(null, simulation, null, null), startNode);
-            if (!faults.isEmpty()) {
+            if (plan != null) {
+                simulation.injectFaults(plan, fault -> System.out.println(FAULT_LINE + fault), startNode);
+            } else if (!faults.isEmpty()) {
                 simulation.injectFaults(faults, FAULT_INTERVAL, fault -> System.out.println(FAULT_LINE + fault),
                         startNode);
             }
@@ -330,6 +370,9 @@ public final class ClusterSession implements AutoCloseable {
             client.close();
         } else if (simulated != null) {
             simulated.close();
+            if (!simulated.faults().isEmpty()) {
+                System.out.println(FAULT_PLAN_LINE + PlannedFault.format(simulated.faultPlan()));
+            }
         } else {
             embedded.close();
         }
