@@ -196,7 +196,8 @@ class SimulatedClusterTest {
         assertTrue(failure != null, "no seed of 20 deadlocked");
         assertTrue(failure.startsWith("a deadlock on distributed locks, for 10 s of simulated time: process thread "
                 + "'iris:n1:taker:") && failure.contains("'iris:n2:taker:") && failure.contains("waits for lock 'lock")
-                && failure.endsWith("' holds (a lock waits without a time-out: take locks in the same order everywhere)"),
+                && failure.matches(".*' holds \\(a lock waits without a time-out: take locks in the same order "
+                        + "everywhere\\) \\(found at step \\d+, \\d+\\.\\d{3} s of simulated time\\)"),
                 failure);
         assertEquals(failure, lockOrders(failing, false), "seed " + failing + " deadlocks the same way again");
         for (long seed = 1; seed <= 5; seed++) {

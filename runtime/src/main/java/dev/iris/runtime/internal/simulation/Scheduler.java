@@ -8,6 +8,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -226,7 +227,8 @@ public final class Scheduler implements NodeTime.Source {
             String finding = check.get();
             if (finding != null) {
                 checks.clear();
-                throw new IllegalStateException(finding);
+                throw new IllegalStateException(finding + " (found at step " + steps + ", "
+                        + String.format(Locale.ROOT, "%.3f", nanos() / 1e9) + " s of simulated time)");
             }
         }
         long due = loop.nextDeadline();
