@@ -156,9 +156,13 @@ final class Sync {
     /**
      * Gives {@code waits} each thread that waits here for a lock (not one giving up), with the
      * lock's name, and {@code holds} each lock held here with its holder: what a simulation looks
-     * for a deadlock in.
+     * for a deadlock in. Nothing if no request of this node waits: every thread of a deadlock waits,
+     * so no lock held here is part of one then.
      */
     void locks(BiConsumer<Thread, String> waits, BiConsumer<String, Thread> holds) {
+        if (waiting.isEmpty()) {
+            return;
+        }
         for (Waiter w : waiting.values()) {
             if (w.op == Op.ACQUIRE && !w.withdrawing) {
                 waits.accept(w.thread, w.name);
