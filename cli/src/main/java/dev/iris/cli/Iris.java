@@ -360,7 +360,7 @@ public final class Iris implements Runnable {
                                 .filter(line -> line.startsWith(ClusterSession.FAULT_PLAN_LINE)).reduce((a, b) -> b)
                                 .map(line -> line.substring(ClusterSession.FAULT_PLAN_LINE.length())).orElse("");
                         if (!plan.isBlank()) {
-                            shrink(entry, s, PlannedFault.parse(plan), err);
+                            shrink(entry, s, PlannedFault.parse(plan), failure, err);
                         }
                     }
                 } finally {
@@ -403,7 +403,7 @@ public final class Iris implements Runnable {
                     err.println("iris: the recording of seed " + seed + " in " + file + " is cut short: " + e.getMessage());
                 }
             }
-            if (again == null || !String.valueOf(again.getMessage()).equals(String.valueOf(failure.getMessage()))) {
+            if (!sameFailure(again, failure)) {
                 err.println("iris: seed " + seed + " did not fail the same way when run again to record it, so the run "
                         + "depends on more than the seed: " + (again == null ? "it passed" : again));
                 return;
@@ -413,48 +413,71 @@ public final class Iris implements Runnable {
         }
 
         /**
-         * Looks for fewer of failing {@code seed}'s faults that still make it fail: leaves out one
-         * fault at a time, the last first, keeping it out while the run still fails (of its own
-         * output nothing is shown), until no single one can go; and tells what is left, with the
-         * command that runs it.
+         * Looks for fewer of failing {@code seed}'s faults that still make it fail the same way: first
+         * checks that its whole plan does, then leaves out one fault at a time, the last first,
+         * keeping it out while the run still fails so (of the runs' own output nothing is shown),
+         * until no single one can go or {@value #MOST_SHRINKING_RUNS} runs were made; and tells what
+         * is left, with the command that runs it.
          */
-        private void shrink(Method entry, long seed, List<PlannedFault> plan, PrintWriter err) throws Exception {
+        private void shrink(Method entry, long seed, List<PlannedFault> plan, Throwable failure, PrintWriter err)
+                throws Exception {
+            if (!failsAgain(entry, seed, plan, failure)) {
+                err.println("iris: seed " + seed + " does not fail the same way with its faults given as a plan, so "
+                        + "they are not shrunk (the run depends on more than the seed and the plan)");
+                return;
+            }
             List<PlannedFault> kept = new ArrayList<>(plan);
-            int tries = 0;
-            boolean fewer = true;
-            while (fewer && tries < MOST_SHRINKING_RUNS) {
-                fewer = false;
-                for (int i = kept.size() - 1; i >= 0 && tries < MOST_SHRINKING_RUNS; i--) {
+            int tries = 1;
+            boolean settled = false; // a whole pass left every fault in
+            while (!settled && tries < MOST_SHRINKING_RUNS) {
+                settled = true;
+                for (int i = kept.size() - 1; i >= 0; i--) {
+                    if (tries >= MOST_SHRINKING_RUNS) {
+                        settled = false;
+                        break;
+                    }
                     List<PlannedFault> without = new ArrayList<>(kept);
                     without.remove(i);
                     tries++;
-                    PrintStream original = System.out;
-                    Throwable failure;
-                    try {
-                        System.setOut(new PrintStream(PrintStream.nullOutputStream(), true, StandardCharsets.UTF_8));
-                        failure = run(entry, seed, "", PlannedFault.format(without));
-                    } finally {
-                        System.setOut(original);
-                    }
-                    if (failure != null) {
+                    if (failsAgain(entry, seed, without, failure)) {
                         kept = without;
-                        fewer = true;
+                        settled = false;
                     }
                 }
             }
             String command = "iris test " + program + " --simulate --seed " + seed;
-            if (kept.size() == plan.size()) {
+            String runs = " (" + tries + " runs" + (settled ? "" : ", then it stopped looking") + ")";
+            if (kept.size() == plan.size() && settled) {
                 err.println("iris: seed " + seed + (plan.size() == 1 ? " needs its fault to fail (it passes without it)"
-                        : " needs each of its " + plan.size() + " faults to fail (" + tries + " runs without one)"));
+                        : " needs each of its " + plan.size() + " faults to fail" + runs));
             } else if (kept.isEmpty()) {
-                err.println("iris: seed " + seed + " fails without any of its " + plan.size() + " faults (" + tries
-                        + " runs); run that with: " + command);
+                err.println("iris: seed " + seed + " fails without any of its " + plan.size() + " faults" + runs
+                        + "; run that with: " + command);
             } else {
                 String shrunk = PlannedFault.format(kept);
                 err.println("iris: seed " + seed + " still fails with " + kept.size() + " of its " + plan.size()
-                        + " faults (" + tries + " runs): " + shrunk + "; run that with: " + command + " --fault-plan '"
-                        + shrunk + "'");
+                        + " faults" + runs + ": " + shrunk + "; run that with: " + command + " --fault-plan '" + shrunk
+                        + "'");
             }
+        }
+
+        /** Whether {@code seed} with the faults of {@code plan} fails as {@code failure} did (its output not shown). */
+        private boolean failsAgain(Method entry, long seed, List<PlannedFault> plan, Throwable failure) throws Exception {
+            PrintStream original = System.out;
+            Throwable again;
+            try {
+                System.setOut(new PrintStream(PrintStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+                again = run(entry, seed, "", PlannedFault.format(plan));
+            } finally {
+                System.setOut(original);
+            }
+            return sameFailure(again, failure);
+        }
+
+        /** Whether {@code again} is a failure like {@code failure}: of its class, with its message. */
+        private static boolean sameFailure(Throwable again, Throwable failure) {
+            return again != null && again.getClass() == failure.getClass()
+                    && String.valueOf(again.getMessage()).equals(String.valueOf(failure.getMessage()));
         }
 
         /**

@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -39,11 +41,19 @@ final class Deadlocks implements Supplier<String> {
     public String get() {
         Map<Thread, String> waits = new LinkedHashMap<>();
         Map<String, Thread> holders = new HashMap<>();
+        Set<String> twice = new HashSet<>();
         for (Node node : nodes.get()) {
             if (!node.closed()) {
-                node.dsm().locks(waits::put, holders::put);
+                node.dsm().locks(waits::put, (lock, holder) -> {
+                    if (holders.putIfAbsent(lock, holder) != null) {
+                        twice.add(lock);
+                    }
+                });
             }
         }
+        // a lock two nodes hold: one of them was cut off and counted as dead, and the lock passed on;
+        // which holder is real is not known here, so no cycle goes through it
+        twice.forEach(holders::remove);
         List<Thread> cycle = waits.isEmpty() ? null : cycle(waits, holders);
         if (cycle == null || !cycle.equals(seen)) {
             seen = cycle;

@@ -22,11 +22,25 @@ import java.util.regex.Pattern;
  */
 public record PlannedFault(long atNanos, SimulatedCluster.Fault kind, List<String> nodes, long lastingNanos) {
     private static final Pattern TEXT = Pattern.compile(
-            "(\\d+(?:\\.\\d{1,9})?)s (kill|restart|partition|delay)((?: [^ ;]+)?)(?: for (\\d+(?:\\.\\d{1,9})?)s)?");
+            "(\\d{1,9}(?:\\.\\d{1,9})?)s (kill|restart|partition|delay)((?: [^ ;]+)?)(?: for (\\d{1,9}(?:\\.\\d{1,9})?)s)?");
+    /** A node's name as a plan writes it. */
+    private static final Pattern NODE = Pattern.compile("[^\\s,;'\"]+");
 
-    /** @throws IllegalArgumentException if the nodes or the duration do not fit the kind */
+    /**
+     * @throws IllegalArgumentException if the nodes or the duration do not fit the kind, or a node's
+     *                                  name cannot be written in a plan
+     */
     public PlannedFault {
         nodes = List.copyOf(nodes);
+        for (String node : nodes) {
+            if (!NODE.matcher(node).matches()) {
+                throw new IllegalArgumentException("'" + node + "' cannot be a node of a fault plan: a plan names "
+                        + "nodes without spaces, quotes, ',' or ';'");
+            }
+        }
+        if (nodes.stream().distinct().count() != nodes.size()) {
+            throw new IllegalArgumentException("a fault names each node once, not " + nodes);
+        }
         if (atNanos < 0) {
             throw new IllegalArgumentException("a fault's moment is not negative: " + atNanos);
         }

@@ -97,7 +97,8 @@ public final class SimulatedCluster implements AutoCloseable {
         this.scheduler = new Scheduler(seed);
         this.network = scheduler.network(minLatency.toNanos(), maxLatency.toNanos());
         this.maxLatencyNanos = maxLatency.toNanos();
-        scheduler.checkWhenIdle(new Deadlocks(() -> nodes, scheduler::nanos, DEADLOCK));
+        Deadlocks deadlocks = new Deadlocks(() -> nodes, scheduler::nanos, DEADLOCK);
+        scheduler.checkWhenIdle(() -> closing ? null : deadlocks.get()); // processes interrupted by a close end as they may
     }
 
     /**
@@ -286,8 +287,8 @@ public final class SimulatedCluster implements AutoCloseable {
         }
         List<Fault> chosen = List.copyOf(EnumSet.copyOf(kinds)); // in a fixed order, whatever the set
         RandomGenerator random = scheduler.faults();
-        injecting = scheduler.newThread("iris-faults", () -> inject(chosen, meanInterval.toNanos(), random, log,
-                restarted));
+        injecting = scheduler.newEnvironmentThread("iris-faults", () -> inject(chosen, meanInterval.toNanos(), random,
+                log, restarted));
         injecting.start();
     }
 
@@ -306,14 +307,18 @@ public final class SimulatedCluster implements AutoCloseable {
             throw new IllegalStateException("the simulated cluster '" + name + "' injects faults already");
         }
         List<PlannedFault> planned = plan.stream().sorted(Comparator.comparingLong(PlannedFault::atNanos)).toList();
-        injecting = scheduler.newThread("iris-faults", () -> {
+        injecting = scheduler.newEnvironmentThread("iris-faults", () -> {
             try {
                 for (PlannedFault f : planned) {
                     sleep(Math.max(0, f.atNanos() - scheduler.nanos()));
-                    if (possible(f)) {
-                        apply(f, log, restarted);
-                    } else {
+                    if (!possible(f)) {
                         told(log, "skipped " + f + ": it cannot happen now");
+                        continue;
+                    }
+                    try {
+                        apply(f, log, restarted);
+                    } catch (RuntimeException e) {
+                        told(log, "could not inject " + f + ": " + e);
                     }
                 }
             } catch (InterruptedException e) {
@@ -514,13 +519,17 @@ public final class SimulatedCluster implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        RuntimeException failed = null;
         if (injecting != null) { // first: it may be starting a node again
             injecting.interrupt();
-            scheduler.runUntil(() -> injecting.getState() == Thread.State.TERMINATED,
-                    scheduler.nanos() + MESH.toNanos());
+            try {
+                scheduler.runUntil(() -> injecting.getState() == Thread.State.TERMINATED,
+                        scheduler.nanos() + MESH.toNanos());
+            } catch (RuntimeException e) { // the nodes close all the same
+                failed = e;
+            }
         }
         nodes.forEach(Node::stopping);
-        RuntimeException failed = null;
         for (Node node : nodes) {
             try {
                 node.close();

@@ -432,6 +432,56 @@ class SimulatedClusterTest {
         assertTrue(e.getMessage().startsWith("a kill names one node and lasts no time"), e.getMessage());
     }
 
+    /**
+     * A plan replays the run that drew it also when the injector wakes and no fault can happen (only
+     * kills, and one leaves no more majority to kill from): its wakes cost the processes no choice,
+     * so the processes' history is the same with the plan, which has no such wakes.
+     */
+    @Test
+    void aPlanReplaysTheRunThatDrewItAlsoWhenNoFaultCanHappen() throws Exception {
+        List<PlannedFault> plan = new ArrayList<>();
+        List<String> drawn = killAndChatter(3, null, plan);
+        assertEquals(List.of(SimulatedCluster.Fault.KILL), plan.stream().map(PlannedFault::kind).toList());
+        assertTrue(drawn.size() > 1_000, drawn.size() + " message events");
+        assertEquals(drawn, killAndChatter(3, plan, new ArrayList<>()));
+    }
+
+    /**
+     * Three clients on n1 send to an echo on n1, each pausing 20 ms between sends, for 30 simulated
+     * seconds, while kills are drawn (one every second on average) or come from {@code plan}; n1's
+     * message events, with the plan injected into {@code injected}.
+     */
+    private static List<String> killAndChatter(long seed, List<PlannedFault> plan, List<PlannedFault> injected)
+            throws Exception {
+        List<String> events = new ArrayList<>();
+        try (SimulatedCluster c = start("chatter", seed)) {
+            c.node(0).addMessageListener(e -> events.add(e.nanos() + " " + e.kind() + " " + e.content()));
+            ProcessId echo = c.node(0).spawn("echo", k -> {
+                while (true) {
+                    Request r = k.receive();
+                    k.reply(r, r.message());
+                }
+            });
+            for (int i = 0; i < 3; i++) {
+                int client = i;
+                c.node(0).spawn("client", k -> {
+                    for (int j = 0; j < 1_000; j++) {
+                        k.send(echo, client + ":" + j, Duration.ofSeconds(5));
+                        k.receive(Duration.ofMillis(20));
+                    }
+                });
+            }
+            if (plan == null) {
+                c.injectFaults(EnumSet.of(SimulatedCluster.Fault.KILL), Duration.ofSeconds(1), f -> { }, n -> { });
+            } else {
+                c.injectFaults(plan, f -> { }, n -> { });
+            }
+            c.run(Duration.ofSeconds(30));
+            injected.addAll(c.faultPlan());
+        }
+        return events;
+    }
+
     private static List<String> injected(long seed) {
         return injected(seed, NODES);
     }

@@ -69,7 +69,7 @@ final class Sync {
         /** The thread that waits for the answer. */
         final Thread thread = Thread.currentThread();
         volatile int manager;
-        /** The requester gave up: a manager that dies meanwhile leaves it withdrawn, not moved. */
+        /** The requester gave up: a manager that dies meanwhile leaves it withdrawn, not moved (set holding this). */
         volatile boolean withdrawing;
 
         Waiter(Op op, int manager, String name) {
@@ -205,12 +205,10 @@ final class Sync {
      * manager confirms a withdrawal with a FAIL.
      */
     private Answer withdraw(long ticket, Waiter w, String what) {
-        w.withdrawing = true;
-        int manager;
-        do { // to the manager the acquire moved to, if its manager died meanwhile
-            manager = w.manager;
-            send(manager, new SyncWire.Sync(Op.WITHDRAW, ticket, dsm.tick(), 0, w.name, ""));
-        } while (manager != w.manager);
+        synchronized (w) { // with a move to a new manager (nodeDied): the withdrawal goes where the acquire went
+            w.withdrawing = true;
+            send(w.manager, new SyncWire.Sync(Op.WITHDRAW, ticket, dsm.tick(), 0, w.name, ""));
+        }
         boolean interrupted = true;
         try {
             long deadline = dsm.link.time().nanos() + dsm.config.faultTimeout().toNanos();
@@ -513,18 +511,22 @@ final class Sync {
             }
         }
         waiting.forEach((ticket, w) -> {
-            if (w.manager != node) {
-                return;
-            }
-            // a request being withdrawn was not granted (no frame of the dead manager comes now): it is withdrawn
-            int manager = moved && w.op == Op.ACQUIRE && !w.withdrawing ? managerOf(w.name) : node;
-            if (manager != node) {
-                w.manager = manager; // the new manager queues it, and grants it after its census
-                if (send(manager, new SyncWire.Sync(Op.ACQUIRE, ticket, dsm.tick(), 0, w.name, ""))) {
+            boolean withdrawn;
+            synchronized (w) { // with withdraw: an acquire given up is not moved, or its withdrawal follows it
+                if (w.manager != node) {
                     return;
                 }
+                // a request being withdrawn was not granted (no frame of the dead manager comes now): it is withdrawn
+                withdrawn = w.withdrawing;
+                int manager = moved && w.op == Op.ACQUIRE && !withdrawn ? managerOf(w.name) : node;
+                if (manager != node) {
+                    w.manager = manager; // the new manager queues it, and grants it after its census
+                    if (send(manager, new SyncWire.Sync(Op.ACQUIRE, ticket, dsm.tick(), 0, w.name, ""))) {
+                        return;
+                    }
+                }
             }
-            answer(w.manager, ticket, w.withdrawing ? "withdrawn"
+            answer(w.manager, ticket, withdrawn ? "withdrawn"
                     : "lock or barrier '" + w.name + "': its manager, " + who + ", died", Map.of());
         });
         List<Ask> due = new ArrayList<>();

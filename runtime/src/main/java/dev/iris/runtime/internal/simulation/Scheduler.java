@@ -58,6 +58,9 @@ public final class Scheduler implements NodeTime.Source {
     private final Map<Runnable, Long> order = new WeakHashMap<>();
     private long nextOrder;
     private final Executor carrier = this::resume;
+    /** The continuations of the environment's threads ready to run ({@link #newEnvironmentThread}); guarded by {@link #ready}. */
+    private final List<Runnable> environment = new ArrayList<>();
+    private final Executor environmentCarrier = this::resumeEnvironment;
     /** The threads made here that may not have ended; only the driver (and the processes it runs) touch it. */
     private final List<Thread> threads = new ArrayList<>();
     /** The same, to look up (a resumption from one of them is the simulation's own). */
@@ -135,17 +138,41 @@ public final class Scheduler implements NodeTime.Source {
     }
 
     /**
+     * An unstarted thread of the simulation's environment (its fault injector), which this runs as
+     * soon as it is ready, before any process, without a choice: its waking up, whether or not it
+     * then does something, changes no process's place in the schedule. So a run whose environment
+     * wakes more often (to find that no fault can happen then) is the same run.
+     */
+    public Thread newEnvironmentThread(String name, Runnable body) {
+        Thread t = VirtualThreads.builder(environmentCarrier).name(name).unstarted(body);
+        threads.add(t);
+        known.add(t);
+        return t;
+    }
+
+    private void resumeEnvironment(Runnable continuation) {
+        check(Thread.currentThread());
+        synchronized (ready) {
+            environment.add(continuation);
+        }
+    }
+
+    /**
      * The JDK resumes a thread: from the driver or a process it runs, or from the JDK's unblocker
      * once a monitor the thread waits for (or was notified on) is free, which {@link #settle} waits for.
      */
     private void resume(Runnable continuation) {
-        Thread t = Thread.currentThread();
+        check(Thread.currentThread());
+        synchronized (ready) {
+            ready.put(order.computeIfAbsent(continuation, c -> nextOrder++), continuation);
+        }
+    }
+
+    /** Notes a violation if {@code t}, which resumes a thread, is not the simulation's. */
+    private void check(Thread t) {
         if (t != driver && !(inProcess && known.contains(t)) && !t.getName().equals(UNBLOCKER) && violation == null) {
             violation = "a process was resumed by thread '" + t.getName() + "', outside the simulation (a wait with a "
                     + "time-out that the simulation does not control, or a thread of the program's own)";
-        }
-        synchronized (ready) {
-            ready.put(order.computeIfAbsent(continuation, c -> nextOrder++), continuation);
         }
     }
 
@@ -167,7 +194,7 @@ public final class Scheduler implements NodeTime.Source {
             }
             int queued;
             synchronized (ready) {
-                queued = ready.size();
+                queued = ready.size() + environment.size();
             }
             if (!blocked && runnable <= queued) { // fewer: threads a process started, not counted here
                 return;
@@ -205,7 +232,9 @@ public final class Scheduler implements NodeTime.Source {
         settle();
         Runnable next = null;
         synchronized (ready) {
-            if (!ready.isEmpty()) {
+            if (!environment.isEmpty()) {
+                next = environment.remove(0); // no choice drawn
+            } else if (!ready.isEmpty()) {
                 Long key = ready.firstKey();
                 for (int skip = choices.nextInt(ready.size()); skip > 0; skip--) {
                     key = ready.higherKey(key);
