@@ -44,6 +44,8 @@ import org.eclipse.debug.core.model.IThread;
 import org.eclipse.jdt.core.IJavaProject;
 import org.eclipse.jdt.launching.AbstractJavaLaunchConfigurationDelegate;
 import org.eclipse.jdt.launching.ExecutionArguments;
+import org.eclipse.jdt.launching.IVMInstall;
+import org.eclipse.jdt.launching.IVMInstall2;
 import org.eclipse.jdt.launching.IVMRunner;
 import org.eclipse.jdt.launching.VMRunnerConfiguration;
 
@@ -82,6 +84,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         progress.worked(1);
         boolean embedded = configuration.getAttribute(IrisLaunching.ATTR_EMBEDDED, false);
         String main = configuration.getAttribute(IrisLaunching.ATTR_MAIN, "").strip();
+        checkSimulation(configuration, embedded, main);
         ClusterAuthority authority = IrisLaunching.authority(project.getProject(), cluster.name());
         // every monitor binds a free port and its JVM prints where (MONITOR <node> <host:port>)
         List<String> watched = new ArrayList<>((embedded ? cluster.nodes() : nodes).stream()
@@ -163,6 +166,53 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         }
         register(launch, project.getElementName(), cluster, nodes, clusterMonitor,
                 configuration.getAttribute(IrisLaunching.ATTR_SUSPEND_ALL, false));
+    }
+
+    /**
+     * Refuses a simulated launch ({@link IrisLaunching#ATTR_SIMULATION_SEED}) that cannot run: a
+     * seed that is not a whole number, nodes in JVMs of their own, no main class, a JRE older than
+     * Java 24.
+     */
+    private void checkSimulation(ILaunchConfiguration configuration, boolean embedded, String main)
+            throws CoreException {
+        String seed = simulationSeed(configuration);
+        if (seed.isEmpty()) {
+            return;
+        }
+        try {
+            Long.parseLong(seed);
+        } catch (NumberFormatException e) {
+            throw error("the simulation's seed must be a whole number, not '" + seed + "'");
+        }
+        if (!embedded) {
+            throw error("a simulation runs all nodes in one JVM: choose 'All nodes in one JVM' on the Program tab");
+        }
+        if (main.isEmpty()) {
+            throw error("a simulation runs the program's main class, which opens the cluster: name it on the "
+                    + "Program tab");
+        }
+        IVMInstall jre = getVMInstall(configuration);
+        String version = jre instanceof IVMInstall2 v ? v.getJavaVersion() : null;
+        if (version != null && javaFeature(version) < 24) {
+            throw error("a simulation needs Java 24 or newer; the launch's JRE, " + jre.getName() + ", is Java "
+                    + version + " (choose another on the JRE tab)");
+        }
+    }
+
+    /** The feature release of a {@code java.version} ({@code 25.0.1}: 25; {@code 1.8.0_292}: 8); 0 if unreadable. */
+    private static int javaFeature(String version) {
+        String[] parts = version.split("[^0-9]+");
+        try {
+            int first = Integer.parseInt(parts[0]);
+            return first == 1 && parts.length > 1 ? Integer.parseInt(parts[1]) : first;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The seed of a simulated launch, or empty. */
+    private static String simulationSeed(ILaunchConfiguration configuration) throws CoreException {
+        return configuration.getAttribute(IrisLaunching.ATTR_SIMULATION_SEED, "").strip();
     }
 
     private static void terminate(ILaunch launch) {
@@ -265,6 +315,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
      * ({@link ClusterSession#embedded}), and the JVM of node {@code node} its own directory under it,
      * so that the nodes keep their pages when the launch switches between the two;
      * <li>{@code IRIS_PROCESSES_ON_EVENT_LOOP=true} when the Program tab says so;
+     * <li>{@code IRIS_SIMULATE} with the seed of a simulated launch;
      * <li>{@code IRIS_CLIENT} naming {@code client}, the main class's client configuration, if that
      * is not null.
      * </ul>
@@ -295,6 +346,9 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         if (configuration.getAttribute(IrisLaunching.ATTR_PROCESSES_ON_EVENT_LOOP, false)) {
             set(env, ON_EVENT_LOOP, "true");
         }
+        if (!simulationSeed(configuration).isEmpty()) {
+            set(env, ClusterSession.SIMULATE_ENV, simulationSeed(configuration));
+        }
         if (client != null) {
             set(env, ClusterSession.CLIENT_ENV, client.toString());
         }
@@ -322,8 +376,9 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
         VMRunnerConfiguration vm = new VMRunnerConfiguration(main, classpath);
         vm.setProgramArguments(args);
         List<String> vmArguments = new ArrayList<>(List.of(arguments.getVMArgumentsArray()));
-        if (configuration.getAttribute(IrisLaunching.ATTR_PROCESSES_ON_EVENT_LOOP, false)) {
-            vmArguments.add(ADD_OPENS); // what carrying processes on an event loop needs (LoopCarriers)
+        if (configuration.getAttribute(IrisLaunching.ATTR_PROCESSES_ON_EVENT_LOOP, false)
+                || !simulationSeed(configuration).isEmpty()) {
+            vmArguments.add(ADD_OPENS); // what carrying processes on an event loop or a simulation needs
         }
         vm.setVMArguments(vmArguments.toArray(String[]::new));
         vm.setEnvironment(environment);

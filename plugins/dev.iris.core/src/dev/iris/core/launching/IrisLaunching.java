@@ -78,6 +78,15 @@ public final class IrisLaunching {
      * {@code IRIS_DATA_DIR}, else {@code iris-data/<cluster>} in the working directory.
      */
     public static final String ATTR_DATA_DIRECTORY = "dev.iris.core.dataDirectory";
+    /**
+     * The seed of a deterministic simulation (a whole number, as a string); empty (the default): the
+     * cluster runs for real. Simulated, all nodes run in one JVM ({@link #ATTR_EMBEDDED}) on a
+     * simulated clock and transport, one step at a time, every choice drawn from the seed, and the
+     * main class ({@link #ATTR_MAIN}, required) drives them ({@code IRIS_SIMULATE}): so in Debug
+     * mode a breakpoint in a handler stops at the same step of the same history every time. The
+     * JRE must be Java 24 or newer; the launch adds the {@code --add-opens} it needs.
+     */
+    public static final String ATTR_SIMULATION_SEED = "dev.iris.core.simulationSeed";
     /** The main class that drives the cluster (JDT's attribute); empty: the nodes run their processes only. */
     public static final String ATTR_MAIN = IJavaLaunchConfigurationConstants.ATTR_MAIN_TYPE_NAME;
     /**

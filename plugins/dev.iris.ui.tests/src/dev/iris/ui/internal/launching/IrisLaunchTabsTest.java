@@ -185,6 +185,49 @@ class IrisLaunchTabsTest {
         }
     }
 
+    /**
+     * The Program tab shows and applies a simulation's seed, and refuses one that is not a whole
+     * number, or a simulation without all nodes in one JVM or without a main class.
+     */
+    @Test
+    void theProgramTabKeepsTheSimulationSeedAndSaysWhatASimulationNeeds() throws Throwable {
+        IProject project = IrisProjects.create("tabs-seed", null, IrisProjects.Example.BANK, null);
+        try {
+            project.build(IncrementalProjectBuilder.FULL_BUILD, null);
+            IrisPrograms.Program program = IrisPrograms.of(project).get(0);
+            ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program,
+                    program.cluster(null).orElseThrow());
+            config.setAttribute(IrisLaunching.ATTR_SIMULATION_SEED, "7");
+            config.setAttribute(IrisLaunching.ATTR_EMBEDDED, true);
+            IrisProgramTab tab = new IrisProgramTab();
+            tab.setLaunchConfigurationDialog(quietDialog());
+            tab.createControl(shell);
+            tab.initializeFrom(config);
+            Text seed = descendants(tab.getControl(), Text.class).stream()
+                    .filter(t -> t.getMessage().startsWith("a seed:")).findFirst().orElseThrow();
+            assertEquals("7", seed.getText());
+            assertTrue(tab.isValid(config), tab.getErrorMessage()); // the new configuration has the bank's main class
+
+            seed.setText(" 42 ");
+            ILaunchConfigurationWorkingCopy applied = config.copy("applied");
+            tab.performApply(applied);
+            assertEquals("42", applied.getAttribute(IrisLaunching.ATTR_SIMULATION_SEED, ""));
+
+            seed.setText("seven");
+            assertFalse(tab.isValid(config));
+            assertEquals("The simulation's seed must be a whole number, not 'seven'", tab.getErrorMessage());
+            seed.setText("7");
+            descendants(tab.getControl(), Button.class).stream().filter(b -> b.getText().startsWith("One JVM per node"))
+                    .findFirst().orElseThrow().setSelection(true);
+            descendants(tab.getControl(), Button.class).stream().filter(b -> b.getText().startsWith("All nodes in one"))
+                    .findFirst().orElseThrow().setSelection(false);
+            assertFalse(tab.isValid(config));
+            assertTrue(tab.getErrorMessage().startsWith("A simulation runs all nodes in one JVM"), tab.getErrorMessage());
+        } finally {
+            project.delete(true, true, null);
+        }
+    }
+
     /** A dialog that answers every question with nothing. */
     private ILaunchConfigurationDialog quietDialog() {
         return (ILaunchConfigurationDialog) Proxy.newProxyInstance(getClass().getClassLoader(),

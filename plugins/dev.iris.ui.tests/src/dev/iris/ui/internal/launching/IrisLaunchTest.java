@@ -46,6 +46,7 @@ import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.debug.core.model.IProcess;
 import org.eclipse.jdt.debug.core.IJavaBreakpoint;
 import org.eclipse.jdt.debug.core.IJavaLineBreakpoint;
+import org.eclipse.jdt.debug.core.IJavaObject;
 import org.eclipse.jdt.debug.core.IJavaStackFrame;
 import org.eclipse.jdt.debug.core.IJavaThread;
 import org.eclipse.jdt.debug.core.JDIDebugModel;
@@ -334,6 +335,64 @@ class IrisLaunchTest {
                 () -> "Main to end: " + output(process));
         assertEquals(0, process.getExitValue(), output(process));
         assertTrue(output(process).replace("\r", "").contains(EXPECTED), output(process));
+    }
+
+    /**
+     * A simulated launch (Program tab: a seed): all nodes in one JVM on a simulated clock, the main
+     * class driving them, and in Debug mode a breakpoint in a handler stops at the same step every
+     * time: launched twice with seed 7, the handler's hits come in the same order, on the same
+     * process threads (their ids drawn from the seed), with the same messages; seed 8 is another
+     * history. Each run completes the program.
+     */
+    @Test
+    void aSimulatedLaunchStopsAtTheSameStepEveryTime() throws Exception {
+        breakAtRegister(project.getFile(IrisProjects.SRC + "/demo/names/NameServer.java"));
+        List<String> seven = simulatedHits("7");
+        assertTrue(seven.size() >= 4, "every name server registers the names: " + seven);
+        assertEquals(seven, simulatedHits("7"), "the same seed, the same steps");
+        List<String> eight = simulatedHits("8");
+        assertEquals(seven.size(), eight.size());
+        assertFalse(seven.equals(eight), "another seed, another history: " + eight);
+    }
+
+    /** Each hit of the breakpoint in a simulated Debug launch under {@code seed}, resumed after it is noted. */
+    private List<String> simulatedHits(String seed) throws Exception {
+        ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program, cluster);
+        config.setAttribute(IrisLaunching.ATTR_EMBEDDED, true);
+        config.setAttribute(IrisLaunching.ATTR_MAIN, "demo.names.Main");
+        config.setAttribute(IrisLaunching.ATTR_SIMULATION_SEED, seed);
+        List<IJavaThread> suspended = new CopyOnWriteArrayList<>();
+        List<String> hits = new ArrayList<>();
+        IDebugEventSetListener listener = collectBreakpointHits(suspended);
+        try {
+            launch = config.launch(ILaunchManager.DEBUG_MODE, null);
+            IProcess process = launch.getProcesses()[0];
+            processEventsUntil(() -> {
+                for (IJavaThread t : suspended) {
+                    try {
+                        if (t.isSuspended()) {
+                            IJavaStackFrame top = (IJavaStackFrame) t.getTopStackFrame();
+                            IJavaObject message = (IJavaObject) top.findVariable("message").getValue();
+                            hits.add(t.getName() + " at line " + top.getLineNumber() + " registers "
+                                    + message.getField("name", false).getValue().getValueString() + " as "
+                                    + message.getField("pid", false).getValue().getValueString());
+                            t.resume();
+                        }
+                    } catch (DebugException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return process.isTerminated();
+            }, () -> "the simulated run of seed " + seed + " to end: " + hits + "\n" + output(process));
+            assertEquals(0, process.getExitValue(), output(process));
+            assertTrue(output(process).replace("\r", "").contains(EXPECTED), output(process));
+            assertTrue(output(process).contains("listening on local:sim:"), "simulated nodes: " + output(process));
+        } finally {
+            DebugPlugin.getDefault().removeDebugEventListener(listener);
+            launch.terminate();
+            processEventsUntil(launch::isTerminated, () -> "the launch to end");
+        }
+        return hits;
     }
 
     /** Sets a line breakpoint where the name server puts a name; returns its line. */

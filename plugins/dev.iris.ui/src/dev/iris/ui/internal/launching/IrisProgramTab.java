@@ -33,7 +33,8 @@ import org.eclipse.ui.dialogs.ElementListSelectionDialog;
  * The Program tab: project, system, cluster, how to run it (one JVM per node, or all nodes in one
  * JVM), and the main class that drives the cluster: embedded, it runs the whole cluster in its JVM;
  * with a JVM per node, it runs in a JVM of its own as a client node that joins them. Also whether
- * processes run on their nodes' event loops, and where a persistent cluster keeps its pages.
+ * processes run on their nodes' event loops, where a persistent cluster keeps its pages, and the
+ * seed of a deterministic simulation.
  */
 public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
     private Combo project;
@@ -46,6 +47,7 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
     private Button freePorts;
     private Button onEventLoop;
     private Text dataDirectory;
+    private Text seed;
     /** initializeFrom is filling the widgets. */
     private boolean filling;
     private List<IrisPrograms.Program> programs = List.of();
@@ -97,6 +99,14 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         freePorts.addListener(SWT.Selection, e -> changed());
         embedded.addListener(SWT.Selection, e -> changed());
         main.addListener(SWT.Modify, e -> changed());
+        new Label(c, SWT.NONE).setText("Simulate:");
+        seed = new Text(c, SWT.BORDER);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(seed);
+        seed.setMessage("a seed: all nodes in one JVM on a simulated clock (Java 24 or newer)");
+        seed.setToolTipText("With a seed, the main class runs the cluster in a deterministic simulation: every choice "
+                + "(which process runs next, how long each frame takes) comes from the seed, so the same seed is the "
+                + "same run, and in Debug mode a breakpoint stops at the same step every time. Empty: a real run.");
+        seed.addListener(SWT.Modify, e -> changed());
         new Label(c, SWT.NONE).setText("Processes:");
         onEventLoop = new Button(c, SWT.CHECK);
         onEventLoop.setText("On the nodes' event loops (Java 24 or newer; not while debugging)");
@@ -211,6 +221,7 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         boolean suspendEvery;
         boolean loops;
         String data;
+        String simulated;
         try {
             projectName = configuration.getAttribute(IrisLaunching.ATTR_PROJECT, "");
             systemClass = configuration.getAttribute(IrisLaunching.ATTR_SYSTEM, "");
@@ -221,6 +232,7 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
             suspendEvery = configuration.getAttribute(IrisLaunching.ATTR_SUSPEND_ALL, false);
             loops = configuration.getAttribute(IrisLaunching.ATTR_PROCESSES_ON_EVENT_LOOP, false);
             data = configuration.getAttribute(IrisLaunching.ATTR_DATA_DIRECTORY, "");
+            simulated = configuration.getAttribute(IrisLaunching.ATTR_SIMULATION_SEED, "");
         } catch (CoreException e) {
             setErrorMessage(e.getMessage()); // shown empty rather than as the configuration shown before
             projectName = "";
@@ -232,6 +244,7 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
             suspendEvery = false;
             loops = false;
             data = "";
+            simulated = "";
         }
         filling = true;
         try {
@@ -248,6 +261,7 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
             suspendAll.setSelection(suspendEvery);
             onEventLoop.setSelection(loops);
             dataDirectory.setText(data);
+            seed.setText(simulated);
         } finally {
             filling = false;
         }
@@ -264,6 +278,7 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         configuration.setAttribute(IrisLaunching.ATTR_SUSPEND_ALL, suspendAll.getSelection());
         configuration.setAttribute(IrisLaunching.ATTR_PROCESSES_ON_EVENT_LOOP, onEventLoop.getSelection());
         configuration.setAttribute(IrisLaunching.ATTR_DATA_DIRECTORY, dataDirectory.getText().strip());
+        configuration.setAttribute(IrisLaunching.ATTR_SIMULATION_SEED, seed.getText().strip());
         configuration.setAttribute(DebugPlugin.ATTR_PROCESS_FACTORY_ID, IrisLaunching.PROCESS_FACTORY_ID);
     }
 
@@ -284,6 +299,20 @@ public final class IrisProgramTab extends AbstractLaunchConfigurationTab {
         if (program.cluster(cluster.getText().strip()).isEmpty()) {
             setErrorMessage("Choose a cluster of " + program.system());
             return false;
+        }
+        String simulated = seed.getText().strip();
+        if (!simulated.isEmpty()) {
+            try {
+                Long.parseLong(simulated);
+            } catch (NumberFormatException e) {
+                setErrorMessage("The simulation's seed must be a whole number, not '" + simulated + "'");
+                return false;
+            }
+            if (!embedded.getSelection() || main.getText().isBlank()) {
+                setErrorMessage("A simulation runs all nodes in one JVM, driven by the main class: choose 'All nodes "
+                        + "in one JVM' and a main class");
+                return false;
+            }
         }
         String data = dataDirectory.getText().strip();
         if (!data.isEmpty()) {

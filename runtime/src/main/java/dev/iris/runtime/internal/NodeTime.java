@@ -104,9 +104,13 @@ public final class NodeTime {
         return (s.paused ? s.pausedAt : source.nanos()) - s.pausedTotal;
     }
 
-    /** Stops the clock (nothing if it stands already). */
+    /**
+     * Stops the clock (nothing if it stands already, or if it is a simulation's: that clock stands
+     * while the simulation's thread is stopped, and a pause from outside, at a moment no seed
+     * decides, would change the run).
+     */
     public synchronized void pause() {
-        if (!state.paused) {
+        if (!state.paused && source instanceof Jvm) {
             state = new State(state.pausedTotal, true, source.nanos());
         }
     }
