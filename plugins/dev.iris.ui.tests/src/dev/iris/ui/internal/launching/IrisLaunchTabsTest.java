@@ -103,44 +103,37 @@ class IrisLaunchTabsTest {
      */
     @Test
     void theTabsKeepTheProjectOfTheConfigurationTheyOpen() throws Throwable {
-        IProject project = IrisProjects.create("tabs-keep", null, IrisProjects.Example.BANK, null);
-        try {
-            project.build(IncrementalProjectBuilder.FULL_BUILD, null);
-            IrisPrograms.Program program = IrisPrograms.of(project).get(0);
-            ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program,
-                    program.cluster(null).orElseThrow());
-            IrisClusterTabGroup group = new IrisClusterTabGroup();
-            group.createTabs(null, ILaunchManager.RUN_MODE);
-            ILaunchConfigurationTab[] tabs = group.getTabs();
-            ILaunchConfigurationDialog dialog = (ILaunchConfigurationDialog) Proxy.newProxyInstance(
-                    getClass().getClassLoader(), new Class<?>[] {ILaunchConfigurationDialog.class},
-                    (proxy, method, args) -> {
-                        if (method.getName().equals("updateButtons")) {
-                            for (ILaunchConfigurationTab tab : tabs) {
-                                tab.performApply(config); // as LaunchConfigurationTabGroupViewer.refresh
-                            }
+        onBankConfiguration("tabs-keep", (project, config) -> {
+        IrisClusterTabGroup group = new IrisClusterTabGroup();
+        group.createTabs(null, ILaunchManager.RUN_MODE);
+        ILaunchConfigurationTab[] tabs = group.getTabs();
+        ILaunchConfigurationDialog dialog = (ILaunchConfigurationDialog) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {ILaunchConfigurationDialog.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("updateButtons")) {
+                        for (ILaunchConfigurationTab tab : tabs) {
+                            tab.performApply(config); // as LaunchConfigurationTabGroupViewer.refresh
                         }
-                        return method.getReturnType() == boolean.class ? false
-                                : method.getReturnType() == String.class ? ILaunchManager.RUN_MODE : null;
-                    });
-            for (ILaunchConfigurationTab tab : tabs) {
-                tab.setLaunchConfigurationDialog(dialog);
-                tab.createControl(shell);
-            }
-            shell.open();
-            for (int pass = 0; pass < 2; pass++) {
-                for (ILaunchConfigurationTab tab : tabs) {
-                    tab.initializeFrom(config);
-                    assertEquals("tabs-keep", config.getAttribute(IrisLaunching.ATTR_PROJECT, ""), tab.getName());
-                }
-            }
-            Combo combo = (Combo) Arrays.stream(((Composite) tabs[0].getControl()).getChildren())
-                    .filter(Combo.class::isInstance).findFirst().orElseThrow();
-            assertEquals("tabs-keep", combo.getText());
-            assertTrue(tabs[0].isValid(config), tabs[0].getErrorMessage());
-        } finally {
-            project.delete(true, true, null);
+                    }
+                    return method.getReturnType() == boolean.class ? false
+                            : method.getReturnType() == String.class ? ILaunchManager.RUN_MODE : null;
+                });
+        for (ILaunchConfigurationTab tab : tabs) {
+            tab.setLaunchConfigurationDialog(dialog);
+            tab.createControl(shell);
         }
+        shell.open();
+        for (int pass = 0; pass < 2; pass++) {
+            for (ILaunchConfigurationTab tab : tabs) {
+                tab.initializeFrom(config);
+                assertEquals("tabs-keep", config.getAttribute(IrisLaunching.ATTR_PROJECT, ""), tab.getName());
+            }
+        }
+        Combo combo = (Combo) Arrays.stream(((Composite) tabs[0].getControl()).getChildren())
+                .filter(Combo.class::isInstance).findFirst().orElseThrow();
+        assertEquals("tabs-keep", combo.getText());
+        assertTrue(tabs[0].isValid(config), tabs[0].getErrorMessage());
+        });
     }
 
     /**
@@ -149,40 +142,33 @@ class IrisLaunchTabsTest {
      */
     @Test
     void theProgramTabKeepsTheEventLoopOptionAndTheDataDirectory() throws Throwable {
-        IProject project = IrisProjects.create("tabs-data", null, IrisProjects.Example.BANK, null);
-        try {
-            project.build(IncrementalProjectBuilder.FULL_BUILD, null);
-            IrisPrograms.Program program = IrisPrograms.of(project).get(0);
-            ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program,
-                    program.cluster(null).orElseThrow());
-            config.setAttribute(IrisLaunching.ATTR_PROCESSES_ON_EVENT_LOOP, true);
-            config.setAttribute(IrisLaunching.ATTR_DATA_DIRECTORY, "state/pages");
-            IrisProgramTab tab = new IrisProgramTab();
-            tab.setLaunchConfigurationDialog(quietDialog());
-            tab.createControl(shell);
-            tab.initializeFrom(config);
-            Button loops = descendants(tab.getControl(), Button.class).stream()
-                    .filter(b -> b.getText().startsWith("On the nodes' event loops")).findFirst().orElseThrow();
-            Text data = descendants(tab.getControl(), Text.class).stream()
-                    .filter(t -> t.getMessage().startsWith("iris-data/")).findFirst().orElseThrow();
-            assertTrue(loops.getSelection());
-            assertEquals("state/pages", data.getText());
-            assertTrue(tab.isValid(config), tab.getErrorMessage());
+        onBankConfiguration("tabs-data", (project, config) -> {
+        config.setAttribute(IrisLaunching.ATTR_PROCESSES_ON_EVENT_LOOP, true);
+        config.setAttribute(IrisLaunching.ATTR_DATA_DIRECTORY, "state/pages");
+        IrisProgramTab tab = new IrisProgramTab();
+        tab.setLaunchConfigurationDialog(quietDialog());
+        tab.createControl(shell);
+        tab.initializeFrom(config);
+        Button loops = descendants(tab.getControl(), Button.class).stream()
+                .filter(b -> b.getText().startsWith("On the nodes' event loops")).findFirst().orElseThrow();
+        Text data = descendants(tab.getControl(), Text.class).stream()
+                .filter(t -> t.getMessage().startsWith("iris-data/")).findFirst().orElseThrow();
+        assertTrue(loops.getSelection());
+        assertEquals("state/pages", data.getText());
+        assertTrue(tab.isValid(config), tab.getErrorMessage());
 
-            loops.setSelection(false);
-            data.setText("  elsewhere ");
-            ILaunchConfigurationWorkingCopy applied = config.copy("applied");
-            tab.performApply(applied);
-            assertFalse(applied.getAttribute(IrisLaunching.ATTR_PROCESSES_ON_EVENT_LOOP, true));
-            assertEquals("elsewhere", applied.getAttribute(IrisLaunching.ATTR_DATA_DIRECTORY, ""));
+        loops.setSelection(false);
+        data.setText("  elsewhere ");
+        ILaunchConfigurationWorkingCopy applied = config.copy("applied");
+        tab.performApply(applied);
+        assertFalse(applied.getAttribute(IrisLaunching.ATTR_PROCESSES_ON_EVENT_LOOP, true));
+        assertEquals("elsewhere", applied.getAttribute(IrisLaunching.ATTR_DATA_DIRECTORY, ""));
 
-            java.nio.file.Files.writeString(project.getLocation().toPath().resolve("a-file"), "not a directory");
-            data.setText("a-file");
-            assertFalse(tab.isValid(config));
-            assertEquals("The data directory a-file is a file", tab.getErrorMessage());
-        } finally {
-            project.delete(true, true, null);
-        }
+        java.nio.file.Files.writeString(project.getLocation().toPath().resolve("a-file"), "not a directory");
+        data.setText("a-file");
+        assertFalse(tab.isValid(config));
+        assertEquals("The data directory a-file is a file", tab.getErrorMessage());
+        });
     }
 
     /**
@@ -191,41 +177,60 @@ class IrisLaunchTabsTest {
      */
     @Test
     void theProgramTabKeepsTheSimulationSeedAndSaysWhatASimulationNeeds() throws Throwable {
-        IProject project = IrisProjects.create("tabs-seed", null, IrisProjects.Example.BANK, null);
+        onBankConfiguration("tabs-seed", (project, config) -> {
+        config.setAttribute(IrisLaunching.ATTR_SIMULATION_SEED, "7");
+        config.setAttribute(IrisLaunching.ATTR_EMBEDDED, true);
+        IrisProgramTab tab = new IrisProgramTab();
+        tab.setLaunchConfigurationDialog(quietDialog());
+        tab.createControl(shell);
+        tab.initializeFrom(config);
+        Text seed = descendants(tab.getControl(), Text.class).stream()
+                .filter(t -> t.getMessage().startsWith("a seed:")).findFirst().orElseThrow();
+        assertEquals("7", seed.getText());
+        assertTrue(tab.isValid(config), tab.getErrorMessage()); // the new configuration has the bank's main class
+
+        seed.setText(" 42 ");
+        ILaunchConfigurationWorkingCopy applied = config.copy("applied");
+        tab.performApply(applied);
+        assertEquals("42", applied.getAttribute(IrisLaunching.ATTR_SIMULATION_SEED, ""));
+
+        seed.setText("seven");
+        assertFalse(tab.isValid(config));
+        assertEquals("The simulation's seed must be a whole number, not 'seven'", tab.getErrorMessage());
+        seed.setText("7");
+        descendants(tab.getControl(), Button.class).stream().filter(b -> b.getText().startsWith("One JVM per node"))
+                .findFirst().orElseThrow().setSelection(true);
+        descendants(tab.getControl(), Button.class).stream().filter(b -> b.getText().startsWith("All nodes in one"))
+                .findFirst().orElseThrow().setSelection(false);
+        assertFalse(tab.isValid(config));
+        assertTrue(tab.getErrorMessage().startsWith("A simulation runs all nodes in one JVM"), tab.getErrorMessage());
+        });
+    }
+
+    /** Runs {@code test} on a new configuration of a new, built bank project called {@code name}, deleted after it. */
+    private static void onBankConfiguration(String name, BankTest test) throws Throwable {
+        IProject project = IrisProjects.create(name, null, IrisProjects.Example.BANK, null);
         try {
             project.build(IncrementalProjectBuilder.FULL_BUILD, null);
             IrisPrograms.Program program = IrisPrograms.of(project).get(0);
-            ILaunchConfigurationWorkingCopy config = IrisLaunching.newConfiguration(project, program,
-                    program.cluster(null).orElseThrow());
-            config.setAttribute(IrisLaunching.ATTR_SIMULATION_SEED, "7");
-            config.setAttribute(IrisLaunching.ATTR_EMBEDDED, true);
-            IrisProgramTab tab = new IrisProgramTab();
-            tab.setLaunchConfigurationDialog(quietDialog());
-            tab.createControl(shell);
-            tab.initializeFrom(config);
-            Text seed = descendants(tab.getControl(), Text.class).stream()
-                    .filter(t -> t.getMessage().startsWith("a seed:")).findFirst().orElseThrow();
-            assertEquals("7", seed.getText());
-            assertTrue(tab.isValid(config), tab.getErrorMessage()); // the new configuration has the bank's main class
-
-            seed.setText(" 42 ");
-            ILaunchConfigurationWorkingCopy applied = config.copy("applied");
-            tab.performApply(applied);
-            assertEquals("42", applied.getAttribute(IrisLaunching.ATTR_SIMULATION_SEED, ""));
-
-            seed.setText("seven");
-            assertFalse(tab.isValid(config));
-            assertEquals("The simulation's seed must be a whole number, not 'seven'", tab.getErrorMessage());
-            seed.setText("7");
-            descendants(tab.getControl(), Button.class).stream().filter(b -> b.getText().startsWith("One JVM per node"))
-                    .findFirst().orElseThrow().setSelection(true);
-            descendants(tab.getControl(), Button.class).stream().filter(b -> b.getText().startsWith("All nodes in one"))
-                    .findFirst().orElseThrow().setSelection(false);
-            assertFalse(tab.isValid(config));
-            assertTrue(tab.getErrorMessage().startsWith("A simulation runs all nodes in one JVM"), tab.getErrorMessage());
+            test.run(project, IrisLaunching.newConfiguration(project, program, program.cluster(null).orElseThrow()));
         } finally {
             project.delete(true, true, null);
         }
+    }
+
+    /** A test of a configuration of a bank project. */
+    private interface BankTest {
+        void run(IProject project, ILaunchConfigurationWorkingCopy config) throws Throwable;
+    }
+
+    /** A Program tab on {@link #shell}, filled from {@code config}, whose dialog answers nothing. */
+    private IrisProgramTab programTab(ILaunchConfigurationWorkingCopy config) {
+        IrisProgramTab tab = new IrisProgramTab();
+        tab.setLaunchConfigurationDialog(quietDialog());
+        tab.createControl(shell);
+        tab.initializeFrom(config);
+        return tab;
     }
 
     /** A dialog that answers every question with nothing. */
