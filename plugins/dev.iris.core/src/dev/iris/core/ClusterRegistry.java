@@ -2,6 +2,7 @@ package dev.iris.core;
 
 import dev.iris.core.monitor.ClusterMonitor;
 import dev.iris.runtime.transport.Handshake;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,7 +35,7 @@ public final class ClusterRegistry {
             project = project == null ? "" : project;
             Objects.requireNonNull(state, "state");
             nodes = List.copyOf(nodes);
-            if (name.isBlank() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Handshake.MAX_NAME_BYTES) {
+            if (name.isBlank() || name.getBytes(StandardCharsets.UTF_8).length > Handshake.MAX_NAME_BYTES) {
                 throw new IllegalArgumentException("a cluster name has 1 to " + Handshake.MAX_NAME_BYTES
                         + " bytes and is not blank: '" + name + "'");
             }

@@ -12,7 +12,12 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.core.resources.IFile;
+import org.eclipse.core.resources.IResource;
+import org.eclipse.core.resources.IResourceChangeEvent;
+import org.eclipse.core.resources.IResourceDelta;
+import org.eclipse.core.resources.ResourcesPlugin;
 import org.eclipse.emf.common.util.URI;
 import org.eclipse.xtext.resource.XtextResource;
 import org.eclipse.xtext.resource.XtextResourceSet;
@@ -35,34 +40,34 @@ public final class IrisLanguage {
     private final Injector injector;
     private final IrisCompiler compiler;
     private final ExecutorService pool;
-    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong generation = new AtomicLong();
 
     private IrisLanguage() {
         injector = new IrisIdeSetup().createInjectorAndDoEMFRegistration();
         compiler = injector.getInstance(IrisCompiler.class);
         pool = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("iris-content-assist-", 0).factory());
-        org.eclipse.core.resources.ResourcesPlugin.getWorkspace().addResourceChangeListener(event -> {
+        ResourcesPlugin.getWorkspace().addResourceChangeListener(event -> {
             if (event.getDelta() != null && touchesIris(event.getDelta())) {
                 generation.incrementAndGet();
             }
-        }, org.eclipse.core.resources.IResourceChangeEvent.POST_CHANGE);
+        }, IResourceChangeEvent.POST_CHANGE);
     }
 
     /**
      * Whether {@code delta} touches an {@code .iris} file of a program: not one in a folder the
      * compiler skips ({@link IrisCompiler#skipped}: build output, {@code src-gen}, hidden folders).
      */
-    public static boolean touchesIris(org.eclipse.core.resources.IResourceDelta delta) {
-        org.eclipse.core.resources.IResource r = delta.getResource();
-        if (r.getType() != org.eclipse.core.resources.IResource.ROOT
-                && r.getType() != org.eclipse.core.resources.IResource.PROJECT
+    public static boolean touchesIris(IResourceDelta delta) {
+        IResource r = delta.getResource();
+        if (r.getType() != IResource.ROOT
+                && r.getType() != IResource.PROJECT
                 && IrisCompiler.skipped(Path.of(r.getProjectRelativePath().toString()))) {
             return false;
         }
         if (r instanceof IFile file && isIrisFile(file)) {
             return true;
         }
-        for (org.eclipse.core.resources.IResourceDelta child : delta.getAffectedChildren()) {
+        for (IResourceDelta child : delta.getAffectedChildren()) {
             if (touchesIris(child)) {
                 return true;
             }

@@ -165,7 +165,7 @@ public final class IrisModel {
                     issue.getSeverity(), issue.getCode(), issue.getMessage(),
                     issue.getData() == null ? List.of() : Arrays.asList(issue.getData())));
         }
-        problems.sort(java.util.Comparator.comparingInt(p -> p.region().offset()));
+        problems.sort(Comparator.comparingInt(p -> p.region().offset()));
         return problems;
     }
 
@@ -196,7 +196,7 @@ public final class IrisModel {
         // the contexts are computed in parallel: one at the word being typed, others after the
         // token before it; like an editor, keep what matches the word being typed, and replace it
         String prefix = Arrays.stream(contexts).map(ContentAssistContext::getPrefix)
-                .max(java.util.Comparator.comparingInt(String::length)).orElse("");
+                .max(Comparator.comparingInt(String::length)).orElse("");
         Map<String, ContentAssistEntry> unique = new LinkedHashMap<>();
         for (ContentAssistEntry entry : acceptor.getEntries()) {
             if (entry.getProposal().regionMatches(true, 0, prefix, 0, prefix.length())) {

@@ -7,6 +7,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.core.resources.IContainer;
@@ -123,7 +124,7 @@ public final class IrisProjects {
     private static void copyExample(IProject project, Example example, IProgressMonitor monitor) throws CoreException {
         Bundle bundle = FrameworkUtil.getBundle(IrisProjects.class);
         String base = "templates/" + example.directory + "/";
-        java.util.Enumeration<URL> found = bundle.findEntries(base, "*", true);
+        Enumeration<URL> found = bundle.findEntries(base, "*", true);
         List<URL> entries = found == null ? List.of()
                 : Collections.list(found).stream().filter(u -> !u.getPath().endsWith("/")).toList();
         if (entries.isEmpty()) {

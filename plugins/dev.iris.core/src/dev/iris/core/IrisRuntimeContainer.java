@@ -1,5 +1,6 @@
 package dev.iris.core;
 
+import dev.iris.runtime.Kernel;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -51,7 +52,7 @@ public final class IrisRuntimeContainer implements IClasspathContainer {
      * @throws IOException if a bundle is not a file or directory on disk
      */
     public static IrisRuntimeContainer create() throws IOException {
-        Bundle runtime = FrameworkUtil.getBundle(dev.iris.runtime.Kernel.class);
+        Bundle runtime = FrameworkUtil.getBundle(Kernel.class);
         Set<Bundle> seen = new LinkedHashSet<>();
         Deque<Bundle> todo = new ArrayDeque<>(List.of(runtime));
         while (!todo.isEmpty()) {

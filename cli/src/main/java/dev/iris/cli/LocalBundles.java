@@ -1,11 +1,12 @@
 package dev.iris.cli;
 
 import dev.iris.dsl.export.NodeBundles;
-
 import dev.iris.runtime.Codecs;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
 import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.launch.GeneratedSystem;
+import dev.iris.runtime.security.ClusterAuthority;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,11 +33,11 @@ import java.util.concurrent.TimeUnit;
 public final class LocalBundles implements AutoCloseable {
     private final List<Process> jvms = new ArrayList<>();
     /** Each node JVM's standard output, read all along (a full pipe would block the node). */
-    private final List<java.util.concurrent.BlockingQueue<String>> outputs = new ArrayList<>();
+    private final List<BlockingQueue<String>> outputs = new ArrayList<>();
     private final List<Path> bundles;
     private final List<Node> clients = new ArrayList<>();
     /** The exported cluster's authority: clients get credentials from it, as an operator would. */
-    private final dev.iris.runtime.security.ClusterAuthority authority;
+    private final ClusterAuthority authority;
     private final String cluster;
     private final List<InetSocketAddress> addresses = new ArrayList<>();
     /** More environment for every node's launcher. */
@@ -42,7 +45,7 @@ public final class LocalBundles implements AutoCloseable {
     /** Put in a node JVM's output queue when its standard output ends. */
     private static final String EXITED = new String("(exited)");
 
-    private LocalBundles(String cluster, List<Path> bundles, dev.iris.runtime.security.ClusterAuthority authority,
+    private LocalBundles(String cluster, List<Path> bundles, ClusterAuthority authority,
             Map<String, String> environment) {
         this.cluster = cluster;
         this.bundles = bundles;
@@ -71,11 +74,11 @@ public final class LocalBundles implements AutoCloseable {
         StringWriter errors = new StringWriter();
         List<Path> bundles;
         String name;
-        dev.iris.runtime.security.ClusterAuthority authority;
+        ClusterAuthority authority;
         try (Program p = Program.compile(program, new PrintWriter(errors))) {
-            var system = dev.iris.runtime.launch.GeneratedSystem.of(p.systemClass());
+            var system = GeneratedSystem.of(p.systemClass());
             Object chosen = system.cluster(cluster);
-            name = dev.iris.runtime.launch.GeneratedSystem.name(chosen);
+            name = GeneratedSystem.name(chosen);
             bundles = NodeBundles.write(p.forExport(), system, chosen, out);
             authority = NodeBundles.authority(out, name);
         } catch (UserError e) {
@@ -139,7 +142,7 @@ public final class LocalBundles implements AutoCloseable {
         builder.environment().put("IRIS_SEEDS", String.join(",", seeds));
         builder.environment().putAll(environment);
         Process jvm = builder.start();
-        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         outputs.add(lines);
         Thread.ofVirtual().start(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(),

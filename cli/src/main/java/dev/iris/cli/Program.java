@@ -1,9 +1,9 @@
 package dev.iris.cli;
 
-import dev.iris.dsl.export.NodeBundles;
-
 import dev.iris.dsl.compiler.IrisCompiler;
 import dev.iris.dsl.compiler.IrisCompiler.Origin;
+import dev.iris.dsl.export.NodeBundles;
+import dev.iris.runtime.launch.GeneratedSystem;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -205,7 +205,7 @@ final class Program implements AutoCloseable {
     /** The generated {@code <Name>System} class. */
     Class<?> systemClass() {
         List<String> systems = generatedClasses.stream()
-                .filter(c -> dev.iris.runtime.launch.GeneratedSystem.isSystemClass(load(c))).toList();
+                .filter(c -> GeneratedSystem.isSystemClass(load(c))).toList();
         if (systems.size() != 1) {
             throw new UserError(2, "the program declares " + systems.size() + " systems " + systems
                     + "; run one system at a time");

@@ -2,6 +2,7 @@ package dev.iris.core.launching;
 
 import dev.iris.core.IrisRuntimeContainer;
 import dev.iris.dsl.export.NodeBundles;
+import dev.iris.runtime.Node;
 import dev.iris.runtime.launch.GeneratedSystem;
 import java.io.IOException;
 import java.net.URL;
@@ -81,7 +82,7 @@ public final class IrisExport {
         }
         progress.worked(1);
         try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-                dev.iris.runtime.Node.class.getClassLoader())) {
+                Node.class.getClassLoader())) {
             GeneratedSystem system = GeneratedSystem.load(program.systemClass(), loader);
             Object spec = system.cluster(cluster);
             List<Class<?>> userClasses = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.core.resources.IProject;
 import org.eclipse.core.resources.IResource;
 import org.eclipse.core.resources.ResourcesPlugin;
@@ -12,9 +13,11 @@ import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.Platform;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.debug.core.DebugPlugin;
+import org.eclipse.debug.core.ILaunch;
 import org.eclipse.debug.core.ILaunchConfiguration;
 import org.eclipse.debug.core.ILaunchConfigurationType;
 import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
+import org.eclipse.debug.core.model.IProcess;
 import org.eclipse.jdt.core.JavaCore;
 import org.eclipse.jdt.launching.IJavaLaunchConfigurationConstants;
 import org.osgi.framework.FrameworkUtil;
@@ -102,17 +105,17 @@ public final class IrisLaunching {
     public static final String ATTR_PROCESS_ADDRESS = "dev.iris.core.process.address";
 
     /** The running JVM of {@code node} of {@code cluster} among the IDE's launches, if there is one. */
-    public static java.util.Optional<org.eclipse.debug.core.model.IProcess> nodeProcess(String cluster, String node) {
-        for (org.eclipse.debug.core.ILaunch launch : org.eclipse.debug.core.DebugPlugin.getDefault().getLaunchManager()
+    public static Optional<IProcess> nodeProcess(String cluster, String node) {
+        for (ILaunch launch : DebugPlugin.getDefault().getLaunchManager()
                 .getLaunches()) {
-            for (org.eclipse.debug.core.model.IProcess process : launch.getProcesses()) {
+            for (IProcess process : launch.getProcesses()) {
                 if (!process.isTerminated() && cluster.equals(process.getAttribute(ATTR_PROCESS_CLUSTER))
                         && node.equals(process.getAttribute(ATTR_PROCESS_NODE))) {
-                    return java.util.Optional.of(process);
+                    return Optional.of(process);
                 }
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /**
@@ -122,11 +125,11 @@ public final class IrisLaunching {
      * @throws CoreException if the IDE runs no such node
      */
     public static void kill(String cluster, String node) throws CoreException {
-        org.eclipse.debug.core.model.IProcess process = nodeProcess(cluster, node).orElseThrow(() -> new CoreException(
-                org.eclipse.core.runtime.Status.error("the IDE runs no node '" + node + "' of cluster '" + cluster
+        IProcess process = nodeProcess(cluster, node).orElseThrow(() -> new CoreException(
+                Status.error("the IDE runs no node '" + node + "' of cluster '" + cluster
                         + "'")));
-        String pid = process.getAttribute(org.eclipse.debug.core.model.IProcess.ATTR_PROCESS_ID);
-        java.util.Optional<ProcessHandle> handle = pid == null ? java.util.Optional.empty()
+        String pid = process.getAttribute(IProcess.ATTR_PROCESS_ID);
+        Optional<ProcessHandle> handle = pid == null ? Optional.empty()
                 : ProcessHandle.of(Long.parseLong(pid));
         if (handle.isPresent()) {
             handle.get().destroyForcibly();
@@ -142,13 +145,13 @@ public final class IrisLaunching {
      * The open project named {@code name}, if there is one; empty for a blank or invalid name (a
      * new configuration's), where {@code getProject} would throw.
      */
-    public static java.util.Optional<IProject> openProject(String name) {
+    public static Optional<IProject> openProject(String name) {
         String trimmed = name == null ? "" : name.strip();
         if (!ResourcesPlugin.getWorkspace().validateName(trimmed, IResource.PROJECT).isOK()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         IProject project = ResourcesPlugin.getWorkspace().getRoot().getProject(trimmed);
-        return project.isAccessible() ? java.util.Optional.of(project) : java.util.Optional.empty();
+        return project.isAccessible() ? Optional.of(project) : Optional.empty();
     }
 
     /** The launch configuration type. */
@@ -175,7 +178,7 @@ public final class IrisLaunching {
         List<String> mains = IrisPrograms.mainTypes(JavaCore.create(project));
         copy.setAttribute(ATTR_MAIN, mains.size() == 1 ? mains.get(0) : "");
         copy.setAttribute(DebugPlugin.ATTR_PROCESS_FACTORY_ID, PROCESS_FACTORY_ID);
-        copy.setMappedResources(new org.eclipse.core.resources.IResource[] {project});
+        copy.setMappedResources(new IResource[] {project});
         return copy;
     }
 

@@ -1,8 +1,10 @@
 package dev.iris.core.launching;
 
 import dev.iris.core.IrisLanguage;
+import dev.iris.core.internal.IrisBuilder;
 import dev.iris.dsl.compiler.IrisCompiler;
 import dev.iris.dsl.generator.IrisGenerator;
+import dev.iris.dsl.iris.Group;
 import dev.iris.dsl.iris.IrisSystem;
 import dev.iris.dsl.iris.Placement;
 import java.nio.file.Path;
@@ -10,9 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.eclipse.core.resources.IProject;
-import dev.iris.core.internal.IrisBuilder;
 import org.eclipse.core.runtime.CoreException;
+import org.eclipse.emf.common.util.URI;
+import org.eclipse.emf.ecore.resource.Resource;
 import org.eclipse.jdt.core.ICompilationUnit;
 import org.eclipse.jdt.core.IJavaElement;
 import org.eclipse.jdt.core.IJavaProject;
@@ -20,8 +24,6 @@ import org.eclipse.jdt.core.IMethod;
 import org.eclipse.jdt.core.IPackageFragment;
 import org.eclipse.jdt.core.IPackageFragmentRoot;
 import org.eclipse.jdt.core.IType;
-import org.eclipse.emf.common.util.URI;
-import org.eclipse.emf.ecore.resource.Resource;
 import org.eclipse.xtext.EcoreUtil2;
 import org.eclipse.xtext.resource.XtextResourceSet;
 
@@ -95,9 +97,9 @@ public final class IrisPrograms {
                     }
                     clusters.add(new Cluster(c.getName(), List.copyOf(nodes)));
                 }
-                Map<Integer, String> groups = new java.util.TreeMap<>();
-                for (dev.iris.dsl.iris.Group g : EcoreUtil2.typeSelect(system.getElements(),
-                        dev.iris.dsl.iris.Group.class)) {
+                Map<Integer, String> groups = new TreeMap<>();
+                for (Group g : EcoreUtil2.typeSelect(system.getElements(),
+                        Group.class)) {
                     if (g.isWellKnown() && g.getName() != null) {
                         groups.put(g.getWellKnownId(), g.getName());
                     }

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -143,7 +144,7 @@ public final class MessageTrace {
             int index = steps.size();
             lanes.add(e.node());
             if (e.event() instanceof MessageEvent m) {
-                steps.add(new Step(index, e.node(), e.clock(), m.kind().name().toLowerCase(java.util.Locale.ROOT)
+                steps.add(new Step(index, e.node(), e.clock(), m.kind().name().toLowerCase(Locale.ROOT)
                         + " " + m.message()));
                 if (m.peer() != null) {
                     lanes.add(m.peer());
@@ -186,7 +187,7 @@ public final class MessageTrace {
                 }
             } else {
                 MemoryEvent m = (MemoryEvent) e.event();
-                steps.add(new Step(index, e.node(), e.clock(), m.kind().name().toLowerCase(java.util.Locale.ROOT)
+                steps.add(new Step(index, e.node(), e.clock(), m.kind().name().toLowerCase(Locale.ROOT)
                         + " page " + m.page()));
                 if (m.peer() != null) {
                     lanes.add(m.peer());
@@ -360,7 +361,7 @@ public final class MessageTrace {
             int y1 = l[1];
             int x2 = l[2];
             int y2 = l[3];
-            svg.append("<line class=\"").append(a.kind().name().toLowerCase(java.util.Locale.ROOT))
+            svg.append("<line class=\"").append(a.kind().name().toLowerCase(Locale.ROOT))
                     .append("\" x1=\"").append(x1).append("\" y1=\"").append(y1).append("\" x2=\"").append(x2)
                     .append("\" y2=\"").append(y2).append("\" stroke=\"").append(color(a.kind()))
                     .append("\" marker-end=\"url(#head)\"><title>").append(escape(a.summary()))

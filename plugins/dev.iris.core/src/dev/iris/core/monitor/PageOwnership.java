@@ -4,9 +4,15 @@ import dev.iris.runtime.dsm.ClusterPageTable;
 import dev.iris.runtime.dsm.MemoryEvent;
 import dev.iris.runtime.dsm.PageInfo;
 import dev.iris.runtime.dsm.PageInfo.State;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,7 +47,7 @@ public final class PageOwnership {
         long writeFaults;
         long invalidations;
         long transfers;
-        java.util.ArrayDeque<String> transitions;
+        ArrayDeque<String> transitions;
         long version;
 
         Entry(long page, String region) {
@@ -70,7 +76,7 @@ public final class PageOwnership {
 
     /** Every node the model has heard of: owners, and nodes with access to a page. */
     public Set<String> nodes() {
-        return java.util.Collections.unmodifiableSet(nodes);
+        return Collections.unmodifiableSet(nodes);
     }
 
     /** The model of {@code table}: owners, states, copysets and counts as the nodes reported them. */
@@ -99,7 +105,7 @@ public final class PageOwnership {
      * monitor dropped events and sent the table again).
      */
     public void replaceNode(String node, List<PageInfo> table) {
-        Set<Long> listed = new java.util.HashSet<>();
+        Set<Long> listed = new HashSet<>();
         nodes.add(node);
         for (PageInfo info : table) {
             listed.add(info.page());
@@ -127,7 +133,7 @@ public final class PageOwnership {
      * already running).
      */
     public List<PageInfo> tableOf(String node) {
-        List<PageInfo> table = new java.util.ArrayList<>();
+        List<PageInfo> table = new ArrayList<>();
         for (Entry e : pages.values()) {
             State state = e.states.get(node);
             boolean owner = node.equals(e.owner);
@@ -161,7 +167,7 @@ public final class PageOwnership {
         byte[] kind = new byte[n];
         short[] copies = new short[n];
         byte[] access = new byte[n * nodes.size()];
-        Map<String, Integer> index = new java.util.HashMap<>();
+        Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             index.put(nodes.get(i), i);
         }
@@ -268,12 +274,12 @@ public final class PageOwnership {
         if (event.kind() == MemoryEvent.Kind.OWNERSHIP_GAINED || event.kind() == MemoryEvent.Kind.OWNERSHIP_LOST
                 || event.kind() == MemoryEvent.Kind.INVALIDATED || event.kind() == MemoryEvent.Kind.PAGE_RECEIVED) {
             if (e.transitions == null) {
-                e.transitions = new java.util.ArrayDeque<>(TRANSITIONS);
+                e.transitions = new ArrayDeque<>(TRANSITIONS);
             }
             if (e.transitions.size() == TRANSITIONS) {
                 e.transitions.removeFirst();
             }
-            e.transitions.addLast(node + " " + event.kind().name().toLowerCase(java.util.Locale.ROOT)
+            e.transitions.addLast(node + " " + event.kind().name().toLowerCase(Locale.ROOT)
                     + (event.peer() == null ? "" : " (" + event.peer() + ")") + " @" + event.clock());
         }
         if (event.peer() != null) {

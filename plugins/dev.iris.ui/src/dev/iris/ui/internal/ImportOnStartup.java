@@ -5,6 +5,7 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.core.resources.ResourcesPlugin;
 import org.eclipse.core.resources.WorkspaceJob;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
@@ -46,7 +47,7 @@ public final class ImportOnStartup implements IStartup {
                 return family == ImportOnStartup.class;
             }
         };
-        job.setRule(org.eclipse.core.resources.ResourcesPlugin.getWorkspace().getRoot());
+        job.setRule(ResourcesPlugin.getWorkspace().getRoot());
         job.schedule();
     }
 }

@@ -1,6 +1,8 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.dsm.ClusterPageTable;
 import dev.iris.runtime.dsm.MemoryConfig;
+import dev.iris.runtime.dsm.PageInfo;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
@@ -8,8 +10,11 @@ import io.netty.channel.local.LocalIoHandler;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
@@ -30,7 +35,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final Codecs codecs;
     private final MemoryConfig memory;
     private final UnaryOperator<NodeConfig> configure;
-    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
     private final int instance = INSTANCES.incrementAndGet();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory()); // see above
     private final List<Node> nodes = new ArrayList<>();
@@ -140,12 +145,12 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     /** The page table of the cluster's shared memory, merged from every node's snapshot. */
-    public dev.iris.runtime.dsm.ClusterPageTable pageTable() {
-        java.util.Map<String, List<dev.iris.runtime.dsm.PageInfo>> snapshots = new java.util.LinkedHashMap<>();
+    public ClusterPageTable pageTable() {
+        Map<String, List<PageInfo>> snapshots = new LinkedHashMap<>();
         for (Node node : nodes()) {
             snapshots.put(node.id().name(), node.memory().snapshot());
         }
-        return dev.iris.runtime.dsm.ClusterPageTable.of(snapshots);
+        return ClusterPageTable.of(snapshots);
     }
 
     /** Node {@code i}, counting from 0. */

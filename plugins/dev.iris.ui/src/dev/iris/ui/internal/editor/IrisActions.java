@@ -5,6 +5,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.core.filebuffers.FileBuffers;
 import org.eclipse.core.filebuffers.ITextFileBuffer;
 import org.eclipse.core.filebuffers.ITextFileBufferManager;
@@ -149,7 +150,7 @@ final class IrisActions {
     /** Opens the declaration of the name at the caret. */
     static void openDeclaration(IrisEditor editor) {
         int offset = selection(editor).getOffset();
-        java.util.Optional<IrisModel.Target> target = editor.withModel(editor.document(), m -> m.declaration(offset));
+        Optional<IrisModel.Target> target = editor.withModel(editor.document(), m -> m.declaration(offset));
         target.ifPresent(t -> open(editor, t));
     }
 

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IMarker;
 import org.eclipse.core.resources.IResource;
@@ -36,6 +37,7 @@ import org.eclipse.jface.text.source.projection.ProjectionAnnotation;
 import org.eclipse.jface.text.source.projection.ProjectionAnnotationModel;
 import org.eclipse.jface.text.source.projection.ProjectionSupport;
 import org.eclipse.jface.text.source.projection.ProjectionViewer;
+import org.eclipse.jface.util.IPropertyChangeListener;
 import org.eclipse.jface.viewers.IPostSelectionProvider;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
@@ -47,6 +49,7 @@ import org.eclipse.ui.editors.text.TextEditor;
 import org.eclipse.ui.texteditor.ChainedPreferenceStore;
 import org.eclipse.ui.texteditor.ITextEditorActionConstants;
 import org.eclipse.ui.views.contentoutline.IContentOutlinePage;
+import org.eclipse.xtext.util.CancelIndicator;
 
 /**
  * The Iris editor: a text editor on the JFace text framework whose language support (problems,
@@ -79,7 +82,7 @@ public final class IrisEditor extends TextEditor {
     private Map<ProjectionAnnotation, Position> folds = new HashMap<>();
     private List<Annotation> occurrences = List.of();
     private final Job occurrencesJob = Job.createSystem("Iris occurrences", this::markOccurrences);
-    private final org.eclipse.jface.util.IPropertyChangeListener repaint = e -> {
+    private final IPropertyChangeListener repaint = e -> {
         if (getSourceViewer() != null) {
             getSourceViewer().invalidateTextPresentation();
         }
@@ -213,7 +216,7 @@ public final class IrisEditor extends TextEditor {
      * Runs {@code work} on a model of the document's current text (kept up to date by partial
      * parsing), in the caller's thread; one piece of work at a time.
      */
-    public <T> T withModel(IDocument document, java.util.function.Function<IrisModel, T> work) {
+    public <T> T withModel(IDocument document, Function<IrisModel, T> work) {
         return interactive.compute(document, (model, stamp) -> work.apply(model));
     }
 
@@ -248,7 +251,7 @@ public final class IrisEditor extends TextEditor {
 
     /** Called by the reconciler, off the UI thread: parse once, then show the results. */
     void reconcile(IDocument document, IProgressMonitor monitor) {
-        org.eclipse.xtext.util.CancelIndicator cancel = () -> monitor != null && monitor.isCanceled();
+        CancelIndicator cancel = () -> monitor != null && monitor.isCanceled();
         record Results(long stamp, List<IrisModel.Problem> problems, List<IrisModel.Highlight> highlights,
                 List<IrisModel.Symbol> outline, List<IrisModel.Region> folding) {
         }

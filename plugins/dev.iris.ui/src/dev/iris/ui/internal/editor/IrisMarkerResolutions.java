@@ -14,6 +14,7 @@ import org.eclipse.core.runtime.IPath;
 import org.eclipse.jface.text.BadLocationException;
 import org.eclipse.ui.IMarkerResolution;
 import org.eclipse.ui.IMarkerResolutionGenerator2;
+import org.eclipse.xtext.util.CancelIndicator;
 
 /**
  * Quick fixes for Iris problem markers (Problems view, ruler, Ctrl+1): the fixes the language's
@@ -56,7 +57,7 @@ public final class IrisMarkerResolutions implements IMarkerResolutionGenerator2 
                 IrisModel model = IrisLanguage.get().parse(file, text);
                 String code = marker.getAttribute(IrisMarkers.CODE, "");
                 int offset = marker.getAttribute(IMarker.CHAR_START, -1);
-                return model.problems(org.eclipse.xtext.util.CancelIndicator.NullImpl).stream()
+                return model.problems(CancelIndicator.NullImpl).stream()
                         .filter(p -> code.equals(p.code()) && p.region().offset() == offset).findFirst()
                         .map(model::fixes).orElse(List.of());
             } finally {

@@ -1,12 +1,14 @@
 package dev.iris.ui.internal.editor;
 
 import dev.iris.core.IrisModel;
+import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.viewers.ITreeContentProvider;
 import org.eclipse.jface.viewers.LabelProvider;
 import org.eclipse.jface.viewers.TreeViewer;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.TreeItem;
 import org.eclipse.ui.views.contentoutline.ContentOutlinePage;
 
 /** The Outline of an Iris file: its declarations and what they contain; selecting one reveals it. */
@@ -71,13 +73,13 @@ final class IrisOutlinePage extends ContentOutlinePage {
 
     /** The labels of the items shown, depth first (for tests). */
     List<String> labels() {
-        List<String> labels = new java.util.ArrayList<>();
+        List<String> labels = new ArrayList<>();
         collect(getTreeViewer().getTree().getItems(), labels);
         return labels;
     }
 
-    private static void collect(org.eclipse.swt.widgets.TreeItem[] items, List<String> into) {
-        for (org.eclipse.swt.widgets.TreeItem item : items) {
+    private static void collect(TreeItem[] items, List<String> into) {
+        for (TreeItem item : items) {
             into.add(item.getText());
             collect(item.getItems(), into);
         }

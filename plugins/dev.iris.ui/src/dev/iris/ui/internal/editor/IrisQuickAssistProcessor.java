@@ -1,10 +1,12 @@
 package dev.iris.ui.internal.editor;
 
+import dev.iris.core.IrisModel;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IMarker;
+import org.eclipse.jface.text.BadLocationException;
 import org.eclipse.jface.text.IDocument;
 import org.eclipse.jface.text.Position;
 import org.eclipse.jface.text.contentassist.ICompletionProposal;
@@ -52,13 +54,13 @@ final class IrisQuickAssistProcessor implements IQuickAssistProcessor {
                     proposals.add(proposal(fix, (IFile) marker.getResource()));
                 }
             }
-        } catch (org.eclipse.jface.text.BadLocationException e) {
+        } catch (BadLocationException e) {
             return new ICompletionProposal[0];
         }
         return proposals.toArray(ICompletionProposal[]::new);
     }
 
-    private static ICompletionProposal proposal(dev.iris.core.IrisModel.Fix fix, IFile file) {
+    private static ICompletionProposal proposal(IrisModel.Fix fix, IFile file) {
         return new ICompletionProposal() {
             @Override
             public void apply(IDocument document) {

@@ -4,6 +4,7 @@ import dev.iris.core.IrisLanguage;
 import dev.iris.core.IrisModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.jface.text.DocumentEvent;
@@ -79,7 +80,7 @@ final class LiveModel {
     }
 
     /** Runs {@code work} on the model of the document's current text, and the text's stamp. */
-    synchronized <T> T compute(IDocument document, java.util.function.BiFunction<IrisModel, Long, T> work) {
+    synchronized <T> T compute(IDocument document, BiFunction<IrisModel, Long, T> work) {
         long now;
         String text;
         while (true) { // the text and its stamp, read again if an edit came in between

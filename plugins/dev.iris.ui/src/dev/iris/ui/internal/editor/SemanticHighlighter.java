@@ -2,6 +2,7 @@ package dev.iris.ui.internal.editor;
 
 import dev.iris.core.IrisModel;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.eclipse.jface.text.BadLocationException;
 import org.eclipse.jface.text.BadPositionCategoryException;
@@ -9,6 +10,7 @@ import org.eclipse.jface.text.DefaultPositionUpdater;
 import org.eclipse.jface.text.IDocument;
 import org.eclipse.jface.text.IRegion;
 import org.eclipse.jface.text.ITextPresentationListener;
+import org.eclipse.jface.text.ITextViewerExtension4;
 import org.eclipse.jface.text.Position;
 import org.eclipse.jface.text.TextAttribute;
 import org.eclipse.jface.text.TextPresentation;
@@ -41,7 +43,7 @@ final class SemanticHighlighter implements ITextPresentationListener {
     SemanticHighlighter(ISourceViewer viewer, IrisColors colors) {
         this.viewer = viewer;
         this.colors = colors;
-        if (viewer instanceof org.eclipse.jface.text.ITextViewerExtension4 v) {
+        if (viewer instanceof ITextViewerExtension4 v) {
             v.addTextPresentationListener(this);
         }
     }
@@ -93,7 +95,7 @@ final class SemanticHighlighter implements ITextPresentationListener {
                 ranges.add(new StyleRange(start, end - start, a.getForeground(), null, a.getStyle()));
             }
         }
-        ranges.sort(java.util.Comparator.comparingInt(r -> r.start));
+        ranges.sort(Comparator.comparingInt(r -> r.start));
         if (!ranges.isEmpty()) {
             presentation.mergeStyleRanges(ranges.toArray(StyleRange[]::new));
         }

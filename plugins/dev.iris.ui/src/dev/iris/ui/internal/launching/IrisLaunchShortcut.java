@@ -8,6 +8,7 @@ import org.eclipse.core.resources.IProject;
 import org.eclipse.core.resources.IResource;
 import org.eclipse.core.runtime.Adapters;
 import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.Status;
 import org.eclipse.debug.core.DebugPlugin;
 import org.eclipse.debug.core.ILaunchConfiguration;
 import org.eclipse.debug.ui.DebugUITools;
@@ -60,7 +61,7 @@ public final class IrisLaunchShortcut implements ILaunchShortcut {
      */
     public static ILaunchConfiguration configuration(IProject project) throws CoreException {
         if (!IrisNature.isIrisProject(project)) {
-            throw new CoreException(org.eclipse.core.runtime.Status.error(project.getName() + " is not an Iris project"));
+            throw new CoreException(Status.error(project.getName() + " is not an Iris project"));
         }
         List<IrisPrograms.Program> programs = IrisPrograms.of(project);
         for (IrisPrograms.Program program : programs) {
@@ -78,7 +79,7 @@ public final class IrisLaunchShortcut implements ILaunchShortcut {
             }
             return IrisLaunching.newConfiguration(project, program, cluster.get()).doSave();
         }
-        throw new CoreException(org.eclipse.core.runtime.Status.error(
+        throw new CoreException(Status.error(
                 "project " + project.getName() + " declares no system with a cluster to launch"));
     }
 }

@@ -3,6 +3,7 @@ package dev.iris.ui.internal.launching;
 import dev.iris.core.launching.IrisLaunching;
 import dev.iris.core.launching.IrisPrograms;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.eclipse.core.resources.IProject;
 import org.eclipse.core.runtime.CoreException;
@@ -15,6 +16,7 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
+import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
 
 /**
@@ -32,7 +34,7 @@ public final class IrisNodesTab extends AbstractLaunchConfigurationTab {
         table = new Table(c, SWT.CHECK | SWT.BORDER | SWT.FULL_SELECTION);
         table.setHeaderVisible(true);
         for (String title : new String[] {"Node", "Address", "Runs"}) {
-            new org.eclipse.swt.widgets.TableColumn(table, SWT.NONE).setText(title);
+            new TableColumn(table, SWT.NONE).setText(title);
         }
         GridDataFactory.fillDefaults().grab(true, true).applyTo(table);
         table.addListener(SWT.Selection, e -> {
@@ -66,7 +68,7 @@ public final class IrisNodesTab extends AbstractLaunchConfigurationTab {
                             item.setChecked(chosen.isEmpty() || chosen.contains(node.name()));
                         }
                     });
-            for (org.eclipse.swt.widgets.TableColumn column : table.getColumns()) {
+            for (TableColumn column : table.getColumns()) {
                 column.pack();
             }
         } catch (CoreException e) {
@@ -98,7 +100,7 @@ public final class IrisNodesTab extends AbstractLaunchConfigurationTab {
 
     @Override
     public boolean isValid(ILaunchConfiguration configuration) {
-        boolean any = table.getItemCount() == 0 || java.util.Arrays.stream(table.getItems()).anyMatch(TableItem::getChecked);
+        boolean any = table.getItemCount() == 0 || Arrays.stream(table.getItems()).anyMatch(TableItem::getChecked);
         setErrorMessage(any ? null : "Check at least one node");
         return any;
     }

@@ -1,5 +1,6 @@
 package dev.iris.ui.internal.views;
 
+import dev.iris.runtime.security.NodeCredentials;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ final class AttachClusterDialog extends TitleAreaDialog {
             throw new IllegalArgumentException("give the address of at least one monitor (host:port)");
         }
         Path dir = credentials.isBlank() ? null : Path.of(credentials.strip());
-        if (dir != null && !dev.iris.runtime.security.NodeCredentials.present(dir)) {
+        if (dir != null && !NodeCredentials.present(dir)) {
             throw new IllegalArgumentException(dir + " holds no credentials (ca.pem, node.pem, node-key.pem)");
         }
         return new Target(cluster.strip(), List.copyOf(addresses), dir);

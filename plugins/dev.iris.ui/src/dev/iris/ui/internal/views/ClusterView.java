@@ -5,16 +5,24 @@ import dev.iris.core.ClusterRegistry.Cluster;
 import dev.iris.core.launching.IrisLaunching;
 import dev.iris.core.monitor.ClusterMonitor;
 import dev.iris.core.monitor.PageOwnership;
+import dev.iris.runtime.IpcException;
 import dev.iris.runtime.dsm.Durability;
 import dev.iris.runtime.monitor.MonitorMessage;
+import dev.iris.runtime.security.NodeCredentials;
 import dev.iris.runtime.transport.Handshake;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jface.action.Action;
+import org.eclipse.jface.dialogs.ErrorDialog;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.viewers.ArrayContentProvider;
@@ -30,6 +38,7 @@ import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Event;
+import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.TableItem;
 
@@ -277,8 +286,8 @@ public final class ClusterView extends MonitorView {
     void kill(String cluster, String node) {
         try {
             IrisLaunching.kill(cluster, node);
-        } catch (org.eclipse.core.runtime.CoreException e) {
-            org.eclipse.jface.dialogs.ErrorDialog.openError(getSite().getShell(), Messages.ClusterView_kill, null,
+        } catch (CoreException e) {
+            ErrorDialog.openError(getSite().getShell(), Messages.ClusterView_kill, null,
                     e.getStatus());
         }
     }
@@ -287,20 +296,20 @@ public final class ClusterView extends MonitorView {
      * Starts recording the shown cluster into {@code file} (asking where if null), or stops and
      * says where it went; returns the file while recording, else null.
      */
-    java.nio.file.Path toggleRecording(java.nio.file.Path file) {
+    Path toggleRecording(Path file) {
         ClusterMonitor monitor = monitor();
         if (monitor == null) {
             return null;
         }
         try {
             if (monitor.isRecordingToFile()) {
-                java.nio.file.Path done = monitor.stopRecording();
+                Path done = monitor.stopRecording();
                 status.setText(NLS.bind(Messages.ClusterView_recorded_to, done));
                 return null;
             }
-            java.nio.file.Path target = file;
+            Path target = file;
             if (target == null) {
-                org.eclipse.swt.widgets.FileDialog dialog = new org.eclipse.swt.widgets.FileDialog(
+                FileDialog dialog = new FileDialog(
                         getSite().getShell(), SWT.SAVE);
                 dialog.setFilterExtensions(new String[] {"*.iristrace"});
                 dialog.setFileName(monitor.cluster() + ".iristrace");
@@ -308,12 +317,12 @@ public final class ClusterView extends MonitorView {
                 if (chosen == null) {
                     return null;
                 }
-                target = java.nio.file.Path.of(chosen);
+                target = Path.of(chosen);
             }
             monitor.startRecording(target);
             status.setText(NLS.bind(Messages.ClusterView_recording_to, target));
             return target;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             status.setText(e.getMessage());
             return null;
         } finally {
@@ -325,20 +334,20 @@ public final class ClusterView extends MonitorView {
      * Attaches to a running cluster in a job: connects to its monitors, adds it to the registry as
      * running and shows it; a failure is the job's error, saying which monitor and why.
      */
-    org.eclipse.core.runtime.jobs.Job attach(AttachClusterDialog.Target target) {
-        org.eclipse.core.runtime.jobs.Job job = org.eclipse.core.runtime.jobs.Job.create(
+    Job attach(AttachClusterDialog.Target target) {
+        Job job = Job.create(
                 NLS.bind(Messages.ClusterView_attaching, target.cluster()), progress -> {
                     try {
                         var credentials = target.credentials() == null ? null
-                                : dev.iris.runtime.security.NodeCredentials.read(target.credentials());
+                                : NodeCredentials.read(target.credentials());
                         ClusterMonitor monitor = ClusterMonitor.attach(target.cluster(), target.monitors(),
                                 credentials);
                         ClusterRegistry.getDefault().put(new Cluster(target.cluster(), monitor.watched(),
                                 Cluster.State.RUNNING, monitor));
                         runOnUi(() -> DebugContext.pick(monitor));
-                        return org.eclipse.core.runtime.Status.OK_STATUS;
-                    } catch (java.io.IOException | dev.iris.runtime.IpcException e) {
-                        return org.eclipse.core.runtime.Status.error(NLS.bind(Messages.ClusterView_attachFailed,
+                        return Status.OK_STATUS;
+                    } catch (IOException | IpcException e) {
+                        return Status.error(NLS.bind(Messages.ClusterView_attachFailed,
                                 target.cluster(), e.getMessage()), e);
                     }
                 });

@@ -4,12 +4,15 @@ import dev.iris.core.monitor.ClusterMonitor;
 import dev.iris.core.monitor.MessageTrace;
 import dev.iris.core.monitor.MessageTrace.Arrow;
 import dev.iris.core.monitor.MessageTrace.Kind;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.eclipse.jface.action.Action;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.osgi.util.NLS;
@@ -17,10 +20,16 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.ScrolledComposite;
 import org.eclipse.swt.graphics.Color;
 import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.graphics.RGB;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Scale;
 
@@ -69,13 +78,13 @@ public final class MessageTraceView extends MonitorView {
         status = new Label(parent, SWT.WRAP);
         GridDataFactory.fillDefaults().grab(true, false).span(5, 1).hint(400, SWT.DEFAULT).applyTo(status);
         var toolBar = getViewSite().getActionBars().getToolBarManager();
-        toolBar.add(new org.eclipse.jface.action.Action(Messages.MessageTraceView_exportPng) {
+        toolBar.add(new Action(Messages.MessageTraceView_exportPng) {
             @Override
             public void run() {
                 export("*.png", MessageTraceView.this::exportPng);
             }
         });
-        toolBar.add(new org.eclipse.jface.action.Action(Messages.MessageTraceView_exportSvg) {
+        toolBar.add(new Action(Messages.MessageTraceView_exportSvg) {
             @Override
             public void run() {
                 export("*.svg", MessageTraceView.this::exportSvg);
@@ -131,8 +140,8 @@ public final class MessageTraceView extends MonitorView {
     }
 
     /** Draws the diagram (on the canvas, or an image for export). */
-    private void draw(GC gc, org.eclipse.swt.widgets.Display display) {
-        org.eclipse.swt.graphics.Point size = canvas.getSize();
+    private void draw(GC gc, Display display) {
+        Point size = canvas.getSize();
         gc.setBackground(display.getSystemColor(SWT.COLOR_LIST_BACKGROUND));
         gc.fillRectangle(0, 0, size.x, size.y);
         if (trace == null) {
@@ -213,8 +222,8 @@ public final class MessageTraceView extends MonitorView {
         layoutCanvas();
     }
 
-    private void export(String extension, java.util.function.Consumer<Path> writer) {
-        org.eclipse.swt.widgets.FileDialog dialog = new org.eclipse.swt.widgets.FileDialog(canvas.getShell(),
+    private void export(String extension, Consumer<Path> writer) {
+        FileDialog dialog = new FileDialog(canvas.getShell(),
                 SWT.SAVE);
         dialog.setFilterExtensions(new String[] {extension});
         dialog.setOverwrite(true);
@@ -229,15 +238,15 @@ public final class MessageTraceView extends MonitorView {
         try {
             Files.writeString(file, trace == null ? "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n"
                     : trace.svg(shown(), zoom.getSelection()), StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             status.setText(e.getMessage());
         }
     }
 
     /** Writes the diagram as PNG, as drawn. */
     void exportPng(Path file) {
-        org.eclipse.swt.graphics.Point size = canvas.getSize();
-        org.eclipse.swt.graphics.Image image = new org.eclipse.swt.graphics.Image(canvas.getDisplay(),
+        Point size = canvas.getSize();
+        Image image = new Image(canvas.getDisplay(),
                 Math.max(1, size.x), Math.max(1, size.y));
         GC gc = new GC(image);
         try {
@@ -245,8 +254,8 @@ public final class MessageTraceView extends MonitorView {
         } finally {
             gc.dispose();
         }
-        org.eclipse.swt.graphics.ImageLoader loader = new org.eclipse.swt.graphics.ImageLoader();
-        loader.data = new org.eclipse.swt.graphics.ImageData[] {image.getImageData()};
+        ImageLoader loader = new ImageLoader();
+        loader.data = new ImageData[] {image.getImageData()};
         loader.save(file.toString(), SWT.IMAGE_PNG);
         image.dispose();
     }

@@ -6,25 +6,41 @@ import dev.iris.core.monitor.ClusterMonitor;
 import dev.iris.core.monitor.PageOwnership;
 import dev.iris.core.monitor.PageOwnership.Picture;
 import dev.iris.runtime.dsm.PageInfo.State;
+import dev.iris.runtime.monitor.TraceFile;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.jface.action.Action;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.osgi.util.NLS;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.Color;
 import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.PaletteData;
 import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.graphics.RGB;
+import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Scale;
 import org.eclipse.swt.widgets.Text;
 
 /**
@@ -60,7 +76,7 @@ public final class PageOwnershipView extends MonitorView {
     private Combo nodeCombo;
     private Canvas canvas;
     private Label timeLabel;
-    private org.eclipse.swt.widgets.Scale time;
+    private Scale time;
     private Text details;
     private Label status;
     private final List<Color> colors = new ArrayList<>();
@@ -98,7 +114,7 @@ public final class PageOwnershipView extends MonitorView {
         timeLabel = new Label(parent, SWT.NONE);
         timeLabel.setText(Messages.PageOwnershipView_time);
         GridDataFactory.fillDefaults().applyTo(timeLabel);
-        time = new org.eclipse.swt.widgets.Scale(parent, SWT.HORIZONTAL);
+        time = new Scale(parent, SWT.HORIZONTAL);
         GridDataFactory.fillDefaults().grab(true, false).span(5, 1).applyTo(time);
         time.addListener(SWT.Selection, e -> seek(time.getSelection()));
         canvas = new Canvas(parent, SWT.DOUBLE_BUFFERED | SWT.NO_BACKGROUND);
@@ -113,16 +129,16 @@ public final class PageOwnershipView extends MonitorView {
         GridDataFactory.fillDefaults().grab(true, false).span(6, 1).hint(SWT.DEFAULT, 48).applyTo(details);
         status = new Label(parent, SWT.NONE);
         GridDataFactory.fillDefaults().grab(true, false).span(6, 1).applyTo(status);
-        getViewSite().getActionBars().getToolBarManager().add(new org.eclipse.jface.action.Action(
+        getViewSite().getActionBars().getToolBarManager().add(new Action(
                 Messages.PageOwnershipView_openRecording) {
             @Override
             public void run() {
-                org.eclipse.swt.widgets.FileDialog dialog = new org.eclipse.swt.widgets.FileDialog(
+                FileDialog dialog = new FileDialog(
                         canvas.getShell(), SWT.OPEN);
                 dialog.setFilterExtensions(new String[] {"*.iristrace", "*"});
                 String file = dialog.open();
                 if (file != null) {
-                    open(java.nio.file.Path.of(file));
+                    open(Path.of(file));
                 }
             }
         });
@@ -157,18 +173,18 @@ public final class PageOwnershipView extends MonitorView {
      * Opens a recording ({@code iris run --record}) in a job: it joins the registry as a stopped
      * cluster and the debug views show it, with the time slider.
      */
-    void open(java.nio.file.Path file) {
-        org.eclipse.core.runtime.jobs.Job.create(NLS.bind(Messages.PageOwnershipView_opening, file.getFileName()),
+    void open(Path file) {
+        Job.create(NLS.bind(Messages.PageOwnershipView_opening, file.getFileName()),
                 monitor -> {
                     try {
-                        var messages = dev.iris.runtime.monitor.TraceFile.read(file);
+                        var messages = TraceFile.read(file);
                         ClusterMonitor recording = ClusterMonitor.recording(file.getFileName().toString(), messages);
                         ClusterRegistry.getDefault().put(new Cluster(recording.cluster(), recording.watched(),
                                 Cluster.State.STOPPED, recording));
                         runOnUi(() -> DebugContext.pick(recording));
-                        return org.eclipse.core.runtime.Status.OK_STATUS;
-                    } catch (java.io.IOException e) {
-                        return org.eclipse.core.runtime.Status.error(e.getMessage(), e);
+                        return Status.OK_STATUS;
+                    } catch (IOException e) {
+                        return Status.error(e.getMessage(), e);
                     }
                 }).schedule();
     }
@@ -215,7 +231,7 @@ public final class PageOwnershipView extends MonitorView {
         setItems(nodeCombo, Messages.PageOwnershipView_none, picture == null ? List.of() : picture.nodes());
     }
 
-    private static void setItems(Combo combo, String first, java.util.Collection<String> items) {
+    private static void setItems(Combo combo, String first, Collection<String> items) {
         List<String> wanted = new ArrayList<>();
         wanted.add(first);
         wanted.addAll(items);
@@ -231,8 +247,8 @@ public final class PageOwnershipView extends MonitorView {
         boolean recording = monitor != null && monitor.isRecording();
         timeLabel.setVisible(recording);
         time.setVisible(recording);
-        ((org.eclipse.swt.layout.GridData) time.getLayoutData()).exclude = !recording;
-        ((org.eclipse.swt.layout.GridData) timeLabel.getLayoutData()).exclude = !recording;
+        ((GridData) time.getLayoutData()).exclude = !recording;
+        ((GridData) timeLabel.getLayoutData()).exclude = !recording;
         if (recording) {
             long[] range = monitor.clockRange();
             time.setMinimum((int) Math.min(Integer.MAX_VALUE - 1, range[0]));
@@ -304,8 +320,8 @@ public final class PageOwnershipView extends MonitorView {
         int rows = (picture.size() + columns - 1) / columns;
         int width = columns * side;
         int height = rows * side;
-        org.eclipse.swt.graphics.ImageData data = new org.eclipse.swt.graphics.ImageData(width, height, 24,
-                new org.eclipse.swt.graphics.PaletteData(0xFF0000, 0xFF00, 0xFF));
+        ImageData data = new ImageData(width, height, 24,
+                new PaletteData(0xFF0000, 0xFF00, 0xFF));
         int[] rgb = new int[PALETTE.length + 1];
         for (int k = 0; k < PALETTE.length; k++) {
             rgb[k] = PALETTE[k].red << 16 | PALETTE[k].green << 8 | PALETTE[k].blue;
@@ -320,13 +336,13 @@ public final class PageOwnershipView extends MonitorView {
                 int i = row * columns + column;
                 int color = i >= picture.size() ? background
                         : picture.owner()[i] < 0 ? rgb[PALETTE.length] : rgb[picture.owner()[i] % PALETTE.length];
-                java.util.Arrays.fill(line, column * side, column * side + side, color);
+                Arrays.fill(line, column * side, column * side + side, color);
             }
             for (int y = 0; y < side; y++) {
                 data.setPixels(0, row * side + y, width, line, 0);
             }
         }
-        org.eclipse.swt.graphics.Image image = new org.eclipse.swt.graphics.Image(display, data);
+        Image image = new Image(display, data);
         try {
             gc.drawImage(image, 4, 4);
         } finally {
@@ -414,8 +430,8 @@ public final class PageOwnershipView extends MonitorView {
                 : held == State.INVALID ? NLS.bind(Messages.PageOwnershipView_moving, p.owner())
                 : p.owner();
         StringBuilder access = new StringBuilder();
-        new java.util.TreeMap<>(p.states()).forEach((node, state) -> access.append(access.length() == 0 ? "" : ", ").append(node).append(' ')
-                .append(state.name().toLowerCase(java.util.Locale.ROOT)));
+        new TreeMap<>(p.states()).forEach((node, state) -> access.append(access.length() == 0 ? "" : ", ").append(node).append(' ')
+                .append(state.name().toLowerCase(Locale.ROOT)));
         return NLS.bind(Messages.PageOwnershipView_details, new Object[] {p.page(), p.region(),
             owner,
             p.copyset().size() + (p.copyset().isEmpty() ? "" : ": " + String.join(", ", new LinkedHashSet<>(p.copyset()))),
@@ -464,7 +480,7 @@ public final class PageOwnershipView extends MonitorView {
     }
 
     /** The time slider, for tests. */
-    org.eclipse.swt.widgets.Scale timeSlider() {
+    Scale timeSlider() {
         return time;
     }
 

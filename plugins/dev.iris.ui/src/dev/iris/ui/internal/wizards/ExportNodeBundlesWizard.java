@@ -10,6 +10,7 @@ import org.eclipse.core.resources.IProject;
 import org.eclipse.core.resources.IResource;
 import org.eclipse.core.resources.ResourcesPlugin;
 import org.eclipse.core.runtime.Adapters;
+import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jface.layout.GridDataFactory;
@@ -219,7 +220,7 @@ public final class ExportNodeBundlesWizard extends Wizard implements IExportWiza
             try {
                 List<Path> bundles = IrisExport.export(project, program, cluster, out, data, monitor);
                 return Status.info("Exported " + bundles.size() + " node bundles to " + out);
-            } catch (org.eclipse.core.runtime.CoreException e) {
+            } catch (CoreException e) {
                 return e.getStatus(); // shown to the user: the job is a user job
             }
         });

@@ -2,6 +2,7 @@ package dev.iris.ui.internal.wizards;
 
 import dev.iris.core.IrisProjects;
 import java.lang.reflect.InvocationTargetException;
+import java.util.Locale;
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IProject;
 import org.eclipse.core.runtime.CoreException;
@@ -11,10 +12,10 @@ import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.wizard.Wizard;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Group;
-import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.ui.INewWizard;
 import org.eclipse.ui.IWorkbench;
 import org.eclipse.ui.PartInitException;
@@ -120,7 +121,7 @@ public final class NewIrisProjectWizard extends Wizard implements INewWizard {
             Thread.currentThread().interrupt();
             return false;
         }
-        IFile iris = created.getFile(IrisProjects.IRIS_SRC + "/" + example.name().toLowerCase(java.util.Locale.ROOT)
+        IFile iris = created.getFile(IrisProjects.IRIS_SRC + "/" + example.name().toLowerCase(Locale.ROOT)
                 + ".iris");
         if (iris.exists() && workbench != null && workbench.getActiveWorkbenchWindow() != null) {
             try {

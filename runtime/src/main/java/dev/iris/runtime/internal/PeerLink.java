@@ -4,7 +4,9 @@ import dev.iris.runtime.NodeId;
 import dev.iris.runtime.transport.FrameKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.random.RandomGenerator;
 
 /**
  * What a protocol above membership (the shared memory) needs from its node: who is live, and a
@@ -58,7 +60,7 @@ public interface PeerLink {
     NodeTime time();
 
     /** Draws the first numbers of ids and random back-offs (the node's; a simulation's is seeded). */
-    java.util.random.RandomGenerator random();
+    RandomGenerator random();
 
     /** The time stamp of an event: {@link System#nanoTime()}, or a simulation's clock. */
     long eventNanos();
@@ -79,5 +81,5 @@ public interface PeerLink {
      * How long this node waits without hearing from a peer before it declares it dead; a peer that
      * is cut off declares this node dead after about as long.
      */
-    java.time.Duration failureTimeout();
+    Duration failureTimeout();
 }

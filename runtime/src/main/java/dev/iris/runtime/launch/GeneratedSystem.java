@@ -1,5 +1,6 @@
 package dev.iris.runtime.launch;
 
+import dev.iris.runtime.Codecs;
 import dev.iris.runtime.EmbeddedCluster;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
@@ -168,8 +169,8 @@ public final class GeneratedSystem {
     }
 
     /** The codecs of the system's messages. */
-    public dev.iris.runtime.Codecs codecs() {
-        return (dev.iris.runtime.Codecs) invoke(() -> system.getMethod("codecs").invoke(null));
+    public Codecs codecs() {
+        return (Codecs) invoke(() -> system.getMethod("codecs").invoke(null));
     }
 
     /** The shared memory of {@code cluster}, the same on every node. */

@@ -176,7 +176,7 @@ public final class NodeMain {
                                 + "', not for '" + node + "'");
                     }
                     return c;
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new LaunchException("cannot read the credentials: " + e.getMessage());
                 }
             }

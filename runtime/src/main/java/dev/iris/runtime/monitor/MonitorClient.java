@@ -6,6 +6,7 @@ import dev.iris.runtime.transport.FragmentAssembler;
 import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameDecoder;
 import dev.iris.runtime.transport.FrameEncoder;
+import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.Handshake;
 import dev.iris.runtime.transport.HandshakeException;
@@ -157,7 +158,7 @@ public final class MonitorClient implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 if (!(msg instanceof Frame frame) || frame.kind() != FrameKind.MONITOR) {
-                    throw new dev.iris.runtime.transport.FrameFormatException("a monitor sent a "
+                    throw new FrameFormatException("a monitor sent a "
                             + (msg instanceof Frame f ? f.kind() + " frame" : msg.getClass().getSimpleName()));
                 }
                 MonitorMessage message = switch (MonitorWire.decode(frame.payload())) {

@@ -1,5 +1,6 @@
 package dev.iris.runtime.monitor;
 
+import dev.iris.runtime.MessageEvent;
 import dev.iris.runtime.ProcessId;
 import dev.iris.runtime.RegisteredName;
 import dev.iris.runtime.dsm.Durability;
@@ -74,7 +75,7 @@ public sealed interface MonitorMessage {
     }
 
     /** One IPC step of a node. */
-    record Message(dev.iris.runtime.MessageEvent event) implements MonitorMessage {
+    record Message(MessageEvent event) implements MonitorMessage {
         public Message {
             Objects.requireNonNull(event, "event");
         }

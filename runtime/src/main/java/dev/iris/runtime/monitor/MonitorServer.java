@@ -1,6 +1,7 @@
 package dev.iris.runtime.monitor;
 
 import dev.iris.runtime.IpcException;
+import dev.iris.runtime.MessageEvent;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeConfig;
 import dev.iris.runtime.NodeId;
@@ -83,7 +84,7 @@ public final class MonitorServer implements AutoCloseable {
     /** The connected clients; its monitor guards adding the first and removing the last, with the listeners. */
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final Consumer<MemoryEvent> listener = this::broadcast;
-    private final Consumer<dev.iris.runtime.MessageEvent> messages = e -> broadcast(new MonitorMessage.Message(e));
+    private final Consumer<MessageEvent> messages = e -> broadcast(new MonitorMessage.Message(e));
     private final Consumer<HeapCensus> censuses = c -> broadcast(new MonitorMessage.Heap(nodeName(), c));
     /** Whether a census a client asked for is being taken: one at a time. */
     private final AtomicBoolean counting = new AtomicBoolean();

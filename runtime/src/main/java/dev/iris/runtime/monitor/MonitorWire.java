@@ -14,6 +14,7 @@ import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.WireStrings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -336,7 +337,7 @@ public final class MonitorWire {
 
     private static String cutTo(String text, int bytes) {
         String s = text;
-        while (s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > bytes) {
+        while (s.getBytes(StandardCharsets.UTF_8).length > bytes) {
             s = s.substring(0, s.length() - 1);
         }
         return s;

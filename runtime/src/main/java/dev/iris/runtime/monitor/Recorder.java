@@ -1,5 +1,6 @@
 package dev.iris.runtime.monitor;
 
+import dev.iris.runtime.MessageEvent;
 import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeListener;
 import dev.iris.runtime.dsm.HeapCensus;
@@ -26,7 +27,7 @@ public final class Recorder implements NodeListener, AutoCloseable {
 
     private final TraceFile.Writer writer;
     private final Map<Node, Listeners> nodes = new ConcurrentHashMap<>();
-    private final Consumer<dev.iris.runtime.MessageEvent> messages = e -> write(new MonitorMessage.Message(e));
+    private final Consumer<MessageEvent> messages = e -> write(new MonitorMessage.Message(e));
     private final Map<Node, MonitorMessage.State> states = new ConcurrentHashMap<>();
     private final ScheduledExecutorService poll;
     private volatile IOException failure;

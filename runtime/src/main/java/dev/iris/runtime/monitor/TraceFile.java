@@ -4,6 +4,7 @@ import dev.iris.runtime.transport.FrameFormatException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -87,14 +89,14 @@ public final class TraceFile {
         List<MonitorMessage> messages = new ArrayList<>();
         MonitorWire.PagesAssembler pages = new MonitorWire.PagesAssembler();
         try (InputStream raw = Files.newInputStream(file);
-                DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16))) {
+                DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
             byte[] magic = new byte[MAGIC.length];
             try {
                 in.readFully(magic);
             } catch (EOFException e) {
                 throw new IOException(file + " is not an Iris trace: it is shorter than the header");
             }
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
+            if (!Arrays.equals(magic, MAGIC)) {
                 throw new IOException(file + " is not an Iris trace (no IRISTRC1 header)");
             }
             long offset = MAGIC.length;

@@ -9,8 +9,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.Objects;
@@ -105,7 +107,7 @@ public record NodeCredentials(X509Certificate authority, X509Certificate certifi
             byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + 27, end));
             try {
                 return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
-            } catch (java.security.spec.InvalidKeySpecException notEc) {
+            } catch (InvalidKeySpecException notEc) {
                 return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
             }
         } catch (IllegalArgumentException | GeneralSecurityException e) {
@@ -116,7 +118,7 @@ public record NodeCredentials(X509Certificate authority, X509Certificate certifi
     static byte[] encoded(X509Certificate certificate) {
         try {
             return certificate.getEncoded();
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
     }

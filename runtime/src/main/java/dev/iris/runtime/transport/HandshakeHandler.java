@@ -3,12 +3,14 @@ package dev.iris.runtime.transport;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger.Level;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The connection handshake: sends this node's {@link Handshake} when the channel becomes active
@@ -103,14 +105,14 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     /** Under TLS, the peer's certificate must name the node its handshake names; refuses it otherwise. */
     private boolean certified(ChannelHandlerContext ctx, Handshake peer) {
-        io.netty.handler.ssl.SslHandler tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
         if (tls == null) {
             return true;
         }
         String certified;
         try {
             certified = Tls.certifiedNode(tls);
-        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+        } catch (SSLPeerUnverifiedException e) {
             fail(ctx, "node '" + peer.node() + "' at " + ctx.channel().remoteAddress() + " has no verified certificate",
                     true);
             return false;

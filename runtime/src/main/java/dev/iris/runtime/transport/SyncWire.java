@@ -2,6 +2,8 @@ package dev.iris.runtime.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The payload of {@link FrameKind#SYNC}: distributed locks and barriers of the shared memory.
@@ -41,10 +43,10 @@ public final class SyncWire {
 
     /** A SYNC payload; {@code notices} maps pages to versions. */
     public record Sync(Op op, long ticket, long clock, int parties, String name, String reason,
-            java.util.Map<Long, Long> notices) {
+            Map<Long, Long> notices) {
         /** A SYNC without notices. */
         public Sync(Op op, long ticket, long clock, int parties, String name, String reason) {
-            this(op, ticket, clock, parties, name, reason, java.util.Map.of());
+            this(op, ticket, clock, parties, name, reason, Map.of());
         }
     }
 
@@ -85,7 +87,7 @@ public final class SyncWire {
         if (count < 0 || in.readableBytes() != 16L * count) {
             throw new FrameFormatException("sync: " + count + " notices in " + in.readableBytes() + " bytes");
         }
-        java.util.Map<Long, Long> notices = new java.util.HashMap<>();
+        Map<Long, Long> notices = new HashMap<>();
         for (int i = 0; i < count; i++) {
             notices.merge(in.readLong(), in.readLong(), Math::max);
         }

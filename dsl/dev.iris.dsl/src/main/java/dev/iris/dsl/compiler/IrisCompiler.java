@@ -22,6 +22,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.eclipse.emf.common.util.URI;
@@ -64,7 +65,7 @@ public class IrisCompiler {
         /** {@code file:line:col: error: message}, the format compilers and editors understand. */
         @Override
         public String toString() {
-            return file + ":" + line + ":" + column + ": " + severity.name().toLowerCase(java.util.Locale.ROOT) + ": "
+            return file + ":" + line + ":" + column + ": " + severity.name().toLowerCase(Locale.ROOT) + ": "
                     + message;
         }
     }

@@ -6,11 +6,12 @@ import dev.iris.dsl.iris.Field;
 import dev.iris.dsl.iris.Group;
 import dev.iris.dsl.iris.Heap;
 import dev.iris.dsl.iris.Import;
+import dev.iris.dsl.iris.IrisPackage.Literals;
 import dev.iris.dsl.iris.IrisSystem;
 import dev.iris.dsl.iris.Message;
-import dev.iris.dsl.iris.IrisPackage.Literals;
 import dev.iris.dsl.iris.Node;
 import dev.iris.dsl.iris.ObjectType;
+import dev.iris.dsl.iris.Process;
 import dev.iris.dsl.iris.SharedObject;
 import java.util.List;
 import org.eclipse.emf.ecore.EObject;
@@ -76,7 +77,7 @@ public class IrisFormatter extends AbstractJavaFormatter {
         words(group, doc, "local", "group", "=");
     }
 
-    protected void format(dev.iris.dsl.iris.Process process, IFormattableDocument doc) {
+    protected void format(Process process, IFormattableDocument doc) {
         words(process, doc, "process");
         brackets(process, doc);
         ISemanticRegionsFinder r = textRegionExtensions.regionFor(process);

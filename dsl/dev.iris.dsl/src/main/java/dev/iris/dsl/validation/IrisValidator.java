@@ -16,6 +16,7 @@ import dev.iris.dsl.iris.PageManager;
 import dev.iris.dsl.iris.Placement;
 import dev.iris.dsl.iris.PrimitiveType;
 import dev.iris.dsl.iris.PrimitiveTypeRef;
+import dev.iris.dsl.iris.Process;
 import dev.iris.dsl.iris.SharedObject;
 import dev.iris.runtime.dsm.MemoryConfig;
 import java.util.ArrayDeque;
@@ -25,6 +26,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -169,7 +171,7 @@ public class IrisValidator extends AbstractIrisValidator {
     // ------------------------------------------------------------------ counts
 
     @Check
-    public void checkProcessInstances(dev.iris.dsl.iris.Process process) {
+    public void checkProcessInstances(Process process) {
         if (process.isCounted() && parsed(process, Literals.PROCESS__INSTANCES) && process.getInstances() == 0) {
             error("A process runs at least 1 instance", process, Literals.PROCESS__INSTANCES, ZERO_COUNT, "1");
         }
@@ -179,7 +181,7 @@ public class IrisValidator extends AbstractIrisValidator {
     }
 
     @Check
-    public void checkNonblockingHandlesNoSegment(dev.iris.dsl.iris.Process process) {
+    public void checkNonblockingHandlesNoSegment(Process process) {
         if (!process.isNonblocking()) {
             return;
         }
@@ -484,7 +486,7 @@ public class IrisValidator extends AbstractIrisValidator {
                 error("Nodes '" + first.getName() + "' and '" + node.getName() + "' have the same address "
                         + node.getAddress(), node, Literals.NODE__ADDRESS, DUPLICATE_ADDRESS);
             }
-            Set<dev.iris.dsl.iris.Process> placed = new HashSet<>();
+            Set<Process> placed = new HashSet<>();
             for (int i = 0; i < node.getPlacements().size(); i++) {
                 var process = node.getPlacements().get(i).getProcess();
                 if (process != null && !process.eIsProxy() && !placed.add(process)) {
@@ -506,7 +508,7 @@ public class IrisValidator extends AbstractIrisValidator {
     }
 
     private static String normalized(String address) {
-        return address == null ? "" : address.trim().toLowerCase(java.util.Locale.ROOT).replace("localhost", "127.0.0.1");
+        return address == null ? "" : address.trim().toLowerCase(Locale.ROOT).replace("localhost", "127.0.0.1");
     }
 
     @Check
@@ -569,7 +571,7 @@ public class IrisValidator extends AbstractIrisValidator {
     @Check
     public void checkPlacementsAndUse(IrisSystem system) {
         List<Cluster> clusters = EcoreUtil2.typeSelect(system.getElements(), Cluster.class);
-        Set<dev.iris.dsl.iris.Process> placed = new HashSet<>();
+        Set<Process> placed = new HashSet<>();
         Set<String> nodeNames = new HashSet<>();
         for (Cluster cluster : clusters) {
             for (Node node : cluster.getNodes()) {
@@ -578,8 +580,8 @@ public class IrisValidator extends AbstractIrisValidator {
             }
         }
         Set<Message> used = new HashSet<>();
-        for (dev.iris.dsl.iris.Process process : EcoreUtil2.typeSelect(system.getElements(),
-                dev.iris.dsl.iris.Process.class)) {
+        for (Process process : EcoreUtil2.typeSelect(system.getElements(),
+                Process.class)) {
             used.addAll(process.getHandles());
             if (!clusters.isEmpty() && !placed.contains(process) && process.getName() != null) {
                 warning("Process '" + process.getName() + "' runs on no node: no cluster places it", process,

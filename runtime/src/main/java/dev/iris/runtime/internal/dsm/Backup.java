@@ -6,6 +6,7 @@ import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.ReplicaWire;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Backup copies of pages ({@code MemoryConfig.backup}): before a write to an owned page returns,
@@ -35,12 +37,12 @@ final class Backup implements PageStore {
         final List<ReplicaWire.Copy> pages;
         final Set<Integer> awaiting = new LinkedHashSet<>();
         /** Per page, the backup its copy went to last. */
-        final Map<Long, Integer> target = new java.util.HashMap<>();
+        final Map<Long, Integer> target = new HashMap<>();
         final CompletableFuture<Void> done = new CompletableFuture<>();
         /** Runs (on the acknowledging thread) once every backup has the pages; then {@link #done} completes. */
-        final java.util.function.Consumer<Pending> onStored;
+        final Consumer<Pending> onStored;
 
-        Pending(long token, List<ReplicaWire.Copy> pages, java.util.function.Consumer<Pending> onStored) {
+        Pending(long token, List<ReplicaWire.Copy> pages, Consumer<Pending> onStored) {
             this.token = token;
             this.pages = pages;
             this.onStored = onStored;

@@ -19,14 +19,17 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.StampedLock;
@@ -276,7 +279,7 @@ final class Collector {
         dsm.link.newThread("iris-heap-stop", () -> {
             try {
                 dsm.link.time().get(resume, dsm.link.time().nanos() + dsm.config.faultTimeout().toNanos());
-            } catch (TimeoutException | InterruptedException | java.util.concurrent.ExecutionException e) {
+            } catch (TimeoutException | InterruptedException | ExecutionException e) {
                 giveUp(resume);
             }
         }).start();
@@ -425,7 +428,7 @@ final class Collector {
         }).start();
         try {
             return done.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
@@ -457,7 +460,7 @@ final class Collector {
         int[] nodes = new int[peers.length + 1];
         nodes[0] = dsm.self;
         System.arraycopy(peers, 0, nodes, 1, peers.length);
-        Map<Integer, String> names = new java.util.HashMap<>();
+        Map<Integer, String> names = new HashMap<>();
         for (int node : nodes) {
             names.put(node, dsm.link.nameOf(node));
         }

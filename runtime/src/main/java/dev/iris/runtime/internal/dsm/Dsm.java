@@ -12,6 +12,7 @@ import dev.iris.runtime.dsm.PageManagement;
 import dev.iris.runtime.dsm.SharedHeap;
 import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.dsm.SharedRegion;
+import dev.iris.runtime.dsm.TransactionAbortedException;
 import dev.iris.runtime.internal.Blocking;
 import dev.iris.runtime.internal.LamportClock;
 import dev.iris.runtime.internal.LoopDeadline;
@@ -23,17 +24,20 @@ import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -50,7 +54,7 @@ public final class Dsm implements SharedMemory {
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
     /** Eight bytes of a byte array as one little-endian long, at any index. */
     private static final VarHandle BYTES_AS_WORD = MethodHandles.byteArrayViewVarHandle(long[].class,
-            java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteOrder.LITTLE_ENDIAN);
     private static final System.Logger LOG = System.getLogger(Dsm.class.getName());
 
     final PeerLink link;
@@ -84,7 +88,7 @@ public final class Dsm implements SharedMemory {
     private final ThreadLocal<Transaction> tx = new ThreadLocal<>();
     /** Transactions running on this node: accessors look at {@link #tx} only while there are any. */
     private volatile int transactions;
-    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
     /** How often a transaction is tried before it fails. */
     static final int MAX_ATTEMPTS = 64;
     private final LamportClock clock;
@@ -531,7 +535,7 @@ public final class Dsm implements SharedMemory {
     /** Page by page: each page's part is copied from one copy of the page, faulting at most once. */
     @Override
     public void read(long address, byte[] into, int offset, int length) {
-        java.util.Objects.checkFromIndexSize(offset, length, into.length);
+        Objects.checkFromIndexSize(offset, length, into.length);
         for (int i = 0; i < length; ) {
             long a = address + i;
             Page p = page(a, 1);
@@ -545,7 +549,7 @@ public final class Dsm implements SharedMemory {
     /** Page by page: each page's part is written in one step, which no other node sees half done. */
     @Override
     public void write(long address, byte[] from, int offset, int length) {
-        java.util.Objects.checkFromIndexSize(offset, length, from.length);
+        Objects.checkFromIndexSize(offset, length, from.length);
         for (int i = 0; i < length; ) {
             long a = address + i;
             Page p = page(a, 1);
@@ -606,7 +610,7 @@ public final class Dsm implements SharedMemory {
             }
             event(MemoryEvent.Kind.TRANSACTION_ABORTED, -1, 0, null);
             if (attempt == MAX_ATTEMPTS) {
-                throw new dev.iris.runtime.dsm.TransactionAbortedException("a transaction on node '" + link.self().name()
+                throw new TransactionAbortedException("a transaction on node '" + link.self().name()
                         + "' conflicted with others " + MAX_ATTEMPTS + " times in a row");
             }
             // randomized exponential backoff, so that conflicting transactions stop colliding

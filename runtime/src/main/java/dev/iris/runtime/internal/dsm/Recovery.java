@@ -4,10 +4,12 @@ import dev.iris.runtime.dsm.MemoryEvent.Kind;
 import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.PageWire;
 import dev.iris.runtime.transport.ReplicaWire;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +71,7 @@ final class Recovery {
         long copyVersion = -1;
         int gaveTo;
         long gaveVersion = -1;
-        final Set<Integer> waiting = new java.util.HashSet<>();
+        final Set<Integer> waiting = new HashSet<>();
     }
 
     private static final class Census {
@@ -394,7 +396,7 @@ final class Recovery {
                     if (p.gave) {
                         flags |= ReplicaWire.GAVE;
                     }
-                    if (!p.owner && p.fault != null && p.fault.mode == dev.iris.runtime.transport.PageWire.WRITE) {
+                    if (!p.owner && p.fault != null && p.fault.mode == PageWire.WRITE) {
                         flags |= ReplicaWire.WAITING;
                     }
                     if (flags != 0) {

@@ -21,6 +21,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
@@ -193,7 +196,7 @@ final class Sync {
             return new Answer(ticket, w.answer.get());
         } catch (InterruptedException e) {
             return withdraw(ticket, w, what);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new MemoryException(e.getCause().getMessage());
         }
     }
@@ -218,9 +221,9 @@ final class Sync {
                     return new Answer(ticket, answer);
                 } catch (InterruptedException again) {
                     interrupted = true;
-                } catch (java.util.concurrent.ExecutionException withdrawn) {
+                } catch (ExecutionException withdrawn) {
                     throw new MemoryException(what + " was interrupted on node '" + dsm.link.self().name() + "'");
-                } catch (java.util.concurrent.TimeoutException e) {
+                } catch (TimeoutException e) {
                     waiting.remove(ticket);
                     throw new MemoryException(what + " was interrupted on node '" + dsm.link.self().name()
                             + "', and its manager did not confirm the withdrawal");
@@ -238,7 +241,7 @@ final class Sync {
             try {
                 dsm.link.executor().execute(() -> onSync(dsm.self, s));
                 return true;
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 return false; // the node is closing
             }
         }
