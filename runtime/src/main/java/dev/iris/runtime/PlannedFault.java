@@ -78,7 +78,7 @@ public record PlannedFault(long atNanos, SimulatedCluster.Fault kind, List<Strin
             }
             String nodes = m.group(3).strip();
             faults.add(new PlannedFault(nanos(m.group(1)), SimulatedCluster.Fault.valueOf(m.group(2).toUpperCase(
-                    Locale.ROOT)), nodes.isEmpty() ? List.of() : List.of(nodes.split(",")),
+                    Locale.ROOT)), nodes.isEmpty() ? List.of() : List.of(nodes.split(",", -1)),
                     m.group(4) == null ? 0 : nanos(m.group(4))));
         }
         return faults;

@@ -430,6 +430,8 @@ class SimulatedClusterTest {
                 e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> PlannedFault.parse("1s kill"));
         assertTrue(e.getMessage().startsWith("a kill names one node and lasts no time"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PlannedFault.parse("1s partition n2, for 1s"));
+        assertTrue(e.getMessage().startsWith("'' cannot be a node of a fault plan"), e.getMessage());
     }
 
     /**

@@ -131,7 +131,8 @@ final class Heap implements SharedHeap {
 
     @Override
     public long allocate(HeapType type, int length, String node) {
-        return allocate(type, length, node, address -> address);
+        return placement.node(node) == memory.self ? allocate(type, length) // the bare path: nothing boxed
+                : allocate(type, length, node, address -> address);
     }
 
     @Override
