@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
@@ -186,16 +187,9 @@ class SimulatedClusterTest {
      */
     @Test
     void theSimulationFindsADeadlockOnLocks() throws Exception {
-        String failure = null;
-        long failing = 0;
-        for (long seed = 1; seed <= 20 && failure == null; seed++) {
-            String outcome = lockOrders(seed, false);
-            if (!outcome.equals("done 2")) {
-                failure = outcome;
-                failing = seed;
-            }
-        }
-        assertTrue(failure != null, "no seed of 20 deadlocked");
+        long failing = firstFailing(seed -> lockOrders(seed, false), "done 2");
+        assertTrue(failing != 0, "no seed of 20 deadlocked");
+        String failure = lockOrders(failing, false);
         Matcher lasted = Pattern.compile("a deadlock on distributed locks, for (\\d+) s of simulated time: process "
                 + "thread 'iris:n1:taker:.*").matcher(failure);
         assertTrue(lasted.matches() && Integer.parseInt(lasted.group(1)) >= 10, "reported after 10 s: " + failure);
@@ -207,6 +201,104 @@ class SimulatedClusterTest {
         for (long seed = 1; seed <= 5; seed++) {
             assertEquals("done 2", lockOrders(seed, true), "one order, seed " + seed);
         }
+    }
+
+    /**
+     * A planted forwarding loop: a front process on n2 and one on n3 pass a request to their node's
+     * worker, or, while it is busy, to the other front; when both workers are busy the request goes
+     * round between the fronts until the kernel refuses the sixteenth forward. Some seed finds it
+     * and fails again the same way; with the fronts passing a busy node's request to the other
+     * node's worker instead, no seed of five does.
+     */
+    @Test
+    void theSimulationFindsAForwardingLoop() throws Exception {
+        long failing = firstFailing(seed -> fronts(seed, false), "60 answered");
+        assertTrue(failing != 0, "no seed of 20 went round in a loop");
+        String failure = fronts(failing, false);
+        assertTrue(failure.contains("forwarding loop"), failure);
+        assertEquals(failure, fronts(failing, false), "seed " + failing + " fails the same way again");
+        for (long seed = 1; seed <= 5; seed++) {
+            assertEquals("60 answered", fronts(seed, true), "no loop, seed " + seed);
+        }
+    }
+
+    /**
+     * Six clients on n1 send 10 requests each to the fronts on n2 and n3 in turn; each front's
+     * worker asks a backend on n1 three times for each request and is busy meanwhile. How it ended:
+     * how many were answered, or the first failure.
+     */
+    private static String fronts(long seed, boolean fixed) throws Exception {
+        try (SimulatedCluster c = start("fronts", seed)) {
+            ProcessId backend = c.node(0).spawn("backend", k -> {
+                while (true) {
+                    Request r = k.receive();
+                    k.reply(r, r.message());
+                }
+            });
+            List<ProcessId> workers = new ArrayList<>();
+            List<AtomicBoolean> busy = List.of(new AtomicBoolean(), new AtomicBoolean());
+            for (int i = 0; i < 2; i++) {
+                AtomicBoolean mine = busy.get(i);
+                workers.add(c.node(1 + i).spawn("worker", k -> {
+                    while (true) {
+                        Request r = k.receive();
+                        mine.set(true);
+                        for (int trip = 0; trip < 3; trip++) {
+                            k.send(backend, r.message(), Duration.ofSeconds(5)); // the work: round trips to n1
+                        }
+                        mine.set(false);
+                        k.reply(r, "done " + r.message());
+                    }
+                }));
+            }
+            List<ProcessId> fronts = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                int self = i;
+                fronts.add(c.node(1 + i).spawn("front", k -> {
+                    while (true) {
+                        Request r = k.receive();
+                        if (!busy.get(self).get()) {
+                            k.forward(r, workers.get(self));
+                        } else if (fixed) {
+                            k.forward(r, workers.get(1 - self));
+                        } else {
+                            k.forward(r, fronts.get(1 - self)); // the planted bug
+                        }
+                    }
+                }));
+            }
+            AtomicInteger answered = new AtomicInteger();
+            AtomicReference<String> failed = new AtomicReference<>();
+            for (int i = 0; i < 6; i++) {
+                c.node(0).spawn("client", k -> {
+                    for (int j = 0; j < 10; j++) {
+                        try {
+                            k.send(fronts.get(j % 2), "r" + j, Duration.ofSeconds(5));
+                            answered.incrementAndGet();
+                        } catch (IpcException e) {
+                            failed.compareAndSet(null, e.getMessage());
+                        }
+                    }
+                });
+            }
+            c.run(Duration.ofSeconds(30));
+            return failed.get() != null ? failed.get() : answered.get() + " answered";
+        }
+    }
+
+    /** The first seed of 1 to 20 whose run does not end as {@code passed}, or 0. */
+    private static long firstFailing(SeededRun run, String passed) throws Exception {
+        for (long seed = 1; seed <= 20; seed++) {
+            if (!run.outcome(seed).equals(passed)) {
+                return seed;
+            }
+        }
+        return 0;
+    }
+
+    /** A run of a simulation under a seed, and how it ended. */
+    private interface SeededRun {
+        String outcome(long seed) throws Exception;
     }
 
     /**
