@@ -390,13 +390,10 @@ public final class Iris implements Runnable {
                 err.println("iris: cannot record seed " + seed + " into " + file + ": " + e.getMessage());
                 return;
             }
-            PrintStream original = System.out;
             Throwable again;
             try {
-                System.setOut(new PrintStream(PrintStream.nullOutputStream(), true, StandardCharsets.UTF_8));
-                again = run(entry, seed, injected, faultPlan);
+                again = runQuietly(entry, seed, injected, faultPlan);
             } finally {
-                System.setOut(original);
                 try {
                     recorder.close();
                 } catch (IOException e) {
@@ -463,15 +460,18 @@ public final class Iris implements Runnable {
 
         /** Whether {@code seed} with the faults of {@code plan} fails as {@code failure} did (its output not shown). */
         private boolean failsAgain(Method entry, long seed, List<PlannedFault> plan, Throwable failure) throws Exception {
+            return sameFailure(runQuietly(entry, seed, "", PlannedFault.format(plan)), failure);
+        }
+
+        /** As {@link #run}, with what the program prints thrown away. */
+        private Throwable runQuietly(Method entry, long seed, String injected, String plan) throws Exception {
             PrintStream original = System.out;
-            Throwable again;
             try {
                 System.setOut(new PrintStream(PrintStream.nullOutputStream(), true, StandardCharsets.UTF_8));
-                again = run(entry, seed, "", PlannedFault.format(plan));
+                return run(entry, seed, injected, plan);
             } finally {
                 System.setOut(original);
             }
-            return sameFailure(again, failure);
         }
 
         /** Whether {@code again} is a failure like {@code failure}: of its class, with its message. */

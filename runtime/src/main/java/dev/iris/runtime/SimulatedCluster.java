@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -278,18 +279,23 @@ public final class SimulatedCluster implements AutoCloseable {
      */
     public void injectFaults(Set<Fault> kinds, Duration meanInterval, Consumer<String> log,
             Consumer<Node> restarted) {
-        if (injecting != null) {
-            throw new IllegalStateException("the simulated cluster '" + name + "' injects faults already");
-        }
         if (kinds.isEmpty() || meanInterval.isNegative() || meanInterval.isZero()) {
             throw new IllegalArgumentException("faults to inject: some kinds (not " + kinds + ") and a positive mean "
                     + "interval (not " + meanInterval + ")");
         }
         List<Fault> chosen = List.copyOf(EnumSet.copyOf(kinds)); // in a fixed order, whatever the set
         RandomGenerator random = scheduler.faults();
-        injecting = scheduler.newEnvironmentThread("iris-faults", () -> inject(chosen, meanInterval.toNanos(), random,
-                log, restarted));
-        injecting.start();
+        long meanNanos = meanInterval.toNanos();
+        startInjecting(() -> {
+            while (true) {
+                // exponential, so faults come at random; StrictMath: the same on every platform
+                sleep((long) (-StrictMath.log(1 - random.nextDouble()) * meanNanos));
+                List<Fault> possible = chosen.stream().filter(this::possible).toList();
+                if (!possible.isEmpty()) {
+                    return choose(possible.get(random.nextInt(possible.size())), random);
+                }
+            }
+        }, log, restarted);
     }
 
     /**
@@ -303,18 +309,38 @@ public final class SimulatedCluster implements AutoCloseable {
      * @throws IllegalStateException if faults are injected already
      */
     public void injectFaults(List<PlannedFault> plan, Consumer<String> log, Consumer<Node> restarted) {
+        Iterator<PlannedFault> planned = plan.stream().sorted(Comparator.comparingLong(PlannedFault::atNanos))
+                .iterator();
+        startInjecting(() -> {
+            while (planned.hasNext()) {
+                PlannedFault f = planned.next();
+                sleep(Math.max(0, f.atNanos() - scheduler.nanos()));
+                if (possible(f)) {
+                    return f;
+                }
+                told(log, "skipped " + f + ": it cannot happen now");
+            }
+            return null;
+        }, log, restarted);
+    }
+
+    /** The next fault to inject, once its moment has come (the injecting thread); null: none is left. */
+    private interface FaultSource {
+        PlannedFault next() throws InterruptedException;
+    }
+
+    /**
+     * Starts the injecting thread: it injects the faults of {@code source} until there are none or
+     * the simulation closes. A fault that fails (a node that does not start again, say) is told as
+     * such, and injecting goes on.
+     */
+    private void startInjecting(FaultSource source, Consumer<String> log, Consumer<Node> restarted) {
         if (injecting != null) {
             throw new IllegalStateException("the simulated cluster '" + name + "' injects faults already");
         }
-        List<PlannedFault> planned = plan.stream().sorted(Comparator.comparingLong(PlannedFault::atNanos)).toList();
         injecting = scheduler.newEnvironmentThread("iris-faults", () -> {
             try {
-                for (PlannedFault f : planned) {
-                    sleep(Math.max(0, f.atNanos() - scheduler.nanos()));
-                    if (!possible(f)) {
-                        told(log, "skipped " + f + ": it cannot happen now");
-                        continue;
-                    }
+                for (PlannedFault f = source.next(); f != null; f = source.next()) {
                     try {
                         apply(f, log, restarted);
                     } catch (RuntimeException e) {
@@ -336,31 +362,6 @@ public final class SimulatedCluster implements AutoCloseable {
     /** The faults injected so far, as a plan that {@link #injectFaults(List, Consumer, Consumer)} replays. */
     public List<PlannedFault> faultPlan() {
         return List.copyOf(plan);
-    }
-
-    /**
-     * The injecting thread's body: a wait, then a fault, until the simulation closes. A fault that
-     * fails (a node that does not start again, say) is told as such, and injecting goes on.
-     */
-    private void inject(List<Fault> kinds, long meanNanos, RandomGenerator random, Consumer<String> log,
-            Consumer<Node> restarted) {
-        try {
-            while (true) {
-                // exponential, so faults come at random; StrictMath: the same on every platform
-                sleep((long) (-StrictMath.log(1 - random.nextDouble()) * meanNanos));
-                List<Fault> possible = kinds.stream().filter(this::possible).toList();
-                if (!possible.isEmpty()) {
-                    Fault kind = possible.get(random.nextInt(possible.size()));
-                    try {
-                        apply(choose(kind, random), log, restarted);
-                    } catch (RuntimeException e) {
-                        told(log, "could not inject " + kind.name().toLowerCase(Locale.ROOT) + ": " + e);
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            // the simulation closes
-        }
     }
 
     private boolean possible(Fault kind) {
@@ -398,11 +399,11 @@ public final class SimulatedCluster implements AutoCloseable {
 
     /** Whether planned fault {@code f} can happen now. */
     private boolean possible(PlannedFault f) {
-        List<String> cuttable = cuttable().stream().map(n -> n.id().name()).toList();
         return switch (f.kind()) {
             case KILL -> killable().stream().anyMatch(n -> n.id().name().equals(f.nodes().get(0)));
             case RESTART -> crashedByFaults.contains(f.nodes().get(0));
-            case PARTITION -> cuttable.containsAll(f.nodes()) && f.nodes().size() <= largestSide();
+            case PARTITION -> cuttable().stream().map(n -> n.id().name()).toList().containsAll(f.nodes())
+                    && f.nodes().size() <= largestSide();
             case DELAY -> true;
         };
     }
