@@ -102,7 +102,7 @@ public final class Node implements AutoCloseable {
                 membership::groupsKnown, env.random());
         // a group join waits up to five failure timeouts for its acknowledgements: so may the server's start
         this.names = new Names(id, clock, groups, ipc, processes::spawn, config.failureTimeout().multipliedBy(5));
-        this.memory = new Dsm(new Link(), config.memory(), config.dataDirectory());
+        this.memory = new Dsm(new Link(), config.memory(), config.dataDirectory(), env.disk());
         membership.listener(new Membership.Listener() {
             @Override
             public void admitting(Channel ch, Runnable register) {
@@ -143,7 +143,11 @@ public final class Node implements AutoCloseable {
      * @throws IpcException if the address cannot be bound (for example, the port is in use)
      */
     public static Node start(NodeConfig config, Codecs codecs) {
-        NodeEnvironment env = NodeEnvironment.jvm();
+        return start(config, codecs, NodeEnvironment.jvm());
+    }
+
+    /** Starts a node in {@code env} (a test's, with a disk of its own under the page log). */
+    static Node start(NodeConfig config, Codecs codecs, NodeEnvironment env) {
         return start(config, codecs, Wiring.of(config, env.waiter()), env);
     }
 

@@ -1,6 +1,7 @@
 package dev.iris.runtime;
 
 import dev.iris.runtime.internal.NodeTime;
+import dev.iris.runtime.internal.store.PageLog;
 import io.netty.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +22,10 @@ import java.util.random.RandomGenerator;
  *                   the event loop's with {@link NodeConfig#processesOnEventLoop()}
  * @param eventNanos stamps the node's message events
  * @param waiter     waits for a channel's future (binding, closing)
+ * @param disk       makes the page log's writes durable (a persistent memory's)
  */
 record NodeEnvironment(NodeTime time, RandomGenerator random, BiFunction<String, Runnable, Thread> threads,
-        LongSupplier eventNanos, Waiter waiter) {
+        LongSupplier eventNanos, Waiter waiter, PageLog.Disk disk) {
 
     /** Waits for a Netty future. */
     interface Waiter {
@@ -35,6 +37,11 @@ record NodeEnvironment(NodeTime time, RandomGenerator random, BiFunction<String,
     static NodeEnvironment jvm() {
         return new NodeEnvironment(new NodeTime(), () -> ThreadLocalRandom.current().nextLong(), null, System::nanoTime,
                 (future, millis) -> millis == Long.MAX_VALUE ? future.awaitUninterruptibly().isDone()
-                        : future.awaitUninterruptibly(millis, TimeUnit.MILLISECONDS));
+                        : future.awaitUninterruptibly(millis, TimeUnit.MILLISECONDS), PageLog.Disk.REAL);
+    }
+
+    /** This environment with {@code disk} under the page log (a test's, that fails or holds a force). */
+    NodeEnvironment withDisk(PageLog.Disk disk) {
+        return new NodeEnvironment(time, random, threads, eventNanos, waiter, disk);
     }
 }

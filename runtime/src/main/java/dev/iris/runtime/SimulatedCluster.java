@@ -4,6 +4,7 @@ import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.internal.VirtualThreads;
 import dev.iris.runtime.internal.simulation.Network;
 import dev.iris.runtime.internal.simulation.Scheduler;
+import dev.iris.runtime.internal.store.PageLog;
 import io.netty.channel.local.LocalAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -156,7 +157,7 @@ public final class SimulatedCluster implements AutoCloseable {
 
     private NodeEnvironment environment() {
         return new NodeEnvironment(new NodeTime(scheduler), scheduler.ids(), scheduler::newThread, scheduler::nanos,
-                scheduler::await);
+                scheduler::await, PageLog.Disk.REAL);
     }
 
     private boolean meshed() {

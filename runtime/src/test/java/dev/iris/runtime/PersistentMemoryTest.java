@@ -382,9 +382,6 @@ class PersistentMemoryTest {
 
     @Test
     void configurationsThatCannotBePersistentAreRefused() throws IOException {
-        IllegalArgumentException backup = assertThrows(IllegalArgumentException.class,
-                () -> memory(PageManagement.FIXED).withBackup(true));
-        assertTrue(backup.getMessage().contains("backup copies"), backup.getMessage());
         NodeConfig noDirectory = NodeConfig.of("node1", "test", new InetSocketAddress("127.0.0.1", 0), List.of())
                 .withMemory(memory(PageManagement.FIXED).withManagers(List.of("node1")));
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,

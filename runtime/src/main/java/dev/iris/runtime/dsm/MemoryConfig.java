@@ -38,8 +38,11 @@ import java.util.Set;
  *                     so every node must be a manager. A commit is durable whole; a
  *                     release-consistent page is durable at the release that publishes its
  *                     writes (the home logs each new master before it acknowledges); a heap's
- *                     objects and references come back as they were. Not yet with backup copies
- *                     (default off; see {@code doc/design/dsm.md})
+ *                     objects and references come back as they were. With backup copies too, a
+ *                     write returns once it is on two disks, its backup's and its owner's: a
+ *                     cluster then comes back whole even with one node's data directory wiped, and
+ *                     a single node that stopped starts again into the running cluster (default
+ *                     off; see {@code doc/design/dsm.md})
  */
 public record MemoryConfig(int pageSize, PageManagement management, List<String> managers, List<Region> regions,
         Duration faultTimeout, boolean backup, List<HeapType> heapTypes, boolean persistent) {
@@ -161,10 +164,6 @@ public record MemoryConfig(int pageSize, PageManagement management, List<String>
         if (backup && management != PageManagement.FIXED) {
             throw new IllegalArgumentException("backup copies of pages need the fixed manager, not " + management
                     + ": a page's manager is what gives it a new owner, from its backup copy, when its owner dies");
-        }
-        if (persistent && backup) {
-            throw new IllegalArgumentException("a persistent memory cannot keep backup copies yet: each page is "
-                    + "durable on its owner's disk only");
         }
         if (backup && !managers.isEmpty() && managers.size() < 3) {
             throw new IllegalArgumentException("backup copies of pages need at least three managers (the nodes "

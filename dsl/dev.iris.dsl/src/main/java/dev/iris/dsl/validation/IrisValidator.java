@@ -80,7 +80,6 @@ public class IrisValidator extends AbstractIrisValidator {
     public static final String PAGE_SIZE = PREFIX + "pageSize";
     /** A cluster without nodes. */
     public static final String BACKUP = PREFIX + "backup";
-    public static final String PERSISTENT = PREFIX + "persistent";
     public static final String EMPTY_CLUSTER = PREFIX + "emptyCluster";
     /** A process that no node of any cluster runs (warning). */
     public static final String PROCESS_NOT_PLACED = PREFIX + "processNotPlaced";
@@ -448,14 +447,6 @@ public class IrisValidator extends AbstractIrisValidator {
 
     // ------------------------------------------------------------------ clusters
 
-    /** What a persistent cluster cannot keep yet: backup copies. */
-    private void checkPersistent(Cluster cluster) {
-        if (cluster.isBackup()) {
-            error("A persistent cluster cannot keep backup copies yet: each page is durable on its owner's disk. "
-                    + "Drop 'backup copies' or 'persistent'", cluster, Literals.CLUSTER__PERSISTENT, PERSISTENT);
-        }
-    }
-
     @Check
     public void checkCluster(Cluster cluster) {
         if (cluster.getNodes().isEmpty()) {
@@ -475,9 +466,6 @@ public class IrisValidator extends AbstractIrisValidator {
         } else if (cluster.isBackup() && cluster.getNodes().size() < 3) {
             error("Backup copies need at least three nodes, so that those left after one dies are a majority; '"
                     + cluster.getName() + "' has " + cluster.getNodes().size(), cluster, Literals.CLUSTER__BACKUP, BACKUP);
-        }
-        if (cluster.isPersistent()) {
-            checkPersistent(cluster);
         }
         Map<String, Node> byAddress = new HashMap<>();
         for (Node node : cluster.getNodes()) {

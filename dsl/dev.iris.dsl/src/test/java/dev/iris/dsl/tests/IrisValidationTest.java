@@ -295,14 +295,12 @@ class IrisValidationTest {
     }
 
     @Test
-    void aPersistentClusterKeepsNoBackupCopiesYet() throws Exception {
-        single("""
+    void aPersistentClusterMayKeepBackupCopies() throws Exception {
+        validator.assertNoIssues(parse("""
                 system s
                 process P { }
                 cluster c { manager fixed backup copies persistent node a at "h:1" runs P node b at "h:2" node d at "h:3" }
-                """, Literals.CLUSTER, IrisValidator.PERSISTENT, Severity.ERROR,
-                "A persistent cluster cannot keep backup copies yet: each page is durable on its owner's disk. Drop "
-                        + "'backup copies' or 'persistent'");
+                """));
         validator.assertNoIssues(parse("""
                 system s
                 shared Board { long[8] cells } consistency release

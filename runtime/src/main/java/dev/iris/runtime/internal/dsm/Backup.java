@@ -1,6 +1,7 @@
 package dev.iris.runtime.internal.dsm;
 
 import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.internal.store.PageLog;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.ReplicaWire;
@@ -23,9 +24,17 @@ import java.util.function.Consumer;
  * here, so nobody (not even a reader on this node) sees a write that a death could lose. A
  * transaction's commit sends all its pages together to the backup of each, which keeps them all or
  * none. The backups' copies are what {@link Recovery} gives a dead owner's pages from.
+ *
+ * <p>In a persistent memory ({@link Durable}) a backup logs a copy, and forces it, before it
+ * acknowledges it, and the owner logs its write once every backup has acknowledged it, then lets it
+ * take effect: an acknowledged write is on two disks, and no log holds a version its page's backup
+ * lacks, so the version a census gives a dead owner's page is above every version that owner logged.
  */
 final class Backup implements PageStore {
+    private static final System.Logger LOG = System.getLogger(Backup.class.getName());
     private final Dsm dsm;
+    /** The page log of a persistent memory; null otherwise. */
+    private final Durable durable;
     private final AtomicLong tokens;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     /** Held while a replica is stored or a census answer is built: a commit's pages are seen all or none. */
@@ -49,14 +58,20 @@ final class Backup implements PageStore {
         }
     }
 
-    Backup(Dsm dsm) {
+    Backup(Dsm dsm, Durable durable) {
         this.dsm = dsm;
+        this.durable = durable;
         this.tokens = new AtomicLong(dsm.link.random().nextLong(1, Long.MAX_VALUE / 2));
     }
 
     /** The backup for this node's page {@code page}: the first live manager from the page's manager on, not this node. */
     int backupOf(long page) {
-        return dsm.firstManager(page, m -> m != dsm.self && dsm.link.isLive(m));
+        return backupOf(page, dsm.self);
+    }
+
+    /** The backup for page {@code page} owned by {@code owner}. */
+    int backupOf(long page, int owner) {
+        return dsm.firstManager(page, m -> m != owner && dsm.link.isLive(m));
     }
 
     /**
@@ -104,7 +119,8 @@ final class Backup implements PageStore {
     /** Waits until {@code w}'s backups have it; a write that is not confirmed in time may still take effect. */
     @Override
     public void await(Pending w, String what) {
-        dsm.await(w.done, () -> what + " was not confirmed by its backup (it may still take effect)", timedOut -> { });
+        dsm.await(w.done, () -> what + " was not confirmed by its backup" + (durable != null ? " and made durable" : "")
+                + " (it may still take effect)", timedOut -> { });
     }
 
     private void start(Pending w) {
@@ -155,26 +171,50 @@ final class Backup implements PageStore {
                     }
                 }
             }
-            w.onStored.accept(w);
-            w.done.complete(null);
+            if (durable == null) {
+                w.onStored.accept(w);
+                w.done.complete(null);
+                return;
+            }
+            durable.log(images(w.pages), () -> "a write of pages " + numbers(w)).whenComplete((logged, failure) -> {
+                if (failure == null) {
+                    w.onStored.accept(w);
+                    w.done.complete(null);
+                } else {
+                    notTaken(w);
+                    w.done.completeExceptionally(failure);
+                }
+            });
+        }
+    }
+
+    private static List<PageLog.Image> images(List<ReplicaWire.Copy> copies) {
+        return copies.stream().map(c -> new PageLog.Image(c.page(), c.version(), c.data())).toList();
+    }
+
+    private static List<Long> numbers(Pending w) {
+        return w.pages.stream().map(ReplicaWire.Copy::page).toList();
+    }
+
+    /** w does not take effect on its pages (its version is not used again: a backup may keep the copy). */
+    private void notTaken(Pending w) {
+        for (ReplicaWire.Copy c : w.pages) {
+            Page p = dsm.pageNumber(c.page());
+            synchronized (p) {
+                if (p.replicating == w) {
+                    p.version = Math.max(p.version, c.version());
+                    p.replicating = null;
+                    dsm.released(p);
+                }
+            }
         }
     }
 
     private void fail(Pending w, String why) {
         if (pending.remove(w.token, w)) {
-            for (ReplicaWire.Copy c : w.pages) {
-                Page p = dsm.pageNumber(c.page());
-                synchronized (p) {
-                    if (p.replicating == w) {
-                        p.version = Math.max(p.version, c.version()); // a backup may keep the copy
-                        p.replicating = null; // the write does not take effect
-                        dsm.released(p);
-                    }
-                }
-            }
-            w.done.completeExceptionally(new MemoryException("a write of pages "
-                    + w.pages.stream().map(ReplicaWire.Copy::page).toList() + " on node '" + dsm.link.self().name()
-                    + "' failed: " + why));
+            notTaken(w);
+            w.done.completeExceptionally(new MemoryException("a write of pages " + numbers(w) + " on node '"
+                    + dsm.link.self().name() + "' failed: " + why));
         }
     }
 
@@ -211,7 +251,23 @@ final class Backup implements PageStore {
                 }
             }
         }
-        dsm.send(from, FrameKind.REPLICA_ACK, ReplicaWire.ack(dsm.link.alloc(), new ReplicaWire.Ack(r.token(),
+        if (durable == null) {
+            acknowledge(from, r.token());
+            return;
+        }
+        durable.log(images(r.pages()), () -> "a backup copy of pages " + r.pages().stream().map(ReplicaWire.Copy::page)
+                .toList() + " from node '" + dsm.nameOf(from) + "'").whenComplete((logged, failure) -> {
+                    if (failure == null) {
+                        acknowledge(from, r.token());
+                    } else { // not acknowledged: the owner's write fails, or goes to the next backup
+                        LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': {1}", dsm.link.self().name(),
+                                failure.getMessage());
+                    }
+                });
+    }
+
+    private void acknowledge(int owner, long token) {
+        dsm.send(owner, FrameKind.REPLICA_ACK, ReplicaWire.ack(dsm.link.alloc(), new ReplicaWire.Ack(token,
                 dsm.tick())));
     }
 

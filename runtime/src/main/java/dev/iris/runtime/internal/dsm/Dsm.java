@@ -104,14 +104,14 @@ public final class Dsm implements SharedMemory {
 
     /**
      * The memory of the node behind {@code link}; a persistent one keeps its log in
-     * {@code dataDirectory}.
+     * {@code dataDirectory}, on {@code disk}.
      *
      * @throws IllegalArgumentException if regions are configured but no managers, or a region's
      *                                  home is not a manager or a node name, or the memory is
      *                                  persistent and this node has no data directory or is no manager
      * @throws MemoryException          if the page log of a persistent memory cannot be opened
      */
-    public Dsm(PeerLink link, MemoryConfig config, Path dataDirectory) {
+    public Dsm(PeerLink link, MemoryConfig config, Path dataDirectory, PageLog.Disk disk) {
         this.link = link;
         this.clock = link.clock();
         this.config = config;
@@ -167,11 +167,11 @@ public final class Dsm implements SharedMemory {
         coherence = new Coherence(this);
         release = new Release(this);
         sync = new Sync(this);
-        backup = config.backup() && !layout.isEmpty() ? new Backup(this) : null;
+        durable = config.persistent() && !layout.isEmpty() ? openLog(dataDirectory, disk) : null;
+        backup = config.backup() && !layout.isEmpty() ? new Backup(this, durable) : null;
         recovery = backup != null ? new Recovery(this) : null;
         heap = new Heap(this, () -> transactions != 0 && tx.get() != null);
-        if (config.persistent() && !layout.isEmpty()) {
-            durable = openLog(dataDirectory);
+        if (durable != null) {
             try {
                 restart = new Restart(this, durable.logged(), durable.created());
                 durable.forgetLogged();
@@ -181,13 +181,12 @@ public final class Dsm implements SharedMemory {
             }
             restart.tryOpen(); // at once if this node is the only manager
         } else {
-            durable = null;
             restart = null;
         }
-        store = durable != null ? durable : backup;
+        store = backup != null ? backup : durable;
     }
 
-    private Durable openLog(Path dataDirectory) {
+    private Durable openLog(Path dataDirectory, PageLog.Disk disk) {
         if (dataDirectory == null) {
             throw new IllegalArgumentException("node '" + link.self().name() + "' has no data directory: a persistent "
                     + "shared memory keeps each node's pages in its own (NodeConfig.withDataDirectory)");
@@ -198,7 +197,7 @@ public final class Dsm implements SharedMemory {
                     + "the newest copy of each page, so every node of a persistent cluster must be one");
         }
         try {
-            return new Durable(this, dataDirectory, PageLog.Disk.REAL);
+            return new Durable(this, dataDirectory, disk);
         } catch (IOException | RuntimeException e) {
             throw new MemoryException("node '" + link.self().name() + "' cannot open its page log in " + dataDirectory
                     + ": " + e.getMessage());
@@ -869,14 +868,14 @@ public final class Dsm implements SharedMemory {
     /** Waits (holding p's monitor) until p's pending write is stored: durable, or kept by its backup. */
     void awaitStored(Page p) {
         awaitWhile(p, () -> p.replicating != null, "a write of " + describe(p) + " waited for the one before to be "
-                + (durable != null ? "made durable" : "stored by its backup"));
+                + (backup != null ? "stored by its backup" : "made durable"));
     }
 
     /** Waits (holding p's monitor) while {@code p} is recovering: its owner is being found after a death, or at start. */
     void awaitRecovered(Page p) {
-        if (restart != null) {
+        if (restart != null && !restart.opened()) {
             restart.awaitOpen(p);
-        } else {
+        } else if (recovery != null) {
             recovery.awaitRecovered(p);
         }
     }

@@ -228,6 +228,25 @@ final class Recovery {
 
     /** First opening (holding lock): owned pages become writable, unless this node was deposed. */
     private void open() {
+        writable();
+        ready = true;
+        lock.notifyAll();
+    }
+
+    /**
+     * A persistent memory gave its pages their owners ({@link Restart}): if this memory is open,
+     * those it owns become writable now, else when it opens.
+     */
+    void ownersAssigned() {
+        synchronized (lock) {
+            if (ready) {
+                writable();
+            }
+        }
+    }
+
+    /** Owned pages become writable, unless this node was deposed (holding lock). */
+    private void writable() {
         boolean me = deposed.contains(dsm.self);
         for (Page p : dsm.pages) {
             synchronized (p) {
@@ -240,8 +259,6 @@ final class Recovery {
                 }
             }
         }
-        ready = true;
-        lock.notifyAll();
     }
 
     /** Node {@code node} died. Runs before the rest of the memory hears of it. */
@@ -251,7 +268,8 @@ final class Recovery {
             return; // the cluster or this node is being stopped: nothing to recover
         }
         if (!ready) {
-            if (majority()) {
+            // a persistent memory waits for every manager's log as it starts: one that dies then is heard afresh
+            if (majority() && dsm.durable() == null) {
                 deposed.add(node); // as the nodes that see it die do; this node may open without it
                 synchronized (lock) {
                     maybeOpen();

@@ -42,8 +42,8 @@ final class Restart {
     private final Set<Integer> heard = ConcurrentHashMap.newKeySet();
     // guarded by this
     private Map<Long, PageLog.Entry> mine;
-    /** Per page, the highest version heard of, and from whom. */
-    private final Map<Long, long[]> best = new HashMap<>();
+    /** Per page, the highest version heard of, and whose logs hold it. */
+    private final Map<Long, Best> best = new HashMap<>();
     /** The peers whose lists this node's decision counted (they start with it, not into it). */
     private final Set<Integer> counted = new HashSet<>();
     private boolean open;
@@ -55,6 +55,36 @@ final class Restart {
     private volatile boolean assigned;
     /** Why this node's memory cannot open; then it never does. */
     private volatile String refused;
+
+    /** The highest version of a page heard of, the nodes whose logs hold it, and the lowest of them. */
+    private static final class Best {
+        final long version;
+        int node;
+        int[] holders;
+
+        Best(long version, int node) {
+            this.version = version;
+            this.node = node;
+            this.holders = new int[] {node};
+        }
+
+        void add(int holder) {
+            holders = Arrays.copyOf(holders, holders.length + 1);
+            holders[holders.length - 1] = holder;
+            if (Integer.compareUnsigned(holder, node) < 0) {
+                node = holder;
+            }
+        }
+
+        boolean heldBy(int holder) {
+            for (int h : holders) {
+                if (h == holder) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 
     Restart(Dsm dsm, Map<Long, PageLog.Entry> logged, boolean newLog) {
         this.dsm = dsm;
@@ -118,6 +148,7 @@ final class Restart {
 
     void onFrame(int from, ByteBuf in) {
         StoreWire.Logged logged = StoreWire.readLogged(in);
+        Map<Long, PageLog.Entry> own = null;
         for (long page : logged.pages()) {
             if (dsm.pageNumber(page) == null) {
                 throw new FrameFormatException("LOGGED frame names page " + page + ", which this shared memory "
@@ -132,49 +163,60 @@ final class Restart {
             if (open || refused != null) {
                 return; // its list was counted already, or it is starting into this running cluster
             }
-            if (logged.open()) {
+            if (logged.open() && dsm.backup == null) {
                 refuse("node '" + dsm.nameOf(from) + "' says the cluster's persistent memory was already open: node '"
                         + dsm.link.self().name() + "' cannot start into a running persistent cluster (its log may be "
-                        + "older than the pages the others hold); stop every node and start them together");
+                        + "older than the pages the others hold, and without backup copies nobody else has what it "
+                        + "held); stop every node and start them together");
                 return;
             }
-            for (int i = 0; i < logged.pages().length; i++) {
-                consider(logged.pages()[i], logged.versions()[i], from);
-            }
-            if (!logged.last()) {
-                return;
-            }
-            heard.add(from);
-            if (logged.newLog()) {
-                newLogs.add(from);
+            if (logged.open()) { // with backup copies the running cluster has everything this node had
+                open = true;
+                own = mine;
+                mine = null;
+                best.clear();
+            } else {
+                for (int i = 0; i < logged.pages().length; i++) {
+                    consider(logged.pages()[i], logged.versions()[i], from);
+                }
+                if (!logged.last()) {
+                    return;
+                }
+                heard.add(from);
+                if (logged.newLog()) {
+                    newLogs.add(from);
+                }
             }
         }
-        tryOpen();
+        if (own != null) {
+            joinRunning(from, own);
+        } else {
+            tryOpen();
+        }
     }
 
     /** Opens once every other manager's whole list is in (at start, a node that is the only manager). */
     void tryOpen() {
-        Map<Long, long[]> owners;
+        Map<Long, Best> owners;
         Map<Long, PageLog.Entry> own;
         synchronized (this) {
             if (open || refused != null || !missing().isEmpty()) {
                 return;
             }
             if (!newLogs.isEmpty() && newLogs.size() < dsm.managers.length) { // every manager is heard from here
-                List<String> lost = newLogs.stream().map(dsm::nameOf).sorted().toList();
-                List<String> old = Arrays.stream(dsm.managers).filter(m -> !newLogs.contains(m)).mapToObj(dsm::nameOf)
-                        .sorted().toList();
-                refuse("node" + (lost.size() > 1 ? "s " : " ") + lost + " start" + (lost.size() > 1 ? "" : "s")
-                        + " with a new page log while " + old + " have logs "
-                        + "from an earlier run (was a data directory wiped or replaced?): the pages whose newest "
-                        + "copy only " + (lost.size() > 1 ? "they" : "it") + " held are lost, and which they are "
-                        + "cannot be known. Give " + (lost.size() > 1 ? "them their" : "it its") + " data directory "
-                        + "back, or move every node's log aside to start the memory empty");
-                return;
+                String why = wiped();
+                if (why != null) {
+                    refuse(why);
+                    return;
+                }
+                LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': node ''{1}'' starts with a new page log (was its "
+                        + "data directory wiped or replaced?); with backup copies every write that returned is in "
+                        + "another node''s log too, so no page is lost", dsm.link.self().name(),
+                        dsm.nameOf(newLogs.iterator().next()));
             }
-            for (Map.Entry<Long, long[]> e : best.entrySet()) {
+            for (Map.Entry<Long, Best> e : best.entrySet()) {
                 Page p = dsm.pageNumber(e.getKey());
-                int holder = (int) e.getValue()[1];
+                int holder = e.getValue().node;
                 if (p.model == Page.RELEASE && holder != p.home) {
                     refuse(Dsm.describe(p) + " is release-consistent and its newest master is in the page log of "
                             + "node '" + dsm.nameOf(holder) + "', but its home is node '" + dsm.nameOf(p.home)
@@ -193,13 +235,47 @@ final class Restart {
         open(owners, own);
     }
 
+    /**
+     * Why the memory cannot open with the managers in {@link #newLogs} starting with new logs among
+     * logs of an earlier run, or null if it can: with backup copies, every write that returned is in
+     * two nodes' logs (its page's owner's and its backup's), so one new log loses nothing, unless
+     * that node is the home of release-consistent pages, which have no backup copies (holding this).
+     */
+    private String wiped() {
+        List<String> lost = newLogs.stream().map(dsm::nameOf).sorted().toList();
+        if (dsm.backup != null && lost.size() == 1) {
+            int node = newLogs.iterator().next();
+            List<String> homed = releaseRegionsHomedAt(node);
+            if (homed.isEmpty()) {
+                return null;
+            }
+            return "node '" + lost.get(0) + "' starts with a new page log while the others have logs from an earlier "
+                    + "run (was its data directory wiped or replaced?), and it is the home of the release-consistent "
+                    + "region" + (homed.size() > 1 ? "s " : " ") + homed + ", whose pages have no backup copies: "
+                    + "their newest writes were in its log only. Give it its data directory back, or move every "
+                    + "node's log aside to start the memory empty";
+        }
+        List<String> old = Arrays.stream(dsm.managers).filter(m -> !newLogs.contains(m)).mapToObj(dsm::nameOf)
+                .sorted().toList();
+        return "node" + (lost.size() > 1 ? "s " : " ") + lost + " start" + (lost.size() > 1 ? "" : "s")
+                + " with a new page log while " + old + " have logs "
+                + "from an earlier run (was a data directory wiped or replaced?): the pages whose newest "
+                + "copy only " + (lost.size() > 1 ? "they" : "it") + " held are lost, and which they are "
+                + "cannot be known" + (dsm.backup != null ? " (backup copies keep a write on two nodes' disks, "
+                + "which covers one lost log, not " + lost.size() + ")" : "") + ". Give "
+                + (lost.size() > 1 ? "them their" : "it its") + " data directory back, or move every node's log "
+                + "aside to start the memory empty";
+    }
+
     // ------------------------------------------------------------------ deciding
 
     /** Keeps (page, version, node) if it is the highest version heard of the page (holding this). */
     private void consider(long page, long version, int node) {
-        long[] b = best.get(page);
-        if (b == null || version > b[0] || version == b[0] && Integer.compareUnsigned(node, (int) b[1]) < 0) {
-            best.put(page, new long[] {version, node});
+        Best b = best.get(page);
+        if (b == null || version > b.version) {
+            best.put(page, new Best(version, node));
+        } else if (version == b.version && !b.heldBy(node)) {
+            b.add(node);
         }
     }
 
@@ -214,12 +290,17 @@ final class Restart {
         return names;
     }
 
-    /** Gives each page to the node that logged its highest version, and opens (once, not holding this). */
-    private void open(Map<Long, long[]> owners, Map<Long, PageLog.Entry> own) {
+    /**
+     * Gives each page to the node that logged its highest version, and opens (once, not holding
+     * this). With backup copies, a page's backup takes its copy from its own log where that holds
+     * the page's highest version; otherwise the owner sends it one.
+     */
+    private void open(Map<Long, Best> owners, Map<Long, PageLog.Entry> own) {
         int taken = 0;
+        Backup backup = dsm.backup;
         for (Page p : dsm.pages) {
-            long[] b = owners.get(p.number);
-            int owner = b != null ? (int) b[1] : p.home;
+            Best b = owners.get(p.number);
+            int owner = b != null ? b.node : p.home;
             synchronized (p) {
                 p.probOwner = owner;
                 if (p.model == Page.RELEASE) {
@@ -240,7 +321,62 @@ final class Restart {
                         p.data = dsm.zeros();
                         p.version = 1;
                     }
-                    p.state = Page.WRITE;
+                    if (backup == null) {
+                        p.state = Page.WRITE;
+                    } else if (b != null) { // a page never written needs no copy: a census makes it anew
+                        int keeper = backup.backupOf(p.number);
+                        if (keeper != 0 && b.heldBy(keeper)) {
+                            p.backupNode = keeper;
+                        } else {
+                            backup.protect(p);
+                        }
+                    }
+                } else if (backup != null && b != null && b.heldBy(dsm.self)
+                        && backup.backupOf(p.number, owner) == dsm.self) {
+                    PageLog.Entry e = own.get(p.number);
+                    p.replica = e.data();
+                    p.replicaVersion = e.version();
+                }
+                p.recovering = false;
+                p.notifyAll();
+                dsm.coherence.drain(p);
+                dsm.release.drain(p);
+            }
+        }
+        if (dsm.recovery != null) {
+            dsm.recovery.ownersAssigned(); // with backup copies, owned pages are writable once that memory opens
+        }
+        assigned = true;
+        LOG.log(System.Logger.Level.INFO, "Node ''{0}'': its persistent memory is open; it took {1} pages from its "
+                + "log", dsm.link.self().name(), taken);
+    }
+
+    /**
+     * Opens this node's memory in a running cluster, with backup copies (once, not holding this):
+     * the others hold every page it held when it stopped, as new or newer copies, so it owns none
+     * and faults in what it uses. Only the masters of the release-consistent pages it is the home
+     * of, which have no backup copies, come from its log.
+     */
+    private void joinRunning(int from, Map<Long, PageLog.Entry> own) {
+        List<String> homed = releaseRegionsHomedAt(dsm.self);
+        if (newLog && !homed.isEmpty()) {
+            synchronized (this) {
+                refuse("node '" + dsm.link.self().name() + "' starts into a running persistent cluster with a new "
+                        + "page log (was its data directory wiped or replaced?), and it is the home of the "
+                        + "release-consistent region" + (homed.size() > 1 ? "s " : " ") + homed + ", whose pages "
+                        + "have no backup copies: their newest writes were in its log only. Give it its data "
+                        + "directory back");
+            }
+            return;
+        }
+        int taken = 0;
+        for (Page p : dsm.pages) {
+            synchronized (p) {
+                PageLog.Entry e = p.model == Page.RELEASE && p.home == dsm.self ? own.get(p.number) : null;
+                if (e != null) {
+                    p.master = e.data();
+                    p.masterVersion = e.version();
+                    taken++;
                 }
                 p.recovering = false;
                 p.notifyAll();
@@ -249,8 +385,16 @@ final class Restart {
             }
         }
         assigned = true;
-        LOG.log(System.Logger.Level.INFO, "Node ''{0}'': its persistent memory is open; it took {1} pages from its "
-                + "log", dsm.link.self().name(), taken);
+        LOG.log(System.Logger.Level.INFO, "Node ''{0}'': starts into a running persistent cluster (node ''{1}'' says "
+                + "its memory is open): it owns no page until it faults one in, the others and their backup copies "
+                + "having every page it held; it took {2} release-consistent masters from its log",
+                dsm.link.self().name(), dsm.nameOf(from), taken);
+    }
+
+    /** The release-consistent regions whose pages' home is {@code node}. */
+    private List<String> releaseRegionsHomedAt(int node) {
+        return Arrays.stream(dsm.pages).filter(p -> p.model == Page.RELEASE && p.home == node)
+                .map(p -> p.region.name()).distinct().toList();
     }
 
     /** Closes this node's memory for good (holding this): waiting accesses fail with {@code why}. */
@@ -274,6 +418,11 @@ final class Restart {
     }
 
     // ------------------------------------------------------------------ waiting
+
+    /** Whether every page has its owner: the memory opened at start (a census may still run after a death). */
+    boolean opened() {
+        return assigned;
+    }
 
     /** Waits (holding p's monitor) while the memory has not opened; fails at once if it cannot. */
     void awaitOpen(Page p) {
