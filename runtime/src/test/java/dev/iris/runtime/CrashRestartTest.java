@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,9 +20,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A persistent memory across three node JVMs, every one of them killed (SIGKILL) at a random moment
@@ -31,11 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
  * returned, transfers between accounts on two pages, in transactions, add up and are all there, and
  * a list on the shared heap, pushed onto from every node while one node collects the heap, has
  * every cell whose push returned and no freed one, and a release-consistent tally raised under a
- * lock has every raise whose release returned.
+ * lock has every raise whose release returned. With backup copies of pages too (fewer rounds),
+ * and every third restart with one node's data directory wiped (not the home of the tally, which
+ * has no backup copies): a write that returned is on two nodes' disks.
  */
 @Timeout(600)
 class CrashRestartTest {
+    /** Rounds without backup copies; with them, {@link #BACKUP_ROUNDS}. */
     private static final int ROUNDS = 20;
+    private static final int BACKUP_ROUNDS = 6;
 
     private record NodeJvm(java.lang.Process process, BlockingQueue<String> lines, Thread reader) {
         void tell(String line) throws IOException {
@@ -67,12 +73,12 @@ class CrashRestartTest {
         }
     }
 
-    private NodeJvm start(int index) throws IOException {
+    private NodeJvm start(int index, boolean backup, String seedAddress) throws IOException {
         String name = "jvm" + (index + 1);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         java.lang.Process p = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), DurableNodeMain.class.getName(), name, "crash", seed.address(),
-                data.resolve(name).toString(), String.valueOf(index)).redirectError(ProcessBuilder.Redirect.INHERIT)
+                System.getProperty("java.class.path"), DurableNodeMain.class.getName(), name, "crash", seedAddress,
+                data.resolve(name).toString(), String.valueOf(index), backup ? "backup" : "plain").redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         jvms.add(p);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -106,23 +112,33 @@ class CrashRestartTest {
         return line.equals("ADD") ? 1 : 0;
     }
 
-    @Test
-    void everyWriteThatReturnedSurvivesTheDeathOfEveryNode() throws Exception {
-        // the node JVMs find each other through this one, which has no share in their memory
-        seed = Node.start(NodeConfig.of("seed", "crash", new InetSocketAddress("127.0.0.1", 0), List.of()),
-                Codecs.of());
+    @ParameterizedTest(name = "backup copies {0}")
+    @ValueSource(booleans = {false, true})
+    void everyWriteThatReturnedSurvivesTheDeathOfEveryNode(boolean backup) throws Exception {
+        int rounds = backup ? BACKUP_ROUNDS : ROUNDS;
+        // without backup copies the node JVMs find each other through this one, which has no share in their memory
+        seed = backup ? null : Node.start(NodeConfig.of("seed", "crash", new InetSocketAddress("127.0.0.1", 0),
+                List.of()), Codecs.of());
         long[] acked = new long[DurableNodeMain.SLOTS];
         Set<Long> pushed = new HashSet<>();
         long[] tallied = {0};
         long adds = 0;
         long moves = 0;
         int writersUnderWay = DurableNodeMain.SLOTS;
-        for (int round = 1; round <= ROUNDS + 1; round++) {
-            List<NodeJvm> nodes = new ArrayList<>();
-            for (int i = 0; i < DurableNodeMain.NODES; i++) {
-                nodes.add(start(i));
+        for (int round = 1; round <= rounds + 1; round++) {
+            if (backup && round % 3 == 0) { // jvm2 or jvm3 lost its disk
+                Files.delete(data.resolve("jvm" + (2 + round / 3 % 2)).resolve("pages.log"));
             }
-            for (NodeJvm node : nodes) {
+            List<NodeJvm> nodes = new ArrayList<>();
+            String first = null;
+            if (backup) { // a peer without the memory would be refused its census frames: jvm1 is the seed
+                nodes.add(start(0, true, "-"));
+                first = nodes.get(0).next("READY").split(" ")[2];
+            }
+            for (int i = nodes.size(); i < DurableNodeMain.NODES; i++) {
+                nodes.add(start(i, backup, backup ? first : seed.address()));
+            }
+            for (NodeJvm node : nodes.subList(backup ? 1 : 0, nodes.size())) {
                 node.next("READY");
             }
             long[] values = null;
@@ -178,7 +194,7 @@ class CrashRestartTest {
             assertTrue(transfers >= committed && transfers <= committed + DurableNodeMain.NODES, () -> "the vault "
                     + "counts " + transfers + " transfers after " + committed + " commits returned");
             moves = transfers;
-            if (round > ROUNDS) {
+            if (round > rounds) {
                 break;
             }
             for (NodeJvm node : nodes) {

@@ -19,7 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A node JVM of a persistent memory for the crash test: {@code DurableNodeMain NAME CLUSTER SEED
- * DATA-DIRECTORY INDEX}. Prints {@code READY} once started, then obeys lines on its standard input:
+ * DATA-DIRECTORY INDEX backup|plain} (with backup copies of pages or without; SEED {@code -} for
+ * none). Prints {@code READY} with its name and address once started, then obeys lines on its
+ * standard input:
  * {@code read} prints {@code VALUES} and every slot's value, then the counter, then the vault's
  * accounts and its count of transfers, read in one transaction (once the memory has opened);
  * {@code write} starts {@link #WRITERS} threads, each of which writes its slot (node {@code INDEX}'s
@@ -53,23 +55,29 @@ public final class DurableNodeMain {
     private DurableNodeMain() {
     }
 
-    /** 64-byte pages: the twelve slots share two pages, which move between the nodes all the time. */
-    static MemoryConfig memory() {
+    /**
+     * 64-byte pages: the twelve slots share two pages, which move between the nodes all the time;
+     * with backup copies (under the fixed manager) or without (under the dynamic one).
+     */
+    static MemoryConfig memory(boolean backup) {
         return MemoryConfig.of(List.of(Region.of("slots", 8 * SLOTS), Region.of("counter", 8),
                 new Region("vault", 8 * (ACCOUNTS + 1), Consistency.TRANSACTIONAL, null),
                 new Region("list", 8, Consistency.SEQUENTIAL, null).withReferences(List.of(0L)),
-                new Region("tally", 8, Consistency.RELEASE, null),
+                new Region("tally", 8, Consistency.RELEASE, "jvm1"),
                 Region.heap("heap", 64 + 512L * 64 * MemoryConfig.HEAP_ARENA_PAGES, Consistency.SEQUENTIAL)))
-                .withPageSize(64).withHeapTypes(List.of(CELL)).withManagement(PageManagement.DYNAMIC)
+                .withPageSize(64).withHeapTypes(List.of(CELL))
+                .withManagement(backup ? PageManagement.FIXED : PageManagement.DYNAMIC).withBackup(backup)
                 .withManagers(List.of("jvm1", "jvm2", "jvm3")).withPersistent(true);
     }
 
     public static void main(String[] args) throws Exception {
         Node node = Node.start(NodeConfig.of(args[0], args[1], new InetSocketAddress("127.0.0.1", 0),
-                List.of(Node.parse(args[2]))).withMemory(memory()).withDataDirectory(Path.of(args[3])), Codecs.of());
+                args[2].equals("-") ? List.of() : List.of(Node.parse(args[2])))
+                .withMemory(memory(args[5].equals("backup")))
+                .withDataDirectory(Path.of(args[3])), Codecs.of());
         int index = Integer.parseInt(args[4]);
         PrintStream out = System.out;
-        out.println("READY " + args[0]);
+        out.println("READY " + args[0] + " " + node.address());
         out.flush();
         SharedMemory m = node.memory();
         long slots = m.region("slots").base();

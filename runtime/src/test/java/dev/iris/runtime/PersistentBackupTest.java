@@ -13,6 +13,7 @@ import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.dsm.PageManagement;
 import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.internal.store.PageLog;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Files;
@@ -206,6 +207,27 @@ class PersistentBackupTest {
         }
     }
 
+    /** Starts node1..node3 on loopback TCP, node2's page log on {@code disk}; node1 and node3 on the real one. */
+    private List<Node> startWithNode2On(PageLog.Disk disk, MemoryConfig config) throws InterruptedException {
+        List<Node> nodes = new ArrayList<>();
+        for (String name : List.of("node1", "node2", "node3")) {
+            List<SocketAddress> seeds = nodes.isEmpty() ? List.of() : List.of(Node.parse(nodes.get(0).address()));
+            NodeEnvironment env = NodeEnvironment.jvm();
+            nodes.add(Node.start(NodeConfig.of(name, "test", new InetSocketAddress("127.0.0.1", 0), seeds)
+                    .withMemory(config).withDataDirectory(data.resolve(name)), Codecs.of(),
+                    name.equals("node2") ? env.withDisk(disk) : env));
+        }
+        for (Node n : nodes) {
+            assertTrue(n.awaitMembers(3, Duration.ofSeconds(10)));
+        }
+        return nodes;
+    }
+
+    /** The address of a page that node1 manages and owns at a first start: its backup is node2. */
+    private static long pageOfNode1(Node node1) {
+        return (base(node1) / PAGE + 2) / 3 * 3 * PAGE;
+    }
+
     /**
      * A backup acknowledges a copy only once it is on its disk: while the backup's force is held,
      * the owner's write does not return (and returns once it is let go).
@@ -216,36 +238,21 @@ class PersistentBackupTest {
         CountDownLatch forcing = new CountDownLatch(1);
         CountDownLatch letGo = new CountDownLatch(1);
         PageLog.Disk held = (channel, file) -> {
-            if (!armed.get()) {
-                channel.force(false);
-                return;
-            }
-            forcing.countDown();
-            try {
-                letGo.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (armed.get()) {
+                forcing.countDown();
+                try {
+                    letGo.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             channel.force(false);
         };
-        MemoryConfig config = memory().withManagers(List.of("node1", "node2", "node3"));
-        List<Node> nodes = new ArrayList<>();
+        List<Node> nodes = startWithNode2On(held, memory().withManagers(List.of("node1", "node2", "node3")));
         try {
-            for (String name : List.of("node1", "node2", "node3")) {
-                List<SocketAddress> seeds = nodes.isEmpty() ? List.of() : List.of(Node.parse(nodes.get(0).address()));
-                NodeEnvironment env = NodeEnvironment.jvm();
-                nodes.add(Node.start(NodeConfig.of(name, "test", new InetSocketAddress("127.0.0.1", 0), seeds)
-                        .withMemory(config).withDataDirectory(data.resolve(name)), Codecs.of(),
-                        name.equals("node2") ? env.withDisk(held) : env));
-            }
-            for (Node n : nodes) {
-                assertTrue(n.awaitMembers(3, Duration.ofSeconds(10)));
-            }
-            Node owner = nodes.get(0);
-            long page = (base(owner) / PAGE + 2) / 3 * 3; // node1 manages and owns it; its backup is node2
-            long address = page * PAGE;
+            long address = pageOfNode1(nodes.get(0));
             armed.set(true);
-            CompletableFuture<Void> write = CompletableFuture.runAsync(() -> owner.memory().setLong(address, 42));
+            CompletableFuture<Void> write = CompletableFuture.runAsync(() -> nodes.get(0).memory().setLong(address, 42));
             assertTrue(forcing.await(10, TimeUnit.SECONDS), "node2 forced its log");
             assertThrows(TimeoutException.class, () -> write.get(500, TimeUnit.MILLISECONDS),
                     "the write returned before its backup's copy was on the backup's disk");
@@ -254,6 +261,35 @@ class PersistentBackupTest {
             assertEquals(42, nodes.get(2).memory().getLong(address));
         } finally {
             letGo.countDown();
+            nodes.forEach(Node::close);
+        }
+    }
+
+    /**
+     * A backup whose page log fails refuses the copy: the owner's write fails at once, naming it,
+     * does not take effect, and leaves the page free for others (it would otherwise stay busy,
+     * waiting for an acknowledgement that never comes).
+     */
+    @Test
+    void aBackupWhoseLogFailsRefusesTheCopyAndTheWriteFails() throws Exception {
+        AtomicBoolean broken = new AtomicBoolean();
+        PageLog.Disk failing = (channel, file) -> {
+            if (broken.get()) {
+                throw new IOException("the disk is gone");
+            }
+            channel.force(false);
+        };
+        List<Node> nodes = startWithNode2On(failing, memory().withManagers(List.of("node1", "node2", "node3"))
+                .withFaultTimeout(Duration.ofSeconds(3)));
+        try {
+            long address = pageOfNode1(nodes.get(0));
+            nodes.get(0).memory().setLong(address, 1);
+            broken.set(true);
+            MemoryException e = assertThrows(MemoryException.class, () -> nodes.get(0).memory().setLong(address, 2));
+            assertTrue(e.getMessage().contains("its backup, node 'node2', could not make the copy durable"),
+                    e.getMessage());
+            assertEquals(1, nodes.get(2).memory().getLong(address), "node3 reads the page as it was");
+        } finally {
             nodes.forEach(Node::close);
         }
     }

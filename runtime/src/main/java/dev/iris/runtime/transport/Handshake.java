@@ -35,9 +35,9 @@ public record Handshake(String cluster, int protocol, String node) {
      * PAGE_FAIL (the dynamic manager's broadcast); 10 the persistent memory's LOGGED; 11 the
      * monitor's durable state; 12 the refetch of INVALIDATE_ACK; 13 a PAGE without data (all zeros); 14 the heap's
      * placement on a named node (PLACE, PLACED); 15 the SYNC ops ask, held and told (a lock moving to
-     * another manager).
+     * another manager); 16 the stored byte of REPLICA_ACK (a backup copy refused by a failed page log).
      */
-    public static final int PROTOCOL = 15;
+    public static final int PROTOCOL = 16;
     /** Upper bound of the UTF-8 length of the cluster name and the node id. */
     public static final int MAX_NAME_BYTES = 255;
 

@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <pre>
  * replica      := token:u64 clock:u64 count:u16 (page:u64 version:u64 data:byte[pageSize]){count}
- * replica-ack  := token:u64 clock:u64
+ * replica-ack  := token:u64 clock:u64 stored:u8
  * census       := census:u64 clock:u64 mode:u8 subject:u32 count:u32 item:u64{count}
  * census-reply := census:u64 clock:u64 last:u8 count:u32 entry{count}
  * entry        := page:u64 flags:u8 version:u64 (gaveTo:u32 gaveVersion:u64)? data:byte[pageSize]?
@@ -54,7 +54,8 @@ public final class ReplicaWire {
     }
 
     /** A REPLICA_ACK. */
-    public record Ack(long token, long clock) {
+    /** {@code stored}: whether the backup keeps the copies (false: its page log failed, and the write fails). */
+    public record Ack(long token, long clock, boolean stored) {
     }
 
     /** A CENSUS. */
@@ -105,12 +106,12 @@ public final class ReplicaWire {
     }
 
     public static ByteBuf ack(ByteBufAllocator alloc, Ack a) {
-        return alloc.buffer(16).writeLong(a.token()).writeLong(a.clock());
+        return alloc.buffer(17).writeLong(a.token()).writeLong(a.clock()).writeByte(a.stored() ? 1 : 0);
     }
 
     public static Ack readAck(ByteBuf in) {
-        PageWire.require(in, 16, "replica ack");
-        return new Ack(in.readLong(), in.readLong());
+        PageWire.require(in, 17, "replica ack");
+        return new Ack(in.readLong(), in.readLong(), in.readByte() != 0);
     }
 
     public static ByteBuf census(ByteBufAllocator alloc, Census c) {

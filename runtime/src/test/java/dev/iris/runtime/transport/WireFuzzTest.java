@@ -166,7 +166,7 @@ class WireFuzzTest {
                     .get(0)),
             frame("replica", in -> ReplicaWire.readReplica(in, PAGE), () -> ReplicaWire.replica(ALLOC, 7, 8, List.of(
                     new ReplicaWire.Copy(3, 2, new long[PAGE / 8]), new ReplicaWire.Copy(4, 9, new long[PAGE / 8])))),
-            frame("replica ack", ReplicaWire::readAck, () -> ReplicaWire.ack(ALLOC, new ReplicaWire.Ack(7, 8))),
+            frame("replica ack", ReplicaWire::readAck, () -> ReplicaWire.ack(ALLOC, new ReplicaWire.Ack(7, 8, true))),
             frame("census", ReplicaWire::readCensus, () -> ReplicaWire.census(ALLOC, new ReplicaWire.Census(7, 8,
                     ReplicaWire.FETCH, 5, new long[] {3, 4}))),
             frame("census reply", in -> ReplicaWire.readReply(in, PAGE), () -> ReplicaWire.reply(ALLOC, 7, 8, true,

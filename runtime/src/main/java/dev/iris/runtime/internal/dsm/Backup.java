@@ -66,12 +66,7 @@ final class Backup implements PageStore {
 
     /** The backup for this node's page {@code page}: the first live manager from the page's manager on, not this node. */
     int backupOf(long page) {
-        return backupOf(page, dsm.self);
-    }
-
-    /** The backup for page {@code page} owned by {@code owner}. */
-    int backupOf(long page, int owner) {
-        return dsm.firstManager(page, m -> m != owner && dsm.link.isLive(m));
+        return dsm.firstManager(page, m -> m != dsm.self && dsm.link.isLive(m));
     }
 
     /**
@@ -252,29 +247,31 @@ final class Backup implements PageStore {
             }
         }
         if (durable == null) {
-            acknowledge(from, r.token());
+            acknowledge(from, r.token(), true);
             return;
         }
         durable.log(images(r.pages()), () -> "a backup copy of pages " + r.pages().stream().map(ReplicaWire.Copy::page)
                 .toList() + " from node '" + dsm.nameOf(from) + "'").whenComplete((logged, failure) -> {
-                    if (failure == null) {
-                        acknowledge(from, r.token());
-                    } else { // not acknowledged: the owner's write fails, or goes to the next backup
+                    if (failure != null) { // refused: the owner's write fails
                         LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': {1}", dsm.link.self().name(),
                                 failure.getMessage());
                     }
+                    acknowledge(from, r.token(), failure == null);
                 });
     }
 
-    private void acknowledge(int owner, long token) {
+    private void acknowledge(int owner, long token, boolean stored) {
         dsm.send(owner, FrameKind.REPLICA_ACK, ReplicaWire.ack(dsm.link.alloc(), new ReplicaWire.Ack(token,
-                dsm.tick())));
+                dsm.tick(), stored)));
     }
 
     private void onAck(int from, ReplicaWire.Ack a) {
         dsm.receive(a.clock());
         Pending w = pending.get(a.token());
-        if (w != null) {
+        if (w != null && !a.stored()) {
+            fail(w, "its backup, node '" + dsm.nameOf(from) + "', could not make the copy durable (its page log "
+                    + "failed: see that node's log); the write may or may not have taken effect");
+        } else if (w != null) {
             synchronized (w) {
                 w.awaiting.remove(from);
             }

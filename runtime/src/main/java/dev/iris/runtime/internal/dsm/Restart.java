@@ -292,8 +292,8 @@ final class Restart {
 
     /**
      * Gives each page to the node that logged its highest version, and opens (once, not holding
-     * this). With backup copies, a page's backup takes its copy from its own log where that holds
-     * the page's highest version; otherwise the owner sends it one.
+     * this). With backup copies, every other node whose log holds a page's highest version keeps it
+     * as a copy; the owner sends one to the page's backup where that one does not.
      */
     private void open(Map<Long, Best> owners, Map<Long, PageLog.Entry> own) {
         int taken = 0;
@@ -331,11 +331,15 @@ final class Restart {
                             backup.protect(p);
                         }
                     }
-                } else if (backup != null && b != null && b.heldBy(dsm.self)
-                        && backup.backupOf(p.number, owner) == dsm.self) {
+                } else if (backup != null && b != null && b.heldBy(dsm.self)) {
+                    // every holder of the newest version keeps it as a copy, not only the page's backup: a census
+                    // after a death that comes before the owner's copy to a new backup finds it; a copy that came
+                    // meanwhile (the owner opened first and wrote) is newer
                     PageLog.Entry e = own.get(p.number);
-                    p.replica = e.data();
-                    p.replicaVersion = e.version();
+                    if (p.replica == null || e.version() > p.replicaVersion) {
+                        p.replica = e.data();
+                        p.replicaVersion = e.version();
+                    }
                 }
                 p.recovering = false;
                 p.notifyAll();
