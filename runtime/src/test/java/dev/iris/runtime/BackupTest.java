@@ -17,6 +17,7 @@ import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.SyncWire;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +90,38 @@ class BackupTest {
             for (int i = 0; i < pages; i++) {
                 assertEquals(301 + i, m1.getLong(base + (long) i * PAGE), "page " + i + " written after the death");
             }
+        }
+    }
+
+    /**
+     * A node without shared memory (a client that only sends messages) takes part in a cluster with
+     * backup copies: it ignores the status every node sends it as it joins, answers a census with
+     * nothing, and stays a member while the others take a dead owner's pages over.
+     */
+    @Test
+    void aClientWithoutSharedMemoryStaysAMemberThroughACensus() throws Exception {
+        int pages = 6;
+        try (TestCluster c = Transport.TCP.start(3, Codecs.of(), memory(MemoryConfig.Region.of("data", pages * PAGE)));
+                Node client = Node.start(NodeConfig.of("client", "test", new InetSocketAddress("127.0.0.1", 0),
+                        List.of(Node.parse(c.node(0).address()))), Codecs.of())) {
+            assertTrue(client.awaitMembers(4, Duration.ofSeconds(10)), "the client sees " + client.members());
+            for (int n = 0; n < 3; n++) {
+                assertTrue(c.node(n).awaitMembers(4, Duration.ofSeconds(10)), c.node(n).members().toString());
+            }
+            SharedMemory m3 = c.node(2).memory();
+            long base = m3.region("data").base();
+            for (int i = 0; i < pages; i++) {
+                m3.setLong(base + (long) i * PAGE, 100 + i);
+            }
+            c.node(2).close();
+            assertTrue(c.node(0).awaitMembers(3, Duration.ofSeconds(10)));
+            for (int i = 0; i < pages; i++) {
+                assertEquals(100 + i, c.node(0).memory().getLong(base + (long) i * PAGE), "page " + i);
+            }
+            assertTrue(client.members().stream().map(NodeId::name).toList().containsAll(List.of("node1", "node2")),
+                    client.members().toString());
+            assertTrue(c.node(0).members().stream().anyMatch(id -> id.name().equals("client")),
+                    c.node(0).members().toString());
         }
     }
 

@@ -13,6 +13,10 @@ import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.dsm.PageManagement;
 import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.internal.store.PageLog;
+import dev.iris.runtime.transport.Frame;
+import dev.iris.runtime.transport.FrameKind;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -204,6 +208,42 @@ class PersistentBackupTest {
         }
         try (TestCluster c = transport.start(3, Codecs.of(), memory(), directories())) {
             assertAll(c.node(2), 3, "after the whole cluster restarted");
+        }
+    }
+
+    /**
+     * A node that dies after some nodes opened the memory, counting its log, and before the others
+     * did leaves them unable to agree on its pages: the census of a node that opened does not take
+     * them over from what a node that has not opened reports (it has loaded nothing), and that node
+     * closes its memory for good, saying why.
+     */
+    @Test
+    void aNodeThatDiesWhileTheMemoryOpensClosesItWhereItHadNotOpened() throws Exception {
+        MemoryConfig config = memory().withFaultTimeout(Duration.ofSeconds(4));
+        UnaryOperator<NodeConfig> node2HearsNoLog = c -> {
+            NodeConfig d = c.withDataDirectory(data.resolve(c.node())).withFailureDetection(Duration.ofMillis(200),
+                    Duration.ofMillis(600));
+            return !c.node().equals("node2") ? d : d.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    if (msg instanceof Frame frame && frame.kind() == FrameKind.LOGGED) {
+                        frame.release();
+                        return;
+                    }
+                    ctx.fireChannelRead(msg);
+                }
+            });
+        };
+        try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), config, node2HearsNoLog)) {
+            long base = base(c.node(0));
+            long ofNode3 = (base / PAGE + 3 - (base / PAGE) % 3 + 2) * PAGE; // node3 manages and owns it
+            c.node(0).memory().getLong(ofNode3); // node1 has opened
+            c.node(2).close();
+            MemoryException refused = assertThrows(MemoryException.class, () -> c.node(1).memory().getLong(base));
+            assertTrue(refused.getMessage().contains("node 'node3' died while the persistent memory was opening: "
+                    + "node 'node1' had opened"), refused.getMessage());
+            MemoryException waits = assertThrows(MemoryException.class, () -> c.node(0).memory().getLong(ofNode3));
+            assertTrue(waits.getMessage().contains("was still being found after a death"), waits.getMessage());
         }
     }
 

@@ -191,13 +191,17 @@ final class Backup implements PageStore {
         return w.pages.stream().map(ReplicaWire.Copy::page).toList();
     }
 
-    /** w does not take effect on its pages (its version is not used again: a backup may keep the copy). */
+    /**
+     * w does not take effect on its pages. A backup (or a log) may keep its copy at its version, so
+     * the page's contents, as they stay, get a version of their own after it: a copy of them sent
+     * later (to a new backup, to a new owner) never carries a version that names other contents.
+     */
     private void notTaken(Pending w) {
         for (ReplicaWire.Copy c : w.pages) {
             Page p = dsm.pageNumber(c.page());
             synchronized (p) {
                 if (p.replicating == w) {
-                    p.version = Math.max(p.version, c.version());
+                    p.version = Math.max(p.version, c.version() + 1);
                     p.replicating = null;
                     dsm.released(p);
                 }

@@ -20,6 +20,7 @@ import dev.iris.runtime.internal.PeerLink;
 import dev.iris.runtime.internal.store.PageLog;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
+import dev.iris.runtime.transport.ReplicaWire;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -202,6 +203,16 @@ public final class Dsm implements SharedMemory {
             throw new MemoryException("node '" + link.self().name() + "' cannot open its page log in " + dataDirectory
                     + ": " + e.getMessage());
         }
+    }
+
+    /** Whether this node's persistent memory has not opened yet: its pages' owners are not decided. */
+    boolean opening() {
+        return restart != null && !restart.opened();
+    }
+
+    /** Closes a persistent memory that has not opened yet for good, saying {@code why}; false if it has opened. */
+    boolean refuseOpening(String why) {
+        return restart != null && restart.refuseOpening(why);
     }
 
     /** The page log of a persistent memory; null otherwise. */
@@ -773,6 +784,10 @@ public final class Dsm implements SharedMemory {
             case PLACE, PLACED -> heap.placement.onFrame(from, kind, payload);
             case REPLICA, REPLICA_ACK -> withBackups(kind).onFrame(from, kind, payload);
             case CENSUS, CENSUS_REPLY -> {
+                if (kind == FrameKind.CENSUS && layout.isEmpty()) {
+                    answerWithoutMemory(from, ReplicaWire.readCensus(payload));
+                    return;
+                }
                 withBackups(kind);
                 recovery.onFrame(from, kind, payload);
             }
@@ -784,6 +799,18 @@ public final class Dsm implements SharedMemory {
                 restart.onFrame(from, payload);
             }
             default -> throw new FrameFormatException("not a memory frame: " + kind);
+        }
+    }
+
+    /**
+     * A census of a cluster with backup copies, at a node without shared memory (a client that only
+     * sends messages): it owns and holds no page, so it answers every question with nothing, and
+     * ignores the status every node sends a peer that joins.
+     */
+    private void answerWithoutMemory(int from, ReplicaWire.Census c) {
+        receive(c.clock());
+        if (c.mode() != ReplicaWire.STATUS) {
+            send(from, FrameKind.CENSUS_REPLY, ReplicaWire.reply(link.alloc(), c.census(), tick(), true, List.of()));
         }
     }
 

@@ -111,9 +111,9 @@ final class Durable implements PageStore {
                             if (failure == null) {
                                 p.data = next;
                             }
-                            // a failed write does not take effect here, but its record may be on the disk: no
-                            // other write gets its version
-                            p.version = Math.max(p.version, version);
+                            // a failed write does not take effect here, but its record may be on the disk: the
+                            // contents as they stay get a version after it
+                            p.version = Math.max(p.version, failure == null ? version : version + 1);
                             p.replicating = null;
                             dsm.released(p);
                         }

@@ -267,9 +267,10 @@ final class Recovery {
         if (dsm.link.stopping()) {
             return; // the cluster or this node is being stopped: nothing to recover
         }
-        if (!ready) {
+        if (dsm.opening()) {
             // a persistent memory waits for every manager's log as it starts: one that dies then is heard afresh
-            if (majority() && dsm.durable() == null) {
+        } else if (!ready) {
+            if (majority()) {
                 deposed.add(node); // as the nodes that see it die do; this node may open without it
                 synchronized (lock) {
                     maybeOpen();
@@ -453,6 +454,12 @@ final class Recovery {
     }
 
     private void answer(int asker, ReplicaWire.Census c) {
+        if (c.mode() == ReplicaWire.ASK && dsm.refuseOpening("node '" + dsm.nameOf(c.subject()) + "' died while "
+                + "the persistent memory was opening: node '" + dsm.nameOf(asker) + "' had opened, counting what its "
+                + "log held, and this node had not, so they cannot agree on who owns its pages. Stop every node "
+                + "and start them together")) {
+            return; // the asker's census waits: no page is taken over from what this node has not loaded
+        }
         if (c.mode() == ReplicaWire.ASK && dsm.link.isLive(c.subject()) && !deposed.contains(c.subject())) {
             synchronized (lock) {
                 deferred.add(new Deferred(asker, c)); // answered once this node counts the subject as dead

@@ -423,6 +423,17 @@ final class Restart {
 
     // ------------------------------------------------------------------ waiting
 
+    /** Closes the memory for good with {@code why} if it has not opened yet (or was refused); false if it has. */
+    synchronized boolean refuseOpening(String why) {
+        if (open) {
+            return refused != null;
+        }
+        if (refused == null) {
+            refuse(why);
+        }
+        return true;
+    }
+
     /** Whether every page has its owner: the memory opened at start (a census may still run after a death). */
     boolean opened() {
         return assigned;

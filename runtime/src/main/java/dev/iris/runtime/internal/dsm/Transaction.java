@@ -146,8 +146,9 @@ final class Transaction {
     }
 
     /**
-     * Publishes the written pages (pinned): with {@code data}, their new contents; in any case a new
-     * version (a backup may keep copies of a commit that failed).
+     * Publishes the written pages (pinned): with {@code data}, their new contents at the version
+     * {@link #copies} gave them; without, the old contents at the version after it (a backup or the
+     * log may keep the failed commit's copies at theirs).
      */
     private void install(boolean data) {
         for (Entry e : entries.values()) {
@@ -156,7 +157,7 @@ final class Transaction {
                     if (data) {
                         System.arraycopy(e.copy, 0, dsm.writable(e.page), 0, e.copy.length);
                     }
-                    e.page.version++;
+                    e.page.version += data ? 1 : 2; // a failed commit's version may name its contents elsewhere
                 }
             }
         }
