@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CrashRestartTest {
     /** Rounds without backup copies; with them, {@link #BACKUP_ROUNDS}. */
     private static final int ROUNDS = 20;
-    private static final int BACKUP_ROUNDS = 6;
+    private static final int BACKUP_ROUNDS = 4;
 
     private record NodeJvm(java.lang.Process process, BlockingQueue<String> lines, Thread reader) {
         void tell(String line) throws IOException {
@@ -73,11 +73,11 @@ class CrashRestartTest {
         }
     }
 
-    private NodeJvm start(int index, boolean backup, String seedAddress) throws IOException {
+    private NodeJvm start(int index, boolean backup) throws IOException {
         String name = "jvm" + (index + 1);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         java.lang.Process p = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), DurableNodeMain.class.getName(), name, "crash", seedAddress,
+                System.getProperty("java.class.path"), DurableNodeMain.class.getName(), name, "crash", seed.address(),
                 data.resolve(name).toString(), String.valueOf(index), backup ? "backup" : "plain").redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         jvms.add(p);
@@ -116,9 +116,9 @@ class CrashRestartTest {
     @ValueSource(booleans = {false, true})
     void everyWriteThatReturnedSurvivesTheDeathOfEveryNode(boolean backup) throws Exception {
         int rounds = backup ? BACKUP_ROUNDS : ROUNDS;
-        // without backup copies the node JVMs find each other through this one, which has no share in their memory
-        seed = backup ? null : Node.start(NodeConfig.of("seed", "crash", new InetSocketAddress("127.0.0.1", 0),
-                List.of()), Codecs.of());
+        // the node JVMs find each other through this one, which has no share in their memory
+        seed = Node.start(NodeConfig.of("seed", "crash", new InetSocketAddress("127.0.0.1", 0), List.of()),
+                Codecs.of());
         long[] acked = new long[DurableNodeMain.SLOTS];
         Set<Long> pushed = new HashSet<>();
         long[] tallied = {0};
@@ -130,15 +130,10 @@ class CrashRestartTest {
                 Files.delete(data.resolve("jvm" + (2 + round / 3 % 2)).resolve("pages.log"));
             }
             List<NodeJvm> nodes = new ArrayList<>();
-            String first = null;
-            if (backup) { // a peer without the memory would be refused its census frames: jvm1 is the seed
-                nodes.add(start(0, true, "-"));
-                first = nodes.get(0).next("READY").split(" ")[2];
+            for (int i = 0; i < DurableNodeMain.NODES; i++) {
+                nodes.add(start(i, backup));
             }
-            for (int i = nodes.size(); i < DurableNodeMain.NODES; i++) {
-                nodes.add(start(i, backup, backup ? first : seed.address()));
-            }
-            for (NodeJvm node : nodes.subList(backup ? 1 : 0, nodes.size())) {
+            for (NodeJvm node : nodes) {
                 node.next("READY");
             }
             long[] values = null;

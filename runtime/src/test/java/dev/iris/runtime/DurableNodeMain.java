@@ -19,9 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A node JVM of a persistent memory for the crash test: {@code DurableNodeMain NAME CLUSTER SEED
- * DATA-DIRECTORY INDEX backup|plain} (with backup copies of pages or without; SEED {@code -} for
- * none). Prints {@code READY} with its name and address once started, then obeys lines on its
- * standard input:
+ * DATA-DIRECTORY INDEX backup|plain} (with backup copies of pages or without). Prints {@code
+ * READY} with its name and address once started, then obeys lines on its standard input:
  * {@code read} prints {@code VALUES} and every slot's value, then the counter, then the vault's
  * accounts and its count of transfers, read in one transaction (once the memory has opened);
  * {@code write} starts {@link #WRITERS} threads, each of which writes its slot (node {@code INDEX}'s
@@ -72,8 +71,7 @@ public final class DurableNodeMain {
 
     public static void main(String[] args) throws Exception {
         Node node = Node.start(NodeConfig.of(args[0], args[1], new InetSocketAddress("127.0.0.1", 0),
-                args[2].equals("-") ? List.of() : List.of(Node.parse(args[2])))
-                .withMemory(memory(args[5].equals("backup")))
+                List.of(Node.parse(args[2]))).withMemory(memory(args[5].equals("backup")))
                 .withDataDirectory(Path.of(args[3])), Codecs.of());
         int index = Integer.parseInt(args[4]);
         PrintStream out = System.out;

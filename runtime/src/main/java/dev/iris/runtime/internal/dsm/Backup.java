@@ -238,6 +238,25 @@ final class Backup implements PageStore {
             }
             pages.add(p);
         }
+        if (durable == null) {
+            keep(pages, r);
+            acknowledge(from, r.token(), true);
+            return;
+        }
+        durable.log(images(r.pages()), () -> "a backup copy of pages " + r.pages().stream().map(ReplicaWire.Copy::page)
+                .toList() + " from node '" + dsm.nameOf(from) + "'").whenComplete((logged, failure) -> {
+                    if (failure == null) {
+                        keep(pages, r); // a copy in memory is one on the disk
+                    } else { // refused: the owner's write fails
+                        LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': {1}", dsm.link.self().name(),
+                                failure.getMessage());
+                    }
+                    acknowledge(from, r.token(), failure == null);
+                });
+    }
+
+    /** Keeps r's copies of {@code pages}, all of them at once for a census, each unless a newer one is here. */
+    private void keep(List<Page> pages, ReplicaWire.Replica r) {
         synchronized (store) {
             for (int i = 0; i < pages.size(); i++) {
                 Page p = pages.get(i);
@@ -250,18 +269,6 @@ final class Backup implements PageStore {
                 }
             }
         }
-        if (durable == null) {
-            acknowledge(from, r.token(), true);
-            return;
-        }
-        durable.log(images(r.pages()), () -> "a backup copy of pages " + r.pages().stream().map(ReplicaWire.Copy::page)
-                .toList() + " from node '" + dsm.nameOf(from) + "'").whenComplete((logged, failure) -> {
-                    if (failure != null) { // refused: the owner's write fails
-                        LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': {1}", dsm.link.self().name(),
-                                failure.getMessage());
-                    }
-                    acknowledge(from, r.token(), failure == null);
-                });
     }
 
     private void acknowledge(int owner, long token, boolean stored) {

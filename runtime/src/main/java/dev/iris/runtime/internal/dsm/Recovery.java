@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * no frame of the dead node arrives after its answer. A page with a live owner gets it back as its
  * record; a page last given to a live node that does not own it yet is in flight and asked about
  * again; any other page is taken over by its manager with the newest copy anyone has (fetched
- * from its holder), one version higher.</li>
+ * from its holder), two versions higher.</li>
  * </ul>
  */
 final class Recovery {
@@ -58,6 +58,10 @@ final class Recovery {
     private Census census;
     /** Census questions about a node this node still counted as live, with who asked. */
     private final List<Deferred> deferred = new ArrayList<>();
+    /** Nodes that died while a persistent memory opened (guarded by lock). */
+    private final Set<Integer> diedWhileOpening = new LinkedHashSet<>();
+    /** Census questions that came while a persistent memory assigned its pages (guarded by lock). */
+    private final List<Deferred> heldWhileOpening = new ArrayList<>();
     /** The managers, as a set. */
     private final Set<Integer> managerSet = new LinkedHashSet<>();
 
@@ -235,14 +239,27 @@ final class Recovery {
 
     /**
      * A persistent memory gave its pages their owners ({@link Restart}): if this memory is open,
-     * those it owns become writable now, else when it opens.
+     * those it owns become writable now, else when it opens. The nodes that died while it opened
+     * and are still dead die now, and the census questions held meanwhile are answered.
      */
     void ownersAssigned() {
+        List<Integer> died;
+        List<Deferred> held;
         synchronized (lock) {
             if (ready) {
                 writable();
             }
+            died = List.copyOf(diedWhileOpening);
+            diedWhileOpening.clear();
+            held = List.copyOf(heldWhileOpening);
+            heldWhileOpening.clear();
         }
+        for (int node : died) {
+            if (!dsm.link.isLive(node)) {
+                nodeDied(node);
+            }
+        }
+        held.forEach(d -> answer(d.asker(), d.census()));
     }
 
     /** Owned pages become writable, unless this node was deposed (holding lock). */
@@ -269,6 +286,15 @@ final class Recovery {
         }
         if (dsm.opening()) {
             // a persistent memory waits for every manager's log as it starts: one that dies then is heard afresh
+            // when it comes back; if this node opens without it (having counted its log), it dies then
+            synchronized (lock) {
+                if (dsm.opening()) {
+                    diedWhileOpening.add(node);
+                    return;
+                }
+            }
+            nodeDied(node);
+            return;
         } else if (!ready) {
             if (majority()) {
                 deposed.add(node); // as the nodes that see it die do; this node may open without it
@@ -454,11 +480,18 @@ final class Recovery {
     }
 
     private void answer(int asker, ReplicaWire.Census c) {
-        if (c.mode() == ReplicaWire.ASK && dsm.refuseOpening("node '" + dsm.nameOf(c.subject()) + "' died while "
-                + "the persistent memory was opening: node '" + dsm.nameOf(asker) + "' had opened, counting what its "
-                + "log held, and this node had not, so they cannot agree on who owns its pages. Stop every node "
-                + "and start them together")) {
-            return; // the asker's census waits: no page is taken over from what this node has not loaded
+        if (c.mode() != ReplicaWire.STATUS && dsm.opening()) {
+            if (dsm.refuseOpening("node '" + dsm.nameOf(c.subject()) + "' died while the persistent memory was "
+                    + "opening: node '" + dsm.nameOf(asker) + "' had opened, counting what its log held, and this node "
+                    + "had not, so they cannot agree on who owns its pages. Stop every node and start them together")) {
+                return; // the asker's census waits: no page is taken over from what this node has not loaded
+            }
+            synchronized (lock) {
+                if (dsm.opening()) { // decided, its pages not all assigned yet: answered once they are
+                    heldWhileOpening.add(new Deferred(asker, c));
+                    return;
+                }
+            }
         }
         if (c.mode() == ReplicaWire.ASK && dsm.link.isLive(c.subject()) && !deposed.contains(c.subject())) {
             synchronized (lock) {
@@ -612,7 +645,7 @@ final class Recovery {
         }
     }
 
-    /** Nobody owns the page: this manager does, with the newest copy there is, one version higher. */
+    /** Nobody owns the page: this manager does, with the newest copy there is, two versions higher. */
     private void takeOver(Page p, long[] data, long version, int dead) {
         synchronized (p) {
             if (!p.recovering) {
@@ -622,7 +655,9 @@ final class Recovery {
             p.owner = true;
             p.data = data;
             p.epochBase = Math.max(version, p.version);
-            p.version = p.epochBase + 1;
+            // two above: a write that failed at the dead owner after its backup kept the copy left the owner's
+            // contents at the version after the copy's, which readers may have seen
+            p.version = p.epochBase + 2;
             p.copyset.clear();
             p.probOwner = dsm.self;
             p.gave = false;

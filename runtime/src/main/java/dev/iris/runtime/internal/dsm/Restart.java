@@ -347,10 +347,10 @@ final class Restart {
                 dsm.release.drain(p);
             }
         }
+        assigned = true;
         if (dsm.recovery != null) {
             dsm.recovery.ownersAssigned(); // with backup copies, owned pages are writable once that memory opens
         }
-        assigned = true;
         LOG.log(System.Logger.Level.INFO, "Node ''{0}'': its persistent memory is open; it took {1} pages from its "
                 + "log", dsm.link.self().name(), taken);
     }
@@ -389,6 +389,9 @@ final class Restart {
             }
         }
         assigned = true;
+        if (dsm.recovery != null) {
+            dsm.recovery.ownersAssigned();
+        }
         LOG.log(System.Logger.Level.INFO, "Node ''{0}'': starts into a running persistent cluster (node ''{1}'' says "
                 + "its memory is open): it owns no page until it faults one in, the others and their backup copies "
                 + "having every page it held; it took {2} release-consistent masters from its log",
@@ -423,10 +426,10 @@ final class Restart {
 
     // ------------------------------------------------------------------ waiting
 
-    /** Closes the memory for good with {@code why} if it has not opened yet (or was refused); false if it has. */
+    /** Closes the memory for good with {@code why} unless it decided its pages' owners; whether it is closed. */
     synchronized boolean refuseOpening(String why) {
         if (open) {
-            return refused != null;
+            return false;
         }
         if (refused == null) {
             refuse(why);
