@@ -129,6 +129,27 @@ public final class LocalBundles implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts every node JVM again, in order, from the same bundles (a persistent cluster's data
+     * directories in them), after all were {@linkplain #kill killed}; returns once all printed READY.
+     *
+     * @throws IllegalStateException if a node JVM is still running, or stops before it is ready
+     */
+    public void startAgain() throws IOException {
+        for (int i = 0; i < jvms.size(); i++) {
+            if (jvms.get(i).isAlive()) {
+                throw new IllegalStateException("node JVM " + bundles.get(i).getFileName() + " is still running");
+            }
+        }
+        jvms.clear();
+        outputs.clear();
+        addresses.clear();
+        for (int i = 0; i < bundles.size(); i++) {
+            jvms.add(launch(i));
+            addresses.add(awaitReady(i));
+        }
+    }
+
     private Process launch(int i) throws IOException {
         Path bundle = bundles.get(i);
         List<String> seeds = new ArrayList<>();

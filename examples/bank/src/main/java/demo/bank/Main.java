@@ -30,23 +30,14 @@ public final class Main {
     }
 
     /**
-     * Opens the accounts from the first of {@code clients}, runs a client on each (nodes of the
-     * cluster, or client nodes of exported bundles; one node may be listed more than once), then
-     * audits from the last.
+     * Opens the accounts from the first of {@code clients} (a teller fills them), runs a client on
+     * each (nodes of the cluster, or client nodes of exported bundles; one node may be listed more
+     * than once), then audits from the last.
      */
     public static String session(List<Node> clients) throws Exception {
         Duration timeout = Duration.ofSeconds(60);
-        clients.get(0).call("opening", timeout, k -> {
-            Accounts accounts = new Accounts(k.memory());
-            Vault vault = new Vault(k.memory());
-            vault.transaction(() -> {
-                for (int i = 0; i < Accounts.CENTS_LENGTH; i++) {
-                    accounts.setCents(i, START);
-                    vault.setCents(i, START);
-                }
-            });
-            return null;
-        });
+        clients.get(0).call("opening", timeout, k -> k.send(k.members(BankSystem.TELLERS).iterator().next(),
+                new Open(START), timeout));
         List<CompletableFuture<Void>> running = new ArrayList<>();
         for (int i = 0; i < clients.size(); i++) {
             CompletableFuture<Void> done = new CompletableFuture<>();

@@ -3,6 +3,24 @@ package demo.bank;
 /** A teller: moves money in shared memory, wherever its pages are. */
 public class Teller extends AbstractTeller {
     @Override
+    protected Done onOpen(Open o) {
+        Accounts accounts = accounts();
+        Vault vault = vault();
+        accounts.lock().lock();
+        try {
+            vault.transaction(() -> {
+                for (int i = 0; i < Accounts.CENTS_LENGTH; i++) {
+                    accounts.setCents(i, o.cents());
+                    vault.setCents(i, o.cents());
+                }
+            });
+        } finally {
+            accounts.lock().unlock();
+        }
+        return new Done(true);
+    }
+
+    @Override
     protected Done onTransfer(Transfer t) {
         Accounts accounts = accounts();
         accounts.lock().lock();
