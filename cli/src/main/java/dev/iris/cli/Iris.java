@@ -267,7 +267,7 @@ public final class Iris implements Runnable {
                     + "node in this JVM with the real protocols, on a simulated clock, every choice (which process runs "
                     + "next, how long each frame takes) drawn from the seed.",
                     "A seed fails when the main class throws, or when the simulation finds processes deadlocked on "
-                            + "locks; its output is shown, the same seed replays the same run, and that run is "
+                            + "locks or a stale read of sequentially consistent memory; its output is shown, the same seed replays the same run, and that run is "
                             + "recorded for the IDE's debug views. Needs Java 24 or newer."})
     static final class Test implements Callable<Integer> {
         /** The most runs that look for fewer faults of one failing seed. */

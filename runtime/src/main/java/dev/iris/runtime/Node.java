@@ -76,6 +76,8 @@ public final class Node implements AutoCloseable {
     private final Groups groups;
     private final Names names;
     private final Dsm memory;
+    /** The memory as processes and callers see it (a simulation watches it). */
+    private final SharedMemory memoryView;
     private volatile Channel server;
     private volatile String advertisedAddress;
     private volatile boolean closed;
@@ -103,6 +105,7 @@ public final class Node implements AutoCloseable {
         // a group join waits up to five failure timeouts for its acknowledgements: so may the server's start
         this.names = new Names(id, clock, groups, ipc, processes::spawn, config.failureTimeout().multipliedBy(5));
         this.memory = new Dsm(new Link(), config.memory(), config.dataDirectory(), env.disk());
+        this.memoryView = env.memoryView().apply(config.node(), memory);
         membership.listener(new Membership.Listener() {
             @Override
             public void admitting(Channel ch, Runnable register) {
@@ -263,7 +266,7 @@ public final class Node implements AutoCloseable {
 
     /** This node's view of the cluster's shared memory ({@link NodeConfig#memory()}). */
     public SharedMemory memory() {
-        return memory;
+        return memoryView;
     }
 
     /**
@@ -444,7 +447,7 @@ public final class Node implements AutoCloseable {
 
         @Override
         public SharedMemory memory() {
-            return memory;
+            return memoryView;
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.iris.runtime;
 
 import dev.iris.runtime.internal.NodeTime;
+import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.internal.store.PageLog;
 import io.netty.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,9 +24,12 @@ import java.util.random.RandomGenerator;
  * @param eventNanos stamps the node's message events
  * @param waiter     waits for a channel's future (binding, closing)
  * @param disk       makes the page log's writes durable (a persistent memory's)
+ * @param memoryView the node's shared memory as its program sees it (node name, memory): the
+ *                   memory itself, or a simulation's checked view of it
  */
 record NodeEnvironment(NodeTime time, RandomGenerator random, BiFunction<String, Runnable, Thread> threads,
-        LongSupplier eventNanos, Waiter waiter, PageLog.Disk disk) {
+        LongSupplier eventNanos, Waiter waiter, PageLog.Disk disk,
+        BiFunction<String, SharedMemory, SharedMemory> memoryView) {
 
     /** Waits for a Netty future. */
     interface Waiter {
@@ -37,11 +41,12 @@ record NodeEnvironment(NodeTime time, RandomGenerator random, BiFunction<String,
     static NodeEnvironment jvm() {
         return new NodeEnvironment(new NodeTime(), () -> ThreadLocalRandom.current().nextLong(), null, System::nanoTime,
                 (future, millis) -> millis == Long.MAX_VALUE ? future.awaitUninterruptibly().isDone()
-                        : future.awaitUninterruptibly(millis, TimeUnit.MILLISECONDS), PageLog.Disk.REAL);
+                        : future.awaitUninterruptibly(millis, TimeUnit.MILLISECONDS), PageLog.Disk.REAL,
+                (node, memory) -> memory);
     }
 
     /** This environment with {@code disk} under the page log (a test's, that fails or holds a force). */
     NodeEnvironment withDisk(PageLog.Disk disk) {
-        return new NodeEnvironment(time, random, threads, eventNanos, waiter, disk);
+        return new NodeEnvironment(time, random, threads, eventNanos, waiter, disk, memoryView);
     }
 }

@@ -92,6 +92,8 @@ public final class SimulatedCluster implements AutoCloseable {
     private static final long FAULT_MAX_NANOS = 5_000_000_000L;
 
     private final long maxLatencyNanos;
+    /** Iris's own check that no read of sequentially consistent memory is stale. */
+    private final StaleReads staleReads;
 
     private SimulatedCluster(String name, long seed, Duration minLatency, Duration maxLatency) {
         this.name = name;
@@ -99,8 +101,10 @@ public final class SimulatedCluster implements AutoCloseable {
         this.scheduler = new Scheduler(seed);
         this.network = scheduler.network(minLatency.toNanos(), maxLatency.toNanos());
         this.maxLatencyNanos = maxLatency.toNanos();
+        this.staleReads = new StaleReads(scheduler::steps);
         Deadlocks deadlocks = new Deadlocks(() -> nodes, scheduler::nanos, DEADLOCK);
         scheduler.checkWhenIdle(() -> closing ? null : deadlocks.get()); // processes interrupted by a close end as they may
+        scheduler.checkWhenIdle(staleReads);
     }
 
     /**
@@ -157,7 +161,7 @@ public final class SimulatedCluster implements AutoCloseable {
 
     private NodeEnvironment environment() {
         return new NodeEnvironment(new NodeTime(scheduler), scheduler.ids(), scheduler::newThread, scheduler::nanos,
-                scheduler::await, PageLog.Disk.REAL);
+                scheduler::await, PageLog.Disk.REAL, staleReads::view);
     }
 
     private boolean meshed() {
