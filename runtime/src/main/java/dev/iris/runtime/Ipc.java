@@ -1,6 +1,7 @@
 package dev.iris.runtime;
 
 import dev.iris.runtime.internal.LamportClock;
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameEncoder;
@@ -38,7 +39,7 @@ import java.util.function.Supplier;
  * a request is put in the target's mailbox there. Replies are encoded on the replying thread.
  */
 final class Ipc {
-    private static final System.Logger LOG = System.getLogger(Ipc.class.getName());
+    private static final System.Logger LOG = Log.of(Ipc.class);
     /** The most times one request may be forwarded (VMTP's bound): more is a loop. */
     static final int MAX_FORWARDS = 15;
     /** Bytes queued for a peer above which a channel counts as unwritable; see {@link Node}'s water marks. */

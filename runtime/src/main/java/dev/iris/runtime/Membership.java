@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.internal.LoopDeadline;
 import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.transport.Frame;
@@ -52,7 +53,7 @@ final class Membership implements Peers {
      */
     static final int UNREAD_TIMEOUTS = 5;
 
-    private static final System.Logger LOG = System.getLogger(Membership.class.getName());
+    private static final System.Logger LOG = Log.of(Membership.class);
     static final AttributeKey<String> PEER_NAME = AttributeKey.valueOf("iris.peer");
     /** Memory frames held at most for a peer whose connection from this node is not yet up. */
     private static final int MAX_EARLY_FRAMES = 10_000;

@@ -2,6 +2,7 @@ package dev.iris.runtime;
 
 import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.internal.LamportClock;
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.internal.LoopCarriers;
 import dev.iris.runtime.internal.LoopDeadline;
 import dev.iris.runtime.internal.NodeTime;
@@ -53,7 +54,7 @@ import java.util.random.RandomGenerator;
  * sharing one {@link LamportClock}; frames are routed to them by kind ({@link Router}).
  */
 public final class Node implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Node.class.getName());
+    private static final System.Logger LOG = Log.of(Node.class);
     /** The listeners of every node this JVM starts, registered by launchers ({@link NodeListener#everyNode}). */
     static final List<NodeListener> EVERY_NODE = new CopyOnWriteArrayList<>();
 

@@ -2,6 +2,7 @@ package dev.iris.runtime;
 
 import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.internal.Blocking;
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.transport.IpcWire.FailCode;
 import java.lang.System.Logger.Level;
@@ -19,7 +20,7 @@ import java.util.random.RandomGenerator;
 
 /** The live processes of one node: ids, mailboxes, virtual threads, and their end. */
 final class ProcessTable {
-    private static final System.Logger LOG = System.getLogger(ProcessTable.class.getName());
+    private static final System.Logger LOG = Log.of(ProcessTable.class);
 
     private final Host node;
     /** An inline handler held at a breakpoint while the time stands (debug time) is not moved. */

@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.internal.dsm.Dsm;
 import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameFormatException;
@@ -17,7 +18,7 @@ import java.lang.System.Logger.Level;
  * another kind, or a memory frame before the peer is known, closes the connection).
  */
 final class Router extends ChannelInboundHandlerAdapter {
-    private static final System.Logger LOG = System.getLogger(Router.class.getName());
+    private static final System.Logger LOG = Log.of(Router.class);
 
     private final NodeId id;
     private final boolean outbound;

@@ -1,6 +1,7 @@
 package dev.iris.runtime;
 
 import dev.iris.runtime.internal.LamportClock;
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameEncoder;
 import dev.iris.runtime.transport.FrameFormatException;
@@ -57,7 +58,7 @@ import java.util.function.Supplier;
  * that.
  */
 final class Segments {
-    private static final System.Logger LOG = System.getLogger(Segments.class.getName());
+    private static final System.Logger LOG = Log.of(Segments.class);
     /** The most bytes one piece moves (256 KiB moved 256 MiB a fifth faster than 64 KiB in BulkBenchmark). */
     static final int PIECE_BYTES = 256 * 1024;
     /** The most pieces of one MoveFrom in flight (their answers are written from the segment's memory when they can be). */

@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.internal.VirtualThreads;
 import dev.iris.runtime.internal.simulation.Network;
@@ -494,7 +495,7 @@ public final class SimulatedCluster implements AutoCloseable {
     private void told(Consumer<String> log, String what) {
         String line = seconds(scheduler.nanos()) + ": " + what;
         faults.add(line);
-        log.accept(line);
+        Log.later(() -> log.accept(line));
     }
 
     private static String seconds(long nanos) {

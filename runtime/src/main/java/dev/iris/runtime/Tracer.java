@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.internal.Log;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Objects;
@@ -9,7 +10,7 @@ import java.util.function.LongSupplier;
 
 /** The node's {@link MessageEvent} listeners: nothing is made while nobody listens. */
 final class Tracer {
-    private static final System.Logger LOG = System.getLogger(Tracer.class.getName());
+    private static final System.Logger LOG = Log.of(Tracer.class);
 
     private final NodeId self;
     private final Peers peers;

@@ -1,5 +1,6 @@
 package dev.iris.runtime;
 
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.transport.FragmentAssembler;
 import dev.iris.runtime.transport.FragmentEncoder;
 import dev.iris.runtime.transport.FrameDecoder;
@@ -52,7 +53,7 @@ import java.util.function.Function;
  * failure detector.
  */
 final class Wiring {
-    private static final System.Logger LOG = System.getLogger(Wiring.class.getName());
+    private static final System.Logger LOG = Log.of(Wiring.class);
     private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     private static final int HIGH_WATER = 4 << 20;
     /** Whether Netty's native epoll transport can be used here (Linux with the native library). */

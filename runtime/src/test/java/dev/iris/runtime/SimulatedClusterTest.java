@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -575,6 +578,43 @@ class SimulatedClusterTest {
         assertTrue(e.getMessage().startsWith("a kill names one node and lasts no time"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> PlannedFault.parse("1s partition n2, for 1s"));
         assertTrue(e.getMessage().startsWith("'' cannot be a node of a fault plan"), e.getMessage());
+    }
+
+    /**
+     * A simulation's threads leave their log records to its driver, which writes them once they
+     * have parked: a process that wrote itself could block on the console's lock held by a thread
+     * outside the simulation (a test runner's flusher), holding the handler's monitor the driver
+     * then waits for. The node that a fault plan starts again logs that it listens, on this thread.
+     */
+    @Test
+    void theSimulationsThreadsLeaveTheirLogRecordsToItsDriver() throws Exception {
+        Logger runtime = Logger.getLogger("dev.iris.runtime");
+        List<String> records = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                records.add((Thread.currentThread().isVirtual() ? "virtual " : "") + r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        runtime.addHandler(handler);
+        try (SimulatedCluster c = start("logs", 4)) {
+            List<String> told = new ArrayList<>();
+            c.injectFaults(PlannedFault.parse("1s kill n2; 2s restart n2"), told::add, n -> { });
+            c.run(Duration.ofSeconds(3));
+            assertEquals(2, told.size(), told.toString());
+        } finally {
+            runtime.removeHandler(handler);
+        }
+        assertTrue(records.stream().filter(r -> r.contains("listening on")).count() > NODES.size(), records.toString());
+        assertTrue(records.stream().noneMatch(r -> r.startsWith("virtual ")), records.toString());
     }
 
     /**

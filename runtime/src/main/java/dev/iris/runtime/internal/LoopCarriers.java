@@ -41,7 +41,7 @@ import java.util.stream.Collectors;
  * is missing.
  */
 public final class LoopCarriers {
-    private static final System.Logger LOG = System.getLogger(LoopCarriers.class.getName());
+    private static final System.Logger LOG = Log.of(LoopCarriers.class);
 
     private final String node;
     private final Executor loop;

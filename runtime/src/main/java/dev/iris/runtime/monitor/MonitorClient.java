@@ -1,6 +1,7 @@
 package dev.iris.runtime.monitor;
 
 import dev.iris.runtime.IpcException;
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.security.NodeCredentials;
 import dev.iris.runtime.transport.FragmentAssembler;
 import dev.iris.runtime.transport.Frame;
@@ -39,7 +40,7 @@ import java.util.function.Consumer;
  * order the node sent them.
  */
 public final class MonitorClient implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(MonitorClient.class.getName());
+    private static final System.Logger LOG = Log.of(MonitorClient.class);
     private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     /** Frames and messages a node's monitor may send this client. */
     private static final int MAX_FRAME_BYTES = Frame.DEFAULT_MAX_FRAME_BYTES;

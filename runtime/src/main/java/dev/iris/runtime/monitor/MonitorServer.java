@@ -9,6 +9,7 @@ import dev.iris.runtime.NodeListener;
 import dev.iris.runtime.dsm.Durability;
 import dev.iris.runtime.dsm.HeapCensus;
 import dev.iris.runtime.dsm.MemoryEvent;
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.security.NodeCredentials;
 import dev.iris.runtime.transport.FragmentAssembler;
 import dev.iris.runtime.transport.FragmentEncoder;
@@ -72,7 +73,7 @@ import java.util.function.Consumer;
  * node's whole page table again, which replaces what it knew.
  */
 public final class MonitorServer implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(MonitorServer.class.getName());
+    private static final System.Logger LOG = Log.of(MonitorServer.class);
     private static final int LOW_WATER = 1 << 20;
     private static final int HIGH_WATER = 4 << 20;
     private static final long STATE_POLL_MILLIS = 200;

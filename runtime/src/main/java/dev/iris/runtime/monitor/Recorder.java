@@ -5,6 +5,7 @@ import dev.iris.runtime.Node;
 import dev.iris.runtime.NodeListener;
 import dev.iris.runtime.dsm.HeapCensus;
 import dev.iris.runtime.dsm.MemoryEvent;
+import dev.iris.runtime.internal.Log;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import java.util.function.Consumer;
  * <p>It is a {@link NodeListener}: {@link #start} makes it hear of every node the JVM starts.
  */
 public final class Recorder implements NodeListener, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Recorder.class.getName());
+    private static final System.Logger LOG = Log.of(Recorder.class);
 
     private final TraceFile.Writer writer;
     private final Map<Node, Listeners> nodes = new ConcurrentHashMap<>();

@@ -1,5 +1,6 @@
 package dev.iris.runtime.transport;
 
+import dev.iris.runtime.internal.Log;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -27,7 +28,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * methods run on the channel's event loop.
  */
 public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
-    private static final System.Logger LOG = System.getLogger(HandshakeHandler.class.getName());
+    private static final System.Logger LOG = Log.of(HandshakeHandler.class);
 
     private final Handshake local;
     private final long timeoutMillis;

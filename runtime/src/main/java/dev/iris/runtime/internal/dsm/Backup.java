@@ -1,6 +1,7 @@
 package dev.iris.runtime.internal.dsm;
 
 import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.internal.store.PageLog;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
@@ -31,7 +32,7 @@ import java.util.function.Consumer;
  * lacks, so the version a census gives a dead owner's page is above every version that owner logged.
  */
 final class Backup implements PageStore {
-    private static final System.Logger LOG = System.getLogger(Backup.class.getName());
+    private static final System.Logger LOG = Log.of(Backup.class);
     private final Dsm dsm;
     /** The page log of a persistent memory; null otherwise. */
     private final Durable durable;

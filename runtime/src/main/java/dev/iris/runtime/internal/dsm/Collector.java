@@ -8,6 +8,7 @@ import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.dsm.SharedHeap.Collection;
 import dev.iris.runtime.dsm.SharedRegion;
 import dev.iris.runtime.internal.Blocking;
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.HeapWire;
 import dev.iris.runtime.transport.HeapWire.Answer;
@@ -66,7 +67,7 @@ import java.util.function.LongConsumer;
  * write-locked for a start (briefly) and from remark to resume.
  */
 final class Collector {
-    private static final System.Logger LOG = System.getLogger(Collector.class.getName());
+    private static final System.Logger LOG = Log.of(Collector.class);
     private static final String LOCK = "iris:heap-collector";
 
     private final Dsm dsm;

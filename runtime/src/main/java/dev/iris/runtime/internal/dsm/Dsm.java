@@ -15,6 +15,7 @@ import dev.iris.runtime.dsm.SharedRegion;
 import dev.iris.runtime.dsm.TransactionAbortedException;
 import dev.iris.runtime.internal.Blocking;
 import dev.iris.runtime.internal.LamportClock;
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.internal.LoopDeadline;
 import dev.iris.runtime.internal.PeerLink;
 import dev.iris.runtime.internal.store.PageLog;
@@ -56,7 +57,7 @@ public final class Dsm implements SharedMemory {
     /** Eight bytes of a byte array as one little-endian long, at any index. */
     private static final VarHandle BYTES_AS_WORD = MethodHandles.byteArrayViewVarHandle(long[].class,
             ByteOrder.LITTLE_ENDIAN);
-    private static final System.Logger LOG = System.getLogger(Dsm.class.getName());
+    private static final System.Logger LOG = Log.of(Dsm.class);
 
     final PeerLink link;
     final MemoryConfig config;

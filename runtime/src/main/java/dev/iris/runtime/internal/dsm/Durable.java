@@ -1,6 +1,7 @@
 package dev.iris.runtime.internal.dsm;
 
 import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.internal.store.PageLog;
 import dev.iris.runtime.transport.ReplicaWire;
 import java.io.IOException;
@@ -35,7 +36,7 @@ import java.util.function.Supplier;
 final class Durable implements PageStore {
     /** The log's file in the node's data directory. */
     static final String LOG_FILE = "pages.log";
-    private static final System.Logger LOG = System.getLogger(Durable.class.getName());
+    private static final System.Logger LOG = Log.of(Durable.class);
     /** Threads that append and force at once: a force covers the records written before it began. */
     private static final int WRITERS = 8;
     /** A log smaller than this is not compacted. */

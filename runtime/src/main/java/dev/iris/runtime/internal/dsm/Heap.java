@@ -8,6 +8,7 @@ import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.dsm.SharedHeap;
 import dev.iris.runtime.dsm.SharedRegion;
+import dev.iris.runtime.internal.Log;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -54,7 +55,7 @@ import java.util.function.Supplier;
  */
 final class Heap implements SharedHeap {
     static final int FREED = -1;
-    private static final System.Logger LOG = System.getLogger(Heap.class.getName());
+    private static final System.Logger LOG = Log.of(Heap.class);
     private static final byte[] ZEROS = new byte[4096];
     /** The bit of a taken block's address that says it was freed before ({@link Allocator#take}). */
     private static final long REUSED = 1;

@@ -2,6 +2,7 @@ package dev.iris.runtime.internal.dsm;
 
 import dev.iris.runtime.dsm.MemoryEvent.Kind;
 import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
 import dev.iris.runtime.transport.PageWire;
@@ -41,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  */
 final class Recovery {
-    private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
+    private static final System.Logger LOG = Log.of(Recovery.class);
     /** A page in flight between two live nodes is asked about again after this long. */
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** The most bytes of entries in one census reply frame. */

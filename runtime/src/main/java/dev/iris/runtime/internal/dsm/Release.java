@@ -2,6 +2,7 @@ package dev.iris.runtime.internal.dsm;
 
 import dev.iris.runtime.dsm.MemoryEvent.Kind;
 import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.internal.store.PageLog;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
@@ -39,7 +40,7 @@ import java.util.function.LongConsumer;
  * and are then served in the order they came.
  */
 final class Release {
-    private static final System.Logger LOG = System.getLogger(Release.class.getName());
+    private static final System.Logger LOG = Log.of(Release.class);
     private final Dsm dsm;
     private final AtomicLong ids = new AtomicLong();
     /** Pages this node wrote since its last release. */

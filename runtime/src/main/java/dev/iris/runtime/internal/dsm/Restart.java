@@ -2,6 +2,7 @@ package dev.iris.runtime.internal.dsm;
 
 import dev.iris.runtime.dsm.Durability;
 import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.internal.store.PageLog;
 import dev.iris.runtime.transport.FrameFormatException;
 import dev.iris.runtime.transport.FrameKind;
@@ -32,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * died is heard afresh when it comes back.
  */
 final class Restart {
-    private static final System.Logger LOG = System.getLogger(Restart.class.getName());
+    private static final System.Logger LOG = Log.of(Restart.class);
 
     private final Dsm dsm;
     /** What this node's log held at start, in page order: sent to every peer that joins. */

@@ -1,6 +1,7 @@
 package dev.iris.runtime.internal.simulation;
 
 import dev.iris.runtime.internal.Blocking;
+import dev.iris.runtime.internal.Log;
 import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.internal.VirtualThreads;
 import io.netty.channel.EventLoopGroup;
@@ -72,6 +73,8 @@ public final class Scheduler implements NodeTime.Source {
     private volatile boolean inProcess;
     private volatile String violation;
     private long steps;
+    /** What the running thread left for the driver to write ({@link Log#deferTo}); the driver drains it after each step. */
+    private final List<Runnable> output = new ArrayList<>();
     /** What {@link #step} asks before the clock moves on ({@link #checkWhenIdle}). */
     private final List<Supplier<String>> checks = new ArrayList<>();
 
@@ -131,7 +134,7 @@ public final class Scheduler implements NodeTime.Source {
 
     /** An unstarted thread for a process, which this runs. */
     public Thread newThread(String name, Runnable body) {
-        Thread t = VirtualThreads.builder(carrier).name(name).unstarted(body);
+        Thread t = VirtualThreads.builder(carrier).name(name).unstarted(deferringOutput(body));
         threads.add(t);
         known.add(t);
         return t;
@@ -144,10 +147,18 @@ public final class Scheduler implements NodeTime.Source {
      * wakes more often (to find that no fault can happen then) is the same run.
      */
     public Thread newEnvironmentThread(String name, Runnable body) {
-        Thread t = VirtualThreads.builder(environmentCarrier).name(name).unstarted(body);
+        Thread t = VirtualThreads.builder(environmentCarrier).name(name).unstarted(deferringOutput(body));
         threads.add(t);
         known.add(t);
         return t;
+    }
+
+    /** {@code body}, whose thread leaves its log records to the driver. */
+    private Runnable deferringOutput(Runnable body) {
+        return () -> {
+            Log.deferTo(output::add);
+            body.run();
+        };
     }
 
     private void resumeEnvironment(Runnable continuation) {
@@ -248,6 +259,7 @@ public final class Scheduler implements NodeTime.Source {
                 next.run();
             } finally {
                 inProcess = false;
+                writeOutput();
             }
             return true;
         }
@@ -266,6 +278,14 @@ public final class Scheduler implements NodeTime.Source {
         }
         clock.advanceTo(due);
         return true;
+    }
+
+    /** Writes what the thread that ran left to write, on the driver, which may block on the console's lock. */
+    private void writeOutput() {
+        for (int i = 0; i < output.size(); i++) {
+            output.get(i).run();
+        }
+        output.clear();
     }
 
     /**
