@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CrashRestartTest {
     /** Rounds without backup copies; with them, {@link #BACKUP_ROUNDS}. */
     private static final int ROUNDS = 20;
-    private static final int BACKUP_ROUNDS = 4;
+    private static final int BACKUP_ROUNDS = 3;
 
     private record NodeJvm(java.lang.Process process, BlockingQueue<String> lines, Thread reader) {
         void tell(String line) throws IOException {
