@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.runtime.dsm.MemoryException;
 import dev.iris.runtime.dsm.PageManagement;
+import dev.iris.runtime.dsm.SharedHeap;
 import dev.iris.runtime.dsm.SharedMemory;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -231,6 +232,30 @@ class MultiJvmTest {
             node.tell("sum");
             assertEquals("SUM " + 100L * MemoryNodeMain.ACCOUNTS, node.next("SUM"));
         }
+    }
+
+    /**
+     * A handle that a process in another node JVM dropped keeps nothing from a collection that
+     * clears dropped handles: each node's JVM collects its own garbage as it starts, so the handles
+     * dropped there are cleared (a node JVM with heap to spare would not collect by itself for a long
+     * while).
+     */
+    @Test
+    void aHandleDroppedInAnotherJvmKeepsNothingFromTheNextCollection() throws Exception {
+        driver = Node.start(NodeConfig.of("driver", "e2e", new InetSocketAddress("127.0.0.1", 0), List.of())
+                .withMemory(HeapNodeMain.memory()), Codecs.of());
+        NodeJvm jvm1 = startJvm(HeapNodeMain.class, "jvm1");
+        assertTrue(driver.awaitMembers(2, Duration.ofSeconds(30)), () -> "driver sees " + driver.members());
+        jvm1.tell("hold 10");
+        jvm1.await("HELD");
+        SharedHeap.Collection kept = driver.memory().heap().collect(true);
+        assertEquals(0, kept.freed(), "the handles keep their objects: " + kept);
+        assertEquals(10, kept.live(), kept.toString());
+        jvm1.tell("drop");
+        jvm1.await("DROPPED");
+        SharedHeap.Collection freed = driver.memory().heap().collect(true);
+        assertEquals(10, freed.freed(), "the handles were dropped: " + freed);
+        assertEquals(0, freed.live(), freed.toString());
     }
 
     /**

@@ -446,6 +446,69 @@ class SimulatedClusterTest {
         }
     }
 
+    /**
+     * A fourth planted bug, a reply counted twice: two clients add to a counter on n2, each addition
+     * sent again when its reply is late, with a time-out (3 ms) shorter than the network's slowest
+     * round trip (two frames of up to 2 ms). An addition whose reply was only slow is made twice,
+     * and the counter ends above the additions confirmed: some seed of the first 20 finds it and
+     * finds it again; a counter that knows the additions it made (by the client's own id for each)
+     * counts each once under every seed.
+     */
+    @Test
+    void theSimulationFindsAReplyCountedTwice() throws Exception {
+        Long found = null;
+        for (long seed = 1; seed <= 20 && found == null; seed++) {
+            if (!eachAdditionCountedOnce(seed, false)) {
+                found = seed;
+            }
+        }
+        assertTrue(found != null, "no seed of 20 found the bug");
+        assertFalse(eachAdditionCountedOnce(found, false), "seed " + found + " finds it again");
+        for (long seed = 1; seed <= 5; seed++) {
+            assertTrue(eachAdditionCountedOnce(seed, true), "with the additions' ids, seed " + seed);
+        }
+    }
+
+    /** Whether the counter of {@link #theSimulationFindsAReplyCountedTwice} counted each confirmed addition once. */
+    private static boolean eachAdditionCountedOnce(long seed, boolean byId) throws Exception {
+        try (SimulatedCluster c = start("twice", seed)) {
+            Set<String> counted = new TreeSet<>();
+            long[] counter = {0};
+            ProcessId adder = c.node(1).spawn("counter", k -> {
+                while (true) {
+                    Request r = k.receive();
+                    if (!byId || counted.add((String) r.message())) {
+                        counter[0]++;
+                    }
+                    k.reply(r, "added");
+                }
+            });
+            AtomicInteger confirmed = new AtomicInteger();
+            AtomicInteger done = new AtomicInteger();
+            for (int n : new int[] {0, 2}) {
+                c.node(n).spawn("client", k -> {
+                    for (int i = 0; i < 20; i++) {
+                        String addition = k.node().name() + ":" + i;
+                        while (true) {
+                            try {
+                                k.send(adder, addition, Duration.ofMillis(3));
+                                confirmed.incrementAndGet();
+                                break;
+                            } catch (IpcTimeoutException late) {
+                                // sent again: the first may have been added
+                            }
+                        }
+                    }
+                    done.incrementAndGet();
+                });
+            }
+            c.run(Duration.ofSeconds(10));
+            assertEquals(2, done.get(), "both clients are done");
+            assertEquals(40, confirmed.get());
+            return counter[0] == confirmed.get();
+        }
+    }
+
     /** A crashed node is declared dead by the others; started again, it joins them, and a process on it answers. */
     @Test
     void aCrashedNodeRestartsAndJoinsAgain() throws Exception {

@@ -144,12 +144,26 @@ public interface SharedHeap {
      * Collects the heaps of the whole cluster now: frees every object that no root reaches, while
      * processes on every node go on using them (they stop once, briefly, while the collector
      * looks at what they changed). One collection runs at a time in the cluster; a collection
-     * that loses a node frees nothing.
+     * that loses a node frees nothing. A {@link HeapObject} handle keeps its object until its JVM's
+     * own garbage collector has found the handle unreachable: one dropped since then still counts
+     * ({@link #collect(boolean)} clears those first).
      *
      * @return what it found
      * @throws MemoryException if it could not complete (a node died or did not answer)
      */
     Collection collect();
+
+    /**
+     * Collects the heaps of the whole cluster as {@link #collect()} does, with {@code clearDroppedHandles}
+     * after every node's JVM that holds handles has run its own garbage collector ({@link System#gc()}):
+     * then a handle dropped anywhere before the call keeps nothing, at the cost of a full collection
+     * of each such JVM's own heap (a pause of its threads). An allocation that finds its heap full
+     * collects so, once, before it fails.
+     *
+     * @return what it found
+     * @throws MemoryException if it could not complete (a node died or did not answer)
+     */
+    Collection collect(boolean clearDroppedHandles);
 
     /**
      * The live objects of every heap, by type, read from the heap's memory (every page of it):

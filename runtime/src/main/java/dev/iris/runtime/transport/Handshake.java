@@ -35,9 +35,10 @@ public record Handshake(String cluster, int protocol, String node) {
      * PAGE_FAIL (the dynamic manager's broadcast); 10 the persistent memory's LOGGED; 11 the
      * monitor's durable state; 12 the refetch of INVALIDATE_ACK; 13 a PAGE without data (all zeros); 14 the heap's
      * placement on a named node (PLACE, PLACED); 15 the SYNC ops ask, held and told (a lock moving to
-     * another manager); 16 the stored byte of REPLICA_ACK (a backup copy refused by a failed page log).
+     * another manager); 16 the stored byte of REPLICA_ACK (a backup copy refused by a failed page log); 17 the heap step start clearing
+     * (a collection that has every node's JVM collect its own garbage first).
      */
-    public static final int PROTOCOL = 16;
+    public static final int PROTOCOL = 17;
     /** Upper bound of the UTF-8 length of the cluster name and the node id. */
     public static final int MAX_NAME_BYTES = 255;
 

@@ -14,7 +14,8 @@ import io.netty.buffer.ByteBufAllocator;
  * </pre>
  *
  * {@code op}: 1 start (record the reference words written and the objects allocated from now on;
- * answer with the objects that handles keep alive), 2 remark (stop changing references and
+ * answer with the objects that handles keep alive), 5 start after the node's JVM has run its own
+ * garbage collector (so that the handles dropped there are cleared), 2 remark (stop changing references and
  * allocating; answer with the objects handles keep alive, the words written and the objects
  * allocated since start, and the ranges where allocation resumes; stay stopped until resume),
  * 3 resume, 4 end (the collection is over or abandoned). {@code status}: 0 done, 1 refused (the
@@ -27,11 +28,13 @@ public final class HeapWire {
     public static final int REMARK = 2;
     public static final int RESUME = 3;
     public static final int END = 4;
+    public static final int START_CLEARING = 5;
 
-    /** "start", "remark", "resume" or "end" (or the number of another). */
+    /** "start", "remark", "resume", "end" or "start clearing" (or the number of another). */
     public static String stepName(int op) {
         return switch (op) {
             case START -> "start";
+            case START_CLEARING -> "start clearing";
             case REMARK -> "remark";
             case RESUME -> "resume";
             case END -> "end";
@@ -65,7 +68,7 @@ public final class HeapWire {
             throw new FrameFormatException("heap step of " + in.readableBytes() + " bytes, not 9");
         }
         int op = in.readUnsignedByte();
-        if (op < START || op > END) {
+        if (op < START || op > START_CLEARING) {
             throw new FrameFormatException("unknown heap step " + op);
         }
         return new Step(op, in.readLong());
@@ -91,7 +94,7 @@ public final class HeapWire {
         long collection = in.readLong();
         int status = in.readUnsignedByte();
         int count = in.readInt();
-        if (op < START || op > END || status > REFUSED) {
+        if (op < START || op > START_CLEARING || status > REFUSED) {
             throw new FrameFormatException("heap answer to step " + op + " with status " + status);
         }
         if (count < 0 || count > MAX_ADDRESSES || in.readableBytes() != 8L * count) {

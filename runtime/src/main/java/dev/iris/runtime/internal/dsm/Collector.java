@@ -41,9 +41,10 @@ import java.util.function.LongConsumer;
  * run by one node at a time (under a cluster-wide lock) while the processes of every node go on.
  *
  * <p>The collecting node sends each live node the steps of {@link HeapWire} and waits for every
- * answer before the next step. <b>Start</b>: each node begins to record the reference words its
- * processes write and the objects they allocate, and answers with the objects its handles keep
- * alive; the collector marks from those and from the shared objects' reference words, reading
+ * answer before the next step. <b>Start</b>: each node (having its JVM collect its own garbage
+ * first, if the collection asks, so that the handles its processes dropped are cleared) begins to
+ * record the reference words its processes write and the objects they allocate, and
+ * answers with the objects its handles keep alive; the collector marks from those and from the shared objects' reference words, reading
  * the heap through the shared memory while it changes. <b>Remark</b>: each node stops its
  * processes' reference writes and allocations (the gate, {@link #enter}), and answers with its
  * handles, the words written and objects allocated since start, and where its next allocations
@@ -97,6 +98,9 @@ final class Collector {
     private volatile long joins;
     /** For tests: told, on the collecting thread, each object the marking has read. */
     volatile LongConsumer scanned = object -> { };
+
+    /** The heap collection for which this JVM last collected its own garbage ({@link #collectThisJvm}). */
+    private static final long[] JVM_COLLECTED = {0};
 
     /** A handle's hold on an object: the object stays while the handle is reachable. */
     private static final class Hold extends WeakReference<Object> {
@@ -201,23 +205,26 @@ final class Collector {
     private Answer answer(int from, Step step) {
         long c = step.collection();
         return switch (step.op()) {
-            case HeapWire.START -> start(from, c);
+            case HeapWire.START, HeapWire.START_CLEARING -> start(from, c, step.op());
             case HeapWire.REMARK -> remark(c);
             case HeapWire.RESUME -> resume(c);
             default -> end(c);
         };
     }
 
-    private Answer start(int from, long c) {
+    private Answer start(int from, long c, int op) {
+        if (op == HeapWire.START_CLEARING && holds.stream().anyMatch(h -> !h.refersTo(null))) {
+            collectThisJvm(c);
+        }
         long stamp = stop();
         if (stamp == 0) {
-            return refused(HeapWire.START, c, "its processes' changes of the heap did not pause within the fault "
+            return refused(op, c, "its processes' changes of the heap did not pause within the fault "
                     + "time-out");
         }
         try {
             synchronized (this) {
                 if (ended == c || current != 0) { // another one's sweep must not meet blocks reused after its end
-                    return refused(HeapWire.START, c, ended == c ? "that collection has ended here"
+                    return refused(op, c, ended == c ? "that collection has ended here"
                             : "collection " + Long.toHexString(current) + " is under way here");
                 }
                 current = c;
@@ -229,7 +236,21 @@ final class Collector {
         } finally {
             gate.unlockWrite(stamp);
         }
-        return new Answer(HeapWire.START, c, HeapWire.DONE, handles().stream().mapToLong(Long::longValue).toArray());
+        return new Answer(op, c, HeapWire.DONE, handles().stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /**
+     * Has this JVM collect its garbage, once per heap collection however many of its nodes start
+     * it: a handle keeps its object until the JVM finds the handle unreachable, so without this the
+     * objects of handles dropped since the JVM last collected would wait for a later collection.
+     */
+    private static void collectThisJvm(long collection) {
+        synchronized (JVM_COLLECTED) { // a node that comes second waits for the first one's collection
+            if (JVM_COLLECTED[0] != collection) {
+                System.gc();
+                JVM_COLLECTED[0] = collection;
+            }
+        }
     }
 
     private Answer remark(long c) {
@@ -396,8 +417,11 @@ final class Collector {
 
     // ------------------------------------------------------------ collecting
 
-    /** Collects on a thread of its own: the caller's may be in a transaction, whose reads see its snapshot. */
-    Collection collect() {
+    /**
+     * Collects on a thread of its own: the caller's may be in a transaction, whose reads see its
+     * snapshot. With {@code clearing}, every node's JVM collects its own garbage first.
+     */
+    Collection collect(boolean clearing) {
         refuseReleaseReferences();
         CompletableFuture<Collection> done = new CompletableFuture<>();
         dsm.link.newThread("iris-heap-collector", () -> {
@@ -417,7 +441,7 @@ final class Collector {
                             dsm.link.self().name(), e.getMessage());
                 }
                 try {
-                    done.complete(collectOnce());
+                    done.complete(collectOnce(clearing));
                 } finally {
                     if (locked) {
                         lock.unlock();
@@ -455,7 +479,7 @@ final class Collector {
         }
     }
 
-    private Collection collectOnce() {
+    private Collection collectOnce(boolean clearing) {
         long c = dsm.link.random().nextLong(1, Long.MAX_VALUE);
         int[] peers = dsm.link.peers();
         int[] nodes = new int[peers.length + 1];
@@ -471,7 +495,7 @@ final class Collector {
         long bytes = 0;
         long pause;
         try {
-            for (Answer a : ask(nodes, names, HeapWire.START, c).values()) {
+            for (Answer a : ask(nodes, names, clearing ? HeapWire.START_CLEARING : HeapWire.START, c).values()) {
                 marker.addAll(a.addresses(), 0, a.addresses().length);
             }
             marker.roots();

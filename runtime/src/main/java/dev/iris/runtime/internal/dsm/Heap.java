@@ -123,7 +123,7 @@ final class Heap implements SharedHeap {
     /** Collects after {@code full} (outside the gate, which the collection stops), or throws it. */
     private void collectFor(HeapFull full) {
         try {
-            collect();
+            collect(true);
         } catch (IllegalStateException | MemoryException cannot) {
             full.addSuppressed(cannot);
             throw full;
@@ -336,7 +336,12 @@ final class Heap implements SharedHeap {
 
     @Override
     public Collection collect() {
-        Collection collection = collector.collect();
+        return collect(false);
+    }
+
+    @Override
+    public Collection collect(boolean clearDroppedHandles) {
+        Collection collection = collector.collect(clearDroppedHandles);
         if (!censusListeners.isEmpty()) { // those listening see the heap as the collection left it
             HeapCensus census;
             try {

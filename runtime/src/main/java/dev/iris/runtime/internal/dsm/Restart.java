@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * How the nodes of a persistent memory agree, as they start, on the owner of each page: every node
@@ -297,51 +298,57 @@ final class Restart {
      * as a copy; the owner sends one to the page's backup where that one does not.
      */
     private void open(Map<Long, Best> owners, Map<Long, PageLog.Entry> own) {
-        int taken = 0;
         Backup backup = dsm.backup;
-        for (Page p : dsm.pages) {
+        int taken = assign(p -> {
             Best b = owners.get(p.number);
             int owner = b != null ? b.node : p.home;
-            synchronized (p) {
-                p.probOwner = owner;
-                if (p.model == Page.RELEASE) {
-                    PageLog.Entry e = p.home == dsm.self ? own.get(p.number) : null; // only a home logs its master
-                    if (e != null) {
-                        p.master = e.data();
-                        p.masterVersion = e.version();
-                        taken++;
-                    }
-                } else if (owner == dsm.self) {
-                    PageLog.Entry e = b != null ? own.get(p.number) : null;
-                    p.owner = true;
-                    if (e != null) {
-                        p.data = e.data();
-                        p.version = e.version();
-                        taken++;
+            p.probOwner = owner;
+            if (p.model == Page.RELEASE) {
+                return takeMaster(p, own); // only a home logs its master
+            }
+            if (owner == dsm.self) {
+                PageLog.Entry e = b != null ? own.get(p.number) : null;
+                p.owner = true;
+                p.data = e != null ? e.data() : dsm.zeros();
+                p.version = e != null ? e.version() : 1;
+                if (backup == null) {
+                    p.state = Page.WRITE;
+                } else if (b != null) { // a page never written needs no copy: a census makes it anew
+                    int keeper = backup.backupOf(p.number);
+                    if (keeper != 0 && b.heldBy(keeper)) {
+                        p.backupNode = keeper;
                     } else {
-                        p.data = dsm.zeros();
-                        p.version = 1;
-                    }
-                    if (backup == null) {
-                        p.state = Page.WRITE;
-                    } else if (b != null) { // a page never written needs no copy: a census makes it anew
-                        int keeper = backup.backupOf(p.number);
-                        if (keeper != 0 && b.heldBy(keeper)) {
-                            p.backupNode = keeper;
-                        } else {
-                            backup.protect(p);
-                        }
-                    }
-                } else if (backup != null && b != null && b.heldBy(dsm.self)) {
-                    // every holder of the newest version keeps it as a copy, not only the page's backup: a census
-                    // after a death that comes before the owner's copy to a new backup finds it; a copy that came
-                    // meanwhile (the owner opened first and wrote) is newer
-                    PageLog.Entry e = own.get(p.number);
-                    if (p.replica == null || e.version() > p.replicaVersion) {
-                        p.replica = e.data();
-                        p.replicaVersion = e.version();
+                        backup.protect(p);
                     }
                 }
+                return e != null;
+            }
+            if (backup != null && b != null && b.heldBy(dsm.self)) {
+                // every holder of the newest version keeps it as a copy, not only the page's backup: a census
+                // after a death that comes before the owner's copy to a new backup finds it; a copy that came
+                // meanwhile (the owner opened first and wrote) is newer
+                PageLog.Entry e = own.get(p.number);
+                if (p.replica == null || e.version() > p.replicaVersion) {
+                    p.replica = e.data();
+                    p.replicaVersion = e.version();
+                }
+            }
+            return false;
+        });
+        LOG.log(System.Logger.Level.INFO, "Node ''{0}'': its persistent memory is open; it took {1} pages from its "
+                + "log", dsm.link.self().name(), taken);
+    }
+
+    /**
+     * Decides every page with {@code decide} (holding its monitor; true if it took the page from
+     * this node's log), lets the accesses that waited for it go on, and tells the recovery that
+     * the owners are assigned; how many pages came from the log.
+     */
+    private int assign(Predicate<Page> decide) {
+        int taken = 0;
+        for (Page p : dsm.pages) {
+            synchronized (p) {
+                taken += decide.test(p) ? 1 : 0;
                 p.recovering = false;
                 p.notifyAll();
                 dsm.coherence.drain(p);
@@ -352,8 +359,17 @@ final class Restart {
         if (dsm.recovery != null) {
             dsm.recovery.ownersAssigned(); // with backup copies, owned pages are writable once that memory opens
         }
-        LOG.log(System.Logger.Level.INFO, "Node ''{0}'': its persistent memory is open; it took {1} pages from its "
-                + "log", dsm.link.self().name(), taken);
+        return taken;
+    }
+
+    /** Takes the master of release-consistent page {@code p} from this node's log if it is its home and logged one. */
+    private boolean takeMaster(Page p, Map<Long, PageLog.Entry> own) {
+        PageLog.Entry e = p.home == dsm.self ? own.get(p.number) : null;
+        if (e != null) {
+            p.master = e.data();
+            p.masterVersion = e.version();
+        }
+        return e != null;
     }
 
     /**
@@ -374,25 +390,7 @@ final class Restart {
             }
             return;
         }
-        int taken = 0;
-        for (Page p : dsm.pages) {
-            synchronized (p) {
-                PageLog.Entry e = p.model == Page.RELEASE && p.home == dsm.self ? own.get(p.number) : null;
-                if (e != null) {
-                    p.master = e.data();
-                    p.masterVersion = e.version();
-                    taken++;
-                }
-                p.recovering = false;
-                p.notifyAll();
-                dsm.coherence.drain(p);
-                dsm.release.drain(p);
-            }
-        }
-        assigned = true;
-        if (dsm.recovery != null) {
-            dsm.recovery.ownersAssigned();
-        }
+        int taken = assign(p -> p.model == Page.RELEASE && takeMaster(p, own));
         LOG.log(System.Logger.Level.INFO, "Node ''{0}'': starts into a running persistent cluster (node ''{1}'' says "
                 + "its memory is open): it owns no page until it faults one in, the others and their backup copies "
                 + "having every page it held; it took {2} release-consistent masters from its log",
