@@ -323,7 +323,7 @@ public final class Iris implements Runnable {
                     throw new UserError(2, "--fault-plan: " + e.getMessage());
                 }
             }
-            String again = "iris test " + program + " --simulate" + (injected.isEmpty() ? "" : " --faults " + injected)
+            String again = "--simulate" + (injected.isEmpty() ? "" : " --faults " + injected)
                     + (faultPlan == null ? "" : " --fault-plan '" + faultPlan + "'");
             try (Program p = Program.compile(program, err)) {
                 Method entry = Run.mainMethod(p, main, program);
@@ -355,7 +355,7 @@ public final class Iris implements Runnable {
                         err.print(output.toString(StandardCharsets.UTF_8));
                         failure.printStackTrace(err);
                         record(entry, s, injected, failure, err);
-                        err.println("iris: run it again with: " + again + " --seed " + s);
+                        err.println("iris: run it again with: " + command(again + " --seed " + s));
                         String plan = output.toString(StandardCharsets.UTF_8).lines()
                                 .filter(line -> line.startsWith(ClusterSession.FAULT_PLAN_LINE)).reduce((a, b) -> b)
                                 .map(line -> line.substring(ClusterSession.FAULT_PLAN_LINE.length())).orElse("");
@@ -442,7 +442,7 @@ public final class Iris implements Runnable {
                     }
                 }
             }
-            String command = "iris test " + program + " --simulate --seed " + seed;
+            String command = command("--simulate --seed " + seed);
             String runs = " (" + tries + " runs" + (settled ? "" : ", then it stopped looking") + ")";
             if (kept.size() == plan.size() && settled) {
                 err.println("iris: seed " + seed + (plan.size() == 1 ? " needs its fault to fail (it passes without it)"
@@ -453,9 +453,23 @@ public final class Iris implements Runnable {
             } else {
                 String shrunk = PlannedFault.format(kept);
                 err.println("iris: seed " + seed + " still fails with " + kept.size() + " of its " + plan.size()
-                        + " faults" + runs + ": " + shrunk + "; run that with: " + command + " --fault-plan '" + shrunk
-                        + "'");
+                        + " faults" + runs + ": " + shrunk + "; run that with: "
+                        + command("--simulate --seed " + seed + " --fault-plan '" + shrunk + "'"));
             }
+        }
+
+        /** The command line that runs this program with {@code options} and the program's arguments. */
+        private String command(String options) {
+            StringBuilder line = new StringBuilder("iris test ").append(program);
+            if (main != null) {
+                line.append(" --main ").append(main);
+            }
+            line.append(' ').append(options);
+            for (String argument : arguments) {
+                line.append(' ').append(argument.matches("[\\w./:=,@%+-]+") ? argument
+                        : "'" + argument.replace("'", "'\\''") + "'");
+            }
+            return line.toString();
         }
 
         /** Whether {@code seed} with the faults of {@code plan} fails as {@code failure} did (its output not shown). */

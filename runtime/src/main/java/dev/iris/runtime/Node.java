@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -556,6 +557,11 @@ public final class Node implements AutoCloseable {
         @Override
         public Thread newThread(String name, Runnable body) {
             return env.threads() != null ? env.threads().apply(name, body) : Thread.ofVirtual().name(name).unstarted(body);
+        }
+
+        @Override
+        public ExecutorService blockingIo(String name, int threads) {
+            return env.blockingIo().apply(name, threads);
         }
 
         @Override

@@ -5,9 +5,14 @@ import dev.iris.runtime.internal.NodeTime;
 import dev.iris.runtime.internal.VirtualThreads;
 import dev.iris.runtime.internal.simulation.Network;
 import dev.iris.runtime.internal.simulation.Scheduler;
+import dev.iris.runtime.internal.simulation.SimulatedIo;
 import dev.iris.runtime.internal.store.PageLog;
 import io.netty.channel.local.LocalAddress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,6 +25,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
 
 /**
  * The nodes of one cluster in a deterministic simulation: in this JVM, on the in-JVM transport,
@@ -38,7 +44,10 @@ import java.util.random.RandomGenerator;
  * their own): the run would then depend on more than the seed, and the simulation fails with an error
  * that names the thread that woke a process. A deadlock on distributed locks (processes that each
  * wait for a lock another of them holds, for 10 simulated seconds) fails the run too, naming the
- * processes and the locks. Needs what {@link
+ * processes and the locks. A persistent shared memory's page logs are written as steps of the
+ * simulation, each node's in its configured data directory, or, if it has none, in a directory of
+ * its own under a temporary one that the close deletes (a node {@linkplain #restart started again}
+ * finds its log there). Needs what {@link
  * dev.iris.runtime.internal.VirtualThreads} needs (Java 24 or newer, and {@code --add-opens
  * java.base/java.lang=ALL-UNNAMED}). The in-JVM addresses are {@code sim:CLUSTER/NODE}: one
  * simulation of a cluster name at a time per JVM.
@@ -95,6 +104,8 @@ public final class SimulatedCluster implements AutoCloseable {
     private final long maxLatencyNanos;
     /** Iris's own check that no read of sequentially consistent memory is stale. */
     private final StaleReads staleReads;
+    /** The data directories of the nodes of a persistent memory that were given none, deleted at the close; or null. */
+    private Path data;
 
     private SimulatedCluster(String name, long seed, Duration minLatency, Duration maxLatency) {
         this.name = name;
@@ -133,6 +144,9 @@ public final class SimulatedCluster implements AutoCloseable {
                 NodeConfig config = configure.apply(NodeConfig.of(nodeName, name, address,
                         first == null ? List.of() : List.of(first)).withConnectionHandler(
                                 () -> cluster.network.connection(nodeName)));
+                if (config.memory().persistent() && config.dataDirectory() == null) {
+                    config = config.withDataDirectory(cluster.data().resolve(nodeName));
+                }
                 first = first == null ? address : first;
                 cluster.codecs = codecs;
                 cluster.configs.add(config);
@@ -160,9 +174,22 @@ public final class SimulatedCluster implements AutoCloseable {
         }
     }
 
+    /** Where the nodes of a persistent memory given no data directory keep their logs, made at the first call. */
+    private Path data() {
+        if (data == null) {
+            try {
+                data = Files.createTempDirectory("iris-simulation-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot make the data directories of the simulation's persistent memory", e);
+            }
+        }
+        return data;
+    }
+
     private NodeEnvironment environment() {
         return new NodeEnvironment(new NodeTime(scheduler), scheduler.ids(), scheduler::newThread, scheduler::nanos,
-                scheduler::await, PageLog.Disk.REAL, staleReads::view);
+                scheduler::await, PageLog.Disk.REAL, (name, threads) -> new SimulatedIo(name, scheduler::newThread),
+                staleReads::view);
     }
 
     private boolean meshed() {
@@ -550,6 +577,21 @@ public final class SimulatedCluster implements AutoCloseable {
         }
         network.close();
         scheduler.close();
+        if (data != null) {
+            try (Stream<Path> files = Files.walk(data)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            } catch (IOException e) {
+                RuntimeException left = new UncheckedIOException("the simulation's data directories were left in " + data,
+                        e);
+                if (failed == null) {
+                    failed = left;
+                } else {
+                    failed.addSuppressed(left);
+                }
+            }
+        }
         if (failed != null) {
             throw failed;
         }

@@ -36,6 +36,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link SimulatedCluster}: a run is decided by its seed alone, and time-outs run on its clock. */
 @Timeout(120)
@@ -507,6 +508,75 @@ class SimulatedClusterTest {
             assertEquals(40, confirmed.get());
             return counter[0] == confirmed.get();
         }
+    }
+
+    /**
+     * A persistent memory with backup copies in the simulation: its page logs' writes run as steps
+     * of the simulation. Processes on the three nodes add to their counters; a crashed node started
+     * again from its log joins the running cluster and reads every addition; every node crashed and
+     * started again from its log comes back with all of them. A seed replays the same history.
+     */
+    @Test
+    void aPersistentMemoryComesBackFromItsLogsInTheSimulation(@TempDir Path dir) throws Exception {
+        List<String> first = persistentRun(dir.resolve("first"), 5);
+        assertEquals(first, persistentRun(dir.resolve("again"), 5), "the same seed, the same history");
+        assertTrue(first.get(0).startsWith("written [20, 20, 20] at step "), first.toString());
+        assertEquals(List.of("n3 started again [20, 20, 20]", "after all restarted [60, 60, 60]"),
+                first.subList(1, 3));
+    }
+
+    /** The history of {@link #aPersistentMemoryComesBackFromItsLogsInTheSimulation} under {@code seed}. */
+    private static List<String> persistentRun(Path data, long seed) throws Exception {
+        MemoryConfig memory = MemoryConfig.of(List.of(MemoryConfig.Region.of("counters", 3 * 64))).withPageSize(64)
+                .withManagement(dev.iris.runtime.dsm.PageManagement.FIXED).withManagers(NODES).withBackup(true)
+                .withPersistent(true);
+        List<String> history = new ArrayList<>();
+        try (SimulatedCluster c = SimulatedCluster.start("persistent", NODES, Codecs.of(), seed, LATENCY_MIN,
+                LATENCY_MAX, config -> config.withMemory(memory).withDataDirectory(data.resolve(config.node())))) {
+            for (int n = 0; n < NODES.size(); n++) {
+                int slot = n;
+                c.call(n, "adder", Duration.ofMinutes(1), k -> {
+                    long counter = k.memory().region("counters").base() + 64L * slot; // a page each
+                    for (int i = 0; i < 20; i++) {
+                        k.memory().getAndAdd(counter, 1);
+                    }
+                    return null;
+                });
+            }
+            history.add("written " + counters(c, 0) + " at step " + c.steps());
+            c.crash("n3");
+            c.run(Duration.ofSeconds(5));
+            c.restart("n3");
+            c.run(Duration.ofSeconds(1));
+            history.add("n3 started again " + counters(c, 2));
+            for (int n = 0; n < NODES.size(); n++) {
+                int slot = n;
+                c.call(n, "adder", Duration.ofMinutes(1), k -> {
+                    long counter = k.memory().region("counters").base() + 64L * slot;
+                    for (int i = 0; i < 40; i++) {
+                        k.memory().getAndAdd(counter, 1);
+                    }
+                    return null;
+                });
+            }
+            for (String node : NODES) {
+                c.crash(node);
+            }
+            for (String node : NODES) {
+                c.restart(node);
+            }
+            c.run(Duration.ofSeconds(5));
+            history.add("after all restarted " + counters(c, 1));
+        }
+        return history;
+    }
+
+    /** The three counters, as node {@code n} reads them. */
+    private static List<Long> counters(SimulatedCluster c, int n) throws Exception {
+        return c.call(n, "reader", Duration.ofMinutes(1), k -> {
+            long base = k.memory().region("counters").base();
+            return List.of(k.memory().getLong(base), k.memory().getLong(base + 64), k.memory().getLong(base + 128));
+        });
     }
 
     /** A crashed node is declared dead by the others; started again, it joins them, and a process on it answers. */

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.random.RandomGenerator;
 
 /**
@@ -73,6 +74,13 @@ public interface PeerLink {
 
     /** An unstarted thread for the memory's own work beside the processes (a virtual thread; a simulation's). */
     Thread newThread(String name, Runnable body);
+
+    /**
+     * Runs blocking file I/O (the page log's) on {@code threads} threads of its own whose names
+     * begin with {@code name}, never on a process's thread or an event loop; a simulation's runs each
+     * task as a step of the simulation.
+     */
+    ExecutorService blockingIo(String name, int threads);
 
     /** Runs {@code task} as protocol work {@code delayNanos} from now, by the event loop's clock. */
     void schedule(Runnable task, long delayNanos);

@@ -226,10 +226,6 @@ public final class ClusterSession implements AutoCloseable {
                     + "node in this JVM, it cannot join a cluster");
         }
         if (seed != null) {
-            if (memory.persistent()) {
-                throw new LaunchException("cluster '" + cluster + "' is persistent: its page log runs on threads of its "
-                        + "own, which a simulation cannot run (" + SIMULATE_ENV + ")");
-            }
             SimulatedCluster simulation = SimulatedCluster.start(cluster, nodeNames, codecs, seed,
                     SIMULATED_LATENCY_MIN, SIMULATED_LATENCY_MAX, config -> config.withMemory(
                             memory.managers().isEmpty() ? memory.withManagers(nodeNames) : memory));

@@ -11,12 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -60,16 +57,7 @@ final class Durable implements PageStore {
         if (log.dropped() != null) {
             LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': {1}", dsm.link.self().name(), log.dropped());
         }
-        AtomicInteger threads = new AtomicInteger();
-        String name = "iris-log-" + dsm.link.self().name() + "-";
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(WRITERS, WRITERS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, name + threads.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        this.io = pool;
+        this.io = dsm.link.blockingIo("iris-log-" + dsm.link.self().name() + "-", WRITERS);
     }
 
     /** Per page, the newest record the log held when the node started (until {@link #forgetLogged}). */
