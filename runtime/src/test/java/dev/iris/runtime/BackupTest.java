@@ -21,9 +21,11 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -330,6 +332,32 @@ class BackupTest {
             }
             assertTrue(sum >= done.get() && sum <= done.get() + 1, "counted " + sum + ", adds that returned "
                     + done.get() + " (plus at most the one under way on node3)");
+        }
+    }
+
+    /**
+     * Only node1 and node3 are cut off from each other; node2 hears both. node3 counts node1, the
+     * lock's manager, as dead and asks node2, the next manager, for the lock; node2 still counts
+     * node1 as its manager and never takes the lock over. The acquire fails after two failure
+     * time-outs, saying so, instead of waiting for ever. (The locks of node1 and node3 stay frozen
+     * meanwhile: each one's census of the other's death waits for node2, which hears both.)
+     */
+    @Test
+    void anAcquireAtANodeThatNeverTakesTheLockOverFails() throws Exception {
+        String name = IntStream.range(0, 1_000).mapToObj(i -> "lock" + i)
+                .filter(n -> Math.floorMod(NodeId.of(n).number(), 3) == 0).findFirst().orElseThrow(); // managed by node1
+        try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), memory(MemoryConfig.Region.of("data", PAGE)),
+                network::install); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            network.cut((receiver, sender) -> Set.of(receiver, sender).equals(Set.of("node1", "node3")));
+            assertTrue(c.node(2).awaitMembers(2, Duration.ofSeconds(30)), "node3 counts node1 as dead");
+            Future<?> acquire = pool.submit(() -> {
+                c.node(2).memory().lock(name).lock();
+                return null;
+            });
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> acquire.get(30, TimeUnit.SECONDS));
+            assertTrue(failed.getCause() instanceof MemoryException && failed.getCause().getMessage().contains(
+                    "node 'node2' was asked for it as its manager, but counts node 'node1' as its manager"),
+                    String.valueOf(failed.getCause()));
         }
     }
 

@@ -402,11 +402,40 @@ final class Sync {
     private synchronized void acquire(Ticket t, String name) {
         LockQueue q = locks.computeIfAbsent(name, n -> new LockQueue());
         q.waiting.add(t);
-        // a node that counts the lock's manager as dead before this one does asks here early: it
-        // waits until this node takes the lock over after its census
-        if (q.holder == null && managerOf(name) == dsm.self) {
+        if (managerOf(name) != dsm.self) {
+            // a node that counts the lock's manager as dead before this one does asks here early: it
+            // waits until this node takes the lock over after its census, or fails if it never does
+            expireLater(t, name);
+        } else if (q.holder == null) {
             passOn(q, name);
         }
+    }
+
+    /**
+     * In two failure time-outs, fails acquire {@code t} if this node still does not manage the
+     * lock then: it counts as live the manager that the asking node counted as dead (a cut between
+     * those two alone), and would otherwise keep it waiting for ever.
+     */
+    private void expireLater(Ticket t, String name) {
+        dsm.link.schedule(() -> expire(t, name), 2 * dsm.link.failureTimeout().toNanos());
+    }
+
+    private synchronized void expire(Ticket t, String name) {
+        LockQueue q = locks.get(name);
+        if (q == null || !q.waiting.contains(t) || managerOf(name) == dsm.self) {
+            return; // granted, withdrawn, or to be granted in turn
+        }
+        if (frozen || census != null) {
+            expireLater(t, name); // this node may be about to take it over
+            return;
+        }
+        q.waiting.remove(t);
+        if (q.holder == null && q.waiting.isEmpty()) {
+            locks.remove(name);
+        }
+        reply(t, Op.FAIL, name, "lock '" + name + "': node '" + dsm.link.self().name() + "' was asked for it as its "
+                + "manager, but counts node '" + dsm.nameOf(managerOf(name)) + "' as its manager (the asking node and "
+                + "that one are cut off from each other)");
     }
 
     private synchronized void release(Ticket t, String name, Map<Long, Long> notices) {
