@@ -140,6 +140,9 @@ final class Coherence {
             } else if (f.orphan && dsm.backup != null && !p.owner && !dsm.isManager(p)) {
                 f.orphan = false; // someone waits again; its request may have been lost with a dead node
                 request(p, f);
+            } else if (f.orphan && !p.owner && lostRequestSearched(p)) {
+                f.orphan = false; // someone waits again: a search for the owner started when the last one gave up
+                searchAgain(p, f);
             }
         }
         await(p, f, started);
@@ -196,6 +199,9 @@ final class Coherence {
                                 // them (never dropping an owned page or a copy not yet invalidated); only
                                 // this waiter leaves
                                 f.orphan = true;
+                                if (timedOut && !p.owner && lostRequestSearched(p)) {
+                                    searchAgain(p, f); // its request may have been lost: ask every live node
+                                }
                             } else if (timedOut) {
                                 fail(p, f, "no copy arrived within " + dsm.config.faultTimeout().toMillis() + " ms");
                             } // an interrupted reader leaves alone: others may still wait for the copy
@@ -372,6 +378,18 @@ final class Coherence {
         if (l.waiting.isEmpty()) {
             settle(p, f);
         }
+    }
+
+    /**
+     * Whether a write fault on {@code p} that timed out searches for the owner by broadcast (IVY's
+     * fallback): with probable owners and no backup copies. Its request may have been lost: a node
+     * forwarded it to a node that was closing and dropped it, after the requester had taken in that
+     * node's death (so no death makes it search). Left as it was, the fault would stay for good,
+     * and with it the requests queued behind it here, some of whose senders this node's own request
+     * may wait behind in turn: the page would stay out of reach of both nodes.
+     */
+    private boolean lostRequestSearched(Page p) {
+        return dsm.backup == null && dynamic(p) && p.model != Page.RELEASE;
     }
 
     /** Starts a round for {@code f} unless one waits for answers (holding p's monitor). */
