@@ -460,16 +460,21 @@ public final class Iris implements Runnable {
 
         /** The command line that runs this program with {@code options} and the program's arguments. */
         private String command(String options) {
-            StringBuilder line = new StringBuilder("iris test ").append(program);
+            StringBuilder line = new StringBuilder("iris test ").append(quoted(program.toString()));
             if (main != null) {
-                line.append(" --main ").append(main);
+                line.append(" --main ").append(quoted(main));
             }
             line.append(' ').append(options);
-            for (String argument : arguments) {
-                line.append(' ').append(argument.matches("[\\w./:=,@%+-]+") ? argument
-                        : "'" + argument.replace("'", "'\\''") + "'");
+            if (!arguments.isEmpty()) {
+                line.append(" --"); // the arguments as they are, also one that looks like an option
+                arguments.forEach(argument -> line.append(' ').append(quoted(argument)));
             }
             return line.toString();
+        }
+
+        /** {@code word} as a POSIX shell reads it back: as it is, or in single quotes. */
+        private static String quoted(String word) {
+            return word.matches("[\\w./:=,@%+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
         }
 
         /** Whether {@code seed} with the faults of {@code plan} fails as {@code failure} did (its output not shown). */

@@ -149,7 +149,7 @@ class IrisCliTest {
         assertTrue(o.err().contains("IllegalStateException: planted: seed 2"), o.err());
         // with the program's arguments, quoted where a shell needs it
         assertTrue(o.err().contains("iris: run it again with: iris test " + program
-                + " --simulate --seed 2 plain 'two words'\n"), o.err());
+                + " --simulate --seed 2 -- plain 'two words'\n"), o.err());
         assertTrue(o.err().contains("iris: 1 of 2 seeds passed"), o.err());
         // the failing seed, run again with a recorder: the same run, for the IDE's debug views
         Path recording = program.resolve("target/iris-test/seed-2.iristrace");

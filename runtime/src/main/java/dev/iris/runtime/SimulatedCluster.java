@@ -576,7 +576,15 @@ public final class SimulatedCluster implements AutoCloseable {
             }
         }
         network.close();
-        scheduler.close();
+        try {
+            scheduler.close();
+        } catch (RuntimeException e) {
+            if (failed == null) {
+                failed = e;
+            } else {
+                failed.addSuppressed(e);
+            }
+        }
         if (data != null) {
             try (Stream<Path> files = Files.walk(data)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {

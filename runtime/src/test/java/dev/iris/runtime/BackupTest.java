@@ -338,7 +338,7 @@ class BackupTest {
     /**
      * Only node1 and node3 are cut off from each other; node2 hears both. node3 counts node1, the
      * lock's manager, as dead and asks node2, the next manager, for the lock; node2 still counts
-     * node1 as its manager and never takes the lock over. The acquire fails after two failure
+     * node1 as its manager and never takes the lock over. The acquire fails after six failure
      * time-outs, saying so, instead of waiting for ever. (The locks of node1 and node3 stay frozen
      * meanwhile: each one's census of the other's death waits for node2, which hears both.)
      */

@@ -141,8 +141,8 @@ final class Coherence {
                 f.orphan = false; // someone waits again; its request may have been lost with a dead node
                 request(p, f);
             } else if (f.orphan && !p.owner && lostRequestSearched(p)) {
-                f.orphan = false; // someone waits again: a search for the owner started when the last one gave up
-                searchAgain(p, f);
+                f.orphan = false; // someone waits again: its request may have been lost
+                searchAfterTimeOut(p, f);
             }
         }
         await(p, f, started);
@@ -200,7 +200,7 @@ final class Coherence {
                                 // this waiter leaves
                                 f.orphan = true;
                                 if (timedOut && !p.owner && lostRequestSearched(p)) {
-                                    searchAgain(p, f); // its request may have been lost: ask every live node
+                                    searchAfterTimeOut(p, f); // its request may have been lost
                                 }
                             } else if (timedOut) {
                                 fail(p, f, "no copy arrived within " + dsm.config.faultTimeout().toMillis() + " ms");
@@ -390,6 +390,20 @@ final class Coherence {
      */
     private boolean lostRequestSearched(Page p) {
         return dsm.backup == null && dynamic(p) && p.model != Page.RELEASE;
+    }
+
+    /**
+     * Asks every live node for {@code p}'s owner, for a write fault whose request may have been
+     * lost, unless a round waits for answers: from the first round again, as the page may have
+     * changed hands many times while the request waited in owners' queues.
+     */
+    private void searchAfterTimeOut(Page p, Page.Fault f) {
+        if (f.locate == null || f.locate.waiting.isEmpty()) {
+            if (f.locate != null) {
+                f.locate.round = 0;
+            }
+            locate(p, f);
+        }
     }
 
     /** Starts a round for {@code f} unless one waits for answers (holding p's monitor). */

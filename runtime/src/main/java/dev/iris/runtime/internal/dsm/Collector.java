@@ -324,6 +324,11 @@ final class Collector {
     }
 
     private Answer end(long c) {
+        synchronized (JVM_COLLECTED) {
+            if (JVM_COLLECTED[0] == c) {
+                JVM_COLLECTED[0] = 0; // a simulation's seed run again draws the same id: it collects again
+            }
+        }
         synchronized (this) {
             ended = c;
             if (current == c) {

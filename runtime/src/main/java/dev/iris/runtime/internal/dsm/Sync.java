@@ -412,12 +412,13 @@ final class Sync {
     }
 
     /**
-     * In two failure time-outs, fails acquire {@code t} if this node still does not manage the
+     * In six failure time-outs, fails acquire {@code t} if this node still does not manage the
      * lock then: it counts as live the manager that the asking node counted as dead (a cut between
      * those two alone), and would otherwise keep it waiting for ever.
      */
     private void expireLater(Ticket t, String name) {
-        dsm.link.schedule(() -> expire(t, name), 2 * dsm.link.failureTimeout().toNanos());
+        // more than the five failure time-outs for which a node whose reader stalled holds its verdicts back
+        dsm.link.schedule(() -> expire(t, name), 6 * dsm.link.failureTimeout().toNanos());
     }
 
     private synchronized void expire(Ticket t, String name) {

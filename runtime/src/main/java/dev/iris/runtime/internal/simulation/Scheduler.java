@@ -282,10 +282,23 @@ public final class Scheduler implements NodeTime.Source {
 
     /** Writes what the thread that ran left to write, on the driver, which may block on the console's lock. */
     private void writeOutput() {
-        for (int i = 0; i < output.size(); i++) {
-            output.get(i).run();
-        }
+        List<Runnable> written = List.copyOf(output);
         output.clear();
+        RuntimeException failed = null;
+        for (Runnable record : written) {
+            try {
+                record.run();
+            } catch (RuntimeException e) { // the other records are still written, each once
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     /**
