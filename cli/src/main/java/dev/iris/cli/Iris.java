@@ -405,6 +405,16 @@ public final class Iris implements Runnable {
                         + "depends on more than the seed: " + (again == null ? "it passed" : again));
                 return;
             }
+            if (recorder.records() == 0) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    err.println("iris: cannot delete the empty recording " + file + ": " + e.getMessage());
+                }
+                err.println("iris: seed " + seed + " failed before its nodes recorded anything: nothing to open in the "
+                        + "IDE");
+                return;
+            }
             err.println("iris: recorded seed " + seed + " (" + recorder.records() + " records) into " + file
                     + ": open it in the IDE with Open Recording... (Page Ownership or Cluster view)");
         }

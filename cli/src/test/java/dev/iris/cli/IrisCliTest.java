@@ -130,6 +130,9 @@ class IrisCliTest {
 
                 public class Main {
                     public static void main(String[] args) throws Exception {
+                        if (args[0].equals("early")) {
+                            throw new IllegalArgumentException("planted before the cluster opens");
+                        }
                         try (ClusterSession s = GreetSystem.open(GreetSystem.LOCAL, new GreetSystem.Handlers(Greeter::new))) {
                             String seed = ClusterSession.environment().get(ClusterSession.SIMULATE_ENV);
                             System.out.println("simulated: " + (s.simulated() != null) + " on " + s.nodes().size()
@@ -163,6 +166,12 @@ class IrisCliTest {
         }
         assertEquals(Set.of("n1", "n2"), tables, "a page table of each simulated node");
         assertTrue(states, "the nodes' states");
+        // a seed that fails before any node starts leaves no empty recording behind
+        Outcome early = iris("test", program.toString(), "--simulate", "--seed", "3", "--runs", "1", "early");
+        assertEquals(1, early.status(), early.err());
+        assertTrue(early.err().contains("iris: seed 3 failed before its nodes recorded anything: nothing to open in the "
+                + "IDE"), early.err());
+        assertFalse(Files.exists(program.resolve("target/iris-test/seed-3.iristrace")), "no empty recording");
         Outcome bank = iris("test", Path.of("..", "examples", "bank").toString(), "--simulate", "--runs", "2");
         assertEquals(0, bank.status(), bank.err());
         assertTrue(bank.err().contains("iris: 2 of 2 seeds passed"), bank.err());
