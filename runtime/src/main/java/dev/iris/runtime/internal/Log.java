@@ -51,11 +51,15 @@ public final class Log implements System.Logger {
 
     @Override
     public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
-        later(() -> target.log(level, bundle, msg, thrown));
+        if (target.isLoggable(level)) { // a level that is off costs no record handed on
+            later(() -> target.log(level, bundle, msg, thrown));
+        }
     }
 
     @Override
     public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-        later(() -> target.log(level, bundle, format, params));
+        if (target.isLoggable(level)) {
+            later(() -> target.log(level, bundle, format, params));
+        }
     }
 }

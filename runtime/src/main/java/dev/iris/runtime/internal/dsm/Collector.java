@@ -43,8 +43,9 @@ import java.util.function.LongConsumer;
  * <p>The collecting node sends each live node the steps of {@link HeapWire} and waits for every
  * answer before the next step. <b>Start</b>: each node (having its JVM collect its own garbage
  * first, if the collection asks, so that the handles its processes dropped are cleared) begins to
- * record the reference words its processes write and the objects they allocate, and
- * answers with the objects its handles keep alive; the collector marks from those and from the shared objects' reference words, reading
+ * record the reference words its processes write and the objects they allocate, and answers
+ * with the objects its handles keep alive; the collector marks from those and from the shared
+ * objects' reference words, reading
  * the heap through the shared memory while it changes. <b>Remark</b>: each node stops its
  * processes' reference writes and allocations (the gate, {@link #enter}), and answers with its
  * handles, the words written and objects allocated since start, and where its next allocations
