@@ -346,8 +346,10 @@ class BackupTest {
     void anAcquireAtANodeThatNeverTakesTheLockOverFails() throws Exception {
         String name = IntStream.range(0, 1_000).mapToObj(i -> "lock" + i)
                 .filter(n -> Math.floorMod(NodeId.of(n).number(), 3) == 0).findFirst().orElseThrow(); // managed by node1
+        // a shorter failure timeout: the acquire fails six of them after node3 took node1 for dead
         try (TestCluster c = Transport.IN_JVM.start(3, Codecs.of(), memory(MemoryConfig.Region.of("data", PAGE)),
-                network::install); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                config -> network.install(config).withFailureDetection(Duration.ofMillis(250), Duration.ofSeconds(1)));
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             network.cut((receiver, sender) -> Set.of(receiver, sender).equals(Set.of("node1", "node3")));
             assertTrue(c.node(2).awaitMembers(2, Duration.ofSeconds(30)), "node3 counts node1 as dead");
             Future<?> acquire = pool.submit(() -> {

@@ -24,6 +24,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -194,7 +195,7 @@ class SegmentTest {
     void aPieceThatCannotLeaveHasItsConnectionClosedAndTheSendReturns() throws Exception {
         HeldAnswers held = new HeldAnswers();
         try (TestCluster c = Transport.TCP.start(2, Codecs.of(), MemoryConfig.NONE,
-                held.on("node1", Duration.ofSeconds(2)))) {
+                held.on("node1", Duration.ofSeconds(1)))) {
             PieceGivenUp run = pieceGivenUp(c, held);
             try {
                 assertEquals("gave up", run.sent().get(30, TimeUnit.SECONDS));
@@ -245,8 +246,10 @@ class SegmentTest {
 
         /** Holds on node {@code node}, whose failure timeout it sets to {@code failureTimeout}. */
         UnaryOperator<NodeConfig> on(String node, Duration failureTimeout) {
-            return config -> !config.node().equals(node) ? config
-                    : config.withFailureDetection(Duration.ofMillis(500), failureTimeout)
+            // every node beats at least four times in a failure timeout of the holding node
+            Duration heartbeat = Collections.min(List.of(failureTimeout.dividedBy(4), Duration.ofMillis(500)));
+            return config -> !config.node().equals(node) ? config.withFailureDetection(heartbeat, Duration.ofSeconds(2))
+                    : config.withFailureDetection(heartbeat, failureTimeout)
                             .withConnectionHandler(() -> new ChannelDuplexHandler() {
                                 private boolean holding;
 

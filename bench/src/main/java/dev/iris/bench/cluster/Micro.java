@@ -33,7 +33,7 @@ final class Micro {
 
     static List<Result> run(boolean smoke) throws RunnerException {
         ChainedOptionsBuilder options = new OptionsBuilder().include(smoke ? SMOKE_INCLUDE : INCLUDE)
-                .shouldFailOnError(true).forks(smoke ? 1 : 2)
+                .shouldFailOnError(true).forks(smoke ? 0 : 2) // smoke: in this JVM, no fork to start
                 .warmupIterations(smoke ? 0 : 3).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(smoke ? 1 : 3)
                 .measurementTime(smoke ? TimeValue.milliseconds(100) : TimeValue.seconds(1))

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The soak's short version (10 s, in a JVM of its own so that the leak detector sees every buffer
+ * The soak's short version (6 s, in a JVM of its own so that the leak detector sees every buffer
  * from the start): mixed group sends and shared-memory traffic on three TCP nodes with no failure,
  * no leaked buffer, no stall, no lost atomic add and a flat heap; once without and once with
  * backup copies of pages. {@code bench/soak} runs it for 10 minutes.
@@ -27,7 +27,7 @@ class SoakTest {
     void mixedLoadLeaksNothingAndLosesNothing(boolean backup) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(Harness.jvmOptions("soak"));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Soak.class.getName(), "--seconds", "10"));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Soak.class.getName(), "--seconds", "6"));
         if (backup) {
             command.add("--backup");
         }

@@ -109,7 +109,7 @@ class IrisLaunchTest {
 
     /** The example client's time-out for each send, and for the whole client, once {@link #shortTimeOuts} cut them. */
     private static final int SEND_TIMEOUT_S = 3;
-    private static final int CLIENT_TIMEOUT_S = 8;
+    private static final int CLIENT_TIMEOUT_S = 6;
 
     /**
      * Cuts the example client's time-outs (10 s a send, 30 s in all) to {@value #SEND_TIMEOUT_S} s and
@@ -484,8 +484,8 @@ class IrisLaunchTest {
     }
 
     /**
-     * Debug time with a breakpoint that suspends its whole JVM (suspend policy VM): held 12 s, four
-     * times the sends' time-out (cut to 3 s) and six failure time-outs, then the JVM resumed, the
+     * Debug time with a breakpoint that suspends its whole JVM (suspend policy VM): held 7 s, more
+     * than twice the sends' time-out (cut to 3 s) and three failure time-outs, then the JVM resumed, the
      * program completes. (The example's held node waits on no time-out of its own, so this passes
      * without {@code JvmStills} too; {@code JvmStillsTest} is what shows a stopped JVM's own
      * time-outs do not run.)
@@ -503,7 +503,7 @@ class IrisLaunchTest {
                     .findFirst().orElseThrow();
             processEventsUntil(() -> !suspended.isEmpty(), () -> "a name server at the breakpoint: " + output(main));
             assertTrue(suspended.get(0).getDebugTarget().isSuspended(), "the whole JVM stands");
-            holdFor(12, main);
+            holdFor(7, main);
             // Resume on the JVM, as a person resumes a JVM that stands whole (each hit stops it again)
             processEventsUntil(() -> {
                 for (IJavaThread t : suspended) {
@@ -525,9 +525,9 @@ class IrisLaunchTest {
     }
 
     /**
-     * Debug time: the program's main class, in Debug, is held for 20 s at a breakpoint in a name
-     * server's handler, more than six times its sends' time-out and twice its client's (cut to 3 s
-     * and 8 s); the IDE stops the time of every JVM of the launch meanwhile, and once the threads
+     * Debug time: the program's main class, in Debug, is held for 13 s at a breakpoint in a name
+     * server's handler, more than four times its sends' time-out and twice its client's (cut to 3 s
+     * and 6 s); the IDE stops the time of every JVM of the launch meanwhile, and once the threads
      * are resumed the program completes as if nothing had happened.
      */
     @Test
@@ -543,7 +543,7 @@ class IrisLaunchTest {
             processEventsUntil(() -> !suspended.isEmpty(), () -> "a name server at the breakpoint: " + output(main));
             processEventsUntil(() -> monitor().timePaused() && monitor().connected().containsAll(
                     List.of("n1", "n2", "client")), () -> "the time of every JVM stopped: " + monitor().connected());
-            holdFor(20, main);
+            holdFor(13, main);
             // resume every held handler, those that reach the breakpoint later too, until the program ends
             resumeUntil(suspended, main::isTerminated, () -> "the program to end once resumed: " + output(main));
             assertEquals(0, main.getExitValue(), output(main));
