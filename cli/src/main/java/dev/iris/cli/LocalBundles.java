@@ -55,8 +55,8 @@ public final class LocalBundles implements AutoCloseable {
 
     /**
      * Exports {@code program}'s {@code cluster} (null: the default one) into {@code out} and starts
-     * every node bundle as a JVM (the Java running this one), each on a free loopback port, in order,
-     * seeded with the nodes started before it; returns once all printed READY.
+     * every node bundle as a JVM (the Java running this one), each on a free loopback port: the
+     * first, then the others together, seeded with the first; returns once all printed READY.
      *
      * @throws IllegalStateException if the export fails or a node JVM stops before it is ready (its
      *                               log is in the bundle's {@code node.log})
@@ -86,13 +86,7 @@ public final class LocalBundles implements AutoCloseable {
         }
         LocalBundles running = new LocalBundles(name, bundles, authority, environment);
         try {
-            // one after the other, each on a port the system chooses as it binds (port 0; a port picked
-            // in advance can be taken meanwhile, e.g. as the source port of another node's dial) and
-            // seeded with the addresses the nodes already up reported
-            for (int i = 0; i < bundles.size(); i++) {
-                running.jvms.add(running.launch(i));
-                running.addresses.add(running.awaitReady(i));
-            }
+            running.launchAll();
             return running;
         } catch (IOException | RuntimeException e) {
             running.close();
@@ -144,8 +138,21 @@ public final class LocalBundles implements AutoCloseable {
         jvms.clear();
         outputs.clear();
         addresses.clear();
-        for (int i = 0; i < bundles.size(); i++) {
+        launchAll();
+    }
+
+    /**
+     * Starts every node JVM, each on a port the system chooses as it binds (port 0: a port picked in
+     * advance can be taken meanwhile, e.g. as the source port of another node's dial): the first,
+     * then, once it reported its address, all the others at once, seeded with it.
+     */
+    private void launchAll() throws IOException {
+        jvms.add(launch(0));
+        addresses.add(awaitReady(0));
+        for (int i = 1; i < bundles.size(); i++) {
             jvms.add(launch(i));
+        }
+        for (int i = 1; i < bundles.size(); i++) {
             addresses.add(awaitReady(i));
         }
     }

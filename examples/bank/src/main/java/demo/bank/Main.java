@@ -36,8 +36,11 @@ public final class Main {
      */
     public static String session(List<Node> clients) throws Exception {
         Duration timeout = Duration.ofSeconds(60);
-        clients.get(0).call("opening", timeout, k -> k.send(k.members(BankSystem.TELLERS).iterator().next(),
-                new Open(START), timeout));
+        Object opened = clients.get(0).call("opening", timeout, k -> k.send(k.members(BankSystem.TELLERS).iterator()
+                .next(), new Open(START), timeout));
+        if (!(opened instanceof Done)) {
+            throw new IllegalStateException("the accounts were not opened: " + opened);
+        }
         List<CompletableFuture<Void>> running = new ArrayList<>();
         for (int i = 0; i < clients.size(); i++) {
             CompletableFuture<Void> done = new CompletableFuture<>();
@@ -54,8 +57,11 @@ public final class Main {
         }
         // on the node's time: under a simulation (BankSimulationTest) the simulation runs meanwhile
         clients.get(0).await(CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)), Duration.ofSeconds(120));
-        Totals totals = clients.get(clients.size() - 1).call("auditor", timeout,
-                k -> (Totals) k.send(BankSystem.TELLERS, new Audit(), Duration.ofSeconds(10)));
+        Object audited = clients.get(clients.size() - 1).call("auditor", timeout,
+                k -> k.send(BankSystem.TELLERS, new Audit(), Duration.ofSeconds(10)));
+        if (!(audited instanceof Totals totals)) {
+            throw new IllegalStateException("the audit failed: " + audited);
+        }
         long expected = START * Accounts.CENTS_LENGTH;
         return "accounts: " + Accounts.CENTS_LENGTH + " x " + START + " cents in each of Accounts and Vault\n"
                 + "transfers under the lock: " + totals.transfers() + ", total " + totals.accounts()

@@ -53,9 +53,10 @@ class CrashRestartTest {
                     client.call("opening", TIMEOUT, k -> k.send(k.members(BankSystem.TELLERS).iterator().next(),
                             new Open(Main.START), TIMEOUT));
                 }
-                Totals totals = client.call("auditor", TIMEOUT, k -> (Totals) k.send(BankSystem.TELLERS, new Audit(),
-                        TIMEOUT));
+                Object audited = client.call("auditor", TIMEOUT, k -> k.send(BankSystem.TELLERS, new Audit(), TIMEOUT));
                 String after = "after " + (round - 1) + " kills";
+                assertTrue(audited instanceof Totals, "the audit " + after + ": " + audited);
+                Totals totals = (Totals) audited;
                 assertEquals(money, totals.vault(), "the vault's total " + after);
                 // a transfer under the lock is two writes: one under way when the JVMs died may be half done
                 long lost = accounts - totals.accounts();

@@ -115,7 +115,7 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                 SubMonitor each = progress.split(9).setWorkRemaining(nodes.size() + 1);
                 boolean freePorts = configuration.getAttribute(IrisLaunching.ATTR_FREE_PORTS, false);
                 boolean debug = ILaunchManager.DEBUG_MODE.equals(mode);
-                // with free ports, each node is told where those already up listen: they start in turn
+                // with free ports, the first node starts alone and the others together, told where it listens
                 List<String> seeds = new ArrayList<>(freePorts ? List.of()
                         : cluster.nodes().stream().map(IrisPrograms.Node::address).toList());
                 Map<IProcess, String> starting = new LinkedHashMap<>();
@@ -132,17 +132,24 @@ public final class IrisClusterLaunchDelegate extends AbstractJavaLaunchConfigura
                             node.name() + " — " + (freePorts ? host + " (a free port)" : node.address()),
                             cluster.name(), node.name(), clusterMonitor, outputs, each.split(1))) {
                         starting.put(process, node.name());
-                        if (freePorts) {
-                            String address = NodeReady.await(process, node.name(), outputs.get(process), !debug, progress);
-                            seeds.add(address);
-                            process.setAttribute(IProcess.ATTR_PROCESS_LABEL, node.name() + " — " + address + " ["
-                                    + configuration.getName() + "]");
+                        if (freePorts && seeds.isEmpty()) {
+                            seeds.add(NodeReady.await(process, node.name(), outputs.get(process), !debug, progress));
                         }
                     }
                 }
                 // every node up before the main class's client joins them; one that cannot start fails the launch
+                List<String> addresses = new ArrayList<>();
                 for (Map.Entry<IProcess, String> node : starting.entrySet()) {
-                    NodeReady.await(node.getKey(), node.getValue(), outputs.get(node.getKey()), !debug, progress);
+                    String address = NodeReady.await(node.getKey(), node.getValue(), outputs.get(node.getKey()), !debug,
+                            progress);
+                    if (freePorts) {
+                        addresses.add(address);
+                        node.getKey().setAttribute(IProcess.ATTR_PROCESS_LABEL, node.getValue() + " — " + address
+                                + " [" + configuration.getName() + "]");
+                    }
+                }
+                if (freePorts) {
+                    seeds = addresses; // the client is told of every node
                 }
                 if (!main.isBlank()) {
                     // the program's main class joins the node JVMs as a client node and drives them

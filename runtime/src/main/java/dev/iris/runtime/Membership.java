@@ -93,7 +93,10 @@ final class Membership implements Peers {
     /** The live peers by number: read on every send without a lock or a boxed key, replaced whole under the lock. */
     private volatile IntObjectMap<Peer> livePeers = new IntObjectHashMap<>();
     private final Set<String> dialing = ConcurrentHashMap.newKeySet();
-    /** Addresses of peers declared dead, with when: dialed again for a while (they may come back). */
+    /**
+     * Addresses dialed again for a while, with since when: peers declared dead (they may come back)
+     * and members heard of that this node has not reached yet (a first dial may fail).
+     */
     private final Map<String, Long> lostPeers = new ConcurrentHashMap<>();
     /** Names of peers that left on purpose and have not joined again: the latest {@link #LEFT_KEPT}, oldest first. */
     private final Set<String> leftPeers = new LinkedHashSet<>(); // guarded by itself
@@ -480,7 +483,7 @@ final class Membership implements Peers {
         return members;
     }
 
-    /** MEMBERS: dials the members this node does not know yet. */
+    /** MEMBERS: dials the members this node does not know yet, and again each heartbeat until they answer. */
     void onMembers(ByteBuf payload) {
         for (MembershipWire.Member member : MembershipWire.readMembers(payload)) {
             if (!member.name().equals(self.name()) && !isLive(member.name())) {
@@ -491,6 +494,7 @@ final class Membership implements Peers {
                             member.name(), e.getMessage());
                     continue;
                 }
+                lostPeers.putIfAbsent(member.address(), time.nanos());
                 dial(member.address());
             }
         }

@@ -363,6 +363,43 @@ class BackupTest {
         }
     }
 
+    /**
+     * A lock wanted at a node that has not heard from the lock's manager yet (node3, seeded with
+     * node1, cannot reach node2 so far) waits for its memory to open instead of failing as if that
+     * manager were dead; once the cut heals, node3 meets node2 (a member heard of is dialed each
+     * heartbeat until it answers: its first dial failed) and gets the lock. Exported node JVMs
+     * started together failed their first lock so ("its manager, node 'n2', is not a live member").
+     */
+    @Test
+    void aLockWantedBeforeItsManagerJoinedWaitsForTheMemoryToOpen() throws Exception {
+        String name = IntStream.range(0, 1_000).mapToObj(i -> "lock" + i)
+                .filter(n -> Math.floorMod(NodeId.of(n).number(), 3) == 1).findFirst().orElseThrow(); // node2's
+        network.cut((receiver, sender) -> Set.of(receiver, sender).equals(Set.of("node2", "node3")));
+        try (TestCluster c = Transport.TCP.start(2, Codecs.of(), memory(MemoryConfig.Region.of("data", PAGE))
+                .withManagers(List.of("node1", "node2", "node3")), network::install)) {
+            Node node3 = c.join("node3");
+            assertTrue(node3.awaitMembers(2, Duration.ofSeconds(30)), "node3 joins node1");
+            CompletableFuture<Void> acquired = new CompletableFuture<>();
+            Thread wanting = Thread.ofPlatform().start(() -> {
+                try {
+                    DistributedLock lock = node3.memory().lock(name);
+                    lock.lock();
+                    lock.unlock();
+                    acquired.complete(null);
+                } catch (Throwable t) {
+                    acquired.completeExceptionally(t);
+                }
+            });
+            // until the acquire waits (or, as before, failed at once)
+            while (!acquired.isDone() && wanting.getState() != Thread.State.TIMED_WAITING) {
+                Thread.onSpinWait();
+            }
+            assertTrue(node3.members().stream().noneMatch(p -> p.name().equals("node2")), "node3 has not met node2");
+            network.heal();
+            acquired.get(30, TimeUnit.SECONDS);
+        }
+    }
+
     /** A node cut off from the majority fails its accesses with a clear error; the majority takes its pages over. */
     @Test
     void aNodeCutOffFromTheMajorityStopsAndTheMajorityGoesOn() throws Exception {

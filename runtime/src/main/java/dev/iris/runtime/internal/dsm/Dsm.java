@@ -899,6 +899,20 @@ public final class Dsm implements SharedMemory {
                 + (backup != null ? "stored by its backup" : "made durable"));
     }
 
+    /**
+     * Waits until this node's memory is open, for {@code what} needs no page but its manager (a lock
+     * or a barrier): a persistent memory's owners decided, the managers' statuses heard with backup
+     * copies. A manager that has not joined yet is not taken for dead then.
+     */
+    void awaitOpen(String what) {
+        if (restart != null && !restart.opened()) {
+            restart.awaitOpen(what);
+        }
+        if (recovery != null) {
+            recovery.admit();
+        }
+    }
+
     /** Waits (holding p's monitor) while {@code p} is recovering: its owner is being found after a death, or at start. */
     void awaitRecovered(Page p) {
         if (restart != null && !restart.opened()) {

@@ -356,6 +356,9 @@ final class Restart {
             }
         }
         assigned = true;
+        synchronized (this) {
+            notifyAll(); // locks and barriers waited for it (awaitOpen(String))
+        }
         if (dsm.recovery != null) {
             dsm.recovery.ownersAssigned(); // with backup copies, owned pages are writable once that memory opens
         }
@@ -406,6 +409,7 @@ final class Restart {
     /** Closes this node's memory for good (holding this): waiting accesses fail with {@code why}. */
     private void refuse(String why) {
         refused = why;
+        notifyAll();
         LOG.log(System.Logger.Level.ERROR, "Node ''{0}'': {1}", dsm.link.self().name(), why);
         for (Page p : dsm.pages) {
             synchronized (p) {
@@ -439,6 +443,33 @@ final class Restart {
     /** Whether every page has its owner: the memory opened at start (a census may still run after a death). */
     boolean opened() {
         return assigned;
+    }
+
+    /**
+     * Waits, up to the fault timeout, until the memory has opened, for what needs no page but the
+     * managers ({@code what}: acquiring a lock, waiting at a barrier); fails at once if it cannot open.
+     */
+    void awaitOpen(String what) {
+        long deadline = dsm.link.time().nanos() + dsm.config.faultTimeout().toNanos();
+        synchronized (this) {
+            try {
+                while (!assigned && refused == null) {
+                    if (dsm.link.time().timedWait(this, deadline)) {
+                        throw new MemoryException(what + " on node '" + dsm.link.self().name() + "' waited "
+                                + dsm.config.faultTimeout().toMillis() + " ms for the persistent memory to open (it "
+                                + "opens once every manager has said what its page log holds; not yet " + missing()
+                                + ")");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MemoryException("interrupted: " + what + " on node '" + dsm.link.self().name()
+                        + "', waiting for the persistent memory to open");
+            }
+            if (!assigned) {
+                throw new MemoryException(refused);
+            }
+        }
     }
 
     /** Waits (holding p's monitor) while the memory has not opened; fails at once if it cannot. */

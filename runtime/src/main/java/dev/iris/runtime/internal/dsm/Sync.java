@@ -184,6 +184,7 @@ final class Sync {
     /** Sends a request to the manager of {@code name} and waits for its answer. */
     private Answer call(Op op, String name, int parties, Map<Long, Long> notices, String what) {
         Blocking.check(what);
+        dsm.awaitOpen(what);
         int manager = managerOf(name);
         long ticket = tickets.incrementAndGet();
         Waiter w = new Waiter(op, manager, name);
