@@ -11,6 +11,7 @@ import dev.iris.runtime.dsm.Consistency;
 import dev.iris.runtime.dsm.DistributedLock;
 import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.dsm.MemoryException;
+import dev.iris.runtime.dsm.PageManagement;
 import dev.iris.runtime.dsm.SharedMemory;
 import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameKind;
@@ -44,6 +45,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Backup copies of pages ({@link MemoryConfig#backup()}): when a node dies, no write that
@@ -364,40 +366,59 @@ class BackupTest {
     }
 
     /**
-     * A lock wanted at a node that has not heard from the lock's manager yet (node3, seeded with
-     * node1, cannot reach node2 so far) waits for its memory to open instead of failing as if that
-     * manager were dead; once the cut heals, node3 meets node2 (a member heard of is dialed each
-     * heartbeat until it answers: its first dial failed) and gets the lock. Exported node JVMs
-     * started together failed their first lock so ("its manager, node 'n2', is not a live member").
+     * A lock and pages wanted at a node that has not met their manager yet (node3 is up, node2 not
+     * yet, as when node JVMs start together) wait, with backup copies until the memory opens and
+     * without them until every manager has joined, instead of failing as if that manager were dead;
+     * once node2 joins, node3 gets them. Exported node JVMs started together failed their first lock
+     * so ("its manager, node 'n2', is not a live member").
      */
-    @Test
-    void aLockWantedBeforeItsManagerJoinedWaitsForTheMemoryToOpen() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"backup", "FIXED", "DYNAMIC"})
+    void whatIsWantedBeforeItsManagerJoinedWaitsForIt(String memory) throws Exception {
         String name = IntStream.range(0, 1_000).mapToObj(i -> "lock" + i)
                 .filter(n -> Math.floorMod(NodeId.of(n).number(), 3) == 1).findFirst().orElseThrow(); // node2's
-        network.cut((receiver, sender) -> Set.of(receiver, sender).equals(Set.of("node2", "node3")));
-        try (TestCluster c = Transport.TCP.start(2, Codecs.of(), memory(MemoryConfig.Region.of("data", PAGE))
-                .withManagers(List.of("node1", "node2", "node3")), network::install)) {
+        MemoryConfig.Region data = MemoryConfig.Region.of("data", 3 * PAGE); // a page per manager
+        MemoryConfig config = (memory.equals("backup") ? memory(data) : MemoryConfig.of(List.of(data))
+                .withPageSize(PAGE).withManagement(PageManagement.valueOf(memory)).withFaultTimeout(Duration.ofSeconds(20)))
+                .withManagers(List.of("node1", "node2", "node3"));
+        // without backup copies node3's accesses wait for node2 up to two failure timeouts after node3 starts
+        try (TestCluster c = Transport.TCP.start(1, Codecs.of(), config,
+                cfg -> cfg.withFailureDetection(Duration.ofMillis(500), Duration.ofSeconds(15)))) {
             Node node3 = c.join("node3");
             assertTrue(node3.awaitMembers(2, Duration.ofSeconds(30)), "node3 joins node1");
-            CompletableFuture<Void> acquired = new CompletableFuture<>();
-            Thread wanting = Thread.ofPlatform().start(() -> {
-                try {
-                    DistributedLock lock = node3.memory().lock(name);
-                    lock.lock();
-                    lock.unlock();
-                    acquired.complete(null);
-                } catch (Throwable t) {
-                    acquired.completeExceptionally(t);
+            SharedMemory m = node3.memory();
+            CompletableFuture<Void> locked = wantedOnAThread(() -> {
+                DistributedLock lock = m.lock(name);
+                lock.lock();
+                lock.unlock();
+            });
+            CompletableFuture<Void> written = wantedOnAThread(() -> {
+                for (int page = 0; page < 3; page++) {
+                    m.setLong(m.region("data").base() + (long) page * PAGE, page + 1);
                 }
             });
-            // until the acquire waits (or, as before, failed at once)
-            while (!acquired.isDone() && wanting.getState() != Thread.State.TIMED_WAITING) {
-                Thread.onSpinWait();
-            }
-            assertTrue(node3.members().stream().noneMatch(p -> p.name().equals("node2")), "node3 has not met node2");
-            network.heal();
-            acquired.get(30, TimeUnit.SECONDS);
+            Node node2 = c.join("node2");
+            locked.get(30, TimeUnit.SECONDS);
+            written.get(30, TimeUnit.SECONDS);
+            assertEquals(2, node2.memory().getLong(node2.memory().region("data").base() + PAGE));
         }
+    }
+
+    /** Runs {@code access} on a thread of its own; returns once it waits (or, as before the fix, failed at once). */
+    private static CompletableFuture<Void> wantedOnAThread(Runnable access) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread wanting = Thread.ofPlatform().start(() -> {
+            try {
+                access.run();
+                done.complete(null);
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        });
+        while (!done.isDone() && wanting.getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait();
+        }
+        return done;
     }
 
     /** A node cut off from the majority fails its accesses with a clear error; the majority takes its pages over. */

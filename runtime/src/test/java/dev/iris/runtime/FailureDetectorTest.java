@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iris.runtime.Clusters.TestCluster;
 import dev.iris.runtime.Clusters.Transport;
+import dev.iris.runtime.dsm.MemoryConfig;
 import dev.iris.runtime.transport.Frame;
 import dev.iris.runtime.transport.FrameDecoder;
 import dev.iris.runtime.transport.FrameEncoder;
@@ -31,6 +32,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -217,6 +220,33 @@ class FailureDetectorTest {
             }
             ProcessId echo = server(again, m -> "back: " + m);
             assertEquals("back: hi", call(c.node(1), k -> k.send(echo, "hi", TIMEOUT)));
+        }
+    }
+
+    /**
+     * A member heard of whose first dial fails (node2 closes node3's first connection before any
+     * handshake, as a refused or lost connection would end) is dialed again each heartbeat until it
+     * answers. node3 hears of node2 once, from node1, and node2 hears of node3 only from node3: before,
+     * the two never met.
+     */
+    @Test
+    void aMemberWhoseFirstDialFailedIsDialedAgain() throws Exception {
+        AtomicBoolean armed = new AtomicBoolean();
+        UnaryOperator<NodeConfig> refuseOnce = config -> !config.node().equals("node2") ? config
+                : config.withConnectionHandler(() -> new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void handlerAdded(ChannelHandlerContext ctx) {
+                        if (ctx.channel().parent() != null && armed.compareAndSet(true, false)) {
+                            ctx.close(); // accepted, and closed before it is active: no handshake either way
+                        }
+                    }
+                });
+        try (TestCluster c = Transport.TCP.start(2, Codecs.of(), MemoryConfig.NONE, refuseOnce)) {
+            armed.set(true);
+            Node node3 = c.join("node3");
+            assertTrue(node3.awaitMembers(3, TIMEOUT), () -> "node3 sees " + node3.members());
+            assertTrue(c.node(1).awaitMembers(3, TIMEOUT), () -> "node2 sees " + c.node(1).members());
+            assertTrue(!armed.get(), "node2 closed node3's first connection");
         }
     }
 }

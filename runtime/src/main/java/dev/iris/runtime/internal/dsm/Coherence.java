@@ -84,6 +84,8 @@ final class Coherence {
             boolean started = false;
             if (dsm.recovery != null && p.model != Page.RELEASE) {
                 dsm.recovery.admit();
+            } else {
+                dsm.awaitManagers("a read fault");
             }
             synchronized (p) {
                 if (p.recovering) {
@@ -111,6 +113,8 @@ final class Coherence {
         boolean started = false;
         if (dsm.recovery != null) {
             dsm.recovery.admit();
+        } else {
+            dsm.awaitManagers("a write fault");
         }
         synchronized (p) {
             if (p.recovering) {
@@ -156,6 +160,8 @@ final class Coherence {
     void startWriteFault(Page p) {
         if (dsm.recovery != null) {
             dsm.recovery.admit();
+        } else {
+            dsm.awaitManagers("a write fault");
         }
         synchronized (p) {
             if (!p.recovering && p.state != Page.WRITE && p.fault == null && !p.owner && p.model != Page.RELEASE

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -73,6 +74,12 @@ public final class Dsm implements SharedMemory {
      */
     private final long[] zeros;
     final int[] managers;
+    /** The managers (not this node) not seen joining since this node started; its monitor guards the wait. */
+    private final Set<Integer> unmet = ConcurrentHashMap.newKeySet();
+    /** Accesses no longer wait for {@link #unmet}: it emptied, or a manager did not come by {@link #meetBy}. */
+    private volatile boolean managersMet;
+    /** Two failure timeouts after this node started: when accesses stop waiting for managers not met. */
+    private final long meetBy;
     private final Map<Integer, String> names = new HashMap<>();
     final Coherence coherence;
     final Release release;
@@ -130,7 +137,12 @@ public final class Dsm implements SharedMemory {
             NodeId id = NodeId.of(config.managers().get(i));
             managers[i] = id.number();
             names.put(id.number(), id.name());
+            if (id.number() != self && !link.isLive(id.number())) {
+                unmet.add(id.number());
+            }
         }
+        managersMet = unmet.isEmpty();
+        meetBy = link.time().nanos() + 2 * link.failureTimeout().toNanos();
         names.put(self, link.self().name());
         if (config.backup() && !layout.isEmpty() && managers.length < 3) {
             throw new IllegalArgumentException("backup copies of pages need at least three managers (the nodes left "
@@ -873,6 +885,12 @@ public final class Dsm implements SharedMemory {
 
     /** Peer {@code node} became live (this node's connection to it is up). */
     public void nodeJoined(int node) {
+        if (unmet.remove(node) && unmet.isEmpty()) {
+            synchronized (unmet) {
+                managersMet = true;
+                unmet.notifyAll();
+            }
+        }
         if (restart != null) {
             restart.nodeJoined(node);
         }
@@ -910,6 +928,38 @@ public final class Dsm implements SharedMemory {
         }
         if (recovery != null) {
             recovery.admit();
+        } else {
+            awaitManagers(what);
+        }
+    }
+
+    /**
+     * Without backup copies (whose memory opens once every manager was heard): waits until every
+     * manager has joined since this node started, so that an access at start does not take a
+     * manager it has not met yet (they start together) for dead; for up to two failure timeouts after
+     * the start, after which a manager still missing is taken for dead as before.
+     */
+    void awaitManagers(String what) {
+        if (managersMet) {
+            return;
+        }
+        Blocking.check(what);
+        synchronized (unmet) {
+            try {
+                while (!managersMet) {
+                    if (link.time().timedWait(unmet, meetBy)) {
+                        managersMet = true;
+                        LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': manager{1} {2} did not join within {3} ms "
+                                + "of its start; its memory takes {4} for dead", link.self().name(),
+                                unmet.size() > 1 ? "s" : "", unmet.stream().map(this::nameOf).sorted().toList(),
+                                2 * link.failureTimeout().toMillis(), unmet.size() > 1 ? "them" : "it");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MemoryException("interrupted: " + what + " on node '" + link.self().name()
+                        + "' waited for the memory's managers to join");
+            }
         }
     }
 
