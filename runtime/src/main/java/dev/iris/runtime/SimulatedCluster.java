@@ -244,8 +244,9 @@ public final class SimulatedCluster implements AutoCloseable {
 
     /**
      * Cuts the network between {@code side} and the other nodes, both ways, from now on: frames
-     * on their way are lost too, and each side's failure detector declares the other dead after
-     * its failure timeout (the majority goes on; a minority without it stops, as it would).
+     * on their way wait too, until {@link #heal}, as over TCP, and each side's failure detector
+     * declares the other dead after its failure timeout, closing its connections and losing what
+     * they held (the majority goes on; a minority without it stops, as it would).
      */
     public void partition(Collection<String> side) {
         for (Node a : nodes) {
@@ -258,7 +259,10 @@ public final class SimulatedCluster implements AutoCloseable {
         }
     }
 
-    /** Ends every cut: what is sent from now on arrives (a declared death stands: a node joins again). */
+    /**
+     * Ends every cut: what was held on the way arrives, and what is sent from now on (a declared
+     * death stands: a node joins again).
+     */
     public void heal() {
         network.heal();
     }

@@ -5,9 +5,13 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +20,12 @@ import java.util.concurrent.TimeUnit;
  * The network of a simulation, between the nodes' in-JVM connections and their protocols: each
  * frame a connection reads takes a time drawn from the seed, in order (as TCP keeps it: a frame is
  * read no earlier than the one before it), and frames between nodes that are {@linkplain #cut cut
- * off} from each other are lost: a frame is looked at when it would be read, so one in flight when the
- * cut comes is lost too. A cut connection's end goes unnoticed, so only the failure detector finds a
- * cut (as with a network that drops everything, or a machine that lost its power).
+ * off} from each other wait until the cut ends and then arrive, in order, as TCP's retransmissions
+ * would bring them: a frame is looked at when it would be read, so one in flight when the cut comes
+ * waits too. A connection that ends meanwhile (its node crashed, or a failure detector gave up on
+ * the other side and closed it) loses what it held. A cut connection's end goes unnoticed, so only
+ * the failure detector finds a cut that lasts (as with a network that delivers nothing, or a
+ * machine that lost its power).
  *
  * <p>Only the simulation's thread uses it.
  */
@@ -31,8 +38,10 @@ public final class Network {
     /** Until when frames are slowed down ({@link #slow}), on the clock, and by up to how much more. */
     private long slowUntil;
     private long slowBy;
-    /** The frames on their way (released if the simulation ends before they arrive). */
+    /** The frames on their way, held ones too (released if the simulation ends before they arrive). */
     private final Set<Object> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The connections holding frames behind a cut, in the order they began to. */
+    private final Set<Connection> holding = new LinkedHashSet<>();
 
     Network(SplittableRandom random, long minNanos, long maxNanos) {
         if (minNanos < 0 || maxNanos < minNanos) {
@@ -48,7 +57,7 @@ public final class Network {
         return new Connection(self);
     }
 
-    /** From now on {@code receiver} reads nothing {@code sender} sent, also what is on its way. */
+    /** From now on {@code receiver} reads nothing {@code sender} sent, also what is on its way, until {@link #uncut}. */
     public void cut(String receiver, String sender) {
         cuts.add(receiver + " " + sender);
     }
@@ -56,6 +65,7 @@ public final class Network {
     /** The cut that made {@code receiver} read nothing {@code sender} sent ends. */
     public void uncut(String receiver, String sender) {
         cuts.remove(receiver + " " + sender);
+        resume();
     }
 
     /**
@@ -70,11 +80,24 @@ public final class Network {
     /** Every cut to or from {@code node} ends (it starts again). */
     public void reconnect(String node) {
         cuts.removeIf(c -> c.startsWith(node + " ") || c.endsWith(" " + node));
+        resume();
     }
 
-    /** Every cut ends: what is sent from now on arrives. */
+    /** Every cut ends: what was held arrives, and what is sent from now on. */
     public void heal() {
         cuts.clear();
+        resume();
+    }
+
+    /** The connections whose cut ended read what they held, on their loops. */
+    private void resume() {
+        for (Iterator<Connection> i = holding.iterator(); i.hasNext(); ) {
+            Connection c = i.next();
+            if (!isCut(c.self, c.peer)) {
+                i.remove();
+                c.ctx.executor().execute(c::flush);
+            }
+        }
     }
 
     /** Releases the frames still on their way; the simulation is over. */
@@ -91,11 +114,22 @@ public final class Network {
     private final class Connection extends ChannelInboundHandlerAdapter {
         private final String self;
         private String peer;
+        private ChannelHandlerContext ctx;
         /** When the last frame is read, on the clock. */
         private long last;
+        /** Frames behind a cut, in order: first those it caught on their way ({@link #caught}), then those read during it. */
+        private final List<Object> held = new ArrayList<>();
+        private int caught;
+        /** The connection ended: what reaches a cut from now on is lost. */
+        private boolean ended;
 
         Connection(String self) {
             this.self = self;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
         }
 
         @Override
@@ -112,28 +146,61 @@ public final class Network {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (isCut(self, peer)) {
-                ReferenceCountUtil.release(msg); // sent into a cut: lost, even if the cut heals before it would arrive
+            inFlight.add(msg);
+            if (isCut(self, peer) || !held.isEmpty()) {
+                held.add(msg); // sent into a cut: it arrives once the cut ends
+                holding.add(this);
                 return;
             }
+            travel(msg);
+        }
+
+        /** Reads {@code msg} after a time drawn from the seed, behind the frames before it. */
+        private void travel(Object msg) {
             long now = ctx.executor().ticker().nanoTime();
             long slower = now < slowUntil ? random.nextLong(slowBy + 1) : 0; // no draw unless slowed: seeds keep their runs
             last = Math.max(last, now + min + random.nextLong(spread) + slower);
-            inFlight.add(msg);
-            ctx.executor().schedule(() -> {
-                if (!inFlight.remove(msg)) {
-                    return; // released by close
-                }
-                if (isCut(self, peer)) {
-                    ReferenceCountUtil.release(msg);
-                } else {
-                    ctx.fireChannelRead(msg);
-                }
-            }, last - now, TimeUnit.NANOSECONDS);
+            ctx.executor().schedule(() -> arrive(msg), last - now, TimeUnit.NANOSECONDS);
+        }
+
+        private void arrive(Object msg) {
+            if (!inFlight.contains(msg)) {
+                return; // released by close
+            }
+            if (isCut(self, peer) && !ended) {
+                held.add(caught++, msg); // caught by a cut on its way: ahead of those sent into it
+                holding.add(this);
+            } else if (isCut(self, peer)) {
+                inFlight.remove(msg);
+                ReferenceCountUtil.release(msg); // the connection ended behind the cut: lost with it
+            } else {
+                inFlight.remove(msg);
+                ctx.fireChannelRead(msg);
+            }
+        }
+
+        /** The cut ended: what it held travels on, in order (unless another cut began meanwhile). */
+        private void flush() {
+            if (isCut(self, peer)) {
+                holding.add(this);
+                return;
+            }
+            List<Object> frames = List.copyOf(held);
+            held.clear();
+            caught = 0;
+            frames.forEach(this::travel);
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            ended = true;
+            for (Object msg : held) { // held behind a cut: lost with the connection
+                inFlight.remove(msg);
+                ReferenceCountUtil.release(msg);
+            }
+            held.clear();
+            caught = 0;
+            holding.remove(this);
             long now = ctx.executor().ticker().nanoTime();
             ctx.executor().schedule(() -> {
                 if (!isCut(self, peer)) {
