@@ -943,16 +943,16 @@ public final class Dsm implements SharedMemory {
         if (managersMet) {
             return;
         }
+        if (link.time().left(meetBy) <= 0) {
+            giveUpOnUnmet();
+            return;
+        }
         Blocking.check(what);
         synchronized (unmet) {
             try {
                 while (!managersMet) {
                     if (link.time().timedWait(unmet, meetBy)) {
-                        managersMet = true;
-                        LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': manager{1} {2} did not join within {3} ms "
-                                + "of its start; its memory takes {4} for dead", link.self().name(),
-                                unmet.size() > 1 ? "s" : "", unmet.stream().map(this::nameOf).sorted().toList(),
-                                2 * link.failureTimeout().toMillis(), unmet.size() > 1 ? "them" : "it");
+                        giveUpOnUnmet();
                     }
                 }
             } catch (InterruptedException e) {
@@ -960,6 +960,20 @@ public final class Dsm implements SharedMemory {
                 throw new MemoryException("interrupted: " + what + " on node '" + link.self().name()
                         + "' waited for the memory's managers to join");
             }
+        }
+    }
+
+    /** A manager did not join by {@link #meetBy}: from now on this node takes those still missing for dead. */
+    private void giveUpOnUnmet() {
+        synchronized (unmet) {
+            if (managersMet) {
+                return;
+            }
+            managersMet = true;
+            LOG.log(System.Logger.Level.WARNING, "Node ''{0}'': manager{1} {2} did not join within {3} ms of its "
+                    + "start; its memory takes {4} for dead", link.self().name(), unmet.size() > 1 ? "s" : "",
+                    unmet.stream().map(this::nameOf).sorted().toList(), 2 * link.failureTimeout().toMillis(),
+                    unmet.size() > 1 ? "them" : "it");
         }
     }
 

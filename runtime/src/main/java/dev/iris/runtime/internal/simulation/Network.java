@@ -120,6 +120,8 @@ public final class Network {
         /** Frames behind a cut, in order: first those it caught on their way ({@link #caught}), then those read during it. */
         private final List<Object> held = new ArrayList<>();
         private int caught;
+        /** Frames on their way (scheduled to arrive): held frames travel on only once none is. */
+        private int travelling;
         /** The connection ended: what reaches a cut from now on is lost. */
         private boolean ended;
 
@@ -160,15 +162,17 @@ public final class Network {
             long now = ctx.executor().ticker().nanoTime();
             long slower = now < slowUntil ? random.nextLong(slowBy + 1) : 0; // no draw unless slowed: seeds keep their runs
             last = Math.max(last, now + min + random.nextLong(spread) + slower);
+            travelling++;
             ctx.executor().schedule(() -> arrive(msg), last - now, TimeUnit.NANOSECONDS);
         }
 
         private void arrive(Object msg) {
+            travelling--;
             if (!inFlight.contains(msg)) {
                 return; // released by close
             }
-            if (isCut(self, peer) && !ended) {
-                held.add(caught++, msg); // caught by a cut on its way: ahead of those sent into it
+            if ((isCut(self, peer) || caught > 0) && !ended) {
+                held.add(caught++, msg); // caught by a cut on its way (or behind one it caught): ahead of those sent into it
                 holding.add(this);
             } else if (isCut(self, peer)) {
                 inFlight.remove(msg);
@@ -177,12 +181,21 @@ public final class Network {
                 inFlight.remove(msg);
                 ctx.fireChannelRead(msg);
             }
+            if (travelling == 0 && !held.isEmpty()) {
+                flush(); // the cut ended while frames were still on their way
+            }
         }
 
-        /** The cut ended: what it held travels on, in order (unless another cut began meanwhile). */
+        /**
+         * The cut ended: what it held travels on, in order, once nothing is on its way any more
+         * (the last to arrive flushes then), unless another cut began meanwhile.
+         */
         private void flush() {
             if (isCut(self, peer)) {
                 holding.add(this);
+                return;
+            }
+            if (travelling > 0) {
                 return;
             }
             List<Object> frames = List.copyOf(held);
@@ -194,9 +207,10 @@ public final class Network {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             ended = true;
-            for (Object msg : held) { // held behind a cut: lost with the connection
-                inFlight.remove(msg);
-                ReferenceCountUtil.release(msg);
+            for (Object msg : held) { // held behind a cut: lost with the connection (unless the network closed)
+                if (inFlight.remove(msg)) {
+                    ReferenceCountUtil.release(msg);
+                }
             }
             held.clear();
             caught = 0;
